@@ -1,0 +1,20 @@
+// Each action loads its command module on first use, so `wxpay --help` parses only declarations.
+import type { Command } from 'commander';
+import type { CommandContext, Runtime } from '../runtime.js';
+
+export interface CommandModule {
+  // Each module narrows its own options type; commander hands over whatever was declared.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run(ctx: CommandContext<any>): Promise<void>;
+}
+
+export function lazy(rt: Runtime, load: () => Promise<CommandModule>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const mod = await load();
+    await mod.run({ args: args.slice(0, -2), opts: command.optsWithGlobals(), rt });
+  };
+}
+
+/** For repeatable options: `--set a=1 --set b=2`. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,0 +1,32 @@
+// `wxpay config check`: the doctor. Any fail exits 3 (CONFIG_CHECK_FAILED).
+import { runConfigChecks, type CheckResult } from '../core/doctor.js';
+import { WxpayError } from '../core/errors.js';
+import type { Output } from '../render.js';
+import type { CommandContext } from '../runtime.js';
+import { loadProfile, outputFor } from './shared.js';
+
+export function printChecks(out: Output, checks: CheckResult[]): void {
+  const c = out.color;
+  const mark = { pass: c.green('✔ pass'), warn: c.yellow('! warn'), fail: c.red('✖ fail') };
+  for (const r of checks) {
+    out.line(`${mark[r.status]}  ${r.name}: ${r.message}`);
+    if (r.hint && r.status !== 'pass') out.line(`        ${c.dim(r.hint)}`);
+  }
+}
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const profile = await loadProfile(ctx);
+  const checks = await runConfigChecks(profile, ctx.rt.env, ctx.rt.now());
+  const out = outputFor(ctx);
+  const failed = checks.filter((r) => r.status === 'fail');
+  if (out.json) out.data({ profile: profile.name, ok: failed.length === 0, checks });
+  else {
+    out.line(`${out.color.bold('profile')} ${profile.name}${profile.configPath ? ` (${profile.configPath})` : ''}`);
+    printChecks(out, checks);
+  }
+  if (failed.length) {
+    throw new WxpayError('CONFIG_CHECK_FAILED', `${failed.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`, {
+      hint: failed[0]?.hint ?? 'Fix the failed checks above.',
+    });
+  }
+}

@@ -1,0 +1,32 @@
+// `wxpay config show`: the resolved profile, where each value came from, secrets redacted.
+import { PROFILE_FIELDS, type ResolvedProfile, type SecretRef } from '../core/config.js';
+import type { CommandContext } from '../runtime.js';
+import { loadProfile, outputFor } from './shared.js';
+
+export function describeSecret(ref: SecretRef): string {
+  if (ref.kind === 'env') return `(redacted; from env ${ref.name})`;
+  if (ref.kind === 'file') return `(redacted; from file ${ref.path})`;
+  return `(redacted; from ${ref.from})`;
+}
+
+export function showableProfile(p: ResolvedProfile): Record<string, { value: string; source: string }> {
+  const out: Record<string, { value: string; source: string }> = {};
+  for (const f of PROFILE_FIELDS) {
+    const v = p[f];
+    if (v === undefined) continue;
+    out[f] = { value: f === 'apiV3Key' ? describeSecret(v as SecretRef) : String(v), source: p.sources[f] ?? 'default' };
+  }
+  return out;
+}
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const profile = await loadProfile(ctx);
+  const fields = showableProfile(profile);
+  const out = outputFor(ctx);
+  if (out.json) {
+    out.data({ profile: profile.name, configPath: profile.configPath ?? null, profiles: profile.profileNames, fields });
+    return;
+  }
+  out.line(`${out.color.bold('profile')} ${profile.name}${profile.configPath ? out.color.dim(`  (${profile.configPath})`) : out.color.dim('  (no rc file found)')}`);
+  out.table(Object.entries(fields).map(([k, { value, source }]) => [k, `${value}  ${out.color.dim(`← ${source}`)}`]));
+}

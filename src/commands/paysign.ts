@@ -1,0 +1,31 @@
+// `wxpay paysign <jsapi|app>`: the parameters a front end passes to WeixinJSBridge / wx.requestPayment / OpenSDK.
+import { loadMerchant } from '../core/credentials.js';
+import { WxpayError } from '../core/errors.js';
+import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../core/sign.js';
+import type { CommandContext } from '../runtime.js';
+import { loadProfile, outputFor } from './shared.js';
+
+interface PaysignOptions {
+  prepayId: string;
+  appid?: string;
+  timestamp?: string;
+  nonce?: string;
+}
+
+export async function run(ctx: CommandContext<PaysignOptions>): Promise<void> {
+  const [kind] = ctx.args as [string];
+  const { opts, rt } = ctx;
+  if (kind !== 'jsapi' && kind !== 'app') throw new WxpayError('USAGE', `Unknown kind "${kind}"`, { hint: 'Use jsapi (also mini-programs) or app.' });
+  const profile = await loadProfile(ctx);
+  const appid = opts.appid ?? profile.appid;
+  if (!appid) throw new WxpayError('USAGE', 'No AppID', { hint: 'Pass --appid or set "appid" in the profile.' });
+  const merchant = await loadMerchant(profile);
+  const ts = opts.timestamp ?? unixSeconds(rt.now());
+  const nonce = opts.nonce ?? newNonce();
+  const params = kind === 'jsapi'
+    ? jsapiPayParams(merchant.privateKey, appid, opts.prepayId, ts, nonce)
+    : appPayParams(merchant.privateKey, appid, merchant.mchid, opts.prepayId, ts, nonce);
+  const out = outputFor(ctx);
+  if (out.json) out.data(params);
+  else out.table(Object.entries(params).map(([k, v]) => [k, String(v)]));
+}

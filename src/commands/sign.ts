@@ -1,0 +1,71 @@
+// `wxpay sign <METHOD> <URL>`: signs offline and shows the exact message, signature and Authorization header.
+import { loadMerchant } from '../core/credentials.js';
+import { WxpayError } from '../core/errors.js';
+import { explainSignError, signInformationOf } from '../core/sign-explain.js';
+import { newNonce, signRequest, unixSeconds } from '../core/sign.js';
+import { showLineEnds } from '../render.js';
+import type { CommandContext } from '../runtime.js';
+import { loadProfile, outputFor, parseJson, readInput } from './shared.js';
+
+interface SignOptions {
+  body?: string;
+  bodyFile?: string;
+  timestamp?: string;
+  nonce?: string;
+  explain?: string;
+}
+
+export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
+  const [method, url] = ctx.args as [string, string];
+  const { opts, rt } = ctx;
+  if (opts.body !== undefined && opts.bodyFile !== undefined) {
+    throw new WxpayError('USAGE', 'Give --body or --body-file, not both', { hint: 'Use --body-file - to read the body from stdin.' });
+  }
+  if (!/^[A-Za-z]+$/.test(method)) throw new WxpayError('USAGE', `"${method}" is not an HTTP method`, { hint: 'Use GET, POST, PUT, PATCH or DELETE.' });
+  if (opts.timestamp !== undefined && !/^\d{10}$/.test(opts.timestamp)) {
+    throw new WxpayError('USAGE', `--timestamp must be 10-digit Unix seconds, got "${opts.timestamp}"`, { hint: 'Milliseconds are a common mistake: divide by 1000.' });
+  }
+  const body = opts.bodyFile !== undefined ? (await readInput(rt, opts.bodyFile, 'body file')).toString('utf8') : (opts.body ?? '');
+  const explainText = opts.explain !== undefined ? (await readInput(rt, opts.explain, 'SIGN_ERROR response')).toString('utf8') : undefined;
+  const merchant = await loadMerchant(await loadProfile(ctx));
+  const signed = signRequest(merchant, {
+    method,
+    url,
+    body,
+    timestamp: opts.timestamp ?? unixSeconds(rt.now()),
+    nonce: opts.nonce ?? newNonce(),
+  });
+  const explanation = explainText === undefined ? undefined : explain(signed, explainText);
+  const out = outputFor(ctx);
+  if (out.json) {
+    out.data({ ...signed, ...(explanation ? { explain: explanation } : {}) });
+    return;
+  }
+  const c = out.color;
+  out.line(c.bold('Message to sign') + c.dim(' (↵ = LF)'));
+  out.line(showLineEnds(signed.message).replace(/\n$/, ''));
+  out.line();
+  out.table([
+    ['bytes', String(Buffer.byteLength(signed.message))],
+    ['signature', signed.signature],
+  ]);
+  out.line();
+  out.line(c.bold('Authorization'));
+  out.line(signed.authorization);
+  if (explanation) {
+    out.line();
+    out.line(c.bold('SIGN_ERROR explained'));
+    if (explanation.firstDifference >= 0) out.line(`first difference at byte ${explanation.firstDifference} (${explanation.line} line)`);
+    for (const f of explanation.findings) out.line(`- ${f}`);
+  }
+}
+
+function explain(signed: { method: string; url: string; message: string }, text: string) {
+  const info = signInformationOf(parseJson(text, 'SIGN_ERROR response'));
+  if (!info) {
+    throw new WxpayError('USAGE', 'The response has no detail.sign_information', {
+      hint: 'Pass the whole 401 SIGN_ERROR body WeChat Pay returned, e.g. {"code":"SIGN_ERROR","detail":{"sign_information":{...}}}.',
+    });
+  }
+  return explainSignError(signed, info);
+}

@@ -1,0 +1,98 @@
+// One error type for the whole toolkit. Every code maps to one exit code (design.md "Errors"):
+// 0 ok, 1 internal bug, 2 usage, 3 config or key, 4 network, 5 WeChat Pay rejected, 6 verification, 7 decryption.
+
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  config: 3,
+  network: 4,
+  wechatpay: 5,
+  verify: 6,
+  decrypt: 7,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The stable error codes. Renaming one is a breaking change. */
+export const ERROR_CODES = {
+  INTERNAL: EXIT.internal,
+  USAGE: EXIT.usage,
+  CONFIG_NOT_FOUND: EXIT.config,
+  CONFIG_INVALID: EXIT.config,
+  CONFIG_LITERAL_SECRET: EXIT.config,
+  KEY_LOAD_FAILED: EXIT.config,
+  KEY_CERT_MISMATCH: EXIT.config,
+  APIV3_KEY_INVALID: EXIT.config,
+  CONFIG_CHECK_FAILED: EXIT.config,
+  NETWORK: EXIT.network,
+  TIMEOUT: EXIT.network,
+  WECHATPAY_ERROR: EXIT.wechatpay,
+  VERIFY_MISSING_HEADER: EXIT.verify,
+  VERIFY_TIMESTAMP: EXIT.verify,
+  VERIFY_UNKNOWN_SERIAL: EXIT.verify,
+  VERIFY_PROBE: EXIT.verify,
+  VERIFY_BAD_SIGNATURE: EXIT.verify,
+  VERIFY_UNSIGNED: EXIT.verify,
+  HASH_MISMATCH: EXIT.verify,
+  DECRYPT_FAILED: EXIT.decrypt,
+  DECRYPT_TRUNCATED: EXIT.decrypt,
+  DECRYPT_UNSUPPORTED: EXIT.decrypt,
+} as const satisfies Record<string, ExitCode>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** What WeChat Pay said, when it was WeChat Pay that said no. */
+export interface WechatpayErrorBody {
+  status: number;
+  code: string;
+  message: string;
+  detail?: unknown;
+}
+
+export interface WxpayErrorOptions {
+  hint: string;
+  cause?: unknown;
+  requestId?: string;
+  wechatpay?: WechatpayErrorBody;
+  /** Extra facts for --json and --explain output; never secrets. */
+  details?: Record<string, unknown>;
+}
+
+export class WxpayError extends Error {
+  override readonly name = 'WxpayError';
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCode;
+  readonly hint: string;
+  readonly requestId?: string;
+  readonly wechatpay?: WechatpayErrorBody;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: WxpayErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.exitCode = ERROR_CODES[code];
+    this.hint = options.hint;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (options.wechatpay !== undefined) this.wechatpay = options.wechatpay;
+    if (options.details !== undefined) this.details = options.details;
+  }
+
+  /** The shape printed under {"error": ...} with --json. */
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      hint: this.hint,
+      exitCode: this.exitCode,
+      ...(this.requestId ? { requestId: this.requestId } : {}),
+      ...(this.wechatpay ? { wechatpay: this.wechatpay } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+export const isWxpayError = (e: unknown): e is WxpayError => e instanceof WxpayError;
+
+export const usageError = (message: string, hint: string): WxpayError =>
+  new WxpayError('USAGE', message, { hint });

@@ -1,0 +1,13 @@
+// The library entry: the same core the CLI uses.
+export * from './core/errors.js';
+export * from './core/headers.js';
+export * from './core/keys.js';
+export * from './core/canonical.js';
+export * from './core/sign.js';
+export * from './core/verify.js';
+export * from './core/aead.js';
+export * from './core/oaep.js';
+export * from './core/config.js';
+export * from './core/credentials.js';
+export * from './core/sign-explain.js';
+export * from './core/doctor.js';

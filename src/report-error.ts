@@ -1,0 +1,42 @@
+// Maps anything thrown to an exit code and prints it: a human message with its hint, or {"error":{...}} on
+// stderr with --json. Commander's usage errors take the same path (exitOverride), as exit 2.
+import { CommanderError } from 'commander';
+import { WxpayError, isWxpayError } from './core/errors.js';
+import type { Runtime } from './runtime.js';
+import { makeOutput } from './render.js';
+
+export function toWxpayError(err: unknown): WxpayError | { helpExit: number } {
+  if (isWxpayError(err)) return err;
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { helpExit: 0 };
+    if (err.code === 'commander.executeSubCommandAsync') return { helpExit: err.exitCode };
+    return new WxpayError('USAGE', err.message.replace(/^error: /, ''), { hint: 'Run the command with --help to see its arguments and an example.' });
+  }
+  return new WxpayError('INTERNAL', `Internal error: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+    hint: 'This is a bug in wxpay. Re-run with --verbose and report the stack trace.',
+  });
+}
+
+export function reportError(err: unknown, rt: Runtime, json: boolean, verbose: boolean): number {
+  const e = toWxpayError(err);
+  if ('helpExit' in e) return e.helpExit;
+  const out = makeOutput(rt, { json, color: !rt.env.NO_COLOR });
+  if (json) {
+    rt.stderr.write(`${JSON.stringify({ error: e.toJSON() })}\n`);
+    return e.exitCode;
+  }
+  // Commander already printed its own usage message to stderr.
+  if (!(err instanceof CommanderError)) {
+    const c = out.color;
+    rt.stderr.write(`${c.red('✖')} ${c.bold(e.code)}: ${e.message}\n`);
+    if (e.wechatpay) {
+      rt.stderr.write(`  WeChat Pay: HTTP ${e.wechatpay.status} ${e.wechatpay.code}: ${e.wechatpay.message}\n`);
+      if (e.wechatpay.detail !== undefined) rt.stderr.write(`  detail: ${JSON.stringify(e.wechatpay.detail)}\n`);
+    }
+    if (e.requestId) rt.stderr.write(`  Request-ID: ${e.requestId}\n`);
+  }
+  rt.stderr.write(`  ${out.color.yellow('hint')}: ${e.hint}\n`);
+  if (verbose && e.cause instanceof Error && e.cause.stack) rt.stderr.write(`${e.cause.stack}\n`);
+  return e.exitCode;
+}

@@ -1,0 +1,32 @@
+// What a command may touch of the outside world. main.ts builds the real one from `process`; tests and the
+// demo can build their own. Core never sees this.
+import type { Readable, Writable } from 'node:stream';
+
+export interface Runtime {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdin: Readable & { isTTY?: boolean };
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable & { isTTY?: boolean };
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Runs the handler on SIGINT/SIGTERM; returns a function that removes it. */
+  onSignal(handler: (signal: string) => void): () => void;
+}
+
+export interface GlobalOptions {
+  profile?: string;
+  config?: string;
+  baseUrl?: string;
+  json?: boolean;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+export interface CommandContext<O extends object = object> {
+  /** Positional arguments in declaration order (a variadic one is an array). */
+  readonly args: unknown[];
+  /** The command's own options merged with the global ones. */
+  readonly opts: O & GlobalOptions;
+  readonly rt: Runtime;
+}

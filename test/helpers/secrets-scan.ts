@@ -1,0 +1,54 @@
+// The secrets scan: every secret a test generated or loaded is registered in secrets.ndjson, every output a
+// test captured is a file under output/, and no output may contain any secret.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Leak {
+  file: string;
+  secretLabel: string;
+}
+
+/** The needles for one secret: the APIv3 key itself, or every base64 line of a private-key PEM body. */
+export function needlesOf(secret: string): string[] {
+  if (!secret.includes('-----BEGIN')) return secret.length >= 8 ? [secret] : [];
+  const body = secret.split(/\r?\n/).filter((l) => l && !l.startsWith('-----'));
+  // Any 40-character slice of the key's base64 is unique enough and survives re-wrapping.
+  const joined = body.join('');
+  const out: string[] = [];
+  for (let i = 0; i + 40 <= joined.length; i += 40) out.push(joined.slice(i, i + 40));
+  return out;
+}
+
+export function registerSecret(dir: string, label: string, secret: string): void {
+  appendFileSync(path.join(dir, 'secrets.ndjson'), `${JSON.stringify({ label, secret })}\n`);
+}
+
+let counter = 0;
+export function recordOutput(dir: string, name: string, content: string | Buffer): void {
+  const out = path.join(dir, 'output');
+  mkdirSync(out, { recursive: true });
+  counter += 1;
+  appendFileSync(path.join(out, `${process.pid}-${counter}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}.txt`), content);
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = path.join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+export function scanArtifacts(dir: string): Leak[] {
+  const secretsFile = path.join(dir, 'secrets.ndjson');
+  if (!existsSync(secretsFile)) return [];
+  const secrets = readFileSync(secretsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { label: string; secret: string });
+  const needles = secrets.flatMap((s) => needlesOf(s.secret).map((n) => ({ n, label: s.label })));
+  const leaks: Leak[] = [];
+  for (const file of walk(path.join(dir, 'output'))) {
+    const text = readFileSync(file, 'utf8');
+    const hit = needles.find(({ n }) => text.includes(n));
+    if (hit) leaks.push({ file, secretLabel: hit.label });
+  }
+  return leaks;
+}

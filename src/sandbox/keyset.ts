@@ -1,0 +1,177 @@
+// `wxpay sandbox init`: a throwaway key set for the local simulator (merchant key + certificate, platform
+// certificates, a WeChat Pay public key, an APIv3 key) and the `.wxpayrc.json` profile that points at it.
+import { generateKeyPair, randomBytes, randomInt, type KeyObject } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { apiV3KeyFrom } from '../core/aead.js';
+import { WxpayError } from '../core/errors.js';
+import { loadPrivateKey, loadPublicKey, parseCertificate } from '../core/keys.js';
+import { createCertificatePem } from '../core/x509.js';
+import { readSandboxFile, writeSandboxFile, exists, type SandboxFile } from './keyset-files.js';
+
+export type SandboxMode = 'cert' | 'pubkey' | 'mixed';
+export const SANDBOX_MODES: readonly SandboxMode[] = ['cert', 'pubkey', 'mixed'];
+export const DEFAULT_SANDBOX_PORT = 8931;
+export const DEFAULT_SANDBOX_DIR = '.wxpay-sandbox';
+const DEFAULT_MCHID = '1900000001';
+const DEFAULT_APPID = 'wx8888888888888888';
+
+export interface SandboxInitResult {
+  dir: string; rcPath: string; profile: 'sandbox'; mchid: string; appid: string; serialNo: string;
+  privateKeyPath: string; merchantCertPath: string; apiV3KeyPath: string;
+  platformSerial: string; platformCertPath: string; platformKeyPath: string;
+  publicKeyId: string; publicKeyPath: string; baseUrl: string; mode: SandboxMode;
+}
+
+export interface SandboxKeys {
+  dir: string; mchid: string; appid: string; mode: SandboxMode;
+  apiV3Key: KeyObject;
+  merchantSerial: string;
+  merchantPublicKey: KeyObject;
+  /** Every platform certificate the sandbox holds, newest last. */
+  platform: Array<{ serial: string; privateKey: KeyObject; certPem: string }>;
+  publicKeyId: string;
+  publicKey: KeyObject;
+  publicKeyPrivate: KeyObject;
+}
+
+const genRsa = promisify(generateKeyPair);
+const rsa2048 = () => genRsa('rsa', { modulusLength: 2048 });
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+export const paths = (dir: string) => ({
+  merchantKey: path.join(dir, 'merchant', 'apiclient_key.pem'),
+  merchantCert: path.join(dir, 'merchant', 'apiclient_cert.pem'),
+  apiV3Key: path.join(dir, 'apiv3.key'),
+  certsDir: path.join(dir, 'certs'),
+  platformCert: (serial: string) => path.join(dir, 'wechatpay', `platform_${serial}_cert.pem`),
+  platformKey: (serial: string) => path.join(dir, 'wechatpay', `platform_${serial}_key.pem`),
+  publicKey: path.join(dir, 'wechatpay', 'pub_key.pem'),
+  publicKeyPrivate: path.join(dir, 'wechatpay', 'pub_key_private.pem'),
+  sandboxJson: path.join(dir, 'sandbox.json'),
+  rc: path.join(dir, '.wxpayrc.json'),
+});
+
+async function writeSecret(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text, { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** 32 printable ASCII characters (letters and digits), so the key survives any editor or shell. */
+function newApiV3Key(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(32), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+const newPublicKeyId = () => `PUB_KEY_ID_${Array.from({ length: 34 }, () => randomInt(10)).join('')}`;
+
+/** Creates a platform key and certificate (Tenpay.com subject, 5 years) in `<dir>/wechatpay/`; returns its serial. */
+export async function createPlatformCert(dir: string, now = Date.now()): Promise<string> {
+  const { privateKey, publicKey } = await rsa2048();
+  const certPem = createCertificatePem({
+    subject: [['C', 'CN'], ['O', 'Tenpay.com'], ['OU', 'Tenpay.com CA Center'], ['L', 'ShenZhen'], ['CN', 'Tenpay.com sign']],
+    issuer: [['CN', 'Tenpay.com Root CA']],
+    publicKey, signingKey: privateKey,
+    notBefore: new Date(now - 60_000), notAfter: new Date(now + 5 * YEAR_MS),
+  });
+  const serial = parseCertificate(certPem).serial;
+  const p = paths(dir);
+  await writeSecret(p.platformKey(serial), pem(privateKey));
+  await writeFile(p.platformCert(serial), certPem);
+  return serial;
+}
+
+async function ensureMerchant(dir: string, mchid: string): Promise<string> {
+  const p = paths(dir);
+  if (await exists(p.merchantKey) && await exists(p.merchantCert)) return parseCertificate(await readFile(p.merchantCert)).serial;
+  const { privateKey, publicKey } = await rsa2048();
+  const certPem = createCertificatePem({
+    subject: [['C', 'CN'], ['O', 'wxpay sandbox'], ['CN', mchid]], publicKey, signingKey: privateKey,
+    notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 5 * YEAR_MS),
+  });
+  await writeSecret(p.merchantKey, pem(privateKey));
+  await writeFile(p.merchantCert, certPem);
+  return parseCertificate(certPem).serial;
+}
+
+export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid?: string; appid?: string; port?: number }): Promise<SandboxInitResult> {
+  const dir = path.resolve(opts.dir);
+  const p = paths(dir);
+  const prev = await readSandboxFile(dir);
+  if (prev && opts.mchid && opts.mchid !== prev.mchid) {
+    throw new WxpayError('USAGE', `${dir} already holds a sandbox for mchid ${prev.mchid}`, {
+      hint: 'Keys are never overwritten: drop --mchid, or use another --dir.',
+    });
+  }
+  const mchid = prev?.mchid ?? opts.mchid ?? DEFAULT_MCHID;
+  const appid = opts.appid ?? prev?.appid ?? DEFAULT_APPID;
+  const mode = opts.mode ?? prev?.mode ?? 'cert';
+  const port = opts.port ?? prev?.port ?? DEFAULT_SANDBOX_PORT;
+  await mkdir(p.certsDir, { recursive: true });
+  const serialNo = await ensureMerchant(dir, mchid);
+  if (!(await exists(p.apiV3Key))) await writeSecret(p.apiV3Key, `${newApiV3Key()}\n`);
+  const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir)];
+  const first = platformSerials[0]!;
+  const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);
+  if (!(await exists(certsCopy))) await writeFile(certsCopy, await readFile(p.platformCert(first)));
+  const publicKeyId = prev?.publicKeyId ?? newPublicKeyId();
+  if (!(await exists(p.publicKeyPrivate))) {
+    const { privateKey, publicKey } = await rsa2048();
+    await writeSecret(p.publicKeyPrivate, pem(privateKey));
+    await writeFile(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  }
+  const file: SandboxFile = { mchid, appid, mode, port, publicKeyId, platformSerials };
+  await writeSandboxFile(dir, file);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const profile: Record<string, string> = {
+    mchid, appid, serialNo, baseUrl,
+    privateKeyPath: './merchant/apiclient_key.pem', merchantCertPath: './merchant/apiclient_cert.pem', apiV3Key: 'file:./apiv3.key',
+  };
+  if (mode !== 'pubkey') profile.platformCertDir = './certs';
+  if (mode !== 'cert') Object.assign(profile, { publicKeyId, publicKeyPath: './wechatpay/pub_key.pem' });
+  await writeFile(p.rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
+  return {
+    dir, rcPath: p.rc, profile: 'sandbox', mchid, appid, serialNo,
+    privateKeyPath: p.merchantKey, merchantCertPath: p.merchantCert, apiV3KeyPath: p.apiV3Key,
+    platformSerial: first, platformCertPath: certsCopy, platformKeyPath: p.platformKey(first),
+    publicKeyId, publicKeyPath: p.publicKey, baseUrl, mode,
+  };
+}
+
+export async function loadSandboxKeys(dir: string): Promise<SandboxKeys> {
+  const abs = path.resolve(dir);
+  const p = paths(abs);
+  const file = await readSandboxFile(abs);
+  if (!file) {
+    throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${abs}`, { hint: `Run: wxpay sandbox init --dir ${dir}` });
+  }
+  const platform = await Promise.all(file.platformSerials.map(async (serial) => ({
+    serial,
+    privateKey: loadPrivateKey(await readFile(p.platformKey(serial)), 'sandbox platform key'),
+    certPem: (await readFile(p.platformCert(serial))).toString(),
+  })));
+  return {
+    dir: abs, mchid: file.mchid, appid: file.appid, mode: file.mode,
+    apiV3Key: apiV3KeyFrom((await readFile(p.apiV3Key, 'utf8')).replace(/\r?\n$/, '')),
+    merchantSerial: parseCertificate(await readFile(p.merchantCert)).serial,
+    merchantPublicKey: parseCertificate(await readFile(p.merchantCert)).publicKey,
+    platform,
+    publicKeyId: file.publicKeyId,
+    publicKey: loadPublicKey(await readFile(p.publicKey)),
+    publicKeyPrivate: loadPrivateKey(await readFile(p.publicKeyPrivate), 'sandbox public-key pair'),
+  };
+}
+
+/** Rotation: a new platform certificate becomes the newest; the merchant's certs/ folder is left alone. */
+export async function rotatePlatformCert(dir: string): Promise<string> {
+  const abs = path.resolve(dir);
+  const file = await readSandboxFile(abs);
+  if (!file) throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${abs}`, { hint: 'Run wxpay sandbox init first.' });
+  const serial = await createPlatformCert(abs);
+  await writeSandboxFile(abs, { ...file, platformSerials: [...file.platformSerials, serial] });
+  return serial;
+}

@@ -1,0 +1,51 @@
+// `wxpay sandbox init` key set: layout, modes, permissions, and that a re-run never replaces a key.
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config.js';
+import { loadMerchant, loadVerifierKeys } from '../../src/core/credentials.js';
+import { initSandbox, loadSandboxKeys, rotatePlatformCert } from '../../src/sandbox/keyset.js';
+import { trackSecretFile } from '../helpers/secrets.js';
+
+describe('sandbox init', () => {
+  it('writes a complete key set and a profile that core can load', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wxpay-sbx-'));
+    const r = await initSandbox({ dir, mode: 'mixed', mchid: '1234567890', port: 9999 });
+    trackSecretFile('sandbox merchant key', r.privateKeyPath);
+    trackSecretFile('sandbox apiv3 key', r.apiV3KeyPath);
+    expect(r).toMatchObject({ profile: 'sandbox', mchid: '1234567890', baseUrl: 'http://127.0.0.1:9999', mode: 'mixed' });
+    for (const p of [r.dir, r.rcPath, r.privateKeyPath, r.platformCertPath, r.publicKeyPath]) expect(path.isAbsolute(p)).toBe(true);
+    expect(r.serialNo).toMatch(/^[0-9A-F]{40}$/);
+    expect(r.publicKeyId).toMatch(/^PUB_KEY_ID_\d{34}$/);
+    expect(path.basename(r.platformCertPath)).toBe(`wechatpay_${r.platformSerial}.pem`);
+    expect((await stat(r.privateKeyPath)).mode & 0o777).toBe(0o600);
+    expect((await stat(r.apiV3KeyPath)).mode & 0o777).toBe(0o600);
+    expect((await stat(r.platformKeyPath)).mode & 0o777).toBe(0o600);
+    expect((await readFile(r.apiV3KeyPath, 'utf8')).trim()).toMatch(/^[\x21-\x7e]{32}$/);
+    const platform = new X509Certificate(await readFile(r.platformCertPath));
+    expect(platform.subject).toContain('CN=Tenpay.com sign');
+    expect(platform.issuer).toBe('CN=Tenpay.com Root CA');
+    expect(new X509Certificate(await readFile(r.merchantCertPath)).subject).toContain('CN=1234567890');
+    const rc = JSON.parse(await readFile(r.rcPath, 'utf8'));
+    expect(rc.defaultProfile).toBe('sandbox');
+    expect(rc.profiles.sandbox).toMatchObject({ apiV3Key: 'file:./apiv3.key', platformCertDir: './certs', publicKeyPath: './wechatpay/pub_key.pem' });
+
+    const profile = await loadConfig({ cwd: dir, env: {} });
+    expect((await loadMerchant(profile)).serialNo).toBe(r.serialNo);
+    expect([...(await loadVerifierKeys(profile)).keys()].sort()).toEqual([r.platformSerial, r.publicKeyId].sort());
+
+    // A re-run reuses every key and may switch the mode.
+    const again = await initSandbox({ dir, mode: 'pubkey' });
+    expect(again).toMatchObject({ serialNo: r.serialNo, platformSerial: r.platformSerial, publicKeyId: r.publicKeyId, mchid: '1234567890', mode: 'pubkey' });
+    const rc2 = JSON.parse(await readFile(r.rcPath, 'utf8'));
+    expect(rc2.profiles.sandbox.platformCertDir).toBeUndefined();
+    await expect(initSandbox({ dir, mchid: '1999999999' })).rejects.toMatchObject({ code: 'USAGE' });
+
+    const serial2 = await rotatePlatformCert(dir);
+    const keys = await loadSandboxKeys(dir);
+    expect(keys.platform.map((p) => p.serial)).toEqual([r.platformSerial, serial2]);
+    expect(keys.merchantSerial).toBe(r.serialNo);
+  });
+});

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   DECRYPT_FAILED: EXIT.decrypt,
   DECRYPT_TRUNCATED: EXIT.decrypt,
   DECRYPT_UNSUPPORTED: EXIT.decrypt,
+  NOTIFY_NOT_JSON: EXIT.verify,
+  NOTIFY_BAD_RESOURCE: EXIT.decrypt,
 } as const satisfies Record<string, ExitCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

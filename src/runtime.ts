@@ -1,6 +1,7 @@
 // What a command may touch of the outside world. main.ts builds the real one from `process`; tests and the
 // demo can build their own. Core never sees this.
 import type { Readable, Writable } from 'node:stream';
+import type { Command } from 'commander';
 
 export interface Runtime {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -29,4 +30,6 @@ export interface CommandContext<O extends object = object> {
   /** The command's own options merged with the global ones. */
   readonly opts: O & GlobalOptions;
   readonly rt: Runtime;
+  /** The commander command being run (completion walks the tree from it). */
+  readonly command?: Command;
 }

@@ -1,5 +1,13 @@
-// Declarations for this area's commands (see src/cli.ts). Filled in by its issue.
+// Declarations: completion (and the first-five-minutes commands: demo, smoke, config init).
 import type { Command } from 'commander';
 import type { Runtime } from '../runtime.js';
+import { lazy } from './lazy.js';
 
-export function registerFirstRun(_program: Command, _rt: Runtime): void {}
+export function registerFirstRun(program: Command, rt: Runtime): void {
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText('after', '\nInstall:\n  bash: wxpay completion bash > ~/.local/share/bash-completion/completions/wxpay\n  zsh:  wxpay completion zsh > "${fpath[1]}/_wxpay"\n  fish: wxpay completion fish > ~/.config/fish/completions/wxpay.fish')
+    .action(lazy(rt, () => import('../commands/completion.js')));
+}

@@ -35,6 +35,10 @@ export function registerFoundation(program: Command, rt: Runtime): void {
     .addHelpText('after', '\nExample:\n  wxpay config show --profile prod')
     .action(lazy(rt, () => import('../commands/config-show.js')));
   config
+    .command('profiles')
+    .description('list the profile names in the rc file (used by shell completion)')
+    .action(lazy(rt, () => import('../commands/config-profiles.js')));
+  config
     .command('check')
     .description('the doctor: keys, certificate, serial, APIv3 key, key mode, notify URL (exit 3 on any fail)')
     .addHelpText('after', '\nExample:\n  wxpay config check --profile prod')

@@ -12,7 +12,7 @@ export function lazy(rt: Runtime, load: () => Promise<CommandModule>) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
     const mod = await load();
-    await mod.run({ args: args.slice(0, -2), opts: command.optsWithGlobals(), rt });
+    await mod.run({ args: args.slice(0, -2), opts: command.optsWithGlobals(), rt, command });
   };
 }
 

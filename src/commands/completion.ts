@@ -1,0 +1,14 @@
+// `wxpay completion <bash|zsh|fish>`: prints a completion script for the whole command tree.
+import type { Command } from 'commander';
+import { WxpayError } from '../core/errors.js';
+import type { CommandContext } from '../runtime.js';
+import { bashScript, fishScript, zshScript } from './completion-scripts.js';
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const [shell] = ctx.args as [string];
+  let root = ctx.command as Command;
+  while (root.parent) root = root.parent;
+  const make = { bash: bashScript, zsh: zshScript, fish: fishScript }[shell];
+  if (!make) throw new WxpayError('USAGE', `Unknown shell "${shell}"`, { hint: 'Use bash, zsh or fish.' });
+  ctx.rt.stdout.write(make(root));
+}

@@ -1,0 +1,13 @@
+// `wxpay config profiles`: the profile names in the rc file, one per line (used by shell completion).
+import { findConfigFile } from '../core/config.js';
+import type { CommandContext } from '../runtime.js';
+import { outputFor } from './shared.js';
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const found = await findConfigFile({ cwd: ctx.rt.cwd, env: ctx.rt.env, ...(ctx.opts.config ? { configFile: ctx.opts.config } : {}) });
+  const cfg = found?.config as { profiles?: Record<string, unknown> } | undefined;
+  const names = found ? (cfg && typeof cfg.profiles === 'object' && cfg.profiles ? Object.keys(cfg.profiles) : ['default']) : [];
+  const out = outputFor(ctx);
+  if (out.json) out.data({ configPath: found?.filepath ?? null, profiles: names });
+  else for (const n of names) out.line(n);
+}

@@ -1,0 +1,109 @@
+// `wxpay config init`: writes a starter rc file from flags or, on a TTY, from prompts. It derives the serial
+// from the certificate, writes only paths and references (never a key), and ends with `config check`.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { loadConfig, type Profile } from '../core/config.js';
+import { readKeyFile } from '../core/credentials.js';
+import { runConfigChecks } from '../core/doctor.js';
+import { WxpayError } from '../core/errors.js';
+import { parseCertificate } from '../core/keys.js';
+import type { CommandContext } from '../runtime.js';
+import { printChecks } from './config-check.js';
+import { outputFor } from './shared.js';
+
+interface InitOptions {
+  mchid?: string;
+  appid?: string;
+  privateKey?: string;
+  cert?: string;
+  publicKeyId?: string;
+  publicKey?: string;
+  platformCertDir?: string;
+  apiv3KeyFile?: string;
+  apiv3KeyEnv?: string;
+  notifyUrl?: string;
+  name?: string;
+  output?: string;
+  force?: boolean;
+}
+
+const QUESTIONS: Array<[keyof InitOptions, string, boolean]> = [
+  ['mchid', 'Merchant ID (mchid)', true],
+  ['appid', 'AppID (optional)', false],
+  ['privateKey', 'Path to apiclient_key.pem', true],
+  ['cert', 'Path to apiclient_cert.pem', true],
+  ['publicKeyId', 'WeChat Pay public key ID, PUB_KEY_ID_… (empty for platform-certificate mode)', false],
+  ['publicKey', 'Path to pub_key.pem (public-key mode)', false],
+  ['apiv3KeyFile', 'Path to a file holding the APIv3 key (empty: read env WXPAY_APIV3_KEY)', false],
+];
+
+async function ask(ctx: CommandContext<InitOptions>, opts: InitOptions): Promise<InitOptions> {
+  const rl = createInterface({ input: ctx.rt.stdin, output: ctx.rt.stderr });
+  try {
+    const answers: InitOptions = { ...opts };
+    for (const [key, question, required] of QUESTIONS) {
+      if (answers[key] !== undefined) continue;
+      if (key === 'publicKey' && !answers.publicKeyId) continue;
+      const a = (await rl.question(`${question}: `)).trim();
+      if (a) (answers as Record<string, string>)[key] = a;
+      else if (required) throw new WxpayError('USAGE', `${question} is required`, { hint: 'Run again and answer, or pass it as a flag.' });
+    }
+    return answers;
+  } finally {
+    rl.close();
+  }
+}
+
+export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
+  const { rt } = ctx;
+  const interactive = Boolean(rt.stdin.isTTY) && !ctx.opts.json;
+  const opts = interactive ? await ask(ctx, ctx.opts) : ctx.opts;
+  const missing = (['mchid', 'privateKey', 'cert'] as const).filter((k) => !opts[k]);
+  if (missing.length) {
+    throw new WxpayError('USAGE', `Missing ${missing.map((m) => `--${m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`, {
+      hint: 'Example: wxpay config init --mchid 1900007291 --private-key apiclient_key.pem --cert apiclient_cert.pem --public-key-id PUB_KEY_ID_… --public-key pub_key.pem',
+    });
+  }
+  if (Boolean(opts.publicKeyId) !== Boolean(opts.publicKey)) {
+    throw new WxpayError('USAGE', '--public-key-id and --public-key go together', { hint: 'Give both for public-key mode, or --platform-cert-dir for platform-certificate mode.' });
+  }
+  const file = path.resolve(rt.cwd, opts.output ?? '.wxpayrc.json');
+  const dir = path.dirname(file);
+  const rel = (p: string) => {
+    const r = path.relative(dir, path.resolve(rt.cwd, p));
+    return r.startsWith('.') || path.isAbsolute(r) ? r : `./${r}`;
+  };
+  const cert = parseCertificate(await readKeyFile(path.resolve(rt.cwd, opts.cert!), 'merchant certificate'), 'merchant certificate');
+  const profile: Profile = {
+    mchid: opts.mchid!,
+    ...(opts.appid ? { appid: opts.appid } : {}),
+    serialNo: cert.serial,
+    privateKeyPath: rel(opts.privateKey!),
+    merchantCertPath: rel(opts.cert!),
+    apiV3Key: opts.apiv3KeyFile ? `file:${rel(opts.apiv3KeyFile)}` : `env:${opts.apiv3KeyEnv ?? 'WXPAY_APIV3_KEY'}`,
+    ...(opts.publicKeyId ? { publicKeyId: opts.publicKeyId, publicKeyPath: rel(opts.publicKey!) } : {}),
+    ...(opts.platformCertDir ? { platformCertDir: rel(opts.platformCertDir) } : {}),
+    ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
+  };
+  const name = opts.name ?? 'default';
+  const existing = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as { defaultProfile?: string; profiles?: Record<string, Profile> }) : undefined;
+  if (existing && !existing.profiles) throw new WxpayError('USAGE', `${file} exists and holds a flat profile`, { hint: 'Choose another --output, or move it into {"profiles": {...}}.' });
+  if (existing?.profiles?.[name] && !opts.force) throw new WxpayError('USAGE', `Profile "${name}" already exists in ${file}`, { hint: 'Pass --force to replace it, or --name for another profile.' });
+  const rc = { defaultProfile: existing?.defaultProfile ?? name, profiles: { ...(existing?.profiles ?? {}), [name]: profile } };
+  await writeFile(file, `${JSON.stringify(rc, null, 2)}\n`);
+
+  const resolved = await loadConfig({ cwd: rt.cwd, env: rt.env, configFile: file, profile: name });
+  const checks = await runConfigChecks(resolved, rt.env, rt.now());
+  const out = outputFor(ctx);
+  const failed = checks.filter((c) => c.status === 'fail');
+  if (out.json) out.data({ rcPath: file, profile: name, serialNo: cert.serial, ok: failed.length === 0, checks });
+  else {
+    out.line(`wrote ${file} (profile "${name}", serial ${cert.serial} from the certificate)`);
+    printChecks(out, checks);
+  }
+  if (failed.length) {
+    throw new WxpayError('CONFIG_CHECK_FAILED', `The rc file was written, but ${failed.length} check(s) failed`, { hint: failed[0]?.hint ?? 'See the checks above.' });
+  }
+}

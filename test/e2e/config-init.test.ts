@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
+import { runCli } from '../helpers/cli.js';
+import { trackSecretFile } from '../helpers/secrets.js';
+
+describe('wxpay config init', () => {
+  let keys: SandboxInitResult;
+  let work: string;
+  beforeAll(async () => {
+    keys = await initSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-keys-')), mode: 'pubkey' });
+    trackSecretFile('config-init merchant key', keys.privateKeyPath);
+    trackSecretFile('config-init APIv3 key', keys.apiV3KeyPath);
+    work = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-work-'));
+  });
+
+  it('writes paths and references only, derives the serial, and passes config check', async () => {
+    const res = await runCli(
+      ['config', 'init', '--json', '--mchid', keys.mchid, '--private-key', keys.privateKeyPath, '--cert', keys.merchantCertPath,
+        '--public-key-id', keys.publicKeyId, '--public-key', keys.publicKeyPath, '--apiv3-key-file', keys.apiV3KeyPath, '--name', 'live'],
+      { cwd: work },
+    );
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.json()).toMatchObject({ profile: 'live', serialNo: keys.serialNo, ok: true });
+    const rc = JSON.parse(readFileSync(path.join(work, '.wxpayrc.json'), 'utf8'));
+    expect(rc.defaultProfile).toBe('live');
+    expect(rc.profiles.live).toMatchObject({ mchid: keys.mchid, serialNo: keys.serialNo, publicKeyId: keys.publicKeyId });
+    expect(rc.profiles.live.apiV3Key).toMatch(/^file:/);
+    const apiKey = readFileSync(keys.apiV3KeyPath, 'utf8').trim();
+    expect(readFileSync(path.join(work, '.wxpayrc.json'), 'utf8')).not.toContain(apiKey);
+    // The written file is what later commands find.
+    const check = await runCli(['config', 'check', '--json'], { cwd: work });
+    expect(check.code).toBe(0);
+  });
+
+  it('refuses to replace a profile without --force, and needs its flags without a TTY', async () => {
+    const again = await runCli(['config', 'init', '--json', '--mchid', keys.mchid, '--private-key', keys.privateKeyPath, '--cert', keys.merchantCertPath, '--name', 'live'], { cwd: work });
+    expect(again.code).toBe(2);
+    expect(again.error()).toMatchObject({ code: 'USAGE', hint: expect.stringContaining('--force') });
+    const missing = await runCli(['config', 'init', '--json', '--mchid', '1'], { cwd: work });
+    expect(missing.code).toBe(2);
+    expect(missing.error().message).toContain('--private-key');
+  });
+
+  it('still writes the file but exits 3 when a check fails (mchid is not the certificate CN)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-bad-'));
+    writeFileSync(path.join(dir, 'placeholder'), '');
+    const res = await runCli(['config', 'init', '--json', '--mchid', '1999999999', '--private-key', keys.privateKeyPath, '--cert', keys.merchantCertPath,
+      '--public-key-id', keys.publicKeyId, '--public-key', keys.publicKeyPath, '--apiv3-key-file', keys.apiV3KeyPath], { cwd: dir });
+    expect(res.code).toBe(3);
+    expect(res.json().checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'mchid', status: 'fail' })]));
+    expect(JSON.parse(readFileSync(path.join(dir, '.wxpayrc.json'), 'utf8')).profiles.default.mchid).toBe('1999999999');
+  });
+});

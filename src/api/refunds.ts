@@ -1,0 +1,62 @@
+// Protocol §5: domestic refunds. Create (retried safely: out_refund_no is the idempotency key, and the body
+// is the same on every attempt) and query by out_refund_no.
+import type { WxpayClient } from '../core/client.js';
+
+export interface RefundInput {
+  outTradeNo?: string;
+  transactionId?: string;
+  outRefundNo: string;
+  /** Integer fen. */
+  refund: number;
+  /** Integer fen: the original order total. */
+  total: number;
+  currency?: string;
+  reason?: string;
+  notifyUrl?: string;
+  fundsAccount?: string;
+  subMchid?: string;
+}
+
+export interface Refund {
+  refund_id?: string;
+  out_refund_no: string;
+  transaction_id?: string;
+  out_trade_no?: string;
+  channel?: string;
+  user_received_account?: string;
+  success_time?: string;
+  create_time?: string;
+  status: string;
+  amount?: { total?: number; refund?: number; payer_total?: number; payer_refund?: number; currency?: string };
+  [k: string]: unknown;
+}
+
+export function refundBody(input: RefundInput): Record<string, unknown> {
+  return {
+    ...(input.subMchid ? { sub_mchid: input.subMchid } : {}),
+    ...(input.transactionId ? { transaction_id: input.transactionId } : { out_trade_no: input.outTradeNo }),
+    out_refund_no: input.outRefundNo,
+    ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.notifyUrl ? { notify_url: input.notifyUrl } : {}),
+    ...(input.fundsAccount ? { funds_account: input.fundsAccount } : {}),
+    amount: { refund: input.refund, total: input.total, currency: input.currency ?? 'CNY' },
+  };
+}
+
+export function refundRequest(input: RefundInput) {
+  return { method: 'POST', path: '/v3/refund/domestic/refunds', body: refundBody(input), idempotent: true } as const;
+}
+
+export async function createRefund(client: WxpayClient, input: RefundInput): Promise<Refund> {
+  const res = await client.request(refundRequest(input));
+  return res.data as Refund;
+}
+
+export async function queryRefund(client: WxpayClient, outRefundNo: string, subMchid?: string): Promise<Refund> {
+  const res = await client.request({
+    method: 'GET',
+    path: `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`,
+    ...(subMchid ? { query: { sub_mchid: subMchid } } : {}),
+  });
+  return res.data as Refund;
+}

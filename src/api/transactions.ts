@@ -1,0 +1,112 @@
+// Protocol §5: orders. Prepay (jsapi, app, h5, native; direct and partner), query by transaction_id or
+// out_trade_no, and close. Typed functions over the client; commands, the demo and batch jobs call these.
+import type { ClientResponse, WxpayClient } from '../core/client.js';
+
+export type PrepayKind = 'jsapi' | 'app' | 'h5' | 'native';
+export const PREPAY_KINDS: readonly PrepayKind[] = ['jsapi', 'app', 'h5', 'native'];
+
+/** Partner (service-provider) mode: the merchant in the client is sp_mchid. */
+export interface PartnerIds {
+  spAppid: string;
+  subMchid: string;
+  subAppid?: string;
+}
+
+export interface PrepayInput {
+  appid: string;
+  description: string;
+  outTradeNo: string;
+  notifyUrl: string;
+  /** Integer fen. */
+  total: number;
+  currency?: string;
+  openid?: string;
+  attach?: string;
+  timeExpire?: string;
+  payerClientIp?: string;
+  h5Type?: 'Wap' | 'iOS' | 'Android';
+  partner?: PartnerIds;
+  /** Extra body fields passed through as-is (goods_tag, detail, settle_info, …). */
+  extra?: Record<string, unknown>;
+}
+
+export interface PrepayResult {
+  prepay_id?: string;
+  code_url?: string;
+  h5_url?: string;
+}
+
+export function prepayBody(client: WxpayClient, kind: PrepayKind, input: PrepayInput): Record<string, unknown> {
+  const ids = input.partner
+    ? { sp_appid: input.partner.spAppid, sp_mchid: client.merchant.mchid, ...(input.partner.subAppid ? { sub_appid: input.partner.subAppid } : {}), sub_mchid: input.partner.subMchid }
+    : { appid: input.appid, mchid: client.merchant.mchid };
+  const payerKey = input.partner ? (input.partner.subAppid ? 'sub_openid' : 'sp_openid') : 'openid';
+  const scene = input.payerClientIp || kind === 'h5'
+    ? { scene_info: { payer_client_ip: input.payerClientIp, ...(kind === 'h5' ? { h5_info: { type: input.h5Type ?? 'Wap' } } : {}) } }
+    : {};
+  return {
+    ...ids,
+    description: input.description,
+    out_trade_no: input.outTradeNo,
+    ...(input.timeExpire ? { time_expire: input.timeExpire } : {}),
+    ...(input.attach ? { attach: input.attach } : {}),
+    notify_url: input.notifyUrl,
+    amount: { total: input.total, currency: input.currency ?? 'CNY' },
+    ...(kind === 'jsapi' && input.openid ? { payer: { [payerKey]: input.openid } } : {}),
+    ...scene,
+    ...input.extra,
+  };
+}
+
+export function prepayPath(kind: PrepayKind, partner: boolean): string {
+  return `/v3/pay/${partner ? 'partner/' : ''}transactions/${kind}`;
+}
+
+/** POST …/transactions/{kind}. Retried safely: out_trade_no in the body is the idempotency key. */
+export async function prepay(client: WxpayClient, kind: PrepayKind, input: PrepayInput): Promise<PrepayResult & { response: ClientResponse }> {
+  const response = await client.request({ method: 'POST', path: prepayPath(kind, Boolean(input.partner)), body: prepayBody(client, kind, input), idempotent: true });
+  return { ...(response.data as PrepayResult), response };
+}
+
+export type OrderRef = { outTradeNo: string } | { transactionId: string };
+
+export interface Transaction {
+  appid?: string;
+  mchid?: string;
+  out_trade_no: string;
+  transaction_id?: string;
+  trade_type?: string;
+  trade_state: string;
+  trade_state_desc?: string;
+  success_time?: string;
+  attach?: string;
+  payer?: { openid?: string; sp_openid?: string; sub_openid?: string };
+  amount?: { total?: number; payer_total?: number; currency?: string; payer_currency?: string };
+  [k: string]: unknown;
+}
+
+function orderPath(ref: OrderRef, partner: boolean): string {
+  const base = `/v3/pay/${partner ? 'partner/' : ''}transactions`;
+  return 'outTradeNo' in ref ? `${base}/out-trade-no/${encodeURIComponent(ref.outTradeNo)}` : `${base}/id/${encodeURIComponent(ref.transactionId)}`;
+}
+
+export async function queryOrder(client: WxpayClient, ref: OrderRef, partner?: { subMchid: string }): Promise<Transaction> {
+  const query = partner ? { sp_mchid: client.merchant.mchid, sub_mchid: partner.subMchid } : { mchid: client.merchant.mchid };
+  const res = await client.request({ method: 'GET', path: orderPath(ref, Boolean(partner)), query });
+  return res.data as Transaction;
+}
+
+export function closeRequest(client: WxpayClient, outTradeNo: string, partner?: { subMchid: string }) {
+  return {
+    method: 'POST',
+    path: `${orderPath({ outTradeNo }, Boolean(partner))}/close`,
+    body: partner ? { sp_mchid: client.merchant.mchid, sub_mchid: partner.subMchid } : { mchid: client.merchant.mchid },
+    // Closing is naturally idempotent: closing a closed order is a no-op on WeChat's side.
+    idempotent: true,
+  } as const;
+}
+
+/** 204 with an empty, still signed, body. */
+export async function closeOrder(client: WxpayClient, outTradeNo: string, partner?: { subMchid: string }): Promise<void> {
+  await client.request(closeRequest(client, outTradeNo, partner));
+}

@@ -1,0 +1,66 @@
+// `wxpay certs download`: GET /v3/certificates (protocol §3), decrypt each certificate with the APIv3 key,
+// verify the response with --known-cert or else with the certificates just decrypted (CertificateDownloader
+// semantics), and save wechatpay_<SERIAL>.pem next to older ones so that rotation keeps working.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { certificateFileName, downloadCertificates } from '../api/certificates.js';
+import { WxpayError, isWxpayError } from '../core/errors.js';
+import { createKeyStore, parseCertificate } from '../core/keys.js';
+import type { CommandContext } from '../runtime.js';
+import { withClient } from './client-context.js';
+import { outputFor, readInput } from './shared.js';
+
+interface CertsDownloadOptions {
+  output?: string;
+  knownCert?: string;
+}
+
+const DAY = 86_400_000;
+
+async function exists(file: string): Promise<boolean> {
+  return readFile(file).then(() => true, () => false);
+}
+
+export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<void> {
+  const { opts, rt } = ctx;
+  const trust = opts.knownCert ? (() => {
+    return readInput(rt, opts.knownCert!, 'known certificate').then((pem) => {
+      const info = parseCertificate(pem, 'known certificate');
+      return createKeyStore([[info.serial, info.publicKey]]);
+    });
+  })() : undefined;
+  const trusted = await trust;
+  await withClient(ctx, async ({ client, profile }) => {
+    if (profile.publicKeyId && !profile.platformCertDir && !opts.output) {
+      throw new WxpayError('CONFIG_INVALID', `Profile "${profile.name}" uses the WeChat Pay public key (${profile.publicKeyId}); public-key merchants have no platform certificates to download`, {
+        hint: 'Nothing to do: responses are verified with publicKeyId + publicKeyPath (pub_key.pem from 商户平台 → 账户中心 → API安全). Set platformCertDir (or --output) only if this merchant still uses platform certificates.',
+      });
+    }
+    const dir = opts.output ? path.resolve(rt.cwd, opts.output) : profile.platformCertDir;
+    if (!dir) throw new WxpayError('USAGE', 'Where to save? The profile has no platformCertDir', { hint: 'Pass --output <dir> or set "platformCertDir" in the profile.' });
+    let certs;
+    try {
+      certs = await downloadCertificates(client, trusted);
+    } catch (e) {
+      if (isWxpayError(e) && e.code === 'WECHATPAY_ERROR' && e.wechatpay && e.wechatpay.status === 404) {
+        throw new WxpayError('WECHATPAY_ERROR', e.message, { ...(e.requestId ? { requestId: e.requestId } : {}), wechatpay: e.wechatpay, hint: 'This merchant may be public-key only (no platform certificates): configure publicKeyId and publicKeyPath instead.' });
+      }
+      throw e;
+    }
+    await mkdir(dir, { recursive: true });
+    const rows = [];
+    for (const c of certs) {
+      const file = path.join(dir, certificateFileName(c.serial));
+      const isNew = !(await exists(file));
+      if (isNew) await writeFile(file, c.pem, { mode: 0o644 });
+      rows.push({ serial: c.serial, notBefore: c.validFrom.toISOString(), notAfter: c.validTo.toISOString(), daysLeft: Math.floor((c.validTo.getTime() - rt.now()) / DAY), file, saved: isNew });
+    }
+    const out = outputFor(ctx);
+    if (out.json) return out.data({ dir, certificates: rows });
+    for (const r of rows) {
+      out.table([['serial', r.serial], ['valid', `${r.notBefore} → ${r.notAfter}`], ['days left', String(r.daysLeft)], ['file', `${r.file}${r.saved ? ' (new)' : ' (already there)'}`]]);
+      out.line();
+    }
+    out.note(`${rows.length} certificate(s) verified and decrypted; older files in ${dir} were kept.`);
+  }, { requireApiV3Key: true });
+}

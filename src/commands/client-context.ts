@@ -1,0 +1,74 @@
+// Builds an API client from the resolved profile for the operator commands: merchant signer, verification
+// keys (public key, platform certificates, or both), the APIv3 key when configured, User-Agent, --verbose log.
+// Also renders --dry-run requests. Timeouts: WXPAY_CONNECT_TIMEOUT_MS / WXPAY_TIMEOUT_MS (default 5 s / 30 s).
+import { createRequire } from 'node:module';
+import type { KeyObject } from 'node:crypto';
+import { createClient, userAgentFor, type PreparedRequest, type WxpayClient, type WxpayClientOptions } from '../core/client.js';
+import type { ResolvedProfile } from '../core/config.js';
+import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../core/credentials.js';
+import { WxpayError } from '../core/errors.js';
+import type { CommandContext } from '../runtime.js';
+import { loadProfile, outputFor } from './shared.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export interface ClientContext {
+  client: WxpayClient;
+  profile: ResolvedProfile;
+  apiV3Key: KeyObject | undefined;
+}
+
+function msFromEnv(ctx: CommandContext, name: string): number | undefined {
+  const v = ctx.rt.env[name];
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v)) throw new WxpayError('USAGE', `${name} must be milliseconds, got "${v}"`, { hint: `e.g. ${name}=10000` });
+  return Number(v);
+}
+
+export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClientOptions> & { requireApiV3Key?: boolean } = {}): Promise<ClientContext> {
+  const profile = await loadProfile(ctx);
+  const merchant = await loadMerchant(profile);
+  const keys = await loadVerifierKeys(profile);
+  const apiV3Key = profile.apiV3Key || extra.requireApiV3Key ? await loadApiV3Key(profile, ctx.rt.env) : undefined;
+  const connectTimeoutMs = msFromEnv(ctx, 'WXPAY_CONNECT_TIMEOUT_MS');
+  const timeoutMs = msFromEnv(ctx, 'WXPAY_TIMEOUT_MS');
+  const { requireApiV3Key: _, ...rest } = extra;
+  const client = createClient({
+    baseUrl: profile.baseUrl,
+    merchant,
+    keys,
+    ...(apiV3Key ? { apiV3Key } : {}),
+    ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}),
+    now: () => ctx.rt.now(),
+    userAgent: userAgentFor(pkg.version, process.platform, process.version),
+    ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(ctx.opts.verbose ? { log: (line: string) => void ctx.rt.stderr.write(`${line}\n`) } : {}),
+    ...rest,
+  });
+  return { client, profile, apiV3Key };
+}
+
+/** Runs fn with a client and always frees its connection pool, so the process can exit at once. */
+export async function withClient<T>(ctx: CommandContext, fn: (c: ClientContext) => Promise<T>, extra?: Parameters<typeof buildClient>[1]): Promise<T> {
+  const c = await buildClient(ctx, extra);
+  try {
+    return await fn(c);
+  } finally {
+    await c.client.close();
+  }
+}
+
+/** --dry-run: the signed request exactly as it would go on the wire, and nothing sent. */
+export function printDryRun(ctx: CommandContext, prepared: PreparedRequest): void {
+  const out = outputFor(ctx);
+  if (out.json) {
+    out.data({ dryRun: true, request: prepared });
+    return;
+  }
+  out.note('dry run: nothing was sent');
+  out.line(`${prepared.method} ${prepared.url}`);
+  for (const [k, v] of Object.entries(prepared.headers)) out.line(`${k}: ${v}`);
+  out.line();
+  if (prepared.body) out.line(prepared.body);
+}

@@ -1,0 +1,80 @@
+// `wxpay refund create`: a domestic refund (protocol §5). The same out_refund_no and body are sent on every
+// retry, so a retried POST creates one refund. Asks for confirmation on a TTY; without a TTY --yes is required.
+import { createRefund, refundRequest, type RefundInput } from '../api/refunds.js';
+import { WxpayError } from '../core/errors.js';
+import type { CommandContext, Runtime } from '../runtime.js';
+import { formatYuan, parseFen } from './amount.js';
+import { printDryRun, withClient } from './client-context.js';
+import { refundRows } from './refund-query.js';
+import { outputFor } from './shared.js';
+
+interface RefundCreateOptions {
+  outTradeNo?: string;
+  transactionId?: string;
+  outRefundNo?: string;
+  amount?: string;
+  total?: string;
+  yuan?: boolean;
+  reason?: string;
+  notifyUrl?: string;
+  subMchid?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
+
+export function refundInputFrom(opts: RefundCreateOptions): RefundInput {
+  if (Boolean(opts.outTradeNo) === Boolean(opts.transactionId)) throw usage('Give exactly one of --out-trade-no and --transaction-id', 'e.g. --out-trade-no ORDER001');
+  if (!opts.outRefundNo) throw usage('--out-refund-no is required', 'Your own refund number; reuse it when retrying so the refund is made once.');
+  const refund = parseFen(opts.amount, '--amount', opts.yuan);
+  const total = parseFen(opts.total, '--total', opts.yuan);
+  if (refund > total) throw usage(`--amount ${refund} is more than --total ${total}`, '--total is the original order amount; --amount is what to refund.');
+  return {
+    ...(opts.outTradeNo ? { outTradeNo: opts.outTradeNo } : { transactionId: opts.transactionId! }),
+    outRefundNo: opts.outRefundNo, refund, total,
+    ...(opts.reason ? { reason: opts.reason } : {}),
+    ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
+    ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
+  };
+}
+
+async function readLine(rt: Runtime): Promise<string> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (d: Buffer | string) => {
+      buf += d.toString();
+      if (buf.includes('\n')) done();
+    };
+    const done = () => {
+      rt.stdin.off('data', onData);
+      rt.stdin.off('end', done);
+      rt.stdin.pause();
+      resolve(buf.split('\n')[0]!.trim());
+    };
+    rt.stdin.on('data', onData);
+    rt.stdin.on('end', done);
+  });
+}
+
+export async function confirmRefund(ctx: CommandContext<RefundCreateOptions>, input: RefundInput): Promise<void> {
+  if (ctx.opts.yes) return;
+  if (!ctx.rt.stdin.isTTY) throw usage('Refusing to refund without confirmation: no TTY and no --yes', 'Add --yes in scripts and CI, after checking the order number and the amount.');
+  const order = input.outTradeNo ?? input.transactionId;
+  ctx.rt.stderr.write(`Refund ${input.refund} fen (${formatYuan(input.refund)} CNY) of ${input.total} fen on order ${order} as ${input.outRefundNo}? [y/N] `);
+  const answer = await readLine(ctx.rt);
+  if (!/^y(es)?$/i.test(answer)) throw usage('Refund not confirmed; nothing was sent', 'Answer "y" to proceed, or pass --yes.');
+}
+
+export async function run(ctx: CommandContext<RefundCreateOptions>): Promise<void> {
+  const input = refundInputFrom(ctx.opts);
+  await withClient(ctx, async ({ client, profile }) => {
+    const withNotify = input.notifyUrl || !profile.notifyUrl ? input : { ...input, notifyUrl: profile.notifyUrl };
+    if (ctx.opts.dryRun) return printDryRun(ctx, client.prepare(refundRequest(withNotify)));
+    await confirmRefund(ctx, withNotify);
+    const r = await createRefund(client, withNotify);
+    const out = outputFor(ctx);
+    if (out.json) return out.data(r);
+    out.table(refundRows(r));
+  });
+}

@@ -1,0 +1,249 @@
+// The v3 HTTP client (protocol §1, §2, §8) on undici: sign, send exactly the signed bytes, verify every 2xx
+// from its raw bytes, map errors, retry where safe, fail over to the backup domain. Stable contract:
+//
+//   createClient({ baseUrl, merchant, keys, apiV3Key?, publicKeyId?, dispatcher?, now?, nonce?,
+//                  connectTimeoutMs?=5000, timeoutMs?=30000, maxAttempts?=3, retryBaseDelayMs?=200,
+//                  userAgent?, log? }): WxpayClient
+//   client.request({ method, path, query?, body?: object | string, idempotent?, verify?, trust?, headers? })
+//     -> { status, headers (lower-case), rawBody: Buffer, data: unknown, requestId, attempts, certificates? }
+//   client.prepare(req) -> the signed request without sending it (for --dry-run)
+//   client.keys() -> the current verification KeyStore; client.close() frees an owned connection pool.
+//
+// Throws WxpayError: WECHATPAY_ERROR (exit 5; status, code, message, detail, Request-ID), NETWORK / TIMEOUT (4),
+// VERIFY_* (6). verify: 'signature' (default) | 'none-bill-download' (the file download is checked by hash
+// instead) | 'certificate-list' (GET /v3/certificates: decrypt, then verify with `trust` or the decrypted certs).
+// An unknown hex serial triggers exactly one refresh through /v3/certificates per serial; the key store is
+// replaced, never mutated, and lives in this client only. Retries (GET, or idempotent: true) on network
+// errors, 5xx, 202 and 429 with jittered backoff; never on other 4xx.
+import type { KeyObject } from 'node:crypto';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { BACKUP_BASE_URL, DEFAULT_BASE_URL } from './config.js';
+import { WxpayError } from './errors.js';
+import { networkError, wechatpayError } from './http-error.js';
+import { extendKeyStore, type KeyStore } from './keys.js';
+import { verifyCertificateList, type DecryptedCertificate } from './platform-certs.js';
+import { formatExchange } from './redact.js';
+import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from './retry.js';
+import { newNonce, signRequest, unixSeconds, type Merchant } from './sign.js';
+import { verifySignature } from './verify.js';
+
+export interface WxpayClientOptions {
+  baseUrl: string;
+  merchant: Merchant;
+  keys: KeyStore;
+  apiV3Key?: KeyObject;
+  publicKeyId?: string;
+  dispatcher?: Dispatcher;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  nonce?: () => string;
+  connectTimeoutMs?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  retryBaseDelayMs?: number;
+  userAgent?: string;
+  /** Redacted verbose log, one line per call. */
+  log?: (line: string) => void;
+  /** For tests: replaces the backoff sleep. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export type VerifyMode = 'signature' | 'none-bill-download' | 'certificate-list';
+export type QueryValue = string | number | boolean | undefined;
+
+export interface ClientRequest {
+  method: string;
+  /** Path (placeholders already percent-encoded), optionally with a query; signed verbatim. */
+  path: string;
+  query?: Record<string, QueryValue> | Array<[string, string]>;
+  body?: object | string;
+  /** The idempotency key is in the body (out_trade_no, out_refund_no): a POST may be retried. */
+  idempotent?: boolean;
+  verify?: VerifyMode;
+  /** certificate-list only: verify with these keys alone (a known certificate). */
+  trust?: KeyStore;
+  headers?: Record<string, string>;
+}
+
+export interface ClientResponse {
+  status: number;
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  data: unknown;
+  requestId: string | undefined;
+  attempts: number;
+  certificates?: DecryptedCertificate[];
+}
+
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface WxpayClient {
+  request(req: ClientRequest): Promise<ClientResponse>;
+  prepare(req: ClientRequest): PreparedRequest;
+  keys(): KeyStore;
+  readonly baseUrl: string;
+  readonly merchant: Merchant;
+  close(): Promise<void>;
+}
+
+/** `wxpay/<version> (<os>) Node/<version>`; the caller passes the facts, core reads no process state. */
+export const userAgentFor = (version: string, os: string, node: string): string => `wxpay/${version} (${os}) Node/${node.replace(/^v/, '')}`;
+
+export function buildTarget(path: string, query?: ClientRequest['query']): string {
+  const pairs = Array.isArray(query) ? query : Object.entries(query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]);
+  if (!pairs.length) return path;
+  const qs = new URLSearchParams(pairs).toString();
+  return `${path}${path.includes('?') ? '&' : '?'}${qs}`;
+}
+
+const serializeBody = (body: ClientRequest['body']): string => (body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
+
+function parseData(raw: Buffer, contentType: string | undefined): unknown {
+  if (!raw.length) return undefined;
+  const text = raw.toString('utf8');
+  if (contentType?.includes('json') || /^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+export function createClient(opts: WxpayClientOptions): WxpayClient {
+  const now = opts.now ?? (() => Date.now());
+  const nonce = opts.nonce ?? newNonce;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
+  const baseDelay = opts.retryBaseDelayMs ?? 200;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const log = opts.log;
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const owned = opts.dispatcher ? undefined : new Agent({ connect: { timeout: opts.connectTimeoutMs ?? 5_000 }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1_000 });
+  const dispatcher = opts.dispatcher ?? owned!;
+  let keys = opts.keys;
+  const refreshed = new Map<string, Promise<void>>();
+
+  function prepareAt(base: string, req: ClientRequest): PreparedRequest {
+    const method = req.method.toUpperCase();
+    const url = `${base}${buildTarget(req.path, req.query)}`;
+    const body = serializeBody(req.body);
+    const signed = signRequest(opts.merchant, { method, url, body, timestamp: unixSeconds(now()), nonce: nonce() });
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': opts.userAgent ?? 'wxpay',
+      Authorization: signed.authorization,
+      ...(body !== '' ? { 'Content-Type': 'application/json' } : {}),
+      ...(opts.publicKeyId ? { 'Wechatpay-Serial': opts.publicKeyId } : {}),
+      ...req.headers,
+    };
+    return { method, url, headers, body };
+  }
+
+  async function send(p: PreparedRequest): Promise<{ status: number; headers: Record<string, string>; raw: Buffer }> {
+    log?.(formatExchange(`> ${p.method} ${p.url}`, p.headers, p.body).join('\n'));
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(Object.assign(new Error(`total timeout ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    try {
+      const res = await undiciRequest(p.url, { method: p.method as Dispatcher.HttpMethod, headers: p.headers, body: p.body === '' ? null : p.body, dispatcher, signal: ac.signal });
+      const raw = Buffer.from(await res.body.arrayBuffer());
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v[0]! : v;
+      log?.(formatExchange(`< ${res.statusCode} ${p.method} ${p.url}`, headers, raw).join('\n'));
+      return { status: res.statusCode, headers, raw };
+    } catch (err) {
+      throw ac.signal.aborted ? ac.signal.reason : err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function refresh(serial: string): Promise<void> {
+    if (!refreshed.has(serial)) {
+      refreshed.set(serial, (async () => {
+        log?.(`unknown Wechatpay-Serial ${serial}: refreshing platform certificates once via /v3/certificates`);
+        const res = await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' });
+        keys = extendKeyStore(keys, (res.certificates ?? []).map((c) => [c.serial, c.publicKey] as const));
+      })());
+    }
+    return refreshed.get(serial);
+  }
+
+  async function verify(req: ClientRequest, r: { headers: Record<string, string>; raw: Buffer }): Promise<DecryptedCertificate[] | undefined> {
+    const mode = req.verify ?? 'signature';
+    if (mode === 'none-bill-download') return undefined;
+    const nowS = now() / 1000;
+    if (mode === 'certificate-list') {
+      if (!opts.apiV3Key) throw new WxpayError('CONFIG_INVALID', 'The APIv3 key is needed to decrypt /v3/certificates', { hint: 'Set apiV3Key in the profile ("file:./apiv3.key" or "env:NAME").' });
+      return verifyCertificateList({ headers: r.headers, rawBody: r.raw, apiV3Key: opts.apiV3Key, now: nowS, also: keys, ...(req.trust ? { trust: req.trust } : {}) });
+    }
+    try {
+      verifySignature({ headers: r.headers, body: r.raw, keys, now: nowS });
+    } catch (e) {
+      const serial = r.headers['wechatpay-serial'] ?? '';
+      const canRefresh = e instanceof WxpayError && e.code === 'VERIFY_UNKNOWN_SERIAL' && !serial.startsWith('PUB_KEY_ID_') && opts.apiV3Key !== undefined;
+      if (!canRefresh || refreshed.has(serial)) throw e;
+      try {
+        await refresh(serial);
+      } catch (cause) {
+        throw new WxpayError('VERIFY_UNKNOWN_SERIAL', `${(e as Error).message}; refreshing the platform certificates failed: ${(cause as Error).message}`, { hint: (e as WxpayError).hint, cause });
+      }
+      verifySignature({ headers: r.headers, body: r.raw, keys, now: now() / 1000 });
+    }
+    return undefined;
+  }
+
+  const client: WxpayClient = {
+    baseUrl,
+    merchant: opts.merchant,
+    keys: () => keys,
+    prepare: (req) => prepareAt(baseUrl, req),
+    async request(req) {
+      const retriable = req.method.toUpperCase() === 'GET' || req.idempotent === true;
+      let base = baseUrl;
+      let failedOver = false;
+      for (let attempt = 1; ; attempt++) {
+        const prepared = prepareAt(base, req);
+        let r: Awaited<ReturnType<typeof send>>;
+        try {
+          r = await send(prepared);
+        } catch (err) {
+          if (isConnectError(err) && !failedOver && base === DEFAULT_BASE_URL) {
+            // Nothing reached the server, so switching domains is safe for any method (protocol §8).
+            log?.(`connect to ${base} failed; switching to ${BACKUP_BASE_URL}`);
+            base = BACKUP_BASE_URL;
+            failedOver = true;
+            attempt--;
+            continue;
+          }
+          if (retriable && attempt < maxAttempts) {
+            log?.(`attempt ${attempt} failed (${(err as Error).message}); retrying`);
+            await sleep(backoffDelay(attempt, baseDelay, opts.random));
+            continue;
+          }
+          throw networkError(err, prepared.url, attempt);
+        }
+        if (retriable && attempt < maxAttempts && isRetriableStatus(r.status)) {
+          log?.(`attempt ${attempt} got HTTP ${r.status}; retrying`);
+          await sleep(backoffDelay(attempt, baseDelay, opts.random, r.status === 429 ? retryAfterMs(r.headers['retry-after']) : undefined));
+          continue;
+        }
+        const requestId = r.headers['request-id'];
+        if (r.status < 200 || r.status >= 300) throw wechatpayError(r.status, r.raw, requestId, attempt);
+        const certificates = await verify(req, r);
+        return { status: r.status, headers: r.headers, rawBody: r.raw, data: parseData(r.raw, r.headers['content-type']), requestId, attempts: attempt, ...(certificates ? { certificates } : {}) };
+      }
+    },
+    async close() {
+      await owned?.close();
+    },
+  };
+  return client;
+}

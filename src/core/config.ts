@@ -156,7 +156,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfil
     if (!hit) continue;
     const [raw, origin, base, source] = hit as [string, 'flag' | 'env' | 'rc', string, string];
     sources[field] = source;
-    if (field === 'apiV3Key') values[field] = secretRef(raw, origin, base, origin === 'rc' ? `${source} (profile "${name}")` : source);
+    if (field === 'apiV3Key') values[field] = Object.freeze(secretRef(raw, origin, base, origin === 'rc' ? `${source} (profile "${name}")` : source));
     else values[field] = PATH_FIELDS.has(field) ? path.resolve(base, raw) : raw;
   }
   if (values.baseUrl === undefined) {

@@ -1,0 +1,112 @@
+// Generated key sets for tests: a merchant RSA key with its certificate (made by src/core/x509.ts), and a
+// "WeChat Pay side" key pair with a platform certificate. Keygen costs 50-100 ms, so each set is generated
+// once per test file (module-level cache; vitest isolates files) and every private key is registered with
+// the secrets scan, so no command output in the suite may ever contain it.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { parseCertificate } from '../../src/core/keys.js';
+import { createCertificatePem } from '../../src/core/x509.js';
+import { trackSecret } from './secrets.js';
+
+export interface KeySet {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** PKCS#8 PEM: a secret, registered with the scan. */
+  privateKeyPem: string;
+  /** SPKI PEM (the shape of pub_key.pem). */
+  publicKeyPem: string;
+  certPem: string;
+  serial: string;
+  validTo: Date;
+}
+
+export interface CertOptions {
+  /** Subject CN: the mchid for a merchant certificate. */
+  cn?: string;
+  notAfter?: Date;
+}
+
+const cache = new Map<string, KeySet>();
+
+/** A key pair and a self-signed certificate, cached by name within the test file. */
+export function keySet(name: string, opts: CertOptions = {}): KeySet {
+  const hit = cache.get(name);
+  if (hit) return hit;
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const notAfter = opts.notAfter ?? new Date(Date.UTC(2036, 0, 1));
+  const certPem = createCertificatePem({
+    subject: [['CN', opts.cn ?? '1900007291']],
+    publicKey,
+    signingKey: privateKey,
+    notBefore: new Date(Date.UTC(2024, 0, 1)),
+    notAfter,
+  });
+  const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  trackSecret(`generated private key "${name}"`, privateKeyPem);
+  const set: KeySet = {
+    privateKey,
+    publicKey,
+    privateKeyPem,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    certPem,
+    serial: parseCertificate(certPem).serial,
+    validTo: notAfter,
+  };
+  cache.set(name, set);
+  return set;
+}
+
+/** The merchant: CN = mchid, as on apiclient_cert.pem. */
+export const merchantKeySet = (name = 'merchant', mchid = '1900007291'): KeySet => keySet(name, { cn: mchid });
+
+/** WeChat Pay's side: one key for the platform certificate and the public key (as wechatpay-java's fixtures). */
+export const platformKeySet = (name = 'platform', notAfter?: Date): KeySet => keySet(name, { cn: 'Tenpay.com sign', ...(notAfter ? { notAfter } : {}) });
+
+export const PUBLIC_KEY_ID = 'PUB_KEY_ID_0000000000000024101100397200000006';
+/** 32 bytes: a valid APIv3 key shape. Register it with trackSecret where a test uses it. */
+export const TEST_APIV3_KEY = 'T3stApiV3Key0123456789abcdefGHIJ';
+
+/** A temp folder removed after the file's tests. */
+export function tempDir(prefix = 'wxpay-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface MerchantFiles {
+  dir: string;
+  keyPath: string;
+  certPath: string;
+  apiV3KeyPath: string;
+  pubKeyPath: string;
+  platformCertDir: string;
+}
+
+/**
+ * Writes a complete merchant folder: apiclient_key.pem (0600), apiclient_cert.pem, apiv3.key (0600),
+ * pub_key.pem and certs/wechatpay_<SERIAL>.pem.
+ */
+export function writeMerchantFiles(dir: string, merchant: KeySet, platform: KeySet, apiV3Key = TEST_APIV3_KEY): MerchantFiles {
+  mkdirSync(dir, { recursive: true });
+  const files: MerchantFiles = {
+    dir,
+    keyPath: path.join(dir, 'apiclient_key.pem'),
+    certPath: path.join(dir, 'apiclient_cert.pem'),
+    apiV3KeyPath: path.join(dir, 'apiv3.key'),
+    pubKeyPath: path.join(dir, 'pub_key.pem'),
+    platformCertDir: path.join(dir, 'certs'),
+  };
+  writeFileSync(files.keyPath, merchant.privateKeyPem, { mode: 0o600 });
+  chmodSync(files.keyPath, 0o600);
+  writeFileSync(files.certPath, merchant.certPem);
+  writeFileSync(files.apiV3KeyPath, `${apiV3Key}\n`, { mode: 0o600 });
+  chmodSync(files.apiV3KeyPath, 0o600);
+  writeFileSync(files.pubKeyPath, platform.publicKeyPem);
+  mkdirSync(files.platformCertDir, { recursive: true });
+  writeFileSync(path.join(files.platformCertDir, `wechatpay_${platform.serial}.pem`), platform.certPem);
+  trackSecret('APIv3 key in a merchant folder', apiV3Key);
+  return files;
+}

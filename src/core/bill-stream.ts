@@ -1,0 +1,159 @@
+// Protocol §5 "Bills": receive a downloaded bill as a stream: (optionally) gunzip, SHA1 the uncompressed
+// bytes, parse, format, and write to a temporary file next to the target. Only when the SHA1 equals the
+// apply call's hash_value is the file renamed into place; on a mismatch, a broken gzip stream or any other
+// failure the partial file is removed. Memory stays flat: nothing holds more than a stream chunk or a line.
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, Readable, Transform, Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { WxpayError } from './errors.js';
+import { BillParser, BillParseError } from './bill-parse.js';
+import { BillTotals } from './bill-totals.js';
+import { createFormatter, typedSummary, type BillFormat, type TypedSummary } from './bill-writers.js';
+import type { BillKind, TradeBillType } from './bill-layout.js';
+
+export interface ReceiveBillInput {
+  body: Readable | AsyncIterable<Uint8Array>;
+  gzip: boolean;
+  /** hash_value from the apply call: SHA1 (hex) of the uncompressed file. */
+  hashValue: string;
+  hashType?: string;
+  format: BillFormat;
+  /** The final path; a sibling temporary file is written first. */
+  target: string;
+  onProgress?: (bytesReceived: number) => void;
+}
+
+export interface ReceivedBill {
+  target: string;
+  sha1: string;
+  bytesReceived: number;
+  bytesUncompressed: number;
+  rows: number;
+  kind?: BillKind;
+  tradeType?: TradeBillType;
+  summary?: TypedSummary;
+  /** Summary fields that differ from the sum of the rows ([] for a consistent bill). */
+  totalsMismatch: Array<{ key: string; file: string; rows: string }>;
+}
+
+/** Passes chunks on after counting them and, for raw output, after writing them (with backpressure) to `copy`. */
+function tap(fn: (chunk: Buffer) => void, copy?: Writable): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      fn(chunk);
+      if (!copy || copy.write(chunk)) cb(null, chunk);
+      else copy.once('drain', () => cb(null, chunk));
+    },
+    flush(cb) {
+      if (!copy) return cb();
+      finished(copy).then(() => cb(), cb);
+      copy.end();
+    },
+  });
+}
+
+export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill> {
+  if (input.hashType && input.hashType.toUpperCase() !== 'SHA1') {
+    throw new WxpayError('BILL_CORRUPT', `Unsupported bill hash_type ${input.hashType}`, { hint: 'Only SHA1 is defined for v3 bills; upgrade wxpay if WeChat Pay changed this.' });
+  }
+  const temp = path.join(path.dirname(input.target), `.${path.basename(input.target)}.${randomBytes(4).toString('hex')}.part`);
+  const sha1 = createHash('sha1');
+  const parser = new BillParser();
+  const totals = new BillTotals();
+  const decoder = new StringDecoder('utf8');
+  const formatter = input.format === 'raw' ? undefined : createFormatter(input.format);
+  const result = { bytesReceived: 0, bytesUncompressed: 0, summary: undefined as TypedSummary | undefined, mismatch: [] as ReceivedBill['totalsMismatch'] };
+  let parseError: unknown;
+  const file = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+
+  // Parses (and, unless raw, formats) the uncompressed text. A parse error stops parsing but not hashing,
+  // so a corrupted download is reported as a hash mismatch rather than as a confusing parse error.
+  const handle = (text: string, final: boolean): string => {
+    if (parseError) return '';
+    try {
+      const records = [...parser.push(text), ...(final ? parser.end() : [])];
+      for (const r of records) {
+        if (r.type === 'header') totals.header(r.columns);
+        else if (r.type === 'row') totals.add(r.values);
+        else {
+          result.summary = typedSummary(r.columns, r.values);
+          result.mismatch = totals.mismatches(r.columns, r.values);
+        }
+      }
+      return formatter ? formatter.push(records) + (final ? formatter.finish() : '') : '';
+    } catch (e) {
+      parseError = e;
+      return '';
+    }
+  };
+  const convert = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      result.bytesUncompressed += chunk.length;
+      sha1.update(chunk);
+      const out = handle(decoder.write(chunk), false);
+      cb(null, out || undefined);
+    },
+    flush(cb) {
+      const out = handle(decoder.end(), true);
+      cb(null, out || undefined);
+    },
+  });
+  // Raw output keeps the bytes exactly as sent (gzip stays gzip): they are copied to the file as they
+  // arrive, and the gunzipped text is hashed and parsed, then dropped.
+  const raw = input.format === 'raw';
+  const received = tap((c) => {
+    result.bytesReceived += c.length;
+    input.onProgress?.(result.bytesReceived);
+  }, raw ? file : undefined);
+  const sink = raw ? new Writable({ write: (_c, _e, cb) => cb() }) : file;
+
+  try {
+    // A failing file (disk full) must fail the pipeline even when it is only the raw copy's target.
+    const fileFailed = raw ? new Promise<never>((_, reject) => file.once('error', reject)) : undefined;
+    const source = input.body instanceof Readable ? input.body : Readable.from(input.body);
+    const run = pipeline(source, received, input.gzip ? createGunzip() : new PassThrough(), convert, sink);
+    await (fileFailed ? Promise.race([run, fileFailed]) : run);
+    const digest = sha1.digest('hex');
+    if (digest !== input.hashValue.toLowerCase()) {
+      throw new WxpayError('HASH_MISMATCH', `The bill's SHA1 ${digest} does not match hash_value ${input.hashValue}`, {
+        hint: 'The download was corrupted or cut short; nothing was written. Apply again (download_url is short-lived) and retry.',
+        details: { expected: input.hashValue, actual: digest, bytesReceived: result.bytesReceived },
+      });
+    }
+    if (parseError) {
+      const line = parseError instanceof BillParseError ? parseError.line : undefined;
+      throw new WxpayError('BILL_CORRUPT', `The bill passed its SHA1 check but cannot be parsed: ${(parseError as Error).message}`, {
+        cause: parseError,
+        hint: 'Save it unchanged with --format raw and inspect that line; report the layout if WeChat Pay changed it.',
+        ...(line ? { details: { line } } : {}),
+      });
+    }
+    await rename(temp, input.target);
+  } catch (e) {
+    file.destroy();
+    await unlink(temp).catch(() => undefined);
+    if (e instanceof WxpayError) throw e;
+    if ((e as { code?: string }).code?.startsWith('Z_')) {
+      throw new WxpayError('BILL_CORRUPT', `The bill is not a valid gzip stream: ${(e as Error).message}`, {
+        cause: e,
+        hint: 'The download was corrupted or cut short; nothing was written. Apply again and retry, or try without --gzip.',
+      });
+    }
+    throw e;
+  }
+  return {
+    target: input.target,
+    sha1: input.hashValue.toLowerCase(),
+    bytesReceived: result.bytesReceived,
+    bytesUncompressed: result.bytesUncompressed,
+    rows: parser.rows,
+    ...(parser.kind ? { kind: parser.kind } : {}),
+    ...(result.summary ? { summary: result.summary } : {}),
+    totalsMismatch: result.mismatch,
+  };
+}

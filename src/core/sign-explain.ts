@@ -10,7 +10,7 @@ export interface SignInformation {
 
 export interface SignExplanation {
   matches: boolean;
-  /** Byte offset of the first difference within the compared prefix, or -1. */
+  /** Byte offset (UTF-8) of the first difference within the compared prefix, or -1. */
   firstDifference: number;
   line?: 'method' | 'url' | 'timestamp' | 'nonce' | 'body' | 'end';
   lengthServer?: number;
@@ -27,46 +27,71 @@ export function signInformationOf(body: unknown): SignInformation | undefined {
   return info && typeof info === 'object' ? (info as SignInformation) : undefined;
 }
 
-function lineAt(message: string, offset: number): SignExplanation['line'] {
-  const lineNo = message.slice(0, offset).split('\n').length - 1;
+function lineAt(message: Buffer, offset: number): SignExplanation['line'] {
+  let lineNo = 0;
+  for (let i = 0; i < offset; i++) if (message[i] === 0x0a) lineNo++;
   return lineNo < LINES.length ? LINES[lineNo] : 'end';
+}
+
+/**
+ * The server's truncated message, as bytes. WeChat Pay ends the truncated text with a "\n" of its own
+ * (`…{"mchid"\n` in the real reply in protocol §1), which is not part of the message: drop it when the text is
+ * shorter than sign_message_length, or it reads as a difference in the body.
+ */
+function serverPrefix(info: SignInformation): Buffer {
+  const server = Buffer.from(info.truncated_sign_message ?? '');
+  const truncated = info.sign_message_length !== undefined && server.length < info.sign_message_length;
+  return truncated && server[server.length - 1] === 0x0a ? server.subarray(0, -1) : server;
+}
+
+/** Byte-length difference (server − local) of the lines before the body that the server shows whole. */
+function headLinesDelta(server: Buffer, local: Buffer): number {
+  const s = server.toString('latin1').split('\n');
+  const l = local.toString('latin1').split('\n');
+  let delta = 0;
+  for (let i = 0; i < 4 && i < s.length - 1; i++) delta += (s[i]?.length ?? 0) - (l[i]?.length ?? 0);
+  return delta;
 }
 
 export function explainSignError(local: { method: string; url: string; message: string }, info: SignInformation): SignExplanation {
   const findings: string[] = [];
   const localBytes = Buffer.from(local.message);
-  // The server reports the length in bytes and truncates the message; compare the prefix it shows.
-  const server = info.truncated_sign_message ?? '';
+  // The server reports the length in bytes and truncates the message; compare the prefix it shows, bytewise.
+  const server = serverPrefix(info);
   let diff = -1;
-  const n = Math.min(server.length, local.message.length);
+  const n = Math.min(server.length, localBytes.length);
   for (let i = 0; i < n; i++) {
-    if (server[i] !== local.message[i]) {
+    if (server[i] !== localBytes[i]) {
       diff = i;
       break;
     }
   }
-  if (diff === -1 && server.length > local.message.length) diff = local.message.length;
+  if (diff === -1 && server.length > localBytes.length) diff = localBytes.length;
   if (info.method && info.method.toUpperCase() !== local.method.toUpperCase()) findings.push(`The server saw method ${info.method}, you signed ${local.method}.`);
   if (info.url !== undefined && info.url !== local.url) {
     const [sPath, sQuery] = info.url.split('?');
     const [lPath, lQuery] = local.url.split('?');
     if (sPath === lPath && sQuery !== undefined && lQuery === undefined) findings.push('The query string is missing from the signed URL line: sign the path AND the query exactly as sent.');
-    else if (sPath?.toLowerCase() === lPath?.toLowerCase()) findings.push('The URL differs only in case: never lower-case or normalise the path.');
-    else if (decodeURIComponent(info.url) === decodeURIComponent(local.url)) findings.push('The URL differs in percent-encoding: sign the URL byte for byte as it goes on the wire.');
+    else if (sPath === lPath && sQuery === undefined && lQuery !== undefined) findings.push('You signed a query string the server did not receive: sign exactly the URL you send.');
+    else if (info.url.toLowerCase() === local.url.toLowerCase()) findings.push('The URL differs only in case: never lower-case or normalise the path.');
+    else if (safeDecode(info.url) === safeDecode(local.url)) findings.push('The URL differs in percent-encoding: sign the URL byte for byte as it goes on the wire.');
     else findings.push(`The server saw URL ${info.url}, you signed ${local.url}.`);
   }
-  const line = diff >= 0 ? lineAt(local.message, diff) : undefined;
-  if (line === 'timestamp') findings.push('The timestamp differs: the header\'s timestamp must equal the signed one (Unix seconds, not milliseconds).');
+  const line = diff >= 0 ? lineAt(localBytes, diff) : undefined;
+  if (line === 'timestamp') findings.push('The timestamp differs: the header\'s timestamp must equal the signed one (Unix seconds, not milliseconds), and it must be signed right before sending.');
   if (line === 'nonce') findings.push('The nonce differs: nonce_str in the header must equal the signed nonce.');
   if (line === 'body') findings.push('The body differs: send exactly the bytes you signed (no re-serialising, pretty-printing or key re-ordering after signing).');
   if (info.sign_message_length !== undefined && info.sign_message_length !== localBytes.length) {
-    const delta = info.sign_message_length - localBytes.length;
-    if (delta === 1 && !local.message.endsWith('\n\n') && local.message.split('\n').length === 5) findings.push('The server\'s message is one byte longer: is the final newline after the body missing?');
-    else if (Math.abs(delta) <= 2) findings.push(`The lengths differ by ${delta} byte(s): check the trailing newlines (an empty body still ends "NONCE\\n\\n") and CRLF line ends.`);
-    else findings.push(`The server's message is ${info.sign_message_length} bytes, yours is ${localBytes.length}: the body was probably re-serialised or changed after signing.`);
+    // What the visible method/URL/timestamp/nonce lines do not explain is the body's doing.
+    const delta = info.sign_message_length - localBytes.length - headLinesDelta(server, localBytes);
+    if (delta === 1) findings.push('The server\'s message is one byte longer: the body that was sent ends with a newline that was not signed, or your message lacks the final "\\n" after the body (an empty body still ends "NONCE\\n\\n").');
+    else if (delta === -1) findings.push('Your message is one byte longer: the signed body ends with a newline that was not sent (editors add one at the end of a file), or a line end is doubled.');
+    else if (delta !== 0) findings.push(`The server's message is ${info.sign_message_length} bytes, yours is ${localBytes.length}: the body was re-serialised or changed after signing (whitespace, key order, escaping), or CRLF line ends crept in.`);
   }
   const matches = diff === -1 && (info.sign_message_length === undefined || info.sign_message_length === localBytes.length) && findings.length === 0;
-  if (matches) findings.push('The message matches what the server rebuilt: the key is wrong. Check that the private key belongs to serial_no, and that serial_no is the merchant API certificate\'s serial.');
+  if (matches) {
+    findings.push('The message matches what the server rebuilt, so the signature was made with the wrong key: check that the private key belongs to serial_no, and that serial_no is the merchant API certificate\'s serial (not a platform certificate\'s). If your own code built the message, compare it byte for byte with the one above.');
+  }
   return {
     matches,
     firstDifference: diff,
@@ -75,4 +100,12 @@ export function explainSignError(local: { method: string; url: string; message: 
     lengthLocal: localBytes.length,
     findings,
   };
+}
+
+function safeDecode(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
 }

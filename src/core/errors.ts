@@ -28,6 +28,13 @@ export const ERROR_CODES = {
   NETWORK: EXIT.network,
   TIMEOUT: EXIT.network,
   WECHATPAY_ERROR: EXIT.wechatpay,
+  BATCH_INVALID_FILE: EXIT.usage,
+  BATCH_JOURNAL_INVALID: EXIT.usage,
+  BATCH_JOURNAL_CONFLICT: EXIT.usage,
+  BATCH_JOURNAL_WRITE: EXIT.internal,
+  BATCH_REJECTED: EXIT.wechatpay,
+  BATCH_INCOMPLETE: EXIT.network,
+  BATCH_INTERRUPTED: EXIT.network,
   VERIFY_MISSING_HEADER: EXIT.verify,
   VERIFY_TIMESTAMP: EXIT.verify,
   VERIFY_UNKNOWN_SERIAL: EXIT.verify,
@@ -41,6 +48,8 @@ export const ERROR_CODES = {
   DECRYPT_UNSUPPORTED: EXIT.decrypt,
   NOTIFY_NOT_JSON: EXIT.verify,
   NOTIFY_BAD_RESOURCE: EXIT.decrypt,
+  NOTIFY_DELIVERY_FAILED: EXIT.network,
+  NOTIFY_PROBE_ACCEPTED: EXIT.verify,
 } as const satisfies Record<string, ExitCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,63 @@
+// `wxpay webhook serve`: a local callback listener. Verifies, decrypts, journals with fsync before answering,
+// forwards to the app, one live line per event (NDJSON with --json), graceful shutdown on SIGINT/SIGTERM.
+import path from 'node:path';
+import { loadApiV3Key, loadVerifierKeys } from '../core/credentials.js';
+import { WxpayError } from '../core/errors.js';
+import type { CommandContext } from '../runtime.js';
+import { formatLive } from '../webhook/live-line.js';
+import { startWebhookServer } from '../webhook/server.js';
+import { intOption, loadProfile, outputFor } from './shared.js';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  path?: string;
+  forwardTo?: string;
+  journal?: string;
+  ackAfterForward?: boolean;
+  forwardAttempts?: string;
+}
+
+export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
+  const { opts, rt } = ctx;
+  const out = outputFor(ctx);
+  const port = intOption(opts.port ?? '8930', '--port')!;
+  const wantPath = opts.path ?? '/';
+  if (!wantPath.startsWith('/')) throw new WxpayError('USAGE', `--path must start with "/", got "${wantPath}"`, { hint: 'e.g. --path /wxpay/notify' });
+  if (opts.ackAfterForward && !opts.forwardTo) throw new WxpayError('USAGE', '--ack-after-forward needs --forward-to', { hint: 'Give the app URL with --forward-to http://127.0.0.1:3000/notify.' });
+  if (opts.forwardTo && !/^https?:\/\//.test(opts.forwardTo)) throw new WxpayError('USAGE', `--forward-to must be an http(s) URL, got "${opts.forwardTo}"`, { hint: 'e.g. --forward-to http://127.0.0.1:3000/notify' });
+  const profile = await loadProfile(ctx);
+  const keys = await loadVerifierKeys(profile);
+  if (keys.size === 0) {
+    throw new WxpayError('CONFIG_INVALID', `Profile "${profile.name}" has no verification key`, {
+      hint: 'Set publicKeyId + publicKeyPath (public-key mode) and/or platformCertDir (certificate mode); during a migration set both.',
+    });
+  }
+  const apiV3Key = await loadApiV3Key(profile, rt.env);
+  const journalPath = path.resolve(rt.cwd, opts.journal ?? 'wxpay-webhooks.ndjson');
+  const attempts = intOption(opts.forwardAttempts, '--forward-attempts');
+  const srv = await startWebhookServer({
+    host: opts.host ?? '127.0.0.1', port, path: wantPath, keys, apiV3Key, journalPath,
+    ...(opts.forwardTo ? { forwardTo: opts.forwardTo } : {}),
+    ...(attempts ? { forwardAttempts: attempts } : {}),
+    ackAfterForward: Boolean(opts.ackAfterForward),
+    now: () => rt.now(),
+    onEvent: (e) => (out.json ? out.event({ type: 'event', ...e }) : out.line(formatLive(e))),
+  });
+  const started = { type: 'listening', url: srv.url, journal: journalPath, recovered: srv.recovered, keys: [...keys.keys()], forwardTo: opts.forwardTo ?? null };
+  if (out.json) out.event(started);
+  else {
+    out.note(`listening on ${srv.url}  journal ${journalPath} (${srv.recovered} acknowledged ids recovered)`);
+    out.note(`keys: ${started.keys.join(', ')}${opts.forwardTo ? `  forward-to ${opts.forwardTo}${opts.ackAfterForward ? ' (ack after forward)' : ''}` : ''}`);
+  }
+  await new Promise<void>((resolve) => {
+    const off = rt.onSignal((signal) => {
+      off();
+      if (!out.json) out.note(`${signal}: finishing requests in flight, flushing the journal`);
+      void srv.close().then(() => {
+        if (out.json) out.event({ type: 'stopped', signal });
+        resolve();
+      });
+    });
+  });
+}

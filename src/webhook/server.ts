@@ -1,0 +1,125 @@
+// `webhook serve`'s HTTP adapter: raw body capped at 1 MiB (413), explicit header/request timeouts, the handler
+// does the rest. close() stops accepting, lets requests in flight and background forwards finish, then flushes.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KeyObject } from 'node:crypto';
+import type { KeyStore } from '../core/keys.js';
+import { normalizeHeaders } from '../core/headers.js';
+import { createForwarder } from './forwarder.js';
+import { createHandler, type Incoming, type Reply } from './handler.js';
+import { acknowledgedIds, openJournal } from './journal.js';
+import type { LiveEvent } from './live-line.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookServerOptions {
+  host?: string;
+  port?: number;
+  path?: string;
+  keys: KeyStore;
+  apiV3Key: KeyObject;
+  journalPath: string;
+  forwardTo?: string;
+  forwardAttempts?: number;
+  forwardBaseDelayMs?: number;
+  ackAfterForward?: boolean;
+  now?: () => number;
+  windowSeconds?: number;
+  onEvent?: (e: LiveEvent) => void;
+}
+
+export interface WebhookServer {
+  url: string;
+  server: Server;
+  /** Ids already acknowledged when the server started (from the journal). */
+  recovered: number;
+  close(): Promise<void>;
+}
+
+const FAIL = (message: string) => JSON.stringify({ code: 'FAIL', message });
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return resolve('too-large');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.pause();
+        resolve('too-large');
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  const seen = await acknowledgedIds(opts.journalPath);
+  const recovered = seen.size;
+  const journal = await openJournal(opts.journalPath);
+  const background = new Set<Promise<unknown>>();
+  const handle = createHandler({
+    keys: opts.keys,
+    apiV3Key: opts.apiV3Key,
+    now: opts.now ?? Date.now,
+    ...(opts.windowSeconds !== undefined ? { windowSeconds: opts.windowSeconds } : {}),
+    journal,
+    seen,
+    ...(opts.forwardTo ? { forward: createForwarder({ url: opts.forwardTo, ...(opts.forwardAttempts ? { attempts: opts.forwardAttempts } : {}), ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}) }) } : {}),
+    ackAfterForward: Boolean(opts.ackAfterForward),
+    onEvent: opts.onEvent ?? (() => undefined),
+    track: (p) => {
+      background.add(p);
+      void p.finally(() => background.delete(p));
+    },
+  });
+  const wantPath = opts.path ?? '/';
+
+  const send = (res: ServerResponse, reply: Reply, close = false) => {
+    const headers: Record<string, string> = reply.body ? { 'content-type': 'application/json' } : {};
+    if (close) headers.connection = 'close';
+    res.writeHead(reply.status, headers).end(reply.body);
+  };
+
+  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    if (url !== wantPath) return send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
+    if (req.method !== 'POST') return send(res, { status: 405, body: FAIL('callbacks are POST') });
+    const receivedAt = new Date().toISOString();
+    readBody(req, MAX_BODY_BYTES)
+      .then(async (body) => {
+        if (body === 'too-large') return send(res, { status: 413, body: FAIL(`body over ${MAX_BODY_BYTES} bytes`) }, true);
+        const incoming: Incoming = { method: 'POST', path: req.url ?? '/', headers: normalizeHeaders(req.headers), rawBody: body, receivedAt };
+        send(res, await handle(incoming));
+      })
+      .catch(() => {
+        if (!res.headersSent) send(res, { status: 500, body: FAIL('internal error') }, true);
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${addr.port}${wantPath}`,
+    server,
+    recovered,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        await closed;
+        await Promise.allSettled([...background]);
+        await journal.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -29,7 +29,8 @@ export function checkNotifyUrl(url: string): CheckResult {
     return { name, status: 'fail', message: `${url} is not an absolute URL`, hint: 'Use https://your.domain/path.' };
   }
   if (u.protocol !== 'https:') return { name, status: 'fail', message: `${url} is not https`, hint: 'WeChat Pay requires a public https notify_url.' };
-  if (u.search) return { name, status: 'fail', message: `${url} has a query string`, hint: 'notify_url may not carry a query; put the data in the path.' };
+  // URL.search is '' for a bare trailing '?', which still sends an (empty) query: check the text too.
+  if (u.search || url.includes('?')) return { name, status: 'fail', message: `${url} has a query string`, hint: 'notify_url may not carry a query; put the data in the path.' };
   if (url.length > 255) return { name, status: 'fail', message: `${url.length} characters, more than 255`, hint: 'Shorten the URL.' };
   return { name, status: 'pass', message: url };
 }

@@ -1,0 +1,76 @@
+// Protocol §1 on the server side: Accept/User-Agent, the Authorization header (fields in any order), mchid and
+// serial_no, the ±300 s window, and SHA256withRSA over the message rebuilt from the RAW request target and body.
+import { verify as rsaVerify } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { parseAuthorization, requestMessage, type AuthorizationFields } from '../core/canonical.js';
+import { normalizeSerial } from '../core/keys.js';
+import { DEFAULT_WINDOW_SECONDS } from '../core/verify.js';
+import { SandboxApiError, invalidRequest, paramError } from './api-error.js';
+import { knownWechatpaySerials, type SandboxContext } from './context.js';
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+const signError = (message: string, detail?: Record<string, unknown>) => new SandboxApiError(401, 'SIGN_ERROR', message, detail);
+
+export interface AuthInput {
+  method: string;
+  /** The request-target exactly as received (path plus query). */
+  target: string;
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+}
+
+/** Returns the authenticated merchant fields, or throws the error the real server would answer. */
+export function authenticate(ctx: SandboxContext, req: AuthInput): AuthorizationFields {
+  if (!req.headers.accept || !req.headers['user-agent']) throw invalidRequest('Http头缺少Accept或User-Agent');
+  const header = req.headers.authorization;
+  if (!header) throw signError('Http头Authorization为空', { field: 'authorization', location: 'header' });
+  let auth: AuthorizationFields;
+  try {
+    auth = parseAuthorization(header);
+  } catch {
+    throw signError('Http头Authorization值格式错误,请参考《微信支付商户REST API签名规则》', { field: 'authorization', location: 'header' });
+  }
+  if (auth.mchid !== ctx.keys.mchid) {
+    throw signError('商户号与Authorization中的mchid不匹配或商户不存在', { field: 'mchid', value: auth.mchid, location: 'authorization' });
+  }
+  if (normalizeSerial(auth.serial_no) !== ctx.keys.merchantSerial || auth.serial_no !== auth.serial_no.toUpperCase()) {
+    throw signError('商户证书序列号有误。请使用签名私钥匹配的证书序列号', { field: 'serial_no', value: auth.serial_no, location: 'authorization' });
+  }
+  const nowSec = Math.floor(ctx.now() / 1000);
+  if (!/^\d{1,12}$/.test(auth.timestamp) || Math.abs(nowSec - Number(auth.timestamp)) >= DEFAULT_WINDOW_SECONDS) {
+    throw signError('Http头Authorization中的timestamp与发起请求的时间不得超过5分钟', { field: 'timestamp', value: auth.timestamp, location: 'authorization' });
+  }
+  const message = requestMessage(req.method, req.target, auth.timestamp, auth.nonce_str, req.rawBody);
+  const ok = BASE64.test(auth.signature) && rsaVerify('sha256', message, ctx.keys.merchantPublicKey, Buffer.from(auth.signature, 'base64'));
+  if (!ok) {
+    const text = message.toString('utf8');
+    throw signError('错误的签名,验签失败', {
+      detail: { issue: 'sign not match' },
+      field: 'signature',
+      location: 'authorization',
+      sign_information: {
+        method: req.method,
+        sign_message_length: message.length,
+        // The real server shows the message up to the first field of the body, as in protocol §1.
+        truncated_sign_message: truncate(text),
+        url: req.target,
+      },
+    });
+  }
+  const serial = req.headers['wechatpay-serial'];
+  if (typeof serial === 'string' && serial !== '') {
+    const known = knownWechatpaySerials(ctx);
+    const norm = serial.startsWith('PUB_KEY_ID_') ? serial : normalizeSerial(serial);
+    if (!known.includes(norm)) throw paramError('Wechatpay-Serial', `unknown Wechatpay-Serial ${serial}`, 'header', serial, '平台证书序列号Wechatpay-Serial错误');
+  }
+  return auth;
+}
+
+function truncate(message: string): string {
+  let idx = -1;
+  for (let i = 0; i < 4; i += 1) idx = message.indexOf('\n', idx + 1);
+  const body = message.slice(idx + 1, -1);
+  const cut = /^\{"[^"]*"/.exec(body)?.[0] ?? body.slice(0, 8);
+  return `${message.slice(0, idx + 1)}${cut}\n`;
+}

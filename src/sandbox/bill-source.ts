@@ -1,0 +1,108 @@
+// Where the sandbox's bills come from: the payments and refunds of one China-time day, taken from the
+// instance's own orders and refunds (a snapshot, so a later refund cannot change a file already applied
+// for), plus synthetic orders seeded by the admin API for load tests. Synthetic events are computed from
+// their index on demand, so a million-row bill never sits in memory.
+import type { SandboxContext } from './context.js';
+import { transactionJson } from './orders.js';
+import type { OrderRecord, RefundRecord } from './state.js';
+
+export interface PaymentEvent {
+  time: number;
+  appid: string;
+  mchid: string;
+  subMchid: string;
+  transactionId: string;
+  outTradeNo: string;
+  openid: string;
+  tradeType: string;
+  currency: string;
+  /** fen */
+  total: number;
+  description: string;
+  attach: string;
+}
+
+export interface RefundEvent {
+  /** The refund application (create_time). */
+  time: number;
+  successTime?: number;
+  status: string;
+  refundId: string;
+  outRefundNo: string;
+  /** fen */
+  refund: number;
+  reason: string;
+  payment: PaymentEvent;
+}
+
+export interface SyntheticBatch {
+  date: string;
+  count: number;
+  /** Every n-th order is half refunded the same day; 0 = none. */
+  refundEvery: number;
+  mchid: string;
+  appid: string;
+}
+
+export interface DayEvents {
+  payments: PaymentEvent[];
+  refunds: RefundEvent[];
+  synthetic: SyntheticBatch[];
+}
+
+const DAY_MS = 86_400_000;
+const CHINA_MS = 8 * 3600_000;
+/** YYYY-MM-DD of an instant, in China time (UTC+8), the time zone of WeChat Pay bills. */
+export const chinaDate = (ms: number): string => new Date(ms + CHINA_MS).toISOString().slice(0, 10);
+/** The instant a China-time day starts. */
+export const chinaDayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`) - CHINA_MS;
+
+function paymentOf(order: OrderRecord): PaymentEvent {
+  const t = transactionJson(order) as { trade_type?: string; payer?: Record<string, string> };
+  return {
+    time: order.successTime!, appid: order.appid, mchid: order.mchid, subMchid: order.subMchid ?? '',
+    transactionId: order.transactionId!, outTradeNo: order.outTradeNo,
+    openid: t.payer?.openid ?? t.payer?.sub_openid ?? t.payer?.sp_openid ?? '', tradeType: t.trade_type ?? '',
+    currency: order.currency, total: order.total, description: order.description, attach: order.attach ?? '',
+  };
+}
+
+/** The day's events for one merchant (and, for a service provider, optionally one sub-merchant). */
+export function dayEvents(ctx: SandboxContext, date: string, mchid: string, subMchid: string | undefined, synthetic: readonly SyntheticBatch[]): DayEvents {
+  const mine = (o: OrderRecord) => o.mchid === mchid && (subMchid === undefined || o.subMchid === subMchid);
+  const orders = [...ctx.state.orders.values()].filter((o) => mine(o) && o.transactionId !== undefined && o.successTime !== undefined);
+  const payments = orders.filter((o) => chinaDate(o.successTime!) === date).map(paymentOf).sort((a, b) => a.time - b.time);
+  const byKey = new Map(orders.map((o) => [o.key, o]));
+  const refunds = [...ctx.state.refunds.values()]
+    .filter((r: RefundRecord) => byKey.has(r.orderKey) && chinaDate(r.createTime) === date)
+    .map((r): RefundEvent => ({
+      time: r.createTime, ...(r.successTime !== undefined ? { successTime: r.successTime } : {}), status: r.status,
+      refundId: r.refundId, outRefundNo: r.outRefundNo, refund: r.refund, reason: r.reason ?? '', payment: paymentOf(byKey.get(r.orderKey)!),
+    }))
+    .sort((a, b) => a.time - b.time);
+  return { payments, refunds, synthetic: synthetic.filter((b) => b.date === date && b.mchid === mchid && subMchid === undefined) };
+}
+
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+/** Order i of a synthetic batch and, for every refundEvery-th order, its refund: a pure function of i. */
+export function syntheticEvent(b: SyntheticBatch, i: number): { payment: PaymentEvent; refund?: RefundEvent } {
+  const ymd = b.date.replace(/-/g, '');
+  const time = chinaDayStart(b.date) + Math.floor((i * (DAY_MS - 120_000)) / b.count / 1000) * 1000;
+  const total = 1 + ((i * 7919) % 49_999);
+  const payment: PaymentEvent = {
+    time, appid: b.appid, mchid: b.mchid, subMchid: '', transactionId: `4200999999${ymd}${pad(i, 10)}`,
+    outTradeNo: `SEED${ymd}${pad(i, 10)}`, openid: `oSeed${pad(i % 100_000, 5)}Payer`, tradeType: 'NATIVE', currency: 'CNY',
+    total, description: i % 5 === 0 ? '沙箱商品,套装' : '沙箱商品', attach: '',
+  };
+  if (!(b.refundEvery > 0 && i % b.refundEvery === b.refundEvery - 1)) return { payment };
+  return {
+    payment,
+    refund: {
+      time: time + 60_000, successTime: time + 61_000, status: 'SUCCESS', refundId: `5030999999${ymd}${pad(i, 11)}`,
+      outRefundNo: `SEEDR${ymd}${pad(i, 10)}`, refund: Math.max(1, Math.floor(total / 2)), reason: '沙箱退款\n第二行', payment,
+    },
+  };
+}
+
+export const hasEvents = (e: DayEvents): boolean => e.payments.length > 0 || e.refunds.length > 0 || e.synthetic.some((b) => b.count > 0);

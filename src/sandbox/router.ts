@@ -1,0 +1,88 @@
+// The route table: each module in routes/ exports RouteDef[]; the server matches the raw path against them.
+// `{name}` in a path is one percent-decoded segment. Bills (and anything else) plug in by adding a module.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AuthorizationFields } from '../core/canonical.js';
+import type { SandboxContext } from './context.js';
+
+export interface RouteRequest {
+  method: string;
+  /** The request-target exactly as received: path plus query. */
+  target: string;
+  path: string;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+  /** Set for `wechatpay` routes once the signature checked out. */
+  auth?: AuthorizationFields;
+}
+
+export interface RouteResult {
+  status: number;
+  /** Serialised as compact JSON. */
+  body?: unknown;
+  /** Sent as is (e.g. a bill file); wins over body. */
+  raw?: Buffer | string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** e.g. '/v3/pay/transactions/out-trade-no/{out_trade_no}' */
+  path: string;
+  /** wechatpay: signed like the real API; admin: the /sandbox control API, no signature. */
+  auth: 'wechatpay' | 'admin';
+  /** The 2xx answer carries no Wechatpay-* signature (bill download). */
+  unsignedResponse?: boolean;
+  handle(req: RouteRequest, ctx: SandboxContext): RouteResult | Promise<RouteResult>;
+}
+
+interface Compiled {
+  def: RouteDef;
+  re: RegExp;
+  names: string[];
+}
+
+export type RouteMatch =
+  | { kind: 'found'; def: RouteDef; params: Record<string, string> }
+  | { kind: 'method'; allowed: string[] }
+  | { kind: 'none' };
+
+export class Router {
+  private readonly compiled: Compiled[];
+
+  constructor(routes: readonly RouteDef[]) {
+    this.compiled = routes.map((def) => {
+      const names: string[] = [];
+      const source = def.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([a-z_]+)\}/g, (_m, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
+      return { def, re: new RegExp(`^${source}$`), names };
+    });
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const allowed: string[] = [];
+    for (const c of this.compiled) {
+      const m = c.re.exec(path);
+      if (!m) continue;
+      if (c.def.method !== method) {
+        allowed.push(c.def.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      c.names.forEach((n, i) => {
+        const raw = m[i + 1]!;
+        try {
+          params[n] = decodeURIComponent(raw);
+        } catch {
+          params[n] = raw;
+        }
+      });
+      return { kind: 'found', def: c.def, params };
+    }
+    return allowed.length ? { kind: 'method', allowed } : { kind: 'none' };
+  }
+}

@@ -1,0 +1,170 @@
+// `wxpay sandbox serve`: a plain node:http server that behaves like api.mch.weixin.qq.com (authentication,
+// signed 2xx answers, real error bodies) plus the /sandbox control API. Loopback by default, one state per instance.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
+import { authenticate } from './auth.js';
+import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
+import { EARLY_FAULTS, FaultSet } from './faults.js';
+import { loadSandboxKeys, type SandboxMode } from './keyset.js';
+import { Notifier, type DeliveryRecord } from './notifier.js';
+import { ROUTE_MODULES } from './routes/index.js';
+import { Router, type RouteDef, type RouteResult } from './router.js';
+import { signatureHeaders } from './signing.js';
+import { SandboxState } from './state.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface SandboxOptions {
+  dir: string;
+  host?: string;
+  port?: number;
+  mode?: SandboxMode;
+  /** Pay every new order after this many ms. */
+  autoPayMs?: number;
+  /** Finish a PROCESSING refund as SUCCESS after this many ms (default 1000); negative = only via the admin API. */
+  autoRefundMs?: number;
+  /** Divides the notification retry schedule (15 s, 15 s, 30 s, ...). */
+  timeScale?: number;
+  statePath?: string;
+  /** ms since the epoch. */
+  now?: () => number;
+  random?: () => number;
+  /** Extra route modules (tests, or areas not yet in routes/index.ts). */
+  routes?: readonly RouteDef[];
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** A bug inside a handler (answered as 500 SYSTEM_ERROR). */
+  onError?: (err: unknown) => void;
+}
+
+export interface SandboxHandle {
+  url: string;
+  port: number;
+  host: string;
+  mode: SandboxMode;
+  context: SandboxContext;
+  state: SandboxState;
+  notifications(): DeliveryRecord[];
+  close(): Promise<void>;
+}
+
+export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
+  const keys = await loadSandboxKeys(opts.dir);
+  const timers = new Set<NodeJS.Timeout>();
+  const clock = opts.now ?? Date.now;
+  let context!: SandboxContext;
+  const notifier = new Notifier(() => context);
+  context = {
+    keys, mode: opts.mode ?? keys.mode, state: new SandboxState(opts.statePath), faults: new FaultSet(opts.random), notifier,
+    now: () => clock() + context.clockOffsetMs, clockOffsetMs: 0,
+    ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
+    autoRefundMs: opts.autoRefundMs ?? 1000, timeScale: opts.timeScale ?? 1,
+    stats: new Map(), counter: 0, mixedToggle: 0,
+    later(ms, fn) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, Math.max(0, ms));
+      timers.add(t);
+    },
+  };
+  const router = new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]);
+  const server = createServer((req, res) => handle(context, router, req, res, opts.onRequest, opts.onError));
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, host, mode: context.mode, context, state: context.state,
+    notifications: () => notifier.deliveries,
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      notifier.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(undefined);
+        req.pause();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage, res: ServerResponse, log?: (e: RequestLogEntry) => void, onError?: (err: unknown) => void): Promise<void> {
+  const started = Date.now();
+  const method = req.method ?? 'GET';
+  const target = req.url ?? '/';
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const match = router.match(method, path);
+  const route = match.kind === 'found' ? `${method} ${match.def.path}` : `${method} (unmatched)`;
+  ctx.stats.set(route, (ctx.stats.get(route) ?? 0) + 1);
+  ctx.counter += 1;
+  let result: RouteResult;
+  let errorCode: string | undefined;
+  let signed = false;
+  try {
+    const raw = await readBody(req);
+    if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${MAX_BODY_BYTES}字节`);
+    if (match.kind === 'none') throw new SandboxApiError(404, 'NOT_FOUND', `无法找到资源 ${path}`);
+    if (match.kind === 'method') throw new SandboxApiError(405, 'METHOD_NOT_ALLOWED', `${method} 不被允许，可用: ${match.allowed.join(', ')}`);
+    const wechatpay = match.def.auth === 'wechatpay';
+    if (wechatpay) {
+      for (const f of ctx.faults.fire('responses', path, EARLY_FAULTS)) {
+        if (f.kind === 'reset') {
+          req.socket.destroy();
+          return;
+        }
+        if (f.kind === 'slow') await new Promise<void>((r) => ctx.later(f.delayMs ?? 3000, r));
+        if (f.kind === '500') throw systemError();
+        if (f.kind === '429') throw frequencyLimited();
+      }
+    }
+    const routeReq = { method, target, path, query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)), params: match.params, headers: req.headers, rawBody: raw };
+    const auth = wechatpay ? authenticate(ctx, routeReq) : undefined;
+    result = await match.def.handle({ ...routeReq, ...(auth ? { auth } : {}) }, ctx);
+    signed = wechatpay && !match.def.unsignedResponse && result.status >= 200 && result.status < 300;
+  } catch (err) {
+    const e = err instanceof SandboxApiError ? err : systemError();
+    if (!(err instanceof SandboxApiError)) onError?.(err);
+    errorCode = e.code;
+    result = { status: e.status, body: e.body() };
+  }
+  let body: Buffer = result.raw !== undefined ? Buffer.from(result.raw) : result.body !== undefined ? Buffer.from(JSON.stringify(result.body)) : Buffer.alloc(0);
+  const rid = requestId(ctx.counter, errorCode);
+  const headers: Record<string, string> = { 'Request-ID': rid, Date: new Date(ctx.now()).toUTCString(), ...result.headers };
+  if (body.length) headers['Content-Type'] = result.contentType ?? 'application/json; charset=utf-8';
+  if (signed) {
+    const serial = req.headers['wechatpay-serial'];
+    const out = signatureHeaders(ctx, body, chooseSigner(ctx, typeof serial === 'string' ? serial : undefined), ctx.faults.fire('responses', path, 'late'));
+    Object.assign(headers, out.headers);
+    body = out.body;
+  }
+  headers['Content-Length'] = String(body.length);
+  if (res.destroyed) return;
+  res.writeHead(result.status, headers);
+  res.end(body);
+  log?.({ time: new Date(started).toISOString(), method, url: target, route, status: result.status, ...(errorCode ? { code: errorCode } : {}), ms: Date.now() - started, requestId: rid });
+}

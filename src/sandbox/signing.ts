@@ -1,0 +1,60 @@
+// Protocol §2 on the server side: Wechatpay-* signature headers over `ts\nnonce\nbody\n` (raw bytes, the empty
+// body of a 204 included), plus the injected faults a correct client must reject.
+import { randomBytes, randomInt } from 'node:crypto';
+import { AUTH_SCHEME, responseMessage } from '../core/canonical.js';
+import { newNonce, signMessage, unixSeconds } from '../core/sign.js';
+import { PROBE_PREFIX } from '../core/verify.js';
+import type { SandboxContext, SigningKey } from './context.js';
+import type { Fault } from './faults.js';
+
+const STALE_SECONDS = 600;
+
+export function signatureHeaders(ctx: SandboxContext, body: Buffer, signer: SigningKey, faults: Fault[]): { headers: Record<string, string>; body: Buffer } {
+  const timestamp = unixSeconds(ctx.now());
+  const nonce = newNonce();
+  const headers: Record<string, string> = {
+    'Wechatpay-Nonce': nonce,
+    'Wechatpay-Serial': signer.serial,
+    'Wechatpay-Signature': signMessage(signer.privateKey, responseMessage(timestamp, nonce, body)),
+    'Wechatpay-Signature-Type': AUTH_SCHEME,
+    'Wechatpay-Timestamp': timestamp,
+  };
+  return applySignatureFaults(ctx, headers, body, signer, faults);
+}
+
+/** Rewrites correctly signed headers (and body) according to the late faults that fired. */
+export function applySignatureFaults(ctx: SandboxContext, input: Record<string, string>, body: Buffer, signer: SigningKey, faults: Fault[]): { headers: Record<string, string>; body: Buffer } {
+  const headers = { ...input };
+  const kinds = new Set(faults.map((f) => f.kind));
+  if (kinds.size === 0) return { headers, body };
+  let key = signer.privateKey;
+  if (kinds.has('bad-signature')) {
+    // Signed by a key that does not belong to the serial in the header.
+    key = signer.serial.startsWith('PUB_KEY_ID_') ? ctx.keys.platform[ctx.keys.platform.length - 1]!.privateKey : ctx.keys.publicKeyPrivate;
+  }
+  if (kinds.has('stale-timestamp')) headers['Wechatpay-Timestamp'] = String(Number(headers['Wechatpay-Timestamp']) - STALE_SECONDS);
+  if (kinds.has('bad-signature') || kinds.has('stale-timestamp')) {
+    headers['Wechatpay-Signature'] = signMessage(key, responseMessage(headers['Wechatpay-Timestamp']!, headers['Wechatpay-Nonce']!, body));
+  }
+  if (kinds.has('unknown-serial')) {
+    headers['Wechatpay-Serial'] = signer.serial.startsWith('PUB_KEY_ID_')
+      ? `PUB_KEY_ID_${Array.from({ length: 34 }, () => randomInt(10)).join('')}`
+      : randomBytes(20).toString('hex').toUpperCase().replace(/^./, '7');
+  }
+  if (kinds.has('probe')) headers['Wechatpay-Signature'] = `${PROBE_PREFIX}${randomBytes(256).toString('base64')}`;
+  let out = body;
+  if (kinds.has('tamper')) {
+    if (body.length === 0) headers['Wechatpay-Nonce'] = newNonce();
+    else out = tamper(body);
+  }
+  return { headers, body: out };
+}
+
+/** Changes one digit (an amount, an id) or, failing that, one letter: the JSON stays valid. */
+function tamper(body: Buffer): Buffer {
+  const text = body.toString('utf8');
+  const i = text.search(/\d/);
+  if (i >= 0) return Buffer.from(text.slice(0, i) + String((Number(text[i]) + 1) % 10) + text.slice(i + 1));
+  const j = text.search(/[a-z]/);
+  return j >= 0 ? Buffer.from(text.slice(0, j) + text[j]!.toUpperCase() + text.slice(j + 1)) : Buffer.concat([body, Buffer.from(' ')]);
+}

@@ -1,0 +1,144 @@
+// Per-instance sandbox state: orders and refunds with their amounts, states and times (ms since the epoch),
+// so bills can be generated from it later. Optionally saved to a JSON file after every change.
+import { randomInt } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { PrepayKind } from './schemas.js';
+
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR';
+export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+
+export interface OrderRecord {
+  key: string;
+  partner: boolean;
+  kind: PrepayKind;
+  /** mchid, or sp_mchid for a partner order. */
+  mchid: string;
+  subMchid?: string;
+  appid: string;
+  subAppid?: string;
+  outTradeNo: string;
+  prepayId: string;
+  transactionId?: string;
+  tradeState: TradeState;
+  description: string;
+  attach?: string;
+  notifyUrl: string;
+  total: number;
+  currency: string;
+  payer?: Record<string, string>;
+  /** h5_url or code_url, kept so a harmless repeat answers the same. */
+  payUrl?: string;
+  timeExpire?: number;
+  /** The validated request body, to tell a harmless repeat from OUT_TRADE_NO_USED. */
+  request: string;
+  createTime: number;
+  successTime?: number;
+  closeTime?: number;
+}
+
+export interface RefundRecord {
+  key: string;
+  orderKey: string;
+  mchid: string;
+  subMchid?: string;
+  outRefundNo: string;
+  refundId: string;
+  transactionId: string;
+  outTradeNo: string;
+  status: RefundStatus;
+  refund: number;
+  total: number;
+  currency: string;
+  reason?: string;
+  notifyUrl?: string;
+  fundsAccount?: string;
+  request: string;
+  createTime: number;
+  successTime?: number;
+}
+
+export interface SandboxStateSnapshot {
+  orders: OrderRecord[];
+  refunds: RefundRecord[];
+}
+
+export const orderKey = (mchid: string, subMchid: string | undefined, outTradeNo: string) => `${mchid}/${subMchid ?? ''}/${outTradeNo}`;
+export const refundKey = (mchid: string, subMchid: string | undefined, outRefundNo: string) => `${mchid}/${subMchid ?? ''}/${outRefundNo}`;
+
+export class SandboxState {
+  readonly orders = new Map<string, OrderRecord>();
+  readonly refunds = new Map<string, RefundRecord>();
+  private readonly byTransactionId = new Map<string, string>();
+
+  constructor(private readonly file?: string) {
+    if (!file) return;
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    }
+    if (text === undefined) return;
+    const snap = JSON.parse(text) as SandboxStateSnapshot;
+    for (const o of snap.orders ?? []) this.putOrder(o, false);
+    for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
+  }
+
+  putOrder(order: OrderRecord, save = true): void {
+    this.orders.set(order.key, order);
+    if (order.transactionId) this.byTransactionId.set(order.transactionId, order.key);
+    if (save) this.save();
+  }
+
+  orderByTransactionId(id: string): OrderRecord | undefined {
+    const key = this.byTransactionId.get(id);
+    return key === undefined ? undefined : this.orders.get(key);
+  }
+
+  /** Finds an order by its out_trade_no alone (the admin API has no mchid). */
+  orderByOutTradeNo(outTradeNo: string): OrderRecord | undefined {
+    for (const o of this.orders.values()) if (o.outTradeNo === outTradeNo) return o;
+    return undefined;
+  }
+
+  refundByOutRefundNo(outRefundNo: string): RefundRecord | undefined {
+    for (const r of this.refunds.values()) if (r.outRefundNo === outRefundNo) return r;
+    return undefined;
+  }
+
+  refundsOf(order: OrderRecord): RefundRecord[] {
+    return [...this.refunds.values()].filter((r) => r.orderKey === order.key);
+  }
+
+  putRefund(refund: RefundRecord): void {
+    this.refunds.set(refund.key, refund);
+    this.save();
+  }
+
+  snapshot(): SandboxStateSnapshot {
+    return structuredClone({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] });
+  }
+
+  save(): void {
+    if (!this.file) return;
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] }, null, 2)}\n`);
+    renameSync(tmp, this.file);
+  }
+}
+
+const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+
+/** RFC 3339 in China time, the form WeChat Pay uses: 2018-06-08T10:34:56+08:00. */
+export function rfc3339(ms: number): string {
+  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+}
+
+const yyyymmddhhmmss = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:T]/g, '');
+
+export const newIds = {
+  prepayId: (ms: number) => `wx${yyyymmddhhmmss(ms)}${digits(20)}`,
+  transactionId: (ms: number) => `4200${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(10)}`,
+  refundId: (ms: number) => `5030${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(11)}`,
+  codeUrl: () => `weixin://wxpay/bizpayurl?pr=${Array.from({ length: 9 }, () => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(56)]).join('')}`,
+};

@@ -38,21 +38,20 @@ export interface WebhookServer {
 
 const FAIL = (message: string) => JSON.stringify({ code: 'FAIL', message });
 
+/** Resolves the body, or 'too-large' once an oversize request has been read and dropped (answering before the
+ *  client finished sending makes many clients see a reset instead of the 413). Past 16 MiB the socket is cut. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return resolve('too-large');
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = Number(req.headers['content-length'] ?? 0) > limit;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.pause();
-        resolve('too-large');
-      } else chunks.push(c);
+      if (size > 16 * limit) return req.destroy();
+      if (size > limit) over = true;
+      if (!over) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(over ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -7,6 +7,8 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults that happen before the request is handled (no side effects on state). */
 export const EARLY_FAULTS: ReadonlySet<FaultKind> = new Set(['500', '429', 'slow', 'reset']);
 
+const TERMINAL: ReadonlySet<FaultKind> = new Set(['500', '429', 'reset']);
+
 export interface Fault {
   kind: FaultKind;
   /** Probability per matching request, 0..1 (default 1). */
@@ -51,6 +53,8 @@ export class FaultSet {
       if (f.target !== 'all' && f.target !== target) continue;
       if (f.path !== undefined && !path.startsWith(f.path)) continue;
       if (f.count !== undefined && f.fired >= f.count) continue;
+      // One request ends in at most one of 500 / 429 / reset; the others keep their count for later requests.
+      if (TERMINAL.has(f.kind) && out.some((o) => TERMINAL.has(o.kind))) continue;
       if (f.rate < 1 && this.random() >= f.rate) continue;
       f.fired += 1;
       out.push(f);

@@ -110,3 +110,20 @@ export function writeMerchantFiles(dir: string, merchant: KeySet, platform: KeyS
   trackSecret('APIv3 key in a merchant folder', apiV3Key);
   return files;
 }
+
+// SIGN_ERROR replies for `sign --explain`, shaped like the real one in protocol §1.
+/** The real reply quoted in protocol §1. */
+export const REAL_SIGN_ERROR = '{"code":"SIGN_ERROR","message":"错误的签名,验签失败","detail":{"detail":{"issue":"sign not match"},"field":"signature","location":"authorization","sign_information":{"method":"POST","sign_message_length":304,"truncated_sign_message":"POST\\n/v3/pay/transactions/h5\\n1623918286\\ntogiz2ig.ccl\\n{\\"mchid\\"\\n","url":"/v3/pay/transactions/h5"}}}';
+
+/** What WeChat Pay answers for a request whose message (as the server rebuilt it) is `sent`. */
+export function signErrorFor(method: string, url: string, sent: Buffer): string {
+  // Cut 8 bytes into the body, as the real reply shows `{"mchid"`, then the server's own "\n".
+  let head = 0;
+  for (let i = 0; i < 4; i++) head = sent.indexOf(0x0a, head) + 1;
+  const truncated = `${sent.subarray(0, head + 8).toString('utf8')}\n`;
+  return JSON.stringify({
+    code: 'SIGN_ERROR',
+    message: '错误的签名,验签失败',
+    detail: { detail: { issue: 'sign not match' }, field: 'signature', location: 'authorization', sign_information: { method, sign_message_length: sent.length, truncated_sign_message: truncated, url } },
+  });
+}

@@ -21,21 +21,27 @@ export interface Fixture {
   resign(headers: Record<string, string>, body: string): Record<string, string>;
 }
 
-export function makeFixture(): Fixture {
-  const certKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pubKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keys = createKeyStore([[CERT_SERIAL, certKey.publicKey], [PUB_ID, pubKey.publicKey]]);
-  const keyFor = (serial: string) => (serial === PUB_ID ? pubKey.privateKey : certKey.privateKey);
+type Pair = { privateKey: KeyObject; publicKey: KeyObject };
+
+/** Fresh keys, or given ones (e.g. a sandbox's: its newest platform certificate and its public key). */
+export function makeFixture(given?: { certKey: Pair; certSerial: string; pubKey: Pair; pubId: string; apiV3Key: KeyObject }): Fixture {
+  const certKey = given?.certKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pubKey = given?.pubKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const CERT_SERIAL_ = given?.certSerial ?? CERT_SERIAL;
+  const PUB_ID_ = given?.pubId ?? PUB_ID;
+  const v3 = given?.apiV3Key ?? apiV3Key;
+  const keys = createKeyStore([[CERT_SERIAL_, certKey.publicKey], [PUB_ID_, pubKey.publicKey]]);
+  const keyFor = (serial: string) => (serial === PUB_ID_ ? pubKey.privateKey : certKey.privateKey);
   return {
     certKey, pubKey, keys,
     notify(over = {}) {
       const kind = over.serialKind ?? 'pubkey';
-      const serial = over.serial ?? (kind === 'cert' ? CERT_SERIAL : PUB_ID);
+      const serial = over.serial ?? (kind === 'cert' ? CERT_SERIAL_ : PUB_ID_);
       const id = over.id ?? randomUUID();
       const n = buildNotification({
         eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction',
         plaintext: { mchid: '1900000001', appid: 'wx8888888888888888', out_trade_no: `T-${id.slice(0, 8)}`, trade_state: 'SUCCESS', amount: { total: 100, currency: 'CNY' } },
-        apiV3Key, signingKey: keyFor(serial), serial, timestamp: String(Math.floor(Date.now() / 1000)), nonce: randomUUID().replace(/-/g, ''),
+        apiV3Key: v3, signingKey: keyFor(serial), serial, timestamp: String(Math.floor(Date.now() / 1000)), nonce: randomUUID().replace(/-/g, ''),
         resourceNonce: 'a1b2c3d4e5f6', id, createTime: '2026-11-28T10:00:00+08:00', ...over,
       });
       return { headers: n.headers, body: n.body, id };

@@ -12,10 +12,11 @@ export interface Leak {
 export function needlesOf(secret: string): string[] {
   if (!secret.includes('-----BEGIN')) return secret.length >= 8 ? [secret] : [];
   const body = secret.split(/\r?\n/).filter((l) => l && !l.startsWith('-----'));
-  // Any 40-character slice of the key's base64 is unique enough and survives re-wrapping.
+  // Any 40-character slice of the key's base64 is unique enough and survives re-wrapping. Slices start every
+  // 24 characters, so every 64-character PEM line (any window of 64) holds at least one whole slice.
   const joined = body.join('');
   const out: string[] = [];
-  for (let i = 0; i + 40 <= joined.length; i += 40) out.push(joined.slice(i, i + 40));
+  for (let i = 0; i + 40 <= joined.length; i += 24) out.push(joined.slice(i, i + 40));
   return out;
 }
 

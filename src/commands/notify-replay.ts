@@ -32,15 +32,17 @@ export async function run(ctx: CommandContext<ReplayOptions>): Promise<void> {
   if (!/^https?:\/\//.test(opts.to)) throw new WxpayError('USAGE', `--to must be an http(s) URL, got "${opts.to}"`, { hint: 'e.g. --to http://127.0.0.1:8930/' });
   const file = String(ctx.args[0]);
   let captures = parseCaptures((await readInput(rt, file, 'capture or journal')).toString('utf8'), file);
-  // A journal also holds rejected and duplicate deliveries; replay each event once unless asked for one by id.
-  const seen = new Set<string>();
-  captures = captures.filter((c) => {
+  // A journal also holds rejected and duplicate deliveries: send each event once, preferring the copy that
+  // was accepted (its bytes are known good), else the first one seen.
+  const byId = new Map<string, JournalEntry>();
+  const noId: JournalEntry[] = [];
+  for (const c of captures) {
     const id = eventIdOf(c);
-    if (opts.id !== undefined) return id === opts.id;
-    if (c.outcome === 'duplicate' || (id && seen.has(id))) return false;
-    if (id) seen.add(id);
-    return true;
-  });
+    if (opts.id !== undefined && id !== opts.id) continue;
+    if (!id) noId.push(c);
+    else if (!byId.has(id) || (c.outcome === 'accepted' && byId.get(id)!.outcome !== 'accepted')) byId.set(id, c);
+  }
+  captures = [...byId.values(), ...(opts.id === undefined ? noId : [])];
   if (!captures.length) throw new WxpayError('USAGE', opts.id ? `No capture with event id ${opts.id} in ${file}` : `Nothing to replay in ${file}`, { hint: 'List the ids with: grep -o \'"id":"[^"]*"\' the journal.' });
   const sb = opts.resign ? await sandboxKeys(ctx) : undefined;
   const results: Array<{ id?: string; status: number; ok: boolean; body: string; resigned: boolean }> = [];

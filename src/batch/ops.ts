@@ -1,0 +1,88 @@
+// Batch operations over the typed API functions (protocol §5): refund create + look-up by out_refund_no,
+// order query, order close. Refund sends go out with the client's own retries off (idempotent: false):
+// after an unknown outcome the runner must look the refund up before anything is sent again.
+import { queryRefund, refundBody, refundRequest, type Refund, type RefundInput } from '../api/refunds.js';
+import { closeRequest, queryOrder, type OrderRef, type Transaction } from '../api/transactions.js';
+import type { WxpayClient } from '../core/client.js';
+import { classifyError, isNotFound } from './classify.js';
+import type { BatchOps } from './runner.js';
+import type { BatchKind, BatchRow, Outcome } from './types.js';
+
+export interface OpsSettings {
+  /** Refunds: the profile's notifyUrl, written into every body (and so into the journal). */
+  notifyUrl?: string;
+}
+
+export function refundInputOf(row: BatchRow, s: OpsSettings = {}): RefundInput {
+  return {
+    ...(row.transactionId ? { transactionId: row.transactionId } : { outTradeNo: row.outTradeNo! }),
+    outRefundNo: row.outRefundNo!,
+    refund: row.amount!,
+    total: row.total!,
+    ...(row.reason ? { reason: row.reason } : {}),
+    ...(s.notifyUrl ? { notifyUrl: s.notifyUrl } : {}),
+  };
+}
+
+const orderRefOf = (row: BatchRow): OrderRef => (row.transactionId ? { transactionId: row.transactionId } : { outTradeNo: row.outTradeNo! });
+
+/** The request each row would send, as `--dry-run` prints it and the journal records it. */
+export function requestOf(kind: BatchKind, client: Pick<WxpayClient, 'merchant'>, row: BatchRow, s: OpsSettings = {}): { method: string; path: string; body?: unknown } {
+  if (kind === 'refund') return { method: 'POST', path: '/v3/refund/domestic/refunds', body: refundBody(refundInputOf(row, s)) };
+  if (kind === 'close') {
+    const r = closeRequest(client as WxpayClient, row.outTradeNo!);
+    return { method: r.method, path: r.path, body: r.body };
+  }
+  const ref = orderRefOf(row);
+  const path = 'outTradeNo' in ref ? `/v3/pay/transactions/out-trade-no/${encodeURIComponent(ref.outTradeNo)}` : `/v3/pay/transactions/id/${encodeURIComponent(ref.transactionId)}`;
+  return { method: 'GET', path: `${path}?mchid=${client.merchant.mchid}` };
+}
+
+async function attempt<T>(fn: () => Promise<T>, ok: (value: T) => Outcome): Promise<Exclude<Outcome, { kind: 'not-found' }>> {
+  try {
+    return ok(await fn()) as Exclude<Outcome, { kind: 'not-found' }>;
+  } catch (e) {
+    return classifyError(e);
+  }
+}
+
+const refundDone = (r: Refund): Outcome => ({ kind: 'succeeded', ...(r.refund_id ? { id: r.refund_id } : {}), state: r.status });
+
+export function opsFor(kind: BatchKind, client: WxpayClient, s: OpsSettings = {}): BatchOps {
+  if (kind === 'refund') {
+    return {
+      mutating: true,
+      request: (row) => refundBody(refundInputOf(row, s)),
+      send: (row) => attempt(async () => (await client.request({ ...refundRequest(refundInputOf(row, s)), idempotent: false })).data as Refund, refundDone),
+      async lookup(row) {
+        try {
+          const r = await queryRefund(client, row.outRefundNo!);
+          const otherOrder = (row.outTradeNo && r.out_trade_no && r.out_trade_no !== row.outTradeNo) || (row.transactionId && r.transaction_id && r.transaction_id !== row.transactionId);
+          if (otherOrder || (r.amount?.refund !== undefined && r.amount.refund !== row.amount)) {
+            // Someone used this out_refund_no for another refund: settle the row as refused, never resend.
+            return { kind: 'rejected', code: 'OUT_REFUND_NO_CONFLICT', message: `${row.outRefundNo} already exists as a refund of ${r.amount?.refund ?? '?'} fen on ${r.out_trade_no ?? r.transaction_id}: check the file` };
+          }
+          return refundDone(r);
+        } catch (e) {
+          if (isNotFound(e)) return { kind: 'not-found' };
+          const o = classifyError(e);
+          // A refused look-up (e.g. 400, 401) does not tell whether the refund exists: unknown, not rejected.
+          return o.kind === 'rejected' ? { kind: 'unknown', code: o.code, message: `look-up refused: ${o.message}`, rateLimited: false, retriable: false } : o;
+        }
+      },
+    };
+  }
+  if (kind === 'close') {
+    return {
+      // Closing twice is harmless, so an unknown outcome is simply sent again; still journaled as started.
+      mutating: true,
+      request: (row) => requestOf('close', client, row, s).body,
+      send: (row) => attempt(() => client.request({ ...closeRequest(client, row.outTradeNo!), idempotent: false }), () => ({ kind: 'succeeded', state: 'CLOSED' })),
+    };
+  }
+  return {
+    mutating: false,
+    request: () => undefined,
+    send: (row) => attempt(() => queryOrder(client, orderRefOf(row)), (t: Transaction) => ({ kind: 'succeeded', ...(t.transaction_id ? { id: t.transaction_id } : {}), state: t.trade_state })),
+  };
+}

@@ -1,0 +1,46 @@
+// Batch options (issue 8) on `query`, `close` and `refund create`: with `--from <file.csv>` the command runs
+// the batch module instead of the single-order one. Declarations only; the batch code loads lazily.
+import type { Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { lazy, type CommandModule } from './lazy.js';
+
+type BatchKind = 'refund' | 'query' | 'close';
+
+const BATCH_OPTIONS: Array<[flags: string, description: string]> = [
+  ['--from <file.csv>', 'batch: read the rows from a CSV file (see "Batch operations" in the README)'],
+  ['--journal <file>', 'batch: journal for resuming (default <file>.journal.ndjson)'],
+  ['--concurrency <n>', 'batch: requests in flight at once (default 4)'],
+  ['--rate <per-second>', 'batch: requests per second at most (default 50)'],
+  ['--dry-run', 'print the requests that would be sent, and send nothing'],
+  ['-y, --yes', 'do not ask for confirmation'],
+];
+
+/** The action for a command that also takes `--from`: the batch module with it, `single` without. */
+export function batchable(rt: Runtime, kind: BatchKind, single: () => Promise<CommandModule>) {
+  const one = lazy(rt, single);
+  const many = lazy(rt, async () => {
+    const m = await import('../commands/batch-run.js');
+    return { run: (ctx) => m.runBatchCommand(kind, ctx) };
+  });
+  return (...args: unknown[]): Promise<void> => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = cmd.opts();
+    if (opts.from !== undefined) return many(...args);
+    const stray = ['journal', 'concurrency', 'rate'].find((k) => opts[k] !== undefined);
+    if (stray) cmd.error(`error: --${stray} only applies to a batch: add --from <file.csv>`, { exitCode: 2, code: 'wxpay.batchOption' });
+    return one(...args);
+  };
+}
+
+/** Adds the batch options to the named sub-commands (path like ['refund', 'create']), skipping flags they already have. */
+export function addBatchOptions(program: Command, ...paths: string[][]): void {
+  for (const names of paths) {
+    let cmd: Command | undefined = program;
+    for (const n of names) cmd = cmd?.commands.find((c) => c.name() === n);
+    if (!cmd) continue;
+    for (const [flags, description] of BATCH_OPTIONS) {
+      const long = flags.split(/[ ,]+/).find((f) => f.startsWith('--'));
+      if (!cmd.options.some((o) => o.long === long)) cmd.option(flags, description);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// The batch executor against a fake WeChat Pay that does NOT deduplicate out_refund_no, so "exactly once"
+// rests on the journal and the look-up alone. Includes a crash model: the process dies at every possible
+// journal write, the journal as it was on disk is replanned, and the rerun must end with each refund once.
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../src/batch/flow.js';
+import { foldJournal, planBatch } from '../../src/batch/plan.js';
+import { runBatch, type BatchOps } from '../../src/batch/runner.js';
+import type { BatchRow, JournalRecord, Outcome } from '../../src/batch/types.js';
+
+const rows: BatchRow[] = Array.from({ length: 8 }, (_, i) => ({ line: i + 2, key: `R${i}`, outTradeNo: `ORDER${i}`, outRefundNo: `R${i}`, amount: 10 + i, total: 100 }));
+const body = (r: BatchRow) => ({ out_refund_no: r.outRefundNo, amount: r.amount });
+
+type Script = (key: string, call: number) => 'ok' | 'lost' | '500' | '429' | 'reject' | 'lookup-401';
+
+/** A fake WeChat Pay: every send creates a refund (no dedup); `script` decides what the caller hears. */
+function fakeWechat(script: Script = () => 'ok') {
+  const refunds: Array<{ key: string; amount: number }> = [];
+  const calls = new Map<string, number>();
+  const next = (key: string) => {
+    const n = (calls.get(key) ?? 0) + 1;
+    calls.set(key, n);
+    return script(key, n);
+  };
+  const ops: BatchOps = {
+    mutating: true,
+    request: body,
+    async send(row): Promise<Exclude<Outcome, { kind: 'not-found' }>> {
+      const s = next(row.key);
+      if (s === '500' || s === '429') return { kind: 'unknown', code: s === '500' ? 'SYSTEM_ERROR' : 'FREQUENCY_LIMITED', message: s, rateLimited: s === '429' };
+      if (s === 'reject') return { kind: 'rejected', code: 'NOT_ENOUGH', message: 'no money' };
+      refunds.push({ key: row.key, amount: row.amount! });
+      // 'lost': applied by WeChat Pay, but the answer never arrived (timeout, reset).
+      return s === 'lost' ? { kind: 'unknown', code: 'TIMEOUT', message: 'timed out', rateLimited: false } : { kind: 'succeeded', id: `RF-${row.key}`, state: 'PROCESSING' };
+    },
+    async lookup(row) {
+      if (script(row.key, 0) === 'lookup-401') return { kind: 'unknown', code: 'SIGN_ERROR', message: 'look-up refused', rateLimited: false, retriable: false };
+      return refunds.some((r) => r.key === row.key) ? { kind: 'succeeded', id: `RF-${row.key}`, state: 'SUCCESS' } : { kind: 'not-found' };
+    },
+  };
+  return { ops, refunds, calls };
+}
+
+const memJournal = (records: JournalRecord[], crashAfter = Infinity) => ({
+  async append(r: JournalRecord) {
+    if (records.length >= crashAfter) throw new Error('killed');
+    records.push(r);
+  },
+});
+
+async function run(ops: BatchOps, records: JournalRecord[], opts: { crashAfter?: number; concurrency?: number; stopped?: () => boolean } = {}) {
+  const planned = planBatch({ rows, states: foldJournal(records, 'refund'), requestOf: body, lookupFirst: true });
+  if (!('plan' in planned)) throw new Error('conflict');
+  return runBatch({
+    plan: planned.plan.rows, ops, journal: memJournal(records, opts.crashAfter), limiter: new RateLimiter({ rate: 1e6 }),
+    concurrency: opts.concurrency ?? 3, retryDelayMs: () => 0, sleep: async () => undefined, ...(opts.stopped ? { stopped: opts.stopped } : {}),
+  });
+}
+
+describe('runBatch', () => {
+  it('journals start before and done after each send, and returns results in input order', async () => {
+    const w = fakeWechat();
+    const records: JournalRecord[] = [];
+    const results = await run(w.ops, records);
+    expect(results.map((r) => [r.key, r.status, r.id])).toEqual(rows.map((r) => [r.key, 'succeeded', `RF-${r.key}`]));
+    for (const r of rows) {
+      const mine = records.filter((x) => 'key' in x && x.key === r.key).map((x) => x.type);
+      expect(mine).toEqual(['start', 'done']);
+    }
+  });
+
+  it('after a lost answer looks the refund up and does not send it again', async () => {
+    const w = fakeWechat((key, n) => (key === 'R3' && n === 1 ? 'lost' : 'ok'));
+    const records: JournalRecord[] = [];
+    const results = await run(w.ops, records);
+    expect(w.refunds.filter((r) => r.key === 'R3')).toHaveLength(1);
+    expect(results[3]).toMatchObject({ status: 'succeeded', state: 'SUCCESS', message: 'already done (found by look-up)' });
+    expect(records.filter((x) => 'key' in x && x.key === 'R3').map((x) => x.type)).toEqual(['start', 'unknown', 'done']);
+  });
+
+  it('after a 500 or 429 (nothing applied) looks up, finds nothing, and resends the same body', async () => {
+    const w = fakeWechat((key, n) => (key === 'R1' && n === 1 ? '500' : key === 'R2' && n < 3 ? '429' : 'ok'));
+    const records: JournalRecord[] = [];
+    const results = await run(w.ops, records);
+    expect(results.every((r) => r.status === 'succeeded')).toBe(true);
+    expect(w.refunds.map((r) => r.key).sort()).toEqual(rows.map((r) => r.key).sort());
+    const starts = records.filter((x): x is Extract<JournalRecord, { type: 'start' }> => x.type === 'start' && x.key === 'R2');
+    expect(starts).toHaveLength(3);
+    expect(new Set(starts.map((s) => JSON.stringify(s.request))).size).toBe(1);
+  });
+
+  it('records a refusal as finished, and leaves a row unknown (not done) when its look-up is refused', async () => {
+    const w = fakeWechat((key, n) => (key === 'R0' ? 'reject' : key === 'R5' && n === 1 ? 'lost' : key === 'R5' ? 'lookup-401' : 'ok'));
+    const records: JournalRecord[] = [];
+    const results = await run(w.ops, records);
+    expect(results[0]).toMatchObject({ status: 'rejected', code: 'NOT_ENOUGH' });
+    expect(results[5]).toMatchObject({ status: 'unknown', code: 'SIGN_ERROR' });
+    expect(records.some((x) => x.type === 'done' && x.key === 'R5')).toBe(false);
+    expect(w.calls.get('R0')).toBe(1);
+  });
+
+  it('gives up on a row after maxAttempts in one run and leaves it unknown for the next', async () => {
+    const w = fakeWechat((key) => (key === 'R7' ? '500' : 'ok'));
+    const results = await run(w.ops, []);
+    expect(results[7]).toMatchObject({ status: 'unknown', code: 'SYSTEM_ERROR' });
+    expect(w.calls.get('R7')).toBe(8);
+  });
+
+  it('stops taking rows when stopped, marking untouched rows pending', async () => {
+    const w = fakeWechat();
+    let n = 0;
+    const results = await run(w.ops, [], { concurrency: 1, stopped: () => n++ >= 3 });
+    expect(results.filter((r) => r.status === 'pending').length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 'succeeded').length + results.filter((r) => r.status === 'pending').length).toBe(rows.length);
+  });
+
+  it('crash at every journal write, with lost answers and 500s, then rerun: every refund exactly once', async () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let crashAfter = 0; crashAfter < 40; crashAfter++) {
+      const faults = new Map(rows.map((r) => [r.key, rand() < 0.3 ? 'lost' : rand() < 0.3 ? '500' : 'ok'] as const));
+      const w = fakeWechat((key, n) => (n === 1 ? faults.get(key)! : 'ok'));
+      const records: JournalRecord[] = [];
+      await run(w.ops, records, { crashAfter }).catch((e: Error) => expect(e.message).toBe('killed'));
+      const results = await run(w.ops, records);
+      expect(results.every((r) => r.status === 'succeeded')).toBe(true);
+      expect(w.refunds.map((r) => r.key).sort()).toEqual(rows.map((r) => r.key).sort());
+    }
+  });
+});

@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import type { Runtime } from '../runtime.js';
 import { collect, lazy } from './lazy.js';
+import { addBatchOptions, batchable } from './batch.js';
 
 const ex = (lines: string) => `\nExample:\n${lines}`;
 
@@ -37,7 +38,7 @@ export function registerClient(program: Command, rt: Runtime): void {
     .option('--transaction-id <id>', 'query by WeChat Pay\'s transaction_id instead')
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .addHelpText('after', ex('  wxpay query ORDER20260101001\n  wxpay query --transaction-id 4200000000000000000000000000 --json'))
-    .action(lazy(rt, () => import('../commands/query.js')));
+    .action(batchable(rt, 'query', () => import('../commands/query.js')));
 
   program
     .command('close')
@@ -46,7 +47,7 @@ export function registerClient(program: Command, rt: Runtime): void {
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('--dry-run', 'print the signed request without sending it')
     .addHelpText('after', ex('  wxpay close ORDER20260101001'))
-    .action(lazy(rt, () => import('../commands/close.js')));
+    .action(batchable(rt, 'close', () => import('../commands/close.js')));
 
   const refund = program.command('refund').description('create and query refunds');
   refund
@@ -64,7 +65,7 @@ export function registerClient(program: Command, rt: Runtime): void {
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--dry-run', 'print the signed request without sending it')
     .addHelpText('after', ex('  wxpay refund create --out-trade-no ORDER20260101001 --out-refund-no R20260101001 --amount 50 --total 100 --yes'))
-    .action(lazy(rt, () => import('../commands/refund-create.js')));
+    .action(batchable(rt, 'refund', () => import('../commands/refund-create.js')));
   refund
     .command('query')
     .description('a refund\'s status and amounts')
@@ -100,4 +101,5 @@ export function registerClient(program: Command, rt: Runtime): void {
     .option('--dry-run', 'print the signed request without sending it')
     .addHelpText('after', ex('  wxpay api GET /v3/pay/transactions/out-trade-no/ORDER20260101001 --query mchid=1900007291\n  wxpay api POST /v3/refund/domestic/refunds --data-file refund.json'))
     .action(lazy(rt, () => import('../commands/api.js')));
+  addBatchOptions(program, ['query'], ['close'], ['refund', 'create']);
 }

@@ -18,14 +18,14 @@
 import type { KeyObject } from 'node:crypto';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { BACKUP_BASE_URL, DEFAULT_BASE_URL } from './config.js';
-import { WxpayError } from './errors.js';
 import { networkError, wechatpayError } from './http-error.js';
-import { extendKeyStore, type KeyStore } from './keys.js';
-import { verifyCertificateList, type DecryptedCertificate } from './platform-certs.js';
+import { createResponseVerifier, type VerifyMode } from './client-verify.js';
+import type { KeyStore } from './keys.js';
+import type { DecryptedCertificate } from './platform-certs.js';
 import { formatExchange } from './redact.js';
 import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from './retry.js';
+import { buildTarget, parseData, serializeBody, userAgentFor } from './client-wire.js';
 import { newNonce, signRequest, unixSeconds, type Merchant } from './sign.js';
-import { verifySignature } from './verify.js';
 
 export interface WxpayClientOptions {
   baseUrl: string;
@@ -49,14 +49,15 @@ export interface WxpayClientOptions {
   random?: () => number;
 }
 
-export type VerifyMode = 'signature' | 'none-bill-download' | 'certificate-list';
-export type QueryValue = string | number | boolean | undefined;
+export type { VerifyMode };
+import type { Query } from './client-wire.js';
+export type { Query, QueryValue } from './client-wire.js';
 
 export interface ClientRequest {
   method: string;
   /** Path (placeholders already percent-encoded), optionally with a query; signed verbatim. */
   path: string;
-  query?: Record<string, QueryValue> | Array<[string, string]>;
+  query?: Query;
   body?: object | string;
   /** The idempotency key is in the body (out_trade_no, out_refund_no): a POST may be retried. */
   idempotent?: boolean;
@@ -92,30 +93,7 @@ export interface WxpayClient {
   close(): Promise<void>;
 }
 
-/** `wxpay/<version> (<os>) Node/<version>`; the caller passes the facts, core reads no process state. */
-export const userAgentFor = (version: string, os: string, node: string): string => `wxpay/${version} (${os}) Node/${node.replace(/^v/, '')}`;
-
-export function buildTarget(path: string, query?: ClientRequest['query']): string {
-  const pairs = Array.isArray(query) ? query : Object.entries(query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]);
-  if (!pairs.length) return path;
-  const qs = new URLSearchParams(pairs).toString();
-  return `${path}${path.includes('?') ? '&' : '?'}${qs}`;
-}
-
-const serializeBody = (body: ClientRequest['body']): string => (body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
-
-function parseData(raw: Buffer, contentType: string | undefined): unknown {
-  if (!raw.length) return undefined;
-  const text = raw.toString('utf8');
-  if (contentType?.includes('json') || /^\s*[{[]/.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
-}
+export { buildTarget, userAgentFor };
 
 export function createClient(opts: WxpayClientOptions): WxpayClient {
   const now = opts.now ?? (() => Date.now());
@@ -128,8 +106,10 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const owned = opts.dispatcher ? undefined : new Agent({ connect: { timeout: opts.connectTimeoutMs ?? 5_000 }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1_000 });
   const dispatcher = opts.dispatcher ?? owned!;
-  let keys = opts.keys;
-  const refreshed = new Map<string, Promise<void>>();
+  const verifier = createResponseVerifier({
+    keys: opts.keys, now, ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}), ...(log ? { log } : {}),
+    fetchCertificates: async () => (await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' })).certificates ?? [],
+  });
 
   function prepareAt(base: string, req: ClientRequest): PreparedRequest {
     const method = req.method.toUpperCase();
@@ -165,45 +145,10 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     }
   }
 
-  async function refresh(serial: string): Promise<void> {
-    if (!refreshed.has(serial)) {
-      refreshed.set(serial, (async () => {
-        log?.(`unknown Wechatpay-Serial ${serial}: refreshing platform certificates once via /v3/certificates`);
-        const res = await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' });
-        keys = extendKeyStore(keys, (res.certificates ?? []).map((c) => [c.serial, c.publicKey] as const));
-      })());
-    }
-    return refreshed.get(serial);
-  }
-
-  async function verify(req: ClientRequest, r: { headers: Record<string, string>; raw: Buffer }): Promise<DecryptedCertificate[] | undefined> {
-    const mode = req.verify ?? 'signature';
-    if (mode === 'none-bill-download') return undefined;
-    const nowS = now() / 1000;
-    if (mode === 'certificate-list') {
-      if (!opts.apiV3Key) throw new WxpayError('CONFIG_INVALID', 'The APIv3 key is needed to decrypt /v3/certificates', { hint: 'Set apiV3Key in the profile ("file:./apiv3.key" or "env:NAME").' });
-      return verifyCertificateList({ headers: r.headers, rawBody: r.raw, apiV3Key: opts.apiV3Key, now: nowS, also: keys, ...(req.trust ? { trust: req.trust } : {}) });
-    }
-    try {
-      verifySignature({ headers: r.headers, body: r.raw, keys, now: nowS });
-    } catch (e) {
-      const serial = r.headers['wechatpay-serial'] ?? '';
-      const canRefresh = e instanceof WxpayError && e.code === 'VERIFY_UNKNOWN_SERIAL' && !serial.startsWith('PUB_KEY_ID_') && opts.apiV3Key !== undefined;
-      if (!canRefresh || refreshed.has(serial)) throw e;
-      try {
-        await refresh(serial);
-      } catch (cause) {
-        throw new WxpayError('VERIFY_UNKNOWN_SERIAL', `${(e as Error).message}; refreshing the platform certificates failed: ${(cause as Error).message}`, { hint: (e as WxpayError).hint, cause });
-      }
-      verifySignature({ headers: r.headers, body: r.raw, keys, now: now() / 1000 });
-    }
-    return undefined;
-  }
-
   const client: WxpayClient = {
     baseUrl,
     merchant: opts.merchant,
-    keys: () => keys,
+    keys: () => verifier.keys(),
     prepare: (req) => prepareAt(baseUrl, req),
     async request(req) {
       const retriable = req.method.toUpperCase() === 'GET' || req.idempotent === true;
@@ -237,7 +182,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
         }
         const requestId = r.headers['request-id'];
         if (r.status < 200 || r.status >= 300) throw wechatpayError(r.status, r.raw, requestId, attempt);
-        const certificates = await verify(req, r);
+        const certificates = await verifier.verify(req.verify, r, req.trust);
         return { status: r.status, headers: r.headers, rawBody: r.raw, data: parseData(r.raw, r.headers['content-type']), requestId, attempts: attempt, ...(certificates ? { certificates } : {}) };
       }
     },

@@ -18,6 +18,7 @@ import type { BillKind, TradeBillType } from './bill-layout.js';
 
 export interface ReceiveBillInput {
   body: Readable | AsyncIterable<Uint8Array>;
+  /** What was asked for; the first bytes decide (see sniffGzip). */
   gzip: boolean;
   /** hash_value from the apply call: SHA1 (hex) of the uncompressed file. */
   hashValue: string;
@@ -55,6 +56,23 @@ function tap(fn: (chunk: Buffer) => void, copy?: Writable): Transform {
       copy.end();
     },
   });
+}
+
+/**
+ * Gzip or not is decided by the first bytes (1f 8b), not by what was asked for: a bill is CSV text, which
+ * never starts that way, and a --gzip flag that disagrees with the apply call must not break the download.
+ */
+async function sniffGzip(body: ReceiveBillInput['body'], hint: boolean): Promise<{ gzip: boolean; source: Readable }> {
+  const it = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  const first = await it.next();
+  const head = first.done ? undefined : Buffer.from(first.value);
+  const gzip = head && head.length >= 2 ? head[0] === 0x1f && head[1] === 0x8b : hint;
+  const rest = { [Symbol.asyncIterator]: () => it };
+  const source = Readable.from((async function* () {
+    if (head) yield head;
+    yield* rest;
+  })(), { objectMode: false });
+  return { gzip, source };
 }
 
 export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill> {
@@ -115,8 +133,8 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
   try {
     // A failing file (disk full) must fail the pipeline even when it is only the raw copy's target.
     const fileFailed = raw ? new Promise<never>((_, reject) => file.once('error', reject)) : undefined;
-    const source = input.body instanceof Readable ? input.body : Readable.from(input.body);
-    const run = pipeline(source, received, input.gzip ? createGunzip() : new PassThrough(), convert, sink);
+    const { gzip, source } = await sniffGzip(input.body, input.gzip);
+    const run = pipeline(source, received, gzip ? createGunzip() : new PassThrough(), convert, sink);
     await (fileFailed ? Promise.race([run, fileFailed]) : run);
     const digest = sha1.digest('hex');
     if (digest !== input.hashValue.toLowerCase()) {

@@ -2,10 +2,12 @@
 // slow answers, reset connections, and signatures a correct client must reject (probe, tamper, wrong key, ...).
 import { paramError } from './api-error.js';
 
-export const FAULT_KINDS = ['500', '429', 'slow', 'reset', 'probe', 'tamper', 'bad-signature', 'unknown-serial', 'stale-timestamp'] as const;
+export const FAULT_KINDS = ['500', '429', 'slow', 'reset', 'probe', 'tamper', 'bad-signature', 'unknown-serial', 'stale-timestamp', 'bill-hash', 'bill-creating'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults that happen before the request is handled (no side effects on state). */
 export const EARLY_FAULTS: ReadonlySet<FaultKind> = new Set(['500', '429', 'slow', 'reset']);
+/** Faults a route fires itself (routes/bills.ts), never as a late signature fault. */
+export const ROUTE_FAULTS: ReadonlySet<FaultKind> = new Set(['bill-hash', 'bill-creating']);
 
 const TERMINAL: ReadonlySet<FaultKind> = new Set(['500', '429', 'reset']);
 
@@ -49,7 +51,7 @@ export class FaultSet {
     const out: Fault[] = [];
     for (const f of this.list) {
       const early = EARLY_FAULTS.has(f.kind);
-      if (kinds === 'late' ? early : !kinds.has(f.kind)) continue;
+      if (kinds === 'late' ? early || ROUTE_FAULTS.has(f.kind) : !kinds.has(f.kind)) continue;
       if (f.target !== 'all' && f.target !== target) continue;
       if (f.path !== undefined && !path.startsWith(f.path)) continue;
       if (f.count !== undefined && f.fired >= f.count) continue;

@@ -1,6 +1,7 @@
 // The route table: each module in routes/ exports RouteDef[]; the server matches the raw path against them.
 // `{name}` in a path is one percent-decoded segment. Bills (and anything else) plug in by adding a module.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { AuthorizationFields } from '../core/canonical.js';
 import type { SandboxContext } from './context.js';
 
@@ -23,6 +24,8 @@ export interface RouteResult {
   body?: unknown;
   /** Sent as is (e.g. a bill file); wins over body. */
   raw?: Buffer | string;
+  /** Streamed as is, chunked (a large bill file); wins over raw and body. Never signed. */
+  stream?: Readable;
   contentType?: string;
   headers?: Record<string, string>;
 }

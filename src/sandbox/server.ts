@@ -2,6 +2,7 @@
 // signed 2xx answers, real error bodies) plus the /sandbox control API. Loopback by default, one state per instance.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
@@ -163,6 +164,15 @@ async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage,
     body = out.body;
   }
   headers['Content-Length'] = String(body.length);
+  if (result.stream) {
+    // A streamed file (bill download): no Content-Length, never signed, errors just drop the connection.
+    delete headers['Content-Length'];
+    headers['Content-Type'] = result.contentType ?? 'application/octet-stream';
+    res.writeHead(result.status, headers);
+    pipeline(result.stream, res, () => undefined);
+    log?.({ time: new Date(started).toISOString(), method, url: target, route, status: result.status, ms: Date.now() - started, requestId: rid });
+    return;
+  }
   if (res.destroyed) return;
   res.writeHead(result.status, headers);
   res.end(body);

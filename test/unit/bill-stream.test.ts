@@ -41,7 +41,7 @@ describe('receiveBill', () => {
   it('a corrupted download is HASH_MISMATCH and leaves no file (not even the temp file)', async () => {
     const d = dir();
     const bad = Buffer.from(BILL);
-    bad[bad.length - 5] ^= 1;
+    bad[bad.length - 5] = bad[bad.length - 5]! ^ 1;
     for (const format of ['raw', 'csv', 'json', 'ndjson'] as const) {
       await expect(receiveBill({ body: chunked(bad), gzip: false, hashValue: SHA1, format, target: path.join(d, `x.${format}`) })).rejects.toMatchObject({ code: 'HASH_MISMATCH', exitCode: 6 });
     }

@@ -1,8 +1,9 @@
 // Every route module of the sandbox, in match order. A new area (e.g. bills) adds its module here.
 import type { RouteDef } from '../router.js';
 import { adminRoutes } from './admin.js';
+import { billRoutes } from './bills.js';
 import { certificateRoutes } from './certificates.js';
 import { refundRoutes } from './refunds.js';
 import { transactionRoutes } from './transactions.js';
 
-export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [transactionRoutes, refundRoutes, certificateRoutes, adminRoutes];
+export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [transactionRoutes, refundRoutes, certificateRoutes, billRoutes, adminRoutes];

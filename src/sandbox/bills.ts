@@ -1,0 +1,152 @@
+// The sandbox's bill files (protocol §5): trade bills (ALL / SUCCESS / REFUND) and fund-flow bills in the
+// real column layouts (core/bill-layout.ts), every field behind a backtick, CSV-quoted when it holds a comma,
+// fund-bill line breaks written as \r and \n, and the summary block computed while the rows are written.
+// The file is produced as a generator of ~64 KB chunks: the same events always give the same bytes, so the
+// SHA1 taken at apply time matches the download, and a seeded million-row bill streams in constant memory.
+import { createHash } from 'node:crypto';
+import { pipeline, Readable } from 'node:stream';
+import { createGzip, constants as zlib } from 'node:zlib';
+import { unitsToYuan } from '../core/bill-amount.js';
+import { FUND_COLUMNS, FUND_SUMMARY_COLUMNS, TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS, type BillKind, type FundAccountType, type TradeBillType } from '../core/bill-layout.js';
+import { syntheticEvent, type DayEvents, type PaymentEvent, type RefundEvent } from './bill-source.js';
+
+export interface BillSpec {
+  kind: BillKind;
+  tradeType: TradeBillType;
+  account: FundAccountType;
+  events: DayEvents;
+}
+
+/** The fee the sandbox charges: 0.60% of the payment, rounded to the fen (refunds return no fee). */
+export const FEE_RATE = '0.60%';
+export const feeFen = (totalFen: number): number => Math.floor((totalFen * 6 + 500) / 1000);
+
+const CHUNK = 64 * 1024;
+const yuan = (fen: number) => unitsToYuan(fen, 2);
+const fee5 = (fen: number) => unitsToYuan(fen * 1000, 5);
+const clock = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+const tick = (v: string) => (/[",\r\n]/.test(v) ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`);
+const fundValue = (v: string) => tick(v.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
+
+interface Totals { n: number; settle: number; refund: number; fee: number; order: number; applied: number; inN: number; inFen: number; outN: number; outFen: number }
+
+function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefined, t: Totals): string {
+  const refunded = r && r.status === 'SUCCESS' ? r.refund : 0;
+  const settle = r ? 0 : p.total;
+  const fee = r ? 0 : feeFen(p.total);
+  const order = r ? 0 : p.total;
+  const applied = r ? r.refund : 0;
+  t.n++; t.settle += settle; t.refund += refunded; t.fee += fee; t.order += order; t.applied += applied;
+  const time = type === 'REFUND' ? p.time : (r?.time ?? p.time);
+  const head = [clock(time), p.appid, p.mchid, p.subMchid, '', p.transactionId, p.outTradeNo, p.openid, p.tradeType, r ? 'REFUND' : 'SUCCESS', 'OTHERS', p.currency, yuan(settle), '0.00'];
+  const refundCols = r ? [r.refundId, r.outRefundNo, yuan(refunded), '0.00', 'ORIGINAL', r.status] : ['0', '0', '0.00', '0.00', '', ''];
+  const tail = [p.description, p.attach, fee5(fee), FEE_RATE, yuan(order)];
+  const values = type === 'SUCCESS' ? [...head, ...tail, '']
+    : type === 'REFUND' ? [...head, clock(r!.time), r!.successTime !== undefined ? clock(r!.successTime) : '', ...refundCols, ...tail, yuan(applied), '']
+      : [...head, ...refundCols, ...tail, yuan(applied), ''];
+  return values.map(tick).join(',');
+}
+
+function* tradeRows(spec: BillSpec, t: Totals): Generator<string> {
+  const { payments, refunds, synthetic } = spec.events;
+  const type = spec.tradeType;
+  const real: Array<[number, PaymentEvent, RefundEvent | undefined]> = [
+    ...(type !== 'REFUND' ? payments.map((p) => [p.time, p, undefined] as [number, PaymentEvent, undefined]) : []),
+    ...(type !== 'SUCCESS' ? refunds.map((r) => [r.time, r.payment, r] as [number, PaymentEvent, RefundEvent]) : []),
+  ];
+  for (const [, p, r] of real.sort((a, b) => a[0] - b[0])) yield tradeRow(type, p, r, t);
+  for (const b of synthetic) {
+    for (let i = 0; i < b.count; i++) {
+      const e = syntheticEvent(b, i);
+      if (type !== 'REFUND') yield tradeRow(type, e.payment, undefined, t);
+      if (type !== 'SUCCESS' && e.refund) yield tradeRow(type, e.payment, e.refund, t);
+    }
+  }
+}
+
+function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
+  if (spec.account !== 'BASIC') return;
+  let balance = 0;
+  const row = (time: number, no: string, flow: string, name: string, income: boolean, fen: number, remark: string, voucher: string) => {
+    balance += income ? fen : -fen;
+    t.n++;
+    if (income) { t.inN++; t.inFen += fen; } else { t.outN++; t.outFen += fen; }
+    return [clock(time), no, flow, name, name, income ? '收入' : '支出', yuan(fen), yuan(balance), '系统', remark, voucher].map(fundValue).join(',');
+  };
+  function* entries(p: PaymentEvent | undefined, r: RefundEvent | undefined): Generator<string> {
+    if (p) {
+      yield row(p.time, p.transactionId, `F${p.transactionId}`, '交易', true, p.total, '', p.outTradeNo);
+      const fee = feeFen(p.total);
+      if (fee > 0) yield row(p.time, p.transactionId, `C${p.transactionId}`, '扣除交易手续费', false, fee, '', p.outTradeNo);
+    }
+    if (r && r.status === 'SUCCESS') yield row(r.successTime ?? r.time, r.refundId, `F${r.refundId}`, '退款', false, r.refund, r.reason, r.outRefundNo);
+  }
+  const { payments, refunds, synthetic } = spec.events;
+  const real: Array<[number, PaymentEvent | undefined, RefundEvent | undefined]> = [
+    ...payments.map((p) => [p.time, p, undefined] as [number, PaymentEvent, undefined]),
+    ...refunds.map((r) => [r.successTime ?? r.time, undefined, r] as [number, undefined, RefundEvent]),
+  ];
+  for (const [, p, r] of real.sort((a, b) => a[0] - b[0])) yield* entries(p, r);
+  for (const b of synthetic) {
+    for (let i = 0; i < b.count; i++) {
+      const e = syntheticEvent(b, i);
+      yield* entries(e.payment, e.refund);
+    }
+  }
+}
+
+/** The whole file as text chunks (header, rows, summary block), CRLF line ends. */
+export function* billChunks(spec: BillSpec): Generator<string> {
+  const t: Totals = { n: 0, settle: 0, refund: 0, fee: 0, order: 0, applied: 0, inN: 0, inFen: 0, outN: 0, outFen: 0 };
+  const trade = spec.kind === 'trade';
+  let buf = `${(trade ? TRADE_COLUMNS[spec.tradeType] : FUND_COLUMNS).join(',')}\r\n`;
+  for (const line of trade ? tradeRows(spec, t) : fundRows(spec, t)) {
+    buf += `${line}\r\n`;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  const summary = trade
+    ? (spec.tradeType === 'SUCCESS' ? [String(t.n), yuan(t.settle), fee5(t.fee), yuan(t.order)]
+      : [String(t.n), yuan(t.settle), yuan(t.refund), '0.00', fee5(t.fee), yuan(t.order), yuan(t.applied)])
+    : [`${t.n}.0`, `${t.inN}.0`, yuan(t.inFen), `${t.outN}.0`, yuan(t.outFen)];
+  const summaryHeader = trade ? TRADE_SUMMARY_COLUMNS[spec.tradeType] : FUND_SUMMARY_COLUMNS;
+  yield `${buf}${summaryHeader.join(',')}\r\n${summary.map(tick).join(',')}\r\n`;
+}
+
+/** hash_value: SHA1 (hex) of the uncompressed file, computed by generating it once. */
+export function billSha1(spec: BillSpec): string {
+  const h = createHash('sha1');
+  for (const c of billChunks(spec)) h.update(c);
+  return h.digest('hex');
+}
+
+/** Does the bill have any detail row? A day without any is NO_STATEMENT_EXIST. */
+export function billHasRows(spec: BillSpec): boolean {
+  const { payments, refunds, synthetic } = spec.events;
+  const seeded = (refundsOnly: boolean) => synthetic.some((b) => (refundsOnly ? b.refundEvery > 0 && b.count >= b.refundEvery : b.count > 0));
+  if (spec.kind === 'fundflow') return spec.account === 'BASIC' && (payments.length > 0 || refunds.some((r) => r.status === 'SUCCESS') || seeded(false));
+  if (spec.tradeType === 'SUCCESS') return payments.length > 0 || seeded(false);
+  if (spec.tradeType === 'REFUND') return refunds.length > 0 || seeded(true);
+  return payments.length > 0 || refunds.length > 0 || seeded(false);
+}
+
+/** The download body; `corrupt` changes one digit of the first detail row (the bill-hash fault). */
+export function billStream(spec: BillSpec, opts: { gzip: boolean; corrupt?: boolean }): Readable {
+  let first = Boolean(opts.corrupt);
+  const chunks = (function* () {
+    for (const c of billChunks(spec)) {
+      if (!first) {
+        yield Buffer.from(c);
+        continue;
+      }
+      first = false;
+      const i = c.slice(c.indexOf('\n')).search(/\d/) + c.indexOf('\n');
+      yield Buffer.from(i > c.indexOf('\n') ? c.slice(0, i) + String((Number(c[i]) + 1) % 10) + c.slice(i + 1) : c);
+    }
+  })();
+  const body = Readable.from(chunks, { objectMode: false });
+  // Level 1: the sandbox should not be the bottleneck when a client's throughput is benchmarked.
+  return opts.gzip ? pipeline(body, createGzip({ level: zlib.Z_BEST_SPEED }), () => undefined) : body;
+}

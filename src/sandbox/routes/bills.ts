@@ -1,0 +1,102 @@
+// Bills (protocol §5): apply for a trade or fund-flow bill of a China-time day, then download it from a
+// short-lived download_url whose answer is the file itself, unsigned, optionally gzip; hash_value is the SHA1
+// of the uncompressed file. NO_STATEMENT_EXIST for a day without rows or older than 3 months; the faults
+// `bill-creating` (STATEMENT_CREATING) and `bill-hash` (the download no longer matches hash_value).
+// Admin: POST /sandbox/bills/seed {date, count, refundEvery?} adds synthetic orders for load tests.
+import { randomBytes } from 'node:crypto';
+import { FUND_ACCOUNT_TYPES, TRADE_BILL_TYPES, type FundAccountType, type TradeBillType } from '../../core/bill-layout.js';
+import { SandboxApiError, paramError } from '../api-error.js';
+import { chinaDate, dayEvents, type SyntheticBatch } from '../bill-source.js';
+import { billHasRows, billSha1, billStream, type BillSpec } from '../bills.js';
+import type { SandboxContext } from '../context.js';
+import type { RouteDef, RouteRequest } from '../router.js';
+import { parseBody } from '../validate.js';
+
+/** download_url lifetime: the newer doc page says 5 minutes (the older one 30 s). */
+export const DOWNLOAD_TTL_MS = 5 * 60_000;
+const MAX_SEED = 10_000_000;
+
+interface Issued { spec: BillSpec; gzip: boolean; mchid: string; expires: number }
+interface BillStore { seeded: SyntheticBatch[]; tokens: Map<string, Issued> }
+
+// Per sandbox instance, without widening SandboxContext: the store lives and dies with its context.
+const stores = new WeakMap<SandboxContext, BillStore>();
+const storeOf = (ctx: SandboxContext): BillStore => {
+  let s = stores.get(ctx);
+  if (!s) stores.set(ctx, (s = { seeded: [], tokens: new Map() }));
+  return s;
+};
+
+const noStatement = () => new SandboxApiError(400, 'NO_STATEMENT_EXIST', '请求的账单文件不存在');
+
+function billDate(ctx: SandboxContext, value: string | null, location: 'query' | 'body' = 'query'): string {
+  if (value === null) throw paramError('bill_date', 'bill_date is required', location, undefined, '输入源“/query/bill_date”映射到字段“账单日期”必填性规则校验失败');
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  if (!ok) throw paramError('bill_date', 'bill_date must be YYYY-MM-DD', location, value, '账单日期格式不正确，应为YYYY-MM-DD');
+  const today = chinaDate(ctx.now());
+  if (value > today) throw paramError('bill_date', 'bill_date is in the future', location, value, '账单日期不能晚于今天');
+  return value;
+}
+
+function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow'): { status: number; body: unknown } {
+  const date = billDate(ctx, req.query.get('bill_date'));
+  const type = (req.query.get('bill_type') ?? 'ALL') as TradeBillType;
+  const account = (req.query.get('account_type') ?? 'BASIC') as FundAccountType;
+  const tar = req.query.get('tar_type');
+  if (kind === 'trade' && !TRADE_BILL_TYPES.includes(type)) throw paramError('bill_type', 'bill_type must be ALL, SUCCESS or REFUND', 'query', type);
+  if (kind === 'fundflow' && !FUND_ACCOUNT_TYPES.includes(account)) throw paramError('account_type', 'account_type must be BASIC, OPERATION or FEES', 'query', account);
+  if (tar !== null && tar !== 'GZIP') throw paramError('tar_type', 'tar_type must be GZIP', 'query', tar);
+  const threeMonthsAgo = new Date(`${chinaDate(ctx.now())}T00:00:00Z`);
+  threeMonthsAgo.setUTCMonth(threeMonthsAgo.getUTCMonth() - 3);
+  if (date < threeMonthsAgo.toISOString().slice(0, 10)) throw noStatement();
+  if (ctx.faults.fire('responses', req.path, new Set(['bill-creating'])).length) throw new SandboxApiError(400, 'STATEMENT_CREATING', '账单生成中');
+  const store = storeOf(ctx);
+  const sub = req.query.get('sub_mchid') ?? undefined;
+  const spec: BillSpec = { kind, tradeType: type, account, events: dayEvents(ctx, date, req.auth!.mchid, sub, store.seeded) };
+  if (!billHasRows(spec)) throw noStatement();
+  const now = ctx.now();
+  for (const [t, v] of store.tokens) if (v.expires <= now) store.tokens.delete(t);
+  const token = randomBytes(16).toString('hex');
+  const gzip = tar === 'GZIP';
+  store.tokens.set(token, { spec, gzip, mchid: req.auth!.mchid, expires: now + DOWNLOAD_TTL_MS });
+  const host = req.headers.host ?? '127.0.0.1';
+  return {
+    status: 200,
+    body: { hash_type: 'SHA1', hash_value: billSha1(spec), download_url: `http://${host}/v3/billdownload/file?token=${token}${gzip ? '&tartype=gzip' : ''}` },
+  };
+}
+
+function seed(req: RouteRequest, ctx: SandboxContext): { status: number; body: unknown } {
+  const b = parseBody(req.rawBody) as Record<string, unknown>;
+  const date = billDate(ctx, typeof b.date === 'string' ? b.date : null, 'body');
+  const count = b.count;
+  const refundEvery = b.refundEvery ?? 10;
+  if (!Number.isSafeInteger(count) || (count as number) < 0 || (count as number) > MAX_SEED) throw paramError('/count', `count must be a whole number up to ${MAX_SEED}`);
+  if (!Number.isSafeInteger(refundEvery) || (refundEvery as number) < 0) throw paramError('/refundEvery', 'refundEvery must be a whole number (0 = no refunds)');
+  const batch: SyntheticBatch = { date, count: count as number, refundEvery: refundEvery as number, mchid: ctx.keys.mchid, appid: ctx.keys.appid };
+  storeOf(ctx).seeded.push(batch);
+  return { status: 200, body: { seeded: storeOf(ctx).seeded } };
+}
+
+export const billRoutes: RouteDef[] = [
+  { method: 'GET', path: '/v3/bill/tradebill', auth: 'wechatpay', handle: (req, ctx) => apply(req, ctx, 'trade') },
+  { method: 'GET', path: '/v3/bill/fundflowbill', auth: 'wechatpay', handle: (req, ctx) => apply(req, ctx, 'fundflow') },
+  {
+    method: 'GET', path: '/v3/billdownload/file', auth: 'wechatpay', unsignedResponse: true,
+    handle: (req, ctx) => {
+      const issued = storeOf(ctx).tokens.get(req.query.get('token') ?? '');
+      if (!issued || issued.expires <= ctx.now()) throw paramError('token', 'the download token is unknown or expired', 'query', undefined, '下载链接已失效，请重新申请账单');
+      if (issued.mchid !== req.auth!.mchid) throw new SandboxApiError(403, 'NO_AUTH', '无权下载该账单');
+      const corrupt = ctx.faults.fire('responses', req.path, new Set(['bill-hash'])).length > 0;
+      return { status: 200, stream: billStream(issued.spec, { gzip: issued.gzip, corrupt }), contentType: 'application/octet-stream' };
+    },
+  },
+  { method: 'POST', path: '/sandbox/bills/seed', auth: 'admin', handle: seed },
+  {
+    method: 'DELETE', path: '/sandbox/bills/seed', auth: 'admin',
+    handle: (_req, ctx) => {
+      storeOf(ctx).seeded.length = 0;
+      return { status: 200, body: { seeded: [] } };
+    },
+  },
+];

@@ -1,0 +1,111 @@
+// Issue 5 durability: 1,000 notifications concurrently to a spawned `wxpay webhook serve`, SIGKILL part-way,
+// restart: every notification that got a 2xx is in the journal, the seen-id set is rebuilt, a re-delivery is
+// acknowledged but never forwarded twice, and SIGTERM shuts down gracefully with exit 0.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildNotification } from '../../src/core/notification.js';
+import { initSandbox, loadSandboxKeys } from '../../src/sandbox/keyset.js';
+import { acknowledgedIds } from '../../src/webhook/journal.js';
+import { cleanEnv } from '../helpers/cli.js';
+import { binPath } from '../helpers/paths.js';
+import { recordOutput } from '../helpers/secrets-scan.js';
+import { trackSecretFile } from '../helpers/secrets.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-durable-'));
+const journal = path.join(dir, 'journal.ndjson');
+let rc: string;
+let app: Server;
+let appUrl: string;
+const forwarded = new Map<string, number>();
+
+beforeAll(async () => {
+  const init = await initSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
+  rc = init.rcPath;
+  for (const file of [init.apiV3KeyPath, init.privateKeyPath]) trackSecretFile(path.basename(file), file);
+  app = createServer((req, res) => {
+    const id = String(req.headers['x-wxpay-event-id']);
+    forwarded.set(id, (forwarded.get(id) ?? 0) + 1);
+    req.resume().on('end', () => res.writeHead(200).end());
+  });
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/app`;
+});
+afterAll(() => {
+  app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Serve { child: ChildProcess; url: string; recovered: number; exited: Promise<number | null> }
+async function serve(): Promise<Serve> {
+  const child = spawn(process.execPath, [binPath, 'webhook', 'serve', '--config', rc, '--port', '0', '--journal', journal, '--forward-to', appUrl, '--json'], { cwd: dir, env: cleanEnv() });
+  let output = '';
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => {
+    recordOutput(inject('artifactsDir'), 'wxpay webhook serve (durability)', output);
+    r(code);
+  }));
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (l) => (output += `${l}\n`));
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', () => reject(new Error(`webhook serve exited early: ${output}`)));
+  });
+  const started = JSON.parse(first) as { type: string; url: string; recovered: number };
+  expect(started.type).toBe('listening');
+  return { child, url: started.url, recovered: started.recovered, exited };
+}
+
+describe('webhook serve durability', () => {
+  it('every 2xx survives SIGKILL; after restart duplicates are acknowledged and not forwarded twice', async () => {
+    const sb = await loadSandboxKeys(path.join(dir, 'sb'));
+    const ts = String(Math.floor(Date.now() / 1000));
+    const unique = Array.from({ length: 900 }, (_, i) => buildNotification({
+      eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction', apiV3Key: sb.apiV3Key, signingKey: sb.publicKeyPrivate, serial: sb.publicKeyId,
+      plaintext: { mchid: sb.mchid, out_trade_no: `D${i}`, trade_state: 'SUCCESS', amount: { total: i + 1 } },
+      timestamp: ts, nonce: randomUUID().replace(/-/g, ''), resourceNonce: 'n0nce0123456', id: randomUUID(), createTime: '2026-11-28T10:00:00+08:00',
+    }));
+    const sends = [...unique, ...unique.slice(0, 100)]; // 1,000 deliveries, 100 of them WeChat-style re-deliveries
+    const dispatcher = new Agent({ connections: 64 });
+    const post = (url: string, n: (typeof sends)[number]) =>
+      request(url, { method: 'POST', headers: n.headers, body: n.body, dispatcher }).then(async (r) => (await r.body.text(), r.statusCode), () => 0);
+
+    const first = await serve();
+    const acked = new Set<string>();
+    let killed = false;
+    await Promise.all(sends.map(async (n) => {
+      const status = await post(first.url, n);
+      if (status >= 200 && status < 300) acked.add(n.event.id);
+      if (!killed && acked.size >= 300) {
+        killed = true;
+        first.child.kill('SIGKILL');
+      }
+    }));
+    expect(await first.exited).toBe(null); // killed, not exited
+    expect(acked.size).toBeGreaterThanOrEqual(300);
+    expect(acked.size).toBeLessThan(900); // the kill really landed part-way
+
+    const durable = await acknowledgedIds(journal);
+    for (const id of acked) expect(durable.has(id)).toBe(true);
+
+    const second = await serve();
+    expect(second.recovered).toBe(durable.size);
+    const statuses = await Promise.all(sends.map((n) => post(second.url, n)));
+    expect(statuses.every((s) => s === 204)).toBe(true);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0); // graceful: in-flight forwards finished, journal flushed
+    await dispatcher.close();
+
+    expect(Math.max(...forwarded.values())).toBe(1);
+    // Everything not acknowledged before the kill was forwarded exactly once by the second run.
+    for (const n of unique) if (!durable.has(n.event.id)) expect(forwarded.get(n.event.id)).toBe(1);
+    expect((await acknowledgedIds(journal)).size).toBe(900);
+  });
+});

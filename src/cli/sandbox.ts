@@ -1,5 +1,46 @@
-// Declarations for this area's commands (see src/cli.ts). Filled in by its issue.
-import type { Command } from 'commander';
+// Declarations: wxpay sandbox init | serve | pay | refund (the local WeChat Pay v3 simulator, issue 3).
+import { Command } from 'commander';
 import type { Runtime } from '../runtime.js';
+import { lazy } from './lazy.js';
 
-export function registerSandbox(_program: Command, _rt: Runtime): void {}
+export function registerSandbox(program: Command, rt: Runtime): void {
+  const sandbox = program.command('sandbox').description('a local simulator of the WeChat Pay v3 server (no network, throwaway keys)');
+  sandbox
+    .command('init')
+    .description('generate a throwaway key set and a "sandbox" profile in <dir>/.wxpayrc.json (never overwrites keys)')
+    .option('--dir <dir>', 'sandbox folder', '.wxpay-sandbox')
+    .option('--mode <mode>', 'cert | pubkey | mixed (which WeChat Pay key the profile verifies with)')
+    .option('--mchid <id>', 'merchant ID (default 1900000001)')
+    .option('--appid <id>', 'AppID (default wx8888888888888888)')
+    .option('--port <port>', 'port written into the profile baseUrl (default 8931)')
+    .addHelpText('after', '\nExample:\n  wxpay sandbox init --dir .wxpay-sandbox --mode pubkey --json')
+    .action(lazy(rt, () => import('../commands/sandbox-init.js')));
+  sandbox
+    .command('serve')
+    .description('serve the simulator (loopback by default); NDJSON request log with --json; Ctrl-C stops it')
+    .option('--dir <dir>', 'sandbox folder made by sandbox init', '.wxpay-sandbox')
+    .option('--port <port>', 'port (default: the one given to init, else 8931; 0 = any free port)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--mode <mode>', 'cert | pubkey | mixed (default: the mode given to init)')
+    .option('--auto-pay <ms>', 'pay every new order after this many ms')
+    .option('--auto-refund <ms>', 'finish refunds as SUCCESS after this many ms, or "off"', '1000')
+    .option('--time-scale <n>', 'divide the notification retry schedule by n', '1')
+    .option('--state <file>', 'keep orders and refunds in this JSON file across restarts')
+    .addHelpText('after', '\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json')
+    .action(lazy(rt, () => import('../commands/sandbox-serve.js')));
+  sandbox
+    .command('pay')
+    .description('the simulated payer pays (or fails) an order on the running sandbox at the profile baseUrl')
+    .argument('<out_trade_no>', 'the order to pay')
+    .option('--fail', 'fail the payment instead (trade_state PAYERROR)')
+    .addHelpText('after', '\nExample:\n  wxpay sandbox pay ORDER20240101001 --config .wxpay-sandbox/.wxpayrc.json')
+    .action(lazy(rt, () => import('../commands/sandbox-pay.js')));
+  sandbox
+    .command('refund')
+    .description('complete (or fail) a PROCESSING refund on the running sandbox at the profile baseUrl')
+    .argument('<out_refund_no>', 'the refund to finish')
+    .option('--fail', 'fail it instead (status ABNORMAL)')
+    .option('--status <status>', 'with --fail: ABNORMAL or CLOSED', 'ABNORMAL')
+    .addHelpText('after', '\nExample:\n  wxpay sandbox refund REFUND001 --fail --status CLOSED')
+    .action(lazy(rt, () => import('../commands/sandbox-refund.js')));
+}

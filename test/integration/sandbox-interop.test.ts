@@ -41,7 +41,7 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
     handles.push(sb);
     wxpay = new Wechatpay({ mchid: init.mchid, serial: init.serialNo, privateKey: merchantKey, certs: certsFor(mode), baseURL: `${sb.url}/` });
   });
-  const seen = (res: { headers: Record<string, string> }) => {
+  const seen = <T extends { headers: Record<string, string> }>(res: T): any => {
     serials.push(res.headers['wechatpay-serial']!);
     return res;
   };
@@ -64,7 +64,7 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
     const closed = seen(await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ mchid: init.mchid }, { out_trade_no: nos.native }));
     expect(closed.status).toBe(204);
 
-    const paid = await fetch(`${sb.url}/sandbox/orders/${nos.jsapi}/pay`, { method: 'POST' }).then((r) => r.json());
+    const paid: any = await fetch(`${sb.url}/sandbox/orders/${nos.jsapi}/pay`, { method: 'POST' }).then((r) => r.json());
     const byId = seen(await wxpay.v3.pay.transactions.id._transaction_id_.get({ params: { mchid: init.mchid }, transaction_id: paid.transaction_id }));
     expect(byId.data).toMatchObject({ trade_state: 'SUCCESS', transaction_id: paid.transaction_id });
 

@@ -1,0 +1,39 @@
+// Calls the /sandbox control API of a running sandbox at the profile's baseUrl (used by sandbox pay/refund).
+import { WxpayError } from '../core/errors.js';
+import type { CommandContext } from '../runtime.js';
+import { loadProfile } from './shared.js';
+
+export async function adminCall(ctx: CommandContext, path: string, body?: object): Promise<Record<string, unknown>> {
+  const profile = await loadProfile(ctx);
+  const url = `${profile.baseUrl.replace(/\/+$/, '')}${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (cause) {
+    throw new WxpayError('NETWORK', `Cannot reach the sandbox at ${profile.baseUrl}`, {
+      cause,
+      hint: 'Start it with "wxpay sandbox serve", and point the profile at it (wxpay --config .wxpay-sandbox/.wxpayrc.json ...).',
+    });
+  }
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    // handled below: a non-JSON answer means this is not a sandbox
+  }
+  if (!res.ok) {
+    const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
+    throw new WxpayError('WECHATPAY_ERROR', `The sandbox refused: ${code} ${String(json.message ?? text.slice(0, 200))}`, {
+      hint: res.status === 404 ? 'Check the number: the sandbox has no such order or refund (see GET /sandbox/state).' : 'See GET /sandbox/state for the current trade_state / refund status.',
+      wechatpay: { status: res.status, code, message: String(json.message ?? ''), ...(json.detail !== undefined ? { detail: json.detail } : {}) },
+      ...(res.headers.get('request-id') ? { requestId: res.headers.get('request-id')! } : {}),
+    });
+  }
+  return json;
+}

@@ -1,0 +1,20 @@
+// `wxpay sandbox pay <out_trade_no> [--fail]`: the simulated payer, through the running sandbox's admin API.
+import type { CommandContext } from '../runtime.js';
+import { adminCall } from './sandbox-admin-call.js';
+import { outputFor } from './shared.js';
+
+export async function run(ctx: CommandContext<{ fail?: boolean }>): Promise<void> {
+  const [outTradeNo] = ctx.args as [string];
+  const tx = await adminCall(ctx, `/sandbox/orders/${encodeURIComponent(outTradeNo)}/${ctx.opts.fail ? 'fail' : 'pay'}`);
+  const out = outputFor(ctx);
+  if (out.json) {
+    out.data(tx);
+    return;
+  }
+  out.table([
+    ['out_trade_no', String(tx.out_trade_no)],
+    ['trade_state', String(tx.trade_state)],
+    ...(tx.transaction_id ? ([['transaction_id', String(tx.transaction_id)]] as Array<[string, string]>) : []),
+  ]);
+  if (tx.trade_state === 'SUCCESS') out.note('the TRANSACTION.SUCCESS notification is on its way to the order\'s notify_url (GET /sandbox/notifications)');
+}

@@ -1,0 +1,54 @@
+// `wxpay sandbox serve`: runs the simulator until SIGINT/SIGTERM; a startup line, then one line per request
+// (NDJSON events with --json).
+import path from 'node:path';
+import { WxpayError } from '../core/errors.js';
+import { DEFAULT_SANDBOX_PORT } from '../sandbox/keyset.js';
+import { readSandboxFile } from '../sandbox/keyset-files.js';
+import { startSandbox } from '../sandbox/server.js';
+import type { CommandContext } from '../runtime.js';
+import { sandboxMode } from './sandbox-init.js';
+import { intOption, outputFor } from './shared.js';
+
+interface ServeOptions {
+  dir?: string;
+  port?: string;
+  host?: string;
+  mode?: string;
+  autoPay?: string;
+  autoRefund?: string;
+  timeScale?: string;
+  state?: string;
+}
+
+export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
+  const { opts, rt } = ctx;
+  const out = outputFor(ctx);
+  const dir = path.resolve(rt.cwd, opts.dir ?? '.wxpay-sandbox');
+  const file = await readSandboxFile(dir);
+  if (!file) throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${dir}`, { hint: `Run: wxpay sandbox init --dir ${opts.dir ?? '.wxpay-sandbox'}` });
+  const mode = sandboxMode(opts.mode) ?? file.mode;
+  const timeScale = Number(opts.timeScale ?? '1');
+  if (!(timeScale > 0)) throw new WxpayError('USAGE', `--time-scale must be a positive number, got "${opts.timeScale}"`, { hint: 'e.g. --time-scale 60 turns 15 s into 0.25 s.' });
+  const autoRefund = opts.autoRefund === 'off' ? -1 : intOption(opts.autoRefund ?? '1000', '--auto-refund')!;
+  const autoPay = intOption(opts.autoPay, '--auto-pay');
+  const sb = await startSandbox({
+    dir, mode, host: opts.host ?? '127.0.0.1', port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
+    timeScale, autoRefundMs: autoRefund, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
+    ...(opts.state ? { statePath: path.resolve(rt.cwd, opts.state) } : {}),
+    onRequest: (e) => (out.json ? out.event({ type: 'request', ...e }) : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`)),
+    onError: (err) => out.warn(`sandbox handler failed: ${(err as Error).stack ?? String(err)}`),
+  });
+  const started = { type: 'listening', url: sb.url, mode, mchid: file.mchid, appid: file.appid, dir, rcPath: path.join(dir, '.wxpayrc.json') };
+  if (out.json) out.event(started);
+  else out.line(`wxpay sandbox listening on ${sb.url} (mode ${mode}, mchid ${file.mchid}) — profile: wxpay --config ${started.rcPath}`);
+  await new Promise<void>((resolve) => {
+    const off = rt.onSignal((signal) => {
+      off();
+      void sb.close().then(() => {
+        if (out.json) out.event({ type: 'stopped', signal });
+        else out.note(`${signal}: sandbox stopped`);
+        resolve();
+      });
+    });
+  });
+}

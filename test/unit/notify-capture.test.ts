@@ -1,0 +1,71 @@
+// Capture parsing (JSON, journal with a torn tail, raw HTTP with CRLF/LF, Content-Length, chunked), the
+// --explain body warnings and decrypt diagnosis, and the trigger fixtures' --set.
+import { describe, expect, it } from 'vitest';
+import { parseCaptures, parseHttpRequest } from '../../src/core/capture.js';
+import { bodyWarnings, diagnoseDecrypt, serialKind } from '../../src/core/notify-explain.js';
+import { applySet, beijingTime, plausibleResource } from '../../src/core/notify-fixtures.js';
+
+const body = '{"id":"EV-1","event_type":"TRANSACTION.SUCCESS"}';
+
+describe('captures', () => {
+  it('reads one capture with headers lower-cased', () => {
+    const [c] = parseCaptures(JSON.stringify({ headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_1' }, body }));
+    expect(c).toEqual({ headers: { 'wechatpay-serial': 'PUB_KEY_ID_1' }, body });
+  });
+  it('reads a journal and skips only a torn last line', () => {
+    const line = JSON.stringify({ headers: {}, body, id: 'EV-1', outcome: 'accepted' });
+    expect(parseCaptures(`${line}\n${line}\n{"headers":{},"bo`)).toHaveLength(2);
+    expect(() => parseCaptures(`${line}\n{"torn\n${line}`)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+  it('refuses a capture whose body is a parsed object', () => {
+    expect(() => parseCaptures(JSON.stringify({ headers: {}, body: { id: 1 } }))).toThrow(expect.objectContaining({ code: 'USAGE', hint: expect.stringMatching(/raw body, exactly as received|raw body as a string/) }));
+  });
+  it('parses raw HTTP with CRLF, cutting a log\'s extra newline by Content-Length', () => {
+    const c = parseHttpRequest(`POST /notify HTTP/1.1\r\nHost: x\r\nWechatpay-Serial: AB\r\nContent-Length: ${body.length}\r\n\r\n${body}\n`);
+    expect(c).toEqual({ method: 'POST', path: '/notify', headers: { host: 'x', 'wechatpay-serial': 'AB', 'content-length': String(body.length) }, body });
+  });
+  it('parses LF-only text and a chunked body', () => {
+    const c = parseHttpRequest(`POST /n HTTP/1.1\nTransfer-Encoding: chunked\n\n5\r\n{"id"\r\n3\r\n:1}\r\n0\r\n\r\n`);
+    expect(c.body).toBe('{"id":1}');
+    expect(() => parseHttpRequest('hello')).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+});
+
+describe('explain helpers', () => {
+  it('flags BOM, CRLF, pretty-printing, spaces and \\u escapes; compact JSON is clean', () => {
+    expect(bodyWarnings(Buffer.from(body))).toEqual([]);
+    expect(bodyWarnings(Buffer.from(`\ufeff${body}`))[0]).toMatch(/BOM/);
+    expect(bodyWarnings(Buffer.from('{"a":1,\r\n"b":2}')).join()).toMatch(/CRLF/);
+    expect(bodyWarnings(Buffer.from(JSON.stringify(JSON.parse(body), null, 2))).join()).toMatch(/pretty-printed/);
+    expect(bodyWarnings(Buffer.from('{"a": 1, "b": 2}')).join()).toMatch(/re-serialised/);
+    expect(bodyWarnings(Buffer.from('{"s":"\\u652f\\u4ed8"}')).join()).toMatch(/escapes/);
+  });
+  it('names serial kinds', () => {
+    expect(serialKind('PUB_KEY_ID_0000000000000024101100397200000006')).toBe('public-key');
+    expect(serialKind('5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC')).toBe('platform-certificate');
+  });
+  it('diagnoses a decrypt failure: nonce length, AAD vs original_type, broken base64, else the key', () => {
+    const ok = { nonce: 'abcdefghijkl', associated_data: 'transaction', original_type: 'transaction', ciphertext: 'AAAA' };
+    expect(diagnoseDecrypt(ok)[0]).toMatch(/wrong APIv3 key/);
+    expect(diagnoseDecrypt({ ...ok, nonce: 'abc' })[0]).toMatch(/nonce is 3 bytes/);
+    expect(diagnoseDecrypt({ ...ok, associated_data: 'refund' })[0]).toMatch(/does not match original_type/);
+    expect(diagnoseDecrypt({ ...ok, ciphertext: 'AAA' })[0]).toMatch(/truncated/);
+  });
+});
+
+describe('trigger fixtures', () => {
+  const f = { mchid: '1900000001', appid: 'wx1', outTradeNo: 'T1', amount: 5, transactionId: '42', refundId: '50', outRefundNo: 'R1', openid: 'o1', time: beijingTime(0) };
+  it('writes Beijing time like WeChat Pay', () => expect(beijingTime(0)).toBe('1970-01-01T08:00:00+08:00'));
+  it('builds a transaction and a refund with the right state field', () => {
+    expect(plausibleResource('TRANSACTION.SUCCESS', f)).toMatchObject({ trade_state: 'SUCCESS', amount: { total: 5, payer_total: 5, currency: 'CNY' } });
+    expect(plausibleResource('REFUND.ABNORMAL', f)).toMatchObject({ refund_status: 'ABNORMAL', out_refund_no: 'R1', amount: { refund: 5 } });
+  });
+  it('--set writes nested paths, JSON values when they parse, strings otherwise', () => {
+    const o = plausibleResource('TRANSACTION.SUCCESS', f);
+    applySet(o, 'amount.total=100');
+    applySet(o, 'attach=order 42');
+    applySet(o, 'scene_info.device_id="013467007045764"');
+    expect(o).toMatchObject({ amount: { total: 100 }, attach: 'order 42', scene_info: { device_id: '013467007045764' } });
+    expect(() => applySet(o, 'nothing')).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+});

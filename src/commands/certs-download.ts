@@ -23,13 +23,10 @@ async function exists(file: string): Promise<boolean> {
 
 export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<void> {
   const { opts, rt } = ctx;
-  const trust = opts.knownCert ? (() => {
-    return readInput(rt, opts.knownCert!, 'known certificate').then((pem) => {
-      const info = parseCertificate(pem, 'known certificate');
-      return createKeyStore([[info.serial, info.publicKey]]);
-    });
-  })() : undefined;
-  const trusted = await trust;
+  // --known-cert: trust only this certificate for the response signature (CertificateDownloader's -c).
+  const knownPem = opts.knownCert ? await readInput(rt, opts.knownCert, 'known certificate') : undefined;
+  const known = knownPem ? parseCertificate(knownPem, 'known certificate') : undefined;
+  const trusted = known ? createKeyStore([[known.serial, known.publicKey]]) : undefined;
   await withClient(ctx, async ({ client, profile }) => {
     if (profile.publicKeyId && !profile.platformCertDir && !opts.output) {
       throw new WxpayError('CONFIG_INVALID', `Profile "${profile.name}" uses the WeChat Pay public key (${profile.publicKeyId}); public-key merchants have no platform certificates to download`, {

@@ -44,7 +44,7 @@ export function wechatpayError(status: number, raw: Buffer, requestId: string | 
     ?? (status === 429 || status >= 500 || status === 202
       ? `A transient failure${attempts > 1 ? ` after ${attempts} attempts` : ''}: retry later with the same parameters (and query before creating anything new).`
       : 'WeChat Pay refused the request: read the code and message, and quote the Request-ID to WeChat Pay support.');
-  return new WxpayError('WECHATPAY_ERROR', `WeChat Pay rejected the request: HTTP ${status} ${body.code}: ${body.message}`, {
+  return new WxpayError('WECHATPAY_ERROR', `WeChat Pay rejected the request (HTTP ${status} ${body.code})`, {
     hint,
     ...(requestId ? { requestId } : {}),
     wechatpay: { status, code: body.code, message: body.message, ...(body.detail !== undefined ? { detail: body.detail } : {}) },

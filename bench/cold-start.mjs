@@ -2,7 +2,7 @@
 // `wxpay sign` with the official doc key. Runs are interleaved so machine noise hits every case alike.
 // Usage: node bench/cold-start.mjs [runs=15] [warmup=3]. Needs a build (dist/) and ../shared/vectors.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,18 @@ const cases = [
   },
 ];
 
+// CPU time of finished children (user + system), from /proc/self/stat, in clock ticks (usually 100/s). It is
+// far steadier than wall time when other work shares the machine; Linux only, else the column is omitted.
+const TICK_MS = 10;
+function childCpuMs() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
 function once(args) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,13 +62,23 @@ const median = (xs) => {
 try {
   for (let i = 0; i < warmup; i++) for (const c of cases) once(c.args);
   const times = cases.map(() => []);
-  for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j].push(once(c.args)));
+  const cpu = cases.map(() => 0);
+  for (let i = 0; i < runs; i++) {
+    cases.forEach((c, j) => {
+      const before = childCpuMs();
+      times[j].push(once(c.args));
+      const after = childCpuMs();
+      cpu[j] += before === undefined || after === undefined ? NaN : after - before;
+    });
+  }
   const base = median(times[0]);
-  console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}; ${runs} runs each after ${warmup} warm-up rounds, interleaved.\n`);
-  console.log('| command | median (ms) | min (ms) | ratio to `node -e 0` |');
-  console.log('|---|---:|---:|---:|');
+  const hasCpu = cpu.every((x) => !Number.isNaN(x));
+  console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, load average ${os.loadavg()[0].toFixed(2)}; ${runs} runs each after ${warmup} warm-up rounds, interleaved.\n`);
+  console.log(`| command | median wall (ms) | min wall (ms) | ratio (median wall) |${hasCpu ? ' mean CPU (ms) | ratio (CPU) |' : ''}`);
+  console.log(`|---|---:|---:|---:|${hasCpu ? '---:|---:|' : ''}`);
   cases.forEach((c, j) => {
-    console.log(`| ${c.name} | ${median(times[j]).toFixed(1)} | ${Math.min(...times[j]).toFixed(1)} | ${(median(times[j]) / base).toFixed(2)}× |`);
+    const cpuCols = hasCpu ? ` ${(cpu[j] / runs).toFixed(1)} | ${(cpu[j] / cpu[0]).toFixed(2)}× |` : '';
+    console.log(`| ${c.name} | ${median(times[j]).toFixed(1)} | ${Math.min(...times[j]).toFixed(1)} | ${(median(times[j]) / base).toFixed(2)}× |${cpuCols}`);
   });
 } finally {
   rmSync(cwd, { recursive: true, force: true });

@@ -24,6 +24,9 @@ export function captureFrom(value: unknown, where = 'capture'): JournalEntry {
     throw bad(`The ${where} has no "body" string`, 'Store the raw body as a string, exactly as received; a parsed object cannot be verified.');
   }
   if (!v.headers || typeof v.headers !== 'object' || Array.isArray(v.headers)) throw bad(`The ${where} has no "headers" object`, 'Expect "headers":{"wechatpay-signature":…}.');
+  // Header values arrive as text on the wire; a hand-edited number or object would reach the verifier as a non-string.
+  const odd = Object.entries(v.headers).find(([, h]) => typeof h !== 'string' && !(Array.isArray(h) && h.every((x) => typeof x === 'string')));
+  if (odd) throw bad(`The ${where} header "${odd[0].slice(0, 40)}" is not a string`, 'Store every header value as a string, exactly as received (e.g. "wechatpay-timestamp":"1700000000").');
   return { ...v, headers: normalizeHeaders(v.headers as Record<string, string>), body: v.body };
 }
 

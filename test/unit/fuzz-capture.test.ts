@@ -1,0 +1,123 @@
+// Fuzzing (issue 9) the callback inputs: the capture/journal reader and the raw HTTP request parser get
+// arbitrary bytes and structured mutations of valid captures; the result is either a capture or a typed
+// WxpayError, and whatever they yield can be handed to verifyAndDecrypt without a crash.
+import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { apiV3KeyFrom } from '../../src/core/aead.js';
+import { parseCaptures, parseHttpRequest } from '../../src/core/capture.js';
+import { WxpayError } from '../../src/core/errors.js';
+import { createKeyStore } from '../../src/core/keys.js';
+import { buildNotification, verifyAndDecrypt } from '../../src/core/notification.js';
+
+const RUNS = { numRuns: 300 };
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const SERIAL = 'PUB_KEY_ID_0114231234567890123456789012345678';
+const keys = createKeyStore([[SERIAL, publicKey]]);
+const apiV3Key = apiV3KeyFrom('fuzzfuzzfuzzfuzzfuzzfuzzfuzz0001');
+const NOW = 1_800_000_000;
+
+const valid = buildNotification({
+  eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction', plaintext: { out_trade_no: 'F1', trade_state: 'SUCCESS' },
+  apiV3Key, signingKey: privateKey, serial: SERIAL, timestamp: String(NOW), nonce: 'n1', resourceNonce: 'abcdefabcdef', id: 'EV-fuzz', createTime: '2026-11-28T10:00:00+08:00',
+});
+const validCapture = { method: 'POST', path: '/notify', headers: Object.fromEntries(Object.entries(valid.headers).map(([k, v]) => [k.toLowerCase(), v])), body: valid.body };
+const validHttp = `POST /notify HTTP/1.1\r\n${Object.entries(valid.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(valid.body)}\r\n\r\n${valid.body}`;
+
+/** Parses, then verifies and decrypts what was parsed: each step may only succeed or throw a WxpayError. */
+function pipelineOk(parse: () => Array<{ headers: Record<string, string>; body: string }>): boolean {
+  try {
+    for (const c of parse()) {
+      try {
+        verifyAndDecrypt({ headers: c.headers, rawBody: c.body, keys, apiV3Key, now: NOW });
+      } catch (e) {
+        if (!(e instanceof WxpayError)) throw e;
+      }
+    }
+    return true;
+  } catch (e) {
+    if (e instanceof WxpayError) return true;
+    throw e;
+  }
+}
+
+/** Arbitrary JSON values, including the wrong types where strings are expected. */
+const anyJson = fc.jsonValue({ maxDepth: 3 });
+const mutateBytes = (base: Buffer) =>
+  fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 8 }).map((ops) => {
+    let b = Buffer.from(base);
+    for (const [at, byte, op] of ops) {
+      const i = at % (b.length + 1);
+      if (op === 'set' && b.length) b[i % b.length] = byte;
+      else if (op === 'insert') b = Buffer.concat([b.subarray(0, i), Buffer.from([byte]), b.subarray(i)]);
+      else if (b.length) b = Buffer.concat([b.subarray(0, i), b.subarray(i + 1)]);
+    }
+    return b;
+  });
+
+describe('capture reader', () => {
+  it('arbitrary bytes (as text) never crash it', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => pipelineOk(() => parseCaptures(Buffer.from(bytes).toString('utf8')))), RUNS);
+  });
+
+  it('arbitrary JSON documents and journals never crash it or the verifier behind it', () => {
+    fc.assert(fc.property(anyJson, (v) => pipelineOk(() => parseCaptures(JSON.stringify(v) ?? ''))), RUNS);
+    fc.assert(fc.property(fc.array(anyJson, { maxLength: 5 }), (vs) => pipelineOk(() => parseCaptures(vs.map((v) => JSON.stringify(v) ?? '').join('\n')))), RUNS);
+  });
+
+  it('structured mutations of a valid capture (any field replaced by any JSON) fail typed', () => {
+    const fields = fc.constantFrom('method', 'path', 'headers', 'body', 'receivedAt', '__proto__', 'constructor');
+    const headerNames = fc.constantFrom(...Object.keys(validCapture.headers), '__proto__', 'constructor', 'toString');
+    fc.assert(
+      fc.property(fields, anyJson, headerNames, anyJson, fc.boolean(), (field, value, header, headerValue, which) => {
+        const text = which
+          ? JSON.stringify({ ...validCapture, [field]: value })
+          : JSON.stringify({ ...validCapture, headers: { ...validCapture.headers, [header]: headerValue } });
+        // JSON.stringify drops a "__proto__" key set by spread; write it by hand so the parser sees it.
+        const hostile = text.replace(/^\{/, `{"__proto__":${JSON.stringify(value) ?? 'null'},`);
+        return pipelineOk(() => parseCaptures(text)) && pipelineOk(() => parseCaptures(hostile));
+      }),
+      RUNS,
+    );
+  });
+
+  it('the unmutated capture verifies (the mutations above start from a valid input)', () => {
+    const [c] = parseCaptures(JSON.stringify(validCapture));
+    expect(verifyAndDecrypt({ headers: c!.headers, rawBody: c!.body, keys, apiV3Key, now: NOW }).event.id).toBe('EV-fuzz');
+    expect(verifyAndDecrypt({ headers: parseHttpRequest(validHttp).headers, rawBody: parseHttpRequest(validHttp).body, keys, apiV3Key, now: NOW }).event.id).toBe('EV-fuzz');
+  });
+});
+
+describe('raw HTTP request parser', () => {
+  it('arbitrary bytes never crash it', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => pipelineOk(() => [parseHttpRequest(Buffer.from(bytes))])), RUNS);
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 300 }), (head, body) => pipelineOk(() => [parseHttpRequest(`POST / HTTP/1.1\r\n${head}\r\n\r\n${body}`)])), RUNS);
+  });
+
+  it('byte-level mutations of a valid request fail typed or parse', () => {
+    fc.assert(fc.property(mutateBytes(Buffer.from(validHttp)), (b) => pipelineOk(() => [parseHttpRequest(b)])), RUNS);
+  });
+
+  it('hostile framing: chunk sizes, Content-Length values and repeated headers', () => {
+    const chunkSize = fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 12 }), fc.constantFrom('-1', 'ffffffffffffffff', '1e3', ' 5 ', '0x10', 'NaN', '5;ext=1'));
+    const length = fc.oneof(fc.nat().map(String), fc.constantFrom('-1', '1e9', '99999999999999999999', ' 10', '', 'abc'));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(chunkSize, fc.string({ maxLength: 20 })), { maxLength: 5 }), length, fc.boolean(), (chunks, len, chunked) => {
+        const body = chunks.map(([s, d]) => `${s}\r\n${d}\r\n`).join('');
+        const head = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${len}\r\nContent-Length: 3`;
+        return pipelineOk(() => [parseHttpRequest(`POST /n HTTP/1.1\r\n${head}\r\n\r\n${body}`)]);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('regressions found by fuzzing', () => {
+  it('capture-non-string-header-crash: a header value that is not a string is a USAGE error, not a TypeError', () => {
+    for (const value of [{}, 1_800_000_000, null, true, [1]]) {
+      const text = JSON.stringify({ ...validCapture, headers: { ...validCapture.headers, 'wechatpay-timestamp': value } });
+      expect(() => parseCaptures(text)).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('"wechatpay-timestamp" is not a string') }));
+    }
+    expect(parseCaptures(JSON.stringify({ ...validCapture, headers: { ...validCapture.headers, 'x-multi': ['a', 'b'] } }))[0]!.headers['x-multi']).toBe('a');
+  });
+});

@@ -29,7 +29,8 @@ export function canonicalUrl(url: string): string {
   const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*(.*)$/.exec(url);
   const rest = m ? m[1] ?? '' : url;
   const noFragment = rest.split('#')[0] ?? '';
-  return noFragment === '' ? '/' : noFragment;
+  // The request-target always starts with "/": https://host?a=1 goes on the wire as "/?a=1".
+  return noFragment === '' ? '/' : noFragment.startsWith('?') ? `/${noFragment}` : noFragment;
 }
 
 export interface AuthorizationFields {

@@ -136,9 +136,11 @@ function secretRef(value: string, origin: 'rc' | 'env' | 'flag', baseDir: string
 export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfile> {
   const found = await findConfigFile(input);
   const { profiles, defaultProfile } = found ? pickProfiles(found.config, found.filepath) : { profiles: {} as Record<string, Profile>, defaultProfile: undefined };
-  const name = input.profile ?? input.env.WXPAY_PROFILE ?? defaultProfile ?? (profiles.default || !Object.keys(profiles).length ? 'default' : Object.keys(profiles)[0]!);
+  // An empty WXPAY_PROFILE (`export WXPAY_PROFILE=`) means unset, not a profile named "".
+  const envProfile = input.env.WXPAY_PROFILE || undefined;
+  const name = input.profile ?? envProfile ?? defaultProfile ?? (profiles.default || !Object.keys(profiles).length ? 'default' : Object.keys(profiles)[0]!);
   const fromRc = profiles[name];
-  if (found && !fromRc && (input.profile ?? input.env.WXPAY_PROFILE ?? defaultProfile)) {
+  if (found && !fromRc && (input.profile ?? envProfile ?? defaultProfile)) {
     throw new WxpayError('CONFIG_INVALID', `Profile "${name}" is not in ${found.filepath}`, {
       hint: `Known profiles: ${Object.keys(profiles).join(', ') || 'none'}. Pick one with --profile or WXPAY_PROFILE.`,
     });

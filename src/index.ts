@@ -11,3 +11,6 @@ export * from './core/config.js';
 export * from './core/credentials.js';
 export * from './core/sign-explain.js';
 export * from './core/doctor.js';
+export * from './core/notification.js';
+export { startSandbox, type SandboxOptions, type SandboxHandle } from './sandbox/server.js';
+export { initSandbox, loadSandboxKeys, type SandboxMode, type SandboxInitResult } from './sandbox/keyset.js';

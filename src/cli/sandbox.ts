@@ -26,6 +26,7 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .option('--auto-refund <ms>', 'finish refunds as SUCCESS after this many ms, or "off"', '1000')
     .option('--time-scale <n>', 'divide the notification retry schedule by n', '1')
     .option('--state <file>', 'keep orders and refunds in this JSON file across restarts')
+    .option('--quiet', 'no per-request log lines (only the startup and stop lines)')
     .addHelpText('after', '\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json')
     .action(lazy(rt, () => import('../commands/sandbox-serve.js')));
   sandbox

@@ -18,6 +18,7 @@ interface ServeOptions {
   autoRefund?: string;
   timeScale?: string;
   state?: string;
+  quiet?: boolean;
 }
 
 export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
@@ -35,7 +36,7 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
     dir, mode, host: opts.host ?? '127.0.0.1', port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
     timeScale, autoRefundMs: autoRefund, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
     ...(opts.state ? { statePath: path.resolve(rt.cwd, opts.state) } : {}),
-    onRequest: (e) => (out.json ? out.event({ type: 'request', ...e }) : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`)),
+    onRequest: opts.quiet ? undefined : (e) => (out.json ? out.event({ type: 'request', ...e }) : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`)),
     onError: (err) => out.warn(`sandbox handler failed: ${(err as Error).stack ?? String(err)}`),
   });
   const started = { type: 'listening', url: sb.url, mode, mchid: file.mchid, appid: file.appid, dir, rcPath: path.join(dir, '.wxpayrc.json') };

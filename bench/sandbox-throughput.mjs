@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Sandbox throughput: signed requests per second on loopback (each costs the sandbox one RSA-2048 verify and one
+// RSA-2048 sign), beside `openssl speed rsa2048` sign/s from the same run (one core's physical limit).
+// The sandbox runs as `wxpay sandbox serve --quiet` in its own process; this process is the load generator. It
+// pre-signs a pool of GET queries (valid for 300 s) so the generator spends no RSA time during the measurement.
+// Usage: npm run build && node bench/sandbox-throughput.mjs [--seconds 5] [--connections 16] [--openssl-seconds 3]
+// Prints one markdown table row (header with --header) for BENCHMARKS.md.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { initSandbox } = await import(path.join(root, 'dist/sandbox/keyset.js'));
+const { loadPrivateKey } = await import(path.join(root, 'dist/core/keys.js'));
+const { signRequest, newNonce, unixSeconds } = await import(path.join(root, 'dist/core/sign.js'));
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const seconds = arg('seconds', 5);
+const connections = arg('connections', 16);
+const opensslSeconds = arg('openssl-seconds', 3);
+
+function opensslSignRate() {
+  const out = execFileSync('openssl', ['speed', '-seconds', String(opensslSeconds), 'rsa2048'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const m = /rsa\s+2048 bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)/.exec(out);
+  if (!m) throw new Error(`cannot parse openssl speed output:\n${out}`);
+  return { sign: Number(m[1]), verify: Number(m[2]) };
+}
+
+async function main() {
+  const openssl = opensslSignRate();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-sandbox-'));
+  const init = await initSandbox({ dir, mode: 'cert' });
+  const child = spawn(process.execPath, [path.join(root, 'bin/wxpay'), 'sandbox', 'serve', '--dir', dir, '--port', '0', '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const first = await new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', (l) => resolve(JSON.parse(l)));
+      child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+    });
+    const base = new URL(first.url);
+    const merchant = { mchid: init.mchid, serialNo: init.serialNo, privateKey: loadPrivateKey(readFileSync(init.privateKeyPath)) };
+    const pool = new Pool(base.origin, { connections, pipelining: 1 });
+    const headersFor = (method, url, body = '') => ({
+      accept: 'application/json', 'user-agent': 'wxpay-bench/1', ...(body ? { 'content-type': 'application/json' } : {}),
+      authorization: signRequest(merchant, { method, url, body, timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization,
+    });
+    const no = `BENCH${Date.now()}`;
+    const body = JSON.stringify({ appid: init.appid, mchid: init.mchid, description: 'bench', out_trade_no: no, notify_url: 'https://example.com/n', amount: { total: 1 } });
+    const created = await pool.request({ method: 'POST', path: '/v3/pay/transactions/native', headers: headersFor('POST', '/v3/pay/transactions/native', body), body });
+    if (created.statusCode !== 200) throw new Error(`prepay answered ${created.statusCode}: ${await created.body.text()}`);
+    await created.body.dump();
+    const target = `/v3/pay/transactions/out-trade-no/${no}?mchid=${init.mchid}`;
+    const signed = Array.from({ length: 512 }, () => headersFor('GET', target));
+
+    const run = async (ms) => {
+      let ok = 0;
+      let bad = 0;
+      const end = Date.now() + ms;
+      let i = 0;
+      const worker = async () => {
+        while (Date.now() < end) {
+          const res = await pool.request({ method: 'GET', path: target, headers: signed[i++ % signed.length] });
+          await res.body.dump();
+          if (res.statusCode === 200 && res.headers['wechatpay-signature']) ok += 1;
+          else bad += 1;
+        }
+      };
+      const t0 = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: connections }, worker));
+      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+      return { ok, bad, rate: ok / elapsed };
+    };
+    await run(500); // warm-up
+    const result = await run(seconds * 1000);
+    await pool.close();
+    const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+    const ratio = result.rate / openssl.sign;
+    if (process.argv.includes('--header')) {
+      console.log('| date | node | CPU | sandbox signed req/s | openssl rsa2048 sign/s | ratio | errors |');
+      console.log('|---|---|---|---|---|---|---|');
+    }
+    console.log(`| ${new Date().toISOString().slice(0, 10)} | ${process.version} | ${cpu} (${os.cpus().length} cores) | ${result.rate.toFixed(0)} | ${openssl.sign.toFixed(0)} | ${(ratio * 100).toFixed(0)}% | ${result.bad} |`);
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

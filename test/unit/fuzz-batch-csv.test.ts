@@ -1,0 +1,70 @@
+// Fuzzing (issue 9) the batch input: readCsv then validateRows, as `refund create --from` runs them, on
+// arbitrary bytes (including invalid UTF-8 and GBK-like bytes) and on cell/line mutations of a valid file. They
+// never throw: the outcome is rows, or problems with a line number inside the file, which the command turns
+// into one typed BATCH_INVALID_FILE error.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readCsv } from '../../src/batch/csv-read.js';
+import type { BatchKind } from '../../src/batch/types.js';
+import { validateRows } from '../../src/batch/validate.js';
+import { invalidFile } from '../../src/commands/batch-options.js';
+
+const VALID = ['out_trade_no,out_refund_no,amount,total,reason', 'ORDER000001,R1,100,300,broken', 'ORDER000001,R2,200,300,"late, sorry"', 'ORDER000002,R3,1,1,'].join('\r\n');
+const kinds = fc.constantFrom<BatchKind>('refund', 'query', 'close');
+
+/** What the command does with a file; true when the outcome is well-formed. */
+function check(bytes: Uint8Array, kind: BatchKind): boolean {
+  const lines = Buffer.from(bytes).toString('latin1').split(/\r\n|\n|\r/).length + 1;
+  const parsed = readCsv(bytes);
+  const problems = 'problems' in parsed ? parsed.problems : (() => {
+    const v = validateRows(kind, parsed.table);
+    if ('rows' in v) {
+      for (const r of v.rows) expect(r.line).toBeGreaterThan(1);
+      return [];
+    }
+    return v.problems;
+  })();
+  for (const p of problems) {
+    expect(p.line).toBeGreaterThanOrEqual(1);
+    expect(p.line).toBeLessThanOrEqual(lines);
+    expect(typeof p.message).toBe('string');
+  }
+  if (problems.length) expect(invalidFile('in.csv', problems)).toMatchObject({ code: 'BATCH_INVALID_FILE', exitCode: 2 });
+  return true;
+}
+
+describe('batch CSV reader under fuzzing', () => {
+  it('the valid file reads as three refund rows (mutations start from a valid input)', () => {
+    const parsed = readCsv(Buffer.from(VALID));
+    expect('table' in parsed && validateRows('refund', parsed.table)).toMatchObject({ rows: [{ line: 2 }, { line: 3 }, { line: 4 }] });
+  });
+
+  it('arbitrary bytes never throw', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 500 }), kinds, (b, kind) => check(b, kind)), { numRuns: 400 });
+  });
+
+  it('CSV-shaped noise (quotes, separators, BOM, line ends, wide characters) never throws', () => {
+    const unit = fc.constantFrom('"', ',', '\n', '\r', '\r\n', '\ufeff', 'a', '1', '.', '-', ' ', '退', '\u0000', 'out_trade_no', 'amount', 'total', 'out_refund_no');
+    fc.assert(fc.property(fc.array(unit, { maxLength: 80 }), kinds, (parts, kind) => check(Buffer.from(parts.join('')), kind)), { numRuns: 400 });
+  });
+
+  it('cell and line mutations of a valid file give rows or line-numbered problems', () => {
+    const cell = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('', '-1', '0', '1.5', '9007199254740993', '1e3', 'ORDER000001', 'R1', '"', 'x'.repeat(90)));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(), cell, fc.constantFrom('set', 'dropLine', 'dupLine', 'dropCell', 'bytes')), { minLength: 1, maxLength: 5 }), kinds, (ops, kind) => {
+        const rows = VALID.split('\r\n').map((l) => l.split(','));
+        let tail = Buffer.alloc(0);
+        for (const [a, b, v, op] of ops) {
+          const r = rows[a % rows.length]!;
+          if (op === 'set') r[b % r.length] = v;
+          else if (op === 'dropLine' && rows.length > 1) rows.splice(a % rows.length, 1);
+          else if (op === 'dupLine') rows.push([...r]);
+          else if (op === 'dropCell') r.splice(b % r.length, 1);
+          else tail = Buffer.from([0xc3, 0x28, b % 256]); // an invalid UTF-8 sequence
+        }
+        return check(Buffer.concat([Buffer.from(rows.map((r) => r.join(',')).join('\n')), tail]), kind);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -10,4 +10,11 @@ export function registerFirstRun(program: Command, rt: Runtime): void {
     .argument('<shell>', 'bash, zsh or fish')
     .addHelpText('after', '\nInstall:\n  bash: wxpay completion bash > ~/.local/share/bash-completion/completions/wxpay\n  zsh:  wxpay completion zsh > "${fpath[1]}/_wxpay"\n  fish: wxpay completion fish > ~/.config/fish/completions/wxpay.fish')
     .action(lazy(rt, () => import('../commands/completion.js')));
+  program
+    .command('demo')
+    .description('the whole flow in one process: keys, sandbox, webhook listener, prepay, pay, notification, query, refund, config check')
+    .option('--keep <dir>', 'use and keep this folder (keys, rc file, webhook journal) instead of a temp folder')
+    .option('--mode <mode>', 'pubkey | cert | mixed: the WeChat Pay key mode of the demo profile', 'pubkey')
+    .addHelpText('after', '\nExit 0 only if all eleven steps passed. The QR code is drawn on a terminal only.\nExample:\n  wxpay demo --keep ./demo')
+    .action(lazy(rt, () => import('../commands/demo.js')));
 }

@@ -65,12 +65,14 @@ export interface DownloadBillOptions {
   onProgress?: (bytesReceived: number) => void;
   dispatcher?: Dispatcher;
   timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 export async function downloadBill(client: WxpayClient, apply: BillApply, opts: DownloadBillOptions): Promise<ReceivedBill> {
   const res = await downloadBillStream(client, apply.download_url, {
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   // Only a hint: receiveBill looks at the first bytes (gzip starts 1f 8b) to decide.
   const gzip = opts.gzip ?? /[?&]tartype=gzip/i.test(apply.download_url);

@@ -21,6 +21,8 @@ export interface DownloadOptions {
   dispatcher?: Dispatcher;
   /** Longest wait for the headers, then for each chunk (an idle timeout, not a total one). */
   timeoutMs?: number;
+  /** Aborting it (e.g. on SIGINT) stops the transfer; the body then errors. */
+  signal?: AbortSignal;
 }
 
 /** Splits download_url into the origin to connect to and the path+query to sign. */
@@ -48,7 +50,7 @@ export async function downloadBillStream(client: WxpayClient, downloadUrl: strin
   const close = () => void owned?.close().catch(() => undefined);
   let res: Dispatcher.ResponseData;
   try {
-    res = await undiciRequest(url, { method: 'GET', headers: prepared.headers, dispatcher: opts.dispatcher ?? owned! });
+    res = await undiciRequest(url, { method: 'GET', headers: prepared.headers, dispatcher: opts.dispatcher ?? owned!, ...(opts.signal ? { signal: opts.signal } : {}) });
   } catch (err) {
     close();
     throw networkError(err, url, 1);

@@ -1,0 +1,159 @@
+// Test harness for batch operations (issue 8): a sandbox on port 0 whose request log counts what the server
+// actually did, fast seeding of paid orders (the sandbox's own order logic, in-process), the CLI
+// run in-process (a fake Runtime whose signal handler the test can fire) or spawned for crash tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { inject } from 'vitest';
+import { createClient, type WxpayClient } from '../../src/core/client.js';
+import { loadConfig } from '../../src/core/config.js';
+import { loadMerchant, loadVerifierKeys } from '../../src/core/credentials.js';
+import { buildProgram } from '../../src/cli.js';
+import { toWxpayError } from '../../src/report-error.js';
+import type { Runtime } from '../../src/runtime.js';
+import type { AuthorizationFields } from '../../src/core/canonical.js';
+import type { RequestLogEntry } from '../../src/sandbox/context.js';
+import { payOrder, prepay as sandboxPrepay } from '../../src/sandbox/orders.js';
+import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
+import { cleanEnv } from './cli.js';
+import { binPath } from './paths.js';
+import { recordOutput } from './secrets-scan.js';
+import { trackSecretFile } from './secrets.js';
+
+export interface BatchEnv {
+  init: SandboxInitResult;
+  sb: SandboxHandle;
+  /** Where tests write CSV files; commands run with cwd = init.dir. */
+  dir: string;
+  log: RequestLogEntry[];
+  client: WxpayClient;
+  env: Record<string, string>;
+  admin(method: string, p: string, body?: unknown): Promise<any>;
+  /** Creates orders of `total` fen each in the sandbox, paid unless `pay` is false. */
+  seed(nos: string[], total: number, pay?: boolean): void;
+  /** 200 answers the server gave to a route, e.g. 'POST /v3/refund/domestic/refunds'. */
+  ok(route: string): number;
+  close(): Promise<void>;
+}
+
+let shared: Promise<SandboxInitResult> | undefined;
+
+/** One key set per test file (keygen is the slow part); a fresh sandbox state per call. */
+export async function batchEnv(): Promise<BatchEnv> {
+  shared ??= (async () => {
+    const init = await initSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-')), mode: 'pubkey' });
+    trackSecretFile('batch sandbox merchant key', init.privateKeyPath);
+    trackSecretFile('batch sandbox APIv3 key', init.apiV3KeyPath);
+    return init;
+  })();
+  const init = await shared;
+  const log: RequestLogEntry[] = [];
+  const sb = await startSandbox({ dir: init.dir, port: 0, autoRefundMs: -1, onRequest: (e) => log.push(e) });
+  // CSV, journal and result files go here; commands run in the key set's folder (its .wxpayrc.json).
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-run-'));
+  const profile = await loadConfig({ cwd: init.dir, env: { WXPAY_BASE_URL: sb.url } });
+  const client = createClient({ baseUrl: sb.url, merchant: await loadMerchant(profile), keys: await loadVerifierKeys(profile), ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}) });
+  const admin = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(`${sb.url}${p}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const text = await res.text();
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    init, sb, dir, log, client, admin, env: { WXPAY_BASE_URL: sb.url },
+    seed(nos, total, pay = true) {
+      // Straight into the sandbox's own order logic (no HTTP, no signing): 1,000 paid orders in well under a second.
+      const auth = { mchid: init.mchid } as AuthorizationFields;
+      for (const no of nos) {
+        sandboxPrepay(sb.context, 'native', false, { appid: init.appid, mchid: init.mchid, description: 'Tea', out_trade_no: no, notify_url: 'http://127.0.0.1:9/notify', amount: { total, currency: 'CNY' } }, auth);
+        if (pay) payOrder(sb.context, sb.state.orderByOutTradeNo(no)!);
+      }
+    },
+    ok: (route) => log.filter((e) => e.route === route && e.status === 200).length,
+    async close() {
+      await client.close();
+      await sb.close();
+    },
+  };
+}
+
+export interface InProcessResult {
+  code: number;
+  error?: ReturnType<typeof toWxpayError>;
+  stdout: string;
+  stderr: string;
+}
+
+export interface InProcessOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  tty?: boolean;
+  input?: string;
+  /** Called with a function that fires SIGINT, once per finished row (stdout line with --json). */
+  onStdoutLine?: (line: string, sigint: () => void) => void;
+}
+
+/** Runs the real commander program in this process, with a Runtime the test controls. */
+export async function runInProcess(args: string[], o: InProcessOptions): Promise<InProcessResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = Object.assign(new PassThrough(), { isTTY: o.tty ?? false });
+  const out: string[] = [];
+  const err: string[] = [];
+  const handlers = new Set<(s: string) => void>();
+  const sigint = () => handlers.forEach((h) => h('SIGINT'));
+  let partial = '';
+  stdout.on('data', (d: Buffer) => {
+    out.push(d.toString());
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) o.onStdoutLine?.(l, sigint);
+  });
+  stderr.on('data', (d: Buffer) => err.push(d.toString()));
+  if (o.input !== undefined) stdin.end(o.input);
+  const rt: Runtime = {
+    env: cleanEnv(o.env), cwd: o.cwd, stdin, stdout: Object.assign(stdout, { isTTY: false }), stderr: Object.assign(stderr, { isTTY: o.tty ?? false }),
+    now: () => Date.now(),
+    onSignal(h) {
+      handlers.add(h);
+      return () => handlers.delete(h);
+    },
+  };
+  let code = 0;
+  let error: InProcessResult['error'];
+  try {
+    await buildProgram(rt).parseAsync(['node', 'wxpay', ...args]);
+  } catch (e) {
+    error = toWxpayError(e);
+    code = 'helpExit' in error ? error.helpExit : error.exitCode;
+  }
+  const result = { code, ...(error ? { error } : {}), stdout: out.join(''), stderr: err.join('') };
+  recordOutput(inject('artifactsDir'), `wxpay ${args.join(' ')} (in-process)`, `${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+/** Spawns bin/wxpay; `onLine` sees each stdout line and may kill the child. */
+export function spawnCli(args: string[], o: { cwd: string; env?: Record<string, string>; onLine?: (line: string, child: ChildProcess) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, ...args], { cwd: o.cwd, env: cleanEnv(o.env) });
+    const out: string[] = [];
+    const err: string[] = [];
+    let partial = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d.toString());
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) o.onLine?.(l, child);
+    });
+    child.stderr.on('data', (d: Buffer) => err.push(d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const r = { code, signal, stdout: out.join(''), stderr: err.join('') };
+      recordOutput(inject('artifactsDir'), `wxpay ${args.join(' ')}`, `${r.stdout}\n${r.stderr}`);
+      resolve(r);
+    });
+    child.stdin.end();
+  });
+}

@@ -1,0 +1,76 @@
+// `wxpay demo`: the spawned CLI shows all eleven steps and exits 0 (the issue's acceptance); in-process runs
+// cover --json, --keep (what is left behind), the QR code on a TTY, and a failing step (non-zero, rest skipped).
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/commands/demo.js';
+import type { Runtime } from '../../src/runtime.js';
+import { runCli } from '../helpers/cli.js';
+import { trackSecretFile } from '../helpers/secrets.js';
+
+function memoryRuntime(tty = false) {
+  const stdout = Object.assign(new PassThrough(), { isTTY: tty });
+  const stderr = new PassThrough();
+  let out = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const rt = { env: {}, cwd: os.tmpdir(), stdin: new PassThrough(), stdout, stderr, now: () => Date.now(), onSignal: () => () => undefined } as unknown as Runtime;
+  return { rt, output: () => out };
+}
+
+describe('wxpay demo', () => {
+  it('shows all eleven steps with a hand-run command each, exits 0 and leaves nothing behind', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'wxpay-demotmp-'));
+    const res = await runCli(['demo'], { cwd: tmp, env: { TMPDIR: tmp } });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const steps = res.stdout.match(/^✔ +\d+\. .+$/gm) ?? [];
+    expect(steps).toHaveLength(11);
+    expect(steps[3]).toContain('native prepay');
+    expect(steps[10]).toContain('config check');
+    expect(res.stdout.match(/by hand: wxpay /g)).toHaveLength(11);
+    expect(res.stdout).toMatch(/code_url weixin:\/\/wxpay\/bizpayurl\?pr=/);
+    expect(res.stdout).not.toMatch(/[▄▀█]/); // not a TTY: no QR drawing
+    expect(res.stdout).toContain('all 11 steps passed');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('--json --keep: one document with every step passed; the kept folder holds the profile and the journal', async () => {
+    const keep = path.join(mkdtempSync(path.join(os.tmpdir(), 'wxpay-demokeep-')), 'demo');
+    const { rt, output } = memoryRuntime();
+    await run({ args: [], opts: { json: true, keep: keep, mode: 'cert' }, rt });
+    trackSecretFile('demo merchant key', path.join(keep, 'merchant', 'apiclient_key.pem'));
+    trackSecretFile('demo APIv3 key', path.join(keep, 'apiv3.key'));
+    const doc = JSON.parse(output());
+    expect(doc).toMatchObject({ ok: true, mode: 'cert', kept: keep });
+    expect(doc.steps).toHaveLength(11);
+    expect(doc.steps.every((s: { status: string }) => s.status === 'pass')).toBe(true);
+    expect(doc.steps.map((s: { command: string }) => s.command.split(' ').slice(0, 2).join(' '))).toEqual([
+      'wxpay sandbox', 'wxpay sandbox', 'wxpay webhook', 'wxpay prepay', 'wxpay sandbox', 'wxpay webhook',
+      'wxpay query', 'wxpay refund', 'wxpay sandbox', 'wxpay refund', 'wxpay config',
+    ]);
+    const rc = JSON.parse(readFileSync(path.join(keep, '.wxpayrc.json'), 'utf8'));
+    const port = Number(new URL(rc.profiles.sandbox.baseUrl).port);
+    expect(doc.steps[1].command).toContain(`--port ${port}`); // the profile points where the demo's sandbox was
+    const journal = readFileSync(path.join(keep, 'webhooks.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(journal.filter((e) => e.outcome === 'accepted').map((e) => e.event_type)).toEqual(['TRANSACTION.SUCCESS', 'REFUND.SUCCESS']);
+
+    // Again in the same folder (keys reused) on a TTY: the QR code is drawn under the prepay step.
+    const tty = memoryRuntime(true);
+    await run({ args: [], opts: { keep, color: false }, rt: tty.rt });
+    expect(tty.output()).toMatch(/native prepay\n.*code_url[^\n]*\n[ ]+[▄▀█ ]+\n/);
+    expect(tty.output()).toContain(`kept ${keep}`);
+  });
+
+  it('a failing step fails the demo: the error names the step, later steps are skipped', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wxpay-demofail-')), 'not-a-folder');
+    writeFileSync(file, 'x');
+    const { rt, output } = memoryRuntime();
+    await expect(run({ args: [], opts: { json: true, keep: file }, rt })).rejects.toMatchObject({ message: expect.stringContaining('demo step 1 (init the keys) failed') });
+    const doc = JSON.parse(output());
+    expect(doc.ok).toBe(false);
+    expect(doc.steps.map((s: { status: string }) => s.status)).toEqual(['fail', ...Array(10).fill('skip')]);
+    expect(existsSync(file)).toBe(true); // --keep: never removed, even on failure
+  });
+});

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
+import { applyHttpLimits, httpServerOptions, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
@@ -15,6 +16,7 @@ import { signatureHeaders } from './signing.js';
 import { SandboxState } from './state.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+export const SANDBOX_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: MAX_BODY_BYTES, checkIntervalMs: 1_000 };
 
 export interface SandboxOptions {
   dir: string;
@@ -36,6 +38,8 @@ export interface SandboxOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   /** A bug inside a handler (answered as 500 SYSTEM_ERROR). */
   onError?: (err: unknown) => void;
+  /** Timeouts and body cap (default SANDBOX_LIMITS); tests shorten them. */
+  limits?: Partial<HttpLimits>;
 }
 
 export interface SandboxHandle {
@@ -70,10 +74,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     },
   };
   const router = new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]);
-  const server = createServer((req, res) => handle(context, router, req, res, opts.onRequest, opts.onError));
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const limits = resolveHttpLimits(SANDBOX_LIMITS, opts.limits);
+  const server = createServer(httpServerOptions(limits), (req, res) => handle(context, router, req, res, limits.maxBodyBytes, opts.onRequest, opts.onError));
+  applyHttpLimits(server, limits);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -95,25 +98,25 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The body, or undefined when it is over `max`. An oversized body is read and dropped (a paused request would hold
+ *  its socket until the request timeout, and answering mid-upload makes clients see a reset); past 16x it is cut. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.pause();
-        return;
-      }
-      chunks.push(c);
+      if (size > 16 * max) return req.destroy();
+      if (size <= max) chunks.push(c);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > max ? undefined : Buffer.concat(chunks)));
+    req.on('close', () => resolve(undefined));
     req.on('error', reject);
   });
 }
 
-async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage, res: ServerResponse, log?: (e: RequestLogEntry) => void, onError?: (err: unknown) => void): Promise<void> {
+async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage, res: ServerResponse, maxBody: number, log?: (e: RequestLogEntry) => void, onError?: (err: unknown) => void): Promise<void> {
   const started = Date.now();
   const method = req.method ?? 'GET';
   const target = req.url ?? '/';
@@ -127,8 +130,8 @@ async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage,
   let errorCode: string | undefined;
   let signed = false;
   try {
-    const raw = await readBody(req);
-    if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${MAX_BODY_BYTES}字节`);
+    const raw = await readBody(req, maxBody);
+    if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${maxBody}字节`);
     if (match.kind === 'none') throw new SandboxApiError(404, 'NOT_FOUND', `无法找到资源 ${path}`);
     if (match.kind === 'method') throw new SandboxApiError(405, 'METHOD_NOT_ALLOWED', `${method} 不被允许，可用: ${match.allowed.join(', ')}`);
     const wechatpay = match.def.auth === 'wechatpay';
@@ -156,6 +159,8 @@ async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage,
   let body: Buffer = result.raw !== undefined ? Buffer.from(result.raw) : result.body !== undefined ? Buffer.from(JSON.stringify(result.body)) : Buffer.alloc(0);
   const rid = requestId(ctx.counter, errorCode);
   const headers: Record<string, string> = { 'Request-ID': rid, Date: new Date(ctx.now()).toUTCString(), ...result.headers };
+  // The rest of an oversized body is never read, so the connection cannot be reused.
+  if (result.status === 413) headers.Connection = 'close';
   if (body.length) headers['Content-Type'] = result.contentType ?? 'application/json; charset=utf-8';
   if (signed) {
     const serial = req.headers['wechatpay-serial'];

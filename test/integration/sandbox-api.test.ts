@@ -108,6 +108,15 @@ describe('sandbox /v3 API', () => {
     expect(unknown.json.code).toBe('RESOURCE_NOT_EXISTS');
   });
 
+  it('a body over 1 MiB is refused without being read; an unknown path answers 404 with a Request-ID', async () => {
+    const big = await t.call('POST', '/v3/pay/transactions/jsapi', JSON.stringify({ description: 'x'.repeat(1024 * 1024 + 10) }));
+    expect(big.status).toBe(413);
+    expect(big.json.code).toBe('INVALID_REQUEST');
+    const nf = await t.call('GET', '/v3/no/such/thing');
+    expect(nf.status).toBe(404);
+    expect(nf.headers['request-id']).toMatch(/-\d+$/);
+  });
+
   it('stats count requests per route', async () => {
     const stats = await t.admin('GET', '/sandbox/stats');
     expect(stats.json.requests['POST /v3/pay/transactions/jsapi']).toBeGreaterThan(3);

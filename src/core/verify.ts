@@ -1,6 +1,6 @@
 // Protocol §2: verifying WeChat Pay's signature on a response or a notification, over the RAW body bytes,
 // with the key picked by Wechatpay-Serial and a ±300 s window. Each failure has its own code and hint.
-import { verify as rsaVerify } from 'node:crypto';
+import { verify as rsaVerify, type KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';
 import { getHeader, type HeaderBag } from './headers.js';
 import { lookupKey, type KeyStore } from './keys.js';
@@ -51,6 +51,11 @@ export function checkTimestamp(timestamp: string, now: number, windowSeconds = D
   return skew;
 }
 
+/** SHA256withRSA over `message`; false (never a throw) for a signature that is not base64, e.g. a probe. */
+export function verifyMessage(publicKey: KeyObject, message: Buffer, signature: string): boolean {
+  return BASE64.test(signature) && rsaVerify('sha256', message, publicKey, Buffer.from(signature, 'base64'));
+}
+
 export interface VerifyInput {
   headers: HeaderBag;
   /** The raw body exactly as received; never JSON that was parsed and serialised again. */
@@ -84,7 +89,7 @@ export function verifySignature(input: VerifyInput): VerifyResult {
       details: { serial: h.serial, known },
     });
   }
-  const ok = BASE64.test(h.signature) && rsaVerify('sha256', responseMessage(h.timestamp, h.nonce, input.body), key, Buffer.from(h.signature, 'base64'));
+  const ok = verifyMessage(key, responseMessage(h.timestamp, h.nonce, input.body), h.signature);
   if (!ok) {
     throw new WxpayError('VERIFY_BAD_SIGNATURE', 'The signature does not match the body', {
       hint: 'Verify the raw body bytes exactly as received: a framework body parser that re-serialised the JSON is the usual cause. Also check that the key for this serial is the right one.',

@@ -1,14 +1,11 @@
 // Protocol §1 on the server side: Accept/User-Agent, the Authorization header (fields in any order), mchid and
 // serial_no, the ±300 s window, and SHA256withRSA over the message rebuilt from the RAW request target and body.
-import { verify as rsaVerify } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseAuthorization, requestMessage, type AuthorizationFields } from '../core/canonical.js';
 import { normalizeSerial } from '../core/keys.js';
-import { DEFAULT_WINDOW_SECONDS } from '../core/verify.js';
+import { DEFAULT_WINDOW_SECONDS, verifyMessage } from '../core/verify.js';
 import { SandboxApiError, invalidRequest, paramError } from './api-error.js';
 import { knownWechatpaySerials, type SandboxContext } from './context.js';
-
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 const signError = (message: string, detail?: Record<string, unknown>) => new SandboxApiError(401, 'SIGN_ERROR', message, detail);
 
@@ -42,7 +39,7 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
     throw signError('Http头Authorization中的timestamp与发起请求的时间不得超过5分钟', { field: 'timestamp', value: auth.timestamp, location: 'authorization' });
   }
   const message = requestMessage(req.method, req.target, auth.timestamp, auth.nonce_str, req.rawBody);
-  const ok = BASE64.test(auth.signature) && rsaVerify('sha256', message, ctx.keys.merchantPublicKey, Buffer.from(auth.signature, 'base64'));
+  const ok = verifyMessage(ctx.keys.merchantPublicKey, message, auth.signature);
   if (!ok) {
     const text = message.toString('utf8');
     throw signError('错误的签名,验签失败', {

@@ -1,6 +1,7 @@
 // The process boundary: the only file that reads process.argv/env and calls process.exit.
 // Commands throw; this maps every error to its documented exit code.
 import module from 'node:module';
+import type { Command } from 'commander';
 import type { Runtime } from './runtime.js';
 
 // Node >= 22.1 can keep compiled code on disk between runs, which trims the cold start (bench/cold-start.mjs).
@@ -36,9 +37,16 @@ const runtime: Runtime = {
 const isHelpOrVersion = (err: unknown): boolean =>
   ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes((err as { code?: unknown } | null)?.code as string);
 
+/** With --json, stderr carries only {"error":{...}}: commander's own "error: …" line and usage hint are dropped. */
+function jsonErrorsOnly(cmd: Command): void {
+  cmd.configureOutput({ outputError: () => undefined }).showHelpAfterError(false);
+  for (const sub of cmd.commands) jsonErrorsOnly(sub);
+}
+
 async function main(): Promise<number> {
   const { buildProgram } = await import('./cli.js');
   const program = buildProgram(runtime);
+  if (process.argv.includes('--json')) jsonErrorsOnly(program);
   try {
     await program.parseAsync(process.argv);
     return 0;

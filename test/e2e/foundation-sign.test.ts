@@ -146,6 +146,8 @@ describe('usage errors exit 2, as JSON on stderr with --json', () => {
     const r = await runCli([...args, '--json'], { cwd, env: { WXPAY_MCHID: '1' } });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
+    // stderr is exactly one JSON document: no commander "error:" line around it.
+    expect(() => JSON.parse(r.stderr)).not.toThrow();
     const e = r.error();
     expect(e).toEqual({ code: 'USAGE', message: expect.any(String), hint: expect.any(String), exitCode: 2 });
   });

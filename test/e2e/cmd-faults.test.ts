@@ -110,3 +110,22 @@ describe('retries and rotation (cert mode)', () => {
     expect((await env.count(CERTS)) - certs).toBe(0);
   });
 });
+
+describe('mixed mode (public key and platform certificates configured together, for migration)', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await sandboxEnv('mixed');
+    await makeOrders(env, ['MIXED0001']);
+  });
+  afterAll(() => env.close());
+
+  it('query verifies and certs download still works', async () => {
+    const q = await env.cli(['query', 'MIXED0001', '--json', '--verbose']);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.json().trade_state).toBe('NOTPAY');
+    expect(q.stderr).toMatch(/wechatpay-serial: PUB_KEY_ID_/i);
+    const dl = await env.cli(['certs', 'download', '--output', 'more-certs', '--json']);
+    expect(dl.code, dl.stderr).toBe(0);
+    expect(dl.json().certificates).toHaveLength(1);
+  });
+});

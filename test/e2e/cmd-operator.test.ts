@@ -14,28 +14,33 @@ describe.each(['cert', 'pubkey'] as const)('operator commands, %s mode', (mode) 
   const no = (s: string) => `${mode.toUpperCase()}${s}`;
 
   it('prepay native/jsapi/app/h5 print code_url, prepay_id with signed invoke parameters, h5_url', async () => {
-    const native = await env.cli([...prepayArgs('native', no('N0001')), '--json']);
+    // Independent spawns run side by side to keep the suite fast.
+    const [native, jsapi, app, h5] = await Promise.all([
+      env.cli([...prepayArgs('native', no('N0001')), '--json']),
+      env.cli([...prepayArgs('jsapi', no('J0001')), '--openid', 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', '--json']),
+      env.cli([...prepayArgs('app', no('A0001')), '--json']),
+      env.cli([...prepayArgs('h5', no('H0001')), '--payer-ip', '203.0.113.7', '--h5-type', 'iOS']),
+    ]);
     expect(native.code, native.stderr).toBe(0);
     expect(native.json().code_url).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
-    const jsapi = await env.cli([...prepayArgs('jsapi', no('J0001')), '--openid', 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', '--json']);
     expect(jsapi.code, jsapi.stderr).toBe(0);
     expect(jsapi.json()).toMatchObject({ prepay_id: expect.stringMatching(/^wx/), invoke: { signType: 'RSA', package: `prepay_id=${jsapi.json().prepay_id}`, paySign: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/) } });
-    const app = await env.cli([...prepayArgs('app', no('A0001')), '--json']);
     expect(app.json().invoke).toMatchObject({ package: 'Sign=WXPay', prepayid: app.json().prepay_id });
-    const h5 = await env.cli([...prepayArgs('h5', no('H0001')), '--payer-ip', '203.0.113.7', '--h5-type', 'iOS']);
     expect(h5.code, h5.stderr).toBe(0);
     expect(h5.stdout).toMatch(/h5_url\s+https?:\/\//);
   });
 
   it('prepay native --qr draws the code; --amount 0.01 is refused with a hint; --yuan converts exactly', async () => {
-    const qr = await env.cli([...prepayArgs('native', no('Q0001')), '--qr']);
+    const [qr, bad, yuan] = await Promise.all([
+      env.cli([...prepayArgs('native', no('Q0001')), '--qr']),
+      env.cli([...prepayArgs('native', no('Q0002'), '0.01'), '--json']),
+      env.cli([...prepayArgs('native', no('Q0003'), '12.30'), '--yuan', '--json']),
+    ]);
     expect(qr.code, qr.stderr).toBe(0);
     expect(qr.stdout).toMatch(/code_url\s+weixin:/);
     expect(qr.stdout).toMatch(/[▀▄█]/);
-    const bad = await env.cli([...prepayArgs('native', no('Q0002'), '0.01'), '--json']);
     expect(bad.code).toBe(2);
     expect(bad.error()).toMatchObject({ code: 'USAGE', hint: expect.stringContaining('--amount 1') });
-    const yuan = await env.cli([...prepayArgs('native', no('Q0003'), '12.30'), '--yuan', '--json']);
     expect(yuan.code, yuan.stderr).toBe(0);
     const order = (await env.admin('GET', '/sandbox/state')).orders.find((o: any) => o.outTradeNo === no('Q0003'));
     expect(JSON.stringify(order)).toContain('1230');
@@ -56,11 +61,10 @@ describe.each(['cert', 'pubkey'] as const)('operator commands, %s mode', (mode) 
   });
 
   it('a WeChat Pay error shows code, message and Request-ID, exit 5', async () => {
-    const human = await env.cli(['query', no('MISSING1')]);
+    const [human, json] = await Promise.all([env.cli(['query', no('MISSING1')]), env.cli(['query', no('MISSING1'), '--json'])]);
     expect(human.code).toBe(5);
     expect(human.stderr).toMatch(/ORDER_NOT_EXIST/);
     expect(human.stderr).toMatch(/Request-ID: \S+/);
-    const json = await env.cli(['query', no('MISSING1'), '--json']);
     expect(json.code).toBe(5);
     expect(json.error()).toMatchObject({ code: 'WECHATPAY_ERROR', requestId: expect.any(String), wechatpay: { status: 404, code: 'ORDER_NOT_EXIST', message: expect.any(String) } });
   });

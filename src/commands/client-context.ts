@@ -29,7 +29,16 @@ export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClien
   const profile = await loadProfile(ctx);
   const merchant = await loadMerchant(profile);
   const keys = await loadVerifierKeys(profile);
-  const apiV3Key = profile.apiV3Key || extra.requireApiV3Key ? await loadApiV3Key(profile, ctx.rt.env) : undefined;
+  // The APIv3 key is needed only to refresh or download platform certificates: a command that does not
+  // require it still runs when the key is configured but unreadable (say, its env variable is not exported).
+  let apiV3Key: KeyObject | undefined;
+  if (extra.requireApiV3Key) apiV3Key = await loadApiV3Key(profile, ctx.rt.env);
+  else if (profile.apiV3Key) {
+    apiV3Key = await loadApiV3Key(profile, ctx.rt.env).catch((e: Error) => {
+      if (ctx.opts.verbose) ctx.rt.stderr.write(`APIv3 key not loaded (${e.message}); an unknown platform serial cannot be refreshed\n`);
+      return undefined;
+    });
+  }
   const connectTimeoutMs = msFromEnv(ctx, 'WXPAY_CONNECT_TIMEOUT_MS');
   const timeoutMs = msFromEnv(ctx, 'WXPAY_TIMEOUT_MS');
   const { requireApiV3Key: _, ...rest } = extra;

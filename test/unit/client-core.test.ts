@@ -101,3 +101,13 @@ describe('client request', () => {
     expect(text).toMatch(/< 200 POST/);
   });
 });
+
+describe('error mapping details', () => {
+  it('a non-JSON error body (a proxy) still maps to WECHATPAY_ERROR with HTTP_<status>', async () => {
+    const { parseErrorBody, networkError } = await import('../../src/core/http-error.js');
+    expect(parseErrorBody(502, Buffer.from('<html>Bad Gateway</html>'))).toEqual({ code: 'HTTP_502', message: '<html>Bad Gateway</html>' });
+    expect(parseErrorBody(404, Buffer.from('{"code":"ORDER_NOT_EXIST","message":"订单不存在"}'))).toEqual({ code: 'ORDER_NOT_EXIST', message: '订单不存在' });
+    expect(networkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'http://h', 1)).toMatchObject({ code: 'NETWORK', exitCode: 4, hint: expect.stringContaining('base URL') });
+    expect(networkError(Object.assign(new Error('t'), { name: 'TimeoutError' }), 'http://h', 3)).toMatchObject({ code: 'TIMEOUT', exitCode: 4, details: { attempts: 3 } });
+  });
+});

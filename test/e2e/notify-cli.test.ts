@@ -74,10 +74,10 @@ describe('notify verify / decrypt exit codes (failure matrix)', () => {
       return { c, dec, ver };
     }));
     for (const { c, dec, ver } of runs) {
-      expect({ name: c.name, code: dec.code }).toEqual({ name: c.name, code: c.exit });
+      expect({ name: c.name, code: dec.code, stderr: dec.code === c.exit ? '' : dec.stderr }).toEqual({ name: c.name, code: c.exit, stderr: '' });
       if (c.code) expect(dec.error().code).toBe(c.code);
       const verifyExit = c.exit === 7 ? 0 : c.exit; // the signature is fine when only the AEAD part is wrong
-      expect({ name: c.name, code: ver.code }).toEqual({ name: c.name, code: verifyExit });
+      expect({ name: c.name, code: ver.code, stderr: ver.code === verifyExit ? '' : ver.stderr }).toEqual({ name: c.name, code: verifyExit, stderr: '' });
     }
   });
 

@@ -21,6 +21,9 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
   if (opts.body !== undefined && opts.bodyFile !== undefined) {
     throw new WxpayError('USAGE', 'Give --body or --body-file, not both', { hint: 'Use --body-file - to read the body from stdin.' });
   }
+  if (opts.bodyFile === '-' && opts.explain === '-') {
+    throw new WxpayError('USAGE', 'Only one of --body-file and --explain can read stdin', { hint: 'Save the SIGN_ERROR body to a file and pass --explain <file>.' });
+  }
   if (!/^[A-Za-z]+$/.test(method)) throw new WxpayError('USAGE', `"${method}" is not an HTTP method`, { hint: 'Use GET, POST, PUT, PATCH or DELETE.' });
   if (opts.timestamp !== undefined && !/^\d{10}$/.test(opts.timestamp)) {
     throw new WxpayError('USAGE', `--timestamp must be 10-digit Unix seconds, got "${opts.timestamp}"`, { hint: 'Milliseconds are a common mistake: divide by 1000.' });

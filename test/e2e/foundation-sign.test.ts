@@ -158,6 +158,13 @@ describe('usage errors exit 2, as JSON on stderr with --json', () => {
     expect(r.stderr).toMatch(/USAGE: --timestamp must be 10-digit.*\n\s+hint: Milliseconds/s);
   });
 
+  // Regression: both read stdin, so --explain got an empty document and blamed its JSON.
+  it('sign-stdin-twice: --body-file - with --explain - is refused up front', async () => {
+    const r = await runCli(['sign', 'POST', '/v3/x', '--body-file', '-', '--explain', '-', '--json'], { cwd, env: { WXPAY_MCHID: '1' }, input: '{}' });
+    expect(r.code).toBe(2);
+    expect(r.error().message).toBe('Only one of --body-file and --explain can read stdin');
+  });
+
   it('a config problem exits 3 with a hint naming the variable', async () => {
     const r = await runCli(['sign', 'GET', '/v3/x', '--json'], { cwd, env: { WXPAY_MCHID: '1' } });
     expect(r.code).toBe(3);

@@ -71,5 +71,5 @@ describe('wxpay sandbox CLI', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 
 const waitFor = async <T>(fn: () => T | undefined | false): Promise<T> => {
-  for (let i = 0; i < 300; i += 1) {
+  for (let i = 0; i < 1000; i += 1) {
     const v = fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 10));

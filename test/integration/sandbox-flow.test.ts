@@ -34,7 +34,7 @@ async function receiver(answers: number[] = []): Promise<{ url: string; got: Rec
 }
 
 async function waitFor<T>(what: string, fn: () => T | undefined | false): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
+  for (let i = 0; i < 1000; i += 1) {
     const v = fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 10));

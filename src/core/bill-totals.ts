@@ -16,13 +16,44 @@ const TRADE_SUMS: Record<string, string> = {
 const D = 5;
 const amount = (v: string | undefined): bigint => (v ? yuanToUnits(v, D) : 0n);
 
+/** Exact sum in 1e-5 yuan: a Number while it is safely an integer, folded into a BigInt before it is not. */
+class Sum {
+  private small = 0;
+  private big = 0n;
+  invalid = false;
+  add(v: string | undefined): void {
+    if (!v) return;
+    const m = /^(-?)(\d{1,9})\.(\d{2}|\d{5})$/.exec(v);
+    if (!m) {
+      // Not an amount the file should hold: the sum is then unknown rather than a reason to reject the bill.
+      try {
+        this.big += amount(v);
+      } catch {
+        this.invalid = true;
+      }
+      return;
+    }
+    const units = Number(m[2]) * 100_000 + Number(m[3]!.padEnd(5, '0'));
+    this.small += m[1] ? -units : units;
+    if (Math.abs(this.small) > 2 ** 50) this.flush();
+  }
+  private flush(): void {
+    this.big += BigInt(this.small);
+    this.small = 0;
+  }
+  get value(): bigint {
+    this.flush();
+    return this.big;
+  }
+}
+
 export class BillTotals {
   private keys: string[] = [];
   private index = new Map<string, number>();
   count = 0;
-  private sums = new Map<string, bigint>();
-  private income = { n: 0, amount: 0n };
-  private expense = { n: 0, amount: 0n };
+  private sums = new Map<string, Sum>();
+  private income = { n: 0, amount: new Sum() };
+  private expense = { n: 0, amount: new Sum() };
 
   header(columns: readonly string[]): void {
     this.keys = columns.map(keyOf);
@@ -33,7 +64,10 @@ export class BillTotals {
     this.count++;
     for (const rowKey of Object.values(TRADE_SUMS)) {
       const i = this.index.get(rowKey);
-      if (i !== undefined) this.sums.set(rowKey, (this.sums.get(rowKey) ?? 0n) + amount(values[i]));
+      if (i === undefined) continue;
+      let sum = this.sums.get(rowKey);
+      if (!sum) this.sums.set(rowKey, (sum = new Sum()));
+      sum.add(values[i]);
     }
     const dir = this.index.get('direction');
     const amt = this.index.get('amount');
@@ -41,7 +75,7 @@ export class BillTotals {
       const side = values[dir] === '收入' ? this.income : values[dir] === '支出' ? this.expense : undefined;
       if (side) {
         side.n++;
-        side.amount += amount(values[amt]);
+        side.amount.add(values[amt]);
       }
     }
   }
@@ -53,10 +87,11 @@ export class BillTotals {
     if (summaryKey === 'total_count') return String(this.count);
     if (summaryKey === 'income_count') return String(this.income.n);
     if (summaryKey === 'expense_count') return String(this.expense.n);
-    if (summaryKey === 'income_amount') return fmt(this.income.amount);
-    if (summaryKey === 'expense_amount') return fmt(this.expense.amount);
+    if (summaryKey === 'income_amount') return this.income.amount.invalid ? undefined : fmt(this.income.amount.value);
+    if (summaryKey === 'expense_amount') return this.expense.amount.invalid ? undefined : fmt(this.expense.amount.value);
     const rowKey = TRADE_SUMS[summaryKey];
-    return rowKey && this.sums.has(rowKey) ? fmt(this.sums.get(rowKey)!) : undefined;
+    const sum = rowKey ? this.sums.get(rowKey) : undefined;
+    return sum && !sum.invalid ? fmt(sum.value) : undefined;
   }
 
   /** Summary fields whose value differs from the rows' total: [] when the file is consistent. */

@@ -92,8 +92,9 @@ export function syntheticEvent(b: SyntheticBatch, i: number): { payment: Payment
   const total = 1 + ((i * 7919) % 49_999);
   const payment: PaymentEvent = {
     time, appid: b.appid, mchid: b.mchid, subMchid: '', transactionId: `4200999999${ymd}${pad(i, 10)}`,
-    outTradeNo: `SEED${ymd}${pad(i, 10)}`, openid: `oSeed${pad(i % 100_000, 5)}Payer`, tradeType: 'NATIVE', currency: 'CNY',
-    total, description: i % 5 === 0 ? '沙箱商品,套装' : '沙箱商品', attach: '',
+    // Field sizes like real rows (28-character openid, a product name, an attach), about 300 bytes a row.
+    outTradeNo: `SEED${ymd}${pad(i, 10)}`, openid: `oSeed${pad(i % 100_000, 5)}Payer-SandboxUser`, tradeType: 'NATIVE', currency: 'CNY',
+    total, description: i % 5 === 0 ? '沙箱测试商品,套装-蓝色' : '沙箱测试商品-标准款-蓝色', attach: `shop=S${pad(i % 1000, 4)};till=${pad(i % 16, 2)};batch=bench`,
   };
   if (!(b.refundEvery > 0 && i % b.refundEvery === b.refundEvery - 1)) return { payment };
   return {

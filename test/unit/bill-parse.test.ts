@@ -5,7 +5,7 @@ import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS, FUND_COLUMNS, FUND_SUMMARY_COLUMN
 import { BillParser, parseBillLine, splitFields, type BillRecord } from '../../src/core/bill-parse.js';
 import { sumYuan, unitsToYuan, yuanToFen, yuanToUnits } from '../../src/core/bill-amount.js';
 import { BillTotals } from '../../src/core/bill-totals.js';
-import { createFormatter, typedRow, typedSummary } from '../../src/core/bill-writers.js';
+import { createFormatter, rowJson, typedRow, typedSummary } from '../../src/core/bill-writers.js';
 
 // The doc's sample row (protocol §5), with the elided ids filled in.
 const SAMPLE_ROW = '`2022-03-21 13:51:31,`wxfdc955f7104ad557,`180023671,`176531292,`,`4200001234202203211234567890,`2021WERUN1647841891,`oZWa5i1Ssbt1z2Y2WcG9CmAH8Ip4,`JSAPI,`SUCCESS,`OTHERS,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`商品,`,`0.00000,`0.90%,`0.01,`0.00,`';
@@ -103,6 +103,16 @@ describe('bill amounts and totals', () => {
       { key: 'total_count', file: '3', rows: '2' },
       { key: 'order_total', file: '0.03', rows: '0.02' },
     ]);
+    // Large sums stay exact (past 2^53 units of 0.00001 yuan), and a non-amount makes a sum unknown, not an error.
+    const big = new BillTotals();
+    big.header(TRADE_COLUMNS.ALL);
+    const row = [...v];
+    row[24] = '999999999.99';
+    for (let i = 0; i < 200; i++) big.add(row);
+    expect(big.computed('order_total', '0.00')).toBe('199999999998.00');
+    row[24] = 'n/a';
+    big.add(row);
+    expect(big.computed('order_total', '0.00')).toBeUndefined();
   });
 });
 
@@ -130,5 +140,11 @@ describe('bill formatters', () => {
     expect(lines[0]).toEqual({ record: 'row', ...doc.rows[0] });
     expect(lines[1]).toEqual({ record: 'summary', ...doc.summary });
     expect(typedRow(['a', 'b'], ['1'])).toEqual({ a: '1', b: '' });
+  });
+
+  it('rowJson builds exactly JSON.stringify(typedRow(...)) without the object', () => {
+    const keys = ['a', 'b"q', 'c'];
+    const values = ['1', 'x\n"y"\\', '商品,大号'];
+    expect(rowJson(keys.map((k) => `${JSON.stringify(k)}:`), values)).toBe(JSON.stringify(typedRow(keys, values)));
   });
 });

@@ -17,13 +17,13 @@ export const DOWNLOAD_TTL_MS = 5 * 60_000;
 const MAX_SEED = 10_000_000;
 
 interface Issued { spec: BillSpec; gzip: boolean; mchid: string; expires: number }
-interface BillStore { seeded: SyntheticBatch[]; tokens: Map<string, Issued> }
+interface BillStore { seeded: SyntheticBatch[]; tokens: Map<string, Issued>; hashes: Map<string, string> }
 
 // Per sandbox instance, without widening SandboxContext: the store lives and dies with its context.
 const stores = new WeakMap<SandboxContext, BillStore>();
 const storeOf = (ctx: SandboxContext): BillStore => {
   let s = stores.get(ctx);
-  if (!s) stores.set(ctx, (s = { seeded: [], tokens: new Map() }));
+  if (!s) stores.set(ctx, (s = { seeded: [], tokens: new Map(), hashes: new Map() }));
   return s;
 };
 
@@ -62,8 +62,23 @@ function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow
   const host = req.headers.host ?? '127.0.0.1';
   return {
     status: 200,
-    body: { hash_type: 'SHA1', hash_value: billSha1(spec), download_url: `http://${host}/v3/billdownload/file?token=${token}${gzip ? '&tartype=gzip' : ''}` },
+    body: { hash_type: 'SHA1', hash_value: hashOf(store, spec), download_url: `http://${host}/v3/billdownload/file?token=${token}${gzip ? '&tartype=gzip' : ''}` },
   };
+}
+
+/**
+ * SHA1 of a bill, remembered per content: the spec (real events and seeded batches, all small) fully determines
+ * the bytes, and re-hashing a seeded million-row bill on every apply would cost seconds.
+ */
+function hashOf(store: BillStore, spec: BillSpec): string {
+  const key = JSON.stringify(spec);
+  let hash = store.hashes.get(key);
+  if (hash === undefined) {
+    if (store.hashes.size >= 64) store.hashes.clear();
+    hash = billSha1(spec);
+    store.hashes.set(key, hash);
+  }
+  return hash;
 }
 
 function seed(req: RouteRequest, ctx: SandboxContext): { status: number; body: unknown } {

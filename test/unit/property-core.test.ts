@@ -60,7 +60,8 @@ describe('signature verification', () => {
         const headers = { 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-serial': SERIAL, 'wechatpay-signature': signMessage(privateKey, responseMessage(ts, nonce, body)) };
         expect(verifySignature({ headers, body, keys, now: NOW }).serial).toBe(SERIAL);
         const changed = Buffer.from(body);
-        changed[at % changed.length] ^= xor;
+        const i = at % changed.length;
+        changed[i] = changed[i]! ^ xor;
         expect(() => verifySignature({ headers, body: changed, keys, now: NOW })).toThrow(expect.objectContaining({ code: 'VERIFY_BAD_SIGNATURE' }));
       }),
       { numRuns: 60 },
@@ -93,7 +94,8 @@ describe('AEAD open', () => {
         const ciphertext = aeadSeal(apiKey, nonce, ad, plain);
         expect(aeadOpen(apiKey, { nonce, associated_data: ad, ciphertext }).toString()).toBe(plain);
         const buf = Buffer.from(ciphertext, 'base64');
-        buf[at % buf.length] ^= 1;
+        const j = at % buf.length;
+        buf[j] = buf[j]! ^ 1;
         expect(() => aeadOpen(apiKey, { nonce, associated_data: ad, ciphertext: buf.toString('base64') })).toThrow(expect.objectContaining({ code: 'DECRYPT_FAILED' }));
         expect(() => aeadOpen(apiKey, { nonce, associated_data: `${ad}x`, ciphertext })).toThrow(expect.objectContaining({ code: 'DECRYPT_FAILED' }));
       }),

@@ -53,10 +53,13 @@ export class Journal {
   private flushing: Promise<void> | undefined;
   private failed: unknown;
 
-  private constructor(private readonly fh: FileHandle, readonly file: string) {}
+  private constructor(private readonly fh: FileHandle, readonly file: string, private readonly durable: boolean) {}
 
-  /** Opens for appending, cutting off a torn tail first so the next record starts on a line of its own. */
-  static async open(file: string, validBytes = 0): Promise<Journal> {
+  /**
+   * Opens for appending, cutting off a torn tail first so the next record starts on a line of its own.
+   * `durable: false` skips the fsyncs: for read-only batches (queries) a lost record only means one more query.
+   */
+  static async open(file: string, validBytes = 0, opts: { durable?: boolean } = {}): Promise<Journal> {
     const fh = await open(file, 'a+');
     try {
       const { size } = await fh.stat();
@@ -67,10 +70,10 @@ export class Journal {
       await fh.close();
       throw e;
     }
-    return new Journal(fh, file);
+    return new Journal(fh, file, opts.durable ?? true);
   }
 
-  /** Resolves once the record is on disk (written and fsynced). */
+  /** Resolves once the record is on disk (written, and fsynced unless opened with durable: false). */
   append(record: JournalRecord): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
@@ -84,7 +87,7 @@ export class Journal {
       const batch = this.queue.splice(0);
       try {
         await this.fh.appendFile(batch.map((b) => b.line).join(''));
-        await this.fh.sync();
+        if (this.durable) await this.fh.sync();
         for (const b of batch) b.resolve();
       } catch (e) {
         // A journal that cannot be written must stop the batch: nothing may be sent without its record.

@@ -59,7 +59,7 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
     const started = rt.now();
     const results: RowResult[] = [];
     try {
-      journal = await Journal.open(journalFile, previous?.validBytes ?? 0);
+      journal = await Journal.open(journalFile, previous?.validBytes ?? 0, { durable: ops.mutating });
       if (!previous?.records.some((r) => r.type === 'batch')) await journal.append({ type: 'batch', v: 1, kind, input, at: new Date(rt.now()).toISOString() });
       const skipped = plan.rows.filter((p) => p.action === 'skip');
       const counts = { done: skipped.length, failed: skipped.filter((p) => p.result?.status !== 'succeeded').length };

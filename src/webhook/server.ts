@@ -5,12 +5,15 @@ import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import type { KeyStore } from '../core/keys.js';
 import { normalizeHeaders } from '../core/headers.js';
+import { applyHttpLimits, httpServerOptions, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
 import { createForwarder } from './forwarder.js';
 import { createHandler, type Incoming, type Reply } from './handler.js';
 import { acknowledgedIds, openJournal } from './journal.js';
 import type { LiveEvent } from './live-line.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** WeChat Pay sends small bodies at once; anything slower than this is not WeChat Pay. */
+export const WEBHOOK_LIMITS: HttpLimits = { headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: MAX_BODY_BYTES, checkIntervalMs: 1_000 };
 
 export interface WebhookServerOptions {
   host?: string;
@@ -26,6 +29,8 @@ export interface WebhookServerOptions {
   now?: () => number;
   windowSeconds?: number;
   onEvent?: (e: LiveEvent) => void;
+  /** Timeouts and body cap (default WEBHOOK_LIMITS); tests shorten them. */
+  limits?: Partial<HttpLimits>;
 }
 
 export interface WebhookServer {
@@ -52,6 +57,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
       if (!over) chunks.push(c);
     });
     req.on('end', () => resolve(over ? 'too-large' : Buffer.concat(chunks)));
+    // Cut off (destroyed above, or by a timeout) before 'end': settle, so nothing waits on a dead request.
+    req.on('close', () => resolve('too-large'));
     req.on('error', reject);
   });
 }
@@ -84,14 +91,15 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     res.writeHead(reply.status, headers).end(reply.body);
   };
 
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const limits = resolveHttpLimits(WEBHOOK_LIMITS, opts.limits);
+  const server = createServer(httpServerOptions(limits), (req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     if (url !== wantPath) return send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
     if (req.method !== 'POST') return send(res, { status: 405, body: FAIL('callbacks are POST') });
     const receivedAt = new Date().toISOString();
-    readBody(req, MAX_BODY_BYTES)
+    readBody(req, limits.maxBodyBytes)
       .then(async (body) => {
-        if (body === 'too-large') return send(res, { status: 413, body: FAIL(`body over ${MAX_BODY_BYTES} bytes`) }, true);
+        if (body === 'too-large') return send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
         const incoming: Incoming = { method: 'POST', path: req.url ?? '/', headers: normalizeHeaders(req.headers), rawBody: body, receivedAt };
         send(res, await handle(incoming));
       })
@@ -99,6 +107,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         if (!res.headersSent) send(res, { status: 500, body: FAIL('internal error') }, true);
       });
   });
+  applyHttpLimits(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());

@@ -1,0 +1,39 @@
+// The timeouts and body cap of wxpay's two HTTP servers (`webhook serve`, `sandbox serve`), set explicitly
+// instead of Node's defaults (headers 60 s, whole request 300 s, both checked only every 30 s): a client that
+// trickles its headers (slowloris) or its body is cut off on time, and an oversized body is never buffered.
+// Pure: it only computes options; each server applies them. Tests shorten them through the servers' options.
+import type { Server, ServerOptions } from 'node:http';
+
+export interface HttpLimits {
+  /** Time to receive the request line and headers. */
+  headersTimeoutMs: number;
+  /** Time to receive the whole request, body included. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Largest body read into memory; a larger one is answered 413. */
+  maxBodyBytes: number;
+  /** How often Node enforces the two timeouts above (its own default, 30 s, would let them overrun). */
+  checkIntervalMs: number;
+}
+
+/** Fills `over` from `defaults`; the headers timeout never exceeds the request timeout (Node refuses that). */
+export function resolveHttpLimits(defaults: HttpLimits, over: Partial<HttpLimits> = {}): HttpLimits {
+  const l = { ...defaults, ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined)) } as HttpLimits;
+  for (const [k, v] of Object.entries(l)) {
+    if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${k} must be a positive number, got ${v}`);
+  }
+  return { ...l, headersTimeoutMs: Math.min(l.headersTimeoutMs, l.requestTimeoutMs) };
+}
+
+/** The options for http.createServer. */
+export function httpServerOptions(l: HttpLimits): ServerOptions {
+  return { headersTimeout: l.headersTimeoutMs, requestTimeout: l.requestTimeoutMs, keepAliveTimeout: l.keepAliveTimeoutMs, connectionsCheckingInterval: l.checkIntervalMs };
+}
+
+/** Sets the same limits on a created server (the property form also works on Node versions that ignore an option). */
+export function applyHttpLimits(server: Server, l: HttpLimits): void {
+  server.headersTimeout = l.headersTimeoutMs;
+  server.requestTimeout = l.requestTimeoutMs;
+  server.keepAliveTimeout = l.keepAliveTimeoutMs;
+}

@@ -1,0 +1,69 @@
+// Attack tools for the hostile-input tests (issue 9). The attacks themselves (raw sockets sending malformed bytes,
+// slowloris, oversized bodies; hostile-attacks.mjs) run in a worker thread, so they load the server under test the
+// way another machine would instead of sharing its event loop. Also a loop of valid requests that records
+// latencies while an attack runs, and a heap/RSS reading after a forced GC. Loopback only; every loop is bounded.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+
+export interface Exchange {
+  /** The status of the first response, 0 if none came. */
+  status: number;
+  /** The server closed the connection (rather than our timeout). */
+  closedByServer: boolean;
+  ms: number;
+}
+
+export type Attack =
+  | { op: 'slowloris'; port: number; connections: number; intervalMs: number; maxMs: number; bodyOnly?: boolean }
+  | { op: 'oversize'; port: number; rounds: number; declared: number; streamed: number }
+  | { op: 'malformed'; port: number; count: number; concurrency: number; path?: string; pipelined?: number }
+  | { op: 'exchange'; port: number; bytes: number[]; timeoutMs?: number };
+
+/** Runs one attack in a worker thread; resolves with what it saw. */
+export function attack<T = unknown>(a: Attack): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./hostile-attacks.mjs', import.meta.url), { workerData: a });
+    w.once('message', (m: T) => resolve(m));
+    w.once('error', reject);
+    w.once('exit', (code) => (code ? reject(new Error(`attack worker exited with ${code}`)) : undefined));
+  });
+}
+
+/** Sends raw bytes on one connection (from the worker) and reads until the server closes it. */
+export const exchange = (port: number, bytes: string | Buffer, timeoutMs = 5_000): Promise<Exchange> =>
+  attack<Exchange>({ op: 'exchange', port, bytes: [...(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes)], timeoutMs });
+
+/** Runs `send` back to back until `until` settles (or `max` requests); returns each latency in ms and each result. */
+export async function measureWhile<T>(until: Promise<unknown>, send: (i: number) => Promise<T>, max = 2_000): Promise<{ ms: number[]; results: T[] }> {
+  let over = false;
+  void until.finally(() => {
+    over = true;
+  });
+  const ms: number[] = [];
+  const results: T[] = [];
+  for (let i = 0; i < max && !over; i++) {
+    const t = performance.now();
+    results.push(await send(i));
+    ms.push(performance.now() - t);
+  }
+  return { ms, results };
+}
+
+export const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0;
+};
+
+let gc: (() => void) | undefined;
+/** Heap used and RSS in MiB, after a full GC when one can be forced. */
+export function memoryMiB(): { heap: number; rss: number } {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed / 2 ** 20, rss: m.rss / 2 ** 20 };
+}
+

@@ -1,0 +1,103 @@
+// Hostile input against `sandbox serve` (issue 9), in-process on a loopback port 0 with its timeouts shortened
+// through the `limits` option: slowloris on headers and on the body, oversized bodies, invalid UTF-8 and 10,000
+// malformed requests in a row. The sandbox stays up, its memory stays bounded, and valid signed queries sent
+// during each attack get their signed 200 with p99 under 100 ms.
+import { Agent, request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newNonce, signRequest, unixSeconds } from '../../src/core/sign.js';
+import { SANDBOX_LIMITS } from '../../src/sandbox/server.js';
+import { attack, exchange, measureWhile, memoryMiB, percentile, type Exchange } from '../helpers/hostile.js';
+import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
+
+const limits = { headersTimeoutMs: 500, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 1_000, checkIntervalMs: 100, maxBodyBytes: 64 * 1024 };
+let t: TestSandbox;
+let port: number;
+let orderNo: string;
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+let signed: Array<Record<string, string>> = [];
+let next = 0;
+
+// One paid order, queried over and over with pre-signed requests (signing is not what is measured).
+function queryValid(): Promise<number> {
+  const target = `/v3/pay/transactions/out-trade-no/${orderNo}?mchid=${t.init.mchid}`;
+  const headers = signed[next++ % signed.length]!;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'GET', path: target, agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200 && typeof res.headers['wechatpay-signature'] === 'string' ? 200 : res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function underAttack<T>(running: Promise<T>): Promise<T> {
+  const { ms, results } = await measureWhile(running, () => queryValid(), 400);
+  if (process.env.HOSTILE_DEBUG) console.log(`n=${ms.length} p50=${percentile(ms, 50).toFixed(1)} p99=${percentile(ms, 99).toFixed(1)} max=${Math.max(...ms).toFixed(1)}`);
+  expect(results.length).toBeGreaterThan(0);
+  expect(results.every((s) => s === 200)).toBe(true);
+  expect(percentile(ms, 99)).toBeLessThan(100);
+  return running;
+}
+
+beforeAll(async () => {
+  t = await startTestSandbox(await sandboxKeySet('pubkey'), { limits });
+  port = t.sb.port;
+  orderNo = uniqueNo('H');
+  expect((await t.call('POST', '/v3/pay/transactions/jsapi', jsapiBody(t.init, orderNo))).status).toBe(200);
+  const target = `/v3/pay/transactions/out-trade-no/${orderNo}?mchid=${t.init.mchid}`;
+  signed = Array.from({ length: 400 }, () => ({
+    Accept: 'application/json', 'User-Agent': 'wxpay-hostile/1.0',
+    Authorization: signRequest(t.merchant, { method: 'GET', url: target, body: '', timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization,
+  }));
+  expect(await queryValid()).toBe(200);
+});
+afterAll(async () => {
+  agent.destroy();
+  await t.sb.close();
+});
+
+describe('sandbox serve under hostile input', () => {
+  it('sets its timeouts explicitly, and takes shorter ones from its options', () => {
+    expect(SANDBOX_LIMITS).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: 1024 * 1024, checkIntervalMs: 1_000 });
+  });
+
+  it('slowloris (headers trickled) connections are cut at the headers timeout', async () => {
+    const cut = await underAttack(attack<Exchange[]>({ op: 'slowloris', port, connections: 30, intervalMs: 50, maxMs: 5_000 }));
+    expect(cut.every((c) => c.closedByServer && (c.status === 0 || c.status === 408))).toBe(true);
+  });
+
+  it('a body trickled byte by byte is cut at the request timeout', async () => {
+    const cut = await underAttack(attack<Exchange[]>({ op: 'slowloris', port, connections: 10, intervalMs: 50, maxMs: 5_000, bodyOnly: true }));
+    expect(cut.every((c) => c.closedByServer)).toBe(true);
+  });
+
+  it('oversized bodies get 413 (declared) or a cut connection (streamed), without being buffered', async () => {
+    const before = memoryMiB();
+    const results = await underAttack(attack<Exchange[]>({ op: 'oversize', port, rounds: 20, declared: limits.maxBodyBytes + 1, streamed: 20 * limits.maxBodyBytes }));
+    for (let i = 0; i < results.length; i += 2) {
+      expect(results[i]!.status).toBe(413);
+      expect(results[i + 1]!.closedByServer).toBe(true);
+    }
+    expect(memoryMiB().heap - before.heap).toBeLessThan(16);
+  });
+
+  it('invalid UTF-8 in the body, Authorization and path is refused with a v3 error, never a crash', async () => {
+    const r1 = await exchange(port, Buffer.from('POST /v3/pay/transactions/jsapi HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/json\r\nUser-Agent: x\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n{\xc3\x28\xff\xfe}', 'latin1'));
+    expect(r1.status).toBe(401);
+    const r2 = await exchange(port, Buffer.from('GET /v3/certificates HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/json\r\nUser-Agent: x\r\nAuthorization: WECHATPAY2-SHA256-RSA2048 mchid="\xc3\x28\xff",serial_no="\xfe"\r\n\r\n', 'latin1'));
+    expect(r2.status).toBe(401);
+    const r3 = await exchange(port, Buffer.from('GET /v3/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1'));
+    expect([400, 404]).toContain(r3.status);
+    expect(await queryValid()).toBe(200);
+  });
+
+  it('10,000 malformed requests in a row: every one refused, the sandbox stays up and small', async () => {
+    const before = memoryMiB();
+    const statuses = await underAttack(attack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10, path: '/v3/pay/transactions/jsapi' }));
+    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(Object.keys(statuses).map(Number).filter((s) => ![400, 401, 404, 405, 431].includes(s))).toEqual([]);
+    expect(await queryValid()).toBe(200);
+    expect(memoryMiB().heap - before.heap).toBeLessThan(32);
+  });
+});

@@ -1,0 +1,112 @@
+// Hostile input against `webhook serve` (issue 9), in-process on a loopback port 0 with its timeouts shortened
+// through the `limits` option: slowloris on headers and on the body, oversized bodies (declared and streamed),
+// invalid UTF-8, and 10,000 malformed requests in a row. The server stays up, its memory stays bounded, and valid
+// signed callbacks sent during each attack are accepted with p99 under 100 ms.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebhookServer, WEBHOOK_LIMITS, type WebhookServer } from '../../src/webhook/server.js';
+import { attack, exchange, measureWhile, memoryMiB, percentile, type Exchange } from '../helpers/hostile.js';
+import { apiV3Key, makeFixture } from './webhook-fixtures.js';
+
+const f = makeFixture();
+const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-hostile-webhook-'));
+const limits = { headersTimeoutMs: 500, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 1_000, checkIntervalMs: 100, maxBodyBytes: 64 * 1024 };
+let srv: WebhookServer;
+let port: number;
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+// Valid callbacks are signed ahead, so the measured latency is the server's, not our signing.
+const valid = Array.from({ length: 600 }, () => f.notify());
+let nextValid = 0;
+function postValid(): Promise<number> {
+  const n = valid[nextValid++ % valid.length]!;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent, headers: { ...n.headers, 'Content-Length': Buffer.byteLength(n.body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(n.body);
+  });
+}
+
+/** Runs an attack and valid callbacks side by side; checks the valid ones and returns the attack's result. */
+async function underAttack<T>(attack: Promise<T>): Promise<T> {
+  const { ms, results } = await measureWhile(attack, () => postValid(), 400);
+  if (process.env.HOSTILE_DEBUG) console.log(`n=${ms.length} p50=${percentile(ms, 50).toFixed(1)} p90=${percentile(ms, 90).toFixed(1)} p99=${percentile(ms, 99).toFixed(1)} max=${Math.max(...ms).toFixed(1)}`);
+  expect(results.length).toBeGreaterThan(0);
+  expect(results.every((s) => s === 204)).toBe(true);
+  expect(percentile(ms, 99)).toBeLessThan(100);
+  return attack;
+}
+
+beforeAll(async () => {
+  srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'journal.ndjson'), limits });
+  port = Number(new URL(srv.url).port);
+});
+afterAll(async () => {
+  agent.destroy();
+  await srv.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('webhook serve under hostile input', () => {
+  it('sets its timeouts explicitly (defaults shorter than Node\'s, checked every second)', () => {
+    expect(WEBHOOK_LIMITS).toEqual({ headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: 1024 * 1024, checkIntervalMs: 1_000 });
+    expect(srv.server.headersTimeout).toBe(limits.headersTimeoutMs);
+    expect(srv.server.requestTimeout).toBe(limits.requestTimeoutMs);
+    expect(srv.server.keepAliveTimeout).toBe(limits.keepAliveTimeoutMs);
+  });
+
+  it('slowloris (headers trickled) connections are cut at the headers timeout', async () => {
+    const cut = await underAttack(attack<Exchange[]>({ op: 'slowloris', port, connections: 30, intervalMs: 50, maxMs: 5_000 }));
+    expect(cut.every((c) => c.closedByServer)).toBe(true);
+    expect(cut.every((c) => c.status === 0 || c.status === 408)).toBe(true);
+  });
+
+  it('a body trickled byte by byte is cut at the request timeout', async () => {
+    const cut = await underAttack(attack<Exchange[]>({ op: 'slowloris', port, connections: 10, intervalMs: 50, maxMs: 5_000, bodyOnly: true }));
+    expect(cut.every((c) => c.closedByServer)).toBe(true);
+  });
+
+  it('oversized bodies get 413 (declared) or a cut connection (streamed), without being buffered', async () => {
+    const before = memoryMiB();
+    const results = await underAttack(attack<Exchange[]>({ op: 'oversize', port, rounds: 20, declared: limits.maxBodyBytes + 1, streamed: 20 * limits.maxBodyBytes }));
+    for (let i = 0; i < results.length; i += 2) {
+      expect(results[i]!.status).toBe(413);
+      expect(results[i + 1]!.closedByServer).toBe(true);
+      expect([0, 413]).toContain(results[i + 1]!.status);
+    }
+    const after = memoryMiB();
+    // 40 bodies of 64 KiB to 1.3 MiB went through; a leak of them would be tens of MiB.
+    expect(after.heap - before.heap).toBeLessThan(16);
+  });
+
+  it('invalid UTF-8 in the body, headers and path is refused (400/401), never a crash', async () => {
+    const n = f.notify();
+    const badBody = Buffer.concat([Buffer.from(n.body.slice(0, 20)), Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xff]), Buffer.from(n.body.slice(20))]);
+    const head = Object.entries(n.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+    const r1 = await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${head}\r\nContent-Length: ${badBody.length}\r\n\r\n`), badBody]));
+    expect(r1.status).toBe(401);
+    const badHead = head.replace(/Wechatpay-Nonce: \w+/, 'Wechatpay-Nonce: \xc3\x28\xff');
+    const r2 = await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${badHead}\r\nContent-Length: ${Buffer.byteLength(n.body)}\r\n\r\n`, 'latin1'), Buffer.from(n.body)]));
+    expect(r2.status).toBe(401);
+    const r3 = await exchange(port, Buffer.from('POST /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1'));
+    expect([400, 404]).toContain(r3.status);
+    expect(await postValid()).toBe(204);
+  });
+
+  it('10,000 malformed requests in a row: every one refused, the server stays up and small', async () => {
+    const before = memoryMiB();
+    const statuses = await underAttack(attack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10 }));
+    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
+    // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback (400).
+    expect(Object.keys(statuses).map(Number).filter((s) => ![400, 401, 404, 405, 431].includes(s))).toEqual([]);
+    expect(await postValid()).toBe(204);
+    const after = memoryMiB();
+    expect(after.heap - before.heap).toBeLessThan(32);
+  });
+});

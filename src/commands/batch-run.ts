@@ -46,6 +46,7 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
     }
     const { plan } = planned;
     if (plan.orphans.length) out.warn(`${plan.orphans.length} unfinished row(s) in ${journalFile} are not in ${input}: ${plan.orphans.slice(0, 5).join(', ')}${plan.orphans.length > 5 ? ', ...' : ''}; check them by hand`);
+    if (settings.rate > 150 && /weixin\.qq\.com|wechatpay\.cn/.test(client.baseUrl)) out.warn(`--rate ${settings.rate} is above WeChat Pay's 150 requests/s; expect FREQUENCY_LIMITED answers and slow-downs`);
     if (settings.dryRun) return printDryRun(ctx, kind, client, plan.rows, settings);
     await confirmBatch(ctx, kind, plan.rows, client.baseUrl);
 
@@ -53,8 +54,11 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
     let journal: Journal | undefined;
     let stopping = false;
     const offSignal = rt.onSignal(() => {
-      if (!stopping) out.note('\nStopping: finishing the requests in flight and writing the journal (nothing new is sent)...');
+      if (stopping) return;
       stopping = true;
+      // A second Ctrl-C gets the default (quit at once), which is safe: every request in flight is journaled as started.
+      offSignal();
+      out.note('\nStopping: finishing the requests in flight and writing the journal; nothing new is sent (Ctrl-C again quits at once, also safe)...');
     });
     const started = rt.now();
     const results: RowResult[] = [];

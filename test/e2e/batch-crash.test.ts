@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchEnv, runInProcess, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
 
 const REFUND = 'POST /v3/refund/domestic/refunds';
-const N = 120;
+const N = 80;
 const FAULTS = [
   { kind: '500', rate: 0.05, path: '/v3/refund/' },
   { kind: '429', rate: 0.03, path: '/v3/refund/' },

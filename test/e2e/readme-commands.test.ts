@@ -1,0 +1,200 @@
+// The README cannot drift: every ```sh checked block is run, in README order, in one scratch folder with one
+// environment (so `export` and `wxpay sandbox init` in one block serve the next). Rules for checked lines:
+//   wxpay …            spawned through bin/wxpay; must exit 0, or the code in a trailing "# exit N" comment
+//   wxpay … serve … &  started in the background on a free port (README ports are mapped to the real ones in later
+//                      lines; the sandbox's URL is exported as WXPAY_BASE_URL), stopped with SIGTERM at the end
+//   export K=V         sets the environment of the following lines
+//   npx wxpay …        as `wxpay …`
+//   npm ci / npm test  not run (they are what runs this test): checked against package.json and the lock file
+// Anything else in a checked block fails the test. Other blocks are illustrative. A second test checks that every
+// leaf command of the CLI has a row with an example in the README's command table.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Command } from 'commander';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { buildProgram } from '../../src/cli.js';
+import type { Runtime } from '../../src/runtime.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { binPath, repoRoot } from '../helpers/paths.js';
+import { recordOutput } from '../helpers/secrets-scan.js';
+import { trackSecretFile } from '../helpers/secrets.js';
+
+const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+
+interface CheckedBlock { heading: string; lines: string[] }
+
+export function checkedBlocks(text: string): CheckedBlock[] {
+  const blocks: CheckedBlock[] = [];
+  let heading = '';
+  let inBlock: CheckedBlock | undefined;
+  let fence = false;
+  for (const line of text.split('\n')) {
+    if (!fence && /^#{1,4} /.test(line)) heading = line.replace(/^#+ /, '');
+    if (line.startsWith('```')) {
+      if (fence) {
+        if (inBlock) blocks.push(inBlock);
+        inBlock = undefined;
+        fence = false;
+      } else {
+        fence = true;
+        if (/^```sh checked\s*$/.test(line)) inBlock = { heading, lines: [] };
+      }
+      continue;
+    }
+    if (inBlock) inBlock.lines.push(line);
+  }
+  for (const b of blocks) b.lines = b.lines.join('\n').replace(/\\\n\s*/g, '').split('\n').filter((l) => l.trim());
+  return blocks;
+}
+
+/** Shell words with '…' and "…" quoting; a "#" outside quotes after a space starts a comment. No expansion. */
+export function shellWords(line: string): { words: string[]; comment: string } {
+  const words: string[] = [];
+  let cur = '';
+  let has = false;
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      has = true;
+    } else if (ch === '#' && !has && (i === 0 || /\s/.test(line[i - 1]!))) {
+      return { words, comment: line.slice(i + 1).trim() };
+    } else if (/\s/.test(ch)) {
+      if (has) words.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      if (ch === '$' || ch === '|' || ch === '>' || ch === '<' || ch === ';') throw new Error(`checked lines take no shell syntax: ${line}`);
+      cur += ch;
+      has = true;
+    }
+  }
+  if (quote) throw new Error(`unclosed quote: ${line}`);
+  if (has) words.push(cur);
+  return { words, comment: '' };
+}
+
+describe('README', () => {
+  const cwd = mkdtempSync(path.join(os.tmpdir(), 'wxpay-readme-'));
+  const env: Record<string, string> = { TMPDIR: cwd };
+  const ports = new Map<string, string>();
+  const background: Array<{ name: string; child: ChildProcess; exited: Promise<number | null> }> = [];
+  const blocks = checkedBlocks(readme);
+
+  afterAll(async () => {
+    for (const b of background) if (b.child.exitCode === null) b.child.kill('SIGKILL');
+  });
+
+  const mapPorts = (w: string) => w.replace(/127\.0\.0\.1:(\d+)/g, (m, p: string) => (ports.has(p) ? `127.0.0.1:${ports.get(p)}` : m));
+
+  async function startBackground(words: string[]): Promise<void> {
+    const args = words.slice(1);
+    const what = `${args[0]} ${args[1]}`;
+    if (what !== 'sandbox serve' && what !== 'webhook serve') throw new Error(`only sandbox serve and webhook serve may run in the background, not: ${what}`);
+    const pi = args.indexOf('--port');
+    const readmePort = pi >= 0 ? args[pi + 1]! : what === 'sandbox serve' ? '8931' : '8930';
+    if (pi >= 0) args.splice(pi, 2);
+    args.push('--port', '0');
+    const child = spawn(process.execPath, [binPath, ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => {
+      recordOutput(inject('artifactsDir'), `wxpay ${args.join(' ')} (background)`, log);
+      r(code);
+    }));
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        log += d.toString();
+        const m = /listening on (http:\/\/\S+?)\/?(\s|$)/.exec(log);
+        if (m) resolve(m[1]!);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      void exited.then((code) => reject(new Error(`${what} exited ${code} before listening:\n${log}`)));
+    });
+    ports.set(readmePort, new URL(url).port);
+    if (what === 'sandbox serve') env.WXPAY_BASE_URL = url;
+    background.push({ name: what, child, exited });
+  }
+
+  async function runLine(line: string): Promise<void> {
+    const { words: raw, comment } = shellWords(line);
+    const words = raw.map(mapPorts);
+    const bg = words[words.length - 1] === '&';
+    if (bg) words.pop();
+    if (words[0] === 'npx' && words[1] === 'wxpay') words.shift();
+    if (words[0] === 'npm') {
+      const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+      if (words[1] === 'ci') {
+        expect(existsSync(path.join(repoRoot, 'package-lock.json')), 'npm ci needs package-lock.json').toBe(true);
+        expect(pkg.scripts.prepare, 'npm ci builds dist/ through prepare').toMatch(/build/);
+        expect(pkg.bin.wxpay).toBe('bin/wxpay');
+      } else if (words[1] === 'test') {
+        expect(pkg.scripts.test).toMatch(/vitest/);
+        expect(pkg.scripts.pretest).toMatch(/build/);
+      } else throw new Error(`unsupported npm line in a checked block: ${line}`);
+      return;
+    }
+    if (words[0] === 'export') {
+      const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(words[1] ?? '');
+      if (!m || words.length !== 2) throw new Error(`bad export line: ${line}`);
+      env[m[1]!] = m[2]!;
+      return;
+    }
+    if (words[0] !== 'wxpay') throw new Error(`unsupported line in a checked block: ${line}`);
+    if (bg) return startBackground(words);
+    const want = /^exit (\d)\b/.exec(comment);
+    const res = await runCli(words.slice(1), { cwd, env });
+    expect(res.code, `${line}\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`).toBe(want ? Number(want[1]) : 0);
+  }
+
+  it('has checked blocks for the quick start and every task', () => {
+    expect(blocks.map((b) => b.heading)).toEqual(expect.arrayContaining([
+      'Quick start', 'Operator: take payments, look them up, refund', 'Developer: debugging a signature',
+      'CI: prove keys, certificates and clock are healthy', 'Webhook listener: receive callbacks locally',
+    ]));
+    expect(shellWords(`wxpay a --b "c d" 'e#f' # exit 5`)).toEqual({ words: ['wxpay', 'a', '--b', 'c d', 'e#f'], comment: 'exit 5' });
+  });
+
+  for (const [i, block] of blocks.entries()) {
+    it(`runs checked block ${i + 1} (${block.heading})`, async () => {
+      for (const line of block.lines) await runLine(line);
+      if (existsSync(path.join(cwd, '.wxpay-sandbox', 'apiv3.key'))) {
+        trackSecretFile('readme sandbox merchant key', path.join(cwd, '.wxpay-sandbox', 'merchant', 'apiclient_key.pem'));
+        trackSecretFile('readme sandbox APIv3 key', path.join(cwd, '.wxpay-sandbox', 'apiv3.key'));
+      }
+    }, 120_000);
+  }
+
+  it('background servers stop cleanly on SIGTERM', async () => {
+    for (const b of background) {
+      b.child.kill('SIGTERM');
+      expect(await b.exited, b.name).toBe(0);
+    }
+  });
+});
+
+describe('README command table', () => {
+  it('has a row with an example for every command of the CLI', () => {
+    const sink = new PassThrough();
+    const rt = { env: {}, cwd: repoRoot, stdin: new PassThrough(), stdout: sink, stderr: sink, now: () => 0, onSignal: () => () => undefined } as unknown as Runtime;
+    const leaves: string[] = [];
+    const walk = (cmd: Command, prefix: string[]) => {
+      for (const sub of cmd.commands) {
+        if (sub.name() === 'help') continue;
+        if (sub.commands.length) walk(sub, [...prefix, sub.name()]);
+        else leaves.push([...prefix, sub.name()].join(' '));
+      }
+    };
+    walk(buildProgram(rt), []);
+    expect(leaves.length).toBeGreaterThan(20);
+    const missing = leaves.filter((c) => !new RegExp(`^\\| \`wxpay ${c}\` \\| \`wxpay ${c}( [^\`]*)?\` \\|$`, 'm').test(readme));
+    expect(missing, 'commands without a row "| `wxpay <cmd>` | `wxpay <cmd> …` |" in the README').toEqual([]);
+  });
+});

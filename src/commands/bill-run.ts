@@ -78,6 +78,8 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 
       ).catch((e: unknown) => {
         throw explainBillError(e, date, now);
       });
+      // The client's --verbose log covers the apply call; the streamed download is logged here, token redacted.
+      if (opts.verbose) rt.stderr.write(`> GET ${apply.download_url.replace(/token=[^&]*/, 'token=…')} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})\n`);
       return downloadBill(client, apply, { gzip: Boolean(opts.gzip), format, target: file, signal: ac.signal, ...(onProgress ? { onProgress } : {}) });
     });
     if (onProgress) rt.stderr.write('\n');

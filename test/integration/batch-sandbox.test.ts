@@ -44,6 +44,7 @@ describe('1,000 refund rows', () => {
     expect(rows.every((c) => c[5] === 'succeeded' && /^5030\d+/.test(c[6]!))).toBe(true);
     expect(r.stdout).toMatch(/succeeded\s+1000\n/);
     expect(r.stdout).toMatch(/refunded\s+\d+ fen/);
+    expect(r.stderr).toBe(''); // no progress bar when stderr is not a terminal
   }, 120_000);
 });
 
@@ -156,6 +157,7 @@ describe('dry run, confirmation, queries and closes', () => {
     expect(refundsOf('RASK')).toHaveLength(0);
     const yes = await run(['refund', 'create', '--from', file], { tty: true, input: 'y\n' });
     expect(yes.code, yes.stderr).toBe(0);
+    expect(yes.stderr).toMatch(/\r\[#+\] 2\/2 failed 0 [\d.]+\/s ETA/); // the progress bar, on a terminal only
     expect(refundsOf('RASK')).toHaveLength(2);
   });
 
@@ -167,6 +169,13 @@ describe('dry run, confirmation, queries and closes', () => {
     const rows = resultRows(file);
     expect(rows.map((c) => [c[1], c[3], c[4], c[5]])).toEqual([['QRY0000001', 'succeeded', 'SUCCESS', ''], ['QRY0000002', 'succeeded', 'SUCCESS', ''], ['QRYMISSING', 'rejected', '', 'ORDER_NOT_EXIST']]);
     expect(rows[0]![2]).toMatch(/^4200\d+$/);
+  });
+
+  it('--help of query, close and refund create lists the batch options', async () => {
+    for (const cmd of [['query'], ['close'], ['refund', 'create']]) {
+      const r = await run([...cmd, '--help']);
+      for (const flag of ['--from <file.csv>', '--journal <file>', '--concurrency <n>', '--rate <per-second>', '--dry-run', '--yes']) expect(r.stdout).toContain(flag);
+    }
   });
 
   it('close --from closes unpaid orders; batch-only options without --from are usage errors', async () => {

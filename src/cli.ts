@@ -11,6 +11,9 @@ import { registerFirstRun } from './cli/first-run.js';
 
 export const VERSION = '0.1.0';
 
+/** "unknown option '--apiv3-key=<value>'" must not print the value: it may be a secret (issue 9). */
+export const hideOptionValue = (s: string): string => s.replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=…'");
+
 export function buildProgram(rt: Runtime): Command {
   const program = new Command('wxpay')
     .description('WeChat Pay API v3 toolkit: sign, verify, decrypt, a local sandbox, operator commands, webhooks')
@@ -25,6 +28,7 @@ export function buildProgram(rt: Runtime): Command {
     .configureOutput({
       writeOut: (s) => void rt.stdout.write(s),
       writeErr: (s) => void rt.stderr.write(s),
+      outputError: (s, write) => write(hideOptionValue(s)),
     })
     .exitOverride();
   registerFoundation(program, rt);
@@ -36,7 +40,7 @@ export function buildProgram(rt: Runtime): Command {
   // Sub-commands inherit exitOverride and output settings only when set on each of them.
   const propagate = (cmd: Command) => {
     for (const sub of cmd.commands) {
-      sub.exitOverride().configureOutput({ writeOut: (s) => void rt.stdout.write(s), writeErr: (s) => void rt.stderr.write(s) });
+      sub.exitOverride().configureOutput({ writeOut: (s) => void rt.stdout.write(s), writeErr: (s) => void rt.stderr.write(s), outputError: (s, write) => write(hideOptionValue(s)) });
       propagate(sub);
     }
   };

@@ -10,7 +10,9 @@ export function toWxpayError(err: unknown): WxpayError | { helpExit: number } {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { helpExit: 0 };
     if (err.code === 'commander.executeSubCommandAsync') return { helpExit: err.exitCode };
-    return new WxpayError('USAGE', err.message.replace(/^error: /, ''), { hint: 'Run the command with --help to see its arguments and an example.' });
+    // An unknown '--flag=value' is echoed without its value, which may be a secret (the same rule as src/cli.ts).
+    const message = err.message.replace(/^error: /, '').replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=…'");
+    return new WxpayError('USAGE', message, { hint: 'Run the command with --help to see its arguments and an example.' });
   }
   return new WxpayError('INTERNAL', `Internal error: ${err instanceof Error ? err.message : String(err)}`, {
     cause: err,

@@ -11,8 +11,10 @@ export interface CommandModule {
 export function lazy(rt: Runtime, load: () => Promise<CommandModule>) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
-    const mod = await load();
-    await mod.run({ args: args.slice(0, -2), opts: command.optsWithGlobals(), rt, command });
+    const ctx = { args: args.slice(0, -2), opts: command.optsWithGlobals(), rt, command };
+    const [mod, guard] = await Promise.all([load(), import('../commands/argv-guard.js')]);
+    guard.refuseSecretArgs(ctx);
+    await mod.run(ctx);
   };
 }
 

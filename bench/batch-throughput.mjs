@@ -6,7 +6,7 @@
 // Rows/s is taken from the batch's own summary (first request to last result, excluding Node start-up); the
 // wall time of the whole command is shown too.
 // Usage: npm run build && node bench/batch-throughput.mjs [--rows 10000] [--concurrency 1,4,16] [--ceiling-seconds 5] [--header]
-// Prints markdown table rows for BENCHMARKS.md.
+// Prints markdown table rows for BENCHMARKS.md. BATCH_PROF=1 writes a CPU profile of each batch to /tmp/prof3.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -6,6 +6,9 @@ import { lazy, type CommandModule } from './lazy.js';
 
 type BatchKind = 'refund' | 'query' | 'close';
 
+/** Per command: the options it got from addBatchOptions (attribute names), which only make sense with --from. */
+const batchOnly = new WeakMap<Command, Set<string>>();
+
 const BATCH_OPTIONS: Array<[flags: string, description: string]> = [
   ['--from <file.csv>', 'batch: read the rows from a CSV file (see "Batch operations" in the README)'],
   ['--journal <file>', 'batch: journal for resuming (default <file>.journal.ndjson)'],
@@ -26,8 +29,9 @@ export function batchable(rt: Runtime, kind: BatchKind, single: () => Promise<Co
     const cmd = args[args.length - 1] as Command;
     const opts = cmd.opts();
     if (opts.from !== undefined) return many(...args);
-    const stray = ['journal', 'concurrency', 'rate'].find((k) => opts[k] !== undefined);
-    if (stray) cmd.error(`error: --${stray} only applies to a batch: add --from <file.csv>`, { exitCode: 2, code: 'wxpay.batchOption' });
+    // Options this command has only because of the batch (e.g. --dry-run on query) must not be silently ignored.
+    const stray = [...(batchOnly.get(cmd) ?? [])].find((k) => opts[k] !== undefined && k !== 'yes');
+    if (stray) cmd.error(`error: --${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} only applies to a batch: add --from <file.csv>`, { exitCode: 2, code: 'wxpay.batchOption' });
     return one(...args);
   };
 }
@@ -40,7 +44,11 @@ export function addBatchOptions(program: Command, ...paths: string[][]): void {
     if (!cmd) continue;
     for (const [flags, description] of BATCH_OPTIONS) {
       const long = flags.split(/[ ,]+/).find((f) => f.startsWith('--'));
-      if (!cmd.options.some((o) => o.long === long)) cmd.option(flags, description);
+      if (cmd.options.some((o) => o.long === long)) continue;
+      cmd.option(flags, description);
+      const added = batchOnly.get(cmd) ?? new Set<string>();
+      added.add(cmd.options.at(-1)!.attributeName());
+      batchOnly.set(cmd, added);
     }
   }
 }

@@ -185,6 +185,11 @@ describe('dry run, confirmation, queries and closes', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(['CLS0000001', 'CLS0000002'].map((no) => env.sb.state.orderByOutTradeNo(no)?.tradeState)).toEqual(['CLOSED', 'CLOSED']);
     expect((await run(['close', 'CLS0000001', '--journal', 'x.ndjson'])).code).toBe(2);
+    const before = env.log.length;
+    const dry = await run(['query', 'CLS0000001', '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.error).toMatchObject({ code: 'USAGE', message: '--dry-run only applies to a batch: add --from <file.csv>' });
+    expect(env.log.length).toBe(before);
     const both = await run(['close', 'CLS0000001', '--from', file]);
     expect(both.error).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/either an order number or --from/) });
   });

@@ -2,7 +2,8 @@
 // chunks of any size and returns records as lines complete, so a 300 MB bill never sits in memory:
 // the header, the detail rows (every field starts with a backtick, which is stripped), and the summary
 // block (its own header line, then one row). Product names may hold commas, so a field may be CSV-quoted,
-// either around the backtick ("`a,b") or after it (`"a,b"). Fund bills write CR/LF inside values as the
+// either around the backtick ("`a,b") or after it (`"a,b"), or left bare (a field ends only where the next
+// backtick field starts). Fund bills write CR/LF inside values as the
 // two characters \r and \n; those are turned back into real line breaks.
 import { detectLayout, SUMMARY_FIRST_COLUMNS, type BillKind, type TradeBillType } from './bill-layout.js';
 
@@ -20,9 +21,15 @@ export class BillParseError extends Error {
 const stripTick = (v: string): string => (v.charCodeAt(0) === 96 ? v.slice(1) : v);
 const unescapeFund = (v: string): string => (v.includes('\\') ? v.replace(/\\r/g, '\r').replace(/\\n/g, '\n') : v);
 
-/** Splits one line into raw fields (quotes removed, backticks kept); undefined while a quote is still open. */
+/**
+ * Splits one line into raw fields (quotes removed, backticks kept); undefined while a quote is still open.
+ * In a detail or summary line (it starts with a backtick, or a quote then a backtick) every field starts with
+ * a backtick, so an unquoted field ends only at a comma that starts another field: a bare comma, as in a JSON
+ * attach or an unquoted product name, stays inside its value.
+ */
 export function splitFields(line: string): string[] | undefined {
-  if (!line.includes('"')) return line.split(',');
+  const ticked = line.charCodeAt(0) === 96 || (line.charCodeAt(0) === 34 && line.charCodeAt(1) === 96);
+  if (!line.includes('"')) return ticked ? line.slice(1).split(',`').map((v) => `\`${v}`) : line.split(',');
   const out: string[] = [];
   let i = 0;
   for (;;) {
@@ -49,7 +56,7 @@ export function splitFields(line: string): string[] | undefined {
       field += line.slice(i, comma < 0 ? line.length : comma);
       i = comma < 0 ? line.length + 1 : comma + 1;
     } else {
-      const comma = line.indexOf(',', i);
+      const comma = ticked ? nextFieldStart(line, i) : line.indexOf(',', i);
       field += line.slice(i, comma < 0 ? line.length : comma);
       i = comma < 0 ? line.length + 1 : comma + 1;
     }
@@ -58,11 +65,21 @@ export function splitFields(line: string): string[] | undefined {
   }
 }
 
+/** In a backticked line, the comma that starts the next field: one followed by ` or by "` (a quoted field). */
+function nextFieldStart(line: string, from: number): number {
+  for (let c = line.indexOf(',', from); c >= 0; c = line.indexOf(',', c + 1)) {
+    const next = line.charCodeAt(c + 1);
+    if (next === 96 || (next === 34 && line.charCodeAt(c + 2) === 96)) return c;
+  }
+  return -1;
+}
+
 /** Fields of a detail or summary line: backticks stripped, fund-bill escapes undone. */
 export function parseBillLine(line: string, kind?: BillKind): string[] | undefined {
-  const raw = splitFields(line);
+  // Fast path for the common line without quotes: the separator is ",`" (see splitFields).
+  const raw = line.charCodeAt(0) === 96 && !line.includes('"') ? line.slice(1).split(',`') : splitFields(line)?.map(stripTick);
   if (!raw) return undefined;
-  return raw.map(kind === 'fundflow' ? (v) => unescapeFund(stripTick(v)) : stripTick);
+  return kind === 'fundflow' ? raw.map(unescapeFund) : raw;
 }
 
 type State = 'header' | 'rows' | 'summary-row' | 'done';

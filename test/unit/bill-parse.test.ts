@@ -40,6 +40,15 @@ describe('bill parser', () => {
     expect(parseBillLine(around)).toHaveLength(27);
     expect(parseBillLine(after)).toHaveLength(27);
     expect(splitFields('`a,"`b')).toBeUndefined(); // quote still open: the line continues
+    // Unquoted: every field starts with a backtick, so a bare comma is part of the value.
+    const bare = parseBillLine(SAMPLE_ROW.replace('`商品,', '`商品,大号,红色,'))!;
+    expect(bare).toHaveLength(27);
+    expect(bare[20]).toBe('商品,大号,红色');
+    // A JSON attach with quotes and commas, unquoted, next to a quoted product name.
+    const json = parseBillLine(SAMPLE_ROW.replace('`商品,`,', '"`商品,大号",`{"a":1,"b":"x"},'))!;
+    expect(json).toHaveLength(27);
+    expect(json.slice(20, 22)).toEqual(['商品,大号', '{"a":1,"b":"x"}']);
+    expect(splitFields('a,b,c')).toEqual(['a', 'b', 'c']); // a header line splits on every comma
   });
 
   it('turns the fund bill\'s \\r and \\n escapes back into line breaks', () => {

@@ -94,6 +94,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 
     offSignal();
     if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
   }
+  if (format === 'raw' && opts.gzip && opts.output && !/\.gz$/i.test(opts.output)) out.warn(`${opts.output} holds the gzip file as sent (--format raw --gzip); a .gz name would say so`);
   for (const m of got.totalsMismatch) out.warn(`the bill's summary says ${m.key} = ${m.file}, but its rows add up to ${m.rows}`);
   report(ctx, what, format, got);
 }

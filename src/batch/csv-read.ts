@@ -21,7 +21,7 @@ export interface CsvTable {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Every line that is not valid UTF-8, with the first bad byte, so the operator can find it in an editor. */
-export function nonUtf8Lines(bytes: Uint8Array, limit = 20): CsvProblem[] {
+export function nonUtf8Lines(bytes: Uint8Array, limit = 10_000): CsvProblem[] {
   const problems: CsvProblem[] = [];
   let start = 0;
   for (let line = 1; start <= bytes.length && problems.length < limit; line++) {

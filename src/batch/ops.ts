@@ -46,17 +46,25 @@ async function attempt<T>(fn: () => Promise<T>, ok: (value: T) => Outcome): Prom
   }
 }
 
-const refundDone = (r: Refund): Outcome => ({ kind: 'succeeded', ...(r.refund_id ? { id: r.refund_id } : {}), state: r.status });
+/** A 2xx we cannot read as the expected object (202 "accepted, not processed", an empty body): outcome unknown. */
+const unreadable = (what: string, status?: number): Outcome => ({
+  kind: 'unknown', code: status === 202 ? 'HTTP_202' : 'UNEXPECTED_ANSWER', rateLimited: false,
+  message: status === 202 ? 'HTTP 202: accepted but not processed yet' : `the answer is not a ${what}`,
+});
+
+const refundDone = (r: Refund | undefined, status?: number): Outcome =>
+  status !== 202 && r && typeof r.status === 'string' ? { kind: 'succeeded', ...(r.refund_id ? { id: r.refund_id } : {}), state: r.status } : unreadable('refund', status);
 
 export function opsFor(kind: BatchKind, client: WxpayClient, s: OpsSettings = {}): BatchOps {
   if (kind === 'refund') {
     return {
       mutating: true,
       request: (row) => refundBody(refundInputOf(row, s)),
-      send: (row) => attempt(async () => (await client.request({ ...refundRequest(refundInputOf(row, s)), idempotent: false })).data as Refund, refundDone),
+      send: (row) => attempt(() => client.request({ ...refundRequest(refundInputOf(row, s)), idempotent: false }), (res) => refundDone(res.data as Refund | undefined, res.status)),
       async lookup(row) {
         try {
           const r = await queryRefund(client, row.outRefundNo!);
+          if (!r || typeof r.status !== 'string') return unreadable('refund');
           const otherOrder = (row.outTradeNo && r.out_trade_no && r.out_trade_no !== row.outTradeNo) || (row.transactionId && r.transaction_id && r.transaction_id !== row.transactionId);
           if (otherOrder || (r.amount?.refund !== undefined && r.amount.refund !== row.amount)) {
             // Someone used this out_refund_no for another refund: settle the row as refused, never resend.
@@ -77,12 +85,13 @@ export function opsFor(kind: BatchKind, client: WxpayClient, s: OpsSettings = {}
       // Closing twice is harmless, so an unknown outcome is simply sent again; still journaled as started.
       mutating: true,
       request: (row) => requestOf('close', client, row, s).body,
-      send: (row) => attempt(() => client.request({ ...closeRequest(client, row.outTradeNo!), idempotent: false }), () => ({ kind: 'succeeded', state: 'CLOSED' })),
+      send: (row) => attempt(() => client.request({ ...closeRequest(client, row.outTradeNo!), idempotent: false }), (res) => (res.status === 202 ? unreadable('close', 202) : { kind: 'succeeded', state: 'CLOSED' })),
     };
   }
   return {
     mutating: false,
     request: () => undefined,
-    send: (row) => attempt(() => queryOrder(client, orderRefOf(row)), (t: Transaction) => ({ kind: 'succeeded', ...(t.transaction_id ? { id: t.transaction_id } : {}), state: t.trade_state })),
+    send: (row) => attempt(() => queryOrder(client, orderRefOf(row)), (t: Transaction | undefined) =>
+      (t && typeof t.trade_state === 'string' ? { kind: 'succeeded', ...(t.transaction_id ? { id: t.transaction_id } : {}), state: t.trade_state } : unreadable('transaction'))),
   };
 }

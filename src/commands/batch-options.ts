@@ -55,8 +55,8 @@ export function batchPaths(cwd: string, from: string, journal: string | undefine
 }
 
 export function invalidFile(file: string, problems: readonly CsvProblem[]): WxpayError {
-  const shown = problems.slice(0, 50).map((p) => `  line ${p.line}: ${p.message}`);
-  if (problems.length > shown.length) shown.push(`  ... and ${problems.length - shown.length} more`);
+  const shown = problems.slice(0, 1000).map((p) => `  line ${p.line}: ${p.message}`);
+  if (problems.length > shown.length) shown.push(`  ... and ${problems.length - shown.length} more (all of them are in the --json error details)`);
   return new WxpayError('BATCH_INVALID_FILE', `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent:\n${shown.join('\n')}`, {
     hint: 'Fix the lines listed and run the same command again. Amounts are integer fen (分); the file must be UTF-8.',
     details: { file, problems },

@@ -109,7 +109,7 @@ function report(ctx: CommandContext<BillOptions>, what: string, format: BillForm
   }
   // With the bill on stdout, everything else goes to stderr.
   const say = opts.output ? out.line : out.note;
-  if (opts.output) say(`${what}: ${got.rows} rows, SHA1 verified (${got.sha1}); wrote ${opts.output} (${format})`);
+  if (opts.output) say(`${what}: ${got.rows} row${got.rows === 1 ? '' : 's'}, SHA1 verified (${got.sha1}); wrote ${opts.output} (${format})`);
   if (opts.summary && got.summary) {
     const rows: Array<[string, string]> = Object.entries(got.summary).map(([k, v]) => [k, String(v)]);
     if (opts.output) out.table(rows);

@@ -106,8 +106,8 @@ export function printSummary(ctx: CommandContext<BatchOptions>, s: BatchSummary)
   const sent = s.rows - s.fromJournal - s.pending;
   const codes = Object.entries(s.codes).map(([c, n]) => `${c} ${n}`).join(', ');
   out.table([
-    ['rows', String(s.rows)],
-    ['succeeded', `${s.succeeded}${s.fromJournal ? ` (${s.fromJournal} finished by an earlier run)` : ''}`],
+    ['rows', `${s.rows}${s.fromJournal ? ` (${s.fromJournal} finished by an earlier run, not sent again)` : ''}`],
+    ['succeeded', String(s.succeeded)],
     ['rejected', String(s.rejected)],
     ['unknown', String(s.unknown)],
     ['not sent', String(s.pending)],

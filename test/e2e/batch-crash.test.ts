@@ -91,3 +91,26 @@ describe.each([
     expect(result.every((l) => l.split(',')[5] === 'succeeded')).toBe(true);
   }, 180_000);
 });
+
+describe('a real SIGINT', () => {
+  it('finishes the rows in flight, exits 4 with the command that resumes, and the rerun finishes the rest', async () => {
+    const file = refundFile('SIGINT');
+    let rows = 0;
+    const r = await spawnCli([...args(file), '--rate', '200'], {
+      cwd: env.init.dir, env: env.env,
+      onLine(line, child) {
+        if ((JSON.parse(line) as { type: string }).type === 'row' && ++rows === 10) child.kill('SIGINT');
+      },
+    });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain('Stopping: finishing the requests in flight');
+    expect(r.stderr).toContain(`To resume, run: wxpay refund create --from ${file} --concurrency 8 --rate 200`);
+    const journal = readFileSync(file.replace(/\.csv$/, '.journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; key: string });
+    const done = new Set(journal.filter((j) => j.type === 'done').map((j) => j.key));
+    expect(journal.filter((j) => j.type === 'start').every((j) => done.has(j.key))).toBe(true);
+    expect(done.size).toBeLessThan(N);
+    const again = await spawnCli(args(file), { cwd: env.init.dir, env: env.env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(env.sb.state.snapshot().refunds.filter((x) => x.outTradeNo.startsWith('SIGINT'))).toHaveLength(N);
+  }, 60_000);
+});

@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import type { Runtime } from '../../src/runtime.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
@@ -87,6 +88,15 @@ describe('README', () => {
   const ports = new Map<string, string>();
   const background: Array<{ name: string; child: ChildProcess; exited: Promise<number | null> }> = [];
   const blocks = checkedBlocks(readme);
+
+  // Until a README listener takes it over, its port points at a closed one, so a notify_url in an earlier line
+  // never reaches a real listener on this machine (e.g. a developer's own `webhook serve` on 8930).
+  beforeAll(async () => {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    ports.set('8930', String((srv.address() as { port: number }).port));
+    await new Promise<void>((r) => srv.close(() => r()));
+  });
 
   afterAll(async () => {
     for (const b of background) if (b.child.exitCode === null) b.child.kill('SIGKILL');

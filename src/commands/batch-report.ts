@@ -42,8 +42,8 @@ export async function confirmBatch(ctx: CommandContext<BatchOptions>, kind: Batc
   }
   const amount = todo.reduce((sum, p) => sum + (p.row.amount ?? 0), 0);
   const done = plan.length - todo.length;
-  const what = kind === 'refund' ? `${todo.length} refunds, ${fenText(amount)} in total` : `${todo.length} orders`;
-  ctx.rt.stderr.write(`${VERB[kind]} ${what}${done ? ` (${done} rows already done per the journal)` : ''} at ${baseUrl}? [y/N] `);
+  const what = kind === 'refund' ? `${todo.length} rows, ${fenText(amount)} in total,` : `${todo.length} orders`;
+  ctx.rt.stderr.write(`${VERB[kind]} ${what} at ${baseUrl}${done ? ` (${done} more rows are already done per the journal)` : ''}? [y/N] `);
   if (!/^y(es)?$/i.test(await readLine(ctx.rt))) throw new WxpayError('USAGE', 'Batch not confirmed; nothing was sent', { hint: 'Answer "y" to proceed, or pass --yes.' });
 }
 

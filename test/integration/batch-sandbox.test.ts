@@ -143,6 +143,12 @@ describe('dry run, confirmation, queries and closes', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('line 2: POST /v3/refund/domestic/refunds {"out_trade_no":"DRY0000001","out_refund_no":"RDRY1"');
     expect(r.stderr).toMatch(/dry run: nothing was sent\. 2 rows: 2 to send.*30 fen/);
+    const json = await run(['refund', 'create', '--from', file, '--dry-run', '--json']);
+    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { type: 'request', line: 2, key: 'RDRY1', action: 'send', method: 'POST', path: '/v3/refund/domestic/refunds', body: { out_trade_no: 'DRY0000001', out_refund_no: 'RDRY1', amount: { refund: 10, total: 100, currency: 'CNY' } } },
+      { type: 'request', line: 3, key: 'RDRY2', action: 'send', method: 'POST', path: '/v3/refund/domestic/refunds', body: { out_trade_no: 'DRY0000002', out_refund_no: 'RDRY2', amount: { refund: 20, total: 100, currency: 'CNY' } } },
+      { type: 'dry-run', rows: 2, send: 2, verify: 0, skip: 0, amount: 30 },
+    ]);
     expect(env.log.length).toBe(before);
   });
 
@@ -153,7 +159,7 @@ describe('dry run, confirmation, queries and closes', () => {
     expect(noTty.code).toBe(2);
     expect(noTty.error).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/no TTY and no --yes/) });
     const no = await run(['refund', 'create', '--from', file], { tty: true, input: 'n\n' });
-    expect(no.stderr).toContain('Refund 2 refunds, 25 fen (0.25 CNY) in total at');
+    expect(no.stderr).toContain(`Refund 2 rows, 25 fen (0.25 CNY) in total, at ${env.sb.url}? [y/N] `);
     expect(no.code).toBe(2);
     expect(refundsOf('RASK')).toHaveLength(0);
     const yes = await run(['refund', 'create', '--from', file], { tty: true, input: 'y\n' });

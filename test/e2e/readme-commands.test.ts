@@ -190,6 +190,17 @@ describe('README', () => {
   });
 });
 
+describe('README links', () => {
+  it('every in-page link points at a heading (GitHub slugs), so a renamed section cannot leave a dead link', () => {
+    const body = readme.replace(/```[\s\S]*?```/g, '');
+    const slugs = new Set(body.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) =>
+      l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
+    const links = [...body.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(10);
+    expect(links.filter((l) => !slugs.has(l))).toEqual([]);
+  });
+});
+
 describe('README command table', () => {
   it('has a row with an example for every command of the CLI', () => {
     const sink = new PassThrough();

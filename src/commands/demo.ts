@@ -43,7 +43,7 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
   const mode = sandboxMode(opts.mode) ?? 'pubkey';
   const dir = opts.keep ? path.resolve(rt.cwd, opts.keep) : await mkdtemp(path.join(os.tmpdir(), 'wxpay-demo-'));
   const set: DemoSettings = {
-    mode, dirShown: shown(rt.cwd, dir), rcShown: shown(rt.cwd, path.join(dir, '.wxpayrc.json')), notifyTimeoutMs: 5000,
+    mode, dirShown: shown(rt.cwd, dir), rcShown: shown(rt.cwd, path.join(dir, '.wxpayrc.json')), notifyTimeoutMs: 10_000,
     ...(!out.json && rt.stdout.isTTY ? { qr: renderQr } : {}),
   };
   const world = newWorld(dir);

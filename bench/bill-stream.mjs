@@ -36,8 +36,10 @@ const MB = 1024 * 1024;
 /** Runs the CLI; resolves with wall time, exit code, stdout, and the child's peak RSS in MB. */
 function cli(args) {
   const rssFile = path.join(dir, `rss-${Date.now()}`);
-  const env = { ...process.env, NO_COLOR: '1', WXPAY_BASE_URL: sb.url };
-  for (const k of Object.keys(env)) if (k.startsWith('WXPAY_') && k !== 'WXPAY_BASE_URL') delete env[k];
+  const env = { ...process.env, NO_COLOR: '1' };
+  for (const k of Object.keys(env)) if (k.startsWith('WXPAY_')) delete env[k];
+  // The sandbox hashes a seeded bill on the first apply (seconds at 1,000,000 rows): no 30 s timeout here.
+  Object.assign(env, { WXPAY_BASE_URL: sb.url, WXPAY_TIMEOUT_MS: '600000' });
   let cmd = process.execPath;
   let argv = [bin, ...args];
   if (hasGnuTime) {

@@ -1,6 +1,7 @@
 // The batch executor against a fake WeChat Pay that does NOT deduplicate out_refund_no, so "exactly once"
 // rests on the journal and the look-up alone. Includes a crash model: the process dies at every possible
 // journal write, the journal as it was on disk is replanned, and the rerun must end with each refund once.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/batch/flow.js';
 import { foldJournal, planBatch } from '../../src/batch/plan.js';
@@ -50,8 +51,11 @@ const memJournal = (records: JournalRecord[], crashAfter = Infinity) => ({
 async function run(ops: BatchOps, records: JournalRecord[], opts: { crashAfter?: number; concurrency?: number; stopped?: () => boolean } = {}) {
   const planned = planBatch({ rows, states: foldJournal(records, 'refund'), requestOf: body, lookupFirst: true });
   if (!('plan' in planned)) throw new Error('conflict');
+  // A clock whose sleeps take no time, so FREQUENCY_LIMITED pauses cost the test nothing.
+  let t = 0;
+  const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
   return runBatch({
-    plan: planned.plan.rows, ops, journal: memJournal(records, opts.crashAfter), limiter: new RateLimiter({ rate: 1e6 }),
+    plan: planned.plan.rows, ops, journal: memJournal(records, opts.crashAfter), limiter: new RateLimiter({ rate: 1e6, clock }),
     concurrency: opts.concurrency ?? 3, retryDelayMs: () => 0, sleep: async () => undefined, ...(opts.stopped ? { stopped: opts.stopped } : {}),
   });
 }
@@ -111,6 +115,27 @@ describe('runBatch', () => {
     const results = await run(w.ops, [], { concurrency: 1, stopped: () => n++ >= 3 });
     expect(results.filter((r) => r.status === 'pending').length).toBeGreaterThan(0);
     expect(results.filter((r) => r.status === 'succeeded').length + results.filter((r) => r.status === 'pending').length).toBe(rows.length);
+  });
+
+  it('property: any faults on any attempt, killed at three random journal writes, then a clean rerun: each refund once', async () => {
+    const answer = fc.constantFrom('ok', 'ok', 'lost', '500', '429');
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.array(answer, { minLength: 1, maxLength: 4 }), { minLength: rows.length, maxLength: rows.length }),
+      fc.array(fc.nat({ max: 30 }), { minLength: 3, maxLength: 3 }),
+      fc.integer({ min: 1, max: 4 }),
+      async (scripts, crashes, concurrency) => {
+        const byKey = new Map(rows.map((r, i) => [r.key, scripts[i]!]));
+        const w = fakeWechat((key, n) => (n === 0 ? 'ok' : (byKey.get(key)![n - 1] ?? 'ok') as ReturnType<Script>));
+        const records: JournalRecord[] = [];
+        for (const c of crashes) await run(w.ops, records, { crashAfter: records.length + c, concurrency }).catch((e: Error) => expect(e.message).toBe('killed'));
+        const results = await run(w.ops, records, { concurrency });
+        // At most 4 failures per row are scripted, fewer than the 8 attempts of one run: the last run finishes all.
+        expect(results.map((r) => r.status)).toEqual(rows.map(() => 'succeeded'));
+        const counts = new Map<string, number>();
+        for (const r of w.refunds) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+        expect([...counts].sort()).toEqual(rows.map((r) => [r.key, 1]).sort());
+      },
+    ), { numRuns: 150 });
   });
 
   it('crash at every journal write, with lost answers and 500s, then rerun: every refund exactly once', async () => {

@@ -30,6 +30,7 @@ export interface DemoWorld {
 }
 
 export function newWorld(dir: string): DemoWorld {
+  let closing: Promise<void> | undefined;
   const waiters = new Set<{ match: (e: LiveEvent) => boolean; resolve: (e: LiveEvent) => void }>();
   const world: DemoWorld = {
     dir,
@@ -51,10 +52,14 @@ export function newWorld(dir: string): DemoWorld {
       world.events.push(e);
       for (const w of [...waiters]) if (w.match(e)) w.resolve(e);
     },
-    async close() {
-      await world.client?.close();
-      await world.webhook?.close();
-      await world.sandbox?.close();
+    close() {
+      // Idempotent: a signal may close the world while a step is still awaiting it.
+      closing ??= (async () => {
+        await world.client?.close();
+        await world.webhook?.close();
+        await world.sandbox?.close();
+      })();
+      return closing;
     },
   };
   return world;

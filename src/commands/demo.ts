@@ -52,13 +52,19 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
   const c = out.color;
   if (!out.json) out.line(c.bold(`wxpay demo: ${DEMO_STEPS.length} steps against an embedded sandbox (mode ${mode}), no network, no merchant account`));
   let failure: unknown;
+  let interrupted: string | undefined;
+  // Ctrl-C: stop the servers at once (a step waiting on them fails fast), skip the rest, still clean up.
+  const off = rt.onSignal((signal) => {
+    interrupted = signal;
+    void world.close();
+  });
   const started = Date.now();
   try {
     for (const [i, step] of DEMO_STEPS.entries()) {
       const t0 = Date.now();
       const report: StepReport = { step: i + 1, title: step.title, status: 'skip', ms: 0, detail: [] };
       reports.push(report);
-      if (failure !== undefined) continue;
+      if (failure !== undefined || interrupted) continue;
       try {
         const r = await step.run(world, state, set);
         Object.assign(report, { status: 'pass', detail: r.detail, command: r.command });
@@ -72,10 +78,11 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
       }
     }
   } finally {
+    off();
     await world.close().catch(() => undefined);
     if (!opts.keep) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
-  const ok = failure === undefined;
+  const ok = failure === undefined && !interrupted;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (out.json) out.data({ ok, mode, seconds: Number(seconds), kept: opts.keep ? dir : null, outTradeNo: state.outTradeNo, outRefundNo: state.outRefundNo, steps: reports });
   else {
@@ -84,6 +91,11 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
     out.line(ok ? c.green(`all ${passed} steps passed in ${seconds} s`) : c.red(`${passed} of ${reports.length} steps passed`));
     if (opts.keep) out.line(`kept ${dir}: run \`wxpay sandbox serve --dir ${set.dirShown}\` and the commands above work by hand`);
     else out.line(c.dim('the demo folder was removed; run `wxpay demo --keep ./demo` to keep the keys and try the commands by hand'));
+  }
+  if (interrupted) {
+    throw new WxpayError('DEMO_INTERRUPTED', `demo interrupted by ${interrupted} after ${reports.filter((r) => r.status === 'pass').length} step(s)`, {
+      hint: opts.keep ? `The folder ${dir} was kept; run wxpay demo again to start over.` : 'The temp folder was removed; run wxpay demo again to start over.',
+    });
   }
   if (!ok) {
     const failed = reports.find((r) => r.status === 'fail')!;

@@ -15,8 +15,13 @@ function memoryRuntime(tty = false) {
   const stderr = new PassThrough();
   let out = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const rt = { env: {}, cwd: os.tmpdir(), stdin: new PassThrough(), stdout, stderr, now: () => Date.now(), onSignal: () => () => undefined } as unknown as Runtime;
-  return { rt, output: () => out };
+  const signal: { handler?: (s: string) => void } = {};
+  const onSignal = (h: (s: string) => void) => {
+    signal.handler = h;
+    return () => (signal.handler = undefined);
+  };
+  const rt = { env: {}, cwd: os.tmpdir(), stdin: new PassThrough(), stdout, stderr, now: () => Date.now(), onSignal } as unknown as Runtime;
+  return { rt, output: () => out, stdout, signal };
 }
 
 describe('wxpay demo', () => {
@@ -72,5 +77,18 @@ describe('wxpay demo', () => {
     expect(doc.ok).toBe(false);
     expect(doc.steps.map((s: { status: string }) => s.status)).toEqual(['fail', ...Array(10).fill('skip')]);
     expect(existsSync(file)).toBe(true); // --keep: never removed, even on failure
+  });
+
+  it('Ctrl-C stops the servers, skips the remaining steps, removes the temp folder and exits non-zero', async () => {
+    const { rt, output, stdout, signal } = memoryRuntime();
+    stdout.on('data', () => {
+      if (output().includes('native prepay')) signal.handler?.('SIGINT');
+    });
+    await expect(run({ args: [], opts: { color: false }, rt })).rejects.toMatchObject({ code: 'DEMO_INTERRUPTED', exitCode: 4 });
+    const dir = path.resolve(os.tmpdir(), /APIv3 key in (\S+)/.exec(output())![1]!); // shown relative to rt.cwd
+    expect(path.basename(dir)).toMatch(/^wxpay-demo-/);
+    expect(existsSync(dir)).toBe(false);
+    expect(output()).not.toContain('all 11 steps passed');
+    expect(signal.handler).toBeUndefined(); // the handler is removed again
   });
 });

@@ -55,6 +55,16 @@ function firstBadByte(b: Uint8Array): number {
   return 0;
 }
 
+/** 1-based line of `offset` (CRLF, LF and a lone CR each end a line). */
+const lineAt = (text: string, offset: number): number => (text.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
+
+/** Where the quote that is never closed opens: quotes toggle (a doubled "" inside a field toggles twice). */
+function openQuoteAt(text: string): number {
+  let open = -1;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) open = open < 0 ? i : -1;
+  return Math.max(0, open);
+}
+
 /** Parses CSV bytes; returns the problems instead when the file cannot be read as a table at all. */
 export function readCsv(bytes: Uint8Array): { table: CsvTable } | { problems: CsvProblem[] } {
   const bad = nonUtf8Lines(bytes);
@@ -63,12 +73,23 @@ export function readCsv(bytes: Uint8Array): { table: CsvTable } | { problems: Cs
   try {
     rows = parse(Buffer.from(bytes), { bom: true, info: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof rows;
   } catch (e) {
-    const err = e as { lines?: number; message: string };
-    return { problems: [{ line: err.lines ?? 1, message: `not readable as CSV: ${err.message}` }] };
+    const err = e as { code?: string; lines?: number; message: string };
+    const text = Buffer.from(bytes).toString('utf8');
+    // csv-parse counts CR and LF of a CRLF inside quotes as two lines, so its number can lie past the end of an
+    // Excel (CRLF) file: point at the quote left open, else at most the last line.
+    const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? lineAt(text, openQuoteAt(text)) : Math.min(err.lines ?? 1, lineAt(text, text.length));
+    return { problems: [{ line, message: `not readable as CSV: ${err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field opened here is never closed' : err.message}` }] };
   }
-  // csv-parse reports the line where a record ends; a quoted field may span lines, so count back.
+  // csv-parse reports the line where a record ends, counting a CRLF inside quotes twice (csv-crlf-in-quotes-line-number):
+  // undo that for this and earlier records, then count back over the line breaks inside the record.
+  let doubled = 0;
   const records = rows
-    .map(({ record, info }) => ({ line: info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0), fields: record }))
+    .map(({ record, info }) => {
+      const crlf = record.reduce((n, f) => n + (f.match(/\r\n/g)?.length ?? 0), 0);
+      const breaks = record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+      doubled += crlf;
+      return { line: info.lines - doubled - breaks, fields: record };
+    })
     .filter((r) => r.fields.some((f) => f !== ''));
   const first = records.shift();
   if (!first) return { problems: [{ line: 1, message: 'the file is empty: expected a header line and at least one row' }] };

@@ -68,3 +68,17 @@ describe('batch CSV reader under fuzzing', () => {
     );
   });
 });
+
+describe('regressions found by fuzzing', () => {
+  it('csv-crlf-in-quotes-line-number: a CRLF inside a quoted field does not shift later line numbers (Excel writes CRLF)', () => {
+    const parsed = readCsv(Buffer.from('out_trade_no,reason\r\nORDER000001,"two\r\nlines"\r\nORDER000002,x\r\n'));
+    expect('table' in parsed && parsed.table.records.map((r) => r.line)).toEqual([2, 4]);
+    const lf = readCsv(Buffer.from('out_trade_no,reason\nORDER000001,"two\nlines"\nORDER000002,x\n'));
+    expect('table' in lf && lf.table.records.map((r) => r.line)).toEqual([2, 4]);
+  });
+
+  it('csv-crlf-in-quotes-line-number: an unclosed quote is reported on the line it opens, never past the end', () => {
+    expect(readCsv(Buffer.from('"\r\n\r\n '))).toEqual({ problems: [{ line: 1, message: expect.stringContaining('never closed') }] });
+    expect(readCsv(Buffer.from('out_trade_no\r\nORDER000001\r\n"ORDER000002\r\nORDER000003\r\n'))).toEqual({ problems: [{ line: 3, message: expect.stringContaining('never closed') }] });
+  });
+});

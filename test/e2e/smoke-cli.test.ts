@@ -1,6 +1,6 @@
 // `wxpay smoke` against a sandbox started in-process: passes (with a JUnit file); fails with a clear reason and
-// the documented exit code when the private key is wrong (5), the sandbox is down (4), or the clock is skewed
-// by more than 5 minutes (6).
+// the documented exit code when the private key is wrong (5), the APIv3 key is wrong (7, certificate mode), the
+// sandbox is down (4), or the clock is skewed by more than 5 minutes (6).
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -64,6 +64,13 @@ describe('wxpay smoke', () => {
     expect(checks.find((c) => c.name === 'signed request')!.status).toBe('fail');
     expect(checks[0]!.details).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'key matches certificate', status: 'fail' })]));
     expect(readFileSync(junit, 'utf8')).toMatch(/<failure message="HTTP 401 SIGN_ERROR[^"]*" type="WECHATPAY_ERROR">/);
+  });
+
+  it('a wrong APIv3 key (certificate mode): exit 7, the certificate list does not decrypt', async () => {
+    const res = await smoke([], { WXPAY_APIV3_KEY: 'ThisIsNotTheKeyOfThisMerchant123' });
+    expect(res.code).toBe(7);
+    expect(res.error()).toMatchObject({ code: 'DECRYPT_FAILED', message: expect.stringContaining('(certificates); certificates:') });
+    expect(res.json().checks.find((c: { name: string }) => c.name === 'signed request').status).toBe('pass');
   });
 
   it('the sandbox is down: exit 4, one clear reason, no pointless retries', async () => {

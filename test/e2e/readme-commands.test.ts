@@ -6,81 +6,21 @@
 //   export K=V         sets the environment of the following lines
 //   npx wxpay …        as `wxpay …`
 //   npm ci / npm test  not run (they are what runs this test): checked against package.json and the lock file
-// Anything else in a checked block fails the test. Other blocks are illustrative. A second test checks that every
-// leaf command of the CLI has a row with an example in the README's command table.
+// Anything else in a checked block fails the test. Other blocks are illustrative. readme-structure.test.ts checks
+// the command table and the in-page links.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { Command } from 'commander';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildProgram } from '../../src/cli.js';
-import type { Runtime } from '../../src/runtime.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath, repoRoot } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { checkedBlocks, shellWords } from './readme-parse.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-
-interface CheckedBlock { heading: string; lines: string[] }
-
-export function checkedBlocks(text: string): CheckedBlock[] {
-  const blocks: CheckedBlock[] = [];
-  let heading = '';
-  let inBlock: CheckedBlock | undefined;
-  let fence = false;
-  for (const line of text.split('\n')) {
-    if (!fence && /^#{1,4} /.test(line)) heading = line.replace(/^#+ /, '');
-    if (line.startsWith('```')) {
-      if (fence) {
-        if (inBlock) blocks.push(inBlock);
-        inBlock = undefined;
-        fence = false;
-      } else {
-        fence = true;
-        if (/^```sh checked\s*$/.test(line)) inBlock = { heading, lines: [] };
-      }
-      continue;
-    }
-    if (inBlock) inBlock.lines.push(line);
-  }
-  for (const b of blocks) b.lines = b.lines.join('\n').replace(/\\\n\s*/g, '').split('\n').filter((l) => l.trim());
-  return blocks;
-}
-
-/** Shell words with '…' and "…" quoting; a "#" outside quotes after a space starts a comment. No expansion. */
-export function shellWords(line: string): { words: string[]; comment: string } {
-  const words: string[] = [];
-  let cur = '';
-  let has = false;
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else cur += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      has = true;
-    } else if (ch === '#' && !has && (i === 0 || /\s/.test(line[i - 1]!))) {
-      return { words, comment: line.slice(i + 1).trim() };
-    } else if (/\s/.test(ch)) {
-      if (has) words.push(cur);
-      cur = '';
-      has = false;
-    } else {
-      if (ch === '$' || ch === '|' || ch === '>' || ch === '<' || ch === ';') throw new Error(`checked lines take no shell syntax: ${line}`);
-      cur += ch;
-      has = true;
-    }
-  }
-  if (quote) throw new Error(`unclosed quote: ${line}`);
-  if (has) words.push(cur);
-  return { words, comment: '' };
-}
 
 describe('README', () => {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'wxpay-readme-'));
@@ -164,14 +104,6 @@ describe('README', () => {
     expect(res.code, `${line}\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`).toBe(want ? Number(want[1]) : 0);
   }
 
-  it('has checked blocks for the quick start and every task', () => {
-    expect(blocks.map((b) => b.heading)).toEqual(expect.arrayContaining([
-      'Quick start', 'Operator: take payments, look them up, refund', 'Developer: debugging a signature',
-      'CI: prove keys, certificates and clock are healthy', 'Webhook listener: receive callbacks locally',
-    ]));
-    expect(shellWords(`wxpay a --b "c d" 'e#f' # exit 5`)).toEqual({ words: ['wxpay', 'a', '--b', 'c d', 'e#f'], comment: 'exit 5' });
-  });
-
   for (const [i, block] of blocks.entries()) {
     it(`runs checked block ${i + 1} (${block.heading})`, async () => {
       for (const line of block.lines) await runLine(line);
@@ -187,35 +119,5 @@ describe('README', () => {
       b.child.kill('SIGTERM');
       expect(await b.exited, b.name).toBe(0);
     }
-  });
-});
-
-describe('README links', () => {
-  it('every in-page link points at a heading (GitHub slugs), so a renamed section cannot leave a dead link', () => {
-    const body = readme.replace(/```[\s\S]*?```/g, '');
-    const slugs = new Set(body.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) =>
-      l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
-    const links = [...body.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
-    expect(links.length).toBeGreaterThan(10);
-    expect(links.filter((l) => !slugs.has(l))).toEqual([]);
-  });
-});
-
-describe('README command table', () => {
-  it('has a row with an example for every command of the CLI', () => {
-    const sink = new PassThrough();
-    const rt = { env: {}, cwd: repoRoot, stdin: new PassThrough(), stdout: sink, stderr: sink, now: () => 0, onSignal: () => () => undefined } as unknown as Runtime;
-    const leaves: string[] = [];
-    const walk = (cmd: Command, prefix: string[]) => {
-      for (const sub of cmd.commands) {
-        if (sub.name() === 'help') continue;
-        if (sub.commands.length) walk(sub, [...prefix, sub.name()]);
-        else leaves.push([...prefix, sub.name()].join(' '));
-      }
-    };
-    walk(buildProgram(rt), []);
-    expect(leaves.length).toBeGreaterThan(20);
-    const missing = leaves.filter((c) => !new RegExp(`^\\| \`wxpay ${c}\` \\| \`wxpay ${c}( [^\`]*)?\` \\|$`, 'm').test(readme));
-    expect(missing, 'commands without a row "| `wxpay <cmd>` | `wxpay <cmd> …` |" in the README').toEqual([]);
   });
 });

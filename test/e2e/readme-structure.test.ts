@@ -1,0 +1,55 @@
+// The README's structure: every leaf command of the CLI has a row with an example in the command table, every
+// in-page link resolves to a heading, and the checked-block parser reads what readme-commands.test.ts runs.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli.js';
+import type { Runtime } from '../../src/runtime.js';
+import { repoRoot } from '../helpers/paths.js';
+import { checkedBlocks, shellWords } from './readme-parse.js';
+
+const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+
+describe('README checked blocks', () => {
+  it('cover the quick start and every task; lines split like a shell would', () => {
+    expect(checkedBlocks(readme).map((b) => b.heading)).toEqual(expect.arrayContaining([
+      'Quick start', 'Operator: take payments, look them up, refund', 'Developer: debugging a signature',
+      'CI: prove keys, certificates and clock are healthy', 'Webhook listener: receive callbacks locally',
+    ]));
+    expect(shellWords(`wxpay a --b "c d" 'e#f' # exit 5`)).toEqual({ words: ['wxpay', 'a', '--b', 'c d', 'e#f'], comment: 'exit 5' });
+    expect(() => shellWords('wxpay a | head')).toThrow(/no shell syntax/);
+    expect(checkedBlocks('# T\n```sh checked\nwxpay a \\\n  --b\n```\n```sh\nwxpay c\n```\n')).toEqual([{ heading: 'T', lines: ['wxpay a --b'] }]);
+  });
+});
+
+describe('README links', () => {
+  it('every in-page link points at a heading (GitHub slugs), so a renamed section cannot leave a dead link', () => {
+    const body = readme.replace(/```[\s\S]*?```/g, '');
+    const slugs = new Set(body.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) =>
+      l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
+    const links = [...body.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(10);
+    expect(links.filter((l) => !slugs.has(l))).toEqual([]);
+  });
+});
+
+describe('README command table', () => {
+  it('has a row with an example for every command of the CLI', () => {
+    const sink = new PassThrough();
+    const rt = { env: {}, cwd: repoRoot, stdin: new PassThrough(), stdout: sink, stderr: sink, now: () => 0, onSignal: () => () => undefined } as unknown as Runtime;
+    const leaves: string[] = [];
+    const walk = (cmd: Command, prefix: string[]) => {
+      for (const sub of cmd.commands) {
+        if (sub.name() === 'help') continue;
+        if (sub.commands.length) walk(sub, [...prefix, sub.name()]);
+        else leaves.push([...prefix, sub.name()].join(' '));
+      }
+    };
+    walk(buildProgram(rt), []);
+    expect(leaves.length).toBeGreaterThan(20);
+    const missing = leaves.filter((c) => !new RegExp(`^\\| \`wxpay ${c}\` \\| \`wxpay ${c}( [^\`]*)?\` \\|$`, 'm').test(readme));
+    expect(missing, 'commands without a row "| `wxpay <cmd>` | `wxpay <cmd> …` |" in the README').toEqual([]);
+  });
+});

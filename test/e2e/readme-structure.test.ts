@@ -26,7 +26,8 @@ describe('README checked blocks', () => {
 
 describe('README links', () => {
   it('every in-page link points at a heading (GitHub slugs), so a renamed section cannot leave a dead link', () => {
-    const body = readme.replace(/```[\s\S]*?```/g, '');
+    let fence = false;
+    const body = readme.split('\n').filter((l) => (l.startsWith('```') ? ((fence = !fence), false) : !fence)).join('\n');
     const slugs = new Set(body.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) =>
       l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
     const links = [...body.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);

@@ -19,6 +19,7 @@ export interface DemoWorld {
   sandbox?: SandboxHandle;
   webhook?: WebhookServer;
   journalPath: string;
+  statePath: string;
   profile?: ResolvedProfile;
   client?: WxpayClient;
   events: LiveEvent[];
@@ -35,6 +36,7 @@ export function newWorld(dir: string): DemoWorld {
   const world: DemoWorld = {
     dir,
     journalPath: path.join(dir, 'webhooks.ndjson'),
+    statePath: path.join(dir, 'sandbox-state.json'),
     events: [],
     waitForEvent(match, ms) {
       const seen = world.events.find(match);
@@ -73,7 +75,8 @@ export async function initKeys(world: DemoWorld, mode: SandboxMode): Promise<San
 /** The sandbox takes any free port; the profile is then rewritten (keys untouched) so its baseUrl is right. */
 export async function startDemoSandbox(world: DemoWorld, mode: SandboxMode): Promise<SandboxHandle> {
   // Refunds stay PROCESSING until the demo completes them through the admin API, as a person would.
-  world.sandbox = await startSandbox({ dir: world.dir, port: 0, mode, autoRefundMs: -1 });
+  // Orders and refunds are saved in the folder, so with --keep the hand-run commands find them after a restart.
+  world.sandbox = await startSandbox({ dir: world.dir, port: 0, mode, autoRefundMs: -1, statePath: world.statePath });
   world.init = await initSandbox({ dir: world.dir, mode, port: world.sandbox.port });
   world.profile = await loadConfig({ cwd: world.dir, env: {}, configFile: world.init.rcPath });
   return world.sandbox;

@@ -76,7 +76,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     title: 'start the sandbox',
     async run(world, _s, set) {
       const sb = await startDemoSandbox(world, set.mode);
-      return { detail: [`WeChat Pay v3 simulator listening on ${sb.url} (mchid ${world.init!.mchid})`], command: `wxpay sandbox serve --dir ${set.dirShown} --port ${sb.port}` };
+      return { detail: [`WeChat Pay v3 simulator listening on ${sb.url} (mchid ${world.init!.mchid})`], command: `wxpay sandbox serve --dir ${set.dirShown} --port ${sb.port} --state ${set.dirShown}/sandbox-state.json` };
     },
   },
   {

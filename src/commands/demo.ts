@@ -89,7 +89,7 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
     out.line();
     const passed = reports.filter((r) => r.status === 'pass').length;
     out.line(ok ? c.green(`all ${passed} steps passed in ${seconds} s`) : c.red(`${passed} of ${reports.length} steps passed`));
-    if (opts.keep) out.line(`kept ${dir}: run \`wxpay sandbox serve --dir ${set.dirShown}\` and the commands above work by hand`);
+    if (opts.keep) out.line(`kept ${dir}: start \`wxpay sandbox serve --dir ${set.dirShown} --state ${set.dirShown}/sandbox-state.json\` and the commands above work by hand`);
     else out.line(c.dim('the demo folder was removed; run `wxpay demo --keep ./demo` to keep the keys and try the commands by hand'));
   }
   if (interrupted) {

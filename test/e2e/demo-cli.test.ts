@@ -60,6 +60,11 @@ describe('wxpay demo', () => {
     expect(doc.steps[1].command).toContain(`--port ${port}`); // the profile points where the demo's sandbox was
     const journal = readFileSync(path.join(keep, 'webhooks.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(journal.filter((e) => e.outcome === 'accepted').map((e) => e.event_type)).toEqual(['TRANSACTION.SUCCESS', 'REFUND.SUCCESS']);
+    // The sandbox's orders are kept too, so `sandbox serve --state` brings them back for the hand-run commands.
+    const saved = JSON.parse(readFileSync(path.join(keep, 'sandbox-state.json'), 'utf8'));
+    expect(saved.orders.map((o: { outTradeNo: string }) => o.outTradeNo)).toEqual([doc.outTradeNo]);
+    expect(saved.refunds.map((r: { outRefundNo: string; status: string }) => [r.outRefundNo, r.status])).toEqual([[doc.outRefundNo, 'SUCCESS']]);
+    expect(doc.steps[1].command).toMatch(/ --state \S*demo\/sandbox-state\.json$/);
 
     // Again in the same folder (keys reused) on a TTY: the QR code is drawn under the prepay step.
     const tty = memoryRuntime(true);

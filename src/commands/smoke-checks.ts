@@ -4,6 +4,7 @@
 // ORDER_NOT_EXIST cannot be signature-verified; it proves instead that WeChat Pay accepted our signature, mchid
 // and serial (a bad one is a 401 SIGN_ERROR) and answered with its own error shape and a Request-ID.
 import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
 import { downloadCertificates } from '../api/certificates.js';
 import { queryOrder } from '../api/transactions.js';
 import type { WxpayClient } from '../core/client.js';
@@ -44,13 +45,16 @@ export function failFrom(e: unknown): Check {
 export async function clockCheck(baseUrl: string, now: () => number, timeoutMs: number): Promise<Check> {
   const url = `${baseUrl.replace(/\/+$/, '')}/`;
   const t0 = now();
-  let date: string | null;
+  let date: string | undefined;
   try {
-    const res = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), headers: { 'User-Agent': 'wxpay-smoke' } });
-    date = res.headers.get('date');
+    // undici's request, like the client (fetch() refuses "bad ports" such as 6000 that a sandbox may use).
+    const res = await request(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), headers: { 'User-Agent': 'wxpay-smoke' } });
+    await res.body.dump();
+    const d = res.headers.date;
+    date = Array.isArray(d) ? d[0] : d;
   } catch (cause) {
-    const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
-    return { status: 'fail', code: (cause as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK', message: `cannot reach ${url}: ${why}`, hint: 'Check baseUrl, the network path (proxy, firewall), or that the sandbox is running (wxpay sandbox serve).' };
+    const e = cause as Error & { code?: string };
+    return { status: 'fail', code: e.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK', message: `cannot reach ${url}: ${e.code ?? e.message}`, hint: 'Check baseUrl, the network path (proxy, firewall), or that the sandbox is running (wxpay sandbox serve).' };
   }
   const local = (t0 + now()) / 2;
   const server = date ? Date.parse(date) : NaN;

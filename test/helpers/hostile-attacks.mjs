@@ -131,4 +131,9 @@ const ops = {
   malformed,
   exchange: ({ port, bytes, timeoutMs }) => exchange(port, Buffer.from(bytes), timeoutMs),
 };
-if (parentPort && workerData) parentPort.postMessage(await ops[workerData.op](workerData));
+// Report, then stay alive until told to go: a worker's exit joins its thread on the main event loop, which would
+// stall the valid requests being timed there.
+if (parentPort && workerData) {
+  parentPort.once('message', () => parentPort.close());
+  parentPort.postMessage(await ops[workerData.op](workerData));
+}

@@ -20,19 +20,34 @@ export type Attack =
   | { op: 'malformed'; port: number; count: number; concurrency: number; path?: string; pipelined?: number }
   | { op: 'exchange'; port: number; bytes: number[]; timeoutMs?: number };
 
-/** Runs one attack in a worker thread; resolves with what it saw. */
-export function attack<T = unknown>(a: Attack): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./hostile-attacks.mjs', import.meta.url), { workerData: a });
+export interface RunningAttack<T> {
+  /** What the attack saw, once it is over. */
+  result: Promise<T>;
+  /** Lets the worker exit; call it after the timing is done (a worker's exit briefly blocks this thread). */
+  stop(): Promise<void>;
+}
+
+/** Starts one attack in a worker thread. */
+export function attack<T = unknown>(a: Attack): RunningAttack<T> {
+  const w = new Worker(new URL('./hostile-attacks.mjs', import.meta.url), { workerData: a });
+  const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+  const result = new Promise<T>((resolve, reject) => {
     w.once('message', (m: T) => resolve(m));
     w.once('error', reject);
-    w.once('exit', (code) => (code ? reject(new Error(`attack worker exited with ${code}`)) : undefined));
+    void exited.then(() => reject(new Error('attack worker exited before reporting')));
   });
+  return { result, stop: () => (w.postMessage('stop'), exited) };
 }
 
 /** Sends raw bytes on one connection (from the worker) and reads until the server closes it. */
-export const exchange = (port: number, bytes: string | Buffer, timeoutMs = 5_000): Promise<Exchange> =>
-  attack<Exchange>({ op: 'exchange', port, bytes: [...(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes)], timeoutMs });
+export async function exchange(port: number, bytes: string | Buffer, timeoutMs = 5_000): Promise<Exchange> {
+  const a = attack<Exchange>({ op: 'exchange', port, bytes: [...(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes)], timeoutMs });
+  try {
+    return await a.result;
+  } finally {
+    await a.stop();
+  }
+}
 
 /** Runs `send` back to back until `until` settles (or `max` requests); returns each latency in ms and each result. */
 export async function measureWhile<T>(until: Promise<unknown>, send: (i: number) => Promise<T>, max = 2_000): Promise<{ ms: number[]; results: T[] }> {

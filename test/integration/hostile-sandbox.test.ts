@@ -6,7 +6,7 @@ import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newNonce, signRequest, unixSeconds } from '../../src/core/sign.js';
 import { SANDBOX_LIMITS } from '../../src/sandbox/server.js';
-import { attack, exchange, measureWhile, memoryMiB, percentile, type Exchange } from '../helpers/hostile.js';
+import { attack, exchange, measureWhile, memoryMiB, percentile, type Attack, type Exchange } from '../helpers/hostile.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 
 const limits = { headersTimeoutMs: 500, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 1_000, checkIntervalMs: 100, maxBodyBytes: 64 * 1024 };
@@ -31,13 +31,20 @@ function queryValid(): Promise<number> {
   });
 }
 
-async function underAttack<T>(running: Promise<T>): Promise<T> {
-  const { ms, results } = await measureWhile(running, () => queryValid(), 400);
-  if (process.env.HOSTILE_DEBUG) console.log(`n=${ms.length} p50=${percentile(ms, 50).toFixed(1)} p99=${percentile(ms, 99).toFixed(1)} max=${Math.max(...ms).toFixed(1)}`);
-  expect(results.length).toBeGreaterThan(0);
-  expect(results.every((s) => s === 200)).toBe(true);
-  expect(percentile(ms, 99)).toBeLessThan(100);
-  return running;
+async function underAttack<T>(a: Attack): Promise<T> {
+  const running = attack<T>(a);
+  try {
+    // Warm the keep-alive connection first, so the timing starts from a steady state.
+    await queryValid();
+    const { ms, results } = await measureWhile(running.result, () => queryValid(), 400);
+    if (process.env.HOSTILE_DEBUG) console.log(`argmax=${ms.indexOf(Math.max(...ms))} n=${ms.length} p50=${percentile(ms, 50).toFixed(1)} p99=${percentile(ms, 99).toFixed(1)} max=${Math.max(...ms).toFixed(1)}`);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((s) => s === 200)).toBe(true);
+    expect(percentile(ms, 99)).toBeLessThan(100);
+    return await running.result;
+  } finally {
+    await running.stop();
+  }
 }
 
 beforeAll(async () => {
@@ -63,18 +70,18 @@ describe('sandbox serve under hostile input', () => {
   });
 
   it('slowloris (headers trickled) connections are cut at the headers timeout', async () => {
-    const cut = await underAttack(attack<Exchange[]>({ op: 'slowloris', port, connections: 30, intervalMs: 50, maxMs: 5_000 }));
+    const cut = await underAttack<Exchange[]>({ op: 'slowloris', port, connections: 30, intervalMs: 50, maxMs: 5_000 });
     expect(cut.every((c) => c.closedByServer && (c.status === 0 || c.status === 408))).toBe(true);
   });
 
   it('a body trickled byte by byte is cut at the request timeout', async () => {
-    const cut = await underAttack(attack<Exchange[]>({ op: 'slowloris', port, connections: 10, intervalMs: 50, maxMs: 5_000, bodyOnly: true }));
+    const cut = await underAttack<Exchange[]>({ op: 'slowloris', port, connections: 10, intervalMs: 50, maxMs: 5_000, bodyOnly: true });
     expect(cut.every((c) => c.closedByServer)).toBe(true);
   });
 
   it('oversized bodies get 413 (declared) or a cut connection (streamed), without being buffered', async () => {
     const before = memoryMiB();
-    const results = await underAttack(attack<Exchange[]>({ op: 'oversize', port, rounds: 20, declared: limits.maxBodyBytes + 1, streamed: 20 * limits.maxBodyBytes }));
+    const results = await underAttack<Exchange[]>({ op: 'oversize', port, rounds: 20, declared: limits.maxBodyBytes + 1, streamed: 20 * limits.maxBodyBytes });
     for (let i = 0; i < results.length; i += 2) {
       expect(results[i]!.status).toBe(413);
       expect(results[i + 1]!.closedByServer).toBe(true);
@@ -94,7 +101,7 @@ describe('sandbox serve under hostile input', () => {
 
   it('10,000 malformed requests in a row: every one refused, the sandbox stays up and small', async () => {
     const before = memoryMiB();
-    const statuses = await underAttack(attack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10, path: '/v3/pay/transactions/jsapi' }));
+    const statuses = await underAttack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10, path: '/v3/pay/transactions/jsapi' });
     expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(Object.keys(statuses).map(Number).filter((s) => ![400, 401, 404, 405, 431].includes(s))).toEqual([]);
     expect(await queryValid()).toBe(200);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookServer, WEBHOOK_LIMITS, type WebhookServer } from '../../src/webhook/server.js';
-import { attack, exchange, measureWhile, memoryMiB, percentile, type Exchange } from '../helpers/hostile.js';
+import { attack, exchange, measureWhile, memoryMiB, percentile, type Attack, type Exchange } from '../helpers/hostile.js';
 import { apiV3Key, makeFixture } from './webhook-fixtures.js';
 
 const f = makeFixture();
@@ -34,13 +34,20 @@ function postValid(): Promise<number> {
 }
 
 /** Runs an attack and valid callbacks side by side; checks the valid ones and returns the attack's result. */
-async function underAttack<T>(attack: Promise<T>): Promise<T> {
-  const { ms, results } = await measureWhile(attack, () => postValid(), 400);
-  if (process.env.HOSTILE_DEBUG) console.log(`n=${ms.length} p50=${percentile(ms, 50).toFixed(1)} p90=${percentile(ms, 90).toFixed(1)} p99=${percentile(ms, 99).toFixed(1)} max=${Math.max(...ms).toFixed(1)}`);
-  expect(results.length).toBeGreaterThan(0);
-  expect(results.every((s) => s === 204)).toBe(true);
-  expect(percentile(ms, 99)).toBeLessThan(100);
-  return attack;
+async function underAttack<T>(a: Attack): Promise<T> {
+  const running = attack<T>(a);
+  try {
+    // Warm the keep-alive connection first, so the timing starts from a steady state.
+    await postValid();
+    const { ms, results } = await measureWhile(running.result, () => postValid(), 400);
+    if (process.env.HOSTILE_DEBUG) console.log(`argmax=${ms.indexOf(Math.max(...ms))} n=${ms.length} p50=${percentile(ms, 50).toFixed(1)} p99=${percentile(ms, 99).toFixed(1)} max=${Math.max(...ms).toFixed(1)}`);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((s) => s === 204)).toBe(true);
+    expect(percentile(ms, 99)).toBeLessThan(100);
+    return await running.result;
+  } finally {
+    await running.stop();
+  }
 }
 
 beforeAll(async () => {
@@ -62,19 +69,19 @@ describe('webhook serve under hostile input', () => {
   });
 
   it('slowloris (headers trickled) connections are cut at the headers timeout', async () => {
-    const cut = await underAttack(attack<Exchange[]>({ op: 'slowloris', port, connections: 30, intervalMs: 50, maxMs: 5_000 }));
+    const cut = await underAttack<Exchange[]>({ op: 'slowloris', port, connections: 30, intervalMs: 50, maxMs: 5_000 });
     expect(cut.every((c) => c.closedByServer)).toBe(true);
     expect(cut.every((c) => c.status === 0 || c.status === 408)).toBe(true);
   });
 
   it('a body trickled byte by byte is cut at the request timeout', async () => {
-    const cut = await underAttack(attack<Exchange[]>({ op: 'slowloris', port, connections: 10, intervalMs: 50, maxMs: 5_000, bodyOnly: true }));
+    const cut = await underAttack<Exchange[]>({ op: 'slowloris', port, connections: 10, intervalMs: 50, maxMs: 5_000, bodyOnly: true });
     expect(cut.every((c) => c.closedByServer)).toBe(true);
   });
 
   it('oversized bodies get 413 (declared) or a cut connection (streamed), without being buffered', async () => {
     const before = memoryMiB();
-    const results = await underAttack(attack<Exchange[]>({ op: 'oversize', port, rounds: 20, declared: limits.maxBodyBytes + 1, streamed: 20 * limits.maxBodyBytes }));
+    const results = await underAttack<Exchange[]>({ op: 'oversize', port, rounds: 20, declared: limits.maxBodyBytes + 1, streamed: 20 * limits.maxBodyBytes });
     for (let i = 0; i < results.length; i += 2) {
       expect(results[i]!.status).toBe(413);
       expect(results[i + 1]!.closedByServer).toBe(true);
@@ -101,7 +108,7 @@ describe('webhook serve under hostile input', () => {
 
   it('10,000 malformed requests in a row: every one refused, the server stays up and small', async () => {
     const before = memoryMiB();
-    const statuses = await underAttack(attack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10 }));
+    const statuses = await underAttack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10 });
     expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
     // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback (400).
     expect(Object.keys(statuses).map(Number).filter((s) => ![400, 401, 404, 405, 431].includes(s))).toEqual([]);

@@ -9,9 +9,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookServer, WEBHOOK_LIMITS, type WebhookServer } from '../../src/webhook/server.js';
 import { attack, exchange, measureWhile, memoryMiB, percentile, type Attack, type Exchange } from '../helpers/hostile.js';
-import { apiV3Key, makeFixture } from './webhook-fixtures.js';
+import { trackSecret } from '../helpers/secrets.js';
+import { API_V3_KEY_TEXT, apiV3Key, makeFixture } from './webhook-fixtures.js';
 
 const f = makeFixture();
+// The journal this server writes (every rejected request, with its body) is scanned for these at teardown.
+trackSecret('webhook fixture APIv3 key', API_V3_KEY_TEXT);
+trackSecret('webhook fixture signing key', f.pubKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-hostile-webhook-'));
 const limits = { headersTimeoutMs: 500, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 1_000, checkIntervalMs: 100, maxBodyBytes: 64 * 1024 };
 let srv: WebhookServer;

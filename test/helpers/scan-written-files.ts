@@ -17,7 +17,7 @@ export const isWrittenOutput = (file: string): boolean => {
   return /\.(ndjson|jsonl|csv|log|out)$/i.test(name) || /journal|result|bill/i.test(name);
 };
 
-const MAX_BYTES = 4 * 1024 * 1024;
+const MAX_BYTES = 32 * 1024 * 1024;
 const tmp = fs.realpathSync(os.tmpdir());
 
 /** Records every output-like file under `target` (a path under os.tmpdir()) into the artifacts folder `dir`. */

@@ -4,10 +4,11 @@
 // during each attack get their signed 200 with p99 under 100 ms.
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newNonce, signRequest, unixSeconds } from '../../src/core/sign.js';
+import { buildAuthorization, requestMessage } from '../../src/core/canonical.js';
+import { newNonce, signMessage, signRequest, unixSeconds } from '../../src/core/sign.js';
 import { SANDBOX_LIMITS } from '../../src/sandbox/server.js';
 import { attack, exchange, measureWhile, memoryMiB, percentile, type Attack, type Exchange } from '../helpers/hostile.js';
-import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
+import { jsapiBody, rawRequest, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 
 const limits = { headersTimeoutMs: 500, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 1_000, checkIntervalMs: 100, maxBodyBytes: 64 * 1024 };
 let t: TestSandbox;
@@ -96,6 +97,14 @@ describe('sandbox serve under hostile input', () => {
     expect(r2.status).toBe(401);
     const r3 = await exchange(port, Buffer.from('GET /v3/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1'));
     expect([400, 404]).toContain(r3.status);
+    // Correctly signed over bytes that are not UTF-8: authenticated, then refused as a bad request, not a 500.
+    const bytes = Buffer.concat([Buffer.from('{"description":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('","out_trade_no":"X"}')]);
+    const ts = unixSeconds(Date.now());
+    const nonce = newNonce();
+    const authorization = buildAuthorization({ mchid: t.init.mchid, nonce_str: nonce, signature: signMessage(t.merchant.privateKey, requestMessage('POST', '/v3/pay/transactions/jsapi', ts, nonce, bytes)), timestamp: ts, serial_no: t.init.serialNo });
+    const r4 = await rawRequest(t.sb.url, 'POST', '/v3/pay/transactions/jsapi', { Accept: 'application/json', 'User-Agent': 'x', 'Content-Type': 'application/json', Authorization: authorization }, bytes);
+    expect(r4.status).toBe(400);
+    expect(r4.json?.code).toMatch(/PARAM_ERROR|INVALID_REQUEST/);
     expect(await queryValid()).toBe(200);
   });
 

@@ -47,6 +47,9 @@ export function statusFor(code: string): number {
   return 500;
 }
 
+/** A real callback body is 1-2 KB; a rejected body is journalled up to this size. */
+export const REJECTED_BODY_MAX = 64 * 1024;
+
 const fail = (status: number, message: string): Reply => ({ status, body: JSON.stringify({ code: 'FAIL', message }) });
 
 export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Reply> {
@@ -93,7 +96,10 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
       const code = isWxpayError(err) ? err.code : 'INTERNAL';
       const status = statusFor(code);
       // Rejections are journalled too (for `notify verify --explain` later) but need no fsync wait to be correct.
-      await deps.journal.append({ ...captureOf(req), outcome: 'rejected', status, code }).catch(() => undefined);
+      // Anyone can send them, so a body past REJECTED_BODY_MAX is cut: a flood of 1 MiB junk must not fill the disk.
+      const capture = captureOf(req);
+      const cut = req.rawBody.length > REJECTED_BODY_MAX ? { body: req.rawBody.subarray(0, REJECTED_BODY_MAX).toString('utf8'), bodyBytes: req.rawBody.length, bodyTruncated: true } : {};
+      await deps.journal.append({ ...capture, ...cut, outcome: 'rejected', status, code }).catch(() => undefined);
       deps.onEvent({ time: req.receivedAt, status, outcome: 'rejected', verification: code });
       return fail(status, code);
     }

@@ -159,7 +159,7 @@ async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage,
   let body: Buffer = result.raw !== undefined ? Buffer.from(result.raw) : result.body !== undefined ? Buffer.from(JSON.stringify(result.body)) : Buffer.alloc(0);
   const rid = requestId(ctx.counter, errorCode);
   const headers: Record<string, string> = { 'Request-ID': rid, Date: new Date(ctx.now()).toUTCString(), ...result.headers };
-  // The rest of an oversized body is never read, so the connection cannot be reused.
+  // An oversized body is dropped (and cut off past 16x the cap), so the connection is not reused.
   if (result.status === 413) headers.Connection = 'close';
   if (body.length) headers['Content-Type'] = result.contentType ?? 'application/json; charset=utf-8';
   if (signed) {

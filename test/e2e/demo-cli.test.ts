@@ -27,7 +27,8 @@ function memoryRuntime(tty = false) {
 describe('wxpay demo', () => {
   it('shows all eleven steps with a hand-run command each, exits 0 and leaves nothing behind', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'wxpay-demotmp-'));
-    const res = await runCli(['demo'], { cwd: tmp, env: { TMPDIR: tmp } });
+    // Node >= 22.1 would put its own compile cache (src/main.ts enables it) in this TMPDIR.
+    const res = await runCli(['demo'], { cwd: tmp, env: { TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' } });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const steps = res.stdout.match(/^✔ +\d+\. .+$/gm) ?? [];

@@ -8,30 +8,13 @@ import { WxpayError } from '../core/errors.js';
 import type { CommandContext, Runtime } from '../runtime.js';
 import { formatYuan } from './amount.js';
 import type { BatchOptions, BatchSettings } from './batch-options.js';
-import { outputFor } from './shared.js';
+import { outputFor, readLine } from './shared.js';
 
 const COMMAND: Record<BatchKind, string> = { refund: 'wxpay refund create', query: 'wxpay query', close: 'wxpay close' };
 const VERB: Record<BatchKind, string> = { refund: 'Refund', query: 'Query', close: 'Close' };
 
 const fenText = (fen: number) => `${fen} fen (${formatYuan(fen)} CNY)`;
 
-function readLine(rt: Runtime): Promise<string> {
-  return new Promise((resolve) => {
-    let buf = '';
-    const onData = (d: Buffer | string) => {
-      buf += d.toString();
-      if (buf.includes('\n')) done();
-    };
-    const done = () => {
-      rt.stdin.off('data', onData);
-      rt.stdin.off('end', done);
-      rt.stdin.pause();
-      resolve(buf.split('\n')[0]!.trim());
-    };
-    rt.stdin.on('data', onData);
-    rt.stdin.on('end', done);
-  });
-}
 
 /** Refunds and closes change money or orders: ask once on a TTY; without one, --yes is required. Queries only read. */
 export async function confirmBatch(ctx: CommandContext<BatchOptions>, kind: BatchKind, plan: readonly PlannedRow[], baseUrl: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { CommandContext, Runtime } from '../runtime.js';
 import { formatYuan, parseFen } from './amount.js';
 import { printDryRun, withClient } from './client-context.js';
 import { refundRows } from './refund-query.js';
-import { outputFor } from './shared.js';
+import { outputFor, readLine } from './shared.js';
 
 interface RefundCreateOptions {
   outTradeNo?: string;
@@ -39,23 +39,6 @@ export function refundInputFrom(opts: RefundCreateOptions): RefundInput {
   };
 }
 
-async function readLine(rt: Runtime): Promise<string> {
-  return new Promise((resolve) => {
-    let buf = '';
-    const onData = (d: Buffer | string) => {
-      buf += d.toString();
-      if (buf.includes('\n')) done();
-    };
-    const done = () => {
-      rt.stdin.off('data', onData);
-      rt.stdin.off('end', done);
-      rt.stdin.pause();
-      resolve(buf.split('\n')[0]!.trim());
-    };
-    rt.stdin.on('data', onData);
-    rt.stdin.on('end', done);
-  });
-}
 
 export async function confirmRefund(ctx: CommandContext<RefundCreateOptions>, input: RefundInput): Promise<void> {
   if (ctx.opts.yes) return;

@@ -50,3 +50,22 @@ export function intOption(value: unknown, name: string): number | undefined {
   if (!/^\d+$/.test(s)) throw new WxpayError('USAGE', `${name} must be a whole number, got "${s}"`, { hint: `Pass ${name} as digits only.` });
   return Number(s);
 }
+
+/** One answer line from stdin, for a confirmation prompt; leaves stdin paused for whatever reads next. */
+export function readLine(rt: Runtime): Promise<string> {
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (d: Buffer | string) => {
+      buf += d.toString();
+      if (buf.includes('\n')) done();
+    };
+    const done = () => {
+      rt.stdin.off('data', onData);
+      rt.stdin.off('end', done);
+      rt.stdin.pause();
+      resolve((buf.split('\n')[0] ?? '').trim());
+    };
+    rt.stdin.on('data', onData);
+    rt.stdin.on('end', done);
+  });
+}

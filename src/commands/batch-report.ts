@@ -5,7 +5,7 @@ import type { PlannedRow } from '../batch/plan.js';
 import type { BatchKind, BatchRow, RowResult } from '../batch/types.js';
 import type { WxpayClient } from '../core/client.js';
 import { WxpayError } from '../core/errors.js';
-import type { CommandContext, Runtime } from '../runtime.js';
+import type { CommandContext } from '../runtime.js';
 import { formatYuan } from './amount.js';
 import type { BatchOptions, BatchSettings } from './batch-options.js';
 import { outputFor, readLine } from './shared.js';

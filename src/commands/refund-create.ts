@@ -2,7 +2,7 @@
 // retry, so a retried POST creates one refund. Asks for confirmation on a TTY; without a TTY --yes is required.
 import { createRefund, refundRequest, type RefundInput } from '../api/refunds.js';
 import { WxpayError } from '../core/errors.js';
-import type { CommandContext, Runtime } from '../runtime.js';
+import type { CommandContext } from '../runtime.js';
 import { formatYuan, parseFen } from './amount.js';
 import { printDryRun, withClient } from './client-context.js';
 import { refundRows } from './refund-query.js';

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aeadOpen } from '../../src/core/aead.js';
 import { createKeyStore, parseCertificate } from '../../src/core/keys.js';
 import { verifySignature } from '../../src/core/verify.js';

@@ -32,7 +32,7 @@ export interface DemoWorld {
 
 export function newWorld(dir: string): DemoWorld {
   let closing: Promise<void> | undefined;
-  const waiters = new Set<{ match: (e: LiveEvent) => boolean; resolve: (e: LiveEvent) => void }>();
+  const waiters = new Set<{ match: (e: LiveEvent) => boolean; resolve: (e: LiveEvent) => void; stop: () => void }>();
   const world: DemoWorld = {
     dir,
     journalPath: path.join(dir, 'webhooks.ndjson'),
@@ -42,7 +42,11 @@ export function newWorld(dir: string): DemoWorld {
       const seen = world.events.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const w = { match, resolve: (e: LiveEvent) => { clearTimeout(timer); waiters.delete(w); resolve(e); } };
+        const w = {
+          match,
+          resolve: (e: LiveEvent) => { clearTimeout(timer); waiters.delete(w); resolve(e); },
+          stop: () => { clearTimeout(timer); waiters.delete(w); reject(new Error('the demo was stopped')); },
+        };
         const timer = setTimeout(() => {
           waiters.delete(w);
           reject(new Error(`no matching notification reached the listener within ${ms} ms`));
@@ -57,6 +61,7 @@ export function newWorld(dir: string): DemoWorld {
     close() {
       // Idempotent: a signal may close the world while a step is still awaiting it.
       closing ??= (async () => {
+        for (const w of [...waiters]) w.stop();
         await world.client?.close();
         await world.webhook?.close();
         await world.sandbox?.close();

@@ -94,6 +94,19 @@ describe('raw HTTP request parser', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 300 }), (head, body) => pipelineOk(() => [parseHttpRequest(`POST / HTTP/1.1\r\n${head}\r\n\r\n${body}`)])), RUNS);
   });
 
+  it('round-trips: any request written with Content-Length (CRLF or LF) parses back to its method, path, headers and body', () => {
+    const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/).filter((h) => !['content-length', 'transfer-encoding'].includes(h.toLowerCase()));
+    const value = fc.string({ unit: 'grapheme', maxLength: 40 }).map((v) => v.replace(/[\r\n]/g, ' ').trim());
+    fc.assert(
+      fc.property(fc.constantFrom('POST', 'GET', 'PUT'), fc.stringMatching(/^\/[A-Za-z0-9/_.-]{0,30}$/), fc.uniqueArray(fc.tuple(name, value), { selector: ([k]) => k.toLowerCase(), maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 200 }), fc.constantFrom('\r\n', '\n'), (method, p, headers, body, eol) => {
+        const head = [...headers.map(([k, v]) => `${k}: ${v}`), `Content-Length: ${Buffer.byteLength(body)}`];
+        const parsed = parseHttpRequest(`${method} ${p} HTTP/1.1${eol}${head.join(eol)}${eol}${eol}${body}${eol}`);
+        expect(parsed).toEqual({ method, path: p, headers: { ...Object.fromEntries(headers.map(([k, v]) => [k.toLowerCase(), v])), 'content-length': String(Buffer.byteLength(body)) }, body });
+      }),
+      RUNS,
+    );
+  });
+
   it('byte-level mutations of a valid request fail typed or parse', () => {
     fc.assert(fc.property(mutateBytes(Buffer.from(validHttp)), (b) => pipelineOk(() => [parseHttpRequest(b)])), RUNS);
   });

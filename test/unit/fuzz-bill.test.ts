@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../../src/core/bill-layout.js';
-import { BillParseError, BillParser } from '../../src/core/bill-parse.js';
+import { BillParseError, BillParser, parseBillLine } from '../../src/core/bill-parse.js';
 import { receiveBill } from '../../src/core/bill-stream.js';
 import type { BillFormat } from '../../src/core/bill-writers.js';
 import { WxpayError } from '../../src/core/errors.js';
@@ -58,6 +58,26 @@ describe('bill parser under fuzzing', () => {
         return true;
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('round-trips detail lines: values without backticks or quotes, bare commas included, come back as written', () => {
+    const value = fc.string({ unit: fc.constantFrom('a', '1', ',', ' ', '.', '%', '-', ':', '商', '{', '}'), maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 30 }), (values) => {
+        expect(parseBillLine(values.map((v) => `\`${v}`).join(','))).toEqual(values);
+        // The CSV-quoted form WeChat Pay uses for a product name (around the backtick), any field may take it.
+        expect(parseBillLine(values.map((v) => `"\`${v}"`).join(','))).toEqual(values);
+      }),
+      { numRuns: 300 },
+    );
+    // Quoted fields may also hold quotes (doubled), and unquoted ones may sit between them.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ unit: fc.constantFrom('a', ',', '"', ' ', '商'), maxLength: 10 }), fc.boolean()), { minLength: 1, maxLength: 20 }), (fields) => {
+        const line = fields.map(([v, q]) => (q || v.includes('"') ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`)).join(',');
+        expect(parseBillLine(line)).toEqual(fields.map(([v]) => v));
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -69,6 +69,31 @@ describe('batch CSV reader under fuzzing', () => {
   });
 });
 
+describe('batch CSV round trip', () => {
+  it('refund rows written as CSV (quoted reasons with commas, quotes, line breaks; CRLF or LF) read back with their start lines', () => {
+    const reason = fc.string({ unit: fc.constantFrom('a', '退', ',', '"', ' ', '\n', '\r\n'), maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 100 }), reason), { minLength: 1, maxLength: 12 }), fc.constantFrom('\r\n', '\n'), (rows, eol) => {
+        let line = 2;
+        const expected: Array<{ line: number; outRefundNo: string; amount: number; reason?: string }> = [];
+        const body = rows.map(([amount, r], i) => {
+          const quoted = `"${r.replace(/"/g, '""')}"`;
+          expected.push({ line, outRefundNo: `R${i}`, amount, ...(r ? { reason: r } : {}) });
+          line += 1 + (r.match(/\r\n|\r|\n/g)?.length ?? 0);
+          return `ORDER${String(i).padStart(6, '0')},R${i},${amount},100,${quoted}`;
+        });
+        const parsed = readCsv(Buffer.from(['out_trade_no,out_refund_no,amount,total,reason', ...body].join(eol) + eol));
+        expect('table' in parsed).toBe(true);
+        const valid = validateRows('refund', (parsed as { table: Parameters<typeof validateRows>[1] }).table);
+        if ('problems' in valid) return valid.problems.every((p) => /reason|longer/.test(p.message));
+        expect(valid.rows.map((r) => ({ line: r.line, outRefundNo: r.outRefundNo, amount: r.amount, ...(r.reason ? { reason: r.reason } : {}) }))).toEqual(expected);
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('regressions found by fuzzing', () => {
   it('csv-crlf-in-quotes-line-number: a CRLF inside a quoted field does not shift later line numbers (Excel writes CRLF)', () => {
     const parsed = readCsv(Buffer.from('out_trade_no,reason\r\nORDER000001,"two\r\nlines"\r\nORDER000002,x\r\n'));

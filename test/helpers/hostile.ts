@@ -71,14 +71,18 @@ export const percentile = (xs: number[], p: number): number => {
 };
 
 let gc: (() => void) | undefined;
-/** Heap used and RSS in MiB, after a full GC when one can be forced. */
-export function memoryMiB(): { heap: number; rss: number } {
+/** Heap used, memory outside the heap (Buffers: request bodies live there) and RSS in MiB, after a full GC.
+ *  `held` (heap + external) is what a leak of requests or bodies would grow; RSS also counts the attack worker. */
+export function memoryMiB(): { heap: number; external: number; held: number; rss: number } {
   if (!gc) {
     setFlagsFromString('--expose-gc');
     gc = runInNewContext('gc') as () => void;
   }
   gc();
   const m = process.memoryUsage();
-  return { heap: m.heapUsed / 2 ** 20, rss: m.rss / 2 ** 20 };
+  const mib = (x: number) => x / 2 ** 20;
+  const out = { heap: mib(m.heapUsed), external: mib(m.external), held: mib(m.heapUsed + m.external), rss: mib(m.rss) };
+  if (process.env.HOSTILE_DEBUG) console.log(`memory MiB: ${JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
+  return out;
 }
 

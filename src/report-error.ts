@@ -1,13 +1,24 @@
 // Maps anything thrown to an exit code and prints it: a human message with its hint, or {"error":{...}} on
 // stderr with --json. Commander's usage errors take the same path (exitOverride), as exit 2.
-import { CommanderError } from 'commander';
 import { WxpayError, isWxpayError } from './core/errors.js';
 import type { Runtime } from './runtime.js';
 import { makeOutput } from './render.js';
 
+/** Commander's own errors, recognised by shape: the CLI's start-up path is bundled with its own copy of
+ *  commander (scripts/bundle-cli.mjs), so `instanceof CommanderError` would test against the wrong class. */
+interface CommanderLike {
+  code: string;
+  exitCode: number;
+  message: string;
+}
+export function isCommanderError(err: unknown): err is CommanderLike {
+  const e = err as { code?: unknown; exitCode?: unknown } | null;
+  return err instanceof Error && typeof e?.code === 'string' && e.code.startsWith('commander.') && typeof e.exitCode === 'number';
+}
+
 export function toWxpayError(err: unknown): WxpayError | { helpExit: number } {
   if (isWxpayError(err)) return err;
-  if (err instanceof CommanderError) {
+  if (isCommanderError(err)) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { helpExit: 0 };
     if (err.code === 'commander.executeSubCommandAsync') return { helpExit: err.exitCode };
     // An unknown '--flag=value' is echoed without its value, which may be a secret (the same rule as src/cli.ts).
@@ -29,7 +40,7 @@ export function reportError(err: unknown, rt: Runtime, json: boolean, verbose: b
     return e.exitCode;
   }
   // Commander already printed its own usage message to stderr.
-  if (!(err instanceof CommanderError)) {
+  if (!isCommanderError(err)) {
     const c = out.color;
     rt.stderr.write(`${c.red('✖')} ${c.bold(e.code)}: ${e.message}\n`);
     if (e.wechatpay) {

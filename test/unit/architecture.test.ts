@@ -86,6 +86,13 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('the bundled start-up file (dist/wxpay-cli.cjs) holds no core module, so no error class exists twice', () => {
+    const bundle = readFileSync(path.join(repoRoot, 'dist', 'wxpay-cli.cjs'), 'utf8');
+    expect(bundle).toContain('registerFoundation');
+    expect(bundle).not.toMatch(/class WxpayError|createPrivateKey|verifySignature/);
+    expect(bundle).toContain('import("./commands/sign.js")');
+  });
+
   it('only main.ts calls process.exit or reads process.argv', () => {
     const bad = all.filter((f) => !f.endsWith(`${path.sep}main.ts`) && /process\.(exit|argv)\b/.test(readFileSync(f, 'utf8'))).map((f) => path.relative(repoRoot, f));
     expect(bad).toEqual([]);

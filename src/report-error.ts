@@ -13,7 +13,9 @@ interface CommanderLike {
 }
 export function isCommanderError(err: unknown): err is CommanderLike {
   const e = err as { code?: unknown; exitCode?: unknown } | null;
-  return err instanceof Error && typeof e?.code === 'string' && e.code.startsWith('commander.') && typeof e.exitCode === 'number';
+  // cmd.error() may carry a code of our own (e.g. wxpay.batchOption), so the class name counts too.
+  return err instanceof Error && typeof e?.code === 'string' && typeof e.exitCode === 'number'
+    && (e.code.startsWith('commander.') || err.name === 'CommanderError' || err.name === 'InvalidArgumentError');
 }
 
 export function toWxpayError(err: unknown): WxpayError | { helpExit: number } {

@@ -17,6 +17,13 @@ const runtime: Runtime = {
     return process.stdin;
   },
   get stdout() {
+    // `wxpay … | head` closes the pipe early: stop quietly instead of crashing on an unhandled EPIPE.
+    if (!process.stdout.listenerCount('error')) {
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        process.exit(process.exitCode ?? 0);
+      });
+    }
     return process.stdout;
   },
   get stderr() {

@@ -46,7 +46,10 @@ async function ask(ctx: CommandContext<InitOptions>, opts: InitOptions): Promise
     for (const [key, question, required] of QUESTIONS) {
       if (answers[key] !== undefined) continue;
       if (key === 'publicKey' && !answers.publicKeyId) continue;
-      const a = (await rl.question(`${question}: `)).trim();
+      // Ctrl+D / a closed stdin aborts the prompt: that is the user's answer, not a bug in wxpay.
+      const a = (await rl.question(`${question}: `).catch((cause: unknown) => {
+        throw new WxpayError('USAGE', 'config init was cancelled at a prompt', { cause, hint: 'Answer the questions, or pass every value as a flag.' });
+      })).trim();
       if (a) (answers as Record<string, string>)[key] = a;
       else if (required) throw new WxpayError('USAGE', `${question} is required`, { hint: 'Run again and answer, or pass it as a flag.' });
     }

@@ -1,4 +1,5 @@
 // Calls the /sandbox control API of a running sandbox at the profile's baseUrl (used by sandbox pay/refund).
+import { request } from 'undici';
 import { WxpayError } from '../core/errors.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile } from './shared.js';
@@ -6,21 +7,24 @@ import { loadProfile } from './shared.js';
 export async function adminCall(ctx: CommandContext, path: string, body?: object): Promise<Record<string, unknown>> {
   const profile = await loadProfile(ctx);
   const url = `${profile.baseUrl.replace(/\/+$/, '')}${path}`;
-  let res: Response;
+  // undici's request, not fetch(): fetch refuses "bad ports" (6000, 9, …) a local sandbox may well use.
+  let res: { status: number; ok: boolean; text: string; requestId: string | undefined };
   try {
-    res = await fetch(url, {
+    const r = await request(url, {
       method: 'POST',
       headers: body ? { 'Content-Type': 'application/json' } : {},
       ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(10_000),
     });
+    const rid = r.headers['request-id'];
+    res = { status: r.statusCode, ok: r.statusCode >= 200 && r.statusCode < 300, text: await r.body.text(), requestId: Array.isArray(rid) ? rid[0] : rid };
   } catch (cause) {
     throw new WxpayError('NETWORK', `Cannot reach the sandbox at ${profile.baseUrl}`, {
       cause,
       hint: 'Start it with "wxpay sandbox serve", and point the profile at it (wxpay --config .wxpay-sandbox/.wxpayrc.json ...).',
     });
   }
-  const text = await res.text();
+  const text = res.text;
   let json: Record<string, unknown> = {};
   try {
     json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -32,7 +36,7 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
     throw new WxpayError('WECHATPAY_ERROR', `The sandbox refused: ${code} ${String(json.message ?? text.slice(0, 200))}`, {
       hint: res.status === 404 ? 'Check the number: the sandbox has no such order or refund (see GET /sandbox/state).' : 'See GET /sandbox/state for the current trade_state / refund status.',
       wechatpay: { status: res.status, code, message: String(json.message ?? ''), ...(json.detail !== undefined ? { detail: json.detail } : {}) },
-      ...(res.headers.get('request-id') ? { requestId: res.headers.get('request-id')! } : {}),
+      ...(res.requestId ? { requestId: res.requestId } : {}),
     });
   }
   return json;

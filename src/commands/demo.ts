@@ -11,6 +11,7 @@ import { newWorld } from './demo-env.js';
 import { DEMO_STEPS, newDemoState, type DemoSettings } from './demo-steps.js';
 import { sandboxMode } from './sandbox-init.js';
 import { outputFor } from './shared.js';
+import { renderQr } from './qr.js';
 
 interface DemoOptions {
   keep?: string;
@@ -30,11 +31,6 @@ export interface StepReport {
 function shown(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
-}
-
-async function renderQr(text: string): Promise<string> {
-  const { default: qrcode } = await import('qrcode-terminal');
-  return new Promise((resolve) => qrcode.generate(text, { small: true }, (qr: string) => resolve(qr.replace(/\n+$/, ''))));
 }
 
 export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {

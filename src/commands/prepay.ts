@@ -7,6 +7,7 @@ import type { CommandContext } from '../runtime.js';
 import { parseFen } from './amount.js';
 import { printDryRun, withClient } from './client-context.js';
 import { outputFor } from './shared.js';
+import { renderQr } from './qr.js';
 
 interface PrepayOptions {
   outTradeNo?: string;
@@ -90,8 +91,8 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       out.line(JSON.stringify(invoke, null, 2));
     }
     if (opts.qr && res.code_url) {
-      const { default: qrcode } = await import('qrcode-terminal');
-      await new Promise<void>((resolve) => qrcode.generate(res.code_url!, { small: true }, (qr: string) => { out.line(); out.line(qr); resolve(); }));
+      out.line();
+      out.line(await renderQr(res.code_url));
     }
   });
 }

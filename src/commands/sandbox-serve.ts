@@ -1,5 +1,6 @@
 // `wxpay sandbox serve`: runs the simulator until SIGINT/SIGTERM; a startup line, then one line per request
 // (NDJSON events with --json).
+import os from 'node:os';
 import path from 'node:path';
 import { WxpayError } from '../core/errors.js';
 import { DEFAULT_SANDBOX_PORT } from '../sandbox/keyset.js';
@@ -19,6 +20,7 @@ interface ServeOptions {
   timeScale?: string;
   state?: string;
   quiet?: boolean;
+  signWorkers?: string;
 }
 
 export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
@@ -32,9 +34,11 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
   if (!(timeScale > 0)) throw new WxpayError('USAGE', `--time-scale must be a positive number, got "${opts.timeScale}"`, { hint: 'e.g. --time-scale 60 turns 15 s into 0.25 s.' });
   const autoRefund = opts.autoRefund === 'off' ? -1 : intOption(opts.autoRefund ?? '1000', '--auto-refund')!;
   const autoPay = intOption(opts.autoPay, '--auto-pay');
+  // RSA signing dominates a signed answer; a spare core signs while the event loop serves the next request.
+  const signWorkers = intOption(opts.signWorkers, '--sign-workers') ?? Math.min(2, Math.max(0, os.availableParallelism() - 1));
   const sb = await startSandbox({
     dir, mode, host: opts.host ?? '127.0.0.1', port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
-    timeScale, autoRefundMs: autoRefund, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
+    timeScale, autoRefundMs: autoRefund, signWorkers, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
     ...(opts.state ? { statePath: path.resolve(rt.cwd, opts.state) } : {}),
     onRequest: opts.quiet ? undefined : (e) => (out.json ? out.event({ type: 'request', ...e }) : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`)),
     onError: (err) => out.warn(`sandbox handler failed: ${(err as Error).stack ?? String(err)}`),

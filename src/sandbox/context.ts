@@ -4,6 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import type { SandboxKeys, SandboxMode } from './keyset.js';
 import type { FaultSet } from './faults.js';
 import type { Notifier } from './notifier.js';
+import type { SignPool } from './sign-pool.js';
 import type { SandboxState } from './state.js';
 
 export interface SigningKey {
@@ -40,6 +41,8 @@ export interface SandboxContext {
   stats: Map<string, number>;
   counter: number;
   mixedToggle: number;
+  /** Worker threads that sign responses; absent = sign on the event loop. */
+  signPool?: SignPool;
   /** setTimeout that the sandbox cancels on close. */
   later(ms: number, fn: () => void): void;
 }

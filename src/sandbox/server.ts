@@ -12,6 +12,7 @@ import { loadSandboxKeys, type SandboxMode } from './keyset.js';
 import { Notifier, type DeliveryRecord } from './notifier.js';
 import { ROUTE_MODULES } from './routes/index.js';
 import { Router, type RouteDef, type RouteResult } from './router.js';
+import { createSignPool } from './sign-pool.js';
 import { signatureHeaders } from './signing.js';
 import { SandboxState } from './state.js';
 
@@ -38,6 +39,8 @@ export interface SandboxOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   /** A bug inside a handler (answered as 500 SYSTEM_ERROR). */
   onError?: (err: unknown) => void;
+  /** Worker threads that sign responses (default 0: on the event loop). `sandbox serve` uses one per spare core. */
+  signWorkers?: number;
   /** Timeouts and body cap (default SANDBOX_LIMITS); tests shorten them. */
   limits?: Partial<HttpLimits>;
 }
@@ -65,6 +68,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
     autoRefundMs: opts.autoRefundMs ?? 1000, timeScale: opts.timeScale ?? 1,
     stats: new Map(), counter: 0, mixedToggle: 0,
+    ...(opts.signWorkers ? { signPool: createSignPool(opts.signWorkers) } : {}),
     later(ms, fn) {
       const t = setTimeout(() => {
         timers.delete(t);
@@ -90,6 +94,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       for (const t of timers) clearTimeout(t);
       timers.clear();
       notifier.close();
+      await context.signPool?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -164,7 +169,7 @@ async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage,
   if (body.length) headers['Content-Type'] = result.contentType ?? 'application/json; charset=utf-8';
   if (signed) {
     const serial = req.headers['wechatpay-serial'];
-    const out = signatureHeaders(ctx, body, chooseSigner(ctx, typeof serial === 'string' ? serial : undefined), ctx.faults.fire('responses', path, 'late'));
+    const out = await signatureHeaders(ctx, body, chooseSigner(ctx, typeof serial === 'string' ? serial : undefined), ctx.faults.fire('responses', path, 'late'));
     Object.assign(headers, out.headers);
     body = out.body;
   }

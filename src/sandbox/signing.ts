@@ -9,13 +9,14 @@ import type { Fault } from './faults.js';
 
 const STALE_SECONDS = 600;
 
-export function signatureHeaders(ctx: SandboxContext, body: Buffer, signer: SigningKey, faults: Fault[]): { headers: Record<string, string>; body: Buffer } {
+export async function signatureHeaders(ctx: SandboxContext, body: Buffer, signer: SigningKey, faults: Fault[]): Promise<{ headers: Record<string, string>; body: Buffer }> {
   const timestamp = unixSeconds(ctx.now());
   const nonce = newNonce();
+  const message = responseMessage(timestamp, nonce, body);
   const headers: Record<string, string> = {
     'Wechatpay-Nonce': nonce,
     'Wechatpay-Serial': signer.serial,
-    'Wechatpay-Signature': signMessage(signer.privateKey, responseMessage(timestamp, nonce, body)),
+    'Wechatpay-Signature': ctx.signPool ? await ctx.signPool.sign(signer.privateKey, message) : signMessage(signer.privateKey, message),
     'Wechatpay-Signature-Type': AUTH_SCHEME,
     'Wechatpay-Timestamp': timestamp,
   };

@@ -1,5 +1,6 @@
 // Amounts on the command line: integer fen (分), as the API takes them. "0.01" is refused with a hint, since
 // reading it as fen or as yuan silently would be a 100× mistake; --yuan switches to an exact yuan parser.
+import { fenToYuan } from '../core/bill-amount.js';
 import { WxpayError } from '../core/errors.js';
 
 /** Exact string arithmetic: "12.3" yuan -> 1230 fen, never via floating point. */
@@ -30,5 +31,5 @@ function positive(fen: number, name: string, raw: string): number {
   return fen;
 }
 
-/** "1.00" for 100 fen: for human output only. */
-export const formatYuan = (fen: number): string => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+/** "1.00" for 100 fen (core's exact BigInt conversion). */
+export const formatYuan = (fen: number): string => fenToYuan(fen);

@@ -2,7 +2,7 @@
 // instead of Node's defaults (headers 60 s, whole request 300 s, both checked only every 30 s): a client that
 // trickles its headers (slowloris) or its body is cut off on time, and an oversized body is never buffered.
 // Pure: it only computes options; each server applies them. Tests shorten them through the servers' options.
-import type { Server, ServerOptions } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions } from 'node:http';
 
 export interface HttpLimits {
   /** Time to receive the request line and headers. */
@@ -36,4 +36,25 @@ export function applyHttpLimits(server: Server, l: HttpLimits): void {
   server.headersTimeout = l.headersTimeoutMs;
   server.requestTimeout = l.requestTimeoutMs;
   server.keepAliveTimeout = l.keepAliveTimeoutMs;
+}
+
+/** The body, or undefined when it is over `max` (declared or streamed). An oversized body is read and dropped, not
+ *  buffered: answering before the client finished sending makes many clients see a reset instead of the 413, and a
+ *  paused request would hold its socket until the request timeout. Past 16x the cap the socket is cut. */
+export function readCappedBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = Number(req.headers['content-length'] ?? 0) > max;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 16 * max) return req.destroy();
+      if (size > max) over = true;
+      if (!over) chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    // Cut off (destroyed above, or by a timeout) before 'end': settle, so nothing waits on a dead request.
+    req.on('close', () => resolve(undefined));
+    req.on('error', reject);
+  });
 }

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
-import { applyHttpLimits, httpServerOptions, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
+import { applyHttpLimits, httpServerOptions, readCappedBody, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
@@ -103,23 +103,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   };
 }
 
-/** The body, or undefined when it is over `max`. An oversized body is read and dropped (a paused request would hold
- *  its socket until the request timeout, and answering mid-upload makes clients see a reset); past 16x it is cut. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > 16 * max) return req.destroy();
-      if (size <= max) chunks.push(c);
-      else chunks.length = 0;
-    });
-    req.on('end', () => resolve(size > max ? undefined : Buffer.concat(chunks)));
-    req.on('close', () => resolve(undefined));
-    req.on('error', reject);
-  });
-}
 
 async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage, res: ServerResponse, maxBody: number, log?: (e: RequestLogEntry) => void, onError?: (err: unknown) => void): Promise<void> {
   const started = Date.now();
@@ -135,7 +118,7 @@ async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage,
   let errorCode: string | undefined;
   let signed = false;
   try {
-    const raw = await readBody(req, maxBody);
+    const raw = await readCappedBody(req, maxBody);
     if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${maxBody}字节`);
     if (match.kind === 'none') throw new SandboxApiError(404, 'NOT_FOUND', `无法找到资源 ${path}`);
     if (match.kind === 'method') throw new SandboxApiError(405, 'METHOD_NOT_ALLOWED', `${method} 不被允许，可用: ${match.allowed.join(', ')}`);

@@ -1,11 +1,11 @@
 // `webhook serve`'s HTTP adapter: raw body capped at 1 MiB (413), explicit header/request timeouts, the handler
 // does the rest. close() stops accepting, lets requests in flight and background forwards finish, then flushes.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import type { KeyStore } from '../core/keys.js';
 import { normalizeHeaders } from '../core/headers.js';
-import { applyHttpLimits, httpServerOptions, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
+import { applyHttpLimits, httpServerOptions, readCappedBody, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
 import { createForwarder } from './forwarder.js';
 import { createHandler, type Incoming, type Reply } from './handler.js';
 import { acknowledgedIds, openJournal } from './journal.js';
@@ -43,25 +43,6 @@ export interface WebhookServer {
 
 const FAIL = (message: string) => JSON.stringify({ code: 'FAIL', message });
 
-/** Resolves the body, or 'too-large' once an oversize request has been read and dropped (answering before the
- *  client finished sending makes many clients see a reset instead of the 413). Past 16 MiB the socket is cut. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = Number(req.headers['content-length'] ?? 0) > limit;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > 16 * limit) return req.destroy();
-      if (size > limit) over = true;
-      if (!over) chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? 'too-large' : Buffer.concat(chunks)));
-    // Cut off (destroyed above, or by a timeout) before 'end': settle, so nothing waits on a dead request.
-    req.on('close', () => resolve('too-large'));
-    req.on('error', reject);
-  });
-}
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const seen = await acknowledgedIds(opts.journalPath);
@@ -97,9 +78,9 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     if (url !== wantPath) return send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
     if (req.method !== 'POST') return send(res, { status: 405, body: FAIL('callbacks are POST') });
     const receivedAt = new Date().toISOString();
-    readBody(req, limits.maxBodyBytes)
+    readCappedBody(req, limits.maxBodyBytes)
       .then(async (body) => {
-        if (body === 'too-large') return send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
+        if (body === undefined) return send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
         const incoming: Incoming = { method: 'POST', path: req.url ?? '/', headers: normalizeHeaders(req.headers), rawBody: body, receivedAt };
         send(res, await handle(incoming));
       })

@@ -18,6 +18,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const ERROR_CODES = {
   INTERNAL: EXIT.internal,
   USAGE: EXIT.usage,
+  FILE_UNSAFE: EXIT.usage,
   CONFIG_NOT_FOUND: EXIT.config,
   CONFIG_INVALID: EXIT.config,
   CONFIG_LITERAL_SECRET: EXIT.config,

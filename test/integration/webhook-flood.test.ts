@@ -106,4 +106,17 @@ describe('webhook serve under a flood', () => {
     slow[0]!.destroy();
     await srv.close();
   });
+
+  it('unknown-serial-reload-throttle: a burst of unknown serials re-reads the certificates at most once a second', async () => {
+    let reads = 0;
+    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'reload.ndjson'), reloadKeys: async () => (reads++, f.keys) });
+    const n = f.notify();
+    const unknown = { ...n.headers, 'Wechatpay-Serial': 'ABCDEF0123456789ABCDEF0123456789ABCDEF01' };
+    const t0 = Date.now();
+    for (let i = 0; i < 10; i++) expect(await post(srv.url, unknown, n.body)).toBe(401);
+    const seconds = Math.floor((Date.now() - t0) / 1000);
+    await srv.close();
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(1 + seconds);
+  });
 });

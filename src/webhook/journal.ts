@@ -32,15 +32,15 @@ export interface Recovered {
   unforwarded: Where[];
 }
 
-// Only lines holding one of these tokens can change what is recovered; the rest (rejected digests, most of a
-// flooded journal) are skipped without parsing. A token inside a JSON string is escaped, so this never misses one.
-const TOKENS = ['"accepted"', '"duplicate"', '"forwarded"'].map((t) => Buffer.from(t));
+// Only lines with an event id can change what is recovered; the rest (rejected digests and rate-limit summaries,
+// most of a flooded journal) are never even split into lines. Inside a JSON string the quotes would be escaped, so
+// this finds every "id" key (and may find a few more lines, which the parse below sorts out).
+const HAS_ID = Buffer.from('"id":"');
 
 export async function recoverJournal(file: string): Promise<Recovered> {
   const seen = new Set<string>();
   const pending = new Map<string, Where>();
   await scanJournal(file, (line) => {
-    if (!TOKENS.some((t) => line.bytes.includes(t))) return;
     let e: JournalEntry;
     try {
       e = JSON.parse(line.bytes.toString('utf8')) as JournalEntry;
@@ -51,7 +51,7 @@ export async function recoverJournal(file: string): Promise<Recovered> {
     if (e.outcome === 'accepted' || e.outcome === 'duplicate') seen.add(e.id);
     if (e.outcome === 'accepted' && e.forwardPending === true) pending.set(e.id, { file: line.file, offset: line.offset, length: line.bytes.length });
     if (e.outcome === 'forwarded') pending.delete(e.id);
-  });
+  }, { containing: HAS_ID });
   return { seen, unforwarded: [...pending.values()] };
 }
 

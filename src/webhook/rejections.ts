@@ -3,6 +3,7 @@
 // a token bucket (plus one for all sources together), so a flood is answered 429 and leaves one summary line per
 // interval instead of one line per request. Valid callbacks never touch the buckets.
 import { createHash } from 'node:crypto';
+import type { Incoming } from './handler.js';
 
 export const REJECT_HEAD_BYTES = 1024;
 const KEEP_HEADERS = ['content-type', 'content-length', 'user-agent', 'request-id', 'wechatpay-serial', 'wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature-type'];
@@ -10,17 +11,8 @@ const cap = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s)
 // Control bytes would each grow to 6 characters in JSON (\u0000): such a head is kept as base64 instead.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 
-export interface RejectedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  rawBody: Buffer;
-  receivedAt: string;
-  remote?: string;
-}
-
 /** The journal line for a rejected request: a few KiB at most, whatever was sent. */
-export function rejectDigest(req: RejectedRequest, status: number, code: string): Record<string, unknown> {
+export function rejectDigest(req: Incoming, status: number, code: string): Record<string, unknown> {
   const headers: Record<string, string> = {};
   for (const k of KEEP_HEADERS) if (req.headers[k] !== undefined) headers[k] = cap(req.headers[k]!, 128);
   const head = req.rawBody.subarray(0, REJECT_HEAD_BYTES);

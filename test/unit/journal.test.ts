@@ -59,6 +59,16 @@ describe('journal module', () => {
     expect(r).toEqual({ files: [file], validBytes: Buffer.byteLength(text) - '{"torn'.length, tornBytes: '{"torn'.length });
   });
 
+  it('with `containing`, visits only the lines holding those bytes, whatever the chunking', async () => {
+    const file = path.join(tmp(), 'j.ndjson');
+    const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? `{"id":"E${i}","pad":"${'q'.repeat(i % 500)}"}` : `{"outcome":"rejected","bodyHead":"${'j'.repeat(i % 900)}"}`));
+    writeFileSync(file, `${lines.join('\n')}\n{"id":"torn`);
+    const seen: Array<[number, string]> = [];
+    await scanJournal(file, (l) => seen.push([l.offset, l.bytes.toString()]), { containing: Buffer.from('"id":"') });
+    const want = lines.flatMap((l, i) => (i % 997 === 0 ? [[lines.slice(0, i).reduce((a, x) => a + x.length + 1, 0), l]] : []));
+    expect(seen).toEqual(want);
+  });
+
   it('rotates past rotateBytes into .1, .2 …, and a scan reads them oldest first', async () => {
     const d = tmp();
     const file = path.join(d, 'j.ndjson');

@@ -2,13 +2,11 @@
 // out_refund_no is refused after a finished row and after a row killed mid-request; sums are checked across
 // runs; a new journal for orders another journal has seen needs --yes), read-only batches that are always
 // fresh, and the exit-code rule of a stopped batch (issue 14).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRefund } from '../../src/api/refunds.js';
 import { batchEnv, runInProcess, type BatchEnv } from '../helpers/batch-harness.js';
-
-const REFUND = 'POST /v3/refund/domestic/refunds';
 
 let env: BatchEnv;
 beforeAll(async () => {
@@ -22,9 +20,6 @@ function csv(name: string, lines: string[]): string {
   return file;
 }
 const run = (args: string[], o: Partial<Parameters<typeof runInProcess>[1]> = {}) => runInProcess(args, { cwd: env.init.dir, env: env.env, ...o });
-const refundsOf = (order: string) => env.sb.state.snapshot().refunds.filter((r) => r.outTradeNo.startsWith(order));
-const resultRows = (file: string) => readFileSync(file.replace(/\.csv$/, '.result.csv'), 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(','));
-const posts = () => env.log.filter((e) => e.route === REFUND).length;
 
 describe('a stopped batch (issue 14)', () => {
   it('Ctrl-C with a rejected row exits 4 (unfinished wins: rerun first), and the resume hint keeps --yes', async () => {

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   KEY_CERT_MISMATCH: EXIT.config,
   APIV3_KEY_INVALID: EXIT.config,
   CONFIG_CHECK_FAILED: EXIT.config,
+  LISTEN_FAILED: EXIT.config,
+  JOURNAL_UNWRITABLE: EXIT.config,
   NETWORK: EXIT.network,
   TIMEOUT: EXIT.network,
   WECHATPAY_ERROR: EXIT.wechatpay,

@@ -10,7 +10,8 @@ import { lockJournal, type JournalLock } from '../batch/journal-lock.js';
 import { opsFor } from '../batch/ops.js';
 import { foldJournal, planBatch, type Plan } from '../batch/plan.js';
 import { ProgressBar } from '../batch/progress.js';
-import { resultCsv, writeFileAtomic } from '../batch/result-csv.js';
+import { resultCsv } from '../batch/result-csv.js';
+import { writeFileSafe } from '../core/safe-write.js';
 import { runBatch, type BatchOps } from '../batch/runner.js';
 import type { BatchKind, BatchRow, RowResult } from '../batch/types.js';
 import { validateRows } from '../batch/validate.js';
@@ -96,7 +97,7 @@ async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, setti
     offSignal();
     await journal?.close();
   }
-  await writeFileAtomic(paths.resultFile, resultCsv(kind, rows, results));
+  await writeFileSafe(paths.resultFile, resultCsv(kind, rows, results));
   const summary = summarize(kind, rows, results, { ...paths, elapsedMs: rt.now() - started, interrupted: stopping });
   printSummary(ctx, summary);
   const resume = resumeHint(kind, ctx.opts);

@@ -1,11 +1,12 @@
 // `wxpay certs download`: GET /v3/certificates (protocol §3), decrypt each certificate with the APIv3 key,
 // verify the response with --known-cert or else with the certificates just decrypted (CertificateDownloader
 // semantics), and save wechatpay_<SERIAL>.pem next to older ones so that rotation keeps working.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { certificateFileName, downloadCertificates } from '../api/certificates.js';
 import { WxpayError, isWxpayError, type WxpayErrorOptions } from '../core/errors.js';
 import { createKeyStore, parseCertificate } from '../core/keys.js';
+import { writeFileSafe } from '../core/safe-write.js';
 import type { CommandContext } from '../runtime.js';
 import { withClient } from './client-context.js';
 import { outputFor, readInput } from './shared.js';
@@ -17,6 +18,7 @@ interface CertsDownloadOptions {
 
 const DAY = 86_400_000;
 
+/** A readable file (a link to one counts: it is not rewritten); a dangling link reaches writeFileSafe, which refuses it. */
 async function exists(file: string): Promise<boolean> {
   return readFile(file).then(() => true, () => false);
 }
@@ -54,7 +56,7 @@ export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<vo
     for (const c of certs) {
       const file = path.join(dir, certificateFileName(c.serial));
       const isNew = !(await exists(file));
-      if (isNew) await writeFile(file, c.pem, { mode: 0o644 });
+      if (isNew) await writeFileSafe(file, c.pem);
       rows.push({ serial: c.serial, notBefore: c.validFrom.toISOString(), notAfter: c.validTo.toISOString(), daysLeft: Math.floor((c.validTo.getTime() - rt.now()) / DAY), file, saved: isNew });
     }
     const out = outputFor(ctx);

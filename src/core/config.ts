@@ -8,6 +8,20 @@ export { findConfigFile, SEARCH_PLACES, USER_PLACES, type FoundConfig } from './
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 export const BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com';
+/** WeChat Pay's API hosts: mainland, its backup, and Hong Kong. */
+export const OFFICIAL_API_HOSTS: readonly string[] = ['api.mch.weixin.qq.com', 'api2.mch.weixin.qq.com', 'apihk.mch.weixin.qq.com'];
+
+/** The host of a base URL that is neither an official API host nor this machine (the sandbox), else undefined. */
+export function foreignApiHost(baseUrl: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  } catch {
+    return undefined; // not a URL: the client reports that
+  }
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+  return loopback || OFFICIAL_API_HOSTS.includes(host) ? undefined : host;
+}
 
 export const PROFILE_FIELDS = [
   'mchid', 'appid', 'serialNo', 'privateKeyPath', 'merchantCertPath', 'apiV3Key',

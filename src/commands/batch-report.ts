@@ -106,6 +106,8 @@ export function printSummary(ctx: CommandContext<BatchOptions>, s: BatchSummary)
 export function resumeHint(kind: BatchKind, o: BatchOptions & { profile?: string; config?: string; baseUrl?: string }): string {
   const q = (s: string) => (/^[\w./:@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = [COMMAND[kind], '--from', q(o.from!)];
+  // The same confirmation as the first run: a script that passed --yes must not hang on a prompt when resumed.
+  if (o.yes) parts.push('--yes');
   if (o.journal) parts.push('--journal', q(o.journal));
   if (o.profile) parts.push('--profile', q(o.profile));
   if (o.config) parts.push('--config', q(o.config));

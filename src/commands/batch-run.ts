@@ -101,16 +101,19 @@ async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, setti
   printSummary(ctx, summary);
   const resume = resumeHint(kind, ctx.opts);
   const unfinished = summary.unknown + summary.pending;
-  if (summary.rejected) {
-    throw new WxpayError('BATCH_REJECTED', `WeChat Pay rejected ${summary.rejected} of ${rows.length} rows (see ${paths.resultFile})`, {
-      hint: `Read the code and message of each rejected row in the result file.${unfinished ? ` ${unfinished} row(s) are unfinished: ${resume}` : ''}`,
-      details: { summary },
-    });
-  }
+  // The rule (README, "Exit codes"): an unfinished batch exits 4 whatever else happened, because the first thing
+  // to do is rerun the same command; only a finished batch with rejected rows exits 5.
+  const rejected = summary.rejected ? ` (${summary.rejected} rejected by WeChat Pay; see ${paths.resultFile})` : '';
   if (stopping) {
-    throw new WxpayError('BATCH_INTERRUPTED', `Interrupted: ${rows.length - unfinished} of ${rows.length} rows finished; the journal is saved in ${paths.journalFile}`, { hint: `To resume, run: ${resume}`, details: { summary } });
+    throw new WxpayError('BATCH_INTERRUPTED', `Interrupted: ${rows.length - unfinished} of ${rows.length} rows finished${rejected}; the journal is saved in ${paths.journalFile}`, { hint: `To resume, run: ${resume}`, details: { summary } });
   }
   if (unfinished) {
-    throw new WxpayError('BATCH_INCOMPLETE', `${summary.unknown} row(s) have no known outcome yet (timeouts, 5xx or 429; see ${paths.resultFile})`, { hint: `Rerun to check them first and finish: ${resume}`, details: { summary } });
+    throw new WxpayError('BATCH_INCOMPLETE', `${summary.unknown} row(s) have no known outcome yet (timeouts, 5xx or 429; see ${paths.resultFile})${rejected}`, { hint: `Rerun to check them first and finish: ${resume}`, details: { summary } });
+  }
+  if (summary.rejected) {
+    throw new WxpayError('BATCH_REJECTED', `WeChat Pay rejected ${summary.rejected} of ${rows.length} rows (see ${paths.resultFile})`, {
+      hint: 'Read the code and message of each rejected row in the result file.',
+      details: { summary },
+    });
   }
 }

@@ -18,6 +18,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const ERROR_CODES = {
   INTERNAL: EXIT.internal,
   USAGE: EXIT.usage,
+  FILE_UNSAFE: EXIT.usage,
   CONFIG_NOT_FOUND: EXIT.config,
   CONFIG_INVALID: EXIT.config,
   CONFIG_LITERAL_SECRET: EXIT.config,
@@ -27,6 +28,8 @@ export const ERROR_CODES = {
   KEY_CERT_MISMATCH: EXIT.config,
   APIV3_KEY_INVALID: EXIT.config,
   CONFIG_CHECK_FAILED: EXIT.config,
+  LISTEN_FAILED: EXIT.config,
+  JOURNAL_UNWRITABLE: EXIT.config,
   NETWORK: EXIT.network,
   TIMEOUT: EXIT.network,
   WECHATPAY_ERROR: EXIT.wechatpay,

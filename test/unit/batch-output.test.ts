@@ -49,4 +49,8 @@ describe('summary and resume hint', () => {
     expect(resumeHint('refund', { from: 'my refunds.csv', journal: 'j.ndjson', profile: 'prod', rate: '20' })).toBe("wxpay refund create --from 'my refunds.csv' --journal j.ndjson --profile prod --rate 20");
     expect(resumeHint('close', { from: 'c.csv' })).toBe('wxpay close --from c.csv');
   });
+
+  it('keeps --yes, so a resumed script does not stop at a prompt (issue 14: resume-hint-drops-yes)', () => {
+    expect(resumeHint('refund', { from: 'r.csv', yes: true, rate: '20' })).toBe('wxpay refund create --from r.csv --yes --rate 20');
+  });
 });

@@ -27,7 +27,7 @@ export async function sandboxEnv(mode: SandboxMode): Promise<Env> {
   trackSecretFile(`sandbox ${mode} APIv3 key`, init.apiV3KeyPath);
   const sb = await startSandbox({ dir, port: 0, mode, autoRefundMs: -1 });
   const admin = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${sb.url}${p}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const res = await fetch(`${sb.url}${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     return text ? JSON.parse(text) : undefined;
   };

@@ -57,7 +57,7 @@ export async function batchEnv(): Promise<BatchEnv> {
   const profile = await loadConfig({ cwd: init.dir, env: { WXPAY_BASE_URL: sb.url } });
   const client = createClient({ baseUrl: sb.url, merchant: await loadMerchant(profile), keys: await loadVerifierKeys(profile), ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}) });
   const admin = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${sb.url}${p}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const res = await fetch(`${sb.url}${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     return text ? JSON.parse(text) : undefined;
   };

@@ -1,6 +1,6 @@
 // Cold start of the CLI against bare Node (issue 2 benchmark): `node -e 0`, `wxpay --help`, and an offline
 // `wxpay sign` with the official doc key. Runs are interleaved so machine noise hits every case alike.
-// Usage: node bench/cold-start.mjs [runs=15] [warmup=3]. Needs a build (dist/) and ../shared/vectors.
+// Usage: node bench/cold-start.mjs [runs=15] [warmup=3]. Needs a build (dist/); the key comes from test/fixtures/vectors.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'wxpay');
-const vectors = path.resolve(process.env.WXPAY_VECTORS_DIR ?? path.join(root, '..', 'shared', 'vectors'));
+const vectors = path.join(root, 'test', 'fixtures', 'vectors');
 const runs = Math.max(10, Number(process.argv[2] ?? 15));
 const warmup = Number(process.argv[3] ?? 3);
 const keyFile = path.join(vectors, 'doc_merchant_key.pem');
-if (!existsSync(keyFile)) throw new Error(`doc key not found at ${keyFile}: set WXPAY_VECTORS_DIR`);
+if (!existsSync(keyFile)) throw new Error(`doc key not found at ${keyFile}`);
 // An empty folder, so no rc file is found and only the env vars below configure the merchant.
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-'));
 const env = {

@@ -9,6 +9,10 @@ import type { Runtime } from './runtime.js';
 // import of cli.js below. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
+const stdoutClosedHandlers = new Set<() => void>();
+let stdoutClosed = false;
+let stdoutGuarded = false;
+
 const runtime: Runtime = {
   env: process.env,
   cwd: process.cwd(),
@@ -17,11 +21,17 @@ const runtime: Runtime = {
     return process.stdin;
   },
   get stdout() {
-    // `wxpay … | head` closes the pipe early: stop quietly instead of crashing on an unhandled EPIPE.
-    if (!process.stdout.listenerCount('error')) {
+    // `wxpay … | head` closes the pipe early: stop quietly instead of crashing on an unhandled EPIPE, or tell the
+    // command that asked (onStdoutClosed); later writes to the closed stream fail the same way and are dropped.
+    // A flag, not listenerCount: worker threads pipe into process.stdout and bring an 'error' listener of their own.
+    if (!stdoutGuarded) {
+      stdoutGuarded = true;
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EPIPE') throw err;
-        process.exit(process.exitCode ?? 0);
+        if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+        if (!stdoutClosedHandlers.size) process.exit(process.exitCode ?? 0);
+        if (stdoutClosed) return;
+        stdoutClosed = true;
+        for (const h of [...stdoutClosedHandlers]) h();
       });
     }
     return process.stdout;
@@ -38,6 +48,10 @@ const runtime: Runtime = {
       process.off('SIGINT', h);
       process.off('SIGTERM', h);
     };
+  },
+  onStdoutClosed(handler) {
+    stdoutClosedHandlers.add(handler);
+    return () => void stdoutClosedHandlers.delete(handler);
   },
 };
 

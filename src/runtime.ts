@@ -13,6 +13,9 @@ export interface Runtime {
   now(): number;
   /** Runs the handler on SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: string) => void): () => void;
+  /** Runs the handler once when stdout's reader goes away (EPIPE, `| head`). While one is registered the process is
+   *  not ended for it: a server keeps serving, the demo cleans up first. Returns a function that removes it. */
+  onStdoutClosed?(handler: () => void): () => void;
 }
 
 export interface GlobalOptions {

@@ -60,7 +60,7 @@ export class Journal {
    * `durable: false` skips the fsyncs: for read-only batches (queries) a lost record only means one more query.
    */
   static async open(file: string, validBytes = 0, opts: { durable?: boolean } = {}): Promise<Journal> {
-    const fh = await open(file, 'a+');
+    const fh = await open(file, 'a+', 0o600);
     try {
       const { size } = await fh.stat();
       if (size > validBytes) await fh.truncate(validBytes);

@@ -1,7 +1,7 @@
 // `wxpay config init`: writes a starter rc file from flags or, on a TTY, from prompts. It derives the serial
 // from the certificate, writes only paths and references (never a key), and ends with `config check`.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { loadConfig, type Profile } from '../core/config.js';
@@ -9,6 +9,7 @@ import { readKeyFile } from '../core/credentials.js';
 import { runConfigChecks } from '../core/doctor.js';
 import { WxpayError } from '../core/errors.js';
 import { parseCertificate } from '../core/keys.js';
+import { writeFileSafe } from '../core/safe-write.js';
 import type { CommandContext } from '../runtime.js';
 import { printChecks } from './config-check.js';
 import { outputFor } from './shared.js';
@@ -95,7 +96,7 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
   if (existing && !existing.profiles) throw new WxpayError('USAGE', `${file} exists and holds a flat profile`, { hint: 'Choose another --output, or move it into {"profiles": {...}}.' });
   if (existing?.profiles?.[name] && !opts.force) throw new WxpayError('USAGE', `Profile "${name}" already exists in ${file}`, { hint: 'Pass --force to replace it, or --name for another profile.' });
   const rc = { defaultProfile: existing?.defaultProfile ?? name, profiles: { ...(existing?.profiles ?? {}), [name]: profile } };
-  await writeFile(file, `${JSON.stringify(rc, null, 2)}\n`);
+  await writeFileSafe(file, `${JSON.stringify(rc, null, 2)}\n`);
 
   const resolved = await loadConfig({ cwd: rt.cwd, env: rt.env, configFile: file, profile: name });
   const checks = await runConfigChecks(resolved, rt.env, rt.now());

@@ -43,12 +43,18 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
     onRequest: opts.quiet ? undefined : (e) => (out.json ? out.event({ type: 'request', ...e }) : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`)),
     onError: (err) => out.warn(`sandbox handler failed: ${(err as Error).stack ?? String(err)}`),
   });
-  const started = { type: 'listening', url: sb.url, mode, mchid: file.mchid, appid: file.appid, dir, rcPath: path.join(dir, '.wxpayrc.json') };
+  // The profile's baseUrl carries the port `sandbox init` chose; on another port the hint says so.
+  const rcPath = path.join(dir, '.wxpayrc.json');
+  const profileHint = `wxpay --config ${rcPath}${sb.url === `http://127.0.0.1:${file.port}` ? '' : ` --base-url ${sb.url}`}`;
+  const started = { type: 'listening', url: sb.url, mode, mchid: file.mchid, appid: file.appid, dir, rcPath, profile: profileHint };
+  // `sandbox serve --json | head -1` closes stdout: keep serving and drop the request lines.
+  const offClosed = rt.onStdoutClosed?.(() => undefined);
   if (out.json) out.event(started);
-  else out.line(`wxpay sandbox listening on ${sb.url} (mode ${mode}, mchid ${file.mchid}) — profile: wxpay --config ${started.rcPath}`);
+  else out.line(`wxpay sandbox listening on ${sb.url} (mode ${mode}, mchid ${file.mchid}) — profile: ${profileHint}`);
   await new Promise<void>((resolve) => {
     const off = rt.onSignal((signal) => {
       off();
+      offClosed?.();
       void sb.close().then(() => {
         if (out.json) out.event({ type: 'stopped', signal });
         else out.note(`${signal}: sandbox stopped`);

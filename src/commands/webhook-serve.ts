@@ -44,6 +44,8 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
     now: () => rt.now(),
     onEvent: (e) => (out.json ? out.event({ type: 'event', ...e }) : out.line(formatLive(e))),
   });
+  // A closed stdout (`| head -1`) must not stop the listener: live lines are dropped, the journal still has them.
+  const offClosed = rt.onStdoutClosed?.(() => undefined);
   const started = { type: 'listening', url: srv.url, journal: journalPath, recovered: srv.recovered, keys: [...keys.keys()], forwardTo: opts.forwardTo ?? null };
   if (out.json) out.event(started);
   else {
@@ -53,6 +55,7 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
   await new Promise<void>((resolve) => {
     const off = rt.onSignal((signal) => {
       off();
+      offClosed?.();
       if (!out.json) out.note(`${signal}: finishing requests in flight, flushing the journal`);
       void srv.close().then(() => {
         if (out.json) out.event({ type: 'stopped', signal });

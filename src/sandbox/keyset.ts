@@ -1,12 +1,13 @@
 // `wxpay sandbox init`: a throwaway key set for the local simulator (merchant key + certificate, platform
 // certificates, a WeChat Pay public key, an APIv3 key) and the `.wxpayrc.json` profile that points at it.
 import { generateKeyPair, randomBytes, randomInt, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { apiV3KeyFrom } from '../core/aead.js';
 import { WxpayError } from '../core/errors.js';
 import { loadPrivateKey, loadPublicKey, parseCertificate } from '../core/keys.js';
+import { writeFileSafe } from '../core/safe-write.js';
 import { createCertificatePem } from '../core/x509.js';
 import { readSandboxFile, writeSandboxFile, exists, type SandboxFile } from './keyset-files.js';
 
@@ -55,10 +56,10 @@ export const paths = (dir: string) => ({
   rc: path.join(dir, '.wxpayrc.json'),
 });
 
-async function writeSecret(file: string, text: string): Promise<void> {
+/** Every file of the key set, keys and certificates alike, is written 0600 and never through a symlink. */
+async function put(file: string, text: string | Buffer): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text, { mode: 0o600 });
-  await chmod(file, 0o600);
+  await writeFileSafe(file, text);
 }
 
 const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -82,8 +83,8 @@ export async function createPlatformCert(dir: string, now = Date.now(), newRsaKe
   });
   const serial = parseCertificate(certPem).serial;
   const p = paths(dir);
-  await writeSecret(p.platformKey(serial), pem(privateKey));
-  await writeFile(p.platformCert(serial), certPem);
+  await put(p.platformKey(serial), pem(privateKey));
+  await put(p.platformCert(serial), certPem);
   return serial;
 }
 
@@ -95,8 +96,8 @@ async function ensureMerchant(dir: string, mchid: string, newRsaKeyPair: RsaKeyP
     subject: [['C', 'CN'], ['O', 'wxpay sandbox'], ['CN', mchid]], publicKey, signingKey: privateKey,
     notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 5 * YEAR_MS),
   });
-  await writeSecret(p.merchantKey, pem(privateKey));
-  await writeFile(p.merchantCert, certPem);
+  await put(p.merchantKey, pem(privateKey));
+  await put(p.merchantCert, certPem);
   return parseCertificate(certPem).serial;
 }
 
@@ -122,16 +123,16 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   await mkdir(p.certsDir, { recursive: true });
   const newRsaKeyPair = opts.newRsaKeyPair ?? rsa2048;
   const serialNo = await ensureMerchant(dir, mchid, newRsaKeyPair);
-  if (!(await exists(p.apiV3Key))) await writeSecret(p.apiV3Key, `${newApiV3Key()}\n`);
+  if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
   const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir, Date.now(), newRsaKeyPair)];
   const first = platformSerials[0]!;
   const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);
-  if (!(await exists(certsCopy))) await writeFile(certsCopy, await readFile(p.platformCert(first)));
+  if (!(await exists(certsCopy))) await put(certsCopy, await readFile(p.platformCert(first)));
   const publicKeyId = prev?.publicKeyId ?? newPublicKeyId();
   if (!(await exists(p.publicKeyPrivate))) {
     const { privateKey, publicKey } = await newRsaKeyPair();
-    await writeSecret(p.publicKeyPrivate, pem(privateKey));
-    await writeFile(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    await put(p.publicKeyPrivate, pem(privateKey));
+    await put(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());
   }
   const file: SandboxFile = { mchid, appid, mode, port, publicKeyId, platformSerials };
   await writeSandboxFile(dir, file);
@@ -142,7 +143,7 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   };
   if (mode !== 'pubkey') profile.platformCertDir = './certs';
   if (mode !== 'cert') Object.assign(profile, { publicKeyId, publicKeyPath: './wechatpay/pub_key.pem' });
-  await writeFile(p.rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
+  await put(p.rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
   return {
     dir, rcPath: p.rc, profile: 'sandbox', mchid, appid, serialNo,
     privateKeyPath: p.merchantKey, merchantCertPath: p.merchantCert, apiV3KeyPath: p.apiV3Key,

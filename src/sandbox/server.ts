@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
+import { listenOn } from '../core/listen.js';
 import { applyHttpLimits, httpServerOptions, readCappedBody, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
@@ -82,10 +83,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const server = createServer(httpServerOptions(limits), (req, res) => handle(context, router, req, res, limits.maxBodyBytes, opts.onRequest, opts.onError));
   applyHttpLimits(server, limits);
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
+  try {
+    await listenOn(server, opts.port ?? 0, host);
+  } catch (err) {
+    // The signing workers would keep the process alive after a failed start.
+    await context.signPool?.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, host, mode: context.mode, context, state: context.state,

@@ -1,10 +1,13 @@
 // `webhook serve`'s HTTP adapter: raw body capped at 1 MiB (413), explicit header/request timeouts, the handler
 // does the rest. close() stops accepting, lets requests in flight and background forwards finish, then flushes.
+import path from 'node:path';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import type { KeyStore } from '../core/keys.js';
 import { normalizeHeaders } from '../core/headers.js';
+import { WxpayError } from '../core/errors.js';
+import { listenOn } from '../core/listen.js';
 import { applyHttpLimits, httpServerOptions, readCappedBody, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
 import { createForwarder } from './forwarder.js';
 import { createHandler, type Incoming, type Reply } from './handler.js';
@@ -45,9 +48,8 @@ const FAIL = (message: string) => JSON.stringify({ code: 'FAIL', message });
 
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
-  const seen = await acknowledgedIds(opts.journalPath);
+  const { seen, journal } = await openJournalOrFail(opts.journalPath);
   const recovered = seen.size;
-  const journal = await openJournal(opts.journalPath);
   const background = new Set<Promise<unknown>>();
   const handle = createHandler({
     keys: opts.keys,
@@ -89,10 +91,12 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       });
   });
   applyHttpLimits(server, limits);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await listenOn(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  } catch (err) {
+    await journal.close();
+    throw err;
+  }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   let closing: Promise<void> | undefined;
@@ -111,4 +115,16 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       return closing;
     },
   };
+}
+
+/** A journal that cannot be read or opened for append is the operator's to fix (a path, a folder, permissions). */
+async function openJournalOrFail(file: string) {
+  try {
+    return { seen: await acknowledgedIds(file), journal: await openJournal(file) };
+  } catch (err) {
+    throw new WxpayError('JOURNAL_UNWRITABLE', `Cannot open the journal ${file}: ${(err as Error).message}`, {
+      cause: err,
+      hint: `Check that the folder ${path.dirname(file)} exists and is writable, or choose another file with --journal <file>.`,
+    });
+  }
 }

@@ -8,12 +8,12 @@ import { needlesOf } from '../helpers/secrets-scan.js';
 import { runCli } from '../helpers/cli.js';
 import { REAL_SIGN_ERROR, signErrorFor, tempDir } from '../helpers/fixtures.js';
 import { trackSecretFile } from '../helpers/secrets.js';
-import { describeVectors, readVectorFile, vector, vectorFile } from '../helpers/vectors.js';
+import { readVectorFile, vector, vectorFile } from '../helpers/vectors.js';
 
 const cwd = tempDir('wxpay-e2e-sign-');
 const SERIAL = '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB';
 
-describeVectors('wxpay sign / paysign reproduce the vectors', () => {
+describe('wxpay sign / paysign reproduce the vectors', () => {
   const post = vector('request-sign-post-jsapi');
   const keyFile = vectorFile(post.privateKey as string);
   trackSecretFile('official doc merchant key', keyFile);

@@ -119,6 +119,6 @@ describe('webhook serve --ack-after-forward', () => {
   });
 
   it('refuses to start when the journal cannot be opened, rather than acknowledge unjournalled', async () => {
-    await expect(startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'no-such-dir', 'j.ndjson') })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'no-such-dir', 'j.ndjson') })).rejects.toMatchObject({ code: 'JOURNAL_UNWRITABLE', exitCode: 3, cause: { code: 'ENOENT' } });
   });
 });

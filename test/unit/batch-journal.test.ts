@@ -1,5 +1,5 @@
 // The batch journal (fsynced NDJSON, torn-tail repair, group commit, lock) and the resume planner.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,18 @@ describe('Journal', () => {
     const again = await lockJournal(file);
     expect(readFileSync(`${file}.lock`, 'utf8').trim()).toBe(String(process.pid));
     await again.release();
+  });
+
+  it('takes over a stale lock even when a remover died holding its claim, and leaves no claim behind', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'j.ndjson');
+    writeFileSync(`${file}.lock`, '2147483646\n');
+    writeFileSync(`${file}.lock.claim-${statSync(`${file}.lock`).ino}`, '2147483645\n');
+    const lock = await lockJournal(file);
+    expect(readFileSync(`${file}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    expect(readdirSync(dir).sort()).toEqual(['j.ndjson.lock']);
+    await lock.release();
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -1,9 +1,9 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadPrivateKey } from '../../src/core/keys.js';
 import { signMessage, signRequest, jsapiPayParams, appPayParams } from '../../src/core/sign.js';
-import { describeVectors, readVectorFile, vector, vectorsOfKind } from '../helpers/vectors.js';
+import { readVectorFile, vector, vectorsOfKind } from '../helpers/vectors.js';
 
-describeVectors('known-answer vectors: signing', () => {
+describe('known-answer vectors: signing', () => {
   it('reproduces every request-sign vector exactly', () => {
     const all = vectorsOfKind('request-sign');
     expect(all.length).toBeGreaterThanOrEqual(3);

@@ -1,11 +1,11 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aeadOpen, apiV3KeyFrom } from '../../src/core/aead.js';
 import { createKeyStore, loadPrivateKey, loadPublicKey, parseCertificate } from '../../src/core/keys.js';
 import { oaepDecrypt } from '../../src/core/oaep.js';
 import { verifySignature } from '../../src/core/verify.js';
-import { describeVectors, readVectorFile, vector, vectorsOfKind } from '../helpers/vectors.js';
+import { readVectorFile, vector, vectorsOfKind } from '../helpers/vectors.js';
 
-describeVectors('known-answer vectors: verification and decryption', () => {
+describe('known-answer vectors: verification and decryption', () => {
   it('verifies the response-verify vector in public-key mode', () => {
     for (const v of vectorsOfKind('response-verify')) {
       const h = v.headers as Record<string, string>;

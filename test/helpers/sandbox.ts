@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadPrivateKey } from '../../src/core/keys.js';
 import { newNonce, signRequest, unixSeconds, type Merchant } from '../../src/core/sign.js';
-import { initSandbox, type SandboxInitResult, type SandboxMode } from '../../src/sandbox/keyset.js';
+import { initSandbox, type SandboxInitOptions, type SandboxInitResult, type SandboxMode } from '../../src/sandbox/keyset.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';
 import { trackSecretFile } from './secrets.js';
+import { nextTestKeyPairAsync } from './test-keys.js';
 
 export interface RawResponse {
   status: number;
@@ -18,9 +19,12 @@ export interface RawResponse {
   json: any;
 }
 
+/** `initSandbox` with the test-only fixture keys (test-keys.ts) instead of three fresh keygens. */
+export const initTestSandbox = (opts: SandboxInitOptions): Promise<SandboxInitResult> => initSandbox({ newRsaKeyPair: nextTestKeyPairAsync, ...opts });
+
 export async function sandboxKeySet(mode: SandboxMode = 'cert'): Promise<SandboxInitResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'wxpay-sandbox-test-'));
-  const init = await initSandbox({ dir, mode });
+  const init = await initTestSandbox({ dir, mode });
   trackSecretFile('sandbox merchant key', init.privateKeyPath);
   trackSecretFile('sandbox APIv3 key', init.apiV3KeyPath);
   trackSecretFile('sandbox platform key', init.platformKeyPath);

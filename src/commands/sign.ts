@@ -40,6 +40,7 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
   });
   const explanation = explainText === undefined ? undefined : explain(signed, explainText);
   const out = outputFor(ctx);
+  out.note(liveWarning(Number(signed.timestamp)));
   if (out.json) {
     out.data({ ...signed, ...(explanation ? { explain: explanation } : {}) });
     return;
@@ -61,6 +62,12 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
     if (explanation.firstDifference >= 0) out.line(`first difference at byte ${explanation.firstDifference} (${explanation.line} line)`);
     for (const f of explanation.findings) out.line(`- ${f}`);
   }
+}
+
+/** WeChat Pay accepts a request for 5 minutes after its timestamp (protocol §1): a signature printed here is live. */
+function liveWarning(timestamp: number): string {
+  const until = new Date((timestamp + 300) * 1000).toISOString().replace('.000Z', 'Z');
+  return `note: this signature is valid for 5 minutes after its timestamp (until ${until}); anyone who has it can replay this exact request until then, so keep it out of tickets and chats`;
 }
 
 function explain(signed: { method: string; url: string; message: string }, text: string) {

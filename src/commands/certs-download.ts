@@ -4,7 +4,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { certificateFileName, downloadCertificates } from '../api/certificates.js';
-import { WxpayError, isWxpayError } from '../core/errors.js';
+import { WxpayError, isWxpayError, type WxpayErrorOptions } from '../core/errors.js';
 import { createKeyStore, parseCertificate } from '../core/keys.js';
 import { writeFileSafe } from '../core/safe-write.js';
 import type { CommandContext } from '../runtime.js';
@@ -23,6 +23,13 @@ async function exists(file: string): Promise<boolean> {
   return readFile(file).then(() => true, () => false);
 }
 
+function publicKeyOnly(profile: { name: string; publicKeyId?: string }, extra: Omit<WxpayErrorOptions, 'hint'> = {}): WxpayError {
+  return new WxpayError('CONFIG_INVALID', `Profile "${profile.name}" uses the WeChat Pay public key (${profile.publicKeyId}); public-key merchants have no platform certificates to download`, {
+    ...extra,
+    hint: 'Nothing to do: responses are verified with publicKeyId + publicKeyPath (pub_key.pem from 商户平台 → 账户中心 → API安全). Set platformCertDir (or --output) only if this merchant still uses platform certificates.',
+  });
+}
+
 export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<void> {
   const { opts, rt } = ctx;
   // --known-cert: trust only this certificate for the response signature (CertificateDownloader's -c).
@@ -30,11 +37,7 @@ export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<vo
   const known = knownPem ? parseCertificate(knownPem, 'known certificate') : undefined;
   const trusted = known ? createKeyStore([[known.serial, known.publicKey]]) : undefined;
   await withClient(ctx, async ({ client, profile }) => {
-    if (profile.publicKeyId && !profile.platformCertDir && !opts.output) {
-      throw new WxpayError('CONFIG_INVALID', `Profile "${profile.name}" uses the WeChat Pay public key (${profile.publicKeyId}); public-key merchants have no platform certificates to download`, {
-        hint: 'Nothing to do: responses are verified with publicKeyId + publicKeyPath (pub_key.pem from 商户平台 → 账户中心 → API安全). Set platformCertDir (or --output) only if this merchant still uses platform certificates.',
-      });
-    }
+    if (profile.publicKeyId && !profile.platformCertDir && !opts.output) throw publicKeyOnly(profile);
     const dir = opts.output ? path.resolve(rt.cwd, opts.output) : profile.platformCertDir;
     if (!dir) throw new WxpayError('USAGE', 'Where to save? The profile has no platformCertDir', { hint: 'Pass --output <dir> or set "platformCertDir" in the profile.' });
     let certs;
@@ -42,6 +45,8 @@ export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<vo
       certs = await downloadCertificates(client, trusted);
     } catch (e) {
       if (isWxpayError(e) && e.code === 'WECHATPAY_ERROR' && e.wechatpay && e.wechatpay.status === 404) {
+        // A public-key profile asking anyway (e.g. with --output): a configuration problem, exit 3 as documented.
+        if (profile.publicKeyId) throw publicKeyOnly(profile, { ...(e.requestId ? { requestId: e.requestId } : {}), wechatpay: e.wechatpay, cause: e });
         throw new WxpayError('WECHATPAY_ERROR', e.message, { ...(e.requestId ? { requestId: e.requestId } : {}), wechatpay: e.wechatpay, hint: 'This merchant may be public-key only (no platform certificates): configure publicKeyId and publicKeyPath instead.' });
       }
       throw e;

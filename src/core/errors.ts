@@ -14,6 +14,19 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** What each exit code means: the one source of `wxpay help exit-codes` and the README's table (a test compares them). */
+export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
+  0: 'success',
+  1: 'internal error (a bug in wxpay)',
+  2: 'usage error (bad flags or arguments)',
+  3: 'configuration or key problem; a server that cannot listen (LISTEN_FAILED: the port is in use or refused, the hint '
+    + 'names it and --port) or open its journal (JOURNAL_UNWRITABLE)',
+  4: 'network error or timeout',
+  5: 'WeChat Pay rejected the request (its code, message, detail and Request-ID are shown)',
+  6: 'signature, timestamp or hash verification failed',
+  7: 'decryption failed',
+};
+
 /** The stable error codes. Renaming one is a breaking change. */
 export const ERROR_CODES = {
   INTERNAL: EXIT.internal,

@@ -31,6 +31,7 @@ const COLUMNS: Record<BatchKind, Column[]> = {
     ['line', (row) => row.line],
     ['out_trade_no', (row) => row.outTradeNo],
     ['status', (_, r) => r.status],
+    ['trade_state', (_, r) => r.state],
     ['code', (_, r) => r.code],
     ['message', (_, r) => r.message],
   ],

@@ -1,5 +1,6 @@
 // `wxpay refund create|query|close --from <file.csv>`: the batch. Validate the whole file, lock and read the
-// journal of any earlier run, plan, confirm, then send with bounded concurrency and a rate limit, journaling
+// journal of any earlier run (refunds and closes; a query batch keeps no journal and asks again for every row
+// on every run, so it never reports a stale state), plan, confirm, then send with bounded concurrency and a rate limit, journaling
 // each row (fsynced) before and after its request. SIGINT stops taking rows, lets requests in flight finish,
 // and says how to resume. Exit 0 only if every row succeeded, 5 if WeChat Pay rejected any, 4 if unfinished.
 import { WxpayError } from '../core/errors.js';
@@ -25,6 +26,9 @@ type Paths = ReturnType<typeof batchPaths>;
 
 export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<BatchOptions>): Promise<void> {
   const settings = batchOptions(ctx);
+  if (kind === 'query' && ctx.opts.journal !== undefined) {
+    throw new WxpayError('USAGE', '--journal does not apply to query --from', { hint: 'A query batch keeps no journal: every run asks WeChat Pay again for every row, so its states are never stale.' });
+  }
   const paths = batchPaths(ctx.rt.cwd, ctx.opts.from!, ctx.opts.journal);
   const parsed = readCsv(await readInput(ctx.rt, paths.input, 'batch file'));
   if ('problems' in parsed) throw invalidFile(paths.input, parsed.problems);
@@ -33,10 +37,10 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
   // The client never retries by itself here: every retry goes through the journal, the look-up and the rate limit.
   const { client, profile } = await buildClient(ctx, { maxAttempts: 1 });
   // Lock before reading the journal, so no other run can finish rows after we planned them as unsent.
-  const lock: JournalLock | undefined = settings.dryRun ? undefined : await lockJournal(paths.journalFile);
+  const ops = opsFor(kind, client, profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {});
+  const lock: JournalLock | undefined = settings.dryRun || !ops.mutating ? undefined : await lockJournal(paths.journalFile);
   try {
-    const ops = opsFor(kind, client, profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {});
-    const previous = await readJournal(paths.journalFile);
+    const previous = ops.mutating ? await readJournal(paths.journalFile) : undefined;
     const plan = planFrom(kind, valid.rows, ops, previous, paths);
     const out = outputFor(ctx);
     if (plan.orphans.length) out.warn(`${plan.orphans.length} unfinished row(s) in ${paths.journalFile} are not in ${paths.input}: ${plan.orphans.slice(0, 5).join(', ')}${plan.orphans.length > 5 ? ', ...' : ''}; check them by hand`);
@@ -52,7 +56,7 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
 
 function planFrom(kind: BatchKind, rows: BatchRow[], ops: BatchOps, previous: JournalContents | undefined, paths: Paths): Plan {
   const states = foldJournal(previous?.records ?? [], kind, paths.journalFile);
-  const planned = planBatch({ rows, states, requestOf: (row) => ops.request(row), lookupFirst: Boolean(ops.lookup) });
+  const planned = planBatch({ rows, states, requestOf: (row) => ops.request(row), lookupFirst: Boolean(ops.lookup), recheckFinished: Boolean(ops.recheck) });
   if ('plan' in planned) return planned.plan;
   throw new WxpayError('BATCH_JOURNAL_CONFLICT', `${paths.input} no longer matches ${paths.journalFile}:\n${planned.conflicts.map((c) => `  line ${c.line}: ${c.message}`).join('\n')}`, {
     hint: 'A row that was already sent must be resent with the same body. Restore the file as it was, or use a new out_refund_no and a new --journal for a changed refund.',
@@ -64,6 +68,8 @@ async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, setti
   const { rt } = ctx;
   const out = outputFor(ctx);
   let journal: Journal | undefined;
+  // Read-only batches (queries) keep no journal: every run asks again.
+  const noJournal = { append: async () => undefined, close: async () => undefined };
   let stopping = false;
   const offSignal = rt.onSignal(() => {
     if (stopping) return;
@@ -75,13 +81,13 @@ async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, setti
   const started = rt.now();
   const results: RowResult[] = [];
   try {
-    journal = await Journal.open(paths.journalFile, previous?.validBytes ?? 0, { durable: ops.mutating });
-    if (!previous?.records.some((r) => r.type === 'batch')) await journal.append({ type: 'batch', v: 1, kind, input: paths.input, at: new Date(rt.now()).toISOString() });
-    const skipped = plan.rows.filter((p) => p.action === 'skip');
-    const counts = { done: skipped.length, failed: skipped.filter((p) => p.result?.status !== 'succeeded').length };
+    journal = ops.mutating ? await Journal.open(paths.journalFile, previous?.validBytes ?? 0) : undefined;
+    if (journal && !previous?.records.some((r) => r.type === 'batch')) await journal.append({ type: 'batch', v: 1, kind, input: paths.input, at: new Date(rt.now()).toISOString() });
+    const earlier = plan.rows.filter((p) => p.result);
+    const counts = { done: earlier.length, failed: earlier.filter((p) => p.result?.status !== 'succeeded').length };
     const bar = rt.stderr.isTTY ? new ProgressBar(rt.stderr, rows.length, counts, () => rt.now()) : undefined;
     results.push(...await runBatch({
-      plan: plan.rows, ops, journal, limiter: new RateLimiter({ rate: settings.rate }), concurrency: settings.concurrency,
+      plan: plan.rows, ops, journal: journal ?? noJournal, limiter: new RateLimiter({ rate: settings.rate }), concurrency: settings.concurrency,
       now: () => rt.now(),
       stopped: () => stopping,
       onResult(r) {
@@ -98,7 +104,7 @@ async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, setti
     await journal?.close();
   }
   await writeFileSafe(paths.resultFile, resultCsv(kind, rows, results));
-  const summary = summarize(kind, rows, results, { ...paths, elapsedMs: rt.now() - started, interrupted: stopping });
+  const summary = summarize(kind, rows, results, { ...paths, ...(ops.mutating ? {} : { journalFile: undefined }), elapsedMs: rt.now() - started, interrupted: stopping });
   printSummary(ctx, summary);
   const resume = resumeHint(kind, ctx.opts);
   const unfinished = summary.unknown + summary.pending;
@@ -106,7 +112,7 @@ async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, setti
   // to do is rerun the same command; only a finished batch with rejected rows exits 5.
   const rejected = summary.rejected ? ` (${summary.rejected} rejected by WeChat Pay; see ${paths.resultFile})` : '';
   if (stopping) {
-    throw new WxpayError('BATCH_INTERRUPTED', `Interrupted: ${rows.length - unfinished} of ${rows.length} rows finished${rejected}; the journal is saved in ${paths.journalFile}`, { hint: `To resume, run: ${resume}`, details: { summary } });
+    throw new WxpayError('BATCH_INTERRUPTED', `Interrupted: ${rows.length - unfinished} of ${rows.length} rows finished${rejected}${journal ? `; the journal is saved in ${paths.journalFile}` : ''}`, { hint: `To resume, run: ${resume}`, details: { summary } });
   }
   if (unfinished) {
     throw new WxpayError('BATCH_INCOMPLETE', `${summary.unknown} row(s) have no known outcome yet (timeouts, 5xx or 429; see ${paths.resultFile})${rejected}`, { hint: `Rerun to check them first and finish: ${resume}`, details: { summary } });

@@ -71,8 +71,9 @@ function newApiV3Key(): string {
 const newPublicKeyId = () => `PUB_KEY_ID_${Array.from({ length: 34 }, () => randomInt(10)).join('')}`;
 
 /** Creates a platform key and certificate (Tenpay.com subject, 5 years) in `<dir>/wechatpay/`; returns its serial. */
-export async function createPlatformCert(dir: string, now = Date.now()): Promise<string> {
+export async function createPlatformCert(dir: string, now = Date.now(), signal?: AbortSignal): Promise<string> {
   const { privateKey, publicKey } = await rsa2048();
+  signal?.throwIfAborted();
   const certPem = createCertificatePem({
     subject: [['C', 'CN'], ['O', 'Tenpay.com'], ['OU', 'Tenpay.com CA Center'], ['L', 'ShenZhen'], ['CN', 'Tenpay.com sign']],
     issuer: [['CN', 'Tenpay.com Root CA']],
@@ -86,10 +87,11 @@ export async function createPlatformCert(dir: string, now = Date.now()): Promise
   return serial;
 }
 
-async function ensureMerchant(dir: string, mchid: string): Promise<string> {
+async function ensureMerchant(dir: string, mchid: string, signal?: AbortSignal): Promise<string> {
   const p = paths(dir);
   if (await exists(p.merchantKey) && await exists(p.merchantCert)) return parseCertificate(await readFile(p.merchantCert)).serial;
   const { privateKey, publicKey } = await rsa2048();
+  signal?.throwIfAborted();
   const certPem = createCertificatePem({
     subject: [['C', 'CN'], ['O', 'wxpay sandbox'], ['CN', mchid]], publicKey, signingKey: privateKey,
     notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 5 * YEAR_MS),
@@ -99,7 +101,9 @@ async function ensureMerchant(dir: string, mchid: string): Promise<string> {
   return parseCertificate(certPem).serial;
 }
 
-export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid?: string; appid?: string; port?: number }): Promise<SandboxInitResult> {
+/** `signal`: a key generated after an abort is never written (the demo removes its folder on Ctrl-C, and a key
+ *  generation still running then must not recreate it). */
+export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid?: string; appid?: string; port?: number; signal?: AbortSignal }): Promise<SandboxInitResult> {
   const dir = path.resolve(opts.dir);
   const p = paths(dir);
   const prev = await readSandboxFile(dir);
@@ -112,16 +116,18 @@ export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid
   const appid = opts.appid ?? prev?.appid ?? DEFAULT_APPID;
   const mode = opts.mode ?? prev?.mode ?? 'cert';
   const port = opts.port ?? prev?.port ?? DEFAULT_SANDBOX_PORT;
+  opts.signal?.throwIfAborted();
   await mkdir(p.certsDir, { recursive: true });
-  const serialNo = await ensureMerchant(dir, mchid);
+  const serialNo = await ensureMerchant(dir, mchid, opts.signal);
   if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
-  const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir)];
+  const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir, Date.now(), opts.signal)];
   const first = platformSerials[0]!;
   const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);
   if (!(await exists(certsCopy))) await put(certsCopy, await readFile(p.platformCert(first)));
   const publicKeyId = prev?.publicKeyId ?? newPublicKeyId();
   if (!(await exists(p.publicKeyPrivate))) {
     const { privateKey, publicKey } = await rsa2048();
+    opts.signal?.throwIfAborted();
     await put(p.publicKeyPrivate, pem(privateKey));
     await put(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());
   }

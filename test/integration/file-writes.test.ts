@@ -49,7 +49,7 @@ describe('file modes are 0600', () => {
     mkdirSync(dir);
     const csv = path.join(dir, 'q.csv');
     writeFileSync(csv, 'out_trade_no\nNOSUCHORDER01\n');
-    const r = await run(['query', '--from', csv, '--yes']);
+    const r = await run(['close', '--from', csv, '--yes']);
     expect(r.code, r.stderr).toBe(5);
     expect(readdirSync(dir).sort()).toEqual(['q.csv', 'q.journal.ndjson', 'q.result.csv']);
     expect([modeOf(path.join(dir, 'q.result.csv')), modeOf(path.join(dir, 'q.journal.ndjson'))]).toEqual(['600', '600']);

@@ -34,7 +34,7 @@ describe('result CSV', () => {
       '4,ORDER0003,,R3,20,pending,,,,not sent: the batch was interrupted',
       '',
     ]);
-    expect(resultCsv('close', rows.slice(0, 1), results.slice(0, 1))).toBe('line,out_trade_no,status,code,message\r\n2,ORDER0001,succeeded,,\r\n');
+    expect(resultCsv('close', rows.slice(0, 1), results.slice(0, 1))).toBe('line,out_trade_no,status,trade_state,code,message\r\n2,ORDER0001,succeeded,PROCESSING,,\r\n');
   });
 });
 

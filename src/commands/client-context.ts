@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import type { KeyObject } from 'node:crypto';
 import { createClient, userAgentFor, type PreparedRequest, type WxpayClient, type WxpayClientOptions } from '../core/client.js';
-import type { ResolvedProfile } from '../core/config.js';
+import { describeSource, foreignApiHost, type ResolvedProfile } from '../core/config.js';
 import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../core/credentials.js';
 import { WxpayError } from '../core/errors.js';
 import type { CommandContext } from '../runtime.js';
@@ -25,8 +25,20 @@ function msFromEnv(ctx: CommandContext, name: string): number | undefined {
   return Number(v);
 }
 
+/**
+ * One stderr line when signed requests would go to a host that is not WeChat Pay's nor this machine's, naming
+ * where that base URL came from: an rc file or a variable can redirect them unseen. --base-url is explicit.
+ */
+export function warnForeignHost(ctx: CommandContext, profile: ResolvedProfile): void {
+  const source = profile.sources.baseUrl ?? 'default';
+  const host = foreignApiHost(profile.baseUrl);
+  if (!host || source === 'flag') return;
+  ctx.rt.stderr.write(`warning: signed requests go to ${host}, not a WeChat Pay API host (baseUrl from ${describeSource(source)})\n`);
+}
+
 export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClientOptions> & { requireApiV3Key?: boolean } = {}): Promise<ClientContext> {
   const profile = await loadProfile(ctx);
+  warnForeignHost(ctx, profile);
   const merchant = await loadMerchant(profile);
   const keys = await loadVerifierKeys(profile);
   // The APIv3 key is needed only to refresh or download platform certificates: a command that does not

@@ -38,7 +38,9 @@ export interface SandboxKeys {
 }
 
 const genRsa = promisify(generateKeyPair);
-const rsa2048 = () => genRsa('rsa', { modulusLength: 2048 });
+/** Makes the sandbox's RSA key pairs; a fresh 2048-bit pair unless a caller (the test suite) injects its own. */
+export type RsaKeyPairMaker = () => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
+const rsa2048: RsaKeyPairMaker = () => genRsa('rsa', { modulusLength: 2048 });
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 export const paths = (dir: string) => ({
@@ -71,8 +73,8 @@ function newApiV3Key(): string {
 const newPublicKeyId = () => `PUB_KEY_ID_${Array.from({ length: 34 }, () => randomInt(10)).join('')}`;
 
 /** Creates a platform key and certificate (Tenpay.com subject, 5 years) in `<dir>/wechatpay/`; returns its serial. */
-export async function createPlatformCert(dir: string, now = Date.now(), signal?: AbortSignal): Promise<string> {
-  const { privateKey, publicKey } = await rsa2048();
+export async function createPlatformCert(dir: string, now = Date.now(), signal?: AbortSignal, newRsaKeyPair = rsa2048): Promise<string> {
+  const { privateKey, publicKey } = await newRsaKeyPair();
   signal?.throwIfAborted();
   const certPem = createCertificatePem({
     subject: [['C', 'CN'], ['O', 'Tenpay.com'], ['OU', 'Tenpay.com CA Center'], ['L', 'ShenZhen'], ['CN', 'Tenpay.com sign']],
@@ -87,10 +89,10 @@ export async function createPlatformCert(dir: string, now = Date.now(), signal?:
   return serial;
 }
 
-async function ensureMerchant(dir: string, mchid: string, signal?: AbortSignal): Promise<string> {
+async function ensureMerchant(dir: string, mchid: string, newRsaKeyPair: RsaKeyPairMaker, signal?: AbortSignal): Promise<string> {
   const p = paths(dir);
   if (await exists(p.merchantKey) && await exists(p.merchantCert)) return parseCertificate(await readFile(p.merchantCert)).serial;
-  const { privateKey, publicKey } = await rsa2048();
+  const { privateKey, publicKey } = await newRsaKeyPair();
   signal?.throwIfAborted();
   const certPem = createCertificatePem({
     subject: [['C', 'CN'], ['O', 'wxpay sandbox'], ['CN', mchid]], publicKey, signingKey: privateKey,
@@ -101,9 +103,15 @@ async function ensureMerchant(dir: string, mchid: string, signal?: AbortSignal):
   return parseCertificate(certPem).serial;
 }
 
+export interface SandboxInitOptions {
+  dir: string; mode?: SandboxMode; mchid?: string; appid?: string; port?: number; signal?: AbortSignal;
+  /** Tests inject pre-made key pairs here, since keygen dominates their set-up; users always get fresh keys. */
+  newRsaKeyPair?: RsaKeyPairMaker;
+}
+
 /** `signal`: a key generated after an abort is never written (the demo removes its folder on Ctrl-C, and a key
  *  generation still running then must not recreate it). */
-export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid?: string; appid?: string; port?: number; signal?: AbortSignal }): Promise<SandboxInitResult> {
+export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInitResult> {
   const dir = path.resolve(opts.dir);
   const p = paths(dir);
   const prev = await readSandboxFile(dir);
@@ -118,15 +126,16 @@ export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid
   const port = opts.port ?? prev?.port ?? DEFAULT_SANDBOX_PORT;
   opts.signal?.throwIfAborted();
   await mkdir(p.certsDir, { recursive: true });
-  const serialNo = await ensureMerchant(dir, mchid, opts.signal);
+  const newRsaKeyPair = opts.newRsaKeyPair ?? rsa2048;
+  const serialNo = await ensureMerchant(dir, mchid, newRsaKeyPair, opts.signal);
   if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
-  const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir, Date.now(), opts.signal)];
+  const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir, Date.now(), opts.signal, newRsaKeyPair)];
   const first = platformSerials[0]!;
   const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);
   if (!(await exists(certsCopy))) await put(certsCopy, await readFile(p.platformCert(first)));
   const publicKeyId = prev?.publicKeyId ?? newPublicKeyId();
   if (!(await exists(p.publicKeyPrivate))) {
-    const { privateKey, publicKey } = await rsa2048();
+    const { privateKey, publicKey } = await newRsaKeyPair();
     opts.signal?.throwIfAborted();
     await put(p.publicKeyPrivate, pem(privateKey));
     await put(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());

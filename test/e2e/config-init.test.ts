@@ -3,16 +3,17 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
+import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 
 describe('wxpay config init', () => {
   let keys: SandboxInitResult;
   let work: string;
   beforeAll(async () => {
-    keys = await initSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-keys-')), mode: 'pubkey' });
+    keys = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-keys-')), mode: 'pubkey' });
     trackSecretFile('config-init merchant key', keys.privateKeyPath);
     trackSecretFile('config-init APIv3 key', keys.apiV3KeyPath);
     work = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-work-'));

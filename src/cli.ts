@@ -8,6 +8,7 @@ import { registerClient } from './cli/client.js';
 import { registerCallbacks } from './cli/callbacks.js';
 import { registerBills } from './cli/bills.js';
 import { registerFirstRun } from './cli/first-run.js';
+import { lazy } from './cli/lazy.js';
 
 export const VERSION = '0.1.0';
 
@@ -37,6 +38,14 @@ export function buildProgram(rt: Runtime): Command {
   registerCallbacks(program, rt);
   registerBills(program, rt);
   registerFirstRun(program, rt);
+  // Our own `help`: commander's knows only commands, and `wxpay help exit-codes` is a topic.
+  program
+    .helpCommand(false)
+    .command('help')
+    .description('help for a command, or a topic: exit-codes (the exit-code table)')
+    .argument('[command-or-topic...]', 'e.g. "refund create" or "exit-codes"')
+    .addHelpText('after', '\nExamples:\n  wxpay help refund create\n  wxpay help exit-codes')
+    .action(lazy(rt, () => import('./commands/help.js')));
   // Sub-commands inherit exitOverride and output settings only when set on each of them.
   const propagate = (cmd: Command) => {
     for (const sub of cmd.commands) {

@@ -12,6 +12,8 @@ import type { Runtime } from './runtime.js';
 const stdoutClosedHandlers = new Set<() => void>();
 let stdoutClosed = false;
 let stdoutGuarded = false;
+/** A command stopped by Ctrl-C/SIGTERM has cleaned up what it owns; whatever else is pending must not hold the exit. */
+let signalled = false;
 
 const runtime: Runtime = {
   env: process.env,
@@ -40,8 +42,12 @@ const runtime: Runtime = {
     return process.stderr;
   },
   now: () => Date.now(),
+  startedAt: Math.round(performance.timeOrigin),
   onSignal(handler) {
-    const h = (sig: NodeJS.Signals) => handler(sig);
+    const h = (sig: NodeJS.Signals) => {
+      signalled = true;
+      handler(sig);
+    };
     process.on('SIGINT', h);
     process.on('SIGTERM', h);
     return () => {
@@ -83,6 +89,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => {
     process.exitCode = code;
+    if (signalled) process.exit(code);
   },
   (err) => {
     process.stderr.write(`wxpay: internal error: ${String(err)}\n`);

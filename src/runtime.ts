@@ -11,6 +11,8 @@ export interface Runtime {
   readonly stderr: Writable & { isTTY?: boolean };
   /** Milliseconds since the epoch. */
   now(): number;
+  /** When the process started (ms since the epoch), for figures that cover the whole run. */
+  readonly startedAt?: number;
   /** Runs the handler on SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: string) => void): () => void;
   /** Runs the handler once when stdout's reader goes away (EPIPE, `| head`). While one is registered the process is

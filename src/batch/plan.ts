@@ -1,7 +1,8 @@
 // The resume planner: folds an earlier run's journal into one decision per row. Finished rows are skipped
 // (their outcome is carried into the result file); rows whose outcome is unknown (started but never
 // finished, or timeout/5xx/429) are looked up first where a look-up exists (refunds, by out_refund_no);
-// the rest are sent. A row whose request differs from what the journal says was sent is a conflict, and
+// the rest are sent. Where finished rows can be re-checked for free (closes: the order's state), they are, so a
+// rerun never reports a stale state. A row whose request differs from what the journal says was sent is a conflict, and
 // blocks the batch: re-sending an out_refund_no with a different body is how double refunds happen.
 import { WxpayError } from '../core/errors.js';
 import type { CsvProblem } from './csv-read.js';
@@ -14,12 +15,12 @@ export interface RowState {
   unknown?: Extract<JournalRecord, { type: 'unknown' }>;
 }
 
-export type RowAction = 'skip' | 'verify' | 'send';
+export type RowAction = 'skip' | 'recheck' | 'verify' | 'send';
 
 export interface PlannedRow {
   row: BatchRow;
   action: RowAction;
-  /** For skipped rows: the outcome recorded by the earlier run. */
+  /** For skipped and re-checked rows: the outcome recorded by the earlier run. */
   result?: RowResult;
 }
 
@@ -40,6 +41,7 @@ export function foldJournal(records: readonly JournalRecord[], kind: BatchKind, 
     }
     const s = states.get(r.key) ?? { started: false };
     if (r.type === 'start') Object.assign(s, { started: true, request: r.request, unknown: undefined });
+    else if (r.type === 'absent') Object.assign(s, { started: false, request: undefined, unknown: undefined });
     else if (r.type === 'done') s.done = r;
     else s.unknown = r;
     states.set(r.key, s);
@@ -62,6 +64,8 @@ export function planBatch(opts: {
   requestOf: (row: BatchRow) => unknown;
   /** Whether an unknown outcome must be looked up before sending again (true for refunds). */
   lookupFirst: boolean;
+  /** Whether finished rows have their state read again (closes) instead of being carried over as recorded. */
+  recheckFinished?: boolean;
 }): { plan: Plan } | { conflicts: CsvProblem[] } {
   const conflicts: CsvProblem[] = [];
   const rows: PlannedRow[] = opts.rows.map((row) => {
@@ -72,7 +76,7 @@ export function planBatch(opts: {
     if (s?.done) {
       const d = s.done;
       const result: RowResult = { line: row.line, key: row.key, status: d.status, fromJournal: true, ...pick(d) };
-      return { row, action: 'skip', result };
+      return { row, action: opts.recheckFinished ? 'recheck' : 'skip', result };
     }
     if (s && (s.started || s.unknown)) return { row, action: opts.lookupFirst ? 'verify' : 'send' };
     return { row, action: 'send' };

@@ -1,7 +1,6 @@
 // Batch output: `<file>.result.csv`, one row per input row in input order, with its status and either the
-// WeChat Pay id (refund_id / transaction_id) or the error code and message. Written to a temporary file,
-// fsynced and renamed, so a crash never leaves half a result file where a whole one is expected.
-import { open, rename } from 'node:fs/promises';
+// WeChat Pay id (refund_id / transaction_id) or the error code and message. The caller writes it with core's
+// writeFileSafe (0600, fsynced temp file, rename), so a crash never leaves half a result file where a whole one is expected.
 import type { BatchKind, BatchRow, RowResult } from './types.js';
 
 type Column = [name: string, value: (row: BatchRow, r: RowResult) => string | number | undefined];
@@ -32,6 +31,7 @@ const COLUMNS: Record<BatchKind, Column[]> = {
     ['line', (row) => row.line],
     ['out_trade_no', (row) => row.outTradeNo],
     ['status', (_, r) => r.status],
+    ['trade_state', (_, r) => r.state],
     ['code', (_, r) => r.code],
     ['message', (_, r) => r.message],
   ],
@@ -51,16 +51,4 @@ export function resultCsv(kind: BatchKind, rows: readonly BatchRow[], results: r
     lines.push(cols.map(([, value]) => csvField(value(row, r))).join(','));
   });
   return `${lines.join('\r\n')}\r\n`;
-}
-
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
 }

@@ -14,6 +14,8 @@ export interface BatchOps {
   send(row: BatchRow): Promise<Exclude<Outcome, { kind: 'not-found' }>>;
   /** Asks WeChat Pay whether an earlier send took effect. Absent when resending is harmless. */
   lookup?(row: BatchRow): Promise<Outcome>;
+  /** Reads the current state of a row an earlier run finished (closes), so a rerun reports it fresh. */
+  recheck?(row: BatchRow): Promise<Exclude<Outcome, { kind: 'not-found' }>>;
   /** Mutating sends get an fsynced `start` record first; read-only ones do not need it. */
   mutating: boolean;
 }
@@ -63,11 +65,27 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
     const facts = out.kind === 'succeeded'
       ? { ...(out.id ? { id: out.id } : {}), ...(out.state ? { state: out.state } : {}), ...(out.message ? { message: out.message } : {}) }
       : { code: out.code, message: out.message };
-    await o.journal.append({ type: 'done', key, status: out.kind, ...facts, at: at() });
+    const order = out.kind === 'succeeded' && out.order ? { order: out.order } : {};
+    await o.journal.append({ type: 'done', key, status: out.kind, ...facts, ...order, at: at() });
     finish(p, { line, key, status: out.kind, ...facts });
   }
 
+  async function recheck(p: PlannedRow): Promise<void> {
+    await o.limiter.take();
+    if (stopped() || !o.ops.recheck) return;
+    const now = await o.ops.recheck(p.row);
+    feed(now);
+    const earlier = { ...p.result!, fromJournal: true };
+    if (now.kind === 'succeeded') {
+      const { state, message: _m, ...kept } = earlier;
+      return finish(p, { ...kept, ...(now.state ? { state: now.state } : {}), message: [earlier.message, 'finished by an earlier run; state checked again now'].filter(Boolean).join('; ') });
+    }
+    // The earlier outcome stands, but its current state is not known: unfinished, so the rerun checks again.
+    finish(p, { line: p.row.line, key: p.row.key, status: 'unknown', code: now.code, message: `finished by an earlier run (${earlier.status}); its state could not be checked: ${now.message}` });
+  }
+
   async function processRow(p: PlannedRow): Promise<void> {
+    if (p.action === 'recheck') return recheck(p);
     const { row } = p;
     let mode = p.action;
     let last: Extract<Outcome, { kind: 'unknown' }> | undefined;
@@ -121,6 +139,7 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
 }
 
 function pendingResult(p: PlannedRow): RowResult {
+  if (p.action === 'recheck') return { ...p.result!, fromJournal: true, message: [p.result!.message, 'finished by an earlier run; not checked again: the batch was interrupted'].filter(Boolean).join('; ') };
   return p.action === 'verify'
     ? { line: p.row.line, key: p.row.key, status: 'unknown', code: 'NOT_CHECKED', message: 'an earlier run left this row unfinished; rerun to check it' }
     : { line: p.row.line, key: p.row.key, status: 'pending', message: 'not sent: the batch was interrupted' };

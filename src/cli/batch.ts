@@ -11,7 +11,7 @@ const batchOnly = new WeakMap<Command, Set<string>>();
 
 const BATCH_OPTIONS: Array<[flags: string, description: string]> = [
   ['--from <file.csv>', 'batch: read the rows from a CSV file (see "Batch operations" in the README)'],
-  ['--journal <file>', 'batch: journal for resuming (default <file>.journal.ndjson)'],
+  ['--journal <file>', 'batch: journal for resuming refunds and closes (default <file>.journal.ndjson)'],
   ['--concurrency <n>', 'batch: requests in flight at once (default 4)'],
   ['--rate <per-second>', 'batch: requests per second at most (default 50)'],
   ['--dry-run', 'print the requests that would be sent, and send nothing'],
@@ -49,6 +49,10 @@ export function addBatchOptions(program: Command, ...paths: string[][]): void {
       const added = batchOnly.get(cmd) ?? new Set<string>();
       added.add(cmd.options.at(-1)!.attributeName());
       batchOnly.set(cmd, added);
+    }
+    if (names.join(' ') === 'refund create') {
+      cmd.option('--allow-additional-refund', 'batch: refund an order that already has a refund under another out_refund_no (the sum stays within its total)');
+      batchOnly.get(cmd)?.add('allowAdditionalRefund');
     }
   }
 }

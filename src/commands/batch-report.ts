@@ -18,7 +18,7 @@ const fenText = (fen: number) => `${fen} fen (${formatYuan(fen)} CNY)`;
 
 /** Refunds and closes change money or orders: ask once on a TTY; without one, --yes is required. Queries only read. */
 export async function confirmBatch(ctx: CommandContext<BatchOptions>, kind: BatchKind, plan: readonly PlannedRow[], baseUrl: string): Promise<void> {
-  const todo = plan.filter((p) => p.action !== 'skip');
+  const todo = plan.filter((p) => p.action === 'send' || p.action === 'verify');
   if (kind === 'query' || ctx.opts.yes || !todo.length) return;
   if (!ctx.rt.stdin.isTTY) {
     throw new WxpayError('USAGE', `Refusing to ${kind} ${todo.length} rows without confirmation: no TTY and no --yes`, { hint: 'Check the file with --dry-run, then add --yes in scripts and CI.' });
@@ -35,13 +35,13 @@ export function printDryRun(ctx: CommandContext<BatchOptions>, kind: BatchKind, 
   const counts = { send: 0, verify: 0, skip: 0 };
   let amount = 0;
   for (const p of plan) {
-    counts[p.action]++;
+    counts[p.action === 'recheck' ? 'skip' : p.action]++;
     const req = requestOf(kind, client, p.row);
-    if (p.action !== 'skip') amount += p.row.amount ?? 0;
+    if (p.action === 'send' || p.action === 'verify') amount += p.row.amount ?? 0;
     if (out.json) {
-      out.event({ type: 'request', line: p.row.line, key: p.row.key, action: p.action, ...(p.action === 'skip' ? { status: p.result?.status } : req) });
-    } else if (p.action === 'skip') {
-      out.line(`line ${p.row.line}: already ${p.result?.status} (journal), not sent`);
+      out.event({ type: 'request', line: p.row.line, key: p.row.key, action: p.action, ...(p.result ? { status: p.result.status } : req) });
+    } else if (p.result) {
+      out.line(`line ${p.row.line}: already ${p.result.status} (journal), not sent${p.action === 'recheck' ? '; its state is read again' : ''}`);
     } else {
       const first = p.action === 'verify' ? `look up GET /v3/refund/domestic/refunds/${encodeURIComponent(p.row.outRefundNo ?? '')}; if not found: ` : '';
       out.line(`line ${p.row.line}: ${first}${req.method} ${req.path}${req.body !== undefined ? ` ${JSON.stringify(req.body)}` : ''}`);
@@ -65,13 +65,14 @@ export interface BatchSummary {
   amount?: number;
   codes: Record<string, number>;
   input: string;
-  journal: string;
+  /** Absent for read-only batches, which keep no journal. */
+  journal?: string;
   result: string;
   elapsedMs: number;
   interrupted: boolean;
 }
 
-export function summarize(kind: BatchKind, rows: readonly BatchRow[], results: readonly RowResult[], f: { input: string; journalFile: string; resultFile: string; elapsedMs: number; interrupted: boolean }): BatchSummary {
+export function summarize(kind: BatchKind, rows: readonly BatchRow[], results: readonly RowResult[], f: { input: string; journalFile?: string | undefined; resultFile: string; elapsedMs: number; interrupted: boolean }): BatchSummary {
   const count = (s: RowResult['status']) => results.filter((r) => r.status === s).length;
   const codes: Record<string, number> = {};
   for (const r of results) if (r.status !== 'succeeded' && r.code) codes[r.code] = (codes[r.code] ?? 0) + 1;
@@ -79,7 +80,7 @@ export function summarize(kind: BatchKind, rows: readonly BatchRow[], results: r
   return {
     kind, rows: rows.length, succeeded: count('succeeded'), rejected: count('rejected'), unknown: count('unknown'), pending: count('pending'),
     fromJournal: results.filter((r) => r.fromJournal).length, ...(kind === 'refund' ? { amount } : {}), codes,
-    input: f.input, journal: f.journalFile, result: f.resultFile, elapsedMs: f.elapsedMs, interrupted: f.interrupted,
+    input: f.input, ...(f.journalFile ? { journal: f.journalFile } : {}), result: f.resultFile, elapsedMs: f.elapsedMs, interrupted: f.interrupted,
   };
 }
 
@@ -97,7 +98,7 @@ export function printSummary(ctx: CommandContext<BatchOptions>, s: BatchSummary)
     ...(codes ? [['codes', codes] as [string, string]] : []),
     ...(s.amount !== undefined ? [['refunded', fenText(s.amount)] as [string, string]] : []),
     ['result file', s.result],
-    ['journal', s.journal],
+    ...(s.journal ? [['journal', s.journal] as [string, string]] : []),
     ['time', `${(s.elapsedMs / 1000).toFixed(1)} s${sent > 0 && s.elapsedMs > 0 ? ` (${((sent * 1000) / s.elapsedMs).toFixed(1)} rows/s)` : ''}`],
   ]);
 }
@@ -106,6 +107,9 @@ export function printSummary(ctx: CommandContext<BatchOptions>, s: BatchSummary)
 export function resumeHint(kind: BatchKind, o: BatchOptions & { profile?: string; config?: string; baseUrl?: string }): string {
   const q = (s: string) => (/^[\w./:@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = [COMMAND[kind], '--from', q(o.from!)];
+  // The same confirmation as the first run: a script that passed --yes must not hang on a prompt when resumed.
+  if (o.yes) parts.push('--yes');
+  if (o.allowAdditionalRefund) parts.push('--allow-additional-refund');
   if (o.journal) parts.push('--journal', q(o.journal));
   if (o.profile) parts.push('--profile', q(o.profile));
   if (o.config) parts.push('--config', q(o.config));

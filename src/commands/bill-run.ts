@@ -12,6 +12,7 @@ import type { FundAccountType, TradeBillType } from '../core/bill-layout.js';
 import type { ReceivedBill } from '../core/bill-stream.js';
 import { BILL_FORMATS, type BillFormat } from '../core/bill-writers.js';
 import { WxpayError } from '../core/errors.js';
+import { refuseSymlink } from '../core/safe-write.js';
 import type { CommandContext } from '../runtime.js';
 import { withClient } from './client-context.js';
 import { outputFor } from './shared.js';
@@ -37,10 +38,12 @@ export function pickFormat(opts: Pick<BillOptions, 'format' | 'output'>, json: b
   return opts.format ?? EXTENSIONS[path.extname(opts.output ?? '').toLowerCase()] ?? (json ? 'json' : 'csv');
 }
 
+/** The folder must exist, and a symlink at the file is refused before anything is downloaded. */
 async function checkFolder(file: string): Promise<void> {
   const dir = path.dirname(file);
   const s = await stat(dir).catch(() => undefined);
   if (!s?.isDirectory()) throw new WxpayError('USAGE', `The folder for --output does not exist: ${dir}`, { hint: 'Create it first, or give another path.' });
+  await refuseSymlink(file);
 }
 
 async function copyToStdout(ctx: CommandContext, file: string): Promise<void> {

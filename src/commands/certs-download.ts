@@ -1,11 +1,12 @@
 // `wxpay certs download`: GET /v3/certificates (protocol §3), decrypt each certificate with the APIv3 key,
 // verify the response with --known-cert or else with the certificates just decrypted (CertificateDownloader
 // semantics), and save wechatpay_<SERIAL>.pem next to older ones so that rotation keeps working.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { certificateFileName, downloadCertificates } from '../api/certificates.js';
-import { WxpayError, isWxpayError } from '../core/errors.js';
+import { WxpayError, isWxpayError, type WxpayErrorOptions } from '../core/errors.js';
 import { createKeyStore, parseCertificate } from '../core/keys.js';
+import { writeFileSafe } from '../core/safe-write.js';
 import type { CommandContext } from '../runtime.js';
 import { withClient } from './client-context.js';
 import { outputFor, readInput } from './shared.js';
@@ -17,8 +18,16 @@ interface CertsDownloadOptions {
 
 const DAY = 86_400_000;
 
+/** A readable file (a link to one counts: it is not rewritten); a dangling link reaches writeFileSafe, which refuses it. */
 async function exists(file: string): Promise<boolean> {
   return readFile(file).then(() => true, () => false);
+}
+
+function publicKeyOnly(profile: { name: string; publicKeyId?: string }, extra: Omit<WxpayErrorOptions, 'hint'> = {}): WxpayError {
+  return new WxpayError('CONFIG_INVALID', `Profile "${profile.name}" uses the WeChat Pay public key (${profile.publicKeyId}); public-key merchants have no platform certificates to download`, {
+    ...extra,
+    hint: 'Nothing to do: responses are verified with publicKeyId + publicKeyPath (pub_key.pem from 商户平台 → 账户中心 → API安全). Set platformCertDir (or --output) only if this merchant still uses platform certificates.',
+  });
 }
 
 export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<void> {
@@ -28,11 +37,7 @@ export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<vo
   const known = knownPem ? parseCertificate(knownPem, 'known certificate') : undefined;
   const trusted = known ? createKeyStore([[known.serial, known.publicKey]]) : undefined;
   await withClient(ctx, async ({ client, profile }) => {
-    if (profile.publicKeyId && !profile.platformCertDir && !opts.output) {
-      throw new WxpayError('CONFIG_INVALID', `Profile "${profile.name}" uses the WeChat Pay public key (${profile.publicKeyId}); public-key merchants have no platform certificates to download`, {
-        hint: 'Nothing to do: responses are verified with publicKeyId + publicKeyPath (pub_key.pem from 商户平台 → 账户中心 → API安全). Set platformCertDir (or --output) only if this merchant still uses platform certificates.',
-      });
-    }
+    if (profile.publicKeyId && !profile.platformCertDir && !opts.output) throw publicKeyOnly(profile);
     const dir = opts.output ? path.resolve(rt.cwd, opts.output) : profile.platformCertDir;
     if (!dir) throw new WxpayError('USAGE', 'Where to save? The profile has no platformCertDir', { hint: 'Pass --output <dir> or set "platformCertDir" in the profile.' });
     let certs;
@@ -40,6 +45,8 @@ export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<vo
       certs = await downloadCertificates(client, trusted);
     } catch (e) {
       if (isWxpayError(e) && e.code === 'WECHATPAY_ERROR' && e.wechatpay && e.wechatpay.status === 404) {
+        // A public-key profile asking anyway (e.g. with --output): a configuration problem, exit 3 as documented.
+        if (profile.publicKeyId) throw publicKeyOnly(profile, { ...(e.requestId ? { requestId: e.requestId } : {}), wechatpay: e.wechatpay, cause: e });
         throw new WxpayError('WECHATPAY_ERROR', e.message, { ...(e.requestId ? { requestId: e.requestId } : {}), wechatpay: e.wechatpay, hint: 'This merchant may be public-key only (no platform certificates): configure publicKeyId and publicKeyPath instead.' });
       }
       throw e;
@@ -49,7 +56,7 @@ export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<vo
     for (const c of certs) {
       const file = path.join(dir, certificateFileName(c.serial));
       const isNew = !(await exists(file));
-      if (isNew) await writeFile(file, c.pem, { mode: 0o644 });
+      if (isNew) await writeFileSafe(file, c.pem);
       rows.push({ serial: c.serial, notBefore: c.validFrom.toISOString(), notAfter: c.validTo.toISOString(), daysLeft: Math.floor((c.validTo.getTime() - rt.now()) / DAY), file, saved: isNew });
     }
     const out = outputFor(ctx);

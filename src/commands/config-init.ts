@@ -1,14 +1,16 @@
 // `wxpay config init`: writes a starter rc file from flags or, on a TTY, from prompts. It derives the serial
 // from the certificate, writes only paths and references (never a key), and ends with `config check`.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { loadConfig, type Profile } from '../core/config.js';
+import { assertSafeConfigFile, currentUid } from '../core/config-safety.js';
 import { readKeyFile } from '../core/credentials.js';
-import { runConfigChecks } from '../core/doctor.js';
+import { runConfigChecks, type CheckResult } from '../core/doctor.js';
 import { WxpayError } from '../core/errors.js';
 import { parseCertificate } from '../core/keys.js';
+import { writeFileSafe } from '../core/safe-write.js';
 import type { CommandContext } from '../runtime.js';
 import { printChecks } from './config-check.js';
 import { outputFor } from './shared.js';
@@ -59,6 +61,14 @@ async function ask(ctx: CommandContext<InitOptions>, opts: InitOptions): Promise
   }
 }
 
+/** Would the search accept the file? A folder others can write makes it refuse the file later. */
+async function trustCheck(file: string): Promise<CheckResult> {
+  return assertSafeConfigFile(file, currentUid()).then(
+    (): CheckResult => ({ name: 'rc file', status: 'pass', message: `${file} (mode 0600) and its folder are yours and writable only by you` }),
+    (e: WxpayError): CheckResult => ({ name: 'rc file', status: 'fail', message: e.message, ...(e.hint ? { hint: e.hint } : {}) }),
+  );
+}
+
 export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
   const { rt } = ctx;
   const interactive = Boolean(rt.stdin.isTTY) && !ctx.opts.json;
@@ -95,10 +105,11 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
   if (existing && !existing.profiles) throw new WxpayError('USAGE', `${file} exists and holds a flat profile`, { hint: 'Choose another --output, or move it into {"profiles": {...}}.' });
   if (existing?.profiles?.[name] && !opts.force) throw new WxpayError('USAGE', `Profile "${name}" already exists in ${file}`, { hint: 'Pass --force to replace it, or --name for another profile.' });
   const rc = { defaultProfile: existing?.defaultProfile ?? name, profiles: { ...(existing?.profiles ?? {}), [name]: profile } };
-  await writeFile(file, `${JSON.stringify(rc, null, 2)}\n`);
+  // 0600 whatever the umask: the search refuses an rc file that group or others can write (config-safety.ts).
+  await writeFileSafe(file, `${JSON.stringify(rc, null, 2)}\n`);
 
   const resolved = await loadConfig({ cwd: rt.cwd, env: rt.env, configFile: file, profile: name });
-  const checks = await runConfigChecks(resolved, rt.env, rt.now());
+  const checks = [await trustCheck(file), ...(await runConfigChecks(resolved, rt.env, rt.now()))];
   const out = outputFor(ctx);
   const failed = checks.filter((c) => c.status === 'fail');
   if (out.json) out.data({ rcPath: file, profile: name, serialNo: cert.serial, ok: failed.length === 0, checks });

@@ -15,6 +15,8 @@ export const DEMO_NOTIFY_PATH = '/wxpay/notify';
 
 export interface DemoWorld {
   dir: string;
+  /** Aborted on Ctrl-C or a closed stdout: key generation still running then writes nothing. */
+  signal: AbortSignal;
   init?: SandboxInitResult;
   sandbox?: SandboxHandle;
   webhook?: WebhookServer;
@@ -30,11 +32,12 @@ export interface DemoWorld {
   close(): Promise<void>;
 }
 
-export function newWorld(dir: string): DemoWorld {
-  let closing: Promise<void> | undefined;
+export function newWorld(dir: string, signal: AbortSignal = new AbortController().signal): DemoWorld {
+  let closing: Promise<void> = Promise.resolve();
   const waiters = new Set<{ match: (e: LiveEvent) => boolean; resolve: (e: LiveEvent) => void; stop: () => void }>();
   const world: DemoWorld = {
     dir,
+    signal,
     journalPath: path.join(dir, 'webhooks.ndjson'),
     statePath: path.join(dir, 'sandbox-state.json'),
     events: [],
@@ -59,13 +62,18 @@ export function newWorld(dir: string): DemoWorld {
       for (const w of [...waiters]) if (w.match(e)) w.resolve(e);
     },
     close() {
-      // Idempotent: a signal may close the world while a step is still awaiting it.
-      closing ??= (async () => {
+      // Closes what is open now, after any close still under way. A Ctrl-C may close the world while a step is
+      // starting a server: calling close again once that step has settled closes the late one too.
+      closing = closing.then(async () => {
         for (const w of [...waiters]) w.stop();
-        await world.client?.close();
-        await world.webhook?.close();
-        await world.sandbox?.close();
-      })();
+        const { client, webhook, sandbox } = world;
+        delete world.client;
+        delete world.webhook;
+        delete world.sandbox;
+        await client?.close();
+        await webhook?.close();
+        await sandbox?.close();
+      });
       return closing;
     },
   };
@@ -73,7 +81,7 @@ export function newWorld(dir: string): DemoWorld {
 }
 
 export async function initKeys(world: DemoWorld, mode: SandboxMode): Promise<SandboxInitResult> {
-  world.init = await initSandbox({ dir: world.dir, mode });
+  world.init = await initSandbox({ dir: world.dir, mode, signal: world.signal });
   return world.init;
 }
 
@@ -82,7 +90,7 @@ export async function startDemoSandbox(world: DemoWorld, mode: SandboxMode): Pro
   // Refunds stay PROCESSING until the demo completes them through the admin API, as a person would.
   // Orders and refunds are saved in the folder, so with --keep the hand-run commands find them after a restart.
   world.sandbox = await startSandbox({ dir: world.dir, port: 0, mode, autoRefundMs: -1, statePath: world.statePath });
-  world.init = await initSandbox({ dir: world.dir, mode, port: world.sandbox.port });
+  world.init = await initSandbox({ dir: world.dir, mode, port: world.sandbox.port, signal: world.signal });
   world.profile = await loadConfig({ cwd: world.dir, env: {}, configFile: world.init.rcPath });
   return world.sandbox;
 }
@@ -110,7 +118,7 @@ export async function demoClient(world: DemoWorld): Promise<WxpayClient> {
 
 /** POSTs to the sandbox's /sandbox control API (what `wxpay sandbox pay|refund` do). */
 export async function adminPost(world: DemoWorld, p: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${world.sandbox!.url}${p}`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${world.sandbox!.url}${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, signal: AbortSignal.timeout(5000) });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`the sandbox answered ${res.status} ${String(json.code)} ${String(json.message)}`);
   return json;

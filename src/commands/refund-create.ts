@@ -40,21 +40,24 @@ export function refundInputFrom(opts: RefundCreateOptions): RefundInput {
 }
 
 
-export async function confirmRefund(ctx: CommandContext<RefundCreateOptions>, input: RefundInput): Promise<void> {
-  if (ctx.opts.yes) return;
+/** True to go ahead. Declining is a decision, not an error: "nothing was sent" on stderr, and exit 0. */
+export async function confirmRefund(ctx: CommandContext<RefundCreateOptions>, input: RefundInput): Promise<boolean> {
+  if (ctx.opts.yes) return true;
   if (!ctx.rt.stdin.isTTY) throw usage('Refusing to refund without confirmation: no TTY and no --yes', 'Add --yes in scripts and CI, after checking the order number and the amount.');
   const order = input.outTradeNo ?? input.transactionId;
   ctx.rt.stderr.write(`Refund ${input.refund} fen (${formatYuan(input.refund)} CNY) of ${input.total} fen on order ${order} as ${input.outRefundNo}? [y/N] `);
   const answer = await readLine(ctx.rt);
-  if (!/^y(es)?$/i.test(answer)) throw usage('Refund not confirmed; nothing was sent', 'Answer "y" to proceed, or pass --yes.');
+  if (/^y(es)?$/i.test(answer)) return true;
+  ctx.rt.stderr.write('Refund not confirmed; nothing was sent.\n');
+  return false;
 }
 
 export async function run(ctx: CommandContext<RefundCreateOptions>): Promise<void> {
   const input = refundInputFrom(ctx.opts);
   await withClient(ctx, async ({ client, profile }) => {
     const withNotify = input.notifyUrl || !profile.notifyUrl ? input : { ...input, notifyUrl: profile.notifyUrl };
-    if (ctx.opts.dryRun) return printDryRun(ctx, client.prepare(refundRequest(withNotify)));
-    await confirmRefund(ctx, withNotify);
+    if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(refundRequest(withNotify)));
+    if (!(await confirmRefund(ctx, withNotify))) return;
     const r = await createRefund(client, withNotify);
     const out = outputFor(ctx);
     if (out.json) return out.data(r);

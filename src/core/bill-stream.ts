@@ -2,10 +2,9 @@
 // bytes, parse, format, and write to a temporary file next to the target. Only when the SHA1 equals the
 // apply call's hash_value is the file renamed into place; on a mismatch, a broken gzip stream or any other
 // failure the partial file is removed. Memory stays flat: nothing holds more than a stream chunk or a line.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { unlink } from 'node:fs/promises';
 import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -13,6 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { WxpayError } from './errors.js';
 import { BillParser, BillParseError } from './bill-parse.js';
 import { BillTotals } from './bill-totals.js';
+import { commitTemp, SAFE_FILE_MODE, tempPathFor } from './safe-write.js';
 import { createFormatter, typedSummary, type BillFormat, type TypedSummary } from './bill-writers.js';
 import type { BillKind, TradeBillType } from './bill-layout.js';
 
@@ -79,7 +79,7 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
   if (input.hashType && input.hashType.toUpperCase() !== 'SHA1') {
     throw new WxpayError('BILL_CORRUPT', `Unsupported bill hash_type ${input.hashType}`, { hint: 'Only SHA1 is defined for v3 bills; upgrade wxpay if WeChat Pay changed this.' });
   }
-  const temp = path.join(path.dirname(input.target), `.${path.basename(input.target)}.${randomBytes(4).toString('hex')}.part`);
+  const temp = tempPathFor(input.target);
   const sha1 = createHash('sha1');
   const parser = new BillParser();
   const totals = new BillTotals();
@@ -87,7 +87,7 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
   const formatter = input.format === 'raw' ? undefined : createFormatter(input.format);
   const result = { bytesReceived: 0, bytesUncompressed: 0, summary: undefined as TypedSummary | undefined, mismatch: [] as ReceivedBill['totalsMismatch'] };
   let parseError: unknown;
-  const file = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+  const file = createWriteStream(temp, { flags: 'wx', mode: SAFE_FILE_MODE });
 
   // Parses (and, unless raw, formats) the uncompressed text. A parse error stops parsing but not hashing,
   // so a corrupted download is reported as a hash mismatch rather than as a confusing parse error.
@@ -151,7 +151,7 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
         ...(line ? { details: { line } } : {}),
       });
     }
-    await rename(temp, input.target);
+    await commitTemp(temp, input.target);
   } catch (e) {
     file.destroy();
     await unlink(temp).catch(() => undefined);

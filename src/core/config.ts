@@ -1,11 +1,27 @@
 // Merchant configuration: cosmiconfig search, profiles, env and flag overrides, resolved once and frozen.
 // Precedence: flags > env > rc profile > defaults. The rc holds paths and env:/file: references, never keys.
 import path from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
+import { findConfigFile, type FoundConfig } from './config-discovery.js';
 import { WxpayError } from './errors.js';
+
+export { findConfigFile, SEARCH_PLACES, USER_PLACES, type FoundConfig } from './config-discovery.js';
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 export const BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com';
+/** WeChat Pay's API hosts: mainland, its backup, and Hong Kong. */
+export const OFFICIAL_API_HOSTS: readonly string[] = ['api.mch.weixin.qq.com', 'api2.mch.weixin.qq.com', 'apihk.mch.weixin.qq.com'];
+
+/** The host of a base URL that is neither an official API host nor this machine (the sandbox), else undefined. */
+export function foreignApiHost(baseUrl: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  } catch {
+    return undefined; // not a URL: the client reports that
+  }
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+  return loopback || OFFICIAL_API_HOSTS.includes(host) ? undefined : host;
+}
 
 export const PROFILE_FIELDS = [
   'mchid', 'appid', 'serialNo', 'privateKeyPath', 'merchantCertPath', 'apiV3Key',
@@ -30,10 +46,6 @@ export const ENV_VARS: Record<ProfileField, string> = {
 
 const PATH_FIELDS: ReadonlySet<ProfileField> = new Set(['privateKeyPath', 'merchantCertPath', 'publicKeyPath', 'platformCertDir']);
 
-export const SEARCH_PLACES = [
-  'package.json', '.wxpayrc', '.wxpayrc.json', '.wxpayrc.yaml', '.wxpayrc.yml', '.wxpayrc.js', '.wxpayrc.cjs', 'wxpay.config.js',
-];
-
 /** Where the APIv3 key comes from. The key itself is only read by credentials.ts, when it is needed. */
 export type SecretRef =
   | { kind: 'env'; name: string }
@@ -43,6 +55,8 @@ export type SecretRef =
 export interface ResolvedProfile {
   readonly name: string;
   readonly configPath: string | undefined;
+  /** The rc file was named (--config / WXPAY_CONFIG) rather than found by searching. */
+  readonly configExplicit: boolean;
   readonly mchid?: string;
   readonly appid?: string;
   readonly serialNo?: string;
@@ -68,30 +82,11 @@ export interface LoadConfigInput {
   profile?: string;
   /** Values from command-line flags. Never the APIv3 key. */
   flags?: Profile;
+  /** The current user, for the ownership check of a discovered file; default: the process's user. */
+  uid?: number;
 }
 
 const invalid = (message: string, hint: string) => new WxpayError('CONFIG_INVALID', message, { hint });
-
-export async function findConfigFile(input: Pick<LoadConfigInput, 'cwd' | 'env' | 'configFile'>): Promise<{ filepath: string; config: unknown } | undefined> {
-  const explorer = cosmiconfig('wxpay', { searchPlaces: SEARCH_PLACES, searchStrategy: 'global', stopDir: path.parse(input.cwd).root, cache: false });
-  const explicit = input.configFile ?? input.env.WXPAY_CONFIG;
-  try {
-    if (explicit) {
-      const res = await explorer.load(path.resolve(input.cwd, explicit));
-      if (!res) throw invalid(`Config file ${explicit} is empty`, 'Put {"profiles": {...}} or a flat profile in it.');
-      return { filepath: res.filepath, config: res.config };
-    }
-    const res = await explorer.search(input.cwd);
-    return res && !res.isEmpty ? { filepath: res.filepath, config: res.config } : undefined;
-  } catch (cause) {
-    if (cause instanceof WxpayError) throw cause;
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new WxpayError(code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_INVALID', `Cannot read config${explicit ? ` ${explicit}` : ''}: ${(cause as Error).message}`, {
-      cause,
-      hint: code === 'ENOENT' ? 'Check the --config / WXPAY_CONFIG path.' : 'Check the file\'s JSON/YAML syntax.',
-    });
-  }
-}
 
 function pickProfiles(config: unknown, file: string): { profiles: Record<string, Profile>; defaultProfile?: string } {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
@@ -133,6 +128,31 @@ function secretRef(value: string, origin: 'rc' | 'env' | 'flag', baseDir: string
   });
 }
 
+/** Fields that decide where signed requests go and which key verifies the answers. */
+export const ROUTING_FIELDS = ['baseUrl', 'publicKeyId', 'publicKeyPath', 'platformCertDir'] as const;
+
+export function describeSource(source: string): string {
+  if (source === 'flag') return 'a command-line flag';
+  if (source.startsWith('env:')) return `the environment (${source.slice(4)})`;
+  return source;
+}
+
+/**
+ * A discovered file that routes requests or picks the verification key must also hold the merchant key. Else a
+ * package.json in a cloned repository could send requests signed with the key from WXPAY_PRIVATE_KEY_PATH to its
+ * own host and answer them signed with its own key. The APIv3 key may still come from the environment.
+ */
+function refuseSplitSources(found: FoundConfig | undefined, sources: Partial<Record<ProfileField, string>>): void {
+  const keyFrom = sources.privateKeyPath;
+  if (!found || found.explicit || keyFrom === undefined || keyFrom === found.filepath) return;
+  const routed = ROUTING_FIELDS.filter((f) => sources[f] === found.filepath);
+  if (!routed.length) return;
+  throw new WxpayError('CONFIG_SPLIT_SOURCES', `${found.filepath} sets ${routed.join(', ')}, but the merchant private key (privateKeyPath) comes from ${describeSource(keyFrom)}`, {
+    hint: `A file found by searching may not choose where requests signed with a key from elsewhere go. If you trust it, pass --config ${found.filepath}; or put privateKeyPath and ${routed.join(', ')} in one place.`,
+    details: { file: found.filepath, privateKeyPath: keyFrom, fields: routed },
+  });
+}
+
 export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfile> {
   const found = await findConfigFile(input);
   const { profiles, defaultProfile } = found ? pickProfiles(found.config, found.filepath) : { profiles: {} as Record<string, Profile>, defaultProfile: undefined };
@@ -161,6 +181,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfil
     if (field === 'apiV3Key') values[field] = Object.freeze(secretRef(raw, origin, base, origin === 'rc' ? `${source} (profile "${name}")` : source));
     else values[field] = PATH_FIELDS.has(field) ? path.resolve(base, raw) : raw;
   }
+  refuseSplitSources(found, sources);
   if (values.baseUrl === undefined) {
     values.baseUrl = DEFAULT_BASE_URL;
     sources.baseUrl = 'default';
@@ -170,6 +191,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfil
     ...(values as object),
     name,
     configPath: found?.filepath,
+    configExplicit: found?.explicit ?? false,
     sources: Object.freeze(sources),
     profileNames: Object.freeze(Object.keys(profiles)),
   }) as ResolvedProfile;

@@ -57,14 +57,27 @@ export async function loadApiV3Key(profile: ResolvedProfile, env: Readonly<Recor
   if (ref.kind === 'file') {
     const raw = await readKeyFile(ref.path, 'APIv3 key file');
     // A trailing newline from `echo` is the usual accident; strip line ends only, never other bytes.
-    return apiV3KeyFrom(Buffer.from(raw.toString('utf8').replace(/\r?\n$/, ''), 'utf8'));
+    return keyFrom(Buffer.from(raw.toString('utf8').replace(/\r?\n$/, ''), 'utf8'), `the file ${ref.path}`, 'the file');
   }
   const name = ref.kind === 'env' ? ref.name : 'WXPAY_APIV3_KEY';
   const value = env[name];
   if (value === undefined) {
     throw new WxpayError('CONFIG_INVALID', `The APIv3 key variable ${name} is not set`, { hint: `Export ${name} before running wxpay.` });
   }
-  return apiV3KeyFrom(value);
+  return keyFrom(value, `the variable ${name}`, `the variable (e.g. \`export ${name}="$(cat apiv3.key)"\` keeps no line end)`);
+}
+
+/** apiV3KeyFrom, with a message that names where the key came from: a file and a variable fail differently. */
+function keyFrom(raw: string | Buffer, where: string, whereShort: string): KeyObject {
+  try {
+    return apiV3KeyFrom(raw);
+  } catch (e) {
+    if (!(e instanceof WxpayError) || e.code !== 'APIV3_KEY_INVALID') throw e;
+    throw new WxpayError('APIV3_KEY_INVALID', `The APIv3 key in ${where} is ${Buffer.byteLength(raw)} bytes; it must be exactly 32`, {
+      hint: `Use the 32-character APIv3 key set in 商户平台 → 账户中心 → API安全 (not the APIv2 key). Check for spaces or a line end in ${whereShort}.`,
+      details: { length: Buffer.byteLength(raw) },
+    });
+  }
 }
 
 export interface PlatformCert extends CertInfo {

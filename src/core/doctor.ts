@@ -53,7 +53,7 @@ export async function runConfigChecks(profile: ResolvedProfile, env: Readonly<Re
       results.push({ name: 'private key', status: 'pass', message: `${profile.privateKeyPath} (RSA-${key.asymmetricKeyDetails?.modulusLength})` });
       const mode = (await stat(profile.privateKeyPath)).mode & 0o077;
       results.push(mode
-        ? { name: 'key file permissions', status: 'warn', message: `${profile.privateKeyPath} is readable by group or others (mode ${((await stat(profile.privateKeyPath)).mode & 0o777).toString(8)})`, hint: `chmod 600 ${profile.privateKeyPath}` }
+        ? { name: 'key file permissions', status: 'warn', message: `${profile.privateKeyPath} is readable by group or others (mode ${((await stat(profile.privateKeyPath)).mode & 0o777).toString(8)}): run chmod 600 ${profile.privateKeyPath}`, hint: `chmod 600 ${profile.privateKeyPath}` }
         : { name: 'key file permissions', status: 'pass', message: 'owner only' });
     } catch (e) {
       results.push(fail('private key', e));

@@ -14,6 +14,19 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** What each exit code means: the one source of `wxpay help exit-codes` and the README's table (a test compares them). */
+export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
+  0: 'success',
+  1: 'internal error (a bug in wxpay)',
+  2: 'usage error (bad flags or arguments)',
+  3: 'configuration or key problem; a server that cannot listen (LISTEN_FAILED: the port is in use or refused, the hint '
+    + 'names it and --port) or open its journal (JOURNAL_UNWRITABLE)',
+  4: 'network error or timeout',
+  5: 'WeChat Pay rejected the request (its code, message, detail and Request-ID are shown)',
+  6: 'signature, timestamp or hash verification failed',
+  7: 'decryption failed',
+};
+
 /** The stable error codes. Renaming one is a breaking change. */
 export const ERROR_CODES = {
   INTERNAL: EXIT.internal,
@@ -22,6 +35,8 @@ export const ERROR_CODES = {
   CONFIG_NOT_FOUND: EXIT.config,
   CONFIG_INVALID: EXIT.config,
   CONFIG_LITERAL_SECRET: EXIT.config,
+  CONFIG_UNSAFE: EXIT.config,
+  CONFIG_SPLIT_SOURCES: EXIT.config,
   KEY_LOAD_FAILED: EXIT.config,
   KEY_CERT_MISMATCH: EXIT.config,
   APIV3_KEY_INVALID: EXIT.config,
@@ -36,6 +51,9 @@ export const ERROR_CODES = {
   BATCH_JOURNAL_CONFLICT: EXIT.usage,
   BATCH_JOURNAL_WRITE: EXIT.internal,
   BATCH_REJECTED: EXIT.wechatpay,
+  BATCH_ALREADY_REFUNDED: EXIT.wechatpay,
+  BATCH_REFUND_EXCEEDS_TOTAL: EXIT.wechatpay,
+  BATCH_ORDERS_IN_OTHER_JOURNAL: EXIT.usage,
   BATCH_INCOMPLETE: EXIT.network,
   BATCH_INTERRUPTED: EXIT.network,
   DEMO_INTERRUPTED: EXIT.network,

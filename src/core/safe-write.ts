@@ -39,7 +39,8 @@ export function tempPathFor(file: string): string {
 const isLink = (st: { isSymbolicLink(): boolean } | undefined) => st?.isSymbolicLink() === true;
 const missing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
-async function assertNoLink(file: string): Promise<void> {
+/** Fails with FILE_UNSAFE when `file` is a symlink: lets a long download refuse before it starts, not after. */
+export async function refuseSymlink(file: string): Promise<void> {
   const st = await lstat(file).catch((e: unknown) => (missing(e) ? undefined : Promise.reject(e)));
   if (isLink(st)) throw unsafe(file, 'it is a symbolic link');
 }
@@ -64,7 +65,7 @@ async function syncDir(dir: string): Promise<void> {
 /** Renames a finished temp file (from tempPathFor) onto `file`, refusing a symlink there; the temp is removed on failure. */
 export async function commitTemp(temp: string, file: string): Promise<void> {
   try {
-    await assertNoLink(file);
+    await refuseSymlink(file);
     await rename(temp, file);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
@@ -75,7 +76,7 @@ export async function commitTemp(temp: string, file: string): Promise<void> {
 
 /** Writes `data` to `file` atomically with mode 0600 (see the rules above). */
 export async function writeFileSafe(file: string, data: string | Uint8Array): Promise<void> {
-  await assertNoLink(file);
+  await refuseSymlink(file);
   const temp = tempPathFor(file);
   const fh = await open(temp, 'wx', SAFE_FILE_MODE);
   try {

@@ -1,8 +1,9 @@
 // The sandbox's own settings file, `<dir>/sandbox.json`: mchid, appid, mode, port, the public key id and
 // the platform certificate serials in creation order. No key material lives here.
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WxpayError } from '../core/errors.js';
+import { writeFileSafe } from '../core/safe-write.js';
 import type { SandboxMode } from './keyset.js';
 
 export interface SandboxFile {
@@ -41,5 +42,5 @@ export async function readSandboxFile(dir: string): Promise<SandboxFile | undefi
 }
 
 export async function writeSandboxFile(dir: string, data: SandboxFile): Promise<void> {
-  await writeFile(path.join(dir, 'sandbox.json'), `${JSON.stringify(data, null, 2)}\n`);
+  await writeFileSafe(path.join(dir, 'sandbox.json'), `${JSON.stringify(data, null, 2)}\n`);
 }

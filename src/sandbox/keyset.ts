@@ -1,12 +1,13 @@
 // `wxpay sandbox init`: a throwaway key set for the local simulator (merchant key + certificate, platform
 // certificates, a WeChat Pay public key, an APIv3 key) and the `.wxpayrc.json` profile that points at it.
 import { generateKeyPair, randomBytes, randomInt, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { apiV3KeyFrom } from '../core/aead.js';
 import { WxpayError } from '../core/errors.js';
 import { loadPrivateKey, loadPublicKey, parseCertificate } from '../core/keys.js';
+import { writeFileSafe } from '../core/safe-write.js';
 import { createCertificatePem } from '../core/x509.js';
 import { readSandboxFile, writeSandboxFile, exists, type SandboxFile } from './keyset-files.js';
 
@@ -37,7 +38,9 @@ export interface SandboxKeys {
 }
 
 const genRsa = promisify(generateKeyPair);
-const rsa2048 = () => genRsa('rsa', { modulusLength: 2048 });
+/** Makes the sandbox's RSA key pairs; a fresh 2048-bit pair unless a caller (the test suite) injects its own. */
+export type RsaKeyPairMaker = () => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
+const rsa2048: RsaKeyPairMaker = () => genRsa('rsa', { modulusLength: 2048 });
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 export const paths = (dir: string) => ({
@@ -53,10 +56,10 @@ export const paths = (dir: string) => ({
   rc: path.join(dir, '.wxpayrc.json'),
 });
 
-async function writeSecret(file: string, text: string): Promise<void> {
+/** Every file of the key set, keys and certificates alike, is written 0600 and never through a symlink. */
+async function put(file: string, text: string | Buffer): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text, { mode: 0o600 });
-  await chmod(file, 0o600);
+  await writeFileSafe(file, text);
 }
 
 const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -70,8 +73,9 @@ function newApiV3Key(): string {
 const newPublicKeyId = () => `PUB_KEY_ID_${Array.from({ length: 34 }, () => randomInt(10)).join('')}`;
 
 /** Creates a platform key and certificate (Tenpay.com subject, 5 years) in `<dir>/wechatpay/`; returns its serial. */
-export async function createPlatformCert(dir: string, now = Date.now()): Promise<string> {
-  const { privateKey, publicKey } = await rsa2048();
+export async function createPlatformCert(dir: string, now = Date.now(), signal?: AbortSignal, newRsaKeyPair = rsa2048): Promise<string> {
+  const { privateKey, publicKey } = await newRsaKeyPair();
+  signal?.throwIfAborted();
   const certPem = createCertificatePem({
     subject: [['C', 'CN'], ['O', 'Tenpay.com'], ['OU', 'Tenpay.com CA Center'], ['L', 'ShenZhen'], ['CN', 'Tenpay.com sign']],
     issuer: [['CN', 'Tenpay.com Root CA']],
@@ -80,25 +84,34 @@ export async function createPlatformCert(dir: string, now = Date.now()): Promise
   });
   const serial = parseCertificate(certPem).serial;
   const p = paths(dir);
-  await writeSecret(p.platformKey(serial), pem(privateKey));
-  await writeFile(p.platformCert(serial), certPem);
+  await put(p.platformKey(serial), pem(privateKey));
+  await put(p.platformCert(serial), certPem);
   return serial;
 }
 
-async function ensureMerchant(dir: string, mchid: string): Promise<string> {
+async function ensureMerchant(dir: string, mchid: string, newRsaKeyPair: RsaKeyPairMaker, signal?: AbortSignal): Promise<string> {
   const p = paths(dir);
   if (await exists(p.merchantKey) && await exists(p.merchantCert)) return parseCertificate(await readFile(p.merchantCert)).serial;
-  const { privateKey, publicKey } = await rsa2048();
+  const { privateKey, publicKey } = await newRsaKeyPair();
+  signal?.throwIfAborted();
   const certPem = createCertificatePem({
     subject: [['C', 'CN'], ['O', 'wxpay sandbox'], ['CN', mchid]], publicKey, signingKey: privateKey,
     notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 5 * YEAR_MS),
   });
-  await writeSecret(p.merchantKey, pem(privateKey));
-  await writeFile(p.merchantCert, certPem);
+  await put(p.merchantKey, pem(privateKey));
+  await put(p.merchantCert, certPem);
   return parseCertificate(certPem).serial;
 }
 
-export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid?: string; appid?: string; port?: number }): Promise<SandboxInitResult> {
+export interface SandboxInitOptions {
+  dir: string; mode?: SandboxMode; mchid?: string; appid?: string; port?: number; signal?: AbortSignal;
+  /** Tests inject pre-made key pairs here, since keygen dominates their set-up; users always get fresh keys. */
+  newRsaKeyPair?: RsaKeyPairMaker;
+}
+
+/** `signal`: a key generated after an abort is never written (the demo removes its folder on Ctrl-C, and a key
+ *  generation still running then must not recreate it). */
+export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInitResult> {
   const dir = path.resolve(opts.dir);
   const p = paths(dir);
   const prev = await readSandboxFile(dir);
@@ -111,18 +124,21 @@ export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid
   const appid = opts.appid ?? prev?.appid ?? DEFAULT_APPID;
   const mode = opts.mode ?? prev?.mode ?? 'cert';
   const port = opts.port ?? prev?.port ?? DEFAULT_SANDBOX_PORT;
+  opts.signal?.throwIfAborted();
   await mkdir(p.certsDir, { recursive: true });
-  const serialNo = await ensureMerchant(dir, mchid);
-  if (!(await exists(p.apiV3Key))) await writeSecret(p.apiV3Key, `${newApiV3Key()}\n`);
-  const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir)];
+  const newRsaKeyPair = opts.newRsaKeyPair ?? rsa2048;
+  const serialNo = await ensureMerchant(dir, mchid, newRsaKeyPair, opts.signal);
+  if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
+  const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir, Date.now(), opts.signal, newRsaKeyPair)];
   const first = platformSerials[0]!;
   const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);
-  if (!(await exists(certsCopy))) await writeFile(certsCopy, await readFile(p.platformCert(first)));
+  if (!(await exists(certsCopy))) await put(certsCopy, await readFile(p.platformCert(first)));
   const publicKeyId = prev?.publicKeyId ?? newPublicKeyId();
   if (!(await exists(p.publicKeyPrivate))) {
-    const { privateKey, publicKey } = await rsa2048();
-    await writeSecret(p.publicKeyPrivate, pem(privateKey));
-    await writeFile(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    const { privateKey, publicKey } = await newRsaKeyPair();
+    opts.signal?.throwIfAborted();
+    await put(p.publicKeyPrivate, pem(privateKey));
+    await put(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());
   }
   const file: SandboxFile = { mchid, appid, mode, port, publicKeyId, platformSerials };
   await writeSandboxFile(dir, file);
@@ -133,7 +149,7 @@ export async function initSandbox(opts: { dir: string; mode?: SandboxMode; mchid
   };
   if (mode !== 'pubkey') profile.platformCertDir = './certs';
   if (mode !== 'cert') Object.assign(profile, { publicKeyId, publicKeyPath: './wechatpay/pub_key.pem' });
-  await writeFile(p.rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
+  await put(p.rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
   return {
     dir, rcPath: p.rc, profile: 'sandbox', mchid, appid, serialNo,
     privateKeyPath: p.merchantKey, merchantCertPath: p.merchantCert, apiV3KeyPath: p.apiV3Key,

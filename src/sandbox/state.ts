@@ -1,7 +1,8 @@
 // Per-instance sandbox state: orders and refunds with their amounts, states and times (ms since the epoch),
 // so bills can be generated from it later. Optionally saved to a JSON file after every change.
 import { randomInt } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileSafeSync } from '../core/safe-write.js';
 import type { PrepayKind } from './schemas.js';
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR';
@@ -121,9 +122,7 @@ export class SandboxState {
 
   save(): void {
     if (!this.file) return;
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] }, null, 2)}\n`);
-    renameSync(tmp, this.file);
+    writeFileSafeSync(this.file, `${JSON.stringify({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] }, null, 2)}\n`);
   }
 }
 

@@ -104,7 +104,7 @@ describe('a real SIGINT', () => {
     });
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toContain('Stopping: finishing the requests in flight');
-    expect(r.stderr).toContain(`To resume, run: wxpay refund create --from ${file} --concurrency 8 --rate 200`);
+    expect(r.stderr).toContain(`To resume, run: wxpay refund create --from ${file} --yes --concurrency 8 --rate 200`);
     const journal = readFileSync(file.replace(/\.csv$/, '.journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; key: string });
     const done = new Set(journal.filter((j) => j.type === 'done').map((j) => j.key));
     expect(journal.filter((j) => j.type === 'start').every((j) => done.has(j.key))).toBe(true);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { initSandbox } from '../../src/sandbox/keyset.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
@@ -17,7 +17,7 @@ const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).statu
 describe('wxpay config init on a TTY', () => {
   it.skipIf(!hasScript)('asks each question not given as a flag and writes the profile from the answers', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-tty-'));
-    const keys = await initSandbox({ dir: path.join(cwd, 'k'), mode: 'pubkey' });
+    const keys = await initTestSandbox({ dir: path.join(cwd, 'k'), mode: 'pubkey' });
     trackSecretFile('init-tty merchant key', keys.privateKeyPath);
     trackSecretFile('init-tty APIv3 key', keys.apiV3KeyPath);
     const script: Array<[RegExp, string]> = [

@@ -1,16 +1,19 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
-import { runCli } from '../helpers/cli.js';
+import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { binPath } from '../helpers/paths.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 
 describe('wxpay config init', () => {
   let keys: SandboxInitResult;
   let work: string;
   beforeAll(async () => {
-    keys = await initSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-keys-')), mode: 'pubkey' });
+    keys = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-keys-')), mode: 'pubkey' });
     trackSecretFile('config-init merchant key', keys.privateKeyPath);
     trackSecretFile('config-init APIv3 key', keys.apiV3KeyPath);
     work = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-work-'));
@@ -53,5 +56,26 @@ describe('wxpay config init', () => {
     expect(res.code).toBe(3);
     expect(res.json().checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'mchid', status: 'fail' })]));
     expect(JSON.parse(readFileSync(path.join(dir, '.wxpayrc.json'), 'utf8')).profiles.default.mchid).toBe('1999999999');
+  });
+
+  it('rc-init-umask: under umask 002 the rc is still 0600, so the search accepts it (issue 12: rc files pass the new checks)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-umask-'));
+    const args = ['config', 'init', '--json', '--mchid', keys.mchid, '--private-key', keys.privateKeyPath, '--cert', keys.merchantCertPath,
+      '--public-key-id', keys.publicKeyId, '--public-key', keys.publicKeyPath, '--apiv3-key-file', keys.apiV3KeyPath];
+    const res = spawnSync('sh', ['-c', 'umask 002; exec "$0" "$@"', process.execPath, binPath, ...args], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    expect(statSync(path.join(dir, '.wxpayrc.json')).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(res.stdout).checks[0]).toMatchObject({ name: 'rc file', status: 'pass' });
+    const show = await runCli(['config', 'show', '--json'], { cwd: dir });
+    expect(show.json().configPath).toBe(path.join(dir, '.wxpayrc.json'));
+  });
+
+  it('in a folder others can write: the file is written, and the rc file check fails with the chmod fix', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-shared-'));
+    chmodSync(dir, 0o777);
+    const res = await runCli(['config', 'init', '--json', '--mchid', keys.mchid, '--private-key', keys.privateKeyPath, '--cert', keys.merchantCertPath,
+      '--public-key-id', keys.publicKeyId, '--public-key', keys.publicKeyPath, '--apiv3-key-file', keys.apiV3KeyPath], { cwd: dir });
+    expect(res.code).toBe(3);
+    expect(res.json().checks[0]).toMatchObject({ name: 'rc file', status: 'fail', message: expect.stringContaining(`${dir} is writable by group or others (mode 0777)`), hint: expect.stringContaining(`chmod go-w ${dir}`) });
   });
 });

@@ -102,8 +102,17 @@ describe('wxpay config check', () => {
   it('a 16-byte key in human output says so, with the fix', async () => {
     const r = await cli(['config', 'check', '--profile', 'short']);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/✖ fail {2}APIv3 key: The APIv3 key is 16 bytes; it must be exactly 32/);
+    expect(r.stdout).toMatch(/✖ fail {2}APIv3 key: The APIv3 key in the file \S+short\.key is 16 bytes; it must be exactly 32/);
+    expect(r.stdout).toContain('Check for spaces or a line end in the file.');
     expect(r.stderr).toContain('CONFIG_CHECK_FAILED');
+  });
+
+  it('apiv3-env-error-says-file: a short WXPAY_APIV3_KEY names the variable, not "the file"', async () => {
+    const r = await cli(['config', 'check', '--profile', 'certmode', '--json'], { SHOP_V3_KEY: 'testMchAPIv3Key0' });
+    const check = r.json().checks.find((c: { name: string }) => c.name === 'APIv3 key');
+    expect(check).toMatchObject({ status: 'fail', message: 'The APIv3 key in the variable SHOP_V3_KEY is 16 bytes; it must be exactly 32' });
+    expect(`${check.message} ${check.hint}`).not.toMatch(/\bfile\b/);
+    expect(check.hint).toContain('export SHOP_V3_KEY=');
   });
 
   it('warns (exit 0) on a 0644 key file', async () => {

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSandbox, loadSandboxKeys, type SandboxKeys } from '../../src/sandbox/keyset.js';
+import { loadSandboxKeys, type SandboxKeys } from '../../src/sandbox/keyset.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { createPublicKey } from 'node:crypto';
 import { runCli } from '../helpers/cli.js';
@@ -31,7 +32,7 @@ let sinkUrl: string;
 let sinkStatus = 204;
 
 beforeAll(async () => {
-  const init = await initSandbox({ dir: sbDir, mode: 'mixed' });
+  const init = await initTestSandbox({ dir: sbDir, mode: 'mixed' });
   rc = init.rcPath;
   for (const file of [init.apiV3KeyPath, init.privateKeyPath, init.platformKeyPath]) trackSecretFile(path.basename(file), file);
   sb = await loadSandboxKeys(sbDir);

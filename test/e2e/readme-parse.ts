@@ -57,3 +57,17 @@ export function shellWords(line: string): { words: string[]; comment: string } {
   if (has) words.push(cur);
   return { words, comment: '' };
 }
+
+/** The rows of the first table under a heading, cells trimmed, header and |---| line dropped. */
+export function tableUnder(text: string, heading: string): string[][] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.replace(/^#+ /, '') === heading && /^#{1,6} /.test(l));
+  if (start < 0) throw new Error(`no heading "${heading}"`);
+  const rows: string[][] = [];
+  for (const l of lines.slice(start + 1)) {
+    if (/^#{1,6} /.test(l)) break;
+    if (l.startsWith('|')) rows.push(l.slice(1, l.endsWith('|') ? -1 : undefined).split(' | ').map((c) => c.trim().replace(/^\| ?| ?\|$/g, '')));
+    else if (rows.length) break;
+  }
+  return rows.slice(2);
+}

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSandbox } from '../../src/sandbox/keyset.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 
 let dir: string;
@@ -21,7 +21,7 @@ let busyPort: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-startup-'));
-  const init = await initSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
+  const init = await initTestSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
   trackSecretFile('startup merchant key', init.privateKeyPath);
   trackSecretFile('startup APIv3 key', init.apiV3KeyPath);
   rc = init.rcPath;

@@ -1,16 +1,17 @@
 // `wxpay smoke` against a sandbox started in-process: passes (with a JUnit file); fails with a clear reason and
 // the documented exit code when the private key is wrong (5), the APIv3 key is wrong (7, certificate mode), the
 // sandbox is down (4), or the clock is skewed by more than 5 minutes (6).
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
+import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { runCli } from '../helpers/cli.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -27,7 +28,7 @@ describe('wxpay smoke', () => {
     runCli(['smoke', '--json', '--config', init.rcPath, ...args], { cwd: init.dir, env: { WXPAY_BASE_URL: sb.url, ...env } });
 
   beforeAll(async () => {
-    init = await initSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-smoke-')), mode: 'cert' });
+    init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-smoke-')), mode: 'cert' });
     trackSecretFile('smoke merchant key', init.privateKeyPath);
     trackSecretFile('smoke APIv3 key', init.apiV3KeyPath);
     sb = await startSandbox({ dir: init.dir, port: 0 });
@@ -54,7 +55,7 @@ describe('wxpay smoke', () => {
 
   it('a wrong private key: exit 5, SIGN_ERROR from the signed request, and the key/certificate mismatch named', async () => {
     const other = path.join(init.dir, 'other_key.pem');
-    writeFileSync(other, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(other, nextTestKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     trackSecretFile('smoke wrong key', other);
     const junit = path.join(init.dir, 'wrong-key.xml');
     const res = await smoke(['--junit', junit], { WXPAY_PRIVATE_KEY_PATH: other });
@@ -81,7 +82,7 @@ describe('wxpay smoke', () => {
   });
 
   it('a clock skewed by more than 5 minutes: exit 6 with the skew in seconds', async () => {
-    await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', body: JSON.stringify({ offsetSeconds: 420 }) });
+    await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 420 }) });
     try {
       const res = await smoke([]);
       expect(res.code).toBe(6);
@@ -89,7 +90,7 @@ describe('wxpay smoke', () => {
       // The server also refuses our timestamp, as WeChat Pay would.
       expect(res.json().checks.find((c: { name: string }) => c.name === 'signed request').message).toContain('SIGN_ERROR');
     } finally {
-      await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', body: JSON.stringify({ offsetSeconds: 0 }) });
+      await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 0 }) });
     }
   });
 });

@@ -12,7 +12,8 @@ import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildNotification } from '../../src/core/notification.js';
-import { initSandbox, loadSandboxKeys } from '../../src/sandbox/keyset.js';
+import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 import { acknowledgedIds } from '../../src/webhook/journal.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
@@ -27,7 +28,7 @@ let appUrl: string;
 const forwarded = new Map<string, number>();
 
 beforeAll(async () => {
-  const init = await initSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
+  const init = await initTestSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
   rc = init.rcPath;
   for (const file of [init.apiV3KeyPath, init.privateKeyPath]) trackSecretFile(path.basename(file), file);
   app = createServer((req, res) => {

@@ -1,8 +1,8 @@
-// Generated key sets for tests: a merchant RSA key with its certificate (made by src/core/x509.ts), and a
-// "WeChat Pay side" key pair with a platform certificate. Keygen costs 50-100 ms, so each set is generated
-// once per test file (module-level cache; vitest isolates files) and every private key is registered with
+// Key sets for tests: a merchant RSA key with its certificate (made by src/core/x509.ts), and a "WeChat Pay
+// side" key pair with a platform certificate. The keys are the committed test-only ones (./test-keys.ts), one
+// per name and test file (module-level cache; vitest isolates files), and every private key is registered with
 // the secrets scan, so no command output in the suite may ever contain it.
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { afterAll } from 'vitest';
 import { parseCertificate } from '../../src/core/keys.js';
 import { createCertificatePem } from '../../src/core/x509.js';
 import { trackSecret } from './secrets.js';
+import { nextTestKeyPair } from './test-keys.js';
 
 export interface KeySet {
   privateKey: KeyObject;
@@ -35,7 +36,7 @@ const cache = new Map<string, KeySet>();
 export function keySet(name: string, opts: CertOptions = {}): KeySet {
   const hit = cache.get(name);
   if (hit) return hit;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = nextTestKeyPair();
   const notAfter = opts.notAfter ?? new Date(Date.UTC(2036, 0, 1));
   const certPem = createCertificatePem({
     subject: [['CN', opts.cn ?? '1900007291']],

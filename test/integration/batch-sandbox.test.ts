@@ -77,7 +77,7 @@ describe('resuming', () => {
       onStdoutLine: (line, sigint) => void (JSON.parse(line).type === 'row' && ++rows === 40 && sigint()),
     });
     expect(first.code).toBe(4);
-    expect(first.error).toMatchObject({ code: 'BATCH_INTERRUPTED', hint: `To resume, run: wxpay refund create --from ${file} --concurrency 4 --rate 2000` });
+    expect(first.error).toMatchObject({ code: 'BATCH_INTERRUPTED', hint: `To resume, run: wxpay refund create --from ${file} --yes --concurrency 4 --rate 2000` });
     const journal = readFileSync(file.replace(/\.csv$/, '.journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const started = journal.filter((j) => j.type === 'start').map((j) => j.key);
     const done = new Set(journal.filter((j) => j.type === 'done').map((j) => j.key));

@@ -1,6 +1,5 @@
 // The sandbox rejects what the real server rejects (protocol §1): wrong key, stale timestamp, missing
 // User-Agent/Accept, a body changed after signing, malformed Authorization; and the injected response faults.
-import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyStore, loadPublicKey } from '../../src/core/keys.js';
@@ -8,6 +7,7 @@ import { signMessage, unixSeconds } from '../../src/core/sign.js';
 import { requestMessage } from '../../src/core/canonical.js';
 import { verifySignature } from '../../src/core/verify.js';
 import { jsapiBody, rawRequest, sandboxKeySet, startTestSandbox, uniqueNo, type RawResponse, type TestSandbox } from '../helpers/sandbox.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 let t: TestSandbox;
 let keys: ReturnType<typeof createKeyStore>;
@@ -29,7 +29,7 @@ const expectSignError = (r: RawResponse, message?: RegExp) => {
 
 describe('sandbox authentication', () => {
   it('a request signed with the wrong key answers 401 SIGN_ERROR with sign_information', async () => {
-    const wrong = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const wrong = nextTestKeyPair().privateKey;
     const body = jsapiBody(t.init, uniqueNo());
     const r = await t.call('POST', '/v3/pay/transactions/jsapi', body, { merchant: { ...t.merchant, privateKey: wrong } });
     expectSignError(r, /验签失败/);

@@ -8,7 +8,8 @@ import { certificatesCheck, clockCheck } from '../../src/commands/smoke-checks.j
 import { loadConfig } from '../../src/core/config.js';
 import { junitXml, xmlEscape } from '../../src/core/junit.js';
 import { parseCertificate } from '../../src/core/keys.js';
-import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
+import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 
@@ -55,7 +56,7 @@ describe('smoke checks', () => {
   let init: SandboxInitResult;
   let sb: SandboxHandle;
   beforeAll(async () => {
-    init = await initSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-smoke-unit-')), mode: 'pubkey' });
+    init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-smoke-unit-')), mode: 'pubkey' });
     trackSecretFile('smoke-unit merchant key', init.privateKeyPath);
     trackSecretFile('smoke-unit APIv3 key', init.apiV3KeyPath);
     sb = await startSandbox({ dir: init.dir, port: 0 });

@@ -1,10 +1,11 @@
 // Shared by the notify/webhook tests: one pair of RSA keys per test file (keygen is slow), a mixed-mode key
 // store (a platform-certificate serial and a PUB_KEY_ID_), and signed notifications built with core.
-import { createSecretKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { createKeyStore } from '../../src/core/keys.js';
 import { responseMessage } from '../../src/core/canonical.js';
 import { buildNotification, type BuildNotificationInput } from '../../src/core/notification.js';
 import { signMessage } from '../../src/core/sign.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 export const API_V3_KEY_TEXT = 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4';
 export const WRONG_V3_KEY_TEXT = 'a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6';
@@ -25,8 +26,8 @@ type Pair = { privateKey: KeyObject; publicKey: KeyObject };
 
 /** Fresh keys, or given ones (e.g. a sandbox's: its newest platform certificate and its public key). */
 export function makeFixture(given?: { certKey: Pair; certSerial: string; pubKey: Pair; pubId: string; apiV3Key: KeyObject }): Fixture {
-  const certKey = given?.certKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pubKey = given?.pubKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certKey = given?.certKey ?? nextTestKeyPair();
+  const pubKey = given?.pubKey ?? nextTestKeyPair();
   const CERT_SERIAL_ = given?.certSerial ?? CERT_SERIAL;
   const PUB_ID_ = given?.pubId ?? PUB_ID;
   const v3 = given?.apiV3Key ?? apiV3Key;

@@ -69,18 +69,20 @@ describe('refund confirmation', () => {
 
   it('asks on a TTY and proceeds on "y"', async () => {
     const c = ctxWith(true, 'y\n');
-    await expect(confirmRefund(c.ctx, input)).resolves.toBeUndefined();
+    await expect(confirmRefund(c.ctx, input)).resolves.toBe(true);
     expect(c.prompt()).toContain('Refund 50 fen (0.50 CNY) of 100 fen on order T1 as R1? [y/N]');
   });
 
-  it('anything but yes cancels, as a usage error', async () => {
-    await expect(confirmRefund(ctxWith(true, 'n\n').ctx, input)).rejects.toMatchObject({ code: 'USAGE' });
+  it('anything but yes cancels: not an error, "nothing was sent" on stderr (refund-decline)', async () => {
+    const c = ctxWith(true, 'n\n');
+    await expect(confirmRefund(c.ctx, input)).resolves.toBe(false);
+    expect(c.prompt()).toMatch(/\[y\/N\] Refund not confirmed; nothing was sent\.\n$/);
   });
 
   it('without a TTY --yes is required; with --yes nothing is asked', async () => {
     await expect(confirmRefund(ctxWith(false, undefined).ctx, input)).rejects.toMatchObject({ code: 'USAGE', hint: expect.stringContaining('--yes') });
     const c = ctxWith(false, undefined, true);
-    await expect(confirmRefund(c.ctx, input)).resolves.toBeUndefined();
+    await expect(confirmRefund(c.ctx, input)).resolves.toBe(true);
     expect(c.prompt()).toBe('');
   });
 });

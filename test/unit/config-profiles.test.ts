@@ -123,7 +123,8 @@ describe('precedence and sources', () => {
       WXPAY_MCHID: '1', WXPAY_APPID: '2', WXPAY_SERIAL_NO: 'AB', WXPAY_PRIVATE_KEY_PATH: 'env.pem', WXPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_1',
       WXPAY_PUBLIC_KEY_PATH: 'pub.pem', WXPAY_BASE_URL: 'http://x', WXPAY_NOTIFY_URL: 'https://n/x',
     };
-    const p = await loadConfig({ cwd, env });
+    // Named with --config: a discovered file that sets platformCertDir may not take the key from env (config-trust).
+    const p = await loadConfig({ cwd, env, configFile: path.join(dir, '.wxpayrc.json') });
     expect(p).toMatchObject({ mchid: '1', appid: '2', serialNo: 'AB', privateKeyPath: path.join(cwd, 'env.pem'), publicKeyId: 'PUB_KEY_ID_1', publicKeyPath: path.join(cwd, 'pub.pem'), baseUrl: 'http://x', notifyUrl: 'https://n/x', platformCertDir: path.join(dir, 'certs') });
     const cert = await loadConfig({ cwd, env: { WXPAY_PLATFORM_CERT_DIR: '/etc/wx' } });
     expect(cert.platformCertDir).toBe('/etc/wx');

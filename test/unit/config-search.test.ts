@@ -1,4 +1,4 @@
-// Config discovery (issue 2 §2): cosmiconfig under the module name `wxpay`, searched from a nested folder
+// Config discovery (issue 2 §2, issue 12): cosmiconfig under the module name `wxpay`, searched from a nested folder
 // upward through every search place, or named with --config / WXPAY_CONFIG.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,13 +26,17 @@ const cases: Array<[string, string]> = [
   ['.wxpayrc.json', profileJson('1000000003')],
   ['.wxpayrc.yaml', 'mchid: "1000000004"\nprivateKeyPath: ./k.pem\n'],
   ['.wxpayrc.yml', '# YAML with a comment\nmchid: "1000000005"\nprivateKeyPath: ./k.pem\n'],
+];
+
+// Code loads only from a file named with --config / WXPAY_CONFIG (issue 12 §1; config-trust.test.ts).
+const named: Array<[string, string]> = [
   ['.wxpayrc.js', 'module.exports = { mchid: "1000000006", privateKeyPath: "./k.pem" };\n'],
   ['.wxpayrc.cjs', 'module.exports = { mchid: "1000000007", privateKeyPath: "./k.pem" };\n'],
   ['wxpay.config.js', 'module.exports = { mchid: "1000000008", privateKeyPath: "./k.pem" };\n'],
 ];
 
 describe('config search', () => {
-  it('covers every search place the issue names, in order', () => {
+  it('covers every data search place, in order', () => {
     expect(SEARCH_PLACES).toEqual(cases.map(([f]) => f));
   });
 
@@ -44,6 +48,13 @@ describe('config search', () => {
     expect(p.mchid).toMatch(/^100000000\d$/);
     expect(p.privateKeyPath).toBe(path.join(top, 'k.pem'));
     expect(p.sources.mchid).toBe(path.join(top, file));
+  });
+
+  it.each(named)('%s loads when named with --config, paths relative to its folder', async (file, content) => {
+    const { top, nested } = project(file, content);
+    const p = await loadConfig({ cwd: nested, env: {}, configFile: path.join(top, file) });
+    expect(p.mchid).toMatch(/^100000000\d$/);
+    expect(p.privateKeyPath).toBe(path.join(top, 'k.pem'));
   });
 
   it('a package.json without a "wxpay" key is skipped and the search goes on upward', async () => {
@@ -80,9 +91,9 @@ describe('config search', () => {
     await expect(loadConfig({ cwd: root, env: {}, configFile: 'nope.json' })).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND', exitCode: 3, message: expect.stringContaining('nope.json') });
   });
 
-  it('broken JSON is CONFIG_INVALID with a syntax hint', async () => {
+  it('broken JSON is CONFIG_INVALID naming the line and column', async () => {
     const { nested } = project('.wxpayrc.json', '{"mchid": ');
-    await expect(loadConfig({ cwd: nested, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID', hint: expect.stringContaining('syntax') });
+    await expect(loadConfig({ cwd: nested, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('JSON syntax error in') });
   });
 
   it('no rc file anywhere: env alone configures the profile "default"', async () => {

@@ -77,6 +77,13 @@ describe('runConfigChecks', () => {
     expect(byName(r, 'key file permissions')[0]).toMatchObject({ status: 'warn', message: expect.stringContaining('644'), hint: `chmod 600 ${f.keyPath}` });
   });
 
+  it('permissions-warning-without-chmod: the message itself says `chmod 600 <file>` (smoke and JUnit show only the message)', async () => {
+    const f = writeMerchantFiles(path.join(dir, 'loose2'), merchant, platform, TEST_APIV3_KEY);
+    chmodSync(f.keyPath, 0o640);
+    const r = await check({ privateKeyPath: f.keyPath });
+    expect(byName(r, 'key file permissions')[0]!.message).toBe(`${f.keyPath} is readable by group or others (mode 640): run chmod 600 ${f.keyPath}`);
+  });
+
   it('fails without any key mode, and with an empty platform certificate folder', async () => {
     expect(fails(await check({ publicKeyId: '', publicKeyPath: '' } as Profile))).toEqual(['key mode']);
     mkdirSync(path.join(dir, 'empty-certs'));

@@ -1,7 +1,6 @@
 // Fuzzing (issue 9) the callback inputs: the capture/journal reader and the raw HTTP request parser get
 // arbitrary bytes and structured mutations of valid captures; the result is either a capture or a typed
 // WxpayError, and whatever they yield can be handed to verifyAndDecrypt without a crash.
-import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apiV3KeyFrom } from '../../src/core/aead.js';
@@ -9,9 +8,10 @@ import { parseCaptures, parseHttpRequest } from '../../src/core/capture.js';
 import { WxpayError } from '../../src/core/errors.js';
 import { createKeyStore } from '../../src/core/keys.js';
 import { buildNotification, verifyAndDecrypt } from '../../src/core/notification.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 const RUNS = { numRuns: 300 };
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = nextTestKeyPair();
 const SERIAL = 'PUB_KEY_ID_0114231234567890123456789012345678';
 const keys = createKeyStore([[SERIAL, publicKey]]);
 const apiV3Key = apiV3KeyFrom('fuzzfuzzfuzzfuzzfuzzfuzzfuzz0001');

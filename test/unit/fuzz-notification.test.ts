@@ -2,7 +2,6 @@
 // a valid signed notification (which must then fail verification), and structured mutations of its JSON that
 // are RE-SIGNED, so they pass verification and reach the envelope parser and the AEAD open. Each outcome is a
 // success or a typed WxpayError; a mutated body that still verifies must decrypt to what was sealed.
-import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aeadSeal, apiV3KeyFrom } from '../../src/core/aead.js';
@@ -11,8 +10,9 @@ import { WxpayError } from '../../src/core/errors.js';
 import { createKeyStore } from '../../src/core/keys.js';
 import { buildNotification, verifyAndDecrypt } from '../../src/core/notification.js';
 import { signMessage } from '../../src/core/sign.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = nextTestKeyPair();
 const SERIAL = 'PUB_KEY_ID_0114231234567890123456789012345679';
 const keys = createKeyStore([[SERIAL, publicKey]]);
 const apiV3Key = apiV3KeyFrom('notifyfuzznotifyfuzznotifyfuzz01');

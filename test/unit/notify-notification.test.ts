@@ -1,12 +1,13 @@
 // buildNotification / verifyAndDecrypt: the round trip, and each typed failure of the receiver.
-import { createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildNotification, verifyAndDecrypt } from '../../src/core/notification.js';
 import { createKeyStore } from '../../src/core/keys.js';
 import { signMessage } from '../../src/core/sign.js';
 import { responseMessage } from '../../src/core/canonical.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = nextTestKeyPair();
 const apiV3Key = createSecretKey(Buffer.from('0123456789abcdef0123456789abcdef'));
 const serial = 'PUB_KEY_ID_0000000000000024101100397200000006';
 const keys = createKeyStore([[serial, publicKey]]);

@@ -1,6 +1,5 @@
 // Property tests (issue 9): the core parsers never crash on arbitrary input, only succeed or throw a typed
 // WxpayError, and sign/verify round-trips hold while any single-byte change fails.
-import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aeadOpen, aeadSeal, apiV3KeyFrom } from '../../src/core/aead.js';
@@ -9,6 +8,7 @@ import { WxpayError } from '../../src/core/errors.js';
 import { createKeyStore } from '../../src/core/keys.js';
 import { signMessage } from '../../src/core/sign.js';
 import { verifySignature } from '../../src/core/verify.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 const RUNS = { numRuns: 200 };
 const typedOrOk = (fn: () => unknown): boolean => {
@@ -20,7 +20,7 @@ const typedOrOk = (fn: () => unknown): boolean => {
   }
 };
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = nextTestKeyPair();
 const SERIAL = 'PUB_KEY_ID_0000000000000000000000000000000042';
 const keys = createKeyStore([[SERIAL, publicKey]]);
 const apiKey = apiV3KeyFrom('0123456789abcdef0123456789abcdef');

@@ -1,11 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { responseMessage } from '../../src/core/canonical.js';
 import { createKeyStore } from '../../src/core/keys.js';
 import { signMessage } from '../../src/core/sign.js';
 import { verifySignature } from '../../src/core/verify.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = nextTestKeyPair();
 const SERIAL = 'PUB_KEY_ID_0114232134912410000000000000000001';
 const keys = createKeyStore([[SERIAL, publicKey]]);
 const body = '{"code_url":"weixin://wxpay/bizpayurl?pr=abc"}';

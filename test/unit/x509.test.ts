@@ -1,10 +1,11 @@
-import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createCertificatePem } from '../../src/core/x509.js';
 import { keyMatchesCertificate, parseCertificate } from '../../src/core/keys.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 describe('createCertificatePem', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = nextTestKeyPair();
   const notBefore = new Date('2026-01-01T00:00:00Z');
   const notAfter = new Date('2031-01-01T00:00:00Z');
 
@@ -21,7 +22,7 @@ describe('createCertificatePem', () => {
   });
 
   it('random serials are always 40 hex digits; issuer and subject are kept apart', () => {
-    const issuerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const issuerKeys = nextTestKeyPair();
     for (let i = 0; i < 20; i++) {
       const pem = createCertificatePem({
         subject: [['C', 'CN'], ['O', 'Tenpay.com'], ['OU', 'Tenpay.com CA Center'], ['L', 'ShenZhen'], ['CN', 'Tenpay.com sign']],

@@ -1,0 +1,106 @@
+// Regression (demo-interrupt-hang, issue 14): Ctrl-C during some steps printed DEMO_INTERRUPTED and the process
+// never exited (a server started after the first close was never closed); `demo | head -3` left the temp folder
+// with private keys in it; "passed in 0.9 s" was printed for an 18.6 s run. Each spawned run gets its own TMPDIR,
+// so "the temp folder was removed" is checked as "TMPDIR is empty again".
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../helpers/cli.js';
+import { binPath } from '../helpers/paths.js';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+function privateTmp(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'wxpay-demoint-'));
+  made.push(d);
+  return d;
+}
+
+interface Ended {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** false when the test had to kill it: it did not exit by itself. */
+  exited: boolean;
+}
+
+/** Spawns `wxpay demo`, sends SIGINT once stdout contains `marker`, and waits (at most 10 s) for the exit. */
+function interruptAt(marker: string, tmp: string): Promise<Ended> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [binPath, 'demo'], { cwd: tmp, env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' }) });
+    let stdout = '';
+    let stderr = '';
+    let killer: NodeJS.Timeout | undefined;
+    let killed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (!killer && stdout.includes(marker)) {
+        child.kill('SIGINT');
+        killer = setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, 10_000);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr, exited: !killed });
+    });
+  });
+}
+
+describe('wxpay demo interrupted', () => {
+  // The header prints before step 1 (the key generation); "N. " once step N has finished, i.e. during step N+1.
+  it.each([['during step 1', 'wxpay demo:'], ['during step 2', ' 1. '], ['during step 3', ' 2. '], ['during step 5', ' 4. '], ['during step 6', ' 5. ']])(
+    'Ctrl-C %s exits by itself with exit 4 and removes the temp folder',
+    async (_when, marker) => {
+      const tmp = privateTmp();
+      const r = await interruptAt(marker, tmp);
+      expect(r.exited).toBe(true);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain('✖ DEMO_INTERRUPTED: demo interrupted by SIGINT');
+      expect(r.stdout).not.toContain('steps passed in');
+      expect(readdirSync(tmp)).toEqual([]);
+    },
+  );
+
+  it('a closed stdout (demo | head -3) removes the temp folder too', async () => {
+    const tmp = privateTmp();
+    const child = spawn('bash', ['-c', `"${process.execPath}" "${binPath}" demo | head -3 >/dev/null; echo "rc=\${PIPESTATUS[0]}" >&2`], { cwd: tmp, env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' }) });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await new Promise((r) => child.on('close', r));
+    clearTimeout(timer);
+    expect(stderr).toMatch(/rc=\d+/);
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('the time it prints covers the whole run, start-up included', async () => {
+    const tmp = privateTmp();
+    // A preload that holds the process for 2.5 s before wxpay's own code runs.
+    const slow = path.join(tmp, '..', `${path.basename(tmp)}-slow.cjs`);
+    made.push(slow);
+    writeFileSync(slow, 'const end = Date.now() + 2500; while (Date.now() < end);\n');
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [binPath, 'demo', '--json'], { cwd: tmp, env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1', NODE_OPTIONS: `--require ${slow}` }) });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(0);
+    const wall = (Date.now() - t0) / 1000;
+    const doc = JSON.parse(stdout);
+    expect(doc.ok).toBe(true);
+    // Only spawning node and the exit after the last line are outside the figure (a second is ample for them);
+    // a clock started in the command would miss the preload's 2.5 s.
+    expect(doc.seconds).toBeGreaterThan(wall - 1);
+    expect(doc.seconds).toBeLessThanOrEqual(wall);
+  });
+});

@@ -33,6 +33,8 @@ export interface SandboxContext {
   /** Sandbox time in ms, including the /sandbox/clock skew. */
   now(): number;
   clockOffsetMs: number;
+  /** `sandbox serve --clock`: how far ahead (or back) of now() the bill calendar runs, i.e. which days' bills exist. */
+  billClockOffsetMs: number;
   /** Platform serial chosen by /sandbox/sign-with; undefined = the newest. */
   signWith?: string;
   autoPayMs?: number;

@@ -37,6 +37,8 @@ export interface SandboxOptions {
   statePath?: string;
   /** ms since the epoch. */
   now?: () => number;
+  /** Moves the bill calendar (which days' bills exist) by this many ms; signatures keep now(). `sandbox serve --clock`. */
+  billClockOffsetMs?: number;
   random?: () => number;
   /** Extra route modules (tests, or areas not yet in routes/index.ts). */
   routes?: readonly RouteDef[];
@@ -68,7 +70,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const notifier = new Notifier(() => context);
   context = {
     keys, mode: opts.mode ?? keys.mode, state: new SandboxState(opts.statePath), faults: new FaultSet(opts.random), notifier,
-    now: () => clock() + context.clockOffsetMs, clockOffsetMs: 0,
+    now: () => clock() + context.clockOffsetMs, clockOffsetMs: 0, billClockOffsetMs: opts.billClockOffsetMs ?? 0,
     ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
     autoRefundMs: opts.autoRefundMs ?? 1000, timeScale: opts.timeScale ?? 1,
     stats: new Map(), counter: 0, mixedToggle: 0, nonces: new NonceLedger(DEFAULT_WINDOW_SECONDS * 1000),

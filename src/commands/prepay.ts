@@ -65,7 +65,7 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       ...(opts.subMchid ? { partner: { spAppid: appid, subMchid: opts.subMchid, ...(opts.subAppid ? { subAppid: opts.subAppid } : {}) } } : {}),
     };
     if (opts.dryRun) {
-      printDryRun(ctx, client.prepare({ method: 'POST', path: prepayPath(kind, Boolean(input.partner)), body: prepayBody(client, kind, input) }));
+      printDryRun(ctx, client.preview({ method: 'POST', path: prepayPath(kind, Boolean(input.partner)), body: prepayBody(client, kind, input) }));
       return;
     }
     const res = await prepay(client, kind, input);

@@ -43,6 +43,7 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
   const sources = { timestamp: chosen.timestamp.from, nonce: chosen.nonce.from };
   const explanation = input && (await explainInput(ctx, profile, { ...signed, serialNo: merchant.serialNo }, input, sources));
   const out = outputFor(ctx);
+  out.note(liveWarning(Number(signed.timestamp)));
   if (out.json) {
     out.data({ ...signed, ...(explanation ? { explain: explanation } : {}) });
     return;
@@ -66,4 +67,10 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
     if ('firstDifference' in explanation && explanation.firstDifference >= 0) out.line(`first difference at byte ${explanation.firstDifference} (${explanation.line} line)`);
     for (const f of explanation.findings) out.line(`- ${f}`);
   }
+}
+
+/** WeChat Pay accepts a request for 5 minutes after its timestamp (protocol §1): a signature printed here is live. */
+function liveWarning(timestamp: number): string {
+  const until = new Date((timestamp + 300) * 1000).toISOString().replace('.000Z', 'Z');
+  return `note: this signature is valid for 5 minutes after its timestamp (until ${until}); anyone who has it can replay this exact request until then, so keep it out of tickets and chats`;
 }

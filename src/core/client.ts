@@ -6,7 +6,9 @@
 //                  userAgent?, log? }): WxpayClient
 //   client.request({ method, path, query?, body?: object | string, idempotent?, verify?, trust?, headers? })
 //     -> { status, headers (lower-case), rawBody: Buffer, data: unknown, requestId, attempts, certificates? }
-//   client.prepare(req) -> the signed request without sending it (for --dry-run)
+//   client.prepare(req) -> the signed request without sending it (the bill download sends it itself)
+//   client.preview(req) -> for --dry-run: the request with signature="<not signed: --dry-run>" and the message that
+//                          would be signed; a dry run's output must never hold a replayable signature
 //   client.keys() -> the current verification KeyStore; client.close() frees an owned connection pool.
 //
 // Throws WxpayError: WECHATPAY_ERROR (exit 5; status, code, message, detail, Request-ID), NETWORK / TIMEOUT (4),
@@ -25,7 +27,7 @@ import type { DecryptedCertificate } from './platform-certs.js';
 import { formatExchange } from './redact.js';
 import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from './retry.js';
 import { buildTarget, parseData, serializeBody, userAgentFor } from './client-wire.js';
-import { newNonce, signRequest, unixSeconds, type Merchant } from './sign.js';
+import { newNonce, signRequest, unsignedRequest, unixSeconds, type Merchant } from './sign.js';
 
 export interface WxpayClientOptions {
   baseUrl: string;
@@ -84,9 +86,15 @@ export interface PreparedRequest {
   body: string;
 }
 
+/** A --dry-run's request: the Authorization header carries DRY_RUN_SIGNATURE; `message` is what would be signed. */
+export interface PreviewRequest extends PreparedRequest {
+  message: string;
+}
+
 export interface WxpayClient {
   request(req: ClientRequest): Promise<ClientResponse>;
   prepare(req: ClientRequest): PreparedRequest;
+  preview(req: ClientRequest): PreviewRequest;
   keys(): KeyStore;
   readonly baseUrl: string;
   readonly merchant: Merchant;
@@ -111,11 +119,11 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     fetchCertificates: async () => (await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' })).certificates ?? [],
   });
 
-  function prepareAt(base: string, req: ClientRequest): PreparedRequest {
+  function prepareAt(base: string, req: ClientRequest, sign = signRequest): PreviewRequest {
     const method = req.method.toUpperCase();
     const url = `${base}${buildTarget(req.path, req.query)}`;
     const body = serializeBody(req.body);
-    const signed = signRequest(opts.merchant, { method, url, body, timestamp: unixSeconds(now()), nonce: nonce() });
+    const signed = sign(opts.merchant, { method, url, body, timestamp: unixSeconds(now()), nonce: nonce() });
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': opts.userAgent ?? 'wxpay',
@@ -124,7 +132,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
       ...(opts.publicKeyId ? { 'Wechatpay-Serial': opts.publicKeyId } : {}),
       ...req.headers,
     };
-    return { method, url, headers, body };
+    return { method, url, headers, body, message: signed.message };
   }
 
   async function send(p: PreparedRequest): Promise<{ status: number; headers: Record<string, string>; raw: Buffer }> {
@@ -149,7 +157,11 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     baseUrl,
     merchant: opts.merchant,
     keys: () => verifier.keys(),
-    prepare: (req) => prepareAt(baseUrl, req),
+    prepare: (req) => {
+      const { message: _, ...prepared } = prepareAt(baseUrl, req);
+      return prepared;
+    },
+    preview: (req) => prepareAt(baseUrl, req, unsignedRequest),
     async request(req) {
       const retriable = req.method.toUpperCase() === 'GET' || req.idempotent === true;
       let base = baseUrl;

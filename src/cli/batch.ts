@@ -50,5 +50,9 @@ export function addBatchOptions(program: Command, ...paths: string[][]): void {
       added.add(cmd.options.at(-1)!.attributeName());
       batchOnly.set(cmd, added);
     }
+    if (names.join(' ') === 'refund create') {
+      cmd.option('--allow-additional-refund', 'batch: refund an order that already has a refund under another out_refund_no (the sum stays within its total)');
+      batchOnly.get(cmd)?.add('allowAdditionalRefund');
+    }
   }
 }

@@ -109,6 +109,7 @@ export function resumeHint(kind: BatchKind, o: BatchOptions & { profile?: string
   const parts = [COMMAND[kind], '--from', q(o.from!)];
   // The same confirmation as the first run: a script that passed --yes must not hang on a prompt when resumed.
   if (o.yes) parts.push('--yes');
+  if (o.allowAdditionalRefund) parts.push('--allow-additional-refund');
   if (o.journal) parts.push('--journal', q(o.journal));
   if (o.profile) parts.push('--profile', q(o.profile));
   if (o.config) parts.push('--config', q(o.config));

@@ -135,10 +135,11 @@ export async function runInProcess(args: string[], o: InProcessOptions): Promise
   return result;
 }
 
-/** Spawns bin/wxpay; `onLine` sees each stdout line and may kill the child. */
-export function spawnCli(args: string[], o: { cwd: string; env?: Record<string, string>; onLine?: (line: string, child: ChildProcess) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+/** Spawns bin/wxpay; `onLine` sees each stdout line and may kill the child, as may `onStart` (given it at once). */
+export function spawnCli(args: string[], o: { cwd: string; env?: Record<string, string>; onLine?: (line: string, child: ChildProcess) => void; onStart?: (child: ChildProcess) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], { cwd: o.cwd, env: cleanEnv(o.env) });
+    o.onStart?.(child);
     const out: string[] = [];
     const err: string[] = [];
     let partial = '';

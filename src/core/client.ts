@@ -18,7 +18,8 @@
 // replaced, never mutated, and lives in this client only. Retries (GET, or idempotent: true) on network
 // errors, 5xx, 202 and 429 with jittered backoff; never on other 4xx.
 import type { KeyObject } from 'node:crypto';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { createDispatcher, type ProxySettings } from './proxy.js';
 import { BACKUP_BASE_URL, DEFAULT_BASE_URL } from './config.js';
 import { isWxpayError } from './errors.js';
 import { readAnswer } from './http-answer.js';
@@ -38,6 +39,8 @@ export interface WxpayClientOptions {
   apiV3Key?: KeyObject;
   publicKeyId?: string;
   dispatcher?: Dispatcher;
+  /** HTTP(S)_PROXY / NO_PROXY for the client's own dispatcher (core/proxy.ts); ignored with `dispatcher`. */
+  proxy?: ProxySettings;
   /** Milliseconds since the epoch. */
   now?: () => number;
   nonce?: () => string;
@@ -92,6 +95,8 @@ export interface WxpayClient {
   keys(): KeyStore;
   readonly baseUrl: string;
   readonly merchant: Merchant;
+  /** The proxy settings it was built with: a bill download goes the same way. */
+  readonly proxy?: ProxySettings;
   close(): Promise<void>;
 }
 
@@ -106,7 +111,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = opts.log;
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  const owned = opts.dispatcher ? undefined : new Agent({ connect: { timeout: opts.connectTimeoutMs ?? 5_000 }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1_000 });
+  const owned = opts.dispatcher ? undefined : createDispatcher({ timeoutMs, ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}), ...(opts.proxy ? { proxy: opts.proxy } : {}) });
   const dispatcher = opts.dispatcher ?? owned!;
   const verifier = createResponseVerifier({
     keys: opts.keys, now, ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}), ...(log ? { log } : {}),
@@ -148,6 +153,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const client: WxpayClient = {
     baseUrl,
     merchant: opts.merchant,
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
     keys: () => verifier.keys(),
     prepare: (req) => prepareAt(baseUrl, req),
     preview: (req) => prepareAt(baseUrl, req, unsignedRequest),

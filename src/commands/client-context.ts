@@ -7,6 +7,7 @@ import { createClient, userAgentFor, type PreviewRequest, type WxpayClient, type
 import { describeSource, foreignApiHost, type ResolvedProfile } from '../core/config.js';
 import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../core/credentials.js';
 import { WxpayError } from '../core/errors.js';
+import { describeProxy, proxyFromEnv } from '../core/proxy.js';
 import { showLineEnds } from '../render.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from './shared.js';
@@ -55,12 +56,15 @@ export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClien
   const connectTimeoutMs = msFromEnv(ctx, 'WXPAY_CONNECT_TIMEOUT_MS');
   const timeoutMs = msFromEnv(ctx, 'WXPAY_TIMEOUT_MS');
   const { requireApiV3Key: _, ...rest } = extra;
+  const proxy = proxyFromEnv(ctx.rt.env);
+  if (ctx.opts.verbose) ctx.rt.stderr.write(`${describeProxy(profile.baseUrl, proxy)}\n`);
   const client = createClient({
     baseUrl: profile.baseUrl,
     merchant,
     keys,
     ...(apiV3Key ? { apiV3Key } : {}),
     ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}),
+    proxy,
     now: () => ctx.rt.now(),
     userAgent: userAgentFor(pkg.version, process.platform, process.version),
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),

@@ -3,7 +3,8 @@
 // are checked against the apply call's SHA1 instead (bill-stream.ts). That exemption holds for this one
 // path only; anything else is refused, so an unsigned response can never slip through here.
 import type { Readable } from 'node:stream';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { createDispatcher } from './proxy.js';
 import { WxpayError } from './errors.js';
 import { networkError, wechatpayError } from './http-error.js';
 import type { WxpayClient } from './client.js';
@@ -46,7 +47,7 @@ export async function downloadBillStream(client: WxpayClient, downloadUrl: strin
   const prepared = client.prepare({ method: 'GET', path: target, verify: 'none-bill-download' });
   const url = `${origin}${target}`;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const owned = opts.dispatcher ? undefined : new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1_000 });
+  const owned = opts.dispatcher ? undefined : createDispatcher({ timeoutMs, ...(client.proxy ? { proxy: client.proxy } : {}) });
   const close = () => void owned?.close().catch(() => undefined);
   let res: Dispatcher.ResponseData;
   try {

@@ -18,7 +18,8 @@
 // replaced, never mutated, and lives in this client only. Retries (GET, or idempotent: true) on network
 // errors, 5xx, 202 and 429 with jittered backoff; never on other 4xx.
 import type { KeyObject } from 'node:crypto';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { createDispatcher, type ProxySettings } from './proxy.js';
 import { BACKUP_BASE_URL, DEFAULT_BASE_URL } from './config.js';
 import { networkError, wechatpayError } from './http-error.js';
 import { createResponseVerifier, type VerifyMode } from './client-verify.js';
@@ -36,6 +37,8 @@ export interface WxpayClientOptions {
   apiV3Key?: KeyObject;
   publicKeyId?: string;
   dispatcher?: Dispatcher;
+  /** HTTP(S)_PROXY / NO_PROXY for the client's own dispatcher (core/proxy.ts); ignored with `dispatcher`. */
+  proxy?: ProxySettings;
   /** Milliseconds since the epoch. */
   now?: () => number;
   nonce?: () => string;
@@ -98,6 +101,8 @@ export interface WxpayClient {
   keys(): KeyStore;
   readonly baseUrl: string;
   readonly merchant: Merchant;
+  /** The proxy settings it was built with: a bill download goes the same way. */
+  readonly proxy?: ProxySettings;
   close(): Promise<void>;
 }
 
@@ -112,7 +117,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = opts.log;
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  const owned = opts.dispatcher ? undefined : new Agent({ connect: { timeout: opts.connectTimeoutMs ?? 5_000 }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1_000 });
+  const owned = opts.dispatcher ? undefined : createDispatcher({ timeoutMs, ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}), ...(opts.proxy ? { proxy: opts.proxy } : {}) });
   const dispatcher = opts.dispatcher ?? owned!;
   const verifier = createResponseVerifier({
     keys: opts.keys, now, ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}), ...(log ? { log } : {}),
@@ -156,6 +161,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const client: WxpayClient = {
     baseUrl,
     merchant: opts.merchant,
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
     keys: () => verifier.keys(),
     prepare: (req) => {
       const { message: _, ...prepared } = prepareAt(baseUrl, req);

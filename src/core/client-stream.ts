@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { createDispatcher } from './proxy.js';
 import { WxpayError } from './errors.js';
+import { lowerCaseHeaders, readBoundedAnswer } from './http-answer.js';
 import { networkError, wechatpayError } from './http-error.js';
 import type { WxpayClient } from './client.js';
 
@@ -56,12 +57,14 @@ export async function downloadBillStream(client: WxpayClient, downloadUrl: strin
     close();
     throw networkError(err, url, 1);
   }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v[0]! : v;
+  const headers = lowerCaseHeaders(res.headers);
   const requestId = headers['request-id'];
   if (res.statusCode < 200 || res.statusCode >= 300) {
-    const raw = Buffer.from(await res.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
-    close();
+    // The error body is bounded (64 KiB) like every other; only a 2xx bill streams.
+    const raw = await readBoundedAnswer(res.body, { url, status: res.statusCode }).catch((e: unknown) => {
+      if (e instanceof WxpayError) throw e; // RESPONSE_TOO_LARGE
+      return Buffer.alloc(0); // cut off mid-body: the status still says what happened
+    }).finally(close);
     throw wechatpayError(res.statusCode, raw, requestId);
   }
   res.body.once('close', close);

@@ -7,13 +7,13 @@
 //   client.request({ method, path, query?, body?: object | string, idempotent?, verify?, trust?, headers? })
 //     -> { status, headers (lower-case), rawBody: Buffer, data: unknown, requestId, attempts, certificates? }
 //   client.prepare(req) -> the signed request without sending it (the bill download sends it itself)
-//   client.preview(req) -> for --dry-run: the request with signature="<not signed: --dry-run>" and the message that
-//                          would be signed; a dry run's output must never hold a replayable signature
+//   client.preview(req) -> --dry-run: signature="<not signed: --dry-run>" and the message that would be signed
 //   client.keys() -> the current verification KeyStore; client.close() frees an owned connection pool.
 //
 // Throws WxpayError: WECHATPAY_ERROR (exit 5; status, code, message, detail, Request-ID), NETWORK / TIMEOUT (4),
-// VERIFY_* (6). verify: 'signature' (default) | 'none-bill-download' (the file download is checked by hash
-// instead) | 'certificate-list' (GET /v3/certificates: decrypt, then verify with `trust` or the decrypted certs).
+// VERIFY_* and RESPONSE_TOO_LARGE (6; over 4 MiB of answer or 64 KiB of error body, http-answer.ts). verify:
+// 'signature' (default) | 'none-bill-download' (the file download is checked by hash instead) |
+// 'certificate-list' (GET /v3/certificates: decrypt, then verify with `trust` or the decrypted certs).
 // An unknown hex serial triggers exactly one refresh through /v3/certificates per serial; the key store is
 // replaced, never mutated, and lives in this client only. Retries (GET, or idempotent: true) on network
 // errors, 5xx, 202 and 429 with jittered backoff; never on other 4xx.
@@ -21,13 +21,15 @@ import type { KeyObject } from 'node:crypto';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { createDispatcher, type ProxySettings } from './proxy.js';
 import { BACKUP_BASE_URL, DEFAULT_BASE_URL } from './config.js';
+import { isWxpayError } from './errors.js';
+import { readAnswer } from './http-answer.js';
 import { networkError, wechatpayError } from './http-error.js';
 import { createResponseVerifier, type VerifyMode } from './client-verify.js';
 import type { KeyStore } from './keys.js';
 import type { DecryptedCertificate } from './platform-certs.js';
 import { formatExchange } from './redact.js';
 import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from './retry.js';
-import { buildTarget, parseData, serializeBody, userAgentFor } from './client-wire.js';
+import { buildTarget, parseData, serializeBody, userAgentFor, type Query } from './client-wire.js';
 import { newNonce, signRequest, unsignedRequest, unixSeconds, type Merchant } from './sign.js';
 
 export interface WxpayClientOptions {
@@ -55,7 +57,6 @@ export interface WxpayClientOptions {
 }
 
 export type { VerifyMode };
-import type { Query } from './client-wire.js';
 export type { Query, QueryValue } from './client-wire.js';
 
 export interface ClientRequest {
@@ -82,17 +83,10 @@ export interface ClientResponse {
   certificates?: DecryptedCertificate[];
 }
 
-export interface PreparedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
+export interface PreparedRequest { method: string; url: string; headers: Record<string, string>; body: string }
 
 /** A --dry-run's request: the Authorization header carries DRY_RUN_SIGNATURE; `message` is what would be signed. */
-export interface PreviewRequest extends PreparedRequest {
-  message: string;
-}
+export type PreviewRequest = PreparedRequest & { message: string };
 
 export interface WxpayClient {
   request(req: ClientRequest): Promise<ClientResponse>;
@@ -146,11 +140,9 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     const timer = setTimeout(() => ac.abort(Object.assign(new Error(`total timeout ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
     try {
       const res = await undiciRequest(p.url, { method: p.method as Dispatcher.HttpMethod, headers: p.headers, body: p.body === '' ? null : p.body, dispatcher, signal: ac.signal });
-      const raw = Buffer.from(await res.body.arrayBuffer());
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v[0]! : v;
-      log?.(formatExchange(`< ${res.statusCode} ${p.method} ${p.url}`, headers, raw).join('\n'));
-      return { status: res.statusCode, headers, raw };
+      const answer = await readAnswer(res, p.url);
+      log?.(formatExchange(`< ${answer.status} ${p.method} ${p.url}`, answer.headers, answer.raw).join('\n'));
+      return answer;
     } catch (err) {
       throw ac.signal.aborted ? ac.signal.reason : err;
     } finally {
@@ -163,10 +155,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     merchant: opts.merchant,
     ...(opts.proxy ? { proxy: opts.proxy } : {}),
     keys: () => verifier.keys(),
-    prepare: (req) => {
-      const { message: _, ...prepared } = prepareAt(baseUrl, req);
-      return prepared;
-    },
+    prepare: (req) => prepareAt(baseUrl, req),
     preview: (req) => prepareAt(baseUrl, req, unsignedRequest),
     async request(req) {
       const retriable = req.method.toUpperCase() === 'GET' || req.idempotent === true;
@@ -178,6 +167,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
         try {
           r = await send(prepared);
         } catch (err) {
+          if (isWxpayError(err)) throw err; // RESPONSE_TOO_LARGE: the server answered; asking again would not help
           if (isConnectError(err) && !failedOver && base === DEFAULT_BASE_URL) {
             // Nothing reached the server, so switching domains is safe for any method (protocol §8).
             log?.(`connect to ${base} failed; switching to ${BACKUP_BASE_URL}`);

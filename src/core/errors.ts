@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   VERIFY_PROBE: EXIT.verify,
   VERIFY_BAD_SIGNATURE: EXIT.verify,
   VERIFY_UNSIGNED: EXIT.verify,
+  RESPONSE_TOO_LARGE: EXIT.verify,
   HASH_MISMATCH: EXIT.verify,
   BILL_CORRUPT: EXIT.verify,
   DECRYPT_FAILED: EXIT.decrypt,

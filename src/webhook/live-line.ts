@@ -39,7 +39,14 @@ export function liveEvent(v: EventFacts, status: number, outcome: string, forwar
   return e;
 }
 
+/** The usual cause of a rejection, on the live line where the operator is looking. */
+const REJECTION_HINTS: Record<string, string> = {
+  DECRYPT_FAILED: 'hint: usually the wrong APIv3 key (not the APIv2 key, not the key password); the callback is in the journal for `wxpay notify decrypt --capture`',
+};
+
 export function formatLive(e: LiveEvent): string {
+  const hint = e.outcome === 'rejected' ? REJECTION_HINTS[e.verification] : undefined;
+  if (hint) return [e.time, String(e.status), e.outcome, e.verification, hint].join('  ');
   const fwd = !e.forward ? '-' : e.forward.ok ? `forwarded ${e.forward.status} (${e.forward.attempts}x)` : `forward FAILED: ${e.forward.error ?? e.forward.status ?? ''} (${e.forward.attempts}x)`;
   const cols = [e.time, String(e.status), e.outcome, e.event_type ?? '-', e.out_trade_no ?? '-', e.amount !== undefined ? `${e.amount} fen` : '-', e.state ?? '-', e.verification, fwd];
   return cols.join('  ') + (e.error ? `\n  ${e.error}` : '') + (e.resend ? `\n  re-send with: ${e.resend}` : '');

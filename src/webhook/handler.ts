@@ -59,8 +59,10 @@ export function statusFor(code: string): number {
 /** 4 s of WeChat Pay's 5 s: the rest is for verifying, journalling and the network. */
 export const ACK_BUDGET_MS = 4_000;
 
-/** How long a source over its rejection limit waits for its 429. */
+/** How long a source over its rejection limit waits for its 429, and how many may wait at once (each holds its
+ *  request; past this many, pipelined junk is answered at once rather than held in memory). */
 export const TARPIT_MS = 50;
+const TARPIT_MAX = 1_000;
 const fail = (status: number, message: string): Reply => ({ status, body: JSON.stringify({ code: 'FAIL', message }) });
 const UNKNOWN_SERIAL_HINT = 'unknown serial: if WeChat Pay rotated its platform certificate, refresh platformCertDir with `wxpay certs download` (the listener re-reads it)';
 
@@ -77,6 +79,7 @@ export async function forwardAndRecord(deps: Pick<HandlerDeps, 'forward' | 'jour
 export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Reply> {
   const pending = new Map<string, Promise<unknown>>();
   let keys = deps.keys;
+  let tarpitted = 0;
   const captureOf = (req: Incoming) => ({ method: req.method, path: req.path, headers: req.headers, body: req.rawBody.toString('utf8'), receivedAt: req.receivedAt });
   const factsOf = (v: VerifiedNotification): EventFacts => ({ id: v.event.id, event_type: v.event.event_type, resource: v.resource, verification: `ok ${v.verification.serial} skew ${v.verification.skew}s` });
 
@@ -128,7 +131,11 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
     if (deps.limiter && !deps.limiter.admit(req.remote, deps.now())) {
       // A short wait before the 429 (a tarpit) paces a flooding connection as a journal write once did, so junk
       // answered for free cannot take the CPU the real callbacks need.
-      await new Promise((r) => setTimeout(r, TARPIT_MS));
+      if (tarpitted < TARPIT_MAX) {
+        tarpitted++;
+        await new Promise((r) => setTimeout(r, TARPIT_MS));
+        tarpitted--;
+      }
       return fail(429, 'too many rejected requests from this address');
     }
     // Journalled for `notify verify --explain` later, as a digest: anyone can send these.

@@ -4,6 +4,7 @@
 // --yes). Their refunds made or possibly made also join the ledger, so a renamed refund is still refused.
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { rotatedFiles } from '../journal/lines.js';
 import { readJournal } from './journal.js';
 import { ledgerOf, sameOrder, type LedgerEntry } from './ledger.js';
 import type { BatchRow } from './types.js';
@@ -40,9 +41,10 @@ export async function scanOtherJournals(journalFile: string, rows: readonly Batc
   return { entries, seen: [...seen] };
 }
 
-/** Whether the file starts with the header record of a refund batch journal. */
+/** Whether the journal (its oldest rotated file, if it was rotated) starts with the header of a refund batch. */
 async function isRefundJournal(file: string): Promise<boolean> {
-  const fh = await open(file, 'r').catch(() => undefined);
+  const oldest = (await rotatedFiles(file).catch(() => []))[0] ?? file;
+  const fh = await open(oldest, 'r').catch(() => undefined);
   if (!fh) return false;
   try {
     const { buffer, bytesRead } = await fh.read({ buffer: Buffer.alloc(4096), position: 0 });

@@ -29,9 +29,6 @@ type Paths = ReturnType<typeof batchPaths>;
 
 export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<BatchOptions>): Promise<void> {
   const settings = batchOptions(ctx);
-  if (kind === 'query' && ctx.opts.journal !== undefined) {
-    throw new WxpayError('USAGE', '--journal does not apply to query --from', { hint: 'A query batch keeps no journal: every run asks WeChat Pay again for every row, so its states are never stale.' });
-  }
   const paths = batchPaths(ctx.rt.cwd, ctx.opts.from!, ctx.opts.journal);
   const parsed = readCsv(await readInput(ctx.rt, paths.input, 'batch file'));
   if ('problems' in parsed) throw invalidFile(paths.input, parsed.problems);

@@ -55,7 +55,7 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
     const planOf = (recs: readonly JournalRecord[]) => planFrom(kind, valid.rows, ops, recs, paths);
     const plan = kind === 'refund' && ops.lookup
       ? await guardRefunds({
-        rows: valid.rows, records, journalFile: paths.journalFile, yes: settings.yes, allowAdditional: Boolean(ctx.opts.allowAdditionalRefund),
+        rows: valid.rows, records, journalFile: paths.journalFile, yes: settings.yes || settings.dryRun, allowAdditional: Boolean(ctx.opts.allowAdditionalRefund),
         ...(journal ? { journal } : {}), lookup: ops.lookup, limiter, concurrency: settings.concurrency, now: () => ctx.rt.now(), warn: (m) => out.warn(m), plan: planOf,
       })
       : planOf(records);

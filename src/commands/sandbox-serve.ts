@@ -41,9 +41,8 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
   const billClockOffsetMs = opts.clock === undefined ? 0 : parseClockOffset(opts.clock, rt.now());
   if (billClockOffsetMs === undefined) throw new WxpayError('USAGE', `--clock "${opts.clock}" is not a time`, { hint: 'e.g. --clock +2d (two days ahead: today\'s bill is out), --clock -36h, or --clock 2026-01-03T10:30:00+08:00.' });
   const sb = await startSandbox({
-    billClockOffsetMs,
     dir, mode, host: opts.host ?? '127.0.0.1', port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
-    timeScale, autoRefundMs: autoRefund, signWorkers, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
+    timeScale, autoRefundMs: autoRefund, signWorkers, billClockOffsetMs, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
     ...(opts.state ? { statePath: path.resolve(rt.cwd, opts.state) } : {}),
     onRequest: opts.quiet ? undefined : (e) => (out.json ? out.event({ type: 'request', ...e }) : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`)),
     onError: (err) => out.warn(`sandbox handler failed: ${(err as Error).stack ?? String(err)}`),

@@ -1,6 +1,7 @@
 // `wxpay completion <shell>`, tested by driving each shell's own completion: bash and zsh call the completion
 // function with COMP_WORDS set as the shell would (zsh through bashcompinit, with zsh's prefix matching), fish
-// answers `complete -C "<command line>"`. (zsh: compinit's compdef is stubbed, since only the function is driven.) A shell that is not installed fails the test with how to install it.
+// answers `complete -C "<command line>"`. (zsh: compinit's compdef is stubbed, since only the function is driven;
+// a second test runs a real interactive zsh in a pseudo-terminal.) A shell that is not installed fails the test with how to install it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -101,6 +102,21 @@ describe('the bash script runs on bash 3.2 (macOS)', () => {
   });
 });
 
-it('the zsh script completes on the first TAB too (it calls itself when compinit autoloads it)', () => {
-  expect(readFileSync(path.join(dir, 'wxpay.zsh'), 'utf8')).toContain('_bash_complete -F _wxpay_complete');
+// A real interactive zsh in a pseudo-terminal (test/helpers/zsh-tab.zsh): compinit autoloads _wxpay from fpath,
+// TAB is pressed once, and the matches zsh would offer are written to a file.
+describe('zsh, interactively (compinit + a pseudo-terminal)', () => {
+  it('the first TAB completes: file names, prepay kinds, profiles', () => {
+    if (!installed('zsh')) throw new Error('zsh is not installed: apt-get install -y zsh');
+    const fpathDir = path.join(dir, 'zfunc');
+    mkdirSync(fpathDir, { recursive: true });
+    writeFileSync(path.join(fpathDir, '_wxpay'), readFileSync(path.join(dir, 'wxpay.zsh')));
+    const tab = (line: string, n: number): string[] => {
+      const out = path.join(dir, `zpty-${n}.txt`);
+      spawnSync('zsh', ['-f', path.join(repoRoot, 'test', 'helpers', 'zsh-tab.zsh'), fpathDir, out, line], { cwd: work, env, timeout: 20_000 });
+      return existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).sort() : [];
+    };
+    expect(tab('wxpay --config ./co', 1)).toEqual(['./conf-a.json', './conf-b.yaml']);
+    expect(tab('wxpay prepay ', 2)).toEqual(['app', 'h5', 'jsapi', 'native']);
+    expect(tab('wxpay --config other/rc.json --profile ', 3)).toEqual(['alpha', 'beta']);
+  });
 });

@@ -165,6 +165,10 @@ describe('the refund ledger per order', () => {
     expect(noYes.error).toMatchObject({ code: 'BATCH_ORDERS_IN_OTHER_JOURNAL' });
     expect(noYes.stderr).toContain('1 order(s) of this file already appear in another refund journal');
     expect(noYes.stderr).toContain('OTHERJ0001 (otherj-a.journal.ndjson)');
+    // A dry run only warns, and shows the refusal the real run would meet.
+    const dry = await run(['refund', 'create', '--from', second, '--dry-run']);
+    expect(dry.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED' });
+    expect(dry.stderr).toContain('OTHERJ0001 (otherj-a.journal.ndjson)');
     const yes = await run(['refund', 'create', '--from', second, '--yes']);
     expect(yes.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringContaining('order OTHERJ0001 already has refund ROTHERJ1 of 30 fen (PROCESSING') });
     expect(requests(REFUND, since)).toHaveLength(0);

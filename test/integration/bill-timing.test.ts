@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billReadyAt } from '../../src/core/bill-dates.js';
 import { chinaDate, parseClockOffset } from '../../src/sandbox/bill-source.js';
+import { runCli } from '../helpers/cli.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 
 const HOUR = 3600_000;
@@ -81,5 +82,11 @@ describe('sandbox serve --clock values', () => {
     expect(parseClockOffset('+5s', now)).toBe(5000);
     expect(parseClockOffset('2026-01-03T10:30:00+08:00', now)).toBe(Date.parse('2026-01-03T02:30:00Z') - now);
     for (const bad of ['2d', '+2w', 'tomorrow', '2026-01-03', '2026-01-03T10:30:00', '']) expect(parseClockOffset(bad, now), bad).toBeUndefined();
+  });
+
+  it('an unreadable --clock is a usage error before anything listens', async () => {
+    const r = await runCli(['sandbox', 'serve', '--dir', t.init.dir, '--port', '0', '--clock', 'tomorrow', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.error()).toMatchObject({ code: 'USAGE', message: '--clock "tomorrow" is not a time', hint: expect.stringContaining('+2d') });
   });
 });

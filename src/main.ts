@@ -29,9 +29,9 @@ const runtime: Runtime = {
       stdoutGuarded = true;
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
-        if (!stdoutClosedHandlers.size) process.exit(process.exitCode ?? 0);
-        if (stdoutClosed) return;
+        if (stdoutClosed) return; // told once; what is written afterwards is dropped
         stdoutClosed = true;
+        if (!stdoutClosedHandlers.size) process.exit(process.exitCode ?? 0);
         for (const h of [...stdoutClosedHandlers]) h();
       });
     }

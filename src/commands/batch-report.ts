@@ -41,7 +41,7 @@ export function printDryRun(ctx: CommandContext<BatchOptions>, kind: BatchKind, 
     if (out.json) {
       out.event({ type: 'request', line: p.row.line, key: p.row.key, action: p.action, ...(p.result ? { status: p.result.status } : req) });
     } else if (p.result) {
-      out.line(`line ${p.row.line}: already ${p.result.status} (journal), not sent${p.action === 'recheck' ? '; its state is read again' : ''}`);
+      out.line(`line ${p.row.line}: already ${p.result.status} (journal), not sent${p.action === 'recheck' ? '; a real run reads its state again' : ''}`);
     } else {
       const first = p.action === 'verify' ? `look up GET /v3/refund/domestic/refunds/${encodeURIComponent(p.row.outRefundNo ?? '')}; if not found: ` : '';
       out.line(`line ${p.row.line}: ${first}${req.method} ${req.path}${req.body !== undefined ? ` ${JSON.stringify(req.body)}` : ''}`);

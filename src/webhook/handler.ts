@@ -138,8 +138,11 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
       }
       return fail(429, 'too many rejected requests from this address');
     }
-    // Journalled for `notify verify --explain` later, as a digest: anyone can send these.
-    await deps.journal.append(rejectDigest(req, status, code)).catch(() => undefined);
+    // Anyone can send a request that fails verification: it is journalled as a digest. One that verified and then
+    // failed (DECRYPT_*, a bad body) came from WeChat Pay: kept whole, for `notify decrypt --capture` or a replay
+    // once the APIv3 key is fixed.
+    const signed = !code.startsWith('VERIFY_') && code !== 'INTERNAL';
+    await deps.journal.append(signed ? { ...captureOf(req), outcome: 'rejected', status, code } : rejectDigest(req, status, code)).catch(() => undefined);
     deps.onEvent({ time: req.receivedAt, status, outcome: 'rejected', verification: code, ...(code === 'VERIFY_UNKNOWN_SERIAL' ? { error: `${req.headers['wechatpay-serial'] ?? ''} ${UNKNOWN_SERIAL_HINT}`.trim() } : {}) });
     return fail(status, code);
   }

@@ -1,7 +1,7 @@
 // Issue 13, a listener that floods cannot stop: a rejected request is journalled as a bounded digest, rejections
 // per source address are limited by a token bucket (429 past it, one summary line per interval), and connections
 // and body bytes held at once are capped. (Rates, memory and the 1 GB restart are measured in bench/flood.mjs.)
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rejectDigest } from '../../src/webhook/rejections.js';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_INFLIGHT_BYTES, startWebhookServer } from '../../src/webhook/server.js';
-import { apiV3Key, makeFixture } from './webhook-fixtures.js';
+import { apiV3Key, makeFixture, WRONG_V3_KEY_TEXT } from './webhook-fixtures.js';
 
 const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-flood-'));
@@ -45,6 +45,12 @@ describe('webhook serve under a flood', () => {
     expect(Buffer.from(d.bodyHeadBase64, 'base64')).toEqual(junk.subarray(0, 1024));
     expect(d.headers).toEqual({ 'content-type': 'application/json', 'content-length': String(junk.length), 'request-id': n.headers['Request-ID'], 'wechatpay-serial': n.headers['Wechatpay-Serial'], 'wechatpay-timestamp': n.headers['Wechatpay-Timestamp'], 'wechatpay-nonce': n.headers['Wechatpay-Nonce'], 'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048', 'user-agent': expect.any(String) });
     expect(d).not.toHaveProperty('body');
+    // A callback that verified but does not decrypt (our APIv3 key is wrong) came from WeChat Pay: kept whole.
+    const other = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath });
+    const sealedWrong = f.notify({ apiV3Key: createSecretKey(Buffer.from(WRONG_V3_KEY_TEXT)) });
+    expect(await post(other.url, sealedWrong.headers, sealedWrong.body)).toBe(500);
+    await other.close();
+    expect(JSON.parse(lines(journalPath)[1]!)).toMatchObject({ outcome: 'rejected', status: 500, code: 'DECRYPT_FAILED', body: sealedWrong.body, headers: { 'wechatpay-signature': sealedWrong.headers['Wechatpay-Signature'] } });
     // Readable text stays readable.
     expect(rejectDigest({ method: 'POST', path: '/', headers: {}, rawBody: Buffer.from('order=1'), receivedAt: 't' }, 400, 'NOTIFY_NOT_JSON')).toMatchObject({ bodyHead: 'order=1', bodyBytes: 7 });
   });

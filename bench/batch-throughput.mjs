@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { presignedPool } from './presigned.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/wxpay');
@@ -57,15 +58,14 @@ async function seed(pool, merchant, init, n, prefix) {
 /** The sandbox's ceiling for this query: pre-signed GETs as fast as 16 connections go. */
 async function ceiling(pool, merchant, init, no) {
   const target = `/v3/pay/transactions/out-trade-no/${no}?mchid=${init.mchid}`;
-  const signed = Array.from({ length: 512 }, () => ({ accept: 'application/json', 'user-agent': 'wxpay-bench/1', authorization: signRequest(merchant, { method: 'GET', url: target, body: '', timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization }));
+  const signed = presignedPool(() => ({ accept: 'application/json', 'user-agent': 'wxpay-bench/1', authorization: signRequest(merchant, { method: 'GET', url: target, body: '', timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization }), 0.5 + ceilingSeconds);
   const run = async (ms) => {
     let ok = 0;
-    let i = 0;
     const end = Date.now() + ms;
     const t0 = process.hrtime.bigint();
     await Promise.all(Array.from({ length: 16 }, async () => {
-      while (Date.now() < end) {
-        const res = await pool.request({ method: 'GET', path: target, headers: signed[i++ % signed.length] });
+      for (let headers = signed.take(); headers && Date.now() < end; headers = signed.take()) {
+        const res = await pool.request({ method: 'GET', path: target, headers });
         await res.body.dump();
         if (res.statusCode === 200) ok += 1;
       }

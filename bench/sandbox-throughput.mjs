@@ -2,7 +2,8 @@
 // Sandbox throughput: signed requests per second on loopback (each costs the sandbox one RSA-2048 verify and one
 // RSA-2048 sign), beside `openssl speed rsa2048` sign/s from the same run (one core's physical limit).
 // The sandbox runs as `wxpay sandbox serve --quiet` in its own process; this process is the load generator. It
-// pre-signs a pool of GET queries (valid for 300 s) so the generator spends no RSA time during the measurement.
+// pre-signs a pool of GET queries (valid for 300 s, each sent once: bench/presigned.mjs) so the generator spends no
+// RSA time during the measurement.
 // Usage: npm run build && node bench/sandbox-throughput.mjs [--seconds 5] [--connections 16] [--openssl-seconds 3]
 // Prints one markdown table row (header with --header) for BENCHMARKS.md. SANDBOX_NODE_ARGS="--cpu-prof" profiles the
 // sandbox process.
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { presignedPool } from './presigned.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { initSandbox } = await import(path.join(root, 'dist/sandbox/keyset.js'));
@@ -68,16 +70,15 @@ async function main() {
     if (created.statusCode !== 200) throw new Error(`prepay answered ${created.statusCode}: ${await created.body.text()}`);
     await created.body.dump();
     const target = `/v3/pay/transactions/out-trade-no/${no}?mchid=${init.mchid}`;
-    const signed = Array.from({ length: 512 }, () => headersFor('GET', target));
+    const signed = presignedPool(() => headersFor('GET', target), 0.5 + seconds);
 
     const run = async (ms) => {
       let ok = 0;
       let bad = 0;
       const end = Date.now() + ms;
-      let i = 0;
       const worker = async () => {
-        while (Date.now() < end) {
-          const res = await pool.request({ method: 'GET', path: target, headers: signed[i++ % signed.length] });
+        for (let headers = signed.take(); headers && Date.now() < end; headers = signed.take()) {
+          const res = await pool.request({ method: 'GET', path: target, headers });
           await res.body.dump();
           if (res.statusCode === 200 && res.headers['wechatpay-signature']) ok += 1;
           else bad += 1;

@@ -12,9 +12,6 @@ import { lazy } from './cli/lazy.js';
 
 export const VERSION = '0.1.0';
 
-/** "unknown option '--apiv3-key=<value>'" must not print the value: it may be a secret (issue 9). */
-export const hideOptionValue = (s: string): string => s.replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=…'");
-
 export function buildProgram(rt: Runtime): Command {
   const program = new Command('wxpay')
     .description('WeChat Pay API v3 toolkit: sign, verify, decrypt, a local sandbox, operator commands, webhooks')
@@ -23,15 +20,11 @@ export function buildProgram(rt: Runtime): Command {
     .option('--config <file>', 'rc file to use instead of searching (env WXPAY_CONFIG)')
     .option('--base-url <url>', 'API base URL (env WXPAY_BASE_URL), e.g. a sandbox')
     .option('--json', 'machine-readable output: one JSON document on stdout, errors as JSON on stderr')
-    .addOption(new Option('--no-color', 'no ANSI colours (also NO_COLOR)'))
+    .addOption(new Option('--no-color', 'no ANSI colours (also NO_COLOR; FORCE_COLOR=1 forces them without a TTY)'))
     .option('--verbose', 'show requests and responses, with secrets redacted')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => void rt.stdout.write(s),
-      writeErr: (s) => void rt.stderr.write(s),
-      outputError: (s, write) => write(hideOptionValue(s)),
-    })
-    .exitOverride();
+    // Set before the commands are declared, so each inherits it: `wxpay query --help` lists --profile, --json…
+    .configureHelp({ showGlobalOptions: true });
+  settle(program, rt);
   registerFoundation(program, rt);
   registerSandbox(program, rt);
   registerClient(program, rt);
@@ -49,10 +42,29 @@ export function buildProgram(rt: Runtime): Command {
   // Sub-commands inherit exitOverride and output settings only when set on each of them.
   const propagate = (cmd: Command) => {
     for (const sub of cmd.commands) {
-      sub.exitOverride().configureOutput({ writeOut: (s) => void rt.stdout.write(s), writeErr: (s) => void rt.stderr.write(s), outputError: (s, write) => write(hideOptionValue(s)) });
+      settle(sub, rt);
       propagate(sub);
     }
   };
   propagate(program);
   return program;
+}
+
+/** `wxpay refund create`'s path, "refund create", for the hint of a usage error. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Commander prints nothing of its errors: they are thrown (with the command they belong to) to main.ts, whose
+ * reporter prints them like every other error, `✖ USAGE: …` and one hint (or the --json document).
+ */
+function settle(cmd: Command, rt: Runtime): void {
+  cmd
+    .exitOverride((err) => {
+      throw Object.assign(err, { commandPath: commandPath(cmd) });
+    })
+    .configureOutput({ writeOut: (s) => void rt.stdout.write(s), writeErr: (s) => void rt.stderr.write(s), outputError: () => undefined });
 }

@@ -21,3 +21,4 @@ export * from './api/refunds.js';
 export * from './api/certificates.js';
 export * from './api/bills.js';
 export { startWebhookServer, type WebhookServerOptions, type WebhookServer } from './webhook/server.js';
+export { verifyForward, signForward, FORWARD_TOLERANCE_SECONDS, type VerifyForwardInput } from './webhook/signing.js';

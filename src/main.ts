@@ -1,7 +1,6 @@
 // The process boundary: the only file that reads process.argv/env and calls process.exit.
 // Commands throw; this maps every error to its documented exit code.
 import module from 'node:module';
-import type { Command } from 'commander';
 import type { Runtime } from './runtime.js';
 
 // Node >= 22.1 can keep compiled code on disk between runs, which trims the cold start (bench/cold-start.mjs).
@@ -30,9 +29,9 @@ const runtime: Runtime = {
       stdoutGuarded = true;
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
-        if (!stdoutClosedHandlers.size) process.exit(process.exitCode ?? 0);
-        if (stdoutClosed) return;
+        if (stdoutClosed) return; // told once; what is written afterwards is dropped
         stdoutClosed = true;
+        if (!stdoutClosedHandlers.size) process.exit(process.exitCode ?? 0);
         for (const h of [...stdoutClosedHandlers]) h();
       });
     }
@@ -64,16 +63,9 @@ const runtime: Runtime = {
 const isHelpOrVersion = (err: unknown): boolean =>
   ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes((err as { code?: unknown } | null)?.code as string);
 
-/** With --json, stderr carries only {"error":{...}}: commander's own "error: …" line and usage hint are dropped. */
-function jsonErrorsOnly(cmd: Command): void {
-  cmd.configureOutput({ outputError: () => undefined }).showHelpAfterError(false);
-  for (const sub of cmd.commands) jsonErrorsOnly(sub);
-}
-
 async function main(): Promise<number> {
   const { buildProgram } = await import('./cli.js');
   const program = buildProgram(runtime);
-  if (process.argv.includes('--json')) jsonErrorsOnly(program);
   try {
     await program.parseAsync(process.argv);
     return 0;
@@ -82,7 +74,7 @@ async function main(): Promise<number> {
     // render and chalk, which would cost a third of the cold start (bench/cold-start.mjs).
     if (isHelpOrVersion(err)) return 0;
     const { reportError } = await import('./report-error.js');
-    return reportError(err, runtime, process.argv.includes('--json'), process.argv.includes('--verbose'));
+    return reportError(err, runtime, process.argv.includes('--json'), process.argv.includes('--verbose'), process.argv.includes('--no-color') ? false : undefined);
   }
 }
 

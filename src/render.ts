@@ -1,4 +1,4 @@
-// Human output and --json. Colour is off for --json, --no-color, NO_COLOR and when stdout is not a TTY.
+// Human output and --json. Colour: see colorLevel (--json, --no-color, FORCE_COLOR, NO_COLOR, the TTY).
 // With --json stdout carries exactly one JSON document; long-running commands write NDJSON instead.
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
 import type { Runtime } from './runtime.js';
@@ -18,10 +18,20 @@ export interface Output {
   table(rows: Array<[string, string]>): void;
 }
 
-export function makeOutput(rt: Runtime, opts: { json?: boolean; color?: boolean }): Output {
-  const enabled = !opts.json && opts.color !== false && !rt.env.NO_COLOR && Boolean(rt.stdout.isTTY);
-  const level = enabled ? (supportsColor ? supportsColor.level : 1) : 0;
-  const color = new Chalk({ level });
+/**
+ * Off for --json and --no-color. Otherwise FORCE_COLOR decides when set, as Node reads it (0/false: off, 2 and 3:
+ * 256 and 16M colours, anything else: 16), even without a TTY and over NO_COLOR; then NO_COLOR; then the TTY.
+ */
+export function colorLevel(rt: Runtime, opts: { json?: boolean; color?: boolean }, stream: { isTTY?: boolean } = rt.stdout): 0 | 1 | 2 | 3 {
+  if (opts.json || opts.color === false) return 0;
+  const force = rt.env.FORCE_COLOR;
+  if (force !== undefined) return force === '0' || force === 'false' ? 0 : force === '2' ? 2 : force === '3' ? 3 : 1;
+  if (rt.env.NO_COLOR || !stream.isTTY) return 0;
+  return supportsColor ? supportsColor.level : 1;
+}
+
+export function makeOutput(rt: Runtime, opts: { json?: boolean; color?: boolean; colorStream?: 'stdout' | 'stderr' }): Output {
+  const color = new Chalk({ level: colorLevel(rt, opts, opts.colorStream === 'stderr' ? rt.stderr : rt.stdout) });
   const line = (text = '') => void rt.stdout.write(`${text}\n`);
   return {
     json: Boolean(opts.json),

@@ -10,6 +10,8 @@ interface CommanderLike {
   code: string;
   exitCode: number;
   message: string;
+  /** Set by src/cli.ts: the command the error belongs to ("refund create"), for the hint. */
+  commandPath?: string;
 }
 export function isCommanderError(err: unknown): err is CommanderLike {
   const e = err as { code?: unknown; exitCode?: unknown } | null;
@@ -23,9 +25,11 @@ export function toWxpayError(err: unknown): WxpayError | { helpExit: number } {
   if (isCommanderError(err)) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { helpExit: 0 };
     if (err.code === 'commander.executeSubCommandAsync') return { helpExit: err.exitCode };
-    // An unknown '--flag=value' is echoed without its value, which may be a secret (the same rule as src/cli.ts).
-    const message = err.message.replace(/^error: /, '').replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=…'");
-    return new WxpayError('USAGE', message, { hint: 'Run the command with --help to see its arguments and an example.' });
+    // An unknown '--flag=value' is echoed without its value, which may be a secret (issue 9); commander's
+    // "(Did you mean …?)" line joins the message.
+    const message = err.message.replace(/^error: /, '').replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=…'").replace(/\n\((Did you mean [^)]*)\)/, ' ($1)');
+    const help = ['wxpay', err.commandPath, '--help'].filter(Boolean).join(' ');
+    return new WxpayError('USAGE', message, { hint: `Run \`${help}\` to see its arguments and an example.` });
   }
   return new WxpayError('INTERNAL', `Internal error: ${err instanceof Error ? err.message : String(err)}`, {
     cause: err,
@@ -33,24 +37,21 @@ export function toWxpayError(err: unknown): WxpayError | { helpExit: number } {
   });
 }
 
-export function reportError(err: unknown, rt: Runtime, json: boolean, verbose: boolean): number {
+export function reportError(err: unknown, rt: Runtime, json: boolean, verbose: boolean, color?: boolean): number {
   const e = toWxpayError(err);
   if ('helpExit' in e) return e.helpExit;
-  const out = makeOutput(rt, { json, color: !rt.env.NO_COLOR });
+  const out = makeOutput(rt, { json, ...(color === false ? { color } : {}), colorStream: 'stderr' });
   if (json) {
     rt.stderr.write(`${JSON.stringify({ error: e.toJSON() })}\n`);
     return e.exitCode;
   }
-  // Commander already printed its own usage message to stderr.
-  if (!isCommanderError(err)) {
-    const c = out.color;
-    rt.stderr.write(`${c.red('✖')} ${c.bold(e.code)}: ${e.message}\n`);
-    if (e.wechatpay) {
-      rt.stderr.write(`  WeChat Pay: HTTP ${e.wechatpay.status} ${e.wechatpay.code}: ${e.wechatpay.message}\n`);
-      if (e.wechatpay.detail !== undefined) rt.stderr.write(`  detail: ${JSON.stringify(e.wechatpay.detail)}\n`);
-    }
-    if (e.requestId) rt.stderr.write(`  Request-ID: ${e.requestId}\n`);
+  const c = out.color;
+  rt.stderr.write(`${c.red('✖')} ${c.bold(e.code)}: ${e.message}\n`);
+  if (e.wechatpay) {
+    rt.stderr.write(`  WeChat Pay: HTTP ${e.wechatpay.status} ${e.wechatpay.code}: ${e.wechatpay.message}\n`);
+    if (e.wechatpay.detail !== undefined) rt.stderr.write(`  detail: ${JSON.stringify(e.wechatpay.detail)}\n`);
   }
+  if (e.requestId) rt.stderr.write(`  Request-ID: ${e.requestId}\n`);
   rt.stderr.write(`  ${out.color.yellow('hint')}: ${e.hint}\n`);
   if (verbose && e.cause instanceof Error && e.cause.stack) rt.stderr.write(`${e.cause.stack}\n`);
   return e.exitCode;

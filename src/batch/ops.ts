@@ -52,8 +52,13 @@ const unreadable = (what: string, status?: number): Outcome => ({
   message: status === 202 ? 'HTTP 202: accepted but not processed yet' : `the answer is not a ${what}`,
 });
 
+/** The order a refund answer names, kept in the journal so the ledger matches rows that name it the other way. */
+const orderOf = (r: Refund) => (r.out_trade_no || r.transaction_id
+  ? { order: { ...(r.out_trade_no ? { outTradeNo: r.out_trade_no } : {}), ...(r.transaction_id ? { transactionId: r.transaction_id } : {}) } }
+  : {});
+
 const refundDone = (r: Refund | undefined, status?: number): Outcome =>
-  status !== 202 && r && typeof r.status === 'string' ? { kind: 'succeeded', ...(r.refund_id ? { id: r.refund_id } : {}), state: r.status } : unreadable('refund', status);
+  status !== 202 && r && typeof r.status === 'string' ? { kind: 'succeeded', ...(r.refund_id ? { id: r.refund_id } : {}), state: r.status, ...orderOf(r) } : unreadable('refund', status);
 
 const tradeStateOf = (t: Transaction | undefined): Outcome =>
   (t && typeof t.trade_state === 'string' ? { kind: 'succeeded', ...(t.transaction_id ? { id: t.transaction_id } : {}), state: t.trade_state } : unreadable('transaction'));

@@ -41,6 +41,7 @@ export function foldJournal(records: readonly JournalRecord[], kind: BatchKind, 
     }
     const s = states.get(r.key) ?? { started: false };
     if (r.type === 'start') Object.assign(s, { started: true, request: r.request, unknown: undefined });
+    else if (r.type === 'absent') Object.assign(s, { started: false, request: undefined, unknown: undefined });
     else if (r.type === 'done') s.done = r;
     else s.unknown = r;
     states.set(r.key, s);

@@ -65,7 +65,8 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
     const facts = out.kind === 'succeeded'
       ? { ...(out.id ? { id: out.id } : {}), ...(out.state ? { state: out.state } : {}), ...(out.message ? { message: out.message } : {}) }
       : { code: out.code, message: out.message };
-    await o.journal.append({ type: 'done', key, status: out.kind, ...facts, at: at() });
+    const order = out.kind === 'succeeded' && out.order ? { order: out.order } : {};
+    await o.journal.append({ type: 'done', key, status: out.kind, ...facts, ...order, at: at() });
     finish(p, { line, key, status: out.kind, ...facts });
   }
 

@@ -36,16 +36,24 @@ export interface RowResult {
   fromJournal?: boolean;
 }
 
+/** The order a refund belongs to, as WeChat Pay's answer names it (a row may name it either way). */
+export interface OrderIds {
+  outTradeNo?: string;
+  transactionId?: string;
+}
+
 /** The journal is NDJSON; each line is one of these. */
 export type JournalRecord =
   | { type: 'batch'; v: 1; kind: BatchKind; input: string; at: string }
   | { type: 'start'; key: string; line: number; request: unknown; at: string }
-  | { type: 'done'; key: string; status: 'succeeded' | 'rejected'; id?: string; state?: string; code?: string; message?: string; at: string }
-  | { type: 'unknown'; key: string; code: string; message: string; at: string };
+  | { type: 'done'; key: string; status: 'succeeded' | 'rejected'; id?: string; state?: string; code?: string; message?: string; order?: OrderIds; at: string }
+  | { type: 'unknown'; key: string; code: string; message: string; at: string }
+  /** A look-up found no such refund: nothing was made under this key, so it may be sent (or changed) freely. */
+  | { type: 'absent'; key: string; at: string };
 
 /** What a finished send or look-up says about a row. */
 export type Outcome =
-  | { kind: 'succeeded'; id?: string; state?: string; message?: string }
+  | { kind: 'succeeded'; id?: string; state?: string; message?: string; order?: OrderIds }
   | { kind: 'rejected'; code: string; message: string }
   /** Timeout, network failure, 5xx, 429 or an unverifiable answer: WeChat Pay may or may not have acted. */
   | { kind: 'unknown'; code: string; message: string; rateLimited: boolean; retriable?: boolean }

@@ -45,10 +45,16 @@ export function addBatchOptions(program: Command, ...paths: string[][]): void {
     for (const [flags, description] of BATCH_OPTIONS) {
       const long = flags.split(/[ ,]+/).find((f) => f.startsWith('--'));
       if (cmd.options.some((o) => o.long === long)) continue;
+      // Queries only read, so a query batch never asks: --yes there would be a promise of nothing.
+      if (long === '--yes' && names.join(' ') === 'query') continue;
       cmd.option(flags, description);
       const added = batchOnly.get(cmd) ?? new Set<string>();
       added.add(cmd.options.at(-1)!.attributeName());
       batchOnly.set(cmd, added);
+    }
+    if (names.join(' ') === 'refund create') {
+      cmd.option('--allow-additional-refund', 'batch: refund an order that already has a refund under another out_refund_no (the sum stays within its total)');
+      batchOnly.get(cmd)?.add('allowAdditionalRefund');
     }
   }
 }

@@ -8,7 +8,7 @@ const FORMATS = ['raw', 'csv', 'json', 'ndjson'];
 
 function common(cmd: Command): Command {
   return cmd
-    .requiredOption('--date <YYYY-MM-DD>', 'the bill day (China time); ready after 10:00 the next day, kept 3 months')
+    .requiredOption('--date <YYYY-MM-DD>', 'the bill day (China time), or yesterday / today; ready after 10:00 the next day, kept 3 months')
     .option('--gzip', 'ask for a gzip download (tar_type=GZIP); the SHA1 is still of the uncompressed file')
     .option('--output <file>', 'write here (only once the SHA1 matched); default: stdout')
     .addOption(new Option('--format <format>', 'raw = as sent; csv = no backticks, RFC 4180; json/ndjson = typed rows (default: from --output\'s extension, else csv)').choices(FORMATS))

@@ -39,14 +39,15 @@ export function registerCallbacks(program: Command, rt: Runtime): void {
     .action(lazy(rt, () => import('../commands/notify-trigger.js')));
   notify
     .command('replay')
-    .description('re-send captured callbacks byte for byte (or re-signed with sandbox keys)')
+    .description('re-send captured callbacks byte for byte (or re-signed with sandbox keys), or re-send a forward')
     .argument('<file>', 'a capture JSON or a journal (NDJSON), "-" for stdin')
-    .requiredOption('--to <url>', 'receiver URL')
+    .option('--to <url>', 'receiver URL for the callback as WeChat Pay sent it')
+    .option('--forward <url>', 'send what `webhook serve --forward-to` sends (decrypted, signed with the journal\'s secret)')
     .option('--id <event id>', 'only the callback with this event id')
     .option('--resign', 'fresh timestamp, nonce and signature from the sandbox\'s keys')
     .option('--sandbox-dir <dir>', 'sandbox key set for --resign (default ./.wxpay-sandbox)')
     .addOption(new Option('--sign-with <kind>', 'for --resign when the capture\'s serial is not a sandbox key').choices(['pubkey', 'cert']))
-    .addHelpText('after', '\nExample:\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --to http://127.0.0.1:3000/notify')
+    .addHelpText('after', '\nExamples:\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --to http://127.0.0.1:8930/\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --forward http://127.0.0.1:3000/notify')
     .action(lazy(rt, () => import('../commands/notify-replay.js')));
 
   const webhook = program.command('webhook').description('a local callback listener');
@@ -56,10 +57,13 @@ export function registerCallbacks(program: Command, rt: Runtime): void {
     .option('--port <n>', 'port (default 8930; 0 picks one)')
     .option('--host <addr>', 'address to bind (default 127.0.0.1)')
     .option('--path <path>', 'callback path (default /)')
-    .option('--forward-to <url>', 'POST each new decrypted event as JSON to this URL')
+    .option('--forward-to <url>', 'POST each new decrypted event as JSON to this URL, signed (Standard Webhooks)')
     .option('--journal <file>', 'NDJSON journal (default ./wxpay-webhooks.ndjson)')
     .option('--ack-after-forward', 'answer WeChat Pay 2xx only after the app answered 2xx')
     .option('--forward-attempts <n>', 'forward attempts with backoff (default 4)')
+    .option('--print-secret', 'print the whsec_ secret forwards are signed with (kept in <journal>.forward-secret)')
+    .option('--max-connections <n>', 'connections at once (default 256)')
+    .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)')
     .addHelpText('after', '\nExample:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json')
     .action(lazy(rt, () => import('../commands/webhook-serve.js')));
 }

@@ -34,7 +34,7 @@ export async function run(ctx: CommandContext<ApiOptions>): Promise<void> {
   if (text !== undefined) parseJson(text, '--data');
   await withClient(ctx, async ({ client }) => {
     const req = { method, path, query: parseQuery(opts.query), ...(text !== undefined ? { body: text } : {}), idempotent: Boolean(opts.idempotent) };
-    if (opts.dryRun) return printDryRun(ctx, client.prepare(req));
+    if (opts.dryRun) return printDryRun(ctx, client.preview(req));
     const res = await client.request(req);
     const out = outputFor(ctx);
     if (out.json) return out.data(res.data ?? null);

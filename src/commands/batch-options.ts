@@ -14,6 +14,7 @@ export interface BatchOptions {
   rate?: string;
   dryRun?: boolean;
   yes?: boolean;
+  allowAdditionalRefund?: boolean;
   [single: string]: unknown;
 }
 

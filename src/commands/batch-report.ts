@@ -41,7 +41,7 @@ export function printDryRun(ctx: CommandContext<BatchOptions>, kind: BatchKind, 
     if (out.json) {
       out.event({ type: 'request', line: p.row.line, key: p.row.key, action: p.action, ...(p.result ? { status: p.result.status } : req) });
     } else if (p.result) {
-      out.line(`line ${p.row.line}: already ${p.result.status} (journal), not sent${p.action === 'recheck' ? '; its state is read again' : ''}`);
+      out.line(`line ${p.row.line}: already ${p.result.status} (journal), not sent${p.action === 'recheck' ? '; a real run reads its state again' : ''}`);
     } else {
       const first = p.action === 'verify' ? `look up GET /v3/refund/domestic/refunds/${encodeURIComponent(p.row.outRefundNo ?? '')}; if not found: ` : '';
       out.line(`line ${p.row.line}: ${first}${req.method} ${req.path}${req.body !== undefined ? ` ${JSON.stringify(req.body)}` : ''}`);
@@ -109,6 +109,7 @@ export function resumeHint(kind: BatchKind, o: BatchOptions & { profile?: string
   const parts = [COMMAND[kind], '--from', q(o.from!)];
   // The same confirmation as the first run: a script that passed --yes must not hang on a prompt when resumed.
   if (o.yes) parts.push('--yes');
+  if (o.allowAdditionalRefund) parts.push('--allow-additional-refund');
   if (o.journal) parts.push('--journal', q(o.journal));
   if (o.profile) parts.push('--profile', q(o.profile));
   if (o.config) parts.push('--config', q(o.config));

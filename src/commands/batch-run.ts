@@ -1,12 +1,14 @@
 // `wxpay refund create|query|close --from <file.csv>`: the batch. Validate the whole file, lock and read the
-// journal of any earlier run (refunds and closes; a query batch keeps no journal and asks again for every row
-// on every run, so it never reports a stale state), plan, confirm, then send with bounded concurrency and a rate limit, journaling
-// each row (fsynced) before and after its request. SIGINT stops taking rows, lets requests in flight finish,
-// and says how to resume. Exit 0 only if every row succeeded, 5 if WeChat Pay rejected any, 4 if unfinished.
+// journal of any earlier run (refunds and closes; a query batch keeps no journal and asks again for every row on
+// every run, so it never reports a stale state). Refunds then pass the ledger guard (batch/refund-guard.ts:
+// unknown outcomes looked up, no order refunded twice). Plan, confirm, then send with bounded concurrency and a
+// rate limit, journaling each row (fsynced) before and after its request. SIGINT stops taking rows, lets
+// requests in flight finish, and says how to resume. Exit 0 only if every row succeeded; 4 if unfinished
+// (whatever else happened); 5 if it finished and WeChat Pay rejected any row.
 import { WxpayError } from '../core/errors.js';
 import { readCsv } from '../batch/csv-read.js';
 import { RateLimiter } from '../batch/flow.js';
-import { Journal, readJournal, type JournalContents } from '../batch/journal.js';
+import { Journal, readJournal } from '../batch/journal.js';
 import { lockJournal, type JournalLock } from '../batch/journal-lock.js';
 import { opsFor } from '../batch/ops.js';
 import { foldJournal, planBatch, type Plan } from '../batch/plan.js';
@@ -14,7 +16,8 @@ import { ProgressBar } from '../batch/progress.js';
 import { resultCsv } from '../batch/result-csv.js';
 import { writeFileSafe } from '../core/safe-write.js';
 import { runBatch, type BatchOps } from '../batch/runner.js';
-import type { BatchKind, BatchRow, RowResult } from '../batch/types.js';
+import { guardRefunds } from '../batch/refund-guard.js';
+import type { BatchKind, BatchRow, JournalRecord, RowResult } from '../batch/types.js';
 import { validateRows } from '../batch/validate.js';
 import type { CommandContext } from '../runtime.js';
 import { batchOptions, batchPaths, invalidFile, type BatchOptions, type BatchSettings } from './batch-options.js';
@@ -36,40 +39,56 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
   if ('problems' in valid) throw invalidFile(paths.input, valid.problems);
   // The client never retries by itself here: every retry goes through the journal, the look-up and the rate limit.
   const { client, profile } = await buildClient(ctx, { maxAttempts: 1 });
-  // Lock before reading the journal, so no other run can finish rows after we planned them as unsent.
   const ops = opsFor(kind, client, profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {});
+  // Lock before reading the journal, so no other run can finish rows after we planned them as unsent.
   const lock: JournalLock | undefined = settings.dryRun || !ops.mutating ? undefined : await lockJournal(paths.journalFile);
+  let journal: Journal | undefined;
   try {
     const previous = ops.mutating ? await readJournal(paths.journalFile) : undefined;
-    const plan = planFrom(kind, valid.rows, ops, previous, paths);
+    const records = [...(previous?.records ?? [])];
+    if (ops.mutating && !settings.dryRun) {
+      journal = await Journal.open(paths.journalFile, previous?.validBytes ?? 0);
+      if (!records.some((r) => r.type === 'batch')) await journal.append({ type: 'batch', v: 1, kind, input: paths.input, at: new Date(ctx.rt.now()).toISOString() });
+    }
     const out = outputFor(ctx);
-    if (plan.orphans.length) out.warn(`${plan.orphans.length} unfinished row(s) in ${paths.journalFile} are not in ${paths.input}: ${plan.orphans.slice(0, 5).join(', ')}${plan.orphans.length > 5 ? ', ...' : ''}; check them by hand`);
+    const limiter = new RateLimiter({ rate: settings.rate });
+    const planOf = (recs: readonly JournalRecord[]) => planFrom(kind, valid.rows, ops, recs, paths);
+    const plan = kind === 'refund' && ops.lookup
+      ? await guardRefunds({
+        rows: valid.rows, records, journalFile: paths.journalFile, yes: settings.yes || settings.dryRun, allowAdditional: Boolean(ctx.opts.allowAdditionalRefund),
+        ...(journal ? { journal } : {}), lookup: ops.lookup, limiter, concurrency: settings.concurrency, now: () => ctx.rt.now(), warn: (m) => out.warn(m), plan: planOf,
+      })
+      : planOf(records);
+    if (plan.orphans.length) out.warn(`${plan.orphans.length} row(s) in ${paths.journalFile} that are not in ${paths.input} still have no known outcome: ${plan.orphans.slice(0, 5).join(', ')}${plan.orphans.length > 5 ? ', ...' : ''}; they count as possibly made (check: wxpay refund query <out_refund_no>)`);
     if (settings.rate > 150 && /weixin\.qq\.com|wechatpay\.cn/.test(client.baseUrl)) out.warn(`--rate ${settings.rate} is above WeChat Pay's 150 requests/s; expect FREQUENCY_LIMITED answers and slow-downs`);
     if (settings.dryRun) return printDryRun(ctx, kind, client, plan.rows, settings);
     await confirmBatch(ctx, kind, plan.rows, client.baseUrl);
-    await execute(kind, ctx, settings, paths, valid.rows, plan, ops, previous);
+    await execute(kind, ctx, settings, paths, valid.rows, plan, ops, { journal, limiter });
   } finally {
+    await journal?.close();
     await lock?.release();
     await client.close();
   }
 }
 
-function planFrom(kind: BatchKind, rows: BatchRow[], ops: BatchOps, previous: JournalContents | undefined, paths: Paths): Plan {
-  const states = foldJournal(previous?.records ?? [], kind, paths.journalFile);
+function planFrom(kind: BatchKind, rows: BatchRow[], ops: BatchOps, records: readonly JournalRecord[], paths: Paths): Plan {
+  const states = foldJournal(records, kind, paths.journalFile);
   const planned = planBatch({ rows, states, requestOf: (row) => ops.request(row), lookupFirst: Boolean(ops.lookup), recheckFinished: Boolean(ops.recheck) });
   if ('plan' in planned) return planned.plan;
-  throw new WxpayError('BATCH_JOURNAL_CONFLICT', `${paths.input} no longer matches ${paths.journalFile}:\n${planned.conflicts.map((c) => `  line ${c.line}: ${c.message}`).join('\n')}`, {
-    hint: 'A row that was already sent must be resent with the same body. Restore the file as it was, or use a new out_refund_no and a new --journal for a changed refund.',
+  throw new WxpayError('BATCH_JOURNAL_CONFLICT', `${paths.input} no longer matches ${paths.journalFile}; nothing was sent:\n${planned.conflicts.map((c) => `  line ${c.line}: ${c.message}`).join('\n')}`, {
+    hint: kind === 'refund'
+      ? 'Each listed row was sent before, so WeChat Pay may already have made that refund. Put the row back as the journal recorded it and rerun: that finishes it without refunding twice. To change a refund, check it first with `wxpay refund query <out_refund_no>`: a new out_refund_no or a new --journal does not undo it, and a second refund of the same order is refused.'
+      : 'Each listed row was sent before. Put it back as the journal recorded it and rerun.',
     details: { problems: planned.conflicts },
   });
 }
 
-async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, settings: BatchSettings, paths: Paths, rows: BatchRow[], plan: Plan, ops: BatchOps, previous: JournalContents | undefined): Promise<void> {
+async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, settings: BatchSettings, paths: Paths, rows: BatchRow[], plan: Plan, ops: BatchOps, io: { journal: Journal | undefined; limiter: RateLimiter }): Promise<void> {
   const { rt } = ctx;
   const out = outputFor(ctx);
-  let journal: Journal | undefined;
+  const { journal } = io;
   // Read-only batches (queries) keep no journal: every run asks again.
-  const noJournal = { append: async () => undefined, close: async () => undefined };
+  const noJournal = { append: async () => undefined };
   let stopping = false;
   const offSignal = rt.onSignal(() => {
     if (stopping) return;
@@ -81,13 +100,11 @@ async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, setti
   const started = rt.now();
   const results: RowResult[] = [];
   try {
-    journal = ops.mutating ? await Journal.open(paths.journalFile, previous?.validBytes ?? 0) : undefined;
-    if (journal && !previous?.records.some((r) => r.type === 'batch')) await journal.append({ type: 'batch', v: 1, kind, input: paths.input, at: new Date(rt.now()).toISOString() });
     const earlier = plan.rows.filter((p) => p.result);
     const counts = { done: earlier.length, failed: earlier.filter((p) => p.result?.status !== 'succeeded').length };
     const bar = rt.stderr.isTTY ? new ProgressBar(rt.stderr, rows.length, counts, () => rt.now()) : undefined;
     results.push(...await runBatch({
-      plan: plan.rows, ops, journal: journal ?? noJournal, limiter: new RateLimiter({ rate: settings.rate }), concurrency: settings.concurrency,
+      plan: plan.rows, ops, journal: journal ?? noJournal, limiter: io.limiter, concurrency: settings.concurrency,
       now: () => rt.now(),
       stopped: () => stopping,
       onResult(r) {
@@ -101,7 +118,6 @@ async function execute(kind: BatchKind, ctx: CommandContext<BatchOptions>, setti
     bar?.finish();
   } finally {
     offSignal();
-    await journal?.close();
   }
   await writeFileSafe(paths.resultFile, resultCsv(kind, rows, results));
   const summary = summarize(kind, rows, results, { ...paths, ...(ops.mutating ? {} : { journalFile: undefined }), elapsedMs: rt.now() - started, interrupted: stopping });

@@ -3,10 +3,12 @@
 // Also renders --dry-run requests. Timeouts: WXPAY_CONNECT_TIMEOUT_MS / WXPAY_TIMEOUT_MS (default 5 s / 30 s).
 import { createRequire } from 'node:module';
 import type { KeyObject } from 'node:crypto';
-import { createClient, userAgentFor, type PreparedRequest, type WxpayClient, type WxpayClientOptions } from '../core/client.js';
+import { createClient, userAgentFor, type PreviewRequest, type WxpayClient, type WxpayClientOptions } from '../core/client.js';
 import { describeSource, foreignApiHost, type ResolvedProfile } from '../core/config.js';
 import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../core/credentials.js';
 import { WxpayError } from '../core/errors.js';
+import { describeProxy, proxyFromEnv } from '../core/proxy.js';
+import { showLineEnds } from '../render.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from './shared.js';
 
@@ -54,12 +56,15 @@ export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClien
   const connectTimeoutMs = msFromEnv(ctx, 'WXPAY_CONNECT_TIMEOUT_MS');
   const timeoutMs = msFromEnv(ctx, 'WXPAY_TIMEOUT_MS');
   const { requireApiV3Key: _, ...rest } = extra;
+  const proxy = proxyFromEnv(ctx.rt.env);
+  if (ctx.opts.verbose) ctx.rt.stderr.write(`${describeProxy(profile.baseUrl, proxy)}\n`);
   const client = createClient({
     baseUrl: profile.baseUrl,
     merchant,
     keys,
     ...(apiV3Key ? { apiV3Key } : {}),
     ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}),
+    proxy,
     now: () => ctx.rt.now(),
     userAgent: userAgentFor(pkg.version, process.platform, process.version),
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
@@ -80,16 +85,21 @@ export async function withClient<T>(ctx: CommandContext, fn: (c: ClientContext) 
   }
 }
 
-/** --dry-run: the signed request exactly as it would go on the wire, and nothing sent. */
-export function printDryRun(ctx: CommandContext, prepared: PreparedRequest): void {
+/** --dry-run: the request as it would go on the wire but unsigned (client.preview), the message that would be
+ *  signed, and nothing sent. `wxpay sign` is the command for a real signature. */
+export function printDryRun(ctx: CommandContext, preview: PreviewRequest): void {
   const out = outputFor(ctx);
+  const { message, ...request } = preview;
   if (out.json) {
-    out.data({ dryRun: true, request: prepared });
+    out.data({ dryRun: true, request, message });
     return;
   }
-  out.note('dry run: nothing was sent');
-  out.line(`${prepared.method} ${prepared.url}`);
-  for (const [k, v] of Object.entries(prepared.headers)) out.line(`${k}: ${v}`);
+  out.note('dry run: nothing was sent, and nothing was signed (wxpay sign makes a real signature)');
+  out.line(`${request.method} ${request.url}`);
+  for (const [k, v] of Object.entries(request.headers)) out.line(`${k}: ${v}`);
   out.line();
-  if (prepared.body) out.line(prepared.body);
+  if (request.body) out.line(request.body);
+  out.line();
+  out.line(out.color.bold('message to sign') + out.color.dim(' (↵ = LF)'));
+  out.line(showLineEnds(message).replace(/\n$/, ''));
 }

@@ -15,7 +15,7 @@ export async function run(ctx: CommandContext<CloseOptions>): Promise<void> {
   if (!outTradeNo) throw new WxpayError('USAGE', 'Which order? Give its out_trade_no', { hint: 'e.g. wxpay close ORDER001' });
   const partner = ctx.opts.subMchid ? { subMchid: ctx.opts.subMchid } : undefined;
   await withClient(ctx, async ({ client }) => {
-    if (ctx.opts.dryRun) return printDryRun(ctx, client.prepare(closeRequest(client, outTradeNo, partner)));
+    if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(closeRequest(client, outTradeNo, partner)));
     await closeOrder(client, outTradeNo, partner);
     const out = outputFor(ctx);
     if (out.json) return out.data({ out_trade_no: outTradeNo, closed: true });

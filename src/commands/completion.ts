@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { WxpayError } from '../core/errors.js';
 import type { CommandContext } from '../runtime.js';
+import { SHELLS } from './completion-model.js';
 import { bashScript, fishScript, zshScript } from './completion-scripts.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
@@ -9,6 +10,6 @@ export async function run(ctx: CommandContext): Promise<void> {
   let root = ctx.command as Command;
   while (root.parent) root = root.parent;
   const make = { bash: bashScript, zsh: zshScript, fish: fishScript }[shell];
-  if (!make) throw new WxpayError('USAGE', `Unknown shell "${shell}"`, { hint: 'Use bash, zsh or fish.' });
+  if (!make) throw new WxpayError('USAGE', `Unknown shell "${shell}"`, { hint: `Use ${SHELLS.join(', ')}.` });
   ctx.rt.stdout.write(make(root));
 }

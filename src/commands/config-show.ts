@@ -23,10 +23,13 @@ export async function run(ctx: CommandContext): Promise<void> {
   const profile = await loadProfile(ctx);
   const fields = showableProfile(profile);
   const out = outputFor(ctx);
+  // How the rc file was chosen matters: a named file is trusted, a found one had to pass the search's checks.
+  const how = profile.configPath ? (profile.configExplicit ? 'named' : 'found') : null;
   if (out.json) {
-    out.data({ profile: profile.name, configPath: profile.configPath ?? null, profiles: profile.profileNames, fields });
+    out.data({ profile: profile.name, configPath: profile.configPath ?? null, config: how, profiles: profile.profileNames, fields });
     return;
   }
-  out.line(`${out.color.bold('profile')} ${profile.name}${profile.configPath ? out.color.dim(`  (${profile.configPath})`) : out.color.dim('  (no rc file found)')}`);
+  const rc = profile.configPath ? `${profile.configPath}, ${how === 'named' ? 'named with --config / WXPAY_CONFIG' : 'found by searching'}` : 'no rc file found';
+  out.line(`${out.color.bold('profile')} ${profile.name}${out.color.dim(`  (${rc})`)}`);
   out.table(Object.entries(fields).map(([k, { value, source }]) => [k, `${value}  ${out.color.dim(`← ${source}`)}`]));
 }

@@ -118,7 +118,7 @@ export async function demoClient(world: DemoWorld): Promise<WxpayClient> {
 
 /** POSTs to the sandbox's /sandbox control API (what `wxpay sandbox pay|refund` do). */
 export async function adminPost(world: DemoWorld, p: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${world.sandbox!.url}${p}`, { method: 'POST', signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${world.sandbox!.url}${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, signal: AbortSignal.timeout(5000) });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`the sandbox answered ${res.status} ${String(json.code)} ${String(json.message)}`);
   return json;

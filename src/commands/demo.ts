@@ -37,6 +37,7 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
   const mode = sandboxMode(opts.mode) ?? 'pubkey';
+  const started = rt.now();
   // Ctrl-C, or a reader that went away (`demo | head -3`): stop the step under way at once, close the servers and
   // remove the folder. Listening before the folder exists leaves no moment where a Ctrl-C would strand it.
   const stop = new AbortController();
@@ -67,7 +68,7 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
   const { reports, failure } = run;
   const ok = failure === undefined && !interrupted;
   // From the process start when the runtime knows it: module loading and key generation are part of the wait.
-  const seconds = ((rt.now() - (rt.startedAt ?? run.startedAt ?? rt.now())) / 1000).toFixed(1);
+  const seconds = ((rt.now() - (rt.startedAt ?? started)) / 1000).toFixed(1);
   const passed = reports.filter((r) => r.status === 'pass').length;
   if (out.json) out.data({ ok, mode, seconds: Number(seconds), kept: opts.keep ? dir : null, outTradeNo: state.outTradeNo, outRefundNo: state.outRefundNo, steps: reports });
   else {
@@ -91,14 +92,13 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
 interface StepsRun {
   reports: StepReport[];
   failure?: unknown;
-  startedAt?: number;
   /** The step that was under way when the demo was interrupted; it may still be generating a key. */
   inFlight?: Promise<unknown>;
 }
 
 /** Runs the steps in order; after a failure or an abort the rest are skipped. An abort does not wait for the step. */
 async function runSteps(world: DemoWorld, state: DemoState, set: DemoSettings, signal: AbortSignal, show: (r: StepReport, block?: string) => unknown): Promise<StepsRun> {
-  const run: StepsRun = { reports: [], startedAt: Date.now() };
+  const run: StepsRun = { reports: [] };
   const aborted = new Promise<'aborted'>((resolve) => (signal.aborted ? resolve('aborted') : signal.addEventListener('abort', () => resolve('aborted'), { once: true })));
   for (const [i, step] of DEMO_STEPS.entries()) {
     const t0 = Date.now();

@@ -44,7 +44,8 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
   const kind = String(ctx.args[0]) as PrepayKind;
   const { opts, rt } = ctx;
   if (!PREPAY_KINDS.includes(kind)) throw usage(`Unknown prepay kind "${kind}"`, `Use one of ${PREPAY_KINDS.join(', ')}.`);
-  if (!opts.outTradeNo || !/^[0-9A-Za-z_\-|*]{6,32}$/.test(opts.outTradeNo)) throw usage('--out-trade-no must be 6-32 characters of [0-9A-Za-z_-|*]', 'e.g. --out-trade-no ORDER20260101001');
+  if (!opts.outTradeNo) throw usage('--out-trade-no is required', 'Your own order number, 6-32 of [0-9A-Za-z_-|*], e.g. --out-trade-no ORDER20260101001');
+  if (!/^[0-9A-Za-z_\-|*]{6,32}$/.test(opts.outTradeNo)) throw usage('--out-trade-no must be 6-32 characters of [0-9A-Za-z_-|*]', 'e.g. --out-trade-no ORDER20260101001');
   if (!opts.description) throw usage('--description is required', 'e.g. --description "T-shirt"');
   const total = parseFen(opts.amount, '--amount', opts.yuan);
   if (kind === 'jsapi' && !opts.openid) throw usage('jsapi needs --openid', 'The payer\'s openid under this appid.');
@@ -65,7 +66,7 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       ...(opts.subMchid ? { partner: { spAppid: appid, subMchid: opts.subMchid, ...(opts.subAppid ? { subAppid: opts.subAppid } : {}) } } : {}),
     };
     if (opts.dryRun) {
-      printDryRun(ctx, client.prepare({ method: 'POST', path: prepayPath(kind, Boolean(input.partner)), body: prepayBody(client, kind, input) }));
+      printDryRun(ctx, client.preview({ method: 'POST', path: prepayPath(kind, Boolean(input.partner)), body: prepayBody(client, kind, input) }));
       return;
     }
     const res = await prepay(client, kind, input);

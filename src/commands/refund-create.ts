@@ -56,7 +56,7 @@ export async function run(ctx: CommandContext<RefundCreateOptions>): Promise<voi
   const input = refundInputFrom(ctx.opts);
   await withClient(ctx, async ({ client, profile }) => {
     const withNotify = input.notifyUrl || !profile.notifyUrl ? input : { ...input, notifyUrl: profile.notifyUrl };
-    if (ctx.opts.dryRun) return printDryRun(ctx, client.prepare(refundRequest(withNotify)));
+    if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(refundRequest(withNotify)));
     if (!(await confirmRefund(ctx, withNotify))) return;
     const r = await createRefund(client, withNotify);
     const out = outputFor(ctx);

@@ -12,7 +12,8 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
   try {
     const r = await request(url, {
       method: 'POST',
-      headers: body ? { 'Content-Type': 'application/json' } : {},
+      // Always JSON, body or not: the sandbox refuses other admin POSTs (a web page could send those cross-site).
+      headers: { 'Content-Type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(10_000),
     });
@@ -34,10 +35,17 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
   if (!res.ok) {
     const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
     throw new WxpayError('WECHATPAY_ERROR', `The sandbox refused: ${code} ${String(json.message ?? text.slice(0, 200))}`, {
-      hint: res.status === 404 ? 'Check the number: the sandbox has no such order or refund (see GET /sandbox/state).' : 'See GET /sandbox/state for the current trade_state / refund status.',
+      hint: hintFor(res.status),
       wechatpay: { status: res.status, code, message: String(json.message ?? ''), ...(json.detail !== undefined ? { detail: json.detail } : {}) },
       ...(res.requestId ? { requestId: res.requestId } : {}),
     });
   }
   return json;
+}
+
+function hintFor(status: number): string {
+  if (status === 404) return 'Check the number: the sandbox has no such order or refund (see GET /sandbox/state).';
+  // HOST_NOT_ALLOWED: the sandbox answers only its own loopback names (DNS-rebinding protection).
+  if (status === 403) return 'Point the profile\'s baseUrl at the address the sandbox printed (http://127.0.0.1:<port> or http://localhost:<port>).';
+  return 'See GET /sandbox/state for the current trade_state / refund status.';
 }

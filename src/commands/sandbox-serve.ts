@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WxpayError } from '../core/errors.js';
 import { DEFAULT_SANDBOX_PORT } from '../sandbox/keyset.js';
+import { parseClockOffset } from '../sandbox/bill-source.js';
 import { readSandboxFile } from '../sandbox/keyset-files.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { CommandContext } from '../runtime.js';
@@ -21,6 +22,7 @@ interface ServeOptions {
   state?: string;
   quiet?: boolean;
   signWorkers?: string;
+  clock?: string;
 }
 
 export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
@@ -36,9 +38,11 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
   const autoPay = intOption(opts.autoPay, '--auto-pay');
   // RSA signing dominates a signed answer; a spare core signs while the event loop serves the next request.
   const signWorkers = intOption(opts.signWorkers, '--sign-workers') ?? Math.min(2, Math.max(0, os.availableParallelism() - 1));
+  const billClockOffsetMs = opts.clock === undefined ? 0 : parseClockOffset(opts.clock, rt.now());
+  if (billClockOffsetMs === undefined) throw new WxpayError('USAGE', `--clock "${opts.clock}" is not a time`, { hint: 'e.g. --clock +2d (two days ahead: today\'s bill is out), --clock -36h, or --clock 2026-01-03T10:30:00+08:00.' });
   const sb = await startSandbox({
     dir, mode, host: opts.host ?? '127.0.0.1', port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
-    timeScale, autoRefundMs: autoRefund, signWorkers, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
+    timeScale, autoRefundMs: autoRefund, signWorkers, billClockOffsetMs, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
     ...(opts.state ? { statePath: path.resolve(rt.cwd, opts.state) } : {}),
     onRequest: opts.quiet ? undefined : (e) => (out.json ? out.event({ type: 'request', ...e }) : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`)),
     onError: (err) => out.warn(`sandbox handler failed: ${(err as Error).stack ?? String(err)}`),

@@ -1,11 +1,11 @@
 // `wxpay sign <METHOD> <URL>`: signs offline and shows the exact message, signature and Authorization header.
 import { loadMerchant } from '../core/credentials.js';
 import { WxpayError } from '../core/errors.js';
-import { explainSignError, signInformationOf } from '../core/sign-explain.js';
 import { newNonce, signRequest, unixSeconds } from '../core/sign.js';
 import { showLineEnds } from '../render.js';
 import type { CommandContext } from '../runtime.js';
-import { loadProfile, outputFor, parseJson, readInput } from './shared.js';
+import { loadProfile, outputFor, readInput } from './shared.js';
+import { chooseTimestampNonce, explainInput, readExplainInput, serverValuesLine } from './sign-explain.js';
 
 interface SignOptions {
   body?: string;
@@ -29,17 +29,21 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
     throw new WxpayError('USAGE', `--timestamp must be 10-digit Unix seconds, got "${opts.timestamp}"`, { hint: 'Milliseconds are a common mistake: divide by 1000.' });
   }
   const body = opts.bodyFile !== undefined ? (await readInput(rt, opts.bodyFile, 'body file')).toString('utf8') : (opts.body ?? '');
-  const explainText = opts.explain !== undefined ? (await readInput(rt, opts.explain, 'SIGN_ERROR response')).toString('utf8') : undefined;
-  const merchant = await loadMerchant(await loadProfile(ctx));
+  const input = opts.explain !== undefined ? readExplainInput((await readInput(rt, opts.explain, 'SIGN_ERROR response')).toString('utf8')) : undefined;
+  const profile = await loadProfile(ctx);
+  const merchant = await loadMerchant(profile);
+  const chosen = chooseTimestampNonce(opts, input);
   const signed = signRequest(merchant, {
     method,
     url,
     body,
-    timestamp: opts.timestamp ?? unixSeconds(rt.now()),
-    nonce: opts.nonce ?? newNonce(),
+    timestamp: chosen.timestamp.value ?? unixSeconds(rt.now()),
+    nonce: chosen.nonce.value ?? newNonce(),
   });
-  const explanation = explainText === undefined ? undefined : explain(signed, explainText);
+  const sources = { timestamp: chosen.timestamp.from, nonce: chosen.nonce.from };
+  const explanation = input && (await explainInput(ctx, profile, { ...signed, serialNo: merchant.serialNo }, input, sources));
   const out = outputFor(ctx);
+  out.note(liveWarning(Number(signed.timestamp)));
   if (out.json) {
     out.data({ ...signed, ...(explanation ? { explain: explanation } : {}) });
     return;
@@ -58,17 +62,15 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
   if (explanation) {
     out.line();
     out.line(c.bold('SIGN_ERROR explained'));
-    if (explanation.firstDifference >= 0) out.line(`first difference at byte ${explanation.firstDifference} (${explanation.line} line)`);
+    const fromServer = serverValuesLine(signed.timestamp, signed.nonce, sources);
+    if (fromServer && !('field' in explanation)) out.line(fromServer);
+    if ('firstDifference' in explanation && explanation.firstDifference >= 0) out.line(`first difference at byte ${explanation.firstDifference} (${explanation.line} line)`);
     for (const f of explanation.findings) out.line(`- ${f}`);
   }
 }
 
-function explain(signed: { method: string; url: string; message: string }, text: string) {
-  const info = signInformationOf(parseJson(text, 'SIGN_ERROR response'));
-  if (!info) {
-    throw new WxpayError('USAGE', 'The response has no detail.sign_information', {
-      hint: 'Pass the whole 401 SIGN_ERROR body WeChat Pay returned, e.g. {"code":"SIGN_ERROR","detail":{"sign_information":{...}}}.',
-    });
-  }
-  return explainSignError(signed, info);
+/** WeChat Pay accepts a request for 5 minutes after its timestamp (protocol §1): a signature printed here is live. */
+function liveWarning(timestamp: number): string {
+  const until = new Date((timestamp + 300) * 1000).toISOString().replace('.000Z', 'Z');
+  return `note: this signature is valid for 5 minutes after its timestamp (until ${until}); anyone who has it can replay this exact request until then, so keep it out of tickets and chats`;
 }

@@ -5,6 +5,7 @@
 // and serial (a bad one is a 401 SIGN_ERROR) and answered with its own error shape and a Request-ID.
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
+import { createDispatcher, type ProxySettings } from '../core/proxy.js';
 import { downloadCertificates } from '../api/certificates.js';
 import { queryOrder } from '../api/transactions.js';
 import type { WxpayClient } from '../core/client.js';
@@ -42,19 +43,23 @@ export function failFrom(e: unknown): Check {
 }
 
 /** Server time from any answer's Date header (1 s resolution), against the midpoint of our request. */
-export async function clockCheck(baseUrl: string, now: () => number, timeoutMs: number): Promise<Check> {
+export async function clockCheck(baseUrl: string, now: () => number, timeoutMs: number, proxy?: ProxySettings): Promise<Check> {
   const url = `${baseUrl.replace(/\/+$/, '')}/`;
   const t0 = now();
   let date: string | undefined;
+  // Through the same proxy as the signed calls, so the check sees the path they take.
+  const dispatcher = createDispatcher({ timeoutMs, ...(proxy ? { proxy } : {}) });
   try {
     // undici's request, like the client (fetch() refuses "bad ports" such as 6000 that a sandbox may use).
-    const res = await request(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), headers: { 'User-Agent': 'wxpay-smoke' } });
+    const res = await request(url, { method: 'HEAD', dispatcher, signal: AbortSignal.timeout(timeoutMs), headers: { 'User-Agent': 'wxpay-smoke' } });
     await res.body.dump();
     const d = res.headers.date;
     date = Array.isArray(d) ? d[0] : d;
   } catch (cause) {
     const e = cause as Error & { code?: string };
     return { status: 'fail', code: e.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK', message: `cannot reach ${url}: ${e.code ?? e.message}`, hint: 'Check baseUrl, the network path (proxy, firewall), or that the sandbox is running (wxpay sandbox serve).' };
+  } finally {
+    void dispatcher.close().catch(() => undefined);
   }
   const local = (t0 + now()) / 2;
   const server = date ? Date.parse(date) : NaN;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { runConfigChecks } from '../core/doctor.js';
 import { WxpayError, type ErrorCode } from '../core/errors.js';
 import { junitXml } from '../core/junit.js';
+import { proxyFromEnv } from '../core/proxy.js';
 import type { CommandContext } from '../runtime.js';
 import { buildClient, type ClientContext } from './client-context.js';
 import { loadProfile, outputFor } from './shared.js';
@@ -52,7 +53,7 @@ export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
           ...(failed.length ? { code: 'CONFIG_CHECK_FAILED' as const } : {}),
         };
       });
-      await timed('clock skew', () => clockCheck(profile.baseUrl, () => rt.now(), 10_000));
+      await timed('clock skew', () => clockCheck(profile.baseUrl, () => rt.now(), 10_000, proxyFromEnv(rt.env)));
       let clientError: Check | undefined;
       const clock = checks[checks.length - 1]!;
       if (clock.code === 'NETWORK' || clock.code === 'TIMEOUT') {

@@ -26,10 +26,14 @@ export function oldestKeptDay(now: number): string {
 
 const RULE = 'The bill for day D appears after 10:00 (China time) on D+1 and is kept for 3 months.';
 
-/** A usage error (exit 2) for a malformed date or a day that has not begun yet in China. */
-export function checkBillDate(date: string, now: number): string {
+/**
+ * The bill day: YYYY-MM-DD, or `yesterday` / `today` in China time (so a script or the README never goes stale).
+ * A usage error (exit 2) for a malformed date or a day that has not begun yet in China.
+ */
+export function checkBillDate(value: string, now: number): string {
+  const date = value === 'today' ? chinaDay(now) : value === 'yesterday' ? chinaDay(now - 24 * HOUR_MS) : value;
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-  if (!valid) throw new WxpayError('USAGE', `--date "${date}" is not a date in the form YYYY-MM-DD`, { hint: `e.g. --date ${chinaDay(now - 24 * HOUR_MS)} (yesterday). ${RULE}` });
+  if (!valid) throw new WxpayError('USAGE', `--date "${date}" is not a date in the form YYYY-MM-DD`, { hint: `e.g. --date ${chinaDay(now - 24 * HOUR_MS)}, or --date yesterday. ${RULE}` });
   const today = chinaDay(now);
   if (date > today) {
     throw new WxpayError('USAGE', `--date ${date} is in the future (today is ${today} in China time)`, {

@@ -3,8 +3,10 @@
 // are checked against the apply call's SHA1 instead (bill-stream.ts). That exemption holds for this one
 // path only; anything else is refused, so an unsigned response can never slip through here.
 import type { Readable } from 'node:stream';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { createDispatcher } from './proxy.js';
 import { WxpayError } from './errors.js';
+import { lowerCaseHeaders, readBoundedAnswer } from './http-answer.js';
 import { networkError, wechatpayError } from './http-error.js';
 import type { WxpayClient } from './client.js';
 
@@ -46,7 +48,7 @@ export async function downloadBillStream(client: WxpayClient, downloadUrl: strin
   const prepared = client.prepare({ method: 'GET', path: target, verify: 'none-bill-download' });
   const url = `${origin}${target}`;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const owned = opts.dispatcher ? undefined : new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1_000 });
+  const owned = opts.dispatcher ? undefined : createDispatcher({ timeoutMs, ...(client.proxy ? { proxy: client.proxy } : {}) });
   const close = () => void owned?.close().catch(() => undefined);
   let res: Dispatcher.ResponseData;
   try {
@@ -55,12 +57,14 @@ export async function downloadBillStream(client: WxpayClient, downloadUrl: strin
     close();
     throw networkError(err, url, 1);
   }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v[0]! : v;
+  const headers = lowerCaseHeaders(res.headers);
   const requestId = headers['request-id'];
   if (res.statusCode < 200 || res.statusCode >= 300) {
-    const raw = Buffer.from(await res.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
-    close();
+    // The error body is bounded (64 KiB) like every other; only a 2xx bill streams.
+    const raw = await readBoundedAnswer(res.body, { url, status: res.statusCode }).catch((e: unknown) => {
+      if (e instanceof WxpayError) throw e; // RESPONSE_TOO_LARGE
+      return Buffer.alloc(0); // cut off mid-body: the status still says what happened
+    }).finally(close);
     throw wechatpayError(res.statusCode, raw, requestId);
   }
   res.body.once('close', close);

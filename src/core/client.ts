@@ -6,26 +6,31 @@
 //                  userAgent?, log? }): WxpayClient
 //   client.request({ method, path, query?, body?: object | string, idempotent?, verify?, trust?, headers? })
 //     -> { status, headers (lower-case), rawBody: Buffer, data: unknown, requestId, attempts, certificates? }
-//   client.prepare(req) -> the signed request without sending it (for --dry-run)
+//   client.prepare(req) -> the signed request without sending it (the bill download sends it itself)
+//   client.preview(req) -> --dry-run: signature="<not signed: --dry-run>" and the message that would be signed
 //   client.keys() -> the current verification KeyStore; client.close() frees an owned connection pool.
 //
 // Throws WxpayError: WECHATPAY_ERROR (exit 5; status, code, message, detail, Request-ID), NETWORK / TIMEOUT (4),
-// VERIFY_* (6). verify: 'signature' (default) | 'none-bill-download' (the file download is checked by hash
-// instead) | 'certificate-list' (GET /v3/certificates: decrypt, then verify with `trust` or the decrypted certs).
+// VERIFY_* and RESPONSE_TOO_LARGE (6; over 4 MiB of answer or 64 KiB of error body, http-answer.ts). verify:
+// 'signature' (default) | 'none-bill-download' (the file download is checked by hash instead) |
+// 'certificate-list' (GET /v3/certificates: decrypt, then verify with `trust` or the decrypted certs).
 // An unknown hex serial triggers exactly one refresh through /v3/certificates per serial; the key store is
 // replaced, never mutated, and lives in this client only. Retries (GET, or idempotent: true) on network
 // errors, 5xx, 202 and 429 with jittered backoff; never on other 4xx.
 import type { KeyObject } from 'node:crypto';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { createDispatcher, type ProxySettings } from './proxy.js';
 import { BACKUP_BASE_URL, DEFAULT_BASE_URL } from './config.js';
+import { isWxpayError } from './errors.js';
+import { readAnswer } from './http-answer.js';
 import { networkError, wechatpayError } from './http-error.js';
 import { createResponseVerifier, type VerifyMode } from './client-verify.js';
 import type { KeyStore } from './keys.js';
 import type { DecryptedCertificate } from './platform-certs.js';
 import { formatExchange } from './redact.js';
 import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from './retry.js';
-import { buildTarget, parseData, serializeBody, userAgentFor } from './client-wire.js';
-import { newNonce, signRequest, unixSeconds, type Merchant } from './sign.js';
+import { buildTarget, parseData, serializeBody, userAgentFor, type Query } from './client-wire.js';
+import { newNonce, signRequest, unsignedRequest, unixSeconds, type Merchant } from './sign.js';
 
 export interface WxpayClientOptions {
   baseUrl: string;
@@ -34,6 +39,8 @@ export interface WxpayClientOptions {
   apiV3Key?: KeyObject;
   publicKeyId?: string;
   dispatcher?: Dispatcher;
+  /** HTTP(S)_PROXY / NO_PROXY for the client's own dispatcher (core/proxy.ts); ignored with `dispatcher`. */
+  proxy?: ProxySettings;
   /** Milliseconds since the epoch. */
   now?: () => number;
   nonce?: () => string;
@@ -50,7 +57,6 @@ export interface WxpayClientOptions {
 }
 
 export type { VerifyMode };
-import type { Query } from './client-wire.js';
 export type { Query, QueryValue } from './client-wire.js';
 
 export interface ClientRequest {
@@ -77,19 +83,20 @@ export interface ClientResponse {
   certificates?: DecryptedCertificate[];
 }
 
-export interface PreparedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
+export interface PreparedRequest { method: string; url: string; headers: Record<string, string>; body: string }
+
+/** A --dry-run's request: the Authorization header carries DRY_RUN_SIGNATURE; `message` is what would be signed. */
+export type PreviewRequest = PreparedRequest & { message: string };
 
 export interface WxpayClient {
   request(req: ClientRequest): Promise<ClientResponse>;
   prepare(req: ClientRequest): PreparedRequest;
+  preview(req: ClientRequest): PreviewRequest;
   keys(): KeyStore;
   readonly baseUrl: string;
   readonly merchant: Merchant;
+  /** The proxy settings it was built with: a bill download goes the same way. */
+  readonly proxy?: ProxySettings;
   close(): Promise<void>;
 }
 
@@ -104,18 +111,18 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = opts.log;
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  const owned = opts.dispatcher ? undefined : new Agent({ connect: { timeout: opts.connectTimeoutMs ?? 5_000 }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 1_000 });
+  const owned = opts.dispatcher ? undefined : createDispatcher({ timeoutMs, ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}), ...(opts.proxy ? { proxy: opts.proxy } : {}) });
   const dispatcher = opts.dispatcher ?? owned!;
   const verifier = createResponseVerifier({
     keys: opts.keys, now, ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}), ...(log ? { log } : {}),
     fetchCertificates: async () => (await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' })).certificates ?? [],
   });
 
-  function prepareAt(base: string, req: ClientRequest): PreparedRequest {
+  function prepareAt(base: string, req: ClientRequest, sign = signRequest): PreviewRequest {
     const method = req.method.toUpperCase();
     const url = `${base}${buildTarget(req.path, req.query)}`;
     const body = serializeBody(req.body);
-    const signed = signRequest(opts.merchant, { method, url, body, timestamp: unixSeconds(now()), nonce: nonce() });
+    const signed = sign(opts.merchant, { method, url, body, timestamp: unixSeconds(now()), nonce: nonce() });
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': opts.userAgent ?? 'wxpay',
@@ -124,7 +131,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
       ...(opts.publicKeyId ? { 'Wechatpay-Serial': opts.publicKeyId } : {}),
       ...req.headers,
     };
-    return { method, url, headers, body };
+    return { method, url, headers, body, message: signed.message };
   }
 
   async function send(p: PreparedRequest): Promise<{ status: number; headers: Record<string, string>; raw: Buffer }> {
@@ -133,11 +140,9 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     const timer = setTimeout(() => ac.abort(Object.assign(new Error(`total timeout ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
     try {
       const res = await undiciRequest(p.url, { method: p.method as Dispatcher.HttpMethod, headers: p.headers, body: p.body === '' ? null : p.body, dispatcher, signal: ac.signal });
-      const raw = Buffer.from(await res.body.arrayBuffer());
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v[0]! : v;
-      log?.(formatExchange(`< ${res.statusCode} ${p.method} ${p.url}`, headers, raw).join('\n'));
-      return { status: res.statusCode, headers, raw };
+      const answer = await readAnswer(res, p.url);
+      log?.(formatExchange(`< ${answer.status} ${p.method} ${p.url}`, answer.headers, answer.raw).join('\n'));
+      return answer;
     } catch (err) {
       throw ac.signal.aborted ? ac.signal.reason : err;
     } finally {
@@ -148,8 +153,10 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const client: WxpayClient = {
     baseUrl,
     merchant: opts.merchant,
+    ...(opts.proxy ? { proxy: opts.proxy } : {}),
     keys: () => verifier.keys(),
     prepare: (req) => prepareAt(baseUrl, req),
+    preview: (req) => prepareAt(baseUrl, req, unsignedRequest),
     async request(req) {
       const retriable = req.method.toUpperCase() === 'GET' || req.idempotent === true;
       let base = baseUrl;
@@ -160,6 +167,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
         try {
           r = await send(prepared);
         } catch (err) {
+          if (isWxpayError(err)) throw err; // RESPONSE_TOO_LARGE: the server answered; asking again would not help
           if (isConnectError(err) && !failedOver && base === DEFAULT_BASE_URL) {
             // Nothing reached the server, so switching domains is safe for any method (protocol §8).
             log?.(`connect to ${base} failed; switching to ${BACKUP_BASE_URL}`);

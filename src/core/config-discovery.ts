@@ -61,18 +61,19 @@ const unreadable = (where: string, cause: unknown): WxpayError =>
 const isCode = (file: string): boolean => (CODE_EXTENSIONS as readonly string[]).includes(path.extname(file));
 
 async function loadNamed(input: FindConfigInput, named: string): Promise<FoundConfig> {
+  const by = input.configFile ? '--config' : 'WXPAY_CONFIG';
   const file = path.resolve(input.cwd, named);
   let isDir = false;
   try {
     isDir = statSync(file).isDirectory();
   } catch (cause) {
     throw new WxpayError('CONFIG_NOT_FOUND', `Cannot read config ${named}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
-      hint: 'Check the --config / WXPAY_CONFIG path.',
+      hint: `Check the ${by} path.`,
     });
   }
   if (isDir) {
-    throw new WxpayError('CONFIG_INVALID', `--config ${named} is a folder, not a file`, {
-      hint: `Name the rc file itself, e.g. --config ${path.join(named, '.wxpayrc.json')}.`,
+    throw new WxpayError('CONFIG_INVALID', `${by} ${named} is a folder, not a file`, {
+      hint: `Name the rc file itself, e.g. ${by === '--config' ? '--config ' : 'WXPAY_CONFIG='}${path.join(named, '.wxpayrc.json')}.`,
     });
   }
   if (input.allowCode === false && isCode(file)) {

@@ -14,26 +14,33 @@ function lineColumn(content: string, index: number): { line: number; column: num
   return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
 }
 
-const endOfInput = (text: string): boolean => {
+/** The text fails only because it stops early (an unterminated string, a missing value at its very end). */
+const endsEarly = (text: string): boolean => {
   try {
     JSON.parse(text);
     return false;
   } catch (e) {
-    return (e as Error).message.startsWith('Unexpected end of JSON input');
+    const message = (e as Error).message;
+    if (message.startsWith('Unexpected token')) return false;
+    const at = /at position (\d+)/.exec(message);
+    return !at || Number(at[1]) >= text.length;
   }
 };
 
-/** Where JSON.parse failed. V8 names a position for most errors; for the rest, the shortest failing prefix. */
+/**
+ * Where JSON.parse failed. V8 names a position for most errors; for "Unexpected token" it quotes the text instead,
+ * so the position is found as the end of the longest prefix that only ends early (an rc file is an object,
+ * so no prefix of it parses whole before the bad character).
+ */
 function jsonErrorIndex(content: string, message: string): number {
   const m = /at position (\d+)/.exec(message);
   if (m) return Number(m[1]);
   if (message.startsWith('Unexpected end of JSON input')) return content.length;
-  // The longest prefix that still only "ends early" is where the bad character starts.
   let lo = 0;
   let hi = content.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (endOfInput(content.slice(0, mid)) || mid === 0) lo = mid;
+    if (endsEarly(content.slice(0, mid))) lo = mid;
     else hi = mid - 1;
   }
   return lo;

@@ -1,4 +1,5 @@
-// Merchant configuration: cosmiconfig search, profiles, env and flag overrides, resolved once and frozen.
+// Merchant configuration: the rc file (config-discovery.ts), profiles, env and flag overrides, resolved once
+// and frozen.
 // Precedence: flags > env > rc profile > defaults. The rc holds paths and env:/file: references, never keys.
 import path from 'node:path';
 import { findConfigFile, type FoundConfig } from './config-discovery.js';

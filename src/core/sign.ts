@@ -40,11 +40,26 @@ export interface SignedRequest {
   authorization: string;
 }
 
+/**
+ * Stands in for the signature in --dry-run output. A dry run is what people paste into tickets, and a real signature
+ * there could be replayed for 5 minutes (a refund was); this shows where the signature goes and never verifies.
+ */
+export const DRY_RUN_SIGNATURE = '<not signed: --dry-run>';
+
 export function signRequest(merchant: Merchant, input: SignRequestInput): SignedRequest {
+  return buildRequest(merchant, input, (message) => signMessage(merchant.privateKey, message));
+}
+
+/** signRequest's message and Authorization header with DRY_RUN_SIGNATURE in place of a signature: the key is not used. */
+export function unsignedRequest(merchant: Pick<Merchant, 'mchid' | 'serialNo'>, input: SignRequestInput): SignedRequest {
+  return buildRequest(merchant, input, () => DRY_RUN_SIGNATURE);
+}
+
+function buildRequest(merchant: Pick<Merchant, 'mchid' | 'serialNo'>, input: SignRequestInput, sign: (message: Buffer) => string): SignedRequest {
   const method = input.method.toUpperCase();
   const url = canonicalUrl(input.url);
   const message = requestMessage(method, url, input.timestamp, input.nonce, input.body ?? '');
-  const signature = signMessage(merchant.privateKey, message);
+  const signature = sign(message);
   const authorization = buildAuthorization({
     mchid: merchant.mchid,
     nonce_str: input.nonce,

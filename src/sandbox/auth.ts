@@ -1,8 +1,8 @@
 // Protocol §1 on the server side: Accept/User-Agent, the Authorization header (fields in any order), mchid and
-// serial_no, the ±300 s window, and SHA256withRSA over the message rebuilt from the RAW request target and body.
+// serial_no, the ±300 s window, SHA256withRSA over the message rebuilt from the RAW request target and body, and
+// no nonce_str twice within the window.
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseAuthorization, requestMessage, type AuthorizationFields } from '../core/canonical.js';
-import { normalizeSerial } from '../core/keys.js';
 import { DEFAULT_WINDOW_SECONDS, verifyMessage } from '../core/verify.js';
 import { SandboxApiError, invalidRequest, paramError } from './api-error.js';
 import { knownWechatpaySerials, type SandboxContext } from './context.js';
@@ -31,7 +31,11 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
   if (auth.mchid !== ctx.keys.mchid) {
     throw signError('商户号与Authorization中的mchid不匹配或商户不存在', { field: 'mchid', value: auth.mchid, location: 'authorization' });
   }
-  if (normalizeSerial(auth.serial_no) !== ctx.keys.merchantSerial || auth.serial_no !== auth.serial_no.toUpperCase()) {
+  // Exactly the registered serial, byte for byte. WeChat Pay documents serial_no as the certificate serial in
+  // upper-case hex, as `openssl x509 -serial` prints it, and every official SDK upper-cases it; nothing documents a
+  // case-insensitive match or ignoring separators, so `zz<serial>`, `AB:CD:…`, a lower-case or re-padded serial is
+  // refused, as a real merchant's typo would be.
+  if (auth.serial_no !== ctx.keys.merchantSerial) {
     throw signError('商户证书序列号有误。请使用签名私钥匹配的证书序列号', { field: 'serial_no', value: auth.serial_no, location: 'authorization' });
   }
   const nowSec = Math.floor(ctx.now() / 1000);
@@ -55,11 +59,14 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
       },
     });
   }
+  // After the signature check, so only a merchant-key holder adds to the memory (nonces.ts bounds it).
+  if (!ctx.nonces.remember(auth.mchid, auth.nonce_str, ctx.now(), Number(auth.timestamp) * 1000)) {
+    throw signError('Http头Authorization中的nonce_str已被使用,请每次请求生成新的随机串', { field: 'nonce_str', value: auth.nonce_str, location: 'authorization' });
+  }
+  // Exactly a known platform serial or public key ID, for the same reason as serial_no.
   const serial = req.headers['wechatpay-serial'];
-  if (typeof serial === 'string' && serial !== '') {
-    const known = knownWechatpaySerials(ctx);
-    const norm = serial.startsWith('PUB_KEY_ID_') ? serial : normalizeSerial(serial);
-    if (!known.includes(norm)) throw paramError('Wechatpay-Serial', `unknown Wechatpay-Serial ${serial}`, 'header', serial, '平台证书序列号Wechatpay-Serial错误');
+  if (typeof serial === 'string' && serial !== '' && !knownWechatpaySerials(ctx).includes(serial)) {
+    throw paramError('Wechatpay-Serial', `unknown Wechatpay-Serial ${serial}`, 'header', serial, '平台证书序列号Wechatpay-Serial错误');
   }
   return auth;
 }

@@ -106,4 +106,18 @@ export function syntheticEvent(b: SyntheticBatch, i: number): { payment: Payment
   };
 }
 
+const UNIT_MS: Record<string, number> = { d: DAY_MS, h: 3600_000, m: 60_000, s: 1000 };
+
+/**
+ * `sandbox serve --clock`: "+2d", "-36h", "+90m", or an ISO time with a zone ("2026-01-03T10:30:00+08:00"), as an
+ * offset from `now` in ms. Undefined for a value it cannot read (the command turns that into a usage error).
+ */
+export function parseClockOffset(value: string, now: number): number | undefined {
+  const rel = /^([+-])(\d+)([dhms])$/.exec(value.trim());
+  if (rel) return (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * UNIT_MS[rel[3]!]!;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value.trim())) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : at - now;
+}
+
 export const hasEvents = (e: DayEvents): boolean => e.payments.length > 0 || e.refunds.length > 0 || e.synthetic.some((b) => b.count > 0);

@@ -3,6 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { SandboxKeys, SandboxMode } from './keyset.js';
 import type { FaultSet } from './faults.js';
+import type { NonceLedger } from './nonces.js';
 import type { Notifier } from './notifier.js';
 import type { SignPool } from './sign-pool.js';
 import type { SandboxState } from './state.js';
@@ -32,6 +33,8 @@ export interface SandboxContext {
   /** Sandbox time in ms, including the /sandbox/clock skew. */
   now(): number;
   clockOffsetMs: number;
+  /** `sandbox serve --clock`: how far ahead (or back) of now() the bill calendar runs, i.e. which days' bills exist. */
+  billClockOffsetMs: number;
   /** Platform serial chosen by /sandbox/sign-with; undefined = the newest. */
   signWith?: string;
   autoPayMs?: number;
@@ -41,6 +44,8 @@ export interface SandboxContext {
   stats: Map<string, number>;
   counter: number;
   mixedToggle: number;
+  /** nonce_str values accepted in the last 5 minutes (a replay is refused). */
+  nonces: NonceLedger;
   /** Worker threads that sign responses; absent = sign on the event loop. */
   signPool?: SignPool;
   /** setTimeout that the sandbox cancels on close. */

@@ -5,17 +5,20 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { listenOn } from '../core/listen.js';
 import { applyHttpLimits, httpServerOptions, readCappedBody, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
+import { DEFAULT_WINDOW_SECONDS } from '../core/verify.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
 import { EARLY_FAULTS, FaultSet } from './faults.js';
 import { loadSandboxKeys, type SandboxMode } from './keyset.js';
+import { NonceLedger } from './nonces.js';
 import { Notifier, type DeliveryRecord } from './notifier.js';
 import { ROUTE_MODULES } from './routes/index.js';
 import { Router, type RouteDef, type RouteResult } from './router.js';
 import { createSignPool } from './sign-pool.js';
 import { signatureHeaders } from './signing.js';
 import { SandboxState } from './state.js';
+import { checkAdminContentType, checkHost, hostRule, type HostRule } from './web-guard.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const SANDBOX_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: MAX_BODY_BYTES, checkIntervalMs: 1_000 };
@@ -34,6 +37,8 @@ export interface SandboxOptions {
   statePath?: string;
   /** ms since the epoch. */
   now?: () => number;
+  /** Moves the bill calendar (which days' bills exist) by this many ms; signatures keep now(). `sandbox serve --clock`. */
+  billClockOffsetMs?: number;
   random?: () => number;
   /** Extra route modules (tests, or areas not yet in routes/index.ts). */
   routes?: readonly RouteDef[];
@@ -65,10 +70,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const notifier = new Notifier(() => context);
   context = {
     keys, mode: opts.mode ?? keys.mode, state: new SandboxState(opts.statePath), faults: new FaultSet(opts.random), notifier,
-    now: () => clock() + context.clockOffsetMs, clockOffsetMs: 0,
+    now: () => clock() + context.clockOffsetMs, clockOffsetMs: 0, billClockOffsetMs: opts.billClockOffsetMs ?? 0,
     ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
     autoRefundMs: opts.autoRefundMs ?? 1000, timeScale: opts.timeScale ?? 1,
-    stats: new Map(), counter: 0, mixedToggle: 0,
+    stats: new Map(), counter: 0, mixedToggle: 0, nonces: new NonceLedger(DEFAULT_WINDOW_SECONDS * 1000),
     ...(opts.signWorkers ? { signPool: createSignPool(opts.signWorkers) } : {}),
     later(ms, fn) {
       const t = setTimeout(() => {
@@ -78,11 +83,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
       timers.add(t);
     },
   };
-  const router = new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]);
   const limits = resolveHttpLimits(SANDBOX_LIMITS, opts.limits);
-  const server = createServer(httpServerOptions(limits), (req, res) => handle(context, router, req, res, limits.maxBodyBytes, opts.onRequest, opts.onError));
-  applyHttpLimits(server, limits);
   const host = opts.host ?? '127.0.0.1';
+  const env: HandlerEnv = {
+    ctx: context, router: new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]), maxBody: limits.maxBodyBytes,
+    hosts: hostRule(host, 0), ...(opts.onRequest ? { log: opts.onRequest } : {}), ...(opts.onError ? { onError: opts.onError } : {}),
+  };
+  const server = createServer(httpServerOptions(limits), (req, res) => handle(env, req, res));
+  applyHttpLimits(server, limits);
   try {
     await listenOn(server, opts.port ?? 0, host);
   } catch (err) {
@@ -91,6 +99,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
+  env.hosts = hostRule(host, port);
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, host, mode: context.mode, context, state: context.state,
     notifications: () => notifier.deliveries,
@@ -107,8 +116,18 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   };
 }
 
+interface HandlerEnv {
+  ctx: SandboxContext;
+  router: Router;
+  maxBody: number;
+  /** Which Host headers name this sandbox (known once it listens). */
+  hosts: HostRule;
+  log?: (e: RequestLogEntry) => void;
+  /** A bug inside a handler. */
+  onError?: (err: unknown) => void;
+}
 
-async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage, res: ServerResponse, maxBody: number, log?: (e: RequestLogEntry) => void, onError?: (err: unknown) => void): Promise<void> {
+async function handle({ ctx, router, maxBody, hosts, log, onError }: HandlerEnv, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
   const method = req.method ?? 'GET';
   const target = req.url ?? '/';
@@ -124,9 +143,11 @@ async function handle(ctx: SandboxContext, router: Router, req: IncomingMessage,
   try {
     const raw = await readCappedBody(req, maxBody);
     if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${maxBody}字节`);
+    checkHost(req.headers, hosts);
     if (match.kind === 'none') throw new SandboxApiError(404, 'NOT_FOUND', `无法找到资源 ${path}`);
     if (match.kind === 'method') throw new SandboxApiError(405, 'METHOD_NOT_ALLOWED', `${method} 不被允许，可用: ${match.allowed.join(', ')}`);
     const wechatpay = match.def.auth === 'wechatpay';
+    if (!wechatpay) checkAdminContentType(method, req.headers);
     if (wechatpay) {
       for (const f of ctx.faults.fire('responses', path, EARLY_FAULTS)) {
         if (f.kind === 'reset') {

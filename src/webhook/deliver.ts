@@ -14,7 +14,8 @@ export async function deliver(url: string, headers: Record<string, string>, body
   const send: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (!SKIP.has(k.toLowerCase())) send[k] = v;
   try {
-    const res = await fetch(url, { method: 'POST', headers: send, body: typeof body === 'string' ? body : new Uint8Array(body), signal: AbortSignal.timeout(timeoutMs) });
+    // A redirect is the receiver's answer, not a new destination: callbacks are never re-sent elsewhere.
+    const res = await fetch(url, { method: 'POST', headers: send, body: typeof body === 'string' ? body : new Uint8Array(body), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
     return { status: res.status, body: text, ok: res.ok };
   } catch (cause) {

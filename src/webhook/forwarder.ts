@@ -1,24 +1,71 @@
-// `webhook serve --forward-to`: POSTs the decrypted event to the local app with X-Wxpay-Event-Id/-Type and the
-// original Wechatpay-* headers, retrying with exponential backoff. The fetch function and sleep are injectable.
+// `webhook serve --forward-to`: POSTs the decrypted event to the local app, signed per Standard Webhooks (a fresh
+// timestamp and signature per attempt, the same webhook-id = the event id, so the app can dedupe), retrying with
+// exponential backoff. Redirects are never followed: a 3xx is a failure, so decrypted payment data never goes
+// to a host nobody configured. `notify replay --forward` sends the same message (forwardMessage) the same way.
+import { forwardSignatureHeaders } from './signing.js';
+
 export interface ForwardResult {
   ok: boolean;
   status?: number;
   attempts: number;
+  /** Why the last attempt failed: "connection refused", "timeout after 5000 ms", "HTTP 503", … */
   error?: string;
+}
+
+/** What is forwarded for one event: built from the journal entry alone, so a replay sends the same bytes. */
+export interface ForwardMessage {
+  id: string;
+  body: string;
+  headers: Record<string, string>;
 }
 
 export interface ForwarderOptions {
   url: string;
+  /** The whsec_ secret the forwards are signed with. */
+  secret: string;
   attempts?: number;
   baseDelayMs?: number;
   timeoutMs?: number;
   fetchImpl?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  /** The abort signal of one attempt (default AbortSignal.timeout); tests pass a fake clock's. */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }
 
-export type Forward = (payload: object, headers: Record<string, string>) => Promise<ForwardResult>;
+/** Sends one message; with `budgetMs` every attempt, wait and retry included, ends within it. */
+export type Forward = (msg: ForwardMessage, budgetMs?: number) => Promise<ForwardResult>;
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The Wechatpay-* and Request-ID headers of the original callback, to pass on to the app. */
+export function passOnHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (k.startsWith('wechatpay-') || k === 'request-id') out[k] = v;
+  return out;
+}
+
+/** `{…event, resource: <decrypted>}` with X-Wxpay-Event-Id/-Type and the original Wechatpay-* headers. */
+export function forwardMessage(e: { id: string; event_type: string; body: string; headers: Record<string, string>; resource: unknown }): ForwardMessage {
+  const event = JSON.parse(e.body) as Record<string, unknown>;
+  return {
+    id: e.id,
+    body: JSON.stringify({ ...event, resource: e.resource }),
+    headers: { ...passOnHeaders(e.headers), 'x-wxpay-event-id': e.id, 'x-wxpay-event-type': e.event_type, 'content-type': 'application/json' },
+  };
+}
+
+/** A failed attempt's cause in words: refused, timeout, unreachable, or the network error's code. */
+export function causeOf(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timeout after ${timeoutMs} ms`;
+  const code = e.cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  return code ? `${e.cause?.message ?? e.message} (${code})` : e.message;
+}
 
 export function createForwarder(opts: ForwarderOptions): Forward {
   const attempts = Math.max(1, opts.attempts ?? 4);
@@ -26,33 +73,35 @@ export function createForwarder(opts: ForwarderOptions): Forward {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const doFetch = opts.fetchImpl ?? fetch;
   const sleep = opts.sleep ?? defaultSleep;
-  return async (payload, headers) => {
-    const body = JSON.stringify(payload);
-    let last: ForwardResult = { ok: false, attempts: 0 };
+  const now = opts.now ?? Date.now;
+  const timeoutSignal = opts.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
+  return async (msg, budgetMs) => {
+    const deadline = budgetMs === undefined ? Infinity : now() + budgetMs;
+    let last: ForwardResult = { ok: false, attempts: 0, error: 'no time left to try' };
     for (let i = 1; i <= attempts; i++) {
+      const wait = Math.max(1, Math.min(timeoutMs, deadline - now()));
+      const ts = Math.floor(now() / 1000);
       try {
         const res = await doFetch(opts.url, {
           method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
-          body,
-          signal: AbortSignal.timeout(timeoutMs),
+          headers: { ...msg.headers, ...forwardSignatureHeaders(opts.secret, msg.id, ts, msg.body) },
+          body: msg.body,
+          redirect: 'manual',
+          signal: timeoutSignal(wait),
         });
         await res.arrayBuffer().catch(() => undefined);
-        last = { ok: res.ok, status: res.status, attempts: i };
-        // A 4xx other than 408/429 will not get better by retrying.
-        if (res.ok || (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)) return last;
+        const redirect = res.status >= 300 && res.status < 400;
+        last = { ok: res.ok, status: res.status, attempts: i, ...(res.ok ? {} : { error: redirect ? `HTTP ${res.status} redirect, not followed` : `HTTP ${res.status}` }) };
+        // A redirect or a 4xx other than 408/429 will not get better by retrying.
+        if (res.ok || redirect || (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)) return last;
       } catch (err) {
-        last = { ok: false, attempts: i, error: (err as Error).message };
+        last = { ok: false, attempts: i, error: causeOf(err, wait) };
       }
-      if (i < attempts) await sleep(Math.min(base * 2 ** (i - 1), 8000));
+      const pause = Math.min(base * 2 ** (i - 1), 8000);
+      // Another attempt only if it can still get a fair share of the budget (at least 100 ms to answer).
+      if (i === attempts || now() + pause + 100 > deadline) break;
+      await sleep(pause);
     }
     return last;
   };
-}
-
-/** The Wechatpay-* and Request-ID headers of the original callback, to pass on to the app. */
-export function passOnHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (k.startsWith('wechatpay-') || k === 'request-id') out[k] = v;
-  return out;
 }

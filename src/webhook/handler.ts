@@ -1,14 +1,14 @@
 // One callback through `webhook serve`, framework-free: verify + decrypt (core verifyAndDecrypt), journal with
-// fsync, THEN answer; duplicates are answered but not forwarded again. The HTTP server only adapts to this.
+// fsync, THEN answer; duplicates are answered but not forwarded again. A rejection is journalled as a bounded
+// digest while its source is within its token bucket, else answered 429. The HTTP server only adapts to this.
 import type { KeyObject } from 'node:crypto';
-import type { JournalEntry } from '../core/capture.js';
 import { isWxpayError } from '../core/errors.js';
 import type { KeyStore } from '../core/keys.js';
 import { verifyAndDecrypt, type VerifiedNotification } from '../core/notification.js';
-import type { Forward, ForwardResult } from './forwarder.js';
-import { passOnHeaders } from './forwarder.js';
+import { forwardMessage, type Forward, type ForwardResult } from './forwarder.js';
 import type { Journal } from './journal.js';
-import { liveEvent, type LiveEvent } from './live-line.js';
+import { liveEvent, type EventFacts, type LiveEvent } from './live-line.js';
+import { rejectDigest, type RejectionLimiter } from './rejections.js';
 
 export interface Incoming {
   method: string;
@@ -16,6 +16,8 @@ export interface Incoming {
   headers: Record<string, string>;
   rawBody: Buffer;
   receivedAt: string;
+  /** The source address (for the rejection limit). */
+  remote?: string;
 }
 
 export interface Reply {
@@ -25,6 +27,8 @@ export interface Reply {
 
 export interface HandlerDeps {
   keys: KeyStore;
+  /** Certificate mode: the verification keys read again (rate-limited by the caller; undefined when not now). */
+  reloadKeys?: () => Promise<KeyStore | undefined>;
   apiV3Key: KeyObject;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -33,7 +37,12 @@ export interface HandlerDeps {
   /** Event ids acknowledged so far (rebuilt from the journal at start). */
   seen: Set<string>;
   forward?: Forward;
+  /** The command that re-sends one event's forward, for the log line of a failed one. */
+  resendCommand?: (id: string) => string;
   ackAfterForward?: boolean;
+  /** With ackAfterForward: the whole forward, retries included, ends within this (WeChat Pay waits 5 s). */
+  ackBudgetMs?: number;
+  limiter?: RejectionLimiter;
   onEvent: (e: LiveEvent) => void;
   /** Keeps a background forward alive until shutdown. */
   track: (p: Promise<unknown>) => void;
@@ -47,67 +56,109 @@ export function statusFor(code: string): number {
   return 500;
 }
 
-/** A real callback body is 1-2 KB; a rejected body is journalled up to this size. */
-export const REJECTED_BODY_MAX = 64 * 1024;
+/** 4 s of WeChat Pay's 5 s: the rest is for verifying, journalling and the network. */
+export const ACK_BUDGET_MS = 4_000;
 
+/** How long a source over its rejection limit waits for its 429, and how many may wait at once (each holds its
+ *  request; past this many, pipelined junk is answered at once rather than held in memory). */
+export const TARPIT_MS = 50;
+const TARPIT_MAX = 1_000;
 const fail = (status: number, message: string): Reply => ({ status, body: JSON.stringify({ code: 'FAIL', message }) });
+const UNKNOWN_SERIAL_HINT = 'unknown serial: if WeChat Pay rotated its platform certificate, refresh platformCertDir with `wxpay certs download` (the listener re-reads it)';
+
+/** Forwards one acknowledged event, journals the outcome (a `forwarded` line ends its re-forward on restart), and
+ *  logs it; a failed one is logged with its cause and the command that re-sends it. Used by the handler and at start. */
+export async function forwardAndRecord(deps: Pick<HandlerDeps, 'forward' | 'journal' | 'onEvent' | 'resendCommand'>, facts: EventFacts, msg: ReturnType<typeof forwardMessage>, outcome: string): Promise<void> {
+  const f = await deps.forward!(msg);
+  await deps.journal.append({ id: facts.id, outcome: f.ok ? 'forwarded' : 'forward_failed', forward: f, at: new Date().toISOString() }).catch(() => undefined);
+  const e = liveEvent(facts, 204, outcome, f);
+  if (!f.ok && deps.resendCommand) e.resend = deps.resendCommand(facts.id);
+  deps.onEvent(e);
+}
 
 export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Reply> {
   const pending = new Map<string, Promise<unknown>>();
+  let keys = deps.keys;
+  let tarpitted = 0;
   const captureOf = (req: Incoming) => ({ method: req.method, path: req.path, headers: req.headers, body: req.rawBody.toString('utf8'), receivedAt: req.receivedAt });
-  const doForward = (v: VerifiedNotification, headers: Record<string, string>): Promise<ForwardResult> =>
-    deps.forward!({ ...v.event, resource: v.resource }, {
-      ...passOnHeaders(headers),
-      'x-wxpay-event-id': v.event.id,
-      'x-wxpay-event-type': v.event.event_type,
-    });
+  const factsOf = (v: VerifiedNotification): EventFacts => ({ id: v.event.id, event_type: v.event.event_type, resource: v.resource, verification: `ok ${v.verification.serial} skew ${v.verification.skew}s` });
 
   async function accept(req: Incoming, v: VerifiedNotification): Promise<Reply> {
-    const id = v.event.id;
-    const base: JournalEntry = { ...captureOf(req), id, event_type: v.event.event_type };
-    const verification = { serial: v.verification.serial, skew: v.verification.skew };
+    const facts = factsOf(v);
+    const capture = captureOf(req);
+    const msg = deps.forward ? forwardMessage({ id: facts.id, event_type: facts.event_type, body: capture.body, headers: req.headers, resource: v.resource }) : undefined;
+    const base = { ...capture, id: facts.id, event_type: facts.event_type, resource: v.resource, verification: { serial: v.verification.serial, skew: v.verification.skew } };
     let forward: ForwardResult | undefined;
-    if (deps.forward && deps.ackAfterForward) {
-      forward = await doForward(v, req.headers);
+    if (msg && deps.ackAfterForward) {
+      forward = await deps.forward!(msg, deps.ackBudgetMs ?? ACK_BUDGET_MS);
       if (!forward.ok) {
-        await deps.journal.append({ ...base, outcome: 'forward_failed', status: 502, resource: v.resource, verification, forward }).catch(() => undefined);
-        deps.onEvent(liveEvent(v, 502, 'forward_failed', forward));
-        return fail(502, `the app did not accept the event (${forward.status ?? forward.error})`);
+        await deps.journal.append({ ...base, outcome: 'forward_failed', status: 502, forward }).catch(() => undefined);
+        deps.onEvent(liveEvent(facts, 502, 'forward_failed', forward));
+        return fail(502, `the app did not accept the event (${forward.error ?? forward.status})`);
       }
     }
+    const later = msg && !deps.ackAfterForward;
     try {
-      await deps.journal.append({ ...base, outcome: 'accepted', status: 204, resource: v.resource, verification, ...(forward ? { forward } : {}) });
+      // forwardPending: until a `forwarded` line follows, a restart forwards this event again.
+      await deps.journal.append({ ...base, outcome: 'accepted', status: 204, ...(forward ? { forward } : {}), ...(later ? { forwardPending: true } : {}) });
     } catch (err) {
-      deps.onEvent(liveEvent(v, 500, 'journal_failed', forward, (err as Error).message));
+      deps.onEvent(liveEvent(facts, 500, 'journal_failed', forward, (err as Error).message));
       return fail(500, 'journal write failed');
     }
-    deps.seen.add(id);
-    if (deps.forward && !deps.ackAfterForward) {
-      deps.track(doForward(v, req.headers).then((f) => deps.onEvent(liveEvent(v, 204, 'accepted', f))));
-    } else deps.onEvent(liveEvent(v, 204, 'accepted', forward));
+    deps.seen.add(facts.id);
+    if (later) deps.track(forwardAndRecord(deps, facts, msg, 'accepted'));
+    else deps.onEvent(liveEvent(facts, 204, 'accepted', forward));
     return { status: 204 };
+  }
+
+  async function verify(req: Incoming): Promise<VerifiedNotification> {
+    const input = () => ({ headers: req.headers, rawBody: req.rawBody, keys, apiV3Key: deps.apiV3Key, now: Math.floor(deps.now() / 1000), ...(deps.windowSeconds !== undefined ? { windowSeconds: deps.windowSeconds } : {}) });
+    try {
+      return verifyAndDecrypt(input());
+    } catch (err) {
+      // A rotated platform certificate: read platformCertDir again (at most once a second) before answering 401.
+      if (!isWxpayError(err) || err.code !== 'VERIFY_UNKNOWN_SERIAL' || !deps.reloadKeys) throw err;
+      const fresh = await deps.reloadKeys().catch(() => undefined);
+      if (!fresh) throw err;
+      keys = fresh;
+      return verifyAndDecrypt(input());
+    }
+  }
+
+  async function reject(req: Incoming, err: unknown): Promise<Reply> {
+    const code = isWxpayError(err) ? err.code : 'INTERNAL';
+    const status = statusFor(code);
+    if (deps.limiter && !deps.limiter.admit(req.remote, deps.now())) {
+      // A short wait before the 429 (a tarpit) paces a flooding connection as a journal write once did, so junk
+      // answered for free cannot take the CPU the real callbacks need.
+      if (tarpitted < TARPIT_MAX) {
+        tarpitted++;
+        await new Promise((r) => setTimeout(r, TARPIT_MS));
+        tarpitted--;
+      }
+      return fail(429, 'too many rejected requests from this address');
+    }
+    // Anyone can send a request that fails verification: it is journalled as a digest. One that verified and then
+    // failed (DECRYPT_*, a bad body) came from WeChat Pay: kept whole, for `notify decrypt --capture` or a replay
+    // once the APIv3 key is fixed.
+    const signed = !code.startsWith('VERIFY_') && code !== 'INTERNAL';
+    await deps.journal.append(signed ? { ...captureOf(req), outcome: 'rejected', status, code } : rejectDigest(req, status, code)).catch(() => undefined);
+    deps.onEvent({ time: req.receivedAt, status, outcome: 'rejected', verification: code, ...(code === 'VERIFY_UNKNOWN_SERIAL' ? { error: `${req.headers['wechatpay-serial'] ?? ''} ${UNKNOWN_SERIAL_HINT}`.trim() } : {}) });
+    return fail(status, code);
   }
 
   return async (req) => {
     let v: VerifiedNotification;
     try {
-      v = verifyAndDecrypt({ headers: req.headers, rawBody: req.rawBody, keys: deps.keys, apiV3Key: deps.apiV3Key, now: Math.floor(deps.now() / 1000), ...(deps.windowSeconds !== undefined ? { windowSeconds: deps.windowSeconds } : {}) });
+      v = await verify(req);
     } catch (err) {
-      const code = isWxpayError(err) ? err.code : 'INTERNAL';
-      const status = statusFor(code);
-      // Rejections are journalled too (for `notify verify --explain` later) but need no fsync wait to be correct.
-      // Anyone can send them, so a body past REJECTED_BODY_MAX is cut: a flood of 1 MiB junk must not fill the disk.
-      const capture = captureOf(req);
-      const cut = req.rawBody.length > REJECTED_BODY_MAX ? { body: req.rawBody.subarray(0, REJECTED_BODY_MAX).toString('utf8'), bodyBytes: req.rawBody.length, bodyTruncated: true } : {};
-      await deps.journal.append({ ...capture, ...cut, outcome: 'rejected', status, code }).catch(() => undefined);
-      deps.onEvent({ time: req.receivedAt, status, outcome: 'rejected', verification: code });
-      return fail(status, code);
+      return reject(req, err);
     }
     const id = v.event.id;
     while (pending.has(id)) await pending.get(id)!.catch(() => undefined);
     if (deps.seen.has(id)) {
       await deps.journal.append({ ...captureOf(req), id, event_type: v.event.event_type, outcome: 'duplicate', status: 204 }).catch(() => undefined);
-      deps.onEvent(liveEvent(v, 204, 'duplicate'));
+      deps.onEvent(liveEvent(factsOf(v), 204, 'duplicate'));
       return { status: 204 };
     }
     const p = accept(req, v);

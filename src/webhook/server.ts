@@ -1,34 +1,59 @@
-// `webhook serve`'s HTTP adapter: raw body capped at 1 MiB (413), explicit header/request timeouts, the handler
-// does the rest. close() stops accepting, lets requests in flight and background forwards finish, then flushes.
+// `webhook serve`'s HTTP adapter: raw body capped at 1 MiB (413), explicit header/request timeouts, a cap on
+// connections and on body bytes held at once, the handler does the rest. At start it reads the journal line by line
+// and forwards again the events acknowledged but never forwarded (same webhook-id). close() stops accepting, lets
+// requests in flight and background forwards finish, journals the last rate-limit summary, then flushes.
 import path from 'node:path';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import type { KeyStore } from '../core/keys.js';
+import { isWxpayError, WxpayError } from '../core/errors.js';
 import { normalizeHeaders } from '../core/headers.js';
-import { WxpayError } from '../core/errors.js';
 import { listenOn } from '../core/listen.js';
-import { applyHttpLimits, httpServerOptions, readCappedBody, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
+import { applyHttpLimits, httpServerOptions, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
+import { BodyBudget, readBudgetedBody } from './body-budget.js';
+import { forwardSecret } from './forward-secret.js';
 import { createForwarder } from './forwarder.js';
 import { createHandler, type Incoming, type Reply } from './handler.js';
-import { acknowledgedIds, openJournal } from './journal.js';
+import { openEntries, openJournal, recoverJournal } from './journal.js';
+import { throttledReload } from './key-reload.js';
 import type { LiveEvent } from './live-line.js';
+import { reforward } from './reforward.js';
+import { createRejectionLimiter, DEFAULT_REJECTION_LIMITS, type RejectionLimits } from './rejections.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** WeChat Pay sends small bodies at once; anything slower than this is not WeChat Pay. */
 export const WEBHOOK_LIMITS: HttpLimits = { headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: MAX_BODY_BYTES, checkIntervalMs: 1_000 };
+/** WeChat Pay opens a handful of connections; a flood gets no more than this many at once. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+/** Body bytes held at once over all requests (a real callback is 1-2 KB). */
+export const DEFAULT_MAX_INFLIGHT_BYTES = 16 * 1024 * 1024;
 
 export interface WebhookServerOptions {
   host?: string;
   port?: number;
   path?: string;
   keys: KeyStore;
+  /** Certificate mode: reads the verification keys again; called on an unknown serial, at most once a second. */
+  reloadKeys?: () => Promise<KeyStore>;
   apiV3Key: KeyObject;
   journalPath: string;
+  /** Rotate the journal past this size (default 256 MiB). */
+  rotateBytes?: number;
   forwardTo?: string;
+  /** The whsec_ secret forwards are signed with (default: the one beside the journal, created on first use). */
+  forwardSecret?: string;
   forwardAttempts?: number;
   forwardBaseDelayMs?: number;
   ackAfterForward?: boolean;
+  ackBudgetMs?: number;
+  /** The command that re-sends one event's forward, logged with a failed forward. */
+  resendCommand?: (id: string) => string;
+  maxConnections?: number;
+  maxInflightBytes?: number;
+  rejectionLimits?: Partial<RejectionLimits>;
+  /** How often the count of 429-refused requests is journalled (default 10 s). */
+  summaryIntervalMs?: number;
   now?: () => number;
   windowSeconds?: number;
   onEvent?: (e: LiveEvent) => void;
@@ -41,30 +66,40 @@ export interface WebhookServer {
   server: Server;
   /** Ids already acknowledged when the server started (from the journal). */
   recovered: number;
+  /** Bytes of a torn last journal line cut on open. */
+  cutBytes: number;
+  /** Events acknowledged earlier but never forwarded: being forwarded again now. */
+  reforwarding: number;
   close(): Promise<void>;
 }
 
 const FAIL = (message: string) => JSON.stringify({ code: 'FAIL', message });
 
-
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
-  const { seen, journal } = await openJournalOrFail(opts.journalPath);
+  const now = opts.now ?? Date.now;
+  const { seen, unforwarded, journal } = await openJournalOrFail(opts.journalPath, opts.rotateBytes);
   const recovered = seen.size;
+  const toReforward = opts.forwardTo && unforwarded.length ? await openEntries(unforwarded) : undefined;
   const background = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    background.add(p);
+    void p.finally(() => background.delete(p));
+  };
+  const limiter = createRejectionLimiter({ ...DEFAULT_REJECTION_LIMITS, ...opts.rejectionLimits }, now());
+  const secret = opts.forwardTo ? (opts.forwardSecret ?? (await forwardSecret(opts.journalPath)).secret) : undefined;
+  const forward = opts.forwardTo
+    ? createForwarder({ url: opts.forwardTo, secret: secret!, now, ...(opts.forwardAttempts ? { attempts: opts.forwardAttempts } : {}), ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}) })
+    : undefined;
+  const reloadKeys = throttledReload(opts.reloadKeys, now);
+  const onEvent = opts.onEvent ?? (() => undefined);
   const handle = createHandler({
-    keys: opts.keys,
-    apiV3Key: opts.apiV3Key,
-    now: opts.now ?? Date.now,
+    keys: opts.keys, apiV3Key: opts.apiV3Key, now, journal, seen, limiter, onEvent, track,
+    ...(reloadKeys ? { reloadKeys } : {}),
     ...(opts.windowSeconds !== undefined ? { windowSeconds: opts.windowSeconds } : {}),
-    journal,
-    seen,
-    ...(opts.forwardTo ? { forward: createForwarder({ url: opts.forwardTo, ...(opts.forwardAttempts ? { attempts: opts.forwardAttempts } : {}), ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}) }) } : {}),
+    ...(forward ? { forward } : {}),
+    ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}),
     ackAfterForward: Boolean(opts.ackAfterForward),
-    onEvent: opts.onEvent ?? (() => undefined),
-    track: (p) => {
-      background.add(p);
-      void p.finally(() => background.delete(p));
-    },
+    ...(opts.ackBudgetMs ? { ackBudgetMs: opts.ackBudgetMs } : {}),
   });
   const wantPath = opts.path ?? '/';
 
@@ -75,15 +110,17 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   };
 
   const limits = resolveHttpLimits(WEBHOOK_LIMITS, opts.limits);
+  const budget = new BodyBudget(opts.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES);
   const server = createServer(httpServerOptions(limits), (req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     if (url !== wantPath) return send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
     if (req.method !== 'POST') return send(res, { status: 405, body: FAIL('callbacks are POST') });
     const receivedAt = new Date().toISOString();
-    readCappedBody(req, limits.maxBodyBytes)
+    readBudgetedBody(req, limits.maxBodyBytes, budget)
       .then(async (body) => {
+        if (body === 'busy') return void res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' }).end(FAIL('too many request bodies in flight; retry'), () => req.destroy());
         if (body === undefined) return send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
-        const incoming: Incoming = { method: 'POST', path: req.url ?? '/', headers: normalizeHeaders(req.headers), rawBody: body, receivedAt };
+        const incoming: Incoming = { method: 'POST', path: req.url ?? '/', headers: normalizeHeaders(req.headers), rawBody: body, receivedAt, ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}) };
         send(res, await handle(incoming));
       })
       .catch(() => {
@@ -91,12 +128,21 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       });
   });
   applyHttpLimits(server, limits);
+  server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   try {
     await listenOn(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
   } catch (err) {
+    await toReforward?.return(undefined);
     await journal.close();
     throw err;
   }
+  const summarize = () => {
+    const line = limiter.summary(now());
+    if (line) track(journal.append(line).catch(() => undefined));
+  };
+  const timer = setInterval(summarize, opts.summaryIntervalMs ?? 10_000).unref();
+  let stopping = false;
+  if (toReforward) track(reforward(toReforward, { forward: forward!, journal, onEvent, ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}) }, () => stopping).catch(() => undefined));
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   let closing: Promise<void> | undefined;
@@ -104,11 +150,16 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     url: `http://${host}:${addr.port}${wantPath}`,
     server,
     recovered,
+    cutBytes: journal.cutBytes,
+    reforwarding: toReforward ? unforwarded.length : 0,
     close() {
       closing ??= (async () => {
+        stopping = true;
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         await closed;
+        clearInterval(timer);
+        summarize();
         await Promise.allSettled([...background]);
         await journal.close();
       })();
@@ -118,10 +169,12 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
 }
 
 /** A journal that cannot be read or opened for append is the operator's to fix (a path, a folder, permissions). */
-async function openJournalOrFail(file: string) {
+async function openJournalOrFail(file: string, rotateBytes?: number) {
   try {
-    return { seen: await acknowledgedIds(file), journal: await openJournal(file) };
+    const recovered = await recoverJournal(file);
+    return { ...recovered, journal: await openJournal(file, rotateBytes ? { rotateBytes } : {}) };
   } catch (err) {
+    if (isWxpayError(err)) throw err; // FILE_UNSAFE: a symlink at the journal's path
     throw new WxpayError('JOURNAL_UNWRITABLE', `Cannot open the journal ${file}: ${(err as Error).message}`, {
       cause: err,
       hint: `Check that the folder ${path.dirname(file)} exists and is writable, or choose another file with --journal <file>.`,

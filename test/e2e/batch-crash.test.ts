@@ -1,7 +1,11 @@
 // Acceptance (issue 8), the crash test: spawn `wxpay refund create --from`, SIGKILL it at a random point three
 // times, rerun each time, and compare the sandbox with one clean run of the same file: no doubles (no refund
 // already made was ever sent again, per the journal and the sandbox's creation times) and no misses. Once as is,
-// once with 500s, 429s, connection resets and slow answers injected on the refund endpoints.
+// once with 500s, 429s, connection resets and slow answers injected on the refund endpoints, and once (issue 13)
+// with the CSV edited between runs as an operator would: rows reordered, columns reordered, rows left out of a
+// run (so a row killed mid-request may be missing from the rerun), line endings changed, and a finished row's
+// out_refund_no renamed, which the ledger must refuse. Kill points and edits come from a seeded generator; the
+// seed is logged (rerun one with WXPAY_CRASH_SEED=<seed>). The sandbox's fault rates are its own randomness.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,18 +20,66 @@ const FAULTS = [
   { kind: 'slow', rate: 0.1, delayMs: 150, path: '/v3/refund/' },
 ];
 
+const SEED = Number(process.env.WXPAY_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`batch-crash: seed ${SEED} (rerun with WXPAY_CRASH_SEED=${SEED})`);
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = seeded(SEED);
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
 let env: BatchEnv;
 beforeAll(async () => {
   env = await batchEnv();
 });
 afterAll(() => env.close());
 
+const COLUMNS = ['out_trade_no', 'out_refund_no', 'amount', 'total', 'reason'];
+type Row = Record<string, string>;
+
+function rowsOf(prefix: string): Row[] {
+  return Array.from({ length: N }, (_, i) => {
+    const no = `${prefix}${String(i).padStart(6, '0')}`;
+    return { out_trade_no: no, out_refund_no: `R${no}`, amount: String(1 + ((i * 53) % 500)), total: '500', reason: 'crash test' };
+  });
+}
+
+function writeCsv(file: string, rows: readonly Row[], columns = COLUMNS, eol = '\n'): void {
+  writeFileSync(file, [columns.join(','), ...rows.map((r) => columns.map((c) => r[c]).join(','))].join(eol) + eol);
+}
+
 function refundFile(prefix: string): string {
-  const nos = Array.from({ length: N }, (_, i) => `${prefix}${String(i).padStart(6, '0')}`);
-  env.seed(nos, 500);
+  const rows = rowsOf(prefix);
+  env.seed(rows.map((r) => r.out_trade_no!), 500);
   const file = path.join(env.dir, `${prefix}.csv`);
-  writeFileSync(file, `out_trade_no,out_refund_no,amount,total,reason\n${nos.map((no, i) => `${no},R${no},${1 + ((i * 53) % 500)},500,crash test`).join('\n')}\n`);
+  writeCsv(file, rows);
   return file;
+}
+
+/** An operator's edit between runs: some rows left out, rows and columns reordered, CRLF or LF. */
+function editCsv(file: string, all: readonly Row[]): string {
+  const kept = shuffled(all).filter(() => random() > 0.25);
+  const columns = shuffled(COLUMNS);
+  const eol = random() < 0.5 ? '\r\n' : '\n';
+  writeCsv(file, kept, columns, eol);
+  return `${kept.length}/${all.length} rows, columns ${columns.join('|')}, ${eol === '\n' ? 'LF' : 'CRLF'}`;
 }
 
 /** The sandbox's orders and refunds for one prefix, with the prefix and generated ids/times removed. */
@@ -43,11 +95,12 @@ function stateOf(prefix: string) {
 const args = (file: string) => ['refund', 'create', '--from', file, '--yes', '--json', '--rate', '1000', '--concurrency', '8'];
 
 describe.each([
-  ['without faults', [] as typeof FAULTS],
-  ['with 500, 429, reset and slow faults', FAULTS],
-])('crash test %s', (name, faults) => {
+  ['without faults', [] as typeof FAULTS, false],
+  ['with 500, 429, reset and slow faults', FAULTS, false],
+  ['with faults and the CSV edited between runs', FAULTS, true],
+])('crash test %s', (name, faults, edits) => {
   it('SIGKILL at three random points, rerun each time: the same sandbox state as one clean run', async () => {
-    const tag = faults.length ? 'K' : 'C';
+    const tag = edits ? 'E' : faults.length ? 'K' : 'C';
     const clean = refundFile(`${tag}CLEAN`);
     const crashed = refundFile(`${tag}CRASH`);
     const clean200 = env.ok(REFUND);
@@ -57,10 +110,12 @@ describe.each([
 
     if (faults.length) await env.admin('POST', '/sandbox/faults', { faults });
     const before200 = env.ok(REFUND);
-    const kills: string[] = [];
+    const kills: string[] = [`seed ${SEED}`];
+    const all = rowsOf(`${tag}CRASH`);
     for (let k = 0; k < 3; k++) {
-      const after = 1 + Math.floor(Math.random() * (N / 3));
-      const delay = Math.floor(Math.random() * 30);
+      const edit = edits && k > 0 ? `; edited: ${editCsv(crashed, all)}` : '';
+      const after = 1 + Math.floor(random() * (N / 3));
+      const delay = Math.floor(random() * 30);
       let rows = 0;
       const r = await spawnCli(args(crashed), {
         cwd: env.init.dir, env: env.env,
@@ -69,14 +124,30 @@ describe.each([
           if (e.type === 'row' && !e.fromJournal && ++rows === after) setTimeout(() => child.kill('SIGKILL'), delay);
         },
       });
-      kills.push(`${name}: kill ${k + 1} after ${after} rows + ${delay} ms -> ${r.signal ?? r.code}`);
-      expect([null, 0, 4, 5]).toContain(r.code);
+      kills.push(`${name}: kill ${k + 1} after ${after} rows + ${delay} ms${edit} -> ${r.signal ?? r.code}`);
+      expect([null, 0, 4, 5], kills.join('\n')).toContain(r.code);
+    }
+    if (edits) {
+      writeCsv(crashed, shuffled(all), shuffled(COLUMNS), '\r\n');
+      kills.push('final run: every row, shuffled');
     }
     const last = await spawnCli(args(crashed), { cwd: env.init.dir, env: env.env });
     await env.admin('DELETE', '/sandbox/faults');
     expect(last.code, `${kills.join('\n')}\n${last.stderr}`).toBe(0);
 
-    expect(stateOf(`${tag}CRASH`)).toEqual(stateOf(`${tag}CLEAN`));
+    if (edits) {
+      // A finished row renamed: the ledger refuses it before anything is sent.
+      const renamed = all.map((r, i) => (i === 0 ? { ...r, out_refund_no: `${r.out_refund_no}X` } : r));
+      writeCsv(crashed, renamed);
+      const posts = env.log.filter((e) => e.route === REFUND).length;
+      const refused = await spawnCli(args(crashed), { cwd: env.init.dir, env: env.env });
+      expect(refused.code, refused.stderr).toBe(5);
+      expect(refused.stderr).toContain('BATCH_ALREADY_REFUNDED');
+      expect(env.log.filter((e) => e.route === REFUND).length).toBe(posts);
+      writeCsv(crashed, all);
+    }
+
+    expect(stateOf(`${tag}CRASH`), kills.join('\n')).toEqual(stateOf(`${tag}CLEAN`));
     // No refund that already existed was sent again: every `start` in the journal (written before its POST)
     // predates the refund's creation in the sandbox. (The server's 200 log can't show this: an answer to a
     // killed client is never logged, so it holds at most N.)

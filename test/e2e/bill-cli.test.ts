@@ -23,7 +23,8 @@ const NOTIFY = 'http://127.0.0.1:9/notify';
 type Rows = Array<Record<string, string>>;
 
 beforeAll(async () => {
-  env = await sandboxEnv('pubkey');
+  // Today's orders are in today's bill, which WeChat Pay serves from 10:00 tomorrow: run the bill calendar 2 days ahead.
+  env = await sandboxEnv('pubkey', { billClockOffsetMs: 2 * 86_400_000 });
   client = await inProcessClient(env);
   const orders: Array<[string, number, string]> = [['E2EA0001', 100, '红茶'], ['E2EA0002', 2599, '绿茶, 大杯, "冰"'], ['E2EA0003', 12345, 'T-shirt'], ['E2EA0004', 700, '未付款']];
   for (const [no, total, description] of orders) {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SandboxMode } from '../../src/sandbox/keyset.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 
@@ -21,14 +21,14 @@ export interface Env {
   close(): Promise<void>;
 }
 
-export async function sandboxEnv(mode: SandboxMode): Promise<Env> {
+export async function sandboxEnv(mode: SandboxMode, opts: Partial<SandboxOptions> = {}): Promise<Env> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `wxpay-cmd-${mode}-`));
   const init = await initTestSandbox({ dir, mode });
   trackSecretFile(`sandbox ${mode} merchant key`, init.privateKeyPath);
   trackSecretFile(`sandbox ${mode} APIv3 key`, init.apiV3KeyPath);
-  const sb = await startSandbox({ dir, port: 0, mode, autoRefundMs: -1 });
+  const sb = await startSandbox({ dir, port: 0, mode, autoRefundMs: -1, ...opts });
   const admin = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${sb.url}${p}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const res = await fetch(`${sb.url}${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     return text ? JSON.parse(text) : undefined;
   };

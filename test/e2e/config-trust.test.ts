@@ -46,6 +46,8 @@ describe('a .wxpayrc.cjs in the current folder or a parent runs for no command (
     ['sign', ['sign', 'GET', '/v3/certificates']],
     ['query', ['query', 'T20260101001']],
     ['config show', ['config', 'show']],
+    ['--help', ['--help']],
+    ['config profiles --help', ['config', 'profiles', '--help']],
   ])('%s', async (_name, args) => {
     const r = await runCli(args, { cwd, env: keyEnv });
     expect(marks.filter(existsSync)).toEqual([]);
@@ -55,7 +57,7 @@ describe('a .wxpayrc.cjs in the current folder or a parent runs for no command (
   it('--config ./x.cjs, named, still loads it', async () => {
     const r = await runCli(['config', 'show', '--json', '--config', './.wxpayrc.cjs'], { cwd, env });
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ configPath: path.join(cwd, '.wxpayrc.cjs'), fields: { baseUrl: { value: 'http://127.0.0.1:9', source: path.join(cwd, '.wxpayrc.cjs') } } });
+    expect(r.json()).toMatchObject({ configPath: path.join(cwd, '.wxpayrc.cjs'), config: 'named', fields: { baseUrl: { value: 'http://127.0.0.1:9', source: path.join(cwd, '.wxpayrc.cjs') } } });
     expect(existsSync(marks[0]!)).toBe(true);
   });
 });
@@ -96,12 +98,27 @@ describe('refused files, through the CLI (exit 3)', () => {
     expect(hits).toEqual(['GET /v3/pay/transactions/out-trade-no/T1?mchid=1900007291']);
   });
 
+  it('config show says how the rc file was chosen: found by searching, or named', async () => {
+    const dir = path.join(home, 'found');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, '.wxpayrc.yaml'), 'mchid: "1900007291"\n');
+    const found = await runCli(['config', 'show'], { cwd: dir, env: { ...env, WXPAY_APPID: 'wxappid' } });
+    expect(found.stdout).toContain(`profile default  (${dir}/.wxpayrc.yaml, found by searching)`);
+    expect(found.stdout).toMatch(new RegExp(`mchid\\s+1900007291\\s+← ${dir}/\\.wxpayrc\\.yaml`));
+    expect(found.stdout).toMatch(/appid\s+wxappid\s+← env:WXPAY_APPID/);
+    expect(found.stdout).toMatch(/baseUrl\s+https:\/\/api\.mch\.weixin\.qq\.com\s+← default/);
+    const named = await runCli(['config', 'show', '--json'], { cwd: dir, env: { ...env, WXPAY_CONFIG: '.wxpayrc.yaml' } });
+    expect(named.json()).toMatchObject({ config: 'named', configPath: `${dir}/.wxpayrc.yaml` });
+  });
+
   it('--config <folder>: says it is a folder, no JSON syntax hint', async () => {
     const r = await runCli(['config', 'show', '--config', home, '--json'], { cwd, env });
     expect(r.code).toBe(3);
     expect(r.error()).toMatchObject({ code: 'CONFIG_INVALID', message: `--config ${home} is a folder, not a file` });
     expect(r.error().hint).toContain(`--config ${path.join(home, '.wxpayrc.json')}`);
     expect(r.stderr).not.toMatch(/syntax/i);
+    const v = await runCli(['config', 'show', '--json'], { cwd, env: { ...env, WXPAY_CONFIG: home } });
+    expect(v.error()).toMatchObject({ code: 'CONFIG_INVALID', message: `WXPAY_CONFIG ${home} is a folder, not a file` });
   });
 });
 

@@ -78,7 +78,8 @@ describe('wxpay demo interrupted', () => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     await new Promise((r) => child.on('close', r));
     clearTimeout(timer);
-    expect(stderr).toMatch(/rc=\d+/);
+    expect(stderr).toMatch(/rc=4/); // DEMO_INTERRUPTED, as for Ctrl-C
+    expect(stderr).toContain('DEMO_INTERRUPTED: demo interrupted by a closed stdout');
     expect(stderr).not.toMatch(/EPIPE/);
     expect(readdirSync(tmp)).toEqual([]);
   });

@@ -1,11 +1,14 @@
 // The README cannot drift: every ```sh checked block is run, in README order, in one scratch folder with one
-// environment (so `export` and `wxpay sandbox init` in one block serve the next). Rules for checked lines:
+// environment (so `export` and `wxpay sandbox init` in one block serve the next). It is ONE test: a reader follows
+// the README top to bottom, so a block is never run alone (vitest -t cannot pick one; regression readme-in-order:
+// blocks that passed alone failed in order, e.g. a reused refund number). Rules for checked lines:
 //   wxpay …            spawned through bin/wxpay; must exit 0, or the code in a trailing "# exit N" comment
 //   wxpay … serve … &  started in the background on a free port (README ports are mapped to the real ones in later
 //                      lines; the sandbox's URL is exported as WXPAY_BASE_URL), stopped with SIGTERM at the end
 //   export K=V         sets the environment of the following lines
-//   npx wxpay …        as `wxpay …`
-//   npm ci / npm test  not run (they are what runs this test): checked against package.json and the lock file
+//   npx --no-install wxpay …   as `wxpay …` (a bare `npx wxpay` fails: it could run another package)
+//   npm ci / npm link / npm test   not run (they are what runs this test, and npm link would change this machine):
+//                      checked against package.json and the lock file; test/e2e/pack-install.test.ts installs for real
 // Anything else in a checked block fails the test. Other blocks are illustrative. readme-structure.test.ts checks
 // the command table and the in-page links.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -78,13 +81,19 @@ describe('README', () => {
     const words = raw.map(mapPorts);
     const bg = words[words.length - 1] === '&';
     if (bg) words.pop();
-    if (words[0] === 'npx' && words[1] === 'wxpay') words.shift();
+    if (words[0] === 'npx') {
+      if (words[1] !== '--no-install' || words[2] !== 'wxpay') throw new Error(`npx in a checked block must be "npx --no-install wxpay": ${line}`);
+      words.splice(0, 2);
+    }
     if (words[0] === 'npm') {
       const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
       if (words[1] === 'ci') {
         expect(existsSync(path.join(repoRoot, 'package-lock.json')), 'npm ci needs package-lock.json').toBe(true);
         expect(pkg.scripts.prepare, 'npm ci builds dist/ through prepare').toMatch(/build/);
         expect(pkg.bin.wxpay).toBe('bin/wxpay');
+      } else if (words[1] === 'link' && words.length === 2) {
+        expect(pkg.bin.wxpay, 'npm link puts bin.wxpay on PATH').toBe('bin/wxpay');
+        expect(pkg.name).toBe('wxpay');
       } else if (words[1] === 'test') {
         expect(pkg.scripts.test).toMatch(/vitest/);
         expect(pkg.scripts.pretest).toMatch(/build/);
@@ -104,15 +113,21 @@ describe('README', () => {
     expect(res.code, `${line}\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`).toBe(want ? Number(want[1]) : 0);
   }
 
-  for (const [i, block] of blocks.entries()) {
-    it(`runs checked block ${i + 1} (${block.heading})`, async () => {
-      for (const line of block.lines) await runLine(line);
+  it(`runs all ${blocks.length} checked blocks, top to bottom, in one folder`, async () => {
+    for (const [i, block] of blocks.entries()) {
+      for (const line of block.lines) {
+        try {
+          await runLine(line);
+        } catch (err) {
+          throw new Error(`checked block ${i + 1} of ${blocks.length} (${block.heading}), after the blocks above it:\n${(err as Error).message}`, { cause: err });
+        }
+      }
       if (existsSync(path.join(cwd, '.wxpay-sandbox', 'apiv3.key'))) {
         trackSecretFile('readme sandbox merchant key', path.join(cwd, '.wxpay-sandbox', 'merchant', 'apiclient_key.pem'));
         trackSecretFile('readme sandbox APIv3 key', path.join(cwd, '.wxpay-sandbox', 'apiv3.key'));
       }
-    }, 120_000);
-  }
+    }
+  }, 600_000);
 
   it('background servers stop cleanly on SIGTERM', async () => {
     for (const b of background) {

@@ -54,3 +54,42 @@ describe('README command table', () => {
     expect(missing, 'commands without a row "| `wxpay <cmd>` | `wxpay <cmd> …` |" in the README').toEqual([]);
   });
 });
+
+describe('README followed in order, by a person', () => {
+  const code = [...readme.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+  const commandLines = code.flatMap((b) => b.split('\n')).map((l) => l.replace(/^\$ /, '')).filter((l) => /(^|\s)wxpay\s/.test(l));
+
+  it('never tells anyone to run a bare `npx wxpay` (it could fetch another package); CI uses npx --no-install', () => {
+    expect(code.flatMap((b) => b.split('\n')).filter((l) => /npx (?!--no-install )wxpay/.test(l))).toEqual([]);
+    expect(readme).toMatch(/npx --no-install wxpay smoke/);
+  });
+
+  it('every notify replay in a checked block re-signs: a reader may run it more than 5 minutes after the trigger', () => {
+    const replays = checkedBlocks(readme).flatMap((b) => b.lines).filter((l) => /^wxpay notify replay /.test(l));
+    expect(replays.length).toBeGreaterThan(0);
+    expect(replays.filter((l) => !shellWords(l).words.includes('--resign'))).toEqual([]);
+  });
+
+  // Regression readme-unique-ids: the batch example refunded R20260101001 again, with another amount, after the
+  // operator block had made it. An id may appear many times, but every command that creates it must agree.
+  it('each out_trade_no / out_refund_no is created with one set of parameters across all examples', () => {
+    const created = new Map<string, Set<string>>();
+    const add = (id: string, what: string) => created.set(id, (created.get(id) ?? new Set()).add(what));
+    const opt = (words: string[], name: string) => words[words.indexOf(name) + 1] ?? '';
+    for (const line of commandLines) {
+      const { words } = shellWords(line.replace(/[|>].*$/, ''));
+      const at = words.indexOf('wxpay');
+      const [cmd, sub] = [words[at + 1], words[at + 2]];
+      if (cmd === 'prepay' && words.includes('--out-trade-no')) add(opt(words, '--out-trade-no'), `prepay ${sub} ${opt(words, '--amount')}`);
+      if (cmd === 'refund' && sub === 'create' && words.includes('--out-refund-no')) {
+        add(opt(words, '--out-refund-no'), `refund ${opt(words, '--out-trade-no')} ${opt(words, '--amount')}/${opt(words, '--total')}`);
+      }
+    }
+    for (const row of code.flatMap((b) => b.split('\n')).filter((l) => /^[A-Z]+\d+,R\d+,\d+,\d+,/.test(l))) {
+      const [order, refund, amount, total] = row.split(',');
+      add(refund!, `refund ${order} ${amount}/${total}`);
+    }
+    expect(created.get('R20260101001')?.size).toBe(1);
+    expect([...created].filter(([, v]) => v.size > 1).map(([id, v]) => `${id}: ${[...v].join(' | ')}`)).toEqual([]);
+  });
+});

@@ -93,22 +93,26 @@ describe('sandbox serve output', () => {
     }
   });
 
-  it('survives a closed stdout (serve --json | head -1, then requests)', async () => {
-    const child = spawn('bash', ['-c', `"${process.execPath}" "${binPath}" sandbox serve --dir sb --port 0 --json | head -1`], { cwd: dir, env: cleanEnv(), detached: true });
+  it.each([
+    ['sandbox serve', 'sandbox serve --dir sb --port 0 --json', '/sandbox/stats', 'GET', 200],
+    ['webhook serve', `webhook serve --config sb/.wxpayrc.json --port 0 --json --journal wh-epipe.ndjson`, '', 'POST', 401],
+  ])('%s survives a closed stdout (--json | head -1, then requests)', async (_name, args, p, method, status) => {
+    const child = spawn('bash', ['-c', `"${process.execPath}" "${binPath}" ${args} | head -1`], { cwd: dir, env: cleanEnv(), detached: true });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
       const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
       const url = JSON.parse(first).url as string;
       // head has exited after its line: each request's log line now meets a closed pipe.
+      const call = () => fetch(`${url}${p}`, { method, ...(method === 'POST' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}) });
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(`${url}/sandbox/stats`);
-        expect(res.status).toBe(200);
+        const res = await call();
+        expect(res.status).toBe(status);
         await res.text();
         await new Promise((r) => setTimeout(r, 100));
       }
-      const still = await fetch(`${url}/sandbox/stats`);
-      expect(still.status).toBe(200);
+      const still = await call();
+      expect(still.status).toBe(status);
       expect(stderr).not.toMatch(/EPIPE|Error/);
     } finally {
       try {

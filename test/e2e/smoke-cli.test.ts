@@ -82,7 +82,7 @@ describe('wxpay smoke', () => {
   });
 
   it('a clock skewed by more than 5 minutes: exit 6 with the skew in seconds', async () => {
-    await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', body: JSON.stringify({ offsetSeconds: 420 }) });
+    await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 420 }) });
     try {
       const res = await smoke([]);
       expect(res.code).toBe(6);
@@ -90,7 +90,7 @@ describe('wxpay smoke', () => {
       // The server also refuses our timestamp, as WeChat Pay would.
       expect(res.json().checks.find((c: { name: string }) => c.name === 'signed request').message).toContain('SIGN_ERROR');
     } finally {
-      await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', body: JSON.stringify({ offsetSeconds: 0 }) });
+      await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 0 }) });
     }
   });
 });

@@ -1,6 +1,7 @@
 // Issue 5 durability: 1,000 notifications concurrently to a spawned `wxpay webhook serve`, SIGKILL part-way,
 // restart: every notification that got a 2xx is in the journal, the seen-id set is rebuilt, a re-delivery is
-// acknowledged but never forwarded twice, and SIGTERM shuts down gracefully with exit 0.
+// acknowledged but never forwarded again, an event acknowledged but not yet forwarded at the kill is forwarded by
+// the restart (issue 13), and SIGTERM shuts down gracefully with exit 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildNotification } from '../../src/core/notification.js';
 import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
-import { acknowledgedIds } from '../../src/webhook/journal.js';
+import { acknowledgedIds, openEntries, recoverJournal } from '../../src/webhook/journal.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
@@ -43,6 +44,12 @@ afterAll(() => {
   app?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+async function unforwardedIds(): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const e of await openEntries((await recoverJournal(journal)).unforwarded)) ids.add(e.id!);
+  return ids;
+}
 
 interface Serve { child: ChildProcess; url: string; recovered: number; exited: Promise<number | null> }
 async function serve(): Promise<Serve> {
@@ -95,6 +102,8 @@ describe('webhook serve durability', () => {
 
     const durable = await acknowledgedIds(journal);
     for (const id of acked) expect(durable.has(id)).toBe(true);
+    // Acknowledged, but the kill came before the forward was recorded: the restart forwards these again.
+    const pendingAtKill = await unforwardedIds();
 
     const second = await serve();
     expect(second.recovered).toBe(durable.size);
@@ -104,7 +113,12 @@ describe('webhook serve durability', () => {
     expect(await second.exited).toBe(0); // graceful: in-flight forwards finished, journal flushed
     await dispatcher.close();
 
-    expect(Math.max(...forwarded.values())).toBe(1);
+    // Re-deliveries are never forwarded again. An event is forwarded twice only if the kill came between its
+    // acknowledgement and the record of its forward (the app dedupes on webhook-id); SIGTERM may leave some of
+    // those for the next start, still pending in the journal, but none is lost.
+    const stillPending = await unforwardedIds();
+    for (const [id, count] of forwarded) if (count > 1) expect({ id, count, pendingAtKill: pendingAtKill.has(id) }).toEqual({ id, count: 2, pendingAtKill: true });
+    for (const n of unique) expect((forwarded.get(n.event.id) ?? 0) >= 1 || stillPending.has(n.event.id)).toBe(true);
     // Everything not acknowledged before the kill was forwarded exactly once by the second run.
     for (const n of unique) if (!durable.has(n.event.id)) expect(forwarded.get(n.event.id)).toBe(1);
     expect((await acknowledgedIds(journal)).size).toBe(900);

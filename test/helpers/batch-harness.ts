@@ -58,7 +58,7 @@ export async function batchEnv(): Promise<BatchEnv> {
   const profile = await loadConfig({ cwd: init.dir, env: { WXPAY_BASE_URL: sb.url } });
   const client = createClient({ baseUrl: sb.url, merchant: await loadMerchant(profile), keys: await loadVerifierKeys(profile), ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}) });
   const admin = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${sb.url}${p}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const res = await fetch(`${sb.url}${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     return text ? JSON.parse(text) : undefined;
   };
@@ -135,10 +135,11 @@ export async function runInProcess(args: string[], o: InProcessOptions): Promise
   return result;
 }
 
-/** Spawns bin/wxpay; `onLine` sees each stdout line and may kill the child. */
-export function spawnCli(args: string[], o: { cwd: string; env?: Record<string, string>; onLine?: (line: string, child: ChildProcess) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+/** Spawns bin/wxpay; `onLine` sees each stdout line and may kill the child, as may `onStart` (given it at once). */
+export function spawnCli(args: string[], o: { cwd: string; env?: Record<string, string>; onLine?: (line: string, child: ChildProcess) => void; onStart?: (child: ChildProcess) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], { cwd: o.cwd, env: cleanEnv(o.env) });
+    o.onStart?.(child);
     const out: string[] = [];
     const err: string[] = [];
     let partial = '';

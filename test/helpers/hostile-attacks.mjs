@@ -5,6 +5,9 @@
 import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 
+/** The Host a loopback client sends (the sandbox refuses other names: DNS rebinding, issue 12). */
+const hostOf = (port) => `127.0.0.1:${port}`;
+
 /** Sends `bytes` on a fresh connection and reads until the server closes it, or `timeoutMs`. */
 export function exchange(port, bytes, timeoutMs = 5_000) {
   return new Promise((resolve) => {
@@ -45,7 +48,8 @@ function slowloris({ port, connections, intervalMs, maxMs, bodyOnly }) {
         const m = /^HTTP\/1\.[01] (\d{3})/.exec(first);
         resolve({ status: m ? Number(m[1]) : 0, closedByServer: byServer, ms: performance.now() - started });
       };
-      s.write(bodyOnly ? 'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n' : 'POST / HTTP/1.1\r\nHost: x\r\n');
+      const head = `POST / HTTP/1.1\r\nHost: ${hostOf(port)}\r\n`;
+      s.write(bodyOnly ? `${head}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n` : head);
       const tick = setInterval(() => {
         if (!s.destroyed) s.write(bodyOnly ? 'x' : `X-Slow-${n++}: aaaaaaaaaa\r\n`);
       }, intervalMs);
@@ -65,8 +69,8 @@ async function oversize({ port, rounds, declared, streamed }) {
   const huge = Buffer.alloc(streamed, 0x61);
   const out = [];
   for (let i = 0; i < rounds; i++) {
-    out.push(await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${big.length}\r\n\r\n`), big])));
-    out.push(await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${huge.length.toString(16)}\r\n`), huge, Buffer.from('\r\n0\r\n\r\n')])));
+    out.push(await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: ${hostOf(port)}\r\nContent-Type: application/json\r\nContent-Length: ${big.length}\r\n\r\n`), big])));
+    out.push(await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: ${hostOf(port)}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${huge.length.toString(16)}\r\n`), huge, Buffer.from('\r\n0\r\n\r\n')])));
   }
   return out;
 }
@@ -75,12 +79,12 @@ async function oversize({ port, rounds, declared, streamed }) {
 const BROKEN = [
   (i) => `GARBAGE ${i}\r\n\r\n`,
   () => '\x00\xff\xfe\r\n\r\n',
-  (i, p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n`,
-  (i, p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n`,
-  (i, p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello`,
-  (i, p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nBad Header Name: v\r\n\r\n`,
-  (i, p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
-  (i, p) => `POST ${p}\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n`,
+  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nContent-Length: abc\r\n\r\n`,
+  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n`,
+  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello`,
+  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nBad Header Name: v\r\n\r\n`,
+  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+  (i, p, h) => `POST ${p}\xff\xfe HTTP/1.1\r\nHost: ${h}\r\n\r\n`,
   (i, p) => `POST ${p} HTTP/9.9\r\n\r\n`,
   () => '\r\n\r\nGARBAGE\r\n\r\n',
 ];
@@ -88,12 +92,12 @@ const BROKEN = [
 /** Valid HTTP that is not a valid callback / API call (invalid UTF-8, bad signatures, wrong paths), sent
  *  pipelined on a keep-alive connection: the server answers each with a 4xx and keeps going. */
 const BAD_CALLS = [
-  (i, p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n{\xc3\x28\xff\xfe}`,
-  (i, p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nWechatpay-Timestamp: 1\r\nWechatpay-Nonce: n\r\nWechatpay-Serial: S\r\nWechatpay-Signature: \xff\xfe\r\nContent-Length: 2\r\n\r\n{}`,
-  (i, p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nAuthorization: WECHATPAY2-SHA256-RSA2048 mchid="\xc3\x28",serial_no="1"\r\nAccept: application/json\r\nUser-Agent: x\r\nContent-Length: 4\r\n\r\nnull`,
-  (i, p) => `GET /${'../'.repeat(50)}etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n`,
-  (i, p) => `PUT ${p} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n`,
-  (i, p) => `POST ${p}?${'q='.repeat(200)} HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n\xff`,
+  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n{\xc3\x28\xff\xfe}`,
+  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nWechatpay-Timestamp: 1\r\nWechatpay-Nonce: n\r\nWechatpay-Serial: S\r\nWechatpay-Signature: \xff\xfe\r\nContent-Length: 2\r\n\r\n{}`,
+  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nAuthorization: WECHATPAY2-SHA256-RSA2048 mchid="\xc3\x28",serial_no="1"\r\nAccept: application/json\r\nUser-Agent: x\r\nContent-Length: 4\r\n\r\nnull`,
+  (i, p, h) => `GET /${'../'.repeat(50)}etc/passwd HTTP/1.1\r\nHost: ${h}\r\n\r\n`,
+  (i, p, h) => `PUT ${p} HTTP/1.1\r\nHost: ${h}\r\nContent-Length: 0\r\n\r\n`,
+  (i, p, h) => `POST ${p}?${'q='.repeat(200)} HTTP/1.1\r\nHost: ${h}\r\nContent-Length: 1\r\n\r\n\xff`,
 ];
 
 /** `count` malformed requests: a fifth break the framing (a connection each), the rest are bad calls pipelined
@@ -108,13 +112,13 @@ async function malformed({ port, count, concurrency, path = '/', pipelined = 50 
       const k = i++;
       if (k % 5 === 0) {
         sent += 1;
-        const r = await exchange(port, Buffer.from(BROKEN[(k / 5) % BROKEN.length](k, path), 'latin1'), 3_000);
+        const r = await exchange(port, Buffer.from(BROKEN[(k / 5) % BROKEN.length](k, path, hostOf(port)), 'latin1'), 3_000);
         note(r.status);
       } else {
         const n = Math.min(pipelined, count - sent);
         sent += n;
-        const reqs = Array.from({ length: n }, (_, j) => BAD_CALLS[(k + j) % BAD_CALLS.length](k, path));
-        reqs[n - 1] = reqs[n - 1].replace('Host: x\r\n', 'Host: x\r\nConnection: close\r\n');
+        const reqs = Array.from({ length: n }, (_, j) => BAD_CALLS[(k + j) % BAD_CALLS.length](k, path, hostOf(port)));
+        reqs[n - 1] = reqs[n - 1].replace('\r\n', '\r\nConnection: close\r\n');
         const r = await exchange(port, Buffer.from(reqs.join(''), 'latin1'), 5_000);
         for (const s of r.statuses) note(s);
         for (let m = r.statuses.length; m < n; m++) note(0);

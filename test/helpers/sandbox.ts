@@ -65,6 +65,8 @@ export interface CallOptions {
   /** Sign this body but send `body`. */
   signedBody?: string;
   merchant?: Merchant;
+  /** Default: a fresh one (the sandbox refuses a nonce seen in the last 5 minutes). */
+  nonce?: string;
 }
 
 export interface TestSandbox {
@@ -83,7 +85,7 @@ export async function startTestSandbox(init: SandboxInitResult, opts: Partial<Sa
   const call: TestSandbox['call'] = (method, target, body, o = {}) => {
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
     const signed = signRequest(o.merchant ?? merchant, {
-      method, url: target, body: o.signedBody ?? text, timestamp: o.timestamp ?? unixSeconds(Date.now()), nonce: newNonce(),
+      method, url: target, body: o.signedBody ?? text, timestamp: o.timestamp ?? unixSeconds(Date.now()), nonce: o.nonce ?? newNonce(),
     });
     const headers: Record<string, string> = {
       Accept: 'application/json', 'User-Agent': 'wxpay-test/1.0', Authorization: signed.authorization,
@@ -92,8 +94,9 @@ export async function startTestSandbox(init: SandboxInitResult, opts: Partial<Sa
     for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
     return rawRequest(sb.url, method, target, headers, text || undefined);
   };
+  // JSON on every POST, body or not, as `wxpay sandbox pay|refund` send it (the sandbox refuses other admin POSTs).
   const admin: TestSandbox['admin'] = (method, target, body) =>
-    rawRequest(sb.url, method, target, body ? { 'Content-Type': 'application/json' } : {}, body ? JSON.stringify(body) : undefined);
+    rawRequest(sb.url, method, target, body || method === 'POST' ? { 'Content-Type': 'application/json' } : {}, body ? JSON.stringify(body) : undefined);
   return { sb, init, merchant, call, admin };
 }
 

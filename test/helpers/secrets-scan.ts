@@ -1,5 +1,6 @@
 // The secrets scan: every secret a test generated or loaded is registered in secrets.ndjson, every output a
-// test captured is a file under output/, and no output may contain any secret.
+// test captured is a file under output/, and no output may contain any secret. A --dry-run's output is also held to
+// a stricter rule: nothing signature-shaped at all, since a printed signature can be replayed (issue 12).
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -24,12 +25,18 @@ export function registerSecret(dir: string, label: string, secret: string): void
   appendFileSync(path.join(dir, 'secrets.ndjson'), `${JSON.stringify({ label, secret })}\n`);
 }
 
+/** A signature: an RSA-2048-sized base64 run, or any signature="…" other than the dry-run placeholder. */
+const SIGNATURE_SHAPED = /[A-Za-z0-9+/]{340,}={0,2}|signature=\\?"(?!<not signed)[^"\\]{16,}/;
+const DRY_RUN_TAG = '-dryrun-';
+
 let counter = 0;
 export function recordOutput(dir: string, name: string, content: string | Buffer): void {
   const out = path.join(dir, 'output');
   mkdirSync(out, { recursive: true });
   counter += 1;
-  appendFileSync(path.join(out, `${process.pid}-${counter}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}.txt`), content);
+  // The tag survives the 60-character cut of the name, so the scan knows which outputs were dry runs.
+  const tag = /(^|\s)--dry-run(\s|$)/.test(name) ? DRY_RUN_TAG : '-';
+  appendFileSync(path.join(out, `${process.pid}-${counter}${tag}${name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}.txt`), content);
 }
 
 function walk(dir: string): string[] {
@@ -42,14 +49,16 @@ function walk(dir: string): string[] {
 
 export function scanArtifacts(dir: string): Leak[] {
   const secretsFile = path.join(dir, 'secrets.ndjson');
-  if (!existsSync(secretsFile)) return [];
-  const secrets = readFileSync(secretsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { label: string; secret: string });
+  const secrets = existsSync(secretsFile)
+    ? readFileSync(secretsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { label: string; secret: string })
+    : [];
   const needles = secrets.flatMap((s) => needlesOf(s.secret).map((n) => ({ n, label: s.label })));
   const leaks: Leak[] = [];
   for (const file of walk(path.join(dir, 'output'))) {
     const text = readFileSync(file, 'utf8');
     const hit = needles.find(({ n }) => text.includes(n));
     if (hit) leaks.push({ file, secretLabel: hit.label });
+    else if (path.basename(file).includes(DRY_RUN_TAG) && SIGNATURE_SHAPED.test(text)) leaks.push({ file, secretLabel: 'a signature in --dry-run output' });
   }
   return leaks;
 }

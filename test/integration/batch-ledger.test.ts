@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRefund } from '../../src/api/refunds.js';
-import { batchEnv, runInProcess, type BatchEnv } from '../helpers/batch-harness.js';
+import { batchEnv, runInProcess, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
 
 let env: BatchEnv;
 beforeAll(async () => {
@@ -21,6 +21,10 @@ function csv(name: string, lines: string[]): string {
 }
 const resultRows = (file: string) => readFileSync(file.replace(/\.csv$/, '.result.csv'), 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(','));
 const requests = (route: string, since: number) => env.log.slice(since).filter((e) => e.route === route);
+const REFUND = 'POST /v3/refund/domestic/refunds';
+const REFUND_LOOKUP = 'GET /v3/refund/domestic/refunds/{out_refund_no}';
+const refundsOf = (order: string) => env.sb.state.snapshot().refunds.filter((r) => r.outTradeNo === order).map((r) => [r.outRefundNo, r.refund]);
+const header = 'out_trade_no,out_refund_no,amount,total';
 const run = (args: string[], o: Partial<Parameters<typeof runInProcess>[1]> = {}) => runInProcess(args, { cwd: env.init.dir, env: env.env, ...o });
 
 describe('a stopped batch (issue 14)', () => {
@@ -78,5 +82,98 @@ describe('read-only batches are always fresh', () => {
     expect(requests('POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close', since)).toHaveLength(0);
     expect(requests('GET /v3/pay/transactions/out-trade-no/{out_trade_no}', since)).toHaveLength(2);
     expect(resultRows(file).map((c) => [c[1], c[2], c[3], c[4]])).toEqual([['FRESHC0001', 'succeeded', 'CLOSED', ''], ['FRESHC0002', 'rejected', 'REFUND', 'ORDERPAID']]);
+  });
+});
+
+describe('the refund ledger per order', () => {
+  it('a renamed out_refund_no after a finished row is refused with BATCH_ALREADY_REFUNDED, naming the earlier refund (renamed-refund-double)', async () => {
+    env.seed(['LEDGER0001', 'LEDGER0002'], 100);
+    const file = csv('renamed', [header, 'LEDGER0001,RLEDGER1,50,100', 'LEDGER0002,RLEDGER2,30,100']);
+    expect((await run(['refund', 'create', '--from', file, '--yes'])).code).toBe(0);
+    writeFileSync(file, `${header}\nLEDGER0001,RLEDGER1X,50,100\nLEDGER0002,RLEDGER2,30,100\n`);
+    const since = env.log.length;
+    const r = await run(['refund', 'create', '--from', file, '--yes']);
+    expect(r.code).toBe(5);
+    expect(r.error).toMatchObject({
+      code: 'BATCH_ALREADY_REFUNDED',
+      message: expect.stringMatching(/line 2: order LEDGER0001 already has refund RLEDGER1 of 50 fen \(PROCESSING, refund_id 503\d+; renamed\.journal\.ndjson\); this row would refund it again as RLEDGER1X \(50 fen\)/),
+      hint: expect.stringContaining('--allow-additional-refund'),
+    });
+    expect((r.error as { hint?: string }).hint).not.toMatch(/new out_refund_no and a new --journal/);
+    expect(requests(REFUND, since)).toHaveLength(0);
+    expect(refundsOf('LEDGER0001')).toEqual([['RLEDGER1', 50]]);
+  });
+
+  it('a row killed mid-request whose refund was made, then renamed: looked up first, then refused (killed-then-renamed)', async () => {
+    env.seed(['KILLED0001'], 100);
+    const file = csv('killed', [header, 'KILLED0001,RKILLED1,70,100']);
+    const journal = file.replace(/\.csv$/, '.journal.ndjson');
+    // The sandbox holds the POST for 2.5 s and then makes the refund; the batch is SIGKILLed while it waits.
+    await env.admin('POST', '/sandbox/faults', { faults: [{ kind: 'slow', count: 1, delayMs: 2500, path: '/v3/refund/domestic/refunds' }] });
+    const killed = await spawnCli(['refund', 'create', '--from', file, '--yes', '--json'], {
+      cwd: env.init.dir, env: env.env,
+      onStart: (child) => {
+        const poll = setInterval(() => {
+          if (existsSync(journal) && readFileSync(journal, 'utf8').includes('"type":"start"')) {
+            clearInterval(poll);
+            // The POST leaves right after its `start` is on disk; give it time to reach the sandbox.
+            setTimeout(() => child.kill('SIGKILL'), 500);
+          }
+        }, 10);
+      },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    for (let i = 0; i < 100 && refundsOf('KILLED0001').length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+    await env.admin('DELETE', '/sandbox/faults');
+    expect(refundsOf('KILLED0001')).toEqual([['RKILLED1', 70]]);
+    expect(readFileSync(journal, 'utf8')).not.toContain('"type":"done"');
+
+    writeFileSync(file, `${header}\nKILLED0001,RKILLED1X,70,100\n`);
+    const since = env.log.length;
+    const r = await run(['refund', 'create', '--from', file, '--yes']);
+    expect(r.code).toBe(5);
+    expect(r.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringMatching(/order KILLED0001 already has refund RKILLED1 of 70 fen \(PROCESSING, refund_id 503\d+; killed\.journal\.ndjson\)/) });
+    expect(requests(REFUND_LOOKUP, since).map((e) => e.url)).toEqual(['/v3/refund/domestic/refunds/RKILLED1']);
+    expect(requests(REFUND, since)).toHaveLength(0);
+    expect(refundsOf('KILLED0001')).toEqual([['RKILLED1', 70]]);
+  });
+
+  it('sums are checked across runs: with --allow-additional-refund, the ledger plus the file never exceed the total', async () => {
+    env.seed(['SUMS000001'], 100);
+    const file = csv('sums', [header, 'SUMS000001,RSUMS1,60,100']);
+    expect((await run(['refund', 'create', '--from', file, '--yes'])).code).toBe(0);
+    writeFileSync(file, `${header}\nSUMS000001,RSUMS2,50,100\n`);
+    const since = env.log.length;
+    const over = await run(['refund', 'create', '--from', file, '--yes', '--allow-additional-refund']);
+    expect(over.code).toBe(5);
+    expect(over.error).toMatchObject({ code: 'BATCH_REFUND_EXCEEDS_TOTAL', message: expect.stringMatching(/line 2: refunds of order SUMS000001 would add up to 110 fen, more than its total 100: RSUMS1 of 60 fen \(PROCESSING/) });
+    expect(requests(REFUND, since)).toHaveLength(0);
+    writeFileSync(file, `${header}\nSUMS000001,RSUMS2,40,100\n`);
+    const fits = await run(['refund', 'create', '--from', file, '--yes', '--allow-additional-refund']);
+    expect(fits.code, fits.stderr).toBe(0);
+    expect(refundsOf('SUMS000001').sort()).toEqual([['RSUMS1', 60], ['RSUMS2', 40]]);
+  });
+
+  it('a new journal for orders another journal in the folder has seen: a warning listing them, --yes needed, and its refunds still count', async () => {
+    env.seed(['OTHERJ0001', 'OTHERJ0002'], 100);
+    const first = csv('otherj-a', [header, 'OTHERJ0001,ROTHERJ1,30,100']);
+    expect((await run(['refund', 'create', '--from', first, '--yes'])).code).toBe(0);
+    const second = csv('otherj-b', [header, 'OTHERJ0001,ROTHERJ1B,30,100', 'OTHERJ0002,ROTHERJ2,30,100']);
+    const since = env.log.length;
+    const noYes = await run(['refund', 'create', '--from', second], { tty: true, input: 'y\n' });
+    expect(noYes.code).toBe(2);
+    expect(noYes.error).toMatchObject({ code: 'BATCH_ORDERS_IN_OTHER_JOURNAL' });
+    expect(noYes.stderr).toContain('1 order(s) of this file already appear in another refund journal');
+    expect(noYes.stderr).toContain('OTHERJ0001 (otherj-a.journal.ndjson)');
+    // A dry run only warns, and shows the refusal the real run would meet.
+    const dry = await run(['refund', 'create', '--from', second, '--dry-run']);
+    expect(dry.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED' });
+    expect(dry.stderr).toContain('OTHERJ0001 (otherj-a.journal.ndjson)');
+    const yes = await run(['refund', 'create', '--from', second, '--yes']);
+    expect(yes.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringContaining('order OTHERJ0001 already has refund ROTHERJ1 of 30 fen (PROCESSING') });
+    expect(requests(REFUND, since)).toHaveLength(0);
+    const allowed = await run(['refund', 'create', '--from', second, '--yes', '--allow-additional-refund']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(refundsOf('OTHERJ0001').sort()).toEqual([['ROTHERJ1', 30], ['ROTHERJ1B', 30]]);
   });
 });

@@ -10,7 +10,8 @@ import { chinaDate } from '../../src/sandbox/bill-source.js';
 import { sandboxKeySet, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let t: TestSandbox;
-const date = chinaDate(Date.now() - 86_400_000);
+// Two days back: yesterday's bill is not served before 10:00 China time.
+const date = chinaDate(Date.now() - 2 * 86_400_000);
 
 beforeAll(async () => {
   t = await startTestSandbox(await sandboxKeySet('pubkey'));

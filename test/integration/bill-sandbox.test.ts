@@ -28,7 +28,8 @@ const out = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bills-'));
 
 beforeAll(async () => {
   const init = await sandboxKeySet('cert');
-  t = await startTestSandbox(init, { autoRefundMs: -1 });
+  // Today's orders are in today's bill, which WeChat Pay serves from 10:00 tomorrow: run the bill calendar 2 days ahead.
+  t = await startTestSandbox(init, { autoRefundMs: -1, billClockOffsetMs: 2 * 86_400_000 });
   const keys = createKeyStore([[init.platformSerial, loadPublicKey(await readFile(init.platformCertPath))]]);
   client = createClient({ baseUrl: t.sb.url, merchant: t.merchant, keys, apiV3Key: await loadApiV3Key({ apiV3Key: { kind: 'file', path: init.apiV3KeyPath } } as never, {}) });
   // 4 orders: 3 paid (one with commas and a quote in its description), 1 unpaid; one refund done, one pending.

@@ -14,7 +14,8 @@ import { sandboxKeySet, startTestSandbox, type TestSandbox } from '../helpers/sa
 
 let t: TestSandbox;
 let work: string;
-const date = chinaDate(Date.now() - 86_400_000);
+// Two days back: yesterday's bill is not served before 10:00 China time.
+const date = chinaDate(Date.now() - 2 * 86_400_000);
 const modeOf = (f: string) => (statSync(f).mode & 0o777).toString(8);
 const run = (args: string[]) => runInProcess([...args, '--config', t.init.rcPath], { cwd: work, env: { WXPAY_BASE_URL: t.sb.url } });
 

@@ -2,12 +2,11 @@
 // through the `limits` option: slowloris on headers and on the body, oversized bodies (declared and streamed),
 // invalid UTF-8, and 10,000 malformed requests in a row. The server stays up, its memory stays bounded, and valid
 // signed callbacks sent during each attack are accepted with p99 under 100 ms.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REJECTED_BODY_MAX } from '../../src/webhook/handler.js';
 import { startWebhookServer, WEBHOOK_LIMITS, type WebhookServer } from '../../src/webhook/server.js';
 import { exchange, memoryMiB, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
 import { trackSecret } from '../helpers/secrets.js';
@@ -98,28 +97,14 @@ describe('webhook serve under hostile input', { retry: 2 }, () => {
     expect(await postValid()).toBe(204);
   });
 
-  it('a rejected body is journalled only up to 64 KiB, so junk cannot fill the disk 1 MiB at a time', async () => {
-    const journalPath = path.join(dir, 'cap.ndjson');
-    const big = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath });
-    try {
-      const n = f.notify();
-      const junk = 'j'.repeat(512 * 1024);
-      const r = await fetch(big.url, { method: 'POST', headers: n.headers, body: junk });
-      expect(r.status).toBe(401);
-    } finally {
-      await big.close();
-    }
-    const [line] = readFileSync(journalPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(line).toMatchObject({ outcome: 'rejected', code: 'VERIFY_BAD_SIGNATURE', bodyTruncated: true, bodyBytes: 512 * 1024 });
-    expect((line!.body as string).length).toBe(REJECTED_BODY_MAX);
-  });
-
-  it('10,000 malformed requests in a row: every one refused, the server stays up and small', async () => {
+  // Longer than the default 30 s: past its rejection limit the attack's source waits 50 ms for each 429 (the tarpit).
+  it('10,000 malformed requests in a row: every one refused, the server stays up and small', { timeout: 90_000 }, async () => {
     const before = memoryMiB();
     const statuses = await underAttack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10 });
     expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
-    // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback (400).
-    expect(Object.keys(statuses).map(Number).filter((s) => ![400, 401, 404, 405, 431].includes(s))).toEqual([]);
+    // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback
+    // (400), and past the per-address rejection limit 429.
+    expect(Object.keys(statuses).map(Number).filter((s) => ![400, 401, 404, 405, 429, 431].includes(s))).toEqual([]);
     expect(await postValid()).toBe(204);
     const after = memoryMiB();
     expect(after.held - before.held).toBeLessThan(32);

@@ -9,6 +9,8 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { sandboxKeySet, uniqueNo } from '../helpers/sandbox.js';
 
 const { Wechatpay } = axiosPlugin as unknown as { Wechatpay: new (config: object) => any };
+/** The /sandbox control API takes JSON only. */
+const json = { 'Content-Type': 'application/json' };
 
 let init: SandboxInitResult;
 let platformPem: string;
@@ -64,14 +66,14 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
     const closed = seen(await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ mchid: init.mchid }, { out_trade_no: nos.native }));
     expect(closed.status).toBe(204);
 
-    const paid: any = await fetch(`${sb.url}/sandbox/orders/${nos.jsapi}/pay`, { method: 'POST' }).then((r) => r.json());
+    const paid: any = await fetch(`${sb.url}/sandbox/orders/${nos.jsapi}/pay`, { method: 'POST', headers: json }).then((r) => r.json());
     const byId = seen(await wxpay.v3.pay.transactions.id._transaction_id_.get({ params: { mchid: init.mchid }, transaction_id: paid.transaction_id }));
     expect(byId.data).toMatchObject({ trade_state: 'SUCCESS', transaction_id: paid.transaction_id });
 
     const rno = uniqueNo('R');
     const refund = seen(await wxpay.v3.refund.domestic.refunds.post({ out_trade_no: nos.jsapi, out_refund_no: rno, amount: { refund: 100, total: 100, currency: 'CNY' } }));
     expect(refund.data).toMatchObject({ status: 'PROCESSING', out_refund_no: rno });
-    await fetch(`${sb.url}/sandbox/refunds/${rno}/complete`, { method: 'POST' });
+    await fetch(`${sb.url}/sandbox/refunds/${rno}/complete`, { method: 'POST', headers: json });
     const rq = seen(await wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no: rno }));
     expect(rq.data).toMatchObject({ status: 'SUCCESS', out_refund_no: rno });
 
@@ -94,7 +96,7 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
   });
 
   it('the plugin verifier is really active: a tampered answer is rejected', async () => {
-    await fetch(`${sb.url}/sandbox/faults`, { method: 'POST', body: JSON.stringify({ faults: [{ kind: 'tamper', count: 1 }] }) });
+    await fetch(`${sb.url}/sandbox/faults`, { method: 'POST', headers: json, body: JSON.stringify({ faults: [{ kind: 'tamper', count: 1 }] }) });
     const body = { appid: init.appid, mchid: init.mchid, description: 'x', out_trade_no: uniqueNo('V'), notify_url: 'https://example.com/n', amount: { total: 1 } };
     await expect(wxpay.v3.pay.transactions.native.post(body)).rejects.toMatchObject({ code: 'EV3_RES_HEADER_SIGNATURE_DIGEST' });
   });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/webhook/handler.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
+import { newForwardSecret } from '../../src/webhook/signing.js';
 import { apiV3Key, failureMatrix, makeFixture } from './webhook-fixtures.js';
 
 const f = makeFixture();
@@ -40,7 +41,7 @@ describe('webhook serve', () => {
   const journal = path.join(dir, 'a.ndjson');
   beforeAll(async () => {
     app = await startApp();
-    srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: journal, forwardTo: app.url, forwardBaseDelayMs: 1 });
+    srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: journal, forwardTo: app.url, forwardSecret: newForwardSecret(), forwardBaseDelayMs: 1 });
   });
   afterAll(async () => {
     await srv.close();
@@ -73,9 +74,9 @@ describe('webhook serve', () => {
     expect(forwarded).toHaveLength(1);
     expect(forwarded[0]!.headers).toMatchObject({ 'x-wxpay-event-id': a.id, 'x-wxpay-event-type': 'TRANSACTION.SUCCESS', 'wechatpay-serial': a.headers['Wechatpay-Serial'] });
     expect(forwarded[0]!.body.resource).toMatchObject({ trade_state: 'SUCCESS', amount: { total: 100 } });
-    expect(journalLines(journal).filter((l) => l.id === a.id).map((l) => l.outcome)).toEqual(['accepted', 'duplicate']);
+    expect(journalLines(journal).filter((l) => l.id === a.id).map((l) => l.outcome).sort()).toEqual(['accepted', 'duplicate', 'forwarded']);
     // Restart on the same journal: the seen-id set comes back, so a retry is a duplicate.
-    srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: journal, forwardTo: app.url, forwardBaseDelayMs: 1 });
+    srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: journal, forwardTo: app.url, forwardSecret: newForwardSecret(), forwardBaseDelayMs: 1 });
     expect(srv.recovered).toBeGreaterThanOrEqual(2);
     expect((await post(srv.url, b)).status).toBe(204);
     expect(journalLines(journal).at(-1)).toMatchObject({ id: b.id, outcome: 'duplicate' });
@@ -87,7 +88,7 @@ describe('webhook serve --ack-after-forward', () => {
     const app = await startApp();
     app.status = 503;
     const journal = path.join(dir, 'b.ndjson');
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: journal, forwardTo: app.url, forwardAttempts: 2, forwardBaseDelayMs: 1, ackAfterForward: true });
+    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: journal, forwardTo: app.url, forwardSecret: newForwardSecret(), forwardAttempts: 2, forwardBaseDelayMs: 1, ackAfterForward: true });
     try {
       const n = f.notify();
       expect((await post(srv.url, n)).status).toBe(502);

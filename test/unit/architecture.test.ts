@@ -22,8 +22,9 @@ const ALLOWED: Record<string, string[]> = {
   core: ['core'],
   api: ['api', 'core'],
   sandbox: ['sandbox', 'core', 'api'],
-  webhook: ['webhook', 'core'],
-  batch: ['batch', 'core', 'api'],
+  webhook: ['webhook', 'journal', 'core'],
+  batch: ['batch', 'journal', 'core', 'api'],
+  journal: ['journal', 'core'],
   commands: ['commands', 'api', 'webhook', 'sandbox', 'batch', 'core', 'render', 'runtime'],
   // cli reaches commands only through lazy import() (checked below), so --help loads no command code.
   cli: ['cli', 'runtime', 'commands'],

@@ -51,7 +51,7 @@ describe('refund ops', () => {
 
   it('look-up: found, not found, taken by another refund, refused (not retried), transient', async () => {
     const lookup = (a: Parameters<typeof fakeClient>[0]) => opsFor('refund', fakeClient(a).client).lookup!(row);
-    expect(await lookup(() => ({ status: 200, data: { out_refund_no: 'R1', out_trade_no: 'ORDER0001', refund_id: '5030', status: 'SUCCESS', amount: { refund: 50 } } }))).toEqual({ kind: 'succeeded', id: '5030', state: 'SUCCESS' });
+    expect(await lookup(() => ({ status: 200, data: { out_refund_no: 'R1', out_trade_no: 'ORDER0001', refund_id: '5030', status: 'SUCCESS', amount: { refund: 50 } } }))).toEqual({ kind: 'succeeded', id: '5030', state: 'SUCCESS', order: { outTradeNo: 'ORDER0001' } });
     expect(await lookup(() => wpError(404, 'RESOURCE_NOT_EXISTS'))).toEqual({ kind: 'not-found' });
     expect(await lookup(() => ({ status: 200, data: { out_refund_no: 'R1', out_trade_no: 'ORDER0001', status: 'SUCCESS', amount: { refund: 49 } } }))).toMatchObject({ kind: 'rejected', code: 'OUT_REFUND_NO_CONFLICT' });
     expect(await lookup(() => ({ status: 200, data: { out_refund_no: 'R1', out_trade_no: 'ORDER9999', status: 'SUCCESS', amount: { refund: 50 } } }))).toMatchObject({ kind: 'rejected', code: 'OUT_REFUND_NO_CONFLICT' });

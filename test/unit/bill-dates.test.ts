@@ -15,10 +15,17 @@ describe('bill dates', () => {
     expect(checkBillDate('2026-03-10', NOW)).toBe('2026-03-10');
     // 17:00 UTC on the 10th is already the 11th in China.
     expect(checkBillDate('2026-03-11', Date.parse('2026-03-10T17:00:00Z'))).toBe('2026-03-11');
-    for (const bad of ['2026-3-9', '20260309', '2026-02-30', 'yesterday', '']) {
+    for (const bad of ['2026-3-9', '20260309', '2026-02-30', 'Yesterday', 'tomorrow', '']) {
       expect(() => checkBillDate(bad, NOW), bad).toThrow(expect.objectContaining({ code: 'USAGE', exitCode: 2 }));
     }
     expect(() => checkBillDate('2026-03-11', NOW)).toThrow(expect.objectContaining({ code: 'USAGE', hint: expect.stringContaining('2026-03-12 10:00 (China time)') }));
+  });
+
+  it('yesterday and today are China-time days, so a README line or a cron job never goes stale', () => {
+    expect(checkBillDate('yesterday', NOW)).toBe('2026-03-09');
+    expect(checkBillDate('today', NOW)).toBe('2026-03-10');
+    // 23:30 UTC on the 10th is 07:30 on the 11th in China.
+    expect(checkBillDate('yesterday', Date.parse('2026-03-10T23:30:00Z'))).toBe('2026-03-10');
   });
 
   it('ready at 10:00 China time the next day; 3 calendar months kept', () => {

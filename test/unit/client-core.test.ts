@@ -90,6 +90,15 @@ describe('client request', () => {
     expect(f.seen.length).toBe(before);
   });
 
+  it('preview() for --dry-run: the message that would be signed and a placeholder, never a signature', () => {
+    const before = f.seen.length;
+    const p = f.mkClient({ now: () => 1_700_000_000_000, nonce: () => 'N0NCE' }).preview({ method: 'post', path: '/v3/refund/domestic/refunds', body: { out_refund_no: 'R1' } });
+    expect(p.headers.Authorization).toBe(`WECHATPAY2-SHA256-RSA2048 mchid="1900007291",nonce_str="N0NCE",signature="<not signed: --dry-run>",timestamp="1700000000",serial_no="${f.merchant.serial}"`);
+    expect(p.message).toBe('POST\n/v3/refund/domestic/refunds\n1700000000\nN0NCE\n{"out_refund_no":"R1"}\n');
+    expect(p.body).toBe('{"out_refund_no":"R1"}');
+    expect(f.seen.length).toBe(before);
+  });
+
   it('the verbose log keeps the Authorization signature and never a private key', async () => {
     const lines: string[] = [];
     f.pool.intercept({ path: '/v3/x', method: 'POST' }).reply(f.reply(200, { ok: 1 }));

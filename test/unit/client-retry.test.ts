@@ -131,3 +131,24 @@ describe('platform certificate refresh', () => {
     expect(res.certificates?.map((c) => c.serial)).toEqual([rotated.serial]);
   });
 });
+
+// Issue 12 "Bounded answers": past the cap the client stops and fails at once; asking again would not help.
+describe('bounded answers', () => {
+  it('a GET whose 500 error body is over 64 KiB fails RESPONSE_TOO_LARGE on the first attempt, not retried', async () => {
+    const before = f.seen.length;
+    f.pool.intercept({ path: Q, method: 'GET' }).reply(f.reply(500, 'x'.repeat(64 * 1024 + 1), null));
+    await expect(f.mkClient().request({ method: 'GET', path: Q })).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE', exitCode: 6, details: { status: 500, limitBytes: 65536 } });
+    expect(f.seen.length - before).toBe(1);
+  });
+
+  it('exactly 64 KiB of error body is still read and reported as the WeChat Pay error', async () => {
+    f.pool.intercept({ path: Q, method: 'GET' }).reply(f.reply(400, JSON.stringify({ code: 'PARAM_ERROR', message: 'm'.repeat(64 * 1024 - 36) }).padEnd(64 * 1024, ' '), null));
+    await expect(f.mkClient().request({ method: 'GET', path: Q })).rejects.toMatchObject({ code: 'WECHATPAY_ERROR', wechatpay: { code: 'PARAM_ERROR' } });
+  });
+
+  it('a 2xx answer over 4 MiB fails RESPONSE_TOO_LARGE before any verification', async () => {
+    f.pool.intercept({ path: Q, method: 'GET' }).reply(f.reply(200, { big: 'b'.repeat(4 * 1024 * 1024) }));
+    await expect(f.mkClient().request({ method: 'GET', path: Q })).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE', details: { status: 200, limitBytes: 4 * 1024 * 1024 } });
+  });
+});
+

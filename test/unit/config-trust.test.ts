@@ -173,6 +173,8 @@ describe('config syntax errors show where, never what (regression: a code frame 
     ['.wxpayrc.json', `{\n  "mchid": "1900007291",\n  "apiV3Key": "${secret}" x\n}\n`, 'JSON', 3, 50],
     ['.wxpayrc.json', `{\n  "apiV3Key": "${secret}",\n  "mchid": 19000x\n}\n`, 'JSON', 3, 17],
     ['.wxpayrc.json', `{"apiV3Key": "${secret}"`, 'JSON', 1, 48],
+    // V8 quotes the text for this one instead of giving a position: the position is found without it.
+    ['.wxpayrc.json', `{\n  "apiV3Key": "${secret}",\n  "mchid": x\n}\n`, 'JSON', 3, 12],
     ['.wxpayrc.yaml', `mchid: "1900007291"\napiV3Key: "${secret}"\n  bad: [indent\n`, 'YAML', 3, 3],
   ])('%s: file, line and column, no content', async (name, content, format, line, column) => {
     const w = world();
@@ -183,5 +185,6 @@ describe('config syntax errors show where, never what (regression: a code frame 
     expect(err.message).toMatch(new RegExp(`^${format} syntax error in ${file.replace(/[.]/g, '\\.')} at line ${line}, column ${column}: `));
     expect(`${err.message}${err.hint}${JSON.stringify(err)}`).not.toContain(secret.slice(0, 12));
     expect(err.cause).toBeUndefined();
+    if (column === 12) expect(err.message).toMatch(/: unexpected character$/);
   });
 });

@@ -23,6 +23,7 @@ const KEY_OPTIONS: Record<string, string> = {
   '--public-key-id': 'an id',
   '--public-key-path': 'a path',
   '--private-key-path': 'a path',
+  '--print-secret': 'a switch (prints the forward secret kept beside the journal)',
 };
 const PLAUSIBLE = ['--apiv3-key', '--api-v3-key', '--apiv3', '--api-key', '--key', '--v3-key', '--apiv3key', '--secret'];
 

@@ -1,9 +1,14 @@
 // Bills (protocol §5): apply for a trade or fund-flow bill of a China-time day, then download it from a
 // short-lived download_url whose answer is the file itself, unsigned, optionally gzip; hash_value is the SHA1
-// of the uncompressed file. NO_STATEMENT_EXIST for a day without rows or older than 3 months; the faults
-// `bill-creating` (STATEMENT_CREATING) and `bill-hash` (the download no longer matches hash_value).
+// of the uncompressed file. Timing as WeChat Pay's (protocol §5 "Bills"): day D's bill is generated from 09:00
+// on D+1 and served from 10:00, for 3 months; before that the apply answers what production answers, 400
+// NO_STATEMENT_EXIST "请求的账单文件不存在" and, while it is being generated, 400 STATEMENT_CREATING "账单生成中".
+// The bill calendar is the sandbox's clock moved by `sandbox serve --clock`. NO_STATEMENT_EXIST also for a day
+// without rows; the faults `bill-creating` (STATEMENT_CREATING) and `bill-hash` (the download no longer matches
+// hash_value).
 // Admin: POST /sandbox/bills/seed {date, count, refundEvery?} adds synthetic orders for load tests.
 import { randomBytes } from 'node:crypto';
+import { billReadyAt, oldestKeptDay } from '../../core/bill-dates.js';
 import { FUND_ACCOUNT_TYPES, TRADE_BILL_TYPES, type FundAccountType, type TradeBillType } from '../../core/bill-layout.js';
 import { SandboxApiError, paramError } from '../api-error.js';
 import { chinaDate, dayEvents, type SyntheticBatch } from '../bill-source.js';
@@ -12,6 +17,8 @@ import type { SandboxContext } from '../context.js';
 import type { RouteDef, RouteRequest } from '../router.js';
 import { parseBody } from '../validate.js';
 
+/** Generation starts an hour before the bill is served (09:00 vs 10:00 on D+1). */
+const GENERATION_MS = 3600_000;
 /** download_url lifetime: the newer doc page says 5 minutes (the older one 30 s). */
 export const DOWNLOAD_TTL_MS = 5 * 60_000;
 const MAX_SEED = 10_000_000;
@@ -28,12 +35,16 @@ const storeOf = (ctx: SandboxContext): BillStore => {
 };
 
 const noStatement = () => new SandboxApiError(400, 'NO_STATEMENT_EXIST', '请求的账单文件不存在');
+const creating = () => new SandboxApiError(400, 'STATEMENT_CREATING', '账单生成中');
+
+/** The bill calendar's now: the sandbox's time moved by --clock. */
+const billNow = (ctx: SandboxContext): number => ctx.now() + ctx.billClockOffsetMs;
 
 function billDate(ctx: SandboxContext, value: string | null, location: 'query' | 'body' = 'query'): string {
   if (value === null) throw paramError('bill_date', 'bill_date is required', location, undefined, '输入源“/query/bill_date”映射到字段“账单日期”必填性规则校验失败');
   const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
   if (!ok) throw paramError('bill_date', 'bill_date must be YYYY-MM-DD', location, value, '账单日期格式不正确，应为YYYY-MM-DD');
-  const today = chinaDate(ctx.now());
+  const today = chinaDate(billNow(ctx));
   if (value > today) throw paramError('bill_date', 'bill_date is in the future', location, value, '账单日期不能晚于今天');
   return value;
 }
@@ -46,19 +57,20 @@ function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow
   if (kind === 'trade' && !TRADE_BILL_TYPES.includes(type)) throw paramError('bill_type', 'bill_type must be ALL, SUCCESS or REFUND', 'query', type);
   if (kind === 'fundflow' && !FUND_ACCOUNT_TYPES.includes(account)) throw paramError('account_type', 'account_type must be BASIC, OPERATION or FEES', 'query', account);
   if (tar !== null && tar !== 'GZIP') throw paramError('tar_type', 'tar_type must be GZIP', 'query', tar);
-  const threeMonthsAgo = new Date(`${chinaDate(ctx.now())}T00:00:00Z`);
-  threeMonthsAgo.setUTCMonth(threeMonthsAgo.getUTCMonth() - 3);
-  if (date < threeMonthsAgo.toISOString().slice(0, 10)) throw noStatement();
-  if (ctx.faults.fire('responses', req.path, new Set(['bill-creating'])).length) throw new SandboxApiError(400, 'STATEMENT_CREATING', '账单生成中');
+  const now = billNow(ctx);
+  if (date < oldestKeptDay(now)) throw noStatement();
+  if (now < billReadyAt(date) - GENERATION_MS) throw noStatement();
+  if (now < billReadyAt(date)) throw creating();
+  if (ctx.faults.fire('responses', req.path, new Set(['bill-creating'])).length) throw creating();
   const store = storeOf(ctx);
   const sub = req.query.get('sub_mchid') ?? undefined;
   const spec: BillSpec = { kind, tradeType: type, account, events: dayEvents(ctx, date, req.auth!.mchid, sub, store.seeded) };
   if (!billHasRows(spec)) throw noStatement();
-  const now = ctx.now();
-  for (const [t, v] of store.tokens) if (v.expires <= now) store.tokens.delete(t);
+  const issuedAt = ctx.now();
+  for (const [t, v] of store.tokens) if (v.expires <= issuedAt) store.tokens.delete(t);
   const token = randomBytes(16).toString('hex');
   const gzip = tar === 'GZIP';
-  store.tokens.set(token, { spec, gzip, mchid: req.auth!.mchid, expires: now + DOWNLOAD_TTL_MS });
+  store.tokens.set(token, { spec, gzip, mchid: req.auth!.mchid, expires: issuedAt + DOWNLOAD_TTL_MS });
   const host = req.headers.host ?? '127.0.0.1';
   return {
     status: 200,

@@ -1,0 +1,76 @@
+// What a refund batch checks before it sends anything, so that no order is refunded twice whatever happened to
+// the file, the journal or the process: (1) a new journal for orders other refund journals beside it have
+// seen needs --yes; (2) unknown outcomes in the journal are looked up and journaled; (3) every row to send is
+// checked against the ledger of refunds made or possibly made (this journal and the others beside it).
+import path from 'node:path';
+import { WxpayError } from '../core/errors.js';
+import type { RateLimiter } from './flow.js';
+import { ledgerOf, ledgerProblems } from './ledger.js';
+import { scanOtherJournals } from './other-journals.js';
+import type { Plan } from './plan.js';
+import { resolveUnknownRefunds } from './preflight.js';
+import type { BatchOps } from './runner.js';
+import type { BatchRow, JournalRecord } from './types.js';
+
+export interface RefundGuardOptions {
+  rows: readonly BatchRow[];
+  /** The journal's records so far; look-up results are appended to it. */
+  records: JournalRecord[];
+  journalFile: string;
+  yes: boolean;
+  allowAdditional: boolean;
+  /** Absent for --dry-run: nothing is looked up, unknown outcomes count as possibly made. */
+  journal?: { append(record: JournalRecord): Promise<void> };
+  lookup: NonNullable<BatchOps['lookup']>;
+  limiter: RateLimiter;
+  concurrency: number;
+  now: () => number;
+  warn: (message: string) => void;
+  plan: (records: readonly JournalRecord[]) => Plan;
+}
+
+const isNewJournal = (records: readonly JournalRecord[]) => !records.some((r) => r.type !== 'batch');
+
+export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
+  const others = isNewJournal(o.records) ? await scanOtherJournals(o.journalFile, o.rows) : { entries: [], seen: [] };
+  if (others.seen.length) {
+    const list = `${others.seen.slice(0, 20).join(', ')}${others.seen.length > 20 ? `, and ${others.seen.length - 20} more` : ''}`;
+    o.warn(`${others.seen.length} order(s) of this file already appear in another refund journal in ${path.dirname(o.journalFile)}: ${list}`);
+    if (!o.yes) {
+      throw new WxpayError('BATCH_ORDERS_IN_OTHER_JOURNAL', `A new journal ${o.journalFile} was about to start for orders another refund journal has seen; nothing was sent`, {
+        hint: 'To resume that batch, rerun it with its own --journal. If these are new refunds on purpose, add --yes: refunds made there are still refused unless you also pass --allow-additional-refund.',
+        details: { orders: others.seen },
+      });
+    }
+  }
+  const own = path.basename(o.journalFile);
+  if (o.journal) {
+    const journal = o.journal;
+    const recording = { append: async (r: JournalRecord) => { await journal.append(r); o.records.push(r); } };
+    await resolveUnknownRefunds({ entries: ledgerOf(o.records, own).values(), lookup: o.lookup, journal: recording, limiter: o.limiter, concurrency: o.concurrency, now: o.now });
+  }
+  const plan = o.plan(o.records);
+  const sending = (action: string) => action === 'send' || action === 'verify';
+  const problems = ledgerProblems({
+    toSend: plan.rows.filter((p) => sending(p.action)).map((p) => p.row),
+    counted: plan.rows.filter((p) => sending(p.action) || p.result?.status === 'succeeded').map((p) => p.row),
+    ledger: [...ledgerOf(o.records, own).values(), ...others.entries],
+    allowAdditional: o.allowAdditional,
+  });
+  if (problems.length) throw ledgerError(problems);
+  return plan;
+}
+
+function ledgerError(problems: ReturnType<typeof ledgerProblems>): WxpayError {
+  const lines = problems.map((p) => `  line ${p.line}: ${p.message}`).join('\n');
+  if (problems.some((p) => p.kind === 'already-refunded')) {
+    return new WxpayError('BATCH_ALREADY_REFUNDED', `Refused; nothing was sent. These orders were already refunded (or may have been) under another out_refund_no:\n${lines}`, {
+      hint: 'Check each earlier refund with `wxpay refund query <out_refund_no>`. If it is the refund you meant, remove the line, or put its old out_refund_no back (that resumes it and never refunds twice). Only to refund more of the same order on purpose, add --allow-additional-refund; the refunds of an order still never add up past its total.',
+      details: { problems },
+    });
+  }
+  return new WxpayError('BATCH_REFUND_EXCEEDS_TOTAL', `Refused; nothing was sent. With the refunds already made, these orders would be refunded past their total:\n${lines}`, {
+    hint: 'Check the earlier refunds with `wxpay refund query <out_refund_no>` and lower the amounts in the file.',
+    details: { problems },
+  });
+}

@@ -1,0 +1,162 @@
+// The one append-only NDJSON journal (batch rows, webhook callbacks, any later store). On open it cuts a line torn
+// by a crash (and says so), so the next record starts on a line of its own; a new file is created 0600, never
+// through a symlink, and its folder is fsynced so the file itself survives a crash. Appends that arrive together
+// share one write + one fsync (group commit); a short write is continued, a failed one is cut back off the file.
+// Past `rotateBytes` the live file becomes `<file>.1` (older ones shift to .2, .3 …) and a new one is started.
+import { open, rename, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { openAppendSafe } from '../core/safe-write.js';
+import { rotatedFiles } from './lines.js';
+
+export const DEFAULT_ROTATE_BYTES = 256 * 1024 * 1024;
+
+export interface AppendOptions {
+  /** fsync after each group of appends (default true); false for records whose loss costs only a repeat. */
+  durable?: boolean;
+  /** Rotate the live file once it would grow past this (default 256 MiB). */
+  rotateBytes?: number;
+  /** Cut the live file to this many bytes (a caller that has read it already knows where its whole lines end);
+   *  by default the bytes after the last newline are cut. */
+  truncateTo?: number;
+}
+
+export interface AppendJournal {
+  readonly file: string;
+  /** Bytes cut off the live file on open (a torn last line), 0 if none. */
+  readonly cutBytes: number;
+  /** Resolves once the record is written (and fsynced when durable). */
+  append(record: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The length of `fh`'s whole lines: the bytes up to and including its last newline. */
+async function wholeLinesLength(fh: FileHandle, size: number): Promise<number> {
+  const block = Buffer.allocUnsafe(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - block.length);
+    const { bytesRead } = await fh.read(block, 0, end - start, start);
+    const nl = block.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (nl >= 0) return start + nl + 1;
+    end = start;
+  }
+  return 0;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // A new file's directory entry must be durable too; some filesystems refuse fsync on a directory.
+  const d = await open(dir, 'r').catch(() => undefined);
+  try {
+    await d?.sync();
+  } catch {
+    // best effort
+  } finally {
+    await d?.close();
+  }
+}
+
+/** Opens (creating 0600) the live file; returns the handle, its size after any cut, and the bytes cut. */
+async function openLive(file: string, truncateTo?: number): Promise<{ fh: FileHandle; size: number; cut: number }> {
+  const existed = await stat(file).then(() => true, () => false);
+  // 0600, never through a symlink, a regular file only.
+  const fh = await openAppendSafe(file, { read: true });
+  try {
+    const st = await fh.stat();
+    const keep = truncateTo !== undefined ? Math.min(truncateTo, st.size) : await wholeLinesLength(fh, st.size);
+    if (keep < st.size) await fh.truncate(keep);
+    await fh.sync();
+    if (!existed) await syncDir(path.dirname(file));
+    return { fh, size: keep, cut: st.size - keep };
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+}
+
+/** Writes all of `buf`, continuing after a short write. */
+export async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+  for (let off = 0; off < buf.length; ) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    off += bytesWritten;
+  }
+}
+
+/** Shifts `<file>.k` to `<file>.k+1` (highest first), then the live file to `<file>.1`. */
+async function shiftRotated(file: string): Promise<void> {
+  for (const older of await rotatedFiles(file)) {
+    const n = Number(older.slice(file.length + 1));
+    await rename(older, `${file}.${n + 1}`);
+  }
+  await rename(file, `${file}.1`);
+}
+
+interface Pending {
+  line: Buffer;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export async function openAppendJournal(file: string, opts: AppendOptions = {}): Promise<AppendJournal> {
+  const durable = opts.durable ?? true;
+  const rotateBytes = opts.rotateBytes ?? DEFAULT_ROTATE_BYTES;
+  let { fh, size, cut } = await openLive(file, opts.truncateTo);
+  let queue: Pending[] = [];
+  let flushing: Promise<void> | undefined;
+  let broken: unknown;
+
+  async function rotate(): Promise<void> {
+    await fh.sync();
+    await fh.close();
+    try {
+      await shiftRotated(file);
+    } catch {
+      // Rotation is housekeeping: if a rename fails, keep appending to the live file and try again next time.
+    }
+    ({ fh, size } = await openLive(file));
+  }
+
+  async function writeBatch(buf: Buffer): Promise<void> {
+    if (size > 0 && size + buf.length > rotateBytes) await rotate();
+    try {
+      await writeAll(fh, buf);
+      if (durable) await fh.sync();
+      size += buf.length;
+    } catch (e) {
+      // Part of the batch may be on disk: cut it back off, or the next record would merge into a torn line.
+      await fh.truncate(size).catch((t: unknown) => {
+        broken = t;
+      });
+      throw e;
+    }
+  }
+
+  async function flush(): Promise<void> {
+    while (queue.length) {
+      const batch = queue;
+      queue = [];
+      try {
+        if (broken) throw broken;
+        await writeBatch(Buffer.concat(batch.map((p) => p.line)));
+        for (const p of batch) p.resolve();
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
+    }
+    flushing = undefined;
+  }
+
+  return {
+    file,
+    cutBytes: cut,
+    append(record) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ line: Buffer.from(`${JSON.stringify(record)}\n`), resolve, reject });
+        flushing ??= flush();
+      });
+    },
+    async close() {
+      await flushing;
+      await fh.close();
+    },
+  };
+}

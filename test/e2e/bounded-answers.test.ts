@@ -1,0 +1,72 @@
+// Issue 12 "Bounded answers". Regression: `wxpay api GET` on a 400 MB answer peaked at 890 MB of memory, and at
+// 1.7 GB for a 400 MB error body. The client now reads at most 4 MiB of an answer and 64 KiB of an error body,
+// then stops reading and fails RESPONSE_TOO_LARGE (exit 6). The server here streams 400 MB but stops as soon as
+// the client hangs up, so the test is quick; the spawned CLI reports its own peak RSS (test/helpers/peak-rss.cjs).
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
+import { cleanEnv } from '../helpers/cli.js';
+import { binPath, repoRoot } from '../helpers/paths.js';
+import { sandboxKeySet } from '../helpers/sandbox.js';
+
+const SIZE = 400 * 1024 * 1024;
+const PEAK_LIMIT_KIB = 150 * 1024;
+const CHUNK = Buffer.alloc(64 * 1024, 'a');
+
+let keys: SandboxInitResult;
+let server: Server;
+let url: string;
+/** Bytes the server managed to hand to the socket per request path: far below SIZE once the client stopped reading. */
+const sent = new Map<string, number>();
+
+beforeAll(async () => {
+  keys = await sandboxKeySet('pubkey');
+  server = createServer((req, res) => {
+    const status = req.url!.includes('error') ? 400 : 200;
+    res.writeHead(status, { 'content-type': 'application/json', ...(req.url!.includes('declared') ? { 'content-length': String(SIZE) } : {}) });
+    let n = 0;
+    const pump = (): void => {
+      while (n < SIZE && !res.destroyed) {
+        n += CHUNK.length;
+        sent.set(req.url!, n);
+        if (!res.write(CHUNK)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function wxpayWithPeak(args: string[]): Promise<{ code: number | null; stderr: string; peakKiB: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', path.join(repoRoot, 'test', 'helpers', 'peak-rss.cjs'), binPath, ...args], {
+      env: cleanEnv({ WXPAY_BASE_URL: url }), cwd: keys.dir,
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr, peakKiB: Number(/PEAK_RSS_KIB=(\d+)/.exec(stderr)?.[1] ?? NaN) }));
+  });
+}
+
+describe('400 MB answers: an exit code and a peak RSS under 150 MB', () => {
+  it.each([
+    ['a 2xx answer, streamed without a length', '/v3/big', '4 MiB'],
+    ['a 2xx answer that declares its 400 MB length', '/v3/big-declared', '4 MiB'],
+    ['an error body', '/v3/big-error', '64 KiB'],
+  ])('%s', async (_what, p, limit) => {
+    const r = await wxpayWithPeak(['api', 'GET', p, '--config', keys.rcPath, '--json']);
+    const error = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{"error"'))!).error;
+    expect(r.code, r.stderr).toBe(6);
+    expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE', exitCode: 6, message: expect.stringContaining(limit) });
+    expect(r.peakKiB).toBeLessThan(PEAK_LIMIT_KIB);
+    expect(sent.get(p)).toBeLessThan(SIZE);
+  }, 60_000);
+});

@@ -1,0 +1,63 @@
+// `npm pack` makes a tarball that installs and runs anywhere (issue 14): pack the built tree, install the tarball
+// into a temp prefix as a global install would (dependencies from the npm cache when it has them), then run the
+// installed `wxpay --version` and `wxpay demo` from an empty folder. The tarball carries only bin/, dist/, the
+// README and package.json: no tests, fixtures or keys.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/cli.js';
+import { cleanEnv } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/paths.js';
+import { loadVectors } from '../helpers/vectors.js';
+
+const run = promisify(execFile);
+const big = { maxBuffer: 64 * 1024 * 1024 };
+const files = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? files(path.join(d, n)) : [path.join(d, n)]));
+
+describe('npm pack → install → run', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'wxpay-pack-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  let tarball = '';
+
+  it('packs bin/, dist/, README.md and package.json only, with no key material', async () => {
+    // --ignore-scripts: `prepare` would rebuild dist/ under the other tests' feet; pretest has just built it.
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: repoRoot, ...big });
+    const [info] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    tarball = path.join(tmp, info!.filename);
+    const paths = info!.files.map((f) => f.path);
+    expect([...new Set(paths.map((p) => p.split('/')[0]))].sort()).toEqual(['README.md', 'bin', 'dist', 'package.json']);
+    expect(paths.filter((p) => /(^|\/)test\/|\.(pem|key|p12)$/.test(p))).toEqual([]);
+    const unpacked = path.join(tmp, 'unpacked');
+    mkdirSync(unpacked);
+    await run('tar', ['-xzf', tarball, '-C', unpacked]);
+    const secrets = loadVectors().flatMap((v) => [v.apiV3Key, v.expectedSignature]).filter((s): s is string => typeof s === 'string');
+    for (const f of files(unpacked)) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, f).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/]{40}/);
+      for (const s of secrets) expect(text.includes(s), `${f} contains a test secret`).toBe(false);
+    }
+  }, 120_000);
+
+  it('installs into a temp prefix and runs wxpay --version and wxpay demo from an empty folder', async () => {
+    expect(tarball).not.toBe('');
+    const prefix = path.join(tmp, 'prefix');
+    await run('npm', ['install', '-g', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: tmp, ...big });
+    const bin = path.join(prefix, 'bin', 'wxpay');
+    expect(existsSync(bin)).toBe(true);
+    const work = path.join(tmp, 'elsewhere');
+    const scratch = path.join(tmp, 'scratch');
+    mkdirSync(work);
+    mkdirSync(scratch);
+    // No route back to the clone: only the installed package, and a TMPDIR this test can inspect.
+    const env = cleanEnv({ TMPDIR: scratch, NODE_PATH: undefined });
+    const version = await run(bin, ['--version'], { cwd: work, env });
+    expect(version.stdout.trim()).toBe(VERSION);
+    const demo = await run(bin, ['demo'], { cwd: work, env, timeout: 120_000, ...big });
+    expect(demo.stdout).toMatch(/all 11 steps passed/);
+    expect(readdirSync(scratch).filter((n) => n.startsWith('wxpay-demo'))).toEqual([]);
+    expect(readdirSync(work)).toEqual([]);
+  }, 240_000);
+});

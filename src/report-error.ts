@@ -2,7 +2,7 @@
 // stderr with --json. Commander's usage errors take the same path (exitOverride), as exit 2.
 import { WxpayError, isWxpayError } from './core/errors.js';
 import type { Runtime } from './runtime.js';
-import { makeOutput } from './render.js';
+import { makeOutput, terminalSafe } from './render.js';
 
 /** Commander's own errors, recognised by shape: the CLI's start-up path is bundled with its own copy of
  *  commander (scripts/bundle-cli.mjs), so `instanceof CommanderError` would test against the wrong class. */
@@ -45,14 +45,16 @@ export function reportError(err: unknown, rt: Runtime, json: boolean, verbose: b
     rt.stderr.write(`${JSON.stringify({ error: e.toJSON() })}\n`);
     return e.exitCode;
   }
+  // Every field may carry a server's words (an error body is unsigned), so each is shown on its own line, neutralised.
+  const safe = (text: string) => terminalSafe(text, { singleLine: true });
   const c = out.color;
-  rt.stderr.write(`${c.red('✖')} ${c.bold(e.code)}: ${e.message}\n`);
+  rt.stderr.write(`${c.red('✖')} ${c.bold(safe(e.code))}: ${safe(e.message)}\n`);
   if (e.wechatpay) {
-    rt.stderr.write(`  WeChat Pay: HTTP ${e.wechatpay.status} ${e.wechatpay.code}: ${e.wechatpay.message}\n`);
-    if (e.wechatpay.detail !== undefined) rt.stderr.write(`  detail: ${JSON.stringify(e.wechatpay.detail)}\n`);
+    rt.stderr.write(`  WeChat Pay: HTTP ${e.wechatpay.status} ${safe(e.wechatpay.code)}: ${safe(e.wechatpay.message)}\n`);
+    if (e.wechatpay.detail !== undefined) rt.stderr.write(`  detail: ${safe(JSON.stringify(e.wechatpay.detail))}\n`);
   }
-  if (e.requestId) rt.stderr.write(`  Request-ID: ${e.requestId}\n`);
-  rt.stderr.write(`  ${out.color.yellow('hint')}: ${e.hint}\n`);
-  if (verbose && e.cause instanceof Error && e.cause.stack) rt.stderr.write(`${e.cause.stack}\n`);
+  if (e.requestId) rt.stderr.write(`  Request-ID: ${safe(e.requestId)}\n`);
+  rt.stderr.write(`  ${out.color.yellow('hint')}: ${safe(e.hint)}\n`);
+  if (verbose && e.cause instanceof Error && e.cause.stack) rt.stderr.write(`${terminalSafe(e.cause.stack)}\n`);
   return e.exitCode;
 }

@@ -82,7 +82,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 
         throw explainBillError(e, date, now);
       });
       // The client's --verbose log covers the apply call; the streamed download is logged here, token redacted.
-      if (opts.verbose) rt.stderr.write(`> GET ${apply.download_url.replace(/token=[^&]*/, 'token=…')} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})\n`);
+      if (opts.verbose) out.note(`> GET ${apply.download_url.replace(/token=[^&]*/, 'token=…')} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})`);
       // WXPAY_TIMEOUT_MS (also the client's) bounds the wait for the download's headers and for each chunk.
       const timeout = /^\d+$/.test(rt.env.WXPAY_TIMEOUT_MS ?? '') ? { timeoutMs: Number(rt.env.WXPAY_TIMEOUT_MS) } : {};
       return downloadBill(client, apply, { gzip: Boolean(opts.gzip), format, target: file, signal: ac.signal, ...timeout, ...(onProgress ? { onProgress } : {}) });

@@ -69,7 +69,8 @@ export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClien
     userAgent: userAgentFor(pkg.version, process.platform, process.version),
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(ctx.opts.verbose ? { log: (line: string) => void ctx.rt.stderr.write(`${line}\n`) } : {}),
+    // The verbose log shows servers' headers and bodies: through Output, so they are neutralised like all human output.
+    ...(ctx.opts.verbose ? { log: (line: string) => outputFor(ctx).note(line) } : {}),
     ...rest,
   });
   return { client, profile, apiV3Key };

@@ -1,6 +1,6 @@
 // A new refund journal is how a batch forgets what it did: a rerun with a renamed file or a new --journal
-// starts from nothing. So when a refund batch starts a new journal, the other refund journals in the same
-// folder are read, and the orders of this file that they have seen are listed (the caller warns and asks for
+// starts from nothing. So when a refund batch starts a new journal, the other refund journals in its folder
+// (and in the input file's folder) are read, and the orders of this file that they have seen are listed (the caller warns and asks for
 // --yes). Their refunds made or possibly made also join the ledger, so a renamed refund is still refused.
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,14 +16,18 @@ export interface OtherJournals {
   seen: string[];
 }
 
-export async function scanOtherJournals(journalFile: string, rows: readonly BatchRow[]): Promise<OtherJournals> {
-  const dir = path.dirname(journalFile);
-  const names = await readdir(dir).catch(() => [] as string[]);
+/** Scans the journal's folder and the input file's (where the default journal of an earlier run would be). */
+export async function scanOtherJournals(journalFile: string, inputFile: string, rows: readonly BatchRow[]): Promise<OtherJournals> {
+  const files: string[] = [];
+  for (const dir of new Set([path.dirname(journalFile), path.dirname(inputFile)])) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    files.push(...names.filter((n) => n.endsWith('.ndjson')).sort().map((n) => path.join(dir, n)));
+  }
   const entries: LedgerEntry[] = [];
   const seen = new Set<string>();
-  for (const name of names.filter((n) => n.endsWith('.ndjson')).sort()) {
-    const file = path.join(dir, name);
+  for (const file of files) {
     if (file === journalFile) continue;
+    const name = path.relative(path.dirname(journalFile), file);
     // Anything that is not a refund journal (a webhook journal, maybe huge; a damaged file) is not ours to judge
     // here: only its first line is read to tell.
     if (!(await isRefundJournal(file))) continue;

@@ -17,6 +17,7 @@ export interface RefundGuardOptions {
   /** The journal's records so far; look-up results are appended to it. */
   records: JournalRecord[];
   journalFile: string;
+  inputFile: string;
   yes: boolean;
   allowAdditional: boolean;
   /** Absent for --dry-run: nothing is looked up, unknown outcomes count as possibly made. */
@@ -32,10 +33,10 @@ export interface RefundGuardOptions {
 const isNewJournal = (records: readonly JournalRecord[]) => !records.some((r) => r.type !== 'batch');
 
 export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
-  const others = isNewJournal(o.records) ? await scanOtherJournals(o.journalFile, o.rows) : { entries: [], seen: [] };
+  const others = isNewJournal(o.records) ? await scanOtherJournals(o.journalFile, o.inputFile, o.rows) : { entries: [], seen: [] };
   if (others.seen.length) {
     const list = `${others.seen.slice(0, 20).join(', ')}${others.seen.length > 20 ? `, and ${others.seen.length - 20} more` : ''}`;
-    o.warn(`${others.seen.length} order(s) of this file already appear in another refund journal in ${path.dirname(o.journalFile)}: ${list}`);
+    o.warn(`${others.seen.length} order(s) of this file already appear in another refund journal beside ${o.journalFile}: ${list}`);
     if (!o.yes) {
       throw new WxpayError('BATCH_ORDERS_IN_OTHER_JOURNAL', `A new journal ${o.journalFile} was about to start for orders another refund journal has seen; nothing was sent`, {
         hint: 'To resume that batch, rerun it with its own --journal. If these are new refunds on purpose, add --yes: refunds made there are still refused unless you also pass --allow-additional-refund.',

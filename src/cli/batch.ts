@@ -45,8 +45,9 @@ export function addBatchOptions(program: Command, ...paths: string[][]): void {
     for (const [flags, description] of BATCH_OPTIONS) {
       const long = flags.split(/[ ,]+/).find((f) => f.startsWith('--'));
       if (cmd.options.some((o) => o.long === long)) continue;
-      // Queries only read, so a query batch never asks: --yes there would be a promise of nothing.
-      if (long === '--yes' && names.join(' ') === 'query') continue;
+      // Queries only read, so a query batch never asks and keeps no journal (every run asks again): --yes and
+      // --journal there would be promises of nothing.
+      if ((long === '--yes' || long === '--journal') && names.join(' ') === 'query') continue;
       cmd.option(flags, description);
       const added = batchOnly.get(cmd) ?? new Set<string>();
       added.add(cmd.options.at(-1)!.attributeName());

@@ -29,9 +29,6 @@ type Paths = ReturnType<typeof batchPaths>;
 
 export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<BatchOptions>): Promise<void> {
   const settings = batchOptions(ctx);
-  if (kind === 'query' && ctx.opts.journal !== undefined) {
-    throw new WxpayError('USAGE', '--journal does not apply to query --from', { hint: 'A query batch keeps no journal: every run asks WeChat Pay again for every row, so its states are never stale.' });
-  }
   const paths = batchPaths(ctx.rt.cwd, ctx.opts.from!, ctx.opts.journal);
   const parsed = readCsv(await readInput(ctx.rt, paths.input, 'batch file'));
   if ('problems' in parsed) throw invalidFile(paths.input, parsed.problems);
@@ -55,7 +52,7 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
     const planOf = (recs: readonly JournalRecord[]) => planFrom(kind, valid.rows, ops, recs, paths);
     const plan = kind === 'refund' && ops.lookup
       ? await guardRefunds({
-        rows: valid.rows, records, journalFile: paths.journalFile, yes: settings.yes || settings.dryRun, allowAdditional: Boolean(ctx.opts.allowAdditionalRefund),
+        rows: valid.rows, records, journalFile: paths.journalFile, inputFile: paths.input, yes: settings.yes || settings.dryRun, allowAdditional: Boolean(ctx.opts.allowAdditionalRefund),
         ...(journal ? { journal } : {}), lookup: ops.lookup, limiter, concurrency: settings.concurrency, now: () => ctx.rt.now(), warn: (m) => out.warn(m), plan: planOf,
       })
       : planOf(records);

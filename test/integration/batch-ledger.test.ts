@@ -2,7 +2,8 @@
 // out_refund_no is refused after a finished row and after a row killed mid-request; sums are checked across
 // runs; a new journal for orders another journal has seen needs --yes), read-only batches that are always
 // fresh, and the exit-code rule of a stopped batch (issue 14).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRefund } from '../../src/api/refunds.js';
@@ -163,7 +164,7 @@ describe('the refund ledger per order', () => {
     const noYes = await run(['refund', 'create', '--from', second], { tty: true, input: 'y\n' });
     expect(noYes.code).toBe(2);
     expect(noYes.error).toMatchObject({ code: 'BATCH_ORDERS_IN_OTHER_JOURNAL' });
-    expect(noYes.stderr).toContain('1 order(s) of this file already appear in another refund journal');
+    expect(noYes.stderr).toContain('1 order(s) of this file already appear in another refund journal beside');
     expect(noYes.stderr).toContain('OTHERJ0001 (otherj-a.journal.ndjson)');
     // A dry run only warns, and shows the refusal the real run would meet.
     const dry = await run(['refund', 'create', '--from', second, '--dry-run']);
@@ -172,6 +173,9 @@ describe('the refund ledger per order', () => {
     const yes = await run(['refund', 'create', '--from', second, '--yes']);
     expect(yes.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringContaining('order OTHERJ0001 already has refund ROTHERJ1 of 30 fen (PROCESSING') });
     expect(requests(REFUND, since)).toHaveLength(0);
+    // A new --journal in another folder still sees the journal beside the file.
+    const elsewhere = await run(['refund', 'create', '--from', second, '--yes', '--journal', path.join(mkdtempSync(path.join(os.tmpdir(), 'wxpay-otherj-')), 'j.ndjson')]);
+    expect(elsewhere.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringMatching(/ROTHERJ1 of 30 fen \(PROCESSING, refund_id \d+; \S*otherj-a\.journal\.ndjson\)/) });
     const allowed = await run(['refund', 'create', '--from', second, '--yes', '--allow-additional-refund']);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(refundsOf('OTHERJ0001').sort()).toEqual([['ROTHERJ1', 30], ['ROTHERJ1B', 30]]);

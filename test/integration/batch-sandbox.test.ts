@@ -178,11 +178,15 @@ describe('dry run, confirmation, queries and closes', () => {
     expect(rows[0]![2]).toMatch(/^4200\d+$/);
   });
 
-  it('--help of query, close and refund create lists the batch options', async () => {
-    for (const cmd of [['query'], ['close'], ['refund', 'create']]) {
+  it('--help of query, close and refund create lists the batch options (a query batch neither asks nor keeps a journal)', async () => {
+    const common = ['--from <file.csv>', '--concurrency <n>', '--rate <per-second>', '--dry-run'];
+    const writes = [...common, '--journal <file>', '--yes'];
+    for (const [cmd, flags, absent] of [[['query'], common, ['--journal', '--yes']], [['close'], writes, []], [['refund', 'create'], [...writes, '--allow-additional-refund'], []]] as const) {
       const r = await run([...cmd, '--help']);
-      for (const flag of ['--from <file.csv>', '--journal <file>', '--concurrency <n>', '--rate <per-second>', '--dry-run', '--yes']) expect(r.stdout).toContain(flag);
+      for (const flag of flags) expect(r.stdout).toContain(flag);
+      for (const flag of absent) expect(r.stdout).not.toContain(flag);
     }
+    expect((await run(['query', '--from', 'x.csv', '--journal', 'j.ndjson'])).code).toBe(2);
   });
 
   it('close --from closes unpaid orders; batch-only options without --from are usage errors', async () => {

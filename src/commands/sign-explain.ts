@@ -32,7 +32,8 @@ export function chooseTimestampNonce(opts: { timestamp?: string; nonce?: string 
 }
 
 export async function explainInput(ctx: CommandContext, profile: ResolvedProfile, signed: { method: string; url: string; message: string; serialNo: string }, input: SignErrorInput, sources: { timestamp: ValueSource; nonce: ValueSource }) {
-  if (signErrorField(input.body) === 'serial_no') {
+  // detail.field names it where the answer has one; the message ("商户证书序列号有误…") otherwise.
+  if (signErrorField(input.body) === 'serial_no' || /证书序列号/.test(input.body.message ?? '')) {
     const value = input.body.detail?.value;
     const requestSerial = typeof value === 'string' ? value : input.sent?.serial_no;
     return explainSerialError({

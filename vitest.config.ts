@@ -1,14 +1,43 @@
+import path from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+// Files whose assertions time the machine (p99 latency, memory after a flood): they run last, alone, so the
+// rest of the suite running beside them cannot fail them.
+const timed = ['test/integration/hostile-sandbox.test.ts', 'test/integration/hostile-webhook.test.ts'];
+
+// The longest files (an npm ci in a clone; long chains of spawned commands) start first, so none of them is left
+// running alone at the end. Vitest orders the rest: longest first from its cache of the last run, else largest.
+const longFirst = ['test/e2e/fresh-clone.test.ts', 'test/e2e/readme-commands.test.ts', 'test/e2e/cmd-operator.test.ts', 'test/e2e/cmd-faults.test.ts'];
+
+class LongFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = longFirst.indexOf(path.relative(f.project.config.root, f.moduleId).split(path.sep).join('/'));
+      return i < 0 ? longFirst.length : i;
+    };
+    return (await super.sort(files)).map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+  }
+}
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    sequence: { sequencer: LongFirstSequencer },
     // The secrets scan reads what every spawned command printed; see test/helpers/cli.ts.
     globalSetup: ['test/helpers/global-setup.ts'],
     // ...and the journals, result CSVs and bill outputs tests write under the temp folder (issue 9).
     setupFiles: ['test/helpers/scan-written-files.ts'],
+    projects: [
+      {
+        extends: true,
+        // Vitest's default is one worker per core minus one: on 2 cores, one file at a time. Most files spend
+        // their time waiting on spawned wxpay processes and servers, so three at once keep both cores busy.
+        test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: timed, maxWorkers: 3, sequence: { groupOrder: 0 } },
+      },
+      { extends: true, test: { name: 'timed', include: timed, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
-import { cleanEnv } from '../helpers/cli.js';
+import { statSync } from 'node:fs';
+import { chinaDate } from '../../src/sandbox/bill-source.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath, repoRoot } from '../helpers/paths.js';
-import { sandboxKeySet } from '../helpers/sandbox.js';
+import { sandboxKeySet, startTestSandbox } from '../helpers/sandbox.js';
 
 const SIZE = 400 * 1024 * 1024;
 const PEAK_LIMIT_KIB = 150 * 1024;
@@ -70,3 +72,21 @@ describe('400 MB answers: an exit code and a peak RSS under 150 MB', () => {
     expect(sent.get(p)).toBeLessThan(SIZE);
   }, 60_000);
 });
+
+describe('bills keep streaming', () => {
+  it('a bill far over 4 MiB downloads and verifies (it never passes through the answer cap)', async () => {
+    const t = await startTestSandbox(keys);
+    try {
+      const date = chinaDate(Date.now() - 86_400_000);
+      expect((await t.admin('POST', '/sandbox/bills/seed', { date, count: 40_000 })).status).toBe(200);
+      const file = path.join(keys.dir, 'big-bill.csv');
+      const r = await runCli(['bill', 'trade', '--date', date, '--format', 'raw', '--output', file, '--config', keys.rcPath, '--json'], { cwd: keys.dir, env: { WXPAY_BASE_URL: t.sb.url } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json().bytesReceived).toBeGreaterThan(8 * 1024 * 1024);
+      expect(statSync(file).size).toBe(r.json().bytesReceived);
+    } finally {
+      await t.sb.close();
+    }
+  }, 120_000);
+});
+

@@ -12,11 +12,12 @@ import { createInterface } from 'node:readline';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildNotification } from '../../src/core/notification.js';
-import { initSandbox, loadSandboxKeys } from '../../src/sandbox/keyset.js';
+import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-replay-forward-'));
 const journal = path.join(dir, 'journal.ndjson');
@@ -27,7 +28,7 @@ const got: Array<{ headers: Record<string, string>; body: Buffer }> = [];
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  const init = await initSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
+  const init = await initTestSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
   rc = init.rcPath;
   for (const file of [init.apiV3KeyPath, init.privateKeyPath]) trackSecretFile(path.basename(file), file);
   app = createServer((req, res) => {

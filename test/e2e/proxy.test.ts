@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { initSandbox } from '../../src/sandbox/keyset.js';
 import { runCli } from '../helpers/cli.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 
 let dir: string;
 let rc: string;
@@ -27,7 +27,7 @@ const listen = async (s: Server) => {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-proxy-'));
-  const init = await initSandbox({ dir, mode: 'pubkey' });
+  const init = await initTestSandbox({ dir, mode: 'pubkey' });
   trackSecretFile('proxy merchant key', init.privateKeyPath);
   trackSecretFile('proxy APIv3 key', init.apiV3KeyPath);
   rc = init.rcPath;

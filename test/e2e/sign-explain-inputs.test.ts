@@ -2,15 +2,16 @@
 // `--json` error document and a `--verbose` capture were USAGE errors, a serial_no SIGN_ERROR was a USAGE error,
 // and without --timestamp/--nonce it reported a timestamp difference that hid the real cause. Each input here
 // comes from a real failed call against the sandbox.
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
+import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { runCli } from '../helpers/cli.js';
 import { trackSecret, trackSecretFile } from '../helpers/secrets.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
+import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 let dir: string;
 let init: SandboxInitResult;
@@ -22,12 +23,12 @@ const server: Record<string, { timestamp: string; nonce: string }> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-sign-explain-'));
-  init = await initSandbox({ dir, mode: 'cert', mchid: '1900000001' });
+  init = await initTestSandbox({ dir, mode: 'cert', mchid: '1900000001' });
   trackSecretFile('explain merchant key', init.privateKeyPath);
   trackSecretFile('explain APIv3 key', init.apiV3KeyPath);
   sb = await startSandbox({ dir, port: 0 });
   // Another merchant key: the request is signed with a key that is not the pair of the certificate.
-  const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const other = nextTestKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   trackSecret('explain other key', other.trim());
   files.otherKey = path.join(dir, 'other_key.pem');
   writeFileSync(files.otherKey, other, { mode: 0o600 });

@@ -9,11 +9,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { buildNotification } from '../../src/core/notification.js';
-import { initSandbox, loadSandboxKeys, rotatePlatformCert } from '../../src/sandbox/keyset.js';
+import { loadSandboxKeys, rotatePlatformCert } from '../../src/sandbox/keyset.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { initTestSandbox } from '../helpers/sandbox.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-cert-reload-'));
 let child: ChildProcess | undefined;
@@ -25,7 +26,7 @@ afterAll(() => {
 describe('webhook serve in certificate mode', () => {
   it('cert-rotation-reload: a callback signed with a new platform certificate is accepted once the folder has it, without a restart', async () => {
     const sbDir = path.join(dir, 'sb');
-    const init = await initSandbox({ dir: sbDir, mode: 'cert' });
+    const init = await initTestSandbox({ dir: sbDir, mode: 'cert' });
     for (const file of [init.apiV3KeyPath, init.privateKeyPath, init.platformKeyPath]) trackSecretFile(path.basename(file), file);
     child = spawn(process.execPath, [binPath, 'webhook', 'serve', '--config', init.rcPath, '--port', '0', '--journal', path.join(dir, 'j.ndjson'), '--json'], { cwd: dir, env: cleanEnv() });
     let output = '';

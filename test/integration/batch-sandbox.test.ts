@@ -160,7 +160,8 @@ describe('dry run, confirmation, queries and closes', () => {
     expect(noTty.error).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/no TTY and no --yes/) });
     const no = await run(['refund', 'create', '--from', file], { tty: true, input: 'n\n' });
     expect(no.stderr).toContain(`Refund 2 rows, 25 fen (0.25 CNY) in total, at ${env.sb.url}? [y/N] `);
-    expect(no.code).toBe(2);
+    expect(no.code).toBe(0); // declining is a decision: nothing sent, exit 0, as for refund create
+    expect(no.stderr).toContain('Batch not confirmed; nothing was sent.');
     expect(refundsOf('RASK')).toHaveLength(0);
     const yes = await run(['refund', 'create', '--from', file], { tty: true, input: 'y\n' });
     expect(yes.code, yes.stderr).toBe(0);
@@ -185,6 +186,9 @@ describe('dry run, confirmation, queries and closes', () => {
       const r = await run([...cmd, '--help']);
       for (const flag of flags) expect(r.stdout).toContain(flag);
       for (const flag of absent) expect(r.stdout).not.toContain(flag);
+      // batch-journal-help-default: "<file>.journal.ndjson" read as refunds.csv.journal.ndjson; the stem is used.
+      expect(r.stdout).not.toContain('<file>.journal.ndjson');
+      if (flags.includes('--journal <file>')) expect(r.stdout).toContain('refunds.journal.ndjson');
     }
     expect((await run(['query', '--from', 'x.csv', '--journal', 'j.ndjson'])).code).toBe(2);
   });

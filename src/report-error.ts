@@ -29,7 +29,9 @@ export function toWxpayError(err: unknown): WxpayError | { helpExit: number } {
     // "(Did you mean …?)" line joins the message.
     const message = err.message.replace(/^error: /, '').replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=…'").replace(/\n\((Did you mean [^)]*)\)/, ' ($1)');
     const help = ['wxpay', err.commandPath, '--help'].filter(Boolean).join(' ');
-    return new WxpayError('USAGE', message, { hint: `Run \`${help}\` to see its arguments and an example.` });
+    // A typo'd subcommand needs the list of commands, not "its arguments" (which would be the typo's).
+    const what = err.code === 'commander.unknownCommand' ? 'the commands it has' : 'its arguments and an example';
+    return new WxpayError('USAGE', message, { hint: `Run \`${help}\` to see ${what}.` });
   }
   return new WxpayError('INTERNAL', `Internal error: ${err instanceof Error ? err.message : String(err)}`, {
     cause: err,

@@ -27,7 +27,7 @@ export function registerClient(program: Command, rt: Runtime): void {
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('--sub-appid <id>', 'partner mode: the sub-merchant AppID')
     .option('--qr', 'native: draw code_url as a QR code in the terminal')
-    .option('--dry-run', 'print the signed request without sending it')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
     .addHelpText('after', ex('  wxpay prepay native --out-trade-no ORDER20260101001 --amount 100 --description "T-shirt" --qr\n  wxpay prepay jsapi --out-trade-no ORDER20260101002 --amount 1 --description Tea --openid oUpF8uMuAJO_M2pxb1Q9zNjWeS6o'))
     .action(lazy(rt, () => import('../commands/prepay.js')));
 
@@ -45,7 +45,7 @@ export function registerClient(program: Command, rt: Runtime): void {
     .description('close an unpaid order')
     .argument('[out_trade_no]', 'your order number')
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
-    .option('--dry-run', 'print the signed request without sending it')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
     .addHelpText('after', ex('  wxpay close ORDER20260101001'))
     .action(batchable(rt, 'close', () => import('../commands/close.js')));
 
@@ -63,7 +63,7 @@ export function registerClient(program: Command, rt: Runtime): void {
     .option('--notify-url <url>', 'refund callback URL (default: the profile\'s notifyUrl)')
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--dry-run', 'print the signed request without sending it')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
     .addHelpText('after', ex('  wxpay refund create --out-trade-no ORDER20260101001 --out-refund-no R20260101001 --amount 50 --total 100 --yes'))
     .action(batchable(rt, 'refund', () => import('../commands/refund-create.js')));
   refund
@@ -98,7 +98,7 @@ export function registerClient(program: Command, rt: Runtime): void {
     .option('--data-file <file>', 'read the body from a file; "-" reads stdin')
     .option('--query <k=v>', 'query parameter (repeatable)', collect)
     .option('--idempotent', 'the body carries an idempotency key: allow retries of this write')
-    .option('--dry-run', 'print the signed request without sending it')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
     .addHelpText('after', ex('  wxpay api GET /v3/pay/transactions/out-trade-no/ORDER20260101001 --query mchid=1900007291\n  wxpay api POST /v3/refund/domestic/refunds --data-file refund.json'))
     .action(lazy(rt, () => import('../commands/api.js')));
   addBatchOptions(program, ['query'], ['close'], ['refund', 'create']);

@@ -5,6 +5,7 @@ import type { PlannedRow } from '../batch/plan.js';
 import type { BatchKind, BatchRow, RowResult } from '../batch/types.js';
 import type { WxpayClient } from '../core/client.js';
 import { WxpayError } from '../core/errors.js';
+import { terminalSafe } from '../render.js';
 import type { CommandContext } from '../runtime.js';
 import { formatYuan } from './amount.js';
 import type { BatchOptions, BatchSettings } from './batch-options.js';
@@ -16,18 +17,24 @@ const VERB: Record<BatchKind, string> = { refund: 'Refund', query: 'Query', clos
 const fenText = (fen: number) => `${fen} fen (${formatYuan(fen)} CNY)`;
 
 
-/** Refunds and closes change money or orders: ask once on a TTY; without one, --yes is required. Queries only read. */
-export async function confirmBatch(ctx: CommandContext<BatchOptions>, kind: BatchKind, plan: readonly PlannedRow[], baseUrl: string): Promise<void> {
+/**
+ * Refunds and closes change money or orders: ask once on a TTY; without one, --yes is required. Queries only read.
+ * True to go ahead. Declining is a decision, not an error (as for `refund create`): "nothing was sent", exit 0.
+ */
+export async function confirmBatch(ctx: CommandContext<BatchOptions>, kind: BatchKind, plan: readonly PlannedRow[], baseUrl: string): Promise<boolean> {
   const todo = plan.filter((p) => p.action === 'send' || p.action === 'verify');
-  if (kind === 'query' || ctx.opts.yes || !todo.length) return;
+  if (kind === 'query' || ctx.opts.yes || !todo.length) return true;
   if (!ctx.rt.stdin.isTTY) {
     throw new WxpayError('USAGE', `Refusing to ${kind} ${todo.length} rows without confirmation: no TTY and no --yes`, { hint: 'Check the file with --dry-run, then add --yes in scripts and CI.' });
   }
   const amount = todo.reduce((sum, p) => sum + (p.row.amount ?? 0), 0);
   const done = plan.length - todo.length;
   const what = kind === 'refund' ? `${todo.length} rows, ${fenText(amount)} in total,` : `${todo.length} orders`;
-  ctx.rt.stderr.write(`${VERB[kind]} ${what} at ${baseUrl}${done ? ` (${done} more rows are already done per the journal)` : ''}? [y/N] `);
-  if (!/^y(es)?$/i.test(await readLine(ctx.rt))) throw new WxpayError('USAGE', 'Batch not confirmed; nothing was sent', { hint: 'Answer "y" to proceed, or pass --yes.' });
+  const where = terminalSafe(baseUrl, { singleLine: true });
+  ctx.rt.stderr.write(`${VERB[kind]} ${what} at ${where}${done ? ` (${done} more rows are already done per the journal)` : ''}? [y/N] `);
+  if (/^y(es)?$/i.test(await readLine(ctx.rt))) return true;
+  ctx.rt.stderr.write('Batch not confirmed; nothing was sent.\n');
+  return false;
 }
 
 export function printDryRun(ctx: CommandContext<BatchOptions>, kind: BatchKind, client: WxpayClient, plan: readonly PlannedRow[], _s: BatchSettings): void {

@@ -56,10 +56,10 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
         ...(journal ? { journal } : {}), lookup: ops.lookup, limiter, concurrency: settings.concurrency, now: () => ctx.rt.now(), warn: (m) => out.warn(m), plan: planOf,
       })
       : planOf(records);
-    if (plan.orphans.length) out.warn(`${plan.orphans.length} row(s) in ${paths.journalFile} that are not in ${paths.input} still have no known outcome: ${plan.orphans.slice(0, 5).join(', ')}${plan.orphans.length > 5 ? ', ...' : ''}; they count as possibly made (check: wxpay refund query <out_refund_no>)`);
+    if (plan.orphans.length) out.warn(`${plan.orphans.length} row(s) in ${paths.journalFile} that are not in ${paths.input} still have no known outcome: ${plan.orphans.slice(0, 5).join(', ')}${plan.orphans.length > 5 ? ', ...' : ''}; ${kind === 'refund' ? 'they count as possibly made (check: wxpay refund query <out_refund_no>)' : 'add them back to the file to finish them'}`);
     if (settings.rate > 150 && /weixin\.qq\.com|wechatpay\.cn/.test(client.baseUrl)) out.warn(`--rate ${settings.rate} is above WeChat Pay's 150 requests/s; expect FREQUENCY_LIMITED answers and slow-downs`);
     if (settings.dryRun) return printDryRun(ctx, kind, client, plan.rows, settings);
-    await confirmBatch(ctx, kind, plan.rows, client.baseUrl);
+    if (!(await confirmBatch(ctx, kind, plan.rows, client.baseUrl))) return;
     await execute(kind, ctx, settings, paths, valid.rows, plan, ops, { journal, limiter });
   } finally {
     await journal?.close();

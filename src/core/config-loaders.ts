@@ -2,6 +2,7 @@
 // a file found on disk must never run code, the way npm treats .npmrc. A parse error names the file, the line,
 // the column and the kind of error, and nothing of the content: parsers quote the text around the error (a
 // code frame), and an rc file's text may hold a secret someone pasted by mistake.
+import path from 'node:path';
 import { defaultLoaders, type Loader, type Loaders } from 'cosmiconfig';
 import { WxpayError } from './errors.js';
 
@@ -83,11 +84,17 @@ const loadYaml: Loader = async (file, content) => {
   }
 };
 
-/** cosmiconfig's $import would pull in a file from anywhere, past the ownership check of the one discovered. */
+const hasImport = (value: unknown): boolean => !!value && typeof value === 'object' && '$import' in value;
+
+/**
+ * cosmiconfig's $import would pull in a file from anywhere, past the ownership check of the one discovered. In a
+ * package.json (any package.*) cosmiconfig follows the one inside the "wxpay" section (taken after this loader), so look there too.
+ */
 function noImports(load: Loader): Loader {
   return async (file, content) => {
     const value = (await load(file, content)) as unknown;
-    if (value && typeof value === 'object' && '$import' in value) {
+    const section = path.basename(file, path.extname(file)) === 'package' && value && typeof value === 'object' ? (value as Record<string, unknown>).wxpay : undefined;
+    if (hasImport(value) || hasImport(section)) {
       throw new WxpayError('CONFIG_INVALID', `${file} uses "$import", which wxpay does not follow`, {
         hint: 'Put the profile in one file, or name each file with --config.',
       });

@@ -3,7 +3,7 @@
 // write them. Otherwise anyone who can write that folder (a shared /tmp, a cloned repository, another account)
 // would choose where wxpay sends requests signed with the merchant key. A file named with --config is trusted.
 import { realpathSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, readlink, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { WxpayError } from './errors.js';
@@ -61,9 +61,24 @@ async function problem(target: string, uid: number | undefined): Promise<{ what:
   return undefined;
 }
 
-/** CONFIG_UNSAFE unless the discovered file and its folder are the user's own and writable by nobody else. */
+/**
+ * The folders holding each further link of a symlinked rc, and the real file. Whoever can write one of them can
+ * point the chain elsewhere, even between cosmiconfig's read and this check; so each must be safe too. A link
+ * into your own dotfiles folder passes; a link into a shared folder does not.
+ */
+async function linkFolders(file: string): Promise<string[]> {
+  const folders: string[] = [];
+  let at = file;
+  for (let hops = 0; hops < 40 && (await lstat(at)).isSymbolicLink(); hops += 1) {
+    at = path.resolve(path.dirname(at), await readlink(at));
+    folders.push(real(path.dirname(at)));
+  }
+  return folders;
+}
+
+/** CONFIG_UNSAFE unless the discovered file, its folder and the folder of every link to it are the user's own and writable by nobody else. */
 export async function assertSafeConfigFile(file: string, uid: number | undefined): Promise<void> {
-  for (const target of [file, path.dirname(file)]) {
+  for (const target of new Set([file, path.dirname(file), ...(await linkFolders(file))])) {
     const p = await problem(target, uid);
     if (!p) continue;
     throw new WxpayError('CONFIG_UNSAFE', `Refusing the rc file ${file}: ${p.what}`, {

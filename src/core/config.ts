@@ -2,28 +2,15 @@
 // and frozen.
 // Precedence: flags > env > rc profile > defaults. The rc holds paths and env:/file: references, never keys.
 import path from 'node:path';
-import { findConfigFile, type FoundConfig } from './config-discovery.js';
+import { findConfigFile } from './config-discovery.js';
+import { refuseForeignHost, refuseSplitSources } from './config-trust.js';
 import { WxpayError } from './errors.js';
 
 export { findConfigFile, SEARCH_PLACES, USER_PLACES, type FoundConfig } from './config-discovery.js';
+export { OFFICIAL_API_HOSTS, ROUTING_FIELDS, describeSource, foreignApiHost } from './config-trust.js';
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 export const BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com';
-/** WeChat Pay's API hosts: mainland, its backup, and Hong Kong. */
-export const OFFICIAL_API_HOSTS: readonly string[] = ['api.mch.weixin.qq.com', 'api2.mch.weixin.qq.com', 'apihk.mch.weixin.qq.com'];
-
-/** The host of a base URL that is neither an official API host nor this machine (the sandbox), else undefined. */
-export function foreignApiHost(baseUrl: string): string | undefined {
-  let host: string;
-  try {
-    host = new URL(baseUrl).hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  } catch {
-    return undefined; // not a URL: the client reports that
-  }
-  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
-  return loopback || OFFICIAL_API_HOSTS.includes(host) ? undefined : host;
-}
-
 export const PROFILE_FIELDS = [
   'mchid', 'appid', 'serialNo', 'privateKeyPath', 'merchantCertPath', 'apiV3Key',
   'publicKeyId', 'publicKeyPath', 'platformCertDir', 'baseUrl', 'notifyUrl',
@@ -129,31 +116,6 @@ function secretRef(value: string, origin: 'rc' | 'env' | 'flag', baseDir: string
   });
 }
 
-/** Fields that decide where signed requests go and which key verifies the answers. */
-export const ROUTING_FIELDS = ['baseUrl', 'publicKeyId', 'publicKeyPath', 'platformCertDir'] as const;
-
-export function describeSource(source: string): string {
-  if (source === 'flag') return 'a command-line flag';
-  if (source.startsWith('env:')) return `the environment (${source.slice(4)})`;
-  return source;
-}
-
-/**
- * A discovered file that routes requests or picks the verification key must also hold the merchant key. Else a
- * package.json in a cloned repository could send requests signed with the key from WXPAY_PRIVATE_KEY_PATH to its
- * own host and answer them signed with its own key. The APIv3 key may still come from the environment.
- */
-function refuseSplitSources(found: FoundConfig | undefined, sources: Partial<Record<ProfileField, string>>): void {
-  const keyFrom = sources.privateKeyPath;
-  if (!found || found.explicit || keyFrom === undefined || keyFrom === found.filepath) return;
-  const routed = ROUTING_FIELDS.filter((f) => sources[f] === found.filepath);
-  if (!routed.length) return;
-  throw new WxpayError('CONFIG_SPLIT_SOURCES', `${found.filepath} sets ${routed.join(', ')}, but the merchant private key (privateKeyPath) comes from ${describeSource(keyFrom)}`, {
-    hint: `A file found by searching may not choose where requests signed with a key from elsewhere go. If you trust it, pass --config ${found.filepath}; or put privateKeyPath and ${routed.join(', ')} in one place.`,
-    details: { file: found.filepath, privateKeyPath: keyFrom, fields: routed },
-  });
-}
-
 export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfile> {
   const found = await findConfigFile(input);
   const { profiles, defaultProfile } = found ? pickProfiles(found.config, found.filepath) : { profiles: {} as Record<string, Profile>, defaultProfile: undefined };
@@ -183,6 +145,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfil
     else values[field] = PATH_FIELDS.has(field) ? path.resolve(base, raw) : raw;
   }
   refuseSplitSources(found, sources);
+  refuseForeignHost(found, sources, values.baseUrl);
   if (values.baseUrl === undefined) {
     values.baseUrl = DEFAULT_BASE_URL;
     sources.baseUrl = 'default';

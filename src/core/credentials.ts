@@ -14,7 +14,10 @@ export function requireField<K extends keyof ResolvedProfile>(profile: ResolvedP
   const v = profile[field];
   if (v === undefined || v === '') {
     throw new WxpayError('CONFIG_INVALID', `"${String(field)}" is not set in profile "${profile.name}"`, {
-      hint: `Set it in ${profile.configPath ?? 'an rc file (.wxpayrc.json)'} or with ${envName}. Run \`wxpay config show\` to see what was resolved.`,
+      // With no rc file at all this is a newcomer's first command: name the one that writes the file.
+      hint: profile.configPath === undefined
+        ? `No rc file was found: write one with \`wxpay config init\` (or set ${envName}); to try wxpay without a merchant account, run \`wxpay demo\` or \`wxpay sandbox init\`.`
+        : `Set it in ${profile.configPath} or with ${envName}. Run \`wxpay config show\` to see what was resolved.`,
     });
   }
   return v as NonNullable<ResolvedProfile[K]>;

@@ -1,6 +1,8 @@
-// Redaction for --verbose request/response logs. The Authorization header is kept whole (a signature is
-// public: it proves nothing without the message and is bound to one timestamp and nonce), while anything
-// that could carry a secret is masked: cookies, proxy credentials, and JSON fields named like keys.
+// Redaction for --verbose request/response logs. The Authorization header keeps its fields (mchid, nonce_str,
+// timestamp, serial_no: what debugging a SIGN_ERROR needs) but not its signature: the request is logged before it
+// is sent, one that never arrives leaves an unused signature, and whoever reads a log pasted into a ticket could
+// replay the request within 5 minutes (issue 12). Anything else that could carry a secret is masked too: cookies,
+// proxy credentials, and JSON fields named like keys.
 
 const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
 const SECRET_FIELD = /(private_?key|api_?v3_?key|apiv3|secret|password|passwd)/i;
@@ -9,7 +11,9 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) continue;
-    out[k] = SECRET_HEADERS.has(k.toLowerCase()) ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
+    const value = Array.isArray(v) ? v.join(', ') : v;
+    if (SECRET_HEADERS.has(k.toLowerCase())) out[k] = '[redacted]';
+    else out[k] = k.toLowerCase() === 'authorization' ? value.replace(/signature="[^"]*"/g, 'signature="[redacted]"') : value;
   }
   return out;
 }

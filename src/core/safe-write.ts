@@ -56,7 +56,7 @@ function assertNoLinkSync(file: string): void {
 }
 
 /** Makes a folder's new entry durable; some filesystems refuse fsync on a folder, which is fine. */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const d = await open(dir, 'r').catch(() => undefined);
   await d?.sync().catch(() => undefined);
   await d?.close();

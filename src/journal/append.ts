@@ -3,9 +3,9 @@
 // through a symlink, and its folder is fsynced so the file itself survives a crash. Appends that arrive together
 // share one write + one fsync (group commit); a short write is continued, a failed one is cut back off the file.
 // Past `rotateBytes` the live file becomes `<file>.1` (older ones shift to .2, .3 …) and a new one is started.
-import { open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { rename, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { openAppendSafe } from '../core/safe-write.js';
+import { openAppendSafe, syncDir } from '../core/safe-write.js';
 import { rotatedFiles } from './lines.js';
 
 export const DEFAULT_ROTATE_BYTES = 256 * 1024 * 1024;
@@ -40,18 +40,6 @@ async function wholeLinesLength(fh: FileHandle, size: number): Promise<number> {
     end = start;
   }
   return 0;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // A new file's directory entry must be durable too; some filesystems refuse fsync on a directory.
-  const d = await open(dir, 'r').catch(() => undefined);
-  try {
-    await d?.sync();
-  } catch {
-    // best effort
-  } finally {
-    await d?.close();
-  }
 }
 
 /** Opens (creating 0600) the live file; returns the handle, its size after any cut, and the bytes cut. */

@@ -52,6 +52,15 @@ describe('--dry-run prints no signature', () => {
     }
     expect(runs[0]!.stdout).toMatch(/message to sign[^\n]*\nPOST↵\n\/v3\/refund\/domestic\/refunds↵\n\d{10}↵\n[0-9A-F]{32}↵\n\{.*"out_refund_no":"RDRYRUN0001".*\}↵\n/);
   });
+
+  it('dry-run-help-says-unsigned: every write command\'s --help says the dry run is not signed', async () => {
+    for (const cmd of [['prepay', 'native'], ['close'], ['refund', 'create'], ['api']]) {
+      const help = await env.cli([...cmd, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/--dry-run\s+print\s+the\s+request\s+and\s+the\s+message\s+to\s+sign,\s+unsigned,\s+without\s+sending\s+it/);
+      expect(help.stdout).not.toMatch(/print the signed request/);
+    }
+  });
 });
 
 describe('wxpay sign keeps signing', () => {

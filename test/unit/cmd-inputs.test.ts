@@ -1,5 +1,8 @@
 // Command-line inputs of the operator commands: integer fen and the explicit yuan parser, --expire, refund
 // options and the TTY confirmation, and `api --query k=v`.
+import { confirmBatch } from '../../src/commands/batch-report.js';
+import type { BatchOptions } from '../../src/commands/batch-options.js';
+import type { PlannedRow } from '../../src/batch/plan.js';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatYuan, parseFen, parseYuan } from '../../src/commands/amount.js';
@@ -84,5 +87,29 @@ describe('refund confirmation', () => {
     const c = ctxWith(false, undefined, true);
     await expect(confirmRefund(c.ctx, input)).resolves.toBe(true);
     expect(c.prompt()).toBe('');
+  });
+});
+
+describe('batch confirmation', () => {
+  const plan = [{ action: 'send', row: { line: 2, outTradeNo: 'T1', outRefundNo: 'R1', amount: 50, total: 100 } }] as unknown as PlannedRow[];
+  function ctxWith(answer: string) {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    let prompt = '';
+    const stderr = new Writable({ write(c, _e, cb) { prompt += c.toString(); cb(); } });
+    const rt = { env: {}, cwd: '/', stdin, stdout: new PassThrough(), stderr, now: () => 0, onSignal: () => () => {} } as unknown as Runtime;
+    setImmediate(() => stdin.write(answer));
+    return { ctx: { args: [], opts: {}, rt } as unknown as CommandContext<BatchOptions>, prompt: () => prompt };
+  }
+
+  it('declining is a decision, not a usage error: false and "nothing was sent", like refund create (batch-decline-usage-error)', async () => {
+    const c = ctxWith('n\n');
+    await expect(confirmBatch(c.ctx, 'refund', plan, 'http://127.0.0.1:1')).resolves.toBe(false);
+    expect(c.prompt()).toMatch(/\[y\/N\] Batch not confirmed; nothing was sent\.\n$/);
+  });
+
+  it('the prompt shows a base URL from config with its control characters neutralised', async () => {
+    const c = ctxWith('y\n');
+    await expect(confirmBatch(c.ctx, 'refund', plan, 'http://x\x1b[2J/')).resolves.toBe(true);
+    expect(c.prompt()).toContain('at http://x\\x1b[2J/?');
   });
 });

@@ -25,6 +25,16 @@ describe('report-error', () => {
     expect((toWxpayError(custom) as Error).message).toBe('--dry-run only applies to a batch');
   });
 
+  it('unknown-command-hint-names-commands: a typo\'d subcommand is pointed at the command list, not "its arguments"', () => {
+    const typo = thrownBy((c) => {
+      c.command('query').action(() => undefined);
+      c.parse(['qurey'], { from: 'user' });
+    });
+    const e = toWxpayError(Object.assign(typo as Error, { commandPath: 'refund' }));
+    expect(e).toMatchObject({ code: 'USAGE', exitCode: 2 });
+    expect((e as { hint: string }).hint).toBe('Run `wxpay refund --help` to see the commands it has.');
+  });
+
   it('a look-alike plain error is not mistaken for commander\'s, and becomes INTERNAL (exit 1)', () => {
     const fake = Object.assign(new Error('boom'), { code: 'ENOENT', exitCode: 2 });
     expect(isCommanderError(fake)).toBe(false);

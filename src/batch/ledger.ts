@@ -64,13 +64,13 @@ export interface LedgerProblem {
 }
 
 /**
- * Checks the rows about to be sent against the ledger. `listed`: the file's own out_refund_nos (rows of this
- * batch, planned and summed by the validator together). `counted`: the file's rows whose refunds are made or
- * about to be (not those the journal says were refused).
+ * Checks the rows about to be sent against the ledger. `counted`: the file's rows (planned and summed by the
+ * validator together) whose refunds are made or about to be (not those the journal says were refused).
  */
 export function ledgerProblems(o: { toSend: readonly BatchRow[]; counted: readonly BatchRow[]; ledger: Iterable<LedgerEntry>; allowAdditional: boolean }): LedgerProblem[] {
-  const listed = new Set(o.counted.map((r) => r.key));
-  const outside = [...o.ledger].filter((e) => !listed.has(e.outRefundNo));
+  // A refund the file lists is the file's: same out_refund_no AND same order. The number alone is not enough: a
+  // row reusing it for another order (refused by WeChat Pay) must not hide the refund of the first order.
+  const outside = [...o.ledger].filter((e) => !o.counted.some((r) => r.key === e.outRefundNo && sameOrder(e, r)));
   const problems: LedgerProblem[] = [];
   const summed = new Set<string>();
   for (const row of o.toSend) {

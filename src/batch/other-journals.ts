@@ -1,8 +1,8 @@
 // A new refund journal is how a batch forgets what it did: a rerun with a renamed file or a new --journal
 // starts from nothing. So when a refund batch starts a new journal, the other refund journals in its folder
-// (and in the input file's folder) are read, and the orders of this file that they have seen are listed (the caller warns and asks for
-// --yes). Their refunds made or possibly made also join the ledger, so a renamed refund is still refused.
-import { open, readdir } from 'node:fs/promises';
+// (and in the input file's folder), whatever their names, are read, and the orders of this file that they have
+// seen are listed (the caller warns and asks for --yes). Their refunds made or possibly made also join the ledger, so a renamed refund is still refused.
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { rotatedFiles } from '../journal/lines.js';
 import { readJournal } from './journal.js';
@@ -20,8 +20,11 @@ export interface OtherJournals {
 export async function scanOtherJournals(journalFile: string, inputFile: string, rows: readonly BatchRow[]): Promise<OtherJournals> {
   const files: string[] = [];
   for (const dir of new Set([path.dirname(journalFile), path.dirname(inputFile)])) {
+    // Any name: `--journal run1.jsonl` is a journal too. Rotated files (`<name>.<n>`) are read with their journal.
     const names = await readdir(dir).catch(() => [] as string[]);
-    files.push(...names.filter((n) => n.endsWith('.ndjson')).sort().map((n) => path.join(dir, n)));
+    const all = new Set(names);
+    const rotated = (n: string) => /\.\d+$/.test(n) && all.has(n.replace(/\.\d+$/, ''));
+    files.push(...names.filter((n) => !rotated(n)).sort().map((n) => path.join(dir, n)));
   }
   const entries: LedgerEntry[] = [];
   const seen = new Set<string>();
@@ -48,6 +51,8 @@ export async function scanOtherJournals(journalFile: string, inputFile: string, 
 /** Whether the journal (its oldest rotated file, if it was rotated) starts with the header of a refund batch. */
 async function isRefundJournal(file: string): Promise<boolean> {
   const oldest = (await rotatedFiles(file).catch(() => []))[0] ?? file;
+  // Only regular files are opened: opening a FIFO someone left in the folder would wait forever.
+  if (!(await stat(oldest).then((s) => s.isFile(), () => false))) return false;
   const fh = await open(oldest, 'r').catch(() => undefined);
   if (!fh) return false;
   try {

@@ -11,7 +11,7 @@ const batchOnly = new WeakMap<Command, Set<string>>();
 
 const BATCH_OPTIONS: Array<[flags: string, description: string]> = [
   ['--from <file.csv>', 'batch: read the rows from a CSV file (see "Batch operations" in the README)'],
-  ['--journal <file>', 'batch: journal for resuming refunds and closes (default <file>.journal.ndjson)'],
+  ['--journal <file>', 'batch: journal for resuming refunds and closes (default: beside the CSV, refunds.csv -> refunds.journal.ndjson)'],
   ['--concurrency <n>', 'batch: requests in flight at once (default 4)'],
   ['--rate <per-second>', 'batch: requests per second at most (default 50)'],
   ['--dry-run', 'print the requests that would be sent, and send nothing'],

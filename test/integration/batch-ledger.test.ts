@@ -180,4 +180,28 @@ describe('the refund ledger per order', () => {
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(refundsOf('OTHERJ0001').sort()).toEqual([['ROTHERJ1', 30], ['ROTHERJ1B', 30]]);
   });
+
+  it('a journal of an earlier run named without .ndjson (--journal run1.jsonl beside the file) is still read (journal-other-extension-double)', async () => {
+    env.seed(['EXTJ000001'], 100);
+    const file = csv('extj', [header, 'EXTJ000001,REXTJ1,50,100']);
+    expect((await run(['refund', 'create', '--from', file, '--yes', '--journal', path.join(env.dir, 'extj-run1.jsonl')])).code).toBe(0);
+    writeFileSync(file, `${header}\nEXTJ000001,REXTJ1X,50,100\n`);
+    const since = env.log.length;
+    const r = await run(['refund', 'create', '--from', file, '--yes']);
+    expect(r.stderr).toContain('EXTJ000001 (extj-run1.jsonl)');
+    expect(r.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringContaining('order EXTJ000001 already has refund REXTJ1 of 50 fen (PROCESSING') });
+    expect(requests(REFUND, since)).toHaveLength(0);
+    expect(refundsOf('EXTJ000001')).toEqual([['REXTJ1', 50]]);
+  });
+
+  it('a row reusing an earlier out_refund_no for another order does not hide that refund from its own order (reused-number-hides-refund)', async () => {
+    env.seed(['REUSE00001', 'REUSE00002'], 100);
+    expect((await run(['refund', 'create', '--from', csv('reuse-a', [header, 'REUSE00001,RREUSE1,50,100']), '--yes'])).code).toBe(0);
+    const second = csv('reuse-b', [header, 'REUSE00002,RREUSE1,50,100', 'REUSE00001,RREUSE1X,50,100']);
+    const since = env.log.length;
+    const r = await run(['refund', 'create', '--from', second, '--yes']);
+    expect(r.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringMatching(/line 3: order REUSE00001 already has refund RREUSE1 of 50 fen \(PROCESSING/) });
+    expect(requests(REFUND, since)).toHaveLength(0);
+    expect(refundsOf('REUSE00001')).toEqual([['RREUSE1', 50]]);
+  });
 });

@@ -185,6 +185,9 @@ describe('dry run, confirmation, queries and closes', () => {
       const r = await run([...cmd, '--help']);
       for (const flag of flags) expect(r.stdout).toContain(flag);
       for (const flag of absent) expect(r.stdout).not.toContain(flag);
+      // batch-journal-help-default: "<file>.journal.ndjson" read as refunds.csv.journal.ndjson; the stem is used.
+      expect(r.stdout).not.toContain('<file>.journal.ndjson');
+      if (flags.includes('--journal <file>')) expect(r.stdout).toContain('refunds.journal.ndjson');
     }
     expect((await run(['query', '--from', 'x.csv', '--journal', 'j.ndjson'])).code).toBe(2);
   });

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CosmiconfigResult, Loaders } from 'cosmiconfig';
 import { CODE_EXTENSIONS, DATA_LOADERS, NAMED_LOADERS } from './config-loaders.js';
-import { assertSafeConfigFile, currentUid, searchFolders } from './config-safety.js';
+import { assertPlainCandidates, assertSafeConfigFile, currentUid, searchFolders } from './config-safety.js';
 import { WxpayError } from './errors.js';
 
 /** Searched in every folder from cwd up to home, in this order. Data formats only. */
@@ -95,6 +95,7 @@ export function userConfigDir(env: FindConfigInput['env'], home: string): string
 }
 
 async function searchAt(dir: string, places: string[]): Promise<CosmiconfigResult> {
+  await assertPlainCandidates(dir, places);
   try {
     return await explorer(places, DATA_LOADERS).search(dir);
   } catch (cause) {

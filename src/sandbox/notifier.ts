@@ -1,6 +1,7 @@
 // Protocol §4: POSTs payment and refund notifications to notify_url (built by core's buildNotification, signed
 // with the mode's key), retrying on WeChat Pay's schedule divided by timeScale until the receiver answers 200/204.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { buildNotification } from '../core/notification.js';
@@ -41,7 +42,9 @@ export interface DeliveryRecord {
 
 export class Notifier {
   readonly deliveries: DeliveryRecord[] = [];
-  private readonly abort = new AbortController();
+  // One signal ends every notification in flight on close; each in-flight POST listens on it, and many may be
+  // in flight at once (a 1,000-row batch), so Node's 10-listener leak warning does not apply here.
+  private readonly abort = withoutListenerLimit(new AbortController());
 
   constructor(private readonly ctx: () => SandboxContext) {}
 
@@ -117,4 +120,9 @@ export class Notifier {
   close(): void {
     this.abort.abort();
   }
+}
+
+function withoutListenerLimit(ac: AbortController): AbortController {
+  setMaxListeners(0, ac.signal);
+  return ac;
 }

@@ -160,7 +160,8 @@ describe('dry run, confirmation, queries and closes', () => {
     expect(noTty.error).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/no TTY and no --yes/) });
     const no = await run(['refund', 'create', '--from', file], { tty: true, input: 'n\n' });
     expect(no.stderr).toContain(`Refund 2 rows, 25 fen (0.25 CNY) in total, at ${env.sb.url}? [y/N] `);
-    expect(no.code).toBe(2);
+    expect(no.code).toBe(0); // declining is a decision: nothing sent, exit 0, as for refund create
+    expect(no.stderr).toContain('Batch not confirmed; nothing was sent.');
     expect(refundsOf('RASK')).toHaveLength(0);
     const yes = await run(['refund', 'create', '--from', file], { tty: true, input: 'y\n' });
     expect(yes.code, yes.stderr).toBe(0);

@@ -1,6 +1,7 @@
 // Issue 12, attacked after items 1-4 landed: the ways a file found on disk still got past the rules. Each test
 // is named after the hole it closes: a whole profile in a discovered file sending signed requests to any host,
 // "$import" inside package.json#wxpay, and a symlinked rc whose real file lives where others can write.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,5 +119,20 @@ describe('a symlinked rc is judged where it really lives (regression: a link int
     writeFileSync(real, JSON.stringify({ mchid: '779' }));
     symlinkSync('../../dotfiles/wxpayrc.json', path.join(w.project, '.wxpayrc.json'));
     expect((await loadConfig({ cwd: w.project, env: w.env })).mchid).toBe('779');
+  });
+});
+
+describe('a found rc that is not a regular file is refused unread (regression: a cloned link to /dev/zero ate 600 MB on TAB, a FIFO hung)', () => {
+  it.each([
+    ['a link to /dev/zero', (file: string) => symlinkSync('/dev/zero', file)],
+    ['a named pipe', (file: string) => execFileSync('mkfifo', [file])],
+  ])('%s: CONFIG_UNSAFE, naming the file', async (_name, make) => {
+    const w = world();
+    const file = path.join(w.project, '.wxpayrc.json');
+    make(file);
+    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({
+      code: 'CONFIG_UNSAFE',
+      message: `Refusing the rc file ${file}: it is not a regular file`,
+    });
   });
 });

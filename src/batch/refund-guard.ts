@@ -1,7 +1,8 @@
 // What a refund batch checks before it sends anything, so that no order is refunded twice whatever happened to
 // the file, the journal or the process: (1) a new journal for orders other refund journals beside it have
-// seen needs --yes; (2) unknown outcomes in the journal are looked up and journaled; (3) every row to send is
-// checked against the ledger of refunds made or possibly made (this journal and the others beside it).
+// seen needs --yes, and the refunds of those journals join the ledger on every run; (2) unknown outcomes in the
+// journal are looked up and journaled; (3) every row to send is checked against the ledger of refunds made or
+// possibly made (this journal and the others beside it).
 import path from 'node:path';
 import { WxpayError } from '../core/errors.js';
 import type { RateLimiter } from './flow.js';
@@ -33,8 +34,10 @@ export interface RefundGuardOptions {
 const isNewJournal = (records: readonly JournalRecord[]) => !records.some((r) => r.type !== 'batch');
 
 export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
-  const others = isNewJournal(o.records) ? await scanOtherJournals(o.journalFile, o.inputFile, o.rows) : { entries: [], seen: [] };
-  if (others.seen.length) {
+  // Read on every run, not only for a new journal: a row added to the file of an existing journal may be for an
+  // order another journal beside it refunded. Only a new journal needs --yes (resuming one's own batch does not).
+  const others = await scanOtherJournals(o.journalFile, o.inputFile, o.rows);
+  if (isNewJournal(o.records) && others.seen.length) {
     const list = `${others.seen.slice(0, 20).join(', ')}${others.seen.length > 20 ? `, and ${others.seen.length - 20} more` : ''}`;
     o.warn(`${others.seen.length} order(s) of this file already appear in another refund journal beside ${o.journalFile}: ${list}`);
     if (!o.yes) {

@@ -1,6 +1,6 @@
 // Key sets for tests: a merchant RSA key with its certificate (made by src/core/x509.ts), and a "WeChat Pay
 // side" key pair with a platform certificate. The keys are the committed test-only ones (./test-keys.ts), one
-// per name and test file (module-level cache; vitest isolates files), and every private key is registered with
+// per name and test file (a cache keyed by both: unit files share a module graph), and every private key is registered with
 // the secrets scan, so no command output in the suite may ever contain it.
 import type { KeyObject } from 'node:crypto';
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { afterAll } from 'vitest';
 import { parseCertificate } from '../../src/core/keys.js';
 import { createCertificatePem } from '../../src/core/x509.js';
 import { trackSecret } from './secrets.js';
-import { nextTestKeyPair } from './test-keys.js';
+import { currentTestFile, nextTestKeyPair } from './test-keys.js';
 
 export interface KeySet {
   privateKey: KeyObject;
@@ -34,7 +34,8 @@ const cache = new Map<string, KeySet>();
 
 /** A key pair and a self-signed certificate, cached by name within the test file. */
 export function keySet(name: string, opts: CertOptions = {}): KeySet {
-  const hit = cache.get(name);
+  const id = `${currentTestFile()}\0${name}`;
+  const hit = cache.get(id);
   if (hit) return hit;
   const { privateKey, publicKey } = nextTestKeyPair();
   const notAfter = opts.notAfter ?? new Date(Date.UTC(2036, 0, 1));
@@ -56,7 +57,7 @@ export function keySet(name: string, opts: CertOptions = {}): KeySet {
     serial: parseCertificate(certPem).serial,
     validTo: notAfter,
   };
-  cache.set(name, set);
+  cache.set(id, set);
   return set;
 }
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { registerSecret, scanArtifacts } from './secrets-scan.js';
-import { fixtureKeyFiles } from './test-keys.js';
+import { fixtureKeyFiles } from './paths.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

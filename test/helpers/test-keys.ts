@@ -1,29 +1,31 @@
 // RSA key pairs for tests, without keygen. A 2048-bit keygen costs 50-300 ms of CPU, and the suite needed
 // hundreds of them (many at import time, so even `vitest list` paid). The keys in test/fixtures/keys/ are
 // TEST-ONLY: generated for this suite, never used anywhere else. Within one test file every call hands out a
-// different key (vitest runs each file in a fresh module graph, so files start again at the first key), so a
-// "wrong key" in a test is always really another key. Past the last file it falls back to real keygen.
+// different key, so a "wrong key" in a test is always really another key; each test file starts again at the
+// first key (also where vitest runs files in one shared module graph). Past the last key it falls back to keygen.
 // The global setup registers every fixture key with the secrets scan, so a leak of one is caught like any other.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { repoRoot } from './paths.js';
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { fixtureKeyFiles } from './paths.js';
 
 export interface TestKeyPair {
   privateKey: KeyObject;
   publicKey: KeyObject;
 }
 
-export const fixtureKeysDir = path.join(repoRoot, 'test', 'fixtures', 'keys');
+/** The test file running now: per-file state is keyed by it. */
+export const currentTestFile = (): string => expect.getState().testPath ?? '';
 
-/** Every fixture key file (PKCS#8 PEM), in a stable order. */
-export const fixtureKeyFiles = (): string[] =>
-  readdirSync(fixtureKeysDir).filter((n) => n.endsWith('.key.pem')).sort().map((n) => path.join(fixtureKeysDir, n));
-
+let scope = '';
 let next = 0;
 
 /** The next unused test key pair of this test file (a fixture key, or a generated one once they run out). */
 export function nextTestKeyPair(): TestKeyPair {
+  if (currentTestFile() !== scope) {
+    scope = currentTestFile();
+    next = 0;
+  }
   const file = fixtureKeyFiles()[next++];
   if (!file) return generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateKey = createPrivateKey(readFileSync(file));

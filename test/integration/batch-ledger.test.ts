@@ -204,4 +204,17 @@ describe('the refund ledger per order', () => {
     expect(requests(REFUND, since)).toHaveLength(0);
     expect(refundsOf('REUSE00001')).toEqual([['RREUSE1', 50]]);
   });
+
+  it('a row added to the file of another, existing journal is still checked against the journals beside it (existing-journal-skips-others)', async () => {
+    env.seed(['EXISTJ0001', 'EXISTJ0002'], 100);
+    expect((await run(['refund', 'create', '--from', csv('existj-a', [header, 'EXISTJ0001,REXISTJ1,50,100']), '--yes'])).code).toBe(0);
+    const second = csv('existj-b', [header, 'EXISTJ0002,REXISTJ2,50,100']);
+    expect((await run(['refund', 'create', '--from', second, '--yes'])).code).toBe(0);
+    writeFileSync(second, `${header}\nEXISTJ0002,REXISTJ2,50,100\nEXISTJ0001,REXISTJ1X,50,100\n`);
+    const since = env.log.length;
+    const r = await run(['refund', 'create', '--from', second, '--yes']);
+    expect(r.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringMatching(/line 3: order EXISTJ0001 already has refund REXISTJ1 of 50 fen \(PROCESSING, refund_id \d+; existj-a\.journal\.ndjson\)/) });
+    expect(requests(REFUND, since)).toHaveLength(0);
+    expect(refundsOf('EXISTJ0001')).toEqual([['REXISTJ1', 50]]);
+  });
 });

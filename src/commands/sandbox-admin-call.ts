@@ -1,11 +1,18 @@
 // Calls the /sandbox control API of a running sandbox at the profile's baseUrl (used by sandbox pay/refund).
 import { request } from 'undici';
 import { WxpayError } from '../core/errors.js';
+import { OFFICIAL_API_HOSTS } from '../core/config-trust.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile } from './shared.js';
 
 export async function adminCall(ctx: CommandContext, path: string, body?: object): Promise<Record<string, unknown>> {
   const profile = await loadProfile(ctx);
+  // With no sandbox profile the base URL is WeChat Pay's own: say so, rather than POST /sandbox/… to it and time out.
+  if (OFFICIAL_API_HOSTS.includes(new URL(profile.baseUrl).hostname)) {
+    throw new WxpayError('CONFIG_INVALID', `The profile points at WeChat Pay (${profile.baseUrl}), not at a wxpay sandbox`, {
+      hint: 'Use the sandbox\'s profile: --config .wxpay-sandbox/.wxpayrc.json (or export WXPAY_CONFIG=.wxpay-sandbox/.wxpayrc.json), after `wxpay sandbox init` and `wxpay sandbox serve`.',
+    });
+  }
   const url = `${profile.baseUrl.replace(/\/+$/, '')}${path}`;
   // undici's request, not fetch(): fetch refuses "bad ports" (6000, 9, …) a local sandbox may well use.
   let res: { status: number; ok: boolean; text: string; requestId: string | undefined };

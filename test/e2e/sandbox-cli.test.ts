@@ -14,6 +14,18 @@ import { rawRequest, uniqueNo } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 
 describe('wxpay sandbox CLI', () => {
+  it('sandbox-pay-without-sandbox-profile: with no sandbox profile, pay/refund refuse at once instead of POSTing to WeChat Pay', async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), 'wxpay-sandbox-noprofile-'));
+    for (const args of [['sandbox', 'pay', 'ORDER20260101001'], ['sandbox', 'refund', 'R20260101001']]) {
+      const r = await runCli(args, { cwd, env: { HOME: cwd, XDG_CONFIG_HOME: cwd, HTTPS_PROXY: 'http://127.0.0.1:9' } });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toBe(
+        '✖ CONFIG_INVALID: The profile points at WeChat Pay (https://api.mch.weixin.qq.com), not at a wxpay sandbox\n'
+        + '  hint: Use the sandbox\'s profile: --config .wxpay-sandbox/.wxpayrc.json (or export WXPAY_CONFIG=.wxpay-sandbox/.wxpayrc.json), after `wxpay sandbox init` and `wxpay sandbox serve`.\n',
+      );
+    }
+  });
+
   it('init --json, serve --json, pay, refund, SIGTERM', async () => {
     const cwd = await mkdtemp(path.join(tmpdir(), 'wxpay-sandbox-cli-'));
     const init = await runCli(['sandbox', 'init', '--mode', 'pubkey', '--mchid', '1900000109', '--json'], { cwd });

@@ -8,14 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { WxpayError } from './errors.js';
 
-/** The current user's uid; undefined where there is none (Windows), which skips the ownership check. */
+/**
+ * The current user's uid; undefined where there is none (Windows), which skips the ownership check. Not
+ * os.userInfo(): it throws when the uid has no passwd entry (`docker run --user 1001`), and the check must hold there.
+ */
 export function currentUid(): number | undefined {
-  try {
-    const { uid } = os.userInfo();
-    return uid >= 0 ? uid : undefined;
-  } catch {
-    return undefined; // no passwd entry for this uid: nothing to compare with
-  }
+  return process.getuid?.();
 }
 
 const real = (p: string): string => {

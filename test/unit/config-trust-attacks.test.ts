@@ -3,9 +3,11 @@
 // "$import" inside package.json#wxpay, and a symlinked rc whose real file lives where others can write.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/core/config.js';
+import { currentUid } from '../../src/core/config-safety.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const root = tempDir('wxpay-config-attacks-');
@@ -134,5 +136,18 @@ describe('a found rc that is not a regular file is refused unread (regression: a
       code: 'CONFIG_UNSAFE',
       message: `Refusing the rc file ${file}: it is not a regular file`,
     });
+  });
+});
+
+describe('the ownership check without a passwd entry (regression: `docker run --user 1001` skipped it)', () => {
+  it('currentUid is the process uid even when os.userInfo() throws', () => {
+    const spy = vi.spyOn(os, 'userInfo').mockImplementation(() => {
+      throw new Error('ENOENT: no such file or directory, uv_os_get_passwd');
+    });
+    try {
+      expect(currentUid()).toBe(process.getuid!());
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -34,7 +34,8 @@ export async function scanOtherJournals(journalFile: string, inputFile: string, 
     // Anything that is not a refund journal (a webhook journal, maybe huge; a damaged file) is not ours to judge
     // here: only its first line is read to tell.
     if (!(await isRefundJournal(file))) continue;
-    const contents = await readJournal(file).catch(() => undefined);
+    // A refund journal that cannot be read is not skipped: its refunds would then be sent again (BATCH_JOURNAL_INVALID).
+    const contents = await readJournal(file);
     if (!contents) continue;
     const all = ledgerOf(contents.records, name);
     // Every order it sent a refund for, whatever came of it: rebuilt from the `start` records.

@@ -217,4 +217,18 @@ describe('the refund ledger per order', () => {
     expect(requests(REFUND, since)).toHaveLength(0);
     expect(refundsOf('EXISTJ0001')).toEqual([['REXISTJ1', 50]]);
   });
+
+  it('a damaged refund journal beside the file stops the batch instead of being skipped (damaged-other-journal-skipped)', async () => {
+    env.seed(['DAMAGE0001', 'DAMAGE0002'], 100);
+    const first = csv('damage-a', [header, 'DAMAGE0001,RDAMAGE1,50,100', 'DAMAGE0002,RDAMAGE2,50,100']);
+    expect((await run(['refund', 'create', '--from', first, '--yes'])).code).toBe(0);
+    const journal = first.replace(/\.csv$/, '.journal.ndjson');
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    writeFileSync(journal, [lines[0], '{"type":"start",garbage', ...lines.slice(1)].join('\n'));
+    const since = env.log.length;
+    const r = await run(['refund', 'create', '--from', csv('damage-b', [header, 'DAMAGE0001,RDAMAGE1X,50,100']), '--yes']);
+    expect(r.error).toMatchObject({ code: 'BATCH_JOURNAL_INVALID', message: expect.stringContaining('damage-a.journal.ndjson line 2 is not a journal record') });
+    expect(requests(REFUND, since)).toHaveLength(0);
+    expect(refundsOf('DAMAGE0001')).toEqual([['RDAMAGE1', 50]]);
+  });
 });

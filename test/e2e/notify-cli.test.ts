@@ -163,6 +163,16 @@ describe('notify trigger / replay against receivers', () => {
     expect(bad.error().code).toBe('NOTIFY_DELIVERY_FAILED');
   });
 
+  it('trigger-decrypt-failed-hint: a receiver that cannot decrypt gets the APIv3-key hint, not "notify verify"', async () => {
+    const other = '0123456789abcdef0123456789abcdef';
+    const r = await runCli(['notify', 'trigger', 'TRANSACTION.SUCCESS', '--to', srv.url, '--sandbox-dir', sbDir, '--config', rc, '--json'], { cwd: dir, env: { WXPAY_APIV3_KEY: other } });
+    expect(r.code).toBe(4);
+    expect(r.error()).toMatchObject({
+      code: 'NOTIFY_DELIVERY_FAILED',
+      hint: 'The receiver verified the signature but could not decrypt the resource: its APIv3 key is not the one this profile encrypted with. Give both the same 32-byte APIv3 key (`wxpay config show` says where this one came from).',
+    });
+  });
+
   it('--probe passes when webhook serve rejects it and fails (exit 6) when a receiver accepts it', async () => {
     const good = await wx(['notify', 'trigger', 'TRANSACTION.SUCCESS', '--probe', '--to', srv.url, '--sandbox-dir', sbDir, '--json']);
     expect(good.code).toBe(0);

@@ -21,12 +21,15 @@ export async function run(ctx: CommandContext): Promise<void> {
   const failed = checks.filter((r) => r.status === 'fail');
   if (out.json) out.data({ profile: profile.name, ok: failed.length === 0, checks });
   else {
-    out.line(`${out.color.bold('profile')} ${profile.name}${profile.configPath ? ` (${profile.configPath})` : ''}`);
+    out.line(`${out.color.bold('profile')} ${profile.name} (${profile.configPath ?? 'no rc file found'})`);
     printChecks(out, checks);
   }
   if (failed.length) {
     throw new WxpayError('CONFIG_CHECK_FAILED', `${failed.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`, {
-      hint: failed[0]?.hint ?? 'Fix the failed checks above.',
+      // With no rc file (and nothing from the environment) every check fails; the first one's hint ("Point privateKeyPath at …") misses the point.
+      hint: profile.configPath === undefined && Object.values(profile.sources).every((s) => s === 'default')
+        ? 'No rc file was found: write one with `wxpay config init`; to try wxpay without a merchant account, run `wxpay demo` or `wxpay sandbox init`.'
+        : failed[0]?.hint ?? 'Fix the failed checks above.',
     });
   }
 }

@@ -70,6 +70,14 @@ describe('wxpay config show', () => {
 });
 
 describe('wxpay config check', () => {
+  it('config-check-no-rc-file: with no rc file anywhere, it says so and names `wxpay config init`', async () => {
+    const empty = tempDir('wxpay-e2e-norc-');
+    const r = await runCli(['config', 'check'], { cwd: empty, env: { HOME: empty, XDG_CONFIG_HOME: empty } });
+    expect(r.code).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe('profile default (no rc file found)');
+    expect(r.stderr).toMatch(/\n {2}hint: No rc file was found: write one with `wxpay config init`; to try wxpay without a merchant account, run `wxpay demo` or `wxpay sandbox init`\.\n$/);
+  });
+
   it('passes on a good public-key profile (exit 0), and in certificate mode', async () => {
     const r = await cli(['config', 'check', '--verbose']);
     expect(r.code).toBe(0);

@@ -34,16 +34,21 @@ export function ledgerOf(records: readonly JournalRecord[], journal: string): Ma
         outRefundNo: r.key, amount: b.amount.refund, total: b.amount.total ?? 0, status: 'unknown', journal,
         ...(b.out_trade_no ? { outTradeNo: b.out_trade_no } : {}), ...(b.transaction_id ? { transactionId: b.transaction_id } : {}),
       });
-    } else if (!e) {
-      continue;
-    } else if (r.type === 'absent' || (r.type === 'done' && r.status === 'rejected')) {
-      // Refused, or looked up and not there: no money moved under this number.
-      entries.delete(r.key);
-    } else if (r.type === 'done') {
-      Object.assign(e, { status: 'made', ...(r.state ? { state: r.state } : {}), ...(r.id ? { refundId: r.id } : {}), ...r.order });
+    } else if (e) {
+      const next = settled(e, r);
+      if (next) entries.set(r.key, next);
+      else entries.delete(r.key);
     }
   }
   return entries;
+}
+
+/** The entry after a later record about it; undefined when no money moved under its number after all. */
+export function settled(e: LedgerEntry, r: JournalRecord): LedgerEntry | undefined {
+  // Refused, or looked up and not there: no money moved under this number.
+  if (r.type === 'absent' || (r.type === 'done' && r.status === 'rejected')) return undefined;
+  if (r.type !== 'done') return e;
+  return { ...e, status: 'made', ...(r.state ? { state: r.state } : {}), ...(r.id ? { refundId: r.id } : {}), ...r.order };
 }
 
 export const sameOrder = (e: Pick<LedgerEntry, 'outTradeNo' | 'transactionId'>, row: Pick<BatchRow, 'outTradeNo' | 'transactionId'>): boolean =>

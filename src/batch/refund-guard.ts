@@ -1,12 +1,12 @@
 // What a refund batch checks before it sends anything, so that no order is refunded twice whatever happened to
 // the file, the journal or the process: (1) a new journal for orders other refund journals beside it have
 // seen needs --yes, and the refunds of those journals join the ledger on every run; (2) unknown outcomes in the
-// journal are looked up and journaled; (3) every row to send is checked against the ledger of refunds made or
+// journal, and in the others beside it, are looked up (journaled in ours only); (3) every row to send is checked against the ledger of refunds made or
 // possibly made (this journal and the others beside it).
 import path from 'node:path';
 import { WxpayError } from '../core/errors.js';
 import type { RateLimiter } from './flow.js';
-import { ledgerOf, ledgerProblems } from './ledger.js';
+import { ledgerOf, ledgerProblems, settled } from './ledger.js';
 import { scanOtherJournals } from './other-journals.js';
 import type { Plan } from './plan.js';
 import { resolveUnknownRefunds } from './preflight.js';
@@ -52,6 +52,14 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
     const journal = o.journal;
     const recording = { append: async (r: JournalRecord) => { await journal.append(r); o.records.push(r); } };
     await resolveUnknownRefunds({ entries: ledgerOf(o.records, own).values(), lookup: o.lookup, journal: recording, limiter: o.limiter, concurrency: o.concurrency, now: o.now });
+    // The other journals' unknown outcomes too, kept in memory (their journals are not ours to write): the answer
+    // names the order both ways, so a row naming it by transaction_id instead of out_trade_no still matches.
+    const found = new Map<string, JournalRecord>();
+    await resolveUnknownRefunds({ entries: others.entries, lookup: o.lookup, journal: { append: async (r) => void (r.type !== 'batch' && found.set(r.key, r)) }, limiter: o.limiter, concurrency: o.concurrency, now: o.now });
+    others.entries = others.entries.flatMap((e) => {
+      const r = e.status === 'unknown' ? found.get(e.outRefundNo) : undefined;
+      return r ? (settled(e, r) ?? []) : [e];
+    });
   }
   const plan = o.plan(o.records);
   const sending = (action: string) => action === 'send' || action === 'verify';

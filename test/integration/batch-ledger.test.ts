@@ -220,15 +220,35 @@ describe('the refund ledger per order', () => {
 
   it('a damaged refund journal beside the file stops the batch instead of being skipped (damaged-other-journal-skipped)', async () => {
     env.seed(['DAMAGE0001', 'DAMAGE0002'], 100);
-    const first = csv('damage-a', [header, 'DAMAGE0001,RDAMAGE1,50,100', 'DAMAGE0002,RDAMAGE2,50,100']);
+    // A folder of its own: a damaged journal stops every refund batch beside it.
+    const sub = mkdtempSync(path.join(env.dir, 'damage-'));
+    const first = path.join(sub, 'damage-a.csv');
+    writeFileSync(first, `${header}\nDAMAGE0001,RDAMAGE1,50,100\nDAMAGE0002,RDAMAGE2,50,100\n`);
     expect((await run(['refund', 'create', '--from', first, '--yes'])).code).toBe(0);
     const journal = first.replace(/\.csv$/, '.journal.ndjson');
     const lines = readFileSync(journal, 'utf8').split('\n');
     writeFileSync(journal, [lines[0], '{"type":"start",garbage', ...lines.slice(1)].join('\n'));
     const since = env.log.length;
-    const r = await run(['refund', 'create', '--from', csv('damage-b', [header, 'DAMAGE0001,RDAMAGE1X,50,100']), '--yes']);
+    const second = path.join(sub, 'damage-b.csv');
+    writeFileSync(second, `${header}\nDAMAGE0001,RDAMAGE1X,50,100\n`);
+    const r = await run(['refund', 'create', '--from', second, '--yes']);
     expect(r.error).toMatchObject({ code: 'BATCH_JOURNAL_INVALID', message: expect.stringContaining('damage-a.journal.ndjson line 2 is not a journal record') });
     expect(requests(REFUND, since)).toHaveLength(0);
     expect(refundsOf('DAMAGE0001')).toEqual([['RDAMAGE1', 50]]);
+  });
+
+  it('a refund of unknown outcome in another journal, sent by out_trade_no, still blocks a row that names the order by transaction_id (other-journal-unknown-by-transaction-id)', async () => {
+    env.seed(['TXNSW00001'], 100);
+    const first = csv('txnsw-a', [header, 'TXNSW00001,RTXNSW1,50,100']);
+    expect((await run(['refund', 'create', '--from', first, '--yes'])).code).toBe(0);
+    // As if killed mid-request: the refund was made, but its `done` never reached the journal.
+    const journal = first.replace(/\.csv$/, '.journal.ndjson');
+    writeFileSync(journal, readFileSync(journal, 'utf8').split('\n').filter((l) => !l.includes('"type":"done"')).join('\n'));
+    const txn = env.sb.state.snapshot().orders.find((o) => o.outTradeNo === 'TXNSW00001')!.transactionId!;
+    const since = env.log.length;
+    const r = await run(['refund', 'create', '--from', csv('txnsw-b', ['transaction_id,out_refund_no,amount,total', `${txn},RTXNSW1X,50,100`]), '--yes']);
+    expect(r.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED', message: expect.stringContaining('already has refund RTXNSW1 of 50 fen') });
+    expect(requests(REFUND, since)).toHaveLength(0);
+    expect(refundsOf('TXNSW00001')).toEqual([['RTXNSW1', 50]]);
   });
 });

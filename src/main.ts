@@ -17,6 +17,8 @@ let signalled = false;
 const runtime: Runtime = {
   env: process.env,
   cwd: process.cwd(),
+  // Not os.userInfo(): it throws for a uid without a passwd entry (containers), which would skip the rc ownership check.
+  uid: process.getuid?.(),
   // Getters: touching process.stdin builds a ReadStream (~3 ms), which --help never needs.
   get stdin() {
     return process.stdin;

@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 export interface Runtime {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** The process's uid, for the ownership check of a found rc file (undefined on Windows). */
+  readonly uid?: number;
   readonly stdin: Readable & { isTTY?: boolean };
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };

@@ -1,4 +1,4 @@
-// Protocol §5 bills: apply (GET /v3/bill/tradebill | /v3/bill/fundflowbill, a signed and verified answer
+// docs/protocol.md §5 bills: apply (GET /v3/bill/tradebill | /v3/bill/fundflowbill, a signed and verified answer
 // {hash_type, hash_value, download_url}), then download: a signed GET whose answer has no signature, streamed
 // through gunzip + SHA1 into the target file, which exists only if the hash matched (core/bill-stream.ts).
 import type { Dispatcher } from 'undici';

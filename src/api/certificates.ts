@@ -1,4 +1,4 @@
-// Protocol §3: GET /v3/certificates. Decrypts each entry with the APIv3 key and verifies the response with a
+// docs/protocol.md §3: GET /v3/certificates. Decrypts each entry with the APIv3 key and verifies the response with a
 // known certificate, or else with the certificates just decrypted (CertificateDownloader semantics).
 import type { WxpayClient } from '../core/client.js';
 import type { KeyStore } from '../core/keys.js';

@@ -1,4 +1,4 @@
-// Protocol §5: domestic refunds. Create (retried safely: out_refund_no is the idempotency key, and the body
+// docs/protocol.md §5: domestic refunds. Create (retried safely: out_refund_no is the idempotency key, and the body
 // is the same on every attempt) and query by out_refund_no.
 import type { WxpayClient } from '../core/client.js';
 

@@ -1,4 +1,4 @@
-// Protocol §8 applied to a batch row: which failures are definite refusals (4xx: WeChat Pay looked at the
+// docs/protocol.md §8 applied to a batch row: which failures are definite refusals (4xx: WeChat Pay looked at the
 // request and said no, so nothing happened) and which leave the outcome unknown (timeouts, network
 // errors, 5xx, 202, 429, and 2xx answers whose signature could not be verified: WeChat Pay may have acted).
 import { WxpayError } from '../core/errors.js';

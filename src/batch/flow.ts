@@ -1,4 +1,4 @@
-// Batch flow control (protocol §8 and the refund limits in §5: 150 qps, 6 qps for failing requests):
+// Batch flow control (docs/protocol.md §8 and the refund limits in docs/protocol.md §5: 150 qps, 6 qps for failing requests):
 // a token bucket shared by all workers, which halves its rate and pauses on FREQUENCY_LIMITED, eases off
 // on other failures, and climbs back toward the configured rate as requests succeed (AIMD). Also the
 // bounded worker pool. The clock is injected so the arithmetic is tested without waiting.

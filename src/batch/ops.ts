@@ -1,4 +1,4 @@
-// Batch operations over the typed API functions (protocol §5): refund create + look-up by out_refund_no,
+// Batch operations over the typed API functions (docs/protocol.md §5): refund create + look-up by out_refund_no,
 // order query, order close. Refund sends go out with the client's own retries off (idempotent: false):
 // after an unknown outcome the runner must look the refund up before anything is sent again.
 import { queryRefund, refundBody, refundRequest, type Refund, type RefundInput } from '../api/refunds.js';

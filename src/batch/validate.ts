@@ -1,5 +1,5 @@
 // Batch input, step 2: the whole file is checked before anything is sent. Header and columns per kind,
-// number formats (protocol §5), integer-fen amounts with 0 < amount <= total, and duplicates within the
+// number formats (docs/protocol.md §5), integer-fen amounts with 0 < amount <= total, and duplicates within the
 // file. Every problem is returned with its line number; one bad row blocks the whole batch.
 import type { CsvProblem, CsvTable } from './csv-read.js';
 import type { BatchKind, BatchRow } from './types.js';
@@ -7,7 +7,7 @@ import type { BatchKind, BatchRow } from './types.js';
 const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderRef: boolean }> = {
   refund: { allowed: ['out_trade_no', 'transaction_id', 'out_refund_no', 'amount', 'total', 'reason'], required: ['out_refund_no', 'amount', 'total'], orderRef: true },
   query: { allowed: ['out_trade_no', 'transaction_id'], required: [], orderRef: true },
-  // Closing is by out_trade_no only (protocol §5).
+  // Closing is by out_trade_no only (docs/protocol.md §5).
   close: { allowed: ['out_trade_no'], required: ['out_trade_no'], orderRef: false },
 };
 

@@ -1,5 +1,5 @@
 // `wxpay bill fundflow --date D [--account BASIC|OPERATION|FEES]`: the fund-flow bill of one day and account
-// (protocol §5), applied for, downloaded, SHA1-checked and converted by bill-run.ts.
+// (docs/protocol.md §5), applied for, downloaded, SHA1-checked and converted by bill-run.ts.
 import type { CommandContext } from '../runtime.js';
 import { runBill, type BillOptions } from './bill-run.js';
 

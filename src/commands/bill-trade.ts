@@ -1,4 +1,4 @@
-// `wxpay bill trade --date D [--type ALL|SUCCESS|REFUND]`: the trade bill of one day (protocol §5), applied
+// `wxpay bill trade --date D [--type ALL|SUCCESS|REFUND]`: the trade bill of one day (docs/protocol.md §5), applied
 // for, downloaded, SHA1-checked and converted by bill-run.ts.
 import type { CommandContext } from '../runtime.js';
 import { runBill, type BillOptions } from './bill-run.js';

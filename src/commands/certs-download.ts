@@ -1,4 +1,4 @@
-// `wxpay certs download`: GET /v3/certificates (protocol §3), decrypt each certificate with the APIv3 key,
+// `wxpay certs download`: GET /v3/certificates (docs/protocol.md §3), decrypt each certificate with the APIv3 key,
 // verify the response with --known-cert or else with the certificates just decrypted (CertificateDownloader
 // semantics), and save wechatpay_<SERIAL>.pem next to older ones so that rotation keeps working.
 import { mkdir, readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// `wxpay close <out_trade_no>`: closes an unpaid order (protocol §5; 204 with a signed empty body).
+// `wxpay close <out_trade_no>`: closes an unpaid order (docs/protocol.md §5; 204 with a signed empty body).
 import { closeOrder, closeRequest } from '../api/transactions.js';
 import { WxpayError } from '../core/errors.js';
 import type { CommandContext } from '../runtime.js';

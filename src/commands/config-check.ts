@@ -1,6 +1,7 @@
 // `wxpay config check`: the doctor. Any fail exits 3 (CONFIG_CHECK_FAILED).
 import { runConfigChecks, type CheckResult } from '../core/doctor.js';
 import { WxpayError } from '../core/errors.js';
+import { noRcFileHint } from '../core/credentials.js';
 import type { Output } from '../render.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from './shared.js';
@@ -28,7 +29,7 @@ export async function run(ctx: CommandContext): Promise<void> {
     throw new WxpayError('CONFIG_CHECK_FAILED', `${failed.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`, {
       // With no rc file (and nothing from the environment) every check fails; the first one's hint ("Point privateKeyPath at …") misses the point.
       hint: profile.configPath === undefined && Object.values(profile.sources).every((s) => s === 'default')
-        ? 'No rc file was found: write one with `wxpay config init`; to try wxpay without a merchant account, run `wxpay demo` or `wxpay sandbox init`.'
+        ? noRcFileHint()
         : failed[0]?.hint ?? 'Fix the failed checks above.',
     });
   }

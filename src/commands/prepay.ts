@@ -1,5 +1,5 @@
-// `wxpay prepay <jsapi|app|h5|native>`: creates an order (protocol §5) and prints prepay_id, code_url or h5_url;
-// for jsapi and app also the signed client invoke parameters (§6); --qr draws a native code_url in the terminal.
+// `wxpay prepay <jsapi|app|h5|native>`: creates an order (docs/protocol.md §5) and prints prepay_id, code_url or h5_url;
+// for jsapi and app also the signed client invoke parameters (docs/protocol.md §6); --qr draws a native code_url in the terminal.
 import { PREPAY_KINDS, prepay, prepayBody, prepayPath, type PrepayInput, type PrepayKind } from '../api/transactions.js';
 import { WxpayError } from '../core/errors.js';
 import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../core/sign.js';

@@ -1,5 +1,5 @@
 // `wxpay query <out_trade_no>` | `wxpay query --transaction-id <id>`: an order's state, amount, payer and
-// time (protocol §5 query), or the whole verified transaction object with --json.
+// time (docs/protocol.md §5 query), or the whole verified transaction object with --json.
 import { queryOrder, type OrderRef, type Transaction } from '../api/transactions.js';
 import { WxpayError } from '../core/errors.js';
 import type { CommandContext } from '../runtime.js';

@@ -1,4 +1,4 @@
-// `wxpay refund create`: a domestic refund (protocol §5). The same out_refund_no and body are sent on every
+// `wxpay refund create`: a domestic refund (docs/protocol.md §5). The same out_refund_no and body are sent on every
 // retry, so a retried POST creates one refund. Asks for confirmation on a TTY; without a TTY --yes is required.
 import { createRefund, refundRequest, type RefundInput } from '../api/refunds.js';
 import { WxpayError } from '../core/errors.js';

@@ -1,4 +1,4 @@
-// `wxpay refund query <out_refund_no>`: a refund's status and amounts (protocol §5), or the object with --json.
+// `wxpay refund query <out_refund_no>`: a refund's status and amounts (docs/protocol.md §5), or the object with --json.
 import { queryRefund, type Refund } from '../api/refunds.js';
 import { WxpayError } from '../core/errors.js';
 import type { CommandContext } from '../runtime.js';

@@ -14,6 +14,7 @@ export function loadProfile(ctx: CommandContext, flags: Profile = {}): Promise<R
   return loadConfig({
     cwd: rt.cwd,
     env: rt.env,
+    ...(rt.uid !== undefined ? { uid: rt.uid } : {}),
     ...(opts.config ? { configFile: opts.config } : {}),
     ...(opts.profile ? { profile: opts.profile } : {}),
     flags: { ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), ...flags },

@@ -69,7 +69,7 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
   }
 }
 
-/** WeChat Pay accepts a request for 5 minutes after its timestamp (protocol §1): a signature printed here is live. */
+/** WeChat Pay accepts a request for 5 minutes after its timestamp (docs/protocol.md §1): a signature printed here is live. */
 function liveWarning(timestamp: number): string {
   const until = new Date((timestamp + 300) * 1000).toISOString().replace('.000Z', 'Z');
   return `note: this signature is valid for 5 minutes after its timestamp (until ${until}); anyone who has it can replay this exact request until then, so keep it out of tickets and chats`;

@@ -1,6 +1,6 @@
 // The read-only checks behind `wxpay smoke`: clock skew from the server's Date header, certificates or the
 // public key (present, not expiring within 30 days, the server's list known locally), and one signed query for
-// a random, nonexistent out_trade_no. WeChat Pay signs only 2xx answers (protocol §2), so the 404
+// a random, nonexistent out_trade_no. WeChat Pay signs only 2xx answers (docs/protocol.md §2), so the 404
 // ORDER_NOT_EXIST cannot be signature-verified; it proves instead that WeChat Pay accepted our signature, mchid
 // and serial (a bad one is a 401 SIGN_ERROR) and answered with its own error shape and a Request-ID.
 import { randomBytes } from 'node:crypto';

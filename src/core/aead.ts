@@ -1,4 +1,4 @@
-// Protocol §3 and §4: AEAD_AES_256_GCM for certificates and callback resources. Key: the 32-byte APIv3 key;
+// docs/protocol.md §3 and §4: AEAD_AES_256_GCM for certificates and callback resources. Key: the 32-byte APIv3 key;
 // IV: the nonce's bytes (12 from WeChat, any length accepted); AAD: associated_data; the last 16 bytes are the tag.
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';

@@ -1,5 +1,5 @@
-// Bill amounts are yuan written as decimal text ("0.01", fees "0.00060"). The API speaks integer fen (§1
-// "Body rules"). These helpers convert exactly with BigInt, so no total is ever a float.
+// Bill amounts are yuan written as decimal text ("0.01", fees "0.00060"). The API speaks integer fen
+// (docs/protocol.md §1 "Body rules"). These helpers convert exactly with BigInt, so no total is ever a float.
 
 /** "12.34" -> 1234n at 2 decimals; "-0.00060" -> -60n at 5 decimals. Throws on anything else. */
 export function yuanToUnits(text: string, decimals = 2): bigint {

@@ -1,4 +1,4 @@
-// Protocol §5 "Bills" timing: day D's bill (China time, UTC+8) is generated from 09:00 on D+1, can be fetched
+// docs/protocol.md §5 "Bills" timing: day D's bill (China time, UTC+8) is generated from 09:00 on D+1, can be fetched
 // after 10:00, and is kept for 3 months; STATEMENT_CREATING means retry in about 30 minutes. This turns those
 // rules into usage errors before any request, and into explanations of WeChat Pay's two bill errors.
 import { WxpayError } from './errors.js';

@@ -1,4 +1,4 @@
-// Protocol §5 "Bill file layout": the column headers of trade bills (ALL / SUCCESS / REFUND) and fund-flow
+// docs/protocol.md §5 "Bill file layout": the column headers of trade bills (ALL / SUCCESS / REFUND) and fund-flow
 // bills, their summary blocks, and the English (snake_case, like the v3 JSON) keys the typed rows use.
 // The sandbox writes bills from these same lists, so the writer and the parser cannot drift apart.
 

@@ -1,4 +1,4 @@
-// Protocol §5 "Bill file layout": an incremental parser for trade and fund-flow bills. It takes text in
+// docs/protocol.md §5 "Bill file layout": an incremental parser for trade and fund-flow bills. It takes text in
 // chunks of any size and returns records as lines complete, so a 300 MB bill never sits in memory:
 // the header, the detail rows (every field starts with a backtick, which is stripped), and the summary
 // block (its own header line, then one row). Product names may hold commas, so a field may be CSV-quoted,

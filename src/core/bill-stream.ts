@@ -1,4 +1,4 @@
-// Protocol §5 "Bills": receive a downloaded bill as a stream: (optionally) gunzip, SHA1 the uncompressed
+// docs/protocol.md §5 "Bills": receive a downloaded bill as a stream: (optionally) gunzip, SHA1 the uncompressed
 // bytes, parse, format, and write to a temporary file next to the target. Only when the SHA1 equals the
 // apply call's hash_value is the file renamed into place; on a mismatch, a broken gzip stream or any other
 // failure the partial file is removed. Memory stays flat: nothing holds more than a stream chunk or a line.

@@ -1,4 +1,4 @@
-// Reconciliation inside the file (protocol §5): recompute the summary block from the detail rows, exactly
+// Reconciliation inside the file (docs/protocol.md §5): recompute the summary block from the detail rows, exactly
 // (BigInt, 5 decimals so fees like "0.00060" add up), and list where the file's own summary disagrees.
 import { keyOf } from './bill-layout.js';
 import { unitsToYuan, yuanToUnits } from './bill-amount.js';

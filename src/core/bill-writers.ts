@@ -1,4 +1,4 @@
-// Output formats for a parsed bill (protocol §5). Each formatter turns a batch of parser records into text
+// Output formats for a parsed bill (docs/protocol.md §5). Each formatter turns a batch of parser records into text
 // as they arrive, so nothing accumulates: csv = the same lines without backticks, RFC 4180 quoting; json =
 // one document {kind, bill_type, columns, rows: [...], summary} written incrementally; ndjson = one typed
 // row per line plus a final summary line, each with "record": "row" | "summary". Amounts stay strings of yuan.

@@ -1,4 +1,4 @@
-// Protocol §1, §2 and §6: the exact messages that get signed, and the Authorization header.
+// docs/protocol.md §1, §2 and §6: the exact messages that get signed, and the Authorization header.
 // Messages are built from raw bytes where bytes arrive (responses, callbacks) so nothing is re-encoded.
 import { WxpayError } from './errors.js';
 

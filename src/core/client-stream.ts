@@ -1,4 +1,4 @@
-// Protocol §2 and §5: GET download_url (/v3/billdownload/file) as a stream. The request is signed like any
+// docs/protocol.md §2 and §5: GET download_url (/v3/billdownload/file) as a stream. The request is signed like any
 // other (through the client's own prepare()), but the response carries no Wechatpay-* signature: its bytes
 // are checked against the apply call's SHA1 instead (bill-stream.ts). That exemption holds for this one
 // path only; anything else is refused, so an unsigned response can never slip through here.

@@ -1,4 +1,4 @@
-// Protocol §2 and §3 for the client: verifying every 2xx answer from its raw bytes with the key chosen by
+// docs/protocol.md §2 and §3 for the client: verifying every 2xx answer from its raw bytes with the key chosen by
 // Wechatpay-Serial. An unknown hex serial (platform-certificate mode) triggers exactly one refresh through
 // /v3/certificates per serial; the key store is replaced, never mutated, and belongs to one client only.
 import type { KeyObject } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The v3 HTTP client (protocol §1, §2, §8) on undici: sign, send exactly the signed bytes, verify every 2xx
+// The v3 HTTP client (docs/protocol.md §1, §2, §8) on undici: sign, send exactly the signed bytes, verify every 2xx
 // from its raw bytes, map errors, retry where safe, fail over to the backup domain. Stable contract:
 //
 //   createClient({ baseUrl, merchant, keys, apiV3Key?, publicKeyId?, dispatcher?, now?, nonce?,
@@ -169,7 +169,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
         } catch (err) {
           if (isWxpayError(err)) throw err; // RESPONSE_TOO_LARGE: the server answered; asking again would not help
           if (isConnectError(err) && !failedOver && base === DEFAULT_BASE_URL) {
-            // Nothing reached the server, so switching domains is safe for any method (protocol §8).
+            // Nothing reached the server, so switching domains is safe for any method (docs/protocol.md §8).
             log?.(`connect to ${base} failed; switching to ${BACKUP_BASE_URL}`);
             base = BACKUP_BASE_URL;
             failedOver = true;

@@ -9,11 +9,17 @@ import path from 'node:path';
 import { WxpayError } from './errors.js';
 
 /**
- * The current user's uid; undefined where there is none (Windows), which skips the ownership check. Not
- * os.userInfo(): it throws when the uid has no passwd entry (`docker run --user 1001`), and the check must hold there.
+ * The current user's uid; undefined where there is none (Windows), which skips the ownership check. os.userInfo()
+ * throws when the uid has no passwd entry (`docker run --user 1001`), so callers that can should pass the uid in
+ * (the CLI passes process.getuid() through Runtime.uid); core reads no process state itself.
  */
 export function currentUid(): number | undefined {
-  return process.getuid?.();
+  try {
+    const { uid } = os.userInfo();
+    return uid >= 0 ? uid : undefined;
+  } catch {
+    return undefined; // no passwd entry for this uid: the caller's uid, if given, is used instead
+  }
 }
 
 const real = (p: string): string => {

@@ -10,13 +10,17 @@ import { createKeyStore, loadPrivateKey, loadPublicKey, parseCertificate, type C
 import type { ResolvedProfile } from './config.js';
 import type { Merchant } from './sign.js';
 
+/** The hint when no rc file exists at all: a newcomer's first command, so name the one that writes the file. */
+export function noRcFileHint(envName?: string): string {
+  return `No rc file was found: write one with \`wxpay config init\`${envName ? ` (or set ${envName})` : ''}; to try wxpay without a merchant account, run \`wxpay demo\` or \`wxpay sandbox init\`.`;
+}
+
 export function requireField<K extends keyof ResolvedProfile>(profile: ResolvedProfile, field: K, envName: string): NonNullable<ResolvedProfile[K]> {
   const v = profile[field];
   if (v === undefined || v === '') {
     throw new WxpayError('CONFIG_INVALID', `"${String(field)}" is not set in profile "${profile.name}"`, {
-      // With no rc file at all this is a newcomer's first command: name the one that writes the file.
       hint: profile.configPath === undefined
-        ? `No rc file was found: write one with \`wxpay config init\` (or set ${envName}); to try wxpay without a merchant account, run \`wxpay demo\` or \`wxpay sandbox init\`.`
+        ? noRcFileHint(envName)
         : `Set it in ${profile.configPath} or with ${envName}. Run \`wxpay config show\` to see what was resolved.`,
     });
   }

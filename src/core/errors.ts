@@ -1,4 +1,4 @@
-// One error type for the whole toolkit. Every code maps to one exit code (design.md "Errors"):
+// One error type for the whole toolkit. Every code maps to one exit code (docs/architecture.md, "Errors and exit codes"):
 // 0 ok, 1 internal bug, 2 usage, 3 config or key, 4 network, 5 WeChat Pay rejected, 6 verification, 7 decryption.
 
 export const EXIT = {

@@ -1,4 +1,4 @@
-// Protocol §8: turning a failed exchange into a WxpayError. A WeChat Pay error body ({code, message, detail})
+// docs/protocol.md §8: turning a failed exchange into a WxpayError. A WeChat Pay error body ({code, message, detail})
 // becomes WECHATPAY_ERROR (exit 5) carrying the status, code, message, detail and Request-ID; a transport
 // failure becomes NETWORK or TIMEOUT (exit 4). Messages name what to check, never a secret.
 import { WxpayError } from './errors.js';

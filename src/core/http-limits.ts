@@ -36,6 +36,12 @@ export function applyHttpLimits(server: Server, l: HttpLimits): void {
   server.headersTimeout = l.headersTimeoutMs;
   server.requestTimeout = l.requestTimeoutMs;
   server.keepAliveTimeout = l.keepAliveTimeoutMs;
+  // Node's headers timeout starts with the first byte: a connection that sends nothing would be held forever,
+  // and a few hundred of them fill the connection cap. Such a connection gets the headers timeout too.
+  server.on('connection', (socket) => {
+    const timer = setTimeout(() => socket.bytesRead === 0 && socket.destroy(), l.headersTimeoutMs).unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
 }
 
 /** The body, or undefined when it is over `max` (declared or streamed). An oversized body is read and dropped, not

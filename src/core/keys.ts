@@ -1,4 +1,4 @@
-// Key material (protocol §9): merchant private key (PKCS#8 or PKCS#1), merchant and platform certificates,
+// Key material (docs/protocol.md §9): merchant private key (PKCS#8 or PKCS#1), merchant and platform certificates,
 // the WeChat Pay public key, certificate serials as whole-byte upper-case hex, and key stores keyed by serial.
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';

@@ -1,4 +1,4 @@
-// Protocol §4 (with §2 and §3): a payment/refund notification. `buildNotification` makes one the way WeChat Pay
+// docs/protocol.md §2, §3 and §4: a payment/refund notification. `buildNotification` makes one the way WeChat Pay
 // does (AEAD-sealed resource, SHA256withRSA over `ts\nnonce\nbody\n`); `verifyAndDecrypt` is the framework-free
 // receiver: verify over the RAW body first, then parse, then open the resource. Ids, nonces and time are inputs.
 import type { KeyObject } from 'node:crypto';

@@ -1,4 +1,4 @@
-// `notify verify --explain` and the decrypt diagnosis (issue 5): every step of protocol §2 verification with pass
+// `notify verify --explain` and the decrypt diagnosis (issue 5): every step of docs/protocol.md §2 verification with pass
 // or fail and the facts behind it, plus warnings for the usual causes (a re-serialised body, BOM, CRLF, the wrong
 // key during a certificate -> public-key migration, clock skew, a probe). Pure: keys, body and `now` are inputs.
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-// `notify trigger`'s realistic decrypted objects (protocol §4: the transaction and refund shapes) and the
+// `notify trigger`'s realistic decrypted objects (docs/protocol.md §4: the transaction and refund shapes) and the
 // `--set <path>=<value>` overrides. Pure: every id, time and amount is an input.
 import { WxpayError } from './errors.js';
 

@@ -1,4 +1,4 @@
-// Protocol §7: sensitive fields use RSA-OAEP with SHA-1, MGF1-SHA-1 and an empty label, then base64.
+// docs/protocol.md §7: sensitive fields use RSA-OAEP with SHA-1, MGF1-SHA-1 and an empty label, then base64.
 import { constants, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';
 

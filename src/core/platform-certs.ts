@@ -1,4 +1,4 @@
-// Protocol §3: the /v3/certificates list. Each entry's certificate is AEAD_AES_256_GCM-encrypted with the
+// docs/protocol.md §3: the /v3/certificates list. Each entry's certificate is AEAD_AES_256_GCM-encrypted with the
 // APIv3 key; the response itself is verified with a known certificate or, when bootstrapping (the
 // CertificateDownloader rule), with the certificates it just decrypted, which only the APIv3 key could open.
 import type { KeyObject } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Protocol §8 retry policy in one place: which outcomes are worth another attempt, and how long to wait.
+// docs/protocol.md §8 retry policy in one place: which outcomes are worth another attempt, and how long to wait.
 // Only the caller knows whether a request is safe to repeat (GET, or a POST whose idempotency key is in the
 // body); this file only answers "is this outcome transient" and "how long to back off".
 

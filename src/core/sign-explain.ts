@@ -35,7 +35,7 @@ function lineAt(message: Buffer, offset: number): SignExplanation['line'] {
 
 /**
  * The server's truncated message, as bytes. WeChat Pay ends the truncated text with a "\n" of its own
- * (`…{"mchid"\n` in the real reply in protocol §1), which is not part of the message: drop it when the text is
+ * (`…{"mchid"\n` in the real reply in docs/protocol.md §1), which is not part of the message: drop it when the text is
  * shorter than sign_message_length, or it reads as a difference in the body.
  */
 function serverPrefix(info: SignInformation): Buffer {

@@ -1,4 +1,4 @@
-// Protocol §1 and §6: SHA256withRSA (PKCS#1 v1.5) signatures with the merchant key, the Authorization
+// docs/protocol.md §1 and §6: SHA256withRSA (PKCS#1 v1.5) signatures with the merchant key, the Authorization
 // header, and the JSAPI/APP client pay parameters. Clock and nonce are inputs, so results are reproducible.
 import { randomBytes, sign as rsaSign, type KeyObject } from 'node:crypto';
 import { appPayMessage, buildAuthorization, canonicalUrl, jsapiPayMessage, requestMessage } from './canonical.js';

@@ -1,4 +1,4 @@
-// Protocol §2: verifying WeChat Pay's signature on a response or a notification, over the RAW body bytes,
+// docs/protocol.md §2: verifying WeChat Pay's signature on a response or a notification, over the RAW body bytes,
 // with the key picked by Wechatpay-Serial and a ±300 s window. Each failure has its own code and hint.
 import { verify as rsaVerify, type KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';

@@ -1,4 +1,4 @@
-// Protocol §8: WeChat Pay's error body `{code, message, detail}` with the real HTTP statuses. Route handlers
+// docs/protocol.md §8: WeChat Pay's error body `{code, message, detail}` with the real HTTP statuses. Route handlers
 // throw these; the server turns them into unsigned non-2xx answers.
 
 export interface ApiErrorDetail {

@@ -1,4 +1,4 @@
-// Protocol §1 on the server side: Accept/User-Agent, the Authorization header (fields in any order), mchid and
+// docs/protocol.md §1 on the server side: Accept/User-Agent, the Authorization header (fields in any order), mchid and
 // serial_no, the ±300 s window, SHA256withRSA over the message rebuilt from the RAW request target and body, and
 // no nonce_str twice within the window.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -53,7 +53,7 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
       sign_information: {
         method: req.method,
         sign_message_length: message.length,
-        // The real server shows the message up to the first field of the body, as in protocol §1.
+        // The real server shows the message up to the first field of the body, as in docs/protocol.md §1.
         truncated_sign_message: truncate(text),
         url: req.target,
       },

@@ -1,4 +1,4 @@
-// The sandbox's bill files (protocol §5): trade bills (ALL / SUCCESS / REFUND) and fund-flow bills in the
+// The sandbox's bill files (docs/protocol.md §5): trade bills (ALL / SUCCESS / REFUND) and fund-flow bills in the
 // real column layouts (core/bill-layout.ts), every field behind a backtick, CSV-quoted when it holds a comma,
 // fund-bill line breaks written as \r and \n, and the summary block computed while the rows are written.
 // The file is produced as a generator of ~64 KB chunks: the same events always give the same bytes, so the

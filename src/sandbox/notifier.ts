@@ -1,4 +1,4 @@
-// Protocol §4: POSTs payment and refund notifications to notify_url (built by core's buildNotification, signed
+// docs/protocol.md §4: POSTs payment and refund notifications to notify_url (built by core's buildNotification, signed
 // with the mode's key), retrying on WeChat Pay's schedule divided by timeScale until the receiver answers 200/204.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';

@@ -1,4 +1,4 @@
-// Trade rules (protocol §5): prepay with OUT_TRADE_NO_USED on a changed repeat, the state machine
+// Trade rules (docs/protocol.md §5): prepay with OUT_TRADE_NO_USED on a changed repeat, the state machine
 // NOTPAY -> SUCCESS | PAYERROR | CLOSED -> REFUND, and the transaction object as query and notification show it.
 import { randomInt } from 'node:crypto';
 import type { AuthorizationFields } from '../core/canonical.js';

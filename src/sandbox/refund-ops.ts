@@ -1,4 +1,4 @@
-// Refund rules (protocol §5): the order must be paid, amount.total must match it, the refund must fit in what
+// Refund rules (docs/protocol.md §5): the order must be paid, amount.total must match it, the refund must fit in what
 // is left (NOT_ENOUGH), the same out_refund_no is idempotent, and a refund goes PROCESSING -> SUCCESS | ABNORMAL | CLOSED.
 import type { AuthorizationFields } from '../core/canonical.js';
 import { SandboxApiError, invalidRequest, paramError, resourceNotExists } from './api-error.js';

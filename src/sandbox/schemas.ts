@@ -1,4 +1,4 @@
-// Request bodies of the simulated endpoints (protocol §5): prepay (direct and partner), close and refund.
+// Request bodies of the simulated endpoints (docs/protocol.md §5): prepay (direct and partner), close and refund.
 // Fields the real API defines are allowed; anything else is an undefined field and answers PARAM_ERROR.
 import type { Schema } from './validate.js';
 

@@ -1,4 +1,4 @@
-// Protocol §2 on the server side: Wechatpay-* signature headers over `ts\nnonce\nbody\n` (raw bytes, the empty
+// docs/protocol.md §2 on the server side: Wechatpay-* signature headers over `ts\nnonce\nbody\n` (raw bytes, the empty
 // body of a 204 included), plus the injected faults a correct client must reject.
 import { randomBytes, randomInt } from 'node:crypto';
 import { AUTH_SCHEME, responseMessage } from '../core/canonical.js';

@@ -1,4 +1,4 @@
-// Strict body validation the way WeChat Pay does it (protocol §1 "Body rules", §8): required fields, types,
+// Strict body validation the way WeChat Pay does it (docs/protocol.md §1 "Body rules", §8): required fields, types,
 // lengths, patterns and undefined extra fields all answer 400 PARAM_ERROR with `detail.field` as a JSON pointer.
 import { paramError } from './api-error.js';
 

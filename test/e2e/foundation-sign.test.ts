@@ -114,7 +114,7 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
       expect(r.stdout).toContain('timestamp differs');
     });
 
-    it('the real reply from protocol §1, read from stdin', async () => {
+    it('the real reply from docs/protocol.md §1, read from stdin', async () => {
       const r = await sign(['POST', url, '--body', body, ...at, '--explain', '-', '--json'], REAL_SIGN_ERROR);
       expect(r.code).toBe(0);
       expect(r.json().explain).toMatchObject({ matches: false, lengthServer: 304, line: 'timestamp' });

@@ -113,8 +113,8 @@ export function writeMerchantFiles(dir: string, merchant: KeySet, platform: KeyS
   return files;
 }
 
-// SIGN_ERROR replies for `sign --explain`, shaped like the real one in protocol §1.
-/** The real reply quoted in protocol §1. */
+// SIGN_ERROR replies for `sign --explain`, shaped like the real one in docs/protocol.md §1.
+/** The real reply quoted in docs/protocol.md §1. */
 export const REAL_SIGN_ERROR = '{"code":"SIGN_ERROR","message":"错误的签名,验签失败","detail":{"detail":{"issue":"sign not match"},"field":"signature","location":"authorization","sign_information":{"method":"POST","sign_message_length":304,"truncated_sign_message":"POST\\n/v3/pay/transactions/h5\\n1623918286\\ntogiz2ig.ccl\\n{\\"mchid\\"\\n","url":"/v3/pay/transactions/h5"}}}';
 
 /** What WeChat Pay answers for a request whose message (as the server rebuilt it) is `sent`. */

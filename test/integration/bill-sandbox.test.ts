@@ -1,4 +1,4 @@
-// Bills end to end in process (protocol §5): the sandbox writes trade and fund-flow bills from its own orders
+// Bills end to end in process (docs/protocol.md §5): the sandbox writes trade and fund-flow bills from its own orders
 // and refunds; the api layer applies, downloads (signed request, unsigned answer), gunzips, checks the SHA1
 // and converts. Rows and summary totals must equal the sandbox state exactly, in every format, gzip or not.
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // Regression (sandbox-bill-today): the sandbox served today's bill at once, which contradicted its own hint
 // (and WeChat Pay): day D's bill is generated from 09:00 on D+1 (China time), served from 10:00, and kept for
 // 3 months; before that the apply answers 400 NO_STATEMENT_EXIST, while generating 400 STATEMENT_CREATING
-// (protocol §5 "Bills"). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
+// (docs/protocol.md §5 "Bills"). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billReadyAt } from '../../src/core/bill-dates.js';
 import { chinaDate, parseClockOffset } from '../../src/sandbox/bill-source.js';

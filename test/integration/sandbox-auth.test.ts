@@ -1,4 +1,4 @@
-// The sandbox rejects what the real server rejects (protocol §1): wrong key, stale timestamp, missing
+// The sandbox rejects what the real server rejects (docs/protocol.md §1): wrong key, stale timestamp, missing
 // User-Agent/Accept, a body changed after signing, malformed Authorization; and the injected response faults.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -94,6 +94,18 @@ describe('webhook serve under a flood', () => {
     await srv.close();
   });
 
+  it('a connection that never sends a byte is closed after the headers timeout, not held forever against the cap (silent-connection-held-forever)', async () => {
+    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'silent.ndjson'), maxConnections: 3, limits: { headersTimeoutMs: 500, checkIntervalMs: 100 } });
+    const port = Number(new URL(srv.url).port);
+    const silent = await Promise.all([1, 2, 3].map(() => openSocket(port)));
+    const closed = await Promise.all(silent.map((s) => new Promise<boolean>((resolve) => {
+      s.on('close', () => resolve(true));
+      setTimeout(() => resolve(false), 5_000);
+    })));
+    expect(closed).toEqual([true, true, true]);
+    await srv.close();
+  });
+
   it('inflight-body-cap: slow big uploads past --max-inflight-bytes get 503 at once; a real callback still gets 204', async () => {
     expect(DEFAULT_MAX_INFLIGHT_BYTES).toBe(16 * 1024 * 1024);
     const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'inflight.ndjson'), maxInflightBytes: 2 * 1024 * 1024 });

@@ -1,4 +1,4 @@
-// design.md: dependencies point one way (main -> cli -> commands -> api | webhook | sandbox | batch -> core),
+// docs/architecture.md: dependencies point one way (main -> cli -> commands -> api | webhook | sandbox | batch -> core),
 // and core is pure: no process.*, no chalk, no commander. This test reads the imports and enforces it.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// Bill timing rules (protocol §5): D's bill is ready after 10:00 China time on D+1, kept 3 months;
+// Bill timing rules (docs/protocol.md §5): D's bill is ready after 10:00 China time on D+1, kept 3 months;
 // STATEMENT_CREATING means retry in 30 minutes. Usage errors for malformed or future dates.
 import { describe, expect, it } from 'vitest';
 import { billReadyAt, checkBillDate, explainBillError, oldestKeptDay } from '../../src/core/bill-dates.js';

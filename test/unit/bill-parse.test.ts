@@ -1,4 +1,4 @@
-// Protocol §5 bill layout: backtick prefixes, quoted commas in product names, fund-bill \r/\n escapes,
+// docs/protocol.md §5 bill layout: backtick prefixes, quoted commas in product names, fund-bill \r/\n escapes,
 // the summary block, and chunk boundaries anywhere.
 import { describe, expect, it } from 'vitest';
 import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS, FUND_COLUMNS, FUND_SUMMARY_COLUMNS } from '../../src/core/bill-layout.js';
@@ -7,7 +7,7 @@ import { sumYuan, unitsToYuan, yuanToFen, yuanToUnits } from '../../src/core/bil
 import { BillTotals } from '../../src/core/bill-totals.js';
 import { createFormatter, rowJson, typedRow, typedSummary } from '../../src/core/bill-writers.js';
 
-// The doc's sample row (protocol §5), with the elided ids filled in.
+// The doc's sample row (docs/protocol.md §5), with the elided ids filled in.
 const SAMPLE_ROW = '`2022-03-21 13:51:31,`wxfdc955f7104ad557,`180023671,`176531292,`,`4200001234202203211234567890,`2021WERUN1647841891,`oZWa5i1Ssbt1z2Y2WcG9CmAH8Ip4,`JSAPI,`SUCCESS,`OTHERS,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`商品,`,`0.00000,`0.90%,`0.01,`0.00,`';
 const ALL_HEADER = TRADE_COLUMNS.ALL.join(',');
 const ALL_SUMMARY = TRADE_SUMMARY_COLUMNS.ALL.join(',');

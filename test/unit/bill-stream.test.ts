@@ -1,4 +1,4 @@
-// The receive pipeline (protocol §5): gunzip while hashing the uncompressed bytes, write via a temp file,
+// The receive pipeline (docs/protocol.md §5): gunzip while hashing the uncompressed bytes, write via a temp file,
 // rename only when the SHA1 matches hash_value, and leave no file behind otherwise.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';

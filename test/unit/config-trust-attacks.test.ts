@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/core/config.js';
-import { currentUid } from '../../src/core/config-safety.js';
+import { loadProfile } from '../../src/commands/shared.js';
+import type { Runtime } from '../../src/runtime.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const root = tempDir('wxpay-config-attacks-');
@@ -140,12 +141,17 @@ describe('a found rc that is not a regular file is refused unread (regression: a
 });
 
 describe('the ownership check without a passwd entry (regression: `docker run --user 1001` skipped it)', () => {
-  it('currentUid is the process uid even when os.userInfo() throws', () => {
+  it('os.userInfo() throws there; the CLI passes its uid (Runtime.uid), and a file owned by another uid is refused', async () => {
+    const w = world();
+    const file = path.join(w.project, '.wxpayrc.json');
+    writeFileSync(file, JSON.stringify({ mchid: '1900000009' }));
+    const other = process.getuid!() + 4321;
     const spy = vi.spyOn(os, 'userInfo').mockImplementation(() => {
       throw new Error('ENOENT: no such file or directory, uv_os_get_passwd');
     });
     try {
-      expect(currentUid()).toBe(process.getuid!());
+      const rt = { cwd: w.project, env: w.env, uid: other } as unknown as Runtime;
+      await expect(loadProfile({ args: [], opts: {}, rt })).rejects.toMatchObject({ code: 'CONFIG_UNSAFE', message: expect.stringContaining(`not by you (uid ${other})`) });
     } finally {
       spy.mockRestore();
     }

@@ -1,5 +1,5 @@
 // `sign --explain` logic (issue 2 §5): compares WeChat Pay's detail.sign_information with the local message.
-// The SIGN_ERROR bodies are built the way the real reply in protocol §1 looks: the first four lines, the first
+// The SIGN_ERROR bodies are built the way the real reply in docs/protocol.md §1 looks: the first four lines, the first
 // bytes of the body, then a "\n" the server adds after the cut.
 import { describe, expect, it } from 'vitest';
 import { requestMessage } from '../../src/core/canonical.js';

@@ -1,6 +1,6 @@
-// Bills (protocol §5): apply for a trade or fund-flow bill of a China-time day, then download it from a
+// Bills (docs/protocol.md §5): apply for a trade or fund-flow bill of a China-time day, then download it from a
 // short-lived download_url whose answer is the file itself, unsigned, optionally gzip; hash_value is the SHA1
-// of the uncompressed file. Timing as WeChat Pay's (protocol §5 "Bills"): day D's bill is generated from 09:00
+// of the uncompressed file. Timing as WeChat Pay's (docs/protocol.md §5 "Bills"): day D's bill is generated from 09:00
 // on D+1 and served from 10:00, for 3 months; before that the apply answers what production answers, 400
 // NO_STATEMENT_EXIST "请求的账单文件不存在" and, while it is being generated, 400 STATEMENT_CREATING "账单生成中".
 // The bill calendar is the sandbox's clock moved by `sandbox serve --clock`. NO_STATEMENT_EXIST also for a day

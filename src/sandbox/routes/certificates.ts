@@ -1,4 +1,4 @@
-// GET /v3/certificates (protocol §3): every platform certificate, AEAD-sealed with the APIv3 key
+// GET /v3/certificates (docs/protocol.md §3): every platform certificate, AEAD-sealed with the APIv3 key
 // (12-character nonce, AAD "certificate"). Public-key-only merchants get RESOURCE_NOT_EXISTS, as new merchants do.
 import { randomBytes } from 'node:crypto';
 import { aeadSeal } from '../../core/aead.js';

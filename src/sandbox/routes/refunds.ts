@@ -1,4 +1,4 @@
-// Domestic refunds (protocol §5): create (idempotent per out_refund_no) and query by out_refund_no
+// Domestic refunds (docs/protocol.md §5): create (idempotent per out_refund_no) and query by out_refund_no
 // (partner merchants add ?sub_mchid=).
 import { resourceNotExists } from '../api-error.js';
 import { createRefund, refundJson } from '../refund-ops.js';

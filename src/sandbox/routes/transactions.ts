@@ -1,4 +1,4 @@
-// Direct-merchant and partner (service provider) transactions (protocol §5): prepay x4, query by
+// Direct-merchant and partner (service provider) transactions (docs/protocol.md §5): prepay x4, query by
 // transaction_id or out_trade_no, and close (204, signed over the empty body).
 import { orderNotExist, paramError } from '../api-error.js';
 import type { SandboxContext } from '../context.js';

@@ -9,20 +9,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/core/config.js';
 import { loadProfile } from '../../src/commands/shared.js';
 import type { Runtime } from '../../src/runtime.js';
-import { tempDir } from '../helpers/fixtures.js';
-
-const root = tempDir('wxpay-config-attacks-');
-let n = 0;
+import { rcWorlds } from '../helpers/rc-world.js';
 
 /** A fresh home folder (0700) with a project two levels down; HOME points at it. */
-function world(): { top: string; home: string; project: string; env: Record<string, string> } {
-  const top = path.join(root, `w${++n}`);
-  const home = path.join(top, 'home');
-  const project = path.join(home, 'shop', 'src');
-  mkdirSync(project, { recursive: true, mode: 0o700 });
-  chmodSync(top, 0o755);
-  return { top, home, project, env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') } };
-}
+const world = rcWorlds('wxpay-config-attacks-');
 
 /** A profile that is whole (its own key), as a cloned repository can ship it with a guessed key path. */
 const whole = (baseUrl: string) => ({ mchid: '1900000001', serialNo: 'AB12', privateKeyPath: '/home/ann/keys/apiclient_key.pem', baseUrl });

@@ -7,20 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, SEARCH_PLACES } from '../../src/core/config.js';
 import { findConfigFile } from '../../src/core/config-discovery.js';
 import { searchFolders } from '../../src/core/config-safety.js';
-import { tempDir } from '../helpers/fixtures.js';
-
-const root = tempDir('wxpay-config-trust-');
-let n = 0;
+import { rcWorlds } from '../helpers/rc-world.js';
 
 /** A fresh home folder (0700) with a project two levels down; HOME points at it. */
-function world(): { top: string; home: string; project: string; env: Record<string, string> } {
-  const top = path.join(root, `w${++n}`);
-  const home = path.join(top, 'home');
-  const project = path.join(home, 'shop', 'src');
-  mkdirSync(project, { recursive: true, mode: 0o700 });
-  chmodSync(top, 0o755);
-  return { top, home, project, env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') } };
-}
+const world = rcWorlds('wxpay-config-trust-');
 
 const marker = (dir: string) => path.join(dir, 'RAN');
 const codeRc = (dir: string) => `require('fs').writeFileSync(${JSON.stringify(marker(dir))}, 'ran'); module.exports = { mchid: '1900000001' };\n`;

@@ -88,7 +88,8 @@ const hasImport = (value: unknown): boolean => !!value && typeof value === 'obje
 
 /**
  * cosmiconfig's $import would pull in a file from anywhere, past the ownership check of the one discovered. In a
- * package.json (any package.*) cosmiconfig follows the one inside the "wxpay" section (taken after this loader), so look there too.
+ * package.json (any package.*) cosmiconfig follows the one inside the "wxpay" section, which it takes out after
+ * this loader has run, so look there too.
  */
 function noImports(load: Loader): Loader {
   return async (file, content) => {

@@ -80,7 +80,10 @@ async function linkFolders(file: string): Promise<string[]> {
   return folders;
 }
 
-/** CONFIG_UNSAFE unless the discovered file, its folder and the folder of every link to it are the user's own and writable by nobody else. */
+/**
+ * CONFIG_UNSAFE unless the discovered file, its folder and the folder of every link to it are the user's own and
+ * writable by nobody else.
+ */
 export async function assertSafeConfigFile(file: string, uid: number | undefined): Promise<void> {
   for (const target of new Set([file, path.dirname(file), ...(await linkFolders(file))])) {
     const p = await problem(target, uid);

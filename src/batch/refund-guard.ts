@@ -1,8 +1,8 @@
 // What a refund batch checks before it sends anything, so that no order is refunded twice whatever happened to
 // the file, the journal or the process: (1) a new journal for orders other refund journals beside it have
 // seen needs --yes, and the refunds of those journals join the ledger on every run; (2) unknown outcomes in the
-// journal, and in the others beside it, are looked up (journaled in ours only); (3) every row to send is checked against the ledger of refunds made or
-// possibly made (this journal and the others beside it).
+// journal, and in the others beside it, are looked up (journaled in ours only); (3) every row to send is checked
+// against the ledger of refunds made or possibly made (this journal and the others beside it).
 import path from 'node:path';
 import { WxpayError } from '../core/errors.js';
 import type { RateLimiter } from './flow.js';

@@ -1,7 +1,8 @@
 // A new refund journal is how a batch forgets what it did: a rerun with a renamed file or a new --journal
-// starts from nothing. So when a refund batch starts a new journal, the other refund journals in its folder
-// (and in the input file's folder), whatever their names, are read, and the orders of this file that they have
-// seen are listed (the caller warns and asks for --yes). Their refunds made or possibly made also join the ledger, so a renamed refund is still refused.
+// starts from nothing. So on every run of a refund batch, the other refund journals in its folder (and in the
+// input file's folder), whatever their names, are read, and the orders of this file that they have seen are
+// listed (for a new journal the caller warns and asks for --yes). Their refunds made or possibly made also join
+// the ledger, so a renamed refund is still refused.
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { rotatedFiles } from '../journal/lines.js';

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchEnv, runInProcess, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
 
 const REFUND = 'POST /v3/refund/domestic/refunds';
-const N = 80;
+// 80 rows keep `npm test` short; WXPAY_CRASH_ROWS=1000 runs the issue's 1,000-row version (noted in the closing note).
+const N = Number(process.env.WXPAY_CRASH_ROWS ?? 80);
 const FAULTS = [
   { kind: '500', rate: 0.05, path: '/v3/refund/' },
   { kind: '429', rate: 0.03, path: '/v3/refund/' },
@@ -160,7 +161,7 @@ describe.each([
     const result = readFileSync(crashed.replace(/\.csv$/, '.result.csv'), 'utf8').trim().split('\r\n').slice(1);
     expect(result).toHaveLength(N);
     expect(result.every((l) => l.split(',')[5] === 'succeeded')).toBe(true);
-  }, 180_000);
+  }, N > 80 ? 900_000 : 180_000);
 });
 
 describe('a real SIGINT', () => {

@@ -6,7 +6,8 @@ import type { Readable } from 'node:stream';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { createDispatcher } from './proxy.js';
 import { WxpayError } from './errors.js';
-import { lowerCaseHeaders, readBoundedAnswer } from './http-answer.js';
+import { normalizeHeaders } from './headers.js';
+import { readBoundedAnswer } from './http-answer.js';
 import { networkError, wechatpayError } from './http-error.js';
 import type { WxpayClient } from './client.js';
 
@@ -57,7 +58,7 @@ export async function downloadBillStream(client: WxpayClient, downloadUrl: strin
     close();
     throw networkError(err, url, 1);
   }
-  const headers = lowerCaseHeaders(res.headers);
+  const headers = normalizeHeaders(res.headers);
   const requestId = headers['request-id'];
   if (res.statusCode < 200 || res.statusCode >= 300) {
     // The error body is bounded (64 KiB) like every other; only a 2xx bill streams.

@@ -5,6 +5,7 @@
 // large answer; they stream to disk (client-stream.ts, bill-stream.ts) and never pass through here.
 import type { Dispatcher } from 'undici';
 import { WxpayError } from './errors.js';
+import { normalizeHeaders } from './headers.js';
 
 export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -51,16 +52,9 @@ export async function readBoundedAnswer(body: Body, opts: { url: string; status:
   return Buffer.concat(chunks, size);
 }
 
-/** undici's headers, lower-cased, first value of a repeated one. */
-export function lowerCaseHeaders(h: Dispatcher.ResponseData['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v[0]! : v;
-  return out;
-}
-
 /** Status, lower-case headers and the bounded body of an undici response. */
 export async function readAnswer(res: Dispatcher.ResponseData, url: string): Promise<{ status: number; headers: Record<string, string>; raw: Buffer }> {
-  const headers = lowerCaseHeaders(res.headers);
+  const headers = normalizeHeaders(res.headers);
   const raw = await readBoundedAnswer(res.body, { url, status: res.statusCode, ...(headers['content-length'] !== undefined ? { contentLength: headers['content-length'] } : {}) });
   return { status: res.statusCode, headers, raw };
 }

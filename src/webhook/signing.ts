@@ -4,6 +4,7 @@
 // `verifyForward` is the receiving side, exported from the library for apps written in Node.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { WxpayError } from '../core/errors.js';
+import { getHeader } from '../core/headers.js';
 
 const PREFIX = 'whsec_';
 /** The spec's default tolerance for webhook-timestamp. */
@@ -42,16 +43,11 @@ export interface VerifyForwardInput {
   toleranceSeconds?: number;
 }
 
-const header = (h: VerifyForwardInput['headers'], name: string): string | undefined => {
-  const v = Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
-  return Array.isArray(v) ? v[0] : v;
-};
-
 /** Checks a forward from `webhook serve`; returns its id and timestamp, or throws VERIFY_* (exit 6). */
 export function verifyForward(input: VerifyForwardInput): { id: string; timestamp: number } {
-  const id = header(input.headers, 'webhook-id');
-  const ts = header(input.headers, 'webhook-timestamp');
-  const sigs = header(input.headers, 'webhook-signature');
+  const id = getHeader(input.headers, 'webhook-id');
+  const ts = getHeader(input.headers, 'webhook-timestamp');
+  const sigs = getHeader(input.headers, 'webhook-signature');
   if (!id || !ts || !sigs) {
     throw new WxpayError('VERIFY_MISSING_HEADER', 'The forward lacks webhook-id, webhook-timestamp or webhook-signature', { hint: 'Forwards from `wxpay webhook serve --forward-to` carry all three; anything else did not come from it.' });
   }

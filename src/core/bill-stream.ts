@@ -3,7 +3,7 @@
 // apply call's hash_value is the file renamed into place; on a mismatch, a broken gzip stream or any other
 // failure the partial file is removed. Memory stays flat: nothing holds more than a stream chunk or a line.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
@@ -153,8 +153,7 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
     }
     await commitTemp(temp, input.target);
   } catch (e) {
-    file.destroy();
-    await unlink(temp).catch(() => undefined);
+    await discard(file, temp);
     if (e instanceof WxpayError) throw e;
     if ((e as { code?: string }).code?.startsWith('Z_')) {
       throw new WxpayError('BILL_CORRUPT', `The bill is not a valid gzip stream: ${(e as Error).message}`, {
@@ -174,4 +173,19 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
     ...(result.summary ? { summary: result.summary } : {}),
     totalsMismatch: result.mismatch,
   };
+}
+
+/**
+ * Closes and removes the temp file. The stream opens its file asynchronously: a download that fails at once
+ * (a corrupted gzip header) reaches here before the file exists, so unlinking right away would run first and the
+ * open would then leave the temp behind. Waiting for 'close' (which follows the open) makes the unlink last.
+ */
+async function discard(file: WriteStream, temp: string): Promise<void> {
+  if (!file.closed) {
+    await new Promise<void>((resolve) => {
+      file.once('close', () => resolve());
+      file.destroy();
+    });
+  }
+  await unlink(temp).catch(() => undefined);
 }

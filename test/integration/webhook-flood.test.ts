@@ -25,6 +25,9 @@ function openSocket(port: number, head = ''): Promise<Socket> {
       if (head) s.write(head);
       resolve(s);
     });
+    // Flowing, so that the server's FIN is read and 'end' then 'close' follow: a paused socket with nothing read
+    // may never see its end, and a close the server did make would look like a connection held open.
+    s.resume();
     s.on('error', reject);
   });
 }

@@ -11,7 +11,8 @@ const timed = ['test/integration/hostile-sandbox.test.ts', 'test/integration/hos
 // Unit files share their workers' module graph (isolate: false): a new process per file cost about as much CPU
 // as the unit tests themselves. Files that change global state (mocks, fake timers, the environment, the cwd,
 // process listeners) are found by this pattern and keep a process of their own; extend it when a new kind appears.
-const globalState = /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher/;
+const globalState =
+  /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher/;
 const root = path.dirname(fileURLToPath(import.meta.url));
 const sharedUnit = readdirSync(path.join(root, 'test/unit'))
   .filter((n) => n.endsWith('.test.ts'))
@@ -20,7 +21,12 @@ const sharedUnit = readdirSync(path.join(root, 'test/unit'))
 
 // The longest files (an npm ci in a clone; long chains of spawned commands) start first, so none of them is left
 // running alone at the end. Vitest orders the rest: longest first from its cache of the last run, else largest.
-const longFirst = ['test/e2e/fresh-clone.test.ts', 'test/e2e/readme-commands.test.ts', 'test/e2e/cmd-operator.test.ts', 'test/e2e/cmd-faults.test.ts'];
+const longFirst = [
+  'test/e2e/fresh-clone.test.ts',
+  'test/e2e/readme-commands.test.ts',
+  'test/e2e/cmd-operator.test.ts',
+  'test/e2e/cmd-faults.test.ts',
+];
 
 class LongFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -28,7 +34,10 @@ class LongFirstSequencer extends BaseSequencer {
       const i = longFirst.indexOf(path.relative(f.project.config.root, f.moduleId).split(path.sep).join('/'));
       return i < 0 ? longFirst.length : i;
     };
-    return (await super.sort(files)).map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+    return (await super.sort(files))
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+      .map(({ f }) => f);
   }
 }
 
@@ -47,9 +56,18 @@ export default defineConfig({
         extends: true,
         // Vitest's default is one worker per core minus one: on 2 cores, one file at a time. Most files spend
         // their time waiting on spawned wxpay processes and servers, so three at once keep both cores busy.
-        test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: [...timed, ...sharedUnit], maxWorkers: 3, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: [...timed, ...sharedUnit],
+          maxWorkers: 3,
+          sequence: { groupOrder: 0 },
+        },
       },
-      { extends: true, test: { name: 'unit', include: sharedUnit, isolate: false, maxWorkers: 3, sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: { name: 'unit', include: sharedUnit, isolate: false, maxWorkers: 3, sequence: { groupOrder: 0 } },
+      },
       { extends: true, test: { name: 'timed', include: timed, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -31,7 +31,11 @@ const levels = String(arg('concurrency', '1,4,16')).split(',').map(Number);
 const ceilingSeconds = Number(arg('ceiling-seconds', '5'));
 
 function startSandbox(dir) {
-  const child = spawn(process.execPath, [bin, 'sandbox', 'serve', '--dir', dir, '--port', '0', '--json', '--quiet', '--auto-refund', 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [bin, 'sandbox', 'serve', '--dir', dir, '--port', '0', '--json', '--quiet', '--auto-refund', 'off'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (l) => resolve({ child, url: JSON.parse(l).url }));
     child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
@@ -40,13 +44,31 @@ function startSandbox(dir) {
 
 /** Creates `n` orders with signed prepay calls, 16 at a time (set-up, not measured). */
 async function seed(pool, merchant, init, n, prefix) {
-  const sign = (method, url, body) => signRequest(merchant, { method, url, body, timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization;
+  const sign = (method, url, body) =>
+    signRequest(merchant, { method, url, body, timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization;
   let next = 0;
   const lane = async () => {
     while (next < n) {
       const no = `${prefix}${String(next++).padStart(8, '0')}`;
-      const body = JSON.stringify({ appid: init.appid, mchid: init.mchid, description: 'bench', out_trade_no: no, notify_url: 'https://example.com/n', amount: { total: 1 } });
-      const res = await pool.request({ method: 'POST', path: '/v3/pay/transactions/native', headers: { accept: 'application/json', 'user-agent': 'wxpay-bench/1', 'content-type': 'application/json', authorization: sign('POST', '/v3/pay/transactions/native', body) }, body });
+      const body = JSON.stringify({
+        appid: init.appid,
+        mchid: init.mchid,
+        description: 'bench',
+        out_trade_no: no,
+        notify_url: 'https://example.com/n',
+        amount: { total: 1 },
+      });
+      const res = await pool.request({
+        method: 'POST',
+        path: '/v3/pay/transactions/native',
+        headers: {
+          accept: 'application/json',
+          'user-agent': 'wxpay-bench/1',
+          'content-type': 'application/json',
+          authorization: sign('POST', '/v3/pay/transactions/native', body),
+        },
+        body,
+      });
       await res.body.dump();
       if (res.statusCode !== 200) throw new Error(`prepay answered ${res.statusCode}`);
     }
@@ -58,18 +80,33 @@ async function seed(pool, merchant, init, n, prefix) {
 /** The sandbox's ceiling for this query: pre-signed GETs as fast as 16 connections go. */
 async function ceiling(pool, merchant, init, no) {
   const target = `/v3/pay/transactions/out-trade-no/${no}?mchid=${init.mchid}`;
-  const signed = presignedPool(() => ({ accept: 'application/json', 'user-agent': 'wxpay-bench/1', authorization: signRequest(merchant, { method: 'GET', url: target, body: '', timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization }), 0.5 + ceilingSeconds);
+  const signed = presignedPool(
+    () => ({
+      accept: 'application/json',
+      'user-agent': 'wxpay-bench/1',
+      authorization: signRequest(merchant, {
+        method: 'GET',
+        url: target,
+        body: '',
+        timestamp: unixSeconds(Date.now()),
+        nonce: newNonce(),
+      }).authorization,
+    }),
+    0.5 + ceilingSeconds,
+  );
   const run = async (ms) => {
     let ok = 0;
     const end = Date.now() + ms;
     const t0 = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      for (let headers = signed.take(); headers && Date.now() < end; headers = signed.take()) {
-        const res = await pool.request({ method: 'GET', path: target, headers });
-        await res.body.dump();
-        if (res.statusCode === 200) ok += 1;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let headers = signed.take(); headers && Date.now() < end; headers = signed.take()) {
+          const res = await pool.request({ method: 'GET', path: target, headers });
+          await res.body.dump();
+          if (res.statusCode === 200) ok += 1;
+        }
+      }),
+    );
     return ok / (Number(process.hrtime.bigint() - t0) / 1e9);
   };
   await run(500);
@@ -79,7 +116,24 @@ async function ceiling(pool, merchant, init, no) {
 function batch(cwd, env, file, journal, concurrency) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...(process.env.BATCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof3'] : []), bin, 'query', '--from', file, '--journal', journal, '--concurrency', String(concurrency), '--rate', '10000', '--json'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BATCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof3'] : []),
+        bin,
+        'query',
+        '--from',
+        file,
+        '--journal',
+        journal,
+        '--concurrency',
+        String(concurrency),
+        '--rate',
+        '10000',
+        '--json',
+      ],
+      { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let last = '';
     let err = '';
     createInterface({ input: child.stdout }).on('line', (l) => (last = l));
@@ -99,24 +153,33 @@ async function main() {
   const init = await initSandbox({ dir, mode: 'pubkey' });
   const { child, url } = await startSandbox(dir);
   try {
-    const merchant = { mchid: init.mchid, serialNo: init.serialNo, privateKey: loadPrivateKey(readFileSync(init.privateKeyPath)) };
+    const merchant = {
+      mchid: init.mchid,
+      serialNo: init.serialNo,
+      privateKey: loadPrivateKey(readFileSync(init.privateKeyPath)),
+    };
     const pool = new Pool(new URL(url).origin, { connections: 16, pipelining: 1 });
     const nos = await seed(pool, merchant, init, rows, `BB${Date.now().toString(36).toUpperCase()}`);
     const file = path.join(dir, 'orders.csv');
     writeFileSync(file, `out_trade_no\n${nos.join('\n')}\n`);
     const env = { ...process.env, WXPAY_BASE_URL: url, NO_COLOR: '1' };
     const results = [];
-    for (const c of levels) results.push({ c, ...(await batch(dir, env, file, path.join(dir, `journal-${c}.ndjson`), c)) });
+    for (const c of levels)
+      results.push({ c, ...(await batch(dir, env, file, path.join(dir, `journal-${c}.ndjson`), c)) });
     const max = await ceiling(pool, merchant, init, nos[0]);
     await pool.close();
     const cpu = `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} (${os.cpus().length} cores)`;
     if (process.argv.includes('--header')) {
-      console.log('| date | node | CPU | rows | concurrency | rows/s (batch) | wall s | sandbox ceiling req/s | % of ceiling |');
+      console.log(
+        '| date | node | CPU | rows | concurrency | rows/s (batch) | wall s | sandbox ceiling req/s | % of ceiling |',
+      );
       console.log('|---|---|---|---|---|---|---|---|---|');
     }
     for (const r of results) {
       const rate = (r.summary.rows * 1000) / r.summary.elapsedMs;
-      console.log(`| ${new Date().toISOString().slice(0, 10)} | ${process.version} | ${cpu} | ${r.summary.rows} | ${r.c} | ${rate.toFixed(0)} | ${r.wall.toFixed(1)} | ${max.toFixed(0)} | ${((rate / max) * 100).toFixed(0)}% |`);
+      console.log(
+        `| ${new Date().toISOString().slice(0, 10)} | ${process.version} | ${cpu} | ${r.summary.rows} | ${r.c} | ${rate.toFixed(0)} | ${r.wall.toFixed(1)} | ${max.toFixed(0)} | ${((rate / max) * 100).toFixed(0)}% |`,
+      );
     }
   } finally {
     child.kill('SIGTERM');

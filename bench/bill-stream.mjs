@@ -21,14 +21,16 @@ const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const keep = process.argv.includes('--keep');
 const RSS_LIMIT_MB = 150;
 const GNU_TIME = '/usr/bin/time';
-const hasGnuTime = existsSync(GNU_TIME) && (() => {
-  try {
-    execFileSync(GNU_TIME, ['-v', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasGnuTime =
+  existsSync(GNU_TIME) &&
+  (() => {
+    try {
+      execFileSync(GNU_TIME, ['-v', 'true'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-bill-'));
 const MB = 1024 * 1024;
@@ -60,7 +62,9 @@ function cli(args) {
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       const text = existsSync(rssFile) ? readFileSync(rssFile, 'utf8') : '';
-      const kb = hasGnuTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1]) : Number(text.trim());
+      const kb = hasGnuTime
+        ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1])
+        : Number(text.trim());
       resolve({ code, seconds, stdout, stderr, rssMB: kb / 1024 });
     });
   });
@@ -69,7 +73,9 @@ function cli(args) {
 /** `gunzip -c file | sha1sum`, timed as a whole. */
 function baseline(file) {
   const t0 = process.hrtime.bigint();
-  const out = execFileSync('bash', ['-c', 'set -o pipefail; gunzip -c "$1" | sha1sum', 'bench', file], { encoding: 'utf8' });
+  const out = execFileSync('bash', ['-c', 'set -o pipefail; gunzip -c "$1" | sha1sum', 'bench', file], {
+    encoding: 'utf8',
+  });
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, sha1: out.split(/\s/)[0] };
 }
 
@@ -78,7 +84,11 @@ const sb = await startSandbox({ dir, port: 0 });
 let failed = false;
 try {
   const date = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
-  const seeded = await fetch(`${sb.url}/sandbox/bills/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ date, count: rows, refundEvery: 0 }) });
+  const seeded = await fetch(`${sb.url}/sandbox/bills/seed`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ date, count: rows, refundEvery: 0 }),
+  });
   if (!seeded.ok) throw new Error(`seed failed: ${await seeded.text()}`);
   const base = ['bill', 'trade', '--date', date, '--gzip', '--json'];
 
@@ -96,11 +106,22 @@ try {
   failed = !sameHash || !(run.rssMB < RSS_LIMIT_MB) || report.rows !== rows;
 
   const f = (n, d = 1) => n.toFixed(d);
-  console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; RSS via ${hasGnuTime ? 'GNU time -v' : 'process.resourceUsage().maxRSS'}\n`);
-  console.log('| rows | uncompressed | gzip | `wxpay bill trade --gzip --format ndjson` | MB/s (uncompressed) | peak RSS | `gunzip -c \\| sha1sum` | MB/s | SHA1s agree |');
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}; RSS via ${hasGnuTime ? 'GNU time -v' : 'process.resourceUsage().maxRSS'}\n`,
+  );
+  console.log(
+    '| rows | uncompressed | gzip | `wxpay bill trade --gzip --format ndjson` | MB/s (uncompressed) | peak RSS | `gunzip -c \\| sha1sum` | MB/s | SHA1s agree |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|:---:|');
-  console.log(`| ${rows.toLocaleString('en')} | ${f(uncompressedMB)} MB | ${f(statSync(gzFile).size / MB)} MB | ${f(run.seconds, 2)} s | ${f(uncompressedMB / run.seconds)} | ${f(run.rssMB)} MB ${run.rssMB < RSS_LIMIT_MB ? '(< 150 ✓)' : '(≥ 150 ✗)'} | ${f(b.seconds, 2)} s | ${f(uncompressedMB / b.seconds)} | ${sameHash ? 'yes' : 'NO'} |`);
-  console.log(`\nndjson output: ${f(statSync(path.join(dir, 'bill.ndjson')).size / MB)} MB, ${report.rows} rows; raw run (download + verify, .gz kept as sent): ${f(warm.seconds, 2)} s, peak RSS ${f(warm.rssMB)} MB`);
+  console.log(
+    `| ${rows.toLocaleString('en')} | ${f(uncompressedMB)} MB | ${f(statSync(gzFile).size / MB)} MB | ${f(run.seconds, 2)} s | ${f(uncompressedMB / run.seconds)} | ${f(run.rssMB)} MB ${run.rssMB < RSS_LIMIT_MB ? '(< 150 ✓)' : '(≥ 150 ✗)'} | ${f(b.seconds, 2)} s | ${f(uncompressedMB / b.seconds)} | ${sameHash ? 'yes' : 'NO'} |`,
+  );
+  console.log(
+    `\nndjson output: ${f(statSync(path.join(dir, 'bill.ndjson')).size / MB)} MB, ${report.rows} rows; raw run (download + verify, .gz kept as sent): ${f(warm.seconds, 2)} s, peak RSS ${f(warm.rssMB)} MB`,
+  );
 } finally {
   await sb.close();
   if (keep) console.log(`kept ${dir}`);

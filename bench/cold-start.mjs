@@ -29,7 +29,16 @@ const cases = [
   { name: '`wxpay --help`', args: [bin, '--help'] },
   {
     name: '`wxpay sign GET …` (offline)',
-    args: [bin, 'sign', 'GET', '/v3/refund/domestic/refunds/123123123123', '--timestamp', '1554208460', '--nonce', '593BEC0C930BF1AFEB40B4A08C8FB242'],
+    args: [
+      bin,
+      'sign',
+      'GET',
+      '/v3/refund/domestic/refunds/123123123123',
+      '--timestamp',
+      '1554208460',
+      '--nonce',
+      '593BEC0C930BF1AFEB40B4A08C8FB242',
+    ],
   },
 ];
 
@@ -73,12 +82,18 @@ try {
   }
   const base = median(times[0]);
   const hasCpu = cpu.every((x) => !Number.isNaN(x));
-  console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, load average ${os.loadavg()[0].toFixed(2)}; ${runs} runs each after ${warmup} warm-up rounds, interleaved.\n`);
-  console.log(`| command | median wall (ms) | min wall (ms) | ratio (median wall) |${hasCpu ? ' mean CPU (ms) | ratio (CPU) |' : ''}`);
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, load average ${os.loadavg()[0].toFixed(2)}; ${runs} runs each after ${warmup} warm-up rounds, interleaved.\n`,
+  );
+  console.log(
+    `| command | median wall (ms) | min wall (ms) | ratio (median wall) |${hasCpu ? ' mean CPU (ms) | ratio (CPU) |' : ''}`,
+  );
   console.log(`|---|---:|---:|---:|${hasCpu ? '---:|---:|' : ''}`);
   cases.forEach((c, j) => {
     const cpuCols = hasCpu ? ` ${(cpu[j] / runs).toFixed(1)} | ${(cpu[j] / cpu[0]).toFixed(2)}× |` : '';
-    console.log(`| ${c.name} | ${median(times[j]).toFixed(1)} | ${Math.min(...times[j]).toFixed(1)} | ${(median(times[j]) / base).toFixed(2)}× |${cpuCols}`);
+    console.log(
+      `| ${c.name} | ${median(times[j]).toFixed(1)} | ${Math.min(...times[j]).toFixed(1)} | ${(median(times[j]) / base).toFixed(2)}× |${cpuCols}`,
+    );
   });
 } finally {
   rmSync(cwd, { recursive: true, force: true });

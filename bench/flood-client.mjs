@@ -11,23 +11,35 @@ const pool = new Pool(u.origin, { connections: Number(connections), pipelining: 
 const bodies = Array.from({ length: 64 }, (_, i) => randomBytes((i * 128) % 8193));
 const headerSets = [
   {},
-  { 'wechatpay-serial': 'PUB_KEY_ID_0000000000000000000000000000000099', 'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)), 'wechatpay-nonce': 'n', 'wechatpay-signature': 'AAAA' },
+  {
+    'wechatpay-serial': 'PUB_KEY_ID_0000000000000000000000000000000099',
+    'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)),
+    'wechatpay-nonce': 'n',
+    'wechatpay-signature': 'AAAA',
+  },
   { 'content-type': 'application/json', 'wechatpay-signature': 'x'.repeat(344) },
 ];
 const statuses = {};
 let requests = 0;
 const end = Date.now() + Number(seconds) * 1000;
-await Promise.all(Array.from({ length: Number(connections) }, async (_, w) => {
-  for (let i = w; Date.now() < end; i += Number(connections)) {
-    try {
-      const r = await pool.request({ path: u.pathname, method: 'POST', headers: headerSets[i % headerSets.length], body: bodies[i % bodies.length] });
-      await r.body.dump();
-      statuses[r.statusCode] = (statuses[r.statusCode] ?? 0) + 1;
-    } catch {
-      statuses.error = (statuses.error ?? 0) + 1;
+await Promise.all(
+  Array.from({ length: Number(connections) }, async (_, w) => {
+    for (let i = w; Date.now() < end; i += Number(connections)) {
+      try {
+        const r = await pool.request({
+          path: u.pathname,
+          method: 'POST',
+          headers: headerSets[i % headerSets.length],
+          body: bodies[i % bodies.length],
+        });
+        await r.body.dump();
+        statuses[r.statusCode] = (statuses[r.statusCode] ?? 0) + 1;
+      } catch {
+        statuses.error = (statuses.error ?? 0) + 1;
+      }
+      requests++;
     }
-    requests++;
-  }
-}));
+  }),
+);
 await pool.close().catch(() => undefined);
 console.log(JSON.stringify({ requests, perSecond: Math.round(requests / Number(seconds)), statuses }));

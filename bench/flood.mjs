@@ -37,14 +37,24 @@ process.on('exit', cleanup);
 
 const init = await initSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
 const sb = await loadSandboxKeys(init.dir);
-const sign = (id, i) => buildNotification({
-  eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction', apiV3Key: sb.apiV3Key, signingKey: sb.publicKeyPrivate, serial: sb.publicKeyId,
-  plaintext: { mchid: sb.mchid, out_trade_no: `F${i}`, trade_state: 'SUCCESS', amount: { total: 1 } },
-  timestamp: String(Math.floor(Date.now() / 1000)), nonce: randomUUID().replace(/-/g, ''), resourceNonce: 'n0nce0123456', id, createTime: '2026-11-28T10:00:00+08:00',
-});
+const sign = (id, i) =>
+  buildNotification({
+    eventType: 'TRANSACTION.SUCCESS',
+    originalType: 'transaction',
+    apiV3Key: sb.apiV3Key,
+    signingKey: sb.publicKeyPrivate,
+    serial: sb.publicKeyId,
+    plaintext: { mchid: sb.mchid, out_trade_no: `F${i}`, trade_state: 'SUCCESS', amount: { total: 1 } },
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    nonce: randomUUID().replace(/-/g, ''),
+    resourceNonce: 'n0nce0123456',
+    id,
+    createTime: '2026-11-28T10:00:00+08:00',
+  });
 
 const mib = (n) => (n / 2 ** 20).toFixed(1);
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+const pct = (xs, p) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
 function status(pid) {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN) * 1024;
@@ -54,7 +64,11 @@ function status(pid) {
 /** Starts `wxpay webhook serve`; resolves when it listens, with the time that took. */
 function serve() {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, 'webhook', 'serve', '--config', init.rcPath, '--port', '0', '--journal', journal, '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [bin, 'webhook', 'serve', '--config', init.rcPath, '--port', '0', '--journal', journal, '--json'],
+    { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   children.add(child);
   const exited = new Promise((r) => child.once('exit', (c) => (children.delete(child), r(c))));
   return new Promise((resolve, reject) => {
@@ -94,7 +108,11 @@ const quiet = await validLoop(srv.url, 5);
 
 // ---- phase 1: the flood --------------------------------------------------------------------------------------
 const before = statSync(journal).size;
-const flood = spawn(process.execPath, [path.join(here, 'flood-client.mjs'), srv.url, String(connections), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const flood = spawn(
+  process.execPath,
+  [path.join(here, 'flood-client.mjs'), srv.url, String(connections), String(seconds)],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 children.add(flood);
 let floodOut = '';
 flood.stdout.on('data', (d) => (floodOut += d));
@@ -115,7 +133,9 @@ const junk = JSON.parse(floodOut || '{}');
 
 // ---- phase 2: restart on a 1 GiB journal ---------------------------------------------------------------------
 // Mostly rejected digests (what a flood leaves), with one accepted callback every 1,000 lines.
-const accepted = readFileSync(journal, 'utf8').split('\n').find((l) => l.includes('"outcome":"accepted"'));
+const accepted = readFileSync(journal, 'utf8')
+  .split('\n')
+  .find((l) => l.includes('"outcome":"accepted"'));
 const digest = `${JSON.stringify({ outcome: 'rejected', status: 401, code: 'VERIFY_BAD_SIGNATURE', receivedAt: new Date().toISOString(), remote: '127.0.0.1', method: 'POST', path: '/', headers: { 'content-type': 'application/json', 'wechatpay-serial': 'X'.repeat(40) }, bodyBytes: 4096, bodySha256: '0'.repeat(64), bodyHead: 'j'.repeat(1024) })}\n`;
 const fd = openSync(journal, 'w');
 let written = 0;
@@ -136,13 +156,70 @@ again.child.kill('SIGTERM');
 await again.exited;
 
 const row = (what, value, goal, ok) => `| ${what} | ${value} | ${goal} | ${ok ? 'yes' : 'NO'} |`;
-console.log(`flood: ${seconds} s, ${connections} connections of junk (${junk.requests ?? '?'} requests, ${junk.perSecond ?? '?'}/s; statuses ${JSON.stringify(junk.statuses ?? {})}), ${sent.length} valid callbacks at ${validPerSecond}/s alongside; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
+console.log(
+  `flood: ${seconds} s, ${connections} connections of junk (${junk.requests ?? '?'} requests, ${junk.perSecond ?? '?'}/s; statuses ${JSON.stringify(junk.statuses ?? {})}), ${sent.length} valid callbacks at ${validPerSecond}/s alongside; load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${os.cpus().length} cores\n`,
+);
 console.log('| figure | measured | goal | met |\n|---|---|---|---|');
 console.log(row('journal growth during the flood', `${mib(growth)} MB`, '< 20 MB', growth < 20e6));
-console.log(row('server RSS during the flood (max sampled / peak)', `${mib(Math.max(...rss))} / ${mib(peak)} MiB`, '< 200 MB', peak < 200e6));
-console.log(row('valid callbacks without a flood (same run): p50 / p99', `${pct(quiet.ms, 50).toFixed(1)} / ${pct(quiet.ms, 99).toFixed(1)} ms`, 'baseline', true));
-console.log(row('valid callbacks during the flood: p50 / p99 latency', `${pct(ms, 50).toFixed(1)} / ${pct(ms, 99).toFixed(1)} ms`, 'p99 < 50 ms', pct(ms, 99) < 50));
-console.log(row('valid callbacks lost (not 204, or not in the journal)', `${notAcked} / ${lost} of ${sent.length}`, '0', notAcked === 0 && lost === 0));
-console.log(row(`restart on a ${mib(written)} MiB journal (${ids} accepted ids): time to listen`, `${(again.startMs / 1000).toFixed(2)} s`, '< 10 s', again.startMs < 10_000));
+console.log(
+  row(
+    'server RSS during the flood (max sampled / peak)',
+    `${mib(Math.max(...rss))} / ${mib(peak)} MiB`,
+    '< 200 MB',
+    peak < 200e6,
+  ),
+);
+console.log(
+  row(
+    'valid callbacks without a flood (same run): p50 / p99',
+    `${pct(quiet.ms, 50).toFixed(1)} / ${pct(quiet.ms, 99).toFixed(1)} ms`,
+    'baseline',
+    true,
+  ),
+);
+console.log(
+  row(
+    'valid callbacks during the flood: p50 / p99 latency',
+    `${pct(ms, 50).toFixed(1)} / ${pct(ms, 99).toFixed(1)} ms`,
+    'p99 < 50 ms',
+    pct(ms, 99) < 50,
+  ),
+);
+console.log(
+  row(
+    'valid callbacks lost (not 204, or not in the journal)',
+    `${notAcked} / ${lost} of ${sent.length}`,
+    '0',
+    notAcked === 0 && lost === 0,
+  ),
+);
+console.log(
+  row(
+    `restart on a ${mib(written)} MiB journal (${ids} accepted ids): time to listen`,
+    `${(again.startMs / 1000).toFixed(2)} s`,
+    '< 10 s',
+    again.startMs < 10_000,
+  ),
+);
 console.log(row('restart peak RSS', `${mib(restartPeak)} MiB`, '< 200 MB', restartPeak < 200e6));
-console.log(JSON.stringify({ bench: 'flood', quietP50: pct(quiet.ms, 50), quietP99: pct(quiet.ms, 99), growthBytes: growth, peakRss: peak, p50: pct(ms, 50), p99: pct(ms, 99), valid: sent.length, notAcked, lost, journalBytes: written, restartMs: again.startMs, restartPeakRss: restartPeak, junk }));
+console.log(
+  JSON.stringify({
+    bench: 'flood',
+    quietP50: pct(quiet.ms, 50),
+    quietP99: pct(quiet.ms, 99),
+    growthBytes: growth,
+    peakRss: peak,
+    p50: pct(ms, 50),
+    p99: pct(ms, 99),
+    valid: sent.length,
+    notAcked,
+    lost,
+    journalBytes: written,
+    restartMs: again.startMs,
+    restartPeakRss: restartPeak,
+    junk,
+  }),
+);

@@ -35,7 +35,11 @@ function tables(text) {
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (!line.startsWith('|')) return void (cur = undefined);
-    const cells = line.replace(/^\|/, '').replace(/\|\s*$/, '').split(/(?<!\\)\|/).map((c) => c.trim());
+    const cells = line
+      .replace(/^\|/, '')
+      .replace(/\|\s*$/, '')
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim());
     if (/^\|[\s:|-]+\|?\s*$/.test(line)) return;
     if (!cur) {
       if (!/^\|[\s:|-]+$/.test(lines[i + 1] ?? '')) return;
@@ -76,20 +80,33 @@ const BENCHES = [
     goal: '`wxpay --help` ≤ 1.5× `node -e 0` (median wall time)',
     parse(out) {
       const t = tableWith(out, 'command');
-      const row = (re) => t.rows.find((r) => re.test(r[0])) ?? (() => { throw new Error(`no row ${re}`); })();
+      const row = (re) =>
+        t.rows.find((r) => re.test(r[0])) ??
+        (() => {
+          throw new Error(`no row ${re}`);
+        })();
       const ms = (re) => num(cell(t, row(re), /^median wall/));
-      return { nodeMs: ms(/node -e 0/), helpMs: ms(/--help/), signMs: ms(/sign/), helpRatio: ms(/--help/) / ms(/node -e 0/), signRatio: ms(/sign/) / ms(/node -e 0/) };
+      return {
+        nodeMs: ms(/node -e 0/),
+        helpMs: ms(/--help/),
+        signMs: ms(/sign/),
+        helpRatio: ms(/--help/) / ms(/node -e 0/),
+        signRatio: ms(/sign/) / ms(/node -e 0/),
+      };
     },
-    show: (m) => `node -e 0 ${m.nodeMs.toFixed(1)} ms; --help ${m.helpMs.toFixed(1)} ms (**${m.helpRatio.toFixed(2)}×**); offline sign ${m.signMs.toFixed(1)} ms (${m.signRatio.toFixed(2)}×)`,
+    show: (m) =>
+      `node -e 0 ${m.nodeMs.toFixed(1)} ms; --help ${m.helpMs.toFixed(1)} ms (**${m.helpRatio.toFixed(2)}×**); offline sign ${m.signMs.toFixed(1)} ms (${m.signRatio.toFixed(2)}×)`,
     holds: (m) => m.helpRatio <= 1.5,
   },
   {
     id: 'sandbox',
     title: 'Sandbox throughput (issue 3)',
     script: 'sandbox-throughput.mjs',
-    args: quick ? ['--header', '--seconds', '1', '--connections', '8', '--openssl-seconds', '1'] : ['--header', '--seconds', '5', '--connections', '16', '--openssl-seconds', '3'],
+    args: quick
+      ? ['--header', '--seconds', '1', '--connections', '8', '--openssl-seconds', '1']
+      : ['--header', '--seconds', '5', '--connections', '16', '--openssl-seconds', '3'],
     baseline: '`openssl speed rsa2048` sign/s (one core)',
-    goal: 'signed req/s ≥ 70% of one core\'s `openssl` RSA-2048 sign/s',
+    goal: "signed req/s ≥ 70% of one core's `openssl` RSA-2048 sign/s",
     parse(out) {
       const t = tableWith(out, /signed req\/s/);
       const r = t.rows.at(-1);
@@ -97,7 +114,8 @@ const BENCHES = [
       const openssl = num(cell(t, r, /openssl/));
       return { reqs, openssl, ratio: reqs / openssl, errors: num(cell(t, r, 'errors')) };
     },
-    show: (m) => `${m.reqs.toFixed(0)} signed req/s vs openssl ${m.openssl.toFixed(0)} sign/s = **${pct(m.ratio)}**; errors ${m.errors}`,
+    show: (m) =>
+      `${m.reqs.toFixed(0)} signed req/s vs openssl ${m.openssl.toFixed(0)} sign/s = **${pct(m.ratio)}**; errors ${m.errors}`,
     holds: (m) => m.ratio >= 0.7 && m.errors === 0,
   },
   {
@@ -107,16 +125,29 @@ const BENCHES = [
     args: quick ? ['1', '200', '8'] : ['3', '1000', '32'],
     env: quick ? { BENCH_CLOSED_MAX: '400' } : {},
     baseline: 'a bare node:http handler that only verifies and decrypts (bench/webhook-bare.mjs)',
-    goal: '`webhook serve` ≥ 70% of the bare handler\'s req/s, and p99 < 20 ms at 1,000 req/s',
+    goal: "`webhook serve` ≥ 70% of the bare handler's req/s, and p99 < 20 ms at 1,000 req/s",
     parse(out) {
-      const line = out.split('\n').reverse().find((l) => l.startsWith('{"results"'));
+      const line = out
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith('{"results"'));
       if (!line) throw new Error('no {"results":…} line in the output');
       const { results } = JSON.parse(line);
       const bare = results.find((r) => /bare/.test(r.name));
       const serve = results.find((r) => /serve/.test(r.name));
-      return { bare: bare.throughput, serve: serve.throughput, ratio: serve.throughput / bare.throughput, p50: serve.p50, p99: serve.p99, bareP99: bare.p99, rate: serve.rate, errors: serve.errors + bare.errors };
+      return {
+        bare: bare.throughput,
+        serve: serve.throughput,
+        ratio: serve.throughput / bare.throughput,
+        p50: serve.p50,
+        p99: serve.p99,
+        bareP99: bare.p99,
+        rate: serve.rate,
+        errors: serve.errors + bare.errors,
+      };
     },
-    show: (m) => `serve ${m.serve.toFixed(0)} req/s vs bare ${m.bare.toFixed(0)} req/s = **${pct(m.ratio)}**; p99 at ${m.rate}/s: serve **${m.p99} ms** (bare ${m.bareP99} ms); errors ${m.errors}`,
+    show: (m) =>
+      `serve ${m.serve.toFixed(0)} req/s vs bare ${m.bare.toFixed(0)} req/s = **${pct(m.ratio)}**; p99 at ${m.rate}/s: serve **${m.p99} ms** (bare ${m.bareP99} ms); errors ${m.errors}`,
     holds: (m) => m.ratio >= 0.7 && m.p99 < 20 && m.rate >= 1000,
   },
   {
@@ -129,17 +160,27 @@ const BENCHES = [
     parse(out) {
       const t = tableWith(out, /peak RSS/);
       const r = t.rows.at(-1);
-      return { rows: num(cell(t, r, 'rows')), mb: num(cell(t, r, 'uncompressed')), mbps: num(cell(t, r, /^MB\/s \(uncompressed\)/)), baseMbps: num(cell(t, r, 'MB/s')), rssMB: num(cell(t, r, /peak RSS/)), agree: /yes/.test(cell(t, r, /SHA1/)) ? 1 : 0 };
+      return {
+        rows: num(cell(t, r, 'rows')),
+        mb: num(cell(t, r, 'uncompressed')),
+        mbps: num(cell(t, r, /^MB\/s \(uncompressed\)/)),
+        baseMbps: num(cell(t, r, 'MB/s')),
+        rssMB: num(cell(t, r, /peak RSS/)),
+        agree: /yes/.test(cell(t, r, /SHA1/)) ? 1 : 0,
+      };
     },
-    show: (m) => `${m.rows.toLocaleString('en')} rows, ${m.mb.toFixed(0)} MB: **${m.mbps.toFixed(1)} MB/s** vs gunzip|sha1sum ${m.baseMbps.toFixed(1)} MB/s (${pct(m.mbps / m.baseMbps)}); peak RSS **${m.rssMB.toFixed(0)} MB**; SHA1s agree: ${m.agree ? 'yes' : 'NO'}`,
+    show: (m) =>
+      `${m.rows.toLocaleString('en')} rows, ${m.mb.toFixed(0)} MB: **${m.mbps.toFixed(1)} MB/s** vs gunzip|sha1sum ${m.baseMbps.toFixed(1)} MB/s (${pct(m.mbps / m.baseMbps)}); peak RSS **${m.rssMB.toFixed(0)} MB**; SHA1s agree: ${m.agree ? 'yes' : 'NO'}`,
     holds: (m) => m.rssMB < 150 && m.agree === 1 && m.rows >= 1_000_000,
   },
   {
     id: 'batch',
     title: 'Batch rows/s (issue 8)',
     script: 'batch-throughput.mjs',
-    args: quick ? ['--header', '--rows', '300', '--concurrency', '1,4', '--ceiling-seconds', '1'] : ['--header', '--rows', '10000', '--concurrency', '1,4,16', '--ceiling-seconds', '5'],
-    baseline: 'the sandbox\'s own ceiling for the same query (pre-signed GETs, 16 connections), same run',
+    args: quick
+      ? ['--header', '--rows', '300', '--concurrency', '1,4', '--ceiling-seconds', '1']
+      : ['--header', '--rows', '10000', '--concurrency', '1,4,16', '--ceiling-seconds', '5'],
+    baseline: "the sandbox's own ceiling for the same query (pre-signed GETs, 16 connections), same run",
     goal: 'rows/s at concurrency 1, 4 and 16 recorded beside the sandbox ceiling (issue 8 sets no ratio)',
     parse(out) {
       const t = tableWith(out, /rows\/s/);
@@ -153,7 +194,14 @@ const BENCHES = [
       }
       return m;
     },
-    show: (m) => `${Object.keys(m).filter((k) => k.startsWith('rowsPerS_c')).map((k) => { const c = k.slice(10); return `c=${c}: **${m[k].toFixed(0)} rows/s** (${pct(m[`ofCeiling_c${c}`])} of ceiling)`; }).join('; ')}; ceiling ${m.ceiling.toFixed(0)} req/s; ${m.rows.toLocaleString('en')} rows`,
+    show: (m) =>
+      `${Object.keys(m)
+        .filter((k) => k.startsWith('rowsPerS_c'))
+        .map((k) => {
+          const c = k.slice(10);
+          return `c=${c}: **${m[k].toFixed(0)} rows/s** (${pct(m[`ofCeiling_c${c}`])} of ceiling)`;
+        })
+        .join('; ')}; ceiling ${m.ceiling.toFixed(0)} req/s; ${m.rows.toLocaleString('en')} rows`,
     holds: (m) => m.rows >= 10_000 && ['1', '4', '16'].every((c) => m[`rowsPerS_c${c}`] > 0),
   },
 ];
@@ -163,7 +211,11 @@ const BENCHES = [
 function runScript(b) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(root, 'bench', b.script), ...b.args], { cwd: root, env: { ...process.env, ...b.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(root, 'bench', b.script), ...b.args], {
+      cwd: root,
+      env: { ...process.env, ...b.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -222,14 +274,22 @@ async function main() {
         // A script may exit 1 to flag a missed goal (bill: RSS) after printing its figures: keep the figures.
         if (r.code !== 0) failures.push(`run ${i} exited ${r.code ?? r.signal} after printing its figures`);
       } catch (e) {
-        failures.push(`run ${i}: ${e.message}; exit ${r.code ?? r.signal}; stderr: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+        failures.push(
+          `run ${i}: ${e.message}; exit ${r.code ?? r.signal}; stderr: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`,
+        );
       }
       load.push(os.loadavg()[0]);
     }
-    const med = perRun.length ? Object.fromEntries(Object.keys(perRun[0]).map((k) => [k, median(perRun.map((p) => p[k]).filter((v) => v !== undefined))])) : undefined;
+    const med = perRun.length
+      ? Object.fromEntries(
+          Object.keys(perRun[0]).map((k) => [k, median(perRun.map((p) => p[k]).filter((v) => v !== undefined))]),
+        )
+      : undefined;
     const res = { b, runs: perRun.length, med, failures, holds: med ? b.holds(med) : false, all: perRun };
     results.push(res);
-    process.stderr.write(`${b.id}: ${med ? b.show(med) : 'no result'}${failures.length ? ` (${failures.length} failed run(s))` : ''}\n`);
+    process.stderr.write(
+      `${b.id}: ${med ? b.show(med) : 'no result'}${failures.length ? ` (${failures.length} failed run(s))` : ''}\n`,
+    );
   }
   const block = render(m, started, load, results);
   process.stdout.write(`${block}\n`);
@@ -243,10 +303,16 @@ async function main() {
 // ---- BENCHMARKS.md ------------------------------------------------------------------------------------------
 
 /** A table cell: a literal | (as in `gunzip | sha1sum`) must not end the cell. */
-const esc = (s) => String(s).replace(/(?<!\\)\|/g, '\\|').replace(/\n/g, ' ');
+const esc = (s) =>
+  String(s)
+    .replace(/(?<!\\)\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 function render(m, started, load, results) {
-  const cmd = (b) => `${Object.entries(b.env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}node bench/${b.script} ${b.args.join(' ')}`.trim();
+  const cmd = (b) =>
+    `${Object.entries(b.env ?? {})
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}node bench/${b.script} ${b.args.join(' ')}`.trim();
   const lines = [
     BEGIN,
     '## Summary',
@@ -257,7 +323,10 @@ function render(m, started, load, results) {
     '',
     '| benchmark | baseline (same run) | median result | goal | holds |',
     '|---|---|---|---|:---:|',
-    ...results.map((r) => `| ${[r.b.title, r.b.baseline, r.med ? r.b.show(r.med) : `no result: ${r.failures.join('; ')}`, r.b.goal].map(esc).join(' | ')} | ${!r.med ? '✗ (did not run)' : quick ? 'n/a (quick)' : r.holds ? '✓' : '✗ (see below)'} |`),
+    ...results.map(
+      (r) =>
+        `| ${[r.b.title, r.b.baseline, r.med ? r.b.show(r.med) : `no result: ${r.failures.join('; ')}`, r.b.goal].map(esc).join(' | ')} | ${!r.med ? '✗ (did not run)' : quick ? 'n/a (quick)' : r.holds ? '✓' : '✗ (see below)'} |`,
+    ),
     '',
     'Commands (each run of `npm run bench` runs these; add `-- --runs N` to change the count, `-- --only <id>` to pick):',
     '',
@@ -267,11 +336,18 @@ function render(m, started, load, results) {
   ];
   const missed = results.filter((r) => r.med && !r.holds && !quick);
   if (missed.length) {
-    lines.push('', `Goals not met in this run: ${missed.map((r) => r.b.title).join(', ')}. The sections below (written by each benchmark's author) explain the shortfall and show the profile; on a busy machine, re-run first.`);
+    lines.push(
+      '',
+      `Goals not met in this run: ${missed.map((r) => r.b.title).join(', ')}. The sections below (written by each benchmark's author) explain the shortfall and show the profile; on a busy machine, re-run first.`,
+    );
   }
   const failed = results.filter((r) => r.failures.length);
   if (failed.length) lines.push('', ...failed.map((r) => `- ${r.b.id}: ${r.failures.join('; ')}`));
-  lines.push('', `Per-run figures: ${results.map((r) => `${r.b.id} ${JSON.stringify(r.all.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Number(v.toFixed(3))]))))}`).join('; ')}.`, END);
+  lines.push(
+    '',
+    `Per-run figures: ${results.map((r) => `${r.b.id} ${JSON.stringify(r.all.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Number(v.toFixed(3))]))))}`).join('; ')}.`,
+    END,
+  );
   return lines.join('\n');
 }
 

@@ -41,7 +41,10 @@ function cpuSeconds(pid) {
 }
 
 function opensslSignRate() {
-  const out = execFileSync('openssl', ['speed', '-seconds', String(opensslSeconds), 'rsa2048'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('openssl', ['speed', '-seconds', String(opensslSeconds), 'rsa2048'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const m = /rsa\s+2048 bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)/.exec(out);
   if (!m) throw new Error(`cannot parse openssl speed output:\n${out}`);
   return { sign: Number(m[1]), verify: Number(m[2]) };
@@ -51,23 +54,58 @@ async function main() {
   const openssl = opensslSignRate();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-sandbox-'));
   const init = await initSandbox({ dir, mode: 'cert' });
-  const child = spawn(process.execPath, [...(process.env.SANDBOX_NODE_ARGS ? process.env.SANDBOX_NODE_ARGS.split(' ') : []), path.join(root, 'bin/wxpay'), 'sandbox', 'serve', '--dir', dir, '--port', '0', '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.SANDBOX_NODE_ARGS ? process.env.SANDBOX_NODE_ARGS.split(' ') : []),
+      path.join(root, 'bin/wxpay'),
+      'sandbox',
+      'serve',
+      '--dir',
+      dir,
+      '--port',
+      '0',
+      '--json',
+      '--quiet',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     const first = await new Promise((resolve, reject) => {
       createInterface({ input: child.stdout }).once('line', (l) => resolve(JSON.parse(l)));
       child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
     });
     const base = new URL(first.url);
-    const merchant = { mchid: init.mchid, serialNo: init.serialNo, privateKey: loadPrivateKey(readFileSync(init.privateKeyPath)) };
+    const merchant = {
+      mchid: init.mchid,
+      serialNo: init.serialNo,
+      privateKey: loadPrivateKey(readFileSync(init.privateKeyPath)),
+    };
     const pool = new Pool(base.origin, { connections, pipelining: 1 });
     const headersFor = (method, url, body = '') => ({
-      accept: 'application/json', 'user-agent': 'wxpay-bench/1', ...(body ? { 'content-type': 'application/json' } : {}),
-      authorization: signRequest(merchant, { method, url, body, timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization,
+      accept: 'application/json',
+      'user-agent': 'wxpay-bench/1',
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      authorization: signRequest(merchant, { method, url, body, timestamp: unixSeconds(Date.now()), nonce: newNonce() })
+        .authorization,
     });
     const no = `BENCH${Date.now()}`;
-    const body = JSON.stringify({ appid: init.appid, mchid: init.mchid, description: 'bench', out_trade_no: no, notify_url: 'https://example.com/n', amount: { total: 1 } });
-    const created = await pool.request({ method: 'POST', path: '/v3/pay/transactions/native', headers: headersFor('POST', '/v3/pay/transactions/native', body), body });
-    if (created.statusCode !== 200) throw new Error(`prepay answered ${created.statusCode}: ${await created.body.text()}`);
+    const body = JSON.stringify({
+      appid: init.appid,
+      mchid: init.mchid,
+      description: 'bench',
+      out_trade_no: no,
+      notify_url: 'https://example.com/n',
+      amount: { total: 1 },
+    });
+    const created = await pool.request({
+      method: 'POST',
+      path: '/v3/pay/transactions/native',
+      headers: headersFor('POST', '/v3/pay/transactions/native', body),
+      body,
+    });
+    if (created.statusCode !== 200)
+      throw new Error(`prepay answered ${created.statusCode}: ${await created.body.text()}`);
     await created.body.dump();
     const target = `/v3/pay/transactions/out-trade-no/${no}?mchid=${init.mchid}`;
     const signed = presignedPool(() => headersFor('GET', target), 0.5 + seconds);
@@ -97,10 +135,14 @@ async function main() {
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
     const ratio = result.rate / openssl.sign;
     if (process.argv.includes('--header')) {
-      console.log('| date | node | CPU | sandbox signed req/s | req per sandbox CPU-s | openssl rsa2048 sign/s | ratio | errors |');
+      console.log(
+        '| date | node | CPU | sandbox signed req/s | req per sandbox CPU-s | openssl rsa2048 sign/s | ratio | errors |',
+      );
       console.log('|---|---|---|---|---|---|---|---|');
     }
-    console.log(`| ${new Date().toISOString().slice(0, 10)} | ${process.version} | ${cpu} (${os.cpus().length} cores) | ${result.rate.toFixed(0)} | ${(result.ok / cpuUsed).toFixed(0)} | ${openssl.sign.toFixed(0)} | ${(ratio * 100).toFixed(0)}% | ${result.bad} |`);
+    console.log(
+      `| ${new Date().toISOString().slice(0, 10)} | ${process.version} | ${cpu} (${os.cpus().length} cores) | ${result.rate.toFixed(0)} | ${(result.ok / cpuUsed).toFixed(0)} | ${openssl.sign.toFixed(0)} | ${(ratio * 100).toFixed(0)}% | ${result.bad} |`,
+    );
   } finally {
     child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

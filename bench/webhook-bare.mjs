@@ -12,7 +12,13 @@ const server = createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     try {
-      verifyAndDecrypt({ headers: req.headers, rawBody: Buffer.concat(chunks), keys, apiV3Key: sb.apiV3Key, now: Math.floor(Date.now() / 1000) });
+      verifyAndDecrypt({
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks),
+        keys,
+        apiV3Key: sb.apiV3Key,
+        now: Math.floor(Date.now() / 1000),
+      });
       res.writeHead(204).end();
     } catch {
       res.writeHead(401).end();

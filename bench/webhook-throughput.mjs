@@ -28,11 +28,21 @@ const closedBudget = Number(process.env.BENCH_CLOSED_MAX ?? 8000); // caps the c
 const need = Number(process.env.BENCH_POOL ?? 6000);
 const ts = String(Math.floor(Date.now() / 1000));
 process.stderr.write(`signing ${need} notifications...\n`);
-const pool = Array.from({ length: need }, (_, i) => buildNotification({
-  eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction', apiV3Key: sb.apiV3Key, signingKey: sb.publicKeyPrivate, serial: sb.publicKeyId,
-  plaintext: { mchid: sb.mchid, out_trade_no: `B${i}`, trade_state: 'SUCCESS', amount: { total: 1 } },
-  timestamp: ts, nonce: randomUUID().replace(/-/g, ''), resourceNonce: 'n0nce0123456', id: randomUUID(), createTime: '2026-11-28T10:00:00+08:00',
-}));
+const pool = Array.from({ length: need }, (_, i) =>
+  buildNotification({
+    eventType: 'TRANSACTION.SUCCESS',
+    originalType: 'transaction',
+    apiV3Key: sb.apiV3Key,
+    signingKey: sb.publicKeyPrivate,
+    serial: sb.publicKeyId,
+    plaintext: { mchid: sb.mchid, out_trade_no: `B${i}`, trade_state: 'SUCCESS', amount: { total: 1 } },
+    timestamp: ts,
+    nonce: randomUUID().replace(/-/g, ''),
+    resourceNonce: 'n0nce0123456',
+    id: randomUUID(),
+    createTime: '2026-11-28T10:00:00+08:00',
+  }),
+);
 let next = 0;
 let slice = [0, need];
 const take = () => {
@@ -43,7 +53,11 @@ const take = () => {
 };
 
 function startChild(args) {
-  const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (l) => resolve({ child, url: JSON.parse(l).url }));
     child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
@@ -70,13 +84,15 @@ async function measure(name, url, part) {
   let errors = 0;
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end && done + errors < closedBudget) {
-      const r = await send();
-      if (r.ok) done++;
-      else errors++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end && done + errors < closedBudget) {
+        const r = await send();
+        if (r.ok) done++;
+        else errors++;
+      }
+    }),
+  );
   const throughput = done / ((performance.now() - t0) / 1000);
   // Open loop at a fixed rate: requests are issued on schedule whether or not earlier ones finished.
   const lat = [];
@@ -89,12 +105,29 @@ async function measure(name, url, part) {
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     else if (wait < -50) late++;
-    inflight.push(send().then((r) => { if (r.ok) lat.push(r.ms); else errors++; }, () => errors++));
+    inflight.push(
+      send().then(
+        (r) => {
+          if (r.ok) lat.push(r.ms);
+          else errors++;
+        },
+        () => errors++,
+      ),
+    );
   }
   await Promise.all(inflight);
   await client.close();
   lat.sort((a, b) => a - b);
-  return { name, throughput: Math.round(throughput), errors, rate, p50: +pct(lat, 50).toFixed(2), p99: +pct(lat, 99).toFixed(2), max: +lat.at(-1).toFixed(2), lateSends: late };
+  return {
+    name,
+    throughput: Math.round(throughput),
+    errors,
+    rate,
+    p50: +pct(lat, 50).toFixed(2),
+    p99: +pct(lat, 99).toFixed(2),
+    max: +lat.at(-1).toFixed(2),
+    lateSends: late,
+  };
 }
 
 const results = [];
@@ -102,7 +135,18 @@ try {
   const bare = await startChild([path.join(root, 'bench', 'webhook-bare.mjs'), init.dir]);
   results.push(await measure('bare node:http verify+decrypt', bare.url, [0, need / 2]));
   bare.child.kill('SIGTERM');
-  const serve = await startChild([path.join(root, 'bin', 'wxpay'), 'webhook', 'serve', '--config', init.rcPath, '--port', '0', '--json', '--journal', path.join(dir, 'journal.ndjson')]);
+  const serve = await startChild([
+    path.join(root, 'bin', 'wxpay'),
+    'webhook',
+    'serve',
+    '--config',
+    init.rcPath,
+    '--port',
+    '0',
+    '--json',
+    '--journal',
+    path.join(dir, 'journal.ndjson'),
+  ]);
   results.push(await measure('wxpay webhook serve (journal+fsync)', serve.url, [need / 2, need]));
   serve.child.kill('SIGTERM');
 } finally {
@@ -112,5 +156,7 @@ const [b, s] = results;
 console.log(`| server | max req/s (c=${concurrency}) | p50 ms @${rate}/s | p99 ms @${rate}/s | max ms | errors |`);
 console.log('|---|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.name} | ${r.throughput} | ${r.p50} | ${r.p99} | ${r.max} | ${r.errors} |`);
-console.log(`\nwebhook serve / bare = ${((s.throughput / b.throughput) * 100).toFixed(0)}% (goal >= 70%); p99 at ${rate}/s = ${s.p99} ms (goal < 20 ms); ${os.cpus().length} CPUs, node ${process.version}, ${seconds}s per phase`);
+console.log(
+  `\nwebhook serve / bare = ${((s.throughput / b.throughput) * 100).toFixed(0)}% (goal >= 70%); p99 at ${rate}/s = ${s.p99} ms (goal < 20 ms); ${os.cpus().length} CPUs, node ${process.version}, ${seconds}s per phase`,
+);
 console.log(JSON.stringify({ results }));

@@ -30,7 +30,10 @@ await build({
         // exception is main.js's import of cli.js (dynamic only so the compile cache is on first): bundled.
         b.onResolve({ filter: /^\.\.?\// }, (args) => {
           if (args.kind !== 'dynamic-import' || args.path === './cli.js') return undefined;
-          let rel = path.relative(path.dirname(outfile), path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
+          let rel = path
+            .relative(path.dirname(outfile), path.resolve(args.resolveDir, args.path))
+            .split(path.sep)
+            .join('/');
           if (!rel.startsWith('.')) rel = `./${rel}`;
           return { path: rel, external: true };
         });

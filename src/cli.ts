@@ -66,5 +66,9 @@ function settle(cmd: Command, rt: Runtime): void {
     .exitOverride((err) => {
       throw Object.assign(err, { commandPath: commandPath(cmd) });
     })
-    .configureOutput({ writeOut: (s) => void rt.stdout.write(s), writeErr: (s) => void rt.stderr.write(s), outputError: () => undefined });
+    .configureOutput({
+      writeOut: (s) => void rt.stdout.write(s),
+      writeErr: (s) => void rt.stderr.write(s),
+      outputError: () => undefined,
+    });
 }

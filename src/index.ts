@@ -15,7 +15,14 @@ export * from './core/notification.js';
 export { startSandbox, type SandboxOptions, type SandboxHandle } from './sandbox/server.js';
 export { initSandbox, loadSandboxKeys, type SandboxMode, type SandboxInitResult } from './sandbox/keyset.js';
 export * from './core/capture.js';
-export { createClient, userAgentFor, type WxpayClient, type WxpayClientOptions, type ClientRequest, type ClientResponse } from './core/client.js';
+export {
+  createClient,
+  userAgentFor,
+  type WxpayClient,
+  type WxpayClientOptions,
+  type ClientRequest,
+  type ClientResponse,
+} from './core/client.js';
 export * from './api/transactions.js';
 export * from './api/refunds.js';
 export * from './api/certificates.js';

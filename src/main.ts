@@ -63,7 +63,9 @@ const runtime: Runtime = {
 };
 
 const isHelpOrVersion = (err: unknown): boolean =>
-  ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes((err as { code?: unknown } | null)?.code as string);
+  ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(
+    (err as { code?: unknown } | null)?.code as string,
+  );
 
 async function main(): Promise<number> {
   const { buildProgram } = await import('./cli.js');
@@ -76,7 +78,13 @@ async function main(): Promise<number> {
     // render and chalk, which would cost a third of the cold start (bench/cold-start.mjs).
     if (isHelpOrVersion(err)) return 0;
     const { reportError } = await import('./report-error.js');
-    return reportError(err, runtime, process.argv.includes('--json'), process.argv.includes('--verbose'), process.argv.includes('--no-color') ? false : undefined);
+    return reportError(
+      err,
+      runtime,
+      process.argv.includes('--json'),
+      process.argv.includes('--verbose'),
+      process.argv.includes('--no-color') ? false : undefined,
+    );
   }
 }
 

@@ -24,7 +24,11 @@ export interface Output {
  * Off for --json and --no-color. Otherwise FORCE_COLOR decides when set, as Node reads it (0/false: off, 2 and 3:
  * 256 and 16M colours, anything else: 16), even without a TTY and over NO_COLOR; then NO_COLOR; then the TTY.
  */
-export function colorLevel(rt: Runtime, opts: { json?: boolean; color?: boolean }, stream: { isTTY?: boolean } = rt.stdout): 0 | 1 | 2 | 3 {
+export function colorLevel(
+  rt: Runtime,
+  opts: { json?: boolean; color?: boolean },
+  stream: { isTTY?: boolean } = rt.stdout,
+): 0 | 1 | 2 | 3 {
   if (opts.json || opts.color === false) return 0;
   const force = rt.env.FORCE_COLOR;
   if (force !== undefined) return force === '0' || force === 'false' ? 0 : force === '2' ? 2 : force === '3' ? 3 : 1;
@@ -32,7 +36,10 @@ export function colorLevel(rt: Runtime, opts: { json?: boolean; color?: boolean 
   return supportsColor ? supportsColor.level : 1;
 }
 
-export function makeOutput(rt: Runtime, opts: { json?: boolean; color?: boolean; colorStream?: 'stdout' | 'stderr' }): Output {
+export function makeOutput(
+  rt: Runtime,
+  opts: { json?: boolean; color?: boolean; colorStream?: 'stdout' | 'stderr' },
+): Output {
   const level = colorLevel(rt, opts, opts.colorStream === 'stderr' ? rt.stderr : rt.stdout);
   const color = new Chalk({ level });
   const safe = (text: string) => terminalSafe(text, { keepColor: level > 0 });

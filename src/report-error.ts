@@ -16,18 +16,26 @@ interface CommanderLike {
 export function isCommanderError(err: unknown): err is CommanderLike {
   const e = err as { code?: unknown; exitCode?: unknown } | null;
   // cmd.error() may carry a code of our own (e.g. wxpay.batchOption), so the class name counts too.
-  return err instanceof Error && typeof e?.code === 'string' && typeof e.exitCode === 'number'
-    && (e.code.startsWith('commander.') || err.name === 'CommanderError' || err.name === 'InvalidArgumentError');
+  return (
+    err instanceof Error &&
+    typeof e?.code === 'string' &&
+    typeof e.exitCode === 'number' &&
+    (e.code.startsWith('commander.') || err.name === 'CommanderError' || err.name === 'InvalidArgumentError')
+  );
 }
 
 export function toWxpayError(err: unknown): WxpayError | { helpExit: number } {
   if (isWxpayError(err)) return err;
   if (isCommanderError(err)) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { helpExit: 0 };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      return { helpExit: 0 };
     if (err.code === 'commander.executeSubCommandAsync') return { helpExit: err.exitCode };
     // An unknown '--flag=value' is echoed without its value, which may be a secret (issue 9); commander's
     // "(Did you mean …?)" line joins the message.
-    const message = err.message.replace(/^error: /, '').replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=…'").replace(/\n\((Did you mean [^)]*)\)/, ' ($1)');
+    const message = err.message
+      .replace(/^error: /, '')
+      .replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=…'")
+      .replace(/\n\((Did you mean [^)]*)\)/, ' ($1)');
     const help = ['wxpay', err.commandPath, '--help'].filter(Boolean).join(' ');
     // A typo'd subcommand needs the list of commands, not "its arguments" (which would be the typo's).
     const what = err.code === 'commander.unknownCommand' ? 'the commands it has' : 'its arguments and an example';
@@ -52,7 +60,9 @@ export function reportError(err: unknown, rt: Runtime, json: boolean, verbose: b
   const c = out.color;
   rt.stderr.write(`${c.red('✖')} ${c.bold(safe(e.code))}: ${safe(e.message)}\n`);
   if (e.wechatpay) {
-    rt.stderr.write(`  WeChat Pay: HTTP ${e.wechatpay.status} ${safe(e.wechatpay.code)}: ${safe(e.wechatpay.message)}\n`);
+    rt.stderr.write(
+      `  WeChat Pay: HTTP ${e.wechatpay.status} ${safe(e.wechatpay.code)}: ${safe(e.wechatpay.message)}\n`,
+    );
     if (e.wechatpay.detail !== undefined) rt.stderr.write(`  detail: ${safe(JSON.stringify(e.wechatpay.detail))}\n`);
   }
   if (e.requestId) rt.stderr.write(`  Request-ID: ${safe(e.requestId)}\n`);

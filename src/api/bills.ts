@@ -33,7 +33,9 @@ export interface FundFlowBillQuery {
 function checkApply(data: unknown): BillApply {
   const d = data as Partial<BillApply> | undefined;
   if (!d || typeof d.hash_value !== 'string' || typeof d.download_url !== 'string') {
-    throw new WxpayError('WECHATPAY_ERROR', 'The bill apply answer has no hash_value or download_url', { hint: 'Run with --verbose to see the answer; report it if it repeats.' });
+    throw new WxpayError('WECHATPAY_ERROR', 'The bill apply answer has no hash_value or download_url', {
+      hint: 'Run with --verbose to see the answer; report it if it repeats.',
+    });
   }
   return { hash_type: d.hash_type ?? 'SHA1', hash_value: d.hash_value, download_url: d.download_url };
 }
@@ -42,7 +44,12 @@ export async function applyTradeBill(client: WxpayClient, q: TradeBillQuery): Pr
   const res = await client.request({
     method: 'GET',
     path: '/v3/bill/tradebill',
-    query: { bill_date: q.billDate, ...(q.subMchid ? { sub_mchid: q.subMchid } : {}), bill_type: q.billType ?? 'ALL', ...(q.gzip ? { tar_type: 'GZIP' } : {}) },
+    query: {
+      bill_date: q.billDate,
+      ...(q.subMchid ? { sub_mchid: q.subMchid } : {}),
+      bill_type: q.billType ?? 'ALL',
+      ...(q.gzip ? { tar_type: 'GZIP' } : {}),
+    },
   });
   return checkApply(res.data);
 }
@@ -68,7 +75,11 @@ export interface DownloadBillOptions {
   signal?: AbortSignal;
 }
 
-export async function downloadBill(client: WxpayClient, apply: BillApply, opts: DownloadBillOptions): Promise<ReceivedBill> {
+export async function downloadBill(
+  client: WxpayClient,
+  apply: BillApply,
+  opts: DownloadBillOptions,
+): Promise<ReceivedBill> {
   const res = await downloadBillStream(client, apply.download_url, {
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
@@ -78,7 +89,12 @@ export async function downloadBill(client: WxpayClient, apply: BillApply, opts: 
   const gzip = opts.gzip ?? /[?&]tartype=gzip/i.test(apply.download_url);
   try {
     return await receiveBill({
-      body: res.body, gzip, hashValue: apply.hash_value, hashType: apply.hash_type, format: opts.format, target: opts.target,
+      body: res.body,
+      gzip,
+      hashValue: apply.hash_value,
+      hashType: apply.hash_type,
+      format: opts.format,
+      target: opts.target,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
   } catch (e) {

@@ -7,7 +7,12 @@ import type { DecryptedCertificate } from '../core/platform-certs.js';
 export type { DecryptedCertificate };
 
 export async function downloadCertificates(client: WxpayClient, trust?: KeyStore): Promise<DecryptedCertificate[]> {
-  const res = await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list', ...(trust ? { trust } : {}) });
+  const res = await client.request({
+    method: 'GET',
+    path: '/v3/certificates',
+    verify: 'certificate-list',
+    ...(trust ? { trust } : {}),
+  });
   return res.certificates ?? [];
 }
 

@@ -38,12 +38,23 @@ export interface PrepayResult {
 
 export function prepayBody(client: WxpayClient, kind: PrepayKind, input: PrepayInput): Record<string, unknown> {
   const ids = input.partner
-    ? { sp_appid: input.partner.spAppid, sp_mchid: client.merchant.mchid, ...(input.partner.subAppid ? { sub_appid: input.partner.subAppid } : {}), sub_mchid: input.partner.subMchid }
+    ? {
+        sp_appid: input.partner.spAppid,
+        sp_mchid: client.merchant.mchid,
+        ...(input.partner.subAppid ? { sub_appid: input.partner.subAppid } : {}),
+        sub_mchid: input.partner.subMchid,
+      }
     : { appid: input.appid, mchid: client.merchant.mchid };
   const payerKey = input.partner ? (input.partner.subAppid ? 'sub_openid' : 'sp_openid') : 'openid';
-  const scene = input.payerClientIp || kind === 'h5'
-    ? { scene_info: { payer_client_ip: input.payerClientIp, ...(kind === 'h5' ? { h5_info: { type: input.h5Type ?? 'Wap' } } : {}) } }
-    : {};
+  const scene =
+    input.payerClientIp || kind === 'h5'
+      ? {
+          scene_info: {
+            payer_client_ip: input.payerClientIp,
+            ...(kind === 'h5' ? { h5_info: { type: input.h5Type ?? 'Wap' } } : {}),
+          },
+        }
+      : {};
   return {
     ...ids,
     description: input.description,
@@ -63,8 +74,17 @@ export function prepayPath(kind: PrepayKind, partner: boolean): string {
 }
 
 /** POST …/transactions/{kind}. Retried safely: out_trade_no in the body is the idempotency key. */
-export async function prepay(client: WxpayClient, kind: PrepayKind, input: PrepayInput): Promise<PrepayResult & { response: ClientResponse }> {
-  const response = await client.request({ method: 'POST', path: prepayPath(kind, Boolean(input.partner)), body: prepayBody(client, kind, input), idempotent: true });
+export async function prepay(
+  client: WxpayClient,
+  kind: PrepayKind,
+  input: PrepayInput,
+): Promise<PrepayResult & { response: ClientResponse }> {
+  const response = await client.request({
+    method: 'POST',
+    path: prepayPath(kind, Boolean(input.partner)),
+    body: prepayBody(client, kind, input),
+    idempotent: true,
+  });
   return { ...(response.data as PrepayResult), response };
 }
 
@@ -87,11 +107,19 @@ export interface Transaction {
 
 function orderPath(ref: OrderRef, partner: boolean): string {
   const base = `/v3/pay/${partner ? 'partner/' : ''}transactions`;
-  return 'outTradeNo' in ref ? `${base}/out-trade-no/${encodeURIComponent(ref.outTradeNo)}` : `${base}/id/${encodeURIComponent(ref.transactionId)}`;
+  return 'outTradeNo' in ref
+    ? `${base}/out-trade-no/${encodeURIComponent(ref.outTradeNo)}`
+    : `${base}/id/${encodeURIComponent(ref.transactionId)}`;
 }
 
-export async function queryOrder(client: WxpayClient, ref: OrderRef, partner?: { subMchid: string }): Promise<Transaction> {
-  const query = partner ? { sp_mchid: client.merchant.mchid, sub_mchid: partner.subMchid } : { mchid: client.merchant.mchid };
+export async function queryOrder(
+  client: WxpayClient,
+  ref: OrderRef,
+  partner?: { subMchid: string },
+): Promise<Transaction> {
+  const query = partner
+    ? { sp_mchid: client.merchant.mchid, sub_mchid: partner.subMchid }
+    : { mchid: client.merchant.mchid };
   const res = await client.request({ method: 'GET', path: orderPath(ref, Boolean(partner)), query });
   return res.data as Transaction;
 }
@@ -107,6 +135,10 @@ export function closeRequest(client: WxpayClient, outTradeNo: string, partner?: 
 }
 
 /** 204 with an empty, still signed, body. */
-export async function closeOrder(client: WxpayClient, outTradeNo: string, partner?: { subMchid: string }): Promise<void> {
+export async function closeOrder(
+  client: WxpayClient,
+  outTradeNo: string,
+  partner?: { subMchid: string },
+): Promise<void> {
   await client.request(closeRequest(client, outTradeNo, partner));
 }

@@ -7,7 +7,11 @@ import type { Outcome } from './types.js';
 const NOT_FOUND = new Set(['RESOURCE_NOT_EXISTS', 'ORDER_NOT_EXIST', 'ORDERNOTEXIST', 'NOT_FOUND']);
 
 export const isNotFound = (e: unknown): boolean =>
-  e instanceof WxpayError && e.code === 'WECHATPAY_ERROR' && e.wechatpay !== undefined && e.wechatpay.status === 404 && NOT_FOUND.has(e.wechatpay.code);
+  e instanceof WxpayError &&
+  e.code === 'WECHATPAY_ERROR' &&
+  e.wechatpay !== undefined &&
+  e.wechatpay.status === 404 &&
+  NOT_FOUND.has(e.wechatpay.code);
 
 /** Maps anything a request threw to a row outcome. Bugs (non-WxpayError) are rethrown, not hidden in a row. */
 export function classifyError(e: unknown): Extract<Outcome, { kind: 'rejected' | 'unknown' }> {
@@ -15,8 +19,10 @@ export function classifyError(e: unknown): Extract<Outcome, { kind: 'rejected' |
   const wp = e.wechatpay;
   if (e.code === 'WECHATPAY_ERROR' && wp) {
     const message = `HTTP ${wp.status}: ${wp.message}${e.requestId ? ` (Request-ID ${e.requestId})` : ''}`;
-    if (wp.status === 429 || wp.code === 'FREQUENCY_LIMITED') return { kind: 'unknown', code: wp.code, message, rateLimited: true };
-    if (wp.status >= 500 || wp.status === 202 || wp.status < 400) return { kind: 'unknown', code: wp.code, message, rateLimited: false };
+    if (wp.status === 429 || wp.code === 'FREQUENCY_LIMITED')
+      return { kind: 'unknown', code: wp.code, message, rateLimited: true };
+    if (wp.status >= 500 || wp.status === 202 || wp.status < 400)
+      return { kind: 'unknown', code: wp.code, message, rateLimited: false };
     return { kind: 'rejected', code: wp.code, message };
   }
   // TIMEOUT, NETWORK, VERIFY_* (an answer we cannot trust), and anything else the client raised.

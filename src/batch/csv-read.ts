@@ -44,9 +44,10 @@ export function nonUtf8Lines(bytes: Uint8Array, limit = 10_000): CsvProblem[] {
 
 /** Where the first malformed UTF-8 sequence starts (lead byte, then the continuation bytes it needs). */
 function firstBadByte(b: Uint8Array): number {
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]!;
-    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    const need =
+      c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
     if (need < 0) return i;
     for (let k = 1; k <= need; k++) if (i + k >= b.length || (b[i + k]! & 0xc0) !== 0x80) return i;
     i += need + 1;
@@ -71,14 +72,31 @@ export function readCsv(bytes: Uint8Array): { table: CsvTable } | { problems: Cs
   if (bad.length) return { problems: bad };
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    rows = parse(Buffer.from(bytes), { bom: true, info: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof rows;
+    rows = parse(Buffer.from(bytes), {
+      bom: true,
+      info: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as typeof rows;
   } catch (e) {
     const err = e as { code?: string; lines?: number; message: string };
     const text = Buffer.from(bytes).toString('utf8');
     // csv-parse counts CR and LF of a CRLF inside quotes as two lines, so its number can lie past the end of an
     // Excel (CRLF) file: point at the quote left open, else at most the last line.
-    const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? lineAt(text, openQuoteAt(text)) : Math.min(err.lines ?? 1, lineAt(text, text.length));
-    return { problems: [{ line, message: `not readable as CSV: ${err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field opened here is never closed' : err.message}` }] };
+    const line =
+      err.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? lineAt(text, openQuoteAt(text))
+        : Math.min(err.lines ?? 1, lineAt(text, text.length));
+    return {
+      problems: [
+        {
+          line,
+          message: `not readable as CSV: ${err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field opened here is never closed' : err.message}`,
+        },
+      ],
+    };
   }
   // csv-parse reports the line where a record ends, counting a CRLF inside quotes twice (csv-crlf-in-quotes-line-number):
   // undo that for this and earlier records, then count back over the line breaks inside the record.
@@ -92,6 +110,7 @@ export function readCsv(bytes: Uint8Array): { table: CsvTable } | { problems: Cs
     })
     .filter((r) => r.fields.some((f) => f !== ''));
   const first = records.shift();
-  if (!first) return { problems: [{ line: 1, message: 'the file is empty: expected a header line and at least one row' }] };
+  if (!first)
+    return { problems: [{ line: 1, message: 'the file is empty: expected a header line and at least one row' }] };
   return { table: { header: first.fields, records } };
 }

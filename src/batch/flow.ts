@@ -96,7 +96,8 @@ export class RateLimiter {
   }
 
   onSuccess(): void {
-    if (this.current < this.target) this.current = Math.min(this.target, this.current + Math.max(0.5, this.target / 50));
+    if (this.current < this.target)
+      this.current = Math.min(this.target, this.current + Math.max(0.5, this.target / 50));
   }
 }
 
@@ -104,7 +105,12 @@ export class RateLimiter {
  * Runs `worker` over the items with at most `concurrency` at a time; stops taking new items once `stopped()`.
  * If a worker throws, no new items start, the ones in flight finish, and the first error is rethrown.
  */
-export async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>, stopped: () => boolean = () => false): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T) => Promise<void>,
+  stopped: () => boolean = () => false,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const lane = async () => {

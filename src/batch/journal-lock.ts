@@ -66,7 +66,8 @@ async function inspect(file: string): Promise<{ pid: number; ino: number } | und
   }
 }
 
-const ownerDead = async (pid: number, self: number) => !Number.isInteger(pid) || pid <= 0 || pid === self || !(await processAlive(pid));
+const ownerDead = async (pid: number, self: number) =>
+  !Number.isInteger(pid) || pid <= 0 || pid === self || !(await processAlive(pid));
 
 /** Unlinks `file` if its owner is dead, safely against any number of concurrent removers. */
 async function removeIfStale(file: string, self: number, depth = 0): Promise<Removal> {
@@ -101,20 +102,29 @@ export async function lockJournal(journalFile: string, pid = process.pid): Promi
     try {
       won = await createExclusive(lockFile, pid);
     } catch (e) {
-      throw new WxpayError('BATCH_JOURNAL_WRITE', `Cannot create ${lockFile}: ${(e as Error).message}`, { cause: e, hint: 'Check that the journal folder is writable.' });
+      throw new WxpayError('BATCH_JOURNAL_WRITE', `Cannot create ${lockFile}: ${(e as Error).message}`, {
+        cause: e,
+        hint: 'Check that the journal folder is writable.',
+      });
     }
     if (won) return { release: () => releaseLock(lockFile, pid) };
     const r = await removeIfStale(lockFile, pid);
     if (r === 'alive') {
       const owner = (await inspect(lockFile))?.pid;
-      throw new WxpayError('BATCH_JOURNAL_CONFLICT', `Another wxpay batch (pid ${owner ?? '?'}) is using the journal ${journalFile}`, {
-        hint: `Wait for it to finish (or stop it with Ctrl-C), then rerun the same command. Do not start the batch on another journal meanwhile: both would send the same refunds.`,
-      });
+      throw new WxpayError(
+        'BATCH_JOURNAL_CONFLICT',
+        `Another wxpay batch (pid ${owner ?? '?'}) is using the journal ${journalFile}`,
+        {
+          hint: `Wait for it to finish (or stop it with Ctrl-C), then rerun the same command. Do not start the batch on another journal meanwhile: both would send the same refunds.`,
+        },
+      );
     }
     // 'busy': another process is taking over a stale lock right now; its claim is gone in microseconds.
     if (r === 'busy') await new Promise((res) => setTimeout(res, 5 + Math.random() * 20));
   }
-  throw new WxpayError('BATCH_JOURNAL_CONFLICT', `Could not take the lock ${lockFile}`, { hint: `Another batch keeps taking it; make sure only one runs on ${journalFile}.` });
+  throw new WxpayError('BATCH_JOURNAL_CONFLICT', `Could not take the lock ${lockFile}`, {
+    hint: `Another batch keeps taking it; make sure only one runs on ${journalFile}.`,
+  });
 }
 
 async function releaseLock(lockFile: string, pid: number): Promise<void> {

@@ -49,7 +49,10 @@ export async function readJournal(file: string): Promise<JournalContents | undef
     });
   } catch (e) {
     if (e instanceof WxpayError) throw e;
-    throw new WxpayError('BATCH_JOURNAL_INVALID', `Cannot read the journal ${file}: ${(e as Error).message}`, { cause: e, hint: 'Check the path and its permissions.' });
+    throw new WxpayError('BATCH_JOURNAL_INVALID', `Cannot read the journal ${file}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'Check the path and its permissions.',
+    });
   }
   return scanned && { records, validBytes: scanned.validBytes, tornTail: scanned.tornBytes > 0 };
 }
@@ -57,7 +60,10 @@ export async function readJournal(file: string): Promise<JournalContents | undef
 export class Journal {
   private failed: unknown;
 
-  private constructor(private readonly inner: AppendJournal, readonly file: string) {}
+  private constructor(
+    private readonly inner: AppendJournal,
+    readonly file: string,
+  ) {}
 
   /**
    * Opens for appending, cutting the live file to `validBytes` first (a torn tail) so the next record starts on a
@@ -73,7 +79,11 @@ export class Journal {
     if (this.failed) return Promise.reject(this.failed);
     return this.inner.append(record).catch((e: unknown) => {
       // A journal that cannot be written must stop the batch: nothing may be sent without its record.
-      this.failed ??= new WxpayError('BATCH_JOURNAL_WRITE', `Cannot write the journal ${this.file}: ${(e as Error).message}`, { cause: e, hint: 'Check free disk space and permissions, then rerun the same command to resume.' });
+      this.failed ??= new WxpayError(
+        'BATCH_JOURNAL_WRITE',
+        `Cannot write the journal ${this.file}: ${(e as Error).message}`,
+        { cause: e, hint: 'Check free disk space and permissions, then rerun the same command to resume.' },
+      );
       throw this.failed;
     });
   }

@@ -31,8 +31,13 @@ export function ledgerOf(records: readonly JournalRecord[], journal: string): Ma
       const b = (r.request ?? {}) as RefundBody;
       if (typeof b.amount?.refund !== 'number') continue;
       entries.set(r.key, {
-        outRefundNo: r.key, amount: b.amount.refund, total: b.amount.total ?? 0, status: 'unknown', journal,
-        ...(b.out_trade_no ? { outTradeNo: b.out_trade_no } : {}), ...(b.transaction_id ? { transactionId: b.transaction_id } : {}),
+        outRefundNo: r.key,
+        amount: b.amount.refund,
+        total: b.amount.total ?? 0,
+        status: 'unknown',
+        journal,
+        ...(b.out_trade_no ? { outTradeNo: b.out_trade_no } : {}),
+        ...(b.transaction_id ? { transactionId: b.transaction_id } : {}),
       });
     } else if (e) {
       const next = settled(e, r);
@@ -48,17 +53,31 @@ export function settled(e: LedgerEntry, r: JournalRecord): LedgerEntry | undefin
   // Refused, or looked up and not there: no money moved under this number.
   if (r.type === 'absent' || (r.type === 'done' && r.status === 'rejected')) return undefined;
   if (r.type !== 'done') return e;
-  return { ...e, status: 'made', ...(r.state ? { state: r.state } : {}), ...(r.id ? { refundId: r.id } : {}), ...r.order };
+  return {
+    ...e,
+    status: 'made',
+    ...(r.state ? { state: r.state } : {}),
+    ...(r.id ? { refundId: r.id } : {}),
+    ...r.order,
+  };
 }
 
-export const sameOrder = (e: Pick<LedgerEntry, 'outTradeNo' | 'transactionId'>, row: Pick<BatchRow, 'outTradeNo' | 'transactionId'>): boolean =>
-  Boolean((row.outTradeNo && e.outTradeNo === row.outTradeNo) || (row.transactionId && e.transactionId === row.transactionId));
+export const sameOrder = (
+  e: Pick<LedgerEntry, 'outTradeNo' | 'transactionId'>,
+  row: Pick<BatchRow, 'outTradeNo' | 'transactionId'>,
+): boolean =>
+  Boolean(
+    (row.outTradeNo && e.outTradeNo === row.outTradeNo) || (row.transactionId && e.transactionId === row.transactionId),
+  );
 
 /** A closed refund returned nothing: it is listed, but does not count toward the order's refunded sum. */
 const counts = (e: LedgerEntry) => e.state !== 'CLOSED';
 
 export function describeEntry(e: LedgerEntry): string {
-  const state = e.status === 'made' ? `${e.state ?? 'made'}${e.refundId ? `, refund_id ${e.refundId}` : ''}` : 'outcome unknown: it may have been made';
+  const state =
+    e.status === 'made'
+      ? `${e.state ?? 'made'}${e.refundId ? `, refund_id ${e.refundId}` : ''}`
+      : 'outcome unknown: it may have been made';
   return `${e.outRefundNo} of ${e.amount} fen (${state}; ${e.journal})`;
 }
 
@@ -72,7 +91,12 @@ export interface LedgerProblem {
  * Checks the rows about to be sent against the ledger. `counted`: the file's rows (planned and summed by the
  * validator together) whose refunds are made or about to be (not those the journal says were refused).
  */
-export function ledgerProblems(o: { toSend: readonly BatchRow[]; counted: readonly BatchRow[]; ledger: Iterable<LedgerEntry>; allowAdditional: boolean }): LedgerProblem[] {
+export function ledgerProblems(o: {
+  toSend: readonly BatchRow[];
+  counted: readonly BatchRow[];
+  ledger: Iterable<LedgerEntry>;
+  allowAdditional: boolean;
+}): LedgerProblem[] {
   // A refund the file lists is the file's: same out_refund_no AND same order. The number alone is not enough: a
   // row reusing it for another order (refused by WeChat Pay) must not hide the refund of the first order.
   const outside = [...o.ledger].filter((e) => !o.counted.some((r) => r.key === e.outRefundNo && sameOrder(e, r)));
@@ -83,15 +107,26 @@ export function ledgerProblems(o: { toSend: readonly BatchRow[]; counted: readon
     if (!earlier.length) continue;
     const order = row.outTradeNo ?? row.transactionId!;
     if (!o.allowAdditional) {
-      problems.push({ line: row.line, kind: 'already-refunded', message: `order ${order} already has refund ${earlier.map(describeEntry).join(', ')}; this row would refund it again as ${row.key} (${row.amount} fen)` });
+      problems.push({
+        line: row.line,
+        kind: 'already-refunded',
+        message: `order ${order} already has refund ${earlier.map(describeEntry).join(', ')}; this row would refund it again as ${row.key} (${row.amount} fen)`,
+      });
       continue;
     }
     if (summed.has(order)) continue;
     summed.add(order);
-    const mine = o.counted.filter((r) => (row.outTradeNo ? r.outTradeNo === row.outTradeNo : r.transactionId === row.transactionId));
-    const sum = earlier.filter(counts).reduce((s, e) => s + e.amount, 0) + mine.reduce((s, r) => s + (r.amount ?? 0), 0);
+    const mine = o.counted.filter((r) =>
+      row.outTradeNo ? r.outTradeNo === row.outTradeNo : r.transactionId === row.transactionId,
+    );
+    const sum =
+      earlier.filter(counts).reduce((s, e) => s + e.amount, 0) + mine.reduce((s, r) => s + (r.amount ?? 0), 0);
     if (sum > row.total!) {
-      problems.push({ line: row.line, kind: 'over-total', message: `refunds of order ${order} would add up to ${sum} fen, more than its total ${row.total}: ${earlier.map(describeEntry).join(', ')}, and ${mine.map((r) => `${r.key} of ${r.amount} fen`).join(', ')} in this file` });
+      problems.push({
+        line: row.line,
+        kind: 'over-total',
+        message: `refunds of order ${order} would add up to ${sum} fen, more than its total ${row.total}: ${earlier.map(describeEntry).join(', ')}, and ${mine.map((r) => `${r.key} of ${r.amount} fen`).join(', ')} in this file`,
+      });
     }
   }
   return problems;
@@ -99,6 +134,11 @@ export function ledgerProblems(o: { toSend: readonly BatchRow[]; counted: readon
 
 /** The row a look-up of a ledger entry needs (the order, number and amount it was sent with). */
 export const entryRow = (e: LedgerEntry): BatchRow => ({
-  line: 0, key: e.outRefundNo, outRefundNo: e.outRefundNo, amount: e.amount, total: e.total,
-  ...(e.outTradeNo ? { outTradeNo: e.outTradeNo } : {}), ...(e.transactionId ? { transactionId: e.transactionId } : {}),
+  line: 0,
+  key: e.outRefundNo,
+  outRefundNo: e.outRefundNo,
+  amount: e.amount,
+  total: e.total,
+  ...(e.outTradeNo ? { outTradeNo: e.outTradeNo } : {}),
+  ...(e.transactionId ? { transactionId: e.transactionId } : {}),
 });

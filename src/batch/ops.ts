@@ -24,21 +24,34 @@ export function refundInputOf(row: BatchRow, s: OpsSettings = {}): RefundInput {
   };
 }
 
-const orderRefOf = (row: BatchRow): OrderRef => (row.transactionId ? { transactionId: row.transactionId } : { outTradeNo: row.outTradeNo! });
+const orderRefOf = (row: BatchRow): OrderRef =>
+  row.transactionId ? { transactionId: row.transactionId } : { outTradeNo: row.outTradeNo! };
 
 /** The request each row would send, as `--dry-run` prints it and the journal records it. */
-export function requestOf(kind: BatchKind, client: Pick<WxpayClient, 'merchant'>, row: BatchRow, s: OpsSettings = {}): { method: string; path: string; body?: unknown } {
-  if (kind === 'refund') return { method: 'POST', path: '/v3/refund/domestic/refunds', body: refundBody(refundInputOf(row, s)) };
+export function requestOf(
+  kind: BatchKind,
+  client: Pick<WxpayClient, 'merchant'>,
+  row: BatchRow,
+  s: OpsSettings = {},
+): { method: string; path: string; body?: unknown } {
+  if (kind === 'refund')
+    return { method: 'POST', path: '/v3/refund/domestic/refunds', body: refundBody(refundInputOf(row, s)) };
   if (kind === 'close') {
     const r = closeRequest(client as WxpayClient, row.outTradeNo!);
     return { method: r.method, path: r.path, body: r.body };
   }
   const ref = orderRefOf(row);
-  const path = 'outTradeNo' in ref ? `/v3/pay/transactions/out-trade-no/${encodeURIComponent(ref.outTradeNo)}` : `/v3/pay/transactions/id/${encodeURIComponent(ref.transactionId)}`;
+  const path =
+    'outTradeNo' in ref
+      ? `/v3/pay/transactions/out-trade-no/${encodeURIComponent(ref.outTradeNo)}`
+      : `/v3/pay/transactions/id/${encodeURIComponent(ref.transactionId)}`;
   return { method: 'GET', path: `${path}?mchid=${client.merchant.mchid}` };
 }
 
-async function attempt<T>(fn: () => Promise<T>, ok: (value: T) => Outcome): Promise<Exclude<Outcome, { kind: 'not-found' }>> {
+async function attempt<T>(
+  fn: () => Promise<T>,
+  ok: (value: T) => Outcome,
+): Promise<Exclude<Outcome, { kind: 'not-found' }>> {
   try {
     return ok(await fn()) as Exclude<Outcome, { kind: 'not-found' }>;
   } catch (e) {
@@ -48,42 +61,72 @@ async function attempt<T>(fn: () => Promise<T>, ok: (value: T) => Outcome): Prom
 
 /** A 2xx we cannot read as the expected object (202 "accepted, not processed", an empty body): outcome unknown. */
 const unreadable = (what: string, status?: number): Outcome => ({
-  kind: 'unknown', code: status === 202 ? 'HTTP_202' : 'UNEXPECTED_ANSWER', rateLimited: false,
+  kind: 'unknown',
+  code: status === 202 ? 'HTTP_202' : 'UNEXPECTED_ANSWER',
+  rateLimited: false,
   message: status === 202 ? 'HTTP 202: accepted but not processed yet' : `the answer is not a ${what}`,
 });
 
 /** The order a refund answer names, kept in the journal so the ledger matches rows that name it the other way. */
-const orderOf = (r: Refund) => (r.out_trade_no || r.transaction_id
-  ? { order: { ...(r.out_trade_no ? { outTradeNo: r.out_trade_no } : {}), ...(r.transaction_id ? { transactionId: r.transaction_id } : {}) } }
-  : {});
+const orderOf = (r: Refund) =>
+  r.out_trade_no || r.transaction_id
+    ? {
+        order: {
+          ...(r.out_trade_no ? { outTradeNo: r.out_trade_no } : {}),
+          ...(r.transaction_id ? { transactionId: r.transaction_id } : {}),
+        },
+      }
+    : {};
 
 const refundDone = (r: Refund | undefined, status?: number): Outcome =>
-  status !== 202 && r && typeof r.status === 'string' ? { kind: 'succeeded', ...(r.refund_id ? { id: r.refund_id } : {}), state: r.status, ...orderOf(r) } : unreadable('refund', status);
+  status !== 202 && r && typeof r.status === 'string'
+    ? { kind: 'succeeded', ...(r.refund_id ? { id: r.refund_id } : {}), state: r.status, ...orderOf(r) }
+    : unreadable('refund', status);
 
 const tradeStateOf = (t: Transaction | undefined): Outcome =>
-  (t && typeof t.trade_state === 'string' ? { kind: 'succeeded', ...(t.transaction_id ? { id: t.transaction_id } : {}), state: t.trade_state } : unreadable('transaction'));
+  t && typeof t.trade_state === 'string'
+    ? { kind: 'succeeded', ...(t.transaction_id ? { id: t.transaction_id } : {}), state: t.trade_state }
+    : unreadable('transaction');
 
 export function opsFor(kind: BatchKind, client: WxpayClient, s: OpsSettings = {}): BatchOps {
   if (kind === 'refund') {
     return {
       mutating: true,
       request: (row) => refundBody(refundInputOf(row, s)),
-      send: (row) => attempt(() => client.request({ ...refundRequest(refundInputOf(row, s)), idempotent: false }), (res) => refundDone(res.data as Refund | undefined, res.status)),
+      send: (row) =>
+        attempt(
+          () => client.request({ ...refundRequest(refundInputOf(row, s)), idempotent: false }),
+          (res) => refundDone(res.data as Refund | undefined, res.status),
+        ),
       async lookup(row) {
         try {
           const r = await queryRefund(client, row.outRefundNo!);
           if (!r || typeof r.status !== 'string') return unreadable('refund');
-          const otherOrder = (row.outTradeNo && r.out_trade_no && r.out_trade_no !== row.outTradeNo) || (row.transactionId && r.transaction_id && r.transaction_id !== row.transactionId);
+          const otherOrder =
+            (row.outTradeNo && r.out_trade_no && r.out_trade_no !== row.outTradeNo) ||
+            (row.transactionId && r.transaction_id && r.transaction_id !== row.transactionId);
           if (otherOrder || (r.amount?.refund !== undefined && r.amount.refund !== row.amount)) {
             // Someone used this out_refund_no for another refund: settle the row as refused, never resend.
-            return { kind: 'rejected', code: 'OUT_REFUND_NO_CONFLICT', message: `${row.outRefundNo} already exists as a refund of ${r.amount?.refund ?? '?'} fen on ${r.out_trade_no ?? r.transaction_id}: check the file` };
+            return {
+              kind: 'rejected',
+              code: 'OUT_REFUND_NO_CONFLICT',
+              message: `${row.outRefundNo} already exists as a refund of ${r.amount?.refund ?? '?'} fen on ${r.out_trade_no ?? r.transaction_id}: check the file`,
+            };
           }
           return refundDone(r);
         } catch (e) {
           if (isNotFound(e)) return { kind: 'not-found' };
           const o = classifyError(e);
           // A refused look-up (e.g. 400, 401) does not tell whether the refund exists: unknown, not rejected.
-          return o.kind === 'rejected' ? { kind: 'unknown', code: o.code, message: `look-up refused: ${o.message}`, rateLimited: false, retriable: false } : o;
+          return o.kind === 'rejected'
+            ? {
+                kind: 'unknown',
+                code: o.code,
+                message: `look-up refused: ${o.message}`,
+                rateLimited: false,
+                retriable: false,
+              }
+            : o;
         }
       },
     };
@@ -94,8 +137,16 @@ export function opsFor(kind: BatchKind, client: WxpayClient, s: OpsSettings = {}
       mutating: true,
       request: (row) => requestOf('close', client, row, s).body,
       recheck: (row) => attempt(() => queryOrder(client, orderRefOf(row)), tradeStateOf),
-      send: (row) => attempt(() => client.request({ ...closeRequest(client, row.outTradeNo!), idempotent: false }), (res) => (res.status === 202 ? unreadable('close', 202) : { kind: 'succeeded', state: 'CLOSED' })),
+      send: (row) =>
+        attempt(
+          () => client.request({ ...closeRequest(client, row.outTradeNo!), idempotent: false }),
+          (res) => (res.status === 202 ? unreadable('close', 202) : { kind: 'succeeded', state: 'CLOSED' }),
+        ),
     };
   }
-  return { mutating: false, request: () => undefined, send: (row) => attempt(() => queryOrder(client, orderRefOf(row)), tradeStateOf) };
+  return {
+    mutating: false,
+    request: () => undefined,
+    send: (row) => attempt(() => queryOrder(client, orderRefOf(row)), tradeStateOf),
+  };
 }

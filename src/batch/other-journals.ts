@@ -18,14 +18,23 @@ export interface OtherJournals {
 }
 
 /** Scans the journal's folder and the input file's (where the default journal of an earlier run would be). */
-export async function scanOtherJournals(journalFile: string, inputFile: string, rows: readonly BatchRow[]): Promise<OtherJournals> {
+export async function scanOtherJournals(
+  journalFile: string,
+  inputFile: string,
+  rows: readonly BatchRow[],
+): Promise<OtherJournals> {
   const files: string[] = [];
   for (const dir of new Set([path.dirname(journalFile), path.dirname(inputFile)])) {
     // Any name: `--journal run1.jsonl` is a journal too. Rotated files (`<name>.<n>`) are read with their journal.
     const names = await readdir(dir).catch(() => [] as string[]);
     const all = new Set(names);
     const rotated = (n: string) => /\.\d+$/.test(n) && all.has(n.replace(/\.\d+$/, ''));
-    files.push(...names.filter((n) => !rotated(n)).sort().map((n) => path.join(dir, n)));
+    files.push(
+      ...names
+        .filter((n) => !rotated(n))
+        .sort()
+        .map((n) => path.join(dir, n)),
+    );
   }
   const entries: LedgerEntry[] = [];
   const seen = new Set<string>();
@@ -40,7 +49,10 @@ export async function scanOtherJournals(journalFile: string, inputFile: string, 
     if (!contents) continue;
     const all = ledgerOf(contents.records, name);
     // Every order it sent a refund for, whatever came of it: rebuilt from the `start` records.
-    const started = ledgerOf(contents.records.filter((r) => r.type === 'start'), name);
+    const started = ledgerOf(
+      contents.records.filter((r) => r.type === 'start'),
+      name,
+    );
     for (const row of rows) {
       const hit = [...started.values()].find((e) => sameOrder(e, row));
       if (hit) seen.add(`${row.outTradeNo ?? row.transactionId} (${name})`);
@@ -54,7 +66,13 @@ export async function scanOtherJournals(journalFile: string, inputFile: string, 
 async function isRefundJournal(file: string): Promise<boolean> {
   const oldest = (await rotatedFiles(file).catch(() => []))[0] ?? file;
   // Only regular files are opened: opening a FIFO someone left in the folder would wait forever.
-  if (!(await stat(oldest).then((s) => s.isFile(), () => false))) return false;
+  if (
+    !(await stat(oldest).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    return false;
   const fh = await open(oldest, 'r').catch(() => undefined);
   if (!fh) return false;
   try {

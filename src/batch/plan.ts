@@ -30,12 +30,18 @@ export interface Plan {
   orphans: string[];
 }
 
-export function foldJournal(records: readonly JournalRecord[], kind: BatchKind, file = 'journal'): Map<string, RowState> {
+export function foldJournal(
+  records: readonly JournalRecord[],
+  kind: BatchKind,
+  file = 'journal',
+): Map<string, RowState> {
   const states = new Map<string, RowState>();
   for (const r of records) {
     if (r.type === 'batch') {
       if (r.kind !== kind) {
-        throw new WxpayError('BATCH_JOURNAL_CONFLICT', `${file} belongs to a ${r.kind} batch, not a ${kind} batch`, { hint: 'Pass the journal of this batch with --journal, or a new path for a new batch.' });
+        throw new WxpayError('BATCH_JOURNAL_CONFLICT', `${file} belongs to a ${r.kind} batch, not a ${kind} batch`, {
+          hint: 'Pass the journal of this batch with --journal, or a new path for a new batch.',
+        });
       }
       continue;
     }
@@ -53,7 +59,10 @@ export function foldJournal(records: readonly JournalRecord[], kind: BatchKind, 
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -71,7 +80,10 @@ export function planBatch(opts: {
   const rows: PlannedRow[] = opts.rows.map((row) => {
     const s = opts.states.get(row.key);
     if (s?.request !== undefined && stableJson(s.request) !== stableJson(opts.requestOf(row))) {
-      conflicts.push({ line: row.line, message: `${row.key} differs from the request the journal recorded: journal ${stableJson(s.request)}, file ${stableJson(opts.requestOf(row))}` });
+      conflicts.push({
+        line: row.line,
+        message: `${row.key} differs from the request the journal recorded: journal ${stableJson(s.request)}, file ${stableJson(opts.requestOf(row))}`,
+      });
     }
     if (s?.done) {
       const d = s.done;
@@ -83,10 +95,17 @@ export function planBatch(opts: {
   });
   if (conflicts.length) return { conflicts };
   const inFile = new Set(opts.rows.map((r) => r.key));
-  const orphans = [...opts.states].filter(([k, s]) => !inFile.has(k) && !s.done && (s.started || s.unknown)).map(([k]) => k);
+  const orphans = [...opts.states]
+    .filter(([k, s]) => !inFile.has(k) && !s.done && (s.started || s.unknown))
+    .map(([k]) => k);
   return { plan: { rows, orphans } };
 }
 
 function pick(d: NonNullable<RowState['done']>): Partial<RowResult> {
-  return { ...(d.id ? { id: d.id } : {}), ...(d.state ? { state: d.state } : {}), ...(d.code ? { code: d.code } : {}), ...(d.message ? { message: d.message } : {}) };
+  return {
+    ...(d.id ? { id: d.id } : {}),
+    ...(d.state ? { state: d.state } : {}),
+    ...(d.code ? { code: d.code } : {}),
+    ...(d.message ? { message: d.message } : {}),
+  };
 }

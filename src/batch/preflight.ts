@@ -21,20 +21,41 @@ export async function resolveUnknownRefunds(o: {
   const unknown = [...o.entries].filter((e) => e.status === 'unknown');
   const unresolved: string[] = [];
   const at = () => new Date(o.now()).toISOString();
-  await runPool(unknown, o.concurrency, async (e) => {
-    await o.limiter.take();
-    const found = await o.lookup(entryRow(e));
-    if (found.kind === 'unknown') (found.rateLimited ? o.limiter.onRateLimited() : o.limiter.onFailure());
-    else o.limiter.onSuccess();
-    if (found.kind === 'succeeded') {
-      await o.journal.append({ type: 'done', key: e.outRefundNo, status: 'succeeded', ...(found.id ? { id: found.id } : {}), ...(found.state ? { state: found.state } : {}), message: 'found by look-up before the batch started', ...(found.order ? { order: found.order } : {}), at: at() });
-    } else if (found.kind === 'rejected') {
-      await o.journal.append({ type: 'done', key: e.outRefundNo, status: 'rejected', code: found.code, message: found.message, at: at() });
-    } else if (found.kind === 'not-found') {
-      await o.journal.append({ type: 'absent', key: e.outRefundNo, at: at() });
-    } else {
-      unresolved.push(e.outRefundNo);
-    }
-  }, o.stopped);
+  await runPool(
+    unknown,
+    o.concurrency,
+    async (e) => {
+      await o.limiter.take();
+      const found = await o.lookup(entryRow(e));
+      if (found.kind === 'unknown') found.rateLimited ? o.limiter.onRateLimited() : o.limiter.onFailure();
+      else o.limiter.onSuccess();
+      if (found.kind === 'succeeded') {
+        await o.journal.append({
+          type: 'done',
+          key: e.outRefundNo,
+          status: 'succeeded',
+          ...(found.id ? { id: found.id } : {}),
+          ...(found.state ? { state: found.state } : {}),
+          message: 'found by look-up before the batch started',
+          ...(found.order ? { order: found.order } : {}),
+          at: at(),
+        });
+      } else if (found.kind === 'rejected') {
+        await o.journal.append({
+          type: 'done',
+          key: e.outRefundNo,
+          status: 'rejected',
+          code: found.code,
+          message: found.message,
+          at: at(),
+        });
+      } else if (found.kind === 'not-found') {
+        await o.journal.append({ type: 'absent', key: e.outRefundNo, at: at() });
+      } else {
+        unresolved.push(e.outRefundNo);
+      }
+    },
+    o.stopped,
+  );
   return { resolved: unknown.length - unresolved.length, unresolved };
 }

@@ -22,7 +22,13 @@ export function formatDuration(seconds: number): string {
 }
 
 /** The progress line itself: pure, so it is tested without a terminal. */
-export function progressLine(total: number, c: ProgressCounts, elapsedMs: number, startDone: number, width = 80): string {
+export function progressLine(
+  total: number,
+  c: ProgressCounts,
+  elapsedMs: number,
+  startDone: number,
+  width = 80,
+): string {
   const ran = c.done - startDone;
   const rate = elapsedMs > 0 ? (ran * 1000) / elapsedMs : 0;
   const eta = rate > 0 ? (total - c.done) / rate : Infinity;
@@ -59,7 +65,13 @@ export class ProgressBar {
   }
 
   private draw(): void {
-    const line = progressLine(this.total, this.counts, this.now() - this.started, this.startDone, this.stream.columns ?? 80);
+    const line = progressLine(
+      this.total,
+      this.counts,
+      this.now() - this.started,
+      this.startDone,
+      this.stream.columns ?? 80,
+    );
     this.stream.write(`\r${line}\x1b[K`);
   }
 

@@ -39,23 +39,48 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
   const others = await scanOtherJournals(o.journalFile, o.inputFile, o.rows);
   if (isNewJournal(o.records) && others.seen.length) {
     const list = `${others.seen.slice(0, 20).join(', ')}${others.seen.length > 20 ? `, and ${others.seen.length - 20} more` : ''}`;
-    o.warn(`${others.seen.length} order(s) of this file already appear in another refund journal beside ${o.journalFile}: ${list}`);
+    o.warn(
+      `${others.seen.length} order(s) of this file already appear in another refund journal beside ${o.journalFile}: ${list}`,
+    );
     if (!o.yes) {
-      throw new WxpayError('BATCH_ORDERS_IN_OTHER_JOURNAL', `A new journal ${o.journalFile} was about to start for orders another refund journal has seen; nothing was sent`, {
-        hint: 'To resume that batch, rerun it with its own --journal. If these are new refunds on purpose, add --yes: refunds made there are still refused unless you also pass --allow-additional-refund.',
-        details: { orders: others.seen },
-      });
+      throw new WxpayError(
+        'BATCH_ORDERS_IN_OTHER_JOURNAL',
+        `A new journal ${o.journalFile} was about to start for orders another refund journal has seen; nothing was sent`,
+        {
+          hint: 'To resume that batch, rerun it with its own --journal. If these are new refunds on purpose, add --yes: refunds made there are still refused unless you also pass --allow-additional-refund.',
+          details: { orders: others.seen },
+        },
+      );
     }
   }
   const own = path.basename(o.journalFile);
   if (o.journal) {
     const journal = o.journal;
-    const recording = { append: async (r: JournalRecord) => { await journal.append(r); o.records.push(r); } };
-    await resolveUnknownRefunds({ entries: ledgerOf(o.records, own).values(), lookup: o.lookup, journal: recording, limiter: o.limiter, concurrency: o.concurrency, now: o.now });
+    const recording = {
+      append: async (r: JournalRecord) => {
+        await journal.append(r);
+        o.records.push(r);
+      },
+    };
+    await resolveUnknownRefunds({
+      entries: ledgerOf(o.records, own).values(),
+      lookup: o.lookup,
+      journal: recording,
+      limiter: o.limiter,
+      concurrency: o.concurrency,
+      now: o.now,
+    });
     // The other journals' unknown outcomes too, kept in memory (their journals are not ours to write): the answer
     // names the order both ways, so a row naming it by transaction_id instead of out_trade_no still matches.
     const found = new Map<string, JournalRecord>();
-    await resolveUnknownRefunds({ entries: others.entries, lookup: o.lookup, journal: { append: async (r) => void (r.type !== 'batch' && found.set(r.key, r)) }, limiter: o.limiter, concurrency: o.concurrency, now: o.now });
+    await resolveUnknownRefunds({
+      entries: others.entries,
+      lookup: o.lookup,
+      journal: { append: async (r) => void (r.type !== 'batch' && found.set(r.key, r)) },
+      limiter: o.limiter,
+      concurrency: o.concurrency,
+      now: o.now,
+    });
     others.entries = others.entries.flatMap((e) => {
       const r = e.status === 'unknown' ? found.get(e.outRefundNo) : undefined;
       return r ? (settled(e, r) ?? []) : [e];
@@ -76,13 +101,21 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
 function ledgerError(problems: ReturnType<typeof ledgerProblems>): WxpayError {
   const lines = problems.map((p) => `  line ${p.line}: ${p.message}`).join('\n');
   if (problems.some((p) => p.kind === 'already-refunded')) {
-    return new WxpayError('BATCH_ALREADY_REFUNDED', `Refused; nothing was sent. These orders were already refunded (or may have been) under another out_refund_no:\n${lines}`, {
-      hint: 'Check each earlier refund with `wxpay refund query <out_refund_no>`. If it is the refund you meant, remove the line, or put its old out_refund_no back (that resumes it and never refunds twice). Only to refund more of the same order on purpose, add --allow-additional-refund; the refunds of an order still never add up past its total.',
-      details: { problems },
-    });
+    return new WxpayError(
+      'BATCH_ALREADY_REFUNDED',
+      `Refused; nothing was sent. These orders were already refunded (or may have been) under another out_refund_no:\n${lines}`,
+      {
+        hint: 'Check each earlier refund with `wxpay refund query <out_refund_no>`. If it is the refund you meant, remove the line, or put its old out_refund_no back (that resumes it and never refunds twice). Only to refund more of the same order on purpose, add --allow-additional-refund; the refunds of an order still never add up past its total.',
+        details: { problems },
+      },
+    );
   }
-  return new WxpayError('BATCH_REFUND_EXCEEDS_TOTAL', `Refused; nothing was sent. With the refunds already made, these orders would be refunded past their total:\n${lines}`, {
-    hint: 'Check the earlier refunds with `wxpay refund query <out_refund_no>` and lower the amounts in the file.',
-    details: { problems },
-  });
+  return new WxpayError(
+    'BATCH_REFUND_EXCEEDS_TOTAL',
+    `Refused; nothing was sent. With the refunds already made, these orders would be refunded past their total:\n${lines}`,
+    {
+      hint: 'Check the earlier refunds with `wxpay refund query <out_refund_no>` and lower the amounts in the file.',
+      details: { problems },
+    },
+  );
 }

@@ -56,15 +56,20 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
   };
 
   const feed = (out: Outcome) => {
-    if (out.kind === 'unknown') (out.rateLimited ? o.limiter.onRateLimited() : o.limiter.onFailure());
+    if (out.kind === 'unknown') out.rateLimited ? o.limiter.onRateLimited() : o.limiter.onFailure();
     else o.limiter.onSuccess();
   };
 
   async function settle(p: PlannedRow, out: Extract<Outcome, { kind: 'succeeded' | 'rejected' }>): Promise<void> {
     const { key, line } = p.row;
-    const facts = out.kind === 'succeeded'
-      ? { ...(out.id ? { id: out.id } : {}), ...(out.state ? { state: out.state } : {}), ...(out.message ? { message: out.message } : {}) }
-      : { code: out.code, message: out.message };
+    const facts =
+      out.kind === 'succeeded'
+        ? {
+            ...(out.id ? { id: out.id } : {}),
+            ...(out.state ? { state: out.state } : {}),
+            ...(out.message ? { message: out.message } : {}),
+          }
+        : { code: out.code, message: out.message };
     const order = out.kind === 'succeeded' && out.order ? { order: out.order } : {};
     await o.journal.append({ type: 'done', key, status: out.kind, ...facts, ...order, at: at() });
     finish(p, { line, key, status: out.kind, ...facts });
@@ -78,10 +83,20 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
     const earlier = { ...p.result!, fromJournal: true };
     if (now.kind === 'succeeded') {
       const { state, message: _m, ...kept } = earlier;
-      return finish(p, { ...kept, ...(now.state ? { state: now.state } : {}), message: [earlier.message, 'finished by an earlier run; state checked again now'].filter(Boolean).join('; ') });
+      return finish(p, {
+        ...kept,
+        ...(now.state ? { state: now.state } : {}),
+        message: [earlier.message, 'finished by an earlier run; state checked again now'].filter(Boolean).join('; '),
+      });
     }
     // The earlier outcome stands, but its current state is not known: unfinished, so the rerun checks again.
-    finish(p, { line: p.row.line, key: p.row.key, status: 'unknown', code: now.code, message: `finished by an earlier run (${earlier.status}); its state could not be checked: ${now.message}` });
+    finish(p, {
+      line: p.row.line,
+      key: p.row.key,
+      status: 'unknown',
+      code: now.code,
+      message: `finished by an earlier run (${earlier.status}); its state could not be checked: ${now.message}`,
+    });
   }
 
   async function processRow(p: PlannedRow): Promise<void> {
@@ -113,7 +128,8 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
           continue;
         }
       }
-      if (o.ops.mutating) await o.journal.append({ type: 'start', key: row.key, line: row.line, request: o.ops.request(row), at: at() });
+      if (o.ops.mutating)
+        await o.journal.append({ type: 'start', key: row.key, line: row.line, request: o.ops.request(row), at: at() });
       sent = true;
       const out = await o.ops.send(row);
       feed(out);
@@ -122,13 +138,20 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
       await o.journal.append({ type: 'unknown', key: row.key, code: out.code, message: out.message, at: at() });
       if (o.ops.lookup) mode = 'verify';
     }
-    if (!last && !sent && p.action === 'send') return finish(p, { line: row.line, key: row.key, status: 'pending', message: 'not sent: the batch was interrupted' });
+    if (!last && !sent && p.action === 'send')
+      return finish(p, {
+        line: row.line,
+        key: row.key,
+        status: 'pending',
+        message: 'not sent: the batch was interrupted',
+      });
     finish(p, {
       line: row.line,
       key: row.key,
       status: 'unknown',
       code: last?.code ?? 'NOT_CHECKED',
-      message: last?.message ?? 'an earlier run left this row unfinished and it was not checked before the batch stopped',
+      message:
+        last?.message ?? 'an earlier run left this row unfinished and it was not checked before the batch stopped',
     });
   }
 
@@ -139,8 +162,21 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
 }
 
 function pendingResult(p: PlannedRow): RowResult {
-  if (p.action === 'recheck') return { ...p.result!, fromJournal: true, message: [p.result!.message, 'finished by an earlier run; not checked again: the batch was interrupted'].filter(Boolean).join('; ') };
+  if (p.action === 'recheck')
+    return {
+      ...p.result!,
+      fromJournal: true,
+      message: [p.result!.message, 'finished by an earlier run; not checked again: the batch was interrupted']
+        .filter(Boolean)
+        .join('; '),
+    };
   return p.action === 'verify'
-    ? { line: p.row.line, key: p.row.key, status: 'unknown', code: 'NOT_CHECKED', message: 'an earlier run left this row unfinished; rerun to check it' }
+    ? {
+        line: p.row.line,
+        key: p.row.key,
+        status: 'unknown',
+        code: 'NOT_CHECKED',
+        message: 'an earlier run left this row unfinished; rerun to check it',
+      }
     : { line: p.row.line, key: p.row.key, status: 'pending', message: 'not sent: the batch was interrupted' };
 }

@@ -46,7 +46,17 @@ export interface OrderIds {
 export type JournalRecord =
   | { type: 'batch'; v: 1; kind: BatchKind; input: string; at: string }
   | { type: 'start'; key: string; line: number; request: unknown; at: string }
-  | { type: 'done'; key: string; status: 'succeeded' | 'rejected'; id?: string; state?: string; code?: string; message?: string; order?: OrderIds; at: string }
+  | {
+      type: 'done';
+      key: string;
+      status: 'succeeded' | 'rejected';
+      id?: string;
+      state?: string;
+      code?: string;
+      message?: string;
+      order?: OrderIds;
+      at: string;
+    }
   | { type: 'unknown'; key: string; code: string; message: string; at: string }
   /** A look-up found no such refund: nothing was made under this key, so it may be sent (or changed) freely. */
   | { type: 'absent'; key: string; at: string };

@@ -5,7 +5,11 @@ import type { CsvProblem, CsvTable } from './csv-read.js';
 import type { BatchKind, BatchRow } from './types.js';
 
 const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderRef: boolean }> = {
-  refund: { allowed: ['out_trade_no', 'transaction_id', 'out_refund_no', 'amount', 'total', 'reason'], required: ['out_refund_no', 'amount', 'total'], orderRef: true },
+  refund: {
+    allowed: ['out_trade_no', 'transaction_id', 'out_refund_no', 'amount', 'total', 'reason'],
+    required: ['out_refund_no', 'amount', 'total'],
+    orderRef: true,
+  },
   query: { allowed: ['out_trade_no', 'transaction_id'], required: [], orderRef: true },
   // Closing is by out_trade_no only (docs/protocol.md §5).
   close: { allowed: ['out_trade_no'], required: ['out_trade_no'], orderRef: false },
@@ -29,7 +33,8 @@ function headerProblems(kind: BatchKind, header: string[]): string[] {
     seen.add(h);
   }
   for (const r of c.required) if (!seen.has(r)) problems.push(`missing column "${r}"`);
-  if (c.orderRef && !seen.has('out_trade_no') && !seen.has('transaction_id')) problems.push('missing column "out_trade_no" or "transaction_id"');
+  if (c.orderRef && !seen.has('out_trade_no') && !seen.has('transaction_id'))
+    problems.push('missing column "out_trade_no" or "transaction_id"');
   return problems;
 }
 
@@ -42,15 +47,23 @@ function fen(name: string, value: string, problems: string[]): number | undefine
   }
   if (value === '') problems.push(`${name} is empty`);
   else if (/^-/.test(value)) problems.push(`${name} must not be negative, got ${value}`);
-  else if (/^\d*\.\d+$/.test(value)) problems.push(`${name} must be whole fen (分), got ${value}: ${value} yuan is ${Math.round(Number(value) * 100)} fen`);
+  else if (/^\d*\.\d+$/.test(value))
+    problems.push(
+      `${name} must be whole fen (分), got ${value}: ${value} yuan is ${Math.round(Number(value) * 100)} fen`,
+    );
   else problems.push(`${name} must be a whole number of fen, got "${value}"`);
   return undefined;
 }
 
 /** Validates a parsed table for one kind of batch; returns the rows, or every problem found. */
-export function validateRows(kind: BatchKind, table: CsvTable, headerLine = 1): { rows: BatchRow[] } | { problems: CsvProblem[] } {
+export function validateRows(
+  kind: BatchKind,
+  table: CsvTable,
+  headerLine = 1,
+): { rows: BatchRow[] } | { problems: CsvProblem[] } {
   const header = headerProblems(kind, table.header);
-  if (header.length) return { problems: header.map((message) => ({ line: headerLine, message: `header: ${message}` })) };
+  if (header.length)
+    return { problems: header.map((message) => ({ line: headerLine, message: `header: ${message}` })) };
   if (!table.records.length) return { problems: [{ line: headerLine, message: 'no rows after the header' }] };
   const problems: CsvProblem[] = [];
   const rows: BatchRow[] = [];
@@ -58,30 +71,53 @@ export function validateRows(kind: BatchKind, table: CsvTable, headerLine = 1): 
   const orders = new Map<string, { total: number; sum: number; line: number }>();
   for (const rec of table.records) {
     const p: string[] = [];
-    if (rec.fields.length !== table.header.length) p.push(`has ${rec.fields.length} fields, the header has ${table.header.length}`);
+    if (rec.fields.length !== table.header.length)
+      p.push(`has ${rec.fields.length} fields, the header has ${table.header.length}`);
     const get = (col: string) => rec.fields[table.header.indexOf(col)] ?? '';
     const outTradeNo = get('out_trade_no');
     const transactionId = COLUMNS[kind].orderRef ? get('transaction_id') : '';
     if (outTradeNo && transactionId) p.push('give out_trade_no or transaction_id, not both');
-    else if (!outTradeNo && !transactionId) p.push(kind === 'close' ? 'out_trade_no is empty' : 'needs out_trade_no or transaction_id');
-    if (outTradeNo && !OUT_TRADE_NO.test(outTradeNo)) p.push(`out_trade_no "${outTradeNo}" must be 6-32 of 0-9 A-Z a-z _ - | *`);
-    if (transactionId && !TRANSACTION_ID.test(transactionId)) p.push(`transaction_id "${transactionId}" must be 1-32 letters or digits`);
-    const row: BatchRow = { line: rec.line, key: '', ...(outTradeNo ? { outTradeNo } : {}), ...(transactionId ? { transactionId } : {}) };
+    else if (!outTradeNo && !transactionId)
+      p.push(kind === 'close' ? 'out_trade_no is empty' : 'needs out_trade_no or transaction_id');
+    if (outTradeNo && !OUT_TRADE_NO.test(outTradeNo))
+      p.push(`out_trade_no "${outTradeNo}" must be 6-32 of 0-9 A-Z a-z _ - | *`);
+    if (transactionId && !TRANSACTION_ID.test(transactionId))
+      p.push(`transaction_id "${transactionId}" must be 1-32 letters or digits`);
+    const row: BatchRow = {
+      line: rec.line,
+      key: '',
+      ...(outTradeNo ? { outTradeNo } : {}),
+      ...(transactionId ? { transactionId } : {}),
+    };
     if (kind === 'refund') {
       const outRefundNo = get('out_refund_no');
-      if (!OUT_REFUND_NO.test(outRefundNo)) p.push(outRefundNo ? `out_refund_no "${outRefundNo}" must be 1-64 of 0-9 A-Z a-z _ - | * @` : 'out_refund_no is empty');
+      if (!OUT_REFUND_NO.test(outRefundNo))
+        p.push(
+          outRefundNo
+            ? `out_refund_no "${outRefundNo}" must be 1-64 of 0-9 A-Z a-z _ - | * @`
+            : 'out_refund_no is empty',
+        );
       const amount = fen('amount', get('amount'), p);
       const total = fen('total', get('total'), p);
-      if (amount !== undefined && total !== undefined && amount > total) p.push(`amount ${amount} is more than total ${total}`);
+      if (amount !== undefined && total !== undefined && amount > total)
+        p.push(`amount ${amount} is more than total ${total}`);
       const reason = get('reason');
       if ([...reason].length > 80) p.push('reason is longer than 80 characters');
-      Object.assign(row, { key: outRefundNo, outRefundNo, ...(amount !== undefined ? { amount } : {}), ...(total !== undefined ? { total } : {}), ...(reason ? { reason } : {}) });
+      Object.assign(row, {
+        key: outRefundNo,
+        outRefundNo,
+        ...(amount !== undefined ? { amount } : {}),
+        ...(total !== undefined ? { total } : {}),
+        ...(reason ? { reason } : {}),
+      });
       const order = transactionId ? `transaction_id ${transactionId}` : `out_trade_no ${outTradeNo}`;
       if (amount !== undefined && total !== undefined && (outTradeNo || transactionId)) {
         const o = orders.get(order);
         if (!o) orders.set(order, { total, sum: amount, line: rec.line });
-        else if (o.total !== total) p.push(`total ${total} differs from ${o.total} on line ${o.line} for the same ${order}`);
-        else if ((o.sum += amount) > total) p.push(`refunds for ${order} add up to ${o.sum}, more than its total ${total}`);
+        else if (o.total !== total)
+          p.push(`total ${total} differs from ${o.total} on line ${o.line} for the same ${order}`);
+        else if ((o.sum += amount) > total)
+          p.push(`refunds for ${order} add up to ${o.sum}, more than its total ${total}`);
       }
     } else {
       row.key = transactionId ? `transaction_id:${transactionId}` : `out_trade_no:${outTradeNo}`;
@@ -89,7 +125,8 @@ export function validateRows(kind: BatchKind, table: CsvTable, headerLine = 1): 
     const dupName = kind === 'refund' ? 'out_refund_no' : transactionId ? 'transaction_id' : 'out_trade_no';
     if (row.key && !row.key.endsWith(':')) {
       const first = firstLine.get(row.key);
-      if (first !== undefined) p.push(`duplicate ${dupName} ${row.key.replace(/^[a-z_]+:/, '')} (first on line ${first})`);
+      if (first !== undefined)
+        p.push(`duplicate ${dupName} ${row.key.replace(/^[a-z_]+:/, '')} (first on line ${first})`);
       else firstLine.set(row.key, rec.line);
     }
     for (const message of p) problems.push({ line: rec.line, message });

@@ -11,7 +11,10 @@ const batchOnly = new WeakMap<Command, Set<string>>();
 
 const BATCH_OPTIONS: Array<[flags: string, description: string]> = [
   ['--from <file.csv>', 'batch: read the rows from a CSV file (see "Batch operations" in the README)'],
-  ['--journal <file>', 'batch: journal for resuming refunds and closes (default: beside the CSV, refunds.csv -> refunds.journal.ndjson)'],
+  [
+    '--journal <file>',
+    'batch: journal for resuming refunds and closes (default: beside the CSV, refunds.csv -> refunds.journal.ndjson)',
+  ],
   ['--concurrency <n>', 'batch: requests in flight at once (default 4)'],
   ['--rate <per-second>', 'batch: requests per second at most (default 50)'],
   ['--dry-run', 'print the requests that would be sent, and send nothing'],
@@ -31,7 +34,11 @@ export function batchable(rt: Runtime, kind: BatchKind, single: () => Promise<Co
     if (opts.from !== undefined) return many(...args);
     // Options this command has only because of the batch (e.g. --dry-run on query) must not be silently ignored.
     const stray = [...(batchOnly.get(cmd) ?? [])].find((k) => opts[k] !== undefined && k !== 'yes');
-    if (stray) cmd.error(`error: --${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} only applies to a batch: add --from <file.csv>`, { exitCode: 2, code: 'wxpay.batchOption' });
+    if (stray)
+      cmd.error(
+        `error: --${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} only applies to a batch: add --from <file.csv>`,
+        { exitCode: 2, code: 'wxpay.batchOption' },
+      );
     return one(...args);
   };
 }
@@ -54,7 +61,10 @@ export function addBatchOptions(program: Command, ...paths: string[][]): void {
       batchOnly.set(cmd, added);
     }
     if (names.join(' ') === 'refund create') {
-      cmd.option('--allow-additional-refund', 'batch: refund an order that already has a refund under another out_refund_no (the sum stays within its total)');
+      cmd.option(
+        '--allow-additional-refund',
+        'batch: refund an order that already has a refund under another out_refund_no (the sum stays within its total)',
+      );
       batchOnly.get(cmd)?.add('allowAdditionalRefund');
     }
   }

@@ -14,7 +14,10 @@ export function registerFoundation(program: Command, rt: Runtime): void {
     .option('--timestamp <s>', 'Unix seconds (default: now)')
     .option('--nonce <s>', 'nonce (default: 32 random hex)')
     .option('--explain <file>', 'compare with a SIGN_ERROR response body from WeChat Pay ("-" for stdin)')
-    .addHelpText('after', '\nExample:\n  wxpay sign GET "/v3/pay/transactions/out-trade-no/T1?mchid=1900007291"\n  wxpay sign POST /v3/pay/transactions/native --body-file order.json --explain sign-error.json')
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay sign GET "/v3/pay/transactions/out-trade-no/T1?mchid=1900007291"\n  wxpay sign POST /v3/pay/transactions/native --body-file order.json --explain sign-error.json',
+    )
     .action(lazy(rt, () => import('../commands/sign.js')));
 
   program
@@ -22,7 +25,7 @@ export function registerFoundation(program: Command, rt: Runtime): void {
     .description('client-side pay parameters for a prepay_id (JSAPI / mini-program, or APP)')
     .argument('<kind>', 'jsapi or app')
     .requiredOption('--prepay-id <id>', 'prepay_id from a prepay call')
-    .option('--appid <id>', 'AppID (default: the profile\'s appid)')
+    .option('--appid <id>', "AppID (default: the profile's appid)")
     .option('--timestamp <s>', 'Unix seconds (default: now)')
     .option('--nonce <s>', 'nonce (default: 32 random hex)')
     .addHelpText('after', '\nExample:\n  wxpay paysign jsapi --prepay-id wx201410272009395522657a690389285100')
@@ -50,7 +53,10 @@ export function registerFoundation(program: Command, rt: Runtime): void {
     .option('--name <profile>', 'profile name', 'default')
     .option('--output <file>', 'rc file to write', '.wxpayrc.json')
     .option('--force', 'replace an existing profile of that name')
-    .addHelpText('after', '\nExample:\n  wxpay config init --mchid 1900007291 --private-key apiclient_key.pem --cert apiclient_cert.pem \\\n    --public-key-id PUB_KEY_ID_0000000000000024101100397200000006 --public-key pub_key.pem --apiv3-key-file apiv3.key')
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay config init --mchid 1900007291 --private-key apiclient_key.pem --cert apiclient_cert.pem \\\n    --public-key-id PUB_KEY_ID_0000000000000024101100397200000006 --public-key pub_key.pem --apiv3-key-file apiv3.key',
+    )
     .action(lazy(rt, () => import('../commands/config-init.js')));
   config
     .command('profiles')

@@ -4,7 +4,9 @@ import type { Runtime } from '../runtime.js';
 import { lazy } from './lazy.js';
 
 export function registerSandbox(program: Command, rt: Runtime): void {
-  const sandbox = program.command('sandbox').description('a local simulator of the WeChat Pay v3 server (no network, throwaway keys)');
+  const sandbox = program
+    .command('sandbox')
+    .description('a local simulator of the WeChat Pay v3 server (no network, throwaway keys)');
   sandbox
     .command('init')
     .description('generate a throwaway key set and a "sandbox" profile in <dir>/.wxpayrc.json (never overwrites keys)')
@@ -28,8 +30,14 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .option('--state <file>', 'keep orders and refunds in this JSON file across restarts')
     .option('--quiet', 'no per-request log lines (only the startup and stop lines)')
     .option('--sign-workers <n>', 'worker threads that sign responses (default: one per spare core, 0 = none)')
-    .option('--clock <time>', 'move the bill calendar, i.e. which days\' bills exist: +2d, -3h or an ISO time (signatures keep the real clock)')
-    .addHelpText('after', '\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json')
+    .option(
+      '--clock <time>',
+      "move the bill calendar, i.e. which days' bills exist: +2d, -3h or an ISO time (signatures keep the real clock)",
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json',
+    )
     .action(lazy(rt, () => import('../commands/sandbox-serve.js')));
   sandbox
     .command('pay')

@@ -28,12 +28,25 @@ export interface BillOptions {
   summary?: boolean;
 }
 
-const EXTENSIONS: Record<string, BillFormat> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.gz': 'raw' };
+const EXTENSIONS: Record<string, BillFormat> = {
+  '.csv': 'csv',
+  '.json': 'json',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.gz': 'raw',
+};
 
 export function pickFormat(opts: Pick<BillOptions, 'format' | 'output'>, json: boolean): BillFormat {
-  if (opts.format !== undefined && !BILL_FORMATS.includes(opts.format)) throw new WxpayError('USAGE', `--format ${opts.format} is not one of ${BILL_FORMATS.join(', ')}`, { hint: 'e.g. --format ndjson' });
+  if (opts.format !== undefined && !BILL_FORMATS.includes(opts.format))
+    throw new WxpayError('USAGE', `--format ${opts.format} is not one of ${BILL_FORMATS.join(', ')}`, {
+      hint: 'e.g. --format ndjson',
+    });
   if (json && !opts.output && opts.format !== undefined && opts.format !== 'json') {
-    throw new WxpayError('USAGE', `--json prints one JSON document on stdout, so it cannot carry --format ${opts.format}`, { hint: `Add --output <file> to write the ${opts.format} file and get the report as JSON, or drop --json.` });
+    throw new WxpayError(
+      'USAGE',
+      `--json prints one JSON document on stdout, so it cannot carry --format ${opts.format}`,
+      { hint: `Add --output <file> to write the ${opts.format} file and get the report as JSON, or drop --json.` },
+    );
   }
   return opts.format ?? EXTENSIONS[path.extname(opts.output ?? '').toLowerCase()] ?? (json ? 'json' : 'csv');
 }
@@ -42,7 +55,10 @@ export function pickFormat(opts: Pick<BillOptions, 'format' | 'output'>, json: b
 async function checkFolder(file: string): Promise<void> {
   const dir = path.dirname(file);
   const s = await stat(dir).catch(() => undefined);
-  if (!s?.isDirectory()) throw new WxpayError('USAGE', `The folder for --output does not exist: ${dir}`, { hint: 'Create it first, or give another path.' });
+  if (!s?.isDirectory())
+    throw new WxpayError('USAGE', `The folder for --output does not exist: ${dir}`, {
+      hint: 'Create it first, or give another path.',
+    });
   await refuseSymlink(file);
 }
 
@@ -64,43 +80,76 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 
   const ac = new AbortController();
   const offSignal = rt.onSignal(() => ac.abort());
   let lastProgress = 0;
-  const onProgress = rt.stderr.isTTY && !out.json
-    ? (n: number) => {
-        if (rt.now() - lastProgress < 500) return;
-        lastProgress = rt.now();
-        rt.stderr.write(`\rdownloading: ${(n / 1048576).toFixed(1)} MB`);
-      }
-    : undefined;
-  const what = kind === 'trade' ? `trade bill ${date} (${opts.type ?? 'ALL'})` : `fund-flow bill ${date} (${opts.account ?? 'BASIC'})`;
+  const onProgress =
+    rt.stderr.isTTY && !out.json
+      ? (n: number) => {
+          if (rt.now() - lastProgress < 500) return;
+          lastProgress = rt.now();
+          rt.stderr.write(`\rdownloading: ${(n / 1048576).toFixed(1)} MB`);
+        }
+      : undefined;
+  const what =
+    kind === 'trade'
+      ? `trade bill ${date} (${opts.type ?? 'ALL'})`
+      : `fund-flow bill ${date} (${opts.account ?? 'BASIC'})`;
   let got: ReceivedBill;
   try {
     got = await withClient(ctx, async ({ client }) => {
-      const apply = await (kind === 'trade'
-        ? applyTradeBill(client, { billDate: date, billType: opts.type ?? 'ALL', gzip: Boolean(opts.gzip), ...(opts.subMchid ? { subMchid: opts.subMchid } : {}) })
-        : applyFundFlowBill(client, { billDate: date, accountType: opts.account ?? 'BASIC', gzip: Boolean(opts.gzip) })
+      const apply = await (
+        kind === 'trade'
+          ? applyTradeBill(client, {
+              billDate: date,
+              billType: opts.type ?? 'ALL',
+              gzip: Boolean(opts.gzip),
+              ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
+            })
+          : applyFundFlowBill(client, {
+              billDate: date,
+              accountType: opts.account ?? 'BASIC',
+              gzip: Boolean(opts.gzip),
+            })
       ).catch((e: unknown) => {
         throw explainBillError(e, date, now);
       });
       // The client's --verbose log covers the apply call; the streamed download is logged here, token redacted.
-      if (opts.verbose) out.note(`> GET ${apply.download_url.replace(/token=[^&]*/, 'token=…')} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})`);
+      if (opts.verbose)
+        out.note(
+          `> GET ${apply.download_url.replace(/token=[^&]*/, 'token=…')} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})`,
+        );
       // WXPAY_TIMEOUT_MS (also the client's) bounds the wait for the download's headers and for each chunk.
       const timeout = /^\d+$/.test(rt.env.WXPAY_TIMEOUT_MS ?? '') ? { timeoutMs: Number(rt.env.WXPAY_TIMEOUT_MS) } : {};
-      return downloadBill(client, apply, { gzip: Boolean(opts.gzip), format, target: file, signal: ac.signal, ...timeout, ...(onProgress ? { onProgress } : {}) });
+      return downloadBill(client, apply, {
+        gzip: Boolean(opts.gzip),
+        format,
+        target: file,
+        signal: ac.signal,
+        ...timeout,
+        ...(onProgress ? { onProgress } : {}),
+      });
     });
     if (onProgress) rt.stderr.write('\n');
     if (!target) await copyToStdout(ctx, file);
   } catch (e) {
-    if (ac.signal.aborted) throw new WxpayError('NETWORK', `Interrupted: the ${what} was not written`, { cause: e, hint: 'Run the command again; a bill can be downloaded as often as needed.' });
+    if (ac.signal.aborted)
+      throw new WxpayError('NETWORK', `Interrupted: the ${what} was not written`, {
+        cause: e,
+        hint: 'Run the command again; a bill can be downloaded as often as needed.',
+      });
     if (!(e instanceof WxpayError) && (e as NodeJS.ErrnoException).path) {
-      throw new WxpayError('USAGE', `Cannot write ${opts.output ?? 'the bill'}: ${(e as Error).message}`, { cause: e, hint: 'Check the folder permissions and the free disk space.' });
+      throw new WxpayError('USAGE', `Cannot write ${opts.output ?? 'the bill'}: ${(e as Error).message}`, {
+        cause: e,
+        hint: 'Check the folder permissions and the free disk space.',
+      });
     }
     throw e;
   } finally {
     offSignal();
     if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
   }
-  if (format === 'raw' && opts.gzip && opts.output && !/\.gz$/i.test(opts.output)) out.warn(`${opts.output} holds the gzip file as sent (--format raw --gzip); a .gz name would say so`);
-  for (const m of got.totalsMismatch) out.warn(`the bill's summary says ${m.key} = ${m.file}, but its rows add up to ${m.rows}`);
+  if (format === 'raw' && opts.gzip && opts.output && !/\.gz$/i.test(opts.output))
+    out.warn(`${opts.output} holds the gzip file as sent (--format raw --gzip); a .gz name would say so`);
+  for (const m of got.totalsMismatch)
+    out.warn(`the bill's summary says ${m.key} = ${m.file}, but its rows add up to ${m.rows}`);
   report(ctx, what, format, got);
 }
 
@@ -109,12 +158,26 @@ function report(ctx: CommandContext<BillOptions>, what: string, format: BillForm
   const { opts } = ctx;
   if (out.json) {
     // Without --output, stdout already carries the bill (a JSON document) itself.
-    if (opts.output) out.data({ bill: what, format, output: got.target, rows: got.rows, sha1: got.sha1, bytesReceived: got.bytesReceived, bytesUncompressed: got.bytesUncompressed, summary: got.summary ?? null, totalsMismatch: got.totalsMismatch });
+    if (opts.output)
+      out.data({
+        bill: what,
+        format,
+        output: got.target,
+        rows: got.rows,
+        sha1: got.sha1,
+        bytesReceived: got.bytesReceived,
+        bytesUncompressed: got.bytesUncompressed,
+        summary: got.summary ?? null,
+        totalsMismatch: got.totalsMismatch,
+      });
     return;
   }
   // With the bill on stdout, everything else goes to stderr.
   const say = opts.output ? out.line : out.note;
-  if (opts.output) say(`${what}: ${got.rows} row${got.rows === 1 ? '' : 's'}, SHA1 verified (${got.sha1}); wrote ${opts.output} (${format})`);
+  if (opts.output)
+    say(
+      `${what}: ${got.rows} row${got.rows === 1 ? '' : 's'}, SHA1 verified (${got.sha1}); wrote ${opts.output} (${format})`,
+    );
   if (opts.summary && got.summary) {
     const rows: Array<[string, string]> = Object.entries(got.summary).map(([k, v]) => [k, String(v)]);
     if (opts.output) out.table(rows);

@@ -20,14 +20,24 @@ const DAY = 86_400_000;
 
 /** A readable file (a link to one counts: it is not rewritten); a dangling link reaches writeFileSafe, which refuses it. */
 async function exists(file: string): Promise<boolean> {
-  return readFile(file).then(() => true, () => false);
+  return readFile(file).then(
+    () => true,
+    () => false,
+  );
 }
 
-function publicKeyOnly(profile: { name: string; publicKeyId?: string }, extra: Omit<WxpayErrorOptions, 'hint'> = {}): WxpayError {
-  return new WxpayError('CONFIG_INVALID', `Profile "${profile.name}" uses the WeChat Pay public key (${profile.publicKeyId}); public-key merchants have no platform certificates to download`, {
-    ...extra,
-    hint: 'Nothing to do: responses are verified with publicKeyId + publicKeyPath (pub_key.pem from 商户平台 → 账户中心 → API安全). Set platformCertDir (or --output) only if this merchant still uses platform certificates.',
-  });
+function publicKeyOnly(
+  profile: { name: string; publicKeyId?: string },
+  extra: Omit<WxpayErrorOptions, 'hint'> = {},
+): WxpayError {
+  return new WxpayError(
+    'CONFIG_INVALID',
+    `Profile "${profile.name}" uses the WeChat Pay public key (${profile.publicKeyId}); public-key merchants have no platform certificates to download`,
+    {
+      ...extra,
+      hint: 'Nothing to do: responses are verified with publicKeyId + publicKeyPath (pub_key.pem from 商户平台 → 账户中心 → API安全). Set platformCertDir (or --output) only if this merchant still uses platform certificates.',
+    },
+  );
 }
 
 export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<void> {
@@ -36,35 +46,63 @@ export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<vo
   const knownPem = opts.knownCert ? await readInput(rt, opts.knownCert, 'known certificate') : undefined;
   const known = knownPem ? parseCertificate(knownPem, 'known certificate') : undefined;
   const trusted = known ? createKeyStore([[known.serial, known.publicKey]]) : undefined;
-  await withClient(ctx, async ({ client, profile }) => {
-    if (profile.publicKeyId && !profile.platformCertDir && !opts.output) throw publicKeyOnly(profile);
-    const dir = opts.output ? path.resolve(rt.cwd, opts.output) : profile.platformCertDir;
-    if (!dir) throw new WxpayError('USAGE', 'Where to save? The profile has no platformCertDir', { hint: 'Pass --output <dir> or set "platformCertDir" in the profile.' });
-    let certs;
-    try {
-      certs = await downloadCertificates(client, trusted);
-    } catch (e) {
-      if (isWxpayError(e) && e.code === 'WECHATPAY_ERROR' && e.wechatpay && e.wechatpay.status === 404) {
-        // A public-key profile asking anyway (e.g. with --output): a configuration problem, exit 3 as documented.
-        if (profile.publicKeyId) throw publicKeyOnly(profile, { ...(e.requestId ? { requestId: e.requestId } : {}), wechatpay: e.wechatpay, cause: e });
-        throw new WxpayError('WECHATPAY_ERROR', e.message, { ...(e.requestId ? { requestId: e.requestId } : {}), wechatpay: e.wechatpay, hint: 'This merchant may be public-key only (no platform certificates): configure publicKeyId and publicKeyPath instead.' });
+  await withClient(
+    ctx,
+    async ({ client, profile }) => {
+      if (profile.publicKeyId && !profile.platformCertDir && !opts.output) throw publicKeyOnly(profile);
+      const dir = opts.output ? path.resolve(rt.cwd, opts.output) : profile.platformCertDir;
+      if (!dir)
+        throw new WxpayError('USAGE', 'Where to save? The profile has no platformCertDir', {
+          hint: 'Pass --output <dir> or set "platformCertDir" in the profile.',
+        });
+      let certs;
+      try {
+        certs = await downloadCertificates(client, trusted);
+      } catch (e) {
+        if (isWxpayError(e) && e.code === 'WECHATPAY_ERROR' && e.wechatpay && e.wechatpay.status === 404) {
+          // A public-key profile asking anyway (e.g. with --output): a configuration problem, exit 3 as documented.
+          if (profile.publicKeyId)
+            throw publicKeyOnly(profile, {
+              ...(e.requestId ? { requestId: e.requestId } : {}),
+              wechatpay: e.wechatpay,
+              cause: e,
+            });
+          throw new WxpayError('WECHATPAY_ERROR', e.message, {
+            ...(e.requestId ? { requestId: e.requestId } : {}),
+            wechatpay: e.wechatpay,
+            hint: 'This merchant may be public-key only (no platform certificates): configure publicKeyId and publicKeyPath instead.',
+          });
+        }
+        throw e;
       }
-      throw e;
-    }
-    await mkdir(dir, { recursive: true });
-    const rows = [];
-    for (const c of certs) {
-      const file = path.join(dir, certificateFileName(c.serial));
-      const isNew = !(await exists(file));
-      if (isNew) await writeFileSafe(file, c.pem);
-      rows.push({ serial: c.serial, notBefore: c.validFrom.toISOString(), notAfter: c.validTo.toISOString(), daysLeft: Math.floor((c.validTo.getTime() - rt.now()) / DAY), file, saved: isNew });
-    }
-    const out = outputFor(ctx);
-    if (out.json) return out.data({ dir, certificates: rows });
-    for (const r of rows) {
-      out.table([['serial', r.serial], ['valid', `${r.notBefore} → ${r.notAfter}`], ['days left', String(r.daysLeft)], ['file', `${r.file}${r.saved ? ' (new)' : ' (already there)'}`]]);
-      out.line();
-    }
-    out.note(`${rows.length} certificate(s) verified and decrypted; older files in ${dir} were kept.`);
-  }, { requireApiV3Key: true });
+      await mkdir(dir, { recursive: true });
+      const rows = [];
+      for (const c of certs) {
+        const file = path.join(dir, certificateFileName(c.serial));
+        const isNew = !(await exists(file));
+        if (isNew) await writeFileSafe(file, c.pem);
+        rows.push({
+          serial: c.serial,
+          notBefore: c.validFrom.toISOString(),
+          notAfter: c.validTo.toISOString(),
+          daysLeft: Math.floor((c.validTo.getTime() - rt.now()) / DAY),
+          file,
+          saved: isNew,
+        });
+      }
+      const out = outputFor(ctx);
+      if (out.json) return out.data({ dir, certificates: rows });
+      for (const r of rows) {
+        out.table([
+          ['serial', r.serial],
+          ['valid', `${r.notBefore} → ${r.notAfter}`],
+          ['days left', String(r.daysLeft)],
+          ['file', `${r.file}${r.saved ? ' (new)' : ' (already there)'}`],
+        ]);
+        out.line();
+      }
+      out.note(`${rows.length} certificate(s) verified and decrypted; older files in ${dir} were kept.`);
+    },
+    { requireApiV3Key: true },
+  );
 }

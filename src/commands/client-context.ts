@@ -3,7 +3,13 @@
 // Also renders --dry-run requests. Timeouts: WXPAY_CONNECT_TIMEOUT_MS / WXPAY_TIMEOUT_MS (default 5 s / 30 s).
 import { createRequire } from 'node:module';
 import type { KeyObject } from 'node:crypto';
-import { createClient, userAgentFor, type PreviewRequest, type WxpayClient, type WxpayClientOptions } from '../core/client.js';
+import {
+  createClient,
+  userAgentFor,
+  type PreviewRequest,
+  type WxpayClient,
+  type WxpayClientOptions,
+} from '../core/client.js';
 import { describeSource, foreignApiHost, type ResolvedProfile } from '../core/config.js';
 import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../core/credentials.js';
 import { WxpayError } from '../core/errors.js';
@@ -23,7 +29,8 @@ export interface ClientContext {
 function msFromEnv(ctx: CommandContext, name: string): number | undefined {
   const v = ctx.rt.env[name];
   if (v === undefined || v === '') return undefined;
-  if (!/^\d+$/.test(v)) throw new WxpayError('USAGE', `${name} must be milliseconds, got "${v}"`, { hint: `e.g. ${name}=10000` });
+  if (!/^\d+$/.test(v))
+    throw new WxpayError('USAGE', `${name} must be milliseconds, got "${v}"`, { hint: `e.g. ${name}=10000` });
   return Number(v);
 }
 
@@ -35,10 +42,15 @@ export function warnForeignHost(ctx: CommandContext, profile: ResolvedProfile): 
   const source = profile.sources.baseUrl ?? 'default';
   const host = foreignApiHost(profile.baseUrl);
   if (!host || source === 'flag') return;
-  ctx.rt.stderr.write(`warning: signed requests go to ${host}, not a WeChat Pay API host (baseUrl from ${describeSource(source)})\n`);
+  ctx.rt.stderr.write(
+    `warning: signed requests go to ${host}, not a WeChat Pay API host (baseUrl from ${describeSource(source)})\n`,
+  );
 }
 
-export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClientOptions> & { requireApiV3Key?: boolean } = {}): Promise<ClientContext> {
+export async function buildClient(
+  ctx: CommandContext,
+  extra: Partial<WxpayClientOptions> & { requireApiV3Key?: boolean } = {},
+): Promise<ClientContext> {
   const profile = await loadProfile(ctx);
   warnForeignHost(ctx, profile);
   const merchant = await loadMerchant(profile);
@@ -49,7 +61,8 @@ export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClien
   if (extra.requireApiV3Key) apiV3Key = await loadApiV3Key(profile, ctx.rt.env);
   else if (profile.apiV3Key) {
     apiV3Key = await loadApiV3Key(profile, ctx.rt.env).catch((e: Error) => {
-      if (ctx.opts.verbose) ctx.rt.stderr.write(`APIv3 key not loaded (${e.message}); an unknown platform serial cannot be refreshed\n`);
+      if (ctx.opts.verbose)
+        ctx.rt.stderr.write(`APIv3 key not loaded (${e.message}); an unknown platform serial cannot be refreshed\n`);
       return undefined;
     });
   }
@@ -77,7 +90,11 @@ export async function buildClient(ctx: CommandContext, extra: Partial<WxpayClien
 }
 
 /** Runs fn with a client and always frees its connection pool, so the process can exit at once. */
-export async function withClient<T>(ctx: CommandContext, fn: (c: ClientContext) => Promise<T>, extra?: Parameters<typeof buildClient>[1]): Promise<T> {
+export async function withClient<T>(
+  ctx: CommandContext,
+  fn: (c: ClientContext) => Promise<T>,
+  extra?: Parameters<typeof buildClient>[1],
+): Promise<T> {
   const c = await buildClient(ctx, extra);
   try {
     return await fn(c);

@@ -12,7 +12,8 @@ interface CloseOptions {
 
 export async function run(ctx: CommandContext<CloseOptions>): Promise<void> {
   const outTradeNo = ctx.args[0] as string | undefined;
-  if (!outTradeNo) throw new WxpayError('USAGE', 'Which order? Give its out_trade_no', { hint: 'e.g. wxpay close ORDER001' });
+  if (!outTradeNo)
+    throw new WxpayError('USAGE', 'Which order? Give its out_trade_no', { hint: 'e.g. wxpay close ORDER001' });
   const partner = ctx.opts.subMchid ? { subMchid: ctx.opts.subMchid } : undefined;
   await withClient(ctx, async ({ client }) => {
     if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(closeRequest(client, outTradeNo, partner)));

@@ -65,7 +65,8 @@ export function walk(program: Command): Node[] {
     for (const c of cmd.commands) descriptions[c.name()] = c.description().split('\n')[0] ?? '';
     const args = cmd.registeredArguments[0]?.argChoices ?? ARGUMENT_VALUES[path] ?? [];
     out.push({ path, subs, flags, descriptions, values: valuesOf(cmd.options), args });
-    for (const c of cmd.commands) if (c.name() !== 'help') visit(c, path ? `${path} ${c.name()}` : c.name(), path ? inherited : own);
+    for (const c of cmd.commands)
+      if (c.name() !== 'help') visit(c, path ? `${path} ${c.name()}` : c.name(), path ? inherited : own);
   };
   visit(program, '', []);
   return out;

@@ -18,14 +18,28 @@ function bashBody(program: Command): string {
   const root = nodes[0]!;
   const arm = (pattern: string, value: string) => `    ${pattern}) echo ${q(value)} ;;`;
   const valueArms = [
-    ...nodes.slice(1).flatMap((n) => Object.entries(n.values).map(([flag, k]) => arm(q(`${key(n.path)} ${flag}`), kindWord(k)))),
+    ...nodes
+      .slice(1)
+      .flatMap((n) => Object.entries(n.values).map(([flag, k]) => arm(q(`${key(n.path)} ${flag}`), kindWord(k)))),
     // Global flags, after every command's own: a command may declare a flag of the same name.
     ...Object.entries(root.values).map(([flag, k]) => arm(`*${q(` ${flag}`)}`, kindWord(k))),
   ];
-  return `${caseFn('_wxpay_subs', 'Sub-commands of a command path ("_" is the root, "_ config" is `wxpay config`).', nodes.map((n) => arm(q(key(n.path)), n.subs.join(' '))))}
-${caseFn('_wxpay_flags', 'Flags of a command path.', nodes.map((n) => arm(q(key(n.path)), n.flags.join(' '))))}
+  return `${caseFn(
+    '_wxpay_subs',
+    'Sub-commands of a command path ("_" is the root, "_ config" is `wxpay config`).',
+    nodes.map((n) => arm(q(key(n.path)), n.subs.join(' '))),
+  )}
+${caseFn(
+  '_wxpay_flags',
+  'Flags of a command path.',
+  nodes.map((n) => arm(q(key(n.path)), n.flags.join(' '))),
+)}
 ${caseFn('_wxpay_value', 'What the value of "<command path> <flag>" completes to: file, dir, profile, free or "values a b"; nothing for a flag without a value.', valueArms)}
-${caseFn('_wxpay_args', 'Values of a command\'s first argument.', nodes.filter((n) => n.args.length).map((n) => arm(q(key(n.path)), n.args.join(' '))))}
+${caseFn(
+  '_wxpay_args',
+  "Values of a command's first argument.",
+  nodes.filter((n) => n.args.length).map((n) => arm(q(key(n.path)), n.args.join(' '))),
+)}
 _wxpay_profiles() {
   case "$1" in '~/'*) set -- "$HOME/\${1#'~/'}" ;; esac
   if [ -n "$1" ]; then wxpay config profiles --config "$1" 2>/dev/null; else wxpay config profiles 2>/dev/null; fi
@@ -113,9 +127,14 @@ const FISH_PROFILES = `function __wxpay_profiles
 end`;
 
 export function fishScript(program: Command): string {
-  const lines = ['# wxpay fish completion. Install: wxpay completion fish > ~/.config/fish/completions/wxpay.fish', 'complete -c wxpay -f', FISH_PROFILES];
+  const lines = [
+    '# wxpay fish completion. Install: wxpay completion fish > ~/.config/fish/completions/wxpay.fish',
+    'complete -c wxpay -f',
+    FISH_PROFILES,
+  ];
   const nodes = walk(program);
-  for (const [flag, kind] of Object.entries(nodes[0]!.values)) lines.push(`complete -c wxpay -l ${flag.slice(2)} ${fishValue(kind)}`);
+  for (const [flag, kind] of Object.entries(nodes[0]!.values))
+    lines.push(`complete -c wxpay -l ${flag.slice(2)} ${fishValue(kind)}`);
   for (const n of nodes) {
     const last = n.path.split(' ').pop() ?? '';
     const where = n.path ? `__fish_seen_subcommand_from ${last}` : '__fish_use_subcommand';

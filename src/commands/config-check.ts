@@ -26,11 +26,16 @@ export async function run(ctx: CommandContext): Promise<void> {
     printChecks(out, checks);
   }
   if (failed.length) {
-    throw new WxpayError('CONFIG_CHECK_FAILED', `${failed.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`, {
-      // With no rc file (and nothing from the environment) every check fails; the first one's hint ("Point privateKeyPath at …") misses the point.
-      hint: profile.configPath === undefined && Object.values(profile.sources).every((s) => s === 'default')
-        ? noRcFileHint()
-        : failed[0]?.hint ?? 'Fix the failed checks above.',
-    });
+    throw new WxpayError(
+      'CONFIG_CHECK_FAILED',
+      `${failed.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`,
+      {
+        // With no rc file (and nothing from the environment) every check fails; the first one's hint ("Point privateKeyPath at …") misses the point.
+        hint:
+          profile.configPath === undefined && Object.values(profile.sources).every((s) => s === 'default')
+            ? noRcFileHint()
+            : (failed[0]?.hint ?? 'Fix the failed checks above.'),
+      },
+    );
   }
 }

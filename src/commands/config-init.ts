@@ -49,11 +49,19 @@ async function ask(ctx: CommandContext<InitOptions>, opts: InitOptions): Promise
       if (answers[key] !== undefined) continue;
       if (key === 'publicKey' && !answers.publicKeyId) continue;
       // Ctrl+D / a closed stdin aborts the prompt: that is the user's answer, not a bug in wxpay.
-      const a = (await rl.question(`${question}: `).catch((cause: unknown) => {
-        throw new WxpayError('USAGE', 'config init was cancelled at a prompt', { cause, hint: 'Answer the questions, or pass every value as a flag.' });
-      })).trim();
+      const a = (
+        await rl.question(`${question}: `).catch((cause: unknown) => {
+          throw new WxpayError('USAGE', 'config init was cancelled at a prompt', {
+            cause,
+            hint: 'Answer the questions, or pass every value as a flag.',
+          });
+        })
+      ).trim();
       if (a) (answers as Record<string, string>)[key] = a;
-      else if (required) throw new WxpayError('USAGE', `${question} is required`, { hint: 'Run again and answer, or pass it as a flag.' });
+      else if (required)
+        throw new WxpayError('USAGE', `${question} is required`, {
+          hint: 'Run again and answer, or pass it as a flag.',
+        });
     }
     return answers;
   } finally {
@@ -64,8 +72,17 @@ async function ask(ctx: CommandContext<InitOptions>, opts: InitOptions): Promise
 /** Would the search accept the file? A folder others can write makes it refuse the file later. */
 async function trustCheck(file: string): Promise<CheckResult> {
   return assertSafeConfigFile(file, currentUid()).then(
-    (): CheckResult => ({ name: 'rc file', status: 'pass', message: `${file} (mode 0600) and its folder are yours and writable only by you` }),
-    (e: WxpayError): CheckResult => ({ name: 'rc file', status: 'fail', message: e.message, ...(e.hint ? { hint: e.hint } : {}) }),
+    (): CheckResult => ({
+      name: 'rc file',
+      status: 'pass',
+      message: `${file} (mode 0600) and its folder are yours and writable only by you`,
+    }),
+    (e: WxpayError): CheckResult => ({
+      name: 'rc file',
+      status: 'fail',
+      message: e.message,
+      ...(e.hint ? { hint: e.hint } : {}),
+    }),
   );
 }
 
@@ -75,12 +92,18 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
   const opts = interactive ? await ask(ctx, ctx.opts) : ctx.opts;
   const missing = (['mchid', 'privateKey', 'cert'] as const).filter((k) => !opts[k]);
   if (missing.length) {
-    throw new WxpayError('USAGE', `Missing ${missing.map((m) => `--${m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`, {
-      hint: 'Example: wxpay config init --mchid 1900007291 --private-key apiclient_key.pem --cert apiclient_cert.pem --public-key-id PUB_KEY_ID_… --public-key pub_key.pem',
-    });
+    throw new WxpayError(
+      'USAGE',
+      `Missing ${missing.map((m) => `--${m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`,
+      {
+        hint: 'Example: wxpay config init --mchid 1900007291 --private-key apiclient_key.pem --cert apiclient_cert.pem --public-key-id PUB_KEY_ID_… --public-key pub_key.pem',
+      },
+    );
   }
   if (Boolean(opts.publicKeyId) !== Boolean(opts.publicKey)) {
-    throw new WxpayError('USAGE', '--public-key-id and --public-key go together', { hint: 'Give both for public-key mode, or --platform-cert-dir for platform-certificate mode.' });
+    throw new WxpayError('USAGE', '--public-key-id and --public-key go together', {
+      hint: 'Give both for public-key mode, or --platform-cert-dir for platform-certificate mode.',
+    });
   }
   const file = path.resolve(rt.cwd, opts.output ?? '.wxpayrc.json');
   const dir = path.dirname(file);
@@ -88,7 +111,10 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
     const r = path.relative(dir, path.resolve(rt.cwd, p));
     return r.startsWith('.') || path.isAbsolute(r) ? r : `./${r}`;
   };
-  const cert = parseCertificate(await readKeyFile(path.resolve(rt.cwd, opts.cert!), 'merchant certificate'), 'merchant certificate');
+  const cert = parseCertificate(
+    await readKeyFile(path.resolve(rt.cwd, opts.cert!), 'merchant certificate'),
+    'merchant certificate',
+  );
   const profile: Profile = {
     mchid: opts.mchid!,
     ...(opts.appid ? { appid: opts.appid } : {}),
@@ -101,10 +127,21 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
     ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
   };
   const name = opts.name ?? 'default';
-  const existing = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as { defaultProfile?: string; profiles?: Record<string, Profile> }) : undefined;
-  if (existing && !existing.profiles) throw new WxpayError('USAGE', `${file} exists and holds a flat profile`, { hint: 'Choose another --output, or move it into {"profiles": {...}}.' });
-  if (existing?.profiles?.[name] && !opts.force) throw new WxpayError('USAGE', `Profile "${name}" already exists in ${file}`, { hint: 'Pass --force to replace it, or --name for another profile.' });
-  const rc = { defaultProfile: existing?.defaultProfile ?? name, profiles: { ...(existing?.profiles ?? {}), [name]: profile } };
+  const existing = existsSync(file)
+    ? (JSON.parse(await readFile(file, 'utf8')) as { defaultProfile?: string; profiles?: Record<string, Profile> })
+    : undefined;
+  if (existing && !existing.profiles)
+    throw new WxpayError('USAGE', `${file} exists and holds a flat profile`, {
+      hint: 'Choose another --output, or move it into {"profiles": {...}}.',
+    });
+  if (existing?.profiles?.[name] && !opts.force)
+    throw new WxpayError('USAGE', `Profile "${name}" already exists in ${file}`, {
+      hint: 'Pass --force to replace it, or --name for another profile.',
+    });
+  const rc = {
+    defaultProfile: existing?.defaultProfile ?? name,
+    profiles: { ...(existing?.profiles ?? {}), [name]: profile },
+  };
   // 0600 whatever the umask: the search refuses an rc file that group or others can write (config-safety.ts).
   await writeFileSafe(file, `${JSON.stringify(rc, null, 2)}\n`);
 
@@ -118,6 +155,8 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
     printChecks(out, checks);
   }
   if (failed.length) {
-    throw new WxpayError('CONFIG_CHECK_FAILED', `The rc file was written, but ${failed.length} check(s) failed`, { hint: failed[0]?.hint ?? 'See the checks above.' });
+    throw new WxpayError('CONFIG_CHECK_FAILED', `The rc file was written, but ${failed.length} check(s) failed`, {
+      hint: failed[0]?.hint ?? 'See the checks above.',
+    });
   }
 }

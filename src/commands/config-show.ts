@@ -14,7 +14,10 @@ export function showableProfile(p: ResolvedProfile): Record<string, { value: str
   for (const f of PROFILE_FIELDS) {
     const v = p[f];
     if (v === undefined) continue;
-    out[f] = { value: f === 'apiV3Key' ? describeSecret(v as SecretRef) : String(v), source: p.sources[f] ?? 'default' };
+    out[f] = {
+      value: f === 'apiV3Key' ? describeSecret(v as SecretRef) : String(v),
+      source: p.sources[f] ?? 'default',
+    };
   }
   return out;
 }
@@ -26,10 +29,18 @@ export async function run(ctx: CommandContext): Promise<void> {
   // How the rc file was chosen matters: a named file is trusted, a found one had to pass the search's checks.
   const how = profile.configPath ? (profile.configExplicit ? 'named' : 'found') : null;
   if (out.json) {
-    out.data({ profile: profile.name, configPath: profile.configPath ?? null, config: how, profiles: profile.profileNames, fields });
+    out.data({
+      profile: profile.name,
+      configPath: profile.configPath ?? null,
+      config: how,
+      profiles: profile.profileNames,
+      fields,
+    });
     return;
   }
-  const rc = profile.configPath ? `${profile.configPath}, ${how === 'named' ? 'named with --config / WXPAY_CONFIG' : 'found by searching'}` : 'no rc file found';
+  const rc = profile.configPath
+    ? `${profile.configPath}, ${how === 'named' ? 'named with --config / WXPAY_CONFIG' : 'found by searching'}`
+    : 'no rc file found';
   out.line(`${out.color.bold('profile')} ${profile.name}${out.color.dim(`  (${rc})`)}`);
   out.table(Object.entries(fields).map(([k, { value, source }]) => [k, `${value}  ${out.color.dim(`← ${source}`)}`]));
 }

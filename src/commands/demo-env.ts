@@ -47,8 +47,16 @@ export function newWorld(dir: string, signal: AbortSignal = new AbortController(
       return new Promise((resolve, reject) => {
         const w = {
           match,
-          resolve: (e: LiveEvent) => { clearTimeout(timer); waiters.delete(w); resolve(e); },
-          stop: () => { clearTimeout(timer); waiters.delete(w); reject(new Error('the demo was stopped')); },
+          resolve: (e: LiveEvent) => {
+            clearTimeout(timer);
+            waiters.delete(w);
+            resolve(e);
+          },
+          stop: () => {
+            clearTimeout(timer);
+            waiters.delete(w);
+            reject(new Error('the demo was stopped'));
+          },
         };
         const timer = setTimeout(() => {
           waiters.delete(w);
@@ -98,8 +106,12 @@ export async function startDemoSandbox(world: DemoWorld, mode: SandboxMode): Pro
 export async function startDemoWebhook(world: DemoWorld): Promise<WebhookServer> {
   const profile = world.profile!;
   world.webhook = await startWebhookServer({
-    port: 0, path: DEMO_NOTIFY_PATH, keys: await loadVerifierKeys(profile), apiV3Key: await loadApiV3Key(profile, {}),
-    journalPath: world.journalPath, onEvent: (e) => world.onEvent(e),
+    port: 0,
+    path: DEMO_NOTIFY_PATH,
+    keys: await loadVerifierKeys(profile),
+    apiV3Key: await loadApiV3Key(profile, {}),
+    journalPath: world.journalPath,
+    onEvent: (e) => world.onEvent(e),
   });
   return world.webhook;
 }
@@ -109,16 +121,24 @@ export async function demoClient(world: DemoWorld): Promise<WxpayClient> {
   const profile = world.profile!;
   const apiV3Key: KeyObject = await loadApiV3Key(profile, {});
   world.client ??= createClient({
-    baseUrl: profile.baseUrl, merchant: await loadMerchant(profile), keys: await loadVerifierKeys(profile), apiV3Key,
+    baseUrl: profile.baseUrl,
+    merchant: await loadMerchant(profile),
+    keys: await loadVerifierKeys(profile),
+    apiV3Key,
     ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}),
-    userAgent: 'wxpay-demo', maxAttempts: 1,
+    userAgent: 'wxpay-demo',
+    maxAttempts: 1,
   });
   return world.client;
 }
 
 /** POSTs to the sandbox's /sandbox control API (what `wxpay sandbox pay|refund` do). */
 export async function adminPost(world: DemoWorld, p: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${world.sandbox!.url}${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${world.sandbox!.url}${p}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    signal: AbortSignal.timeout(5000),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`the sandbox answered ${res.status} ${String(json.code)} ${String(json.message)}`);
   return json;

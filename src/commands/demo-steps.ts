@@ -7,7 +7,15 @@ import { prepay, queryOrder } from '../api/transactions.js';
 import { runConfigChecks } from '../core/doctor.js';
 import type { SandboxMode } from '../sandbox/keyset.js';
 import type { LiveEvent } from '../webhook/live-line.js';
-import { adminPost, demoClient, initKeys, startDemoSandbox, startDemoWebhook, DEMO_NOTIFY_PATH, type DemoWorld } from './demo-env.js';
+import {
+  adminPost,
+  demoClient,
+  initKeys,
+  startDemoSandbox,
+  startDemoWebhook,
+  DEMO_NOTIFY_PATH,
+  type DemoWorld,
+} from './demo-env.js';
 
 export interface DemoSettings {
   mode: SandboxMode;
@@ -55,7 +63,10 @@ const notificationLines = (e: LiveEvent): string[] => [
 ];
 
 async function awaitNotification(world: DemoWorld, set: DemoSettings, eventType: string): Promise<LiveEvent> {
-  const e = await world.waitForEvent((x) => x.event_type === eventType || (x.outcome === 'rejected'), set.notifyTimeoutMs);
+  const e = await world.waitForEvent(
+    (x) => x.event_type === eventType || x.outcome === 'rejected',
+    set.notifyTimeoutMs,
+  );
   if (e.outcome === 'rejected') throw new Error(`the listener rejected a notification: ${e.verification}`);
   if (e.status < 200 || e.status > 299) throw new Error(`the listener answered ${e.status} (${e.outcome})`);
   return e;
@@ -67,7 +78,10 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     async run(world, _s, set) {
       const init = await initKeys(world, set.mode);
       return {
-        detail: [`throwaway merchant key + certificate (serial ${init.serialNo}), WeChat Pay keys, APIv3 key in ${set.dirShown}`, `mode ${init.mode}; profile "sandbox" in ${set.rcShown}`],
+        detail: [
+          `throwaway merchant key + certificate (serial ${init.serialNo}), WeChat Pay keys, APIv3 key in ${set.dirShown}`,
+          `mode ${init.mode}; profile "sandbox" in ${set.rcShown}`,
+        ],
         command: `wxpay sandbox init --dir ${set.dirShown} --mode ${set.mode}`,
       };
     },
@@ -76,7 +90,10 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     title: 'start the sandbox',
     async run(world, _s, set) {
       const sb = await startDemoSandbox(world, set.mode);
-      return { detail: [`WeChat Pay v3 simulator listening on ${sb.url} (mchid ${world.init!.mchid})`], command: `wxpay sandbox serve --dir ${set.dirShown} --port ${sb.port} --state ${set.dirShown}/sandbox-state.json` };
+      return {
+        detail: [`WeChat Pay v3 simulator listening on ${sb.url} (mchid ${world.init!.mchid})`],
+        command: `wxpay sandbox serve --dir ${set.dirShown} --port ${sb.port} --state ${set.dirShown}/sandbox-state.json`,
+      };
     },
   },
   {
@@ -94,7 +111,13 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     title: 'native prepay',
     async run(world, s, set) {
       const client = await demoClient(world);
-      const res = await prepay(client, 'native', { appid: world.init!.appid, description: 'wxpay demo', outTradeNo: s.outTradeNo, notifyUrl: world.webhook!.url, total: s.total });
+      const res = await prepay(client, 'native', {
+        appid: world.init!.appid,
+        description: 'wxpay demo',
+        outTradeNo: s.outTradeNo,
+        notifyUrl: world.webhook!.url,
+        total: s.total,
+      });
       if (!res.code_url) throw new Error('the prepay answer has no code_url');
       return {
         detail: [`order ${s.outTradeNo} for ${s.total} fen; code_url ${res.code_url} (signed answer verified)`],
@@ -108,7 +131,10 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     async run(world, s, set) {
       const tx = await adminPost(world, `/sandbox/orders/${s.outTradeNo}/pay`);
       expectState('trade_state', tx.trade_state, 'SUCCESS');
-      return { detail: [`the simulated payer paid: transaction_id ${String(tx.transaction_id)}`], command: `wxpay sandbox pay ${s.outTradeNo} ${cfg(set)}` };
+      return {
+        detail: [`the simulated payer paid: transaction_id ${String(tx.transaction_id)}`],
+        command: `wxpay sandbox pay ${s.outTradeNo} ${cfg(set)}`,
+      };
     },
   },
   {
@@ -117,7 +143,10 @@ export const DEMO_STEPS: readonly DemoStep[] = [
       const e = await awaitNotification(world, set, 'TRANSACTION.SUCCESS');
       expectState('the notified out_trade_no', e.out_trade_no, s.outTradeNo);
       expectState('the notified trade_state', e.state, 'SUCCESS');
-      return { detail: notificationLines(e), command: `wxpay webhook serve ${cfg(set)} ... (its live line; the raw callback is in the journal)` };
+      return {
+        detail: notificationLines(e),
+        command: `wxpay webhook serve ${cfg(set)} ... (its live line; the raw callback is in the journal)`,
+      };
     },
   },
   {
@@ -125,13 +154,23 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     async run(world, s, set) {
       const tx = await queryOrder(await demoClient(world), { outTradeNo: s.outTradeNo });
       expectState('trade_state', tx.trade_state, 'SUCCESS');
-      return { detail: [`trade_state ${tx.trade_state}, ${tx.amount?.total} fen, payer ${tx.payer?.openid ?? '-'}`], command: `wxpay query ${s.outTradeNo} ${cfg(set)}` };
+      return {
+        detail: [`trade_state ${tx.trade_state}, ${tx.amount?.total} fen, payer ${tx.payer?.openid ?? '-'}`],
+        command: `wxpay query ${s.outTradeNo} ${cfg(set)}`,
+      };
     },
   },
   {
     title: 'partial refund',
     async run(world, s, set) {
-      const r = await createRefund(await demoClient(world), { outTradeNo: s.outTradeNo, outRefundNo: s.outRefundNo, refund: s.refund, total: s.total, reason: 'wxpay demo', notifyUrl: world.webhook!.url });
+      const r = await createRefund(await demoClient(world), {
+        outTradeNo: s.outTradeNo,
+        outRefundNo: s.outRefundNo,
+        refund: s.refund,
+        total: s.total,
+        reason: 'wxpay demo',
+        notifyUrl: world.webhook!.url,
+      });
       expectState('refund status', r.status, 'PROCESSING');
       return {
         detail: [`refund ${s.outRefundNo}: ${s.refund} of ${s.total} fen, status ${r.status}`],
@@ -145,7 +184,10 @@ export const DEMO_STEPS: readonly DemoStep[] = [
       await adminPost(world, `/sandbox/refunds/${s.outRefundNo}/complete`);
       const e = await awaitNotification(world, set, 'REFUND.SUCCESS');
       expectState('the notified refund state', e.state, 'SUCCESS');
-      return { detail: ['the sandbox finished the refund', ...notificationLines(e)], command: `wxpay sandbox refund ${s.outRefundNo} ${cfg(set)}` };
+      return {
+        detail: ['the sandbox finished the refund', ...notificationLines(e)],
+        command: `wxpay sandbox refund ${s.outRefundNo} ${cfg(set)}`,
+      };
     },
   },
   {
@@ -153,7 +195,12 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     async run(world, s, set) {
       const r = await queryRefund(await demoClient(world), s.outRefundNo);
       expectState('refund status', r.status, 'SUCCESS');
-      return { detail: [`refund ${r.out_refund_no}: status ${r.status}, ${r.amount?.refund} fen back to ${r.user_received_account ?? 'the payer'}`], command: `wxpay refund query ${s.outRefundNo} ${cfg(set)}` };
+      return {
+        detail: [
+          `refund ${r.out_refund_no}: status ${r.status}, ${r.amount?.refund} fen back to ${r.user_received_account ?? 'the payer'}`,
+        ],
+        command: `wxpay refund query ${s.outRefundNo} ${cfg(set)}`,
+      };
     },
   },
   {
@@ -161,9 +208,13 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     async run(world, _s, set) {
       const checks = await runConfigChecks(world.profile!, {}, Date.now());
       const failed = checks.filter((c) => c.status === 'fail');
-      if (failed.length) throw new Error(`config check failed: ${failed.map((c) => `${c.name}: ${c.message}`).join('; ')}`);
+      if (failed.length)
+        throw new Error(`config check failed: ${failed.map((c) => `${c.name}: ${c.message}`).join('; ')}`);
       const warned = checks.filter((c) => c.status === 'warn').length;
-      return { detail: [`${checks.length} checks, ${checks.length - warned} pass, ${warned} warn, 0 fail`], command: `wxpay config check ${cfg(set)}` };
+      return {
+        detail: [`${checks.length} checks, ${checks.length - warned} pass, ${warned} warn, 0 fail`],
+        command: `wxpay config check ${cfg(set)}`,
+      };
     },
   },
 ];

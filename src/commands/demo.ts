@@ -50,13 +50,21 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
   const offClosed = rt.onStdoutClosed?.(() => interrupt('a closed stdout'));
   const dir = opts.keep ? path.resolve(rt.cwd, opts.keep) : await mkdtemp(path.join(os.tmpdir(), 'wxpay-demo-'));
   const set: DemoSettings = {
-    mode, dirShown: shown(rt.cwd, dir), rcShown: shown(rt.cwd, path.join(dir, '.wxpayrc.json')), notifyTimeoutMs: 10_000,
+    mode,
+    dirShown: shown(rt.cwd, dir),
+    rcShown: shown(rt.cwd, path.join(dir, '.wxpayrc.json')),
+    notifyTimeoutMs: 10_000,
     ...(!out.json && rt.stdout.isTTY ? { qr: renderQr } : {}),
   };
   const world = newWorld(dir, stop.signal);
   const state = newDemoState();
   const c = out.color;
-  if (!out.json) out.line(c.bold(`wxpay demo: ${DEMO_STEPS.length} steps against an embedded sandbox (mode ${mode}), no network, no merchant account`));
+  if (!out.json)
+    out.line(
+      c.bold(
+        `wxpay demo: ${DEMO_STEPS.length} steps against an embedded sandbox (mode ${mode}), no network, no merchant account`,
+      ),
+    );
   let run: StepsRun = { reports: [] };
   try {
     run = await runSteps(world, state, set, stop.signal, (r, block) => out.json || printStep(out, r, block));
@@ -70,22 +78,49 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
   // From the process start when the runtime knows it: module loading and key generation are part of the wait.
   const seconds = ((rt.now() - (rt.startedAt ?? started)) / 1000).toFixed(1);
   const passed = reports.filter((r) => r.status === 'pass').length;
-  if (out.json) out.data({ ok, mode, seconds: Number(seconds), kept: opts.keep ? dir : null, outTradeNo: state.outTradeNo, outRefundNo: state.outRefundNo, steps: reports });
+  if (out.json)
+    out.data({
+      ok,
+      mode,
+      seconds: Number(seconds),
+      kept: opts.keep ? dir : null,
+      outTradeNo: state.outTradeNo,
+      outRefundNo: state.outRefundNo,
+      steps: reports,
+    });
   else {
     out.line();
-    out.line(ok ? c.green(`all ${passed} steps passed in ${seconds} s`) : c.red(`${passed} of ${reports.length} steps passed`));
-    if (opts.keep) out.line(`kept ${dir}: start \`wxpay sandbox serve --dir ${set.dirShown} --state ${set.dirShown}/sandbox-state.json\` and the commands above work by hand`);
-    else out.line(c.dim('the demo folder was removed; run `wxpay demo --keep ./demo` to keep the keys and try the commands by hand'));
+    out.line(
+      ok ? c.green(`all ${passed} steps passed in ${seconds} s`) : c.red(`${passed} of ${reports.length} steps passed`),
+    );
+    if (opts.keep)
+      out.line(
+        `kept ${dir}: start \`wxpay sandbox serve --dir ${set.dirShown} --state ${set.dirShown}/sandbox-state.json\` and the commands above work by hand`,
+      );
+    else
+      out.line(
+        c.dim(
+          'the demo folder was removed; run `wxpay demo --keep ./demo` to keep the keys and try the commands by hand',
+        ),
+      );
   }
   if (interrupted) {
     throw new WxpayError('DEMO_INTERRUPTED', `demo interrupted by ${interrupted} after ${passed} step(s)`, {
-      hint: opts.keep ? `The folder ${dir} was kept; run wxpay demo again to start over.` : 'The temp folder was removed; run wxpay demo again to start over.',
+      hint: opts.keep
+        ? `The folder ${dir} was kept; run wxpay demo again to start over.`
+        : 'The temp folder was removed; run wxpay demo again to start over.',
     });
   }
   if (!ok) {
     const failed = reports.find((r) => r.status === 'fail')!;
-    const hint = isWxpayError(failure) ? failure.hint : 'Run again with --keep ./demo and look at ./demo/webhooks.ndjson; report the output if it persists.';
-    throw new WxpayError(isWxpayError(failure) ? failure.code : 'INTERNAL', `demo step ${failed.step} (${failed.title}) failed: ${failed.error}`, { hint, cause: failure });
+    const hint = isWxpayError(failure)
+      ? failure.hint
+      : 'Run again with --keep ./demo and look at ./demo/webhooks.ndjson; report the output if it persists.';
+    throw new WxpayError(
+      isWxpayError(failure) ? failure.code : 'INTERNAL',
+      `demo step ${failed.step} (${failed.title}) failed: ${failed.error}`,
+      { hint, cause: failure },
+    );
   }
 }
 
@@ -97,9 +132,17 @@ interface StepsRun {
 }
 
 /** Runs the steps in order; after a failure or an abort the rest are skipped. An abort does not wait for the step. */
-async function runSteps(world: DemoWorld, state: DemoState, set: DemoSettings, signal: AbortSignal, show: (r: StepReport, block?: string) => unknown): Promise<StepsRun> {
+async function runSteps(
+  world: DemoWorld,
+  state: DemoState,
+  set: DemoSettings,
+  signal: AbortSignal,
+  show: (r: StepReport, block?: string) => unknown,
+): Promise<StepsRun> {
   const run: StepsRun = { reports: [] };
-  const aborted = new Promise<'aborted'>((resolve) => (signal.aborted ? resolve('aborted') : signal.addEventListener('abort', () => resolve('aborted'), { once: true })));
+  const aborted = new Promise<'aborted'>((resolve) =>
+    signal.aborted ? resolve('aborted') : signal.addEventListener('abort', () => resolve('aborted'), { once: true }),
+  );
   for (const [i, step] of DEMO_STEPS.entries()) {
     const t0 = Date.now();
     const report: StepReport = { step: i + 1, title: step.title, status: 'skip', ms: 0, detail: [] };
@@ -130,9 +173,21 @@ async function runSteps(world: DemoWorld, state: DemoState, set: DemoSettings, s
 async function cleanUp(world: DemoWorld, removeDir: string | undefined, inFlight?: Promise<unknown>): Promise<void> {
   const within = (p: Promise<unknown>, ms: number) => Promise.race([p, new Promise((r) => setTimeout(r, ms).unref())]);
   // Closing first stops the step under way (its servers and waits); once it has settled, close what it started.
-  await within(world.close().catch(() => undefined), 600);
-  const settled = inFlight ? (await within(inFlight.then(() => true), 600)) === true : true;
-  if (inFlight && settled) await within(world.close().catch(() => undefined), 400);
+  await within(
+    world.close().catch(() => undefined),
+    600,
+  );
+  const settled = inFlight
+    ? (await within(
+        inFlight.then(() => true),
+        600,
+      )) === true
+    : true;
+  if (inFlight && settled)
+    await within(
+      world.close().catch(() => undefined),
+      400,
+    );
   const remove = () => (removeDir ? rm(removeDir, { recursive: true, force: true }).catch(() => undefined) : undefined);
   await remove();
   if (!settled) void inFlight!.then(() => world.close()).then(remove, remove);

@@ -4,7 +4,12 @@
 import { loadApiV3Key, loadVerifierKeys } from '../core/credentials.js';
 import { WxpayError, isWxpayError } from '../core/errors.js';
 import { diagnoseDecrypt } from '../core/notify-explain.js';
-import { decryptResource, parseNotification, type NotificationEvent, type NotificationResource } from '../core/notification.js';
+import {
+  decryptResource,
+  parseNotification,
+  type NotificationEvent,
+  type NotificationResource,
+} from '../core/notification.js';
 import { verifySignature } from '../core/verify.js';
 import type { CommandContext } from '../runtime.js';
 import { nowSeconds, readOneCapture, type CaptureSource } from './notify-input.js';
@@ -16,7 +21,10 @@ interface DecryptOptions extends CaptureSource {
   now?: string;
 }
 
-async function readResource(ctx: CommandContext<DecryptOptions>, arg: string): Promise<{ event?: NotificationEvent; resource: NotificationResource }> {
+async function readResource(
+  ctx: CommandContext<DecryptOptions>,
+  arg: string,
+): Promise<{ event?: NotificationEvent; resource: NotificationResource }> {
   const text = arg.trim().startsWith('{') ? arg : (await readInput(ctx.rt, arg, 'resource')).toString('utf8');
   const value = parseJson(text, 'resource') as Record<string, unknown>;
   if (value && typeof value === 'object' && 'resource' in value) {
@@ -34,13 +42,18 @@ export async function run(ctx: CommandContext<DecryptOptions>): Promise<void> {
   let resource: NotificationResource;
   let verified: boolean | 'skipped' = 'skipped';
   if (opts.resource !== undefined) {
-    if (opts.capture !== undefined || opts.http !== undefined) throw new WxpayError('USAGE', 'Give --resource, or --capture/--http, not both', { hint: '--resource takes the notification body or just its resource object.' });
+    if (opts.capture !== undefined || opts.http !== undefined)
+      throw new WxpayError('USAGE', 'Give --resource, or --capture/--http, not both', {
+        hint: '--resource takes the notification body or just its resource object.',
+      });
     ({ event, resource } = await readResource(ctx, opts.resource));
     out.note('note: --resource carries no signature; only decryption is checked');
   } else {
     const capture = await readOneCapture(ctx);
     if (opts.verify === false) {
-      out.warn('--no-verify: the signature is NOT checked. Never act on an unverified callback; use this only to inspect a capture.');
+      out.warn(
+        '--no-verify: the signature is NOT checked. Never act on an unverified callback; use this only to inspect a capture.',
+      );
     } else {
       const keys = await loadVerifierKeys(profile);
       verifySignature({ headers: capture.headers, body: capture.body, keys, now: nowSeconds(ctx) });
@@ -56,14 +69,28 @@ export async function run(ctx: CommandContext<DecryptOptions>): Promise<void> {
   } catch (err) {
     if (isWxpayError(err) && err.code === 'DECRYPT_FAILED') {
       const causes = diagnoseDecrypt(resource);
-      throw new WxpayError('DECRYPT_FAILED', `AES-256-GCM authentication failed: ${causes[0]}`, { cause: err, hint: causes.join('; '), details: { causes, nonceBytes: Buffer.byteLength(resource.nonce), associated_data: resource.associated_data ?? '' } });
+      throw new WxpayError('DECRYPT_FAILED', `AES-256-GCM authentication failed: ${causes[0]}`, {
+        cause: err,
+        hint: causes.join('; '),
+        details: {
+          causes,
+          nonceBytes: Buffer.byteLength(resource.nonce),
+          associated_data: resource.associated_data ?? '',
+        },
+      });
     }
     throw err;
   }
   const result = event ? { ...event, resource: plain, verified } : { resource: plain, verified };
   if (out.json) out.data(result);
   else {
-    if (event) out.line(out.color.bold(`${event.event_type} ${event.id}`) + (verified === true ? out.color.green('  (signature verified)') : out.color.yellow('  (signature not checked)')));
+    if (event)
+      out.line(
+        out.color.bold(`${event.event_type} ${event.id}`) +
+          (verified === true
+            ? out.color.green('  (signature verified)')
+            : out.color.yellow('  (signature not checked)')),
+      );
     out.line(JSON.stringify(plain, null, 2));
   }
 }

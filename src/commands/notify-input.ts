@@ -20,7 +20,9 @@ export async function readOneCapture(ctx: CommandContext<CaptureSource>): Promis
   if (http !== undefined) return parseHttpRequest(await readInput(ctx.rt, http, 'HTTP request'));
   const all = parseCaptures((await readInput(ctx.rt, capture!, 'capture')).toString('utf8'), 'capture');
   if (all.length > 1) {
-    throw new WxpayError('USAGE', `The capture holds ${all.length} callbacks`, { hint: 'Pass a single capture; to send several, use `wxpay notify replay <journal> --id <event id>`.' });
+    throw new WxpayError('USAGE', `The capture holds ${all.length} callbacks`, {
+      hint: 'Pass a single capture; to send several, use `wxpay notify replay <journal> --id <event id>`.',
+    });
   }
   return all[0]!;
 }
@@ -29,6 +31,7 @@ export async function readOneCapture(ctx: CommandContext<CaptureSource>): Promis
 export function nowSeconds(ctx: CommandContext<{ now?: string }>): number {
   const v = ctx.opts.now;
   if (v === undefined) return Math.floor(ctx.rt.now() / 1000);
-  if (!/^\d{1,12}$/.test(v)) throw new WxpayError('USAGE', `--now must be Unix seconds, got "${v}"`, { hint: 'e.g. --now 1700000000' });
+  if (!/^\d{1,12}$/.test(v))
+    throw new WxpayError('USAGE', `--now must be Unix seconds, got "${v}"`, { hint: 'e.g. --now 1700000000' });
   return Number(v);
 }

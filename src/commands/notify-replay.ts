@@ -27,10 +27,21 @@ interface ReplayOptions extends SignerOptions {
 type Sent = { status: number; ok: boolean; body: string };
 
 function checkOptions(opts: ReplayOptions): void {
-  if (!opts.to === !opts.forward) throw new WxpayError('USAGE', 'Give one of --to <url> (the callback as WeChat Pay sent it) or --forward <url> (what webhook serve forwards)', { hint: 'e.g. --forward http://127.0.0.1:3000/notify' });
+  if (!opts.to === !opts.forward)
+    throw new WxpayError(
+      'USAGE',
+      'Give one of --to <url> (the callback as WeChat Pay sent it) or --forward <url> (what webhook serve forwards)',
+      { hint: 'e.g. --forward http://127.0.0.1:3000/notify' },
+    );
   const url = (opts.to ?? opts.forward)!;
-  if (!/^https?:\/\//.test(url)) throw new WxpayError('USAGE', `${opts.to ? '--to' : '--forward'} must be an http(s) URL, got "${url}"`, { hint: 'e.g. --to http://127.0.0.1:8930/' });
-  if (opts.forward && opts.resign) throw new WxpayError('USAGE', '--resign applies to --to only', { hint: 'A forward is always signed afresh with the journal\'s whsec_ secret.' });
+  if (!/^https?:\/\//.test(url))
+    throw new WxpayError('USAGE', `${opts.to ? '--to' : '--forward'} must be an http(s) URL, got "${url}"`, {
+      hint: 'e.g. --to http://127.0.0.1:8930/',
+    });
+  if (opts.forward && opts.resign)
+    throw new WxpayError('USAGE', '--resign applies to --to only', {
+      hint: "A forward is always signed afresh with the journal's whsec_ secret.",
+    });
 }
 
 async function captures(ctx: CommandContext<ReplayOptions>, file: string): Promise<JournalEntry[]> {
@@ -38,16 +49,24 @@ async function captures(ctx: CommandContext<ReplayOptions>, file: string): Promi
   const fromJournal = file === '-' ? undefined : await journalSelection(full, ctx.opts.id);
   if (fromJournal) return fromJournal.captures;
   const sel = new ReplaySelection(ctx.opts.id);
-  for (const c of parseCaptures(dropNonCaptures((await readInput(ctx.rt, file, 'capture or journal')).toString('utf8')), file)) sel.add(c);
+  for (const c of parseCaptures(
+    dropNonCaptures((await readInput(ctx.rt, file, 'capture or journal')).toString('utf8')),
+    file,
+  ))
+    sel.add(c);
   return sel.captures;
 }
 
 /** The forward of one journalled event, sent once with the same code `webhook serve` uses. */
 async function sendForward(c: JournalEntry, url: string, secret: string): Promise<Sent> {
   if (typeof c.id !== 'string' || typeof c.event_type !== 'string' || c.resource === undefined) {
-    throw new WxpayError('USAGE', `${eventIdOf(c) ?? 'a capture'} has no decrypted resource to forward`, { hint: 'Replay --forward from the journal of `wxpay webhook serve` (its accepted lines hold the resource).' });
+    throw new WxpayError('USAGE', `${eventIdOf(c) ?? 'a capture'} has no decrypted resource to forward`, {
+      hint: 'Replay --forward from the journal of `wxpay webhook serve` (its accepted lines hold the resource).',
+    });
   }
-  const r = await createForwarder({ url, secret, attempts: 1 })(forwardMessage({ id: c.id, event_type: c.event_type, body: c.body, headers: c.headers, resource: c.resource }));
+  const r = await createForwarder({ url, secret, attempts: 1 })(
+    forwardMessage({ id: c.id, event_type: c.event_type, body: c.body, headers: c.headers, resource: c.resource }),
+  );
   return { status: r.status ?? 0, ok: r.ok, body: r.ok ? '' : (r.error ?? '') };
 }
 
@@ -57,9 +76,17 @@ export async function run(ctx: CommandContext<ReplayOptions>): Promise<void> {
   checkOptions(opts);
   const file = String(ctx.args[0]);
   const list = await captures(ctx, file);
-  if (!list.length) throw new WxpayError('USAGE', opts.id ? `No capture with event id ${opts.id} in ${file}` : `Nothing to replay in ${file}`, { hint: 'List the ids with: grep -o \'"id":"[^"]*"\' the journal.' });
+  if (!list.length)
+    throw new WxpayError(
+      'USAGE',
+      opts.id ? `No capture with event id ${opts.id} in ${file}` : `Nothing to replay in ${file}`,
+      { hint: 'List the ids with: grep -o \'"id":"[^"]*"\' the journal.' },
+    );
   const secret = opts.forward ? await readForwardSecret(path.resolve(rt.cwd, file)) : undefined;
-  if (opts.forward && !secret) throw new WxpayError('USAGE', `No forward secret beside ${file} (${secretPathFor(file)})`, { hint: '`wxpay webhook serve --forward-to <url>` creates it next to its journal; replay --forward from that journal.' });
+  if (opts.forward && !secret)
+    throw new WxpayError('USAGE', `No forward secret beside ${file} (${secretPathFor(file)})`, {
+      hint: '`wxpay webhook serve --forward-to <url>` creates it next to its journal; replay --forward from that journal.',
+    });
   const sb = opts.resign ? await sandboxKeys(ctx) : undefined;
   const results: Array<{ id?: string; status: number; ok: boolean; body: string; resigned: boolean }> = [];
   for (const c of list) {
@@ -72,25 +99,39 @@ export async function run(ctx: CommandContext<ReplayOptions>): Promise<void> {
         const signer = pickSigner(sb, opts.signWith, headers['wechatpay-serial']);
         const ts = unixSeconds(rt.now());
         const nonce = newNonce();
-        Object.assign(headers, { 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-serial': signer.serial, 'wechatpay-signature': signMessage(signer.key, responseMessage(ts, nonce, c.body)) });
+        Object.assign(headers, {
+          'wechatpay-timestamp': ts,
+          'wechatpay-nonce': nonce,
+          'wechatpay-serial': signer.serial,
+          'wechatpay-signature': signMessage(signer.key, responseMessage(ts, nonce, c.body)),
+        });
       } else {
         const ts = Number(headers['wechatpay-timestamp']);
         if (Number.isFinite(ts) && Math.abs(nowS - ts) >= DEFAULT_WINDOW_SECONDS) {
-          out.warn(`${eventIdOf(c) ?? 'capture'}: Wechatpay-Timestamp is ${nowS - ts} s old, outside the ±${DEFAULT_WINDOW_SECONDS} s window; a verifying receiver will reject it (use --resign with sandbox keys)`);
+          out.warn(
+            `${eventIdOf(c) ?? 'capture'}: Wechatpay-Timestamp is ${nowS - ts} s old, outside the ±${DEFAULT_WINDOW_SECONDS} s window; a verifying receiver will reject it (use --resign with sandbox keys)`,
+          );
         }
       }
       res = await deliver(opts.to!, headers, c.body);
     }
     const id = eventIdOf(c);
     results.push({ ...(id ? { id } : {}), status: res.status, ok: res.ok, body: res.body, resigned: Boolean(sb) });
-    if (!out.json) out.line(`${id ?? '(no id)'}  ${res.status || 'not sent'}${res.body ? `  ${res.body.slice(0, 200)}` : ''}`);
+    if (!out.json)
+      out.line(`${id ?? '(no id)'}  ${res.status || 'not sent'}${res.body ? `  ${res.body.slice(0, 200)}` : ''}`);
   }
   if (out.json) out.data({ sent: results.length, results });
   const failed = results.filter((r) => !r.ok);
   if (failed.length) {
-    throw new WxpayError('NOTIFY_DELIVERY_FAILED', `${failed.length} of ${results.length} replayed ${secret ? 'forwards' : 'callbacks'} were not acknowledged (2xx)`, {
-      hint: secret ? 'Is the app running at the --forward URL? Its answer or the cause is printed per event.' : 'A stale timestamp is the usual cause for a verifying receiver: replay with --resign against a sandbox-keyed receiver.',
-      details: { failed: failed.map((f) => ({ id: f.id, status: f.status })) },
-    });
+    throw new WxpayError(
+      'NOTIFY_DELIVERY_FAILED',
+      `${failed.length} of ${results.length} replayed ${secret ? 'forwards' : 'callbacks'} were not acknowledged (2xx)`,
+      {
+        hint: secret
+          ? 'Is the app running at the --forward URL? Its answer or the cause is printed per event.'
+          : 'A stale timestamp is the usual cause for a verifying receiver: replay with --resign against a sandbox-keyed receiver.',
+        details: { failed: failed.map((f) => ({ id: f.id, status: f.status })) },
+      },
+    );
   }
 }

@@ -29,12 +29,17 @@ export function pickSigner(sb: SandboxKeys, signWith?: string, serial?: string):
   const cert = serial ? sb.platform.find((p) => p.serial === normalizeSerial(serial)) : undefined;
   if (cert) return { serial: cert.serial, key: cert.privateKey };
   if (signWith !== undefined && signWith !== 'cert' && signWith !== 'pubkey') {
-    throw new WxpayError('USAGE', `--sign-with must be cert or pubkey, got "${signWith}"`, { hint: 'cert: the newest platform certificate; pubkey: the WeChat Pay public key.' });
+    throw new WxpayError('USAGE', `--sign-with must be cert or pubkey, got "${signWith}"`, {
+      hint: 'cert: the newest platform certificate; pubkey: the WeChat Pay public key.',
+    });
   }
   const usePub = signWith ? signWith === 'pubkey' : sb.mode !== 'cert';
   if (usePub) return { serial: sb.publicKeyId, key: sb.publicKeyPrivate };
   const newest = sb.platform[sb.platform.length - 1];
-  if (!newest) throw new WxpayError('CONFIG_INVALID', `The sandbox in ${sb.dir} has no platform certificate`, { hint: 'Run `wxpay sandbox init` again, or use --sign-with pubkey.' });
+  if (!newest)
+    throw new WxpayError('CONFIG_INVALID', `The sandbox in ${sb.dir} has no platform certificate`, {
+      hint: 'Run `wxpay sandbox init` again, or use --sign-with pubkey.',
+    });
   return { serial: newest.serial, key: newest.privateKey };
 }
 
@@ -44,7 +49,9 @@ export async function triggerApiV3Key(ctx: CommandContext<SignerOptions>, sb: Sa
     return await loadApiV3Key(await loadProfile(ctx), ctx.rt.env);
   } catch (err) {
     if (!isWxpayError(err) || err.exitCode !== 3) throw err;
-    outputFor(ctx).note(`note: no APIv3 key in the profile (${err.code}); encrypting with the sandbox's key from ${sb.dir}`);
+    outputFor(ctx).note(
+      `note: no APIv3 key in the profile (${err.code}); encrypting with the sandbox's key from ${sb.dir}`,
+    );
     return sb.apiV3Key;
   }
 }

@@ -27,7 +27,12 @@ export async function run(ctx: CommandContext<VerifyOptions>): Promise<void> {
   const signature = result.steps.find((s) => s.step === 'signature')!;
   const serial = capture.headers['wechatpay-serial'];
   if (out.json) {
-    out.data({ verified: result.ok, ...(serial ? { serial } : {}), ...(event ? { event } : {}), ...(ctx.opts.explain ? { steps: result.steps } : {}) });
+    out.data({
+      verified: result.ok,
+      ...(serial ? { serial } : {}),
+      ...(event ? { event } : {}),
+      ...(ctx.opts.explain ? { steps: result.steps } : {}),
+    });
   } else {
     const c = out.color;
     if (ctx.opts.explain) {

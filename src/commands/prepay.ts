@@ -1,6 +1,13 @@
 // `wxpay prepay <jsapi|app|h5|native>`: creates an order (docs/protocol.md §5) and prints prepay_id, code_url or h5_url;
 // for jsapi and app also the signed client invoke parameters (docs/protocol.md §6); --qr draws a native code_url in the terminal.
-import { PREPAY_KINDS, prepay, prepayBody, prepayPath, type PrepayInput, type PrepayKind } from '../api/transactions.js';
+import {
+  PREPAY_KINDS,
+  prepay,
+  prepayBody,
+  prepayPath,
+  type PrepayInput,
+  type PrepayKind,
+} from '../api/transactions.js';
 import { WxpayError } from '../core/errors.js';
 import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../core/sign.js';
 import type { CommandContext } from '../runtime.js';
@@ -33,7 +40,11 @@ const usage = (message: string, hint: string) => new WxpayError('USAGE', message
 export function parseExpire(value: string, nowMs: number): string {
   const rel = /^\+(\d+)([mhd])$/.exec(value);
   if (!rel) {
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value)) throw usage(`--expire "${value}" is neither RFC 3339 nor +<n>m/h/d`, 'e.g. --expire +30m or --expire 2026-06-08T10:34:56+08:00');
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value))
+      throw usage(
+        `--expire "${value}" is neither RFC 3339 nor +<n>m/h/d`,
+        'e.g. --expire +30m or --expire 2026-06-08T10:34:56+08:00',
+      );
     return value;
   }
   const ms = Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'm' | 'h' | 'd'];
@@ -43,42 +54,75 @@ export function parseExpire(value: string, nowMs: number): string {
 export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
   const kind = String(ctx.args[0]) as PrepayKind;
   const { opts, rt } = ctx;
-  if (!PREPAY_KINDS.includes(kind)) throw usage(`Unknown prepay kind "${kind}"`, `Use one of ${PREPAY_KINDS.join(', ')}.`);
-  if (!opts.outTradeNo) throw usage('--out-trade-no is required', 'Your own order number, 6-32 of [0-9A-Za-z_-|*], e.g. --out-trade-no ORDER20260101001');
-  if (!/^[0-9A-Za-z_\-|*]{6,32}$/.test(opts.outTradeNo)) throw usage('--out-trade-no must be 6-32 characters of [0-9A-Za-z_-|*]', 'e.g. --out-trade-no ORDER20260101001');
+  if (!PREPAY_KINDS.includes(kind))
+    throw usage(`Unknown prepay kind "${kind}"`, `Use one of ${PREPAY_KINDS.join(', ')}.`);
+  if (!opts.outTradeNo)
+    throw usage(
+      '--out-trade-no is required',
+      'Your own order number, 6-32 of [0-9A-Za-z_-|*], e.g. --out-trade-no ORDER20260101001',
+    );
+  if (!/^[0-9A-Za-z_\-|*]{6,32}$/.test(opts.outTradeNo))
+    throw usage('--out-trade-no must be 6-32 characters of [0-9A-Za-z_-|*]', 'e.g. --out-trade-no ORDER20260101001');
   if (!opts.description) throw usage('--description is required', 'e.g. --description "T-shirt"');
   const total = parseFen(opts.amount, '--amount', opts.yuan);
-  if (kind === 'jsapi' && !opts.openid) throw usage('jsapi needs --openid', 'The payer\'s openid under this appid.');
-  if (kind === 'h5' && !opts.payerIp) throw usage('h5 needs --payer-ip', 'The payer\'s client IP, e.g. --payer-ip 203.0.113.7');
-  if (opts.qr && kind !== 'native') throw usage('--qr is for native prepay only', 'Use `wxpay prepay native ... --qr`.');
+  if (kind === 'jsapi' && !opts.openid) throw usage('jsapi needs --openid', "The payer's openid under this appid.");
+  if (kind === 'h5' && !opts.payerIp)
+    throw usage('h5 needs --payer-ip', "The payer's client IP, e.g. --payer-ip 203.0.113.7");
+  if (opts.qr && kind !== 'native')
+    throw usage('--qr is for native prepay only', 'Use `wxpay prepay native ... --qr`.');
   await withClient(ctx, async ({ client, profile }) => {
     const appid = opts.appid ?? profile.appid;
     const notifyUrl = opts.notifyUrl ?? profile.notifyUrl;
     if (!appid) throw usage('No appid: pass --appid or set "appid" in the profile', 'The AppID bound to this mchid.');
-    if (!notifyUrl) throw usage('No notify URL: pass --notify-url or set "notifyUrl" in the profile', 'An https URL without a query string.');
+    if (!notifyUrl)
+      throw usage(
+        'No notify URL: pass --notify-url or set "notifyUrl" in the profile',
+        'An https URL without a query string.',
+      );
     const input: PrepayInput = {
-      appid, description: opts.description!, outTradeNo: opts.outTradeNo!, notifyUrl, total,
+      appid,
+      description: opts.description!,
+      outTradeNo: opts.outTradeNo!,
+      notifyUrl,
+      total,
       ...(opts.openid ? { openid: opts.openid } : {}),
       ...(opts.attach ? { attach: opts.attach } : {}),
       ...(opts.expire ? { timeExpire: parseExpire(opts.expire, rt.now()) } : {}),
       ...(opts.payerIp ? { payerClientIp: opts.payerIp } : {}),
       ...(opts.h5Type ? { h5Type: opts.h5Type } : {}),
-      ...(opts.subMchid ? { partner: { spAppid: appid, subMchid: opts.subMchid, ...(opts.subAppid ? { subAppid: opts.subAppid } : {}) } } : {}),
+      ...(opts.subMchid
+        ? {
+            partner: { spAppid: appid, subMchid: opts.subMchid, ...(opts.subAppid ? { subAppid: opts.subAppid } : {}) },
+          }
+        : {}),
     };
     if (opts.dryRun) {
-      printDryRun(ctx, client.preview({ method: 'POST', path: prepayPath(kind, Boolean(input.partner)), body: prepayBody(client, kind, input) }));
+      printDryRun(
+        ctx,
+        client.preview({
+          method: 'POST',
+          path: prepayPath(kind, Boolean(input.partner)),
+          body: prepayBody(client, kind, input),
+        }),
+      );
       return;
     }
     const res = await prepay(client, kind, input);
     const invokeAppid = opts.subAppid ?? appid;
     const ts = unixSeconds(rt.now());
-    const invoke = res.prepay_id && kind === 'jsapi'
-      ? jsapiPayParams(client.merchant.privateKey, invokeAppid, res.prepay_id, ts, newNonce())
-      : res.prepay_id && kind === 'app'
-        ? appPayParams(client.merchant.privateKey, invokeAppid, client.merchant.mchid, res.prepay_id, ts, newNonce())
-        : undefined;
+    const invoke =
+      res.prepay_id && kind === 'jsapi'
+        ? jsapiPayParams(client.merchant.privateKey, invokeAppid, res.prepay_id, ts, newNonce())
+        : res.prepay_id && kind === 'app'
+          ? appPayParams(client.merchant.privateKey, invokeAppid, client.merchant.mchid, res.prepay_id, ts, newNonce())
+          : undefined;
     const out = outputFor(ctx);
-    const result = { kind, out_trade_no: input.outTradeNo, ...(res.response.data as object), ...(invoke ? { invoke } : {}) };
+    const result = {
+      kind,
+      out_trade_no: input.outTradeNo,
+      ...(res.response.data as object),
+      ...(invoke ? { invoke } : {}),
+    };
     if (out.json) return out.data(result);
     out.table([
       ['out_trade_no', input.outTradeNo],
@@ -88,7 +132,13 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
     ]);
     if (invoke) {
       out.line();
-      out.line(out.color.bold(kind === 'jsapi' ? 'JSAPI invoke parameters (WeixinJSBridge getBrandWCPayRequest / wx.requestPayment)' : 'APP invoke parameters (OpenSDK PayReq)'));
+      out.line(
+        out.color.bold(
+          kind === 'jsapi'
+            ? 'JSAPI invoke parameters (WeixinJSBridge getBrandWCPayRequest / wx.requestPayment)'
+            : 'APP invoke parameters (OpenSDK PayReq)',
+        ),
+      );
       out.line(JSON.stringify(invoke, null, 2));
     }
     if (opts.qr && res.code_url) {

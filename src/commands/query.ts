@@ -13,10 +13,15 @@ interface QueryOptions {
 }
 
 export function orderRefFrom(outTradeNo: unknown, transactionId: string | undefined): OrderRef {
-  if (outTradeNo && transactionId) throw new WxpayError('USAGE', 'Give an out_trade_no or --transaction-id, not both', { hint: 'e.g. wxpay query ORDER001' });
+  if (outTradeNo && transactionId)
+    throw new WxpayError('USAGE', 'Give an out_trade_no or --transaction-id, not both', {
+      hint: 'e.g. wxpay query ORDER001',
+    });
   if (transactionId) return { transactionId };
   if (outTradeNo) return { outTradeNo: String(outTradeNo) };
-  throw new WxpayError('USAGE', 'Which order? Give an out_trade_no or --transaction-id', { hint: 'e.g. wxpay query ORDER001, or wxpay query --transaction-id 4200000000000000000000000000' });
+  throw new WxpayError('USAGE', 'Which order? Give an out_trade_no or --transaction-id', {
+    hint: 'e.g. wxpay query ORDER001, or wxpay query --transaction-id 4200000000000000000000000000',
+  });
 }
 
 export function summarize(t: Transaction): Array<[string, string]> {
@@ -26,7 +31,10 @@ export function summarize(t: Transaction): Array<[string, string]> {
   ];
   if (t.transaction_id) rows.push(['transaction_id', t.transaction_id]);
   if (t.amount?.total !== undefined) {
-    const paid = t.amount.payer_total !== undefined && t.amount.payer_total !== t.amount.total ? `, payer paid ${t.amount.payer_total} fen` : '';
+    const paid =
+      t.amount.payer_total !== undefined && t.amount.payer_total !== t.amount.total
+        ? `, payer paid ${t.amount.payer_total} fen`
+        : '';
     rows.push(['amount', `${t.amount.total} fen (${formatYuan(t.amount.total)} ${t.amount.currency ?? 'CNY'})${paid}`]);
   }
   const payer = t.payer?.openid ?? t.payer?.sub_openid ?? t.payer?.sp_openid;
@@ -39,7 +47,9 @@ export function summarize(t: Transaction): Array<[string, string]> {
 
 export async function run(ctx: CommandContext<QueryOptions>): Promise<void> {
   const ref = orderRefFrom(ctx.args[0], ctx.opts.transactionId);
-  const t = await withClient(ctx, ({ client }) => queryOrder(client, ref, ctx.opts.subMchid ? { subMchid: ctx.opts.subMchid } : undefined));
+  const t = await withClient(ctx, ({ client }) =>
+    queryOrder(client, ref, ctx.opts.subMchid ? { subMchid: ctx.opts.subMchid } : undefined),
+  );
   const out = outputFor(ctx);
   if (out.json) return out.data(t);
   out.table(summarize(t));

@@ -25,27 +25,43 @@ interface RefundCreateOptions {
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 
 export function refundInputFrom(opts: RefundCreateOptions): RefundInput {
-  if (Boolean(opts.outTradeNo) === Boolean(opts.transactionId)) throw usage('Give exactly one of --out-trade-no and --transaction-id', 'e.g. --out-trade-no ORDER001');
-  if (!opts.outRefundNo) throw usage('--out-refund-no is required', 'Your own refund number; reuse it when retrying so the refund is made once.');
+  if (Boolean(opts.outTradeNo) === Boolean(opts.transactionId))
+    throw usage('Give exactly one of --out-trade-no and --transaction-id', 'e.g. --out-trade-no ORDER001');
+  if (!opts.outRefundNo)
+    throw usage(
+      '--out-refund-no is required',
+      'Your own refund number; reuse it when retrying so the refund is made once.',
+    );
   const refund = parseFen(opts.amount, '--amount', opts.yuan);
   const total = parseFen(opts.total, '--total', opts.yuan);
-  if (refund > total) throw usage(`--amount ${refund} is more than --total ${total}`, '--total is the original order amount; --amount is what to refund.');
+  if (refund > total)
+    throw usage(
+      `--amount ${refund} is more than --total ${total}`,
+      '--total is the original order amount; --amount is what to refund.',
+    );
   return {
     ...(opts.outTradeNo ? { outTradeNo: opts.outTradeNo } : { transactionId: opts.transactionId! }),
-    outRefundNo: opts.outRefundNo, refund, total,
+    outRefundNo: opts.outRefundNo,
+    refund,
+    total,
     ...(opts.reason ? { reason: opts.reason } : {}),
     ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
     ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
   };
 }
 
-
 /** True to go ahead. Declining is a decision, not an error: "nothing was sent" on stderr, and exit 0. */
 export async function confirmRefund(ctx: CommandContext<RefundCreateOptions>, input: RefundInput): Promise<boolean> {
   if (ctx.opts.yes) return true;
-  if (!ctx.rt.stdin.isTTY) throw usage('Refusing to refund without confirmation: no TTY and no --yes', 'Add --yes in scripts and CI, after checking the order number and the amount.');
+  if (!ctx.rt.stdin.isTTY)
+    throw usage(
+      'Refusing to refund without confirmation: no TTY and no --yes',
+      'Add --yes in scripts and CI, after checking the order number and the amount.',
+    );
   const order = input.outTradeNo ?? input.transactionId;
-  ctx.rt.stderr.write(`Refund ${input.refund} fen (${formatYuan(input.refund)} CNY) of ${input.total} fen on order ${order} as ${input.outRefundNo}? [y/N] `);
+  ctx.rt.stderr.write(
+    `Refund ${input.refund} fen (${formatYuan(input.refund)} CNY) of ${input.total} fen on order ${order} as ${input.outRefundNo}? [y/N] `,
+  );
   const answer = await readLine(ctx.rt);
   if (/^y(es)?$/i.test(answer)) return true;
   ctx.rt.stderr.write('Refund not confirmed; nothing was sent.\n');

@@ -9,9 +9,13 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
   const profile = await loadProfile(ctx);
   // With no sandbox profile the base URL is WeChat Pay's own: say so, rather than POST /sandbox/… to it and time out.
   if (OFFICIAL_API_HOSTS.includes(new URL(profile.baseUrl).hostname)) {
-    throw new WxpayError('CONFIG_INVALID', `The profile points at WeChat Pay (${profile.baseUrl}), not at a wxpay sandbox`, {
-      hint: 'Use the sandbox\'s profile: --config .wxpay-sandbox/.wxpayrc.json (or export WXPAY_CONFIG=.wxpay-sandbox/.wxpayrc.json), after `wxpay sandbox init` and `wxpay sandbox serve`.',
-    });
+    throw new WxpayError(
+      'CONFIG_INVALID',
+      `The profile points at WeChat Pay (${profile.baseUrl}), not at a wxpay sandbox`,
+      {
+        hint: "Use the sandbox's profile: --config .wxpay-sandbox/.wxpayrc.json (or export WXPAY_CONFIG=.wxpay-sandbox/.wxpayrc.json), after `wxpay sandbox init` and `wxpay sandbox serve`.",
+      },
+    );
   }
   const url = `${profile.baseUrl.replace(/\/+$/, '')}${path}`;
   // undici's request, not fetch(): fetch refuses "bad ports" (6000, 9, …) a local sandbox may well use.
@@ -25,7 +29,12 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
       signal: AbortSignal.timeout(10_000),
     });
     const rid = r.headers['request-id'];
-    res = { status: r.statusCode, ok: r.statusCode >= 200 && r.statusCode < 300, text: await r.body.text(), requestId: Array.isArray(rid) ? rid[0] : rid };
+    res = {
+      status: r.statusCode,
+      ok: r.statusCode >= 200 && r.statusCode < 300,
+      text: await r.body.text(),
+      requestId: Array.isArray(rid) ? rid[0] : rid,
+    };
   } catch (cause) {
     throw new WxpayError('NETWORK', `Cannot reach the sandbox at ${profile.baseUrl}`, {
       cause,
@@ -41,11 +50,20 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
   }
   if (!res.ok) {
     const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
-    throw new WxpayError('WECHATPAY_ERROR', `The sandbox refused: ${code} ${String(json.message ?? text.slice(0, 200))}`, {
-      hint: hintFor(res.status),
-      wechatpay: { status: res.status, code, message: String(json.message ?? ''), ...(json.detail !== undefined ? { detail: json.detail } : {}) },
-      ...(res.requestId ? { requestId: res.requestId } : {}),
-    });
+    throw new WxpayError(
+      'WECHATPAY_ERROR',
+      `The sandbox refused: ${code} ${String(json.message ?? text.slice(0, 200))}`,
+      {
+        hint: hintFor(res.status),
+        wechatpay: {
+          status: res.status,
+          code,
+          message: String(json.message ?? ''),
+          ...(json.detail !== undefined ? { detail: json.detail } : {}),
+        },
+        ...(res.requestId ? { requestId: res.requestId } : {}),
+      },
+    );
   }
   return json;
 }
@@ -53,6 +71,7 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
 function hintFor(status: number): string {
   if (status === 404) return 'Check the number: the sandbox has no such order or refund (see GET /sandbox/state).';
   // HOST_NOT_ALLOWED: the sandbox answers only its own loopback names (DNS-rebinding protection).
-  if (status === 403) return 'Point the profile\'s baseUrl at the address the sandbox printed (http://127.0.0.1:<port> or http://localhost:<port>).';
+  if (status === 403)
+    return "Point the profile's baseUrl at the address the sandbox printed (http://127.0.0.1:<port> or http://localhost:<port>).";
   return 'See GET /sandbox/state for the current trade_state / refund status.';
 }

@@ -27,10 +27,14 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const mode = sandboxMode(opts.mode);
   const port = intOption(opts.port, '--port');
-  if (opts.mchid !== undefined && !/^\d{6,12}$/.test(opts.mchid)) throw new WxpayError('USAGE', `--mchid must be digits, got "${opts.mchid}"`, { hint: 'e.g. --mchid 1900000001' });
+  if (opts.mchid !== undefined && !/^\d{6,12}$/.test(opts.mchid))
+    throw new WxpayError('USAGE', `--mchid must be digits, got "${opts.mchid}"`, { hint: 'e.g. --mchid 1900000001' });
   const result = await initSandbox({
     dir: path.resolve(rt.cwd, opts.dir ?? '.wxpay-sandbox'),
-    ...(mode ? { mode } : {}), ...(opts.mchid ? { mchid: opts.mchid } : {}), ...(opts.appid ? { appid: opts.appid } : {}), ...(port !== undefined ? { port } : {}),
+    ...(mode ? { mode } : {}),
+    ...(opts.mchid ? { mchid: opts.mchid } : {}),
+    ...(opts.appid ? { appid: opts.appid } : {}),
+    ...(port !== undefined ? { port } : {}),
   });
   const out = outputFor(ctx);
   if (out.json) {

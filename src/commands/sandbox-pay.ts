@@ -5,7 +5,10 @@ import { outputFor } from './shared.js';
 
 export async function run(ctx: CommandContext<{ fail?: boolean }>): Promise<void> {
   const [outTradeNo] = ctx.args as [string];
-  const tx = await adminCall(ctx, `/sandbox/orders/${encodeURIComponent(outTradeNo)}/${ctx.opts.fail ? 'fail' : 'pay'}`);
+  const tx = await adminCall(
+    ctx,
+    `/sandbox/orders/${encodeURIComponent(outTradeNo)}/${ctx.opts.fail ? 'fail' : 'pay'}`,
+  );
   const out = outputFor(ctx);
   if (out.json) {
     out.data(tx);
@@ -16,5 +19,8 @@ export async function run(ctx: CommandContext<{ fail?: boolean }>): Promise<void
     ['trade_state', String(tx.trade_state)],
     ...(tx.transaction_id ? ([['transaction_id', String(tx.transaction_id)]] as Array<[string, string]>) : []),
   ]);
-  if (tx.trade_state === 'SUCCESS') out.note('the TRANSACTION.SUCCESS notification is on its way to the order\'s notify_url (GET /sandbox/notifications)');
+  if (tx.trade_state === 'SUCCESS')
+    out.note(
+      "the TRANSACTION.SUCCESS notification is on its way to the order's notify_url (GET /sandbox/notifications)",
+    );
 }

@@ -7,7 +7,10 @@ import { outputFor } from './shared.js';
 export async function run(ctx: CommandContext<{ fail?: boolean; status?: string }>): Promise<void> {
   const [outRefundNo] = ctx.args as [string];
   const status = ctx.opts.status ?? 'ABNORMAL';
-  if (status !== 'ABNORMAL' && status !== 'CLOSED') throw new WxpayError('USAGE', `--status must be ABNORMAL or CLOSED, got "${status}"`, { hint: 'Use --fail --status CLOSED to close the refund.' });
+  if (status !== 'ABNORMAL' && status !== 'CLOSED')
+    throw new WxpayError('USAGE', `--status must be ABNORMAL or CLOSED, got "${status}"`, {
+      hint: 'Use --fail --status CLOSED to close the refund.',
+    });
   const path = `/sandbox/refunds/${encodeURIComponent(outRefundNo)}/${ctx.opts.fail ? 'fail' : 'complete'}`;
   const refund = await adminCall(ctx, path, ctx.opts.fail ? { status } : undefined);
   const out = outputFor(ctx);

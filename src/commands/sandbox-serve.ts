@@ -30,27 +30,58 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
   const out = outputFor(ctx);
   const dir = path.resolve(rt.cwd, opts.dir ?? '.wxpay-sandbox');
   const file = await readSandboxFile(dir);
-  if (!file) throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${dir}`, { hint: `Run: wxpay sandbox init --dir ${opts.dir ?? '.wxpay-sandbox'}` });
+  if (!file)
+    throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${dir}`, {
+      hint: `Run: wxpay sandbox init --dir ${opts.dir ?? '.wxpay-sandbox'}`,
+    });
   const mode = sandboxMode(opts.mode) ?? file.mode;
   const timeScale = Number(opts.timeScale ?? '1');
-  if (!(timeScale > 0)) throw new WxpayError('USAGE', `--time-scale must be a positive number, got "${opts.timeScale}"`, { hint: 'e.g. --time-scale 60 turns 15 s into 0.25 s.' });
+  if (!(timeScale > 0))
+    throw new WxpayError('USAGE', `--time-scale must be a positive number, got "${opts.timeScale}"`, {
+      hint: 'e.g. --time-scale 60 turns 15 s into 0.25 s.',
+    });
   const autoRefund = opts.autoRefund === 'off' ? -1 : intOption(opts.autoRefund ?? '1000', '--auto-refund')!;
   const autoPay = intOption(opts.autoPay, '--auto-pay');
   // RSA signing dominates a signed answer; a spare core signs while the event loop serves the next request.
-  const signWorkers = intOption(opts.signWorkers, '--sign-workers') ?? Math.min(2, Math.max(0, os.availableParallelism() - 1));
+  const signWorkers =
+    intOption(opts.signWorkers, '--sign-workers') ?? Math.min(2, Math.max(0, os.availableParallelism() - 1));
   const billClockOffsetMs = opts.clock === undefined ? 0 : parseClockOffset(opts.clock, rt.now());
-  if (billClockOffsetMs === undefined) throw new WxpayError('USAGE', `--clock "${opts.clock}" is not a time`, { hint: 'e.g. --clock +2d (two days ahead: today\'s bill is out), --clock -36h, or --clock 2026-01-03T10:30:00+08:00.' });
+  if (billClockOffsetMs === undefined)
+    throw new WxpayError('USAGE', `--clock "${opts.clock}" is not a time`, {
+      hint: "e.g. --clock +2d (two days ahead: today's bill is out), --clock -36h, or --clock 2026-01-03T10:30:00+08:00.",
+    });
   const sb = await startSandbox({
-    dir, mode, host: opts.host ?? '127.0.0.1', port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
-    timeScale, autoRefundMs: autoRefund, signWorkers, billClockOffsetMs, ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
+    dir,
+    mode,
+    host: opts.host ?? '127.0.0.1',
+    port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
+    timeScale,
+    autoRefundMs: autoRefund,
+    signWorkers,
+    billClockOffsetMs,
+    ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
     ...(opts.state ? { statePath: path.resolve(rt.cwd, opts.state) } : {}),
-    onRequest: opts.quiet ? undefined : (e) => (out.json ? out.event({ type: 'request', ...e }) : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`)),
+    onRequest: opts.quiet
+      ? undefined
+      : (e) =>
+          out.json
+            ? out.event({ type: 'request', ...e })
+            : out.line(`${e.time} ${e.method} ${e.url} ${e.status}${e.code ? ` ${e.code}` : ''} ${e.ms}ms`),
     onError: (err) => out.warn(`sandbox handler failed: ${(err as Error).stack ?? String(err)}`),
   });
   // The profile's baseUrl carries the port `sandbox init` chose; on another port the hint says so.
   const rcPath = path.join(dir, '.wxpayrc.json');
   const profileHint = `wxpay --config ${rcPath}${sb.url === `http://127.0.0.1:${file.port}` ? '' : ` --base-url ${sb.url}`}`;
-  const started = { type: 'listening', url: sb.url, mode, mchid: file.mchid, appid: file.appid, dir, rcPath, profile: profileHint };
+  const started = {
+    type: 'listening',
+    url: sb.url,
+    mode,
+    mchid: file.mchid,
+    appid: file.appid,
+    dir,
+    rcPath,
+    profile: profileHint,
+  };
   // `sandbox serve --json | head -1` closes stdout: keep serving and drop the request lines.
   const offClosed = rt.onStdoutClosed?.(() => undefined);
   if (out.json) out.event(started);

@@ -33,7 +33,10 @@ export async function readInput(rt: Runtime, file: string, what: string): Promis
   try {
     return await readFile(file.startsWith('/') ? file : `${rt.cwd}/${file}`);
   } catch (cause) {
-    throw new WxpayError('USAGE', `Cannot read the ${what} ${file}: ${(cause as Error).message}`, { cause, hint: 'Check the path.' });
+    throw new WxpayError('USAGE', `Cannot read the ${what} ${file}: ${(cause as Error).message}`, {
+      cause,
+      hint: 'Check the path.',
+    });
   }
 }
 
@@ -41,14 +44,20 @@ export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new WxpayError('USAGE', `The ${what} is not valid JSON: ${(cause as Error).message}`, { cause, hint: 'Pass the JSON exactly as received.' });
+    throw new WxpayError('USAGE', `The ${what} is not valid JSON: ${(cause as Error).message}`, {
+      cause,
+      hint: 'Pass the JSON exactly as received.',
+    });
   }
 }
 
 export function intOption(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   const s = String(value);
-  if (!/^\d+$/.test(s)) throw new WxpayError('USAGE', `${name} must be a whole number, got "${s}"`, { hint: `Pass ${name} as digits only.` });
+  if (!/^\d+$/.test(s))
+    throw new WxpayError('USAGE', `${name} must be a whole number, got "${s}"`, {
+      hint: `Pass ${name} as digits only.`,
+    });
   return Number(s);
 }
 

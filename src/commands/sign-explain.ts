@@ -7,7 +7,13 @@ import type { ResolvedProfile } from '../core/config.js';
 import { WxpayError } from '../core/errors.js';
 import { parseCertificate } from '../core/keys.js';
 import { readSignErrorInput, type SignErrorInput } from '../core/sign-error-input.js';
-import { explainSerialError, explainSignError, serverTimestampNonce, signErrorField, signInformationOf } from '../core/sign-explain.js';
+import {
+  explainSerialError,
+  explainSignError,
+  serverTimestampNonce,
+  signErrorField,
+  signInformationOf,
+} from '../core/sign-explain.js';
 import type { CommandContext } from '../runtime.js';
 
 export type ValueSource = 'flag' | 'sign_information' | 'generated';
@@ -27,11 +33,21 @@ export function chooseTimestampNonce(opts: { timestamp?: string; nonce?: string 
   const info = input ? signInformationOf(input.body) : undefined;
   const server = info ? serverTimestampNonce(info) : {};
   const pick = (flag: string | undefined, fromServer: string | undefined): { value?: string; from: ValueSource } =>
-    flag !== undefined ? { value: flag, from: 'flag' } : fromServer !== undefined ? { value: fromServer, from: 'sign_information' } : { from: 'generated' };
+    flag !== undefined
+      ? { value: flag, from: 'flag' }
+      : fromServer !== undefined
+        ? { value: fromServer, from: 'sign_information' }
+        : { from: 'generated' };
   return { timestamp: pick(opts.timestamp, server.timestamp), nonce: pick(opts.nonce, server.nonce) };
 }
 
-export async function explainInput(ctx: CommandContext, profile: ResolvedProfile, signed: { method: string; url: string; message: string; serialNo: string }, input: SignErrorInput, sources: { timestamp: ValueSource; nonce: ValueSource }) {
+export async function explainInput(
+  ctx: CommandContext,
+  profile: ResolvedProfile,
+  signed: { method: string; url: string; message: string; serialNo: string },
+  input: SignErrorInput,
+  sources: { timestamp: ValueSource; nonce: ValueSource },
+) {
   // detail.field names it where the answer has one; the message ("商户证书序列号有误…") otherwise.
   if (signErrorField(input.body) === 'serial_no' || /证书序列号/.test(input.body.message ?? '')) {
     const value = input.body.detail?.value;
@@ -40,7 +56,12 @@ export async function explainInput(ctx: CommandContext, profile: ResolvedProfile
       ...(requestSerial !== undefined ? { requestSerial } : {}),
       profileSerial: signed.serialNo,
       ...(await certificateSerial(ctx, profile)),
-      configCheck: ['wxpay', ...(ctx.opts.config ? ['--config', ctx.opts.config] : []), ...(ctx.opts.profile ? ['--profile', ctx.opts.profile] : []), 'config check'].join(' '),
+      configCheck: [
+        'wxpay',
+        ...(ctx.opts.config ? ['--config', ctx.opts.config] : []),
+        ...(ctx.opts.profile ? ['--profile', ctx.opts.profile] : []),
+        'config check',
+      ].join(' '),
     });
   }
   const info = signInformationOf(input.body);
@@ -52,7 +73,10 @@ export async function explainInput(ctx: CommandContext, profile: ResolvedProfile
   return { ...explainSignError(signed, info), timestampFrom: sources.timestamp, nonceFrom: sources.nonce };
 }
 
-async function certificateSerial(ctx: CommandContext, profile: ResolvedProfile): Promise<{ certificateSerial?: string }> {
+async function certificateSerial(
+  ctx: CommandContext,
+  profile: ResolvedProfile,
+): Promise<{ certificateSerial?: string }> {
   if (!profile.merchantCertPath) return {};
   try {
     const file = path.resolve(ctx.rt.cwd, profile.merchantCertPath);
@@ -63,8 +87,15 @@ async function certificateSerial(ctx: CommandContext, profile: ResolvedProfile):
 }
 
 /** The line that says which values came from the server. */
-export function serverValuesLine(timestamp: string, nonce: string, sources: { timestamp: ValueSource; nonce: ValueSource }): string | undefined {
-  const shown = [sources.timestamp === 'sign_information' ? `timestamp ${timestamp}` : '', sources.nonce === 'sign_information' ? `nonce ${nonce}` : ''].filter(Boolean);
+export function serverValuesLine(
+  timestamp: string,
+  nonce: string,
+  sources: { timestamp: ValueSource; nonce: ValueSource },
+): string | undefined {
+  const shown = [
+    sources.timestamp === 'sign_information' ? `timestamp ${timestamp}` : '',
+    sources.nonce === 'sign_information' ? `nonce ${nonce}` : '',
+  ].filter(Boolean);
   if (!shown.length) return undefined;
   return `${shown.join(' and ')} ${shown.length > 1 ? 'are' : 'is'} the server's (from sign_information), so only real differences show; --timestamp and --nonce override.`;
 }

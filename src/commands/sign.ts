@@ -19,17 +19,32 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
   const [method, url] = ctx.args as [string, string];
   const { opts, rt } = ctx;
   if (opts.body !== undefined && opts.bodyFile !== undefined) {
-    throw new WxpayError('USAGE', 'Give --body or --body-file, not both', { hint: 'Use --body-file - to read the body from stdin.' });
+    throw new WxpayError('USAGE', 'Give --body or --body-file, not both', {
+      hint: 'Use --body-file - to read the body from stdin.',
+    });
   }
   if (opts.bodyFile === '-' && opts.explain === '-') {
-    throw new WxpayError('USAGE', 'Only one of --body-file and --explain can read stdin', { hint: 'Save the SIGN_ERROR body to a file and pass --explain <file>.' });
+    throw new WxpayError('USAGE', 'Only one of --body-file and --explain can read stdin', {
+      hint: 'Save the SIGN_ERROR body to a file and pass --explain <file>.',
+    });
   }
-  if (!/^[A-Za-z]+$/.test(method)) throw new WxpayError('USAGE', `"${method}" is not an HTTP method`, { hint: 'Use GET, POST, PUT, PATCH or DELETE.' });
+  if (!/^[A-Za-z]+$/.test(method))
+    throw new WxpayError('USAGE', `"${method}" is not an HTTP method`, {
+      hint: 'Use GET, POST, PUT, PATCH or DELETE.',
+    });
   if (opts.timestamp !== undefined && !/^\d{10}$/.test(opts.timestamp)) {
-    throw new WxpayError('USAGE', `--timestamp must be 10-digit Unix seconds, got "${opts.timestamp}"`, { hint: 'Milliseconds are a common mistake: divide by 1000.' });
+    throw new WxpayError('USAGE', `--timestamp must be 10-digit Unix seconds, got "${opts.timestamp}"`, {
+      hint: 'Milliseconds are a common mistake: divide by 1000.',
+    });
   }
-  const body = opts.bodyFile !== undefined ? (await readInput(rt, opts.bodyFile, 'body file')).toString('utf8') : (opts.body ?? '');
-  const input = opts.explain !== undefined ? readExplainInput((await readInput(rt, opts.explain, 'SIGN_ERROR response')).toString('utf8')) : undefined;
+  const body =
+    opts.bodyFile !== undefined
+      ? (await readInput(rt, opts.bodyFile, 'body file')).toString('utf8')
+      : (opts.body ?? '');
+  const input =
+    opts.explain !== undefined
+      ? readExplainInput((await readInput(rt, opts.explain, 'SIGN_ERROR response')).toString('utf8'))
+      : undefined;
   const profile = await loadProfile(ctx);
   const merchant = await loadMerchant(profile);
   const chosen = chooseTimestampNonce(opts, input);
@@ -41,7 +56,8 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
     nonce: chosen.nonce.value ?? newNonce(),
   });
   const sources = { timestamp: chosen.timestamp.from, nonce: chosen.nonce.from };
-  const explanation = input && (await explainInput(ctx, profile, { ...signed, serialNo: merchant.serialNo }, input, sources));
+  const explanation =
+    input && (await explainInput(ctx, profile, { ...signed, serialNo: merchant.serialNo }, input, sources));
   const out = outputFor(ctx);
   out.note(liveWarning(Number(signed.timestamp)));
   if (out.json) {
@@ -64,7 +80,8 @@ export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
     out.line(c.bold('SIGN_ERROR explained'));
     const fromServer = serverValuesLine(signed.timestamp, signed.nonce, sources);
     if (fromServer && !('field' in explanation)) out.line(fromServer);
-    if ('firstDifference' in explanation && explanation.firstDifference >= 0) out.line(`first difference at byte ${explanation.firstDifference} (${explanation.line} line)`);
+    if ('firstDifference' in explanation && explanation.firstDifference >= 0)
+      out.line(`first difference at byte ${explanation.firstDifference} (${explanation.line} line)`);
     for (const f of explanation.findings) out.line(`- ${f}`);
   }
 }

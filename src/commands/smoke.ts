@@ -11,7 +11,14 @@ import { proxyFromEnv } from '../core/proxy.js';
 import type { CommandContext } from '../runtime.js';
 import { buildClient, type ClientContext } from './client-context.js';
 import { loadProfile, outputFor } from './shared.js';
-import { certificatesCheck, clockCheck, failFrom, signedRequestCheck, type Check, type SmokeCheck } from './smoke-checks.js';
+import {
+  certificatesCheck,
+  clockCheck,
+  failFrom,
+  signedRequestCheck,
+  type Check,
+  type SmokeCheck,
+} from './smoke-checks.js';
 
 interface SmokeOptions {
   junit?: string;
@@ -47,9 +54,12 @@ export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
         const status = failed.length ? 'fail' : warned.length ? 'warn' : 'pass';
         const named = (failed.length ? failed : warned).map((d) => `${d.name}: ${d.message}`).join('; ');
         return {
-          status, details,
+          status,
+          details,
           message: `${details.length} checks: ${details.length - failed.length - warned.length} pass, ${warned.length} warn, ${failed.length} fail${named ? ` (${named})` : ''}`,
-          ...(status !== 'pass' ? { hint: (failed[0] ?? warned[0])!.hint ?? 'Run `wxpay config check` for details.' } : {}),
+          ...(status !== 'pass'
+            ? { hint: (failed[0] ?? warned[0])!.hint ?? 'Run `wxpay config check` for details.' }
+            : {}),
           ...(failed.length ? { code: 'CONFIG_CHECK_FAILED' as const } : {}),
         };
       });
@@ -58,7 +68,12 @@ export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
       const clock = checks[checks.length - 1]!;
       if (clock.code === 'NETWORK' || clock.code === 'TIMEOUT') {
         // Unreachable: say so once instead of retrying two more requests against a dead address.
-        clientError = { status: 'fail', code: clock.code, message: `not sent: ${clock.message}`, ...(clock.hint ? { hint: clock.hint } : {}) };
+        clientError = {
+          status: 'fail',
+          code: clock.code,
+          message: `not sent: ${clock.message}`,
+          ...(clock.hint ? { hint: clock.hint } : {}),
+        };
       } else {
         try {
           cc = await buildClient(ctx);
@@ -75,20 +90,40 @@ export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
   if (opts.junit) {
     const file = path.resolve(rt.cwd, opts.junit);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, junitXml({
-      name: 'wxpay smoke', timestamp: startedAt, properties: { profile: profileName, baseUrl },
-      cases: checks.map((c) => ({ ...c, ...(c.code ? { type: c.code } : {}), output: (c.details ?? []).map((d) => `${d.status.toUpperCase()} ${d.name}: ${d.message}`) })),
-    }));
+    await writeFile(
+      file,
+      junitXml({
+        name: 'wxpay smoke',
+        timestamp: startedAt,
+        properties: { profile: profileName, baseUrl },
+        cases: checks.map((c) => ({
+          ...c,
+          ...(c.code ? { type: c.code } : {}),
+          output: (c.details ?? []).map((d) => `${d.status.toUpperCase()} ${d.name}: ${d.message}`),
+        })),
+      }),
+    );
   }
   const failed = checks.filter((c) => c.status === 'fail');
-  if (out.json) out.data({ ok: failed.length === 0, profile: profileName, baseUrl, checks, ...(opts.junit ? { junit: path.resolve(rt.cwd, opts.junit) } : {}) });
+  if (out.json)
+    out.data({
+      ok: failed.length === 0,
+      profile: profileName,
+      baseUrl,
+      checks,
+      ...(opts.junit ? { junit: path.resolve(rt.cwd, opts.junit) } : {}),
+    });
   else print(out, profileName, baseUrl, checks);
   if (failed.length) {
     const first = [...failed].sort((a, b) => EXIT_ORDER.indexOf(a.name) - EXIT_ORDER.indexOf(b.name))[0]!;
-    throw new WxpayError((first.code ?? 'INTERNAL') as ErrorCode, `smoke: ${failed.length} check(s) failed (${failed.map((f) => f.name).join(', ')}); ${first.name}: ${first.message}`, {
-      hint: first.hint ?? 'See the failed checks above.',
-      ...(first.requestId ? { requestId: first.requestId } : {}),
-    });
+    throw new WxpayError(
+      (first.code ?? 'INTERNAL') as ErrorCode,
+      `smoke: ${failed.length} check(s) failed (${failed.map((f) => f.name).join(', ')}); ${first.name}: ${first.message}`,
+      {
+        hint: first.hint ?? 'See the failed checks above.',
+        ...(first.requestId ? { requestId: first.requestId } : {}),
+      },
+    );
   }
 }
 

@@ -25,10 +25,22 @@ interface ServeOptions {
 }
 
 function checkOptions(opts: ServeOptions): void {
-  if (!(opts.path ?? '/').startsWith('/')) throw new WxpayError('USAGE', `--path must start with "/", got "${opts.path}"`, { hint: 'e.g. --path /wxpay/notify' });
-  if (opts.ackAfterForward && !opts.forwardTo) throw new WxpayError('USAGE', '--ack-after-forward needs --forward-to', { hint: 'Give the app URL with --forward-to http://127.0.0.1:3000/notify.' });
-  if (opts.forwardTo && !/^https?:\/\//.test(opts.forwardTo)) throw new WxpayError('USAGE', `--forward-to must be an http(s) URL, got "${opts.forwardTo}"`, { hint: 'e.g. --forward-to http://127.0.0.1:3000/notify' });
-  if (opts.printSecret && !opts.forwardTo) throw new WxpayError('USAGE', '--print-secret needs --forward-to', { hint: 'The secret signs forwards; it is stored beside the journal as <journal>.forward-secret.' });
+  if (!(opts.path ?? '/').startsWith('/'))
+    throw new WxpayError('USAGE', `--path must start with "/", got "${opts.path}"`, {
+      hint: 'e.g. --path /wxpay/notify',
+    });
+  if (opts.ackAfterForward && !opts.forwardTo)
+    throw new WxpayError('USAGE', '--ack-after-forward needs --forward-to', {
+      hint: 'Give the app URL with --forward-to http://127.0.0.1:3000/notify.',
+    });
+  if (opts.forwardTo && !/^https?:\/\//.test(opts.forwardTo))
+    throw new WxpayError('USAGE', `--forward-to must be an http(s) URL, got "${opts.forwardTo}"`, {
+      hint: 'e.g. --forward-to http://127.0.0.1:3000/notify',
+    });
+  if (opts.printSecret && !opts.forwardTo)
+    throw new WxpayError('USAGE', '--print-secret needs --forward-to', {
+      hint: 'The secret signs forwards; it is stored beside the journal as <journal>.forward-secret.',
+    });
 }
 
 export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
@@ -50,10 +62,21 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
   const maxInflightBytes = intOption(opts.maxInflightBytes, '--max-inflight-bytes');
   const secret = opts.forwardTo ? await forwardSecret(journalPath) : undefined;
   const srv = await startWebhookServer({
-    host: opts.host ?? '127.0.0.1', port, path: opts.path ?? '/', keys, apiV3Key, journalPath,
+    host: opts.host ?? '127.0.0.1',
+    port,
+    path: opts.path ?? '/',
+    keys,
+    apiV3Key,
+    journalPath,
     // Certificate mode: a rotated platform certificate is picked up from platformCertDir without a restart.
     ...(profile.platformCertDir ? { reloadKeys: () => loadVerifierKeys(profile) } : {}),
-    ...(opts.forwardTo ? { forwardTo: opts.forwardTo, forwardSecret: secret!.secret, resendCommand: (id: string) => resendCommand(journalPath, id, opts.forwardTo!) } : {}),
+    ...(opts.forwardTo
+      ? {
+          forwardTo: opts.forwardTo,
+          forwardSecret: secret!.secret,
+          resendCommand: (id: string) => resendCommand(journalPath, id, opts.forwardTo!),
+        }
+      : {}),
     ...(attempts ? { forwardAttempts: attempts } : {}),
     ...(maxConnections ? { maxConnections } : {}),
     ...(maxInflightBytes ? { maxInflightBytes } : {}),
@@ -64,17 +87,34 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
   // A closed stdout (`| head -1`) must not stop the listener: live lines are dropped, the journal still has them.
   const offClosed = rt.onStdoutClosed?.(() => undefined);
   const started = {
-    type: 'listening', url: srv.url, journal: journalPath, recovered: srv.recovered, cutBytes: srv.cutBytes, reforwarding: srv.reforwarding,
-    keys: [...keys.keys()], forwardTo: opts.forwardTo ?? null, secretFile: secret?.file ?? null, ...(opts.printSecret ? { secret: secret!.secret } : {}),
+    type: 'listening',
+    url: srv.url,
+    journal: journalPath,
+    recovered: srv.recovered,
+    cutBytes: srv.cutBytes,
+    reforwarding: srv.reforwarding,
+    keys: [...keys.keys()],
+    forwardTo: opts.forwardTo ?? null,
+    secretFile: secret?.file ?? null,
+    ...(opts.printSecret ? { secret: secret!.secret } : {}),
   };
   if (out.json) out.event(started);
   else {
     out.note(`listening on ${srv.url}  journal ${journalPath} (${srv.recovered} acknowledged ids recovered)`);
-    if (srv.cutBytes) out.warn(`the journal ended in a torn line (a write cut by a crash); cut ${srv.cutBytes} bytes. That callback was never acknowledged, so WeChat Pay sends it again.`);
-    out.note(`keys: ${started.keys.join(', ')}${opts.forwardTo ? `  forward-to ${opts.forwardTo}${opts.ackAfterForward ? ' (ack after forward)' : ''}` : ''}`);
-    if (secret) out.note(`forwards are signed (Standard Webhooks) with the secret in ${secret.file}${secret.created ? ' (new)' : ''}; --print-secret shows it`);
+    if (srv.cutBytes)
+      out.warn(
+        `the journal ended in a torn line (a write cut by a crash); cut ${srv.cutBytes} bytes. That callback was never acknowledged, so WeChat Pay sends it again.`,
+      );
+    out.note(
+      `keys: ${started.keys.join(', ')}${opts.forwardTo ? `  forward-to ${opts.forwardTo}${opts.ackAfterForward ? ' (ack after forward)' : ''}` : ''}`,
+    );
+    if (secret)
+      out.note(
+        `forwards are signed (Standard Webhooks) with the secret in ${secret.file}${secret.created ? ' (new)' : ''}; --print-secret shows it`,
+      );
     if (opts.printSecret) out.line(`secret: ${secret!.secret}`);
-    if (srv.reforwarding) out.note(`forwarding again ${srv.reforwarding} event(s) acknowledged earlier but never forwarded`);
+    if (srv.reforwarding)
+      out.note(`forwarding again ${srv.reforwarding} event(s) acknowledged earlier but never forwarded`);
   }
   await new Promise<void>((resolve) => {
     const off = rt.onSignal((signal) => {

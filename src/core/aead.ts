@@ -32,9 +32,13 @@ export function aeadOpen(key: KeyObject, resource: AeadResource): Buffer {
   }
   const buf = Buffer.from(resource.ciphertext ?? '', 'base64');
   if (buf.length < TAG_BYTES) {
-    throw new WxpayError('DECRYPT_TRUNCATED', `The ciphertext is ${buf.length} bytes, shorter than the 16-byte GCM tag`, {
-      hint: 'The ciphertext was truncated or is not base64; copy the whole resource.ciphertext value.',
-    });
+    throw new WxpayError(
+      'DECRYPT_TRUNCATED',
+      `The ciphertext is ${buf.length} bytes, shorter than the 16-byte GCM tag`,
+      {
+        hint: 'The ciphertext was truncated or is not base64; copy the whole resource.ciphertext value.',
+      },
+    );
   }
   if (key.symmetricKeySize !== 32) throw apiV3KeyFrom(Buffer.alloc(key.symmetricKeySize ?? 0));
   try {
@@ -45,7 +49,7 @@ export function aeadOpen(key: KeyObject, resource: AeadResource): Buffer {
   } catch (cause) {
     throw new WxpayError('DECRYPT_FAILED', 'AES-256-GCM authentication failed: the tag does not match', {
       cause,
-      hint: 'Usually a wrong APIv3 key (check the profile\'s apiV3Key); otherwise the nonce or associated_data was changed, or the ciphertext was altered.',
+      hint: "Usually a wrong APIv3 key (check the profile's apiV3Key); otherwise the nonce or associated_data was changed, or the ciphertext was altered.",
     });
   }
 }

@@ -6,8 +6,10 @@ export function yuanToUnits(text: string, decimals = 2): bigint {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text.trim());
   if (!m) throw new RangeError(`"${text}" is not a decimal amount`);
   const frac = m[3] ?? '';
-  if (frac.length > decimals && /[1-9]/.test(frac.slice(decimals))) throw new RangeError(`"${text}" has more than ${decimals} decimals`);
-  const units = BigInt(m[2]!) * 10n ** BigInt(decimals) + BigInt((frac.slice(0, decimals) || '0').padEnd(decimals, '0'));
+  if (frac.length > decimals && /[1-9]/.test(frac.slice(decimals)))
+    throw new RangeError(`"${text}" has more than ${decimals} decimals`);
+  const units =
+    BigInt(m[2]!) * 10n ** BigInt(decimals) + BigInt((frac.slice(0, decimals) || '0').padEnd(decimals, '0'));
   return m[1] ? -units : units;
 }
 

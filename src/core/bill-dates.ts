@@ -11,7 +11,8 @@ export const STATEMENT_RETRY_MS = 30 * 60_000;
 /** YYYY-MM-DD of an instant in China time. */
 export const chinaDay = (ms: number): string => new Date(ms + CHINA_MS).toISOString().slice(0, 10);
 /** "YYYY-MM-DD HH:mm" in China time. */
-export const chinaClock = (ms: number): string => `${new Date(ms + CHINA_MS).toISOString().slice(0, 16).replace('T', ' ')} (China time)`;
+export const chinaClock = (ms: number): string =>
+  `${new Date(ms + CHINA_MS).toISOString().slice(0, 16).replace('T', ' ')} (China time)`;
 const dayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`) - CHINA_MS;
 
 /** When day D's bill can be fetched: 10:00 China time on D+1. */
@@ -32,8 +33,14 @@ const RULE = 'The bill for day D appears after 10:00 (China time) on D+1 and is 
  */
 export function checkBillDate(value: string, now: number): string {
   const date = value === 'today' ? chinaDay(now) : value === 'yesterday' ? chinaDay(now - 24 * HOUR_MS) : value;
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
-  if (!valid) throw new WxpayError('USAGE', `--date "${date}" is not a date in the form YYYY-MM-DD`, { hint: `e.g. --date ${chinaDay(now - 24 * HOUR_MS)}, or --date yesterday. ${RULE}` });
+  const valid =
+    /^\d{4}-\d{2}-\d{2}$/.test(date) &&
+    !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) &&
+    new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+  if (!valid)
+    throw new WxpayError('USAGE', `--date "${date}" is not a date in the form YYYY-MM-DD`, {
+      hint: `e.g. --date ${chinaDay(now - 24 * HOUR_MS)}, or --date yesterday. ${RULE}`,
+    });
   const today = chinaDay(now);
   if (date > today) {
     throw new WxpayError('USAGE', `--date ${date} is in the future (today is ${today} in China time)`, {
@@ -51,19 +58,24 @@ export function explainBillError(err: unknown, date: string, now: number): unkno
   if (code === 'NO_STATEMENT_EXIST') {
     const ready = billReadyAt(date);
     const oldest = oldestKeptDay(now);
-    const why = now < ready
-      ? `It is not ready yet: try again after ${chinaClock(ready)}.`
-      : date < oldest
-        ? `${date} is older than 3 months (the oldest day kept is ${oldest}): WeChat Pay no longer has it; use your own archive.`
-        : 'It should exist by now, so that day (or that account) probably had no transactions; check the date, --type/--account and the profile (mchid).';
+    const why =
+      now < ready
+        ? `It is not ready yet: try again after ${chinaClock(ready)}.`
+        : date < oldest
+          ? `${date} is older than 3 months (the oldest day kept is ${oldest}): WeChat Pay no longer has it; use your own archive.`
+          : 'It should exist by now, so that day (or that account) probably had no transactions; check the date, --type/--account and the profile (mchid).';
     return new WxpayError('WECHATPAY_ERROR', `No bill for ${date} (NO_STATEMENT_EXIST: ${err.wechatpay.message})`, {
-      ...base, hint: `${RULE} ${why}`, details: { billDate: date, readyAt: new Date(ready).toISOString(), oldestKept: oldest },
+      ...base,
+      hint: `${RULE} ${why}`,
+      details: { billDate: date, readyAt: new Date(ready).toISOString(), oldestKept: oldest },
     });
   }
   if (code === 'STATEMENT_CREATING') {
     const retry = now + STATEMENT_RETRY_MS;
     return new WxpayError('WECHATPAY_ERROR', `The bill for ${date} is still being generated (STATEMENT_CREATING)`, {
-      ...base, hint: `Try again in 30 minutes, after ${chinaClock(retry)}. ${RULE}`, details: { billDate: date, retryAfter: new Date(retry).toISOString() },
+      ...base,
+      hint: `Try again in 30 minutes, after ${chinaClock(retry)}. ${RULE}`,
+      details: { billDate: date, retryAfter: new Date(retry).toISOString() },
     });
   }
   return err;

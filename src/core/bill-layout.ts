@@ -65,23 +65,94 @@ export const COLUMN_KEYS: Readonly<Record<string, string>> = {
   支出金额: 'expense_amount',
 };
 
-const TRADE_HEAD = ['交易时间', '公众账号ID', '商户号', '特约商户号', '设备号', '微信订单号', '商户订单号', '用户标识', '交易类型', '交易状态', '付款银行', '货币种类', '应结订单金额', '代金券金额'];
+const TRADE_HEAD = [
+  '交易时间',
+  '公众账号ID',
+  '商户号',
+  '特约商户号',
+  '设备号',
+  '微信订单号',
+  '商户订单号',
+  '用户标识',
+  '交易类型',
+  '交易状态',
+  '付款银行',
+  '货币种类',
+  '应结订单金额',
+  '代金券金额',
+];
 const REFUND_COLS = ['微信退款单号', '商户退款单号', '退款金额', '充值券退款金额', '退款类型', '退款状态'];
 
 export const TRADE_COLUMNS: Readonly<Record<TradeBillType, readonly string[]>> = {
-  ALL: [...TRADE_HEAD, ...REFUND_COLS, '商品名称', '商户数据包', '手续费', '费率', '订单金额', '申请退款金额', '费率备注'],
+  ALL: [
+    ...TRADE_HEAD,
+    ...REFUND_COLS,
+    '商品名称',
+    '商户数据包',
+    '手续费',
+    '费率',
+    '订单金额',
+    '申请退款金额',
+    '费率备注',
+  ],
   SUCCESS: [...TRADE_HEAD, '商品名称', '商户数据包', '手续费', '费率', '订单金额', '费率备注'],
-  REFUND: [...TRADE_HEAD, '退款申请时间', '退款成功时间', ...REFUND_COLS, '商品名称', '商户数据包', '手续费', '费率', '订单金额', '申请退款金额', '费率备注'],
+  REFUND: [
+    ...TRADE_HEAD,
+    '退款申请时间',
+    '退款成功时间',
+    ...REFUND_COLS,
+    '商品名称',
+    '商户数据包',
+    '手续费',
+    '费率',
+    '订单金额',
+    '申请退款金额',
+    '费率备注',
+  ],
 };
 
 export const TRADE_SUMMARY_COLUMNS: Readonly<Record<TradeBillType, readonly string[]>> = {
-  ALL: ['总交易单数', '应结订单总金额', '退款总金额', '充值券退款总金额', '手续费总金额', '订单总金额', '申请退款总金额'],
+  ALL: [
+    '总交易单数',
+    '应结订单总金额',
+    '退款总金额',
+    '充值券退款总金额',
+    '手续费总金额',
+    '订单总金额',
+    '申请退款总金额',
+  ],
   SUCCESS: ['总交易单数', '应结订单总金额', '手续费总金额', '订单总金额'],
-  REFUND: ['总交易单数', '应结订单总金额', '退款总金额', '充值券退款总金额', '手续费总金额', '订单总金额', '申请退款总金额'],
+  REFUND: [
+    '总交易单数',
+    '应结订单总金额',
+    '退款总金额',
+    '充值券退款总金额',
+    '手续费总金额',
+    '订单总金额',
+    '申请退款总金额',
+  ],
 };
 
-export const FUND_COLUMNS: readonly string[] = ['记账时间', '微信支付业务单号', '资金流水单号', '业务名称', '业务类型', '收支类型', '收支金额(元)', '账户结余(元)', '资金变更提交申请人', '备注', '业务凭证号'];
-export const FUND_SUMMARY_COLUMNS: readonly string[] = ['资金流水总笔数', '收入笔数', '收入金额', '支出笔数', '支出金额'];
+export const FUND_COLUMNS: readonly string[] = [
+  '记账时间',
+  '微信支付业务单号',
+  '资金流水单号',
+  '业务名称',
+  '业务类型',
+  '收支类型',
+  '收支金额(元)',
+  '账户结余(元)',
+  '资金变更提交申请人',
+  '备注',
+  '业务凭证号',
+];
+export const FUND_SUMMARY_COLUMNS: readonly string[] = [
+  '资金流水总笔数',
+  '收入笔数',
+  '收入金额',
+  '支出笔数',
+  '支出金额',
+];
 
 /** The first column of each summary header: how a parser tells the summary block from the detail rows. */
 export const SUMMARY_FIRST_COLUMNS: readonly string[] = ['总交易单数', '资金流水总笔数'];

@@ -13,7 +13,10 @@ export type BillRecord =
   | { type: 'summary'; columns: string[]; values: string[] };
 
 export class BillParseError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`line ${line}: ${message}`);
   }
 }
@@ -29,7 +32,13 @@ const unescapeFund = (v: string): string => (v.includes('\\') ? v.replace(/\\r/g
  */
 export function splitFields(line: string): string[] | undefined {
   const ticked = line.charCodeAt(0) === 96 || (line.charCodeAt(0) === 34 && line.charCodeAt(1) === 96);
-  if (!line.includes('"')) return ticked ? line.slice(1).split(',`').map((v) => `\`${v}`) : line.split(',');
+  if (!line.includes('"'))
+    return ticked
+      ? line
+          .slice(1)
+          .split(',`')
+          .map((v) => `\`${v}`)
+      : line.split(',');
   const out: string[] = [];
   let i = 0;
   for (;;) {
@@ -77,7 +86,8 @@ function nextFieldStart(line: string, from: number): number {
 /** Fields of a detail or summary line: backticks stripped, fund-bill escapes undone. */
 export function parseBillLine(line: string, kind?: BillKind): string[] | undefined {
   // Fast path for the common line without quotes: the separator is ",`" (see splitFields).
-  const raw = line.charCodeAt(0) === 96 && !line.includes('"') ? line.slice(1).split(',`') : splitFields(line)?.map(stripTick);
+  const raw =
+    line.charCodeAt(0) === 96 && !line.includes('"') ? line.slice(1).split(',`') : splitFields(line)?.map(stripTick);
   if (!raw) return undefined;
   return kind === 'fundflow' ? raw.map(unescapeFund) : raw;
 }
@@ -115,7 +125,10 @@ export class BillParser {
     this.rest = '';
     if (this.pending) throw new BillParseError('a quoted field is never closed', this.lineNo);
     if (this.state !== 'done') {
-      throw new BillParseError(this.state === 'header' ? 'the bill is empty' : 'the bill ends without its summary block (truncated?)', this.lineNo);
+      throw new BillParseError(
+        this.state === 'header' ? 'the bill is empty' : 'the bill ends without its summary block (truncated?)',
+        this.lineNo,
+      );
     }
     return out;
   }
@@ -140,7 +153,12 @@ export class BillParser {
         this.kind = layout?.kind;
         this.width = fields.length;
         this.state = 'rows';
-        out.push({ type: 'header', columns: fields, ...(layout?.kind ? { kind: layout.kind } : {}), ...(layout?.type ? { tradeType: layout.type } : {}) });
+        out.push({
+          type: 'header',
+          columns: fields,
+          ...(layout?.kind ? { kind: layout.kind } : {}),
+          ...(layout?.type ? { tradeType: layout.type } : {}),
+        });
         return;
       }
       case 'rows': {
@@ -151,14 +169,18 @@ export class BillParser {
           return;
         }
         if (!ticked) throw new BillParseError('a detail row must start with a backtick (`)', this.lineNo);
-        if (fields.length !== this.width) throw new BillParseError(`${fields.length} fields, but the header has ${this.width}`, this.lineNo);
+        if (fields.length !== this.width)
+          throw new BillParseError(`${fields.length} fields, but the header has ${this.width}`, this.lineNo);
         this.rows++;
         out.push({ type: 'row', values: fields, line: this.lineNo });
         return;
       }
       case 'summary-row':
         if (fields.length !== this.summaryColumns.length) {
-          throw new BillParseError(`the summary row has ${fields.length} fields, its header ${this.summaryColumns.length}`, this.lineNo);
+          throw new BillParseError(
+            `the summary row has ${fields.length} fields, its header ${this.summaryColumns.length}`,
+            this.lineNo,
+          );
         }
         this.state = 'done';
         out.push({ type: 'summary', columns: this.summaryColumns, values: fields });

@@ -68,16 +68,21 @@ async function sniffGzip(body: ReceiveBillInput['body'], hint: boolean): Promise
   const head = first.done ? undefined : Buffer.from(first.value);
   const gzip = head && head.length >= 2 ? head[0] === 0x1f && head[1] === 0x8b : hint;
   const rest = { [Symbol.asyncIterator]: () => it };
-  const source = Readable.from((async function* () {
-    if (head) yield head;
-    yield* rest;
-  })(), { objectMode: false });
+  const source = Readable.from(
+    (async function* () {
+      if (head) yield head;
+      yield* rest;
+    })(),
+    { objectMode: false },
+  );
   return { gzip, source };
 }
 
 export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill> {
   if (input.hashType && input.hashType.toUpperCase() !== 'SHA1') {
-    throw new WxpayError('BILL_CORRUPT', `Unsupported bill hash_type ${input.hashType}`, { hint: 'Only SHA1 is defined for v3 bills; upgrade wxpay if WeChat Pay changed this.' });
+    throw new WxpayError('BILL_CORRUPT', `Unsupported bill hash_type ${input.hashType}`, {
+      hint: 'Only SHA1 is defined for v3 bills; upgrade wxpay if WeChat Pay changed this.',
+    });
   }
   const temp = tempPathFor(input.target);
   const sha1 = createHash('sha1');
@@ -85,7 +90,12 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
   const totals = new BillTotals();
   const decoder = new StringDecoder('utf8');
   const formatter = input.format === 'raw' ? undefined : createFormatter(input.format);
-  const result = { bytesReceived: 0, bytesUncompressed: 0, summary: undefined as TypedSummary | undefined, mismatch: [] as ReceivedBill['totalsMismatch'] };
+  const result = {
+    bytesReceived: 0,
+    bytesUncompressed: 0,
+    summary: undefined as TypedSummary | undefined,
+    mismatch: [] as ReceivedBill['totalsMismatch'],
+  };
   let parseError: unknown;
   const file = createWriteStream(temp, { flags: 'wx', mode: SAFE_FILE_MODE });
 
@@ -124,10 +134,13 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
   // Raw output keeps the bytes exactly as sent (gzip stays gzip): they are copied to the file as they
   // arrive, and the gunzipped text is hashed and parsed, then dropped.
   const raw = input.format === 'raw';
-  const received = tap((c) => {
-    result.bytesReceived += c.length;
-    input.onProgress?.(result.bytesReceived);
-  }, raw ? file : undefined);
+  const received = tap(
+    (c) => {
+      result.bytesReceived += c.length;
+      input.onProgress?.(result.bytesReceived);
+    },
+    raw ? file : undefined,
+  );
   const sink = raw ? new Writable({ write: (_c, _e, cb) => cb() }) : file;
 
   try {
@@ -145,11 +158,15 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
     }
     if (parseError) {
       const line = parseError instanceof BillParseError ? parseError.line : undefined;
-      throw new WxpayError('BILL_CORRUPT', `The bill passed its SHA1 check but cannot be parsed: ${(parseError as Error).message}`, {
-        cause: parseError,
-        hint: 'Save it unchanged with --format raw and inspect that line; report the layout if WeChat Pay changed it.',
-        ...(line ? { details: { line } } : {}),
-      });
+      throw new WxpayError(
+        'BILL_CORRUPT',
+        `The bill passed its SHA1 check but cannot be parsed: ${(parseError as Error).message}`,
+        {
+          cause: parseError,
+          hint: 'Save it unchanged with --format raw and inspect that line; report the layout if WeChat Pay changed it.',
+          ...(line ? { details: { line } } : {}),
+        },
+      );
     }
     await commitTemp(temp, input.target);
   } catch (e) {

@@ -88,14 +88,18 @@ export class BillTotals {
     if (summaryKey === 'income_count') return String(this.income.n);
     if (summaryKey === 'expense_count') return String(this.expense.n);
     if (summaryKey === 'income_amount') return this.income.amount.invalid ? undefined : fmt(this.income.amount.value);
-    if (summaryKey === 'expense_amount') return this.expense.amount.invalid ? undefined : fmt(this.expense.amount.value);
+    if (summaryKey === 'expense_amount')
+      return this.expense.amount.invalid ? undefined : fmt(this.expense.amount.value);
     const rowKey = TRADE_SUMS[summaryKey];
     const sum = rowKey ? this.sums.get(rowKey) : undefined;
     return sum && !sum.invalid ? fmt(sum.value) : undefined;
   }
 
   /** Summary fields whose value differs from the rows' total: [] when the file is consistent. */
-  mismatches(columns: readonly string[], values: readonly string[]): Array<{ key: string; file: string; rows: string }> {
+  mismatches(
+    columns: readonly string[],
+    values: readonly string[],
+  ): Array<{ key: string; file: string; rows: string }> {
     const out: Array<{ key: string; file: string; rows: string }> = [];
     columns.forEach((c, i) => {
       const key = keyOf(c);

@@ -47,7 +47,8 @@ export interface BillFormatter {
  */
 export function rowJson(quotedKeys: readonly string[], values: readonly string[], prefix = '{'): string {
   let out = prefix;
-  for (let i = 0; i < quotedKeys.length; i++) out += `${i ? ',' : ''}${quotedKeys[i]}${JSON.stringify(values[i] ?? '')}`;
+  for (let i = 0; i < quotedKeys.length; i++)
+    out += `${i ? ',' : ''}${quotedKeys[i]}${JSON.stringify(values[i] ?? '')}`;
   return `${out}}`;
 }
 
@@ -69,7 +70,8 @@ export function createFormatter(format: Exclude<BillFormat, 'raw'>): BillFormatt
           kind = r.kind;
           tradeType = r.tradeType;
           if (format === 'csv') out += csvLine(r.columns);
-          else if (format === 'json') out += `${JSON.stringify(meta()).slice(0, -1)},"columns":${JSON.stringify(keys)},"rows":[`;
+          else if (format === 'json')
+            out += `${JSON.stringify(meta()).slice(0, -1)},"columns":${JSON.stringify(keys)},"rows":[`;
         } else if (r.type === 'row') {
           if (format === 'csv') out += csvLine(r.values);
           else if (format === 'json') out += `${rows ? ',' : ''}\n${rowJson(quoted, r.values)}`;

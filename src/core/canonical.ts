@@ -5,8 +5,18 @@ import { WxpayError } from './errors.js';
 export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 
 /** `METHOD\nURL\nTIMESTAMP\nNONCE\nBODY\n`; the URL is path plus query exactly as sent. */
-export function requestMessage(method: string, url: string, timestamp: string, nonce: string, body: string | Buffer = ''): Buffer {
-  return Buffer.concat([Buffer.from(`${method.toUpperCase()}\n${url}\n${timestamp}\n${nonce}\n`), Buffer.from(body), Buffer.from('\n')]);
+export function requestMessage(
+  method: string,
+  url: string,
+  timestamp: string,
+  nonce: string,
+  body: string | Buffer = '',
+): Buffer {
+  return Buffer.concat([
+    Buffer.from(`${method.toUpperCase()}\n${url}\n${timestamp}\n${nonce}\n`),
+    Buffer.from(body),
+    Buffer.from('\n'),
+  ]);
 }
 
 /** `TIMESTAMP\nNONCE\nBODY\n` over the raw body of a response or a notification. */
@@ -27,7 +37,7 @@ export function appPayMessage(appid: string, timestamp: string, noncestr: string
 /** The request-target to sign: an absolute URL loses scheme and host; a path is kept verbatim. */
 export function canonicalUrl(url: string): string {
   const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*(.*)$/.exec(url);
-  const rest = m ? m[1] ?? '' : url;
+  const rest = m ? (m[1] ?? '') : url;
   const noFragment = rest.split('#')[0] ?? '';
   // The request-target always starts with "/": https://host?a=1 goes on the wire as "/?a=1".
   return noFragment === '' ? '/' : noFragment.startsWith('?') ? `/${noFragment}` : noFragment;
@@ -55,7 +65,8 @@ const malformed = (why: string) =>
 
 /** Parses an Authorization header with its fields in any order. Throws on anything malformed. */
 export function parseAuthorization(header: string): AuthorizationFields {
-  if (typeof header !== 'string' || !header.startsWith(`${AUTH_SCHEME} `)) throw malformed(`the scheme must be ${AUTH_SCHEME}`);
+  if (typeof header !== 'string' || !header.startsWith(`${AUTH_SCHEME} `))
+    throw malformed(`the scheme must be ${AUTH_SCHEME}`);
   const rest = header.slice(AUTH_SCHEME.length + 1);
   const fields: Record<string, string> = {};
   const re = /([a-z_]+)="([^"]*)"(,|$)/gy;

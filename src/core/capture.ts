@@ -13,20 +13,37 @@ export interface Capture {
 }
 
 /** A journal line: a capture plus what the listener did with it. */
-export type JournalEntry = Capture & { id?: string; event_type?: string; outcome?: string; status?: number; [k: string]: unknown };
+export type JournalEntry = Capture & {
+  id?: string;
+  event_type?: string;
+  outcome?: string;
+  status?: number;
+  [k: string]: unknown;
+};
 
 const bad = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 
 export function captureFrom(value: unknown, where = 'capture'): JournalEntry {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad(`The ${where} is not a JSON object`, 'Expect {"headers":{...},"body":"<raw body>"}.');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw bad(`The ${where} is not a JSON object`, 'Expect {"headers":{...},"body":"<raw body>"}.');
   const v = value as Record<string, unknown>;
   if (typeof v.body !== 'string') {
-    throw bad(`The ${where} has no "body" string`, 'Store the raw body as a string, exactly as received; a parsed object cannot be verified.');
+    throw bad(
+      `The ${where} has no "body" string`,
+      'Store the raw body as a string, exactly as received; a parsed object cannot be verified.',
+    );
   }
-  if (!v.headers || typeof v.headers !== 'object' || Array.isArray(v.headers)) throw bad(`The ${where} has no "headers" object`, 'Expect "headers":{"wechatpay-signature":…}.');
+  if (!v.headers || typeof v.headers !== 'object' || Array.isArray(v.headers))
+    throw bad(`The ${where} has no "headers" object`, 'Expect "headers":{"wechatpay-signature":…}.');
   // Header values arrive as text on the wire; a hand-edited number or object would reach the verifier as a non-string.
-  const odd = Object.entries(v.headers).find(([, h]) => typeof h !== 'string' && !(Array.isArray(h) && h.every((x) => typeof x === 'string')));
-  if (odd) throw bad(`The ${where} header "${odd[0].slice(0, 40)}" is not a string`, 'Store every header value as a string, exactly as received (e.g. "wechatpay-timestamp":"1700000000").');
+  const odd = Object.entries(v.headers).find(
+    ([, h]) => typeof h !== 'string' && !(Array.isArray(h) && h.every((x) => typeof x === 'string')),
+  );
+  if (odd)
+    throw bad(
+      `The ${where} header "${odd[0].slice(0, 40)}" is not a string`,
+      'Store every header value as a string, exactly as received (e.g. "wechatpay-timestamp":"1700000000").',
+    );
   return { ...v, headers: normalizeHeaders(v.headers as Record<string, string>), body: v.body };
 }
 
@@ -79,10 +96,18 @@ export function parseHttpRequest(raw: string | Buffer): JournalEntry {
   const crlf = buf.indexOf('\r\n\r\n');
   const lf = buf.indexOf('\n\n');
   const [headEnd, sepLen] = crlf >= 0 && (lf < 0 || crlf < lf) ? [crlf, 4] : [lf, 2];
-  if (headEnd < 0) throw bad('The HTTP request has no blank line between headers and body', 'Copy the whole request: request line, headers, an empty line, then the body.');
+  if (headEnd < 0)
+    throw bad(
+      'The HTTP request has no blank line between headers and body',
+      'Copy the whole request: request line, headers, an empty line, then the body.',
+    );
   const lines = buf.subarray(0, headEnd).toString('utf8').split(/\r?\n/);
   const m = /^([A-Z]+)\s+(\S+)\s+HTTP\/\d(?:\.\d)?$/.exec((lines[0] ?? '').trim());
-  if (!m) throw bad(`Not an HTTP request line: "${(lines[0] ?? '').slice(0, 60)}"`, 'The first line must look like "POST /notify HTTP/1.1".');
+  if (!m)
+    throw bad(
+      `Not an HTTP request line: "${(lines[0] ?? '').slice(0, 60)}"`,
+      'The first line must look like "POST /notify HTTP/1.1".',
+    );
   const headers: Record<string, string> = {};
   for (const line of lines.slice(1)) {
     const i = line.indexOf(':');

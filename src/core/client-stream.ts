@@ -34,26 +34,44 @@ export function downloadTarget(downloadUrl: string, baseUrl: string): { origin: 
   try {
     url = new URL(downloadUrl, baseUrl);
   } catch (cause) {
-    throw new WxpayError('WECHATPAY_ERROR', `The bill download_url is not a URL: ${downloadUrl}`, { cause, hint: 'Apply for the bill again; report this if it repeats.' });
+    throw new WxpayError('WECHATPAY_ERROR', `The bill download_url is not a URL: ${downloadUrl}`, {
+      cause,
+      hint: 'Apply for the bill again; report this if it repeats.',
+    });
   }
   if (url.pathname !== BILL_DOWNLOAD_PATH) {
-    throw new WxpayError('VERIFY_UNSIGNED', `Refusing an unsigned download from ${url.pathname}: only ${BILL_DOWNLOAD_PATH} is exempt from response signatures`, {
-      hint: 'download_url must come from the bill apply call (GET /v3/bill/tradebill or /v3/bill/fundflowbill).',
-    });
+    throw new WxpayError(
+      'VERIFY_UNSIGNED',
+      `Refusing an unsigned download from ${url.pathname}: only ${BILL_DOWNLOAD_PATH} is exempt from response signatures`,
+      {
+        hint: 'download_url must come from the bill apply call (GET /v3/bill/tradebill or /v3/bill/fundflowbill).',
+      },
+    );
   }
   return { origin: url.origin, target: `${url.pathname}${url.search}` };
 }
 
-export async function downloadBillStream(client: WxpayClient, downloadUrl: string, opts: DownloadOptions = {}): Promise<StreamedResponse> {
+export async function downloadBillStream(
+  client: WxpayClient,
+  downloadUrl: string,
+  opts: DownloadOptions = {},
+): Promise<StreamedResponse> {
   const { origin, target } = downloadTarget(downloadUrl, client.baseUrl);
   const prepared = client.prepare({ method: 'GET', path: target, verify: 'none-bill-download' });
   const url = `${origin}${target}`;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const owned = opts.dispatcher ? undefined : createDispatcher({ timeoutMs, ...(client.proxy ? { proxy: client.proxy } : {}) });
+  const owned = opts.dispatcher
+    ? undefined
+    : createDispatcher({ timeoutMs, ...(client.proxy ? { proxy: client.proxy } : {}) });
   const close = () => void owned?.close().catch(() => undefined);
   let res: Dispatcher.ResponseData;
   try {
-    res = await undiciRequest(url, { method: 'GET', headers: prepared.headers, dispatcher: opts.dispatcher ?? owned!, ...(opts.signal ? { signal: opts.signal } : {}) });
+    res = await undiciRequest(url, {
+      method: 'GET',
+      headers: prepared.headers,
+      dispatcher: opts.dispatcher ?? owned!,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   } catch (err) {
     close();
     throw networkError(err, url, 1);
@@ -62,10 +80,12 @@ export async function downloadBillStream(client: WxpayClient, downloadUrl: strin
   const requestId = headers['request-id'];
   if (res.statusCode < 200 || res.statusCode >= 300) {
     // The error body is bounded (64 KiB) like every other; only a 2xx bill streams.
-    const raw = await readBoundedAnswer(res.body, { url, status: res.statusCode }).catch((e: unknown) => {
-      if (e instanceof WxpayError) throw e; // RESPONSE_TOO_LARGE
-      return Buffer.alloc(0); // cut off mid-body: the status still says what happened
-    }).finally(close);
+    const raw = await readBoundedAnswer(res.body, { url, status: res.statusCode })
+      .catch((e: unknown) => {
+        if (e instanceof WxpayError) throw e; // RESPONSE_TOO_LARGE
+        return Buffer.alloc(0); // cut off mid-body: the status still says what happened
+      })
+      .finally(close);
     throw wechatpayError(res.statusCode, raw, requestId);
   }
   res.body.once('close', close);

@@ -16,7 +16,11 @@ export interface RawAnswer {
 
 export interface ResponseVerifier {
   keys(): KeyStore;
-  verify(mode: VerifyMode | undefined, answer: RawAnswer, trust?: KeyStore): Promise<DecryptedCertificate[] | undefined>;
+  verify(
+    mode: VerifyMode | undefined,
+    answer: RawAnswer,
+    trust?: KeyStore,
+  ): Promise<DecryptedCertificate[] | undefined>;
 }
 
 export interface ResponseVerifierOptions {
@@ -39,7 +43,10 @@ export function createResponseVerifier(o: ResponseVerifierOptions): ResponseVeri
     if (!p) {
       o.log?.(`unknown Wechatpay-Serial ${serial}: refreshing platform certificates once via /v3/certificates`);
       p = o.fetchCertificates().then((certs) => {
-        keys = extendKeyStore(keys, certs.map((c) => [c.serial, c.publicKey] as const));
+        keys = extendKeyStore(
+          keys,
+          certs.map((c) => [c.serial, c.publicKey] as const),
+        );
       });
       refreshed.set(serial, p);
     }
@@ -52,20 +59,37 @@ export function createResponseVerifier(o: ResponseVerifierOptions): ResponseVeri
       if (mode === 'none-bill-download') return undefined;
       if (mode === 'certificate-list') {
         if (!o.apiV3Key) {
-          throw new WxpayError('CONFIG_INVALID', 'The APIv3 key is needed to decrypt /v3/certificates', { hint: 'Set apiV3Key in the profile ("file:./apiv3.key" or "env:NAME").' });
+          throw new WxpayError('CONFIG_INVALID', 'The APIv3 key is needed to decrypt /v3/certificates', {
+            hint: 'Set apiV3Key in the profile ("file:./apiv3.key" or "env:NAME").',
+          });
         }
-        return verifyCertificateList({ headers: r.headers, rawBody: r.raw, apiV3Key: o.apiV3Key, now: o.now() / 1000, also: keys, ...(trust ? { trust } : {}) });
+        return verifyCertificateList({
+          headers: r.headers,
+          rawBody: r.raw,
+          apiV3Key: o.apiV3Key,
+          now: o.now() / 1000,
+          also: keys,
+          ...(trust ? { trust } : {}),
+        });
       }
       try {
         verifySignature({ headers: r.headers, body: r.raw, keys, now: o.now() / 1000 });
       } catch (e) {
         const serial = r.headers['wechatpay-serial'] ?? '';
-        const canRefresh = e instanceof WxpayError && e.code === 'VERIFY_UNKNOWN_SERIAL' && !serial.startsWith('PUB_KEY_ID_') && o.apiV3Key !== undefined;
+        const canRefresh =
+          e instanceof WxpayError &&
+          e.code === 'VERIFY_UNKNOWN_SERIAL' &&
+          !serial.startsWith('PUB_KEY_ID_') &&
+          o.apiV3Key !== undefined;
         if (!canRefresh || refreshed.has(serial)) throw e;
         try {
           await refresh(serial);
         } catch (cause) {
-          throw new WxpayError('VERIFY_UNKNOWN_SERIAL', `${e.message}; refreshing the platform certificates failed: ${(cause as Error).message}`, { hint: e.hint, cause });
+          throw new WxpayError(
+            'VERIFY_UNKNOWN_SERIAL',
+            `${e.message}; refreshing the platform certificates failed: ${(cause as Error).message}`,
+            { hint: e.hint, cause },
+          );
         }
         verifySignature({ headers: r.headers, body: r.raw, keys, now: o.now() / 1000 });
       }

@@ -83,7 +83,12 @@ export interface ClientResponse {
   certificates?: DecryptedCertificate[];
 }
 
-export interface PreparedRequest { method: string; url: string; headers: Record<string, string>; body: string }
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** A --dry-run's request: the Authorization header carries DRY_RUN_SIGNATURE; `message` is what would be signed. */
 export type PreviewRequest = PreparedRequest & { message: string };
@@ -111,11 +116,22 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = opts.log;
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  const owned = opts.dispatcher ? undefined : createDispatcher({ timeoutMs, ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}), ...(opts.proxy ? { proxy: opts.proxy } : {}) });
+  const owned = opts.dispatcher
+    ? undefined
+    : createDispatcher({
+        timeoutMs,
+        ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
+        ...(opts.proxy ? { proxy: opts.proxy } : {}),
+      });
   const dispatcher = opts.dispatcher ?? owned!;
   const verifier = createResponseVerifier({
-    keys: opts.keys, now, ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}), ...(log ? { log } : {}),
-    fetchCertificates: async () => (await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' })).certificates ?? [],
+    keys: opts.keys,
+    now,
+    ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}),
+    ...(log ? { log } : {}),
+    fetchCertificates: async () =>
+      (await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' })).certificates ??
+      [],
   });
 
   function prepareAt(base: string, req: ClientRequest, sign = signRequest): PreviewRequest {
@@ -137,9 +153,18 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   async function send(p: PreparedRequest): Promise<{ status: number; headers: Record<string, string>; raw: Buffer }> {
     log?.(formatExchange(`> ${p.method} ${p.url}`, p.headers, p.body).join('\n'));
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(Object.assign(new Error(`total timeout ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    const timer = setTimeout(
+      () => ac.abort(Object.assign(new Error(`total timeout ${timeoutMs} ms`), { name: 'TimeoutError' })),
+      timeoutMs,
+    );
     try {
-      const res = await undiciRequest(p.url, { method: p.method as Dispatcher.HttpMethod, headers: p.headers, body: p.body === '' ? null : p.body, dispatcher, signal: ac.signal });
+      const res = await undiciRequest(p.url, {
+        method: p.method as Dispatcher.HttpMethod,
+        headers: p.headers,
+        body: p.body === '' ? null : p.body,
+        dispatcher,
+        signal: ac.signal,
+      });
       const answer = await readAnswer(res, p.url);
       log?.(formatExchange(`< ${answer.status} ${p.method} ${p.url}`, answer.headers, answer.raw).join('\n'));
       return answer;
@@ -185,13 +210,28 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
         }
         if (retriable && attempt < maxAttempts && isRetriableStatus(r.status)) {
           log?.(`attempt ${attempt} got HTTP ${r.status}; retrying`);
-          await sleep(backoffDelay(attempt, baseDelay, opts.random, r.status === 429 ? retryAfterMs(r.headers['retry-after']) : undefined));
+          await sleep(
+            backoffDelay(
+              attempt,
+              baseDelay,
+              opts.random,
+              r.status === 429 ? retryAfterMs(r.headers['retry-after']) : undefined,
+            ),
+          );
           continue;
         }
         const requestId = r.headers['request-id'];
         if (r.status < 200 || r.status >= 300) throw wechatpayError(r.status, r.raw, requestId, attempt);
         const certificates = await verifier.verify(req.verify, r, req.trust);
-        return { status: r.status, headers: r.headers, rawBody: r.raw, data: parseData(r.raw, r.headers['content-type']), requestId, attempts: attempt, ...(certificates ? { certificates } : {}) };
+        return {
+          status: r.status,
+          headers: r.headers,
+          rawBody: r.raw,
+          data: parseData(r.raw, r.headers['content-type']),
+          requestId,
+          attempts: attempt,
+          ...(certificates ? { certificates } : {}),
+        };
       }
     },
     async close() {

@@ -43,20 +43,35 @@ interface Explorer {
 // cosmiconfig() first reads "meta config" from the process's cwd (package.json#cosmiconfig, .config/config.js):
 // it would run .config/config.js from any folder wxpay is started in, and let a folder add search places. The
 // Explorer class underneath does only the search asked for, so wxpay builds it directly.
-const { Explorer: ExplorerClass } = createRequire(import.meta.url)('cosmiconfig/dist/Explorer.js') as { Explorer: new (options: object) => Explorer };
+const { Explorer: ExplorerClass } = createRequire(import.meta.url)('cosmiconfig/dist/Explorer.js') as {
+  Explorer: new (options: object) => Explorer;
+};
 
 function explorer(searchPlaces: string[], loaders: Loaders): Explorer {
   return new ExplorerClass({
-    moduleName: 'wxpay', packageProp: 'wxpay', searchPlaces, loaders, searchStrategy: 'none', ignoreEmptySearchPlaces: true,
-    cache: false, transform: (r: CosmiconfigResult) => r, metaConfigFilePath: null, mergeImportArrays: true, mergeSearchPlaces: false,
+    moduleName: 'wxpay',
+    packageProp: 'wxpay',
+    searchPlaces,
+    loaders,
+    searchStrategy: 'none',
+    ignoreEmptySearchPlaces: true,
+    cache: false,
+    transform: (r: CosmiconfigResult) => r,
+    metaConfigFilePath: null,
+    mergeImportArrays: true,
+    mergeSearchPlaces: false,
   });
 }
 
 // Only the errno code: a parser's message would quote the file's text.
 const unreadable = (where: string, cause: unknown): WxpayError =>
-  new WxpayError('CONFIG_INVALID', `Cannot read the rc file ${where}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
-    hint: 'Check the file\'s permissions.',
-  });
+  new WxpayError(
+    'CONFIG_INVALID',
+    `Cannot read the rc file ${where}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+    {
+      hint: "Check the file's permissions.",
+    },
+  );
 
 const isCode = (file: string): boolean => (CODE_EXTENSIONS as readonly string[]).includes(path.extname(file));
 
@@ -67,9 +82,13 @@ async function loadNamed(input: FindConfigInput, named: string): Promise<FoundCo
   try {
     isDir = statSync(file).isDirectory();
   } catch (cause) {
-    throw new WxpayError('CONFIG_NOT_FOUND', `Cannot read config ${named}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
-      hint: `Check the ${by} path.`,
-    });
+    throw new WxpayError(
+      'CONFIG_NOT_FOUND',
+      `Cannot read config ${named}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+      {
+        hint: `Check the ${by} path.`,
+      },
+    );
   }
   if (isDir) {
     throw new WxpayError('CONFIG_INVALID', `${by} ${named} is a folder, not a file`, {
@@ -81,10 +100,15 @@ async function loadNamed(input: FindConfigInput, named: string): Promise<FoundCo
       hint: 'Profile names (and shell completion) never run code. `wxpay config show --config <file>` loads it.',
     });
   }
-  const res = await explorer([], input.allowCode === false ? DATA_LOADERS : NAMED_LOADERS).load(file).catch((cause: unknown) => {
-    throw cause instanceof WxpayError ? cause : unreadable(file, cause);
-  });
-  if (!res) throw new WxpayError('CONFIG_INVALID', `Config file ${named} is empty`, { hint: 'Put {"profiles": {...}} or a flat profile in it.' });
+  const res = await explorer([], input.allowCode === false ? DATA_LOADERS : NAMED_LOADERS)
+    .load(file)
+    .catch((cause: unknown) => {
+      throw cause instanceof WxpayError ? cause : unreadable(file, cause);
+    });
+  if (!res)
+    throw new WxpayError('CONFIG_INVALID', `Config file ${named} is empty`, {
+      hint: 'Put {"profiles": {...}} or a flat profile in it.',
+    });
   return { filepath: res.filepath, config: res.config, explicit: true };
 }
 

@@ -57,10 +57,14 @@ function jsonErrorKind(message: string): string {
 }
 
 function syntaxError(file: string, format: string, at: { line: number; column: number }, kind: string): WxpayError {
-  return new WxpayError('CONFIG_INVALID', `${format} syntax error in ${file} at line ${at.line}, column ${at.column}: ${kind}`, {
-    hint: `Fix the ${format} at that line (the file's text is not shown, so that no secret in it is printed).`,
-    details: { file, line: at.line, column: at.column },
-  });
+  return new WxpayError(
+    'CONFIG_INVALID',
+    `${format} syntax error in ${file} at line ${at.line}, column ${at.column}: ${kind}`,
+    {
+      hint: `Fix the ${format} at that line (the file's text is not shown, so that no secret in it is printed).`,
+      details: { file, line: at.line, column: at.column },
+    },
+  );
 }
 
 const loadJson: Loader = (file, content) => {
@@ -94,7 +98,10 @@ const hasImport = (value: unknown): boolean => !!value && typeof value === 'obje
 function noImports(load: Loader): Loader {
   return async (file, content) => {
     const value = (await load(file, content)) as unknown;
-    const section = path.basename(file, path.extname(file)) === 'package' && value && typeof value === 'object' ? (value as Record<string, unknown>).wxpay : undefined;
+    const section =
+      path.basename(file, path.extname(file)) === 'package' && value && typeof value === 'object'
+        ? (value as Record<string, unknown>).wxpay
+        : undefined;
     if (hasImport(value) || hasImport(section)) {
       throw new WxpayError('CONFIG_INVALID', `${file} uses "$import", which wxpay does not follow`, {
         hint: 'Put the profile in one file, or name each file with --config.',
@@ -131,7 +138,10 @@ function codeLoader(load: Loader): Loader {
       return (await load(file, content)) as unknown;
     } catch (e) {
       // cosmiconfig prefixes "TypeScript Error in <file>:\n"; the first line after it is the kind.
-      const first = String((e as Error).message ?? '').replace(/^\w+ Error in [^\n]*\n/, '').split('\n')[0]!.slice(0, 200);
+      const first = String((e as Error).message ?? '')
+        .replace(/^\w+ Error in [^\n]*\n/, '')
+        .split('\n')[0]!
+        .slice(0, 200);
       throw new WxpayError('CONFIG_INVALID', `Cannot load ${file}: ${(e as Error).name ?? 'Error'}: ${first}`, {
         hint: 'Run it with node to see the full error; its source is not shown here.',
       });

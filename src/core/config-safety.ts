@@ -61,7 +61,8 @@ async function problem(target: string, uid: number | undefined): Promise<{ what:
     return { what: `${target} is owned by uid ${st.uid}, not by you (uid ${uid})`, fix: `chown ${uid} ${target}` };
   }
   // Windows reports no group/other bits worth reading (every file looks 0666).
-  if (os.platform() !== 'win32' && st.mode & 0o022) return { what: `${target} is writable by group or others (mode ${mode(st.mode)})`, fix: `chmod go-w ${target}` };
+  if (os.platform() !== 'win32' && st.mode & 0o022)
+    return { what: `${target} is writable by group or others (mode ${mode(st.mode)})`, fix: `chmod go-w ${target}` };
   return undefined;
 }
 

@@ -6,7 +6,11 @@ import type { ProfileField } from './config.js';
 import { WxpayError } from './errors.js';
 
 /** WeChat Pay's API hosts: mainland, its backup, and Hong Kong. */
-export const OFFICIAL_API_HOSTS: readonly string[] = ['api.mch.weixin.qq.com', 'api2.mch.weixin.qq.com', 'apihk.mch.weixin.qq.com'];
+export const OFFICIAL_API_HOSTS: readonly string[] = [
+  'api.mch.weixin.qq.com',
+  'api2.mch.weixin.qq.com',
+  'apihk.mch.weixin.qq.com',
+];
 
 /** The host of a base URL that is neither an official API host nor this machine (the sandbox), else undefined. */
 export function foreignApiHost(baseUrl: string): string | undefined {
@@ -36,15 +40,22 @@ export function describeSource(source: string): string {
  * package.json in a cloned repository could send requests signed with the key from WXPAY_PRIVATE_KEY_PATH to its
  * own host and answer them signed with its own key. The APIv3 key may still come from the environment.
  */
-export function refuseSplitSources(found: FoundConfig | undefined, sources: Partial<Record<ProfileField, string>>): void {
+export function refuseSplitSources(
+  found: FoundConfig | undefined,
+  sources: Partial<Record<ProfileField, string>>,
+): void {
   const keyFrom = sources.privateKeyPath;
   if (!found || found.explicit || keyFrom === undefined || keyFrom === found.filepath) return;
   const routed = ROUTING_FIELDS.filter((f) => sources[f] === found.filepath);
   if (!routed.length) return;
-  throw new WxpayError('CONFIG_SPLIT_SOURCES', `${found.filepath} sets ${routed.join(', ')}, but the merchant private key (privateKeyPath) comes from ${describeSource(keyFrom)}`, {
-    hint: `A file found by searching may not choose where requests signed with a key from elsewhere go. If you trust it, pass --config ${found.filepath}; or put privateKeyPath and ${routed.join(', ')} in one place.`,
-    details: { file: found.filepath, privateKeyPath: keyFrom, fields: routed },
-  });
+  throw new WxpayError(
+    'CONFIG_SPLIT_SOURCES',
+    `${found.filepath} sets ${routed.join(', ')}, but the merchant private key (privateKeyPath) comes from ${describeSource(keyFrom)}`,
+    {
+      hint: `A file found by searching may not choose where requests signed with a key from elsewhere go. If you trust it, pass --config ${found.filepath}; or put privateKeyPath and ${routed.join(', ')} in one place.`,
+      details: { file: found.filepath, privateKeyPath: keyFrom, fields: routed },
+    },
+  );
 }
 
 /**
@@ -53,12 +64,20 @@ export function refuseSplitSources(found: FoundConfig | undefined, sources: Part
  * baseUrl it would get requests signed with the real key, which it can replay to WeChat Pay within 5 minutes.
  * Another host is for the user to say: --config / WXPAY_CONFIG, --base-url or WXPAY_BASE_URL.
  */
-export function refuseForeignHost(found: FoundConfig | undefined, sources: Partial<Record<ProfileField, string>>, baseUrl: unknown): void {
+export function refuseForeignHost(
+  found: FoundConfig | undefined,
+  sources: Partial<Record<ProfileField, string>>,
+  baseUrl: unknown,
+): void {
   if (!found || found.explicit || sources.baseUrl !== found.filepath) return;
   const host = foreignApiHost(String(baseUrl));
   if (!host) return;
-  throw new WxpayError('CONFIG_FOREIGN_HOST', `${found.filepath} sends requests signed with your merchant key to ${host}, which is neither a WeChat Pay API host nor this machine`, {
-    hint: `A file found by searching may only use ${OFFICIAL_API_HOSTS.join(', ')} or loopback. If you trust it, pass --config ${found.filepath} (or WXPAY_CONFIG); or give the host with --base-url or WXPAY_BASE_URL.`,
-    details: { file: found.filepath, host },
-  });
+  throw new WxpayError(
+    'CONFIG_FOREIGN_HOST',
+    `${found.filepath} sends requests signed with your merchant key to ${host}, which is neither a WeChat Pay API host nor this machine`,
+    {
+      hint: `A file found by searching may only use ${OFFICIAL_API_HOSTS.join(', ')} or loopback. If you trust it, pass --config ${found.filepath} (or WXPAY_CONFIG); or give the host with --base-url or WXPAY_BASE_URL.`,
+      details: { file: found.filepath, host },
+    },
+  );
 }

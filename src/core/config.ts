@@ -12,8 +12,17 @@ export { OFFICIAL_API_HOSTS, ROUTING_FIELDS, describeSource, foreignApiHost } fr
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 export const BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com';
 export const PROFILE_FIELDS = [
-  'mchid', 'appid', 'serialNo', 'privateKeyPath', 'merchantCertPath', 'apiV3Key',
-  'publicKeyId', 'publicKeyPath', 'platformCertDir', 'baseUrl', 'notifyUrl',
+  'mchid',
+  'appid',
+  'serialNo',
+  'privateKeyPath',
+  'merchantCertPath',
+  'apiV3Key',
+  'publicKeyId',
+  'publicKeyPath',
+  'platformCertDir',
+  'baseUrl',
+  'notifyUrl',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 export type Profile = Partial<Record<ProfileField, string>>;
@@ -32,13 +41,16 @@ export const ENV_VARS: Record<ProfileField, string> = {
   notifyUrl: 'WXPAY_NOTIFY_URL',
 };
 
-const PATH_FIELDS: ReadonlySet<ProfileField> = new Set(['privateKeyPath', 'merchantCertPath', 'publicKeyPath', 'platformCertDir']);
+const PATH_FIELDS: ReadonlySet<ProfileField> = new Set([
+  'privateKeyPath',
+  'merchantCertPath',
+  'publicKeyPath',
+  'platformCertDir',
+]);
 
 /** Where the APIv3 key comes from. The key itself is only read by credentials.ts, when it is needed. */
 export type SecretRef =
-  | { kind: 'env'; name: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'value'; from: string };
+  { kind: 'env'; name: string } | { kind: 'file'; path: string } | { kind: 'value'; from: string };
 
 export interface ResolvedProfile {
   readonly name: string;
@@ -78,29 +90,40 @@ const invalid = (message: string, hint: string) => new WxpayError('CONFIG_INVALI
 
 function pickProfiles(config: unknown, file: string): { profiles: Record<string, Profile>; defaultProfile?: string } {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw invalid(`${file} must hold an object`, 'Use {"defaultProfile": "prod", "profiles": {"prod": {...}}} or a flat profile object.');
+    throw invalid(
+      `${file} must hold an object`,
+      'Use {"defaultProfile": "prod", "profiles": {"prod": {...}}} or a flat profile object.',
+    );
   }
   const obj = config as Record<string, unknown>;
   if ('profiles' in obj) {
     const profiles = obj.profiles;
-    if (profiles === null || typeof profiles !== 'object' || Array.isArray(profiles)) throw invalid(`${file}: "profiles" must be an object`, 'Map each profile name to its fields.');
+    if (profiles === null || typeof profiles !== 'object' || Array.isArray(profiles))
+      throw invalid(`${file}: "profiles" must be an object`, 'Map each profile name to its fields.');
     const defaultProfile = obj.defaultProfile;
-    if (defaultProfile !== undefined && typeof defaultProfile !== 'string') throw invalid(`${file}: "defaultProfile" must be a string`, 'Name one of the profiles.');
+    if (defaultProfile !== undefined && typeof defaultProfile !== 'string')
+      throw invalid(`${file}: "defaultProfile" must be a string`, 'Name one of the profiles.');
     const out: Record<string, Profile> = {};
-    for (const [name, p] of Object.entries(profiles as Record<string, unknown>)) out[name] = checkProfile(p, `${file} profile "${name}"`);
+    for (const [name, p] of Object.entries(profiles as Record<string, unknown>))
+      out[name] = checkProfile(p, `${file} profile "${name}"`);
     return defaultProfile === undefined ? { profiles: out } : { profiles: out, defaultProfile };
   }
   return { profiles: { default: checkProfile(obj, file) } };
 }
 
 function checkProfile(p: unknown, where: string): Profile {
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw invalid(`${where} must be an object`, 'A profile maps field names to strings.');
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    throw invalid(`${where} must be an object`, 'A profile maps field names to strings.');
   const out: Profile = {};
   for (const [k, v] of Object.entries(p as Record<string, unknown>)) {
     if (!(PROFILE_FIELDS as readonly string[]).includes(k)) {
-      throw invalid(`${where}: unknown field "${k}"`, `Known fields: ${PROFILE_FIELDS.join(', ')} (spelled exactly so).`);
+      throw invalid(
+        `${where}: unknown field "${k}"`,
+        `Known fields: ${PROFILE_FIELDS.join(', ')} (spelled exactly so).`,
+      );
     }
-    if (typeof v !== 'string' && typeof v !== 'number') throw invalid(`${where}: "${k}" must be a string`, 'Quote the value.');
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw invalid(`${where}: "${k}" must be a string`, 'Quote the value.');
     out[k as ProfileField] = String(v);
   }
   return out;
@@ -118,10 +141,16 @@ function secretRef(value: string, origin: 'rc' | 'env' | 'flag', baseDir: string
 
 export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfile> {
   const found = await findConfigFile(input);
-  const { profiles, defaultProfile } = found ? pickProfiles(found.config, found.filepath) : { profiles: {} as Record<string, Profile>, defaultProfile: undefined };
+  const { profiles, defaultProfile } = found
+    ? pickProfiles(found.config, found.filepath)
+    : { profiles: {} as Record<string, Profile>, defaultProfile: undefined };
   // An empty WXPAY_PROFILE (`export WXPAY_PROFILE=`) means unset, not a profile named "".
   const envProfile = input.env.WXPAY_PROFILE || undefined;
-  const name = input.profile ?? envProfile ?? defaultProfile ?? (profiles.default || !Object.keys(profiles).length ? 'default' : Object.keys(profiles)[0]!);
+  const name =
+    input.profile ??
+    envProfile ??
+    defaultProfile ??
+    (profiles.default || !Object.keys(profiles).length ? 'default' : Object.keys(profiles)[0]!);
   const fromRc = profiles[name];
   if (found && !fromRc && (input.profile ?? envProfile ?? defaultProfile)) {
     throw new WxpayError('CONFIG_INVALID', `Profile "${name}" is not in ${found.filepath}`, {
@@ -141,7 +170,10 @@ export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfil
     if (!hit) continue;
     const [raw, origin, base, source] = hit as [string, 'flag' | 'env' | 'rc', string, string];
     sources[field] = source;
-    if (field === 'apiV3Key') values[field] = Object.freeze(secretRef(raw, origin, base, origin === 'rc' ? `${source} (profile "${name}")` : source));
+    if (field === 'apiV3Key')
+      values[field] = Object.freeze(
+        secretRef(raw, origin, base, origin === 'rc' ? `${source} (profile "${name}")` : source),
+      );
     else values[field] = PATH_FIELDS.has(field) ? path.resolve(base, raw) : raw;
   }
   refuseSplitSources(found, sources);

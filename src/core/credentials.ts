@@ -6,7 +6,14 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';
 import { apiV3KeyFrom } from './aead.js';
-import { createKeyStore, loadPrivateKey, loadPublicKey, parseCertificate, type CertInfo, type KeyStore } from './keys.js';
+import {
+  createKeyStore,
+  loadPrivateKey,
+  loadPublicKey,
+  parseCertificate,
+  type CertInfo,
+  type KeyStore,
+} from './keys.js';
 import type { ResolvedProfile } from './config.js';
 import type { Merchant } from './sign.js';
 
@@ -15,13 +22,18 @@ export function noRcFileHint(envName?: string): string {
   return `No rc file was found: write one with \`wxpay config init\`${envName ? ` (or set ${envName})` : ''}; to try wxpay without a merchant account, run \`wxpay demo\` or \`wxpay sandbox init\`.`;
 }
 
-export function requireField<K extends keyof ResolvedProfile>(profile: ResolvedProfile, field: K, envName: string): NonNullable<ResolvedProfile[K]> {
+export function requireField<K extends keyof ResolvedProfile>(
+  profile: ResolvedProfile,
+  field: K,
+  envName: string,
+): NonNullable<ResolvedProfile[K]> {
   const v = profile[field];
   if (v === undefined || v === '') {
     throw new WxpayError('CONFIG_INVALID', `"${String(field)}" is not set in profile "${profile.name}"`, {
-      hint: profile.configPath === undefined
-        ? noRcFileHint(envName)
-        : `Set it in ${profile.configPath} or with ${envName}. Run \`wxpay config show\` to see what was resolved.`,
+      hint:
+        profile.configPath === undefined
+          ? noRcFileHint(envName)
+          : `Set it in ${profile.configPath} or with ${envName}. Run \`wxpay config show\` to see what was resolved.`,
     });
   }
   return v as NonNullable<ResolvedProfile[K]>;
@@ -33,7 +45,7 @@ export async function readKeyFile(file: string, what: string): Promise<Buffer> {
   } catch (cause) {
     throw new WxpayError('KEY_LOAD_FAILED', `Cannot read the ${what} at ${file}`, {
       cause,
-      hint: 'Check the path in the profile (relative paths resolve against the rc file\'s folder) and the file permissions.',
+      hint: "Check the path in the profile (relative paths resolve against the rc file's folder) and the file permissions.",
     });
   }
 }
@@ -41,10 +53,16 @@ export async function readKeyFile(file: string, what: string): Promise<Buffer> {
 /** The serial: configured, or derived from the merchant certificate. */
 export async function merchantSerial(profile: ResolvedProfile): Promise<string> {
   if (profile.serialNo) return profile.serialNo.toUpperCase();
-  if (profile.merchantCertPath) return parseCertificate(await readKeyFile(profile.merchantCertPath, 'merchant certificate'), 'merchant certificate').serial;
-  throw new WxpayError('CONFIG_INVALID', `Neither "serialNo" nor "merchantCertPath" is set in profile "${profile.name}"`, {
-    hint: 'Set merchantCertPath to apiclient_cert.pem (the serial is read from it), or serialNo to the output of `openssl x509 -in apiclient_cert.pem -noout -serial`.',
-  });
+  if (profile.merchantCertPath)
+    return parseCertificate(await readKeyFile(profile.merchantCertPath, 'merchant certificate'), 'merchant certificate')
+      .serial;
+  throw new WxpayError(
+    'CONFIG_INVALID',
+    `Neither "serialNo" nor "merchantCertPath" is set in profile "${profile.name}"`,
+    {
+      hint: 'Set merchantCertPath to apiclient_cert.pem (the serial is read from it), or serialNo to the output of `openssl x509 -in apiclient_cert.pem -noout -serial`.',
+    },
+  );
 }
 
 export async function loadMerchant(profile: ResolvedProfile): Promise<Merchant> {
@@ -54,7 +72,10 @@ export async function loadMerchant(profile: ResolvedProfile): Promise<Merchant> 
   return { mchid, serialNo: await merchantSerial(profile), privateKey };
 }
 
-export async function loadApiV3Key(profile: ResolvedProfile, env: Readonly<Record<string, string | undefined>>): Promise<KeyObject> {
+export async function loadApiV3Key(
+  profile: ResolvedProfile,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<KeyObject> {
   const ref = profile.apiV3Key;
   if (!ref) {
     throw new WxpayError('CONFIG_INVALID', `"apiV3Key" is not set in profile "${profile.name}"`, {
@@ -69,9 +90,15 @@ export async function loadApiV3Key(profile: ResolvedProfile, env: Readonly<Recor
   const name = ref.kind === 'env' ? ref.name : 'WXPAY_APIV3_KEY';
   const value = env[name];
   if (value === undefined) {
-    throw new WxpayError('CONFIG_INVALID', `The APIv3 key variable ${name} is not set`, { hint: `Export ${name} before running wxpay.` });
+    throw new WxpayError('CONFIG_INVALID', `The APIv3 key variable ${name} is not set`, {
+      hint: `Export ${name} before running wxpay.`,
+    });
   }
-  return keyFrom(value, `the variable ${name}`, `the variable (e.g. \`export ${name}="$(cat apiv3.key)"\` keeps no line end)`);
+  return keyFrom(
+    value,
+    `the variable ${name}`,
+    `the variable (e.g. \`export ${name}="$(cat apiv3.key)"\` keeps no line end)`,
+  );
 }
 
 /** apiV3KeyFrom, with a message that names where the key came from: a file and a variable fail differently. */
@@ -80,10 +107,14 @@ function keyFrom(raw: string | Buffer, where: string, whereShort: string): KeyOb
     return apiV3KeyFrom(raw);
   } catch (e) {
     if (!(e instanceof WxpayError) || e.code !== 'APIV3_KEY_INVALID') throw e;
-    throw new WxpayError('APIV3_KEY_INVALID', `The APIv3 key in ${where} is ${Buffer.byteLength(raw)} bytes; it must be exactly 32`, {
-      hint: `Use the 32-character APIv3 key set in 商户平台 → 账户中心 → API安全 (not the APIv2 key). Check for spaces or a line end in ${whereShort}.`,
-      details: { length: Buffer.byteLength(raw) },
-    });
+    throw new WxpayError(
+      'APIV3_KEY_INVALID',
+      `The APIv3 key in ${where} is ${Buffer.byteLength(raw)} bytes; it must be exactly 32`,
+      {
+        hint: `Use the 32-character APIv3 key set in 商户平台 → 账户中心 → API安全 (not the APIv2 key). Check for spaces or a line end in ${whereShort}.`,
+        details: { length: Buffer.byteLength(raw) },
+      },
+    );
   }
 }
 
@@ -98,7 +129,10 @@ export async function loadPlatformCerts(dir: string): Promise<PlatformCert[]> {
     names = await readdir(dir);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new WxpayError('KEY_LOAD_FAILED', `Cannot list platform certificates in ${dir}`, { cause, hint: 'Check platformCertDir.' });
+    throw new WxpayError('KEY_LOAD_FAILED', `Cannot list platform certificates in ${dir}`, {
+      cause,
+      hint: 'Check platformCertDir.',
+    });
   }
   const certs: PlatformCert[] = [];
   for (const name of names.filter((n) => n.endsWith('.pem')).sort()) {

@@ -19,8 +19,9 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   0: 'success',
   1: 'internal error (a bug in wxpay)',
   2: 'usage error (bad flags or arguments)',
-  3: 'configuration or key problem; a server that cannot listen (LISTEN_FAILED: the port is in use or refused, the hint '
-    + 'names it and --port) or open its journal (JOURNAL_UNWRITABLE)',
+  3:
+    'configuration or key problem; a server that cannot listen (LISTEN_FAILED: the port is in use or refused, the hint ' +
+    'names it and --port) or open its journal (JOURNAL_UNWRITABLE)',
   4: 'network error or timeout',
   5: 'WeChat Pay rejected the request (its code, message, detail and Request-ID are shown)',
   6: 'signature, timestamp or hash verification failed',
@@ -130,5 +131,4 @@ export class WxpayError extends Error {
 
 export const isWxpayError = (e: unknown): e is WxpayError => e instanceof WxpayError;
 
-export const usageError = (message: string, hint: string): WxpayError =>
-  new WxpayError('USAGE', message, { hint });
+export const usageError = (message: string, hint: string): WxpayError => new WxpayError('USAGE', message, { hint });

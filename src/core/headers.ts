@@ -1,9 +1,7 @@
 // Case-insensitive header access. Node lower-cases incoming names, fetch Headers too, captures store them
 // lower-case, but users paste headers as WeChat Pay spells them (Wechatpay-Serial), so look up either way.
 
-export type HeaderBag =
-  | Record<string, string | string[] | undefined>
-  | { get(name: string): string | null };
+export type HeaderBag = Record<string, string | string[] | undefined> | { get(name: string): string | null };
 
 export function getHeader(headers: HeaderBag, name: string): string | undefined {
   if (typeof (headers as { get?: unknown }).get === 'function') {
@@ -26,7 +24,10 @@ export function getHeader(headers: HeaderBag, name: string): string | undefined 
 /** Lower-cases every name, keeping the first value of a repeated header. */
 export function normalizeHeaders(headers: HeaderBag): Record<string, string> {
   const out: Record<string, string> = {};
-  if (typeof (headers as { forEach?: unknown }).forEach === 'function' && typeof (headers as { get?: unknown }).get === 'function') {
+  if (
+    typeof (headers as { forEach?: unknown }).forEach === 'function' &&
+    typeof (headers as { get?: unknown }).get === 'function'
+  ) {
     (headers as unknown as { forEach(cb: (v: string, k: string) => void): void }).forEach((v, k) => {
       out[k.toLowerCase()] = v;
     });

@@ -11,16 +11,21 @@ export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** The cap for an answer with this status: a 2xx may carry data, anything else only an error body. */
-export const answerCap = (status: number): number => (status >= 200 && status < 300 ? MAX_ANSWER_BYTES : MAX_ERROR_BODY_BYTES);
+export const answerCap = (status: number): number =>
+  status >= 200 && status < 300 ? MAX_ANSWER_BYTES : MAX_ERROR_BODY_BYTES;
 
 const human = (n: number) => (n >= 1024 * 1024 ? `${n / (1024 * 1024)} MiB` : `${n / 1024} KiB`);
 
 function tooLarge(url: string, status: number, max: number, declared?: number): WxpayError {
   const what = status >= 200 && status < 300 ? 'answer' : `HTTP ${status} error body`;
-  return new WxpayError('RESPONSE_TOO_LARGE', `The ${what} from ${url} is larger than ${human(max)}${declared !== undefined ? ` (it declares ${declared} bytes)` : ''}; stopped reading`, {
-    hint: 'No WeChat Pay API answer is this large (bills stream through `wxpay bill`). Check the base URL (--base-url / baseUrl, `wxpay config show` says where it came from): a proxy or a wrong host is answering.',
-    details: { url, status, limitBytes: max },
-  });
+  return new WxpayError(
+    'RESPONSE_TOO_LARGE',
+    `The ${what} from ${url} is larger than ${human(max)}${declared !== undefined ? ` (it declares ${declared} bytes)` : ''}; stopped reading`,
+    {
+      hint: 'No WeChat Pay API answer is this large (bills stream through `wxpay bill`). Check the base URL (--base-url / baseUrl, `wxpay config show` says where it came from): a proxy or a wrong host is answering.',
+      details: { url, status, limitBytes: max },
+    },
+  );
 }
 
 interface Body extends AsyncIterable<Buffer | Uint8Array> {
@@ -32,9 +37,13 @@ interface Body extends AsyncIterable<Buffer | Uint8Array> {
  * a stream that runs past it fails as soon as it does. Either way the body is destroyed, which closes the connection
  * so the server stops sending; memory never holds more than the cap plus one chunk.
  */
-export async function readBoundedAnswer(body: Body, opts: { url: string; status: number; contentLength?: string; max?: number }): Promise<Buffer> {
+export async function readBoundedAnswer(
+  body: Body,
+  opts: { url: string; status: number; contentLength?: string; max?: number },
+): Promise<Buffer> {
   const max = opts.max ?? answerCap(opts.status);
-  const declared = opts.contentLength !== undefined && /^\d+$/.test(opts.contentLength) ? Number(opts.contentLength) : undefined;
+  const declared =
+    opts.contentLength !== undefined && /^\d+$/.test(opts.contentLength) ? Number(opts.contentLength) : undefined;
   if (declared !== undefined && declared > max) {
     body.destroy();
     throw tooLarge(opts.url, opts.status, max, declared);
@@ -53,8 +62,15 @@ export async function readBoundedAnswer(body: Body, opts: { url: string; status:
 }
 
 /** Status, lower-case headers and the bounded body of an undici response. */
-export async function readAnswer(res: Dispatcher.ResponseData, url: string): Promise<{ status: number; headers: Record<string, string>; raw: Buffer }> {
+export async function readAnswer(
+  res: Dispatcher.ResponseData,
+  url: string,
+): Promise<{ status: number; headers: Record<string, string>; raw: Buffer }> {
   const headers = normalizeHeaders(res.headers);
-  const raw = await readBoundedAnswer(res.body, { url, status: res.statusCode, ...(headers['content-length'] !== undefined ? { contentLength: headers['content-length'] } : {}) });
+  const raw = await readBoundedAnswer(res.body, {
+    url,
+    status: res.statusCode,
+    ...(headers['content-length'] !== undefined ? { contentLength: headers['content-length'] } : {}),
+  });
   return { status: res.statusCode, headers, raw };
 }

@@ -5,17 +5,21 @@ import { WxpayError } from './errors.js';
 import { isConnectError, isTimeoutError } from './retry.js';
 
 const HINTS: Record<string, string> = {
-  SIGN_ERROR: 'WeChat Pay could not verify the request signature: check mchid, serialNo (the merchant certificate serial) and privateKeyPath belong together; `wxpay config check` tests this, and `wxpay sign --explain` compares a SIGN_ERROR body.',
+  SIGN_ERROR:
+    'WeChat Pay could not verify the request signature: check mchid, serialNo (the merchant certificate serial) and privateKeyPath belong together; `wxpay config check` tests this, and `wxpay sign --explain` compares a SIGN_ERROR body.',
   PARAM_ERROR: 'A request field is missing or invalid; detail.field points at it (a JSON Pointer into the body).',
-  INVALID_REQUEST: 'The request breaks an API rule (headers, state, or a duplicate number with different parameters); read the message.',
+  INVALID_REQUEST:
+    'The request breaks an API rule (headers, state, or a duplicate number with different parameters); read the message.',
   ORDER_NOT_EXIST: 'No such order for this mchid: check the out_trade_no / transaction_id and the profile (--profile).',
   ORDERNOTEXIST: 'No such order for this mchid: check the out_trade_no / transaction_id and the profile (--profile).',
   RESOURCE_NOT_EXISTS: 'Not found: check the number and the profile; a refund number is out_refund_no, not refund_id.',
   NO_AUTH: 'The merchant lacks the permission or product for this call; check 商户平台 → 产品中心.',
   FREQUENCY_LIMITED: 'Rate limited: slow down and retry later with the same parameters.',
   NOT_ENOUGH: 'The balance is not enough for this refund; check the account or retry later.',
-  SYSTEM_ERROR: 'A WeChat Pay system error: retry later with the same parameters (the same out_trade_no / out_refund_no).',
-  OUT_TRADE_NO_USED: 'This out_trade_no was already used with different parameters; query it instead of creating it again.',
+  SYSTEM_ERROR:
+    'A WeChat Pay system error: retry later with the same parameters (the same out_trade_no / out_refund_no).',
+  OUT_TRADE_NO_USED:
+    'This out_trade_no was already used with different parameters; query it instead of creating it again.',
   ORDER_CLOSED: 'The order is closed; create a new order with a new out_trade_no.',
 };
 
@@ -29,7 +33,11 @@ export function parseErrorBody(status: number, raw: Buffer): ErrorBody {
   try {
     const obj = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
     if (obj && typeof obj.code === 'string') {
-      return { code: obj.code, message: typeof obj.message === 'string' ? obj.message : '', ...(obj.detail !== undefined ? { detail: obj.detail } : {}) };
+      return {
+        code: obj.code,
+        message: typeof obj.message === 'string' ? obj.message : '',
+        ...(obj.detail !== undefined ? { detail: obj.detail } : {}),
+      };
     }
   } catch {
     // Not JSON: a proxy or load balancer answered, not WeChat Pay's API.
@@ -40,14 +48,20 @@ export function parseErrorBody(status: number, raw: Buffer): ErrorBody {
 
 export function wechatpayError(status: number, raw: Buffer, requestId: string | undefined, attempts = 1): WxpayError {
   const body = parseErrorBody(status, raw);
-  const hint = HINTS[body.code]
-    ?? (status === 429 || status >= 500 || status === 202
+  const hint =
+    HINTS[body.code] ??
+    (status === 429 || status >= 500 || status === 202
       ? `A transient failure${attempts > 1 ? ` after ${attempts} attempts` : ''}: retry later with the same parameters (and query before creating anything new).`
       : 'WeChat Pay refused the request: read the code and message, and quote the Request-ID to WeChat Pay support.');
   return new WxpayError('WECHATPAY_ERROR', `WeChat Pay rejected the request (HTTP ${status} ${body.code})`, {
     hint,
     ...(requestId ? { requestId } : {}),
-    wechatpay: { status, code: body.code, message: body.message, ...(body.detail !== undefined ? { detail: body.detail } : {}) },
+    wechatpay: {
+      status,
+      code: body.code,
+      message: body.message,
+      ...(body.detail !== undefined ? { detail: body.detail } : {}),
+    },
     ...(attempts > 1 ? { details: { attempts } } : {}),
   });
 }

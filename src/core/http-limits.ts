@@ -19,7 +19,10 @@ export interface HttpLimits {
 
 /** Fills `over` from `defaults`; the headers timeout never exceeds the request timeout (Node refuses that). */
 export function resolveHttpLimits(defaults: HttpLimits, over: Partial<HttpLimits> = {}): HttpLimits {
-  const l = { ...defaults, ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined)) } as HttpLimits;
+  const l = {
+    ...defaults,
+    ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined)),
+  } as HttpLimits;
   for (const [k, v] of Object.entries(l)) {
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${k} must be a positive number, got ${v}`);
   }
@@ -28,7 +31,12 @@ export function resolveHttpLimits(defaults: HttpLimits, over: Partial<HttpLimits
 
 /** The options for http.createServer. */
 export function httpServerOptions(l: HttpLimits): ServerOptions {
-  return { headersTimeout: l.headersTimeoutMs, requestTimeout: l.requestTimeoutMs, keepAliveTimeout: l.keepAliveTimeoutMs, connectionsCheckingInterval: l.checkIntervalMs };
+  return {
+    headersTimeout: l.headersTimeoutMs,
+    requestTimeout: l.requestTimeoutMs,
+    keepAliveTimeout: l.keepAliveTimeoutMs,
+    connectionsCheckingInterval: l.checkIntervalMs,
+  };
 }
 
 /** Sets the same limits on a created server (the property form also works on Node versions that ignore an option). */

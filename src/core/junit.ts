@@ -24,7 +24,8 @@ export interface JunitSuite {
 
 // XML 1.0 allows tab, LF, CR and U+0020 upward, minus lone surrogates and U+FFFE/U+FFFF.
 // eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlEscape(text: string): string {
   return text
@@ -54,9 +55,18 @@ export function junitXml(suite: JunitSuite): string {
   for (const c of suite.cases) {
     lines.push(`    <testcase${attr('name', c.name)}${attr('classname', suite.name)}${attr('time', seconds(c.ms))}>`);
     if (c.status === 'fail') {
-      lines.push(`      <failure${attr('message', c.message)}${attr('type', c.type ?? 'FAIL')}>${xmlEscape(c.hint ?? c.message)}</failure>`);
+      lines.push(
+        `      <failure${attr('message', c.message)}${attr('type', c.type ?? 'FAIL')}>${xmlEscape(c.hint ?? c.message)}</failure>`,
+      );
     }
-    const out = [...(c.status === 'warn' ? [`WARN: ${c.message}${c.hint ? ` (${c.hint})` : ''}`] : c.status === 'pass' ? [c.message] : []), ...(c.output ?? [])];
+    const out = [
+      ...(c.status === 'warn'
+        ? [`WARN: ${c.message}${c.hint ? ` (${c.hint})` : ''}`]
+        : c.status === 'pass'
+          ? [c.message]
+          : []),
+      ...(c.output ?? []),
+    ];
     if (out.length) lines.push(`      <system-out>${xmlEscape(out.join('\n'))}</system-out>`);
     lines.push('    </testcase>');
   }

@@ -106,7 +106,9 @@ export function parseNotification(rawBody: string | Buffer): NotificationEvent {
     });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new WxpayError('NOTIFY_NOT_JSON', 'The notification body is JSON but not an object', { hint: 'Expect {"id":…,"event_type":…,"resource":{…}}.' });
+    throw new WxpayError('NOTIFY_NOT_JSON', 'The notification body is JSON but not an object', {
+      hint: 'Expect {"id":…,"event_type":…,"resource":{…}}.',
+    });
   }
   const ev = parsed as Record<string, unknown>;
   const res = ev.resource as Record<string, unknown> | undefined;
@@ -115,7 +117,8 @@ export function parseNotification(rawBody: string | Buffer): NotificationEvent {
   if (!isStr(ev.event_type)) missing.push('event_type');
   if (res === null || typeof res !== 'object' || Array.isArray(res)) missing.push('resource');
   else for (const k of ['ciphertext', 'nonce'] as const) if (!isStr(res[k])) missing.push(`resource.${k}`);
-  if (res && typeof res === 'object' && res.associated_data !== undefined && !isStr(res.associated_data)) missing.push('resource.associated_data');
+  if (res && typeof res === 'object' && res.associated_data !== undefined && !isStr(res.associated_data))
+    missing.push('resource.associated_data');
   if (missing.length) {
     throw new WxpayError('NOTIFY_BAD_RESOURCE', `The notification lacks or mis-types ${missing.join(', ')}`, {
       hint: 'Expect {"id","event_type","resource":{"algorithm":"AEAD_AES_256_GCM","ciphertext","nonce","associated_data"}} as WeChat Pay sends it.',

@@ -26,16 +26,30 @@ export function beijingTime(ms: number): string {
 export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
   if (event === 'TRANSACTION.SUCCESS') {
     return {
-      appid: f.appid, mchid: f.mchid, out_trade_no: f.outTradeNo, transaction_id: f.transactionId,
-      trade_type: 'NATIVE', trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'OTHERS', attach: '',
-      success_time: f.time, payer: { openid: f.openid },
+      appid: f.appid,
+      mchid: f.mchid,
+      out_trade_no: f.outTradeNo,
+      transaction_id: f.transactionId,
+      trade_type: 'NATIVE',
+      trade_state: 'SUCCESS',
+      trade_state_desc: '支付成功',
+      bank_type: 'OTHERS',
+      attach: '',
+      success_time: f.time,
+      payer: { openid: f.openid },
       amount: { total: f.amount, payer_total: f.amount, currency: 'CNY', payer_currency: 'CNY' },
     };
   }
   const status = event === 'REFUND.SUCCESS' ? 'SUCCESS' : event === 'REFUND.ABNORMAL' ? 'ABNORMAL' : 'CLOSED';
   return {
-    mchid: f.mchid, transaction_id: f.transactionId, out_trade_no: f.outTradeNo, refund_id: f.refundId, out_refund_no: f.outRefundNo,
-    refund_status: status, ...(status === 'SUCCESS' ? { success_time: f.time } : {}), user_received_account: '支付用户零钱',
+    mchid: f.mchid,
+    transaction_id: f.transactionId,
+    out_trade_no: f.outTradeNo,
+    refund_id: f.refundId,
+    out_refund_no: f.outRefundNo,
+    refund_status: status,
+    ...(status === 'SUCCESS' ? { success_time: f.time } : {}),
+    user_received_account: '支付用户零钱',
     amount: { total: f.amount, refund: f.amount, payer_total: f.amount, payer_refund: f.amount },
   };
 }
@@ -43,7 +57,10 @@ export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<
 /** `a.b.c=value`: the value is JSON when it parses (numbers, true, null, objects), otherwise a string. */
 export function applySet(target: Record<string, unknown>, assignment: string): void {
   const eq = assignment.indexOf('=');
-  if (eq <= 0) throw new WxpayError('USAGE', `--set "${assignment}" is not <path>=<value>`, { hint: 'e.g. --set amount.total=1 --set attach=order-42' });
+  if (eq <= 0)
+    throw new WxpayError('USAGE', `--set "${assignment}" is not <path>=<value>`, {
+      hint: 'e.g. --set amount.total=1 --set attach=order-42',
+    });
   const keys = assignment.slice(0, eq).split('.');
   const raw = assignment.slice(eq + 1);
   let value: unknown;

@@ -14,7 +14,7 @@ export function oaepDecrypt(privateKey: KeyObject, ciphertextB64: string): strin
   } catch (cause) {
     throw new WxpayError('DECRYPT_FAILED', 'RSA-OAEP decryption failed', {
       cause,
-      hint: 'The field must be encrypted to this merchant\'s API certificate with OAEP-SHA1; OAEP-SHA256 or PKCS#1 v1.5 will not decrypt.',
+      hint: "The field must be encrypted to this merchant's API certificate with OAEP-SHA1; OAEP-SHA256 or PKCS#1 v1.5 will not decrypt.",
     });
   }
 }

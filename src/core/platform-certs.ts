@@ -34,9 +34,13 @@ export function decryptCertificateList(body: unknown, apiV3Key: KeyObject): Decr
     const pem = aeadOpen(apiV3Key, entry.encrypt_certificate).toString('utf8');
     const info = parseCertificate(pem, `platform certificate ${entry.serial_no ?? ''}`.trim());
     if (entry.serial_no && info.serial !== entry.serial_no.toUpperCase()) {
-      throw new WxpayError('VERIFY_BAD_SIGNATURE', `Certificate serial ${info.serial} does not match serial_no ${entry.serial_no}`, {
-        hint: 'The list entry and its decrypted certificate disagree; do not trust this list.',
-      });
+      throw new WxpayError(
+        'VERIFY_BAD_SIGNATURE',
+        `Certificate serial ${info.serial} does not match serial_no ${entry.serial_no}`,
+        {
+          hint: 'The list entry and its decrypted certificate disagree; do not trust this list.',
+        },
+      );
     }
     return {
       ...info,
@@ -66,7 +70,9 @@ export function verifyCertificateList(input: CertificateListInput): DecryptedCer
     throw badList('not JSON');
   }
   const certs = decryptCertificateList(body, input.apiV3Key);
-  const keys = input.trust ?? createKeyStore([...(input.also ?? new Map()).entries(), ...certs.map((c) => [c.serial, c.publicKey] as const)]);
+  const keys =
+    input.trust ??
+    createKeyStore([...(input.also ?? new Map()).entries(), ...certs.map((c) => [c.serial, c.publicKey] as const)]);
   verifySignature({ headers: input.headers, body: input.rawBody, keys, now: input.now });
   return certs;
 }

@@ -21,7 +21,11 @@ export function proxyFromEnv(env: Readonly<Record<string, string | undefined>>):
   const httpProxy = first('http_proxy', 'HTTP_PROXY');
   const httpsProxy = first('https_proxy', 'HTTPS_PROXY');
   const noProxy = env.no_proxy || env.NO_PROXY;
-  return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), ...(noProxy ? { noProxy } : {}) };
+  return {
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(httpsProxy ? { httpsProxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+  };
 }
 
 export interface DispatcherOptions {

@@ -13,7 +13,9 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     if (v === undefined) continue;
     const value = Array.isArray(v) ? v.join(', ') : v;
     if (SECRET_HEADERS.has(k.toLowerCase())) out[k] = '[redacted]';
-    else out[k] = k.toLowerCase() === 'authorization' ? value.replace(/signature="[^"]*"/g, 'signature="[redacted]"') : value;
+    else
+      out[k] =
+        k.toLowerCase() === 'authorization' ? value.replace(/signature="[^"]*"/g, 'signature="[redacted]"') : value;
   }
   return out;
 }
@@ -44,7 +46,11 @@ export function redactBody(body: string | Buffer, max = 4000): string {
 }
 
 /** Lines for one HTTP message: a start line, one per header, then the body. */
-export function formatExchange(start: string, headers: Record<string, string | string[] | undefined>, body: string | Buffer): string[] {
+export function formatExchange(
+  start: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: string | Buffer,
+): string[] {
   const lines = [start];
   for (const [k, v] of Object.entries(redactHeaders(headers))) lines.push(`  ${k}: ${v}`);
   lines.push(`  ${redactBody(body)}`);

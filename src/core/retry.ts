@@ -7,11 +7,22 @@ export function isRetriableStatus(status: number): boolean {
   return status === 202 || status === 429 || status >= 500;
 }
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function codesOf(err: unknown): string[] {
   const codes: string[] = [];
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string') codes.push(e.code);
   }
   return codes;
@@ -25,7 +36,12 @@ export function isConnectError(err: unknown): boolean {
 export function isTimeoutError(err: unknown): boolean {
   const codes = codesOf(err);
   const name = (err as { name?: string } | undefined)?.name;
-  return name === 'TimeoutError' || codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT');
+  return (
+    name === 'TimeoutError' ||
+    codes.includes('UND_ERR_HEADERS_TIMEOUT') ||
+    codes.includes('UND_ERR_BODY_TIMEOUT') ||
+    codes.includes('UND_ERR_CONNECT_TIMEOUT')
+  );
 }
 
 /** Seconds from a Retry-After header (delta-seconds only), capped; undefined when absent or unparsable. */

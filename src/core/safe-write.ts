@@ -18,7 +18,17 @@
 // - Appends open with O_NOFOLLOW, so a symlink (dangling or not) at a journal's path fails instead of
 //   redirecting the writes; the file must be a regular file.
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { WxpayError } from './errors.js';
@@ -130,7 +140,8 @@ export function writeFileSafeSync(file: string, data: string | Uint8Array): void
  * with a looser mode is tightened to 0600 (best effort: it may belong to someone else).
  */
 export async function openAppendSafe(file: string, opts: { read?: boolean } = {}): Promise<FileHandle> {
-  const flags = constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | (opts.read ? constants.O_RDWR : constants.O_WRONLY);
+  const flags =
+    constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | (opts.read ? constants.O_RDWR : constants.O_WRONLY);
   let fh: FileHandle;
   try {
     fh = await open(file, flags, SAFE_FILE_MODE);

@@ -30,9 +30,13 @@ function bodyOf(doc: Record<string, unknown>): Pick<SignErrorInput, 'form' | 'bo
   const wechatpay = (doc.error as { wechatpay?: SignErrorBody & { status?: number } } | undefined)?.wechatpay;
   if (wechatpay && typeof wechatpay === 'object') {
     const { code, message, detail } = wechatpay;
-    return { form: 'wxpay-json', body: { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(detail ? { detail } : {}) } };
+    return {
+      form: 'wxpay-json',
+      body: { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(detail ? { detail } : {}) },
+    };
   }
-  if (typeof doc.code === 'string' || doc.detail !== undefined) return { form: 'wechatpay-body', body: doc as SignErrorBody };
+  if (typeof doc.code === 'string' || doc.detail !== undefined)
+    return { form: 'wechatpay-body', body: doc as SignErrorBody };
   return undefined;
 }
 

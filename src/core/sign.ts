@@ -51,11 +51,18 @@ export function signRequest(merchant: Merchant, input: SignRequestInput): Signed
 }
 
 /** signRequest's message and Authorization header with DRY_RUN_SIGNATURE in place of a signature: the key is not used. */
-export function unsignedRequest(merchant: Pick<Merchant, 'mchid' | 'serialNo'>, input: SignRequestInput): SignedRequest {
+export function unsignedRequest(
+  merchant: Pick<Merchant, 'mchid' | 'serialNo'>,
+  input: SignRequestInput,
+): SignedRequest {
   return buildRequest(merchant, input, () => DRY_RUN_SIGNATURE);
 }
 
-function buildRequest(merchant: Pick<Merchant, 'mchid' | 'serialNo'>, input: SignRequestInput, sign: (message: Buffer) => string): SignedRequest {
+function buildRequest(
+  merchant: Pick<Merchant, 'mchid' | 'serialNo'>,
+  input: SignRequestInput,
+  sign: (message: Buffer) => string,
+): SignedRequest {
   const method = input.method.toUpperCase();
   const url = canonicalUrl(input.url);
   const message = requestMessage(method, url, input.timestamp, input.nonce, input.body ?? '');
@@ -67,7 +74,15 @@ function buildRequest(merchant: Pick<Merchant, 'mchid' | 'serialNo'>, input: Sig
     timestamp: input.timestamp,
     serial_no: merchant.serialNo,
   });
-  return { method, url, timestamp: input.timestamp, nonce: input.nonce, message: message.toString(), signature, authorization };
+  return {
+    method,
+    url,
+    timestamp: input.timestamp,
+    nonce: input.nonce,
+    message: message.toString(),
+    signature,
+    authorization,
+  };
 }
 
 export interface JsapiPayParams {
@@ -79,7 +94,13 @@ export interface JsapiPayParams {
   paySign: string;
 }
 
-export function jsapiPayParams(privateKey: KeyObject, appId: string, prepayId: string, timeStamp: string, nonceStr: string): JsapiPayParams {
+export function jsapiPayParams(
+  privateKey: KeyObject,
+  appId: string,
+  prepayId: string,
+  timeStamp: string,
+  nonceStr: string,
+): JsapiPayParams {
   const pkg = `prepay_id=${prepayId}`;
   const paySign = signMessage(privateKey, jsapiPayMessage(appId, timeStamp, nonceStr, pkg));
   return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign };
@@ -95,7 +116,14 @@ export interface AppPayParams {
   sign: string;
 }
 
-export function appPayParams(privateKey: KeyObject, appid: string, partnerid: string, prepayid: string, timestamp: string, noncestr: string): AppPayParams {
+export function appPayParams(
+  privateKey: KeyObject,
+  appid: string,
+  partnerid: string,
+  prepayid: string,
+  timestamp: string,
+  noncestr: string,
+): AppPayParams {
   const sign = signMessage(privateKey, appPayMessage(appid, timestamp, noncestr, prepayid));
   return { appid, partnerid, prepayid, package: 'Sign=WXPay', noncestr, timestamp, sign };
 }

@@ -24,10 +24,14 @@ export function readSignatureHeaders(headers: HeaderBag): SignatureHeaders {
   const values = wanted.map((h) => getHeader(headers, h));
   const missing = wanted.filter((_, i) => !values[i]);
   if (missing.length) {
-    throw new WxpayError('VERIFY_MISSING_HEADER', `Missing signature header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
-      hint: 'WeChat Pay signs every 2xx answer and every callback; an unsigned one must be treated as forged. Check that a proxy did not strip the Wechatpay-* headers.',
-      details: { missing },
-    });
+    throw new WxpayError(
+      'VERIFY_MISSING_HEADER',
+      `Missing signature header${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+      {
+        hint: 'WeChat Pay signs every 2xx answer and every callback; an unsigned one must be treated as forged. Check that a proxy did not strip the Wechatpay-* headers.',
+        details: { missing },
+      },
+    );
   }
   const [timestamp, nonce, signature, serial] = values as string[];
   return { timestamp: timestamp!, nonce: nonce!, signature: signature!, serial: serial! };
@@ -44,7 +48,7 @@ export function checkTimestamp(timestamp: string, now: number, windowSeconds = D
   if (Math.abs(skew) >= windowSeconds) {
     const dir = skew > 0 ? 'stale' : 'in the future';
     throw new WxpayError('VERIFY_TIMESTAMP', `Timestamp is ${dir}: skew ${skew} s, the window is ±${windowSeconds} s`, {
-      hint: 'Check this machine\'s clock (NTP), or whether the message is a replay of an old capture.',
+      hint: "Check this machine's clock (NTP), or whether the message is a replay of an old capture.",
       details: { skew, windowSeconds },
     });
   }

@@ -4,11 +4,14 @@ import { randomBytes, sign, type KeyObject } from 'node:crypto';
 
 const tlv = (tag: number, content: Buffer): Buffer => {
   const n = content.length;
-  const len = n < 0x80 ? Buffer.from([n]) : (() => {
-    const bytes: number[] = [];
-    for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-    return Buffer.from([0x80 | bytes.length, ...bytes]);
-  })();
+  const len =
+    n < 0x80
+      ? Buffer.from([n])
+      : (() => {
+          const bytes: number[] = [];
+          for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+          return Buffer.from([0x80 | bytes.length, ...bytes]);
+        })();
   return Buffer.concat([Buffer.from([tag]), len, content]);
 };
 const seq = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
@@ -25,14 +28,25 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out));
 }
 
-const NAME_OIDS: Record<string, string> = { CN: '2.5.4.3', O: '2.5.4.10', OU: '2.5.4.11', C: '2.5.4.6', L: '2.5.4.7', ST: '2.5.4.8' };
+const NAME_OIDS: Record<string, string> = {
+  CN: '2.5.4.3',
+  O: '2.5.4.10',
+  OU: '2.5.4.11',
+  C: '2.5.4.6',
+  L: '2.5.4.7',
+  ST: '2.5.4.8',
+};
 const SHA256_RSA = seq(oid('1.2.840.113549.1.1.11'), tlv(0x05, Buffer.alloc(0)));
 
 /** Attributes in order, e.g. [['C','CN'],['O','Tenpay.com'],['CN','Tenpay.com sign']]. */
 export type DistinguishedName = Array<[keyof typeof NAME_OIDS, string]>;
 
 function name(dn: DistinguishedName): Buffer {
-  return seq(...dn.map(([k, v]) => set(seq(oid(NAME_OIDS[k]!), k === 'C' ? tlv(0x13, Buffer.from(v)) : tlv(0x0c, Buffer.from(v, 'utf8'))))));
+  return seq(
+    ...dn.map(([k, v]) =>
+      set(seq(oid(NAME_OIDS[k]!), k === 'C' ? tlv(0x13, Buffer.from(v)) : tlv(0x0c, Buffer.from(v, 'utf8')))),
+    ),
+  );
 }
 
 function time(d: Date): Buffer {
@@ -71,6 +85,9 @@ export function createCertificatePem(spec: CertificateSpec): string {
   );
   const signature = sign('sha256', tbs, spec.signingKey);
   const der = seq(tbs, SHA256_RSA, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }

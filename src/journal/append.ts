@@ -32,7 +32,7 @@ export interface AppendJournal {
 /** The length of `fh`'s whole lines: the bytes up to and including its last newline. */
 async function wholeLinesLength(fh: FileHandle, size: number): Promise<number> {
   const block = Buffer.allocUnsafe(64 * 1024);
-  for (let end = size; end > 0; ) {
+  for (let end = size; end > 0;) {
     const start = Math.max(0, end - block.length);
     const { bytesRead } = await fh.read(block, 0, end - start, start);
     const nl = block.subarray(0, bytesRead).lastIndexOf(0x0a);
@@ -44,7 +44,10 @@ async function wholeLinesLength(fh: FileHandle, size: number): Promise<number> {
 
 /** Opens (creating 0600) the live file; returns the handle, its size after any cut, and the bytes cut. */
 async function openLive(file: string, truncateTo?: number): Promise<{ fh: FileHandle; size: number; cut: number }> {
-  const existed = await stat(file).then(() => true, () => false);
+  const existed = await stat(file).then(
+    () => true,
+    () => false,
+  );
   // 0600, never through a symlink, a regular file only.
   const fh = await openAppendSafe(file, { read: true });
   try {
@@ -62,7 +65,7 @@ async function openLive(file: string, truncateTo?: number): Promise<{ fh: FileHa
 
 /** Writes all of `buf`, continuing after a short write. */
 export async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
-  for (let off = 0; off < buf.length; ) {
+  for (let off = 0; off < buf.length;) {
     const { bytesWritten } = await fh.write(buf, off, buf.length - off);
     if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
     off += bytesWritten;

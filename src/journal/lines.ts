@@ -50,9 +50,17 @@ export interface ScanOptions {
 }
 
 /** Calls `visit` for each whole line in data[0, end) (all, or those holding `containing`); returns the lines seen. */
-function visitLines(data: Buffer, end: number, at: number, lineNo: number, file: string, visit: (line: JournalLine) => void, containing?: Buffer): number {
+function visitLines(
+  data: Buffer,
+  end: number,
+  at: number,
+  lineNo: number,
+  file: string,
+  visit: (line: JournalLine) => void,
+  containing?: Buffer,
+): number {
   if (containing) {
-    for (let hit = data.indexOf(containing, 0); hit >= 0 && hit < end; ) {
+    for (let hit = data.indexOf(containing, 0); hit >= 0 && hit < end;) {
       const start = data.lastIndexOf(0x0a, hit) + 1;
       const nl = data.indexOf(0x0a, hit);
       visit({ file, lineNo: 0, offset: at + start, bytes: data.subarray(start, nl) });
@@ -70,7 +78,11 @@ function visitLines(data: Buffer, end: number, at: number, lineNo: number, file:
 }
 
 /** Calls `visit` for every whole line of one file; returns where the whole lines end and the file's size. */
-export async function scanFile(file: string, visit: (line: JournalLine) => void, opts: ScanOptions = {}): Promise<{ validBytes: number; size: number } | undefined> {
+export async function scanFile(
+  file: string,
+  visit: (line: JournalLine) => void,
+  opts: ScanOptions = {},
+): Promise<{ validBytes: number; size: number } | undefined> {
   let fh;
   try {
     fh = await open(file, 'r');
@@ -103,7 +115,11 @@ export async function scanFile(file: string, visit: (line: JournalLine) => void,
 }
 
 /** Reads a journal's rotated files then its live file. undefined when none exists. */
-export async function scanJournal(file: string, visit: (line: JournalLine) => void, opts: ScanOptions = {}): Promise<ScanResult | undefined> {
+export async function scanJournal(
+  file: string,
+  visit: (line: JournalLine) => void,
+  opts: ScanOptions = {},
+): Promise<ScanResult | undefined> {
   const files: string[] = [];
   for (const f of await rotatedFiles(file)) if (await scanFile(f, visit, opts)) files.push(f);
   const live = await scanFile(file, visit, opts);

@@ -24,8 +24,19 @@ export class SandboxApiError extends Error {
   }
 }
 
-export const paramError = (field: string, issue: string, location: ApiErrorDetail['location'] = 'body', value?: unknown, message?: string) =>
-  new SandboxApiError(400, 'PARAM_ERROR', message ?? `参数错误: ${issue}`, { field, ...(value !== undefined ? { value } : {}), issue, location });
+export const paramError = (
+  field: string,
+  issue: string,
+  location: ApiErrorDetail['location'] = 'body',
+  value?: unknown,
+  message?: string,
+) =>
+  new SandboxApiError(400, 'PARAM_ERROR', message ?? `参数错误: ${issue}`, {
+    field,
+    ...(value !== undefined ? { value } : {}),
+    issue,
+    location,
+  });
 
 export const invalidRequest = (message: string) => new SandboxApiError(400, 'INVALID_REQUEST', message);
 
@@ -39,9 +50,16 @@ export const frequencyLimited = () => new SandboxApiError(429, 'FREQUENCY_LIMITE
 
 /** Request-ID: 44 upper-case hex plus `-<internal code>`; 0 on success (not WeChat's real internal codes). */
 export function requestId(counter: number, code?: string): string {
-  const hex = (Date.now().toString(16) + counter.toString(16).padStart(8, '0') + Math.random().toString(16).slice(2)).toUpperCase();
-  const body = hex.replace(/[^0-9A-F]/g, '').padEnd(44, '0').slice(0, 44);
-  return `${body}-${code ? INTERNAL_CODES[code] ?? 268435456 : 0}`;
+  const hex = (
+    Date.now().toString(16) +
+    counter.toString(16).padStart(8, '0') +
+    Math.random().toString(16).slice(2)
+  ).toUpperCase();
+  const body = hex
+    .replace(/[^0-9A-F]/g, '')
+    .padEnd(44, '0')
+    .slice(0, 44);
+  return `${body}-${code ? (INTERNAL_CODES[code] ?? 268435456) : 0}`;
 }
 
 const INTERNAL_CODES: Record<string, number> = {

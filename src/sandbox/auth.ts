@@ -7,7 +7,8 @@ import { DEFAULT_WINDOW_SECONDS, verifyMessage } from '../core/verify.js';
 import { SandboxApiError, invalidRequest, paramError } from './api-error.js';
 import { knownWechatpaySerials, type SandboxContext } from './context.js';
 
-const signError = (message: string, detail?: Record<string, unknown>) => new SandboxApiError(401, 'SIGN_ERROR', message, detail);
+const signError = (message: string, detail?: Record<string, unknown>) =>
+  new SandboxApiError(401, 'SIGN_ERROR', message, detail);
 
 export interface AuthInput {
   method: string;
@@ -26,21 +27,36 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
   try {
     auth = parseAuthorization(header);
   } catch {
-    throw signError('Http头Authorization值格式错误,请参考《微信支付商户REST API签名规则》', { field: 'authorization', location: 'header' });
+    throw signError('Http头Authorization值格式错误,请参考《微信支付商户REST API签名规则》', {
+      field: 'authorization',
+      location: 'header',
+    });
   }
   if (auth.mchid !== ctx.keys.mchid) {
-    throw signError('商户号与Authorization中的mchid不匹配或商户不存在', { field: 'mchid', value: auth.mchid, location: 'authorization' });
+    throw signError('商户号与Authorization中的mchid不匹配或商户不存在', {
+      field: 'mchid',
+      value: auth.mchid,
+      location: 'authorization',
+    });
   }
   // Exactly the registered serial, byte for byte. WeChat Pay documents serial_no as the certificate serial in
   // upper-case hex, as `openssl x509 -serial` prints it, and every official SDK upper-cases it; nothing documents a
   // case-insensitive match or ignoring separators, so `zz<serial>`, `AB:CD:…`, a lower-case or re-padded serial is
   // refused, as a real merchant's typo would be.
   if (auth.serial_no !== ctx.keys.merchantSerial) {
-    throw signError('商户证书序列号有误。请使用签名私钥匹配的证书序列号', { field: 'serial_no', value: auth.serial_no, location: 'authorization' });
+    throw signError('商户证书序列号有误。请使用签名私钥匹配的证书序列号', {
+      field: 'serial_no',
+      value: auth.serial_no,
+      location: 'authorization',
+    });
   }
   const nowSec = Math.floor(ctx.now() / 1000);
   if (!/^\d{1,12}$/.test(auth.timestamp) || Math.abs(nowSec - Number(auth.timestamp)) >= DEFAULT_WINDOW_SECONDS) {
-    throw signError('Http头Authorization中的timestamp与发起请求的时间不得超过5分钟', { field: 'timestamp', value: auth.timestamp, location: 'authorization' });
+    throw signError('Http头Authorization中的timestamp与发起请求的时间不得超过5分钟', {
+      field: 'timestamp',
+      value: auth.timestamp,
+      location: 'authorization',
+    });
   }
   const message = requestMessage(req.method, req.target, auth.timestamp, auth.nonce_str, req.rawBody);
   const ok = verifyMessage(ctx.keys.merchantPublicKey, message, auth.signature);
@@ -61,12 +77,22 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
   }
   // After the signature check, so only a merchant-key holder adds to the memory (nonces.ts bounds it).
   if (!ctx.nonces.remember(auth.mchid, auth.nonce_str, ctx.now(), Number(auth.timestamp) * 1000)) {
-    throw signError('Http头Authorization中的nonce_str已被使用,请每次请求生成新的随机串', { field: 'nonce_str', value: auth.nonce_str, location: 'authorization' });
+    throw signError('Http头Authorization中的nonce_str已被使用,请每次请求生成新的随机串', {
+      field: 'nonce_str',
+      value: auth.nonce_str,
+      location: 'authorization',
+    });
   }
   // Exactly a known platform serial or public key ID, for the same reason as serial_no.
   const serial = req.headers['wechatpay-serial'];
   if (typeof serial === 'string' && serial !== '' && !knownWechatpaySerials(ctx).includes(serial)) {
-    throw paramError('Wechatpay-Serial', `unknown Wechatpay-Serial ${serial}`, 'header', serial, '平台证书序列号Wechatpay-Serial错误');
+    throw paramError(
+      'Wechatpay-Serial',
+      `unknown Wechatpay-Serial ${serial}`,
+      'header',
+      serial,
+      '平台证书序列号Wechatpay-Serial错误',
+    );
   }
   return auth;
 }

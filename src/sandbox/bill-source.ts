@@ -60,27 +60,56 @@ export const chinaDayStart = (date: string): number => Date.parse(`${date}T00:00
 function paymentOf(order: OrderRecord): PaymentEvent {
   const t = transactionJson(order) as { trade_type?: string; payer?: Record<string, string> };
   return {
-    time: order.successTime!, appid: order.appid, mchid: order.mchid, subMchid: order.subMchid ?? '',
-    transactionId: order.transactionId!, outTradeNo: order.outTradeNo,
-    openid: t.payer?.openid ?? t.payer?.sub_openid ?? t.payer?.sp_openid ?? '', tradeType: t.trade_type ?? '',
-    currency: order.currency, total: order.total, description: order.description, attach: order.attach ?? '',
+    time: order.successTime!,
+    appid: order.appid,
+    mchid: order.mchid,
+    subMchid: order.subMchid ?? '',
+    transactionId: order.transactionId!,
+    outTradeNo: order.outTradeNo,
+    openid: t.payer?.openid ?? t.payer?.sub_openid ?? t.payer?.sp_openid ?? '',
+    tradeType: t.trade_type ?? '',
+    currency: order.currency,
+    total: order.total,
+    description: order.description,
+    attach: order.attach ?? '',
   };
 }
 
 /** The day's events for one merchant (and, for a service provider, optionally one sub-merchant). */
-export function dayEvents(ctx: SandboxContext, date: string, mchid: string, subMchid: string | undefined, synthetic: readonly SyntheticBatch[]): DayEvents {
+export function dayEvents(
+  ctx: SandboxContext,
+  date: string,
+  mchid: string,
+  subMchid: string | undefined,
+  synthetic: readonly SyntheticBatch[],
+): DayEvents {
   const mine = (o: OrderRecord) => o.mchid === mchid && (subMchid === undefined || o.subMchid === subMchid);
-  const orders = [...ctx.state.orders.values()].filter((o) => mine(o) && o.transactionId !== undefined && o.successTime !== undefined);
-  const payments = orders.filter((o) => chinaDate(o.successTime!) === date).map(paymentOf).sort((a, b) => a.time - b.time);
+  const orders = [...ctx.state.orders.values()].filter(
+    (o) => mine(o) && o.transactionId !== undefined && o.successTime !== undefined,
+  );
+  const payments = orders
+    .filter((o) => chinaDate(o.successTime!) === date)
+    .map(paymentOf)
+    .sort((a, b) => a.time - b.time);
   const byKey = new Map(orders.map((o) => [o.key, o]));
   const refunds = [...ctx.state.refunds.values()]
     .filter((r: RefundRecord) => byKey.has(r.orderKey) && chinaDate(r.createTime) === date)
     .map((r): RefundEvent => ({
-      time: r.createTime, ...(r.successTime !== undefined ? { successTime: r.successTime } : {}), status: r.status,
-      refundId: r.refundId, outRefundNo: r.outRefundNo, refund: r.refund, reason: r.reason ?? '', payment: paymentOf(byKey.get(r.orderKey)!),
+      time: r.createTime,
+      ...(r.successTime !== undefined ? { successTime: r.successTime } : {}),
+      status: r.status,
+      refundId: r.refundId,
+      outRefundNo: r.outRefundNo,
+      refund: r.refund,
+      reason: r.reason ?? '',
+      payment: paymentOf(byKey.get(r.orderKey)!),
     }))
     .sort((a, b) => a.time - b.time);
-  return { payments, refunds, synthetic: synthetic.filter((b) => b.date === date && b.mchid === mchid && subMchid === undefined) };
+  return {
+    payments,
+    refunds,
+    synthetic: synthetic.filter((b) => b.date === date && b.mchid === mchid && subMchid === undefined),
+  };
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -91,17 +120,32 @@ export function syntheticEvent(b: SyntheticBatch, i: number): { payment: Payment
   const time = chinaDayStart(b.date) + Math.floor((i * (DAY_MS - 120_000)) / b.count / 1000) * 1000;
   const total = 1 + ((i * 7919) % 49_999);
   const payment: PaymentEvent = {
-    time, appid: b.appid, mchid: b.mchid, subMchid: '', transactionId: `4200999999${ymd}${pad(i, 10)}`,
+    time,
+    appid: b.appid,
+    mchid: b.mchid,
+    subMchid: '',
+    transactionId: `4200999999${ymd}${pad(i, 10)}`,
     // Field sizes like real rows (28-character openid, a product name, an attach), about 300 bytes a row.
-    outTradeNo: `SEED${ymd}${pad(i, 10)}`, openid: `oSeed${pad(i % 100_000, 5)}Payer-SandboxUser`, tradeType: 'NATIVE', currency: 'CNY',
-    total, description: i % 5 === 0 ? '沙箱测试商品,套装-蓝色' : '沙箱测试商品-标准款-蓝色', attach: `shop=S${pad(i % 1000, 4)};till=${pad(i % 16, 2)};batch=bench`,
+    outTradeNo: `SEED${ymd}${pad(i, 10)}`,
+    openid: `oSeed${pad(i % 100_000, 5)}Payer-SandboxUser`,
+    tradeType: 'NATIVE',
+    currency: 'CNY',
+    total,
+    description: i % 5 === 0 ? '沙箱测试商品,套装-蓝色' : '沙箱测试商品-标准款-蓝色',
+    attach: `shop=S${pad(i % 1000, 4)};till=${pad(i % 16, 2)};batch=bench`,
   };
   if (!(b.refundEvery > 0 && i % b.refundEvery === b.refundEvery - 1)) return { payment };
   return {
     payment,
     refund: {
-      time: time + 60_000, successTime: time + 61_000, status: 'SUCCESS', refundId: `5030999999${ymd}${pad(i, 11)}`,
-      outRefundNo: `SEEDR${ymd}${pad(i, 10)}`, refund: Math.max(1, Math.floor(total / 2)), reason: '沙箱退款\n第二行', payment,
+      time: time + 60_000,
+      successTime: time + 61_000,
+      status: 'SUCCESS',
+      refundId: `5030999999${ymd}${pad(i, 11)}`,
+      outRefundNo: `SEEDR${ymd}${pad(i, 10)}`,
+      refund: Math.max(1, Math.floor(total / 2)),
+      reason: '沙箱退款\n第二行',
+      payment,
     },
   };
 }
@@ -120,4 +164,5 @@ export function parseClockOffset(value: string, now: number): number | undefined
   return Number.isNaN(at) ? undefined : at - now;
 }
 
-export const hasEvents = (e: DayEvents): boolean => e.payments.length > 0 || e.refunds.length > 0 || e.synthetic.some((b) => b.count > 0);
+export const hasEvents = (e: DayEvents): boolean =>
+  e.payments.length > 0 || e.refunds.length > 0 || e.synthetic.some((b) => b.count > 0);

@@ -7,7 +7,15 @@ import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { createGzip, constants as zlib } from 'node:zlib';
 import { unitsToYuan } from '../core/bill-amount.js';
-import { FUND_COLUMNS, FUND_SUMMARY_COLUMNS, TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS, type BillKind, type FundAccountType, type TradeBillType } from '../core/bill-layout.js';
+import {
+  FUND_COLUMNS,
+  FUND_SUMMARY_COLUMNS,
+  TRADE_COLUMNS,
+  TRADE_SUMMARY_COLUMNS,
+  type BillKind,
+  type FundAccountType,
+  type TradeBillType,
+} from '../core/bill-layout.js';
 import { syntheticEvent, type DayEvents, type PaymentEvent, type RefundEvent } from './bill-source.js';
 
 export interface BillSpec {
@@ -28,7 +36,18 @@ const clock = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0,
 const tick = (v: string) => (/[",\r\n]/.test(v) ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`);
 const fundValue = (v: string) => tick(v.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
 
-interface Totals { n: number; settle: number; refund: number; fee: number; order: number; applied: number; inN: number; inFen: number; outN: number; outFen: number }
+interface Totals {
+  n: number;
+  settle: number;
+  refund: number;
+  fee: number;
+  order: number;
+  applied: number;
+  inN: number;
+  inFen: number;
+  outN: number;
+  outFen: number;
+}
 
 function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefined, t: Totals): string {
   const refunded = r && r.status === 'SUCCESS' ? r.refund : 0;
@@ -36,14 +55,47 @@ function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefin
   const fee = r ? 0 : feeFen(p.total);
   const order = r ? 0 : p.total;
   const applied = r ? r.refund : 0;
-  t.n++; t.settle += settle; t.refund += refunded; t.fee += fee; t.order += order; t.applied += applied;
+  t.n++;
+  t.settle += settle;
+  t.refund += refunded;
+  t.fee += fee;
+  t.order += order;
+  t.applied += applied;
   const time = type === 'REFUND' ? p.time : (r?.time ?? p.time);
-  const head = [clock(time), p.appid, p.mchid, p.subMchid, '', p.transactionId, p.outTradeNo, p.openid, p.tradeType, r ? 'REFUND' : 'SUCCESS', 'OTHERS', p.currency, yuan(settle), '0.00'];
-  const refundCols = r ? [r.refundId, r.outRefundNo, yuan(refunded), '0.00', 'ORIGINAL', r.status] : ['0', '0', '0.00', '0.00', '', ''];
+  const head = [
+    clock(time),
+    p.appid,
+    p.mchid,
+    p.subMchid,
+    '',
+    p.transactionId,
+    p.outTradeNo,
+    p.openid,
+    p.tradeType,
+    r ? 'REFUND' : 'SUCCESS',
+    'OTHERS',
+    p.currency,
+    yuan(settle),
+    '0.00',
+  ];
+  const refundCols = r
+    ? [r.refundId, r.outRefundNo, yuan(refunded), '0.00', 'ORIGINAL', r.status]
+    : ['0', '0', '0.00', '0.00', '', ''];
   const tail = [p.description, p.attach, fee5(fee), FEE_RATE, yuan(order)];
-  const values = type === 'SUCCESS' ? [...head, ...tail, '']
-    : type === 'REFUND' ? [...head, clock(r!.time), r!.successTime !== undefined ? clock(r!.successTime) : '', ...refundCols, ...tail, yuan(applied), '']
-      : [...head, ...refundCols, ...tail, yuan(applied), ''];
+  const values =
+    type === 'SUCCESS'
+      ? [...head, ...tail, '']
+      : type === 'REFUND'
+        ? [
+            ...head,
+            clock(r!.time),
+            r!.successTime !== undefined ? clock(r!.successTime) : '',
+            ...refundCols,
+            ...tail,
+            yuan(applied),
+            '',
+          ]
+        : [...head, ...refundCols, ...tail, yuan(applied), ''];
   return values.map(tick).join(',');
 }
 
@@ -67,19 +119,59 @@ function* tradeRows(spec: BillSpec, t: Totals): Generator<string> {
 function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
   if (spec.account !== 'BASIC') return;
   let balance = 0;
-  const row = (time: number, no: string, flow: string, name: string, income: boolean, fen: number, remark: string, voucher: string) => {
+  const row = (
+    time: number,
+    no: string,
+    flow: string,
+    name: string,
+    income: boolean,
+    fen: number,
+    remark: string,
+    voucher: string,
+  ) => {
     balance += income ? fen : -fen;
     t.n++;
-    if (income) { t.inN++; t.inFen += fen; } else { t.outN++; t.outFen += fen; }
-    return [clock(time), no, flow, name, name, income ? '收入' : '支出', yuan(fen), yuan(balance), '系统', remark, voucher].map(fundValue).join(',');
+    if (income) {
+      t.inN++;
+      t.inFen += fen;
+    } else {
+      t.outN++;
+      t.outFen += fen;
+    }
+    return [
+      clock(time),
+      no,
+      flow,
+      name,
+      name,
+      income ? '收入' : '支出',
+      yuan(fen),
+      yuan(balance),
+      '系统',
+      remark,
+      voucher,
+    ]
+      .map(fundValue)
+      .join(',');
   };
   function* entries(p: PaymentEvent | undefined, r: RefundEvent | undefined): Generator<string> {
     if (p) {
       yield row(p.time, p.transactionId, `F${p.transactionId}`, '交易', true, p.total, '', p.outTradeNo);
       const fee = feeFen(p.total);
-      if (fee > 0) yield row(p.time, p.transactionId, `C${p.transactionId}`, '扣除交易手续费', false, fee, '', p.outTradeNo);
+      if (fee > 0)
+        yield row(p.time, p.transactionId, `C${p.transactionId}`, '扣除交易手续费', false, fee, '', p.outTradeNo);
     }
-    if (r && r.status === 'SUCCESS') yield row(r.successTime ?? r.time, r.refundId, `F${r.refundId}`, '退款', false, r.refund, r.reason, r.outRefundNo);
+    if (r && r.status === 'SUCCESS')
+      yield row(
+        r.successTime ?? r.time,
+        r.refundId,
+        `F${r.refundId}`,
+        '退款',
+        false,
+        r.refund,
+        r.reason,
+        r.outRefundNo,
+      );
   }
   const { payments, refunds, synthetic } = spec.events;
   const real: Array<[number, PaymentEvent | undefined, RefundEvent | undefined]> = [
@@ -108,8 +200,9 @@ export function* billChunks(spec: BillSpec): Generator<string> {
     }
   }
   const summary = trade
-    ? (spec.tradeType === 'SUCCESS' ? [String(t.n), yuan(t.settle), fee5(t.fee), yuan(t.order)]
-      : [String(t.n), yuan(t.settle), yuan(t.refund), '0.00', fee5(t.fee), yuan(t.order), yuan(t.applied)])
+    ? spec.tradeType === 'SUCCESS'
+      ? [String(t.n), yuan(t.settle), fee5(t.fee), yuan(t.order)]
+      : [String(t.n), yuan(t.settle), yuan(t.refund), '0.00', fee5(t.fee), yuan(t.order), yuan(t.applied)]
     : [`${t.n}.0`, `${t.inN}.0`, yuan(t.inFen), `${t.outN}.0`, yuan(t.outFen)];
   const summaryHeader = trade ? TRADE_SUMMARY_COLUMNS[spec.tradeType] : FUND_SUMMARY_COLUMNS;
   yield `${buf}${summaryHeader.join(',')}\r\n${summary.map(tick).join(',')}\r\n`;
@@ -125,8 +218,12 @@ export function billSha1(spec: BillSpec): string {
 /** Does the bill have any detail row? A day without any is NO_STATEMENT_EXIST. */
 export function billHasRows(spec: BillSpec): boolean {
   const { payments, refunds, synthetic } = spec.events;
-  const seeded = (refundsOnly: boolean) => synthetic.some((b) => (refundsOnly ? b.refundEvery > 0 && b.count >= b.refundEvery : b.count > 0));
-  if (spec.kind === 'fundflow') return spec.account === 'BASIC' && (payments.length > 0 || refunds.some((r) => r.status === 'SUCCESS') || seeded(false));
+  const seeded = (refundsOnly: boolean) =>
+    synthetic.some((b) => (refundsOnly ? b.refundEvery > 0 && b.count >= b.refundEvery : b.count > 0));
+  if (spec.kind === 'fundflow')
+    return (
+      spec.account === 'BASIC' && (payments.length > 0 || refunds.some((r) => r.status === 'SUCCESS') || seeded(false))
+    );
   if (spec.tradeType === 'SUCCESS') return payments.length > 0 || seeded(false);
   if (spec.tradeType === 'REFUND') return refunds.length > 0 || seeded(true);
   return payments.length > 0 || refunds.length > 0 || seeded(false);

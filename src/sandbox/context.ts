@@ -59,7 +59,10 @@ export function currentPlatformKey(ctx: SandboxContext): SigningKey {
   return { serial: chosen.serial, privateKey: chosen.privateKey };
 }
 
-const publicKeySigner = (ctx: SandboxContext): SigningKey => ({ serial: ctx.keys.publicKeyId, privateKey: ctx.keys.publicKeyPrivate });
+const publicKeySigner = (ctx: SandboxContext): SigningKey => ({
+  serial: ctx.keys.publicKeyId,
+  privateKey: ctx.keys.publicKeyPrivate,
+});
 
 /**
  * cert: the platform certificate key; pubkey: the WeChat Pay public-key pair; mixed: the public key when the

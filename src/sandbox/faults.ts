@@ -2,7 +2,19 @@
 // slow answers, reset connections, and signatures a correct client must reject (probe, tamper, wrong key, ...).
 import { paramError } from './api-error.js';
 
-export const FAULT_KINDS = ['500', '429', 'slow', 'reset', 'probe', 'tamper', 'bad-signature', 'unknown-serial', 'stale-timestamp', 'bill-hash', 'bill-creating'] as const;
+export const FAULT_KINDS = [
+  '500',
+  '429',
+  'slow',
+  'reset',
+  'probe',
+  'tamper',
+  'bad-signature',
+  'unknown-serial',
+  'stale-timestamp',
+  'bill-hash',
+  'bill-creating',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults that happen before the request is handled (no side effects on state). */
 export const EARLY_FAULTS: ReadonlySet<FaultKind> = new Set(['500', '429', 'slow', 'reset']);
@@ -68,14 +80,18 @@ export class FaultSet {
 function parseFault(f: unknown, i: number): Fault {
   const o = (f ?? {}) as Record<string, unknown>;
   const at = `/faults/${i}`;
-  if (!FAULT_KINDS.includes(o.kind as FaultKind)) throw paramError(`${at}/kind`, `kind must be one of ${FAULT_KINDS.join(', ')}`);
+  if (!FAULT_KINDS.includes(o.kind as FaultKind))
+    throw paramError(`${at}/kind`, `kind must be one of ${FAULT_KINDS.join(', ')}`);
   const rate = o.rate === undefined ? 1 : Number(o.rate);
   if (!(rate >= 0 && rate <= 1)) throw paramError(`${at}/rate`, 'rate must be between 0 and 1');
-  if (o.count !== undefined && !(Number.isInteger(o.count) && (o.count as number) >= 0)) throw paramError(`${at}/count`, 'count must be a whole number');
+  if (o.count !== undefined && !(Number.isInteger(o.count) && (o.count as number) >= 0))
+    throw paramError(`${at}/count`, 'count must be a whole number');
   if (o.path !== undefined && typeof o.path !== 'string') throw paramError(`${at}/path`, 'path must be a string');
-  if (o.delayMs !== undefined && !(Number.isInteger(o.delayMs) && (o.delayMs as number) >= 0)) throw paramError(`${at}/delayMs`, 'delayMs must be a whole number');
+  if (o.delayMs !== undefined && !(Number.isInteger(o.delayMs) && (o.delayMs as number) >= 0))
+    throw paramError(`${at}/delayMs`, 'delayMs must be a whole number');
   const target = o.target ?? 'responses';
-  if (!['responses', 'notifications', 'all'].includes(target as string)) throw paramError(`${at}/target`, 'target must be responses, notifications or all');
+  if (!['responses', 'notifications', 'all'].includes(target as string))
+    throw paramError(`${at}/target`, 'target must be responses, notifications or all');
   return {
     kind: o.kind as FaultKind,
     rate,

@@ -32,12 +32,18 @@ export async function readSandboxFile(dir: string): Promise<SandboxFile | undefi
     text = await readFile(file, 'utf8');
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new WxpayError('CONFIG_INVALID', `Cannot read ${file}`, { cause, hint: 'Check the permissions of the sandbox folder.' });
+    throw new WxpayError('CONFIG_INVALID', `Cannot read ${file}`, {
+      cause,
+      hint: 'Check the permissions of the sandbox folder.',
+    });
   }
   try {
     return JSON.parse(text) as SandboxFile;
   } catch (cause) {
-    throw new WxpayError('CONFIG_INVALID', `${file} is not valid JSON`, { cause, hint: 'Delete the sandbox folder and run wxpay sandbox init again.' });
+    throw new WxpayError('CONFIG_INVALID', `${file} is not valid JSON`, {
+      cause,
+      hint: 'Delete the sandbox folder and run wxpay sandbox init again.',
+    });
   }
 }
 

@@ -19,14 +19,29 @@ const DEFAULT_MCHID = '1900000001';
 const DEFAULT_APPID = 'wx8888888888888888';
 
 export interface SandboxInitResult {
-  dir: string; rcPath: string; profile: 'sandbox'; mchid: string; appid: string; serialNo: string;
-  privateKeyPath: string; merchantCertPath: string; apiV3KeyPath: string;
-  platformSerial: string; platformCertPath: string; platformKeyPath: string;
-  publicKeyId: string; publicKeyPath: string; baseUrl: string; mode: SandboxMode;
+  dir: string;
+  rcPath: string;
+  profile: 'sandbox';
+  mchid: string;
+  appid: string;
+  serialNo: string;
+  privateKeyPath: string;
+  merchantCertPath: string;
+  apiV3KeyPath: string;
+  platformSerial: string;
+  platformCertPath: string;
+  platformKeyPath: string;
+  publicKeyId: string;
+  publicKeyPath: string;
+  baseUrl: string;
+  mode: SandboxMode;
 }
 
 export interface SandboxKeys {
-  dir: string; mchid: string; appid: string; mode: SandboxMode;
+  dir: string;
+  mchid: string;
+  appid: string;
+  mode: SandboxMode;
   apiV3Key: KeyObject;
   merchantSerial: string;
   merchantPublicKey: KeyObject;
@@ -73,14 +88,27 @@ function newApiV3Key(): string {
 const newPublicKeyId = () => `PUB_KEY_ID_${Array.from({ length: 34 }, () => randomInt(10)).join('')}`;
 
 /** Creates a platform key and certificate (Tenpay.com subject, 5 years) in `<dir>/wechatpay/`; returns its serial. */
-export async function createPlatformCert(dir: string, now = Date.now(), signal?: AbortSignal, newRsaKeyPair = rsa2048): Promise<string> {
+export async function createPlatformCert(
+  dir: string,
+  now = Date.now(),
+  signal?: AbortSignal,
+  newRsaKeyPair = rsa2048,
+): Promise<string> {
   const { privateKey, publicKey } = await newRsaKeyPair();
   signal?.throwIfAborted();
   const certPem = createCertificatePem({
-    subject: [['C', 'CN'], ['O', 'Tenpay.com'], ['OU', 'Tenpay.com CA Center'], ['L', 'ShenZhen'], ['CN', 'Tenpay.com sign']],
+    subject: [
+      ['C', 'CN'],
+      ['O', 'Tenpay.com'],
+      ['OU', 'Tenpay.com CA Center'],
+      ['L', 'ShenZhen'],
+      ['CN', 'Tenpay.com sign'],
+    ],
     issuer: [['CN', 'Tenpay.com Root CA']],
-    publicKey, signingKey: privateKey,
-    notBefore: new Date(now - 60_000), notAfter: new Date(now + 5 * YEAR_MS),
+    publicKey,
+    signingKey: privateKey,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 5 * YEAR_MS),
   });
   const serial = parseCertificate(certPem).serial;
   const p = paths(dir);
@@ -89,14 +117,27 @@ export async function createPlatformCert(dir: string, now = Date.now(), signal?:
   return serial;
 }
 
-async function ensureMerchant(dir: string, mchid: string, newRsaKeyPair: RsaKeyPairMaker, signal?: AbortSignal): Promise<string> {
+async function ensureMerchant(
+  dir: string,
+  mchid: string,
+  newRsaKeyPair: RsaKeyPairMaker,
+  signal?: AbortSignal,
+): Promise<string> {
   const p = paths(dir);
-  if (await exists(p.merchantKey) && await exists(p.merchantCert)) return parseCertificate(await readFile(p.merchantCert)).serial;
+  if ((await exists(p.merchantKey)) && (await exists(p.merchantCert)))
+    return parseCertificate(await readFile(p.merchantCert)).serial;
   const { privateKey, publicKey } = await newRsaKeyPair();
   signal?.throwIfAborted();
   const certPem = createCertificatePem({
-    subject: [['C', 'CN'], ['O', 'wxpay sandbox'], ['CN', mchid]], publicKey, signingKey: privateKey,
-    notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 5 * YEAR_MS),
+    subject: [
+      ['C', 'CN'],
+      ['O', 'wxpay sandbox'],
+      ['CN', mchid],
+    ],
+    publicKey,
+    signingKey: privateKey,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 5 * YEAR_MS),
   });
   await put(p.merchantKey, pem(privateKey));
   await put(p.merchantCert, certPem);
@@ -104,7 +145,12 @@ async function ensureMerchant(dir: string, mchid: string, newRsaKeyPair: RsaKeyP
 }
 
 export interface SandboxInitOptions {
-  dir: string; mode?: SandboxMode; mchid?: string; appid?: string; port?: number; signal?: AbortSignal;
+  dir: string;
+  mode?: SandboxMode;
+  mchid?: string;
+  appid?: string;
+  port?: number;
+  signal?: AbortSignal;
   /** Tests inject pre-made key pairs here, since keygen dominates their set-up; users always get fresh keys. */
   newRsaKeyPair?: RsaKeyPairMaker;
 }
@@ -129,7 +175,9 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   const newRsaKeyPair = opts.newRsaKeyPair ?? rsa2048;
   const serialNo = await ensureMerchant(dir, mchid, newRsaKeyPair, opts.signal);
   if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
-  const platformSerials = prev?.platformSerials?.length ? prev.platformSerials : [await createPlatformCert(dir, Date.now(), opts.signal, newRsaKeyPair)];
+  const platformSerials = prev?.platformSerials?.length
+    ? prev.platformSerials
+    : [await createPlatformCert(dir, Date.now(), opts.signal, newRsaKeyPair)];
   const first = platformSerials[0]!;
   const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);
   if (!(await exists(certsCopy))) await put(certsCopy, await readFile(p.platformCert(first)));
@@ -144,17 +192,34 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   await writeSandboxFile(dir, file);
   const baseUrl = `http://127.0.0.1:${port}`;
   const profile: Record<string, string> = {
-    mchid, appid, serialNo, baseUrl,
-    privateKeyPath: './merchant/apiclient_key.pem', merchantCertPath: './merchant/apiclient_cert.pem', apiV3Key: 'file:./apiv3.key',
+    mchid,
+    appid,
+    serialNo,
+    baseUrl,
+    privateKeyPath: './merchant/apiclient_key.pem',
+    merchantCertPath: './merchant/apiclient_cert.pem',
+    apiV3Key: 'file:./apiv3.key',
   };
   if (mode !== 'pubkey') profile.platformCertDir = './certs';
   if (mode !== 'cert') Object.assign(profile, { publicKeyId, publicKeyPath: './wechatpay/pub_key.pem' });
   await put(p.rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
   return {
-    dir, rcPath: p.rc, profile: 'sandbox', mchid, appid, serialNo,
-    privateKeyPath: p.merchantKey, merchantCertPath: p.merchantCert, apiV3KeyPath: p.apiV3Key,
-    platformSerial: first, platformCertPath: certsCopy, platformKeyPath: p.platformKey(first),
-    publicKeyId, publicKeyPath: p.publicKey, baseUrl, mode,
+    dir,
+    rcPath: p.rc,
+    profile: 'sandbox',
+    mchid,
+    appid,
+    serialNo,
+    privateKeyPath: p.merchantKey,
+    merchantCertPath: p.merchantCert,
+    apiV3KeyPath: p.apiV3Key,
+    platformSerial: first,
+    platformCertPath: certsCopy,
+    platformKeyPath: p.platformKey(first),
+    publicKeyId,
+    publicKeyPath: p.publicKey,
+    baseUrl,
+    mode,
   };
 }
 
@@ -163,15 +228,22 @@ export async function loadSandboxKeys(dir: string): Promise<SandboxKeys> {
   const p = paths(abs);
   const file = await readSandboxFile(abs);
   if (!file) {
-    throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${abs}`, { hint: `Run: wxpay sandbox init --dir ${dir}` });
+    throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${abs}`, {
+      hint: `Run: wxpay sandbox init --dir ${dir}`,
+    });
   }
-  const platform = await Promise.all(file.platformSerials.map(async (serial) => ({
-    serial,
-    privateKey: loadPrivateKey(await readFile(p.platformKey(serial)), 'sandbox platform key'),
-    certPem: (await readFile(p.platformCert(serial))).toString(),
-  })));
+  const platform = await Promise.all(
+    file.platformSerials.map(async (serial) => ({
+      serial,
+      privateKey: loadPrivateKey(await readFile(p.platformKey(serial)), 'sandbox platform key'),
+      certPem: (await readFile(p.platformCert(serial))).toString(),
+    })),
+  );
   return {
-    dir: abs, mchid: file.mchid, appid: file.appid, mode: file.mode,
+    dir: abs,
+    mchid: file.mchid,
+    appid: file.appid,
+    mode: file.mode,
     apiV3Key: apiV3KeyFrom((await readFile(p.apiV3Key, 'utf8')).replace(/\r?\n$/, '')),
     merchantSerial: parseCertificate(await readFile(p.merchantCert)).serial,
     merchantPublicKey: parseCertificate(await readFile(p.merchantCert)).publicKey,
@@ -186,7 +258,8 @@ export async function loadSandboxKeys(dir: string): Promise<SandboxKeys> {
 export async function rotatePlatformCert(dir: string): Promise<string> {
   const abs = path.resolve(dir);
   const file = await readSandboxFile(abs);
-  if (!file) throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${abs}`, { hint: 'Run wxpay sandbox init first.' });
+  if (!file)
+    throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${abs}`, { hint: 'Run wxpay sandbox init first.' });
   const serial = await createPlatformCert(abs);
   await writeSandboxFile(abs, { ...file, platformSerials: [...file.platformSerials, serial] });
   return serial;

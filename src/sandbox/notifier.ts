@@ -11,7 +11,9 @@ import { rfc3339 } from './state.js';
 import { applySignatureFaults } from './signing.js';
 
 /** Seconds between attempts: 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h (15 retries). */
-export const RETRY_SCHEDULE_SECONDS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600] as const;
+export const RETRY_SCHEDULE_SECONDS = [
+  15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
+] as const;
 const ANSWER_TIMEOUT_MS = 5000;
 
 export interface NotificationAttempt {
@@ -48,9 +50,24 @@ export class Notifier {
 
   constructor(private readonly ctx: () => SandboxContext) {}
 
-  send(url: string, eventType: string, originalType: 'transaction' | 'refund', plaintext: object, refs: { outTradeNo?: string; outRefundNo?: string }): DeliveryRecord {
+  send(
+    url: string,
+    eventType: string,
+    originalType: 'transaction' | 'refund',
+    plaintext: object,
+    refs: { outTradeNo?: string; outRefundNo?: string },
+  ): DeliveryRecord {
     const ctx = this.ctx();
-    const record: DeliveryRecord = { id: randomUUID(), eventType, url, ...refs, plaintext, attempts: [], delivered: false, gaveUp: false };
+    const record: DeliveryRecord = {
+      id: randomUUID(),
+      eventType,
+      url,
+      ...refs,
+      plaintext,
+      attempts: [],
+      delivered: false,
+      gaveUp: false,
+    };
     this.deliveries.push(record);
     const createTime = rfc3339(ctx.now());
     const resourceNonce = randomBytes(9).toString('base64url').slice(0, 12);
@@ -70,19 +87,38 @@ export class Notifier {
     return record;
   }
 
-  private async deliver(record: DeliveryRecord, fixed: { originalType: 'transaction' | 'refund'; createTime: string; resourceNonce: string }, n: number, delayMs: number): Promise<boolean> {
+  private async deliver(
+    record: DeliveryRecord,
+    fixed: { originalType: 'transaction' | 'refund'; createTime: string; resourceNonce: string },
+    n: number,
+    delayMs: number,
+  ): Promise<boolean> {
     const ctx = this.ctx();
     const signer = chooseSigner(ctx);
     const path = new URL(record.url).pathname;
     const faults = ctx.faults.fire('notifications', path, 'late');
     const built = buildNotification({
-      eventType: record.eventType, originalType: fixed.originalType, plaintext: record.plaintext, apiV3Key: ctx.keys.apiV3Key,
-      signingKey: signer.privateKey, serial: signer.serial, timestamp: unixSeconds(ctx.now()), nonce: newNonce(),
-      resourceNonce: fixed.resourceNonce, id: record.id, createTime: fixed.createTime,
+      eventType: record.eventType,
+      originalType: fixed.originalType,
+      plaintext: record.plaintext,
+      apiV3Key: ctx.keys.apiV3Key,
+      signingKey: signer.privateKey,
+      serial: signer.serial,
+      timestamp: unixSeconds(ctx.now()),
+      nonce: newNonce(),
+      resourceNonce: fixed.resourceNonce,
+      id: record.id,
+      createTime: fixed.createTime,
     });
     const { headers, body } = applySignatureFaults(ctx, built.headers, Buffer.from(built.body), signer, faults);
     const at = ctx.now();
-    const entry: NotificationAttempt = { attempt: n, scheduledDelayMs: delayMs, at: new Date(at).toISOString(), atMs: at, ...(faults.length ? { fault: faults.map((f) => f.kind).join(',') } : {}) };
+    const entry: NotificationAttempt = {
+      attempt: n,
+      scheduledDelayMs: delayMs,
+      at: new Date(at).toISOString(),
+      atMs: at,
+      ...(faults.length ? { fault: faults.map((f) => f.kind).join(',') } : {}),
+    };
     record.attempts.push(entry);
     try {
       const { status, text } = await this.post(record.url, headers, body);
@@ -98,19 +134,25 @@ export class Notifier {
   private post(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-      const req = send(url, {
-        method: 'POST', headers: { ...headers, 'Content-Length': String(body.length), 'User-Agent': 'Mozilla/4.0' },
-        timeout: ANSWER_TIMEOUT_MS, signal: this.abort.signal,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size <= 4096) chunks.push(c);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = send(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'Content-Length': String(body.length), 'User-Agent': 'Mozilla/4.0' },
+          timeout: ANSWER_TIMEOUT_MS,
+          signal: this.abort.signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size <= 4096) chunks.push(c);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`)));
       req.on('error', reject);
       req.end(body);

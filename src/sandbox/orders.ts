@@ -9,24 +9,60 @@ import { newIds, orderKey, rfc3339, type OrderRecord, type TradeState } from './
 
 const TRADE_TYPES: Record<PrepayKind, string> = { jsapi: 'JSAPI', app: 'APP', h5: 'MWEB', native: 'NATIVE' };
 const STATE_DESC: Record<TradeState, string> = {
-  NOTPAY: '订单未支付', SUCCESS: '支付成功', CLOSED: '订单已关闭', REFUND: '转入退款', PAYERROR: '支付失败，请重新下单支付',
+  NOTPAY: '订单未支付',
+  SUCCESS: '支付成功',
+  CLOSED: '订单已关闭',
+  REFUND: '转入退款',
+  PAYERROR: '支付失败，请重新下单支付',
 };
 
 type Body = Record<string, unknown>;
 const sortedJson = (v: unknown): string =>
   v && typeof v === 'object' && !Array.isArray(v)
-    ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${sortedJson((v as Body)[k])}`).join(',')}}`
-    : Array.isArray(v) ? `[${v.map(sortedJson).join(',')}]` : JSON.stringify(v);
+    ? `{${Object.keys(v)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${sortedJson((v as Body)[k])}`)
+        .join(',')}}`
+    : Array.isArray(v)
+      ? `[${v.map(sortedJson).join(',')}]`
+      : JSON.stringify(v);
 
 function checkMerchantIds(ctx: SandboxContext, body: Body, partner: boolean, auth: AuthorizationFields): void {
   const [mchField, appField] = partner ? ['sp_mchid', 'sp_appid'] : ['mchid', 'appid'];
-  if (body[mchField] !== auth.mchid) throw paramError(`/${mchField}`, `${mchField} differs from the mchid in Authorization`, 'body', body[mchField], `${mchField}与Authorization中的商户号不一致`);
-  if (body[appField] !== ctx.keys.appid) throw new SandboxApiError(400, 'APPID_MCHID_NOT_MATCH', `${appField}和mch_id不匹配`, { field: `/${appField}`, value: body[appField], location: 'body' });
-  if (partner && typeof body.sub_mchid === 'string' && !/^\d{8,12}$/.test(body.sub_mchid)) throw new SandboxApiError(400, 'MCH_NOT_EXISTS', '子商户号不存在');
+  if (body[mchField] !== auth.mchid)
+    throw paramError(
+      `/${mchField}`,
+      `${mchField} differs from the mchid in Authorization`,
+      'body',
+      body[mchField],
+      `${mchField}与Authorization中的商户号不一致`,
+    );
+  if (body[appField] !== ctx.keys.appid)
+    throw new SandboxApiError(400, 'APPID_MCHID_NOT_MATCH', `${appField}和mch_id不匹配`, {
+      field: `/${appField}`,
+      value: body[appField],
+      location: 'body',
+    });
+  if (partner && typeof body.sub_mchid === 'string' && !/^\d{8,12}$/.test(body.sub_mchid))
+    throw new SandboxApiError(400, 'MCH_NOT_EXISTS', '子商户号不存在');
   const payer = body.payer as Record<string, string> | undefined;
   if (partner && payer) {
-    if (!payer.sp_openid && !payer.sub_openid) throw paramError('/payer', 'payer needs sp_openid or sub_openid', 'body', undefined, 'sp_openid和sub_openid不能同时为空');
-    if (payer.sub_openid && !body.sub_appid) throw paramError('/sub_appid', 'sub_appid is required with sub_openid', 'body', undefined, '传入sub_openid时sub_appid必填');
+    if (!payer.sp_openid && !payer.sub_openid)
+      throw paramError(
+        '/payer',
+        'payer needs sp_openid or sub_openid',
+        'body',
+        undefined,
+        'sp_openid和sub_openid不能同时为空',
+      );
+    if (payer.sub_openid && !body.sub_appid)
+      throw paramError(
+        '/sub_appid',
+        'sub_appid is required with sub_openid',
+        'body',
+        undefined,
+        '传入sub_openid时sub_appid必填',
+      );
   }
 }
 
@@ -40,7 +76,13 @@ export function refresh(ctx: SandboxContext, order: OrderRecord): OrderRecord {
   return order;
 }
 
-export function prepay(ctx: SandboxContext, kind: PrepayKind, partner: boolean, body: Body, auth: AuthorizationFields): Body {
+export function prepay(
+  ctx: SandboxContext,
+  kind: PrepayKind,
+  partner: boolean,
+  body: Body,
+  auth: AuthorizationFields,
+): Body {
   checkMerchantIds(ctx, body, partner, auth);
   const mchid = auth.mchid;
   const subMchid = partner ? (body.sub_mchid as string) : undefined;
@@ -58,9 +100,20 @@ export function prepay(ctx: SandboxContext, kind: PrepayKind, partner: boolean, 
   const now = ctx.now();
   const amount = body.amount as { total: number; currency?: string };
   const order: OrderRecord = {
-    key, partner, kind, mchid, appid: (partner ? body.sp_appid : body.appid) as string, outTradeNo,
-    prepayId: newIds.prepayId(now), tradeState: 'NOTPAY', description: body.description as string,
-    notifyUrl: body.notify_url as string, total: amount.total, currency: amount.currency ?? 'CNY', request, createTime: now,
+    key,
+    partner,
+    kind,
+    mchid,
+    appid: (partner ? body.sp_appid : body.appid) as string,
+    outTradeNo,
+    prepayId: newIds.prepayId(now),
+    tradeState: 'NOTPAY',
+    description: body.description as string,
+    notifyUrl: body.notify_url as string,
+    total: amount.total,
+    currency: amount.currency ?? 'CNY',
+    request,
+    createTime: now,
     ...(subMchid ? { subMchid } : {}),
     ...(partner && body.sub_appid ? { subAppid: body.sub_appid as string } : {}),
     ...(body.attach !== undefined ? { attach: body.attach as string } : {}),
@@ -68,7 +121,8 @@ export function prepay(ctx: SandboxContext, kind: PrepayKind, partner: boolean, 
     ...(body.time_expire ? { timeExpire: Date.parse(body.time_expire as string) } : {}),
   };
   if (kind === 'native') order.payUrl = newIds.codeUrl();
-  if (kind === 'h5') order.payUrl = `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${order.prepayId}&package=${randomInt(1e9, 1e10 - 1)}`;
+  if (kind === 'h5')
+    order.payUrl = `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${order.prepayId}&package=${randomInt(1e9, 1e10 - 1)}`;
   ctx.state.putOrder(order);
   if (ctx.autoPayMs !== undefined) {
     ctx.later(ctx.autoPayMs, () => {
@@ -85,7 +139,11 @@ function prepayAnswer(order: OrderRecord): Body {
 }
 
 const adminConflict = (order: OrderRecord, what: string) =>
-  new SandboxApiError(409, 'INVALID_STATE', `Cannot ${what} order ${order.outTradeNo}: its trade_state is ${order.tradeState}`);
+  new SandboxApiError(
+    409,
+    'INVALID_STATE',
+    `Cannot ${what} order ${order.outTradeNo}: its trade_state is ${order.tradeState}`,
+  );
 
 /** The simulated payer pays: SUCCESS, a transaction_id, and a TRANSACTION.SUCCESS notification. */
 export function payOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord {
@@ -97,7 +155,9 @@ export function payOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord {
   const openid = `oSandbox${randomInt(1e9, 1e10 - 1)}Payer`;
   order.payer ??= order.partner ? { sp_openid: openid } : { openid };
   ctx.state.putOrder(order);
-  ctx.notifier.send(order.notifyUrl, 'TRANSACTION.SUCCESS', 'transaction', transactionJson(order), { outTradeNo: order.outTradeNo });
+  ctx.notifier.send(order.notifyUrl, 'TRANSACTION.SUCCESS', 'transaction', transactionJson(order), {
+    outTradeNo: order.outTradeNo,
+  });
   return order;
 }
 
@@ -110,7 +170,8 @@ export function failOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord 
 
 export function closeOrder(ctx: SandboxContext, order: OrderRecord): void {
   refresh(ctx, order);
-  if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND') throw new SandboxApiError(400, 'ORDERPAID', '订单已支付，不能关闭');
+  if (order.tradeState === 'SUCCESS' || order.tradeState === 'REFUND')
+    throw new SandboxApiError(400, 'ORDERPAID', '订单已支付，不能关闭');
   if (order.tradeState === 'CLOSED') return;
   order.tradeState = 'CLOSED';
   order.closeTime = ctx.now();
@@ -120,7 +181,12 @@ export function closeOrder(ctx: SandboxContext, order: OrderRecord): void {
 export function transactionJson(order: OrderRecord): Body {
   const paid = order.transactionId !== undefined;
   const ids = order.partner
-    ? { sp_appid: order.appid, sp_mchid: order.mchid, ...(order.subAppid ? { sub_appid: order.subAppid } : {}), sub_mchid: order.subMchid }
+    ? {
+        sp_appid: order.appid,
+        sp_mchid: order.mchid,
+        ...(order.subAppid ? { sub_appid: order.subAppid } : {}),
+        sub_mchid: order.subMchid,
+      }
     : { appid: order.appid, mchid: order.mchid };
   return {
     ...ids,
@@ -133,6 +199,11 @@ export function transactionJson(order: OrderRecord): Body {
     ...(order.attach !== undefined ? { attach: order.attach } : {}),
     ...(order.successTime !== undefined ? { success_time: rfc3339(order.successTime) } : {}),
     ...(order.payer ? { payer: order.payer } : {}),
-    amount: { total: order.total, ...(paid ? { payer_total: order.total } : {}), currency: order.currency, payer_currency: order.currency },
+    amount: {
+      total: order.total,
+      ...(paid ? { payer_total: order.total } : {}),
+      currency: order.currency,
+      payer_currency: order.currency,
+    },
   };
 }

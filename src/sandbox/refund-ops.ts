@@ -4,25 +4,44 @@ import type { AuthorizationFields } from '../core/canonical.js';
 import { SandboxApiError, invalidRequest, paramError, resourceNotExists } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import { refresh } from './orders.js';
-import { newIds, orderKey, refundKey, rfc3339, type OrderRecord, type RefundRecord, type RefundStatus } from './state.js';
+import {
+  newIds,
+  orderKey,
+  refundKey,
+  rfc3339,
+  type OrderRecord,
+  type RefundRecord,
+  type RefundStatus,
+} from './state.js';
 
 type Body = Record<string, unknown>;
 const MAX_REFUNDS = 50;
 
 function findOrder(ctx: SandboxContext, mchid: string, subMchid: string | undefined, body: Body): OrderRecord {
   if (body.transaction_id === undefined && body.out_trade_no === undefined) {
-    throw paramError('/out_trade_no', 'transaction_id or out_trade_no is required', 'body', undefined, 'transaction_id和out_trade_no必须二选一进行传参');
+    throw paramError(
+      '/out_trade_no',
+      'transaction_id or out_trade_no is required',
+      'body',
+      undefined,
+      'transaction_id和out_trade_no必须二选一进行传参',
+    );
   }
-  const order = body.transaction_id !== undefined
-    ? ctx.state.orderByTransactionId(body.transaction_id as string)
-    : ctx.state.orders.get(orderKey(mchid, subMchid, body.out_trade_no as string));
+  const order =
+    body.transaction_id !== undefined
+      ? ctx.state.orderByTransactionId(body.transaction_id as string)
+      : ctx.state.orders.get(orderKey(mchid, subMchid, body.out_trade_no as string));
   if (!order || order.mchid !== mchid || order.subMchid !== subMchid) throw resourceNotExists('订单不存在');
   return order;
 }
 
 /** Money still refundable: the total minus every refund that is not CLOSED. */
 export const refundable = (ctx: SandboxContext, order: OrderRecord): number =>
-  order.total - ctx.state.refundsOf(order).filter((r) => r.status !== 'CLOSED').reduce((sum, r) => sum + r.refund, 0);
+  order.total -
+  ctx.state
+    .refundsOf(order)
+    .filter((r) => r.status !== 'CLOSED')
+    .reduce((sum, r) => sum + r.refund, 0);
 
 export function createRefund(ctx: SandboxContext, body: Body, auth: AuthorizationFields): RefundRecord {
   const mchid = auth.mchid;
@@ -35,16 +54,36 @@ export function createRefund(ctx: SandboxContext, body: Body, auth: Authorizatio
     return existing;
   }
   const order = refresh(ctx, findOrder(ctx, mchid, subMchid, body));
-  if (order.tradeState !== 'SUCCESS' && order.tradeState !== 'REFUND') throw invalidRequest(`订单状态为${order.tradeState}，不能发起退款`);
+  if (order.tradeState !== 'SUCCESS' && order.tradeState !== 'REFUND')
+    throw invalidRequest(`订单状态为${order.tradeState}，不能发起退款`);
   const amount = body.amount as { refund: number; total: number; currency: string };
-  if (amount.total !== order.total) throw paramError('/amount/total', 'amount.total differs from the order total', 'body', amount.total, '订单金额与原订单金额不一致');
-  if (ctx.state.refundsOf(order).length >= MAX_REFUNDS) throw new SandboxApiError(403, 'INVALID_REQUEST', '部分退款次数超过50次');
-  if (amount.refund > refundable(ctx, order)) throw new SandboxApiError(403, 'NOT_ENOUGH', '申请退款金额超过订单可退金额');
+  if (amount.total !== order.total)
+    throw paramError(
+      '/amount/total',
+      'amount.total differs from the order total',
+      'body',
+      amount.total,
+      '订单金额与原订单金额不一致',
+    );
+  if (ctx.state.refundsOf(order).length >= MAX_REFUNDS)
+    throw new SandboxApiError(403, 'INVALID_REQUEST', '部分退款次数超过50次');
+  if (amount.refund > refundable(ctx, order))
+    throw new SandboxApiError(403, 'NOT_ENOUGH', '申请退款金额超过订单可退金额');
   const now = ctx.now();
   const refund: RefundRecord = {
-    key, orderKey: order.key, mchid, outRefundNo: body.out_refund_no as string, refundId: newIds.refundId(now),
-    transactionId: order.transactionId!, outTradeNo: order.outTradeNo, status: 'PROCESSING',
-    refund: amount.refund, total: amount.total, currency: amount.currency, request, createTime: now,
+    key,
+    orderKey: order.key,
+    mchid,
+    outRefundNo: body.out_refund_no as string,
+    refundId: newIds.refundId(now),
+    transactionId: order.transactionId!,
+    outTradeNo: order.outTradeNo,
+    status: 'PROCESSING',
+    refund: amount.refund,
+    total: amount.total,
+    currency: amount.currency,
+    request,
+    createTime: now,
     ...(subMchid ? { subMchid } : {}),
     ...(body.reason !== undefined ? { reason: body.reason as string } : {}),
     ...(body.notify_url !== undefined ? { notifyUrl: body.notify_url as string } : {}),
@@ -62,7 +101,11 @@ export function createRefund(ctx: SandboxContext, body: Body, auth: Authorizatio
 }
 
 /** Moves a PROCESSING refund to its outcome and sends REFUND.<status> to its notify_url. */
-export function finishRefund(ctx: SandboxContext, refund: RefundRecord, status: Exclude<RefundStatus, 'PROCESSING'>): RefundRecord {
+export function finishRefund(
+  ctx: SandboxContext,
+  refund: RefundRecord,
+  status: Exclude<RefundStatus, 'PROCESSING'>,
+): RefundRecord {
   if (refund.status !== 'PROCESSING') {
     throw new SandboxApiError(409, 'INVALID_STATE', `Refund ${refund.outRefundNo} is already ${refund.status}`);
   }
@@ -70,7 +113,10 @@ export function finishRefund(ctx: SandboxContext, refund: RefundRecord, status: 
   if (status === 'SUCCESS') refund.successTime = ctx.now();
   ctx.state.putRefund(refund);
   if (refund.notifyUrl) {
-    ctx.notifier.send(refund.notifyUrl, `REFUND.${status}`, 'refund', refundNotificationJson(refund), { outRefundNo: refund.outRefundNo, outTradeNo: refund.outTradeNo });
+    ctx.notifier.send(refund.notifyUrl, `REFUND.${status}`, 'refund', refundNotificationJson(refund), {
+      outRefundNo: refund.outRefundNo,
+      outTradeNo: refund.outTradeNo,
+    });
   }
   return refund;
 }
@@ -88,8 +134,16 @@ export function refundJson(refund: RefundRecord): Body {
     status: refund.status,
     funds_account: refund.fundsAccount ?? 'AVAILABLE',
     amount: {
-      total: refund.total, refund: refund.refund, from: [], payer_total: refund.total, payer_refund: refund.refund,
-      settlement_refund: refund.refund, settlement_total: refund.total, discount_refund: 0, currency: refund.currency, refund_fee: 0,
+      total: refund.total,
+      refund: refund.refund,
+      from: [],
+      payer_total: refund.total,
+      payer_refund: refund.refund,
+      settlement_refund: refund.refund,
+      settlement_total: refund.total,
+      discount_refund: 0,
+      currency: refund.currency,
+      refund_fee: 0,
     },
     promotion_detail: [],
   };

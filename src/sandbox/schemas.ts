@@ -3,7 +3,12 @@
 import type { Schema } from './validate.js';
 
 type Fields = Record<string, Schema>;
-const str = (max: number, extra: Partial<Extract<Schema, { type: 'string' }>> = {}): Schema => ({ type: 'string', min: 1, max, ...extra });
+const str = (max: number, extra: Partial<Extract<Schema, { type: 'string' }>> = {}): Schema => ({
+  type: 'string',
+  min: 1,
+  max,
+  ...extra,
+});
 const req = (s: Schema): Schema => ({ ...s, required: true });
 const int = (min = 0): Schema => ({ type: 'integer', min });
 const obj = (fields: Fields, required = false): Schema => ({ type: 'object', fields, required });
@@ -13,25 +18,43 @@ export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const NOTIFY_URL = /^https?:\/\/[^\s?#]+$/;
 
-const amount = obj({ total: req({ ...int(1), label: '总金额' }), currency: { type: 'string', enum: ['CNY'], label: '货币类型' } }, true);
+const amount = obj(
+  { total: req({ ...int(1), label: '总金额' }), currency: { type: 'string', enum: ['CNY'], label: '货币类型' } },
+  true,
+);
 const goodsDetail: Schema = {
-  type: 'array', maxItems: 6000,
+  type: 'array',
+  maxItems: 6000,
   items: obj({
-    merchant_goods_id: req(str(32)), wechatpay_goods_id: str(32), goods_name: str(256),
-    quantity: req(int(1)), unit_price: req(int(0)),
+    merchant_goods_id: req(str(32)),
+    wechatpay_goods_id: str(32),
+    goods_name: str(256),
+    quantity: req(int(1)),
+    unit_price: req(int(0)),
   }),
 };
-const sceneInfo = (h5: boolean): Schema => obj({
-  payer_client_ip: req(str(45, { label: '用户终端IP' })),
-  device_id: str(32),
-  store_info: obj({ id: req(str(32)), name: str(256), area_code: str(32), address: str(512) }),
-  ...(h5 ? {
-    h5_info: req(obj({
-      type: req({ type: 'string', enum: ['iOS', 'Android', 'Wap'], label: '场景类型' }),
-      app_name: str(64), app_url: str(128), bundle_id: str(128), package_name: str(128),
-    })),
-  } : {}),
-}, h5);
+const sceneInfo = (h5: boolean): Schema =>
+  obj(
+    {
+      payer_client_ip: req(str(45, { label: '用户终端IP' })),
+      device_id: str(32),
+      store_info: obj({ id: req(str(32)), name: str(256), area_code: str(32), address: str(512) }),
+      ...(h5
+        ? {
+            h5_info: req(
+              obj({
+                type: req({ type: 'string', enum: ['iOS', 'Android', 'Wap'], label: '场景类型' }),
+                app_name: str(64),
+                app_url: str(128),
+                bundle_id: str(128),
+                package_name: str(128),
+              }),
+            ),
+          }
+        : {}),
+    },
+    h5,
+  );
 
 const common: Fields = {
   description: req(str(127, { label: '商品描述' })),
@@ -51,37 +74,60 @@ export type PrepayKind = 'jsapi' | 'app' | 'h5' | 'native';
 
 export function prepaySchema(kind: PrepayKind, partner: boolean): Schema {
   const ids: Fields = partner
-    ? { sp_appid: req(str(32, { label: '服务商应用ID' })), sp_mchid: req(str(32, { label: '服务商户号' })), sub_appid: str(32), sub_mchid: req(str(32, { label: '子商户号' })) }
+    ? {
+        sp_appid: req(str(32, { label: '服务商应用ID' })),
+        sp_mchid: req(str(32, { label: '服务商户号' })),
+        sub_appid: str(32),
+        sub_mchid: req(str(32, { label: '子商户号' })),
+      }
     : { appid: req(str(32, { label: '应用ID' })), mchid: req(str(32, { label: '直连商户号' })) };
-  const payer: Fields = kind !== 'jsapi' ? {}
-    : partner
-      ? { payer: obj({ sp_openid: str(128), sub_openid: str(128) }, true) }
-      : { payer: obj({ openid: req(str(128, { label: '用户标识' })) }, true) };
+  const payer: Fields =
+    kind !== 'jsapi'
+      ? {}
+      : partner
+        ? { payer: obj({ sp_openid: str(128), sub_openid: str(128) }, true) }
+        : { payer: obj({ openid: req(str(128, { label: '用户标识' })) }, true) };
   return obj({ ...ids, ...common, ...payer, scene_info: sceneInfo(kind === 'h5') }, true);
 }
 
 export const closeSchema = (partner: boolean): Schema =>
-  obj(partner ? { sp_mchid: req(str(32)), sub_mchid: req(str(32)) } : { mchid: req(str(32, { label: '直连商户号' })) }, true);
+  obj(
+    partner ? { sp_mchid: req(str(32)), sub_mchid: req(str(32)) } : { mchid: req(str(32, { label: '直连商户号' })) },
+    true,
+  );
 
-export const refundSchema: Schema = obj({
-  sub_mchid: str(32),
-  transaction_id: str(32),
-  out_trade_no: { type: 'string', pattern: OUT_TRADE_NO, label: '商户订单号' },
-  out_refund_no: req({ type: 'string', pattern: OUT_REFUND_NO, label: '商户退款单号' }),
-  reason: str(80),
-  notify_url: { type: 'string', max: 256, pattern: NOTIFY_URL, label: '退款结果回调url' },
-  funds_account: { type: 'string', enum: ['AVAILABLE', 'UNSETTLED'] },
-  amount: obj({
-    refund: req({ ...int(1), label: '退款金额' }),
-    from: { type: 'array', items: obj({ account: req({ type: 'string', enum: ['AVAILABLE', 'UNAVAILABLE'] }), amount: req(int(1)) }) },
-    total: req({ ...int(1), label: '原订单金额' }),
-    currency: req({ type: 'string', enum: ['CNY'], label: '退款币种' }),
-  }, true),
-  goods_detail: {
-    type: 'array',
-    items: obj({
-      merchant_goods_id: req(str(32)), wechatpay_goods_id: str(32), goods_name: str(256),
-      unit_price: req(int(0)), refund_amount: req(int(0)), refund_quantity: req(int(1)),
-    }),
+export const refundSchema: Schema = obj(
+  {
+    sub_mchid: str(32),
+    transaction_id: str(32),
+    out_trade_no: { type: 'string', pattern: OUT_TRADE_NO, label: '商户订单号' },
+    out_refund_no: req({ type: 'string', pattern: OUT_REFUND_NO, label: '商户退款单号' }),
+    reason: str(80),
+    notify_url: { type: 'string', max: 256, pattern: NOTIFY_URL, label: '退款结果回调url' },
+    funds_account: { type: 'string', enum: ['AVAILABLE', 'UNSETTLED'] },
+    amount: obj(
+      {
+        refund: req({ ...int(1), label: '退款金额' }),
+        from: {
+          type: 'array',
+          items: obj({ account: req({ type: 'string', enum: ['AVAILABLE', 'UNAVAILABLE'] }), amount: req(int(1)) }),
+        },
+        total: req({ ...int(1), label: '原订单金额' }),
+        currency: req({ type: 'string', enum: ['CNY'], label: '退款币种' }),
+      },
+      true,
+    ),
+    goods_detail: {
+      type: 'array',
+      items: obj({
+        merchant_goods_id: req(str(32)),
+        wechatpay_goods_id: str(32),
+        goods_name: str(256),
+        unit_price: req(int(0)),
+        refund_amount: req(int(0)),
+        refund_quantity: req(int(1)),
+      }),
+    },
   },
-}, true);
+  true,
+);

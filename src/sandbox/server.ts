@@ -4,7 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { listenOn } from '../core/listen.js';
-import { applyHttpLimits, httpServerOptions, readCappedBody, resolveHttpLimits, type HttpLimits } from '../core/http-limits.js';
+import {
+  applyHttpLimits,
+  httpServerOptions,
+  readCappedBody,
+  resolveHttpLimits,
+  type HttpLimits,
+} from '../core/http-limits.js';
 import { DEFAULT_WINDOW_SECONDS } from '../core/verify.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
@@ -21,7 +27,13 @@ import { SandboxState } from './state.js';
 import { checkAdminContentType, checkHost, hostRule, type HostRule } from './web-guard.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-export const SANDBOX_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: MAX_BODY_BYTES, checkIntervalMs: 1_000 };
+export const SANDBOX_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxBodyBytes: MAX_BODY_BYTES,
+  checkIntervalMs: 1_000,
+};
 
 export interface SandboxOptions {
   dir: string;
@@ -69,25 +81,42 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   let context!: SandboxContext;
   const notifier = new Notifier(() => context);
   context = {
-    keys, mode: opts.mode ?? keys.mode, state: new SandboxState(opts.statePath), faults: new FaultSet(opts.random), notifier,
-    now: () => clock() + context.clockOffsetMs, clockOffsetMs: 0, billClockOffsetMs: opts.billClockOffsetMs ?? 0,
+    keys,
+    mode: opts.mode ?? keys.mode,
+    state: new SandboxState(opts.statePath),
+    faults: new FaultSet(opts.random),
+    notifier,
+    now: () => clock() + context.clockOffsetMs,
+    clockOffsetMs: 0,
+    billClockOffsetMs: opts.billClockOffsetMs ?? 0,
     ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
-    autoRefundMs: opts.autoRefundMs ?? 1000, timeScale: opts.timeScale ?? 1,
-    stats: new Map(), counter: 0, mixedToggle: 0, nonces: new NonceLedger(DEFAULT_WINDOW_SECONDS * 1000),
+    autoRefundMs: opts.autoRefundMs ?? 1000,
+    timeScale: opts.timeScale ?? 1,
+    stats: new Map(),
+    counter: 0,
+    mixedToggle: 0,
+    nonces: new NonceLedger(DEFAULT_WINDOW_SECONDS * 1000),
     ...(opts.signWorkers ? { signPool: createSignPool(opts.signWorkers) } : {}),
     later(ms, fn) {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        fn();
-      }, Math.max(0, ms));
+      const t = setTimeout(
+        () => {
+          timers.delete(t);
+          fn();
+        },
+        Math.max(0, ms),
+      );
       timers.add(t);
     },
   };
   const limits = resolveHttpLimits(SANDBOX_LIMITS, opts.limits);
   const host = opts.host ?? '127.0.0.1';
   const env: HandlerEnv = {
-    ctx: context, router: new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]), maxBody: limits.maxBodyBytes,
-    hosts: hostRule(host, 0), ...(opts.onRequest ? { log: opts.onRequest } : {}), ...(opts.onError ? { onError: opts.onError } : {}),
+    ctx: context,
+    router: new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]),
+    maxBody: limits.maxBodyBytes,
+    hosts: hostRule(host, 0),
+    ...(opts.onRequest ? { log: opts.onRequest } : {}),
+    ...(opts.onError ? { onError: opts.onError } : {}),
   };
   const server = createServer(httpServerOptions(limits), (req, res) => handle(env, req, res));
   applyHttpLimits(server, limits);
@@ -101,7 +130,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const port = (server.address() as AddressInfo).port;
   env.hosts = hostRule(host, port);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, host, mode: context.mode, context, state: context.state,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    host,
+    mode: context.mode,
+    context,
+    state: context.state,
     notifications: () => notifier.deliveries,
     close: async () => {
       for (const t of timers) clearTimeout(t);
@@ -127,7 +161,11 @@ interface HandlerEnv {
   onError?: (err: unknown) => void;
 }
 
-async function handle({ ctx, router, maxBody, hosts, log, onError }: HandlerEnv, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  { ctx, router, maxBody, hosts, log, onError }: HandlerEnv,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const started = Date.now();
   const method = req.method ?? 'GET';
   const target = req.url ?? '/';
@@ -145,7 +183,8 @@ async function handle({ ctx, router, maxBody, hosts, log, onError }: HandlerEnv,
     if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${maxBody}字节`);
     checkHost(req.headers, hosts);
     if (match.kind === 'none') throw new SandboxApiError(404, 'NOT_FOUND', `无法找到资源 ${path}`);
-    if (match.kind === 'method') throw new SandboxApiError(405, 'METHOD_NOT_ALLOWED', `${method} 不被允许，可用: ${match.allowed.join(', ')}`);
+    if (match.kind === 'method')
+      throw new SandboxApiError(405, 'METHOD_NOT_ALLOWED', `${method} 不被允许，可用: ${match.allowed.join(', ')}`);
     const wechatpay = match.def.auth === 'wechatpay';
     if (!wechatpay) checkAdminContentType(method, req.headers);
     if (wechatpay) {
@@ -159,7 +198,15 @@ async function handle({ ctx, router, maxBody, hosts, log, onError }: HandlerEnv,
         if (f.kind === '429') throw frequencyLimited();
       }
     }
-    const routeReq = { method, target, path, query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)), params: match.params, headers: req.headers, rawBody: raw };
+    const routeReq = {
+      method,
+      target,
+      path,
+      query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)),
+      params: match.params,
+      headers: req.headers,
+      rawBody: raw,
+    };
     const auth = wechatpay ? authenticate(ctx, routeReq) : undefined;
     result = await match.def.handle({ ...routeReq, ...(auth ? { auth } : {}) }, ctx);
     signed = wechatpay && !match.def.unsignedResponse && result.status >= 200 && result.status < 300;
@@ -169,15 +216,29 @@ async function handle({ ctx, router, maxBody, hosts, log, onError }: HandlerEnv,
     errorCode = e.code;
     result = { status: e.status, body: e.body() };
   }
-  let body: Buffer = result.raw !== undefined ? Buffer.from(result.raw) : result.body !== undefined ? Buffer.from(JSON.stringify(result.body)) : Buffer.alloc(0);
+  let body: Buffer =
+    result.raw !== undefined
+      ? Buffer.from(result.raw)
+      : result.body !== undefined
+        ? Buffer.from(JSON.stringify(result.body))
+        : Buffer.alloc(0);
   const rid = requestId(ctx.counter, errorCode);
-  const headers: Record<string, string> = { 'Request-ID': rid, Date: new Date(ctx.now()).toUTCString(), ...result.headers };
+  const headers: Record<string, string> = {
+    'Request-ID': rid,
+    Date: new Date(ctx.now()).toUTCString(),
+    ...result.headers,
+  };
   // An oversized body is dropped (and cut off past 16x the cap), so the connection is not reused.
   if (result.status === 413) headers.Connection = 'close';
   if (body.length) headers['Content-Type'] = result.contentType ?? 'application/json; charset=utf-8';
   if (signed) {
     const serial = req.headers['wechatpay-serial'];
-    const out = await signatureHeaders(ctx, body, chooseSigner(ctx, typeof serial === 'string' ? serial : undefined), ctx.faults.fire('responses', path, 'late'));
+    const out = await signatureHeaders(
+      ctx,
+      body,
+      chooseSigner(ctx, typeof serial === 'string' ? serial : undefined),
+      ctx.faults.fire('responses', path, 'late'),
+    );
     Object.assign(headers, out.headers);
     body = out.body;
   }
@@ -188,11 +249,28 @@ async function handle({ ctx, router, maxBody, hosts, log, onError }: HandlerEnv,
     headers['Content-Type'] = result.contentType ?? 'application/octet-stream';
     res.writeHead(result.status, headers);
     pipeline(result.stream, res, () => undefined);
-    log?.({ time: new Date(started).toISOString(), method, url: target, route, status: result.status, ms: Date.now() - started, requestId: rid });
+    log?.({
+      time: new Date(started).toISOString(),
+      method,
+      url: target,
+      route,
+      status: result.status,
+      ms: Date.now() - started,
+      requestId: rid,
+    });
     return;
   }
   if (res.destroyed) return;
   res.writeHead(result.status, headers);
   res.end(body);
-  log?.({ time: new Date(started).toISOString(), method, url: target, route, status: result.status, ...(errorCode ? { code: errorCode } : {}), ms: Date.now() - started, requestId: rid });
+  log?.({
+    time: new Date(started).toISOString(),
+    method,
+    url: target,
+    route,
+    status: result.status,
+    ...(errorCode ? { code: errorCode } : {}),
+    ms: Date.now() - started,
+    requestId: rid,
+  });
 }

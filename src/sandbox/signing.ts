@@ -9,14 +9,21 @@ import type { Fault } from './faults.js';
 
 const STALE_SECONDS = 600;
 
-export async function signatureHeaders(ctx: SandboxContext, body: Buffer, signer: SigningKey, faults: Fault[]): Promise<{ headers: Record<string, string>; body: Buffer }> {
+export async function signatureHeaders(
+  ctx: SandboxContext,
+  body: Buffer,
+  signer: SigningKey,
+  faults: Fault[],
+): Promise<{ headers: Record<string, string>; body: Buffer }> {
   const timestamp = unixSeconds(ctx.now());
   const nonce = newNonce();
   const message = responseMessage(timestamp, nonce, body);
   const headers: Record<string, string> = {
     'Wechatpay-Nonce': nonce,
     'Wechatpay-Serial': signer.serial,
-    'Wechatpay-Signature': ctx.signPool ? await ctx.signPool.sign(signer.privateKey, message) : signMessage(signer.privateKey, message),
+    'Wechatpay-Signature': ctx.signPool
+      ? await ctx.signPool.sign(signer.privateKey, message)
+      : signMessage(signer.privateKey, message),
     'Wechatpay-Signature-Type': AUTH_SCHEME,
     'Wechatpay-Timestamp': timestamp,
   };
@@ -24,18 +31,30 @@ export async function signatureHeaders(ctx: SandboxContext, body: Buffer, signer
 }
 
 /** Rewrites correctly signed headers (and body) according to the late faults that fired. */
-export function applySignatureFaults(ctx: SandboxContext, input: Record<string, string>, body: Buffer, signer: SigningKey, faults: Fault[]): { headers: Record<string, string>; body: Buffer } {
+export function applySignatureFaults(
+  ctx: SandboxContext,
+  input: Record<string, string>,
+  body: Buffer,
+  signer: SigningKey,
+  faults: Fault[],
+): { headers: Record<string, string>; body: Buffer } {
   const headers = { ...input };
   const kinds = new Set(faults.map((f) => f.kind));
   if (kinds.size === 0) return { headers, body };
   let key = signer.privateKey;
   if (kinds.has('bad-signature')) {
     // Signed by a key that does not belong to the serial in the header.
-    key = signer.serial.startsWith('PUB_KEY_ID_') ? ctx.keys.platform[ctx.keys.platform.length - 1]!.privateKey : ctx.keys.publicKeyPrivate;
+    key = signer.serial.startsWith('PUB_KEY_ID_')
+      ? ctx.keys.platform[ctx.keys.platform.length - 1]!.privateKey
+      : ctx.keys.publicKeyPrivate;
   }
-  if (kinds.has('stale-timestamp')) headers['Wechatpay-Timestamp'] = String(Number(headers['Wechatpay-Timestamp']) - STALE_SECONDS);
+  if (kinds.has('stale-timestamp'))
+    headers['Wechatpay-Timestamp'] = String(Number(headers['Wechatpay-Timestamp']) - STALE_SECONDS);
   if (kinds.has('bad-signature') || kinds.has('stale-timestamp')) {
-    headers['Wechatpay-Signature'] = signMessage(key, responseMessage(headers['Wechatpay-Timestamp']!, headers['Wechatpay-Nonce']!, body));
+    headers['Wechatpay-Signature'] = signMessage(
+      key,
+      responseMessage(headers['Wechatpay-Timestamp']!, headers['Wechatpay-Nonce']!, body),
+    );
   }
   if (kinds.has('unknown-serial')) {
     headers['Wechatpay-Serial'] = signer.serial.startsWith('PUB_KEY_ID_')
@@ -57,5 +76,7 @@ function tamper(body: Buffer): Buffer {
   const i = text.search(/\d/);
   if (i >= 0) return Buffer.from(text.slice(0, i) + String((Number(text[i]) + 1) % 10) + text.slice(i + 1));
   const j = text.search(/[a-z]/);
-  return j >= 0 ? Buffer.from(text.slice(0, j) + text[j]!.toUpperCase() + text.slice(j + 1)) : Buffer.concat([body, Buffer.from(' ')]);
+  return j >= 0
+    ? Buffer.from(text.slice(0, j) + text[j]!.toUpperCase() + text.slice(j + 1))
+    : Buffer.concat([body, Buffer.from(' ')]);
 }

@@ -63,8 +63,10 @@ export interface SandboxStateSnapshot {
   refunds: RefundRecord[];
 }
 
-export const orderKey = (mchid: string, subMchid: string | undefined, outTradeNo: string) => `${mchid}/${subMchid ?? ''}/${outTradeNo}`;
-export const refundKey = (mchid: string, subMchid: string | undefined, outRefundNo: string) => `${mchid}/${subMchid ?? ''}/${outRefundNo}`;
+export const orderKey = (mchid: string, subMchid: string | undefined, outTradeNo: string) =>
+  `${mchid}/${subMchid ?? ''}/${outTradeNo}`;
+export const refundKey = (mchid: string, subMchid: string | undefined, outRefundNo: string) =>
+  `${mchid}/${subMchid ?? ''}/${outRefundNo}`;
 
 export class SandboxState {
   readonly orders = new Map<string, OrderRecord>();
@@ -122,7 +124,10 @@ export class SandboxState {
 
   save(): void {
     if (!this.file) return;
-    writeFileSafeSync(this.file, `${JSON.stringify({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] }, null, 2)}\n`);
+    writeFileSafeSync(
+      this.file,
+      `${JSON.stringify({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] }, null, 2)}\n`,
+    );
   }
 }
 
@@ -139,5 +144,6 @@ export const newIds = {
   prepayId: (ms: number) => `wx${yyyymmddhhmmss(ms)}${digits(20)}`,
   transactionId: (ms: number) => `4200${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(10)}`,
   refundId: (ms: number) => `5030${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(11)}`,
-  codeUrl: () => `weixin://wxpay/bizpayurl?pr=${Array.from({ length: 9 }, () => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(56)]).join('')}`,
+  codeUrl: () =>
+    `weixin://wxpay/bizpayurl?pr=${Array.from({ length: 9 }, () => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(56)]).join('')}`,
 };

@@ -41,7 +41,11 @@ export function hostAllowed(header: string | undefined, rule: HostRule): boolean
 
 export function checkHost(headers: IncomingHttpHeaders, rule: HostRule): void {
   if (hostAllowed(headers.host, rule)) return;
-  throw new SandboxApiError(403, 'HOST_NOT_ALLOWED', `Host must name this sandbox: 127.0.0.1:${rule.port}, localhost:${rule.port} or the address it listens on (requests through another name, as in DNS rebinding, are refused)`);
+  throw new SandboxApiError(
+    403,
+    'HOST_NOT_ALLOWED',
+    `Host must name this sandbox: 127.0.0.1:${rule.port}, localhost:${rule.port} or the address it listens on (requests through another name, as in DNS rebinding, are refused)`,
+  );
 }
 
 /** Admin POSTs: the media type must be application/json (parameters such as charset and any case allowed). */
@@ -49,5 +53,9 @@ export function checkAdminContentType(method: string, headers: IncomingHttpHeade
   if (method !== 'POST') return;
   const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') return;
-  throw new SandboxApiError(415, 'INVALID_REQUEST', 'The /sandbox control API takes Content-Type: application/json (cross-site form posts are refused)');
+  throw new SandboxApiError(
+    415,
+    'INVALID_REQUEST',
+    'The /sandbox control API takes Content-Type: application/json (cross-site form posts are refused)',
+  );
 }

@@ -26,7 +26,11 @@ export class BodyBudget {
 }
 
 /** The body; undefined when over `max` (413); 'busy' when the budget is spent (503). */
-export function readBudgetedBody(req: IncomingMessage, max: number, budget: BodyBudget): Promise<Buffer | undefined | 'busy'> {
+export function readBudgetedBody(
+  req: IncomingMessage,
+  max: number,
+  budget: BodyBudget,
+): Promise<Buffer | undefined | 'busy'> {
   const declared = Math.min(Number(req.headers['content-length'] ?? 0) || 0, max + 1);
   if (!budget.take(declared, declared)) return Promise.resolve('busy');
   let reserved = declared;
@@ -48,12 +52,15 @@ export function readBudgetedBody(req: IncomingMessage, max: number, budget: Body
         resolve('busy');
       }
     });
-    readCappedBody(req, max).then((b) => {
-      done();
-      resolve(busy ? 'busy' : b);
-    }, (e: unknown) => {
-      done();
-      reject(e);
-    });
+    readCappedBody(req, max).then(
+      (b) => {
+        done();
+        resolve(busy ? 'busy' : b);
+      },
+      (e: unknown) => {
+        done();
+        reject(e);
+      },
+    );
   });
 }

@@ -11,9 +11,15 @@ export const secretPathFor = (journalPath: string): string => `${journalPath}.fo
 export async function readForwardSecret(journalPath: string): Promise<string | undefined> {
   const file = secretPathFor(journalPath);
   try {
-    if ((await lstat(file)).isSymbolicLink()) throw new WxpayError('FILE_UNSAFE', `Refusing to read ${file}: it is a symbolic link`, { hint: 'Remove the link; wxpay keeps the forward secret in a regular 0600 file.' });
+    if ((await lstat(file)).isSymbolicLink())
+      throw new WxpayError('FILE_UNSAFE', `Refusing to read ${file}: it is a symbolic link`, {
+        hint: 'Remove the link; wxpay keeps the forward secret in a regular 0600 file.',
+      });
     const text = (await readFile(file, 'utf8')).trim();
-    if (!text.startsWith('whsec_')) throw new WxpayError('CONFIG_INVALID', `${file} does not hold a whsec_ secret`, { hint: 'Delete it to generate a new one (and give the new one to the app).' });
+    if (!text.startsWith('whsec_'))
+      throw new WxpayError('CONFIG_INVALID', `${file} does not hold a whsec_ secret`, {
+        hint: 'Delete it to generate a new one (and give the new one to the app).',
+      });
     return text;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

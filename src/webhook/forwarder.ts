@@ -47,12 +47,23 @@ export function passOnHeaders(headers: Record<string, string>): Record<string, s
 }
 
 /** `{…event, resource: <decrypted>}` with X-Wxpay-Event-Id/-Type and the original Wechatpay-* headers. */
-export function forwardMessage(e: { id: string; event_type: string; body: string; headers: Record<string, string>; resource: unknown }): ForwardMessage {
+export function forwardMessage(e: {
+  id: string;
+  event_type: string;
+  body: string;
+  headers: Record<string, string>;
+  resource: unknown;
+}): ForwardMessage {
   const event = JSON.parse(e.body) as Record<string, unknown>;
   return {
     id: e.id,
     body: JSON.stringify({ ...event, resource: e.resource }),
-    headers: { ...passOnHeaders(e.headers), 'x-wxpay-event-id': e.id, 'x-wxpay-event-type': e.event_type, 'content-type': 'application/json' },
+    headers: {
+      ...passOnHeaders(e.headers),
+      'x-wxpay-event-id': e.id,
+      'x-wxpay-event-type': e.event_type,
+      'content-type': 'application/json',
+    },
   };
 }
 
@@ -91,9 +102,15 @@ export function createForwarder(opts: ForwarderOptions): Forward {
         });
         await res.arrayBuffer().catch(() => undefined);
         const redirect = res.status >= 300 && res.status < 400;
-        last = { ok: res.ok, status: res.status, attempts: i, ...(res.ok ? {} : { error: redirect ? `HTTP ${res.status} redirect, not followed` : `HTTP ${res.status}` }) };
+        last = {
+          ok: res.ok,
+          status: res.status,
+          attempts: i,
+          ...(res.ok ? {} : { error: redirect ? `HTTP ${res.status} redirect, not followed` : `HTTP ${res.status}` }),
+        };
         // A redirect or a 4xx other than 408/429 will not get better by retrying.
-        if (res.ok || redirect || (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)) return last;
+        if (res.ok || redirect || (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429))
+          return last;
       } catch (err) {
         last = { ok: false, attempts: i, error: causeOf(err, wait) };
       }

@@ -64,13 +64,21 @@ export const ACK_BUDGET_MS = 4_000;
 export const TARPIT_MS = 50;
 const TARPIT_MAX = 1_000;
 const fail = (status: number, message: string): Reply => ({ status, body: JSON.stringify({ code: 'FAIL', message }) });
-const UNKNOWN_SERIAL_HINT = 'unknown serial: if WeChat Pay rotated its platform certificate, refresh platformCertDir with `wxpay certs download` (the listener re-reads it)';
+const UNKNOWN_SERIAL_HINT =
+  'unknown serial: if WeChat Pay rotated its platform certificate, refresh platformCertDir with `wxpay certs download` (the listener re-reads it)';
 
 /** Forwards one acknowledged event, journals the outcome (a `forwarded` line ends its re-forward on restart), and
  *  logs it; a failed one is logged with its cause and the command that re-sends it. Used by the handler and at start. */
-export async function forwardAndRecord(deps: Pick<HandlerDeps, 'forward' | 'journal' | 'onEvent' | 'resendCommand'>, facts: EventFacts, msg: ReturnType<typeof forwardMessage>, outcome: string): Promise<void> {
+export async function forwardAndRecord(
+  deps: Pick<HandlerDeps, 'forward' | 'journal' | 'onEvent' | 'resendCommand'>,
+  facts: EventFacts,
+  msg: ReturnType<typeof forwardMessage>,
+  outcome: string,
+): Promise<void> {
   const f = await deps.forward!(msg);
-  await deps.journal.append({ id: facts.id, outcome: f.ok ? 'forwarded' : 'forward_failed', forward: f, at: new Date().toISOString() }).catch(() => undefined);
+  await deps.journal
+    .append({ id: facts.id, outcome: f.ok ? 'forwarded' : 'forward_failed', forward: f, at: new Date().toISOString() })
+    .catch(() => undefined);
   const e = liveEvent(facts, 204, outcome, f);
   if (!f.ok && deps.resendCommand) e.resend = deps.resendCommand(facts.id);
   deps.onEvent(e);
@@ -80,14 +88,39 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
   const pending = new Map<string, Promise<unknown>>();
   let keys = deps.keys;
   let tarpitted = 0;
-  const captureOf = (req: Incoming) => ({ method: req.method, path: req.path, headers: req.headers, body: req.rawBody.toString('utf8'), receivedAt: req.receivedAt });
-  const factsOf = (v: VerifiedNotification): EventFacts => ({ id: v.event.id, event_type: v.event.event_type, resource: v.resource, verification: `ok ${v.verification.serial} skew ${v.verification.skew}s` });
+  const captureOf = (req: Incoming) => ({
+    method: req.method,
+    path: req.path,
+    headers: req.headers,
+    body: req.rawBody.toString('utf8'),
+    receivedAt: req.receivedAt,
+  });
+  const factsOf = (v: VerifiedNotification): EventFacts => ({
+    id: v.event.id,
+    event_type: v.event.event_type,
+    resource: v.resource,
+    verification: `ok ${v.verification.serial} skew ${v.verification.skew}s`,
+  });
 
   async function accept(req: Incoming, v: VerifiedNotification): Promise<Reply> {
     const facts = factsOf(v);
     const capture = captureOf(req);
-    const msg = deps.forward ? forwardMessage({ id: facts.id, event_type: facts.event_type, body: capture.body, headers: req.headers, resource: v.resource }) : undefined;
-    const base = { ...capture, id: facts.id, event_type: facts.event_type, resource: v.resource, verification: { serial: v.verification.serial, skew: v.verification.skew } };
+    const msg = deps.forward
+      ? forwardMessage({
+          id: facts.id,
+          event_type: facts.event_type,
+          body: capture.body,
+          headers: req.headers,
+          resource: v.resource,
+        })
+      : undefined;
+    const base = {
+      ...capture,
+      id: facts.id,
+      event_type: facts.event_type,
+      resource: v.resource,
+      verification: { serial: v.verification.serial, skew: v.verification.skew },
+    };
     let forward: ForwardResult | undefined;
     if (msg && deps.ackAfterForward) {
       forward = await deps.forward!(msg, deps.ackBudgetMs ?? ACK_BUDGET_MS);
@@ -100,7 +133,13 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
     const later = msg && !deps.ackAfterForward;
     try {
       // forwardPending: until a `forwarded` line follows, a restart forwards this event again.
-      await deps.journal.append({ ...base, outcome: 'accepted', status: 204, ...(forward ? { forward } : {}), ...(later ? { forwardPending: true } : {}) });
+      await deps.journal.append({
+        ...base,
+        outcome: 'accepted',
+        status: 204,
+        ...(forward ? { forward } : {}),
+        ...(later ? { forwardPending: true } : {}),
+      });
     } catch (err) {
       deps.onEvent(liveEvent(facts, 500, 'journal_failed', forward, (err as Error).message));
       return fail(500, 'journal write failed');
@@ -112,7 +151,14 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
   }
 
   async function verify(req: Incoming): Promise<VerifiedNotification> {
-    const input = () => ({ headers: req.headers, rawBody: req.rawBody, keys, apiV3Key: deps.apiV3Key, now: Math.floor(deps.now() / 1000), ...(deps.windowSeconds !== undefined ? { windowSeconds: deps.windowSeconds } : {}) });
+    const input = () => ({
+      headers: req.headers,
+      rawBody: req.rawBody,
+      keys,
+      apiV3Key: deps.apiV3Key,
+      now: Math.floor(deps.now() / 1000),
+      ...(deps.windowSeconds !== undefined ? { windowSeconds: deps.windowSeconds } : {}),
+    });
     try {
       return verifyAndDecrypt(input());
     } catch (err) {
@@ -142,8 +188,18 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
     // failed (DECRYPT_*, a bad body) came from WeChat Pay: kept whole, for `notify decrypt --capture` or a replay
     // once the APIv3 key is fixed.
     const signed = !code.startsWith('VERIFY_') && code !== 'INTERNAL';
-    await deps.journal.append(signed ? { ...captureOf(req), outcome: 'rejected', status, code } : rejectDigest(req, status, code)).catch(() => undefined);
-    deps.onEvent({ time: req.receivedAt, status, outcome: 'rejected', verification: code, ...(code === 'VERIFY_UNKNOWN_SERIAL' ? { error: `${req.headers['wechatpay-serial'] ?? ''} ${UNKNOWN_SERIAL_HINT}`.trim() } : {}) });
+    await deps.journal
+      .append(signed ? { ...captureOf(req), outcome: 'rejected', status, code } : rejectDigest(req, status, code))
+      .catch(() => undefined);
+    deps.onEvent({
+      time: req.receivedAt,
+      status,
+      outcome: 'rejected',
+      verification: code,
+      ...(code === 'VERIFY_UNKNOWN_SERIAL'
+        ? { error: `${req.headers['wechatpay-serial'] ?? ''} ${UNKNOWN_SERIAL_HINT}`.trim() }
+        : {}),
+    });
     return fail(status, code);
   }
 
@@ -157,7 +213,9 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
     const id = v.event.id;
     while (pending.has(id)) await pending.get(id)!.catch(() => undefined);
     if (deps.seen.has(id)) {
-      await deps.journal.append({ ...captureOf(req), id, event_type: v.event.event_type, outcome: 'duplicate', status: 204 }).catch(() => undefined);
+      await deps.journal
+        .append({ ...captureOf(req), id, event_type: v.event.event_type, outcome: 'duplicate', status: 204 })
+        .catch(() => undefined);
       deps.onEvent(liveEvent(factsOf(v), 204, 'duplicate'));
       return { status: 204 };
     }

@@ -40,18 +40,23 @@ const HAS_ID = Buffer.from('"id":"');
 export async function recoverJournal(file: string): Promise<Recovered> {
   const seen = new Set<string>();
   const pending = new Map<string, Where>();
-  await scanJournal(file, (line) => {
-    let e: JournalEntry;
-    try {
-      e = JSON.parse(line.bytes.toString('utf8')) as JournalEntry;
-    } catch {
-      return; // damaged, so never acknowledged
-    }
-    if (typeof e.id !== 'string') return;
-    if (e.outcome === 'accepted' || e.outcome === 'duplicate') seen.add(e.id);
-    if (e.outcome === 'accepted' && e.forwardPending === true) pending.set(e.id, { file: line.file, offset: line.offset, length: line.bytes.length });
-    if (e.outcome === 'forwarded') pending.delete(e.id);
-  }, { containing: HAS_ID });
+  await scanJournal(
+    file,
+    (line) => {
+      let e: JournalEntry;
+      try {
+        e = JSON.parse(line.bytes.toString('utf8')) as JournalEntry;
+      } catch {
+        return; // damaged, so never acknowledged
+      }
+      if (typeof e.id !== 'string') return;
+      if (e.outcome === 'accepted' || e.outcome === 'duplicate') seen.add(e.id);
+      if (e.outcome === 'accepted' && e.forwardPending === true)
+        pending.set(e.id, { file: line.file, offset: line.offset, length: line.bytes.length });
+      if (e.outcome === 'forwarded') pending.delete(e.id);
+    },
+    { containing: HAS_ID },
+  );
   return { seen, unforwarded: [...pending.values()] };
 }
 

@@ -3,7 +3,10 @@
 // a second however many such callbacks arrive (a flood of made-up serials must not turn into a flood of reads).
 import type { KeyStore } from '../core/keys.js';
 
-export function throttledReload(reload: (() => Promise<KeyStore>) | undefined, now: () => number): (() => Promise<KeyStore | undefined>) | undefined {
+export function throttledReload(
+  reload: (() => Promise<KeyStore>) | undefined,
+  now: () => number,
+): (() => Promise<KeyStore | undefined>) | undefined {
   if (!reload) return undefined;
   let last = -Infinity;
   return async () => {

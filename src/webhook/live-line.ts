@@ -26,11 +26,29 @@ export interface EventFacts {
   verification: string;
 }
 
-export function liveEvent(v: EventFacts, status: number, outcome: string, forward?: ForwardResult, error?: string): LiveEvent {
-  const r = (v.resource ?? {}) as { out_trade_no?: string; trade_state?: string; refund_status?: string; amount?: { total?: number; refund?: number } };
+export function liveEvent(
+  v: EventFacts,
+  status: number,
+  outcome: string,
+  forward?: ForwardResult,
+  error?: string,
+): LiveEvent {
+  const r = (v.resource ?? {}) as {
+    out_trade_no?: string;
+    trade_state?: string;
+    refund_status?: string;
+    amount?: { total?: number; refund?: number };
+  };
   const amount = r.amount?.refund ?? r.amount?.total;
   const state = r.trade_state ?? r.refund_status;
-  const e: LiveEvent = { time: new Date().toISOString(), status, outcome, verification: v.verification, id: v.id, event_type: v.event_type };
+  const e: LiveEvent = {
+    time: new Date().toISOString(),
+    status,
+    outcome,
+    verification: v.verification,
+    id: v.id,
+    event_type: v.event_type,
+  };
   if (r.out_trade_no !== undefined) e.out_trade_no = r.out_trade_no;
   if (amount !== undefined) e.amount = amount;
   if (state !== undefined) e.state = state;
@@ -41,13 +59,28 @@ export function liveEvent(v: EventFacts, status: number, outcome: string, forwar
 
 /** The usual cause of a rejection, on the live line where the operator is looking. */
 const REJECTION_HINTS: Record<string, string> = {
-  DECRYPT_FAILED: 'hint: usually the wrong APIv3 key (not the APIv2 key, not the key password); the callback is in the journal for `wxpay notify decrypt --capture`',
+  DECRYPT_FAILED:
+    'hint: usually the wrong APIv3 key (not the APIv2 key, not the key password); the callback is in the journal for `wxpay notify decrypt --capture`',
 };
 
 export function formatLive(e: LiveEvent): string {
   const hint = e.outcome === 'rejected' ? REJECTION_HINTS[e.verification] : undefined;
   if (hint) return [e.time, String(e.status), e.outcome, e.verification, hint].join('  ');
-  const fwd = !e.forward ? '-' : e.forward.ok ? `forwarded ${e.forward.status} (${e.forward.attempts}x)` : `forward FAILED: ${e.forward.error ?? e.forward.status ?? ''} (${e.forward.attempts}x)`;
-  const cols = [e.time, String(e.status), e.outcome, e.event_type ?? '-', e.out_trade_no ?? '-', e.amount !== undefined ? `${e.amount} fen` : '-', e.state ?? '-', e.verification, fwd];
+  const fwd = !e.forward
+    ? '-'
+    : e.forward.ok
+      ? `forwarded ${e.forward.status} (${e.forward.attempts}x)`
+      : `forward FAILED: ${e.forward.error ?? e.forward.status ?? ''} (${e.forward.attempts}x)`;
+  const cols = [
+    e.time,
+    String(e.status),
+    e.outcome,
+    e.event_type ?? '-',
+    e.out_trade_no ?? '-',
+    e.amount !== undefined ? `${e.amount} fen` : '-',
+    e.state ?? '-',
+    e.verification,
+    fwd,
+  ];
   return cols.join('  ') + (e.error ? `\n  ${e.error}` : '') + (e.resend ? `\n  re-send with: ${e.resend}` : '');
 }

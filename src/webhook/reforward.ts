@@ -5,7 +5,11 @@ import type { JournalEntry } from '../core/capture.js';
 import { forwardMessage } from './forwarder.js';
 import { forwardAndRecord, type HandlerDeps } from './handler.js';
 
-export async function reforward(entries: AsyncGenerator<JournalEntry>, deps: Pick<HandlerDeps, 'forward' | 'journal' | 'onEvent' | 'resendCommand'>, stopping: () => boolean): Promise<void> {
+export async function reforward(
+  entries: AsyncGenerator<JournalEntry>,
+  deps: Pick<HandlerDeps, 'forward' | 'journal' | 'onEvent' | 'resendCommand'>,
+  stopping: () => boolean,
+): Promise<void> {
   for await (const e of entries) {
     if (stopping()) break;
     const facts = { id: e.id!, event_type: e.event_type!, resource: e.resource, verification: 'from journal' };

@@ -6,7 +6,16 @@ import { createHash } from 'node:crypto';
 import type { Incoming } from './handler.js';
 
 export const REJECT_HEAD_BYTES = 1024;
-const KEEP_HEADERS = ['content-type', 'content-length', 'user-agent', 'request-id', 'wechatpay-serial', 'wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature-type'];
+const KEEP_HEADERS = [
+  'content-type',
+  'content-length',
+  'user-agent',
+  'request-id',
+  'wechatpay-serial',
+  'wechatpay-timestamp',
+  'wechatpay-nonce',
+  'wechatpay-signature-type',
+];
 const cap = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 // Control bytes would each grow to 6 characters in JSON (\u0000): such a head is kept as base64 instead.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
@@ -18,9 +27,16 @@ export function rejectDigest(req: Incoming, status: number, code: string): Recor
   const head = req.rawBody.subarray(0, REJECT_HEAD_BYTES);
   const text = head.toString('utf8');
   return {
-    outcome: 'rejected', status, code, receivedAt: req.receivedAt, ...(req.remote ? { remote: req.remote } : {}),
-    method: cap(req.method, 16), path: cap(req.path, 256), headers,
-    bodyBytes: req.rawBody.length, bodySha256: createHash('sha256').update(req.rawBody).digest('hex'),
+    outcome: 'rejected',
+    status,
+    code,
+    receivedAt: req.receivedAt,
+    ...(req.remote ? { remote: req.remote } : {}),
+    method: cap(req.method, 16),
+    path: cap(req.path, 256),
+    headers,
+    bodyBytes: req.rawBody.length,
+    bodySha256: createHash('sha256').update(req.rawBody).digest('hex'),
     ...(CONTROL.test(text) ? { bodyHeadBase64: head.toString('base64') } : { bodyHead: text }),
   };
 }
@@ -28,7 +44,11 @@ export function rejectDigest(req: Incoming, status: number, code: string): Recor
 export class TokenBucket {
   private tokens: number;
   private at: number;
-  constructor(private readonly burst: number, private readonly perSecond: number, now: number) {
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    now: number,
+  ) {
     this.tokens = burst;
     this.at = now;
   }
@@ -52,7 +72,13 @@ export interface RejectionLimits {
   maxSources: number;
 }
 
-export const DEFAULT_REJECTION_LIMITS: RejectionLimits = { burst: 20, perSecond: 2, totalBurst: 200, totalPerSecond: 20, maxSources: 10_000 };
+export const DEFAULT_REJECTION_LIMITS: RejectionLimits = {
+  burst: 20,
+  perSecond: 2,
+  totalBurst: 200,
+  totalPerSecond: 20,
+  maxSources: 10_000,
+};
 
 export interface RejectionLimiter {
   /** true: journal and answer this rejection; false: answer 429 (counted for the summary). */
@@ -83,8 +109,19 @@ export function createRejectionLimiter(limits: RejectionLimits, start: number): 
       const [counts, count, from] = [limited, refused, since];
       [limited, refused, since] = [new Map(), 0, now];
       if (!count) return undefined;
-      const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([remote, n]) => ({ remote, count: n }));
-      return { outcome: 'rate_limited', status: 429, from: new Date(from).toISOString(), to: new Date(now).toISOString(), count, sources: counts.size, top };
+      const top = [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([remote, n]) => ({ remote, count: n }));
+      return {
+        outcome: 'rate_limited',
+        status: 429,
+        from: new Date(from).toISOString(),
+        to: new Date(now).toISOString(),
+        count,
+        sources: counts.size,
+        top,
+      };
     },
   };
 }

@@ -25,7 +25,8 @@ export class ReplaySelection {
     const id = eventIdOf(c);
     if (this.onlyId !== undefined && id !== this.onlyId) return;
     if (!id) this.noId.push(c);
-    else if (!this.byId.has(id) || (c.outcome === 'accepted' && this.byId.get(id)!.outcome !== 'accepted')) this.byId.set(id, c);
+    else if (!this.byId.has(id) || (c.outcome === 'accepted' && this.byId.get(id)!.outcome !== 'accepted'))
+      this.byId.set(id, c);
   }
 
   get captures(): JournalEntry[] {
@@ -61,9 +62,12 @@ export async function journalSelection(file: string, onlyId?: string): Promise<R
         v = JSON.parse(l.bytes.toString('utf8'));
       } catch {
         if (l.lineNo === 1) throw new NotNdjson();
-        throw new WxpayError('USAGE', `Line ${l.lineNo} of ${l.file} is not JSON`, { hint: 'A journal has one JSON object per line.' });
+        throw new WxpayError('USAGE', `Line ${l.lineNo} of ${l.file} is not JSON`, {
+          hint: 'A journal has one JSON object per line.',
+        });
       }
-      if (v && typeof v === 'object' && typeof (v as { body?: unknown }).body === 'string') sel.add(captureFrom(v, `${l.file} line ${l.lineNo}`));
+      if (v && typeof v === 'object' && typeof (v as { body?: unknown }).body === 'string')
+        sel.add(captureFrom(v, `${l.file} line ${l.lineNo}`));
     });
     if (!scanned) throw new WxpayError('USAGE', `Cannot read ${file}: no such file`, { hint: 'Check the path.' });
     // A single capture written without a final newline is a "torn" line to the scanner: read it whole instead.

@@ -23,7 +23,13 @@ import { createRejectionLimiter, DEFAULT_REJECTION_LIMITS, type RejectionLimits 
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** WeChat Pay sends small bodies at once; anything slower than this is not WeChat Pay. */
-export const WEBHOOK_LIMITS: HttpLimits = { headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: MAX_BODY_BYTES, checkIntervalMs: 1_000 };
+export const WEBHOOK_LIMITS: HttpLimits = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxBodyBytes: MAX_BODY_BYTES,
+  checkIntervalMs: 1_000,
+};
 /** WeChat Pay opens a handful of connections; a flood gets no more than this many at once. */
 export const DEFAULT_MAX_CONNECTIONS = 256;
 /** Body bytes held at once over all requests (a real callback is 1-2 KB). */
@@ -88,12 +94,25 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const limiter = createRejectionLimiter({ ...DEFAULT_REJECTION_LIMITS, ...opts.rejectionLimits }, now());
   const secret = opts.forwardTo ? (opts.forwardSecret ?? (await forwardSecret(opts.journalPath)).secret) : undefined;
   const forward = opts.forwardTo
-    ? createForwarder({ url: opts.forwardTo, secret: secret!, now, ...(opts.forwardAttempts ? { attempts: opts.forwardAttempts } : {}), ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}) })
+    ? createForwarder({
+        url: opts.forwardTo,
+        secret: secret!,
+        now,
+        ...(opts.forwardAttempts ? { attempts: opts.forwardAttempts } : {}),
+        ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}),
+      })
     : undefined;
   const reloadKeys = throttledReload(opts.reloadKeys, now);
   const onEvent = opts.onEvent ?? (() => undefined);
   const handle = createHandler({
-    keys: opts.keys, apiV3Key: opts.apiV3Key, now, journal, seen, limiter, onEvent, track,
+    keys: opts.keys,
+    apiV3Key: opts.apiV3Key,
+    now,
+    journal,
+    seen,
+    limiter,
+    onEvent,
+    track,
     ...(reloadKeys ? { reloadKeys } : {}),
     ...(opts.windowSeconds !== undefined ? { windowSeconds: opts.windowSeconds } : {}),
     ...(forward ? { forward } : {}),
@@ -113,14 +132,26 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const budget = new BodyBudget(opts.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES);
   const server = createServer(httpServerOptions(limits), (req, res) => {
     const url = (req.url ?? '/').split('?')[0];
-    if (url !== wantPath) return send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
+    if (url !== wantPath)
+      return send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
     if (req.method !== 'POST') return send(res, { status: 405, body: FAIL('callbacks are POST') });
     const receivedAt = new Date().toISOString();
     readBudgetedBody(req, limits.maxBodyBytes, budget)
       .then(async (body) => {
-        if (body === 'busy') return void res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' }).end(FAIL('too many request bodies in flight; retry'), () => req.destroy());
-        if (body === undefined) return send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
-        const incoming: Incoming = { method: 'POST', path: req.url ?? '/', headers: normalizeHeaders(req.headers), rawBody: body, receivedAt, ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}) };
+        if (body === 'busy')
+          return void res
+            .writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' })
+            .end(FAIL('too many request bodies in flight; retry'), () => req.destroy());
+        if (body === undefined)
+          return send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
+        const incoming: Incoming = {
+          method: 'POST',
+          path: req.url ?? '/',
+          headers: normalizeHeaders(req.headers),
+          rawBody: body,
+          receivedAt,
+          ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
+        };
         send(res, await handle(incoming));
       })
       .catch(() => {
@@ -142,7 +173,14 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   };
   const timer = setInterval(summarize, opts.summaryIntervalMs ?? 10_000).unref();
   let stopping = false;
-  if (toReforward) track(reforward(toReforward, { forward: forward!, journal, onEvent, ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}) }, () => stopping).catch(() => undefined));
+  if (toReforward)
+    track(
+      reforward(
+        toReforward,
+        { forward: forward!, journal, onEvent, ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}) },
+        () => stopping,
+      ).catch(() => undefined),
+    );
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   let closing: Promise<void> | undefined;

@@ -17,7 +17,10 @@ export function newForwardSecret(): string {
 
 function secretKey(secret: string): Buffer {
   const key = Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
-  if (key.length < 16) throw new WxpayError('CONFIG_INVALID', 'The forward secret is too short or not base64', { hint: 'Expect whsec_ followed by the base64 of 24 to 64 random bytes.' });
+  if (key.length < 16)
+    throw new WxpayError('CONFIG_INVALID', 'The forward secret is too short or not base64', {
+      hint: 'Expect whsec_ followed by the base64 of 24 to 64 random bytes.',
+    });
   return key;
 }
 
@@ -28,8 +31,17 @@ export function signForward(secret: string, id: string, timestamp: number, body:
 }
 
 /** The three headers of one signed forward. */
-export function forwardSignatureHeaders(secret: string, id: string, timestamp: number, body: string | Buffer): Record<string, string> {
-  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signForward(secret, id, timestamp, body) };
+export function forwardSignatureHeaders(
+  secret: string,
+  id: string,
+  timestamp: number,
+  body: string | Buffer,
+): Record<string, string> {
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signForward(secret, id, timestamp, body),
+  };
 }
 
 export interface VerifyForwardInput {
@@ -49,18 +61,31 @@ export function verifyForward(input: VerifyForwardInput): { id: string; timestam
   const ts = getHeader(input.headers, 'webhook-timestamp');
   const sigs = getHeader(input.headers, 'webhook-signature');
   if (!id || !ts || !sigs) {
-    throw new WxpayError('VERIFY_MISSING_HEADER', 'The forward lacks webhook-id, webhook-timestamp or webhook-signature', { hint: 'Forwards from `wxpay webhook serve --forward-to` carry all three; anything else did not come from it.' });
+    throw new WxpayError(
+      'VERIFY_MISSING_HEADER',
+      'The forward lacks webhook-id, webhook-timestamp or webhook-signature',
+      { hint: 'Forwards from `wxpay webhook serve --forward-to` carry all three; anything else did not come from it.' },
+    );
   }
   const timestamp = Number(ts);
   const now = input.now ?? Math.floor(Date.now() / 1000);
   if (!/^\d+$/.test(ts) || Math.abs(now - timestamp) > (input.toleranceSeconds ?? FORWARD_TOLERANCE_SECONDS)) {
-    throw new WxpayError('VERIFY_TIMESTAMP', `webhook-timestamp ${ts.slice(0, 20)} is outside the ±${input.toleranceSeconds ?? FORWARD_TOLERANCE_SECONDS} s window`, { hint: 'Check the clocks, or re-send it with `wxpay notify replay <journal> --id <id> --forward <url>` (a fresh signature).' });
+    throw new WxpayError(
+      'VERIFY_TIMESTAMP',
+      `webhook-timestamp ${ts.slice(0, 20)} is outside the ±${input.toleranceSeconds ?? FORWARD_TOLERANCE_SECONDS} s window`,
+      {
+        hint: 'Check the clocks, or re-send it with `wxpay notify replay <journal> --id <id> --forward <url>` (a fresh signature).',
+      },
+    );
   }
   const want = Buffer.from(signForward(input.secret, id, timestamp, input.body));
   const ok = sigs.split(' ').some((s) => {
     const got = Buffer.from(s);
     return got.length === want.length && timingSafeEqual(got, want);
   });
-  if (!ok) throw new WxpayError('VERIFY_BAD_SIGNATURE', 'The forward\'s webhook-signature does not match', { hint: 'Use the secret printed by `wxpay webhook serve --print-secret`, and verify the raw body, not re-serialised JSON.' });
+  if (!ok)
+    throw new WxpayError('VERIFY_BAD_SIGNATURE', "The forward's webhook-signature does not match", {
+      hint: 'Use the secret printed by `wxpay webhook serve --print-secret`, and verify the raw body, not re-serialised JSON.',
+    });
   return { id, timestamp };
 }

@@ -58,7 +58,13 @@ type Row = Record<string, string>;
 function rowsOf(prefix: string): Row[] {
   return Array.from({ length: N }, (_, i) => {
     const no = `${prefix}${String(i).padStart(6, '0')}`;
-    return { out_trade_no: no, out_refund_no: `R${no}`, amount: String(1 + ((i * 53) % 500)), total: '500', reason: 'crash test' };
+    return {
+      out_trade_no: no,
+      out_refund_no: `R${no}`,
+      amount: String(1 + ((i * 53) % 500)),
+      total: '500',
+      reason: 'crash test',
+    };
   });
 }
 
@@ -68,7 +74,10 @@ function writeCsv(file: string, rows: readonly Row[], columns = COLUMNS, eol = '
 
 function refundFile(prefix: string): string {
   const rows = rowsOf(prefix);
-  env.seed(rows.map((r) => r.out_trade_no!), 500);
+  env.seed(
+    rows.map((r) => r.out_trade_no!),
+    500,
+  );
   const file = path.join(env.dir, `${prefix}.csv`);
   writeCsv(file, rows);
   return file;
@@ -88,80 +97,111 @@ function stateOf(prefix: string) {
   const snap = env.sb.state.snapshot();
   const strip = (s: string) => s.replace(prefix, '#');
   return {
-    orders: snap.orders.filter((o) => o.outTradeNo.startsWith(prefix)).map((o) => [strip(o.outTradeNo), o.tradeState, o.total]).sort(),
-    refunds: snap.refunds.filter((r) => r.outTradeNo.startsWith(prefix)).map((r) => [strip(r.outRefundNo), strip(r.outTradeNo), r.refund, r.total, r.status, r.reason]).sort(),
+    orders: snap.orders
+      .filter((o) => o.outTradeNo.startsWith(prefix))
+      .map((o) => [strip(o.outTradeNo), o.tradeState, o.total])
+      .sort(),
+    refunds: snap.refunds
+      .filter((r) => r.outTradeNo.startsWith(prefix))
+      .map((r) => [strip(r.outRefundNo), strip(r.outTradeNo), r.refund, r.total, r.status, r.reason])
+      .sort(),
   };
 }
 
-const args = (file: string) => ['refund', 'create', '--from', file, '--yes', '--json', '--rate', '1000', '--concurrency', '8'];
+const args = (file: string) => [
+  'refund',
+  'create',
+  '--from',
+  file,
+  '--yes',
+  '--json',
+  '--rate',
+  '1000',
+  '--concurrency',
+  '8',
+];
 
 describe.each([
   ['without faults', [] as typeof FAULTS, false],
   ['with 500, 429, reset and slow faults', FAULTS, false],
   ['with faults and the CSV edited between runs', FAULTS, true],
 ])('crash test %s', (name, faults, edits) => {
-  it('SIGKILL at three random points, rerun each time: the same sandbox state as one clean run', async () => {
-    const tag = edits ? 'E' : faults.length ? 'K' : 'C';
-    const clean = refundFile(`${tag}CLEAN`);
-    const crashed = refundFile(`${tag}CRASH`);
-    const clean200 = env.ok(REFUND);
-    const cleanRun = await runInProcess(args(clean), { cwd: env.init.dir, env: env.env });
-    expect(cleanRun.code, cleanRun.stderr).toBe(0);
-    expect(env.ok(REFUND) - clean200).toBe(N);
+  it(
+    'SIGKILL at three random points, rerun each time: the same sandbox state as one clean run',
+    async () => {
+      const tag = edits ? 'E' : faults.length ? 'K' : 'C';
+      const clean = refundFile(`${tag}CLEAN`);
+      const crashed = refundFile(`${tag}CRASH`);
+      const clean200 = env.ok(REFUND);
+      const cleanRun = await runInProcess(args(clean), { cwd: env.init.dir, env: env.env });
+      expect(cleanRun.code, cleanRun.stderr).toBe(0);
+      expect(env.ok(REFUND) - clean200).toBe(N);
 
-    if (faults.length) await env.admin('POST', '/sandbox/faults', { faults });
-    const before200 = env.ok(REFUND);
-    const kills: string[] = [`seed ${SEED}`];
-    const all = rowsOf(`${tag}CRASH`);
-    for (let k = 0; k < 3; k++) {
-      const edit = edits && k > 0 ? `; edited: ${editCsv(crashed, all)}` : '';
-      const after = 1 + Math.floor(random() * (N / 3));
-      const delay = Math.floor(random() * 30);
-      let rows = 0;
-      const r = await spawnCli(args(crashed), {
-        cwd: env.init.dir, env: env.env,
-        onLine(line, child) {
-          const e = JSON.parse(line) as { type: string; fromJournal?: boolean };
-          if (e.type === 'row' && !e.fromJournal && ++rows === after) setTimeout(() => child.kill('SIGKILL'), delay);
-        },
-      });
-      kills.push(`${name}: kill ${k + 1} after ${after} rows + ${delay} ms${edit} -> ${r.signal ?? r.code}`);
-      expect([null, 0, 4, 5], kills.join('\n')).toContain(r.code);
-    }
-    if (edits) {
-      writeCsv(crashed, shuffled(all), shuffled(COLUMNS), '\r\n');
-      kills.push('final run: every row, shuffled');
-    }
-    const last = await spawnCli(args(crashed), { cwd: env.init.dir, env: env.env });
-    await env.admin('DELETE', '/sandbox/faults');
-    expect(last.code, `${kills.join('\n')}\n${last.stderr}`).toBe(0);
+      if (faults.length) await env.admin('POST', '/sandbox/faults', { faults });
+      const before200 = env.ok(REFUND);
+      const kills: string[] = [`seed ${SEED}`];
+      const all = rowsOf(`${tag}CRASH`);
+      for (let k = 0; k < 3; k++) {
+        const edit = edits && k > 0 ? `; edited: ${editCsv(crashed, all)}` : '';
+        const after = 1 + Math.floor(random() * (N / 3));
+        const delay = Math.floor(random() * 30);
+        let rows = 0;
+        const r = await spawnCli(args(crashed), {
+          cwd: env.init.dir,
+          env: env.env,
+          onLine(line, child) {
+            const e = JSON.parse(line) as { type: string; fromJournal?: boolean };
+            if (e.type === 'row' && !e.fromJournal && ++rows === after) setTimeout(() => child.kill('SIGKILL'), delay);
+          },
+        });
+        kills.push(`${name}: kill ${k + 1} after ${after} rows + ${delay} ms${edit} -> ${r.signal ?? r.code}`);
+        expect([null, 0, 4, 5], kills.join('\n')).toContain(r.code);
+      }
+      if (edits) {
+        writeCsv(crashed, shuffled(all), shuffled(COLUMNS), '\r\n');
+        kills.push('final run: every row, shuffled');
+      }
+      const last = await spawnCli(args(crashed), { cwd: env.init.dir, env: env.env });
+      await env.admin('DELETE', '/sandbox/faults');
+      expect(last.code, `${kills.join('\n')}\n${last.stderr}`).toBe(0);
 
-    if (edits) {
-      // A finished row renamed: the ledger refuses it before anything is sent.
-      const renamed = all.map((r, i) => (i === 0 ? { ...r, out_refund_no: `${r.out_refund_no}X` } : r));
-      writeCsv(crashed, renamed);
-      const posts = env.log.filter((e) => e.route === REFUND).length;
-      const refused = await spawnCli(args(crashed), { cwd: env.init.dir, env: env.env });
-      expect(refused.code, refused.stderr).toBe(5);
-      expect(refused.stderr).toContain('BATCH_ALREADY_REFUNDED');
-      expect(env.log.filter((e) => e.route === REFUND).length).toBe(posts);
-      writeCsv(crashed, all);
-    }
+      if (edits) {
+        // A finished row renamed: the ledger refuses it before anything is sent.
+        const renamed = all.map((r, i) => (i === 0 ? { ...r, out_refund_no: `${r.out_refund_no}X` } : r));
+        writeCsv(crashed, renamed);
+        const posts = env.log.filter((e) => e.route === REFUND).length;
+        const refused = await spawnCli(args(crashed), { cwd: env.init.dir, env: env.env });
+        expect(refused.code, refused.stderr).toBe(5);
+        expect(refused.stderr).toContain('BATCH_ALREADY_REFUNDED');
+        expect(env.log.filter((e) => e.route === REFUND).length).toBe(posts);
+        writeCsv(crashed, all);
+      }
 
-    expect(stateOf(`${tag}CRASH`), kills.join('\n')).toEqual(stateOf(`${tag}CLEAN`));
-    // No refund that already existed was sent again: every `start` in the journal (written before its POST)
-    // predates the refund's creation in the sandbox. (The server's 200 log can't show this: an answer to a
-    // killed client is never logged, so it holds at most N.)
-    const created = new Map(env.sb.state.snapshot().refunds.map((r) => [r.outRefundNo, r.createTime]));
-    const journal = readFileSync(crashed.replace(/\.csv$/, '.journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; key: string; at: string });
-    const starts = journal.filter((j) => j.type === 'start');
-    expect(new Set(starts.map((j) => j.key)).size).toBe(N);
-    expect(starts.filter((j) => Date.parse(j.at) > created.get(j.key)!).map((j) => j.key), kills.join('\n')).toEqual([]);
-    expect(env.ok(REFUND) - before200).toBeLessThanOrEqual(N);
-    const result = readFileSync(crashed.replace(/\.csv$/, '.result.csv'), 'utf8').trim().split('\r\n').slice(1);
-    expect(result).toHaveLength(N);
-    expect(result.every((l) => l.split(',')[5] === 'succeeded')).toBe(true);
-  }, N > 80 ? 900_000 : 180_000);
+      expect(stateOf(`${tag}CRASH`), kills.join('\n')).toEqual(stateOf(`${tag}CLEAN`));
+      // No refund that already existed was sent again: every `start` in the journal (written before its POST)
+      // predates the refund's creation in the sandbox. (The server's 200 log can't show this: an answer to a
+      // killed client is never logged, so it holds at most N.)
+      const created = new Map(env.sb.state.snapshot().refunds.map((r) => [r.outRefundNo, r.createTime]));
+      const journal = readFileSync(crashed.replace(/\.csv$/, '.journal.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; key: string; at: string });
+      const starts = journal.filter((j) => j.type === 'start');
+      expect(new Set(starts.map((j) => j.key)).size).toBe(N);
+      expect(
+        starts.filter((j) => Date.parse(j.at) > created.get(j.key)!).map((j) => j.key),
+        kills.join('\n'),
+      ).toEqual([]);
+      expect(env.ok(REFUND) - before200).toBeLessThanOrEqual(N);
+      const result = readFileSync(crashed.replace(/\.csv$/, '.result.csv'), 'utf8')
+        .trim()
+        .split('\r\n')
+        .slice(1);
+      expect(result).toHaveLength(N);
+      expect(result.every((l) => l.split(',')[5] === 'succeeded')).toBe(true);
+    },
+    N > 80 ? 900_000 : 180_000,
+  );
 });
 
 describe('a real SIGINT', () => {
@@ -169,7 +209,8 @@ describe('a real SIGINT', () => {
     const file = refundFile('SIGINT');
     let rows = 0;
     const r = await spawnCli([...args(file), '--rate', '200'], {
-      cwd: env.init.dir, env: env.env,
+      cwd: env.init.dir,
+      env: env.env,
       onLine(line, child) {
         if ((JSON.parse(line) as { type: string }).type === 'row' && ++rows === 10) child.kill('SIGINT');
       },
@@ -177,7 +218,10 @@ describe('a real SIGINT', () => {
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toContain('Stopping: finishing the requests in flight');
     expect(r.stderr).toContain(`To resume, run: wxpay refund create --from ${file} --yes --concurrency 8 --rate 200`);
-    const journal = readFileSync(file.replace(/\.csv$/, '.journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; key: string });
+    const journal = readFileSync(file.replace(/\.csv$/, '.journal.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; key: string });
     const done = new Set(journal.filter((j) => j.type === 'done').map((j) => j.key));
     expect(journal.filter((j) => j.type === 'start').every((j) => done.has(j.key))).toBe(true);
     expect(done.size).toBeLessThan(N);

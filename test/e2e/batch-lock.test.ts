@@ -23,10 +23,11 @@ function startRacer(): Racer {
   createInterface({ input: child.stdout }).on('line', (l) => waiting.shift()?.(JSON.parse(l)));
   return {
     child,
-    ask: (msg) => new Promise((resolve) => {
-      waiting.push(resolve);
-      child.stdin.write(`${JSON.stringify(msg)}\n`);
-    }),
+    ask: (msg) =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        child.stdin.write(`${JSON.stringify(msg)}\n`);
+      }),
   };
 }
 
@@ -47,10 +48,16 @@ describe('batch lock takeover', () => {
         const answers = await Promise.all(racers.map((r) => r.ask({ op: 'race', file, at })));
         const winners = answers.filter((a) => a.won).length;
         outcomes.push(`trial ${t}: ${winners} holder(s); ${answers.map((a) => (a.won ? 'won' : a.code)).join(', ')}`);
-        expect(answers.filter((a) => !a.won).every((a) => a.code === 'BATCH_JOURNAL_CONFLICT'), outcomes.join('\n')).toBe(true);
+        expect(
+          answers.filter((a) => !a.won).every((a) => a.code === 'BATCH_JOURNAL_CONFLICT'),
+          outcomes.join('\n'),
+        ).toBe(true);
         await Promise.all(racers.map((r) => r.ask({ op: 'release' })));
       }
-      expect(outcomes.filter((o) => !o.includes(': 1 holder(s)')), outcomes.join('\n')).toEqual([]);
+      expect(
+        outcomes.filter((o) => !o.includes(': 1 holder(s)')),
+        outcomes.join('\n'),
+      ).toEqual([]);
       // No claim or temp file is left behind.
       expect(readdirSync(dir).filter((f) => !f.endsWith('.lock') && !/^t\d+\.journal\.ndjson$/.test(f))).toEqual([]);
     } finally {
@@ -70,17 +77,27 @@ describe.runIf(process.platform === 'linux')('a zombie lock owner', () => {
     const nos = Array.from({ length: 40 }, (_, i) => `ZOMBIE${String(i).padStart(4, '0')}`);
     env.seed(nos, 300);
     const file = path.join(env.dir, 'zombie.csv');
-    writeFileSync(file, `out_trade_no,out_refund_no,amount,total\n${nos.map((no) => `${no},R${no},100,300`).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `out_trade_no,out_refund_no,amount,total\n${nos.map((no) => `${no},R${no},100,300`).join('\n')}\n`,
+    );
     const args = ['refund', 'create', '--from', file, '--yes', '--json', '--rate', '20', '--concurrency', '2'];
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     // `sh` starts the batch in the background and then becomes `sleep`, which never wait()s: once the batch
     // is killed it stays a zombie (its parent is alive and does not reap it) until the sleep ends.
-    const holder = spawn('sh', ['-c', `${q(process.execPath)} ${q(binPath)} ${args.map(q).join(' ')} >/dev/null 2>&1 & echo $!; exec sleep 120`], { cwd: env.init.dir, env: cleanEnv(env.env) });
+    const holder = spawn(
+      'sh',
+      ['-c', `${q(process.execPath)} ${q(binPath)} ${args.map(q).join(' ')} >/dev/null 2>&1 & echo $!; exec sleep 120`],
+      { cwd: env.init.dir, env: cleanEnv(env.env) },
+    );
     try {
-      const pid = Number(await new Promise<string>((resolve) => createInterface({ input: holder.stdout! }).once('line', resolve)));
+      const pid = Number(
+        await new Promise<string>((resolve) => createInterface({ input: holder.stdout! }).once('line', resolve)),
+      );
       const journal = file.replace(/\.csv$/, '.journal.ndjson');
       const lock = `${journal}.lock`;
-      for (let i = 0; i < 300 && !(existsSync(journal) && readFileSync(journal, 'utf8').includes('"done"')); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 300 && !(existsSync(journal) && readFileSync(journal, 'utf8').includes('"done"')); i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(readFileSync(lock, 'utf8').trim()).toBe(String(pid));
       process.kill(pid, 'SIGKILL');
       let state = '';
@@ -93,7 +110,10 @@ describe.runIf(process.platform === 'linux')('a zombie lock owner', () => {
       expect(await processAlive(pid)).toBe(false);
       expect(readFileSync(lock, 'utf8').trim()).toBe(String(pid));
 
-      const resumed = await spawnCli(args.map((a) => (a === '20' ? '1000' : a)), { cwd: env.init.dir, env: env.env });
+      const resumed = await spawnCli(
+        args.map((a) => (a === '20' ? '1000' : a)),
+        { cwd: env.init.dir, env: env.env },
+      );
       expect(resumed.code, resumed.stderr).toBe(0);
       const refunds = env.sb.state.snapshot().refunds.filter((r) => r.outTradeNo.startsWith('ZOMBIE'));
       expect(refunds.map((r) => r.outRefundNo).sort()).toEqual(nos.map((no) => `R${no}`));

@@ -28,7 +28,10 @@ beforeAll(async () => {
   keys = await sandboxKeySet('pubkey');
   server = createServer((req, res) => {
     const status = req.url!.includes('error') ? 400 : 200;
-    res.writeHead(status, { 'content-type': 'application/json', ...(req.url!.includes('declared') ? { 'content-length': String(SIZE) } : {}) });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      ...(req.url!.includes('declared') ? { 'content-length': String(SIZE) } : {}),
+    });
     let n = 0;
     const pump = (): void => {
       while (n < SIZE && !res.destroyed) {
@@ -47,14 +50,21 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 function wxpayWithPeak(args: string[]): Promise<{ code: number | null; stderr: string; peakKiB: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', path.join(repoRoot, 'test', 'helpers', 'peak-rss.cjs'), binPath, ...args], {
-      env: cleanEnv({ WXPAY_BASE_URL: url }), cwd: keys.dir,
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', path.join(repoRoot, 'test', 'helpers', 'peak-rss.cjs'), binPath, ...args],
+      {
+        env: cleanEnv({ WXPAY_BASE_URL: url }),
+        cwd: keys.dir,
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, peakKiB: Number(/PEAK_RSS_KIB=(\d+)/.exec(stderr)?.[1] ?? NaN) }));
+    child.on('close', (code) =>
+      resolve({ code, stderr, peakKiB: Number(/PEAK_RSS_KIB=(\d+)/.exec(stderr)?.[1] ?? NaN) }),
+    );
   });
 }
 
@@ -63,14 +73,18 @@ describe('400 MB answers: an exit code and a peak RSS under 150 MB', () => {
     ['a 2xx answer, streamed without a length', '/v3/big', '4 MiB'],
     ['a 2xx answer that declares its 400 MB length', '/v3/big-declared', '4 MiB'],
     ['an error body', '/v3/big-error', '64 KiB'],
-  ])('%s', async (_what, p, limit) => {
-    const r = await wxpayWithPeak(['api', 'GET', p, '--config', keys.rcPath, '--json']);
-    const error = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{"error"'))!).error;
-    expect(r.code, r.stderr).toBe(6);
-    expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE', exitCode: 6, message: expect.stringContaining(limit) });
-    expect(r.peakKiB).toBeLessThan(PEAK_LIMIT_KIB);
-    expect(sent.get(p)).toBeLessThan(SIZE);
-  }, 60_000);
+  ])(
+    '%s',
+    async (_what, p, limit) => {
+      const r = await wxpayWithPeak(['api', 'GET', p, '--config', keys.rcPath, '--json']);
+      const error = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{"error"'))!).error;
+      expect(r.code, r.stderr).toBe(6);
+      expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE', exitCode: 6, message: expect.stringContaining(limit) });
+      expect(r.peakKiB).toBeLessThan(PEAK_LIMIT_KIB);
+      expect(sent.get(p)).toBeLessThan(SIZE);
+    },
+    60_000,
+  );
 });
 
 describe('bills keep streaming', () => {
@@ -80,7 +94,10 @@ describe('bills keep streaming', () => {
       const date = chinaDate(Date.now() - 86_400_000);
       expect((await t.admin('POST', '/sandbox/bills/seed', { date, count: 40_000 })).status).toBe(200);
       const file = path.join(keys.dir, 'big-bill.csv');
-      const r = await runCli(['bill', 'trade', '--date', date, '--format', 'raw', '--output', file, '--config', keys.rcPath, '--json'], { cwd: keys.dir, env: { WXPAY_BASE_URL: t.sb.url } });
+      const r = await runCli(
+        ['bill', 'trade', '--date', date, '--format', 'raw', '--output', file, '--config', keys.rcPath, '--json'],
+        { cwd: keys.dir, env: { WXPAY_BASE_URL: t.sb.url } },
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(r.json().bytesReceived).toBeGreaterThan(8 * 1024 * 1024);
       expect(statSync(file).size).toBe(r.json().bytesReceived);
@@ -89,4 +106,3 @@ describe('bills keep streaming', () => {
     }
   }, 120_000);
 });
-

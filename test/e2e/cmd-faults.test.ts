@@ -13,13 +13,26 @@ const REFUNDS = 'POST /v3/refund/domestic/refunds';
 async function makeOrders(env: Env, nos: string[]): Promise<void> {
   const client = await inProcessClient(env);
   try {
-    for (const no of nos) await prepay(client, 'native', { appid: env.sb.context.keys.appid, description: 'Tea', outTradeNo: no, notifyUrl: NOTIFY, total: 100 });
+    for (const no of nos)
+      await prepay(client, 'native', {
+        appid: env.sb.context.keys.appid,
+        description: 'Tea',
+        outTradeNo: no,
+        notifyUrl: NOTIFY,
+        total: 100,
+      });
   } finally {
     await client.close();
   }
 }
 
-const EXPECTED = { tamper: 'VERIFY_BAD_SIGNATURE', 'bad-signature': 'VERIFY_BAD_SIGNATURE', 'unknown-serial': 'VERIFY_UNKNOWN_SERIAL', probe: 'VERIFY_PROBE', 'stale-timestamp': 'VERIFY_TIMESTAMP' } as const;
+const EXPECTED = {
+  tamper: 'VERIFY_BAD_SIGNATURE',
+  'bad-signature': 'VERIFY_BAD_SIGNATURE',
+  'unknown-serial': 'VERIFY_UNKNOWN_SERIAL',
+  probe: 'VERIFY_PROBE',
+  'stale-timestamp': 'VERIFY_TIMESTAMP',
+} as const;
 
 describe.each(['cert', 'pubkey'] as const)('verification faults, %s mode', (mode) => {
   let env: Env;
@@ -32,13 +45,19 @@ describe.each(['cert', 'pubkey'] as const)('verification faults, %s mode', (mode
     const kinds = Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>;
     const nos = kinds.map((k) => `F${mode}${k.replace(/-/g, '')}`.slice(0, 32));
     await makeOrders(env, nos);
-    await env.admin('POST', '/sandbox/faults', { faults: kinds.map((kind, i) => ({ kind, rate: 1, path: `/v3/pay/transactions/out-trade-no/${nos[i]}` })) });
+    await env.admin('POST', '/sandbox/faults', {
+      faults: kinds.map((kind, i) => ({ kind, rate: 1, path: `/v3/pay/transactions/out-trade-no/${nos[i]}` })),
+    });
     const certsBefore = await env.count(CERTS);
     const results = await Promise.all(nos.map((no) => env.cli(['query', no, '--json'])));
     results.forEach((r, i) => {
       expect(r.code, `${kinds[i]}: ${r.stderr}`).toBe(6);
       expect(r.stdout).toBe('');
-      expect(r.error()).toMatchObject({ code: EXPECTED[kinds[i]!], exitCode: 6, hint: expect.stringMatching(/.{20,}/) });
+      expect(r.error()).toMatchObject({
+        code: EXPECTED[kinds[i]!],
+        exitCode: 6,
+        hint: expect.stringMatching(/.{20,}/),
+      });
     });
     // An unknown hex serial costs exactly one refresh; a PUB_KEY_ID_ serial none.
     expect((await env.count(CERTS)) - certsBefore).toBe(mode === 'cert' ? 1 : 0);
@@ -58,7 +77,9 @@ describe('retries and rotation (cert mode)', () => {
   afterAll(() => env.close());
 
   it.each(['500', '429'])('a query succeeds after two %s answers (3 attempts)', async (kind) => {
-    await env.admin('POST', '/sandbox/faults', { faults: [{ kind, rate: 1, count: 2, path: '/v3/pay/transactions/out-trade-no/RETRY0001' }] });
+    await env.admin('POST', '/sandbox/faults', {
+      faults: [{ kind, rate: 1, count: 2, path: '/v3/pay/transactions/out-trade-no/RETRY0001' }],
+    });
     const before = await env.count(QUERY);
     const r = await env.cli(['query', 'RETRY0001', '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -67,22 +88,51 @@ describe('retries and rotation (cert mode)', () => {
   });
 
   it('a refund POST that got a 500 is retried with the same out_refund_no and creates exactly one refund', async () => {
-    await env.admin('POST', '/sandbox/faults', { faults: [{ kind: '500', rate: 1, count: 1, path: '/v3/refund/domestic/refunds' }] });
+    await env.admin('POST', '/sandbox/faults', {
+      faults: [{ kind: '500', rate: 1, count: 1, path: '/v3/refund/domestic/refunds' }],
+    });
     const before = await env.count(REFUNDS);
-    const r = await env.cli(['refund', 'create', '--out-trade-no', 'RETRY0001', '--out-refund-no', 'RRETRY0001', '--amount', '30', '--total', '100', '--yes', '--json']);
+    const r = await env.cli([
+      'refund',
+      'create',
+      '--out-trade-no',
+      'RETRY0001',
+      '--out-refund-no',
+      'RRETRY0001',
+      '--amount',
+      '30',
+      '--total',
+      '100',
+      '--yes',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ out_refund_no: 'RRETRY0001', amount: { refund: 30 } });
     expect((await env.count(REFUNDS)) - before).toBe(2);
-    const refunds = (await env.admin('GET', '/sandbox/state')).refunds.filter((x: { outRefundNo: string }) => x.outRefundNo === 'RRETRY0001');
+    const refunds = (await env.admin('GET', '/sandbox/state')).refunds.filter(
+      (x: { outRefundNo: string }) => x.outRefundNo === 'RRETRY0001',
+    );
     expect(refunds).toHaveLength(1);
   });
 
   it('a 400 is not retried, even for a write marked idempotent', async () => {
     await env.admin('DELETE', '/sandbox/faults');
     const before = await env.count(REFUNDS);
-    const r = await env.cli(['api', 'POST', '/v3/refund/domestic/refunds', '--data', '{"out_refund_no":"RBAD0001"}', '--idempotent', '--json']);
+    const r = await env.cli([
+      'api',
+      'POST',
+      '/v3/refund/domestic/refunds',
+      '--data',
+      '{"out_refund_no":"RBAD0001"}',
+      '--idempotent',
+      '--json',
+    ]);
     expect(r.code).toBe(5);
-    expect(r.error()).toMatchObject({ code: 'WECHATPAY_ERROR', wechatpay: { status: 400, code: 'PARAM_ERROR' }, requestId: expect.any(String) });
+    expect(r.error()).toMatchObject({
+      code: 'WECHATPAY_ERROR',
+      wechatpay: { status: 400, code: 'PARAM_ERROR' },
+      requestId: expect.any(String),
+    });
     expect((await env.count(REFUNDS)) - before).toBe(1);
   });
 
@@ -103,7 +153,10 @@ describe('retries and rotation (cert mode)', () => {
     await env.admin('POST', '/sandbox/sign-with', { serial: newSerial });
     const dl = await env.cli(['certs', 'download', '--json']);
     expect(dl.code, dl.stderr).toBe(0);
-    expect(dl.json().certificates.map((c: { serial: string; saved: boolean }) => [c.serial, c.saved])).toEqual([[oldSerial, false], [newSerial, true]]);
+    expect(dl.json().certificates.map((c: { serial: string; saved: boolean }) => [c.serial, c.saved])).toEqual([
+      [oldSerial, false],
+      [newSerial, true],
+    ]);
     certs = await env.count(CERTS);
     const after = await env.cli(['query', 'RETRY0001', '--json']);
     expect(after.code, after.stderr).toBe(0);

@@ -24,7 +24,14 @@ describe.each(['cert', 'pubkey'] as const)('operator commands, %s mode', (mode) 
     expect(native.code, native.stderr).toBe(0);
     expect(native.json().code_url).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
     expect(jsapi.code, jsapi.stderr).toBe(0);
-    expect(jsapi.json()).toMatchObject({ prepay_id: expect.stringMatching(/^wx/), invoke: { signType: 'RSA', package: `prepay_id=${jsapi.json().prepay_id}`, paySign: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/) } });
+    expect(jsapi.json()).toMatchObject({
+      prepay_id: expect.stringMatching(/^wx/),
+      invoke: {
+        signType: 'RSA',
+        package: `prepay_id=${jsapi.json().prepay_id}`,
+        paySign: expect.stringMatching(/^[A-Za-z0-9+/]{342}==$/),
+      },
+    });
     expect(app.json().invoke).toMatchObject({ package: 'Sign=WXPay', prepayid: app.json().prepay_id });
     expect(h5.code, h5.stderr).toBe(0);
     expect(h5.stdout).toMatch(/h5_url\s+https?:\/\//);
@@ -61,18 +68,32 @@ describe.each(['cert', 'pubkey'] as const)('operator commands, %s mode', (mode) 
   });
 
   it('a WeChat Pay error shows code, message and Request-ID, exit 5', async () => {
-    const [human, json] = await Promise.all([env.cli(['query', no('MISSING1')]), env.cli(['query', no('MISSING1'), '--json'])]);
+    const [human, json] = await Promise.all([
+      env.cli(['query', no('MISSING1')]),
+      env.cli(['query', no('MISSING1'), '--json']),
+    ]);
     expect(human.code).toBe(5);
     expect(human.stderr).toMatch(/ORDER_NOT_EXIST/);
     expect(human.stderr).toMatch(/Request-ID: \S+/);
     expect(json.code).toBe(5);
-    expect(json.error()).toMatchObject({ code: 'WECHATPAY_ERROR', requestId: expect.any(String), wechatpay: { status: 404, code: 'ORDER_NOT_EXIST', message: expect.any(String) } });
+    expect(json.error()).toMatchObject({
+      code: 'WECHATPAY_ERROR',
+      requestId: expect.any(String),
+      wechatpay: { status: 404, code: 'ORDER_NOT_EXIST', message: expect.any(String) },
+    });
   });
 
   it('close an unpaid order; --dry-run sends nothing', async () => {
     const dry = await env.cli(['close', no('J0001'), '--dry-run', '--json']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.json()).toMatchObject({ dryRun: true, request: { method: 'POST', body: expect.stringContaining('mchid'), headers: { Authorization: expect.stringMatching(/^WECHATPAY2-SHA256-RSA2048 /) } } });
+    expect(dry.json()).toMatchObject({
+      dryRun: true,
+      request: {
+        method: 'POST',
+        body: expect.stringContaining('mchid'),
+        headers: { Authorization: expect.stringMatching(/^WECHATPAY2-SHA256-RSA2048 /) },
+      },
+    });
     expect(await env.count('POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close')).toBe(0);
     const closed = await env.cli(['close', no('J0001')]);
     expect(closed.code, closed.stderr).toBe(0);
@@ -81,27 +102,54 @@ describe.each(['cert', 'pubkey'] as const)('operator commands, %s mode', (mode) 
   });
 
   it('refund create (needs --yes without a TTY; --dry-run) and refund query', async () => {
-    const args = ['refund', 'create', '--out-trade-no', no('N0001'), '--out-refund-no', no('R0001'), '--amount', '40', '--total', '100'];
+    const args = [
+      'refund',
+      'create',
+      '--out-trade-no',
+      no('N0001'),
+      '--out-refund-no',
+      no('R0001'),
+      '--amount',
+      '40',
+      '--total',
+      '100',
+    ];
     const noYes = await env.cli([...args, '--json']);
     expect(noYes.code).toBe(2);
     expect(noYes.error().hint).toMatch(/--yes/);
     const dry = await env.cli([...args, '--dry-run', '--json']);
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.json().request.body)).toMatchObject({ out_refund_no: no('R0001'), amount: { refund: 40, total: 100, currency: 'CNY' } });
+    expect(JSON.parse(dry.json().request.body)).toMatchObject({
+      out_refund_no: no('R0001'),
+      amount: { refund: 40, total: 100, currency: 'CNY' },
+    });
     expect(await env.count('POST /v3/refund/domestic/refunds')).toBe(0);
     const made = await env.cli([...args, '--yes', '--json']);
     expect(made.code, made.stderr).toBe(0);
-    expect(made.json()).toMatchObject({ out_refund_no: no('R0001'), status: expect.stringMatching(/PROCESSING|SUCCESS/), amount: { refund: 40 } });
+    expect(made.json()).toMatchObject({
+      out_refund_no: no('R0001'),
+      status: expect.stringMatching(/PROCESSING|SUCCESS/),
+      amount: { refund: 40 },
+    });
     const q = await env.cli(['refund', 'query', no('R0001')]);
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout).toMatch(/refund\s+40 fen \(0\.40 CNY\) of 100 fen/);
   });
 
   it('api GET prints the raw verified JSON; --verbose shows the signed request without secrets', async () => {
-    const res = await env.cli(['api', 'GET', `/v3/pay/transactions/out-trade-no/${no('N0001')}`, '--query', `mchid=${env.sb.context.keys.mchid}`, '--verbose']);
+    const res = await env.cli([
+      'api',
+      'GET',
+      `/v3/pay/transactions/out-trade-no/${no('N0001')}`,
+      '--query',
+      `mchid=${env.sb.context.keys.mchid}`,
+      '--verbose',
+    ]);
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ out_trade_no: no('N0001'), trade_state: 'REFUND' });
-    expect(res.stderr).toMatch(/authorization: WECHATPAY2-SHA256-RSA2048 .*nonce_str="[0-9A-F]+",signature="\[redacted\]",timestamp="\d+"/i);
+    expect(res.stderr).toMatch(
+      /authorization: WECHATPAY2-SHA256-RSA2048 .*nonce_str="[0-9A-F]+",signature="\[redacted\]",timestamp="\d+"/i,
+    );
     expect(res.stderr).not.toMatch(/signature="[A-Za-z0-9+/=]{344}"/);
     expect(res.stderr).toMatch(/< 200 GET/);
     expect(res.stderr).toMatch(/signature verified/);
@@ -120,7 +168,9 @@ describe.each(['cert', 'pubkey'] as const)('operator commands, %s mode', (mode) 
     }
     expect(dl.code, dl.stderr).toBe(0);
     const serial = env.sb.context.keys.platform[0]!.serial;
-    expect(dl.json().certificates).toEqual([expect.objectContaining({ serial, saved: true, daysLeft: expect.any(Number) })]);
+    expect(dl.json().certificates).toEqual([
+      expect.objectContaining({ serial, saved: true, daysLeft: expect.any(Number) }),
+    ]);
     expect(existsSync(path.join(out, `wechatpay_${serial}.pem`))).toBe(true);
     const list = await env.cli(['certs', 'list', '--dir', out, '--json']);
     expect(list.json().certificates).toEqual([expect.objectContaining({ serial, status: 'valid' })]);

@@ -28,13 +28,20 @@ export async function sandboxEnv(mode: SandboxMode, opts: Partial<SandboxOptions
   trackSecretFile(`sandbox ${mode} APIv3 key`, init.apiV3KeyPath);
   const sb = await startSandbox({ dir, port: 0, mode, autoRefundMs: -1, ...opts });
   const admin = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${sb.url}${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${sb.url}${p}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return text ? JSON.parse(text) : undefined;
   };
   return {
-    dir, sb, mode,
-    cli: (args, input) => runCli(args, { cwd: dir, env: { WXPAY_BASE_URL: sb.url }, ...(input !== undefined ? { input } : {}) }),
+    dir,
+    sb,
+    mode,
+    cli: (args, input) =>
+      runCli(args, { cwd: dir, env: { WXPAY_BASE_URL: sb.url }, ...(input !== undefined ? { input } : {}) }),
     admin,
     count: async (route) => ((await admin('GET', '/sandbox/stats')).requests[route] ?? 0) as number,
     close: async () => {
@@ -44,7 +51,18 @@ export async function sandboxEnv(mode: SandboxMode, opts: Partial<SandboxOptions
   };
 }
 
-export const prepayArgs = (kind: string, no: string, amount = '100') => ['prepay', kind, '--out-trade-no', no, '--amount', amount, '--description', 'Tea', '--notify-url', NOTIFY];
+export const prepayArgs = (kind: string, no: string, amount = '100') => [
+  'prepay',
+  kind,
+  '--out-trade-no',
+  no,
+  '--amount',
+  amount,
+  '--description',
+  'Tea',
+  '--notify-url',
+  NOTIFY,
+];
 
 /** An in-process client on the sandbox profile, for fast set-up (creating orders) without spawning. */
 export async function inProcessClient(env: Env) {
@@ -52,5 +70,11 @@ export async function inProcessClient(env: Env) {
   const { loadApiV3Key, loadMerchant, loadVerifierKeys } = await import('../../src/core/credentials.js');
   const { createClient } = await import('../../src/core/client.js');
   const profile = await loadConfig({ cwd: env.dir, env: { WXPAY_BASE_URL: env.sb.url } });
-  return createClient({ baseUrl: profile.baseUrl, merchant: await loadMerchant(profile), keys: await loadVerifierKeys(profile), apiV3Key: await loadApiV3Key(profile, {}), ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}) });
+  return createClient({
+    baseUrl: profile.baseUrl,
+    merchant: await loadMerchant(profile),
+    keys: await loadVerifierKeys(profile),
+    apiV3Key: await loadApiV3Key(profile, {}),
+    ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}),
+  });
 }

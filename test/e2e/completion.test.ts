@@ -23,8 +23,25 @@ type Shell = 'bash' | 'zsh' | 'fish';
 const scripts: Partial<Record<Shell, string>> = {};
 
 const DRIVERS: Record<Shell, (file: string, words: string[]) => string[]> = {
-  bash: (file, words) => ['bash', '--norc', '--noprofile', '-c', 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _wxpay_complete; printf "%s\\n" "${COMPREPLY[@]}"', '_', file, ...words],
-  zsh: (file, words) => ['zsh', '-f', '-c', 'compdef() { :; }; source "$1"; shift; setopt ksharrays; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); PREFIX="${COMP_WORDS[COMP_CWORD]}"; _wxpay_complete; print -rl -- "${COMPREPLY[@]}"', '_', file, ...words],
+  bash: (file, words) => [
+    'bash',
+    '--norc',
+    '--noprofile',
+    '-c',
+    'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _wxpay_complete; printf "%s\\n" "${COMPREPLY[@]}"',
+    '_',
+    file,
+    ...words,
+  ],
+  zsh: (file, words) => [
+    'zsh',
+    '-f',
+    '-c',
+    'compdef() { :; }; source "$1"; shift; setopt ksharrays; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); PREFIX="${COMP_WORDS[COMP_CWORD]}"; _wxpay_complete; print -rl -- "${COMPREPLY[@]}"',
+    '_',
+    file,
+    ...words,
+  ],
   fish: (file, words) => ['fish', '--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, words.join(' ')],
 };
 
@@ -33,7 +50,10 @@ function complete(shell: Shell, words: string[], cwd = work): string[] {
   const res = spawnSync(bin!, args, { cwd, env, encoding: 'utf8' });
   expect(res.stderr).toBe('');
   expect(res.status).toBe(0);
-  const out = res.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!);
+  const out = res.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0]!);
   // zsh's compadd keeps only the matches of the word being completed; the bash emulation leaves that to it.
   const cur = words[words.length - 1] ?? '';
   return [...new Set(shell === 'zsh' ? out.filter((m) => m.startsWith(cur)) : out)].sort();
@@ -44,7 +64,8 @@ const installed = (shell: Shell) => spawnSync(shell, ['-c', 'exit 0']).status ==
 describe.each(['bash', 'zsh', 'fish'] as const)('%s completion', (shell) => {
   beforeAll(async () => {
     // Visible, not skipped: CI must install the shell (apt-get install -y zsh fish).
-    if (!installed(shell)) throw new Error(`${shell} is not installed, so its completion cannot be tested: apt-get install -y ${shell}`);
+    if (!installed(shell))
+      throw new Error(`${shell} is not installed, so its completion cannot be tested: apt-get install -y ${shell}`);
     const res = await runCli(['completion', shell]);
     expect(res.code).toBe(0);
     scripts[shell] = res.stdout;
@@ -52,7 +73,9 @@ describe.each(['bash', 'zsh', 'fish'] as const)('%s completion', (shell) => {
   });
 
   it('commands, sub-commands and flags', () => {
-    expect(complete(shell, [''])).toEqual(expect.arrayContaining(['sign', 'paysign', 'config', 'completion', 'prepay']));
+    expect(complete(shell, [''])).toEqual(
+      expect.arrayContaining(['sign', 'paysign', 'config', 'completion', 'prepay']),
+    );
     expect(complete(shell, ['config', ''])).toEqual(['check', 'init', 'profiles', 'show']);
     expect(complete(shell, ['sign', '--bo'])).toEqual(['--body', '--body-file']);
   });
@@ -79,7 +102,11 @@ describe.each(['bash', 'zsh', 'fish'] as const)('%s completion', (shell) => {
     const repo = path.join(home, `cloned-${shell}`);
     mkdirSync(path.join(repo, 'src'), { recursive: true });
     const marks = [path.join(repo, 'RAN'), path.join(repo, 'src', 'RAN')];
-    for (const m of marks) writeFileSync(path.join(path.dirname(m), '.wxpayrc.cjs'), `require('fs').writeFileSync(${JSON.stringify(m)}, '1'); module.exports = { profiles: { evil: {} } };\n`);
+    for (const m of marks)
+      writeFileSync(
+        path.join(path.dirname(m), '.wxpayrc.cjs'),
+        `require('fs').writeFileSync(${JSON.stringify(m)}, '1'); module.exports = { profiles: { evil: {} } };\n`,
+      );
     expect(complete(shell, ['--profile', ''], path.join(repo, 'src'))).toEqual([]);
     expect(complete(shell, ['--config', '../.wxpayrc.cjs', '--profile', ''], path.join(repo, 'src'))).toEqual([]);
     expect(marks.filter((m) => existsSync(m))).toEqual([]);
@@ -89,8 +116,11 @@ describe.each(['bash', 'zsh', 'fish'] as const)('%s completion', (shell) => {
 describe('the bash script runs on bash 3.2 (macOS)', () => {
   it('uses no bash 4 feature: associative arrays, declare -g, mapfile, ${x,,}, |&, or an unguarded compopt', async () => {
     const script = (await runCli(['completion', 'bash'])).stdout;
-    expect(script).not.toMatch(/declare\s+-\w*[Ag]|local\s+-A|typeset\s+-A|\bmapfile\b|\breadarray\b|\$\{\w+(,,|\^\^)|\|&/);
-    for (const line of script.split('\n').filter((l) => /\bcompopt\b/.test(l))) expect(line).toContain('type compopt >/dev/null 2>&1');
+    expect(script).not.toMatch(
+      /declare\s+-\w*[Ag]|local\s+-A|typeset\s+-A|\bmapfile\b|\breadarray\b|\$\{\w+(,,|\^\^)|\|&/,
+    );
+    for (const line of script.split('\n').filter((l) => /\bcompopt\b/.test(l)))
+      expect(line).toContain('type compopt >/dev/null 2>&1');
     // The script was bash 4 only before (declare -gA): the same check on that text fails.
     expect('declare -gA _wxpay_subs=(').toMatch(/declare\s+-\w*[Ag]/);
   });
@@ -112,7 +142,11 @@ describe('zsh, interactively (compinit + a pseudo-terminal)', () => {
     writeFileSync(path.join(fpathDir, '_wxpay'), readFileSync(path.join(dir, 'wxpay.zsh')));
     const tab = (line: string, n: number): string[] => {
       const out = path.join(dir, `zpty-${n}.txt`);
-      spawnSync('zsh', ['-f', path.join(repoRoot, 'test', 'helpers', 'zsh-tab.zsh'), fpathDir, out, line], { cwd: work, env, timeout: 20_000 });
+      spawnSync('zsh', ['-f', path.join(repoRoot, 'test', 'helpers', 'zsh-tab.zsh'), fpathDir, out, line], {
+        cwd: work,
+        env,
+        timeout: 20_000,
+      });
       return existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).sort() : [];
     };
     expect(tab('wxpay --config ./co', 1)).toEqual(['./conf-a.json', './conf-b.yaml']);

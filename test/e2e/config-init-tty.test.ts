@@ -29,7 +29,10 @@ describe('wxpay config init on a TTY', () => {
       [/Path to pub_key\.pem[^:]*: /, 'k/wechatpay/pub_key.pem'],
       [/Path to a file holding the APIv3 key[^:]*: /, 'k/apiv3.key'],
     ];
-    const child = spawn('script', ['-qec', `"${process.execPath}" "${binPath}" config init --name tty`, '/dev/null'], { cwd, env: cleanEnv() });
+    const child = spawn('script', ['-qec', `"${process.execPath}" "${binPath}" config init --name tty`, '/dev/null'], {
+      cwd,
+      env: cleanEnv(),
+    });
     let screen = '';
     let next = 0;
     let from = 0;
@@ -49,8 +52,13 @@ describe('wxpay config init on a TTY', () => {
     expect(screen).toMatch(/wrote .*\.wxpayrc\.json \(profile "tty", serial [0-9A-F]+ from the certificate\)/);
     const rc = JSON.parse(readFileSync(path.join(cwd, '.wxpayrc.json'), 'utf8'));
     expect(rc.profiles.tty).toEqual({
-      mchid: keys.mchid, serialNo: keys.serialNo, privateKeyPath: './k/merchant/apiclient_key.pem', merchantCertPath: './k/merchant/apiclient_cert.pem',
-      apiV3Key: 'file:./k/apiv3.key', publicKeyId: keys.publicKeyId, publicKeyPath: './k/wechatpay/pub_key.pem',
+      mchid: keys.mchid,
+      serialNo: keys.serialNo,
+      privateKeyPath: './k/merchant/apiclient_key.pem',
+      merchantCertPath: './k/merchant/apiclient_cert.pem',
+      apiV3Key: 'file:./k/apiv3.key',
+      publicKeyId: keys.publicKeyId,
+      publicKeyPath: './k/wechatpay/pub_key.pem',
     });
   });
 });

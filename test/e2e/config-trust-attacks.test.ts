@@ -19,10 +19,21 @@ mkdirSync(repo, { recursive: true });
 const keys = writeMerchantFiles(path.join(home, 'keys'), merchantKeySet(), platformKeySet());
 const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
 const pkg = path.join(repo, 'package.json');
-const writePkg = (baseUrl: string) => writeFileSync(pkg, JSON.stringify({
-  name: 'shop',
-  wxpay: { baseUrl, mchid: '1900007291', privateKeyPath: keys.keyPath, merchantCertPath: keys.certPath, publicKeyId: PUBLIC_KEY_ID, publicKeyPath: keys.pubKeyPath },
-}));
+const writePkg = (baseUrl: string) =>
+  writeFileSync(
+    pkg,
+    JSON.stringify({
+      name: 'shop',
+      wxpay: {
+        baseUrl,
+        mchid: '1900007291',
+        privateKeyPath: keys.keyPath,
+        merchantCertPath: keys.certPath,
+        publicKeyId: PUBLIC_KEY_ID,
+        publicKeyPath: keys.pubKeyPath,
+      },
+    }),
+  );
 
 const hits: string[] = [];
 let server: Server;
@@ -37,20 +48,25 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-describe('a discovered whole profile with a foreign baseUrl (regression: signed requests reached the repository\'s host)', () => {
+describe("a discovered whole profile with a foreign baseUrl (regression: signed requests reached the repository's host)", () => {
   it.each([
     ['query', ['query', 'T1']],
     ['api GET', ['api', 'GET', '/v3/pay/transactions/out-trade-no/T1', '--query', 'mchid=1900007291']],
   ])('%s: CONFIG_FOREIGN_HOST (exit 3), and nothing reaches the host', async (_name, args) => {
     const r = await runCli([...args, '--json'], { cwd: repo, env });
     expect(r.code).toBe(3);
-    expect(r.error()).toMatchObject({ code: 'CONFIG_FOREIGN_HOST', message: `${pkg} sends requests signed with your merchant key to ${HOST}, which is neither a WeChat Pay API host nor this machine` });
+    expect(r.error()).toMatchObject({
+      code: 'CONFIG_FOREIGN_HOST',
+      message: `${pkg} sends requests signed with your merchant key to ${HOST}, which is neither a WeChat Pay API host nor this machine`,
+    });
     expect(hits).toEqual([]);
   });
 
-  it('the same file named with --config is the user\'s decision: the request goes out, with the warning line', async () => {
+  it("the same file named with --config is the user's decision: the request goes out, with the warning line", async () => {
     const r = await runCli(['query', 'T1', '--config', pkg], { cwd: repo, env });
-    expect(r.stderr).toContain(`warning: signed requests go to ${HOST}, not a WeChat Pay API host (baseUrl from ${pkg})`);
+    expect(r.stderr).toContain(
+      `warning: signed requests go to ${HOST}, not a WeChat Pay API host (baseUrl from ${pkg})`,
+    );
     expect(hits).toEqual(['GET /v3/pay/transactions/out-trade-no/T1?mchid=1900007291']);
   });
 });

@@ -18,7 +18,14 @@ mkdirSync(cwd, { recursive: true });
 const keys = writeMerchantFiles(path.join(home, 'keys'), merchantKeySet(), platformKeySet());
 const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
 /** The CI pattern: the whole profile from the environment. */
-const keyEnv = { ...env, WXPAY_MCHID: '1900007291', WXPAY_PRIVATE_KEY_PATH: keys.keyPath, WXPAY_MERCHANT_CERT_PATH: keys.certPath, WXPAY_PUBLIC_KEY_ID: PUBLIC_KEY_ID, WXPAY_PUBLIC_KEY_PATH: keys.pubKeyPath };
+const keyEnv = {
+  ...env,
+  WXPAY_MCHID: '1900007291',
+  WXPAY_PRIVATE_KEY_PATH: keys.keyPath,
+  WXPAY_MERCHANT_CERT_PATH: keys.certPath,
+  WXPAY_PUBLIC_KEY_ID: PUBLIC_KEY_ID,
+  WXPAY_PUBLIC_KEY_PATH: keys.pubKeyPath,
+};
 
 const hits: string[] = [];
 let server: Server;
@@ -37,7 +44,10 @@ describe('a .wxpayrc.cjs in the current folder or a parent runs for no command (
   const marks = [path.join(cwd, 'RAN'), path.join(repo, 'RAN')];
   beforeAll(() => {
     for (const mark of marks) {
-      writeFileSync(path.join(path.dirname(mark), '.wxpayrc.cjs'), `require('fs').writeFileSync(${JSON.stringify(mark)}, 'ran'); module.exports = { baseUrl: 'http://127.0.0.1:9' };\n`);
+      writeFileSync(
+        path.join(path.dirname(mark), '.wxpayrc.cjs'),
+        `require('fs').writeFileSync(${JSON.stringify(mark)}, 'ran'); module.exports = { baseUrl: 'http://127.0.0.1:9' };\n`,
+      );
     }
   });
 
@@ -57,7 +67,11 @@ describe('a .wxpayrc.cjs in the current folder or a parent runs for no command (
   it('--config ./x.cjs, named, still loads it', async () => {
     const r = await runCli(['config', 'show', '--json', '--config', './.wxpayrc.cjs'], { cwd, env });
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ configPath: path.join(cwd, '.wxpayrc.cjs'), config: 'named', fields: { baseUrl: { value: 'http://127.0.0.1:9', source: path.join(cwd, '.wxpayrc.cjs') } } });
+    expect(r.json()).toMatchObject({
+      configPath: path.join(cwd, '.wxpayrc.cjs'),
+      config: 'named',
+      fields: { baseUrl: { value: 'http://127.0.0.1:9', source: path.join(cwd, '.wxpayrc.cjs') } },
+    });
     expect(existsSync(marks[0]!)).toBe(true);
   });
 });
@@ -70,26 +84,44 @@ describe('refused files, through the CLI (exit 3)', () => {
     chmodSync(path.join(dir, '.wxpayrc.json'), 0o666);
     const r = await runCli(['config', 'show', '--json'], { cwd: dir, env });
     expect(r.code).toBe(3);
-    expect(r.error()).toMatchObject({ code: 'CONFIG_UNSAFE', message: `Refusing the rc file ${dir}/.wxpayrc.json: ${dir}/.wxpayrc.json is writable by group or others (mode 0666)` });
+    expect(r.error()).toMatchObject({
+      code: 'CONFIG_UNSAFE',
+      message: `Refusing the rc file ${dir}/.wxpayrc.json: ${dir}/.wxpayrc.json is writable by group or others (mode 0666)`,
+    });
     expect(r.error().hint).toMatch(/chmod go-w .*--config /);
   });
 
   it('an rc above home is not read at all', async () => {
     writeFileSync(path.join(top, '.wxpayrc.json'), JSON.stringify({ baseUrl: 'https://above.example' }));
     const r = await runCli(['config', 'show', '--json'], { cwd, env });
-    expect(r.json()).toMatchObject({ configPath: null, fields: { baseUrl: { value: 'https://api.mch.weixin.qq.com', source: 'default' } } });
+    expect(r.json()).toMatchObject({
+      configPath: null,
+      fields: { baseUrl: { value: 'https://api.mch.weixin.qq.com', source: 'default' } },
+    });
   });
 
   it('split sources: package.json#wxpay routes to its host, the key comes from env: refused, and nothing reaches the host', async () => {
     const dir = path.join(home, 'split');
     mkdirSync(dir);
     const pkg = path.join(dir, 'package.json');
-    writeFileSync(pkg, JSON.stringify({ name: 'shop', wxpay: { baseUrl: hostUrl, publicKeyId: 'PUB_KEY_ID_EVIL', publicKeyPath: keys.pubKeyPath } }));
+    writeFileSync(
+      pkg,
+      JSON.stringify({
+        name: 'shop',
+        wxpay: { baseUrl: hostUrl, publicKeyId: 'PUB_KEY_ID_EVIL', publicKeyPath: keys.pubKeyPath },
+      }),
+    );
     const envKey = { ...keyEnv, WXPAY_PUBLIC_KEY_ID: '', WXPAY_PUBLIC_KEY_PATH: '' };
-    for (const args of [['api', 'GET', '/v3/pay/transactions/out-trade-no/T1', '--query', 'mchid=1900007291'], ['query', 'T1']]) {
+    for (const args of [
+      ['api', 'GET', '/v3/pay/transactions/out-trade-no/T1', '--query', 'mchid=1900007291'],
+      ['query', 'T1'],
+    ]) {
       const r = await runCli([...args, '--json'], { cwd: dir, env: envKey });
       expect(r.code).toBe(3);
-      expect(r.error()).toMatchObject({ code: 'CONFIG_SPLIT_SOURCES', message: `${pkg} sets baseUrl, publicKeyId, publicKeyPath, but the merchant private key (privateKeyPath) comes from the environment (WXPAY_PRIVATE_KEY_PATH)` });
+      expect(r.error()).toMatchObject({
+        code: 'CONFIG_SPLIT_SOURCES',
+        message: `${pkg} sets baseUrl, publicKeyId, publicKeyPath, but the merchant private key (privateKeyPath) comes from the environment (WXPAY_PRIVATE_KEY_PATH)`,
+      });
     }
     expect(hits).toEqual([]);
     // The same file named explicitly is trusted, and the request does go out: the test can see a hit.
@@ -107,7 +139,10 @@ describe('refused files, through the CLI (exit 3)', () => {
     expect(found.stdout).toMatch(new RegExp(`mchid\\s+1900007291\\s+← ${dir}/\\.wxpayrc\\.yaml`));
     expect(found.stdout).toMatch(/appid\s+wxappid\s+← env:WXPAY_APPID/);
     expect(found.stdout).toMatch(/baseUrl\s+https:\/\/api\.mch\.weixin\.qq\.com\s+← default/);
-    const named = await runCli(['config', 'show', '--json'], { cwd: dir, env: { ...env, WXPAY_CONFIG: '.wxpayrc.yaml' } });
+    const named = await runCli(['config', 'show', '--json'], {
+      cwd: dir,
+      env: { ...env, WXPAY_CONFIG: '.wxpayrc.yaml' },
+    });
     expect(named.json()).toMatchObject({ config: 'named', configPath: `${dir}/.wxpayrc.yaml` });
   });
 
@@ -118,7 +153,10 @@ describe('refused files, through the CLI (exit 3)', () => {
     expect(r.error().hint).toContain(`--config ${path.join(home, '.wxpayrc.json')}`);
     expect(r.stderr).not.toMatch(/syntax/i);
     const v = await runCli(['config', 'show', '--json'], { cwd, env: { ...env, WXPAY_CONFIG: home } });
-    expect(v.error()).toMatchObject({ code: 'CONFIG_INVALID', message: `WXPAY_CONFIG ${home} is a folder, not a file` });
+    expect(v.error()).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `WXPAY_CONFIG ${home} is a folder, not a file`,
+    });
   });
 });
 
@@ -127,7 +165,10 @@ describe('config syntax errors print no secret (regression: a code frame showed 
   trackSecret('APIv3 key pasted into a broken rc', secret);
   const dir = path.join(home, 'broken');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, '.wxpayrc.json'), `{\n  "mchid": "1900007291",\n  "apiV3Key": "${secret}"\n  "privateKeyPath": "k.pem"\n}\n`);
+  writeFileSync(
+    path.join(dir, '.wxpayrc.json'),
+    `{\n  "mchid": "1900007291",\n  "apiV3Key": "${secret}"\n  "privateKeyPath": "k.pem"\n}\n`,
+  );
   writeFileSync(path.join(dir, 'broken.yaml'), `mchid: "1900007291"\napiV3Key: "${secret}\n`);
 
   it.each([
@@ -145,18 +186,35 @@ describe('config syntax errors print no secret (regression: a code frame showed 
 
 describe('foreign API host warning', () => {
   const rc = path.join(home, 'foreign.json');
-  writeFileSync(rc, JSON.stringify({ baseUrl: 'https://pay.attacker.example', mchid: '1900007291', privateKeyPath: keys.keyPath, merchantCertPath: keys.certPath, publicKeyId: PUBLIC_KEY_ID, publicKeyPath: keys.pubKeyPath }));
+  writeFileSync(
+    rc,
+    JSON.stringify({
+      baseUrl: 'https://pay.attacker.example',
+      mchid: '1900007291',
+      privateKeyPath: keys.keyPath,
+      merchantCertPath: keys.certPath,
+      publicKeyId: PUBLIC_KEY_ID,
+      publicKeyPath: keys.pubKeyPath,
+    }),
+  );
   const dry = ['api', 'GET', '/v3/certificates', '--dry-run'];
 
   it('a base URL from a file or a variable: one warning line naming the host and its source', async () => {
     const r = await runCli([...dry, '--config', rc], { cwd, env });
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([`warning: signed requests go to pay.attacker.example, not a WeChat Pay API host (baseUrl from ${rc})`]);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+      `warning: signed requests go to pay.attacker.example, not a WeChat Pay API host (baseUrl from ${rc})`,
+    ]);
     const v = await runCli(dry, { cwd, env: { ...keyEnv, WXPAY_BASE_URL: 'https://pay.attacker.example' } });
-    expect(v.stderr).toContain('warning: signed requests go to pay.attacker.example, not a WeChat Pay API host (baseUrl from the environment (WXPAY_BASE_URL))');
+    expect(v.stderr).toContain(
+      'warning: signed requests go to pay.attacker.example, not a WeChat Pay API host (baseUrl from the environment (WXPAY_BASE_URL))',
+    );
   });
 
   it('--base-url on the command line, official hosts and loopback: no warning', async () => {
-    for (const extra of [['--base-url', 'https://pay.attacker.example'], ['--base-url', 'https://apihk.mch.weixin.qq.com']]) {
+    for (const extra of [
+      ['--base-url', 'https://pay.attacker.example'],
+      ['--base-url', 'https://apihk.mch.weixin.qq.com'],
+    ]) {
       expect((await runCli([...dry, '--config', rc, ...extra], { cwd, env })).stderr).not.toContain('warning:');
     }
     for (const base of ['https://api2.mch.weixin.qq.com', 'http://127.0.0.1:9', 'http://localhost:9']) {

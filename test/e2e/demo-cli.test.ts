@@ -20,7 +20,15 @@ function memoryRuntime(tty = false) {
     signal.handler = h;
     return () => (signal.handler = undefined);
   };
-  const rt = { env: {}, cwd: os.tmpdir(), stdin: new PassThrough(), stdout, stderr, now: () => Date.now(), onSignal } as unknown as Runtime;
+  const rt = {
+    env: {},
+    cwd: os.tmpdir(),
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+    now: () => Date.now(),
+    onSignal,
+  } as unknown as Runtime;
   return { rt, output: () => out, stdout, signal };
 }
 
@@ -53,18 +61,35 @@ describe('wxpay demo', () => {
     expect(doc.steps).toHaveLength(11);
     expect(doc.steps.every((s: { status: string }) => s.status === 'pass')).toBe(true);
     expect(doc.steps.map((s: { command: string }) => s.command.split(' ').slice(0, 2).join(' '))).toEqual([
-      'wxpay sandbox', 'wxpay sandbox', 'wxpay webhook', 'wxpay prepay', 'wxpay sandbox', 'wxpay webhook',
-      'wxpay query', 'wxpay refund', 'wxpay sandbox', 'wxpay refund', 'wxpay config',
+      'wxpay sandbox',
+      'wxpay sandbox',
+      'wxpay webhook',
+      'wxpay prepay',
+      'wxpay sandbox',
+      'wxpay webhook',
+      'wxpay query',
+      'wxpay refund',
+      'wxpay sandbox',
+      'wxpay refund',
+      'wxpay config',
     ]);
     const rc = JSON.parse(readFileSync(path.join(keep, '.wxpayrc.json'), 'utf8'));
     const port = Number(new URL(rc.profiles.sandbox.baseUrl).port);
     expect(doc.steps[1].command).toContain(`--port ${port}`); // the profile points where the demo's sandbox was
-    const journal = readFileSync(path.join(keep, 'webhooks.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(journal.filter((e) => e.outcome === 'accepted').map((e) => e.event_type)).toEqual(['TRANSACTION.SUCCESS', 'REFUND.SUCCESS']);
+    const journal = readFileSync(path.join(keep, 'webhooks.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(journal.filter((e) => e.outcome === 'accepted').map((e) => e.event_type)).toEqual([
+      'TRANSACTION.SUCCESS',
+      'REFUND.SUCCESS',
+    ]);
     // The sandbox's orders are kept too, so `sandbox serve --state` brings them back for the hand-run commands.
     const saved = JSON.parse(readFileSync(path.join(keep, 'sandbox-state.json'), 'utf8'));
     expect(saved.orders.map((o: { outTradeNo: string }) => o.outTradeNo)).toEqual([doc.outTradeNo]);
-    expect(saved.refunds.map((r: { outRefundNo: string; status: string }) => [r.outRefundNo, r.status])).toEqual([[doc.outRefundNo, 'SUCCESS']]);
+    expect(saved.refunds.map((r: { outRefundNo: string; status: string }) => [r.outRefundNo, r.status])).toEqual([
+      [doc.outRefundNo, 'SUCCESS'],
+    ]);
     expect(doc.steps[1].command).toMatch(/ --state \S*demo\/sandbox-state\.json$/);
 
     // Again in the same folder (keys reused) on a TTY: the QR code is drawn under the prepay step.
@@ -78,7 +103,9 @@ describe('wxpay demo', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wxpay-demofail-')), 'not-a-folder');
     writeFileSync(file, 'x');
     const { rt, output } = memoryRuntime();
-    await expect(run({ args: [], opts: { json: true, keep: file }, rt })).rejects.toMatchObject({ message: expect.stringContaining('demo step 1 (init the keys) failed') });
+    await expect(run({ args: [], opts: { json: true, keep: file }, rt })).rejects.toMatchObject({
+      message: expect.stringContaining('demo step 1 (init the keys) failed'),
+    });
     const doc = JSON.parse(output());
     expect(doc.ok).toBe(false);
     expect(doc.steps.map((s: { status: string }) => s.status)).toEqual(['fail', ...Array(10).fill('skip')]);
@@ -90,7 +117,10 @@ describe('wxpay demo', () => {
     stdout.on('data', () => {
       if (output().includes('native prepay')) signal.handler?.('SIGINT');
     });
-    await expect(run({ args: [], opts: { color: false }, rt })).rejects.toMatchObject({ code: 'DEMO_INTERRUPTED', exitCode: 4 });
+    await expect(run({ args: [], opts: { color: false }, rt })).rejects.toMatchObject({
+      code: 'DEMO_INTERRUPTED',
+      exitCode: 4,
+    });
     const dir = path.resolve(os.tmpdir(), /APIv3 key in (\S+)/.exec(output())![1]!); // shown relative to rt.cwd
     expect(path.basename(dir)).toMatch(/^wxpay-demo-/);
     expect(existsSync(dir)).toBe(false);

@@ -32,7 +32,10 @@ interface Ended {
 /** Spawns `wxpay demo`, sends SIGINT once stdout contains `marker`, and waits (at most 10 s) for the exit. */
 function interruptAt(marker: string, tmp: string): Promise<Ended> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [binPath, 'demo'], { cwd: tmp, env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' }) });
+    const child = spawn(process.execPath, [binPath, 'demo'], {
+      cwd: tmp,
+      env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' }),
+    });
     let stdout = '';
     let stderr = '';
     let killer: NodeJS.Timeout | undefined;
@@ -57,22 +60,29 @@ function interruptAt(marker: string, tmp: string): Promise<Ended> {
 
 describe('wxpay demo interrupted', () => {
   // The header prints before step 1 (the key generation); "N. " once step N has finished, i.e. during step N+1.
-  it.each([['during step 1', 'wxpay demo:'], ['during step 2', ' 1. '], ['during step 3', ' 2. '], ['during step 5', ' 4. '], ['during step 6', ' 5. ']])(
-    'Ctrl-C %s exits by itself with exit 4 and removes the temp folder',
-    async (_when, marker) => {
-      const tmp = privateTmp();
-      const r = await interruptAt(marker, tmp);
-      expect(r.exited).toBe(true);
-      expect(r.code).toBe(4);
-      expect(r.stderr).toContain('✖ DEMO_INTERRUPTED: demo interrupted by SIGINT');
-      expect(r.stdout).not.toContain('steps passed in');
-      expect(readdirSync(tmp)).toEqual([]);
-    },
-  );
+  it.each([
+    ['during step 1', 'wxpay demo:'],
+    ['during step 2', ' 1. '],
+    ['during step 3', ' 2. '],
+    ['during step 5', ' 4. '],
+    ['during step 6', ' 5. '],
+  ])('Ctrl-C %s exits by itself with exit 4 and removes the temp folder', async (_when, marker) => {
+    const tmp = privateTmp();
+    const r = await interruptAt(marker, tmp);
+    expect(r.exited).toBe(true);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('✖ DEMO_INTERRUPTED: demo interrupted by SIGINT');
+    expect(r.stdout).not.toContain('steps passed in');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
 
   it('a closed stdout (demo | head -3) removes the temp folder too', async () => {
     const tmp = privateTmp();
-    const child = spawn('bash', ['-c', `"${process.execPath}" "${binPath}" demo | head -3 >/dev/null; echo "rc=\${PIPESTATUS[0]}" >&2`], { cwd: tmp, env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' }) });
+    const child = spawn(
+      'bash',
+      ['-c', `"${process.execPath}" "${binPath}" demo | head -3 >/dev/null; echo "rc=\${PIPESTATUS[0]}" >&2`],
+      { cwd: tmp, env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' }) },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -91,7 +101,10 @@ describe('wxpay demo interrupted', () => {
     made.push(slow);
     writeFileSync(slow, 'const end = Date.now() + 2500; while (Date.now() < end);\n');
     const t0 = Date.now();
-    const child = spawn(process.execPath, [binPath, 'demo', '--json'], { cwd: tmp, env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1', NODE_OPTIONS: `--require ${slow}` }) });
+    const child = spawn(process.execPath, [binPath, 'demo', '--json'], {
+      cwd: tmp,
+      env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1', NODE_OPTIONS: `--require ${slow}` }),
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const code = await new Promise((r) => child.on('close', r));

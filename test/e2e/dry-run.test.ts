@@ -17,7 +17,18 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const refundArgs = ['refund', 'create', '--out-trade-no', 'DRYRUN0001', '--out-refund-no', 'RDRYRUN0001', '--amount', '40', '--total', '100'];
+const refundArgs = [
+  'refund',
+  'create',
+  '--out-trade-no',
+  'DRYRUN0001',
+  '--out-refund-no',
+  'RDRYRUN0001',
+  '--amount',
+  '40',
+  '--total',
+  '100',
+];
 
 describe('--dry-run prints no signature', () => {
   it('refund create --dry-run --json: the message to sign and a placeholder, and a replay of it makes no refund', async () => {
@@ -25,7 +36,9 @@ describe('--dry-run prints no signature', () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout + dry.stderr).not.toMatch(SIGNATURE_SHAPED);
     const { request, message } = dry.json();
-    expect(request.headers.Authorization).toMatch(/^WECHATPAY2-SHA256-RSA2048 mchid="\d+",nonce_str="[0-9A-F]{32}",signature="<not signed: --dry-run>",timestamp="\d{10}",serial_no="[0-9A-F]+"$/);
+    expect(request.headers.Authorization).toMatch(
+      /^WECHATPAY2-SHA256-RSA2048 mchid="\d+",nonce_str="[0-9A-F]{32}",signature="<not signed: --dry-run>",timestamp="\d{10}",serial_no="[0-9A-F]+"$/,
+    );
     const nonce = /nonce_str="([^"]+)"/.exec(request.headers.Authorization)![1];
     const ts = /timestamp="(\d+)"/.exec(request.headers.Authorization)![1];
     expect(message).toBe(`POST\n/v3/refund/domestic/refunds\n${ts}\n${nonce}\n${request.body}\n`);
@@ -34,7 +47,9 @@ describe('--dry-run prints no signature', () => {
     const replay = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
     expect(replay.status).toBe(401);
     expect(((await replay.json()) as { code: string }).code).toBe('SIGN_ERROR');
-    expect((await env.admin('GET', '/sandbox/state')).refunds.filter((r: any) => r.outRefundNo === 'RDRYRUN0001')).toEqual([]);
+    expect(
+      (await env.admin('GET', '/sandbox/state')).refunds.filter((r: any) => r.outRefundNo === 'RDRYRUN0001'),
+    ).toEqual([]);
   });
 
   it('human output of every --dry-run command: the placeholder, the message, nothing signature-shaped', async () => {
@@ -50,14 +65,18 @@ describe('--dry-run prints no signature', () => {
       expect(r.stdout + r.stderr).not.toMatch(SIGNATURE_SHAPED);
       expect(r.stdout).toContain(r === runs[4] ? JSON.stringify(PLACEHOLDER).slice(1, -1) : PLACEHOLDER);
     }
-    expect(runs[0]!.stdout).toMatch(/message to sign[^\n]*\nPOST↵\n\/v3\/refund\/domestic\/refunds↵\n\d{10}↵\n[0-9A-F]{32}↵\n\{.*"out_refund_no":"RDRYRUN0001".*\}↵\n/);
+    expect(runs[0]!.stdout).toMatch(
+      /message to sign[^\n]*\nPOST↵\n\/v3\/refund\/domestic\/refunds↵\n\d{10}↵\n[0-9A-F]{32}↵\n\{.*"out_refund_no":"RDRYRUN0001".*\}↵\n/,
+    );
   });
 
-  it('dry-run-help-says-unsigned: every write command\'s --help says the dry run is not signed', async () => {
+  it("dry-run-help-says-unsigned: every write command's --help says the dry run is not signed", async () => {
     for (const cmd of [['prepay', 'native'], ['close'], ['refund', 'create'], ['api']]) {
       const help = await env.cli([...cmd, '--help']);
       expect(help.code).toBe(0);
-      expect(help.stdout).toMatch(/--dry-run\s+print\s+the\s+request\s+and\s+the\s+message\s+to\s+sign,\s+unsigned,\s+without\s+sending\s+it/);
+      expect(help.stdout).toMatch(
+        /--dry-run\s+print\s+the\s+request\s+and\s+the\s+message\s+to\s+sign,\s+unsigned,\s+without\s+sending\s+it/,
+      );
       expect(help.stdout).not.toMatch(/print the signed request/);
     }
   });

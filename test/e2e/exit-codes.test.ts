@@ -14,7 +14,10 @@ import { prepayArgs, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
 import { tableUnder } from './readme-parse.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-const table = tableUnder(readme, 'Exit codes').map(([code, meaning]) => ({ code: Number(code), meaning: meaning!.replace(/`/g, '') }));
+const table = tableUnder(readme, 'Exit codes').map(([code, meaning]) => ({
+  code: Number(code),
+  meaning: meaning!.replace(/`/g, ''),
+}));
 
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -32,10 +35,16 @@ describe('wxpay help exit-codes', () => {
     expect(j.json()).toEqual({ exitCodes: table });
     const t = await runCli(['help', 'exit-codes']);
     expect(t.code).toBe(0);
-    expect(t.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s{2,}/))).toEqual(table.map((r) => [String(r.code), r.meaning]));
+    expect(
+      t.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(/\s{2,}/)),
+    ).toEqual(table.map((r) => [String(r.code), r.meaning]));
   });
 
-  it('`wxpay help <command>` still shows that command\'s help; an unknown topic is a usage error', async () => {
+  it("`wxpay help <command>` still shows that command's help; an unknown topic is a usage error", async () => {
     const h = await runCli(['help', 'refund', 'create']);
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('Usage: wxpay refund create');
@@ -62,26 +71,53 @@ describe('every row of the README exit-code table', () => {
       run: () => {
         const crash = path.join(env.dir, 'crash.cjs');
         // Makes RSA signing throw a plain TypeError, as a bug in wxpay's own code would.
-        writeFileSync(crash, "require('node:crypto').sign = () => { throw new TypeError('simulated bug'); };\nrequire('node:module').syncBuiltinESMExports();\n");
-        return runCli(['sign', 'GET', '/v3/x', '--json'], { cwd: env.dir, env: { NODE_OPTIONS: `--require ${crash}` } });
+        writeFileSync(
+          crash,
+          "require('node:crypto').sign = () => { throw new TypeError('simulated bug'); };\nrequire('node:module').syncBuiltinESMExports();\n",
+        );
+        return runCli(['sign', 'GET', '/v3/x', '--json'], {
+          cwd: env.dir,
+          env: { NODE_OPTIONS: `--require ${crash}` },
+        });
       },
     },
     2: { what: 'a missing argument', error: 'USAGE', run: () => env.cli(['sign', 'GET', '--json']) },
-    3: { what: 'certs download on a public-key profile (certs-download-public-key-exit)', error: 'CONFIG_INVALID', run: () => env.cli(['certs', 'download', '--output', 'certs', '--json']) },
-    4: { what: 'nothing listening at the base URL', error: 'NETWORK', run: async () => env.cli(['query', 'ORDER4', '--base-url', `http://127.0.0.1:${await closedPort()}`, '--json']) },
-    5: { what: 'ORDER_NOT_EXIST from WeChat Pay', error: 'WECHATPAY_ERROR', run: () => env.cli(['query', 'NOPE20260101', '--json']) },
+    3: {
+      what: 'certs download on a public-key profile (certs-download-public-key-exit)',
+      error: 'CONFIG_INVALID',
+      run: () => env.cli(['certs', 'download', '--output', 'certs', '--json']),
+    },
+    4: {
+      what: 'nothing listening at the base URL',
+      error: 'NETWORK',
+      run: async () => env.cli(['query', 'ORDER4', '--base-url', `http://127.0.0.1:${await closedPort()}`, '--json']),
+    },
+    5: {
+      what: 'ORDER_NOT_EXIST from WeChat Pay',
+      error: 'WECHATPAY_ERROR',
+      run: () => env.cli(['query', 'NOPE20260101', '--json']),
+    },
     6: {
       what: 'an answer signed with the wrong key',
       error: 'VERIFY_BAD_SIGNATURE',
       run: async () => {
-        await env.admin('POST', '/sandbox/faults', { faults: [{ kind: 'bad-signature', rate: 1, count: 1, path: '/v3/pay/transactions/native' }] });
+        await env.admin('POST', '/sandbox/faults', {
+          faults: [{ kind: 'bad-signature', rate: 1, count: 1, path: '/v3/pay/transactions/native' }],
+        });
         return env.cli([...prepayArgs('native', 'EXIT6ORDER01'), '--json']);
       },
     },
     7: {
       what: 'a resource the APIv3 key cannot open',
       error: 'DECRYPT_FAILED',
-      run: () => env.cli(['notify', 'decrypt', '--resource', '{"algorithm":"AEAD_AES_256_GCM","ciphertext":"ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=","nonce":"uluk4a9R25RW","associated_data":"associatedData"}', '--json']),
+      run: () =>
+        env.cli([
+          'notify',
+          'decrypt',
+          '--resource',
+          '{"algorithm":"AEAD_AES_256_GCM","ciphertext":"ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=","nonce":"uluk4a9R25RW","associated_data":"associatedData"}',
+          '--json',
+        ]),
     },
   };
 
@@ -107,8 +143,22 @@ describe('declining the refund prompt (refund-decline)', () => {
   afterAll(async () => env?.close());
 
   it.skipIf(!hasScript)('answering "n" on a terminal exits 0, says nothing was sent, and sends nothing', async () => {
-    const args = ['refund', 'create', '--out-trade-no', 'DECLINE0001', '--out-refund-no', 'RDECLINE0001', '--amount', '1', '--total', '100'];
-    const child = spawn('script', ['-qec', `"${process.execPath}" "${binPath}" ${args.join(' ')}`, '/dev/null'], { cwd: env.dir, env: cleanEnv({ WXPAY_BASE_URL: env.sb.url }) });
+    const args = [
+      'refund',
+      'create',
+      '--out-trade-no',
+      'DECLINE0001',
+      '--out-refund-no',
+      'RDECLINE0001',
+      '--amount',
+      '1',
+      '--total',
+      '100',
+    ];
+    const child = spawn('script', ['-qec', `"${process.execPath}" "${binPath}" ${args.join(' ')}`, '/dev/null'], {
+      cwd: env.dir,
+      env: cleanEnv({ WXPAY_BASE_URL: env.sb.url }),
+    });
     let screen = '';
     let answered = false;
     child.stdout.on('data', (d: Buffer) => {

@@ -4,7 +4,14 @@ import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { PUBLIC_KEY_ID, TEST_APIV3_KEY, merchantKeySet, platformKeySet, tempDir, writeMerchantFiles } from '../helpers/fixtures.js';
+import {
+  PUBLIC_KEY_ID,
+  TEST_APIV3_KEY,
+  merchantKeySet,
+  platformKeySet,
+  tempDir,
+  writeMerchantFiles,
+} from '../helpers/fixtures.js';
 import { needlesOf } from '../helpers/secrets-scan.js';
 
 const dir = tempDir('wxpay-e2e-config-');
@@ -17,21 +24,39 @@ writeFileSync(path.join(dir, 'keys', 'short.key'), 'testMchAPIv3Key0', { mode: 0
 copyFileSync(f.keyPath, path.join(dir, 'keys', 'loose.pem'));
 chmodSync(path.join(dir, 'keys', 'loose.pem'), 0o644);
 
-const base = { mchid: '1900007291', appid: 'wxd678efh567hg6787', privateKeyPath: './keys/apiclient_key.pem', merchantCertPath: './keys/apiclient_cert.pem', apiV3Key: 'file:./keys/apiv3.key', publicKeyId: PUBLIC_KEY_ID, publicKeyPath: './keys/pub_key.pem', notifyUrl: 'https://shop.example/wxpay/notify' };
-writeFileSync(path.join(dir, '.wxpayrc.json'), JSON.stringify({
-  defaultProfile: 'good',
-  profiles: {
-    good: base,
-    certmode: { ...base, publicKeyId: undefined, publicKeyPath: undefined, platformCertDir: './keys/certs', apiV3Key: 'env:SHOP_V3_KEY' },
-    mismatch: { ...base, privateKeyPath: path.relative(dir, o.keyPath) },
-    serial: { ...base, serialNo: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB' },
-    short: { ...base, apiV3Key: 'file:./keys/short.key' },
-    missing: { ...base, privateKeyPath: './keys/gone.pem' },
-    loose: { ...base, privateKeyPath: './keys/loose.pem' },
-    query: { ...base, notifyUrl: 'https://shop.example/notify?from=wx' },
-    plainhttp: { ...base, notifyUrl: 'http://shop.example/notify' },
-  },
-}));
+const base = {
+  mchid: '1900007291',
+  appid: 'wxd678efh567hg6787',
+  privateKeyPath: './keys/apiclient_key.pem',
+  merchantCertPath: './keys/apiclient_cert.pem',
+  apiV3Key: 'file:./keys/apiv3.key',
+  publicKeyId: PUBLIC_KEY_ID,
+  publicKeyPath: './keys/pub_key.pem',
+  notifyUrl: 'https://shop.example/wxpay/notify',
+};
+writeFileSync(
+  path.join(dir, '.wxpayrc.json'),
+  JSON.stringify({
+    defaultProfile: 'good',
+    profiles: {
+      good: base,
+      certmode: {
+        ...base,
+        publicKeyId: undefined,
+        publicKeyPath: undefined,
+        platformCertDir: './keys/certs',
+        apiV3Key: 'env:SHOP_V3_KEY',
+      },
+      mismatch: { ...base, privateKeyPath: path.relative(dir, o.keyPath) },
+      serial: { ...base, serialNo: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB' },
+      short: { ...base, apiV3Key: 'file:./keys/short.key' },
+      missing: { ...base, privateKeyPath: './keys/gone.pem' },
+      loose: { ...base, privateKeyPath: './keys/loose.pem' },
+      query: { ...base, notifyUrl: 'https://shop.example/notify?from=wx' },
+      plainhttp: { ...base, notifyUrl: 'http://shop.example/notify' },
+    },
+  }),
+);
 
 const secrets = [...needlesOf(merchant.privateKeyPem), ...needlesOf(other.privateKeyPem), TEST_APIV3_KEY];
 const noSecrets = (text: string) => {
@@ -45,7 +70,9 @@ describe('wxpay config show', () => {
     expect(r.code).toBe(0);
     noSecrets(r.stdout + r.stderr);
     expect(r.stdout).toContain(`profile good`);
-    expect(r.stdout).toMatch(new RegExp(`apiV3Key\\s+\\(redacted; from file ${f.apiV3KeyPath.replace(/[/.]/g, '\\$&')}\\)`));
+    expect(r.stdout).toMatch(
+      new RegExp(`apiV3Key\\s+\\(redacted; from file ${f.apiV3KeyPath.replace(/[/.]/g, '\\$&')}\\)`),
+    );
     expect(r.stdout).toMatch(/appid\s+wxenvappid\s+← env:WXPAY_APPID/);
     expect(r.stdout).toMatch(/mchid\s+1900007291\s+← .*\.wxpayrc\.json/);
     expect(r.stdout).toMatch(/baseUrl\s+https:\/\/api\.mch\.weixin\.qq\.com\s+← default/);
@@ -53,11 +80,20 @@ describe('wxpay config show', () => {
   });
 
   it('--json: fields with value and source; --base-url is a flag source', async () => {
-    const r = await cli(['config', 'show', '--json', '--profile', 'certmode', '--base-url', 'http://127.0.0.1:1'], { SHOP_V3_KEY: TEST_APIV3_KEY });
+    const r = await cli(['config', 'show', '--json', '--profile', 'certmode', '--base-url', 'http://127.0.0.1:1'], {
+      SHOP_V3_KEY: TEST_APIV3_KEY,
+    });
     noSecrets(r.stdout + r.stderr);
     const j = r.json();
-    expect(j).toMatchObject({ profile: 'certmode', configPath: path.join(dir, '.wxpayrc.json'), profiles: expect.arrayContaining(['good', 'certmode']) });
-    expect(j.fields.apiV3Key).toEqual({ value: '(redacted; from env SHOP_V3_KEY)', source: path.join(dir, '.wxpayrc.json') });
+    expect(j).toMatchObject({
+      profile: 'certmode',
+      configPath: path.join(dir, '.wxpayrc.json'),
+      profiles: expect.arrayContaining(['good', 'certmode']),
+    });
+    expect(j.fields.apiV3Key).toEqual({
+      value: '(redacted; from env SHOP_V3_KEY)',
+      source: path.join(dir, '.wxpayrc.json'),
+    });
     expect(j.fields.baseUrl).toEqual({ value: 'http://127.0.0.1:1', source: 'flag' });
     expect(j.fields.platformCertDir.value).toBe(f.platformCertDir);
   });
@@ -65,7 +101,10 @@ describe('wxpay config show', () => {
   it('WXPAY_APIV3_KEY holding the key itself is shown as redacted, never printed', async () => {
     const r = await cli(['config', 'show', '--json'], { WXPAY_APIV3_KEY: TEST_APIV3_KEY });
     noSecrets(r.stdout + r.stderr);
-    expect(r.json().fields.apiV3Key).toEqual({ value: '(redacted; from env:WXPAY_APIV3_KEY)', source: 'env:WXPAY_APIV3_KEY' });
+    expect(r.json().fields.apiV3Key).toEqual({
+      value: '(redacted; from env:WXPAY_APIV3_KEY)',
+      source: 'env:WXPAY_APIV3_KEY',
+    });
   });
 });
 
@@ -75,7 +114,9 @@ describe('wxpay config check', () => {
     const r = await runCli(['config', 'check'], { cwd: empty, env: { HOME: empty, XDG_CONFIG_HOME: empty } });
     expect(r.code).toBe(3);
     expect(r.stdout.split('\n')[0]).toBe('profile default (no rc file found)');
-    expect(r.stderr).toMatch(/\n {2}hint: No rc file was found: write one with `wxpay config init`; to try wxpay without a merchant account, run `wxpay demo` or `wxpay sandbox init`\.\n$/);
+    expect(r.stderr).toMatch(
+      /\n {2}hint: No rc file was found: write one with `wxpay config init`; to try wxpay without a merchant account, run `wxpay demo` or `wxpay sandbox init`\.\n$/,
+    );
   });
 
   it('passes on a good public-key profile (exit 0), and in certificate mode', async () => {
@@ -87,7 +128,13 @@ describe('wxpay config check', () => {
     const c = await cli(['config', 'check', '--profile', 'certmode', '--json'], { SHOP_V3_KEY: TEST_APIV3_KEY });
     expect(c.code).toBe(0);
     expect(c.json()).toMatchObject({ profile: 'certmode', ok: true });
-    expect(c.json().checks).toContainEqual(expect.objectContaining({ name: 'platform certificate', status: 'pass', message: expect.stringContaining(platform.serial) }));
+    expect(c.json().checks).toContainEqual(
+      expect.objectContaining({
+        name: 'platform certificate',
+        status: 'pass',
+        message: expect.stringContaining(platform.serial),
+      }),
+    );
   });
 
   it.each([
@@ -103,14 +150,22 @@ describe('wxpay config check', () => {
     noSecrets(r.stdout + r.stderr);
     const j = r.json();
     expect(j.ok).toBe(false);
-    expect(j.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { name: string }) => c.name)).toEqual([check]);
-    expect(r.error()).toMatchObject({ code: 'CONFIG_CHECK_FAILED', exitCode: 3, message: expect.stringContaining(check) });
+    expect(
+      j.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { name: string }) => c.name),
+    ).toEqual([check]);
+    expect(r.error()).toMatchObject({
+      code: 'CONFIG_CHECK_FAILED',
+      exitCode: 3,
+      message: expect.stringContaining(check),
+    });
   });
 
   it('a 16-byte key in human output says so, with the fix', async () => {
     const r = await cli(['config', 'check', '--profile', 'short']);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/✖ fail {2}APIv3 key: The APIv3 key in the file \S+short\.key is 16 bytes; it must be exactly 32/);
+    expect(r.stdout).toMatch(
+      /✖ fail {2}APIv3 key: The APIv3 key in the file \S+short\.key is 16 bytes; it must be exactly 32/,
+    );
     expect(r.stdout).toContain('Check for spaces or a line end in the file.');
     expect(r.stderr).toContain('CONFIG_CHECK_FAILED');
   });
@@ -118,7 +173,10 @@ describe('wxpay config check', () => {
   it('apiv3-env-error-says-file: a short WXPAY_APIV3_KEY names the variable, not "the file"', async () => {
     const r = await cli(['config', 'check', '--profile', 'certmode', '--json'], { SHOP_V3_KEY: 'testMchAPIv3Key0' });
     const check = r.json().checks.find((c: { name: string }) => c.name === 'APIv3 key');
-    expect(check).toMatchObject({ status: 'fail', message: 'The APIv3 key in the variable SHOP_V3_KEY is 16 bytes; it must be exactly 32' });
+    expect(check).toMatchObject({
+      status: 'fail',
+      message: 'The APIv3 key in the variable SHOP_V3_KEY is 16 bytes; it must be exactly 32',
+    });
     expect(`${check.message} ${check.hint}`).not.toMatch(/\bfile\b/);
     expect(check.hint).toContain('export SHOP_V3_KEY=');
   });
@@ -126,7 +184,9 @@ describe('wxpay config check', () => {
   it('warns (exit 0) on a 0644 key file', async () => {
     const r = await cli(['config', 'check', '--profile', 'loose']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/! warn {2}key file permissions: .*loose\.pem is readable by group or others \(mode 644\)/);
+    expect(r.stdout).toMatch(
+      /! warn {2}key file permissions: .*loose\.pem is readable by group or others \(mode 644\)/,
+    );
     expect(r.stdout).toContain('chmod 600');
   });
 });

@@ -19,14 +19,22 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
   trackSecretFile('official doc merchant key', keyFile);
   const env = { WXPAY_MCHID: '1900007291', WXPAY_SERIAL_NO: SERIAL, WXPAY_PRIVATE_KEY_PATH: keyFile };
   const at = ['--timestamp', post.timestamp as string, '--nonce', post.nonce as string];
-  const sign = (args: string[], input?: string) => runCli(['sign', ...args], { cwd, env, ...(input !== undefined ? { input } : {}) });
+  const sign = (args: string[], input?: string) =>
+    runCli(['sign', ...args], { cwd, env, ...(input !== undefined ? { input } : {}) });
 
   it('POST with --body: --json has the exact signature and Authorization', async () => {
     const r = await sign(['POST', post.url as string, '--body', post.body as string, ...at, '--json']);
     expect(r.code).toBe(0);
     const j = r.json();
     expect(Object.keys(j)).toEqual(['method', 'url', 'timestamp', 'nonce', 'message', 'signature', 'authorization']);
-    expect(j).toMatchObject({ method: 'POST', url: post.url, timestamp: post.timestamp, nonce: post.nonce, signature: post.expectedSignature, authorization: post.expectedAuthorization });
+    expect(j).toMatchObject({
+      method: 'POST',
+      url: post.url,
+      timestamp: post.timestamp,
+      nonce: post.nonce,
+      signature: post.expectedSignature,
+      authorization: post.expectedAuthorization,
+    });
     expect(j.message).toBe(`POST\n${post.url}\n${post.timestamp}\n${post.nonce}\n${post.body}\n`);
   });
 
@@ -45,7 +53,9 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
 
   it('--body-file <path> relative to cwd', async () => {
     writeFileSync(path.join(cwd, 'order.json'), post.body as string);
-    expect((await sign(['POST', post.url as string, '--body-file', 'order.json', ...at, '--json'])).json().signature).toBe(post.expectedSignature);
+    expect(
+      (await sign(['POST', post.url as string, '--body-file', 'order.json', ...at, '--json'])).json().signature,
+    ).toBe(post.expectedSignature);
   });
 
   it('GET with an empty body, human output shows NONCE↵ then an empty line', async () => {
@@ -57,17 +67,61 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
 
   it('an absolute URL signs path plus query verbatim (the %3D vector)', async () => {
     const v = vector('request-sign-get-query-verbatim');
-    const r = await sign(['GET', `https://api.mch.weixin.qq.com${v.url as string}`, '--timestamp', v.timestamp as string, '--nonce', v.nonce as string, '--json']);
+    const r = await sign([
+      'GET',
+      `https://api.mch.weixin.qq.com${v.url as string}`,
+      '--timestamp',
+      v.timestamp as string,
+      '--nonce',
+      v.nonce as string,
+      '--json',
+    ]);
     expect(r.json()).toMatchObject({ url: v.url, signature: v.expectedSignature });
   });
 
   it('paysign jsapi and app reproduce the pay-sign vectors', async () => {
     const j = vector('jsapi-pay-sign');
     const prepay = (j.package as string).replace('prepay_id=', '');
-    const rj = await runCli(['paysign', 'jsapi', '--prepay-id', prepay, '--appid', j.appId as string, '--timestamp', j.timeStamp as string, '--nonce', j.nonceStr as string, '--json'], { cwd, env });
-    expect(rj.json()).toEqual({ appId: j.appId, timeStamp: j.timeStamp, nonceStr: j.nonceStr, package: j.package, signType: 'RSA', paySign: j.expectedPaySign });
+    const rj = await runCli(
+      [
+        'paysign',
+        'jsapi',
+        '--prepay-id',
+        prepay,
+        '--appid',
+        j.appId as string,
+        '--timestamp',
+        j.timeStamp as string,
+        '--nonce',
+        j.nonceStr as string,
+        '--json',
+      ],
+      { cwd, env },
+    );
+    expect(rj.json()).toEqual({
+      appId: j.appId,
+      timeStamp: j.timeStamp,
+      nonceStr: j.nonceStr,
+      package: j.package,
+      signType: 'RSA',
+      paySign: j.expectedPaySign,
+    });
     const a = vector('app-pay-sign');
-    const ra = await runCli(['paysign', 'app', '--prepay-id', a.prepayid as string, '--appid', a.appid as string, '--timestamp', a.timestamp as string, '--nonce', a.noncestr as string], { cwd, env: { ...env, WXPAY_MCHID: a.partnerid as string } });
+    const ra = await runCli(
+      [
+        'paysign',
+        'app',
+        '--prepay-id',
+        a.prepayid as string,
+        '--appid',
+        a.appid as string,
+        '--timestamp',
+        a.timestamp as string,
+        '--nonce',
+        a.noncestr as string,
+      ],
+      { cwd, env: { ...env, WXPAY_MCHID: a.partnerid as string } },
+    );
     expect(ra.code).toBe(0);
     expect(ra.stdout).toMatch(new RegExp(`sign\\s+${(a.expectedSign as string).replace(/[+/]/g, '\\$&')}`));
     expect(ra.stdout).toMatch(/package\s+Sign=WXPay/);
@@ -83,7 +137,17 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
       return sign(['POST', url, '--body', body, ...at, '--explain', file, ...args]);
     };
     const sent = (over: { url?: string; ts?: string; body?: string } = {}) =>
-      signErrorFor('POST', over.url ?? url, requestMessage('POST', over.url ?? url, over.ts ?? (post.timestamp as string), post.nonce as string, over.body ?? body));
+      signErrorFor(
+        'POST',
+        over.url ?? url,
+        requestMessage(
+          'POST',
+          over.url ?? url,
+          over.ts ?? (post.timestamp as string),
+          post.nonce as string,
+          over.body ?? body,
+        ),
+      );
 
     it('an exact match says the key is wrong', async () => {
       const r = await explain(sent());
@@ -94,7 +158,11 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
 
     it('a missing query', async () => {
       const r = await explain(sent({ url: `${url}?mchid=1900007291` }), ['--json']);
-      expect(r.json().explain).toMatchObject({ matches: false, line: 'url', findings: [expect.stringContaining('query string is missing')] });
+      expect(r.json().explain).toMatchObject({
+        matches: false,
+        line: 'url',
+        findings: [expect.stringContaining('query string is missing')],
+      });
     });
 
     it('a missing trailing newline', async () => {
@@ -129,7 +197,8 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
 
   it('--verbose output never contains the private key', async () => {
     const r = await sign(['POST', post.url as string, '--body', post.body as string, ...at, '--verbose']);
-    for (const needle of needlesOf(readVectorFile(post.privateKey as string))) expect(`${r.stdout}${r.stderr}`).not.toContain(needle);
+    for (const needle of needlesOf(readVectorFile(post.privateKey as string)))
+      expect(`${r.stdout}${r.stderr}`).not.toContain(needle);
   });
 });
 
@@ -160,7 +229,11 @@ describe('usage errors exit 2, as JSON on stderr with --json', () => {
 
   // Regression: both read stdin, so --explain got an empty document and blamed its JSON.
   it('sign-stdin-twice: --body-file - with --explain - is refused up front', async () => {
-    const r = await runCli(['sign', 'POST', '/v3/x', '--body-file', '-', '--explain', '-', '--json'], { cwd, env: { WXPAY_MCHID: '1' }, input: '{}' });
+    const r = await runCli(['sign', 'POST', '/v3/x', '--body-file', '-', '--explain', '-', '--json'], {
+      cwd,
+      env: { WXPAY_MCHID: '1' },
+      input: '{}',
+    });
     expect(r.code).toBe(2);
     expect(r.error().message).toBe('Only one of --body-file and --explain can read stdin');
   });
@@ -168,6 +241,10 @@ describe('usage errors exit 2, as JSON on stderr with --json', () => {
   it('a config problem exits 3 with a hint naming the variable', async () => {
     const r = await runCli(['sign', 'GET', '/v3/x', '--json'], { cwd, env: { WXPAY_MCHID: '1' } });
     expect(r.code).toBe(3);
-    expect(r.error()).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 3, hint: expect.stringContaining('WXPAY_PRIVATE_KEY_PATH') });
+    expect(r.error()).toMatchObject({
+      code: 'CONFIG_INVALID',
+      exitCode: 3,
+      hint: expect.stringContaining('WXPAY_PRIVATE_KEY_PATH'),
+    });
   });
 });

@@ -11,7 +11,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
 
 const run = promisify(execFile);
-const VECTOR_TESTS = ['test/unit/vectors-sign.test.ts', 'test/unit/vectors-verify.test.ts', 'test/e2e/foundation-sign.test.ts'];
+const VECTOR_TESTS = [
+  'test/unit/vectors-sign.test.ts',
+  'test/unit/vectors-verify.test.ts',
+  'test/e2e/foundation-sign.test.ts',
+];
 
 describe('a fresh clone with nothing beside it', () => {
   const outer = mkdtempSync(path.join(os.tmpdir(), 'wxpay-clone-'));
@@ -22,12 +26,28 @@ describe('a fresh clone with nothing beside it', () => {
     await run('git', ['clone', '--quiet', '--no-hardlinks', repoRoot, clone]);
     expect(readdirSync(outer)).toEqual(['wxpay']);
     const env = { ...process.env, NO_COLOR: '1' };
-    await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: clone, env, maxBuffer: 64 * 1024 * 1024 });
+    await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: clone,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const report = path.join(outer, 'report.json');
     // vitest exits non-zero when a test fails; the report says which, so read it either way.
-    const log = await run('npx', ['--no-install', 'vitest', 'run', ...VECTOR_TESTS, '--reporter=json', `--outputFile=${report}`], { cwd: clone, env, maxBuffer: 64 * 1024 * 1024 })
-      .then((o) => o.stderr, (e: { stderr?: string }) => e.stderr ?? String(e));
-    const r = JSON.parse(readFileSync(report, 'utf8')) as { numTotalTests: number; numPassedTests: number; numPendingTests: number; numTodoTests: number; testResults: Array<{ name: string }> };
+    const log = await run(
+      'npx',
+      ['--no-install', 'vitest', 'run', ...VECTOR_TESTS, '--reporter=json', `--outputFile=${report}`],
+      { cwd: clone, env, maxBuffer: 64 * 1024 * 1024 },
+    ).then(
+      (o) => o.stderr,
+      (e: { stderr?: string }) => e.stderr ?? String(e),
+    );
+    const r = JSON.parse(readFileSync(report, 'utf8')) as {
+      numTotalTests: number;
+      numPassedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+      testResults: Array<{ name: string }>;
+    };
     expect(r.testResults.map((t) => path.relative(clone, t.name)).sort()).toEqual([...VECTOR_TESTS].sort());
     expect({ pending: r.numPendingTests, todo: r.numTodoTests }, log).toEqual({ pending: 0, todo: 0 });
     expect(r.numPassedTests, log).toBe(r.numTotalTests);

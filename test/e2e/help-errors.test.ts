@@ -9,7 +9,7 @@ import { runCli } from '../helpers/cli.js';
 const ESC = '\u001b[';
 
 describe('help', () => {
-  it('every subcommand\'s help shows the global options', async () => {
+  it("every subcommand's help shows the global options", async () => {
     for (const cmd of [['query'], ['refund', 'create'], ['sandbox', 'serve']]) {
       const r = await runCli([...cmd, '--help']);
       expect(r.code).toBe(0);
@@ -26,23 +26,29 @@ describe('help', () => {
 
   it('required options are marked', async () => {
     const prepay = (await runCli(['prepay', '--help'])).stdout;
-    for (const flag of ['--out-trade-no <no>', '--amount <fen>', '--description <text>']) expect(prepay).toMatch(new RegExp(`${flag.replace(/[<>]/g, '.')}\\s+\\(required\\)`));
+    for (const flag of ['--out-trade-no <no>', '--amount <fen>', '--description <text>'])
+      expect(prepay).toMatch(new RegExp(`${flag.replace(/[<>]/g, '.')}\\s+\\(required\\)`));
     const refund = (await runCli(['refund', 'create', '--help'])).stdout;
-    for (const flag of ['--out-refund-no <no>', '--amount <fen>', '--total <fen>']) expect(refund).toMatch(new RegExp(`${flag.replace(/[<>]/g, '.')}\\s+\\(required\\)`));
+    for (const flag of ['--out-refund-no <no>', '--amount <fen>', '--total <fen>'])
+      expect(refund).toMatch(new RegExp(`${flag.replace(/[<>]/g, '.')}\\s+\\(required\\)`));
   });
 });
 
 describe('one error format', () => {
-  it('an unknown option: `✖ USAGE:` and one hint naming the command\'s help', async () => {
+  it("an unknown option: `✖ USAGE:` and one hint naming the command's help", async () => {
     const r = await runCli(['query', '--bogus']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("✖ USAGE: unknown option '--bogus'\n  hint: Run `wxpay query --help` to see its arguments and an example.\n");
+    expect(r.stderr).toBe(
+      "✖ USAGE: unknown option '--bogus'\n  hint: Run `wxpay query --help` to see its arguments and an example.\n",
+    );
   });
 
   it('a missing argument of a nested command', async () => {
     const r = await runCli(['api', 'GET']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("✖ USAGE: missing required argument 'path'\n  hint: Run `wxpay api --help` to see its arguments and an example.\n");
+    expect(r.stderr).toBe(
+      "✖ USAGE: missing required argument 'path'\n  hint: Run `wxpay api --help` to see its arguments and an example.\n",
+    );
   });
 
   it('an unknown command', async () => {
@@ -59,7 +65,17 @@ describe('one error format', () => {
   });
 
   it('a missing --out-trade-no says it is required', async () => {
-    const r = await runCli(['prepay', 'native', '--amount', '1', '--description', 'Tea', '--notify-url', 'https://example.com/n', '--dry-run']);
+    const r = await runCli([
+      'prepay',
+      'native',
+      '--amount',
+      '1',
+      '--description',
+      'Tea',
+      '--notify-url',
+      'https://example.com/n',
+      '--dry-run',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('✖ USAGE: --out-trade-no is required');
     expect(r.stderr).not.toContain('must be 6-32');
@@ -79,7 +95,12 @@ describe('colour', () => {
 
 describe('webhook serve live line', () => {
   it('a DECRYPT_FAILED rejection names the usual cause, the wrong APIv3 key', () => {
-    const line = formatLive({ time: '2026-01-01T00:00:00.000Z', status: 400, outcome: 'rejected', verification: 'DECRYPT_FAILED' });
+    const line = formatLive({
+      time: '2026-01-01T00:00:00.000Z',
+      status: 400,
+      outcome: 'rejected',
+      verification: 'DECRYPT_FAILED',
+    });
     expect(line).toContain('DECRYPT_FAILED');
     expect(line).toContain('wrong APIv3 key');
   });

@@ -49,7 +49,24 @@ afterAll(() => {
 });
 
 async function serve(extra: string[] = []) {
-  const child = spawn(process.execPath, [binPath, 'webhook', 'serve', '--config', rc, '--port', '0', '--journal', journal, '--forward-to', appUrl, ...extra], { cwd: dir, env: cleanEnv() });
+  const child = spawn(
+    process.execPath,
+    [
+      binPath,
+      'webhook',
+      'serve',
+      '--config',
+      rc,
+      '--port',
+      '0',
+      '--journal',
+      journal,
+      '--forward-to',
+      appUrl,
+      ...extra,
+    ],
+    { cwd: dir, env: cleanEnv() },
+  );
   children.push(child);
   let output = '';
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -69,7 +86,7 @@ async function serve(extra: string[] = []) {
 }
 
 describe('notify replay --forward', () => {
-  it('replay-forward-byte-equal: replay sends the forward\'s exact body and headers, with a fresh signature', async () => {
+  it("replay-forward-byte-equal: replay sends the forward's exact body and headers, with a fresh signature", async () => {
     const srv = await serve();
     const secretFile = `${journal}.forward-secret`;
     trackSecretFile('forward secret', secretFile);
@@ -77,9 +94,17 @@ describe('notify replay --forward', () => {
     const secret = readFileSync(secretFile, 'utf8').trim();
     const sb = await loadSandboxKeys(path.join(dir, 'sb'));
     const n = buildNotification({
-      eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction', apiV3Key: sb.apiV3Key, signingKey: sb.publicKeyPrivate, serial: sb.publicKeyId,
+      eventType: 'TRANSACTION.SUCCESS',
+      originalType: 'transaction',
+      apiV3Key: sb.apiV3Key,
+      signingKey: sb.publicKeyPrivate,
+      serial: sb.publicKeyId,
       plaintext: { mchid: sb.mchid, out_trade_no: '订单-1', trade_state: 'SUCCESS', amount: { total: 100 } },
-      timestamp: String(Math.floor(Date.now() / 1000)), nonce: randomUUID().replace(/-/g, ''), resourceNonce: 'n0nce0123456', id: 'EV-REPLAY-1', createTime: '2026-11-28T10:00:00+08:00',
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      nonce: randomUUID().replace(/-/g, ''),
+      resourceNonce: 'n0nce0123456',
+      id: 'EV-REPLAY-1',
+      createTime: '2026-11-28T10:00:00+08:00',
     });
     expect((await fetch(srv.url, { method: 'POST', headers: n.headers, body: n.body })).status).toBe(204);
     srv.child.kill('SIGTERM');
@@ -89,22 +114,33 @@ describe('notify replay --forward', () => {
     expect(got).toHaveLength(1);
 
     await new Promise((r) => setTimeout(r, 1_100)); // a later second, so the fresh signature must differ
-    const r = await runCli(['notify', 'replay', journal, '--id', 'EV-REPLAY-1', '--forward', appUrl, '--json'], { cwd: dir });
+    const r = await runCli(['notify', 'replay', journal, '--id', 'EV-REPLAY-1', '--forward', appUrl, '--json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ sent: 1, results: [{ id: 'EV-REPLAY-1', status: 200, ok: true }] });
     expect(got).toHaveLength(2);
     const [forward, replay] = got as [(typeof got)[0], (typeof got)[0]];
     expect(replay.body.equals(forward.body)).toBe(true);
     const fresh = ['webhook-timestamp', 'webhook-signature'];
-    const rest = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !fresh.includes(k)));
+    const rest = (h: Record<string, string>) =>
+      Object.fromEntries(Object.entries(h).filter(([k]) => !fresh.includes(k)));
     expect(rest(replay.headers)).toEqual(rest(forward.headers));
     expect(replay.headers['webhook-id']).toBe('EV-REPLAY-1');
     expect(Number(replay.headers['webhook-timestamp'])).toBeGreaterThan(Number(forward.headers['webhook-timestamp']));
     expect(replay.headers['webhook-signature']).not.toBe(forward.headers['webhook-signature']);
     for (const g of got) {
-      expect(new Webhook(secret).verify(g.body.toString('utf8'), g.headers)).toMatchObject({ id: 'EV-REPLAY-1', resource: { out_trade_no: '订单-1', amount: { total: 100 } } });
+      expect(new Webhook(secret).verify(g.body.toString('utf8'), g.headers)).toMatchObject({
+        id: 'EV-REPLAY-1',
+        resource: { out_trade_no: '订单-1', amount: { total: 100 } },
+      });
     }
-    expect(forward.headers).toMatchObject({ 'x-wxpay-event-id': 'EV-REPLAY-1', 'x-wxpay-event-type': 'TRANSACTION.SUCCESS', 'wechatpay-serial': sb.publicKeyId, 'content-type': 'application/json' });
+    expect(forward.headers).toMatchObject({
+      'x-wxpay-event-id': 'EV-REPLAY-1',
+      'x-wxpay-event-type': 'TRANSACTION.SUCCESS',
+      'wechatpay-serial': sb.publicKeyId,
+      'content-type': 'application/json',
+    });
   });
 
   it('prints the secret only with --print-secret', async () => {
@@ -112,6 +148,10 @@ describe('notify replay --forward', () => {
     srv.child.kill('SIGTERM');
     const output = await srv.exited; // holds the secret: not recorded for the secrets scan, on purpose
     const secret = readFileSync(`${journal}.forward-secret`, 'utf8').trim();
-    expect(JSON.parse(output.split('\n')[0]!)).toMatchObject({ type: 'listening', secretFile: `${journal}.forward-secret`, secret });
+    expect(JSON.parse(output.split('\n')[0]!)).toMatchObject({
+      type: 'listening',
+      secretFile: `${journal}.forward-secret`,
+      secret,
+    });
   });
 });

@@ -15,7 +15,8 @@ import { loadVectors } from '../helpers/vectors.js';
 
 const run = promisify(execFile);
 const big = { maxBuffer: 64 * 1024 * 1024 };
-const files = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? files(path.join(d, n)) : [path.join(d, n)]));
+const files = (d: string): string[] =>
+  readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? files(path.join(d, n)) : [path.join(d, n)]));
 
 describe('npm pack → install → run', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'wxpay-pack-'));
@@ -24,16 +25,26 @@ describe('npm pack → install → run', () => {
 
   it('packs bin/, dist/, README.md and package.json only, with no key material', async () => {
     // --ignore-scripts: `prepare` would rebuild dist/ under the other tests' feet; pretest has just built it.
-    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: repoRoot, ...big });
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
+      cwd: repoRoot,
+      ...big,
+    });
     const [info] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(tmp, info!.filename);
     const paths = info!.files.map((f) => f.path);
-    expect([...new Set(paths.map((p) => p.split('/')[0]))].sort()).toEqual(['README.md', 'bin', 'dist', 'package.json']);
+    expect([...new Set(paths.map((p) => p.split('/')[0]))].sort()).toEqual([
+      'README.md',
+      'bin',
+      'dist',
+      'package.json',
+    ]);
     expect(paths.filter((p) => /(^|\/)test\/|\.(pem|key|p12)$/.test(p))).toEqual([]);
     const unpacked = path.join(tmp, 'unpacked');
     mkdirSync(unpacked);
     await run('tar', ['-xzf', tarball, '-C', unpacked]);
-    const secrets = loadVectors().flatMap((v) => [v.apiV3Key, v.expectedSignature]).filter((s): s is string => typeof s === 'string');
+    const secrets = loadVectors()
+      .flatMap((v) => [v.apiV3Key, v.expectedSignature])
+      .filter((s): s is string => typeof s === 'string');
     for (const f of files(unpacked)) {
       const text = readFileSync(f, 'utf8');
       expect(text, f).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/]{40}/);
@@ -44,7 +55,10 @@ describe('npm pack → install → run', () => {
   it('installs into a temp prefix and runs wxpay --version and wxpay demo from an empty folder', async () => {
     expect(tarball).not.toBe('');
     const prefix = path.join(tmp, 'prefix');
-    await run('npm', ['install', '-g', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: tmp, ...big });
+    await run('npm', ['install', '-g', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: tmp,
+      ...big,
+    });
     const bin = path.join(prefix, 'bin', 'wxpay');
     expect(existsSync(bin)).toBe(true);
     const work = path.join(tmp, 'elsewhere');

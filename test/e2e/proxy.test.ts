@@ -32,12 +32,17 @@ beforeAll(async () => {
   trackSecretFile('proxy APIv3 key', init.apiV3KeyPath);
   rc = init.rcPath;
   upstream = createHttpServer((_req, res) => {
-    res.writeHead(404, { 'content-type': 'application/json', 'request-id': 'PROXY-TEST-1' }).end('{"code":"ORDER_NOT_EXIST","message":"订单不存在"}');
+    res
+      .writeHead(404, { 'content-type': 'application/json', 'request-id': 'PROXY-TEST-1' })
+      .end('{"code":"ORDER_NOT_EXIST","message":"订单不存在"}');
   });
   upPort = await listen(upstream);
   proxy = createHttpServer((_req, res) => res.writeHead(405).end());
   proxy.on('connect', (req, socket, head) => {
-    tunnels.push({ target: req.url ?? '', ...(req.headers['proxy-authorization'] ? { auth: req.headers['proxy-authorization'] } : {}) });
+    tunnels.push({
+      target: req.url ?? '',
+      ...(req.headers['proxy-authorization'] ? { auth: req.headers['proxy-authorization'] } : {}),
+    });
     const port = Number((req.url ?? '').split(':').pop());
     const out = connect(port, '127.0.0.1', () => {
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -62,7 +67,10 @@ beforeEach(() => {
 });
 
 const query = (baseUrl: string, env: Record<string, string>, ...extra: string[]) =>
-  runCli(['--config', rc, '--base-url', baseUrl, ...extra, 'query', 'PROXY0000001'], { cwd: dir, env: { WXPAY_CONNECT_TIMEOUT_MS: '3000', ...env } });
+  runCli(['--config', rc, '--base-url', baseUrl, ...extra, 'query', 'PROXY0000001'], {
+    cwd: dir,
+    env: { WXPAY_CONNECT_TIMEOUT_MS: '3000', ...env },
+  });
 
 describe('proxies from the environment', () => {
   it('HTTP_PROXY: the request goes through the proxy (CONNECT), and --verbose names it', async () => {
@@ -83,7 +91,11 @@ describe('proxies from the environment', () => {
   });
 
   it('NO_PROXY: a listed host is reached directly', async () => {
-    const r = await query(`http://wxpay-upstream.test:${upPort}`, { HTTP_PROXY: proxyUrl, NO_PROXY: '.test' }, '--verbose');
+    const r = await query(
+      `http://wxpay-upstream.test:${upPort}`,
+      { HTTP_PROXY: proxyUrl, NO_PROXY: '.test' },
+      '--verbose',
+    );
     expect(tunnels).toEqual([]);
     expect(r.code).toBe(4); // the name resolves nowhere without the proxy
     expect(r.stderr).toContain('proxy: none for http://wxpay-upstream.test');

@@ -45,22 +45,30 @@ describe('README', () => {
     for (const b of background) if (b.child.exitCode === null) b.child.kill('SIGKILL');
   });
 
-  const mapPorts = (w: string) => w.replace(/127\.0\.0\.1:(\d+)/g, (m, p: string) => (ports.has(p) ? `127.0.0.1:${ports.get(p)}` : m));
+  const mapPorts = (w: string) =>
+    w.replace(/127\.0\.0\.1:(\d+)/g, (m, p: string) => (ports.has(p) ? `127.0.0.1:${ports.get(p)}` : m));
 
   async function startBackground(words: string[]): Promise<void> {
     const args = words.slice(1);
     const what = `${args[0]} ${args[1]}`;
-    if (what !== 'sandbox serve' && what !== 'webhook serve') throw new Error(`only sandbox serve and webhook serve may run in the background, not: ${what}`);
+    if (what !== 'sandbox serve' && what !== 'webhook serve')
+      throw new Error(`only sandbox serve and webhook serve may run in the background, not: ${what}`);
     const pi = args.indexOf('--port');
     const readmePort = pi >= 0 ? args[pi + 1]! : what === 'sandbox serve' ? '8931' : '8930';
     if (pi >= 0) args.splice(pi, 2);
     args.push('--port', '0');
-    const child = spawn(process.execPath, [binPath, ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [binPath, ...args], {
+      cwd,
+      env: cleanEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => {
-      recordOutput(inject('artifactsDir'), `wxpay ${args.join(' ')} (background)`, log);
-      r(code);
-    }));
+    const exited = new Promise<number | null>((r) =>
+      child.on('exit', (code) => {
+        recordOutput(inject('artifactsDir'), `wxpay ${args.join(' ')} (background)`, log);
+        r(code);
+      }),
+    );
     const url = await new Promise<string>((resolve, reject) => {
       const onData = (d: Buffer) => {
         log += d.toString();
@@ -82,7 +90,8 @@ describe('README', () => {
     const bg = words[words.length - 1] === '&';
     if (bg) words.pop();
     if (words[0] === 'npx') {
-      if (words[1] !== '--no-install' || words[2] !== 'wxpay') throw new Error(`npx in a checked block must be "npx --no-install wxpay": ${line}`);
+      if (words[1] !== '--no-install' || words[2] !== 'wxpay')
+        throw new Error(`npx in a checked block must be "npx --no-install wxpay": ${line}`);
       words.splice(0, 2);
     }
     if (words[0] === 'npm') {
@@ -119,11 +128,17 @@ describe('README', () => {
         try {
           await runLine(line);
         } catch (err) {
-          throw new Error(`checked block ${i + 1} of ${blocks.length} (${block.heading}), after the blocks above it:\n${(err as Error).message}`, { cause: err });
+          throw new Error(
+            `checked block ${i + 1} of ${blocks.length} (${block.heading}), after the blocks above it:\n${(err as Error).message}`,
+            { cause: err },
+          );
         }
       }
       if (existsSync(path.join(cwd, '.wxpay-sandbox', 'apiv3.key'))) {
-        trackSecretFile('readme sandbox merchant key', path.join(cwd, '.wxpay-sandbox', 'merchant', 'apiclient_key.pem'));
+        trackSecretFile(
+          'readme sandbox merchant key',
+          path.join(cwd, '.wxpay-sandbox', 'merchant', 'apiclient_key.pem'),
+        );
         trackSecretFile('readme sandbox APIv3 key', path.join(cwd, '.wxpay-sandbox', 'apiv3.key'));
       }
     }

@@ -1,7 +1,10 @@
 // Reads the README's ```sh checked blocks (with the heading above each) and splits a checked line into shell
 // words, for readme-commands.test.ts. Deliberately tiny: checked lines take no pipes, redirections or variables.
 
-export interface CheckedBlock { heading: string; lines: string[] }
+export interface CheckedBlock {
+  heading: string;
+  lines: string[];
+}
 
 export function checkedBlocks(text: string): CheckedBlock[] {
   const blocks: CheckedBlock[] = [];
@@ -23,7 +26,12 @@ export function checkedBlocks(text: string): CheckedBlock[] {
     }
     if (inBlock) inBlock.lines.push(line);
   }
-  for (const b of blocks) b.lines = b.lines.join('\n').replace(/\\\n\s*/g, '').split('\n').filter((l) => l.trim());
+  for (const b of blocks)
+    b.lines = b.lines
+      .join('\n')
+      .replace(/\\\n\s*/g, '')
+      .split('\n')
+      .filter((l) => l.trim());
   return blocks;
 }
 
@@ -48,7 +56,8 @@ export function shellWords(line: string): { words: string[]; comment: string } {
       cur = '';
       has = false;
     } else {
-      if (ch === '$' || ch === '|' || ch === '>' || ch === '<' || ch === ';') throw new Error(`checked lines take no shell syntax: ${line}`);
+      if (ch === '$' || ch === '|' || ch === '>' || ch === '<' || ch === ';')
+        throw new Error(`checked lines take no shell syntax: ${line}`);
       cur += ch;
       has = true;
     }
@@ -66,7 +75,13 @@ export function tableUnder(text: string, heading: string): string[][] {
   const rows: string[][] = [];
   for (const l of lines.slice(start + 1)) {
     if (/^#{1,6} /.test(l)) break;
-    if (l.startsWith('|')) rows.push(l.slice(1, l.endsWith('|') ? -1 : undefined).split(' | ').map((c) => c.trim().replace(/^\| ?| ?\|$/g, '')));
+    if (l.startsWith('|'))
+      rows.push(
+        l
+          .slice(1, l.endsWith('|') ? -1 : undefined)
+          .split(' | ')
+          .map((c) => c.trim().replace(/^\| ?| ?\|$/g, '')),
+      );
     else if (rows.length) break;
   }
   return rows.slice(2);

@@ -14,22 +14,46 @@ const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 
 describe('README checked blocks', () => {
   it('cover the quick start and every task; lines split like a shell would', () => {
-    expect(checkedBlocks(readme).map((b) => b.heading)).toEqual(expect.arrayContaining([
-      'Quick start', 'Operator: take payments, look them up, refund', 'Developer: debugging a signature',
-      'CI: prove keys, certificates and clock are healthy', 'Webhook listener: receive callbacks locally',
-    ]));
-    expect(shellWords(`wxpay a --b "c d" 'e#f' # exit 5`)).toEqual({ words: ['wxpay', 'a', '--b', 'c d', 'e#f'], comment: 'exit 5' });
+    expect(checkedBlocks(readme).map((b) => b.heading)).toEqual(
+      expect.arrayContaining([
+        'Quick start',
+        'Operator: take payments, look them up, refund',
+        'Developer: debugging a signature',
+        'CI: prove keys, certificates and clock are healthy',
+        'Webhook listener: receive callbacks locally',
+      ]),
+    );
+    expect(shellWords(`wxpay a --b "c d" 'e#f' # exit 5`)).toEqual({
+      words: ['wxpay', 'a', '--b', 'c d', 'e#f'],
+      comment: 'exit 5',
+    });
     expect(() => shellWords('wxpay a | head')).toThrow(/no shell syntax/);
-    expect(checkedBlocks('# T\n```sh checked\nwxpay a \\\n  --b\n```\n```sh\nwxpay c\n```\n')).toEqual([{ heading: 'T', lines: ['wxpay a --b'] }]);
+    expect(checkedBlocks('# T\n```sh checked\nwxpay a \\\n  --b\n```\n```sh\nwxpay c\n```\n')).toEqual([
+      { heading: 'T', lines: ['wxpay a --b'] },
+    ]);
   });
 });
 
 describe('README links', () => {
   it('every in-page link points at a heading (GitHub slugs), so a renamed section cannot leave a dead link', () => {
     let fence = false;
-    const body = readme.split('\n').filter((l) => (l.startsWith('```') ? ((fence = !fence), false) : !fence)).join('\n');
-    const slugs = new Set(body.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) =>
-      l.replace(/^#+ /, '').trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
+    const body = readme
+      .split('\n')
+      .filter((l) => (l.startsWith('```') ? ((fence = !fence), false) : !fence))
+      .join('\n');
+    const slugs = new Set(
+      body
+        .split('\n')
+        .filter((l) => /^#{1,6} /.test(l))
+        .map((l) =>
+          l
+            .replace(/^#+ /, '')
+            .trim()
+            .toLowerCase()
+            .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+            .replace(/\s/g, '-'),
+        ),
+    );
     const links = [...body.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
     expect(links.length).toBeGreaterThan(10);
     expect(links.filter((l) => !slugs.has(l))).toEqual([]);
@@ -39,7 +63,15 @@ describe('README links', () => {
 describe('README command table', () => {
   it('has a row with an example for every command of the CLI', () => {
     const sink = new PassThrough();
-    const rt = { env: {}, cwd: repoRoot, stdin: new PassThrough(), stdout: sink, stderr: sink, now: () => 0, onSignal: () => () => undefined } as unknown as Runtime;
+    const rt = {
+      env: {},
+      cwd: repoRoot,
+      stdin: new PassThrough(),
+      stdout: sink,
+      stderr: sink,
+      now: () => 0,
+      onSignal: () => () => undefined,
+    } as unknown as Runtime;
     const leaves: string[] = [];
     const walk = (cmd: Command, prefix: string[]) => {
       for (const sub of cmd.commands) {
@@ -50,14 +82,19 @@ describe('README command table', () => {
     };
     walk(buildProgram(rt), []);
     expect(leaves.length).toBeGreaterThan(20);
-    const missing = leaves.filter((c) => !new RegExp(`^\\| \`wxpay ${c}\` \\| \`wxpay ${c}( [^\`]*)?\` \\|$`, 'm').test(readme));
+    const missing = leaves.filter(
+      (c) => !new RegExp(`^\\| \`wxpay ${c}\` \\| \`wxpay ${c}( [^\`]*)?\` \\|$`, 'm').test(readme),
+    );
     expect(missing, 'commands without a row "| `wxpay <cmd>` | `wxpay <cmd> …` |" in the README').toEqual([]);
   });
 });
 
 describe('README followed in order, by a person', () => {
   const code = [...readme.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
-  const commandLines = code.flatMap((b) => b.split('\n')).map((l) => l.replace(/^\$ /, '')).filter((l) => /(^|\s)wxpay\s/.test(l));
+  const commandLines = code
+    .flatMap((b) => b.split('\n'))
+    .map((l) => l.replace(/^\$ /, ''))
+    .filter((l) => /(^|\s)wxpay\s/.test(l));
 
   it('never tells anyone to run a bare `npx wxpay` (it could fetch another package); CI uses npx --no-install', () => {
     expect(code.flatMap((b) => b.split('\n')).filter((l) => /npx (?!--no-install )wxpay/.test(l))).toEqual([]);
@@ -65,7 +102,9 @@ describe('README followed in order, by a person', () => {
   });
 
   it('every notify replay in a checked block re-signs: a reader may run it more than 5 minutes after the trigger', () => {
-    const replays = checkedBlocks(readme).flatMap((b) => b.lines).filter((l) => /^wxpay notify replay /.test(l));
+    const replays = checkedBlocks(readme)
+      .flatMap((b) => b.lines)
+      .filter((l) => /^wxpay notify replay /.test(l));
     expect(replays.length).toBeGreaterThan(0);
     expect(replays.filter((l) => !shellWords(l).words.includes('--resign'))).toEqual([]);
   });
@@ -80,9 +119,13 @@ describe('README followed in order, by a person', () => {
       const { words } = shellWords(line.replace(/[|>].*$/, ''));
       const at = words.indexOf('wxpay');
       const [cmd, sub] = [words[at + 1], words[at + 2]];
-      if (cmd === 'prepay' && words.includes('--out-trade-no')) add(opt(words, '--out-trade-no'), `prepay ${sub} ${opt(words, '--amount')}`);
+      if (cmd === 'prepay' && words.includes('--out-trade-no'))
+        add(opt(words, '--out-trade-no'), `prepay ${sub} ${opt(words, '--amount')}`);
       if (cmd === 'refund' && sub === 'create' && words.includes('--out-refund-no')) {
-        add(opt(words, '--out-refund-no'), `refund ${opt(words, '--out-trade-no')} ${opt(words, '--amount')}/${opt(words, '--total')}`);
+        add(
+          opt(words, '--out-refund-no'),
+          `refund ${opt(words, '--out-trade-no')} ${opt(words, '--amount')}/${opt(words, '--total')}`,
+        );
       }
     }
     for (const row of code.flatMap((b) => b.split('\n')).filter((l) => /^[A-Z]+\d+,R\d+,\d+,\d+,/.test(l))) {

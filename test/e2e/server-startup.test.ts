@@ -37,13 +37,19 @@ afterAll(async () => {
 // A server that hangs would be killed at the timeout: code null, never a number.
 const run = (args: string[]) => runCli(args, { cwd: dir, timeoutMs: 15_000 });
 const sandbox = (...a: string[]) => run(['sandbox', 'serve', '--dir', 'sb', ...a]);
-const webhook = (...a: string[]) => run(['webhook', 'serve', '--config', rc, '--journal', path.join(dir, 'wh.ndjson'), ...a]);
+const webhook = (...a: string[]) =>
+  run(['webhook', 'serve', '--config', rc, '--journal', path.join(dir, 'wh.ndjson'), ...a]);
 
-describe.each([['sandbox serve', sandbox], ['webhook serve', webhook]] as const)('%s start-up failures', (_name, serve) => {
+describe.each([
+  ['sandbox serve', sandbox],
+  ['webhook serve', webhook],
+] as const)('%s start-up failures', (_name, serve) => {
   it('a busy port: LISTEN_FAILED (exit 3) naming the port, hint --port', async () => {
     const r = await serve('--port', String(busyPort));
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`✖ LISTEN_FAILED: Cannot listen on 127.0.0.1:${busyPort}: the port is already in use (EADDRINUSE)`);
+    expect(r.stderr).toContain(
+      `✖ LISTEN_FAILED: Cannot listen on 127.0.0.1:${busyPort}: the port is already in use (EADDRINUSE)`,
+    );
     expect(r.stderr).toMatch(/hint: .*--port/);
     expect(r.stderr).not.toMatch(/bug in wxpay|INTERNAL/);
   });
@@ -51,7 +57,11 @@ describe.each([['sandbox serve', sandbox], ['webhook serve', webhook]] as const)
   it('a busy port with --json: the typed error document', async () => {
     const r = await serve('--port', String(busyPort), '--json');
     expect(r.code).toBe(3);
-    expect(r.error()).toMatchObject({ code: 'LISTEN_FAILED', exitCode: 3, details: { port: busyPort, host: '127.0.0.1', errno: 'EADDRINUSE' } });
+    expect(r.error()).toMatchObject({
+      code: 'LISTEN_FAILED',
+      exitCode: 3,
+      details: { port: busyPort, host: '127.0.0.1', errno: 'EADDRINUSE' },
+    });
   });
 
   it('--port 70000 is a usage error (exit 2), not a bug', async () => {
@@ -81,12 +91,19 @@ describe('webhook serve journal', () => {
 
 describe('sandbox serve output', () => {
   it('--port N: the profile hint points at N', async () => {
-    const child = spawn(process.execPath, [binPath, 'sandbox', 'serve', '--dir', 'sb', '--port', '0'], { cwd: dir, env: cleanEnv() });
+    const child = spawn(process.execPath, [binPath, 'sandbox', 'serve', '--dir', 'sb', '--port', '0'], {
+      cwd: dir,
+      env: cleanEnv(),
+    });
     try {
-      const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+      const first = await new Promise<string>((resolve) =>
+        child.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+      );
       const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(first)?.[1];
       expect(port).toBeDefined();
-      expect(first).toContain(`wxpay --config ${path.join(dir, 'sb', '.wxpayrc.json')} --base-url http://127.0.0.1:${port}`);
+      expect(first).toContain(
+        `wxpay --config ${path.join(dir, 'sb', '.wxpayrc.json')} --base-url http://127.0.0.1:${port}`,
+      );
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.on('close', r));
@@ -95,16 +112,32 @@ describe('sandbox serve output', () => {
 
   it.each([
     ['sandbox serve', 'sandbox serve --dir sb --port 0 --json', '/sandbox/stats', 'GET', 200],
-    ['webhook serve', `webhook serve --config sb/.wxpayrc.json --port 0 --json --journal wh-epipe.ndjson`, '', 'POST', 401],
+    [
+      'webhook serve',
+      `webhook serve --config sb/.wxpayrc.json --port 0 --json --journal wh-epipe.ndjson`,
+      '',
+      'POST',
+      401,
+    ],
   ])('%s survives a closed stdout (--json | head -1, then requests)', async (_name, args, p, method, status) => {
-    const child = spawn('bash', ['-c', `"${process.execPath}" "${binPath}" ${args} | head -1`], { cwd: dir, env: cleanEnv(), detached: true });
+    const child = spawn('bash', ['-c', `"${process.execPath}" "${binPath}" ${args} | head -1`], {
+      cwd: dir,
+      env: cleanEnv(),
+      detached: true,
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
-      const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+      const first = await new Promise<string>((resolve) =>
+        child.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+      );
       const url = JSON.parse(first).url as string;
       // head has exited after its line: each request's log line now meets a closed pipe.
-      const call = () => fetch(`${url}${p}`, { method, ...(method === 'POST' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}) });
+      const call = () =>
+        fetch(`${url}${p}`, {
+          method,
+          ...(method === 'POST' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}),
+        });
       for (let i = 0; i < 3; i++) {
         const res = await call();
         expect(res.status).toBe(status);

@@ -32,13 +32,18 @@ beforeAll(async () => {
   trackSecret('explain other key', other.trim());
   files.otherKey = path.join(dir, 'other_key.pem');
   writeFileSync(files.otherKey, other, { mode: 0o600 });
-  const call = (extra: string[], env: Record<string, string>) => runCli(['--config', init.rcPath, '--base-url', sb.url, ...extra, 'query', 'EXPLAIN0001'], { cwd: dir, env });
+  const call = (extra: string[], env: Record<string, string>) =>
+    runCli(['--config', init.rcPath, '--base-url', sb.url, ...extra, 'query', 'EXPLAIN0001'], { cwd: dir, env });
 
   const json = await call(['--json'], { WXPAY_PRIVATE_KEY_PATH: files.otherKey });
   expect(json.error()).toMatchObject({ code: 'WECHATPAY_ERROR', wechatpay: { status: 401, code: 'SIGN_ERROR' } });
   files.jsonDoc = path.join(dir, 'err.json');
   writeFileSync(files.jsonDoc, json.stderr);
-  const body = json.error().wechatpay as { code: string; message: string; detail: { sign_information: { truncated_sign_message: string } } };
+  const body = json.error().wechatpay as {
+    code: string;
+    message: string;
+    detail: { sign_information: { truncated_sign_message: string } };
+  };
   files.raw = path.join(dir, 'raw.json');
   writeFileSync(files.raw, JSON.stringify({ code: body.code, message: body.message, detail: body.detail }));
   const [, , timestamp, nonce] = body.detail.sign_information.truncated_sign_message.split('\n');
@@ -62,22 +67,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const explain = (file: string, ...extra: string[]) => runCli(['--config', init.rcPath, 'sign', 'GET', QUERY, '--explain', file, ...extra], { cwd: dir });
+const explain = (file: string, ...extra: string[]) =>
+  runCli(['--config', init.rcPath, 'sign', 'GET', QUERY, '--explain', file, ...extra], { cwd: dir });
 
 describe('sign --explain takes what users have', () => {
-  it.each([['the raw WeChat Pay body', 'raw'], ["wxpay's own --json error document", 'jsonDoc'], ['a --verbose capture', 'verbose']])(
-    '%s: timestamp and nonce from sign_information, the wrong key diagnosed',
-    async (_what, key) => {
-      const r = await explain(files[key]!);
-      expect(r.stderr).not.toContain('✖'); // stderr may carry the signature-validity note
-      expect(r.code).toBe(0);
-      const { timestamp, nonce } = server[key]!;
-      expect(r.stdout).toContain(`timestamp ${timestamp} and nonce ${nonce} are the server's (from sign_information)`);
-      expect(r.stdout).toContain(`${timestamp}↵\n${nonce}↵`);
-      expect(r.stdout).not.toMatch(/timestamp differs/i);
-      expect(r.stdout).toContain('the signature was made with the wrong key');
-    },
-  );
+  it.each([
+    ['the raw WeChat Pay body', 'raw'],
+    ["wxpay's own --json error document", 'jsonDoc'],
+    ['a --verbose capture', 'verbose'],
+  ])('%s: timestamp and nonce from sign_information, the wrong key diagnosed', async (_what, key) => {
+    const r = await explain(files[key]!);
+    expect(r.stderr).not.toContain('✖'); // stderr may carry the signature-validity note
+    expect(r.code).toBe(0);
+    const { timestamp, nonce } = server[key]!;
+    expect(r.stdout).toContain(`timestamp ${timestamp} and nonce ${nonce} are the server's (from sign_information)`);
+    expect(r.stdout).toContain(`${timestamp}↵\n${nonce}↵`);
+    expect(r.stdout).not.toMatch(/timestamp differs/i);
+    expect(r.stdout).toContain('the signature was made with the wrong key');
+  });
 
   it('--timestamp/--nonce given: those are used, and the difference is reported', async () => {
     const r = await explain(files.raw!, '--timestamp', '1700000000', '--nonce', 'N1');
@@ -89,7 +96,11 @@ describe('sign --explain takes what users have', () => {
   it('--json says where the timestamp and nonce came from', async () => {
     const r = await explain(files.jsonDoc!, '--json');
     expect(r.code).toBe(0);
-    expect(r.json().explain).toMatchObject({ matches: true, timestampFrom: 'sign_information', nonceFrom: 'sign_information' });
+    expect(r.json().explain).toMatchObject({
+      matches: true,
+      timestampFrom: 'sign_information',
+      nonceFrom: 'sign_information',
+    });
   });
 
   it('a serial_no SIGN_ERROR is diagnosed: the serial sent, the certificate serial, the config check to run', async () => {
@@ -100,6 +111,10 @@ describe('sign --explain takes what users have', () => {
     expect(r.stdout).toContain(`the merchant certificate (merchantCertPath) has serial ${init.serialNo}`);
     expect(r.stdout).toContain(`wxpay --config ${init.rcPath} config check`);
     const j = await explain(files.serial!, '--json');
-    expect(j.json().explain).toMatchObject({ field: 'serial_no', requestSerial: WRONG_SERIAL, certificateSerial: init.serialNo });
+    expect(j.json().explain).toMatchObject({
+      field: 'serial_no',
+      requestSerial: WRONG_SERIAL,
+      certificateSerial: init.serialNo,
+    });
   });
 });

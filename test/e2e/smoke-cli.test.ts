@@ -25,7 +25,10 @@ describe('wxpay smoke', () => {
   let init: SandboxInitResult;
   let sb: SandboxHandle;
   const smoke = (args: string[], env: Record<string, string> = {}) =>
-    runCli(['smoke', '--json', '--config', init.rcPath, ...args], { cwd: init.dir, env: { WXPAY_BASE_URL: sb.url, ...env } });
+    runCli(['smoke', '--json', '--config', init.rcPath, ...args], {
+      cwd: init.dir,
+      env: { WXPAY_BASE_URL: sb.url, ...env },
+    });
 
   beforeAll(async () => {
     init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-smoke-')), mode: 'cert' });
@@ -42,7 +45,12 @@ describe('wxpay smoke', () => {
     expect(res.code).toBe(0);
     const doc = res.json();
     expect(doc).toMatchObject({ ok: true, profile: 'sandbox', baseUrl: sb.url });
-    expect(doc.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(['config:pass', 'clock skew:pass', 'certificates:pass', 'signed request:pass']);
+    expect(doc.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual([
+      'config:pass',
+      'clock skew:pass',
+      'certificates:pass',
+      'signed request:pass',
+    ]);
     expect(doc.checks[3].message).toMatch(/ORDER_NOT_EXIST, Request-ID \S+-\d+; signature, mchid and serial accepted/);
     expect(doc.checks[2].message).toContain('GET /v3/certificates verified');
     const xml = readFileSync(junit, 'utf8');
@@ -60,37 +68,67 @@ describe('wxpay smoke', () => {
     const junit = path.join(init.dir, 'wrong-key.xml');
     const res = await smoke(['--junit', junit], { WXPAY_PRIVATE_KEY_PATH: other });
     expect(res.code).toBe(5);
-    expect(res.error()).toMatchObject({ code: 'WECHATPAY_ERROR', message: expect.stringContaining('signed request: HTTP 401 SIGN_ERROR') });
-    const checks = res.json().checks as Array<{ name: string; status: string; details?: Array<{ name: string; status: string }> }>;
+    expect(res.error()).toMatchObject({
+      code: 'WECHATPAY_ERROR',
+      message: expect.stringContaining('signed request: HTTP 401 SIGN_ERROR'),
+    });
+    const checks = res.json().checks as Array<{
+      name: string;
+      status: string;
+      details?: Array<{ name: string; status: string }>;
+    }>;
     expect(checks.find((c) => c.name === 'signed request')!.status).toBe('fail');
-    expect(checks[0]!.details).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'key matches certificate', status: 'fail' })]));
+    expect(checks[0]!.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'key matches certificate', status: 'fail' })]),
+    );
     expect(readFileSync(junit, 'utf8')).toMatch(/<failure message="HTTP 401 SIGN_ERROR[^"]*" type="WECHATPAY_ERROR">/);
   });
 
   it('a wrong APIv3 key (certificate mode): exit 7, the certificate list does not decrypt', async () => {
     const res = await smoke([], { WXPAY_APIV3_KEY: 'ThisIsNotTheKeyOfThisMerchant123' });
     expect(res.code).toBe(7);
-    expect(res.error()).toMatchObject({ code: 'DECRYPT_FAILED', message: expect.stringContaining('(certificates); certificates:') });
+    expect(res.error()).toMatchObject({
+      code: 'DECRYPT_FAILED',
+      message: expect.stringContaining('(certificates); certificates:'),
+    });
     expect(res.json().checks.find((c: { name: string }) => c.name === 'signed request').status).toBe('pass');
   });
 
   it('the sandbox is down: exit 4, one clear reason, no pointless retries', async () => {
     const res = await smoke([], { WXPAY_BASE_URL: `http://127.0.0.1:${await closedPort()}` });
     expect(res.code).toBe(4);
-    expect(res.error()).toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/clock skew: cannot reach http:\/\/127\.0\.0\.1:\d+\/: ECONNREFUSED/) });
-    expect(res.json().checks.find((c: { name: string }) => c.name === 'signed request').message).toMatch(/^not sent: cannot reach/);
+    expect(res.error()).toMatchObject({
+      code: 'NETWORK',
+      message: expect.stringMatching(/clock skew: cannot reach http:\/\/127\.0\.0\.1:\d+\/: ECONNREFUSED/),
+    });
+    expect(res.json().checks.find((c: { name: string }) => c.name === 'signed request').message).toMatch(
+      /^not sent: cannot reach/,
+    );
   });
 
   it('a clock skewed by more than 5 minutes: exit 6 with the skew in seconds', async () => {
-    await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 420 }) });
+    await fetch(`${sb.url}/sandbox/clock`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ offsetSeconds: 420 }),
+    });
     try {
       const res = await smoke([]);
       expect(res.code).toBe(6);
-      expect(res.error()).toMatchObject({ code: 'VERIFY_TIMESTAMP', message: expect.stringMatching(/clock skew: the server clock is 42\d s ahead of this machine/) });
+      expect(res.error()).toMatchObject({
+        code: 'VERIFY_TIMESTAMP',
+        message: expect.stringMatching(/clock skew: the server clock is 42\d s ahead of this machine/),
+      });
       // The server also refuses our timestamp, as WeChat Pay would.
-      expect(res.json().checks.find((c: { name: string }) => c.name === 'signed request').message).toContain('SIGN_ERROR');
+      expect(res.json().checks.find((c: { name: string }) => c.name === 'signed request').message).toContain(
+        'SIGN_ERROR',
+      );
     } finally {
-      await fetch(`${sb.url}/sandbox/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offsetSeconds: 0 }) });
+      await fetch(`${sb.url}/sandbox/clock`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ offsetSeconds: 0 }),
+      });
     }
   });
 });

@@ -51,15 +51,39 @@ async function unforwardedIds(): Promise<Set<string>> {
   return ids;
 }
 
-interface Serve { child: ChildProcess; url: string; recovered: number; exited: Promise<number | null> }
+interface Serve {
+  child: ChildProcess;
+  url: string;
+  recovered: number;
+  exited: Promise<number | null>;
+}
 async function serve(): Promise<Serve> {
-  const child = spawn(process.execPath, [binPath, 'webhook', 'serve', '--config', rc, '--port', '0', '--journal', journal, '--forward-to', appUrl, '--json'], { cwd: dir, env: cleanEnv() });
+  const child = spawn(
+    process.execPath,
+    [
+      binPath,
+      'webhook',
+      'serve',
+      '--config',
+      rc,
+      '--port',
+      '0',
+      '--journal',
+      journal,
+      '--forward-to',
+      appUrl,
+      '--json',
+    ],
+    { cwd: dir, env: cleanEnv() },
+  );
   let output = '';
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => {
-    recordOutput(inject('artifactsDir'), 'wxpay webhook serve (durability)', output);
-    r(code);
-  }));
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      recordOutput(inject('artifactsDir'), 'wxpay webhook serve (durability)', output);
+      r(code);
+    }),
+  );
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (l) => (output += `${l}\n`));
   const first = await new Promise<string>((resolve, reject) => {
@@ -75,27 +99,42 @@ describe('webhook serve durability', () => {
   it('every 2xx survives SIGKILL; after restart duplicates are acknowledged and not forwarded twice', async () => {
     const sb = await loadSandboxKeys(path.join(dir, 'sb'));
     const ts = String(Math.floor(Date.now() / 1000));
-    const unique = Array.from({ length: 900 }, (_, i) => buildNotification({
-      eventType: 'TRANSACTION.SUCCESS', originalType: 'transaction', apiV3Key: sb.apiV3Key, signingKey: sb.publicKeyPrivate, serial: sb.publicKeyId,
-      plaintext: { mchid: sb.mchid, out_trade_no: `D${i}`, trade_state: 'SUCCESS', amount: { total: i + 1 } },
-      timestamp: ts, nonce: randomUUID().replace(/-/g, ''), resourceNonce: 'n0nce0123456', id: randomUUID(), createTime: '2026-11-28T10:00:00+08:00',
-    }));
+    const unique = Array.from({ length: 900 }, (_, i) =>
+      buildNotification({
+        eventType: 'TRANSACTION.SUCCESS',
+        originalType: 'transaction',
+        apiV3Key: sb.apiV3Key,
+        signingKey: sb.publicKeyPrivate,
+        serial: sb.publicKeyId,
+        plaintext: { mchid: sb.mchid, out_trade_no: `D${i}`, trade_state: 'SUCCESS', amount: { total: i + 1 } },
+        timestamp: ts,
+        nonce: randomUUID().replace(/-/g, ''),
+        resourceNonce: 'n0nce0123456',
+        id: randomUUID(),
+        createTime: '2026-11-28T10:00:00+08:00',
+      }),
+    );
     const sends = [...unique, ...unique.slice(0, 100)]; // 1,000 deliveries, 100 of them WeChat-style re-deliveries
     const dispatcher = new Agent({ connections: 64 });
     const post = (url: string, n: (typeof sends)[number]) =>
-      request(url, { method: 'POST', headers: n.headers, body: n.body, dispatcher }).then(async (r) => (await r.body.text(), r.statusCode), () => 0);
+      request(url, { method: 'POST', headers: n.headers, body: n.body, dispatcher }).then(
+        async (r) => (await r.body.text(), r.statusCode),
+        () => 0,
+      );
 
     const first = await serve();
     const acked = new Set<string>();
     let killed = false;
-    await Promise.all(sends.map(async (n) => {
-      const status = await post(first.url, n);
-      if (status >= 200 && status < 300) acked.add(n.event.id);
-      if (!killed && acked.size >= 300) {
-        killed = true;
-        first.child.kill('SIGKILL');
-      }
-    }));
+    await Promise.all(
+      sends.map(async (n) => {
+        const status = await post(first.url, n);
+        if (status >= 200 && status < 300) acked.add(n.event.id);
+        if (!killed && acked.size >= 300) {
+          killed = true;
+          first.child.kill('SIGKILL');
+        }
+      }),
+    );
     expect(await first.exited).toBe(null); // killed, not exited
     expect(acked.size).toBeGreaterThanOrEqual(300);
     expect(acked.size).toBeLessThan(900); // the kill really landed part-way
@@ -117,7 +156,9 @@ describe('webhook serve durability', () => {
     // acknowledgement and the record of its forward (the app dedupes on webhook-id); SIGTERM may leave some of
     // those for the next start, still pending in the journal, but none is lost.
     const stillPending = await unforwardedIds();
-    for (const [id, count] of forwarded) if (count > 1) expect({ id, count, pendingAtKill: pendingAtKill.has(id) }).toEqual({ id, count: 2, pendingAtKill: true });
+    for (const [id, count] of forwarded)
+      if (count > 1)
+        expect({ id, count, pendingAtKill: pendingAtKill.has(id) }).toEqual({ id, count: 2, pendingAtKill: true });
     for (const n of unique) expect((forwarded.get(n.event.id) ?? 0) >= 1 || stillPending.has(n.event.id)).toBe(true);
     // Everything not acknowledged before the kill was forwarded exactly once by the second run.
     for (const n of unique) if (!durable.has(n.event.id)) expect(forwarded.get(n.event.id)).toBe(1);

@@ -56,19 +56,47 @@ export async function batchEnv(): Promise<BatchEnv> {
   // CSV, journal and result files go here; commands run in the key set's folder (its .wxpayrc.json).
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-run-'));
   const profile = await loadConfig({ cwd: init.dir, env: { WXPAY_BASE_URL: sb.url } });
-  const client = createClient({ baseUrl: sb.url, merchant: await loadMerchant(profile), keys: await loadVerifierKeys(profile), ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}) });
+  const client = createClient({
+    baseUrl: sb.url,
+    merchant: await loadMerchant(profile),
+    keys: await loadVerifierKeys(profile),
+    ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}),
+  });
   const admin = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${sb.url}${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${sb.url}${p}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return text ? JSON.parse(text) : undefined;
   };
   return {
-    init, sb, dir, log, client, admin, env: { WXPAY_BASE_URL: sb.url },
+    init,
+    sb,
+    dir,
+    log,
+    client,
+    admin,
+    env: { WXPAY_BASE_URL: sb.url },
     seed(nos, total, pay = true) {
       // Straight into the sandbox's own order logic (no HTTP, no signing): 1,000 paid orders in well under a second.
       const auth = { mchid: init.mchid } as AuthorizationFields;
       for (const no of nos) {
-        sandboxPrepay(sb.context, 'native', false, { appid: init.appid, mchid: init.mchid, description: 'Tea', out_trade_no: no, notify_url: 'http://127.0.0.1:9/notify', amount: { total, currency: 'CNY' } }, auth);
+        sandboxPrepay(
+          sb.context,
+          'native',
+          false,
+          {
+            appid: init.appid,
+            mchid: init.mchid,
+            description: 'Tea',
+            out_trade_no: no,
+            notify_url: 'http://127.0.0.1:9/notify',
+            amount: { total, currency: 'CNY' },
+          },
+          auth,
+        );
         if (pay) payOrder(sb.context, sb.state.orderByOutTradeNo(no)!);
       }
     },
@@ -115,7 +143,11 @@ export async function runInProcess(args: string[], o: InProcessOptions): Promise
   stderr.on('data', (d: Buffer) => err.push(d.toString()));
   if (o.input !== undefined) stdin.end(o.input);
   const rt: Runtime = {
-    env: cleanEnv(o.env), cwd: o.cwd, stdin, stdout: Object.assign(stdout, { isTTY: false }), stderr: Object.assign(stderr, { isTTY: o.tty ?? false }),
+    env: cleanEnv(o.env),
+    cwd: o.cwd,
+    stdin,
+    stdout: Object.assign(stdout, { isTTY: false }),
+    stderr: Object.assign(stderr, { isTTY: o.tty ?? false }),
     now: () => Date.now(),
     onSignal(h) {
       handlers.add(h);
@@ -136,7 +168,15 @@ export async function runInProcess(args: string[], o: InProcessOptions): Promise
 }
 
 /** Spawns bin/wxpay; `onLine` sees each stdout line and may kill the child, as may `onStart` (given it at once). */
-export function spawnCli(args: string[], o: { cwd: string; env?: Record<string, string>; onLine?: (line: string, child: ChildProcess) => void; onStart?: (child: ChildProcess) => void }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+export function spawnCli(
+  args: string[],
+  o: {
+    cwd: string;
+    env?: Record<string, string>;
+    onLine?: (line: string, child: ChildProcess) => void;
+    onStart?: (child: ChildProcess) => void;
+  },
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], { cwd: o.cwd, env: cleanEnv(o.env) });
     o.onStart?.(child);

@@ -32,7 +32,10 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: opts.cwd ?? process.cwd(), env: cleanEnv(opts.env) });
+    const child = spawn(process.execPath, [binPath, ...args], {
+      cwd: opts.cwd ?? process.cwd(),
+      env: cleanEnv(opts.env),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -65,7 +65,8 @@ export function keySet(name: string, opts: CertOptions = {}): KeySet {
 export const merchantKeySet = (name = 'merchant', mchid = '1900007291'): KeySet => keySet(name, { cn: mchid });
 
 /** WeChat Pay's side: one key for the platform certificate and the public key (as wechatpay-java's fixtures). */
-export const platformKeySet = (name = 'platform', notAfter?: Date): KeySet => keySet(name, { cn: 'Tenpay.com sign', ...(notAfter ? { notAfter } : {}) });
+export const platformKeySet = (name = 'platform', notAfter?: Date): KeySet =>
+  keySet(name, { cn: 'Tenpay.com sign', ...(notAfter ? { notAfter } : {}) });
 
 export const PUBLIC_KEY_ID = 'PUB_KEY_ID_0000000000000024101100397200000006';
 /** 32 bytes: a valid APIv3 key shape. Register it with trackSecret where a test uses it. */
@@ -91,7 +92,12 @@ export interface MerchantFiles {
  * Writes a complete merchant folder: apiclient_key.pem (0600), apiclient_cert.pem, apiv3.key (0600),
  * pub_key.pem and certs/wechatpay_<SERIAL>.pem.
  */
-export function writeMerchantFiles(dir: string, merchant: KeySet, platform: KeySet, apiV3Key = TEST_APIV3_KEY): MerchantFiles {
+export function writeMerchantFiles(
+  dir: string,
+  merchant: KeySet,
+  platform: KeySet,
+  apiV3Key = TEST_APIV3_KEY,
+): MerchantFiles {
   mkdirSync(dir, { recursive: true });
   const files: MerchantFiles = {
     dir,
@@ -115,7 +121,8 @@ export function writeMerchantFiles(dir: string, merchant: KeySet, platform: KeyS
 
 // SIGN_ERROR replies for `sign --explain`, shaped like the real one in docs/protocol.md §1.
 /** The real reply quoted in docs/protocol.md §1. */
-export const REAL_SIGN_ERROR = '{"code":"SIGN_ERROR","message":"错误的签名,验签失败","detail":{"detail":{"issue":"sign not match"},"field":"signature","location":"authorization","sign_information":{"method":"POST","sign_message_length":304,"truncated_sign_message":"POST\\n/v3/pay/transactions/h5\\n1623918286\\ntogiz2ig.ccl\\n{\\"mchid\\"\\n","url":"/v3/pay/transactions/h5"}}}';
+export const REAL_SIGN_ERROR =
+  '{"code":"SIGN_ERROR","message":"错误的签名,验签失败","detail":{"detail":{"issue":"sign not match"},"field":"signature","location":"authorization","sign_information":{"method":"POST","sign_message_length":304,"truncated_sign_message":"POST\\n/v3/pay/transactions/h5\\n1623918286\\ntogiz2ig.ccl\\n{\\"mchid\\"\\n","url":"/v3/pay/transactions/h5"}}}';
 
 /** What WeChat Pay answers for a request whose message (as the server rebuilt it) is `sent`. */
 export function signErrorFor(method: string, url: string, sent: Buffer): string {
@@ -126,6 +133,11 @@ export function signErrorFor(method: string, url: string, sent: Buffer): string 
   return JSON.stringify({
     code: 'SIGN_ERROR',
     message: '错误的签名,验签失败',
-    detail: { detail: { issue: 'sign not match' }, field: 'signature', location: 'authorization', sign_information: { method, sign_message_length: sent.length, truncated_sign_message: truncated, url } },
+    detail: {
+      detail: { issue: 'sign not match' },
+      field: 'signature',
+      location: 'authorization',
+      sign_information: { method, sign_message_length: sent.length, truncated_sign_message: truncated, url },
+    },
   });
 }

@@ -18,12 +18,15 @@ export default function setup(project: TestProject) {
   project.provide('artifactsDir', dir);
   // The committed test-only keys (test/helpers/test-keys.ts) are secrets like generated ones: whichever test
   // loads one, no output may contain it.
-  for (const file of fixtureKeyFiles()) registerSecret(dir, `fixture key ${path.basename(file)}`, readFileSync(file, 'utf8').trim());
+  for (const file of fixtureKeyFiles())
+    registerSecret(dir, `fixture key ${path.basename(file)}`, readFileSync(file, 'utf8').trim());
   return () => {
     const leaks = scanArtifacts(dir);
     if (leaks.length) {
       // Keep the folder so the leak can be inspected.
-      throw new Error(`Secrets scan: ${leaks.length} leak(s) in command output:\n${leaks.map((l) => `  ${l.file}: ${l.secretLabel}`).join('\n')}\nArtifacts kept in ${dir}`);
+      throw new Error(
+        `Secrets scan: ${leaks.length} leak(s) in command output:\n${leaks.map((l) => `  ${l.file}: ${l.secretLabel}`).join('\n')}\nArtifacts kept in ${dir}`,
+      );
     }
     rmSync(dir, { recursive: true, force: true });
   };

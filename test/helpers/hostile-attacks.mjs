@@ -69,8 +69,29 @@ async function oversize({ port, rounds, declared, streamed }) {
   const huge = Buffer.alloc(streamed, 0x61);
   const out = [];
   for (let i = 0; i < rounds; i++) {
-    out.push(await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: ${hostOf(port)}\r\nContent-Type: application/json\r\nContent-Length: ${big.length}\r\n\r\n`), big])));
-    out.push(await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: ${hostOf(port)}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${huge.length.toString(16)}\r\n`), huge, Buffer.from('\r\n0\r\n\r\n')])));
+    out.push(
+      await exchange(
+        port,
+        Buffer.concat([
+          Buffer.from(
+            `POST / HTTP/1.1\r\nHost: ${hostOf(port)}\r\nContent-Type: application/json\r\nContent-Length: ${big.length}\r\n\r\n`,
+          ),
+          big,
+        ]),
+      ),
+    );
+    out.push(
+      await exchange(
+        port,
+        Buffer.concat([
+          Buffer.from(
+            `POST / HTTP/1.1\r\nHost: ${hostOf(port)}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${huge.length.toString(16)}\r\n`,
+          ),
+          huge,
+          Buffer.from('\r\n0\r\n\r\n'),
+        ]),
+      ),
+    );
   }
   return out;
 }
@@ -92,9 +113,12 @@ const BROKEN = [
 /** Valid HTTP that is not a valid callback / API call (invalid UTF-8, bad signatures, wrong paths), sent
  *  pipelined on a keep-alive connection: the server answers each with a 4xx and keeps going. */
 const BAD_CALLS = [
-  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n{\xc3\x28\xff\xfe}`,
-  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nWechatpay-Timestamp: 1\r\nWechatpay-Nonce: n\r\nWechatpay-Serial: S\r\nWechatpay-Signature: \xff\xfe\r\nContent-Length: 2\r\n\r\n{}`,
-  (i, p, h) => `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nAuthorization: WECHATPAY2-SHA256-RSA2048 mchid="\xc3\x28",serial_no="1"\r\nAccept: application/json\r\nUser-Agent: x\r\nContent-Length: 4\r\n\r\nnull`,
+  (i, p, h) =>
+    `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n{\xc3\x28\xff\xfe}`,
+  (i, p, h) =>
+    `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nWechatpay-Timestamp: 1\r\nWechatpay-Nonce: n\r\nWechatpay-Serial: S\r\nWechatpay-Signature: \xff\xfe\r\nContent-Length: 2\r\n\r\n{}`,
+  (i, p, h) =>
+    `POST ${p} HTTP/1.1\r\nHost: ${h}\r\nAuthorization: WECHATPAY2-SHA256-RSA2048 mchid="\xc3\x28",serial_no="1"\r\nAccept: application/json\r\nUser-Agent: x\r\nContent-Length: 4\r\n\r\nnull`,
   (i, p, h) => `GET /${'../'.repeat(50)}etc/passwd HTTP/1.1\r\nHost: ${h}\r\n\r\n`,
   (i, p, h) => `PUT ${p} HTTP/1.1\r\nHost: ${h}\r\nContent-Length: 0\r\n\r\n`,
   (i, p, h) => `POST ${p}?${'q='.repeat(200)} HTTP/1.1\r\nHost: ${h}\r\nContent-Length: 1\r\n\r\n\xff`,
@@ -112,7 +136,11 @@ async function malformed({ port, count, concurrency, path = '/', pipelined = 50 
       const k = i++;
       if (k % 5 === 0) {
         sent += 1;
-        const r = await exchange(port, Buffer.from(BROKEN[(k / 5) % BROKEN.length](k, path, hostOf(port)), 'latin1'), 3_000);
+        const r = await exchange(
+          port,
+          Buffer.from(BROKEN[(k / 5) % BROKEN.length](k, path, hostOf(port)), 'latin1'),
+          3_000,
+        );
         note(r.status);
       } else {
         const n = Math.min(pipelined, count - sent);

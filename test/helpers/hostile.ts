@@ -41,7 +41,12 @@ export function attack<T = unknown>(a: Attack): RunningAttack<T> {
 
 /** Sends raw bytes on one connection (from the worker) and reads until the server closes it. */
 export async function exchange(port: number, bytes: string | Buffer, timeoutMs = 5_000): Promise<Exchange> {
-  const a = attack<Exchange>({ op: 'exchange', port, bytes: [...(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes)], timeoutMs });
+  const a = attack<Exchange>({
+    op: 'exchange',
+    port,
+    bytes: [...(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes)],
+    timeoutMs,
+  });
   try {
     return await a.result;
   } finally {
@@ -50,7 +55,11 @@ export async function exchange(port: number, bytes: string | Buffer, timeoutMs =
 }
 
 /** Runs `send` back to back until `until` settles (or `max` requests); returns each latency in ms and each result. */
-export async function measureWhile<T>(until: Promise<unknown>, send: (i: number) => Promise<T>, max = 2_000): Promise<{ ms: number[]; results: T[] }> {
+export async function measureWhile<T>(
+  until: Promise<unknown>,
+  send: (i: number) => Promise<T>,
+  max = 2_000,
+): Promise<{ ms: number[]; results: T[] }> {
   let over = false;
   void until.finally(() => {
     over = true;
@@ -82,10 +91,12 @@ export function memoryMiB(): { heap: number; external: number; held: number; rss
   const m = process.memoryUsage();
   const mib = (x: number) => x / 2 ** 20;
   const out = { heap: mib(m.heapUsed), external: mib(m.external), held: mib(m.heapUsed + m.external), rss: mib(m.rss) };
-  if (process.env.HOSTILE_DEBUG) console.log(`memory MiB: ${JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
+  if (process.env.HOSTILE_DEBUG)
+    console.log(
+      `memory MiB: ${JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`,
+    );
   return out;
 }
-
 
 /**
  * Runs an attack while sending valid requests one after another on a warm keep-alive connection; every valid one
@@ -97,7 +108,10 @@ export async function underAttack<T>(a: Attack, valid: () => Promise<number>, ok
   try {
     await valid();
     const { ms, results } = await measureWhile(running.result, valid, 400);
-    if (process.env.HOSTILE_DEBUG) console.log(`argmax=${ms.indexOf(Math.max(...ms))} n=${ms.length} p50=${percentile(ms, 50).toFixed(1)} p99=${percentile(ms, 99).toFixed(1)} max=${Math.max(...ms).toFixed(1)}`);
+    if (process.env.HOSTILE_DEBUG)
+      console.log(
+        `argmax=${ms.indexOf(Math.max(...ms))} n=${ms.length} p50=${percentile(ms, 50).toFixed(1)} p99=${percentile(ms, 99).toFixed(1)} max=${Math.max(...ms).toFixed(1)}`,
+      );
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((s) => s === okStatus)).toBe(true);
     expect(percentile(ms, 99)).toBeLessThan(100);

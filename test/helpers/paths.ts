@@ -8,5 +8,8 @@ export const binPath = path.join(repoRoot, 'bin', 'wxpay');
 /** The committed test-only RSA keys (PKCS#8 PEM) that test-keys.ts hands out, in a stable order. */
 export const fixtureKeyFiles = (): string[] => {
   const dir = path.join(repoRoot, 'test', 'fixtures', 'keys');
-  return readdirSync(dir).filter((n) => n.endsWith('.key.pem')).sort().map((n) => path.join(dir, n));
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.key.pem'))
+    .sort()
+    .map((n) => path.join(dir, n));
 };

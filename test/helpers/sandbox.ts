@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadPrivateKey } from '../../src/core/keys.js';
 import { newNonce, signRequest, unixSeconds, type Merchant } from '../../src/core/sign.js';
-import { initSandbox, type SandboxInitOptions, type SandboxInitResult, type SandboxMode } from '../../src/sandbox/keyset.js';
+import {
+  initSandbox,
+  type SandboxInitOptions,
+  type SandboxInitResult,
+  type SandboxMode,
+} from '../../src/sandbox/keyset.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';
 import { trackSecretFile } from './secrets.js';
 import { nextTestKeyPairAsync } from './test-keys.js';
@@ -20,7 +25,8 @@ export interface RawResponse {
 }
 
 /** `initSandbox` with the test-only fixture keys (test-keys.ts) instead of three fresh keygens. */
-export const initTestSandbox = (opts: SandboxInitOptions): Promise<SandboxInitResult> => initSandbox({ newRsaKeyPair: nextTestKeyPairAsync, ...opts });
+export const initTestSandbox = (opts: SandboxInitOptions): Promise<SandboxInitResult> =>
+  initSandbox({ newRsaKeyPair: nextTestKeyPairAsync, ...opts });
 
 export async function sandboxKeySet(mode: SandboxMode = 'cert'): Promise<SandboxInitResult> {
   const dir = await mkdtemp(path.join(tmpdir(), 'wxpay-sandbox-test-'));
@@ -32,28 +38,53 @@ export async function sandboxKeySet(mode: SandboxMode = 'cert'): Promise<Sandbox
 }
 
 export async function merchantOf(init: SandboxInitResult): Promise<Merchant> {
-  return { mchid: init.mchid, serialNo: init.serialNo, privateKey: loadPrivateKey(await readFile(init.privateKeyPath)) };
+  return {
+    mchid: init.mchid,
+    serialNo: init.serialNo,
+    privateKey: loadPrivateKey(await readFile(init.privateKeyPath)),
+  };
 }
 
-export function rawRequest(baseUrl: string, method: string, target: string, headers: Record<string, string>, body?: string | Buffer): Promise<RawResponse> {
+export function rawRequest(
+  baseUrl: string,
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const u = new URL(baseUrl);
-    const req = request({ host: u.hostname, port: u.port, method, path: target, headers: { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const buf = Buffer.concat(chunks);
-        const text = buf.toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: buf, text, json });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method,
+        path: target,
+        headers: { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const buf = Buffer.concat(chunks);
+          const text = buf.toString('utf8');
+          let json: unknown;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers as Record<string, string>,
+            body: buf,
+            text,
+            json,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -79,24 +110,40 @@ export interface TestSandbox {
   admin(method: string, target: string, body?: object): Promise<RawResponse>;
 }
 
-export async function startTestSandbox(init: SandboxInitResult, opts: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
+export async function startTestSandbox(
+  init: SandboxInitResult,
+  opts: Partial<SandboxOptions> = {},
+): Promise<TestSandbox> {
   const merchant = await merchantOf(init);
   const sb = await startSandbox({ dir: init.dir, port: 0, ...opts });
   const call: TestSandbox['call'] = (method, target, body, o = {}) => {
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
     const signed = signRequest(o.merchant ?? merchant, {
-      method, url: target, body: o.signedBody ?? text, timestamp: o.timestamp ?? unixSeconds(Date.now()), nonce: o.nonce ?? newNonce(),
+      method,
+      url: target,
+      body: o.signedBody ?? text,
+      timestamp: o.timestamp ?? unixSeconds(Date.now()),
+      nonce: o.nonce ?? newNonce(),
     });
     const headers: Record<string, string> = {
-      Accept: 'application/json', 'User-Agent': 'wxpay-test/1.0', Authorization: signed.authorization,
-      ...(text ? { 'Content-Type': 'application/json' } : {}), ...o.headers,
+      Accept: 'application/json',
+      'User-Agent': 'wxpay-test/1.0',
+      Authorization: signed.authorization,
+      ...(text ? { 'Content-Type': 'application/json' } : {}),
+      ...o.headers,
     };
     for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
     return rawRequest(sb.url, method, target, headers, text || undefined);
   };
   // JSON on every POST, body or not, as `wxpay sandbox pay|refund` send it (the sandbox refuses other admin POSTs).
   const admin: TestSandbox['admin'] = (method, target, body) =>
-    rawRequest(sb.url, method, target, body || method === 'POST' ? { 'Content-Type': 'application/json' } : {}, body ? JSON.stringify(body) : undefined);
+    rawRequest(
+      sb.url,
+      method,
+      target,
+      body || method === 'POST' ? { 'Content-Type': 'application/json' } : {},
+      body ? JSON.stringify(body) : undefined,
+    );
   return { sb, init, merchant, call, admin };
 }
 
@@ -104,7 +151,17 @@ let seq = 0;
 /** A fresh, valid out_trade_no / out_refund_no. */
 export const uniqueNo = (prefix = 'T'): string => `${prefix}${Date.now()}${(seq++).toString().padStart(4, '0')}`;
 
-export const jsapiBody = (init: SandboxInitResult, outTradeNo: string, notifyUrl = 'https://example.com/notify', total = 100) => ({
-  appid: init.appid, mchid: init.mchid, description: 'Image形象店-深圳腾大-QQ公仔', out_trade_no: outTradeNo,
-  notify_url: notifyUrl, amount: { total, currency: 'CNY' }, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
+export const jsapiBody = (
+  init: SandboxInitResult,
+  outTradeNo: string,
+  notifyUrl = 'https://example.com/notify',
+  total = 100,
+) => ({
+  appid: init.appid,
+  mchid: init.mchid,
+  description: 'Image形象店-深圳腾大-QQ公仔',
+  out_trade_no: outTradeNo,
+  notify_url: notifyUrl,
+  amount: { total, currency: 'CNY' },
+  payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
 });

@@ -36,7 +36,10 @@ export function recordOutput(dir: string, name: string, content: string | Buffer
   counter += 1;
   // The tag survives the 60-character cut of the name, so the scan knows which outputs were dry runs.
   const tag = /(^|\s)--dry-run(\s|$)/.test(name) ? DRY_RUN_TAG : '-';
-  appendFileSync(path.join(out, `${process.pid}-${counter}${tag}${name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}.txt`), content);
+  appendFileSync(
+    path.join(out, `${process.pid}-${counter}${tag}${name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60)}.txt`),
+    content,
+  );
 }
 
 function walk(dir: string): string[] {
@@ -50,7 +53,10 @@ function walk(dir: string): string[] {
 export function scanArtifacts(dir: string): Leak[] {
   const secretsFile = path.join(dir, 'secrets.ndjson');
   const secrets = existsSync(secretsFile)
-    ? readFileSync(secretsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { label: string; secret: string })
+    ? readFileSync(secretsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { label: string; secret: string })
     : [];
   const needles = secrets.flatMap((s) => needlesOf(s.secret).map((n) => ({ n, label: s.label })));
   const leaks: Leak[] = [];
@@ -58,7 +64,8 @@ export function scanArtifacts(dir: string): Leak[] {
     const text = readFileSync(file, 'utf8');
     const hit = needles.find(({ n }) => text.includes(n));
     if (hit) leaks.push({ file, secretLabel: hit.label });
-    else if (path.basename(file).includes(DRY_RUN_TAG) && SIGNATURE_SHAPED.test(text)) leaks.push({ file, secretLabel: 'a signature in --dry-run output' });
+    else if (path.basename(file).includes(DRY_RUN_TAG) && SIGNATURE_SHAPED.test(text))
+      leaks.push({ file, secretLabel: 'a signature in --dry-run output' });
   }
   return leaks;
 }

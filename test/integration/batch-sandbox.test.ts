@@ -22,16 +22,28 @@ function csv(lines: string[] | Buffer, name = `f${fileNo++}`): string {
   writeFileSync(file, Buffer.isBuffer(lines) ? lines : `${lines.join('\n')}\n`);
   return file;
 }
-const run = (args: string[], o: Partial<Parameters<typeof runInProcess>[1]> = {}) => runInProcess(args, { cwd: env.init.dir, env: env.env, ...o });
+const run = (args: string[], o: Partial<Parameters<typeof runInProcess>[1]> = {}) =>
+  runInProcess(args, { cwd: env.init.dir, env: env.env, ...o });
 const refundsOf = (prefix: string) => env.sb.state.snapshot().refunds.filter((r) => r.outRefundNo.startsWith(prefix));
-const resultRows = (file: string) => readFileSync(file.replace(/\.csv$/, '.result.csv'), 'utf8').trim().split('\r\n').slice(1).map((l) => l.split(','));
+const resultRows = (file: string) =>
+  readFileSync(file.replace(/\.csv$/, '.result.csv'), 'utf8')
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
 describe('1,000 refund rows', () => {
   it('refunds every order exactly once; sandbox totals equal file totals; 1,000 result rows', async () => {
     const nos = Array.from({ length: 1000 }, (_, i) => `BULK${String(i).padStart(6, '0')}`);
     env.seed(nos, 1000);
     const amounts = nos.map((_, i) => 1 + ((i * 37) % 1000));
-    const file = csv(['out_trade_no,out_refund_no,amount,total,reason', ...nos.map((no, i) => `${no},RB${no},${amounts[i]},1000,batch test`)], 'bulk');
+    const file = csv(
+      [
+        'out_trade_no,out_refund_no,amount,total,reason',
+        ...nos.map((no, i) => `${no},RB${no},${amounts[i]},1000,batch test`),
+      ],
+      'bulk',
+    );
     const r = await run(['refund', 'create', '--from', file, ...FAST]);
     expect(r.code, r.stderr).toBe(0);
     const refunds = refundsOf('RBBULK');
@@ -50,11 +62,35 @@ describe('1,000 refund rows', () => {
 
 describe('invalid files are rejected before any request, with line numbers', () => {
   const cases: Array<[string, string[] | Buffer, RegExp]> = [
-    ['missing column', ['out_trade_no,out_refund_no,amount', 'ORDER0001,R1,10'], /line 1: header: missing column "total"/],
-    ['negative amount', ['out_trade_no,out_refund_no,amount,total', 'ORDER0001,R1,10,100', 'ORDER0002,R2,-10,100'], /line 3: amount must not be negative, got -10/],
-    ['amount > total', ['out_trade_no,out_refund_no,amount,total', 'ORDER0001,R1,101,100'], /line 2: amount 101 is more than total 100/],
-    ['duplicate out_refund_no', ['out_trade_no,out_refund_no,amount,total', 'ORDER0001,R1,1,100', 'ORDER0002,R2,1,100', 'ORDER0003,R1,1,100'], /line 4: duplicate out_refund_no R1 \(first on line 2\)/],
-    ['non-UTF-8', Buffer.concat([Buffer.from('out_trade_no,out_refund_no,amount,total,reason\nORDER0001,R1,1,100,'), Buffer.from([0xcd, 0xcb, 0xbf, 0xee]), Buffer.from('\n')]), /line 2: not valid UTF-8/],
+    [
+      'missing column',
+      ['out_trade_no,out_refund_no,amount', 'ORDER0001,R1,10'],
+      /line 1: header: missing column "total"/,
+    ],
+    [
+      'negative amount',
+      ['out_trade_no,out_refund_no,amount,total', 'ORDER0001,R1,10,100', 'ORDER0002,R2,-10,100'],
+      /line 3: amount must not be negative, got -10/,
+    ],
+    [
+      'amount > total',
+      ['out_trade_no,out_refund_no,amount,total', 'ORDER0001,R1,101,100'],
+      /line 2: amount 101 is more than total 100/,
+    ],
+    [
+      'duplicate out_refund_no',
+      ['out_trade_no,out_refund_no,amount,total', 'ORDER0001,R1,1,100', 'ORDER0002,R2,1,100', 'ORDER0003,R1,1,100'],
+      /line 4: duplicate out_refund_no R1 \(first on line 2\)/,
+    ],
+    [
+      'non-UTF-8',
+      Buffer.concat([
+        Buffer.from('out_trade_no,out_refund_no,amount,total,reason\nORDER0001,R1,1,100,'),
+        Buffer.from([0xcd, 0xcb, 0xbf, 0xee]),
+        Buffer.from('\n'),
+      ]),
+      /line 2: not valid UTF-8/,
+    ],
   ];
   it.each(cases)('%s', async (_name, content, message) => {
     const before = env.log.length;
@@ -70,15 +106,27 @@ describe('resuming', () => {
   it('SIGINT finishes the rows in flight, writes the journal, says how to resume; the rerun completes exactly once', async () => {
     const nos = Array.from({ length: 200 }, (_, i) => `INT${String(i).padStart(6, '0')}`);
     env.seed(nos, 100);
-    const file = csv(['out_trade_no,out_refund_no,amount,total', ...nos.map((no) => `${no},RI${no},100,100`)], 'interrupt');
+    const file = csv(
+      ['out_trade_no,out_refund_no,amount,total', ...nos.map((no) => `${no},RI${no},100,100`)],
+      'interrupt',
+    );
     const before200 = env.ok(REFUND);
     let rows = 0;
-    const first = await run(['refund', 'create', '--from', file, '--json', '--yes', '--rate', '2000', '--concurrency', '4'], {
-      onStdoutLine: (line, sigint) => void (JSON.parse(line).type === 'row' && ++rows === 40 && sigint()),
-    });
+    const first = await run(
+      ['refund', 'create', '--from', file, '--json', '--yes', '--rate', '2000', '--concurrency', '4'],
+      {
+        onStdoutLine: (line, sigint) => void (JSON.parse(line).type === 'row' && ++rows === 40 && sigint()),
+      },
+    );
     expect(first.code).toBe(4);
-    expect(first.error).toMatchObject({ code: 'BATCH_INTERRUPTED', hint: `To resume, run: wxpay refund create --from ${file} --yes --concurrency 4 --rate 2000` });
-    const journal = readFileSync(file.replace(/\.csv$/, '.journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(first.error).toMatchObject({
+      code: 'BATCH_INTERRUPTED',
+      hint: `To resume, run: wxpay refund create --from ${file} --yes --concurrency 4 --rate 2000`,
+    });
+    const journal = readFileSync(file.replace(/\.csv$/, '.journal.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const started = journal.filter((j) => j.type === 'start').map((j) => j.key);
     const done = new Set(journal.filter((j) => j.type === 'done').map((j) => j.key));
     expect(started.length).toBeLessThan(200);
@@ -87,7 +135,9 @@ describe('resuming', () => {
 
     const second = await run(['refund', 'create', '--from', file, '--yes', '--rate', '2000']);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(new RegExp(`rows\\s+200 \\(${done.size} finished by an earlier run, not sent again\\)\\nsucceeded\\s+200\\n`));
+    expect(second.stdout).toMatch(
+      new RegExp(`rows\\s+200 \\(${done.size} finished by an earlier run, not sent again\\)\\nsucceeded\\s+200\\n`),
+    );
     expect(refundsOf('RIINT')).toHaveLength(200);
     expect(env.ok(REFUND) - before200).toBe(200);
   });
@@ -99,9 +149,23 @@ describe('resuming', () => {
     const r = await run(['refund', 'create', '--from', file, '--yes', '--json']);
     expect(r.code).toBe(5);
     expect(r.error).toMatchObject({ code: 'BATCH_REJECTED' });
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.filter((e) => e.type === 'row').map((e) => [e.key, e.status, e.code])).toEqual(expect.arrayContaining([['RREJ1', 'rejected', 'NOT_ENOUGH'], ['RREJ2', 'succeeded', undefined]]));
-    expect(events.at(-1)).toMatchObject({ type: 'summary', rows: 2, succeeded: 1, rejected: 1, codes: { NOT_ENOUGH: 1 } });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.type === 'row').map((e) => [e.key, e.status, e.code])).toEqual(
+      expect.arrayContaining([
+        ['RREJ1', 'rejected', 'NOT_ENOUGH'],
+        ['RREJ2', 'succeeded', undefined],
+      ]),
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: 'summary',
+      rows: 2,
+      succeeded: 1,
+      rejected: 1,
+      codes: { NOT_ENOUGH: 1 },
+    });
     const posts = env.log.filter((e) => e.route === REFUND).length;
     const again = await run(['refund', 'create', '--from', file, '--yes']);
     expect(again.code).toBe(5);
@@ -113,13 +177,21 @@ describe('resuming', () => {
     env.seed(nos, 100);
     const file = csv(['out_trade_no,out_refund_no,amount,total', ...nos.map((no) => `${no},RF${no},100,100`)]);
     const before = env.ok(REFUND);
-    await env.admin('POST', '/sandbox/faults', { faults: [{ kind: '500', count: 2, path: '/v3/refund/' }, { kind: '429', count: 2, path: '/v3/refund/' }, { kind: 'reset', count: 2, path: '/v3/refund/' }] });
+    await env.admin('POST', '/sandbox/faults', {
+      faults: [
+        { kind: '500', count: 2, path: '/v3/refund/' },
+        { kind: '429', count: 2, path: '/v3/refund/' },
+        { kind: 'reset', count: 2, path: '/v3/refund/' },
+      ],
+    });
     const r = await run(['refund', 'create', '--from', file, ...FAST]);
     await env.admin('DELETE', '/sandbox/faults');
     expect(r.code, r.stderr).toBe(0);
     expect(env.ok(REFUND) - before).toBe(30);
     expect(refundsOf('RFFLT')).toHaveLength(30);
-    const lookups = env.log.filter((e) => e.route === 'GET /v3/refund/domestic/refunds/{out_refund_no}' && e.url.includes('RFFLT'));
+    const lookups = env.log.filter(
+      (e) => e.route === 'GET /v3/refund/domestic/refunds/{out_refund_no}' && e.url.includes('RFFLT'),
+    );
     expect(lookups.length).toBeGreaterThanOrEqual(1);
     expect(lookups.every((e) => e.status === 404 || e.status >= 429)).toBe(true);
   });
@@ -131,7 +203,10 @@ describe('resuming', () => {
     writeFileSync(file, 'out_trade_no,out_refund_no,amount,total\nCHG0000001,RCHG1,20,100\n');
     const r = await run(['refund', 'create', '--from', file, '--yes']);
     expect(r.code).toBe(2);
-    expect(r.error).toMatchObject({ code: 'BATCH_JOURNAL_CONFLICT', message: expect.stringMatching(/line 2: RCHG1 differs/) });
+    expect(r.error).toMatchObject({
+      code: 'BATCH_JOURNAL_CONFLICT',
+      message: expect.stringMatching(/line 2: RCHG1 differs/),
+    });
   });
 });
 
@@ -141,12 +216,43 @@ describe('dry run, confirmation, queries and closes', () => {
     const before = env.log.length;
     const r = await run(['refund', 'create', '--from', file, '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('line 2: POST /v3/refund/domestic/refunds {"out_trade_no":"DRY0000001","out_refund_no":"RDRY1"');
+    expect(r.stdout).toContain(
+      'line 2: POST /v3/refund/domestic/refunds {"out_trade_no":"DRY0000001","out_refund_no":"RDRY1"',
+    );
     expect(r.stderr).toMatch(/dry run: nothing was sent\. 2 rows: 2 to send.*30 fen/);
     const json = await run(['refund', 'create', '--from', file, '--dry-run', '--json']);
-    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
-      { type: 'request', line: 2, key: 'RDRY1', action: 'send', method: 'POST', path: '/v3/refund/domestic/refunds', body: { out_trade_no: 'DRY0000001', out_refund_no: 'RDRY1', amount: { refund: 10, total: 100, currency: 'CNY' } } },
-      { type: 'request', line: 3, key: 'RDRY2', action: 'send', method: 'POST', path: '/v3/refund/domestic/refunds', body: { out_trade_no: 'DRY0000002', out_refund_no: 'RDRY2', amount: { refund: 20, total: 100, currency: 'CNY' } } },
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      {
+        type: 'request',
+        line: 2,
+        key: 'RDRY1',
+        action: 'send',
+        method: 'POST',
+        path: '/v3/refund/domestic/refunds',
+        body: {
+          out_trade_no: 'DRY0000001',
+          out_refund_no: 'RDRY1',
+          amount: { refund: 10, total: 100, currency: 'CNY' },
+        },
+      },
+      {
+        type: 'request',
+        line: 3,
+        key: 'RDRY2',
+        action: 'send',
+        method: 'POST',
+        path: '/v3/refund/domestic/refunds',
+        body: {
+          out_trade_no: 'DRY0000002',
+          out_refund_no: 'RDRY2',
+          amount: { refund: 20, total: 100, currency: 'CNY' },
+        },
+      },
       { type: 'dry-run', rows: 2, send: 2, verify: 0, skip: 0, amount: 30 },
     ]);
     expect(env.log.length).toBe(before);
@@ -175,14 +281,22 @@ describe('dry run, confirmation, queries and closes', () => {
     const r = await run(['query', '--from', file]);
     expect(r.code).toBe(5);
     const rows = resultRows(file);
-    expect(rows.map((c) => [c[1], c[3], c[4], c[5]])).toEqual([['QRY0000001', 'succeeded', 'SUCCESS', ''], ['QRY0000002', 'succeeded', 'SUCCESS', ''], ['QRYMISSING', 'rejected', '', 'ORDER_NOT_EXIST']]);
+    expect(rows.map((c) => [c[1], c[3], c[4], c[5]])).toEqual([
+      ['QRY0000001', 'succeeded', 'SUCCESS', ''],
+      ['QRY0000002', 'succeeded', 'SUCCESS', ''],
+      ['QRYMISSING', 'rejected', '', 'ORDER_NOT_EXIST'],
+    ]);
     expect(rows[0]![2]).toMatch(/^4200\d+$/);
   });
 
   it('--help of query, close and refund create lists the batch options (a query batch neither asks nor keeps a journal)', async () => {
     const common = ['--from <file.csv>', '--concurrency <n>', '--rate <per-second>', '--dry-run'];
     const writes = [...common, '--journal <file>', '--yes'];
-    for (const [cmd, flags, absent] of [[['query'], common, ['--journal', '--yes']], [['close'], writes, []], [['refund', 'create'], [...writes, '--allow-additional-refund'], []]] as const) {
+    for (const [cmd, flags, absent] of [
+      [['query'], common, ['--journal', '--yes']],
+      [['close'], writes, []],
+      [['refund', 'create'], [...writes, '--allow-additional-refund'], []],
+    ] as const) {
       const r = await run([...cmd, '--help']);
       for (const flag of flags) expect(r.stdout).toContain(flag);
       for (const flag of absent) expect(r.stdout).not.toContain(flag);
@@ -198,14 +312,23 @@ describe('dry run, confirmation, queries and closes', () => {
     const file = csv(['out_trade_no', 'CLS0000001', 'CLS0000002']);
     const r = await run(['close', '--from', file, '--yes']);
     expect(r.code, r.stderr).toBe(0);
-    expect(['CLS0000001', 'CLS0000002'].map((no) => env.sb.state.orderByOutTradeNo(no)?.tradeState)).toEqual(['CLOSED', 'CLOSED']);
+    expect(['CLS0000001', 'CLS0000002'].map((no) => env.sb.state.orderByOutTradeNo(no)?.tradeState)).toEqual([
+      'CLOSED',
+      'CLOSED',
+    ]);
     expect((await run(['close', 'CLS0000001', '--journal', 'x.ndjson'])).code).toBe(2);
     const before = env.log.length;
     const dry = await run(['query', 'CLS0000001', '--dry-run']);
     expect(dry.code).toBe(2);
-    expect(dry.error).toMatchObject({ code: 'USAGE', message: '--dry-run only applies to a batch: add --from <file.csv>' });
+    expect(dry.error).toMatchObject({
+      code: 'USAGE',
+      message: '--dry-run only applies to a batch: add --from <file.csv>',
+    });
     expect(env.log.length).toBe(before);
     const both = await run(['close', 'CLS0000001', '--from', file]);
-    expect(both.error).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/either an order number or --from/) });
+    expect(both.error).toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/either an order number or --from/),
+    });
   });
 });

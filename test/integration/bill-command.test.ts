@@ -19,11 +19,23 @@ beforeAll(async () => {
 });
 afterAll(() => t?.sb.close());
 
-function harness(opts: Partial<BillOptions> & { json?: boolean }, onStderr?: (text: string, signal: () => void) => void) {
+function harness(
+  opts: Partial<BillOptions> & { json?: boolean },
+  onStderr?: (text: string, signal: () => void) => void,
+) {
   let stdout = '';
   let stderr = '';
   let handler: ((s: string) => void) | undefined;
-  const sink = (fn: (s: string) => void, tty: boolean) => Object.assign(new Writable({ write(c, _e, cb) { fn(c.toString()); cb(); } }), { isTTY: tty });
+  const sink = (fn: (s: string) => void, tty: boolean) =>
+    Object.assign(
+      new Writable({
+        write(c, _e, cb) {
+          fn(c.toString());
+          cb();
+        },
+      }),
+      { isTTY: tty },
+    );
   const rt: Runtime = {
     env: { WXPAY_BASE_URL: t.sb.url, NO_COLOR: '1' },
     cwd: t.init.dir,
@@ -50,7 +62,10 @@ describe('wxpay bill (in process)', () => {
     const h = harness({ gzip: true, format: 'ndjson', output: 'interrupted/b.ndjson' }, (text, signal) => {
       if (text.includes('downloading:')) signal();
     });
-    await expect(runBill(h.ctx, 'trade')).rejects.toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/^Interrupted/) });
+    await expect(runBill(h.ctx, 'trade')).rejects.toMatchObject({
+      code: 'NETWORK',
+      message: expect.stringMatching(/^Interrupted/),
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 

@@ -31,18 +31,35 @@ beforeAll(async () => {
   // Today's orders are in today's bill, which WeChat Pay serves from 10:00 tomorrow: run the bill calendar 2 days ahead.
   t = await startTestSandbox(init, { autoRefundMs: -1, billClockOffsetMs: 2 * 86_400_000 });
   const keys = createKeyStore([[init.platformSerial, loadPublicKey(await readFile(init.platformCertPath))]]);
-  client = createClient({ baseUrl: t.sb.url, merchant: t.merchant, keys, apiV3Key: await loadApiV3Key({ apiV3Key: { kind: 'file', path: init.apiV3KeyPath } } as never, {}) });
+  client = createClient({
+    baseUrl: t.sb.url,
+    merchant: t.merchant,
+    keys,
+    apiV3Key: await loadApiV3Key({ apiV3Key: { kind: 'file', path: init.apiV3KeyPath } } as never, {}),
+  });
   // 4 orders: 3 paid (one with commas and a quote in its description), 1 unpaid; one refund done, one pending.
   const nos = [uniqueNo('B'), uniqueNo('B'), uniqueNo('B'), uniqueNo('B')];
   const totals = [100, 2599, 12345, 700];
   for (const [i, no] of nos.entries()) {
-    const body = { ...jsapiBody(t.init, no, NOTIFY, totals[i]), ...(i === 1 ? { description: '绿茶, 大杯, "冰"' } : {}) };
+    const body = {
+      ...jsapiBody(t.init, no, NOTIFY, totals[i]),
+      ...(i === 1 ? { description: '绿茶, 大杯, "冰"' } : {}),
+    };
     const r = await client.request({ method: 'POST', path: '/v3/pay/transactions/jsapi', body });
     expect(r.status).toBe(200);
   }
   for (const no of nos.slice(0, 3)) expect((await t.admin('POST', `/sandbox/orders/${no}/pay`)).status).toBe(200);
   const refund = (no: string, rno: string, refund: number, total: number) =>
-    client.request({ method: 'POST', path: '/v3/refund/domestic/refunds', body: { out_trade_no: no, out_refund_no: rno, reason: '质量问题\n换货', amount: { refund, total, currency: 'CNY' } } });
+    client.request({
+      method: 'POST',
+      path: '/v3/refund/domestic/refunds',
+      body: {
+        out_trade_no: no,
+        out_refund_no: rno,
+        reason: '质量问题\n换货',
+        amount: { refund, total, currency: 'CNY' },
+      },
+    });
   await refund(nos[1]!, `R${nos[1]}`, 599, 2599);
   await refund(nos[2]!, `R${nos[2]}`, 12345, 12345);
   expect((await t.admin('POST', `/sandbox/refunds/R${nos[1]}/complete`)).status).toBe(200);
@@ -57,8 +74,28 @@ function expected() {
   const s = t.sb.state.snapshot();
   const paid = s.orders.filter((o) => o.successTime !== undefined);
   const rows = [
-    ...paid.map((o) => ({ out_trade_no: o.outTradeNo, trade_state: 'SUCCESS', total: fenToYuan(o.total), settlement_total: fenToYuan(o.total), fee: (feeFen(o.total) / 100).toFixed(5), out_refund_no: '0', refund_amount: '0.00', applied_refund: '0.00', description: o.description })),
-    ...s.refunds.map((r) => ({ out_trade_no: r.outTradeNo, trade_state: 'REFUND', total: '0.00', settlement_total: '0.00', fee: '0.00000', out_refund_no: r.outRefundNo, refund_amount: r.status === 'SUCCESS' ? fenToYuan(r.refund) : '0.00', applied_refund: fenToYuan(r.refund), refund_status: r.status })),
+    ...paid.map((o) => ({
+      out_trade_no: o.outTradeNo,
+      trade_state: 'SUCCESS',
+      total: fenToYuan(o.total),
+      settlement_total: fenToYuan(o.total),
+      fee: (feeFen(o.total) / 100).toFixed(5),
+      out_refund_no: '0',
+      refund_amount: '0.00',
+      applied_refund: '0.00',
+      description: o.description,
+    })),
+    ...s.refunds.map((r) => ({
+      out_trade_no: r.outTradeNo,
+      trade_state: 'REFUND',
+      total: '0.00',
+      settlement_total: '0.00',
+      fee: '0.00000',
+      out_refund_no: r.outRefundNo,
+      refund_amount: r.status === 'SUCCESS' ? fenToYuan(r.refund) : '0.00',
+      applied_refund: fenToYuan(r.refund),
+      refund_status: r.status,
+    })),
   ];
   const sum = (xs: number[]) => fenToYuan(xs.reduce((a, b) => a + b, 0));
   const summary = {
@@ -78,11 +115,18 @@ const parseText = (text: string): { rows: Record<string, string>[]; summary: Rec
   const recs: BillRecord[] = [...p.push(text), ...p.end()];
   const keys = (recs[0] as { columns: string[] }).columns.map(keyOf);
   const s = recs.find((r) => r.type === 'summary') as Extract<BillRecord, { type: 'summary' }>;
-  return { rows: recs.filter((r) => r.type === 'row').map((r) => typedRow(keys, (r as { values: string[] }).values)), summary: typedSummary(s.columns, s.values) };
+  return {
+    rows: recs.filter((r) => r.type === 'row').map((r) => typedRow(keys, (r as { values: string[] }).values)),
+    summary: typedSummary(s.columns, s.values),
+  };
 };
 
 /** Reads any output format back into typed rows + summary. */
-function readBack(file: string, format: string, gzip: boolean): { rows: Record<string, string>[]; summary: Record<string, unknown> } {
+function readBack(
+  file: string,
+  format: string,
+  gzip: boolean,
+): { rows: Record<string, string>[]; summary: Record<string, unknown> } {
   const buf = readFileSync(file);
   if (format === 'raw') return parseText((gzip ? gunzipSync(buf) : buf).toString('utf8'));
   if (format === 'csv') {
@@ -95,9 +139,16 @@ function readBack(file: string, format: string, gzip: boolean): { rows: Record<s
     const doc = JSON.parse(buf.toString('utf8'));
     return { rows: doc.rows, summary: doc.summary };
   }
-  const lines = buf.toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = buf
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const strip = ({ record: _, ...rest }: Record<string, string>) => rest;
-  return { rows: lines.filter((l) => l.record === 'row').map(strip), summary: strip(lines.find((l) => l.record === 'summary')) };
+  return {
+    rows: lines.filter((l) => l.record === 'row').map(strip),
+    summary: strip(lines.find((l) => l.record === 'summary')),
+  };
 }
 
 describe('trade bill from the sandbox state', () => {
@@ -105,7 +156,11 @@ describe('trade bill from the sandbox state', () => {
     for (const format of ['raw', 'csv', 'json', 'ndjson'] as const) {
       it(`${format}${gzip ? ' + gzip' : ''}: rows and summary equal the sandbox state`, async () => {
         const apply = await applyTradeBill(client, { billDate: today, billType: 'ALL', gzip });
-        expect(apply).toMatchObject({ hash_type: 'SHA1', hash_value: expect.stringMatching(/^[0-9a-f]{40}$/), download_url: expect.stringContaining('/v3/billdownload/file?token=') });
+        expect(apply).toMatchObject({
+          hash_type: 'SHA1',
+          hash_value: expect.stringMatching(/^[0-9a-f]{40}$/),
+          download_url: expect.stringContaining('/v3/billdownload/file?token='),
+        });
         const target = path.join(out, `trade-${format}${gzip ? '.gz' : ''}`);
         const got = await downloadBill(client, apply, { gzip, format, target });
         const want = expected();
@@ -113,7 +168,8 @@ describe('trade bill from the sandbox state', () => {
         const back = readBack(target, format, gzip);
         expect(back.summary).toEqual(want.summary);
         const key = (r: Record<string, string>) => `${r.out_trade_no}/${r.out_refund_no}`;
-        const sorted = <T extends Record<string, string>>(xs: T[]) => [...xs].sort((a, b) => key(a).localeCompare(key(b)));
+        const sorted = <T extends Record<string, string>>(xs: T[]) =>
+          [...xs].sort((a, b) => key(a).localeCompare(key(b)));
         const rows = sorted(back.rows);
         sorted(want.rows).forEach((w, i) => expect(rows[i]).toMatchObject(w));
         expect(rows).toHaveLength(want.rows.length);
@@ -122,11 +178,19 @@ describe('trade bill from the sandbox state', () => {
   }
 
   it('SUCCESS and REFUND bills use their own layouts', async () => {
-    const succ = await downloadBill(client, await applyTradeBill(client, { billDate: today, billType: 'SUCCESS' }), { gzip: false, format: 'json', target: path.join(out, 's.json') });
+    const succ = await downloadBill(client, await applyTradeBill(client, { billDate: today, billType: 'SUCCESS' }), {
+      gzip: false,
+      format: 'json',
+      target: path.join(out, 's.json'),
+    });
     expect(succ.summary).toMatchObject({ total_count: 3, order_total: expected().summary.order_total });
     const doc = JSON.parse(readFileSync(path.join(out, 's.json'), 'utf8'));
     expect(doc.columns).not.toContain('refund_id');
-    const ref = await downloadBill(client, await applyTradeBill(client, { billDate: today, billType: 'REFUND' }), { gzip: true, format: 'ndjson', target: path.join(out, 'r.ndjson') });
+    const ref = await downloadBill(client, await applyTradeBill(client, { billDate: today, billType: 'REFUND' }), {
+      gzip: true,
+      format: 'ndjson',
+      target: path.join(out, 'r.ndjson'),
+    });
     expect(ref.summary).toMatchObject({ total_count: 2, refund_total: '5.99', applied_refund_total: '129.44' });
     const first = JSON.parse(readFileSync(path.join(out, 'r.ndjson'), 'utf8').split('\n')[0]!);
     expect(first).toHaveProperty('refund_create_time');
@@ -136,11 +200,17 @@ describe('trade bill from the sandbox state', () => {
     const apply = await applyFundFlowBill(client, { billDate: today, accountType: 'BASIC', gzip: true });
     const got = await downloadBill(client, apply, { gzip: true, format: 'ndjson', target: path.join(out, 'f.ndjson') });
     expect(got.totalsMismatch).toEqual([]);
-    const lines = readFileSync(path.join(out, 'f.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path.join(out, 'f.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const refund = lines.find((l) => l.business_name === '退款');
     expect(refund).toMatchObject({ direction: '支出', amount: '5.99', remark: '质量问题\n换货' });
     expect(lines.at(-1)).toMatchObject({ record: 'summary', income_count: 3, income_amount: '150.44' });
-    await expect(applyFundFlowBill(client, { billDate: today, accountType: 'OPERATION' })).rejects.toMatchObject({ code: 'WECHATPAY_ERROR', wechatpay: { code: 'NO_STATEMENT_EXIST' } });
+    await expect(applyFundFlowBill(client, { billDate: today, accountType: 'OPERATION' })).rejects.toMatchObject({
+      code: 'WECHATPAY_ERROR',
+      wechatpay: { code: 'NO_STATEMENT_EXIST' },
+    });
   });
 });
 
@@ -150,31 +220,52 @@ describe('bill errors and faults', () => {
     await t.admin('POST', '/sandbox/faults', { faults: [{ kind: 'bill-hash', count: 2 }] });
     for (const gzip of [false, true]) {
       const apply = await applyTradeBill(client, { billDate: today, gzip });
-      await expect(downloadBill(client, apply, { gzip, format: 'ndjson', target: path.join(d, 'x.ndjson') })).rejects.toMatchObject({ code: 'HASH_MISMATCH', exitCode: 6 });
+      await expect(
+        downloadBill(client, apply, { gzip, format: 'ndjson', target: path.join(d, 'x.ndjson') }),
+      ).rejects.toMatchObject({ code: 'HASH_MISMATCH', exitCode: 6 });
     }
     expect(readdirSync(d)).toEqual([]);
     await t.admin('DELETE', '/sandbox/faults');
   });
 
   it('NO_STATEMENT_EXIST for a day without rows or older than 3 months; STATEMENT_CREATING by fault; PARAM_ERROR for a future date', async () => {
-    await expect(applyTradeBill(client, { billDate: '2020-01-01' })).rejects.toMatchObject({ wechatpay: { status: 400, code: 'NO_STATEMENT_EXIST' } });
+    await expect(applyTradeBill(client, { billDate: '2020-01-01' })).rejects.toMatchObject({
+      wechatpay: { status: 400, code: 'NO_STATEMENT_EXIST' },
+    });
     const yesterday = chinaDate(Date.now() - 86_400_000);
-    await expect(applyTradeBill(client, { billDate: yesterday })).rejects.toMatchObject({ wechatpay: { code: 'NO_STATEMENT_EXIST' } });
+    await expect(applyTradeBill(client, { billDate: yesterday })).rejects.toMatchObject({
+      wechatpay: { code: 'NO_STATEMENT_EXIST' },
+    });
     await t.admin('POST', '/sandbox/faults', { faults: [{ kind: 'bill-creating', count: 1 }] });
-    await expect(applyTradeBill(client, { billDate: today })).rejects.toMatchObject({ wechatpay: { code: 'STATEMENT_CREATING' } });
-    await expect(applyTradeBill(client, { billDate: '2999-01-01' })).rejects.toMatchObject({ wechatpay: { code: 'PARAM_ERROR' } });
-    await expect(applyTradeBill(client, { billDate: '2024-02-30' })).rejects.toMatchObject({ wechatpay: { code: 'PARAM_ERROR' } });
+    await expect(applyTradeBill(client, { billDate: today })).rejects.toMatchObject({
+      wechatpay: { code: 'STATEMENT_CREATING' },
+    });
+    await expect(applyTradeBill(client, { billDate: '2999-01-01' })).rejects.toMatchObject({
+      wechatpay: { code: 'PARAM_ERROR' },
+    });
+    await expect(applyTradeBill(client, { billDate: '2024-02-30' })).rejects.toMatchObject({
+      wechatpay: { code: 'PARAM_ERROR' },
+    });
   });
 
   it('the download exemption is for /v3/billdownload/file only', async () => {
-    await expect(downloadBill(client, { hash_type: 'SHA1', hash_value: '0'.repeat(40), download_url: `${t.sb.url}/v3/certificates` }, { gzip: false, format: 'raw', target: path.join(out, 'no') }))
-      .rejects.toMatchObject({ code: 'VERIFY_UNSIGNED' });
+    await expect(
+      downloadBill(
+        client,
+        { hash_type: 'SHA1', hash_value: '0'.repeat(40), download_url: `${t.sb.url}/v3/certificates` },
+        { gzip: false, format: 'raw', target: path.join(out, 'no') },
+      ),
+    ).rejects.toMatchObject({ code: 'VERIFY_UNSIGNED' });
   });
 
   it('seeded synthetic orders are generated on demand and add up', async () => {
     const date = chinaDate(Date.now() - 2 * 86_400_000);
     expect((await t.admin('POST', '/sandbox/bills/seed', { date, count: 2000, refundEvery: 10 })).status).toBe(200);
-    const got = await downloadBill(client, await applyTradeBill(client, { billDate: date, gzip: true }), { gzip: true, format: 'csv', target: path.join(out, 'seed.csv') });
+    const got = await downloadBill(client, await applyTradeBill(client, { billDate: date, gzip: true }), {
+      gzip: true,
+      format: 'csv',
+      target: path.join(out, 'seed.csv'),
+    });
     expect(got).toMatchObject({ rows: 2200, totalsMismatch: [], summary: { total_count: 2200 } });
     await t.admin('DELETE', '/sandbox/bills/seed');
   });

@@ -26,14 +26,14 @@ beforeAll(async () => {
 });
 afterAll(() => t?.sb.close());
 
-describe('sandbox bills follow WeChat Pay\'s timetable', () => {
-  it('today\'s bill does not exist yet: NO_STATEMENT_EXIST', async () => {
+describe("sandbox bills follow WeChat Pay's timetable", () => {
+  it("today's bill does not exist yet: NO_STATEMENT_EXIST", async () => {
     t.sb.context.billClockOffsetMs = 0;
     const r = await apply(day);
     expect({ status: r.status, code: r.json.code }).toEqual({ status: 400, code: 'NO_STATEMENT_EXIST' });
   });
 
-  it('before 09:00 on D+1 still NO_STATEMENT_EXIST; 09:00-10:00 STATEMENT_CREATING; from 10:00 the file, with that day\'s order', async () => {
+  it("before 09:00 on D+1 still NO_STATEMENT_EXIST; 09:00-10:00 STATEMENT_CREATING; from 10:00 the file, with that day's order", async () => {
     const ready = billReadyAt(day);
     billClockAt(ready - HOUR - 1000);
     expect((await apply(day)).json.code).toBe('NO_STATEMENT_EXIST');
@@ -45,12 +45,15 @@ describe('sandbox bills follow WeChat Pay\'s timetable', () => {
     billClockAt(ready);
     const ok = await apply(day);
     expect(ok.status).toBe(200);
-    const file = await t.call('GET', new URL(ok.json.download_url as string).pathname + new URL(ok.json.download_url as string).search);
+    const file = await t.call(
+      'GET',
+      new URL(ok.json.download_url as string).pathname + new URL(ok.json.download_url as string).search,
+    );
     expect(file.status).toBe(200);
     expect(file.text).toContain(`\`${no}`);
   });
 
-  it('a past day is built from that day\'s orders only (another day has none: NO_STATEMENT_EXIST)', async () => {
+  it("a past day is built from that day's orders only (another day has none: NO_STATEMENT_EXIST)", async () => {
     billClockAt(billReadyAt(day) + 2 * 24 * HOUR);
     const before = chinaDate(Date.parse(`${day}T12:00:00+08:00`) - 24 * HOUR);
     expect((await apply(before)).json.code).toBe('NO_STATEMENT_EXIST');
@@ -66,7 +69,7 @@ describe('sandbox bills follow WeChat Pay\'s timetable', () => {
     expect((await apply(day)).json.code).toBe('NO_STATEMENT_EXIST');
   });
 
-  it('a day after the bill calendar\'s today is a PARAM_ERROR, as before', async () => {
+  it("a day after the bill calendar's today is a PARAM_ERROR, as before", async () => {
     t.sb.context.billClockOffsetMs = 0;
     const tomorrow = chinaDate(t.sb.context.now() + 24 * HOUR);
     expect((await apply(tomorrow)).json.code).toBe('PARAM_ERROR');
@@ -81,12 +84,17 @@ describe('sandbox serve --clock values', () => {
     expect(parseClockOffset('+90m', now)).toBe(90 * 60_000);
     expect(parseClockOffset('+5s', now)).toBe(5000);
     expect(parseClockOffset('2026-01-03T10:30:00+08:00', now)).toBe(Date.parse('2026-01-03T02:30:00Z') - now);
-    for (const bad of ['2d', '+2w', 'tomorrow', '2026-01-03', '2026-01-03T10:30:00', '']) expect(parseClockOffset(bad, now), bad).toBeUndefined();
+    for (const bad of ['2d', '+2w', 'tomorrow', '2026-01-03', '2026-01-03T10:30:00', ''])
+      expect(parseClockOffset(bad, now), bad).toBeUndefined();
   });
 
   it('an unreadable --clock is a usage error before anything listens', async () => {
     const r = await runCli(['sandbox', 'serve', '--dir', t.init.dir, '--port', '0', '--clock', 'tomorrow', '--json']);
     expect(r.code).toBe(2);
-    expect(r.error()).toMatchObject({ code: 'USAGE', message: '--clock "tomorrow" is not a time', hint: expect.stringContaining('+2d') });
+    expect(r.error()).toMatchObject({
+      code: 'USAGE',
+      message: '--clock "tomorrow" is not a time',
+      hint: expect.stringContaining('+2d'),
+    });
   });
 });

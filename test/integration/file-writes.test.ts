@@ -2,7 +2,17 @@
 // data or keys is 0600, and none is written through a symlink. Regressions for: `certs download --output` wrote
 // through a dangling symlink; result CSVs and batch journals were created 0644 (and the result CSV's temp name was
 // predictable); certificates were saved 0644.
-import { existsSync, lstatSync, readFileSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +27,8 @@ let work: string;
 // Two days back: yesterday's bill is not served before 10:00 China time.
 const date = chinaDate(Date.now() - 2 * 86_400_000);
 const modeOf = (f: string) => (statSync(f).mode & 0o777).toString(8);
-const run = (args: string[]) => runInProcess([...args, '--config', t.init.rcPath], { cwd: work, env: { WXPAY_BASE_URL: t.sb.url } });
+const run = (args: string[]) =>
+  runInProcess([...args, '--config', t.init.rcPath], { cwd: work, env: { WXPAY_BASE_URL: t.sb.url } });
 
 beforeAll(async () => {
   t = await startTestSandbox(await sandboxKeySet('cert'));
@@ -30,10 +41,15 @@ describe('file modes are 0600', () => {
   it('sandbox init: keys, certificates, the APIv3 key, sandbox.json and the rc file', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-modes-'));
     await initSandbox({ dir, mode: 'mixed' });
-    const files = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? files(path.join(d, n)) : [path.join(d, n)]));
+    const files = (d: string): string[] =>
+      readdirSync(d).flatMap((n) =>
+        statSync(path.join(d, n)).isDirectory() ? files(path.join(d, n)) : [path.join(d, n)],
+      );
     const all = files(dir);
     expect(all.length).toBeGreaterThanOrEqual(9);
-    expect(Object.fromEntries(all.map((f) => [path.relative(dir, f), modeOf(f)]))).toEqual(Object.fromEntries(all.map((f) => [path.relative(dir, f), '600'])));
+    expect(Object.fromEntries(all.map((f) => [path.relative(dir, f), modeOf(f)]))).toEqual(
+      Object.fromEntries(all.map((f) => [path.relative(dir, f), '600'])),
+    );
   }, 60_000);
 
   it('certs download --output saves certificates 0600', async () => {
@@ -52,7 +68,10 @@ describe('file modes are 0600', () => {
     const r = await run(['close', '--from', csv, '--yes']);
     expect(r.code, r.stderr).toBe(5);
     expect(readdirSync(dir).sort()).toEqual(['q.csv', 'q.journal.ndjson', 'q.result.csv']);
-    expect([modeOf(path.join(dir, 'q.result.csv')), modeOf(path.join(dir, 'q.journal.ndjson'))]).toEqual(['600', '600']);
+    expect([modeOf(path.join(dir, 'q.result.csv')), modeOf(path.join(dir, 'q.journal.ndjson'))]).toEqual([
+      '600',
+      '600',
+    ]);
   });
 
   it('bill --output is 0600', async () => {
@@ -64,8 +83,26 @@ describe('file modes are 0600', () => {
 
   it('config init writes the rc file 0600', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-init-rc-'));
-    const r = await runInProcess(['config', 'init', '--json', '--mchid', t.init.mchid, '--private-key', t.init.privateKeyPath, '--cert', t.init.merchantCertPath,
-      '--platform-cert-dir', path.join(t.init.dir, 'certs'), '--apiv3-key-file', t.init.apiV3KeyPath, '--output', path.join(dir, '.wxpayrc.json')], { cwd: dir });
+    const r = await runInProcess(
+      [
+        'config',
+        'init',
+        '--json',
+        '--mchid',
+        t.init.mchid,
+        '--private-key',
+        t.init.privateKeyPath,
+        '--cert',
+        t.init.merchantCertPath,
+        '--platform-cert-dir',
+        path.join(t.init.dir, 'certs'),
+        '--apiv3-key-file',
+        t.init.apiV3KeyPath,
+        '--output',
+        path.join(dir, '.wxpayrc.json'),
+      ],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(modeOf(path.join(dir, '.wxpayrc.json'))).toBe('600');
   });
@@ -96,7 +133,8 @@ describe('symlinks are not followed', () => {
     writeFileSync(victim, 'keep');
     const link = path.join(work, 'bill-link.csv');
     symlinkSync(victim, link);
-    const downloads = async () => ((await t.admin('GET', '/sandbox/stats')).json.requests['GET /v3/bill/tradebill'] ?? 0) as number;
+    const downloads = async () =>
+      ((await t.admin('GET', '/sandbox/stats')).json.requests['GET /v3/bill/tradebill'] ?? 0) as number;
     const before = await downloads();
     const r = await run(['bill', 'trade', '--date', date, '--output', link]);
     expect(r.error).toMatchObject({ code: 'FILE_UNSAFE' });

@@ -8,9 +8,22 @@ import { buildAuthorization, requestMessage } from '../../src/core/canonical.js'
 import { newNonce, signMessage, signRequest, unixSeconds } from '../../src/core/sign.js';
 import { SANDBOX_LIMITS } from '../../src/sandbox/server.js';
 import { exchange, memoryMiB, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
-import { jsapiBody, rawRequest, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
+import {
+  jsapiBody,
+  rawRequest,
+  sandboxKeySet,
+  startTestSandbox,
+  uniqueNo,
+  type TestSandbox,
+} from '../helpers/sandbox.js';
 
-const limits = { headersTimeoutMs: 500, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 1_000, checkIntervalMs: 100, maxBodyBytes: 64 * 1024 };
+const limits = {
+  headersTimeoutMs: 500,
+  requestTimeoutMs: 2_000,
+  keepAliveTimeoutMs: 1_000,
+  checkIntervalMs: 100,
+  maxBodyBytes: 64 * 1024,
+};
 let t: TestSandbox;
 let port: number;
 let orderNo: string;
@@ -19,8 +32,15 @@ let signed: Array<Record<string, string>> = [];
 
 const queryTarget = () => `/v3/pay/transactions/out-trade-no/${orderNo}?mchid=${t.init.mchid}`;
 const signQuery = () => ({
-  Accept: 'application/json', 'User-Agent': 'wxpay-hostile/1.0',
-  Authorization: signRequest(t.merchant, { method: 'GET', url: queryTarget(), body: '', timestamp: unixSeconds(Date.now()), nonce: newNonce() }).authorization,
+  Accept: 'application/json',
+  'User-Agent': 'wxpay-hostile/1.0',
+  Authorization: signRequest(t.merchant, {
+    method: 'GET',
+    url: queryTarget(),
+    body: '',
+    timestamp: unixSeconds(Date.now()),
+    nonce: newNonce(),
+  }).authorization,
 });
 
 // One paid order, queried over and over with requests signed before each test (signing is not what is measured).
@@ -31,7 +51,13 @@ function queryValid(): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: 'GET', path: target, agent, headers }, (res) => {
       res.resume();
-      res.on('end', () => resolve(res.statusCode === 200 && typeof res.headers['wechatpay-signature'] === 'string' ? 200 : res.statusCode ?? 0));
+      res.on('end', () =>
+        resolve(
+          res.statusCode === 200 && typeof res.headers['wechatpay-signature'] === 'string'
+            ? 200
+            : (res.statusCode ?? 0),
+        ),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -60,7 +86,13 @@ afterAll(async () => {
 // Timed assertions on a shared 2-core machine: a test is retried (up to twice) before a stall elsewhere fails it.
 describe('sandbox serve under hostile input', { retry: 2 }, () => {
   it('sets its timeouts explicitly, and takes shorter ones from its options', () => {
-    expect(SANDBOX_LIMITS).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: 1024 * 1024, checkIntervalMs: 1_000 });
+    expect(SANDBOX_LIMITS).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxBodyBytes: 1024 * 1024,
+      checkIntervalMs: 1_000,
+    });
   });
 
   it('slowloris (headers trickled) connections are cut at the headers timeout', async () => {
@@ -69,13 +101,26 @@ describe('sandbox serve under hostile input', { retry: 2 }, () => {
   });
 
   it('a body trickled byte by byte is cut at the request timeout', async () => {
-    const cut = await underAttack<Exchange[]>({ op: 'slowloris', port, connections: 10, intervalMs: 50, maxMs: 5_000, bodyOnly: true });
+    const cut = await underAttack<Exchange[]>({
+      op: 'slowloris',
+      port,
+      connections: 10,
+      intervalMs: 50,
+      maxMs: 5_000,
+      bodyOnly: true,
+    });
     expect(cut.every((c) => c.closedByServer)).toBe(true);
   });
 
   it('oversized bodies get 413 (declared) or a cut connection (streamed), without being buffered', async () => {
     const before = memoryMiB();
-    const results = await underAttack<Exchange[]>({ op: 'oversize', port, rounds: 20, declared: limits.maxBodyBytes + 1, streamed: 20 * limits.maxBodyBytes });
+    const results = await underAttack<Exchange[]>({
+      op: 'oversize',
+      port,
+      rounds: 20,
+      declared: limits.maxBodyBytes + 1,
+      streamed: 20 * limits.maxBodyBytes,
+    });
     for (let i = 0; i < results.length; i += 2) {
       expect(results[i]!.status).toBe(413);
       expect(results[i + 1]!.closedByServer).toBe(true);
@@ -84,18 +129,57 @@ describe('sandbox serve under hostile input', { retry: 2 }, () => {
   });
 
   it('invalid UTF-8 in the body, Authorization and path is refused with a v3 error, never a crash', async () => {
-    const r1 = await exchange(port, Buffer.from(`POST /v3/pay/transactions/jsapi HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\nAccept: application/json\r\nUser-Agent: x\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n{\xc3\x28\xff\xfe}`, 'latin1'));
+    const r1 = await exchange(
+      port,
+      Buffer.from(
+        `POST /v3/pay/transactions/jsapi HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\nAccept: application/json\r\nUser-Agent: x\r\nContent-Type: application/json\r\nContent-Length: 6\r\n\r\n{\xc3\x28\xff\xfe}`,
+        'latin1',
+      ),
+    );
     expect(r1.status).toBe(401);
-    const r2 = await exchange(port, Buffer.from(`GET /v3/certificates HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\nAccept: application/json\r\nUser-Agent: x\r\nAuthorization: WECHATPAY2-SHA256-RSA2048 mchid="\xc3\x28\xff",serial_no="\xfe"\r\n\r\n`, 'latin1'));
+    const r2 = await exchange(
+      port,
+      Buffer.from(
+        `GET /v3/certificates HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\nAccept: application/json\r\nUser-Agent: x\r\nAuthorization: WECHATPAY2-SHA256-RSA2048 mchid="\xc3\x28\xff",serial_no="\xfe"\r\n\r\n`,
+        'latin1',
+      ),
+    );
     expect(r2.status).toBe(401);
-    const r3 = await exchange(port, Buffer.from(`GET /v3/\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, 'latin1'));
+    const r3 = await exchange(
+      port,
+      Buffer.from(`GET /v3/\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, 'latin1'),
+    );
     expect([400, 404]).toContain(r3.status);
     // Correctly signed over bytes that are not UTF-8: authenticated, then refused as a bad request, not a 500.
-    const bytes = Buffer.concat([Buffer.from('{"description":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('","out_trade_no":"X"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"description":"'),
+      Buffer.from([0xc3, 0x28, 0xff, 0xfe]),
+      Buffer.from('","out_trade_no":"X"}'),
+    ]);
     const ts = unixSeconds(Date.now());
     const nonce = newNonce();
-    const authorization = buildAuthorization({ mchid: t.init.mchid, nonce_str: nonce, signature: signMessage(t.merchant.privateKey, requestMessage('POST', '/v3/pay/transactions/jsapi', ts, nonce, bytes)), timestamp: ts, serial_no: t.init.serialNo });
-    const r4 = await rawRequest(t.sb.url, 'POST', '/v3/pay/transactions/jsapi', { Accept: 'application/json', 'User-Agent': 'x', 'Content-Type': 'application/json', Authorization: authorization }, bytes);
+    const authorization = buildAuthorization({
+      mchid: t.init.mchid,
+      nonce_str: nonce,
+      signature: signMessage(
+        t.merchant.privateKey,
+        requestMessage('POST', '/v3/pay/transactions/jsapi', ts, nonce, bytes),
+      ),
+      timestamp: ts,
+      serial_no: t.init.serialNo,
+    });
+    const r4 = await rawRequest(
+      t.sb.url,
+      'POST',
+      '/v3/pay/transactions/jsapi',
+      {
+        Accept: 'application/json',
+        'User-Agent': 'x',
+        'Content-Type': 'application/json',
+        Authorization: authorization,
+      },
+      bytes,
+    );
     expect(r4.status).toBe(400);
     expect(r4.json?.code).toMatch(/PARAM_ERROR|INVALID_REQUEST/);
     expect(await queryValid()).toBe(200);
@@ -103,9 +187,20 @@ describe('sandbox serve under hostile input', { retry: 2 }, () => {
 
   it('10,000 malformed requests in a row: every one refused, the sandbox stays up and small', async () => {
     const before = memoryMiB();
-    const statuses = await underAttack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10, path: '/v3/pay/transactions/jsapi' });
+    const statuses = await underAttack<Record<string, number>>({
+      op: 'malformed',
+      port,
+      count: 10_000,
+      concurrency: 4,
+      pipelined: 10,
+      path: '/v3/pay/transactions/jsapi',
+    });
     expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
-    expect(Object.keys(statuses).map(Number).filter((s) => ![400, 401, 404, 405, 431].includes(s))).toEqual([]);
+    expect(
+      Object.keys(statuses)
+        .map(Number)
+        .filter((s) => ![400, 401, 404, 405, 431].includes(s)),
+    ).toEqual([]);
     expect(await queryValid()).toBe(200);
     const after = memoryMiB();
     expect(after.held - before.held).toBeLessThan(32);

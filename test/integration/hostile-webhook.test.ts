@@ -17,7 +17,13 @@ const f = makeFixture();
 trackSecret('webhook fixture APIv3 key', API_V3_KEY_TEXT);
 trackSecret('webhook fixture signing key', f.pubKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-hostile-webhook-'));
-const limits = { headersTimeoutMs: 500, requestTimeoutMs: 2_000, keepAliveTimeoutMs: 1_000, checkIntervalMs: 100, maxBodyBytes: 64 * 1024 };
+const limits = {
+  headersTimeoutMs: 500,
+  requestTimeoutMs: 2_000,
+  keepAliveTimeoutMs: 1_000,
+  checkIntervalMs: 100,
+  maxBodyBytes: 64 * 1024,
+};
 let srv: WebhookServer;
 let port: number;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -28,10 +34,20 @@ let nextValid = 0;
 function postValid(): Promise<number> {
   const n = valid[nextValid++ % valid.length]!;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent, headers: { ...n.headers, 'Content-Length': Buffer.byteLength(n.body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        agent,
+        headers: { ...n.headers, 'Content-Length': Buffer.byteLength(n.body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(n.body);
   });
@@ -52,8 +68,14 @@ afterAll(async () => {
 
 // Timed assertions on a shared 2-core machine: a test is retried (up to twice) before a stall elsewhere fails it.
 describe('webhook serve under hostile input', { retry: 2 }, () => {
-  it('sets its timeouts explicitly (defaults shorter than Node\'s, checked every second)', () => {
-    expect(WEBHOOK_LIMITS).toEqual({ headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxBodyBytes: 1024 * 1024, checkIntervalMs: 1_000 });
+  it("sets its timeouts explicitly (defaults shorter than Node's, checked every second)", () => {
+    expect(WEBHOOK_LIMITS).toEqual({
+      headersTimeoutMs: 5_000,
+      requestTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+      maxBodyBytes: 1024 * 1024,
+      checkIntervalMs: 1_000,
+    });
     expect(srv.server.headersTimeout).toBe(limits.headersTimeoutMs);
     expect(srv.server.requestTimeout).toBe(limits.requestTimeoutMs);
     expect(srv.server.keepAliveTimeout).toBe(limits.keepAliveTimeoutMs);
@@ -66,13 +88,26 @@ describe('webhook serve under hostile input', { retry: 2 }, () => {
   });
 
   it('a body trickled byte by byte is cut at the request timeout', async () => {
-    const cut = await underAttack<Exchange[]>({ op: 'slowloris', port, connections: 10, intervalMs: 50, maxMs: 5_000, bodyOnly: true });
+    const cut = await underAttack<Exchange[]>({
+      op: 'slowloris',
+      port,
+      connections: 10,
+      intervalMs: 50,
+      maxMs: 5_000,
+      bodyOnly: true,
+    });
     expect(cut.every((c) => c.closedByServer)).toBe(true);
   });
 
   it('oversized bodies get 413 (declared) or a cut connection (streamed), without being buffered', async () => {
     const before = memoryMiB();
-    const results = await underAttack<Exchange[]>({ op: 'oversize', port, rounds: 20, declared: limits.maxBodyBytes + 1, streamed: 20 * limits.maxBodyBytes });
+    const results = await underAttack<Exchange[]>({
+      op: 'oversize',
+      port,
+      rounds: 20,
+      declared: limits.maxBodyBytes + 1,
+      streamed: 20 * limits.maxBodyBytes,
+    });
     for (let i = 0; i < results.length; i += 2) {
       expect(results[i]!.status).toBe(413);
       expect(results[i + 1]!.closedByServer).toBe(true);
@@ -85,30 +120,70 @@ describe('webhook serve under hostile input', { retry: 2 }, () => {
 
   it('invalid UTF-8 in the body, headers and path is refused (400/401), never a crash', async () => {
     const n = f.notify();
-    const badBody = Buffer.concat([Buffer.from(n.body.slice(0, 20)), Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xff]), Buffer.from(n.body.slice(20))]);
-    const head = Object.entries(n.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
-    const r1 = await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${head}\r\nContent-Length: ${badBody.length}\r\n\r\n`), badBody]));
+    const badBody = Buffer.concat([
+      Buffer.from(n.body.slice(0, 20)),
+      Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xff]),
+      Buffer.from(n.body.slice(20)),
+    ]);
+    const head = Object.entries(n.headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n');
+    const r1 = await exchange(
+      port,
+      Buffer.concat([
+        Buffer.from(
+          `POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${head}\r\nContent-Length: ${badBody.length}\r\n\r\n`,
+        ),
+        badBody,
+      ]),
+    );
     expect(r1.status).toBe(401);
     const badHead = head.replace(/Wechatpay-Nonce: \w+/, 'Wechatpay-Nonce: \xc3\x28\xff');
-    const r2 = await exchange(port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${badHead}\r\nContent-Length: ${Buffer.byteLength(n.body)}\r\n\r\n`, 'latin1'), Buffer.from(n.body)]));
+    const r2 = await exchange(
+      port,
+      Buffer.concat([
+        Buffer.from(
+          `POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${badHead}\r\nContent-Length: ${Buffer.byteLength(n.body)}\r\n\r\n`,
+          'latin1',
+        ),
+        Buffer.from(n.body),
+      ]),
+    );
     expect(r2.status).toBe(401);
-    const r3 = await exchange(port, Buffer.from('POST /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1'));
+    const r3 = await exchange(
+      port,
+      Buffer.from('POST /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1'),
+    );
     expect([400, 404]).toContain(r3.status);
     expect(await postValid()).toBe(204);
   });
 
   // Longer than the default 30 s: past its rejection limit the attack's source waits 50 ms for each 429 (the tarpit).
-  it('10,000 malformed requests in a row: every one refused, the server stays up and small', { timeout: 90_000 }, async () => {
-    const before = memoryMiB();
-    const statuses = await underAttack<Record<string, number>>({ op: 'malformed', port, count: 10_000, concurrency: 4, pipelined: 10 });
-    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
-    // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback
-    // (400), and past the per-address rejection limit 429.
-    expect(Object.keys(statuses).map(Number).filter((s) => ![400, 401, 404, 405, 429, 431].includes(s))).toEqual([]);
-    expect(await postValid()).toBe(204);
-    const after = memoryMiB();
-    expect(after.held - before.held).toBeLessThan(32);
-    // RSS also holds the attack worker's memory and the allocator's slack: only a generous bound.
-    expect(after.rss - before.rss).toBeLessThan(128);
-  });
+  it(
+    '10,000 malformed requests in a row: every one refused, the server stays up and small',
+    { timeout: 90_000 },
+    async () => {
+      const before = memoryMiB();
+      const statuses = await underAttack<Record<string, number>>({
+        op: 'malformed',
+        port,
+        count: 10_000,
+        concurrency: 4,
+        pipelined: 10,
+      });
+      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
+      // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback
+      // (400), and past the per-address rejection limit 429.
+      expect(
+        Object.keys(statuses)
+          .map(Number)
+          .filter((s) => ![400, 401, 404, 405, 429, 431].includes(s)),
+      ).toEqual([]);
+      expect(await postValid()).toBe(204);
+      const after = memoryMiB();
+      expect(after.held - before.held).toBeLessThan(32);
+      // RSS also holds the attack worker's memory and the allocator's slack: only a generous bound.
+      expect(after.rss - before.rss).toBeLessThan(128);
+    },
+  );
 });

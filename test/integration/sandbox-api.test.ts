@@ -3,7 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPublicKey, createKeyStore } from '../../src/core/keys.js';
 import { verifySignature } from '../../src/core/verify.js';
-import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type RawResponse, type TestSandbox } from '../helpers/sandbox.js';
+import {
+  jsapiBody,
+  sandboxKeySet,
+  startTestSandbox,
+  uniqueNo,
+  type RawResponse,
+  type TestSandbox,
+} from '../helpers/sandbox.js';
 import { readFile } from 'node:fs/promises';
 
 let t: TestSandbox;
@@ -16,8 +23,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.sb.close());
 
-const verified = (r: RawResponse) => verifySignature({ headers: r.headers, body: r.body, keys: verifyKeys, now: Math.floor(Date.now() / 1000) });
-const unsigned = (r: RawResponse) => expect(Object.keys(r.headers).filter((h) => h.startsWith('wechatpay-'))).toEqual([]);
+const verified = (r: RawResponse) =>
+  verifySignature({ headers: r.headers, body: r.body, keys: verifyKeys, now: Math.floor(Date.now() / 1000) });
+const unsigned = (r: RawResponse) =>
+  expect(Object.keys(r.headers).filter((h) => h.startsWith('wechatpay-'))).toEqual([]);
 
 describe('sandbox /v3 API', () => {
   it('prepay answers a signed prepay_id; a repeat answers the same; changed params answer 403 OUT_TRADE_NO_USED', async () => {
@@ -82,24 +91,48 @@ describe('sandbox /v3 API', () => {
   it('refund limits: NOT_ENOUGH over the remaining amount, idempotent out_refund_no, PROCESSING -> CLOSED', async () => {
     const no = uniqueNo();
     await t.call('POST', '/v3/pay/transactions/jsapi', jsapiBody(t.init, no));
-    const early = await t.call('POST', '/v3/refund/domestic/refunds', { out_trade_no: no, out_refund_no: uniqueNo('R'), amount: { refund: 10, total: 100, currency: 'CNY' } });
+    const early = await t.call('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: no,
+      out_refund_no: uniqueNo('R'),
+      amount: { refund: 10, total: 100, currency: 'CNY' },
+    });
     expect(early.json).toMatchObject({ code: 'INVALID_REQUEST' });
     const paid = await t.admin('POST', `/sandbox/orders/${no}/pay`);
     expect(paid.json).toMatchObject({ trade_state: 'SUCCESS' });
     const r1no = uniqueNo('R');
-    const r1 = await t.call('POST', '/v3/refund/domestic/refunds', { out_trade_no: no, out_refund_no: r1no, amount: { refund: 60, total: 100, currency: 'CNY' } });
+    const r1 = await t.call('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: no,
+      out_refund_no: r1no,
+      amount: { refund: 60, total: 100, currency: 'CNY' },
+    });
     expect(r1.json).toMatchObject({ status: 'PROCESSING', amount: { refund: 60, total: 100 } });
-    const same = await t.call('POST', '/v3/refund/domestic/refunds', { out_trade_no: no, out_refund_no: r1no, amount: { refund: 60, total: 100, currency: 'CNY' } });
+    const same = await t.call('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: no,
+      out_refund_no: r1no,
+      amount: { refund: 60, total: 100, currency: 'CNY' },
+    });
     expect(same.json.refund_id).toBe(r1.json.refund_id);
-    const tooMuch = await t.call('POST', '/v3/refund/domestic/refunds', { out_trade_no: no, out_refund_no: uniqueNo('R'), amount: { refund: 41, total: 100, currency: 'CNY' } });
+    const tooMuch = await t.call('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: no,
+      out_refund_no: uniqueNo('R'),
+      amount: { refund: 41, total: 100, currency: 'CNY' },
+    });
     expect(tooMuch.status).toBe(403);
     expect(tooMuch.json).toMatchObject({ code: 'NOT_ENOUGH' });
-    const wrongTotal = await t.call('POST', '/v3/refund/domestic/refunds', { out_trade_no: no, out_refund_no: uniqueNo('R'), amount: { refund: 1, total: 99, currency: 'CNY' } });
+    const wrongTotal = await t.call('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: no,
+      out_refund_no: uniqueNo('R'),
+      amount: { refund: 1, total: 99, currency: 'CNY' },
+    });
     expect(wrongTotal.json).toMatchObject({ code: 'PARAM_ERROR', detail: { field: '/amount/total' } });
     expect((await t.admin('POST', `/sandbox/refunds/${r1no}/fail`, { status: 'CLOSED' })).json.status).toBe('CLOSED');
     const q = await t.call('GET', `/v3/refund/domestic/refunds/${r1no}`);
     expect(q.json).toMatchObject({ status: 'CLOSED', out_refund_no: r1no });
-    const nowFits = await t.call('POST', '/v3/refund/domestic/refunds', { out_trade_no: no, out_refund_no: uniqueNo('R'), amount: { refund: 100, total: 100, currency: 'CNY' } });
+    const nowFits = await t.call('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: no,
+      out_refund_no: uniqueNo('R'),
+      amount: { refund: 100, total: 100, currency: 'CNY' },
+    });
     expect(nowFits.json.status).toBe('PROCESSING');
     const order = await t.call('GET', `/v3/pay/transactions/out-trade-no/${no}?mchid=${t.init.mchid}`);
     expect(order.json.trade_state).toBe('REFUND');
@@ -109,7 +142,11 @@ describe('sandbox /v3 API', () => {
   });
 
   it('a body over 1 MiB is refused without being read; an unknown path answers 404 with a Request-ID', async () => {
-    const big = await t.call('POST', '/v3/pay/transactions/jsapi', JSON.stringify({ description: 'x'.repeat(1024 * 1024 + 10) }));
+    const big = await t.call(
+      'POST',
+      '/v3/pay/transactions/jsapi',
+      JSON.stringify({ description: 'x'.repeat(1024 * 1024 + 10) }),
+    );
     expect(big.status).toBe(413);
     expect(big.json.code).toBe('INVALID_REQUEST');
     const nf = await t.call('GET', '/v3/no/such/thing');

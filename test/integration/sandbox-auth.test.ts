@@ -6,12 +6,21 @@ import { createKeyStore, loadPublicKey } from '../../src/core/keys.js';
 import { signMessage, unixSeconds } from '../../src/core/sign.js';
 import { requestMessage } from '../../src/core/canonical.js';
 import { verifySignature } from '../../src/core/verify.js';
-import { jsapiBody, rawRequest, sandboxKeySet, startTestSandbox, uniqueNo, type RawResponse, type TestSandbox } from '../helpers/sandbox.js';
+import {
+  jsapiBody,
+  rawRequest,
+  sandboxKeySet,
+  startTestSandbox,
+  uniqueNo,
+  type RawResponse,
+  type TestSandbox,
+} from '../helpers/sandbox.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 let t: TestSandbox;
 let keys: ReturnType<typeof createKeyStore>;
-const verify = (r: RawResponse) => verifySignature({ headers: r.headers, body: r.body, keys, now: Math.floor(Date.now() / 1000) });
+const verify = (r: RawResponse) =>
+  verifySignature({ headers: r.headers, body: r.body, keys, now: Math.floor(Date.now() / 1000) });
 
 beforeAll(async () => {
   const init = await sandboxKeySet('cert');
@@ -31,25 +40,44 @@ describe('sandbox authentication', () => {
   it('a request signed with the wrong key answers 401 SIGN_ERROR with sign_information', async () => {
     const wrong = nextTestKeyPair().privateKey;
     const body = jsapiBody(t.init, uniqueNo());
-    const r = await t.call('POST', '/v3/pay/transactions/jsapi', body, { merchant: { ...t.merchant, privateKey: wrong } });
+    const r = await t.call('POST', '/v3/pay/transactions/jsapi', body, {
+      merchant: { ...t.merchant, privateKey: wrong },
+    });
     expectSignError(r, /验签失败/);
     const info = r.json.detail.sign_information;
     const text = JSON.stringify(body);
-    expect(info).toMatchObject({ method: 'POST', url: '/v3/pay/transactions/jsapi', sign_message_length: Buffer.byteLength('POST\n/v3/pay/transactions/jsapi\n') + 11 + 33 + Buffer.byteLength(text) + 1 });
-    expect(info.truncated_sign_message).toMatch(/^POST\n\/v3\/pay\/transactions\/jsapi\n\d{10}\n[0-9A-F]{32}\n\{"appid"\n$/);
-    expect(r.json.detail).toMatchObject({ field: 'signature', location: 'authorization', detail: { issue: 'sign not match' } });
+    expect(info).toMatchObject({
+      method: 'POST',
+      url: '/v3/pay/transactions/jsapi',
+      sign_message_length:
+        Buffer.byteLength('POST\n/v3/pay/transactions/jsapi\n') + 11 + 33 + Buffer.byteLength(text) + 1,
+    });
+    expect(info.truncated_sign_message).toMatch(
+      /^POST\n\/v3\/pay\/transactions\/jsapi\n\d{10}\n[0-9A-F]{32}\n\{"appid"\n$/,
+    );
+    expect(r.json.detail).toMatchObject({
+      field: 'signature',
+      location: 'authorization',
+      detail: { issue: 'sign not match' },
+    });
   });
 
   it('a stale timestamp answers 401 SIGN_ERROR (the 5-minute message)', async () => {
-    const r = await t.call('GET', `/v3/pay/transactions/out-trade-no/X123456?mchid=${t.init.mchid}`, undefined, { timestamp: unixSeconds(Date.now() - 301_000) });
+    const r = await t.call('GET', `/v3/pay/transactions/out-trade-no/X123456?mchid=${t.init.mchid}`, undefined, {
+      timestamp: unixSeconds(Date.now() - 301_000),
+    });
     expectSignError(r, /不得超过5分钟/);
-    const ok = await t.call('GET', `/v3/pay/transactions/out-trade-no/X123456?mchid=${t.init.mchid}`, undefined, { timestamp: unixSeconds(Date.now() - 250_000) });
+    const ok = await t.call('GET', `/v3/pay/transactions/out-trade-no/X123456?mchid=${t.init.mchid}`, undefined, {
+      timestamp: unixSeconds(Date.now() - 250_000),
+    });
     expect(ok.status).toBe(404);
   });
 
   it('a missing User-Agent or Accept answers 400 INVALID_REQUEST', async () => {
     for (const header of ['User-Agent', 'Accept']) {
-      const r = await t.call('GET', `/v3/pay/transactions/out-trade-no/X123456?mchid=${t.init.mchid}`, undefined, { headers: { [header]: '' } });
+      const r = await t.call('GET', `/v3/pay/transactions/out-trade-no/X123456?mchid=${t.init.mchid}`, undefined, {
+        headers: { [header]: '' },
+      });
       expect(r.status, header).toBe(400);
       expect(r.json).toMatchObject({ code: 'INVALID_REQUEST', message: 'Http头缺少Accept或User-Agent' });
     }
@@ -57,10 +85,14 @@ describe('sandbox authentication', () => {
 
   it('a body changed after signing answers 401 SIGN_ERROR', async () => {
     const body = jsapiBody(t.init, uniqueNo());
-    const r = await t.call('POST', '/v3/pay/transactions/jsapi', body, { signedBody: JSON.stringify({ ...body, amount: { total: 1, currency: 'CNY' } }) });
+    const r = await t.call('POST', '/v3/pay/transactions/jsapi', body, {
+      signedBody: JSON.stringify({ ...body, amount: { total: 1, currency: 'CNY' } }),
+    });
     expectSignError(r, /验签失败/);
     // Re-serialised with spaces: same JSON, different bytes, still rejected.
-    const spaced = await t.call('POST', '/v3/pay/transactions/jsapi', JSON.stringify(body, null, 1), { signedBody: JSON.stringify(body) });
+    const spaced = await t.call('POST', '/v3/pay/transactions/jsapi', JSON.stringify(body, null, 1), {
+      signedBody: JSON.stringify(body),
+    });
     expectSignError(spaced);
   });
 
@@ -69,7 +101,8 @@ describe('sandbox authentication', () => {
     const ts = unixSeconds(Date.now());
     const nonce = 'n0nce';
     const sig = signMessage(t.merchant.privateKey, requestMessage('GET', target, ts, nonce, ''));
-    const send = (auth: string) => rawRequest(t.sb.url, 'GET', target, { Accept: 'application/json', 'User-Agent': 'x', Authorization: auth });
+    const send = (auth: string) =>
+      rawRequest(t.sb.url, 'GET', target, { Accept: 'application/json', 'User-Agent': 'x', Authorization: auth });
     const go = `WECHATPAY2-SHA256-RSA2048 mchid="${t.init.mchid}",nonce_str="${nonce}",timestamp="${ts}",serial_no="${t.init.serialNo}",signature="${sig}"`;
     expect((await send(go)).status).toBe(404);
     expectSignError(await send(go.replace(t.init.serialNo, 'ABCDEF0123456789ABCDEF0123456789ABCDEF01')), /序列号/);
@@ -79,7 +112,9 @@ describe('sandbox authentication', () => {
   });
 
   it('a request Wechatpay-Serial the merchant cannot hold answers PARAM_ERROR', async () => {
-    const r = await t.call('GET', `/v3/pay/transactions/out-trade-no/X123456?mchid=${t.init.mchid}`, undefined, { headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_0000000000000000000000000000000001' } });
+    const r = await t.call('GET', `/v3/pay/transactions/out-trade-no/X123456?mchid=${t.init.mchid}`, undefined, {
+      headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_0000000000000000000000000000000001' },
+    });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ code: 'PARAM_ERROR', detail: { location: 'header' } });
   });
@@ -89,16 +124,23 @@ describe('sandbox authentication', () => {
     const no = uniqueNo();
     await t.call('POST', '/v3/pay/transactions/jsapi', jsapiBody(t.init, no));
     const query = `/v3/pay/transactions/out-trade-no/${no}?mchid=${t.init.mchid}`;
-    const setFaults = async (faults: object[]) => expect((await t.admin('POST', '/sandbox/faults', { faults })).status).toBe(200);
-    await setFaults([{ kind: '500', count: 1 }, { kind: '429', count: 1, path: '/v3/pay/' }]);
+    const setFaults = async (faults: object[]) =>
+      expect((await t.admin('POST', '/sandbox/faults', { faults })).status).toBe(200);
+    await setFaults([
+      { kind: '500', count: 1 },
+      { kind: '429', count: 1, path: '/v3/pay/' },
+    ]);
     const a = await t.call('GET', target);
     expect([a.status, a.json.code]).toEqual([500, 'SYSTEM_ERROR']);
     const b = await t.call('GET', target);
     expect([b.status, b.json.code]).toEqual([429, 'FREQUENCY_LIMITED']);
     expect((await t.call('GET', target)).status).toBe(404);
     const expectations: Array<[string, string]> = [
-      ['probe', 'VERIFY_PROBE'], ['tamper', 'VERIFY_BAD_SIGNATURE'], ['bad-signature', 'VERIFY_BAD_SIGNATURE'],
-      ['unknown-serial', 'VERIFY_UNKNOWN_SERIAL'], ['stale-timestamp', 'VERIFY_TIMESTAMP'],
+      ['probe', 'VERIFY_PROBE'],
+      ['tamper', 'VERIFY_BAD_SIGNATURE'],
+      ['bad-signature', 'VERIFY_BAD_SIGNATURE'],
+      ['unknown-serial', 'VERIFY_UNKNOWN_SERIAL'],
+      ['stale-timestamp', 'VERIFY_TIMESTAMP'],
     ];
     for (const [kind, code] of expectations) {
       await setFaults([{ kind, count: 1 }]);

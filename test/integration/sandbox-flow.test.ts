@@ -64,35 +64,62 @@ describe.each(['cert', 'pubkey'] as const)('full flow in %s mode', (mode) => {
     const profile = await loadConfig({ cwd: t.init.dir, env: {} });
     const keys = await loadVerifierKeys(profile);
     const apiV3Key = await loadApiV3Key(profile, {});
-    const open = (r: Received) => verifyAndDecrypt({ headers: r.headers, rawBody: r.body, keys, apiV3Key, now: Math.floor(Date.now() / 1000) });
+    const open = (r: Received) =>
+      verifyAndDecrypt({ headers: r.headers, rawBody: r.body, keys, apiV3Key, now: Math.floor(Date.now() / 1000) });
 
     const no = uniqueNo();
     expect((await t.call('POST', '/v3/pay/transactions/jsapi', jsapiBody(t.init, no, rcv.url))).status).toBe(200);
     expect((await t.admin('POST', `/sandbox/orders/${no}/pay`)).status).toBe(200);
     const paid = open(await waitFor('payment notification', () => rcv.got[0]));
     expect(paid.verification.serial).toBe(mode === 'cert' ? t.init.platformSerial : t.init.publicKeyId);
-    expect(paid.event).toMatchObject({ event_type: 'TRANSACTION.SUCCESS', resource_type: 'encrypt-resource', summary: '支付成功', resource: { original_type: 'transaction', associated_data: 'transaction' } });
-    expect(paid.resource).toMatchObject({ out_trade_no: no, trade_state: 'SUCCESS', trade_type: 'JSAPI', mchid: t.init.mchid, amount: { total: 100, payer_total: 100 } });
+    expect(paid.event).toMatchObject({
+      event_type: 'TRANSACTION.SUCCESS',
+      resource_type: 'encrypt-resource',
+      summary: '支付成功',
+      resource: { original_type: 'transaction', associated_data: 'transaction' },
+    });
+    expect(paid.resource).toMatchObject({
+      out_trade_no: no,
+      trade_state: 'SUCCESS',
+      trade_type: 'JSAPI',
+      mchid: t.init.mchid,
+      amount: { total: 100, payer_total: 100 },
+    });
 
     const q = await t.call('GET', `/v3/pay/transactions/out-trade-no/${no}?mchid=${t.init.mchid}`);
     expect(q.json).toMatchObject({ trade_state: 'SUCCESS', transaction_id: paid.resource.transaction_id });
     expect(q.json.transaction_id).toMatch(/^4200\d{24}$/);
 
     const rno = uniqueNo('R');
-    const refund = await t.call('POST', '/v3/refund/domestic/refunds', { transaction_id: q.json.transaction_id, out_refund_no: rno, notify_url: rcv.url, amount: { refund: 30, total: 100, currency: 'CNY' } });
+    const refund = await t.call('POST', '/v3/refund/domestic/refunds', {
+      transaction_id: q.json.transaction_id,
+      out_refund_no: rno,
+      notify_url: rcv.url,
+      amount: { refund: 30, total: 100, currency: 'CNY' },
+    });
     expect(refund.json.status).toBe('PROCESSING');
     expect((await t.admin('POST', `/sandbox/refunds/${rno}/complete`)).json.status).toBe('SUCCESS');
     const refunded = open(await waitFor('refund notification', () => rcv.got[1]));
     expect(refunded.event).toMatchObject({ event_type: 'REFUND.SUCCESS', resource: { original_type: 'refund' } });
-    expect(refunded.resource).toMatchObject({ out_refund_no: rno, refund_status: 'SUCCESS', amount: { refund: 30, total: 100 } });
+    expect(refunded.resource).toMatchObject({
+      out_refund_no: rno,
+      refund_status: 'SUCCESS',
+      amount: { refund: 30, total: 100 },
+    });
     const rq = await t.call('GET', `/v3/refund/domestic/refunds/${rno}`);
     expect(rq.json).toMatchObject({ status: 'SUCCESS', refund_id: refund.json.refund_id });
     expect(rq.json.success_time).toMatch(/\+08:00$/);
 
     const log = (await t.admin('GET', '/sandbox/notifications')).json.data;
-    expect(log.map((d: { eventType: string; delivered: boolean }) => [d.eventType, d.delivered])).toEqual([['TRANSACTION.SUCCESS', true], ['REFUND.SUCCESS', true]]);
+    expect(log.map((d: { eventType: string; delivered: boolean }) => [d.eventType, d.delivered])).toEqual([
+      ['TRANSACTION.SUCCESS', true],
+      ['REFUND.SUCCESS', true],
+    ]);
     const state = (await t.admin('GET', '/sandbox/state')).json;
-    expect(state.orders.find((o: { outTradeNo: string }) => o.outTradeNo === no)).toMatchObject({ tradeState: 'REFUND', total: 100 });
+    expect(state.orders.find((o: { outTradeNo: string }) => o.outTradeNo === no)).toMatchObject({
+      tradeState: 'REFUND',
+      total: 100,
+    });
   });
 });
 
@@ -111,7 +138,8 @@ describe('notification retries', () => {
       expect(scheduled).toEqual([0, ...RETRY_SCHEDULE_SECONDS.slice(0, 3).map((s) => (s * 1000) / timeScale)]);
       expect(scheduled.slice(1)).toEqual([30, 30, 60]);
       // Wall time only loosely: each gap is at least what was scheduled (timers never fire early).
-      for (let i = 1; i < 4; i += 1) expect(record.attempts[i]!.atMs - record.attempts[i - 1]!.atMs).toBeGreaterThanOrEqual(scheduled[i]! - 2);
+      for (let i = 1; i < 4; i += 1)
+        expect(record.attempts[i]!.atMs - record.attempts[i - 1]!.atMs).toBeGreaterThanOrEqual(scheduled[i]! - 2);
       expect(new Set(rcv.got.map((g) => JSON.parse(g.body.toString()).id)).size).toBe(1);
     } finally {
       await t.sb.close();

@@ -27,7 +27,9 @@ describe('sandbox with signing workers', () => {
 
   it('signs 200 and 204 answers that verify, concurrently, with either key', async () => {
     const nos = Array.from({ length: 24 }, () => uniqueNo('SP'));
-    const answers = await Promise.all(nos.map((no) => t.call('POST', '/v3/pay/transactions/jsapi', jsapiBody(t.init, no))));
+    const answers = await Promise.all(
+      nos.map((no) => t.call('POST', '/v3/pay/transactions/jsapi', jsapiBody(t.init, no))),
+    );
     const serials = new Set<string>();
     for (const r of answers) {
       expect(r.status).toBe(200);
@@ -54,7 +56,10 @@ describe('createSignPool', () => {
     const message = Buffer.from('1700000000\nnonce\n{"a":1}\n');
     const key = k.platform[0]!.privateKey;
     expect(await pool.sign(key, message)).toBe(signMessage(key, message));
-    expect(await Promise.all([pool.sign(key, message), pool.sign(k.publicKeyPrivate, message)])).toEqual([signMessage(key, message), signMessage(k.publicKeyPrivate, message)]);
+    expect(await Promise.all([pool.sign(key, message), pool.sign(k.publicKeyPrivate, message)])).toEqual([
+      signMessage(key, message),
+      signMessage(k.publicKeyPrivate, message),
+    ]);
     await pool.close();
     await expect(pool.sign(key, message)).rejects.toThrow(/closed/);
   });

@@ -15,7 +15,8 @@ const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-flood-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const post = (url: string, headers: Record<string, string>, body: string | Buffer) => fetch(url, { method: 'POST', headers, body }).then(async (r) => (await r.text(), r.status));
+const post = (url: string, headers: Record<string, string>, body: string | Buffer) =>
+  fetch(url, { method: 'POST', headers, body }).then(async (r) => (await r.text(), r.status));
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
 /** Opens a socket and sends `head`; resolves once connected. */
@@ -44,23 +45,59 @@ describe('webhook serve under a flood', () => {
     const [line] = lines(journalPath);
     expect(line!.length).toBeLessThan(4096);
     const d = JSON.parse(line!);
-    expect(d).toMatchObject({ outcome: 'rejected', status: 401, code: 'VERIFY_BAD_SIGNATURE', method: 'POST', path: '/', remote: '127.0.0.1', bodyBytes: junk.length, bodySha256: createHash('sha256').update(junk).digest('hex') });
+    expect(d).toMatchObject({
+      outcome: 'rejected',
+      status: 401,
+      code: 'VERIFY_BAD_SIGNATURE',
+      method: 'POST',
+      path: '/',
+      remote: '127.0.0.1',
+      bodyBytes: junk.length,
+      bodySha256: createHash('sha256').update(junk).digest('hex'),
+    });
     expect(Buffer.from(d.bodyHeadBase64, 'base64')).toEqual(junk.subarray(0, 1024));
-    expect(d.headers).toEqual({ 'content-type': 'application/json', 'content-length': String(junk.length), 'request-id': n.headers['Request-ID'], 'wechatpay-serial': n.headers['Wechatpay-Serial'], 'wechatpay-timestamp': n.headers['Wechatpay-Timestamp'], 'wechatpay-nonce': n.headers['Wechatpay-Nonce'], 'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048', 'user-agent': expect.any(String) });
+    expect(d.headers).toEqual({
+      'content-type': 'application/json',
+      'content-length': String(junk.length),
+      'request-id': n.headers['Request-ID'],
+      'wechatpay-serial': n.headers['Wechatpay-Serial'],
+      'wechatpay-timestamp': n.headers['Wechatpay-Timestamp'],
+      'wechatpay-nonce': n.headers['Wechatpay-Nonce'],
+      'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
+      'user-agent': expect.any(String),
+    });
     expect(d).not.toHaveProperty('body');
     // A callback that verified but does not decrypt (our APIv3 key is wrong) came from WeChat Pay: kept whole.
     const other = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath });
     const sealedWrong = f.notify({ apiV3Key: createSecretKey(Buffer.from(WRONG_V3_KEY_TEXT)) });
     expect(await post(other.url, sealedWrong.headers, sealedWrong.body)).toBe(500);
     await other.close();
-    expect(JSON.parse(lines(journalPath)[1]!)).toMatchObject({ outcome: 'rejected', status: 500, code: 'DECRYPT_FAILED', body: sealedWrong.body, headers: { 'wechatpay-signature': sealedWrong.headers['Wechatpay-Signature'] } });
+    expect(JSON.parse(lines(journalPath)[1]!)).toMatchObject({
+      outcome: 'rejected',
+      status: 500,
+      code: 'DECRYPT_FAILED',
+      body: sealedWrong.body,
+      headers: { 'wechatpay-signature': sealedWrong.headers['Wechatpay-Signature'] },
+    });
     // Readable text stays readable.
-    expect(rejectDigest({ method: 'POST', path: '/', headers: {}, rawBody: Buffer.from('order=1'), receivedAt: 't' }, 400, 'NOTIFY_NOT_JSON')).toMatchObject({ bodyHead: 'order=1', bodyBytes: 7 });
+    expect(
+      rejectDigest(
+        { method: 'POST', path: '/', headers: {}, rawBody: Buffer.from('order=1'), receivedAt: 't' },
+        400,
+        'NOTIFY_NOT_JSON',
+      ),
+    ).toMatchObject({ bodyHead: 'order=1', bodyBytes: 7 });
   });
 
   it('rejection-rate-limit: past the bucket, 429 and one summary line per interval; valid callbacks still get 204', async () => {
     const journalPath = path.join(dir, 'bucket.ndjson');
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath, rejectionLimits: { burst: 5, perSecond: 0.001 }, summaryIntervalMs: 200 });
+    const srv = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath,
+      rejectionLimits: { burst: 5, perSecond: 0.001 },
+      summaryIntervalMs: 200,
+    });
     const n = f.notify();
     const statuses: number[] = [];
     for (let i = 0; i < 40; i++) statuses.push(await post(srv.url, n.headers, `junk ${i}`));
@@ -77,13 +114,20 @@ describe('webhook serve under a flood', () => {
     const summaries = journal.filter((l) => l.outcome === 'rate_limited');
     expect(summaries.reduce((a, l) => a + l.count, 0)).toBe(45);
     expect(summaries.length).toBeGreaterThanOrEqual(2);
-    for (const l of summaries) expect(l).toMatchObject({ status: 429, sources: 1, top: [{ remote: '127.0.0.1', count: l.count }] });
-    for (let i = 1; i < summaries.length - 1; i++) expect(Date.parse(summaries[i].to) - Date.parse(summaries[i].from)).toBeGreaterThanOrEqual(190);
+    for (const l of summaries)
+      expect(l).toMatchObject({ status: 429, sources: 1, top: [{ remote: '127.0.0.1', count: l.count }] });
+    for (let i = 1; i < summaries.length - 1; i++)
+      expect(Date.parse(summaries[i].to) - Date.parse(summaries[i].from)).toBeGreaterThanOrEqual(190);
   });
 
   it('connection-cap: connections past --max-connections are closed at once', async () => {
     expect(DEFAULT_MAX_CONNECTIONS).toBe(256);
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'conns.ndjson'), maxConnections: 3 });
+    const srv = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath: path.join(dir, 'conns.ndjson'),
+      maxConnections: 3,
+    });
     const port = Number(new URL(srv.url).port);
     const held = await Promise.all([1, 2, 3].map(() => openSocket(port)));
     await new Promise((r) => setTimeout(r, 50));
@@ -98,29 +142,50 @@ describe('webhook serve under a flood', () => {
   });
 
   it('a connection that never sends a byte is closed after the headers timeout, not held forever against the cap (silent-connection-held-forever)', async () => {
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'silent.ndjson'), maxConnections: 3, limits: { headersTimeoutMs: 500, checkIntervalMs: 100 } });
+    const srv = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath: path.join(dir, 'silent.ndjson'),
+      maxConnections: 3,
+      limits: { headersTimeoutMs: 500, checkIntervalMs: 100 },
+    });
     const port = Number(new URL(srv.url).port);
     const silent = await Promise.all([1, 2, 3].map(() => openSocket(port)));
-    const closed = await Promise.all(silent.map((s) => new Promise<boolean>((resolve) => {
-      s.on('close', () => resolve(true));
-      setTimeout(() => resolve(false), 5_000);
-    })));
+    const closed = await Promise.all(
+      silent.map(
+        (s) =>
+          new Promise<boolean>((resolve) => {
+            s.on('close', () => resolve(true));
+            setTimeout(() => resolve(false), 5_000);
+          }),
+      ),
+    );
     expect(closed).toEqual([true, true, true]);
     await srv.close();
   });
 
   it('inflight-body-cap: slow big uploads past --max-inflight-bytes get 503 at once; a real callback still gets 204', async () => {
     expect(DEFAULT_MAX_INFLIGHT_BYTES).toBe(16 * 1024 * 1024);
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'inflight.ndjson'), maxInflightBytes: 2 * 1024 * 1024 });
+    const srv = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath: path.join(dir, 'inflight.ndjson'),
+      maxInflightBytes: 2 * 1024 * 1024,
+    });
     const port = Number(new URL(srv.url).port);
     const head = `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${1024 * 1024}\r\n\r\n${'z'.repeat(1000)}`;
     // The first 1 MiB upload fits (big bodies share the budget less its last MiB, kept for small ones); the rest do not.
     const slow = await Promise.all([1, 2, 3].map(() => openSocket(port, head)));
-    const answers = await Promise.all(slow.slice(1).map((s) => new Promise<string>((resolve) => {
-      let got = '';
-      s.on('data', (d: Buffer) => (got += d.toString('latin1')));
-      s.on('close', () => resolve(got));
-    })));
+    const answers = await Promise.all(
+      slow.slice(1).map(
+        (s) =>
+          new Promise<string>((resolve) => {
+            let got = '';
+            s.on('data', (d: Buffer) => (got += d.toString('latin1')));
+            s.on('close', () => resolve(got));
+          }),
+      ),
+    );
     for (const a of answers) expect(a).toMatch(/^HTTP\/1\.1 503 /);
     const n = f.notify();
     expect(await post(srv.url, n.headers, n.body)).toBe(204);
@@ -130,7 +195,12 @@ describe('webhook serve under a flood', () => {
 
   it('unknown-serial-reload-throttle: a burst of unknown serials re-reads the certificates at most once a second', async () => {
     let reads = 0;
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'reload.ndjson'), reloadKeys: async () => (reads++, f.keys) });
+    const srv = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath: path.join(dir, 'reload.ndjson'),
+      reloadKeys: async () => (reads++, f.keys),
+    });
     const n = f.notify();
     const unknown = { ...n.headers, 'Wechatpay-Serial': 'ABCDEF0123456789ABCDEF0123456789ABCDEF01' };
     const t0 = Date.now();

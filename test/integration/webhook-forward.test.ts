@@ -20,8 +20,18 @@ const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-forward-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Got { headers: Record<string, string>; body: string }
-interface App { url: string; got: Got[]; status: number; headers: Record<string, string>; server: Server; close(): Promise<void> }
+interface Got {
+  headers: Record<string, string>;
+  body: string;
+}
+interface App {
+  url: string;
+  got: Got[];
+  status: number;
+  headers: Record<string, string>;
+  server: Server;
+  close(): Promise<void>;
+}
 async function startApp(status = 200, headers: Record<string, string> = {}): Promise<App> {
   const app = { got: [] as Got[], status, headers } as App;
   app.server = createServer((req, res) => {
@@ -37,21 +47,35 @@ async function startApp(status = 200, headers: Record<string, string> = {}): Pro
   app.close = () => new Promise((r) => app.server.close(() => r()));
   return app;
 }
-const post = (url: string, n: { headers: Record<string, string>; body: string }) => fetch(url, { method: 'POST', headers: n.headers, body: n.body }).then(async (r) => (await r.text(), r.status));
+const post = (url: string, n: { headers: Record<string, string>; body: string }) =>
+  fetch(url, { method: 'POST', headers: n.headers, body: n.body }).then(async (r) => (await r.text(), r.status));
 async function until(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
 }
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, any>);
 
 describe('signed forwards', () => {
   it('signs per Standard Webhooks: pinned vector, and the standardwebhooks package verifies a real forward', async () => {
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     // The example of the Standard Webhooks specification (msg_p5jXN8AQM9LWM0D4loKWxJek, 1614265330).
-    expect(signForward(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    expect(signForward(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toBe(
+      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    );
     const app = await startApp();
     const journalPath = path.join(dir, 'signed.ndjson');
     const key = newForwardSecret();
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath, forwardTo: app.url, forwardSecret: key, forwardBaseDelayMs: 1 });
+    const srv = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath,
+      forwardTo: app.url,
+      forwardSecret: key,
+      forwardBaseDelayMs: 1,
+    });
     const n = f.notify();
     expect(await post(srv.url, n)).toBe(204);
     await srv.close();
@@ -59,10 +83,19 @@ describe('signed forwards', () => {
     expect(app.got).toHaveLength(1);
     const { headers, body } = app.got[0]!;
     expect(headers['webhook-id']).toBe(n.id);
-    expect(new Webhook(key).verify(body, headers)).toMatchObject({ id: n.id, event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: `T-${n.id.slice(0, 8)}` } });
-    expect(verifyForward({ secret: key, headers, body })).toEqual({ id: n.id, timestamp: Number(headers['webhook-timestamp']) });
+    expect(new Webhook(key).verify(body, headers)).toMatchObject({
+      id: n.id,
+      event_type: 'TRANSACTION.SUCCESS',
+      resource: { out_trade_no: `T-${n.id.slice(0, 8)}` },
+    });
+    expect(verifyForward({ secret: key, headers, body })).toEqual({
+      id: n.id,
+      timestamp: Number(headers['webhook-timestamp']),
+    });
     expect(() => new Webhook(newForwardSecret()).verify(body, headers)).toThrow();
-    expect(() => verifyForward({ secret: key, headers, body: body.replace('SUCCESS', 'REFUND') })).toThrow(expect.objectContaining({ code: 'VERIFY_BAD_SIGNATURE' }));
+    expect(() => verifyForward({ secret: key, headers, body: body.replace('SUCCESS', 'REFUND') })).toThrow(
+      expect.objectContaining({ code: 'VERIFY_BAD_SIGNATURE' }),
+    );
     // Acknowledged, then confirmed forwarded: nothing left for a restart to send again.
     expect(lines(journalPath).map((l) => l.outcome)).toEqual(['accepted', 'forwarded']);
   });
@@ -72,32 +105,65 @@ describe('signed forwards', () => {
     const app = await startApp(307, { location: target.url });
     const events: LiveEvent[] = [];
     const journalPath = path.join(dir, 'redirect.ndjson');
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath, forwardTo: app.url, forwardSecret: newForwardSecret(), forwardBaseDelayMs: 1, onEvent: (e) => events.push(e), resendCommand: (id) => `wxpay notify replay ${journalPath} --id ${id} --forward ${app.url}` });
+    const srv = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath,
+      forwardTo: app.url,
+      forwardSecret: newForwardSecret(),
+      forwardBaseDelayMs: 1,
+      onEvent: (e) => events.push(e),
+      resendCommand: (id) => `wxpay notify replay ${journalPath} --id ${id} --forward ${app.url}`,
+    });
     const n = f.notify();
     expect(await post(srv.url, n)).toBe(204);
     await srv.close();
     await Promise.all([app.close(), target.close()]);
     expect(app.got).toHaveLength(1); // not retried either
     expect(target.got).toHaveLength(0);
-    expect(events.at(-1)).toMatchObject({ forward: { ok: false, status: 307, attempts: 1, error: 'HTTP 307 redirect, not followed' }, resend: `wxpay notify replay ${journalPath} --id ${n.id} --forward ${app.url}` });
+    expect(events.at(-1)).toMatchObject({
+      forward: { ok: false, status: 307, attempts: 1, error: 'HTTP 307 redirect, not followed' },
+      resend: `wxpay notify replay ${journalPath} --id ${n.id} --forward ${app.url}`,
+    });
   });
 
   it('forward-failure-cause: a refused connection is logged as such, with the re-send command', async () => {
     const app = await startApp();
     await app.close(); // nothing listens there now
     const events: LiveEvent[] = [];
-    const srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'refused.ndjson'), forwardTo: app.url, forwardSecret: newForwardSecret(), forwardAttempts: 2, forwardBaseDelayMs: 1, onEvent: (e) => events.push(e), resendCommand: (id) => `resend ${id}` });
+    const srv = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath: path.join(dir, 'refused.ndjson'),
+      forwardTo: app.url,
+      forwardSecret: newForwardSecret(),
+      forwardAttempts: 2,
+      forwardBaseDelayMs: 1,
+      onEvent: (e) => events.push(e),
+      resendCommand: (id) => `resend ${id}`,
+    });
     const n = f.notify();
     expect(await post(srv.url, n)).toBe(204);
     await srv.close();
-    expect(events.at(-1)).toMatchObject({ outcome: 'accepted', forward: { ok: false, attempts: 2, error: 'connection refused' }, resend: `resend ${n.id}` });
+    expect(events.at(-1)).toMatchObject({
+      outcome: 'accepted',
+      forward: { ok: false, attempts: 2, error: 'connection refused' },
+      resend: `resend ${n.id}`,
+    });
   });
 
   it('restart-reforwards-unforwarded: an event acknowledged but never forwarded is forwarded on start, same webhook-id', async () => {
     const app = await startApp(503);
     const journalPath = path.join(dir, 'reforward.ndjson');
     const key = newForwardSecret();
-    const first = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath, forwardTo: app.url, forwardSecret: key, forwardAttempts: 1 });
+    const first = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath,
+      forwardTo: app.url,
+      forwardSecret: key,
+      forwardAttempts: 1,
+    });
     const n = f.notify();
     const m = f.notify();
     expect(await post(first.url, n)).toBe(204);
@@ -106,13 +172,26 @@ describe('signed forwards', () => {
     expect(app.got.map((g) => g.headers['webhook-id']).sort()).toEqual([n.id, m.id].sort());
     app.status = 200;
     app.got.length = 0;
-    const second = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath, forwardTo: app.url, forwardSecret: key });
+    const second = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath,
+      forwardTo: app.url,
+      forwardSecret: key,
+    });
     expect(second.reforwarding).toBe(2);
     await until(() => app.got.length === 2);
     await second.close();
     expect(app.got.map((g) => g.headers['webhook-id']).sort()).toEqual([n.id, m.id].sort());
-    for (const g of app.got) expect(new Webhook(key).verify(g.body, g.headers)).toMatchObject({ id: g.headers['webhook-id'] });
-    const third = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath, forwardTo: app.url, forwardSecret: key });
+    for (const g of app.got)
+      expect(new Webhook(key).verify(g.body, g.headers)).toMatchObject({ id: g.headers['webhook-id'] });
+    const third = await startWebhookServer({
+      keys: f.keys,
+      apiV3Key,
+      journalPath,
+      forwardTo: app.url,
+      forwardSecret: key,
+    });
     expect(third.reforwarding).toBe(0);
     await third.close();
     await app.close();
@@ -121,7 +200,7 @@ describe('signed forwards', () => {
 });
 
 describe('--ack-after-forward budget', () => {
-  it('ack-after-forward-budget: attempts, waits and retries all end within the budget (4 s of WeChat Pay\'s 5 s)', async () => {
+  it("ack-after-forward-budget: attempts, waits and retries all end within the budget (4 s of WeChat Pay's 5 s)", async () => {
     let clock = 0;
     const timeouts: number[] = [];
     // An app that answers 503 after 1.5 s, on a fake clock; an attempt given less time than that times out.
@@ -135,7 +214,13 @@ describe('--ack-after-forward budget', () => {
       return new Response(null, { status: 503 });
     }) as unknown as typeof fetch;
     const forward = createForwarder({
-      url: 'http://127.0.0.1:9/x', secret: newForwardSecret(), attempts: 4, baseDelayMs: 250, timeoutMs: 5_000, now: () => clock, fetchImpl,
+      url: 'http://127.0.0.1:9/x',
+      secret: newForwardSecret(),
+      attempts: 4,
+      baseDelayMs: 250,
+      timeoutMs: 5_000,
+      now: () => clock,
+      fetchImpl,
       sleep: async (ms) => {
         clock += ms;
       },

@@ -13,14 +13,22 @@ const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-journal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const post = (url: string, n: { headers: Record<string, string>; body: string }) => fetch(url, { method: 'POST', headers: n.headers, body: n.body }).then(async (r) => (await r.text(), r.status));
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const post = (url: string, n: { headers: Record<string, string>; body: string }) =>
+  fetch(url, { method: 'POST', headers: n.headers, body: n.body }).then(async (r) => (await r.text(), r.status));
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('webhook journal', () => {
   it('torn-journal-restart: after a torn last line, an acknowledged callback is still known after the next restart', async () => {
     const journalPath = path.join(dir, 'torn.ndjson');
     const earlier = f.notify();
-    writeFileSync(journalPath, `${JSON.stringify({ id: earlier.id, outcome: 'accepted', status: 204, headers: {}, body: earlier.body })}\n{"id":"half-written","outc`);
+    writeFileSync(
+      journalPath,
+      `${JSON.stringify({ id: earlier.id, outcome: 'accepted', status: 204, headers: {}, body: earlier.body })}\n{"id":"half-written","outc`,
+    );
     const first = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath });
     expect(first.cutBytes).toBe('{"id":"half-written","outc'.length);
     const n = f.notify();
@@ -35,7 +43,11 @@ describe('webhook journal', () => {
     } finally {
       await second.close();
     }
-    expect(lines(journalPath).filter((l) => l.id === n.id).map((l) => l.outcome)).toEqual(['accepted', 'duplicate']);
+    expect(
+      lines(journalPath)
+        .filter((l) => l.id === n.id)
+        .map((l) => l.outcome),
+    ).toEqual(['accepted', 'duplicate']);
     expect(statSync(journalPath).mode & 0o777).toBe(0o600);
   });
 

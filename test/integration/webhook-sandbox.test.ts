@@ -15,7 +15,10 @@ import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox 
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-sb-'));
 const journal = path.join(tmp, 'journal.ndjson');
-const got: Array<{ headers: IncomingHttpHeaders; body: { id: string; event_type: string; resource: Record<string, unknown> } }> = [];
+const got: Array<{
+  headers: IncomingHttpHeaders;
+  body: { id: string; event_type: string; resource: Record<string, unknown> };
+}> = [];
 let app: Server;
 let t: TestSandbox;
 let hook: WebhookServer;
@@ -35,8 +38,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
   const profile = await loadConfig({ cwd: init.dir, env: {} });
   hook = await startWebhookServer({
-    path: '/wxpay/notify', keys: await loadVerifierKeys(profile), apiV3Key: await loadApiV3Key(profile, {}), journalPath: journal,
-    forwardTo: `http://127.0.0.1:${(app.address() as AddressInfo).port}/app`, ackAfterForward: true,
+    path: '/wxpay/notify',
+    keys: await loadVerifierKeys(profile),
+    apiV3Key: await loadApiV3Key(profile, {}),
+    journalPath: journal,
+    forwardTo: `http://127.0.0.1:${(app.address() as AddressInfo).port}/app`,
+    ackAfterForward: true,
   });
 });
 afterAll(async () => {
@@ -70,15 +77,28 @@ describe('sandbox -> webhook serve -> app', () => {
     }
     for (const no of nos) {
       const fwd = got.find((g) => g.body.resource.out_trade_no === no)!;
-      expect(fwd.body).toMatchObject({ event_type: 'TRANSACTION.SUCCESS', resource: { trade_state: 'SUCCESS', amount: { total: 100 } } });
+      expect(fwd.body).toMatchObject({
+        event_type: 'TRANSACTION.SUCCESS',
+        resource: { trade_state: 'SUCCESS', amount: { total: 100 } },
+      });
       expect(fwd.headers['x-wxpay-event-id']).toBe(fwd.body.id);
     }
     const serials = new Set(got.map((g) => g.headers['wechatpay-serial']));
     expect(serials).toEqual(new Set([t.init.platformSerial, t.init.publicKeyId]));
     // The sandbox saw 2xx answers, and webhook serve journalled both as accepted.
-    const deliveries = (await t.admin('GET', '/sandbox/notifications')).json as { data: Array<{ attempts: Array<{ status?: number }> }> };
+    const deliveries = (await t.admin('GET', '/sandbox/notifications')).json as {
+      data: Array<{ attempts: Array<{ status?: number }> }>;
+    };
     expect(deliveries.data.length).toBe(nos.length);
-    const lines = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.filter((l) => l.outcome === 'accepted').map((l) => l.resource.out_trade_no).sort()).toEqual([...nos].sort());
+    const lines = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(
+      lines
+        .filter((l) => l.outcome === 'accepted')
+        .map((l) => l.resource.out_trade_no)
+        .sort(),
+    ).toEqual([...nos].sort());
   });
 });

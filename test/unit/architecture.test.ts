@@ -61,7 +61,8 @@ describe('architecture', () => {
       }
       for (const spec of importsOf(file).filter((s) => s.startsWith('.'))) {
         const target = layerOf(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
-        if (target !== from && !allowed.includes(target)) violations.push(`${path.relative(repoRoot, file)} imports ${spec} (${from} -> ${target})`);
+        if (target !== from && !allowed.includes(target))
+          violations.push(`${path.relative(repoRoot, file)} imports ${spec} (${from} -> ${target})`);
       }
     }
     expect(violations).toEqual([]);
@@ -72,7 +73,10 @@ describe('architecture', () => {
       .filter((f) => ['cli'].includes(layerOf(f)) || f.endsWith(`${path.sep}cli.ts`))
       .flatMap((f) => {
         const text = readFileSync(f, 'utf8');
-        return [...text.matchAll(/^\s*import\s[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!).filter((s) => s.includes('commands/') || ['chalk', 'undici', 'cosmiconfig'].includes(s)).map((s) => `${path.relative(repoRoot, f)}: ${s}`);
+        return [...text.matchAll(/^\s*import\s[^;]*?from\s+['"]([^'"]+)['"]/gm)]
+          .map((m) => m[1]!)
+          .filter((s) => s.includes('commands/') || ['chalk', 'undici', 'cosmiconfig'].includes(s))
+          .map((s) => `${path.relative(repoRoot, f)}: ${s}`);
       });
     expect(eager).toEqual([]);
   });
@@ -80,9 +84,12 @@ describe('architecture', () => {
   it('core is pure: no process.*, chalk, commander or CLI imports', () => {
     const bad: string[] = [];
     for (const file of all.filter((f) => layerOf(f) === 'core')) {
-      const text = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+      const text = readFileSync(file, 'utf8')
+        .replace(/\/\/.*$/gm, '')
+        .replace(/\/\*[\s\S]*?\*\//g, '');
       if (/\bprocess\.(?!env\b)|\bprocess\.env\b/.test(text)) bad.push(`${path.basename(file)} uses process`);
-      for (const spec of importsOf(file)) if (['chalk', 'commander'].includes(spec)) bad.push(`${path.basename(file)} imports ${spec}`);
+      for (const spec of importsOf(file))
+        if (['chalk', 'commander'].includes(spec)) bad.push(`${path.basename(file)} imports ${spec}`);
     }
     expect(bad).toEqual([]);
   });
@@ -95,7 +102,9 @@ describe('architecture', () => {
   });
 
   it('only main.ts calls process.exit or reads process.argv', () => {
-    const bad = all.filter((f) => !f.endsWith(`${path.sep}main.ts`) && /process\.(exit|argv)\b/.test(readFileSync(f, 'utf8'))).map((f) => path.relative(repoRoot, f));
+    const bad = all
+      .filter((f) => !f.endsWith(`${path.sep}main.ts`) && /process\.(exit|argv)\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(repoRoot, f));
     expect(bad).toEqual([]);
   });
 });

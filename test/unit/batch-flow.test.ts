@@ -62,24 +62,31 @@ describe('runPool', () => {
     let busy = 0;
     let peak = 0;
     const seen: number[] = [];
-    await runPool([...Array(20).keys()], 3, async (i) => {
-      busy++;
-      peak = Math.max(peak, busy);
-      await new Promise((r) => setTimeout(r, 1));
-      seen.push(i);
-      busy--;
-    }, () => seen.length >= 10);
+    await runPool(
+      [...Array(20).keys()],
+      3,
+      async (i) => {
+        busy++;
+        peak = Math.max(peak, busy);
+        await new Promise((r) => setTimeout(r, 1));
+        seen.push(i);
+        busy--;
+      },
+      () => seen.length >= 10,
+    );
     expect(peak).toBe(3);
     expect(seen.length).toBeLessThan(14);
   });
 
   it('lets in-flight items finish and rethrows the first error', async () => {
     const done: number[] = [];
-    await expect(runPool([1, 2, 3, 4, 5], 2, async (i) => {
-      if (i === 2) throw new Error('journal full');
-      await new Promise((r) => setTimeout(r, 2));
-      done.push(i);
-    })).rejects.toThrow('journal full');
+    await expect(
+      runPool([1, 2, 3, 4, 5], 2, async (i) => {
+        if (i === 2) throw new Error('journal full');
+        await new Promise((r) => setTimeout(r, 2));
+        done.push(i);
+      }),
+    ).rejects.toThrow('journal full');
     expect(done).toContain(1);
     expect(done).not.toContain(5);
   });
@@ -87,7 +94,9 @@ describe('runPool', () => {
 
 describe('progress', () => {
   it('shows done, failed, rate and ETA', () => {
-    expect(progressLine(100, { done: 50, failed: 2 }, 10_000, 0, 80)).toBe(`[${'#'.repeat(20)}${'-'.repeat(20)}] 50/100 failed 2 5.0/s ETA 00:10`);
+    expect(progressLine(100, { done: 50, failed: 2 }, 10_000, 0, 80)).toBe(
+      `[${'#'.repeat(20)}${'-'.repeat(20)}] 50/100 failed 2 5.0/s ETA 00:10`,
+    );
     expect(formatDuration(3725)).toBe('1:02:05');
     expect(formatDuration(Infinity)).toBe('--:--');
   });

@@ -25,7 +25,13 @@ describe('readCsv', () => {
   });
 
   it('refuses a GBK file, naming each bad line and the first bad byte', () => {
-    const gbk = Buffer.concat([Buffer.from('out_trade_no,out_refund_no,amount,total,reason\nORDER0001,R1,1,2,'), Buffer.from([0xcd, 0xcb, 0xbf, 0xee]), Buffer.from('\nORDER0002,R2,1,2,ok\nORDER0003,R3,1,2,'), Buffer.from([0xb2, 0xe2]), Buffer.from('\n')]);
+    const gbk = Buffer.concat([
+      Buffer.from('out_trade_no,out_refund_no,amount,total,reason\nORDER0001,R1,1,2,'),
+      Buffer.from([0xcd, 0xcb, 0xbf, 0xee]),
+      Buffer.from('\nORDER0002,R2,1,2,ok\nORDER0003,R3,1,2,'),
+      Buffer.from([0xb2, 0xe2]),
+      Buffer.from('\n'),
+    ]);
     const r = readCsv(gbk);
     expect('problems' in r && r.problems.map((p) => p.line)).toEqual([2, 4]);
     expect('problems' in r && r.problems[0]!.message).toMatch(/not valid UTF-8 \(byte 0xCD at column 18\)/);
@@ -37,8 +43,12 @@ describe('readCsv', () => {
   });
 
   it('reports an unclosed quote and an empty file', () => {
-    expect(readCsv(Buffer.from('a,b\n"1,2\n3,4\n'))).toMatchObject({ problems: [{ message: expect.stringMatching(/not readable as CSV/) }] });
-    expect(readCsv(Buffer.from('\n\n'))).toMatchObject({ problems: [{ line: 1, message: expect.stringMatching(/empty/) }] });
+    expect(readCsv(Buffer.from('a,b\n"1,2\n3,4\n'))).toMatchObject({
+      problems: [{ message: expect.stringMatching(/not readable as CSV/) }],
+    });
+    expect(readCsv(Buffer.from('\n\n'))).toMatchObject({
+      problems: [{ line: 1, message: expect.stringMatching(/empty/) }],
+    });
   });
 });
 
@@ -47,19 +57,26 @@ describe('validateRows', () => {
 
   it('returns typed refund rows keyed by out_refund_no', () => {
     const r = validateRows('refund', table(`${HEAD}ORDER0001,R1,50,100,broken\nORDER0001,R2,50,100,\n`));
-    expect(r).toEqual({ rows: [
-      { line: 2, key: 'R1', outTradeNo: 'ORDER0001', outRefundNo: 'R1', amount: 50, total: 100, reason: 'broken' },
-      { line: 3, key: 'R2', outTradeNo: 'ORDER0001', outRefundNo: 'R2', amount: 50, total: 100 },
-    ] });
+    expect(r).toEqual({
+      rows: [
+        { line: 2, key: 'R1', outTradeNo: 'ORDER0001', outRefundNo: 'R1', amount: 50, total: 100, reason: 'broken' },
+        { line: 3, key: 'R2', outTradeNo: 'ORDER0001', outRefundNo: 'R2', amount: 50, total: 100 },
+      ],
+    });
   });
 
   it('rejects a missing column, unknown columns and a missing order column in the header (line 1)', () => {
-    expect(problems('refund', 'out_trade_no,out_refund_no,amount\nORDER0001,R1,1\n')).toEqual([{ line: 1, message: 'header: missing column "total"' }]);
+    expect(problems('refund', 'out_trade_no,out_refund_no,amount\nORDER0001,R1,1\n')).toEqual([
+      { line: 1, message: 'header: missing column "total"' },
+    ]);
     expect(problems('refund', 'out_refund_no,amount,total,amout\nR1,1,2,3\n').map((p) => p.message)).toEqual([
       expect.stringMatching(/unknown column "amout"/),
       'header: missing column "out_trade_no" or "transaction_id"',
     ]);
-    expect(problems('close', 'transaction_id\n4200000001\n')).toMatchObject([{ line: 1 }, { line: 1, message: 'header: missing column "out_trade_no"' }]);
+    expect(problems('close', 'transaction_id\n4200000001\n')).toMatchObject([
+      { line: 1 },
+      { line: 1, message: 'header: missing column "out_trade_no"' },
+    ]);
   });
 
   it('lists every bad row with its line: negative, zero, yuan, amount > total, duplicates, both order numbers', () => {
@@ -73,7 +90,9 @@ describe('validateRows', () => {
       { line: 7, message: 'amount must be a whole number of fen, got "x"' },
       { line: 8, message: 'out_refund_no is empty' },
     ]);
-    expect(problems('refund', 'out_trade_no,transaction_id,out_refund_no,amount,total\nORDER0001,4200000001,R1,1,2\n')).toEqual([{ line: 2, message: 'give out_trade_no or transaction_id, not both' }]);
+    expect(
+      problems('refund', 'out_trade_no,transaction_id,out_refund_no,amount,total\nORDER0001,4200000001,R1,1,2\n'),
+    ).toEqual([{ line: 2, message: 'give out_trade_no or transaction_id, not both' }]);
   });
 
   it('checks refunds of one order against its total across rows', () => {
@@ -84,11 +103,15 @@ describe('validateRows', () => {
   });
 
   it('query and close: order numbers, format and duplicates', () => {
-    expect(validateRows('query', table('out_trade_no,transaction_id\nORDER0001,\n,4200000001\n'))).toMatchObject({ rows: [{ key: 'out_trade_no:ORDER0001' }, { key: 'transaction_id:4200000001' }] });
+    expect(validateRows('query', table('out_trade_no,transaction_id\nORDER0001,\n,4200000001\n'))).toMatchObject({
+      rows: [{ key: 'out_trade_no:ORDER0001' }, { key: 'transaction_id:4200000001' }],
+    });
     expect(problems('query', 'out_trade_no\nORDER0001\nbad!\nORDER0001\n')).toEqual([
       { line: 3, message: 'out_trade_no "bad!" must be 6-32 of 0-9 A-Z a-z _ - | *' },
       { line: 4, message: 'duplicate out_trade_no ORDER0001 (first on line 2)' },
     ]);
-    expect(problems('close', 'out_trade_no\nORDER0001,extra\n')).toEqual([{ line: 2, message: 'has 2 fields, the header has 1' }]);
+    expect(problems('close', 'out_trade_no\nORDER0001,extra\n')).toEqual([
+      { line: 2, message: 'has 2 fields, the header has 1' },
+    ]);
   });
 });

@@ -10,15 +10,33 @@ import type { BatchRow, JournalRecord } from '../../src/batch/types.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-journal-'));
 const at = '2026-01-01T00:00:00.000Z';
-const row = (key: string, line: number, amount = 10): BatchRow => ({ line, key, outTradeNo: `ORDER${key}`, outRefundNo: key, amount, total: 100 });
-const body = (r: BatchRow) => ({ out_trade_no: r.outTradeNo, out_refund_no: r.outRefundNo, amount: { refund: r.amount, total: r.total, currency: 'CNY' } });
+const row = (key: string, line: number, amount = 10): BatchRow => ({
+  line,
+  key,
+  outTradeNo: `ORDER${key}`,
+  outRefundNo: key,
+  amount,
+  total: 100,
+});
+const body = (r: BatchRow) => ({
+  out_trade_no: r.outTradeNo,
+  out_refund_no: r.outRefundNo,
+  amount: { refund: r.amount, total: r.total, currency: 'CNY' },
+});
 
 describe('Journal', () => {
   it('appends records that are on disk when append resolves, sharing one write for concurrent appends', async () => {
     const file = path.join(tmp(), 'j.ndjson');
     const j = await Journal.open(file);
-    await Promise.all(['A', 'B', 'C'].map((key, i) => j.append({ type: 'start', key, line: i + 2, request: { n: i }, at })));
-    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).key)).toEqual(['A', 'B', 'C']);
+    await Promise.all(
+      ['A', 'B', 'C'].map((key, i) => j.append({ type: 'start', key, line: i + 2, request: { n: i }, at })),
+    );
+    expect(
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).key),
+    ).toEqual(['A', 'B', 'C']);
     await j.append({ type: 'done', key: 'A', status: 'succeeded', id: 'r1', at });
     await j.close();
     expect((await readJournal(file))!.records).toHaveLength(4);
@@ -32,11 +50,16 @@ describe('Journal', () => {
     const j = await Journal.open(file, contents.validBytes);
     await j.append({ type: 'done', key: 'A', status: 'succeeded', at });
     await j.close();
-    expect(parseJournal(readFileSync(file, 'utf8'))).toMatchObject({ tornTail: false, records: [{ type: 'start' }, { type: 'done' }] });
+    expect(parseJournal(readFileSync(file, 'utf8'))).toMatchObject({
+      tornTail: false,
+      records: [{ type: 'start' }, { type: 'done' }],
+    });
   });
 
   it('refuses a journal damaged in the middle, and reports a missing one as undefined', async () => {
-    expect(() => parseJournal('{"type":"start"}\nnot json\n{"type":"done"}\n', 'j')).toThrow(expect.objectContaining({ code: 'BATCH_JOURNAL_INVALID', message: 'j line 2 is not a journal record' }));
+    expect(() => parseJournal('{"type":"start"}\nnot json\n{"type":"done"}\n', 'j')).toThrow(
+      expect.objectContaining({ code: 'BATCH_JOURNAL_INVALID', message: 'j line 2 is not a journal record' }),
+    );
     expect(await readJournal(path.join(tmp(), 'none.ndjson'))).toBeUndefined();
   });
 
@@ -80,8 +103,21 @@ describe('planBatch', () => {
 
   it('skips finished rows, looks up unknown ones first, sends the rest, and names orphans', () => {
     const r = planBatch({ rows, states: foldJournal(records, 'refund'), requestOf: body, lookupFirst: true });
-    expect('plan' in r && r.plan.rows.map((p) => [p.row.key, p.action])).toEqual([['R1', 'skip'], ['R2', 'verify'], ['R3', 'verify'], ['R4', 'skip'], ['R5', 'send']]);
-    expect('plan' in r && r.plan.rows[0]!.result).toEqual({ line: 2, key: 'R1', status: 'succeeded', fromJournal: true, id: 'RF1', state: 'SUCCESS' });
+    expect('plan' in r && r.plan.rows.map((p) => [p.row.key, p.action])).toEqual([
+      ['R1', 'skip'],
+      ['R2', 'verify'],
+      ['R3', 'verify'],
+      ['R4', 'skip'],
+      ['R5', 'send'],
+    ]);
+    expect('plan' in r && r.plan.rows[0]!.result).toEqual({
+      line: 2,
+      key: 'R1',
+      status: 'succeeded',
+      fromJournal: true,
+      id: 'RF1',
+      state: 'SUCCESS',
+    });
     expect('plan' in r && r.plan.rows[3]!.result).toMatchObject({ status: 'rejected', code: 'NOT_ENOUGH' });
     expect('plan' in r && r.plan.orphans).toEqual(['GONE']);
   });
@@ -94,11 +130,17 @@ describe('planBatch', () => {
   it('blocks the batch when a started row now has a different body (a changed amount)', () => {
     const changed = rows.map((r) => (r.key === 'R2' ? { ...r, amount: 11 } : r));
     const r = planBatch({ rows: changed, states: foldJournal(records, 'refund'), requestOf: body, lookupFirst: true });
-    expect(r).toMatchObject({ conflicts: [{ line: 3, message: expect.stringMatching(/^R2 differs from the request the journal recorded/) }] });
+    expect(r).toMatchObject({
+      conflicts: [{ line: 3, message: expect.stringMatching(/^R2 differs from the request the journal recorded/) }],
+    });
   });
 
   it('refuses a journal of another kind of batch; compares bodies whatever their key order', () => {
-    expect(() => foldJournal(records, 'close', 'j')).toThrow(expect.objectContaining({ code: 'BATCH_JOURNAL_CONFLICT' }));
-    expect(stableJson({ b: 1, a: { d: [1, { y: 1, x: 2 }], c: 'x' } })).toBe(stableJson({ a: { c: 'x', d: [1, { x: 2, y: 1 }] }, b: 1 }));
+    expect(() => foldJournal(records, 'close', 'j')).toThrow(
+      expect.objectContaining({ code: 'BATCH_JOURNAL_CONFLICT' }),
+    );
+    expect(stableJson({ b: 1, a: { d: [1, { y: 1, x: 2 }], c: 'x' } })).toBe(
+      stableJson({ a: { c: 'x', d: [1, { x: 2, y: 1 }] }, b: 1 }),
+    );
   });
 });

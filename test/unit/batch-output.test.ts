@@ -34,23 +34,45 @@ describe('result CSV', () => {
       '4,ORDER0003,,R3,20,pending,,,,not sent: the batch was interrupted',
       '',
     ]);
-    expect(resultCsv('close', rows.slice(0, 1), results.slice(0, 1))).toBe('line,out_trade_no,status,trade_state,code,message\r\n2,ORDER0001,succeeded,PROCESSING,,\r\n');
+    expect(resultCsv('close', rows.slice(0, 1), results.slice(0, 1))).toBe(
+      'line,out_trade_no,status,trade_state,code,message\r\n2,ORDER0001,succeeded,PROCESSING,,\r\n',
+    );
   });
 });
 
 describe('summary and resume hint', () => {
   it('counts statuses, codes and the refunded amount', () => {
-    expect(summarize('refund', rows, results, { input: 'r.csv', journalFile: 'r.journal.ndjson', resultFile: 'r.result.csv', elapsedMs: 10, interrupted: true })).toMatchObject({
-      rows: 3, succeeded: 1, rejected: 1, unknown: 0, pending: 1, fromJournal: 1, amount: 50, codes: { NOT_ENOUGH: 1 }, interrupted: true,
+    expect(
+      summarize('refund', rows, results, {
+        input: 'r.csv',
+        journalFile: 'r.journal.ndjson',
+        resultFile: 'r.result.csv',
+        elapsedMs: 10,
+        interrupted: true,
+      }),
+    ).toMatchObject({
+      rows: 3,
+      succeeded: 1,
+      rejected: 1,
+      unknown: 0,
+      pending: 1,
+      fromJournal: 1,
+      amount: 50,
+      codes: { NOT_ENOUGH: 1 },
+      interrupted: true,
     });
   });
 
   it('repeats the file, journal, profile and flow options, quoting what the shell would split', () => {
-    expect(resumeHint('refund', { from: 'my refunds.csv', journal: 'j.ndjson', profile: 'prod', rate: '20' })).toBe("wxpay refund create --from 'my refunds.csv' --journal j.ndjson --profile prod --rate 20");
+    expect(resumeHint('refund', { from: 'my refunds.csv', journal: 'j.ndjson', profile: 'prod', rate: '20' })).toBe(
+      "wxpay refund create --from 'my refunds.csv' --journal j.ndjson --profile prod --rate 20",
+    );
     expect(resumeHint('close', { from: 'c.csv' })).toBe('wxpay close --from c.csv');
   });
 
   it('keeps --yes, so a resumed script does not stop at a prompt (issue 14: resume-hint-drops-yes)', () => {
-    expect(resumeHint('refund', { from: 'r.csv', yes: true, rate: '20' })).toBe('wxpay refund create --from r.csv --yes --rate 20');
+    expect(resumeHint('refund', { from: 'r.csv', yes: true, rate: '20' })).toBe(
+      'wxpay refund create --from r.csv --yes --rate 20',
+    );
   });
 });

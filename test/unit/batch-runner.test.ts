@@ -8,7 +8,14 @@ import { foldJournal, planBatch } from '../../src/batch/plan.js';
 import { runBatch, type BatchOps } from '../../src/batch/runner.js';
 import type { BatchRow, JournalRecord, Outcome } from '../../src/batch/types.js';
 
-const rows: BatchRow[] = Array.from({ length: 8 }, (_, i) => ({ line: i + 2, key: `R${i}`, outTradeNo: `ORDER${i}`, outRefundNo: `R${i}`, amount: 10 + i, total: 100 }));
+const rows: BatchRow[] = Array.from({ length: 8 }, (_, i) => ({
+  line: i + 2,
+  key: `R${i}`,
+  outTradeNo: `ORDER${i}`,
+  outRefundNo: `R${i}`,
+  amount: 10 + i,
+  total: 100,
+}));
 const body = (r: BatchRow) => ({ out_refund_no: r.outRefundNo, amount: r.amount });
 
 type Script = (key: string, call: number) => 'ok' | 'lost' | '500' | '429' | 'reject' | 'lookup-401';
@@ -27,15 +34,32 @@ function fakeWechat(script: Script = () => 'ok') {
     request: body,
     async send(row): Promise<Exclude<Outcome, { kind: 'not-found' }>> {
       const s = next(row.key);
-      if (s === '500' || s === '429') return { kind: 'unknown', code: s === '500' ? 'SYSTEM_ERROR' : 'FREQUENCY_LIMITED', message: s, rateLimited: s === '429' };
+      if (s === '500' || s === '429')
+        return {
+          kind: 'unknown',
+          code: s === '500' ? 'SYSTEM_ERROR' : 'FREQUENCY_LIMITED',
+          message: s,
+          rateLimited: s === '429',
+        };
       if (s === 'reject') return { kind: 'rejected', code: 'NOT_ENOUGH', message: 'no money' };
       refunds.push({ key: row.key, amount: row.amount! });
       // 'lost': applied by WeChat Pay, but the answer never arrived (timeout, reset).
-      return s === 'lost' ? { kind: 'unknown', code: 'TIMEOUT', message: 'timed out', rateLimited: false } : { kind: 'succeeded', id: `RF-${row.key}`, state: 'PROCESSING' };
+      return s === 'lost'
+        ? { kind: 'unknown', code: 'TIMEOUT', message: 'timed out', rateLimited: false }
+        : { kind: 'succeeded', id: `RF-${row.key}`, state: 'PROCESSING' };
     },
     async lookup(row) {
-      if (script(row.key, 0) === 'lookup-401') return { kind: 'unknown', code: 'SIGN_ERROR', message: 'look-up refused', rateLimited: false, retriable: false };
-      return refunds.some((r) => r.key === row.key) ? { kind: 'succeeded', id: `RF-${row.key}`, state: 'SUCCESS' } : { kind: 'not-found' };
+      if (script(row.key, 0) === 'lookup-401')
+        return {
+          kind: 'unknown',
+          code: 'SIGN_ERROR',
+          message: 'look-up refused',
+          rateLimited: false,
+          retriable: false,
+        };
+      return refunds.some((r) => r.key === row.key)
+        ? { kind: 'succeeded', id: `RF-${row.key}`, state: 'SUCCESS' }
+        : { kind: 'not-found' };
     },
   };
   return { ops, refunds, calls };
@@ -48,15 +72,25 @@ const memJournal = (records: JournalRecord[], crashAfter = Infinity) => ({
   },
 });
 
-async function run(ops: BatchOps, records: JournalRecord[], opts: { crashAfter?: number; concurrency?: number; stopped?: () => boolean } = {}) {
+async function run(
+  ops: BatchOps,
+  records: JournalRecord[],
+  opts: { crashAfter?: number; concurrency?: number; stopped?: () => boolean } = {},
+) {
   const planned = planBatch({ rows, states: foldJournal(records, 'refund'), requestOf: body, lookupFirst: true });
   if (!('plan' in planned)) throw new Error('conflict');
   // A clock whose sleeps take no time, so FREQUENCY_LIMITED pauses cost the test nothing.
   let t = 0;
   const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
   return runBatch({
-    plan: planned.plan.rows, ops, journal: memJournal(records, opts.crashAfter), limiter: new RateLimiter({ rate: 1e6, clock }),
-    concurrency: opts.concurrency ?? 3, retryDelayMs: () => 0, sleep: async () => undefined, ...(opts.stopped ? { stopped: opts.stopped } : {}),
+    plan: planned.plan.rows,
+    ops,
+    journal: memJournal(records, opts.crashAfter),
+    limiter: new RateLimiter({ rate: 1e6, clock }),
+    concurrency: opts.concurrency ?? 3,
+    retryDelayMs: () => 0,
+    sleep: async () => undefined,
+    ...(opts.stopped ? { stopped: opts.stopped } : {}),
   });
 }
 
@@ -77,8 +111,16 @@ describe('runBatch', () => {
     const records: JournalRecord[] = [];
     const results = await run(w.ops, records);
     expect(w.refunds.filter((r) => r.key === 'R3')).toHaveLength(1);
-    expect(results[3]).toMatchObject({ status: 'succeeded', state: 'SUCCESS', message: 'already done (found by look-up)' });
-    expect(records.filter((x) => 'key' in x && x.key === 'R3').map((x) => x.type)).toEqual(['start', 'unknown', 'done']);
+    expect(results[3]).toMatchObject({
+      status: 'succeeded',
+      state: 'SUCCESS',
+      message: 'already done (found by look-up)',
+    });
+    expect(records.filter((x) => 'key' in x && x.key === 'R3').map((x) => x.type)).toEqual([
+      'start',
+      'unknown',
+      'done',
+    ]);
   });
 
   it('after a 500 or 429 (nothing applied) looks up, finds nothing, and resends the same body', async () => {
@@ -87,13 +129,17 @@ describe('runBatch', () => {
     const results = await run(w.ops, records);
     expect(results.every((r) => r.status === 'succeeded')).toBe(true);
     expect(w.refunds.map((r) => r.key).sort()).toEqual(rows.map((r) => r.key).sort());
-    const starts = records.filter((x): x is Extract<JournalRecord, { type: 'start' }> => x.type === 'start' && x.key === 'R2');
+    const starts = records.filter(
+      (x): x is Extract<JournalRecord, { type: 'start' }> => x.type === 'start' && x.key === 'R2',
+    );
     expect(starts).toHaveLength(3);
     expect(new Set(starts.map((s) => JSON.stringify(s.request))).size).toBe(1);
   });
 
   it('records a refusal as finished, and leaves a row unknown (not done) when its look-up is refused', async () => {
-    const w = fakeWechat((key, n) => (key === 'R0' ? 'reject' : key === 'R5' && n === 1 ? 'lost' : key === 'R5' ? 'lookup-401' : 'ok'));
+    const w = fakeWechat((key, n) =>
+      key === 'R0' ? 'reject' : key === 'R5' && n === 1 ? 'lost' : key === 'R5' ? 'lookup-401' : 'ok',
+    );
     const records: JournalRecord[] = [];
     const results = await run(w.ops, records);
     expect(results[0]).toMatchObject({ status: 'rejected', code: 'NOT_ENOUGH' });
@@ -114,33 +160,41 @@ describe('runBatch', () => {
     let n = 0;
     const results = await run(w.ops, [], { concurrency: 1, stopped: () => n++ >= 3 });
     expect(results.filter((r) => r.status === 'pending').length).toBeGreaterThan(0);
-    expect(results.filter((r) => r.status === 'succeeded').length + results.filter((r) => r.status === 'pending').length).toBe(rows.length);
+    expect(
+      results.filter((r) => r.status === 'succeeded').length + results.filter((r) => r.status === 'pending').length,
+    ).toBe(rows.length);
   });
 
   it('property: any faults on any attempt, killed at three random journal writes, then a clean rerun: each refund once', async () => {
     const answer = fc.constantFrom('ok', 'ok', 'lost', '500', '429');
-    await fc.assert(fc.asyncProperty(
-      fc.array(fc.array(answer, { minLength: 1, maxLength: 4 }), { minLength: rows.length, maxLength: rows.length }),
-      fc.array(fc.nat({ max: 30 }), { minLength: 3, maxLength: 3 }),
-      fc.integer({ min: 1, max: 4 }),
-      async (scripts, crashes, concurrency) => {
-        const byKey = new Map(rows.map((r, i) => [r.key, scripts[i]!]));
-        const w = fakeWechat((key, n) => (n === 0 ? 'ok' : (byKey.get(key)![n - 1] ?? 'ok') as ReturnType<Script>));
-        const records: JournalRecord[] = [];
-        for (const c of crashes) await run(w.ops, records, { crashAfter: records.length + c, concurrency }).catch((e: Error) => expect(e.message).toBe('killed'));
-        const results = await run(w.ops, records, { concurrency });
-        // At most 4 failures per row are scripted, fewer than the 8 attempts of one run: the last run finishes all.
-        expect(results.map((r) => r.status)).toEqual(rows.map(() => 'succeeded'));
-        const counts = new Map<string, number>();
-        for (const r of w.refunds) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
-        expect([...counts].sort()).toEqual(rows.map((r) => [r.key, 1]).sort());
-      },
-    ), { numRuns: 150 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(answer, { minLength: 1, maxLength: 4 }), { minLength: rows.length, maxLength: rows.length }),
+        fc.array(fc.nat({ max: 30 }), { minLength: 3, maxLength: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (scripts, crashes, concurrency) => {
+          const byKey = new Map(rows.map((r, i) => [r.key, scripts[i]!]));
+          const w = fakeWechat((key, n) => (n === 0 ? 'ok' : ((byKey.get(key)![n - 1] ?? 'ok') as ReturnType<Script>)));
+          const records: JournalRecord[] = [];
+          for (const c of crashes)
+            await run(w.ops, records, { crashAfter: records.length + c, concurrency }).catch((e: Error) =>
+              expect(e.message).toBe('killed'),
+            );
+          const results = await run(w.ops, records, { concurrency });
+          // At most 4 failures per row are scripted, fewer than the 8 attempts of one run: the last run finishes all.
+          expect(results.map((r) => r.status)).toEqual(rows.map(() => 'succeeded'));
+          const counts = new Map<string, number>();
+          for (const r of w.refunds) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+          expect([...counts].sort()).toEqual(rows.map((r) => [r.key, 1]).sort());
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('crash at every journal write, with lost answers and 500s, then rerun: every refund exactly once', async () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let crashAfter = 0; crashAfter < 40; crashAfter++) {
       const faults = new Map(rows.map((r) => [r.key, rand() < 0.3 ? 'lost' : rand() < 0.3 ? '500' : 'ok'] as const));
       const w = fakeWechat((key, n) => (n === 1 ? faults.get(key)! : 'ok'));

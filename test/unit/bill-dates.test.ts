@@ -7,7 +7,11 @@ import { WxpayError } from '../../src/core/errors.js';
 // 2026-03-10 09:30 in China = 01:30 UTC.
 const NOW = Date.parse('2026-03-10T01:30:00Z');
 const rejected = (code: string, message = 'x') =>
-  new WxpayError('WECHATPAY_ERROR', 'rejected', { hint: 'h', requestId: 'RID-1', wechatpay: { status: 400, code, message } });
+  new WxpayError('WECHATPAY_ERROR', 'rejected', {
+    hint: 'h',
+    requestId: 'RID-1',
+    wechatpay: { status: 400, code, message },
+  });
 
 describe('bill dates', () => {
   it('accepts past days and today (China time); refuses malformed and future dates as USAGE', () => {
@@ -18,7 +22,9 @@ describe('bill dates', () => {
     for (const bad of ['2026-3-9', '20260309', '2026-02-30', 'Yesterday', 'tomorrow', '']) {
       expect(() => checkBillDate(bad, NOW), bad).toThrow(expect.objectContaining({ code: 'USAGE', exitCode: 2 }));
     }
-    expect(() => checkBillDate('2026-03-11', NOW)).toThrow(expect.objectContaining({ code: 'USAGE', hint: expect.stringContaining('2026-03-12 10:00 (China time)') }));
+    expect(() => checkBillDate('2026-03-11', NOW)).toThrow(
+      expect.objectContaining({ code: 'USAGE', hint: expect.stringContaining('2026-03-12 10:00 (China time)') }),
+    );
   });
 
   it('yesterday and today are China-time days, so a README line or a cron job never goes stale', () => {
@@ -35,10 +41,21 @@ describe('bill dates', () => {
 
   it('explains NO_STATEMENT_EXIST: not ready yet, too old, or no transactions', () => {
     const notReady = explainBillError(rejected('NO_STATEMENT_EXIST'), '2026-03-09', NOW) as WxpayError;
-    expect(notReady).toMatchObject({ code: 'WECHATPAY_ERROR', exitCode: 5, requestId: 'RID-1', wechatpay: { code: 'NO_STATEMENT_EXIST' } });
-    expect(notReady.hint).toMatch(/after 10:00 \(China time\) on D\+1 and is kept for 3 months\. It is not ready yet: try again after 2026-03-10 10:00/);
-    expect((explainBillError(rejected('NO_STATEMENT_EXIST'), '2025-11-01', NOW) as WxpayError).hint).toMatch(/older than 3 months \(the oldest day kept is 2025-12-10\)/);
-    expect((explainBillError(rejected('NO_STATEMENT_EXIST'), '2026-03-01', NOW) as WxpayError).hint).toMatch(/probably had no transactions/);
+    expect(notReady).toMatchObject({
+      code: 'WECHATPAY_ERROR',
+      exitCode: 5,
+      requestId: 'RID-1',
+      wechatpay: { code: 'NO_STATEMENT_EXIST' },
+    });
+    expect(notReady.hint).toMatch(
+      /after 10:00 \(China time\) on D\+1 and is kept for 3 months\. It is not ready yet: try again after 2026-03-10 10:00/,
+    );
+    expect((explainBillError(rejected('NO_STATEMENT_EXIST'), '2025-11-01', NOW) as WxpayError).hint).toMatch(
+      /older than 3 months \(the oldest day kept is 2025-12-10\)/,
+    );
+    expect((explainBillError(rejected('NO_STATEMENT_EXIST'), '2026-03-01', NOW) as WxpayError).hint).toMatch(
+      /probably had no transactions/,
+    );
   });
 
   it('STATEMENT_CREATING says when to retry; other errors pass through untouched', () => {

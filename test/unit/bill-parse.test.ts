@@ -1,14 +1,20 @@
 // docs/protocol.md §5 bill layout: backtick prefixes, quoted commas in product names, fund-bill \r/\n escapes,
 // the summary block, and chunk boundaries anywhere.
 import { describe, expect, it } from 'vitest';
-import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS, FUND_COLUMNS, FUND_SUMMARY_COLUMNS } from '../../src/core/bill-layout.js';
+import {
+  TRADE_COLUMNS,
+  TRADE_SUMMARY_COLUMNS,
+  FUND_COLUMNS,
+  FUND_SUMMARY_COLUMNS,
+} from '../../src/core/bill-layout.js';
 import { BillParser, parseBillLine, splitFields, type BillRecord } from '../../src/core/bill-parse.js';
 import { sumYuan, unitsToYuan, yuanToFen, yuanToUnits } from '../../src/core/bill-amount.js';
 import { BillTotals } from '../../src/core/bill-totals.js';
 import { createFormatter, rowJson, typedRow, typedSummary } from '../../src/core/bill-writers.js';
 
 // The doc's sample row (docs/protocol.md §5), with the elided ids filled in.
-const SAMPLE_ROW = '`2022-03-21 13:51:31,`wxfdc955f7104ad557,`180023671,`176531292,`,`4200001234202203211234567890,`2021WERUN1647841891,`oZWa5i1Ssbt1z2Y2WcG9CmAH8Ip4,`JSAPI,`SUCCESS,`OTHERS,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`商品,`,`0.00000,`0.90%,`0.01,`0.00,`';
+const SAMPLE_ROW =
+  '`2022-03-21 13:51:31,`wxfdc955f7104ad557,`180023671,`176531292,`,`4200001234202203211234567890,`2021WERUN1647841891,`oZWa5i1Ssbt1z2Y2WcG9CmAH8Ip4,`JSAPI,`SUCCESS,`OTHERS,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`商品,`,`0.00000,`0.90%,`0.01,`0.00,`';
 const ALL_HEADER = TRADE_COLUMNS.ALL.join(',');
 const ALL_SUMMARY = TRADE_SUMMARY_COLUMNS.ALL.join(',');
 
@@ -51,9 +57,12 @@ describe('bill parser', () => {
     expect(splitFields('a,b,c')).toEqual(['a', 'b', 'c']); // a header line splits on every comma
   });
 
-  it('turns the fund bill\'s \\r and \\n escapes back into line breaks', () => {
-    const row = '`2026-01-02 10:00:00,`4200000001,`F1,`退款,`退款,`支出,`1.00,`9.00,`系统,`第一行\\r\\n第二行\\n第三行,`R1';
-    const text = [FUND_COLUMNS.join(','), row, FUND_SUMMARY_COLUMNS.join(','), '`1.0,`0.0,`0.00,`1.0,`1.00', ''].join('\r\n');
+  it("turns the fund bill's \\r and \\n escapes back into line breaks", () => {
+    const row =
+      '`2026-01-02 10:00:00,`4200000001,`F1,`退款,`退款,`支出,`1.00,`9.00,`系统,`第一行\\r\\n第二行\\n第三行,`R1';
+    const text = [FUND_COLUMNS.join(','), row, FUND_SUMMARY_COLUMNS.join(','), '`1.0,`0.0,`0.00,`1.0,`1.00', ''].join(
+      '\r\n',
+    );
     const recs = parseAll(text, 7);
     const r = recs.find((x) => x.type === 'row')!;
     expect(r.type === 'row' && r.values[9]).toBe('第一行\r\n第二行\n第三行');
@@ -69,9 +78,21 @@ describe('bill parser', () => {
     expect(recs[0]).toMatchObject({ kind: 'trade', tradeType: 'ALL' });
     const s = recs[3]!;
     expect(s.type === 'summary' && typedSummary(s.columns, s.values)).toEqual({
-      total_count: 2, settlement_total: '0.02', refund_total: '0.00', recharge_coupon_refund_total: '0.00', fee_total: '0.00000', order_total: '0.02', applied_refund_total: '0.00',
+      total_count: 2,
+      settlement_total: '0.02',
+      refund_total: '0.00',
+      recharge_coupon_refund_total: '0.00',
+      fee_total: '0.00000',
+      order_total: '0.02',
+      applied_refund_total: '0.00',
     });
-    expect(typedSummary(FUND_SUMMARY_COLUMNS, ['20.0', '17.0', '0.35', '3.0', '0.18'])).toEqual({ total_count: 20, income_count: 17, income_amount: '0.35', expense_count: 3, expense_amount: '0.18' });
+    expect(typedSummary(FUND_SUMMARY_COLUMNS, ['20.0', '17.0', '0.35', '3.0', '0.18'])).toEqual({
+      total_count: 20,
+      income_count: 17,
+      income_amount: '0.35',
+      expense_count: 3,
+      expense_amount: '0.18',
+    });
   });
 
   it('gives the same records whatever the chunk size (multi-byte text split anywhere)', () => {
@@ -107,7 +128,9 @@ describe('bill amounts and totals', () => {
     const v = parseBillLine(SAMPLE_ROW)!;
     t.add(v);
     t.add(v);
-    expect(t.mismatches(TRADE_SUMMARY_COLUMNS.ALL, ['2', '0.02', '0.00', '0.00', '0.00000', '0.02', '0.00'])).toEqual([]);
+    expect(t.mismatches(TRADE_SUMMARY_COLUMNS.ALL, ['2', '0.02', '0.00', '0.00', '0.00000', '0.02', '0.00'])).toEqual(
+      [],
+    );
     expect(t.mismatches(TRADE_SUMMARY_COLUMNS.ALL, ['3', '0.02', '0.00', '0.00', '0.00000', '0.03', '0.00'])).toEqual([
       { key: 'total_count', file: '3', rows: '2' },
       { key: 'order_total', file: '0.03', rows: '0.02' },
@@ -126,7 +149,9 @@ describe('bill amounts and totals', () => {
 });
 
 describe('bill formatters', () => {
-  const recs = parseAll(`${ALL_HEADER}\n${SAMPLE_ROW.replace('`商品,', '"`商品,大号",')}\n${ALL_SUMMARY}\n\`1,\`0.01,\`0.00,\`0.00,\`0.00000,\`0.01,\`0.00\n`);
+  const recs = parseAll(
+    `${ALL_HEADER}\n${SAMPLE_ROW.replace('`商品,', '"`商品,大号",')}\n${ALL_SUMMARY}\n\`1,\`0.01,\`0.00,\`0.00,\`0.00000,\`0.01,\`0.00\n`,
+  );
   const run = (f: 'csv' | 'json' | 'ndjson') => {
     const w = createFormatter(f);
     return w.push(recs) + w.finish();
@@ -144,8 +169,17 @@ describe('bill formatters', () => {
   it('json and ndjson: typed rows with amounts as yuan strings', () => {
     const doc = JSON.parse(run('json'));
     expect(doc).toMatchObject({ kind: 'trade', bill_type: 'ALL', summary: { total_count: 1, order_total: '0.01' } });
-    expect(doc.rows[0]).toMatchObject({ trade_time: '2022-03-21 13:51:31', description: '商品,大号', total: '0.01', fee: '0.00000', fee_rate: '0.90%' });
-    const lines = run('ndjson').trim().split('\n').map((l) => JSON.parse(l));
+    expect(doc.rows[0]).toMatchObject({
+      trade_time: '2022-03-21 13:51:31',
+      description: '商品,大号',
+      total: '0.01',
+      fee: '0.00000',
+      fee_rate: '0.90%',
+    });
+    const lines = run('ndjson')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toEqual({ record: 'row', ...doc.rows[0] });
     expect(lines[1]).toEqual({ record: 'summary', ...doc.summary });
     expect(typedRow(['a', 'b'], ['1'])).toEqual({ a: '1', b: '' });
@@ -154,6 +188,11 @@ describe('bill formatters', () => {
   it('rowJson builds exactly JSON.stringify(typedRow(...)) without the object', () => {
     const keys = ['a', 'b"q', 'c'];
     const values = ['1', 'x\n"y"\\', '商品,大号'];
-    expect(rowJson(keys.map((k) => `${JSON.stringify(k)}:`), values)).toBe(JSON.stringify(typedRow(keys, values)));
+    expect(
+      rowJson(
+        keys.map((k) => `${JSON.stringify(k)}:`),
+        values,
+      ),
+    ).toBe(JSON.stringify(typedRow(keys, values)));
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthorization, canonicalUrl, parseAuthorization, requestMessage, responseMessage } from '../../src/core/canonical.js';
+import {
+  buildAuthorization,
+  canonicalUrl,
+  parseAuthorization,
+  requestMessage,
+  responseMessage,
+} from '../../src/core/canonical.js';
 import { normalizeSerial } from '../../src/core/keys.js';
 
 const f = { mchid: '1900007291', nonce_str: 'N', signature: 'c2ln', timestamp: '1554208460', serial_no: '408B' };
@@ -12,7 +18,9 @@ describe('canonical messages', () => {
   });
 
   it('keeps the body bytes as given, CRLF included', () => {
-    expect(requestMessage('POST', '/v3/x', '1', 'n', '{"a":1}\r\n').toString()).toBe('POST\n/v3/x\n1\nn\n{"a":1}\r\n\n');
+    expect(requestMessage('POST', '/v3/x', '1', 'n', '{"a":1}\r\n').toString()).toBe(
+      'POST\n/v3/x\n1\nn\n{"a":1}\r\n\n',
+    );
   });
 
   it('drops scheme and host from an absolute URL and keeps the rest verbatim', () => {
@@ -26,15 +34,22 @@ describe('Authorization header', () => {
   it('round-trips and parses every field order', () => {
     const h = buildAuthorization(f);
     expect(parseAuthorization(h)).toEqual(f);
-    const reordered = 'WECHATPAY2-SHA256-RSA2048 signature="c2ln",serial_no="408B",timestamp="1554208460",nonce_str="N",mchid="1900007291"';
+    const reordered =
+      'WECHATPAY2-SHA256-RSA2048 signature="c2ln",serial_no="408B",timestamp="1554208460",nonce_str="N",mchid="1900007291"';
     expect(parseAuthorization(reordered)).toEqual(f);
   });
 
   it.each([
     ['wrong scheme', 'WECHATPAY2-SM2-WITH-SM3 mchid="1"'],
     ['missing field', 'WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="N",signature="s",timestamp="1"'],
-    ['duplicate field', 'WECHATPAY2-SHA256-RSA2048 mchid="1",mchid="2",nonce_str="N",signature="s",timestamp="1",serial_no="A"'],
-    ['space after comma', 'WECHATPAY2-SHA256-RSA2048 mchid="1", nonce_str="N",signature="s",timestamp="1",serial_no="A"'],
+    [
+      'duplicate field',
+      'WECHATPAY2-SHA256-RSA2048 mchid="1",mchid="2",nonce_str="N",signature="s",timestamp="1",serial_no="A"',
+    ],
+    [
+      'space after comma',
+      'WECHATPAY2-SHA256-RSA2048 mchid="1", nonce_str="N",signature="s",timestamp="1",serial_no="A"',
+    ],
     ['trailing comma', `${buildAuthorization(f)},`],
     ['unquoted value', 'WECHATPAY2-SHA256-RSA2048 mchid=1,nonce_str="N",signature="s",timestamp="1",serial_no="A"'],
     ['unknown field', `${buildAuthorization(f)},extra="x"`],

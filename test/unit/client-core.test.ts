@@ -9,7 +9,9 @@ const ORDER = '/v3/pay/transactions/out-trade-no/T1?mchid=1900007291';
 
 describe('client request', () => {
   it('signs exactly the bytes it sends and sends Accept, User-Agent, Content-Type', async () => {
-    f.pool.intercept({ path: '/v3/pay/transactions/native', method: 'POST' }).reply(f.reply(200, { code_url: 'weixin://wxpay/bizpayurl?pr=abc' }));
+    f.pool
+      .intercept({ path: '/v3/pay/transactions/native', method: 'POST' })
+      .reply(f.reply(200, { code_url: 'weixin://wxpay/bizpayurl?pr=abc' }));
     const body = { mchid: '1900007291', description: 'Image形象店', amount: { total: 1 } };
     const res = await f.mkClient().request({ method: 'POST', path: '/v3/pay/transactions/native', body });
     expect(res.data).toEqual({ code_url: 'weixin://wxpay/bizpayurl?pr=abc' });
@@ -35,7 +37,11 @@ describe('client request', () => {
   it('GET: no Content-Type, query appended and signed; public-key mode sends Wechatpay-Serial on every request', async () => {
     f.pool.intercept({ path: ORDER, method: 'GET' }).reply(f.reply(200, { trade_state: 'NOTPAY' }, f.platform, PUB_ID));
     const client = f.mkClient({ keys: createKeyStore([[PUB_ID, f.platform.publicKey]]), publicKeyId: PUB_ID });
-    const res = await client.request({ method: 'GET', path: '/v3/pay/transactions/out-trade-no/T1', query: { mchid: '1900007291' } });
+    const res = await client.request({
+      method: 'GET',
+      path: '/v3/pay/transactions/out-trade-no/T1',
+      query: { mchid: '1900007291' },
+    });
     expect(res.data).toEqual({ trade_state: 'NOTPAY' });
     const s = f.seen.at(-1)!;
     expect(s.headers['content-type']).toBeUndefined();
@@ -44,17 +50,26 @@ describe('client request', () => {
   });
 
   it('a 204 with an empty signed body verifies', async () => {
-    f.pool.intercept({ path: '/v3/pay/transactions/out-trade-no/T1/close', method: 'POST' }).reply(f.reply(204, undefined));
-    const res = await f.mkClient().request({ method: 'POST', path: '/v3/pay/transactions/out-trade-no/T1/close', body: { mchid: '1900007291' } });
+    f.pool
+      .intercept({ path: '/v3/pay/transactions/out-trade-no/T1/close', method: 'POST' })
+      .reply(f.reply(204, undefined));
+    const res = await f
+      .mkClient()
+      .request({ method: 'POST', path: '/v3/pay/transactions/out-trade-no/T1/close', body: { mchid: '1900007291' } });
     expect(res.status).toBe(204);
     expect(res.data).toBeUndefined();
   });
 
   it('an unsigned 2xx is an error, except for a bill download', async () => {
     f.pool.intercept({ path: ORDER, method: 'GET' }).reply(f.reply(200, { a: 1 }, null));
-    await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({ code: 'VERIFY_MISSING_HEADER', exitCode: 6 });
+    await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({
+      code: 'VERIFY_MISSING_HEADER',
+      exitCode: 6,
+    });
     f.pool.intercept({ path: '/v3/billdownload/file?token=t', method: 'GET' }).reply(f.reply(200, 'csv,data', null));
-    const res = await f.mkClient().request({ method: 'GET', path: '/v3/billdownload/file?token=t', verify: 'none-bill-download' });
+    const res = await f
+      .mkClient()
+      .request({ method: 'GET', path: '/v3/billdownload/file?token=t', verify: 'none-bill-download' });
     expect(res.rawBody.toString()).toBe('csv,data');
   });
 
@@ -62,19 +77,34 @@ describe('client request', () => {
     const body = '{"trade_state":"SUCCESS"}';
     const tampered = signedHeaders(f.platform, body);
     f.pool.intercept({ path: ORDER, method: 'GET' }).reply(200, '{"trade_state":"SUCCESS "}', { headers: tampered });
-    await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({ code: 'VERIFY_BAD_SIGNATURE', exitCode: 6 });
-    f.pool.intercept({ path: ORDER, method: 'GET' }).reply(200, body, { headers: signedHeaders(f.merchant, body, f.platform.serial) });
-    await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({ code: 'VERIFY_BAD_SIGNATURE' });
-    f.pool.intercept({ path: ORDER, method: 'GET' }).reply(200, body, { headers: { ...signedHeaders(f.platform, body), 'wechatpay-signature': 'WECHATPAY/SIGNTEST/abc=' } });
+    await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({
+      code: 'VERIFY_BAD_SIGNATURE',
+      exitCode: 6,
+    });
+    f.pool
+      .intercept({ path: ORDER, method: 'GET' })
+      .reply(200, body, { headers: signedHeaders(f.merchant, body, f.platform.serial) });
+    await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({
+      code: 'VERIFY_BAD_SIGNATURE',
+    });
+    f.pool.intercept({ path: ORDER, method: 'GET' }).reply(200, body, {
+      headers: { ...signedHeaders(f.platform, body), 'wechatpay-signature': 'WECHATPAY/SIGNTEST/abc=' },
+    });
     await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({ code: 'VERIFY_PROBE' });
-    f.pool.intercept({ path: ORDER, method: 'GET' }).reply(200, body, { headers: signedHeaders(f.platform, body, f.platform.serial, String(Number(NOW_S) - 301)) });
-    await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({ code: 'VERIFY_TIMESTAMP' });
+    f.pool
+      .intercept({ path: ORDER, method: 'GET' })
+      .reply(200, body, { headers: signedHeaders(f.platform, body, f.platform.serial, String(Number(NOW_S) - 301)) });
+    await expect(f.mkClient().request({ method: 'GET', path: ORDER })).rejects.toMatchObject({
+      code: 'VERIFY_TIMESTAMP',
+    });
   });
 
   it('a WeChat error body becomes WECHATPAY_ERROR with status, code, message, detail and Request-ID', async () => {
     const err = { code: 'PARAM_ERROR', message: '参数错误', detail: { field: '/amount/total', location: 'body' } };
     f.pool.intercept({ path: '/v3/pay/transactions/native', method: 'POST' }).reply(f.reply(400, err, null));
-    await expect(f.mkClient().request({ method: 'POST', path: '/v3/pay/transactions/native', body: {}, idempotent: true })).rejects.toMatchObject({
+    await expect(
+      f.mkClient().request({ method: 'POST', path: '/v3/pay/transactions/native', body: {}, idempotent: true }),
+    ).rejects.toMatchObject({
       code: 'WECHATPAY_ERROR',
       exitCode: 5,
       requestId: 'REQ-1',
@@ -84,16 +114,26 @@ describe('client request', () => {
 
   it('prepare() returns the signed request for --dry-run without sending', () => {
     const before = f.seen.length;
-    const p = f.mkClient().prepare({ method: 'post', path: '/v3/refund/domestic/refunds', body: { out_refund_no: 'R1' } });
-    expect(p).toMatchObject({ method: 'POST', url: 'https://api.mch.weixin.qq.com/v3/refund/domestic/refunds', body: '{"out_refund_no":"R1"}' });
+    const p = f
+      .mkClient()
+      .prepare({ method: 'post', path: '/v3/refund/domestic/refunds', body: { out_refund_no: 'R1' } });
+    expect(p).toMatchObject({
+      method: 'POST',
+      url: 'https://api.mch.weixin.qq.com/v3/refund/domestic/refunds',
+      body: '{"out_refund_no":"R1"}',
+    });
     expect(p.headers.Authorization).toMatch(/^WECHATPAY2-SHA256-RSA2048 mchid="1900007291"/);
     expect(f.seen.length).toBe(before);
   });
 
   it('preview() for --dry-run: the message that would be signed and a placeholder, never a signature', () => {
     const before = f.seen.length;
-    const p = f.mkClient({ now: () => 1_700_000_000_000, nonce: () => 'N0NCE' }).preview({ method: 'post', path: '/v3/refund/domestic/refunds', body: { out_refund_no: 'R1' } });
-    expect(p.headers.Authorization).toBe(`WECHATPAY2-SHA256-RSA2048 mchid="1900007291",nonce_str="N0NCE",signature="<not signed: --dry-run>",timestamp="1700000000",serial_no="${f.merchant.serial}"`);
+    const p = f
+      .mkClient({ now: () => 1_700_000_000_000, nonce: () => 'N0NCE' })
+      .preview({ method: 'post', path: '/v3/refund/domestic/refunds', body: { out_refund_no: 'R1' } });
+    expect(p.headers.Authorization).toBe(
+      `WECHATPAY2-SHA256-RSA2048 mchid="1900007291",nonce_str="N0NCE",signature="<not signed: --dry-run>",timestamp="1700000000",serial_no="${f.merchant.serial}"`,
+    );
     expect(p.message).toBe('POST\n/v3/refund/domestic/refunds\n1700000000\nN0NCE\n{"out_refund_no":"R1"}\n');
     expect(p.body).toBe('{"out_refund_no":"R1"}');
     expect(f.seen.length).toBe(before);
@@ -102,9 +142,15 @@ describe('client request', () => {
   it('the verbose log shows the Authorization fields but no signature (regression: a logged request, pasted into a ticket, could be replayed for 5 minutes) and never a private key', async () => {
     const lines: string[] = [];
     f.pool.intercept({ path: '/v3/x', method: 'POST' }).reply(f.reply(200, { ok: 1 }));
-    await f.mkClient({ log: (l) => lines.push(l), nonce: () => 'N0NCE' }).request({ method: 'POST', path: '/v3/x', body: { private_key: f.merchant.privateKeyPem, n: 1 } });
+    await f
+      .mkClient({ log: (l) => lines.push(l), nonce: () => 'N0NCE' })
+      .request({ method: 'POST', path: '/v3/x', body: { private_key: f.merchant.privateKeyPem, n: 1 } });
     const text = lines.join('\n');
-    expect(text).toMatch(new RegExp(`\\n  Authorization: WECHATPAY2-SHA256-RSA2048 mchid="1900007291",nonce_str="N0NCE",signature="\\[redacted\\]",timestamp="\\d+",serial_no="${f.merchant.serial}"\\n`));
+    expect(text).toMatch(
+      new RegExp(
+        `\\n  Authorization: WECHATPAY2-SHA256-RSA2048 mchid="1900007291",nonce_str="N0NCE",signature="\\[redacted\\]",timestamp="\\d+",serial_no="${f.merchant.serial}"\\n`,
+      ),
+    );
     expect(text).not.toMatch(/signature="[A-Za-z0-9+/]{20,}/);
     expect(text).toContain('"private_key":"[redacted]"');
     expect(text).not.toContain('PRIVATE KEY');
@@ -115,9 +161,23 @@ describe('client request', () => {
 describe('error mapping details', () => {
   it('a non-JSON error body (a proxy) still maps to WECHATPAY_ERROR with HTTP_<status>', async () => {
     const { parseErrorBody, networkError } = await import('../../src/core/http-error.js');
-    expect(parseErrorBody(502, Buffer.from('<html>Bad Gateway</html>'))).toEqual({ code: 'HTTP_502', message: '<html>Bad Gateway</html>' });
-    expect(parseErrorBody(404, Buffer.from('{"code":"ORDER_NOT_EXIST","message":"订单不存在"}'))).toEqual({ code: 'ORDER_NOT_EXIST', message: '订单不存在' });
-    expect(networkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'http://h', 1)).toMatchObject({ code: 'NETWORK', exitCode: 4, hint: expect.stringContaining('base URL') });
-    expect(networkError(Object.assign(new Error('t'), { name: 'TimeoutError' }), 'http://h', 3)).toMatchObject({ code: 'TIMEOUT', exitCode: 4, details: { attempts: 3 } });
+    expect(parseErrorBody(502, Buffer.from('<html>Bad Gateway</html>'))).toEqual({
+      code: 'HTTP_502',
+      message: '<html>Bad Gateway</html>',
+    });
+    expect(parseErrorBody(404, Buffer.from('{"code":"ORDER_NOT_EXIST","message":"订单不存在"}'))).toEqual({
+      code: 'ORDER_NOT_EXIST',
+      message: '订单不存在',
+    });
+    expect(networkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'http://h', 1)).toMatchObject({
+      code: 'NETWORK',
+      exitCode: 4,
+      hint: expect.stringContaining('base URL'),
+    });
+    expect(networkError(Object.assign(new Error('t'), { name: 'TimeoutError' }), 'http://h', 3)).toMatchObject({
+      code: 'TIMEOUT',
+      exitCode: 4,
+      details: { attempts: 3 },
+    });
   });
 });

@@ -23,7 +23,12 @@ export interface Seen {
   body: string;
 }
 
-export function signedHeaders(platform: KeySet, body: string, serial = platform.serial, ts = NOW_S): Record<string, string> {
+export function signedHeaders(
+  platform: KeySet,
+  body: string,
+  serial = platform.serial,
+  ts = NOW_S,
+): Record<string, string> {
   const nonce = 'd824f2e086d3c1df967785d13fcd22ef';
   return {
     'content-type': 'application/json',
@@ -45,7 +50,12 @@ export function setup() {
   const record = (opts: { method: string; path: string; headers?: unknown; body?: unknown }) => {
     const h: Record<string, string> = {};
     for (const [k, v] of Object.entries((opts.headers ?? {}) as Record<string, string>)) h[k.toLowerCase()] = String(v);
-    seen.push({ method: opts.method, path: opts.path, headers: h, body: opts.body === undefined || opts.body === null ? '' : String(opts.body) });
+    seen.push({
+      method: opts.method,
+      path: opts.path,
+      headers: h,
+      body: opts.body === undefined || opts.body === null ? '' : String(opts.body),
+    });
   };
   const mkClient = (extra: Partial<WxpayClientOptions> = {}) =>
     createClient({
@@ -59,11 +69,17 @@ export function setup() {
       ...extra,
     });
   /** Reply with a JSON body signed by `by` (default: the platform key). */
-  const reply = (status: number, body: unknown, by: KeySet | null = platform, serial?: string) => (opts: { method: string; path: string; headers?: unknown; body?: unknown }) => {
-    record(opts);
-    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-    return { statusCode: status, data: text, responseOptions: { headers: by ? signedHeaders(by, text, serial ?? by.serial) : { 'request-id': 'REQ-1' } } };
-  };
+  const reply =
+    (status: number, body: unknown, by: KeySet | null = platform, serial?: string) =>
+    (opts: { method: string; path: string; headers?: unknown; body?: unknown }) => {
+      record(opts);
+      const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+      return {
+        statusCode: status,
+        data: text,
+        responseOptions: { headers: by ? signedHeaders(by, text, serial ?? by.serial) : { 'request-id': 'REQ-1' } },
+      };
+    };
   /** True when the Authorization signature covers exactly the recorded method, path and body bytes. */
   const signatureCoversBody = (s: Seen): boolean => {
     const a = parseAuthorization(s.headers.authorization!);
@@ -76,8 +92,23 @@ export function setup() {
       serial_no: c.serial,
       effective_time: '2024-01-01T00:00:00+08:00',
       expire_time: '2036-01-01T00:00:00+08:00',
-      encrypt_certificate: { algorithm: 'AEAD_AES_256_GCM', nonce: `nonce${i}abcdef`.slice(0, 12), associated_data: 'certificate', ciphertext: aeadSeal(apiV3KeyFrom(API_V3), `nonce${i}abcdef`.slice(0, 12), 'certificate', c.certPem) },
+      encrypt_certificate: {
+        algorithm: 'AEAD_AES_256_GCM',
+        nonce: `nonce${i}abcdef`.slice(0, 12),
+        associated_data: 'certificate',
+        ciphertext: aeadSeal(apiV3KeyFrom(API_V3), `nonce${i}abcdef`.slice(0, 12), 'certificate', c.certPem),
+      },
     })),
   });
-  return { merchant, platform, agent, seen, mkClient, reply, signatureCoversBody, certList, pool: agent.get(DEFAULT_BASE_URL) };
+  return {
+    merchant,
+    platform,
+    agent,
+    seen,
+    mkClient,
+    reply,
+    signatureCoversBody,
+    certList,
+    pool: agent.get(DEFAULT_BASE_URL),
+  };
 }

@@ -15,9 +15,14 @@ import type { CommandContext, Runtime } from '../../src/runtime.js';
 describe('amounts', () => {
   it('takes integer fen and refuses a decimal with a hint naming the fen value', () => {
     expect(parseFen('100', '--amount')).toBe(100);
-    expect(() => parseFen('0.01', '--amount')).toThrow(expect.objectContaining({ code: 'USAGE', hint: expect.stringContaining('--amount 1?') }));
-    expect(() => parseFen('1.5', '--amount')).toThrow(expect.objectContaining({ hint: expect.stringContaining('--amount 150?') }));
-    for (const bad of ['0', '-1', '1e3', 'abc', '']) expect(() => parseFen(bad, '--amount')).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => parseFen('0.01', '--amount')).toThrow(
+      expect.objectContaining({ code: 'USAGE', hint: expect.stringContaining('--amount 1?') }),
+    );
+    expect(() => parseFen('1.5', '--amount')).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining('--amount 150?') }),
+    );
+    for (const bad of ['0', '-1', '1e3', 'abc', ''])
+      expect(() => parseFen(bad, '--amount')).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 
   it('--yuan parses exactly, without floating point', () => {
@@ -48,13 +53,25 @@ describe('options', () => {
   });
 
   it('refund options: one order reference, amount not above total', () => {
-    expect(refundInputFrom({ outTradeNo: 'T1', outRefundNo: 'R1', amount: '50', total: '100' })).toEqual({ outTradeNo: 'T1', outRefundNo: 'R1', refund: 50, total: 100 });
-    expect(() => refundInputFrom({ outTradeNo: 'T1', transactionId: '4', outRefundNo: 'R1', amount: '1', total: '1' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
-    expect(() => refundInputFrom({ outTradeNo: 'T1', outRefundNo: 'R1', amount: '101', total: '100' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(refundInputFrom({ outTradeNo: 'T1', outRefundNo: 'R1', amount: '50', total: '100' })).toEqual({
+      outTradeNo: 'T1',
+      outRefundNo: 'R1',
+      refund: 50,
+      total: 100,
+    });
+    expect(() =>
+      refundInputFrom({ outTradeNo: 'T1', transactionId: '4', outRefundNo: 'R1', amount: '1', total: '1' }),
+    ).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => refundInputFrom({ outTradeNo: 'T1', outRefundNo: 'R1', amount: '101', total: '100' })).toThrow(
+      expect.objectContaining({ code: 'USAGE' }),
+    );
   });
 
   it('api --query k=v keeps order and "=" inside values', () => {
-    expect(parseQuery(['a=1', 'b=x=y'])).toEqual([['a', '1'], ['b', 'x=y']]);
+    expect(parseQuery(['a=1', 'b=x=y'])).toEqual([
+      ['a', '1'],
+      ['b', 'x=y'],
+    ]);
     expect(() => parseQuery(['novalue'])).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 });
@@ -64,8 +81,21 @@ describe('refund confirmation', () => {
   function ctxWith(tty: boolean, answer: string | undefined, yes = false) {
     const stdin = Object.assign(new PassThrough(), { isTTY: tty });
     let prompt = '';
-    const stderr = new Writable({ write(c, _e, cb) { prompt += c.toString(); cb(); } });
-    const rt = { env: {}, cwd: '/', stdin, stdout: new PassThrough(), stderr, now: () => 0, onSignal: () => () => {} } as unknown as Runtime;
+    const stderr = new Writable({
+      write(c, _e, cb) {
+        prompt += c.toString();
+        cb();
+      },
+    });
+    const rt = {
+      env: {},
+      cwd: '/',
+      stdin,
+      stdout: new PassThrough(),
+      stderr,
+      now: () => 0,
+      onSignal: () => () => {},
+    } as unknown as Runtime;
     if (answer !== undefined) setImmediate(() => stdin.write(answer));
     return { ctx: { args: [], opts: { yes }, rt } as CommandContext<{ yes?: boolean }>, prompt: () => prompt };
   }
@@ -83,7 +113,10 @@ describe('refund confirmation', () => {
   });
 
   it('without a TTY --yes is required; with --yes nothing is asked', async () => {
-    await expect(confirmRefund(ctxWith(false, undefined).ctx, input)).rejects.toMatchObject({ code: 'USAGE', hint: expect.stringContaining('--yes') });
+    await expect(confirmRefund(ctxWith(false, undefined).ctx, input)).rejects.toMatchObject({
+      code: 'USAGE',
+      hint: expect.stringContaining('--yes'),
+    });
     const c = ctxWith(false, undefined, true);
     await expect(confirmRefund(c.ctx, input)).resolves.toBe(true);
     expect(c.prompt()).toBe('');
@@ -91,12 +124,27 @@ describe('refund confirmation', () => {
 });
 
 describe('batch confirmation', () => {
-  const plan = [{ action: 'send', row: { line: 2, outTradeNo: 'T1', outRefundNo: 'R1', amount: 50, total: 100 } }] as unknown as PlannedRow[];
+  const plan = [
+    { action: 'send', row: { line: 2, outTradeNo: 'T1', outRefundNo: 'R1', amount: 50, total: 100 } },
+  ] as unknown as PlannedRow[];
   function ctxWith(answer: string) {
     const stdin = Object.assign(new PassThrough(), { isTTY: true });
     let prompt = '';
-    const stderr = new Writable({ write(c, _e, cb) { prompt += c.toString(); cb(); } });
-    const rt = { env: {}, cwd: '/', stdin, stdout: new PassThrough(), stderr, now: () => 0, onSignal: () => () => {} } as unknown as Runtime;
+    const stderr = new Writable({
+      write(c, _e, cb) {
+        prompt += c.toString();
+        cb();
+      },
+    });
+    const rt = {
+      env: {},
+      cwd: '/',
+      stdin,
+      stdout: new PassThrough(),
+      stderr,
+      now: () => 0,
+      onSignal: () => () => {},
+    } as unknown as Runtime;
     setImmediate(() => stdin.write(answer));
     return { ctx: { args: [], opts: {}, rt } as unknown as CommandContext<BatchOptions>, prompt: () => prompt };
   }

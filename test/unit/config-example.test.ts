@@ -27,12 +27,22 @@ describe('.wxpayrc.example', () => {
     mkdirSync(cwd);
     const prod = await loadConfig({ cwd, env: {} });
     expect(prod).toMatchObject({
-      name: 'prod', mchid: '1900007291', privateKeyPath: path.join(dir, 'keys', 'apiclient_key.pem'), apiV3Key: { kind: 'env', name: 'WXPAY_PROD_APIV3_KEY' },
-      publicKeyId: 'PUB_KEY_ID_0000000000000024101100397200000006', publicKeyPath: path.join(dir, 'keys', 'pub_key.pem'), baseUrl: 'https://api.mch.weixin.qq.com',
+      name: 'prod',
+      mchid: '1900007291',
+      privateKeyPath: path.join(dir, 'keys', 'apiclient_key.pem'),
+      apiV3Key: { kind: 'env', name: 'WXPAY_PROD_APIV3_KEY' },
+      publicKeyId: 'PUB_KEY_ID_0000000000000024101100397200000006',
+      publicKeyPath: path.join(dir, 'keys', 'pub_key.pem'),
+      baseUrl: 'https://api.mch.weixin.qq.com',
     });
     expect(prod.platformCertDir).toBeUndefined();
     const legacy = await loadConfig({ cwd, env: {}, profile: 'legacy' });
-    expect(legacy).toMatchObject({ name: 'legacy', serialNo: '5F1C72E2A8931B72A2E13AF8DEE92471EB397115', apiV3Key: { kind: 'file', path: path.join(dir, 'legacy', 'apiv3.key') }, platformCertDir: path.join(dir, 'legacy', 'certs') });
+    expect(legacy).toMatchObject({
+      name: 'legacy',
+      serialNo: '5F1C72E2A8931B72A2E13AF8DEE92471EB397115',
+      apiV3Key: { kind: 'file', path: path.join(dir, 'legacy', 'apiv3.key') },
+      platformCertDir: path.join(dir, 'legacy', 'certs'),
+    });
     expect(legacy.publicKeyId).toBeUndefined();
     expect(prod.profileNames).toEqual(['prod', 'legacy']);
   });

@@ -22,7 +22,12 @@ const two = {
   defaultProfile: 'prod',
   profiles: {
     prod: { mchid: '1900000001', privateKeyPath: './prod/key.pem', apiV3Key: 'env:PROD_V3' },
-    test: { mchid: '1900000002', privateKeyPath: '/abs/test/key.pem', apiV3Key: 'file:./test/v3.key', baseUrl: 'http://127.0.0.1:9/' },
+    test: {
+      mchid: '1900000002',
+      privateKeyPath: '/abs/test/key.pem',
+      apiV3Key: 'file:./test/v3.key',
+      baseUrl: 'http://127.0.0.1:9/',
+    },
   },
 };
 
@@ -43,21 +48,40 @@ describe('profiles', () => {
 
   it('an unknown profile is CONFIG_INVALID listing the known ones', async () => {
     const { dir } = rc(two);
-    await expect(loadConfig({ cwd: dir, env: {}, profile: 'staging' })).rejects.toMatchObject({ code: 'CONFIG_INVALID', exitCode: 3, message: expect.stringContaining('"staging"'), hint: expect.stringContaining('prod, test') });
+    await expect(loadConfig({ cwd: dir, env: {}, profile: 'staging' })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      exitCode: 3,
+      message: expect.stringContaining('"staging"'),
+      hint: expect.stringContaining('prod, test'),
+    });
     const bad = rc({ defaultProfile: 'gone', profiles: { prod: {} } });
-    await expect(loadConfig({ cwd: bad.dir, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('"gone"') });
+    await expect(loadConfig({ cwd: bad.dir, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('"gone"'),
+    });
   });
 
   it('an unknown or misspelt field is CONFIG_INVALID naming it and the known fields', async () => {
     const { dir } = rc({ profiles: { prod: { mchId: '1' } } });
-    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('unknown field "mchId"'), hint: expect.stringContaining('mchid, appid, serialNo') });
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('unknown field "mchId"'),
+      hint: expect.stringContaining('mchid, appid, serialNo'),
+    });
     const flat = rc({ mchid: '1', apiv3Key: 'env:X' });
-    await expect(loadConfig({ cwd: flat.dir, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('"apiv3Key"') });
+    await expect(loadConfig({ cwd: flat.dir, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('"apiv3Key"'),
+    });
   });
 
   it('a non-object profile or value is refused', async () => {
-    await expect(loadConfig({ cwd: rc({ profiles: { a: 'x' } }).dir, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    await expect(loadConfig({ cwd: rc({ mchid: { x: 1 } }).dir, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(loadConfig({ cwd: rc({ profiles: { a: 'x' } }).dir, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
+    await expect(loadConfig({ cwd: rc({ mchid: { x: 1 } }).dir, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
     await expect(loadConfig({ cwd: rc('[1,2]').dir, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });
@@ -75,7 +99,9 @@ describe('the APIv3 key is a reference', () => {
   });
 
   it('a literal key through a flag is refused too (no flag takes the key)', async () => {
-    await expect(loadConfig({ cwd: root, env: {}, flags: { apiV3Key: literal } })).rejects.toMatchObject({ code: 'CONFIG_LITERAL_SECRET' });
+    await expect(loadConfig({ cwd: root, env: {}, flags: { apiV3Key: literal } })).rejects.toMatchObject({
+      code: 'CONFIG_LITERAL_SECRET',
+    });
   });
 
   it('env:NAME and file:PATH (relative to the rc folder) resolve to references, and the key loads from them', async () => {
@@ -87,7 +113,10 @@ describe('the APIv3 key is a reference', () => {
     const prod = await loadConfig({ cwd: dir, env: {} });
     expect(prod.apiV3Key).toEqual({ kind: 'env', name: 'PROD_V3' });
     expect((await loadApiV3Key(prod, { PROD_V3: key })).export().toString()).toBe(key);
-    await expect(loadApiV3Key(prod, {})).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('PROD_V3') });
+    await expect(loadApiV3Key(prod, {})).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('PROD_V3'),
+    });
     const test = await loadConfig({ cwd: dir, env: {}, profile: 'test' });
     expect(test.apiV3Key).toEqual({ kind: 'file', path: path.join(dir, 'test', 'v3.key') });
     expect((await loadApiV3Key(test, {})).export().toString()).toBe(key);
@@ -102,14 +131,30 @@ describe('the APIv3 key is a reference', () => {
 
 describe('precedence and sources', () => {
   it('flag > env > rc > default, with the source of each field', async () => {
-    const { dir, file } = rc({ mchid: '1900000010', appid: 'wxrc', notifyUrl: 'https://rc.example/n', privateKeyPath: 'k.pem' });
+    const { dir, file } = rc({
+      mchid: '1900000010',
+      appid: 'wxrc',
+      notifyUrl: 'https://rc.example/n',
+      privateKeyPath: 'k.pem',
+    });
     const p = await loadConfig({
       cwd: dir,
       env: { WXPAY_APPID: 'wxenv', WXPAY_NOTIFY_URL: 'https://env.example/n', WXPAY_BASE_URL: 'http://env.example/' },
       flags: { baseUrl: 'http://127.0.0.1:8080/' },
     });
-    expect(p).toMatchObject({ mchid: '1900000010', appid: 'wxenv', notifyUrl: 'https://env.example/n', baseUrl: 'http://127.0.0.1:8080' });
-    expect(p.sources).toEqual({ mchid: file, privateKeyPath: file, appid: 'env:WXPAY_APPID', notifyUrl: 'env:WXPAY_NOTIFY_URL', baseUrl: 'flag' });
+    expect(p).toMatchObject({
+      mchid: '1900000010',
+      appid: 'wxenv',
+      notifyUrl: 'https://env.example/n',
+      baseUrl: 'http://127.0.0.1:8080',
+    });
+    expect(p.sources).toEqual({
+      mchid: file,
+      privateKeyPath: file,
+      appid: 'env:WXPAY_APPID',
+      notifyUrl: 'env:WXPAY_NOTIFY_URL',
+      baseUrl: 'flag',
+    });
     const d = await loadConfig({ cwd: dir, env: {} });
     expect(d.baseUrl).toBe('https://api.mch.weixin.qq.com');
     expect(d.sources.baseUrl).toBe('default');
@@ -120,12 +165,28 @@ describe('precedence and sources', () => {
     const cwd = path.join(dir, 'sub');
     mkdirSync(cwd);
     const env = {
-      WXPAY_MCHID: '1', WXPAY_APPID: '2', WXPAY_SERIAL_NO: 'AB', WXPAY_PRIVATE_KEY_PATH: 'env.pem', WXPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_1',
-      WXPAY_PUBLIC_KEY_PATH: 'pub.pem', WXPAY_BASE_URL: 'http://x', WXPAY_NOTIFY_URL: 'https://n/x',
+      WXPAY_MCHID: '1',
+      WXPAY_APPID: '2',
+      WXPAY_SERIAL_NO: 'AB',
+      WXPAY_PRIVATE_KEY_PATH: 'env.pem',
+      WXPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_1',
+      WXPAY_PUBLIC_KEY_PATH: 'pub.pem',
+      WXPAY_BASE_URL: 'http://x',
+      WXPAY_NOTIFY_URL: 'https://n/x',
     };
     // Named with --config: a discovered file that sets platformCertDir may not take the key from env (config-trust).
     const p = await loadConfig({ cwd, env, configFile: path.join(dir, '.wxpayrc.json') });
-    expect(p).toMatchObject({ mchid: '1', appid: '2', serialNo: 'AB', privateKeyPath: path.join(cwd, 'env.pem'), publicKeyId: 'PUB_KEY_ID_1', publicKeyPath: path.join(cwd, 'pub.pem'), baseUrl: 'http://x', notifyUrl: 'https://n/x', platformCertDir: path.join(dir, 'certs') });
+    expect(p).toMatchObject({
+      mchid: '1',
+      appid: '2',
+      serialNo: 'AB',
+      privateKeyPath: path.join(cwd, 'env.pem'),
+      publicKeyId: 'PUB_KEY_ID_1',
+      publicKeyPath: path.join(cwd, 'pub.pem'),
+      baseUrl: 'http://x',
+      notifyUrl: 'https://n/x',
+      platformCertDir: path.join(dir, 'certs'),
+    });
     const cert = await loadConfig({ cwd, env: { WXPAY_PLATFORM_CERT_DIR: '/etc/wx' } });
     expect(cert.platformCertDir).toBe('/etc/wx');
     expect(cert.sources.platformCertDir).toBe('env:WXPAY_PLATFORM_CERT_DIR');
@@ -155,9 +216,13 @@ describe('immutability', () => {
     expect(() => ((p.apiV3Key as { path: string }).path = '/tmp/evil')).toThrow(TypeError);
   });
 
-  it('never mutates the caller\'s input (deep-frozen input works and stays equal)', async () => {
+  it("never mutates the caller's input (deep-frozen input works and stays equal)", async () => {
     const { dir } = rc(two);
-    const input: LoadConfigInput = { cwd: dir, env: { WXPAY_APPID: 'wxa', WXPAY_PROFILE: 'test' }, flags: { baseUrl: 'http://h/' } };
+    const input: LoadConfigInput = {
+      cwd: dir,
+      env: { WXPAY_APPID: 'wxa', WXPAY_PROFILE: 'test' },
+      flags: { baseUrl: 'http://h/' },
+    };
     const copy = structuredClone(input);
     const deepFreeze = (o: object): void => {
       Object.freeze(o);

@@ -83,23 +83,45 @@ describe('config search', () => {
   it('WXPAY_CONFIG names a file; --config wins over it', async () => {
     const { top, nested } = project('a.json', profileJson('1000000016'));
     writeFileSync(path.join(top, 'b.json'), profileJson('1000000017'));
-    expect((await loadConfig({ cwd: nested, env: { WXPAY_CONFIG: path.join(top, 'a.json') } })).mchid).toBe('1000000016');
-    expect((await loadConfig({ cwd: nested, env: { WXPAY_CONFIG: path.join(top, 'a.json') }, configFile: path.join(top, 'b.json') })).mchid).toBe('1000000017');
+    expect((await loadConfig({ cwd: nested, env: { WXPAY_CONFIG: path.join(top, 'a.json') } })).mchid).toBe(
+      '1000000016',
+    );
+    expect(
+      (
+        await loadConfig({
+          cwd: nested,
+          env: { WXPAY_CONFIG: path.join(top, 'a.json') },
+          configFile: path.join(top, 'b.json'),
+        })
+      ).mchid,
+    ).toBe('1000000017');
   });
 
   it('a missing --config file is CONFIG_NOT_FOUND (exit 3) naming the path', async () => {
-    await expect(loadConfig({ cwd: root, env: {}, configFile: 'nope.json' })).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND', exitCode: 3, message: expect.stringContaining('nope.json') });
+    await expect(loadConfig({ cwd: root, env: {}, configFile: 'nope.json' })).rejects.toMatchObject({
+      code: 'CONFIG_NOT_FOUND',
+      exitCode: 3,
+      message: expect.stringContaining('nope.json'),
+    });
   });
 
   it('broken JSON is CONFIG_INVALID naming the line and column', async () => {
     const { nested } = project('.wxpayrc.json', '{"mchid": ');
-    await expect(loadConfig({ cwd: nested, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('JSON syntax error in') });
+    await expect(loadConfig({ cwd: nested, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('JSON syntax error in'),
+    });
   });
 
   it('no rc file anywhere: env alone configures the profile "default"', async () => {
     const bare = path.join(root, 'bare');
     mkdirSync(bare);
     const p = await loadConfig({ cwd: bare, env: { WXPAY_MCHID: '1900007291' } });
-    expect(p).toMatchObject({ name: 'default', configPath: undefined, mchid: '1900007291', baseUrl: 'https://api.mch.weixin.qq.com' });
+    expect(p).toMatchObject({
+      name: 'default',
+      configPath: undefined,
+      mchid: '1900007291',
+      baseUrl: 'https://api.mch.weixin.qq.com',
+    });
   });
 });

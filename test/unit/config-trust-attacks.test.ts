@@ -15,7 +15,12 @@ import { rcWorlds } from '../helpers/rc-world.js';
 const world = rcWorlds('wxpay-config-attacks-');
 
 /** A profile that is whole (its own key), as a cloned repository can ship it with a guessed key path. */
-const whole = (baseUrl: string) => ({ mchid: '1900000001', serialNo: 'AB12', privateKeyPath: '/home/ann/keys/apiclient_key.pem', baseUrl });
+const whole = (baseUrl: string) => ({
+  mchid: '1900000001',
+  serialNo: 'AB12',
+  privateKeyPath: '/home/ann/keys/apiclient_key.pem',
+  baseUrl,
+});
 
 describe('CONFIG_FOREIGN_HOST (regression: a discovered file with its own key path sent signed requests to its host)', () => {
   it.each([
@@ -38,17 +43,33 @@ describe('CONFIG_FOREIGN_HOST (regression: a discovered file with its own key pa
     const w = world();
     mkdirSync(path.join(w.home, '.config', 'wxpay'), { recursive: true });
     writeFileSync(path.join(w.home, '.config', 'wxpay', 'config.json'), JSON.stringify(whole('http://10.0.0.8:8080')));
-    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({ code: 'CONFIG_FOREIGN_HOST', details: { host: '10.0.0.8' } });
+    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({
+      code: 'CONFIG_FOREIGN_HOST',
+      details: { host: '10.0.0.8' },
+    });
   });
 
-  it.each(['pay.localhost', 'localhost.'])('%s is not loopback (regression: it passed as this machine, but it is not in /etc/hosts, so DNS answers for it)', async (host) => {
-    const w = world();
-    writeFileSync(path.join(w.project, '.wxpayrc.json'), JSON.stringify(whole(`http://${host}:8931`)));
-    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({ code: 'CONFIG_FOREIGN_HOST', details: { host } });
-  });
+  it.each(['pay.localhost', 'localhost.'])(
+    '%s is not loopback (regression: it passed as this machine, but it is not in /etc/hosts, so DNS answers for it)',
+    async (host) => {
+      const w = world();
+      writeFileSync(path.join(w.project, '.wxpayrc.json'), JSON.stringify(whole(`http://${host}:8931`)));
+      await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({
+        code: 'CONFIG_FOREIGN_HOST',
+        details: { host },
+      });
+    },
+  );
 
   it('official hosts and loopback (the sandbox rc) from a discovered file still load', async () => {
-    for (const base of ['https://api.mch.weixin.qq.com', 'https://api2.mch.weixin.qq.com.', 'https://apihk.mch.weixin.qq.com', 'http://127.0.0.1:8931', 'http://localhost:8931', 'http://[::1]:8931']) {
+    for (const base of [
+      'https://api.mch.weixin.qq.com',
+      'https://api2.mch.weixin.qq.com.',
+      'https://apihk.mch.weixin.qq.com',
+      'http://127.0.0.1:8931',
+      'http://localhost:8931',
+      'http://[::1]:8931',
+    ]) {
       const w = world();
       writeFileSync(path.join(w.project, '.wxpayrc.json'), JSON.stringify(whole(base)));
       expect((await loadConfig({ cwd: w.project, env: w.env })).baseUrl).toBe(base);
@@ -60,9 +81,16 @@ describe('CONFIG_FOREIGN_HOST (regression: a discovered file with its own key pa
     const rc = path.join(w.project, '.wxpayrc.json');
     writeFileSync(rc, JSON.stringify(whole('https://gateway.example')));
     expect((await loadConfig({ cwd: w.project, env: w.env, configFile: rc })).baseUrl).toBe('https://gateway.example');
-    expect((await loadConfig({ cwd: w.project, env: { ...w.env, WXPAY_CONFIG: rc } })).baseUrl).toBe('https://gateway.example');
-    expect((await loadConfig({ cwd: w.project, env: w.env, flags: { baseUrl: 'https://other.example' } })).sources.baseUrl).toBe('flag');
-    expect((await loadConfig({ cwd: w.project, env: { ...w.env, WXPAY_BASE_URL: 'https://other.example' } })).sources.baseUrl).toBe('env:WXPAY_BASE_URL');
+    expect((await loadConfig({ cwd: w.project, env: { ...w.env, WXPAY_CONFIG: rc } })).baseUrl).toBe(
+      'https://gateway.example',
+    );
+    expect(
+      (await loadConfig({ cwd: w.project, env: w.env, flags: { baseUrl: 'https://other.example' } })).sources.baseUrl,
+    ).toBe('flag');
+    expect(
+      (await loadConfig({ cwd: w.project, env: { ...w.env, WXPAY_BASE_URL: 'https://other.example' } })).sources
+        .baseUrl,
+    ).toBe('env:WXPAY_BASE_URL');
   });
 });
 
@@ -74,7 +102,10 @@ describe('"$import" inside package.json#wxpay (regression: it read a file owned 
     if (process.getuid?.() === 0) chownSync(foreign, 12345, 12345);
     const pkg = path.join(w.project, 'package.json');
     writeFileSync(pkg, JSON.stringify({ name: 'shop', wxpay: { $import: foreign } }));
-    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: `${pkg} uses "$import", which wxpay does not follow` });
+    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `${pkg} uses "$import", which wxpay does not follow`,
+    });
   });
 });
 
@@ -102,7 +133,10 @@ describe('a symlinked rc is judged where it really lives (regression: a link int
     writeFileSync(real, JSON.stringify({ mchid: '778' }));
     symlinkSync(real, path.join(shared, 'hop'));
     symlinkSync(path.join(shared, 'hop'), path.join(w.project, '.wxpayrc.json'));
-    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({ code: 'CONFIG_UNSAFE', message: expect.stringContaining(`${shared} is writable by group or others (mode 1777)`) });
+    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({
+      code: 'CONFIG_UNSAFE',
+      message: expect.stringContaining(`${shared} is writable by group or others (mode 1777)`),
+    });
   });
 
   it('a dotfiles-style link to a file in your own folder still loads', async () => {
@@ -141,7 +175,10 @@ describe('the ownership check without a passwd entry (regression: `docker run --
     });
     try {
       const rt = { cwd: w.project, env: w.env, uid: other } as unknown as Runtime;
-      await expect(loadProfile({ args: [], opts: {}, rt })).rejects.toMatchObject({ code: 'CONFIG_UNSAFE', message: expect.stringContaining(`not by you (uid ${other})`) });
+      await expect(loadProfile({ args: [], opts: {}, rt })).rejects.toMatchObject({
+        code: 'CONFIG_UNSAFE',
+        message: expect.stringContaining(`not by you (uid ${other})`),
+      });
     } finally {
       spy.mockRestore();
     }

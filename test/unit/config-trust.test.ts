@@ -13,30 +13,37 @@ import { rcWorlds } from '../helpers/rc-world.js';
 const world = rcWorlds('wxpay-config-trust-');
 
 const marker = (dir: string) => path.join(dir, 'RAN');
-const codeRc = (dir: string) => `require('fs').writeFileSync(${JSON.stringify(marker(dir))}, 'ran'); module.exports = { mchid: '1900000001' };\n`;
+const codeRc = (dir: string) =>
+  `require('fs').writeFileSync(${JSON.stringify(marker(dir))}, 'ran'); module.exports = { mchid: '1900000001' };\n`;
 
 describe('discovered files are data (regression: .wxpayrc.cjs in a cloned repo ran on every command)', () => {
   it('the search places are JSON, YAML and package.json only', () => {
     expect(SEARCH_PLACES).toEqual(['package.json', '.wxpayrc', '.wxpayrc.json', '.wxpayrc.yaml', '.wxpayrc.yml']);
   });
 
-  it.each(['.wxpayrc.js', '.wxpayrc.cjs', '.wxpayrc.mjs', 'wxpay.config.js', '.config/wxpayrc.js'])('%s in cwd or a parent is never loaded', async (name) => {
-    const w = world();
-    for (const dir of [w.project, path.dirname(w.project)]) {
-      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-      writeFileSync(path.join(dir, name), codeRc(dir));
-    }
-    const p = await loadConfig({ cwd: w.project, env: w.env });
-    expect(p.configPath).toBeUndefined();
-    expect(existsSync(marker(w.project))).toBe(false);
-    expect(existsSync(marker(path.dirname(w.project)))).toBe(false);
-  });
+  it.each(['.wxpayrc.js', '.wxpayrc.cjs', '.wxpayrc.mjs', 'wxpay.config.js', '.config/wxpayrc.js'])(
+    '%s in cwd or a parent is never loaded',
+    async (name) => {
+      const w = world();
+      for (const dir of [w.project, path.dirname(w.project)]) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), codeRc(dir));
+      }
+      const p = await loadConfig({ cwd: w.project, env: w.env });
+      expect(p.configPath).toBeUndefined();
+      expect(existsSync(marker(w.project))).toBe(false);
+      expect(existsSync(marker(path.dirname(w.project)))).toBe(false);
+    },
+  );
 
-  it('cosmiconfig\'s meta config (.config/config.cjs in cwd) is never loaded either', async () => {
+  it("cosmiconfig's meta config (.config/config.cjs in cwd) is never loaded either", async () => {
     const w = world();
     mkdirSync(path.join(w.project, '.config'));
     writeFileSync(path.join(w.project, '.config', 'config.cjs'), codeRc(w.project));
-    writeFileSync(path.join(w.project, 'package.json'), JSON.stringify({ cosmiconfig: { searchPlaces: ['evil.cjs'] } }));
+    writeFileSync(
+      path.join(w.project, 'package.json'),
+      JSON.stringify({ cosmiconfig: { searchPlaces: ['evil.cjs'] } }),
+    );
     await loadConfig({ cwd: w.project, env: w.env });
     expect(existsSync(marker(w.project))).toBe(false);
   });
@@ -45,7 +52,9 @@ describe('discovered files are data (regression: .wxpayrc.cjs in a cloned repo r
     const w = world();
     const file = path.join(w.project, 'x.cjs');
     writeFileSync(file, codeRc(w.project));
-    await expect(findConfigFile({ cwd: w.project, env: w.env, configFile: './x.cjs', allowCode: false })).rejects.toMatchObject({ code: 'CONFIG_UNSAFE' });
+    await expect(
+      findConfigFile({ cwd: w.project, env: w.env, configFile: './x.cjs', allowCode: false }),
+    ).rejects.toMatchObject({ code: 'CONFIG_UNSAFE' });
     expect(existsSync(marker(w.project))).toBe(false);
     const p = await loadConfig({ cwd: w.project, env: w.env, configFile: './x.cjs' });
     expect(p).toMatchObject({ mchid: '1900000001', configPath: file, configExplicit: true });
@@ -55,13 +64,20 @@ describe('discovered files are data (regression: .wxpayrc.cjs in a cloned repo r
   it('"$import" in a discovered file is refused: it would read a file past the ownership check', async () => {
     const w = world();
     writeFileSync(path.join(w.project, '.wxpayrc.json'), JSON.stringify({ $import: '/tmp/elsewhere.json' }));
-    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('$import') });
+    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('$import'),
+    });
   });
 });
 
 describe('discovery scope (like git: never above home)', () => {
   it('searchFolders: from cwd up to home inclusive; outside home, never a folder above home', () => {
-    expect(searchFolders('/home/ann/shop/src', '/home/ann')).toEqual(['/home/ann/shop/src', '/home/ann/shop', '/home/ann']);
+    expect(searchFolders('/home/ann/shop/src', '/home/ann')).toEqual([
+      '/home/ann/shop/src',
+      '/home/ann/shop',
+      '/home/ann',
+    ]);
     expect(searchFolders('/tmp/build/x', '/home/ann')).toEqual(['/tmp/build/x', '/tmp/build', '/tmp']);
     expect(searchFolders('/home', '/home/ann')).toEqual([]);
   });
@@ -92,7 +108,9 @@ describe('CONFIG_UNSAFE: a discovered file someone else controls', () => {
     chmodSync(file, 0o664);
     const err = await loadConfig({ cwd: w.project, env: w.env }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFIG_UNSAFE', exitCode: 3 });
-    expect((err as Error).message).toBe(`Refusing the rc file ${file}: ${file} is writable by group or others (mode 0664)`);
+    expect((err as Error).message).toBe(
+      `Refusing the rc file ${file}: ${file} is writable by group or others (mode 0664)`,
+    );
     expect((err as { hint: string }).hint).toContain(`chmod go-w ${file}`);
     expect((err as { hint: string }).hint).toContain(`--config ${file}`);
   });
@@ -103,7 +121,10 @@ describe('CONFIG_UNSAFE: a discovered file someone else controls', () => {
     mkdirSync(shared);
     chmodSync(shared, 0o1777);
     writeFileSync(path.join(shared, '.wxpayrc.yaml'), 'mchid: "1900000006"\n');
-    await expect(loadConfig({ cwd: shared, env: w.env })).rejects.toMatchObject({ code: 'CONFIG_UNSAFE', message: expect.stringContaining(`${shared} is writable by group or others (mode 1777)`) });
+    await expect(loadConfig({ cwd: shared, env: w.env })).rejects.toMatchObject({
+      code: 'CONFIG_UNSAFE',
+      message: expect.stringContaining(`${shared} is writable by group or others (mode 1777)`),
+    });
   });
 
   it('a file owned by another uid: refused, naming the owner; --config takes it explicitly', async () => {
@@ -127,32 +148,57 @@ describe('CONFIG_UNSAFE: a discovered file someone else controls', () => {
 describe('CONFIG_SPLIT_SOURCES (regression: package.json#wxpay redirected requests signed with the env key)', () => {
   const keyEnv = { WXPAY_PRIVATE_KEY_PATH: '/keys/apiclient_key.pem', WXPAY_MCHID: '1900007291' };
 
-  it.each(['baseUrl', 'publicKeyId', 'publicKeyPath', 'platformCertDir'])('a discovered file sets %s, the key comes from env: refused, naming both', async (field) => {
-    const w = world();
-    const file = path.join(w.home, 'shop', 'package.json');
-    writeFileSync(file, JSON.stringify({ name: 'shop', wxpay: { [field]: field === 'baseUrl' ? 'https://evil.example' : 'x' } }));
-    await expect(loadConfig({ cwd: w.project, env: { ...w.env, ...keyEnv } })).rejects.toMatchObject({
-      code: 'CONFIG_SPLIT_SOURCES',
-      exitCode: 3,
-      message: `${file} sets ${field}, but the merchant private key (privateKeyPath) comes from the environment (WXPAY_PRIVATE_KEY_PATH)`,
-      hint: expect.stringContaining(`--config ${file}`),
-    });
-  });
+  it.each(['baseUrl', 'publicKeyId', 'publicKeyPath', 'platformCertDir'])(
+    'a discovered file sets %s, the key comes from env: refused, naming both',
+    async (field) => {
+      const w = world();
+      const file = path.join(w.home, 'shop', 'package.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ name: 'shop', wxpay: { [field]: field === 'baseUrl' ? 'https://evil.example' : 'x' } }),
+      );
+      await expect(loadConfig({ cwd: w.project, env: { ...w.env, ...keyEnv } })).rejects.toMatchObject({
+        code: 'CONFIG_SPLIT_SOURCES',
+        exitCode: 3,
+        message: `${file} sets ${field}, but the merchant private key (privateKeyPath) comes from the environment (WXPAY_PRIVATE_KEY_PATH)`,
+        hint: expect.stringContaining(`--config ${file}`),
+      });
+    },
+  );
 
   it('a key from a flag is split too; the same file named with --config is whole; APIv3 key from env is fine', async () => {
     const w = world();
     const file = path.join(w.project, '.wxpayrc.json');
     writeFileSync(file, JSON.stringify({ baseUrl: 'https://evil.example', publicKeyId: 'PUB_KEY_ID_1' }));
-    await expect(loadConfig({ cwd: w.project, env: w.env, flags: { privateKeyPath: '/k.pem' } })).rejects.toMatchObject({ code: 'CONFIG_SPLIT_SOURCES', message: expect.stringContaining('a command-line flag') });
-    expect((await loadConfig({ cwd: w.project, env: { ...w.env, ...keyEnv }, configFile: file })).baseUrl).toBe('https://evil.example');
-    writeFileSync(file, JSON.stringify({ baseUrl: 'https://api2.mch.weixin.qq.com', privateKeyPath: './k.pem', apiV3Key: 'env:WXPAY_APIV3_KEY' }));
+    await expect(loadConfig({ cwd: w.project, env: w.env, flags: { privateKeyPath: '/k.pem' } })).rejects.toMatchObject(
+      { code: 'CONFIG_SPLIT_SOURCES', message: expect.stringContaining('a command-line flag') },
+    );
+    expect((await loadConfig({ cwd: w.project, env: { ...w.env, ...keyEnv }, configFile: file })).baseUrl).toBe(
+      'https://evil.example',
+    );
+    writeFileSync(
+      file,
+      JSON.stringify({
+        baseUrl: 'https://api2.mch.weixin.qq.com',
+        privateKeyPath: './k.pem',
+        apiV3Key: 'env:WXPAY_APIV3_KEY',
+      }),
+    );
     const p = await loadConfig({ cwd: w.project, env: { ...w.env, WXPAY_APIV3_KEY: 'x'.repeat(32) } });
     expect(p.sources).toMatchObject({ baseUrl: file, privateKeyPath: file });
   });
 
   it('the CI pattern (everything from env, no rc) is not split', async () => {
     const w = world();
-    const p = await loadConfig({ cwd: w.project, env: { ...w.env, ...keyEnv, WXPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_1', WXPAY_BASE_URL: 'https://api.mch.weixin.qq.com' } });
+    const p = await loadConfig({
+      cwd: w.project,
+      env: {
+        ...w.env,
+        ...keyEnv,
+        WXPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_1',
+        WXPAY_BASE_URL: 'https://api.mch.weixin.qq.com',
+      },
+    });
     expect(p.sources.privateKeyPath).toBe('env:WXPAY_PRIVATE_KEY_PATH');
   });
 });
@@ -170,9 +216,14 @@ describe('config syntax errors show where, never what (regression: a code frame 
     const w = world();
     const file = path.join(w.project, name);
     writeFileSync(file, content);
-    const err = (await loadConfig({ cwd: w.project, env: w.env }).catch((e: unknown) => e)) as Error & { hint: string; cause?: unknown };
+    const err = (await loadConfig({ cwd: w.project, env: w.env }).catch((e: unknown) => e)) as Error & {
+      hint: string;
+      cause?: unknown;
+    };
     expect(err).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 3 });
-    expect(err.message).toMatch(new RegExp(`^${format} syntax error in ${file.replace(/[.]/g, '\\.')} at line ${line}, column ${column}: `));
+    expect(err.message).toMatch(
+      new RegExp(`^${format} syntax error in ${file.replace(/[.]/g, '\\.')} at line ${line}, column ${column}: `),
+    );
     expect(`${err.message}${err.hint}${JSON.stringify(err)}`).not.toContain(secret.slice(0, 12));
     expect(err.cause).toBeUndefined();
     if (column === 12) expect(err.message).toMatch(/: unexpected character$/);

@@ -44,14 +44,21 @@ const lineOf = (text: string, index: number): number => text.slice(0, index).spl
 /** References that point outside the repository, or a section sign that does not say which document it means. */
 function unanchoredReferences(text: string): Finding[] {
   const out: Finding[] = [];
-  const add = (index: number, length: number, why: string) => out.push({ line: lineOf(text, index), text: text.slice(index, index + length), why });
-  for (const m of text.matchAll(/(?:\.\.\/)+shared\b|\/work\/shared\b|\bshared\/(?:docs|vectors)\b/g)) add(m.index, m[0].length, 'points outside the repository');
-  for (const m of text.matchAll(/\bdesign\.md\b/g)) add(m.index, m[0].length, 'design.md is not in the repository (docs/architecture.md is)');
+  const add = (index: number, length: number, why: string) =>
+    out.push({ line: lineOf(text, index), text: text.slice(index, index + length), why });
+  for (const m of text.matchAll(/(?:\.\.\/)+shared\b|\/work\/shared\b|\bshared\/(?:docs|vectors)\b/g))
+    add(m.index, m[0].length, 'points outside the repository');
+  for (const m of text.matchAll(/\bdesign\.md\b/g))
+    add(m.index, m[0].length, 'design.md is not in the repository (docs/architecture.md is)');
   // Blank out the citations that name their document, keeping offsets; whatever § is left names none.
-  const blanked = text.replace(PROTOCOL_CITE, (s) => ' '.repeat(s.length)).replace(ISSUE_CITE, (s) => ' '.repeat(s.length));
+  const blanked = text
+    .replace(PROTOCOL_CITE, (s) => ' '.repeat(s.length))
+    .replace(ISSUE_CITE, (s) => ' '.repeat(s.length));
   for (const m of blanked.matchAll(/§\s?\d/g)) {
     const before = blanked.slice(Math.max(0, m.index - 30), m.index);
-    const why = /protocol(?:\.md)?\s*$/i.test(before) ? 'cites the protocol without docs/protocol.md' : 'a § without its document (docs/protocol.md §N or issue N §M)';
+    const why = /protocol(?:\.md)?\s*$/i.test(before)
+      ? 'cites the protocol without docs/protocol.md'
+      : 'a § without its document (docs/protocol.md §N or issue N §M)';
     add(m.index, 12, why);
   }
   return out;
@@ -75,9 +82,10 @@ function deadProtocolCitations(text: string, sections: Map<string, string>): Fin
     for (const s of m[0].matchAll(/§\s?(\d+)(?:\.(\d+))?(?: "([^"\n]+)")?|(?<=[-–]\s*)(\d+)\b/g)) {
       const top = s[1] ?? s[4]!;
       const body = sections.get(top);
-      const found = body !== undefined
-        && (s[2] === undefined || new RegExp(String.raw`^###+ ${top}\.${s[2]}\b`, 'm').test(body))
-        && (s[3] === undefined || body.toLowerCase().includes(s[3].toLowerCase()));
+      const found =
+        body !== undefined &&
+        (s[2] === undefined || new RegExp(String.raw`^###+ ${top}\.${s[2]}\b`, 'm').test(body)) &&
+        (s[3] === undefined || body.toLowerCase().includes(s[3].toLowerCase()));
       if (!found) out.push({ line: lineOf(text, m.index), text: s[0], why: `docs/protocol.md has no ${s[0]}` });
     }
   }
@@ -97,28 +105,46 @@ describe('docs links', () => {
   });
 
   it('the checker tells anchored citations from loose ones', () => {
-    const ok = '// docs/protocol.md §1, §2 and §8; docs/protocol.md §5 "Bills"; issue 12 §1-3, §8; `docs/protocol.md §N`';
+    const ok =
+      '// docs/protocol.md §1, §2 and §8; docs/protocol.md §5 "Bills"; issue 12 §1-3, §8; `docs/protocol.md §N`';
     expect(unanchoredReferences(ok)).toEqual([]);
     // The outside paths are assembled here so that this file does not itself name them (the repo-wide grep stays clean).
     const outside = ['..', 'shared'].join('/');
-    const loose = ['// protocol §5', '// Protocol §8', '// see protocol.md §2', '// fields (§6)', `// ${outside}/docs/x.md`, `/work/${'shared'}/vectors`, '// design.md "Errors"'];
+    const loose = [
+      '// protocol §5',
+      '// Protocol §8',
+      '// see protocol.md §2',
+      '// fields (§6)',
+      `// ${outside}/docs/x.md`,
+      `/work/${'shared'}/vectors`,
+      '// design.md "Errors"',
+    ];
     for (const line of loose) expect(unanchoredReferences(line), line).toHaveLength(1);
-    const cited = 'docs/protocol.md §2 and §12; docs/protocol.md §5 "Bills"; docs/protocol.md §5 "No such heading"; docs/protocol.md §9.1';
+    const cited =
+      'docs/protocol.md §2 and §12; docs/protocol.md §5 "Bills"; docs/protocol.md §5 "No such heading"; docs/protocol.md §9.1';
     expect(deadProtocolCitations(cited, sections).map((f) => f.text)).toEqual(['§12', '§5 "No such heading"', '§9.1']);
   });
 
   it('no file in src/, test/, bench/, scripts/ or the README refers outside the repository or to an unnamed §', () => {
-    const bad = files.flatMap(({ file, text }) => unanchoredReferences(text).map((f) => `${file}:${f.line}: ${f.why}: ${f.text.trim()}`));
+    const bad = files.flatMap(({ file, text }) =>
+      unanchoredReferences(text).map((f) => `${file}:${f.line}: ${f.why}: ${f.text.trim()}`),
+    );
     expect(bad).toEqual([]);
   });
 
   it('relative links in README.md and docs/*.md point at files that exist', () => {
-    const docs = ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((n) => n.endsWith('.md')).map((n) => path.join('docs', n))];
+    const docs = [
+      'README.md',
+      ...readdirSync(path.join(repoRoot, 'docs'))
+        .filter((n) => n.endsWith('.md'))
+        .map((n) => path.join('docs', n)),
+    ];
     const links = docs.flatMap((doc) =>
       [...readFileSync(path.join(repoRoot, doc), 'utf8').matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
         .map((m) => m[1]!)
         .filter((target) => !/^[a-z]+:/i.test(target))
-        .map((target) => ({ doc, target })));
+        .map((target) => ({ doc, target })),
+    );
     expect(links.length).toBeGreaterThan(3);
     const missing = links.filter(({ doc, target }) => !existsSync(path.join(repoRoot, path.dirname(doc), target)));
     expect(missing.map(({ doc, target }) => `${doc}: ${target}`)).toEqual([]);
@@ -127,7 +153,9 @@ describe('docs links', () => {
   it('every docs/protocol.md §N names a section (and sub-heading) that exists', () => {
     const cites = files.flatMap(({ text }) => [...text.matchAll(PROTOCOL_CITE)]);
     expect(cites.length).toBeGreaterThan(20);
-    const dead = files.flatMap(({ file, text }) => deadProtocolCitations(text, sections).map((f) => `${file}:${f.line}: ${f.why}`));
+    const dead = files.flatMap(({ file, text }) =>
+      deadProtocolCitations(text, sections).map((f) => `${file}:${f.line}: ${f.why}`),
+    );
     expect(dead).toEqual([]);
   });
 });

@@ -4,14 +4,29 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Profile } from '../../src/core/config.js';
 import { checkNotifyUrl, expiryCheck, runConfigChecks, type CheckResult } from '../../src/core/doctor.js';
-import { PUBLIC_KEY_ID, TEST_APIV3_KEY, merchantKeySet, platformKeySet, tempDir, writeMerchantFiles } from '../helpers/fixtures.js';
+import {
+  PUBLIC_KEY_ID,
+  TEST_APIV3_KEY,
+  merchantKeySet,
+  platformKeySet,
+  tempDir,
+  writeMerchantFiles,
+} from '../helpers/fixtures.js';
 
 const dir = tempDir('wxpay-doctor-');
 const merchant = merchantKeySet();
 const platform = platformKeySet();
 const files = writeMerchantFiles(path.join(dir, 'good'), merchant, platform);
 const NOW = Date.UTC(2026, 10, 28);
-const good: Profile = { mchid: '1900007291', privateKeyPath: files.keyPath, merchantCertPath: files.certPath, apiV3Key: `file:${files.apiV3KeyPath}`, publicKeyId: PUBLIC_KEY_ID, publicKeyPath: files.pubKeyPath, notifyUrl: 'https://shop.example/wxpay/notify' };
+const good: Profile = {
+  mchid: '1900007291',
+  privateKeyPath: files.keyPath,
+  merchantCertPath: files.certPath,
+  apiV3Key: `file:${files.apiV3KeyPath}`,
+  publicKeyId: PUBLIC_KEY_ID,
+  publicKeyPath: files.pubKeyPath,
+  notifyUrl: 'https://shop.example/wxpay/notify',
+};
 
 async function check(overrides: Profile, env: Record<string, string> = {}): Promise<CheckResult[]> {
   const profileFile = path.join(dir, `rc-${Math.random().toString(36).slice(2)}.json`);
@@ -26,7 +41,19 @@ describe('runConfigChecks', () => {
     const r = await check({});
     expect(fails(r)).toEqual([]);
     expect(r.filter((c) => c.status === 'warn')).toEqual([]);
-    expect(r.map((c) => c.name)).toEqual(expect.arrayContaining(['private key', 'key file permissions', 'merchant certificate', 'key matches certificate', 'serialNo', 'mchid', 'APIv3 key', 'WeChat Pay public key', 'notify URL']));
+    expect(r.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'private key',
+        'key file permissions',
+        'merchant certificate',
+        'key matches certificate',
+        'serialNo',
+        'mchid',
+        'APIv3 key',
+        'WeChat Pay public key',
+        'notify URL',
+      ]),
+    );
     expect(byName(r, 'serialNo')[0]!.message).toContain(merchant.serial);
   });
 
@@ -42,21 +69,21 @@ describe('runConfigChecks', () => {
     expect(fails(await check({ privateKeyPath: f.keyPath }))).toEqual(['key matches certificate']);
   });
 
-  it('fails a serialNo that is not the certificate\'s', async () => {
+  it("fails a serialNo that is not the certificate's", async () => {
     const r = await check({ serialNo: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB' });
     expect(fails(r)).toEqual(['serialNo']);
     expect(byName(r, 'serialNo')[0]!.message).toContain(merchant.serial);
   });
 
-  it('accepts a lower-case serialNo equal to the certificate\'s', async () => {
+  it("accepts a lower-case serialNo equal to the certificate's", async () => {
     expect(fails(await check({ serialNo: merchant.serial.toLowerCase() }))).toEqual([]);
   });
 
-  it('fails a mchid that is not the certificate\'s CN', async () => {
+  it("fails a mchid that is not the certificate's CN", async () => {
     expect(fails(await check({ mchid: '1230000109' }))).toEqual(['mchid']);
   });
 
-  it('fails a 16-byte APIv3 key (the Go vector\'s trap) and a missing key variable', async () => {
+  it("fails a 16-byte APIv3 key (the Go vector's trap) and a missing key variable", async () => {
     const r = await check({ apiV3Key: 'env:SHORT' }, { SHORT: 'testMchAPIv3Key0' });
     expect(fails(r)).toEqual(['APIv3 key']);
     expect(byName(r, 'APIv3 key')[0]!.message).toContain('16 bytes');
@@ -74,24 +101,36 @@ describe('runConfigChecks', () => {
     chmodSync(f.keyPath, 0o644);
     const r = await check({ privateKeyPath: f.keyPath });
     expect(fails(r)).toEqual([]);
-    expect(byName(r, 'key file permissions')[0]).toMatchObject({ status: 'warn', message: expect.stringContaining('644'), hint: `chmod 600 ${f.keyPath}` });
+    expect(byName(r, 'key file permissions')[0]).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('644'),
+      hint: `chmod 600 ${f.keyPath}`,
+    });
   });
 
   it('permissions-warning-without-chmod: the message itself says `chmod 600 <file>` (smoke and JUnit show only the message)', async () => {
     const f = writeMerchantFiles(path.join(dir, 'loose2'), merchant, platform, TEST_APIV3_KEY);
     chmodSync(f.keyPath, 0o640);
     const r = await check({ privateKeyPath: f.keyPath });
-    expect(byName(r, 'key file permissions')[0]!.message).toBe(`${f.keyPath} is readable by group or others (mode 640): run chmod 600 ${f.keyPath}`);
+    expect(byName(r, 'key file permissions')[0]!.message).toBe(
+      `${f.keyPath} is readable by group or others (mode 640): run chmod 600 ${f.keyPath}`,
+    );
   });
 
   it('fails without any key mode, and with an empty platform certificate folder', async () => {
     expect(fails(await check({ publicKeyId: '', publicKeyPath: '' } as Profile))).toEqual(['key mode']);
     mkdirSync(path.join(dir, 'empty-certs'));
-    expect(fails(await check({ publicKeyId: '', publicKeyPath: '', platformCertDir: path.join(dir, 'empty-certs') } as Profile))).toEqual(['platform certificates']);
+    expect(
+      fails(
+        await check({ publicKeyId: '', publicKeyPath: '', platformCertDir: path.join(dir, 'empty-certs') } as Profile),
+      ),
+    ).toEqual(['platform certificates']);
   });
 
   it('fails a publicKeyId without the PUB_KEY_ID_ prefix', async () => {
-    expect(fails(await check({ publicKeyId: '0000000000000024101100397200000006' }))).toEqual(['WeChat Pay public key']);
+    expect(fails(await check({ publicKeyId: '0000000000000024101100397200000006' }))).toEqual([
+      'WeChat Pay public key',
+    ]);
   });
 });
 
@@ -119,6 +158,9 @@ describe('checkNotifyUrl', () => {
 
   // Regression: URL.search is '' for a bare trailing '?', so "https://x/n?" passed as having no query.
   it('doctor-notify-url-bare-question-mark: a trailing "?" is a query string', () => {
-    expect(checkNotifyUrl('https://shop.example/notify?')).toMatchObject({ status: 'fail', message: expect.stringContaining('query') });
+    expect(checkNotifyUrl('https://shop.example/notify?')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('query'),
+    });
   });
 });

@@ -9,7 +9,8 @@ import { fixtureKeyFiles } from '../helpers/paths.js';
 import { needlesOf } from '../helpers/secrets-scan.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
-const spki = (k: { publicKey: import('node:crypto').KeyObject }) => k.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+const spki = (k: { publicKey: import('node:crypto').KeyObject }) =>
+  k.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
 describe('test-only fixture keys', () => {
   it('every call in a file gets another key, and keySet names never share one with them', () => {
@@ -22,7 +23,9 @@ describe('test-only fixture keys', () => {
 
   it('the global set-up registers every fixture key with the secrets scan', () => {
     const registered = readFileSync(path.join(inject('artifactsDir'), 'secrets.ndjson'), 'utf8')
-      .split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { secret: string }).secret);
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { secret: string }).secret);
     const files = fixtureKeyFiles();
     expect(files.length).toBeGreaterThanOrEqual(16);
     for (const f of files) {

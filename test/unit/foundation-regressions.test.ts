@@ -18,7 +18,10 @@ describe('foundation regressions', () => {
 
   // `export WXPAY_PROFILE=` selected a profile named "" silently, so the rc file's values were all ignored.
   it('config-empty-wxpay-profile: an empty WXPAY_PROFILE means unset', async () => {
-    writeFileSync(path.join(dir, '.wxpayrc.json'), JSON.stringify({ defaultProfile: 'prod', profiles: { prod: { mchid: '1900007291' } } }));
+    writeFileSync(
+      path.join(dir, '.wxpayrc.json'),
+      JSON.stringify({ defaultProfile: 'prod', profiles: { prod: { mchid: '1900007291' } } }),
+    );
     const p = await loadConfig({ cwd: dir, env: { WXPAY_PROFILE: '' } });
     expect(p).toMatchObject({ name: 'prod', mchid: '1900007291' });
   });

@@ -16,18 +16,37 @@ import { receiveBill } from '../../src/core/bill-stream.js';
 import type { BillFormat } from '../../src/core/bill-writers.js';
 import { WxpayError } from '../../src/core/errors.js';
 
-const row = (i: number) => `\`2026-01-02 10:00:0${i % 10},\`wx1,\`1900000001,\`,\`,\`42000${i},\`T${i},\`o1,\`NATIVE,\`SUCCESS,\`OTHERS,\`CNY,\`1.00,\`0.00,\`0,\`0,\`0.00,\`0.00,\`,\`,\`"商品,${i}",\`,\`0.00600,\`0.60%,\`1.00,\`0.00,\``;
-const LINES = [TRADE_COLUMNS.ALL.join(','), row(0), row(1), row(2), TRADE_SUMMARY_COLUMNS.ALL.join(','), '`3,`3.00,`0.00,`0.00,`0.01800,`3.00,`0.00'];
+const row = (i: number) =>
+  `\`2026-01-02 10:00:0${i % 10},\`wx1,\`1900000001,\`,\`,\`42000${i},\`T${i},\`o1,\`NATIVE,\`SUCCESS,\`OTHERS,\`CNY,\`1.00,\`0.00,\`0,\`0,\`0.00,\`0.00,\`,\`,\`"商品,${i}",\`,\`0.00600,\`0.60%,\`1.00,\`0.00,\``;
+const LINES = [
+  TRADE_COLUMNS.ALL.join(','),
+  row(0),
+  row(1),
+  row(2),
+  TRADE_SUMMARY_COLUMNS.ALL.join(','),
+  '`3,`3.00,`0.00,`0.00,`0.01800,`3.00,`0.00',
+];
 const VALID = `${LINES.join('\r\n')}\r\n`;
 const work = mkdtempSync(path.join(os.tmpdir(), 'wxpay-fuzz-bill-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
-const chunks = (buf: Buffer, n: number) => Readable.from((function* () { for (let i = 0; i < buf.length; i += n) yield buf.subarray(i, i + n); })());
+const chunks = (buf: Buffer, n: number) =>
+  Readable.from(
+    (function* () {
+      for (let i = 0; i < buf.length; i += n) yield buf.subarray(i, i + n);
+    })(),
+  );
 let seq = 0;
 
 /** Receives `bytes` as a download; returns 'ok' or the WxpayError code, and checks nothing partial is left. */
-async function receive(bytes: Buffer, plain: Buffer, format: BillFormat, chunk: number, gzip: boolean): Promise<string> {
+async function receive(
+  bytes: Buffer,
+  plain: Buffer,
+  format: BillFormat,
+  chunk: number,
+  gzip: boolean,
+): Promise<string> {
   const d = path.join(work, String(seq++));
   const target = path.join(d, 'bill.out');
   await import('node:fs/promises').then((fs) => fs.mkdir(d));
@@ -47,22 +66,34 @@ const formats = fc.constantFrom<BillFormat>('raw', 'csv', 'json', 'ndjson');
 describe('bill parser under fuzzing', () => {
   it('arbitrary text in arbitrary chunks throws only BillParseError', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom('`', '"', ',', '\n', '\r', '\\', 'a', '总', '\ufeff', ' ', '1'), maxLength: 60 }), { maxLength: 8 }), (parts) => {
-        const p = new BillParser();
-        try {
-          for (const t of parts) p.push(t);
-          p.end();
-        } catch (e) {
-          if (!(e instanceof BillParseError)) throw e;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.array(
+          fc.string({
+            unit: fc.constantFrom('`', '"', ',', '\n', '\r', '\\', 'a', '总', '\ufeff', ' ', '1'),
+            maxLength: 60,
+          }),
+          { maxLength: 8 },
+        ),
+        (parts) => {
+          const p = new BillParser();
+          try {
+            for (const t of parts) p.push(t);
+            p.end();
+          } catch (e) {
+            if (!(e instanceof BillParseError)) throw e;
+          }
+          return true;
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('round-trips detail lines: values without backticks or quotes, bare commas included, come back as written', () => {
-    const value = fc.string({ unit: fc.constantFrom('a', '1', ',', ' ', '.', '%', '-', ':', '商', '{', '}'), maxLength: 12 });
+    const value = fc.string({
+      unit: fc.constantFrom('a', '1', ',', ' ', '.', '%', '-', ':', '商', '{', '}'),
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 30 }), (values) => {
         expect(parseBillLine(values.map((v) => `\`${v}`).join(','))).toEqual(values);
@@ -73,10 +104,18 @@ describe('bill parser under fuzzing', () => {
     );
     // Quoted fields may also hold quotes (doubled), and unquoted ones may sit between them.
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.string({ unit: fc.constantFrom('a', ',', '"', ' ', '商'), maxLength: 10 }), fc.boolean()), { minLength: 1, maxLength: 20 }), (fields) => {
-        const line = fields.map(([v, q]) => (q || v.includes('"') ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`)).join(',');
-        expect(parseBillLine(line)).toEqual(fields.map(([v]) => v));
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(fc.string({ unit: fc.constantFrom('a', ',', '"', ' ', '商'), maxLength: 10 }), fc.boolean()),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (fields) => {
+          const line = fields
+            .map(([v, q]) => (q || v.includes('"') ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`))
+            .join(',');
+          expect(parseBillLine(line)).toEqual(fields.map(([v]) => v));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -98,11 +137,17 @@ describe('bill parser under fuzzing', () => {
 describe('receiveBill under fuzzing', () => {
   it('arbitrary bytes (plain or gzipped), with their true SHA1, end in success or a typed error', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), formats, fc.integer({ min: 1, max: 50 }), fc.boolean(), async (bytes, format, chunk, gz) => {
-        const plain = Buffer.from(bytes);
-        const code = await receive(gz ? gzipSync(plain) : plain, plain, format, chunk, gz);
-        return code === 'ok' || code === 'BILL_CORRUPT';
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 400 }),
+        formats,
+        fc.integer({ min: 1, max: 50 }),
+        fc.boolean(),
+        async (bytes, format, chunk, gz) => {
+          const plain = Buffer.from(bytes);
+          const code = await receive(gz ? gzipSync(plain) : plain, plain, format, chunk, gz);
+          return code === 'ok' || code === 'BILL_CORRUPT';
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -122,26 +167,41 @@ describe('receiveBill under fuzzing', () => {
   });
 
   it('line and field mutations of a valid bill, with their true SHA1, are parsed or BILL_CORRUPT', async () => {
-    const op = fc.tuple(fc.constantFrom('drop', 'dup', 'swap', 'edit', 'quote', 'tick', 'field'), fc.nat(), fc.nat(), fc.string({ maxLength: 12 }));
+    const op = fc.tuple(
+      fc.constantFrom('drop', 'dup', 'swap', 'edit', 'quote', 'tick', 'field'),
+      fc.nat(),
+      fc.nat(),
+      fc.string({ maxLength: 12 }),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 4 }), formats, fc.constantFrom('\r\n', '\n'), async (ops, format, eol) => {
-        const lines = [...LINES];
-        for (const [kind, a, b, s] of ops) {
-          const i = a % lines.length;
-          const j = b % lines.length;
-          const line = lines[i]!;
-          if (kind === 'drop' && lines.length > 1) lines.splice(i, 1);
-          else if (kind === 'dup') lines.splice(i, 0, line);
-          else if (kind === 'swap') [lines[i], lines[j]] = [lines[j]!, line];
-          else if (kind === 'edit') lines[i] = line.slice(0, b % (line.length + 1)) + s + line.slice(b % (line.length + 1));
-          else if (kind === 'quote') lines[i] = line.replace(',', '",');
-          else if (kind === 'tick') lines[i] = line.replace(/`/g, '');
-          else lines[i] = line.split(',').filter((_, k) => k !== b % 30).join(',');
-        }
-        const plain = Buffer.from(lines.join(eol) + eol);
-        const code = await receive(plain, plain, format, 13, false);
-        return code === 'ok' || code === 'BILL_CORRUPT';
-      }),
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 4 }),
+        formats,
+        fc.constantFrom('\r\n', '\n'),
+        async (ops, format, eol) => {
+          const lines = [...LINES];
+          for (const [kind, a, b, s] of ops) {
+            const i = a % lines.length;
+            const j = b % lines.length;
+            const line = lines[i]!;
+            if (kind === 'drop' && lines.length > 1) lines.splice(i, 1);
+            else if (kind === 'dup') lines.splice(i, 0, line);
+            else if (kind === 'swap') [lines[i], lines[j]] = [lines[j]!, line];
+            else if (kind === 'edit')
+              lines[i] = line.slice(0, b % (line.length + 1)) + s + line.slice(b % (line.length + 1));
+            else if (kind === 'quote') lines[i] = line.replace(',', '",');
+            else if (kind === 'tick') lines[i] = line.replace(/`/g, '');
+            else
+              lines[i] = line
+                .split(',')
+                .filter((_, k) => k !== b % 30)
+                .join(',');
+          }
+          const plain = Buffer.from(lines.join(eol) + eol);
+          const code = await receive(plain, plain, format, 13, false);
+          return code === 'ok' || code === 'BILL_CORRUPT';
+        },
+      ),
       { numRuns: 120 },
     );
   });

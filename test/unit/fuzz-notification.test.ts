@@ -19,8 +19,17 @@ const apiV3Key = apiV3KeyFrom('notifyfuzznotifyfuzznotifyfuzz01');
 const NOW = 1_800_000_000;
 const TS = String(NOW);
 const base = buildNotification({
-  eventType: 'REFUND.SUCCESS', originalType: 'refund', plaintext: { out_refund_no: 'R1', refund_status: 'SUCCESS' },
-  apiV3Key, signingKey: privateKey, serial: SERIAL, timestamp: TS, nonce: 'nn', resourceNonce: '0123456789ab', id: 'EV-n', createTime: '2026-11-28T10:00:00+08:00',
+  eventType: 'REFUND.SUCCESS',
+  originalType: 'refund',
+  plaintext: { out_refund_no: 'R1', refund_status: 'SUCCESS' },
+  apiV3Key,
+  signingKey: privateKey,
+  serial: SERIAL,
+  timestamp: TS,
+  nonce: 'nn',
+  resourceNonce: '0123456789ab',
+  id: 'EV-n',
+  createTime: '2026-11-28T10:00:00+08:00',
 });
 
 const outcome = (headers: Record<string, string>, rawBody: string | Buffer): 'ok' | string => {
@@ -32,7 +41,10 @@ const outcome = (headers: Record<string, string>, rawBody: string | Buffer): 'ok
     throw e;
   }
 };
-const signed = (body: string | Buffer) => ({ ...base.headers, 'Wechatpay-Signature': signMessage(privateKey, responseMessage(TS, 'nn', body)) });
+const signed = (body: string | Buffer) => ({
+  ...base.headers,
+  'Wechatpay-Signature': signMessage(privateKey, responseMessage(TS, 'nn', body)),
+});
 
 describe('verifyAndDecrypt under fuzzing', () => {
   it('the base notification is accepted', () => {
@@ -40,14 +52,26 @@ describe('verifyAndDecrypt under fuzzing', () => {
   });
 
   it('arbitrary bytes with the real headers: never a crash, never accepted', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 800 }), (b) => outcome(base.headers, Buffer.from(b)) === 'VERIFY_BAD_SIGNATURE'), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 800 }),
+        (b) => outcome(base.headers, Buffer.from(b)) === 'VERIFY_BAD_SIGNATURE',
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('arbitrary bytes, correctly signed: a typed parse/decrypt error, never a crash', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {
         const code = outcome(signed(Buffer.from(b)), Buffer.from(b));
-        return ['NOTIFY_NOT_JSON', 'NOTIFY_BAD_RESOURCE', 'DECRYPT_FAILED', 'DECRYPT_TRUNCATED', 'DECRYPT_UNSUPPORTED'].includes(code);
+        return [
+          'NOTIFY_NOT_JSON',
+          'NOTIFY_BAD_RESOURCE',
+          'DECRYPT_FAILED',
+          'DECRYPT_TRUNCATED',
+          'DECRYPT_UNSUPPORTED',
+        ].includes(code);
       }),
       { numRuns: 80 },
     );
@@ -69,21 +93,37 @@ describe('verifyAndDecrypt under fuzzing', () => {
   it('arbitrary or missing signature headers fail typed', () => {
     const names = fc.constantFrom('Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Signature', 'Wechatpay-Serial');
     fc.assert(
-      fc.property(fc.array(fc.tuple(names, fc.option(fc.string({ maxLength: 80 }), { nil: undefined })), { minLength: 1, maxLength: 4 }), (edits) => {
-        const h: Record<string, string> = { ...base.headers };
-        for (const [n, v] of edits) {
-          if (v === undefined) delete h[n];
-          else h[n] = v;
-        }
-        const code = outcome(h, base.body);
-        return code === 'ok' ? edits.every(([n, v]) => v === base.headers[n]) : code.startsWith('VERIFY_');
-      }),
+      fc.property(
+        fc.array(fc.tuple(names, fc.option(fc.string({ maxLength: 80 }), { nil: undefined })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (edits) => {
+          const h: Record<string, string> = { ...base.headers };
+          for (const [n, v] of edits) {
+            if (v === undefined) delete h[n];
+            else h[n] = v;
+          }
+          const code = outcome(h, base.body);
+          return code === 'ok' ? edits.every(([n, v]) => v === base.headers[n]) : code.startsWith('VERIFY_');
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('structured mutations of the envelope, re-signed, fail as typed parse or decrypt errors', () => {
-    const paths = fc.constantFrom('id', 'event_type', 'resource', 'resource.ciphertext', 'resource.nonce', 'resource.associated_data', 'resource.algorithm', 'resource.original_type', 'summary');
+    const paths = fc.constantFrom(
+      'id',
+      'event_type',
+      'resource',
+      'resource.ciphertext',
+      'resource.nonce',
+      'resource.associated_data',
+      'resource.algorithm',
+      'resource.original_type',
+      'summary',
+    );
     fc.assert(
       fc.property(paths, fc.jsonValue({ maxDepth: 2 }), fc.boolean(), (where, value, drop) => {
         const ev = JSON.parse(base.body) as Record<string, Record<string, unknown>>;
@@ -95,7 +135,10 @@ describe('verifyAndDecrypt under fuzzing', () => {
         const body = JSON.stringify(ev);
         const code = outcome(signed(body), body);
         // Only fields the receiver does not depend on may change without an error.
-        return code === 'ok' ? ['summary', 'resource.original_type', 'id', 'event_type'].includes(where) || (where === 'resource.algorithm' && drop) : !code.startsWith('VERIFY_');
+        return code === 'ok'
+          ? ['summary', 'resource.original_type', 'id', 'event_type'].includes(where) ||
+              (where === 'resource.algorithm' && drop)
+          : !code.startsWith('VERIFY_');
       }),
       { numRuns: 150 },
     );

@@ -25,7 +25,16 @@ const KEY_OPTIONS: Record<string, string> = {
   '--private-key-path': 'a path',
   '--print-secret': 'a switch (prints the forward secret kept beside the journal)',
 };
-const PLAUSIBLE = ['--apiv3-key', '--api-v3-key', '--apiv3', '--api-key', '--key', '--v3-key', '--apiv3key', '--secret'];
+const PLAUSIBLE = [
+  '--apiv3-key',
+  '--api-v3-key',
+  '--apiv3',
+  '--api-key',
+  '--key',
+  '--v3-key',
+  '--apiv3key',
+  '--secret',
+];
 
 function leaves(cmd: Command, prefix: string[] = []): Array<{ path: string[]; cmd: Command }> {
   const here = cmd.name() === 'wxpay' ? [] : [...prefix, cmd.name()];
@@ -39,11 +48,23 @@ function fakeRuntime(env: Record<string, string> = {}): Runtime & { out: () => s
   const chunks: Buffer[] = [];
   stdout.on('data', (c: Buffer) => chunks.push(c));
   stderr.on('data', (c: Buffer) => chunks.push(c));
-  return { env, cwd: '/nonexistent', stdin: new PassThrough(), stdout, stderr, now: () => 0, onSignal: () => () => undefined, out: () => Buffer.concat(chunks).toString() };
+  return {
+    env,
+    cwd: '/nonexistent',
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+    now: () => 0,
+    onSignal: () => () => undefined,
+    out: () => Buffer.concat(chunks).toString(),
+  };
 }
 
 /** Parses argv in-process the way main.ts does; returns the exit code and everything printed. */
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; printed: string; commanderCode?: string; errorCode?: string }> {
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; printed: string; commanderCode?: string; errorCode?: string }> {
   const rt = fakeRuntime(env);
   const program = buildProgram(rt);
   const silence = (c: Command): void => {
@@ -56,7 +77,12 @@ async function run(argv: string[], env: Record<string, string> = {}): Promise<{ 
     return { code: 0, printed: rt.out() };
   } catch (err) {
     const code = reportError(err, rt, false, false);
-    return { code, printed: rt.out(), commanderCode: (err as { code?: string }).code, errorCode: (err as { code?: string }).code };
+    return {
+      code,
+      printed: rt.out(),
+      commanderCode: (err as { code?: string }).code,
+      errorCode: (err as { code?: string }).code,
+    };
   }
 }
 
@@ -65,7 +91,9 @@ const all = leaves(buildProgram(fakeRuntime()));
 describe('no flag takes the APIv3 key', () => {
   it('finds the commands (sanity)', () => {
     expect(all.length).toBeGreaterThan(15);
-    expect(all.map((l) => l.path.join(' '))).toEqual(expect.arrayContaining(['notify decrypt', 'webhook serve', 'config check']));
+    expect(all.map((l) => l.path.join(' '))).toEqual(
+      expect.arrayContaining(['notify decrypt', 'webhook serve', 'config check']),
+    );
   });
 
   it('every option whose name mentions a key takes a path, a name or an id', () => {
@@ -77,17 +105,27 @@ describe('no flag takes the APIv3 key', () => {
     expect(unknown).toEqual([]);
   });
 
-  it.each(all.map((l) => [l.path.join(' '), l.path, l.cmd] as const))('%s refuses each plausible APIv3-key flag with exit 2, without echoing it', async (_name, path, cmd) => {
-    // Mandatory options are given, so that the refusal seen is the unknown flag's, not a missing option's.
-    const mandatory = cmd.options.filter((o) => o.mandatory && o.long).flatMap((o) => [o.long!, 'x']);
-    for (const flag of PLAUSIBLE) {
-      for (const argv of [[...path, ...mandatory, flag, KEY], [...path, ...mandatory, `${flag}=${KEY}`]]) {
-        const r = await run(argv);
-        expect({ argv: argv.join(' '), code: r.code, commander: r.commanderCode }).toEqual({ argv: argv.join(' '), code: 2, commander: 'commander.unknownOption' });
-        expect(r.printed).not.toContain(KEY);
+  it.each(all.map((l) => [l.path.join(' '), l.path, l.cmd] as const))(
+    '%s refuses each plausible APIv3-key flag with exit 2, without echoing it',
+    async (_name, path, cmd) => {
+      // Mandatory options are given, so that the refusal seen is the unknown flag's, not a missing option's.
+      const mandatory = cmd.options.filter((o) => o.mandatory && o.long).flatMap((o) => [o.long!, 'x']);
+      for (const flag of PLAUSIBLE) {
+        for (const argv of [
+          [...path, ...mandatory, flag, KEY],
+          [...path, ...mandatory, `${flag}=${KEY}`],
+        ]) {
+          const r = await run(argv);
+          expect({ argv: argv.join(' '), code: r.code, commander: r.commanderCode }).toEqual({
+            argv: argv.join(' '),
+            code: 2,
+            commander: 'commander.unknownOption',
+          });
+          expect(r.printed).not.toContain(KEY);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('a value equal to the exported APIv3 key', () => {

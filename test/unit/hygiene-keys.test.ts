@@ -32,10 +32,18 @@ write('apiclient_key.pem', merchant.privateKeyPem);
 write('apiclient_cert.pem', merchant.certPem);
 write('pub_key.pem', wechat.publicKeyPem);
 write('apiv3.key', `${APIV3}\n`);
-write('.wxpayrc.json', JSON.stringify({
-  mchid: '1900007291', privateKeyPath: './apiclient_key.pem', merchantCertPath: './apiclient_cert.pem', apiV3Key: 'file:./apiv3.key',
-  publicKeyId: 'PUB_KEY_ID_0000000000000024101100397200000006', publicKeyPath: './pub_key.pem', baseUrl: 'http://127.0.0.1:9',
-}));
+write(
+  '.wxpayrc.json',
+  JSON.stringify({
+    mchid: '1900007291',
+    privateKeyPath: './apiclient_key.pem',
+    merchantCertPath: './apiclient_cert.pem',
+    apiV3Key: 'file:./apiv3.key',
+    publicKeyId: 'PUB_KEY_ID_0000000000000024101100397200000006',
+    publicKeyPath: './pub_key.pem',
+    baseUrl: 'http://127.0.0.1:9',
+  }),
+);
 const needles = [...needlesOf(merchant.privateKeyPem), APIV3];
 
 /** Every string and KeyObject reachable through own properties, arrays, Maps and Sets (functions are opaque). */
@@ -56,7 +64,10 @@ function reachable(root: unknown): { strings: string[]; keyObjects: KeyObject[] 
   return out;
 }
 
-const srcFiles = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? srcFiles(path.join(d, n)) : [path.join(d, n)]));
+const srcFiles = (d: string): string[] =>
+  readdirSync(d).flatMap((n) =>
+    statSync(path.join(d, n)).isDirectory() ? srcFiles(path.join(d, n)) : [path.join(d, n)],
+  );
 
 describe('keys are KeyObjects, never strings', () => {
   it('only core/keys.ts and core/aead.ts turn bytes into key objects', () => {
@@ -67,7 +78,15 @@ describe('keys are KeyObjects, never strings', () => {
   });
 
   it('the client a command builds holds KeyObjects and no key material as a string', async () => {
-    const rt = { env: {}, cwd: dir, stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), now: () => Date.now(), onSignal: () => () => undefined } as Runtime;
+    const rt = {
+      env: {},
+      cwd: dir,
+      stdin: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      now: () => Date.now(),
+      onSignal: () => () => undefined,
+    } as Runtime;
     const built = await buildClient({ args: [], opts: {}, rt } as CommandContext, { requireApiV3Key: true });
     expect(built.client.merchant.privateKey).toBeInstanceOf(KeyObject);
     expect(built.client.merchant.privateKey.type).toBe('private');

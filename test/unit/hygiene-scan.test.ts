@@ -15,8 +15,17 @@ const recorded = (dir: string) =>
 
 describe('secrets scan of written files', () => {
   it('tells outputs from inputs', () => {
-    for (const f of ['webhooks.ndjson', 'refunds.journal.ndjson', 'refunds.result.csv', 'bill.json', 'trade-2026-01-01.csv', 'run.log']) expect(isWrittenOutput(f)).toBe(true);
-    for (const f of ['apiclient_key.pem', 'apiv3.key', '.wxpayrc.json', 'secrets.ndjson', 'capture.json', 'cert.pem']) expect(isWrittenOutput(f)).toBe(false);
+    for (const f of [
+      'webhooks.ndjson',
+      'refunds.journal.ndjson',
+      'refunds.result.csv',
+      'bill.json',
+      'trade-2026-01-01.csv',
+      'run.log',
+    ])
+      expect(isWrittenOutput(f)).toBe(true);
+    for (const f of ['apiclient_key.pem', 'apiv3.key', '.wxpayrc.json', 'secrets.ndjson', 'capture.json', 'cert.pem'])
+      expect(isWrittenOutput(f)).toBe(false);
   });
 
   it('catches a secret planted in a journal and a result CSV, not in the key files beside them', () => {
@@ -25,7 +34,10 @@ describe('secrets scan of written files', () => {
     try {
       registerSecret(artifacts, 'apiv3', APIV3);
       mkdirSync(path.join(work, 'nested'));
-      writeFileSync(path.join(work, 'nested', 'refunds.journal.ndjson'), `{"type":"start","key":"R1"}\n{"message":"${APIV3}"}\n`);
+      writeFileSync(
+        path.join(work, 'nested', 'refunds.journal.ndjson'),
+        `{"type":"start","key":"R1"}\n{"message":"${APIV3}"}\n`,
+      );
       writeFileSync(path.join(work, 'refunds.result.csv'), `line,key\n2,${APIV3}\n`);
       writeFileSync(path.join(work, 'apiv3.key'), APIV3);
       collectWritten(work, artifacts);
@@ -35,13 +47,17 @@ describe('secrets scan of written files', () => {
     } finally {
       rmSync(artifacts, { recursive: true, force: true });
       // The wrapper records what it deletes into the suite's own scan: empty the planted files first.
-      for (const f of ['nested/refunds.journal.ndjson', 'refunds.result.csv', 'apiv3.key']) writeFileSync(path.join(work, f), '');
+      for (const f of ['nested/refunds.journal.ndjson', 'refunds.result.csv', 'apiv3.key'])
+        writeFileSync(path.join(work, f), '');
       rmSync(work, { recursive: true, force: true });
     }
   });
 
   it('the wrapper is live: rmSync and fs/promises rm record a journal before deleting it', async () => {
-    const removers = { rmSync: async (d: string) => rmSync(d, { recursive: true }), rm: (d: string) => rm(d, { recursive: true }) };
+    const removers = {
+      rmSync: async (d: string) => rmSync(d, { recursive: true }),
+      rm: (d: string) => rm(d, { recursive: true }),
+    };
     for (const [name, remove] of Object.entries(removers)) {
       const marker = `clean-marker-${name}-${process.pid}-${Date.now()}`;
       const work = mkdtempSync(path.join(os.tmpdir(), 'wxpay-scan-live-'));

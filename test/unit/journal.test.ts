@@ -11,7 +11,9 @@ import { rotatedFiles, scanJournal, type JournalLine } from '../../src/journal/l
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'wxpay-journal-'));
 const collect = async (file: string) => {
   const got: Array<Omit<JournalLine, 'bytes'> & { text: string }> = [];
-  const r = await scanJournal(file, (l) => got.push({ file: l.file, lineNo: l.lineNo, offset: l.offset, text: l.bytes.toString() }));
+  const r = await scanJournal(file, (l) =>
+    got.push({ file: l.file, lineNo: l.lineNo, offset: l.offset, text: l.bytes.toString() }),
+  );
   return { got, r };
 };
 
@@ -40,7 +42,12 @@ describe('journal module', () => {
 
   it('continues after a short write', async () => {
     const written: Buffer[] = [];
-    const fh = { write: async (b: Buffer, off: number, len: number) => (written.push(b.subarray(off, off + Math.min(3, len))), { bytesWritten: Math.min(3, len) }) } as unknown as FileHandle;
+    const fh = {
+      write: async (b: Buffer, off: number, len: number) => (
+        written.push(b.subarray(off, off + Math.min(3, len))),
+        { bytesWritten: Math.min(3, len) }
+      ),
+    } as unknown as FileHandle;
     await writeAll(fh, Buffer.from('{"id":"EV-1"}\n'));
     expect(Buffer.concat(written).toString()).toBe('{"id":"EV-1"}\n');
     const stuck = { write: async () => ({ bytesWritten: 0 }) } as unknown as FileHandle;
@@ -50,22 +57,37 @@ describe('journal module', () => {
   it('reads line by line across chunk boundaries, with offsets, and reports where whole lines end', async () => {
     const file = path.join(tmp(), 'j.ndjson');
     const long = `{"x":"${'y'.repeat(1_500_000)}"}`;
-    const lines = ['{"a":1}', long, '{"b":2}', ...Array.from({ length: 3000 }, (_, i) => `{"i":${i},"pad":"${'p'.repeat(i % 700)}"}`)];
+    const lines = [
+      '{"a":1}',
+      long,
+      '{"b":2}',
+      ...Array.from({ length: 3000 }, (_, i) => `{"i":${i},"pad":"${'p'.repeat(i % 700)}"}`),
+    ];
     const text = `${lines.join('\n')}\n{"torn`;
     writeFileSync(file, text);
     const { got, r } = await collect(file);
     expect(got.map((g) => g.text)).toEqual(lines);
     expect(got[2]).toMatchObject({ lineNo: 3, offset: '{"a":1}\n'.length + long.length + 1 });
-    expect(r).toEqual({ files: [file], validBytes: Buffer.byteLength(text) - '{"torn'.length, tornBytes: '{"torn'.length });
+    expect(r).toEqual({
+      files: [file],
+      validBytes: Buffer.byteLength(text) - '{"torn'.length,
+      tornBytes: '{"torn'.length,
+    });
   });
 
   it('with `containing`, visits only the lines holding those bytes, whatever the chunking', async () => {
     const file = path.join(tmp(), 'j.ndjson');
-    const lines = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 0 ? `{"id":"E${i}","pad":"${'q'.repeat(i % 500)}"}` : `{"outcome":"rejected","bodyHead":"${'j'.repeat(i % 900)}"}`));
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      i % 997 === 0
+        ? `{"id":"E${i}","pad":"${'q'.repeat(i % 500)}"}`
+        : `{"outcome":"rejected","bodyHead":"${'j'.repeat(i % 900)}"}`,
+    );
     writeFileSync(file, `${lines.join('\n')}\n{"id":"torn`);
     const seen: Array<[number, string]> = [];
     await scanJournal(file, (l) => seen.push([l.offset, l.bytes.toString()]), { containing: Buffer.from('"id":"') });
-    const want = lines.flatMap((l, i) => (i % 997 === 0 ? [[lines.slice(0, i).reduce((a, x) => a + x.length + 1, 0), l]] : []));
+    const want = lines.flatMap((l, i) =>
+      i % 997 === 0 ? [[lines.slice(0, i).reduce((a, x) => a + x.length + 1, 0), l]] : [],
+    );
     expect(seen).toEqual(want);
   });
 

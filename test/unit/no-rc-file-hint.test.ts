@@ -6,7 +6,12 @@ import { requireField } from '../../src/core/credentials.js';
 import type { ResolvedProfile } from '../../src/core/config.js';
 
 const profile = (configPath: string | undefined): ResolvedProfile => ({
-  name: 'default', configPath, configExplicit: false, baseUrl: 'https://api.mch.weixin.qq.com', sources: {}, profileNames: [],
+  name: 'default',
+  configPath,
+  configExplicit: false,
+  baseUrl: 'https://api.mch.weixin.qq.com',
+  sources: {},
+  profileNames: [],
 });
 
 function hintOf(fn: () => unknown): string {
@@ -21,11 +26,15 @@ function hintOf(fn: () => unknown): string {
 describe('a field missing from the profile', () => {
   it('with no rc file at all, the hint names `wxpay config init` and the sandbox', () => {
     const hint = hintOf(() => requireField(profile(undefined), 'mchid', 'WXPAY_MCHID'));
-    expect(hint).toBe('No rc file was found: write one with `wxpay config init` (or set WXPAY_MCHID); to try wxpay without a merchant account, run `wxpay demo` or `wxpay sandbox init`.');
+    expect(hint).toBe(
+      'No rc file was found: write one with `wxpay config init` (or set WXPAY_MCHID); to try wxpay without a merchant account, run `wxpay demo` or `wxpay sandbox init`.',
+    );
   });
 
   it('with an rc file, the hint names that file and the variable', () => {
     const hint = hintOf(() => requireField(profile('/p/.wxpayrc.json'), 'mchid', 'WXPAY_MCHID'));
-    expect(hint).toBe('Set it in /p/.wxpayrc.json or with WXPAY_MCHID. Run `wxpay config show` to see what was resolved.');
+    expect(hint).toBe(
+      'Set it in /p/.wxpayrc.json or with WXPAY_MCHID. Run `wxpay config show` to see what was resolved.',
+    );
   });
 });

@@ -18,11 +18,23 @@ describe('captures', () => {
     expect(() => parseCaptures(`${line}\n{"torn\n${line}`)).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
   it('refuses a capture whose body is a parsed object', () => {
-    expect(() => parseCaptures(JSON.stringify({ headers: {}, body: { id: 1 } }))).toThrow(expect.objectContaining({ code: 'USAGE', hint: expect.stringMatching(/raw body, exactly as received|raw body as a string/) }));
+    expect(() => parseCaptures(JSON.stringify({ headers: {}, body: { id: 1 } }))).toThrow(
+      expect.objectContaining({
+        code: 'USAGE',
+        hint: expect.stringMatching(/raw body, exactly as received|raw body as a string/),
+      }),
+    );
   });
-  it('parses raw HTTP with CRLF, cutting a log\'s extra newline by Content-Length', () => {
-    const c = parseHttpRequest(`POST /notify HTTP/1.1\r\nHost: x\r\nWechatpay-Serial: AB\r\nContent-Length: ${body.length}\r\n\r\n${body}\n`);
-    expect(c).toEqual({ method: 'POST', path: '/notify', headers: { host: 'x', 'wechatpay-serial': 'AB', 'content-length': String(body.length) }, body });
+  it("parses raw HTTP with CRLF, cutting a log's extra newline by Content-Length", () => {
+    const c = parseHttpRequest(
+      `POST /notify HTTP/1.1\r\nHost: x\r\nWechatpay-Serial: AB\r\nContent-Length: ${body.length}\r\n\r\n${body}\n`,
+    );
+    expect(c).toEqual({
+      method: 'POST',
+      path: '/notify',
+      headers: { host: 'x', 'wechatpay-serial': 'AB', 'content-length': String(body.length) },
+      body,
+    });
   });
   it('parses LF-only text and a chunked body', () => {
     const c = parseHttpRequest(`POST /n HTTP/1.1\nTransfer-Encoding: chunked\n\n5\r\n{"id"\r\n3\r\n:1}\r\n0\r\n\r\n`);
@@ -45,7 +57,12 @@ describe('explain helpers', () => {
     expect(serialKind('5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC')).toBe('platform-certificate');
   });
   it('diagnoses a decrypt failure: nonce length, AAD vs original_type, broken base64, else the key', () => {
-    const ok = { nonce: 'abcdefghijkl', associated_data: 'transaction', original_type: 'transaction', ciphertext: 'AAAA' };
+    const ok = {
+      nonce: 'abcdefghijkl',
+      associated_data: 'transaction',
+      original_type: 'transaction',
+      ciphertext: 'AAAA',
+    };
     expect(diagnoseDecrypt(ok)[0]).toMatch(/wrong APIv3 key/);
     expect(diagnoseDecrypt({ ...ok, nonce: 'abc' })[0]).toMatch(/nonce is 3 bytes/);
     expect(diagnoseDecrypt({ ...ok, associated_data: 'refund' })[0]).toMatch(/does not match original_type/);
@@ -54,18 +71,39 @@ describe('explain helpers', () => {
 });
 
 describe('trigger fixtures', () => {
-  const f = { mchid: '1900000001', appid: 'wx1', outTradeNo: 'T1', amount: 5, transactionId: '42', refundId: '50', outRefundNo: 'R1', openid: 'o1', time: beijingTime(0) };
+  const f = {
+    mchid: '1900000001',
+    appid: 'wx1',
+    outTradeNo: 'T1',
+    amount: 5,
+    transactionId: '42',
+    refundId: '50',
+    outRefundNo: 'R1',
+    openid: 'o1',
+    time: beijingTime(0),
+  };
   it('writes Beijing time like WeChat Pay', () => expect(beijingTime(0)).toBe('1970-01-01T08:00:00+08:00'));
   it('builds a transaction and a refund with the right state field', () => {
-    expect(plausibleResource('TRANSACTION.SUCCESS', f)).toMatchObject({ trade_state: 'SUCCESS', amount: { total: 5, payer_total: 5, currency: 'CNY' } });
-    expect(plausibleResource('REFUND.ABNORMAL', f)).toMatchObject({ refund_status: 'ABNORMAL', out_refund_no: 'R1', amount: { refund: 5 } });
+    expect(plausibleResource('TRANSACTION.SUCCESS', f)).toMatchObject({
+      trade_state: 'SUCCESS',
+      amount: { total: 5, payer_total: 5, currency: 'CNY' },
+    });
+    expect(plausibleResource('REFUND.ABNORMAL', f)).toMatchObject({
+      refund_status: 'ABNORMAL',
+      out_refund_no: 'R1',
+      amount: { refund: 5 },
+    });
   });
   it('--set writes nested paths, JSON values when they parse, strings otherwise', () => {
     const o = plausibleResource('TRANSACTION.SUCCESS', f);
     applySet(o, 'amount.total=100');
     applySet(o, 'attach=order 42');
     applySet(o, 'scene_info.device_id="013467007045764"');
-    expect(o).toMatchObject({ amount: { total: 100 }, attach: 'order 42', scene_info: { device_id: '013467007045764' } });
+    expect(o).toMatchObject({
+      amount: { total: 100 },
+      attach: 'order 42',
+      scene_info: { device_id: '013467007045764' },
+    });
     expect(() => applySet(o, 'nothing')).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 });

@@ -11,10 +11,33 @@ import { WxpayError } from '../../src/core/errors.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-prop-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const field = fc.constantFrom('mchid', 'appid', 'serialNo', 'privateKeyPath', 'apiV3Key', 'publicKeyId', 'baseUrl', 'bogus', 'profiles', 'defaultProfile');
-const leaf = fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant('env:X'), fc.constant('file:./k'));
+const field = fc.constantFrom(
+  'mchid',
+  'appid',
+  'serialNo',
+  'privateKeyPath',
+  'apiV3Key',
+  'publicKeyId',
+  'baseUrl',
+  'bogus',
+  'profiles',
+  'defaultProfile',
+);
+const leaf = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant('env:X'),
+  fc.constant('file:./k'),
+);
 const shape = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(field, tie('node'), { maxKeys: 5 })),
+  node: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.array(tie('node'), { maxLength: 3 }),
+    fc.dictionary(field, tie('node'), { maxKeys: 5 }),
+  ),
 })).node;
 
 async function typedOrOk(run: () => Promise<unknown>): Promise<boolean> {
@@ -54,7 +77,10 @@ describe('config loader under random shapes', () => {
       fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9]{32}$/), async (key) => {
         const file = path.join(dir, 'lit.json');
         writeFileSync(file, JSON.stringify({ mchid: '1', apiV3Key: key }));
-        const err = await loadConfig({ cwd: dir, env: {}, configFile: file }).then(() => undefined, (e: unknown) => e as WxpayError);
+        const err = await loadConfig({ cwd: dir, env: {}, configFile: file }).then(
+          () => undefined,
+          (e: unknown) => e as WxpayError,
+        );
         expect(err).toMatchObject({ code: 'CONFIG_LITERAL_SECRET', exitCode: 3 });
         expect(`${err?.message} ${err?.hint}`).not.toContain(key);
       }),

@@ -28,23 +28,39 @@ const NOW = 1_800_000_000;
 
 describe('Authorization parser', () => {
   it('never crashes on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => typedOrOk(() => parseAuthorization(s))), RUNS);
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => typedOrOk(() => parseAuthorization(`WECHATPAY2-SHA256-RSA2048 ${s}`))), RUNS);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (s) => typedOrOk(() => parseAuthorization(s))),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) =>
+        typedOrOk(() => parseAuthorization(`WECHATPAY2-SHA256-RSA2048 ${s}`)),
+      ),
+      RUNS,
+    );
   });
 
   it('round-trips any field values without quotes or commas, in any order', () => {
     const value = fc.stringMatching(/^[A-Za-z0-9+/=_-]{1,40}$/);
     fc.assert(
-      fc.property(value, value, value, value, value, fc.nat(), (mchid, nonce_str, signature, timestamp, serial_no, seed) => {
-        const fields = { mchid, nonce_str, signature, timestamp, serial_no };
-        const pairs = Object.entries(fields).map(([k, v]) => `${k}="${v}"`);
-        for (let i = pairs.length - 1; i > 0; i--) {
-          const j = (seed + i * 7) % (i + 1);
-          [pairs[i], pairs[j]] = [pairs[j]!, pairs[i]!];
-        }
-        expect(parseAuthorization(`WECHATPAY2-SHA256-RSA2048 ${pairs.join(',')}`)).toEqual(fields);
-        expect(parseAuthorization(buildAuthorization(fields))).toEqual(fields);
-      }),
+      fc.property(
+        value,
+        value,
+        value,
+        value,
+        value,
+        fc.nat(),
+        (mchid, nonce_str, signature, timestamp, serial_no, seed) => {
+          const fields = { mchid, nonce_str, signature, timestamp, serial_no };
+          const pairs = Object.entries(fields).map(([k, v]) => `${k}="${v}"`);
+          for (let i = pairs.length - 1; i > 0; i--) {
+            const j = (seed + i * 7) % (i + 1);
+            [pairs[i], pairs[j]] = [pairs[j]!, pairs[i]!];
+          }
+          expect(parseAuthorization(`WECHATPAY2-SHA256-RSA2048 ${pairs.join(',')}`)).toEqual(fields);
+          expect(parseAuthorization(buildAuthorization(fields))).toEqual(fields);
+        },
+      ),
       RUNS,
     );
   });
@@ -53,17 +69,29 @@ describe('Authorization parser', () => {
 describe('signature verification', () => {
   it('verify(sign(x)) holds for any body, and any single-byte change fails', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (bytes, at, xor) => {
-        const body = Buffer.from(bytes);
-        const ts = String(NOW);
-        const nonce = 'n0nce';
-        const headers = { 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-serial': SERIAL, 'wechatpay-signature': signMessage(privateKey, responseMessage(ts, nonce, body)) };
-        expect(verifySignature({ headers, body, keys, now: NOW }).serial).toBe(SERIAL);
-        const changed = Buffer.from(body);
-        const i = at % changed.length;
-        changed[i] = changed[i]! ^ xor;
-        expect(() => verifySignature({ headers, body: changed, keys, now: NOW })).toThrow(expect.objectContaining({ code: 'VERIFY_BAD_SIGNATURE' }));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (bytes, at, xor) => {
+          const body = Buffer.from(bytes);
+          const ts = String(NOW);
+          const nonce = 'n0nce';
+          const headers = {
+            'wechatpay-timestamp': ts,
+            'wechatpay-nonce': nonce,
+            'wechatpay-serial': SERIAL,
+            'wechatpay-signature': signMessage(privateKey, responseMessage(ts, nonce, body)),
+          };
+          expect(verifySignature({ headers, body, keys, now: NOW }).serial).toBe(SERIAL);
+          const changed = Buffer.from(body);
+          const i = at % changed.length;
+          changed[i] = changed[i]! ^ xor;
+          expect(() => verifySignature({ headers, body: changed, keys, now: NOW })).toThrow(
+            expect.objectContaining({ code: 'VERIFY_BAD_SIGNATURE' }),
+          );
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -71,7 +99,19 @@ describe('signature verification', () => {
   it('arbitrary header values never crash the verifier', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), fc.string(), fc.string(), fc.string(), (ts, nonce, sig, serial, body) =>
-        typedOrOk(() => verifySignature({ headers: { 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': sig, 'wechatpay-serial': serial }, body, keys, now: NOW })),
+        typedOrOk(() =>
+          verifySignature({
+            headers: {
+              'wechatpay-timestamp': ts,
+              'wechatpay-nonce': nonce,
+              'wechatpay-signature': sig,
+              'wechatpay-serial': serial,
+            },
+            body,
+            keys,
+            now: NOW,
+          }),
+        ),
       ),
       RUNS,
     );
@@ -81,8 +121,20 @@ describe('signature verification', () => {
 describe('AEAD open', () => {
   it('never crashes on arbitrary resources', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.string(), fc.option(fc.string(), { nil: undefined }), (nonce, ad, ct, algorithm) =>
-        typedOrOk(() => aeadOpen(apiKey, { nonce: nonce || 'x', associated_data: ad, ciphertext: ct, ...(algorithm === undefined ? {} : { algorithm }) })),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        fc.option(fc.string(), { nil: undefined }),
+        (nonce, ad, ct, algorithm) =>
+          typedOrOk(() =>
+            aeadOpen(apiKey, {
+              nonce: nonce || 'x',
+              associated_data: ad,
+              ciphertext: ct,
+              ...(algorithm === undefined ? {} : { algorithm }),
+            }),
+          ),
       ),
       RUNS,
     );
@@ -90,15 +142,25 @@ describe('AEAD open', () => {
 
   it('seal/open round-trips, and a flipped ciphertext byte or changed AAD fails as DECRYPT_FAILED', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.string({ maxLength: 20 }), fc.stringMatching(/^[A-Za-z0-9]{12}$/), fc.nat(), (plain, ad, nonce, at) => {
-        const ciphertext = aeadSeal(apiKey, nonce, ad, plain);
-        expect(aeadOpen(apiKey, { nonce, associated_data: ad, ciphertext }).toString()).toBe(plain);
-        const buf = Buffer.from(ciphertext, 'base64');
-        const j = at % buf.length;
-        buf[j] = buf[j]! ^ 1;
-        expect(() => aeadOpen(apiKey, { nonce, associated_data: ad, ciphertext: buf.toString('base64') })).toThrow(expect.objectContaining({ code: 'DECRYPT_FAILED' }));
-        expect(() => aeadOpen(apiKey, { nonce, associated_data: `${ad}x`, ciphertext })).toThrow(expect.objectContaining({ code: 'DECRYPT_FAILED' }));
-      }),
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.string({ maxLength: 20 }),
+        fc.stringMatching(/^[A-Za-z0-9]{12}$/),
+        fc.nat(),
+        (plain, ad, nonce, at) => {
+          const ciphertext = aeadSeal(apiKey, nonce, ad, plain);
+          expect(aeadOpen(apiKey, { nonce, associated_data: ad, ciphertext }).toString()).toBe(plain);
+          const buf = Buffer.from(ciphertext, 'base64');
+          const j = at % buf.length;
+          buf[j] = buf[j]! ^ 1;
+          expect(() => aeadOpen(apiKey, { nonce, associated_data: ad, ciphertext: buf.toString('base64') })).toThrow(
+            expect.objectContaining({ code: 'DECRYPT_FAILED' }),
+          );
+          expect(() => aeadOpen(apiKey, { nonce, associated_data: `${ad}x`, ciphertext })).toThrow(
+            expect.objectContaining({ code: 'DECRYPT_FAILED' }),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -16,8 +16,15 @@ function thrownBy(fn: (cmd: Command) => void): unknown {
 
 describe('report-error', () => {
   it('a commander error with its own code, or a custom one, is a usage error (exit 2)', () => {
-    const missing = thrownBy((c) => c.argument('<a>').action(() => undefined).parse([], { from: 'user' }));
-    const custom = thrownBy((c) => c.error('error: --dry-run only applies to a batch', { exitCode: 2, code: 'wxpay.batchOption' }));
+    const missing = thrownBy((c) =>
+      c
+        .argument('<a>')
+        .action(() => undefined)
+        .parse([], { from: 'user' }),
+    );
+    const custom = thrownBy((c) =>
+      c.error('error: --dry-run only applies to a batch', { exitCode: 2, code: 'wxpay.batchOption' }),
+    );
     for (const e of [missing, custom]) {
       expect(isCommanderError(e)).toBe(true);
       expect(toWxpayError(e)).toMatchObject({ code: 'USAGE', exitCode: 2 });
@@ -35,7 +42,7 @@ describe('report-error', () => {
     expect((e as { hint: string }).hint).toBe('Run `wxpay refund --help` to see the commands it has.');
   });
 
-  it('a look-alike plain error is not mistaken for commander\'s, and becomes INTERNAL (exit 1)', () => {
+  it("a look-alike plain error is not mistaken for commander's, and becomes INTERNAL (exit 1)", () => {
     const fake = Object.assign(new Error('boom'), { code: 'ENOENT', exitCode: 2 });
     expect(isCommanderError(fake)).toBe(false);
     expect(toWxpayError(fake)).toMatchObject({ code: 'INTERNAL', exitCode: 1 });

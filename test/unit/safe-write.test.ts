@@ -1,6 +1,17 @@
 // Issue 12 "Safe file writes": the one writer for files holding payment data or keys creates them 0600, never
 // writes through a symlink (a dangling one included), and uses unpredictable O_EXCL temp names.
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,7 +22,13 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...real, randomBytes: (n: number) => (pin.on ? Buffer.alloc(n, 0xab) : real.randomBytes(n)) };
 });
 
-import { commitTemp, openAppendSafe, tempPathFor, writeFileSafe, writeFileSafeSync } from '../../src/core/safe-write.js';
+import {
+  commitTemp,
+  openAppendSafe,
+  tempPathFor,
+  writeFileSafe,
+  writeFileSafeSync,
+} from '../../src/core/safe-write.js';
 
 let dir: string;
 beforeEach(() => {

@@ -15,8 +15,14 @@ describe('sandbox init', () => {
     const r = await initSandbox({ dir, mode: 'mixed', mchid: '1234567890', port: 9999 });
     trackSecretFile('sandbox merchant key', r.privateKeyPath);
     trackSecretFile('sandbox apiv3 key', r.apiV3KeyPath);
-    expect(r).toMatchObject({ profile: 'sandbox', mchid: '1234567890', baseUrl: 'http://127.0.0.1:9999', mode: 'mixed' });
-    for (const p of [r.dir, r.rcPath, r.privateKeyPath, r.platformCertPath, r.publicKeyPath]) expect(path.isAbsolute(p)).toBe(true);
+    expect(r).toMatchObject({
+      profile: 'sandbox',
+      mchid: '1234567890',
+      baseUrl: 'http://127.0.0.1:9999',
+      mode: 'mixed',
+    });
+    for (const p of [r.dir, r.rcPath, r.privateKeyPath, r.platformCertPath, r.publicKeyPath])
+      expect(path.isAbsolute(p)).toBe(true);
     expect(r.serialNo).toMatch(/^[0-9A-F]{40}$/);
     expect(r.publicKeyId).toMatch(/^PUB_KEY_ID_\d{34}$/);
     expect(path.basename(r.platformCertPath)).toBe(`wechatpay_${r.platformSerial}.pem`);
@@ -30,7 +36,11 @@ describe('sandbox init', () => {
     expect(new X509Certificate(await readFile(r.merchantCertPath)).subject).toContain('CN=1234567890');
     const rc = JSON.parse(await readFile(r.rcPath, 'utf8'));
     expect(rc.defaultProfile).toBe('sandbox');
-    expect(rc.profiles.sandbox).toMatchObject({ apiV3Key: 'file:./apiv3.key', platformCertDir: './certs', publicKeyPath: './wechatpay/pub_key.pem' });
+    expect(rc.profiles.sandbox).toMatchObject({
+      apiV3Key: 'file:./apiv3.key',
+      platformCertDir: './certs',
+      publicKeyPath: './wechatpay/pub_key.pem',
+    });
 
     const profile = await loadConfig({ cwd: dir, env: {} });
     expect((await loadMerchant(profile)).serialNo).toBe(r.serialNo);
@@ -38,7 +48,13 @@ describe('sandbox init', () => {
 
     // A re-run reuses every key and may switch the mode.
     const again = await initSandbox({ dir, mode: 'pubkey' });
-    expect(again).toMatchObject({ serialNo: r.serialNo, platformSerial: r.platformSerial, publicKeyId: r.publicKeyId, mchid: '1234567890', mode: 'pubkey' });
+    expect(again).toMatchObject({
+      serialNo: r.serialNo,
+      platformSerial: r.platformSerial,
+      publicKeyId: r.publicKeyId,
+      mchid: '1234567890',
+      mode: 'pubkey',
+    });
     const rc2 = JSON.parse(await readFile(r.rcPath, 'utf8'));
     expect(rc2.profiles.sandbox.platformCertDir).toBeUndefined();
     await expect(initSandbox({ dir, mchid: '1999999999' })).rejects.toMatchObject({ code: 'USAGE' });

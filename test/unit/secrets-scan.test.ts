@@ -68,19 +68,37 @@ describe('secrets scan', () => {
   // nothing signature-shaped, whether or not any secret was registered; `wxpay sign` may (that is its job).
   describe('dry-run output', () => {
     const sig = `${'A'.repeat(342)}==`;
-    const auth = (s: string) => `WECHATPAY2-SHA256-RSA2048 mchid="1900000001",nonce_str="N",signature="${s}",timestamp="1700000000",serial_no="S"`;
+    const auth = (s: string) =>
+      `WECHATPAY2-SHA256-RSA2048 mchid="1900000001",nonce_str="N",signature="${s}",timestamp="1700000000",serial_no="S"`;
 
     it('a real signature in --dry-run output is a leak, as text or as JSON, with no secret registered', () => {
       const d = artifacts();
-      recordOutput(d, `wxpay refund create --out-trade-no ${'X'.repeat(80)} --dry-run`, `Authorization: ${auth(sig)}\n`);
-      recordOutput(d, 'wxpay close X --dry-run --json', JSON.stringify({ request: { headers: { Authorization: auth('c2hvcnRlciBzaWduYXR1cmUgc3RpbGwgcmVwbGF5YWJsZQ==') } } }));
-      expect(scanArtifacts(d).map((l) => l.secretLabel)).toEqual(['a signature in --dry-run output', 'a signature in --dry-run output']);
+      recordOutput(
+        d,
+        `wxpay refund create --out-trade-no ${'X'.repeat(80)} --dry-run`,
+        `Authorization: ${auth(sig)}\n`,
+      );
+      recordOutput(
+        d,
+        'wxpay close X --dry-run --json',
+        JSON.stringify({
+          request: { headers: { Authorization: auth('c2hvcnRlciBzaWduYXR1cmUgc3RpbGwgcmVwbGF5YWJsZQ==') } },
+        }),
+      );
+      expect(scanArtifacts(d).map((l) => l.secretLabel)).toEqual([
+        'a signature in --dry-run output',
+        'a signature in --dry-run output',
+      ]);
     });
 
-    it('the placeholder is clean, and a signature outside a dry run is not this rule\'s business', () => {
+    it("the placeholder is clean, and a signature outside a dry run is not this rule's business", () => {
       const d = artifacts();
       recordOutput(d, 'wxpay refund create --dry-run', `Authorization: ${auth('<not signed: --dry-run>')}\n`);
-      recordOutput(d, 'wxpay close X --dry-run --json', JSON.stringify({ Authorization: auth('<not signed: --dry-run>') }));
+      recordOutput(
+        d,
+        'wxpay close X --dry-run --json',
+        JSON.stringify({ Authorization: auth('<not signed: --dry-run>') }),
+      );
       recordOutput(d, 'wxpay sign GET /v3/certificates', `Authorization: ${auth(sig)}\n`);
       recordOutput(d, 'wxpay refund create --dry-runner', sig);
       expect(scanArtifacts(d)).toEqual([]);

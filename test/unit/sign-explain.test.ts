@@ -8,13 +8,24 @@ import { REAL_SIGN_ERROR, signErrorFor } from '../helpers/fixtures.js';
 
 const TS = '1623918286';
 const NONCE = 'togiz2ig.ccl';
-const BODY = '{"mchid":"1900007291","out_trade_no":"1217752501201407033233368018","appid":"wxd678efh567hg6787","description":"Image形象店-深圳腾大-QQ公仔","notify_url":"https://www.weixin.qq.com/wxpay/pay.php","amount":{"total":1,"currency":"CNY"},"scene_info":{"payer_client_ip":"14.23.150.211","h5_info":{"type":"Wap"}}}';
-const local = (url: string, body: string, ts = TS) => ({ method: 'POST', url, message: requestMessage('POST', url, ts, NONCE, body).toString() });
-const explainFor = (server: string, l: ReturnType<typeof local>) => explainSignError(l, signInformationOf(JSON.parse(server))!);
+const BODY =
+  '{"mchid":"1900007291","out_trade_no":"1217752501201407033233368018","appid":"wxd678efh567hg6787","description":"Image形象店-深圳腾大-QQ公仔","notify_url":"https://www.weixin.qq.com/wxpay/pay.php","amount":{"total":1,"currency":"CNY"},"scene_info":{"payer_client_ip":"14.23.150.211","h5_info":{"type":"Wap"}}}';
+const local = (url: string, body: string, ts = TS) => ({
+  method: 'POST',
+  url,
+  message: requestMessage('POST', url, ts, NONCE, body).toString(),
+});
+const explainFor = (server: string, l: ReturnType<typeof local>) =>
+  explainSignError(l, signInformationOf(JSON.parse(server))!);
 
 describe('signInformationOf', () => {
   it('reads detail.sign_information from the real reply', () => {
-    expect(signInformationOf(JSON.parse(REAL_SIGN_ERROR))).toEqual({ method: 'POST', sign_message_length: 304, truncated_sign_message: 'POST\n/v3/pay/transactions/h5\n1623918286\ntogiz2ig.ccl\n{"mchid"\n', url: '/v3/pay/transactions/h5' });
+    expect(signInformationOf(JSON.parse(REAL_SIGN_ERROR))).toEqual({
+      method: 'POST',
+      sign_message_length: 304,
+      truncated_sign_message: 'POST\n/v3/pay/transactions/h5\n1623918286\ntogiz2ig.ccl\n{"mchid"\n',
+      url: '/v3/pay/transactions/h5',
+    });
     expect(signInformationOf({ code: 'SIGN_ERROR' })).toBeUndefined();
     expect(signInformationOf(null)).toBeUndefined();
   });
@@ -44,7 +55,11 @@ describe('explainSignError', () => {
   it('a missing query: names the query, and no spurious length finding', () => {
     const sentUrl = '/v3/pay/transactions/out-trade-no/T1?mchid=1900007291';
     const sent = requestMessage('GET', sentUrl, TS, NONCE, '');
-    const l = { method: 'GET', url: '/v3/pay/transactions/out-trade-no/T1', message: requestMessage('GET', '/v3/pay/transactions/out-trade-no/T1', TS, NONCE, '').toString() };
+    const l = {
+      method: 'GET',
+      url: '/v3/pay/transactions/out-trade-no/T1',
+      message: requestMessage('GET', '/v3/pay/transactions/out-trade-no/T1', TS, NONCE, '').toString(),
+    };
     const e = explainFor(signErrorFor('GET', sentUrl, sent), l);
     expect(e).toMatchObject({ matches: false, line: 'url' });
     expect(e.findings).toEqual([expect.stringContaining('query string is missing')]);
@@ -59,7 +74,10 @@ describe('explainSignError', () => {
 
   it('the reverse: a body file with a trailing newline that was never sent', () => {
     const sent = requestMessage('POST', '/v3/pay/transactions/h5', TS, NONCE, BODY);
-    const e = explainFor(signErrorFor('POST', '/v3/pay/transactions/h5', sent), local('/v3/pay/transactions/h5', `${BODY}\n`));
+    const e = explainFor(
+      signErrorFor('POST', '/v3/pay/transactions/h5', sent),
+      local('/v3/pay/transactions/h5', `${BODY}\n`),
+    );
     expect(e.findings).toEqual([expect.stringMatching(/Your message is one byte longer/)]);
   });
 
@@ -83,28 +101,50 @@ describe('explainSignError', () => {
   it('a timestamp difference: the first difference is on the timestamp line, nothing about lengths', () => {
     const sent = requestMessage('POST', '/v3/pay/transactions/h5', '1623918290', NONCE, BODY);
     const e = explainFor(signErrorFor('POST', '/v3/pay/transactions/h5', sent), local('/v3/pay/transactions/h5', BODY));
-    expect(e).toMatchObject({ matches: false, line: 'timestamp', firstDifference: 'POST\n/v3/pay/transactions/h5\n16239182'.length });
+    expect(e).toMatchObject({
+      matches: false,
+      line: 'timestamp',
+      firstDifference: 'POST\n/v3/pay/transactions/h5\n16239182'.length,
+    });
     expect(e.findings).toEqual([expect.stringContaining('timestamp differs')]);
   });
 
   it('a millisecond timestamp signed: timestamp finding, the 3 extra digits are not blamed on the body', () => {
     const sent = requestMessage('POST', '/v3/pay/transactions/h5', TS, NONCE, BODY);
-    const e = explainFor(signErrorFor('POST', '/v3/pay/transactions/h5', sent), local('/v3/pay/transactions/h5', BODY, `${TS}000`));
+    const e = explainFor(
+      signErrorFor('POST', '/v3/pay/transactions/h5', sent),
+      local('/v3/pay/transactions/h5', BODY, `${TS}000`),
+    );
     expect(e.findings).toEqual([expect.stringContaining('milliseconds')]);
   });
 
   it('offsets are UTF-8 bytes, as sign_message_length is', () => {
     const body = '{"description":"深圳腾大","x":1}';
     const sent = requestMessage('POST', '/v3/x', TS, NONCE, body);
-    const info = { method: 'POST', url: '/v3/x', sign_message_length: sent.length, truncated_sign_message: sent.toString() };
-    const e = explainSignError({ method: 'POST', url: '/v3/x', message: requestMessage('POST', '/v3/x', TS, NONCE, body.replace('1', '2')).toString() }, info);
+    const info = {
+      method: 'POST',
+      url: '/v3/x',
+      sign_message_length: sent.length,
+      truncated_sign_message: sent.toString(),
+    };
+    const e = explainSignError(
+      {
+        method: 'POST',
+        url: '/v3/x',
+        message: requestMessage('POST', '/v3/x', TS, NONCE, body.replace('1', '2')).toString(),
+      },
+      info,
+    );
     expect(e.firstDifference).toBe(sent.indexOf('1}'));
     expect(e.line).toBe('body');
   });
 
   it('a different method and a lower-cased path are named', () => {
     const sent = requestMessage('POST', '/v3/Pay/x', TS, NONCE, '');
-    const e = explainSignError({ method: 'PUT', url: '/v3/pay/x', message: requestMessage('PUT', '/v3/pay/x', TS, NONCE, '').toString() }, { method: 'POST', url: '/v3/Pay/x', sign_message_length: sent.length, truncated_sign_message: sent.toString() });
+    const e = explainSignError(
+      { method: 'PUT', url: '/v3/pay/x', message: requestMessage('PUT', '/v3/pay/x', TS, NONCE, '').toString() },
+      { method: 'POST', url: '/v3/Pay/x', sign_message_length: sent.length, truncated_sign_message: sent.toString() },
+    );
     expect(e.findings.join(' ')).toMatch(/method POST.*only in case/s);
   });
 });

@@ -14,10 +14,16 @@ const HOSTILE = '\x1b[2J\x1b[H\x1b]0;pwned\x07\r✔ refund succeeded\x9b31m\u202
 function runtime(tty: boolean): { rt: Runtime; out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => Object.assign(new PassThrough(), { isTTY: tty, write: (c: string) => (add(String(c)), true) });
+  const sink = (add: (s: string) => void) =>
+    Object.assign(new PassThrough(), { isTTY: tty, write: (c: string) => (add(String(c)), true) });
   const rt = {
-    env: tty ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }, cwd: '/', stdin: new PassThrough(), now: () => 0, onSignal: () => () => undefined,
-    stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)),
+    env: tty ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' },
+    cwd: '/',
+    stdin: new PassThrough(),
+    now: () => 0,
+    onSignal: () => () => undefined,
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
   } as unknown as Runtime;
   return { rt, out: () => out, err: () => err };
 }
@@ -32,8 +38,10 @@ describe('terminalSafe', () => {
     expect(terminalSafe('bad\n✔ refund succeeded', { singleLine: true })).toBe('bad\\n✔ refund succeeded');
   });
 
-  it('with colour on, colour codes stay (wxpay\'s own); every other sequence, and concealed text, is shown', () => {
-    expect(terminalSafe('\x1b[31mred\x1b[39m \x1b[1;32mok\x1b[22;39m', { keepColor: true })).toBe('\x1b[31mred\x1b[39m \x1b[1;32mok\x1b[22;39m');
+  it("with colour on, colour codes stay (wxpay's own); every other sequence, and concealed text, is shown", () => {
+    expect(terminalSafe('\x1b[31mred\x1b[39m \x1b[1;32mok\x1b[22;39m', { keepColor: true })).toBe(
+      '\x1b[31mred\x1b[39m \x1b[1;32mok\x1b[22;39m',
+    );
     expect(terminalSafe('\x1b[8mhidden\x1b[2J', { keepColor: true })).toBe('\\x1b[8mhidden\\x1b[2J');
     expect(terminalSafe('\x1b[31mred', { keepColor: false })).toBe('\\x1b[31mred');
   });
@@ -63,7 +71,10 @@ describe('Output', () => {
     const o = makeOutput(rt, { json: true });
     o.data({ message: HOSTILE });
     o.event({ message: HOSTILE });
-    const [doc, event] = [JSON.parse(out().slice(0, out().lastIndexOf('\n{'))), JSON.parse(out().slice(out().lastIndexOf('\n{') + 1))];
+    const [doc, event] = [
+      JSON.parse(out().slice(0, out().lastIndexOf('\n{'))),
+      JSON.parse(out().slice(out().lastIndexOf('\n{') + 1)),
+    ];
     expect(doc.message).toBe(HOSTILE);
     expect(event.message).toBe(HOSTILE);
   });
@@ -71,18 +82,31 @@ describe('Output', () => {
 
 describe('reportError', () => {
   const hostile = new WxpayError('WECHATPAY_ERROR', 'WeChat Pay rejected the request (HTTP 400 PARAM_ERROR)', {
-    hint: 'h', requestId: 'REQ\x1b[2J', wechatpay: { status: 400, code: 'PARAM\x1b]0;t\x07', message: `${HOSTILE}\n✔ refund R1 succeeded`, detail: { field: HOSTILE } },
+    hint: 'h',
+    requestId: 'REQ\x1b[2J',
+    wechatpay: {
+      status: 400,
+      code: 'PARAM\x1b]0;t\x07',
+      message: `${HOSTILE}\n✔ refund R1 succeeded`,
+      detail: { field: HOSTILE },
+    },
   });
 
-  it('the human report shows the server\'s message and code neutralised, on the line they belong to', () => {
+  it("the human report shows the server's message and code neutralised, on the line they belong to", () => {
     const { rt, err } = runtime(true);
     expect(reportError(hostile, rt, false, false)).toBe(5);
     expect(err()).not.toMatch(/\x1b\[2J|\x1b\]|\x07|\r|\x9b|\u202e/);
-    expect(err()).toContain('PARAM\\x1b]0;t\\x07: \\x1b[2J\\x1b[H\\x1b]0;pwned\\x07\\r✔ refund succeeded\\x9b31m\\u202eevil\\n✔ refund R1 succeeded');
-    expect(err().split('\n').filter((l) => l.startsWith('✔'))).toEqual([]);
+    expect(err()).toContain(
+      'PARAM\\x1b]0;t\\x07: \\x1b[2J\\x1b[H\\x1b]0;pwned\\x07\\r✔ refund succeeded\\x9b31m\\u202eevil\\n✔ refund R1 succeeded',
+    );
+    expect(
+      err()
+        .split('\n')
+        .filter((l) => l.startsWith('✔')),
+    ).toEqual([]);
   });
 
-  it('--json: the error is exact JSON, the server\'s text unchanged', () => {
+  it("--json: the error is exact JSON, the server's text unchanged", () => {
     const { rt, err } = runtime(false);
     reportError(hostile, rt, true, false);
     expect(JSON.parse(err()).error.wechatpay.message).toBe(`${HOSTILE}\n✔ refund R1 succeeded`);

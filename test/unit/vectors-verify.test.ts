@@ -22,24 +22,37 @@ describe('known-answer vectors: verification and decryption', () => {
     const cert = parseCertificate(readVectorFile(v.certificate as string));
     expect(cert.serial).toBe('D7CE59D1F522D701');
     const keys = createKeyStore([[cert.serial, cert.publicKey]]);
-    expect(verifySignature({ headers: h, body: v.body as string, keys, now: Number(h['Wechatpay-Timestamp']) + 10 }).serial).toBe('D7CE59D1F522D701');
+    expect(
+      verifySignature({ headers: h, body: v.body as string, keys, now: Number(h['Wechatpay-Timestamp']) + 10 }).serial,
+    ).toBe('D7CE59D1F522D701');
   });
 
   it('refuses the Go vector\'s 16-byte "APIv3 key" with a clear error', () => {
     const v = vector('notification-verify-go');
-    expect(() => apiV3KeyFrom(v.apiV3Key as string)).toThrow(expect.objectContaining({ code: 'APIV3_KEY_INVALID', exitCode: 3, message: expect.stringContaining('16 bytes') }));
+    expect(() => apiV3KeyFrom(v.apiV3Key as string)).toThrow(
+      expect.objectContaining({ code: 'APIV3_KEY_INVALID', exitCode: 3, message: expect.stringContaining('16 bytes') }),
+    );
   });
 
   it('decrypts the AEAD vector', () => {
     for (const v of vectorsOfKind('aead-decrypt')) {
-      const out = aeadOpen(apiV3KeyFrom(v.apiV3Key as string), { nonce: v.nonce as string, associated_data: v.associatedData as string, ciphertext: v.ciphertext as string });
+      const out = aeadOpen(apiV3KeyFrom(v.apiV3Key as string), {
+        nonce: v.nonce as string,
+        associated_data: v.associatedData as string,
+        ciphertext: v.ciphertext as string,
+      });
       expect(out.toString()).toBe(v.expectedPlaintext);
     }
   });
 
   it('decrypts the certificate list to the expected certificate', () => {
     const v = vector('certificates-list-decrypt');
-    const body = JSON.parse(v.responseBody as string) as { data: Array<{ serial_no: string; encrypt_certificate: { nonce: string; associated_data: string; ciphertext: string } }> };
+    const body = JSON.parse(v.responseBody as string) as {
+      data: Array<{
+        serial_no: string;
+        encrypt_certificate: { nonce: string; associated_data: string; ciphertext: string };
+      }>;
+    };
     const pem = aeadOpen(apiV3KeyFrom(v.apiV3Key as string), body.data[0]!.encrypt_certificate).toString();
     const cert = parseCertificate(pem);
     expect(cert.serial).toBe(v.expectedSerial);
@@ -51,7 +64,9 @@ describe('known-answer vectors: verification and decryption', () => {
 
   it('decrypts the OAEP-SHA1 vector', () => {
     for (const v of vectorsOfKind('oaep-decrypt')) {
-      expect(oaepDecrypt(loadPrivateKey(readVectorFile(v.privateKey as string)), v.ciphertext as string)).toBe(v.expectedPlaintext);
+      expect(oaepDecrypt(loadPrivateKey(readVectorFile(v.privateKey as string)), v.ciphertext as string)).toBe(
+        v.expectedPlaintext,
+      );
     }
   });
 

@@ -10,7 +10,14 @@ describe('createCertificatePem', () => {
   const notAfter = new Date('2031-01-01T00:00:00Z');
 
   it('writes a certificate that node and openssl semantics agree on', () => {
-    const pem = createCertificatePem({ subject: [['CN', '1900007291']], publicKey, signingKey: privateKey, notBefore, notAfter, serial: Buffer.from('5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC', 'hex') });
+    const pem = createCertificatePem({
+      subject: [['CN', '1900007291']],
+      publicKey,
+      signingKey: privateKey,
+      notBefore,
+      notAfter,
+      serial: Buffer.from('5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC', 'hex'),
+    });
     const info = parseCertificate(pem);
     expect(info.serial).toBe('5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC');
     expect(info.subjectCN).toBe('1900007291');
@@ -25,7 +32,13 @@ describe('createCertificatePem', () => {
     const issuerKeys = nextTestKeyPair();
     for (let i = 0; i < 20; i++) {
       const pem = createCertificatePem({
-        subject: [['C', 'CN'], ['O', 'Tenpay.com'], ['OU', 'Tenpay.com CA Center'], ['L', 'ShenZhen'], ['CN', 'Tenpay.com sign']],
+        subject: [
+          ['C', 'CN'],
+          ['O', 'Tenpay.com'],
+          ['OU', 'Tenpay.com CA Center'],
+          ['L', 'ShenZhen'],
+          ['CN', 'Tenpay.com sign'],
+        ],
         issuer: [['CN', 'Tenpay.com Root CA']],
         publicKey,
         signingKey: issuerKeys.privateKey,

@@ -13,7 +13,9 @@ const optionalBody = (req: RouteRequest): Record<string, unknown> => (req.rawBod
 
 export const adminRoutes: RouteDef[] = [
   {
-    method: 'POST', path: '/sandbox/orders/{out_trade_no}/pay', auth: 'admin',
+    method: 'POST',
+    path: '/sandbox/orders/{out_trade_no}/pay',
+    auth: 'admin',
     handle: (req, ctx) => {
       const order = ctx.state.orderByOutTradeNo(req.params.out_trade_no!);
       if (!order) throw orderNotExist();
@@ -21,7 +23,9 @@ export const adminRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'POST', path: '/sandbox/orders/{out_trade_no}/fail', auth: 'admin',
+    method: 'POST',
+    path: '/sandbox/orders/{out_trade_no}/fail',
+    auth: 'admin',
     handle: (req, ctx) => {
       const order = ctx.state.orderByOutTradeNo(req.params.out_trade_no!);
       if (!order) throw orderNotExist();
@@ -29,7 +33,9 @@ export const adminRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'POST', path: '/sandbox/refunds/{out_refund_no}/complete', auth: 'admin',
+    method: 'POST',
+    path: '/sandbox/refunds/{out_refund_no}/complete',
+    auth: 'admin',
     handle: (req, ctx) => {
       const refund = ctx.state.refundByOutRefundNo(req.params.out_refund_no!);
       if (!refund) throw resourceNotExists('退款单不存在');
@@ -37,27 +43,49 @@ export const adminRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'POST', path: '/sandbox/refunds/{out_refund_no}/fail', auth: 'admin',
+    method: 'POST',
+    path: '/sandbox/refunds/{out_refund_no}/fail',
+    auth: 'admin',
     handle: (req, ctx) => {
       const status = optionalBody(req).status ?? 'ABNORMAL';
-      if (status !== 'ABNORMAL' && status !== 'CLOSED') throw paramError('/status', 'status must be ABNORMAL or CLOSED');
+      if (status !== 'ABNORMAL' && status !== 'CLOSED')
+        throw paramError('/status', 'status must be ABNORMAL or CLOSED');
       const refund = ctx.state.refundByOutRefundNo(req.params.out_refund_no!);
       if (!refund) throw resourceNotExists('退款单不存在');
       return { status: 200, body: refundJson(finishRefund(ctx, refund, status)) };
     },
   },
-  { method: 'GET', path: '/sandbox/notifications', auth: 'admin', handle: (_req, ctx) => ({ status: 200, body: { data: ctx.notifier.deliveries } }) },
-  { method: 'GET', path: '/sandbox/faults', auth: 'admin', handle: (_req, ctx) => ({ status: 200, body: { faults: ctx.faults.all() } }) },
-  { method: 'POST', path: '/sandbox/faults', auth: 'admin', handle: (req, ctx) => ({ status: 200, body: { faults: ctx.faults.set(parseBody(req.rawBody)) } }) },
   {
-    method: 'DELETE', path: '/sandbox/faults', auth: 'admin',
+    method: 'GET',
+    path: '/sandbox/notifications',
+    auth: 'admin',
+    handle: (_req, ctx) => ({ status: 200, body: { data: ctx.notifier.deliveries } }),
+  },
+  {
+    method: 'GET',
+    path: '/sandbox/faults',
+    auth: 'admin',
+    handle: (_req, ctx) => ({ status: 200, body: { faults: ctx.faults.all() } }),
+  },
+  {
+    method: 'POST',
+    path: '/sandbox/faults',
+    auth: 'admin',
+    handle: (req, ctx) => ({ status: 200, body: { faults: ctx.faults.set(parseBody(req.rawBody)) } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/sandbox/faults',
+    auth: 'admin',
     handle: (_req, ctx) => {
       ctx.faults.clear();
       return { status: 200, body: { faults: [] } };
     },
   },
   {
-    method: 'POST', path: '/sandbox/certificates/rotate', auth: 'admin',
+    method: 'POST',
+    path: '/sandbox/certificates/rotate',
+    auth: 'admin',
     handle: async (_req, ctx) => {
       const serial = await rotatePlatformCert(ctx.keys.dir);
       const p = paths(ctx.keys.dir);
@@ -68,29 +96,52 @@ export const adminRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'POST', path: '/sandbox/sign-with', auth: 'admin',
+    method: 'POST',
+    path: '/sandbox/sign-with',
+    auth: 'admin',
     handle: (req, ctx) => {
       const serial = parseBody(req.rawBody).serial;
       if (serial !== null && !ctx.keys.platform.some((x) => x.serial === serial)) {
-        throw new SandboxApiError(400, 'PARAM_ERROR', `Unknown platform serial ${String(serial)}`, { field: '/serial', location: 'body' });
+        throw new SandboxApiError(400, 'PARAM_ERROR', `Unknown platform serial ${String(serial)}`, {
+          field: '/serial',
+          location: 'body',
+        });
       }
       ctx.signWith = (serial as string | null) ?? undefined;
       return { status: 200, body: { serial: ctx.signWith ?? ctx.keys.platform[ctx.keys.platform.length - 1]!.serial } };
     },
   },
   {
-    method: 'POST', path: '/sandbox/clock', auth: 'admin',
+    method: 'POST',
+    path: '/sandbox/clock',
+    auth: 'admin',
     handle: (req, ctx) => {
       const offset = parseBody(req.rawBody).offsetSeconds;
-      if (typeof offset !== 'number' || !Number.isFinite(offset)) throw paramError('/offsetSeconds', 'offsetSeconds must be a number');
+      if (typeof offset !== 'number' || !Number.isFinite(offset))
+        throw paramError('/offsetSeconds', 'offsetSeconds must be a number');
       ctx.clockOffsetMs = offset * 1000;
       return { status: 200, body: { offsetSeconds: offset, now: new Date(ctx.now()).toISOString() } };
     },
   },
   {
-    method: 'GET', path: '/sandbox/clock', auth: 'admin',
-    handle: (_req, ctx) => ({ status: 200, body: { offsetSeconds: ctx.clockOffsetMs / 1000, now: new Date(ctx.now()).toISOString() } }),
+    method: 'GET',
+    path: '/sandbox/clock',
+    auth: 'admin',
+    handle: (_req, ctx) => ({
+      status: 200,
+      body: { offsetSeconds: ctx.clockOffsetMs / 1000, now: new Date(ctx.now()).toISOString() },
+    }),
   },
-  { method: 'GET', path: '/sandbox/stats', auth: 'admin', handle: (_req, ctx) => ({ status: 200, body: { requests: Object.fromEntries(ctx.stats) } }) },
-  { method: 'GET', path: '/sandbox/state', auth: 'admin', handle: (_req, ctx) => ({ status: 200, body: ctx.state.snapshot() }) },
+  {
+    method: 'GET',
+    path: '/sandbox/stats',
+    auth: 'admin',
+    handle: (_req, ctx) => ({ status: 200, body: { requests: Object.fromEntries(ctx.stats) } }),
+  },
+  {
+    method: 'GET',
+    path: '/sandbox/state',
+    auth: 'admin',
+    handle: (_req, ctx) => ({ status: 200, body: ctx.state.snapshot() }),
+  },
 ];

@@ -9,7 +9,12 @@
 // Admin: POST /sandbox/bills/seed {date, count, refundEvery?} adds synthetic orders for load tests.
 import { randomBytes } from 'node:crypto';
 import { billReadyAt, oldestKeptDay } from '../../core/bill-dates.js';
-import { FUND_ACCOUNT_TYPES, TRADE_BILL_TYPES, type FundAccountType, type TradeBillType } from '../../core/bill-layout.js';
+import {
+  FUND_ACCOUNT_TYPES,
+  TRADE_BILL_TYPES,
+  type FundAccountType,
+  type TradeBillType,
+} from '../../core/bill-layout.js';
 import { SandboxApiError, paramError } from '../api-error.js';
 import { chinaDate, dayEvents, type SyntheticBatch } from '../bill-source.js';
 import { billHasRows, billSha1, billStream, type BillSpec } from '../bills.js';
@@ -23,8 +28,17 @@ const GENERATION_MS = 3600_000;
 export const DOWNLOAD_TTL_MS = 5 * 60_000;
 const MAX_SEED = 10_000_000;
 
-interface Issued { spec: BillSpec; gzip: boolean; mchid: string; expires: number }
-interface BillStore { seeded: SyntheticBatch[]; tokens: Map<string, Issued>; hashes: Map<string, string> }
+interface Issued {
+  spec: BillSpec;
+  gzip: boolean;
+  mchid: string;
+  expires: number;
+}
+interface BillStore {
+  seeded: SyntheticBatch[];
+  tokens: Map<string, Issued>;
+  hashes: Map<string, string>;
+}
 
 // Per sandbox instance, without widening SandboxContext: the store lives and dies with its context.
 const stores = new WeakMap<SandboxContext, BillStore>();
@@ -41,11 +55,29 @@ const creating = () => new SandboxApiError(400, 'STATEMENT_CREATING', '账单生
 const billNow = (ctx: SandboxContext): number => ctx.now() + ctx.billClockOffsetMs;
 
 function billDate(ctx: SandboxContext, value: string | null, location: 'query' | 'body' = 'query'): string {
-  if (value === null) throw paramError('bill_date', 'bill_date is required', location, undefined, '输入源“/query/bill_date”映射到字段“账单日期”必填性规则校验失败');
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!ok) throw paramError('bill_date', 'bill_date must be YYYY-MM-DD', location, value, '账单日期格式不正确，应为YYYY-MM-DD');
+  if (value === null)
+    throw paramError(
+      'bill_date',
+      'bill_date is required',
+      location,
+      undefined,
+      '输入源“/query/bill_date”映射到字段“账单日期”必填性规则校验失败',
+    );
+  const ok =
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  if (!ok)
+    throw paramError(
+      'bill_date',
+      'bill_date must be YYYY-MM-DD',
+      location,
+      value,
+      '账单日期格式不正确，应为YYYY-MM-DD',
+    );
   const today = chinaDate(billNow(ctx));
-  if (value > today) throw paramError('bill_date', 'bill_date is in the future', location, value, '账单日期不能晚于今天');
+  if (value > today)
+    throw paramError('bill_date', 'bill_date is in the future', location, value, '账单日期不能晚于今天');
   return value;
 }
 
@@ -54,8 +86,10 @@ function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow
   const type = (req.query.get('bill_type') ?? 'ALL') as TradeBillType;
   const account = (req.query.get('account_type') ?? 'BASIC') as FundAccountType;
   const tar = req.query.get('tar_type');
-  if (kind === 'trade' && !TRADE_BILL_TYPES.includes(type)) throw paramError('bill_type', 'bill_type must be ALL, SUCCESS or REFUND', 'query', type);
-  if (kind === 'fundflow' && !FUND_ACCOUNT_TYPES.includes(account)) throw paramError('account_type', 'account_type must be BASIC, OPERATION or FEES', 'query', account);
+  if (kind === 'trade' && !TRADE_BILL_TYPES.includes(type))
+    throw paramError('bill_type', 'bill_type must be ALL, SUCCESS or REFUND', 'query', type);
+  if (kind === 'fundflow' && !FUND_ACCOUNT_TYPES.includes(account))
+    throw paramError('account_type', 'account_type must be BASIC, OPERATION or FEES', 'query', account);
   if (tar !== null && tar !== 'GZIP') throw paramError('tar_type', 'tar_type must be GZIP', 'query', tar);
   const now = billNow(ctx);
   if (date < oldestKeptDay(now)) throw noStatement();
@@ -64,7 +98,12 @@ function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow
   if (ctx.faults.fire('responses', req.path, new Set(['bill-creating'])).length) throw creating();
   const store = storeOf(ctx);
   const sub = req.query.get('sub_mchid') ?? undefined;
-  const spec: BillSpec = { kind, tradeType: type, account, events: dayEvents(ctx, date, req.auth!.mchid, sub, store.seeded) };
+  const spec: BillSpec = {
+    kind,
+    tradeType: type,
+    account,
+    events: dayEvents(ctx, date, req.auth!.mchid, sub, store.seeded),
+  };
   if (!billHasRows(spec)) throw noStatement();
   const issuedAt = ctx.now();
   for (const [t, v] of store.tokens) if (v.expires <= issuedAt) store.tokens.delete(t);
@@ -74,7 +113,11 @@ function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow
   const host = req.headers.host ?? '127.0.0.1';
   return {
     status: 200,
-    body: { hash_type: 'SHA1', hash_value: hashOf(store, spec), download_url: `http://${host}/v3/billdownload/file?token=${token}${gzip ? '&tartype=gzip' : ''}` },
+    body: {
+      hash_type: 'SHA1',
+      hash_value: hashOf(store, spec),
+      download_url: `http://${host}/v3/billdownload/file?token=${token}${gzip ? '&tartype=gzip' : ''}`,
+    },
   };
 }
 
@@ -98,29 +141,58 @@ function seed(req: RouteRequest, ctx: SandboxContext): { status: number; body: u
   const date = billDate(ctx, typeof b.date === 'string' ? b.date : null, 'body');
   const count = b.count;
   const refundEvery = b.refundEvery ?? 10;
-  if (!Number.isSafeInteger(count) || (count as number) < 0 || (count as number) > MAX_SEED) throw paramError('/count', `count must be a whole number up to ${MAX_SEED}`);
-  if (!Number.isSafeInteger(refundEvery) || (refundEvery as number) < 0) throw paramError('/refundEvery', 'refundEvery must be a whole number (0 = no refunds)');
-  const batch: SyntheticBatch = { date, count: count as number, refundEvery: refundEvery as number, mchid: ctx.keys.mchid, appid: ctx.keys.appid };
+  if (!Number.isSafeInteger(count) || (count as number) < 0 || (count as number) > MAX_SEED)
+    throw paramError('/count', `count must be a whole number up to ${MAX_SEED}`);
+  if (!Number.isSafeInteger(refundEvery) || (refundEvery as number) < 0)
+    throw paramError('/refundEvery', 'refundEvery must be a whole number (0 = no refunds)');
+  const batch: SyntheticBatch = {
+    date,
+    count: count as number,
+    refundEvery: refundEvery as number,
+    mchid: ctx.keys.mchid,
+    appid: ctx.keys.appid,
+  };
   storeOf(ctx).seeded.push(batch);
   return { status: 200, body: { seeded: storeOf(ctx).seeded } };
 }
 
 export const billRoutes: RouteDef[] = [
   { method: 'GET', path: '/v3/bill/tradebill', auth: 'wechatpay', handle: (req, ctx) => apply(req, ctx, 'trade') },
-  { method: 'GET', path: '/v3/bill/fundflowbill', auth: 'wechatpay', handle: (req, ctx) => apply(req, ctx, 'fundflow') },
   {
-    method: 'GET', path: '/v3/billdownload/file', auth: 'wechatpay', unsignedResponse: true,
+    method: 'GET',
+    path: '/v3/bill/fundflowbill',
+    auth: 'wechatpay',
+    handle: (req, ctx) => apply(req, ctx, 'fundflow'),
+  },
+  {
+    method: 'GET',
+    path: '/v3/billdownload/file',
+    auth: 'wechatpay',
+    unsignedResponse: true,
     handle: (req, ctx) => {
       const issued = storeOf(ctx).tokens.get(req.query.get('token') ?? '');
-      if (!issued || issued.expires <= ctx.now()) throw paramError('token', 'the download token is unknown or expired', 'query', undefined, '下载链接已失效，请重新申请账单');
+      if (!issued || issued.expires <= ctx.now())
+        throw paramError(
+          'token',
+          'the download token is unknown or expired',
+          'query',
+          undefined,
+          '下载链接已失效，请重新申请账单',
+        );
       if (issued.mchid !== req.auth!.mchid) throw new SandboxApiError(403, 'NO_AUTH', '无权下载该账单');
       const corrupt = ctx.faults.fire('responses', req.path, new Set(['bill-hash'])).length > 0;
-      return { status: 200, stream: billStream(issued.spec, { gzip: issued.gzip, corrupt }), contentType: 'application/octet-stream' };
+      return {
+        status: 200,
+        stream: billStream(issued.spec, { gzip: issued.gzip, corrupt }),
+        contentType: 'application/octet-stream',
+      };
     },
   },
   { method: 'POST', path: '/sandbox/bills/seed', auth: 'admin', handle: seed },
   {
-    method: 'DELETE', path: '/sandbox/bills/seed', auth: 'admin',
+    method: 'DELETE',
+    path: '/sandbox/bills/seed',
+    auth: 'admin',
     handle: (_req, ctx) => {
       storeOf(ctx).seeded.length = 0;
       return { status: 200, body: { seeded: [] } };

@@ -9,21 +9,35 @@ import { rfc3339 } from '../state.js';
 
 export const certificateRoutes: RouteDef[] = [
   {
-    method: 'GET', path: '/v3/certificates', auth: 'wechatpay',
+    method: 'GET',
+    path: '/v3/certificates',
+    auth: 'wechatpay',
     handle: (req, ctx) => {
       const algorithm = req.query.get('algorithm_type');
-      if (algorithm !== null && !['RSA', 'SM2', 'ALL'].includes(algorithm)) throw paramError('algorithm_type', 'algorithm_type must be RSA, SM2 or ALL', 'query', algorithm);
-      if (ctx.mode === 'pubkey') throw resourceNotExists('无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html');
-      const data = algorithm === 'SM2' ? [] : ctx.keys.platform.map((p) => {
-        const info = parseCertificate(p.certPem);
-        const nonce = randomBytes(9).toString('base64url').slice(0, 12);
-        return {
-          serial_no: p.serial,
-          effective_time: rfc3339(info.validFrom.getTime()),
-          expire_time: rfc3339(info.validTo.getTime()),
-          encrypt_certificate: { algorithm: 'AEAD_AES_256_GCM', associated_data: 'certificate', nonce, ciphertext: aeadSeal(ctx.keys.apiV3Key, nonce, 'certificate', p.certPem) },
-        };
-      });
+      if (algorithm !== null && !['RSA', 'SM2', 'ALL'].includes(algorithm))
+        throw paramError('algorithm_type', 'algorithm_type must be RSA, SM2 or ALL', 'query', algorithm);
+      if (ctx.mode === 'pubkey')
+        throw resourceNotExists(
+          '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html',
+        );
+      const data =
+        algorithm === 'SM2'
+          ? []
+          : ctx.keys.platform.map((p) => {
+              const info = parseCertificate(p.certPem);
+              const nonce = randomBytes(9).toString('base64url').slice(0, 12);
+              return {
+                serial_no: p.serial,
+                effective_time: rfc3339(info.validFrom.getTime()),
+                expire_time: rfc3339(info.validTo.getTime()),
+                encrypt_certificate: {
+                  algorithm: 'AEAD_AES_256_GCM',
+                  associated_data: 'certificate',
+                  nonce,
+                  ciphertext: aeadSeal(ctx.keys.apiV3Key, nonce, 'certificate', p.certPem),
+                },
+              };
+            });
       return { status: 200, body: { data } };
     },
   },

@@ -6,4 +6,10 @@ import { certificateRoutes } from './certificates.js';
 import { refundRoutes } from './refunds.js';
 import { transactionRoutes } from './transactions.js';
 
-export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [transactionRoutes, refundRoutes, certificateRoutes, billRoutes, adminRoutes];
+export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
+  transactionRoutes,
+  refundRoutes,
+  certificateRoutes,
+  billRoutes,
+  adminRoutes,
+];

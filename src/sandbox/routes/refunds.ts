@@ -9,11 +9,18 @@ import { bodyOf } from '../validate.js';
 
 export const refundRoutes: RouteDef[] = [
   {
-    method: 'POST', path: '/v3/refund/domestic/refunds', auth: 'wechatpay',
-    handle: (req, ctx) => ({ status: 200, body: refundJson(createRefund(ctx, bodyOf(req.rawBody, refundSchema), req.auth!)) }),
+    method: 'POST',
+    path: '/v3/refund/domestic/refunds',
+    auth: 'wechatpay',
+    handle: (req, ctx) => ({
+      status: 200,
+      body: refundJson(createRefund(ctx, bodyOf(req.rawBody, refundSchema), req.auth!)),
+    }),
   },
   {
-    method: 'GET', path: '/v3/refund/domestic/refunds/{out_refund_no}', auth: 'wechatpay',
+    method: 'GET',
+    path: '/v3/refund/domestic/refunds/{out_refund_no}',
+    auth: 'wechatpay',
     handle: (req, ctx) => {
       const sub = req.query.get('sub_mchid') ?? undefined;
       const refund = ctx.state.refunds.get(refundKey(req.auth!.mchid, sub, req.params.out_refund_no!));

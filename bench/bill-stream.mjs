@@ -38,8 +38,9 @@ const MB = 1024 * 1024;
 /** Runs the CLI; resolves with wall time, exit code, stdout, and the child's peak RSS in MB. */
 function cli(args) {
   const rssFile = path.join(dir, `rss-${Date.now()}`);
-  const env = { ...process.env, NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k.startsWith('WXPAY_')) delete env[k];
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, NO_COLOR: '1' }).filter(([k]) => !k.startsWith('WXPAY_')),
+  );
   // The sandbox hashes a seeded bill on the first apply (seconds at 1,000,000 rows): no 30 s timeout here.
   Object.assign(env, { WXPAY_BASE_URL: sb.url, WXPAY_TIMEOUT_MS: '600000' });
   let cmd = process.execPath;
@@ -79,9 +80,9 @@ function baseline(file) {
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, sha1: out.split(/\s/)[0] };
 }
 
-const init = await initSandbox({ dir });
+await initSandbox({ dir });
 const sb = await startSandbox({ dir, port: 0 });
-let failed = false;
+let failed;
 try {
   const date = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
   const seeded = await fetch(`${sb.url}/sandbox/bills/seed`, {

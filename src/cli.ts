@@ -53,7 +53,7 @@ export function buildProgram(rt: Runtime): Command {
 /** `wxpay refund create`'s path, "refund create", for the hint of a usage error. */
 function commandPath(cmd: Command): string {
   const names: string[] = [];
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  for (let c: Command = cmd; c.parent; c = c.parent) names.unshift(c.name());
   return names.join(' ');
 }
 

@@ -93,7 +93,7 @@ main().then(
     process.exitCode = code;
     if (signalled) process.exit(code);
   },
-  (err) => {
+  (err: unknown) => {
     process.stderr.write(`wxpay: internal error: ${String(err)}\n`);
     process.exitCode = 1;
   },

@@ -63,6 +63,7 @@ export function makeOutput(
 
 // An SGR (colour/style) sequence, or one character a terminal would act on: C0 controls but TAB and LF, DEL, C1
 // controls (0x9b is a one-byte CSI on some terminals), and the bidi overrides and isolates that reorder a line.
+// eslint-disable-next-line no-control-regex -- the control characters are what this strips
 const UNSAFE = /\x1b\[([0-9;]*)m|[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 const shown = (ch: string) => {

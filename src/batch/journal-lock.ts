@@ -53,8 +53,8 @@ async function createExclusive(target: string, pid: number): Promise<boolean> {
 
 /** The owner pid and inode of a lock-like file, or undefined if it does not exist. */
 async function inspect(file: string): Promise<{ pid: number; ino: number } | undefined> {
-  const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
+  const fh = await open(file, 'r').catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   });
   if (!fh) return undefined;

@@ -58,7 +58,7 @@ export async function readJournal(file: string): Promise<JournalContents | undef
 }
 
 export class Journal {
-  private failed: unknown;
+  private failed: WxpayError | undefined;
 
   private constructor(
     private readonly inner: AppendJournal,

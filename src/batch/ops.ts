@@ -100,7 +100,8 @@ export function opsFor(kind: BatchKind, client: WxpayClient, s: OpsSettings = {}
         ),
       async lookup(row) {
         try {
-          const r = await queryRefund(client, row.outRefundNo!);
+          // An empty or odd answer body is possible whatever the type says.
+          const r = (await queryRefund(client, row.outRefundNo!)) as Refund | null;
           if (!r || typeof r.status !== 'string') return unreadable('refund');
           const otherOrder =
             (row.outTradeNo && r.out_trade_no && r.out_trade_no !== row.outTradeNo) ||

@@ -27,8 +27,9 @@ export async function resolveUnknownRefunds(o: {
     async (e) => {
       await o.limiter.take();
       const found = await o.lookup(entryRow(e));
-      if (found.kind === 'unknown') found.rateLimited ? o.limiter.onRateLimited() : o.limiter.onFailure();
-      else o.limiter.onSuccess();
+      if (found.kind !== 'unknown') o.limiter.onSuccess();
+      else if (found.rateLimited) o.limiter.onRateLimited();
+      else o.limiter.onFailure();
       if (found.kind === 'succeeded') {
         await o.journal.append({
           type: 'done',

@@ -76,7 +76,12 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
     await resolveUnknownRefunds({
       entries: others.entries,
       lookup: o.lookup,
-      journal: { append: async (r) => void (r.type !== 'batch' && found.set(r.key, r)) },
+      journal: {
+        append: (r) => {
+          if (r.type !== 'batch') found.set(r.key, r);
+          return Promise.resolve();
+        },
+      },
       limiter: o.limiter,
       concurrency: o.concurrency,
       now: o.now,

@@ -10,12 +10,12 @@ import type { BatchRow, JournalRecord, Outcome, RowResult } from './types.js';
 
 export interface BatchOps {
   /** The request body for a row: journaled with `start` and compared on resume. */
-  request(row: BatchRow): unknown;
-  send(row: BatchRow): Promise<Exclude<Outcome, { kind: 'not-found' }>>;
+  request: (row: BatchRow) => unknown;
+  send: (row: BatchRow) => Promise<Exclude<Outcome, { kind: 'not-found' }>>;
   /** Asks WeChat Pay whether an earlier send took effect. Absent when resending is harmless. */
-  lookup?(row: BatchRow): Promise<Outcome>;
+  lookup?: (row: BatchRow) => Promise<Outcome>;
   /** Reads the current state of a row an earlier run finished (closes), so a rerun reports it fresh. */
-  recheck?(row: BatchRow): Promise<Exclude<Outcome, { kind: 'not-found' }>>;
+  recheck?: (row: BatchRow) => Promise<Exclude<Outcome, { kind: 'not-found' }>>;
   /** Mutating sends get an fsynced `start` record first; read-only ones do not need it. */
   mutating: boolean;
 }
@@ -56,8 +56,9 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
   };
 
   const feed = (out: Outcome) => {
-    if (out.kind === 'unknown') out.rateLimited ? o.limiter.onRateLimited() : o.limiter.onFailure();
-    else o.limiter.onSuccess();
+    if (out.kind !== 'unknown') o.limiter.onSuccess();
+    else if (out.rateLimited) o.limiter.onRateLimited();
+    else o.limiter.onFailure();
   };
 
   async function settle(p: PlannedRow, out: Extract<Outcome, { kind: 'succeeded' | 'rejected' }>): Promise<void> {
@@ -83,11 +84,12 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
     const earlier = { ...p.result!, fromJournal: true };
     if (now.kind === 'succeeded') {
       const { state, message: _m, ...kept } = earlier;
-      return finish(p, {
+      finish(p, {
         ...kept,
         ...(now.state ? { state: now.state } : {}),
         message: [earlier.message, 'finished by an earlier run; state checked again now'].filter(Boolean).join('; '),
       });
+      return;
     }
     // The earlier outcome stands, but its current state is not known: unfinished, so the rerun checks again.
     finish(p, {
@@ -138,13 +140,15 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
       await o.journal.append({ type: 'unknown', key: row.key, code: out.code, message: out.message, at: at() });
       if (o.ops.lookup) mode = 'verify';
     }
-    if (!last && !sent && p.action === 'send')
-      return finish(p, {
+    if (!last && !sent && p.action === 'send') {
+      finish(p, {
         line: row.line,
         key: row.key,
         status: 'pending',
         message: 'not sent: the batch was interrupted',
       });
+      return;
+    }
     finish(p, {
       line: row.line,
       key: row.key,

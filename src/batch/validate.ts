@@ -102,6 +102,7 @@ export function validateRows(
       if (amount !== undefined && total !== undefined && amount > total)
         p.push(`amount ${amount} is more than total ${total}`);
       const reason = get('reason');
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- WeChat Pay counts code points, not UTF-16 units
       if ([...reason].length > 80) p.push('reason is longer than 80 characters');
       Object.assign(row, {
         key: outRefundNo,

@@ -26,7 +26,7 @@ export function batchable(rt: Runtime, kind: BatchKind, single: () => Promise<Co
   const one = lazy(rt, single);
   const many = lazy(rt, async () => {
     const m = await import('../commands/batch-run.js');
-    return { run: (ctx) => m.runBatchCommand(kind, ctx) };
+    return { run: (ctx: Parameters<typeof m.runBatchCommand>[1]) => m.runBatchCommand(kind, ctx) };
   });
   return (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;

@@ -15,7 +15,7 @@ export function parseYuan(value: string, name: string): number {
   return positive(fen, name, value);
 }
 
-export function parseFen(value: unknown, name: string, yuan = false): number {
+export function parseFen(value: string | number | undefined, name: string, yuan = false): number {
   if (value === undefined || value === '')
     throw new WxpayError('USAGE', `${name} is required`, {
       hint: `Give ${name} in integer fen (分), e.g. ${name} 100 for 1.00 yuan.`,

@@ -49,10 +49,16 @@ export async function run(ctx: CommandContext<ApiOptions>): Promise<void> {
       ...(text !== undefined ? { body: text } : {}),
       idempotent: Boolean(opts.idempotent),
     };
-    if (opts.dryRun) return printDryRun(ctx, client.preview(req));
+    if (opts.dryRun) {
+      printDryRun(ctx, client.preview(req));
+      return;
+    }
     const res = await client.request(req);
     const out = outputFor(ctx);
-    if (out.json) return out.data(res.data ?? null);
+    if (out.json) {
+      out.data(res.data ?? null);
+      return;
+    }
     out.note(`HTTP ${res.status}${res.requestId ? ` Request-ID ${res.requestId}` : ''} (signature verified)`);
     if (res.rawBody.length) out.line(res.rawBody.toString('utf8'));
   });

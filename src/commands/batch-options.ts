@@ -50,7 +50,7 @@ export function batchOptions(ctx: Pick<CommandContext<BatchOptions>, 'opts' | 'a
     );
   if (ctx.args.some((a) => a !== undefined))
     throw usage(
-      `Give either an order number or --from <file.csv>, not both (got "${String(ctx.args.find((a) => a !== undefined))}")`,
+      `Give either an order number or --from <file.csv>, not both (got "${ctx.args.find((a) => a !== undefined) as string}")`,
       'With --from every row comes from the CSV file.',
     );
   if (opts.from === '-' || opts.from === '')
@@ -65,7 +65,7 @@ export function batchOptions(ctx: Pick<CommandContext<BatchOptions>, 'opts' | 'a
       'The default, 4, is enough for 50 requests per second.',
     );
   const rate = opts.rate === undefined ? 50 : Number(opts.rate);
-  if (!/^\d+(\.\d+)?$/.test(String(opts.rate ?? '50')) || !(rate > 0) || rate > 10_000) {
+  if (!/^\d+(\.\d+)?$/.test(opts.rate ?? '50') || !(rate > 0) || rate > 10_000) {
     throw usage(
       `--rate must be a number of requests per second above 0, got "${opts.rate}"`,
       'WeChat Pay allows 150 refunds per second (6 for failing requests); the default is 50.',

@@ -140,7 +140,10 @@ export function summarize(
 
 export function printSummary(ctx: CommandContext<BatchOptions>, s: BatchSummary): void {
   const out = outputFor(ctx);
-  if (out.json) return out.event({ type: 'summary', ...s });
+  if (out.json) {
+    out.event({ type: 'summary', ...s });
+    return;
+  }
   const sent = s.rows - s.fromJournal - s.pending;
   const codes = Object.entries(s.codes)
     .map(([c, n]) => `${c} ${n}`)
@@ -176,7 +179,7 @@ export function resumeHint(
   if (o.profile) parts.push('--profile', q(o.profile));
   if (o.config) parts.push('--config', q(o.config));
   if (o.baseUrl) parts.push('--base-url', q(o.baseUrl));
-  if (o.concurrency) parts.push('--concurrency', String(o.concurrency));
-  if (o.rate) parts.push('--rate', String(o.rate));
+  if (o.concurrency) parts.push('--concurrency', o.concurrency);
+  if (o.rate) parts.push('--rate', o.rate);
   return parts.join(' ');
 }

@@ -84,7 +84,10 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
       out.warn(
         `--rate ${settings.rate} is above WeChat Pay's 150 requests/s; expect FREQUENCY_LIMITED answers and slow-downs`,
       );
-    if (settings.dryRun) return printDryRun(ctx, kind, client, plan.rows, settings);
+    if (settings.dryRun) {
+      printDryRun(ctx, kind, client, plan.rows, settings);
+      return;
+    }
     if (!(await confirmBatch(ctx, kind, plan.rows, client.baseUrl))) return;
     await execute(kind, ctx, settings, paths, valid.rows, plan, ops, { journal, limiter });
   } finally {
@@ -137,7 +140,7 @@ async function execute(
   const out = outputFor(ctx);
   const { journal } = io;
   // Read-only batches (queries) keep no journal: every run asks again.
-  const noJournal = { append: async () => undefined };
+  const noJournal = { append: () => Promise.resolve() };
   let stopping = false;
   const offSignal = rt.onSignal(() => {
     if (stopping) return;
@@ -189,6 +192,7 @@ async function execute(
   // The rule (README, "Exit codes"): an unfinished batch exits 4 whatever else happened, because the first thing
   // to do is rerun the same command; only a finished batch with rejected rows exits 5.
   const rejected = summary.rejected ? ` (${summary.rejected} rejected by WeChat Pay; see ${paths.resultFile})` : '';
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal handler sets it while awaiting
   if (stopping) {
     throw new WxpayError(
       'BATCH_INTERRUPTED',

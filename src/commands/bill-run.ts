@@ -70,7 +70,7 @@ async function copyToStdout(ctx: CommandContext, file: string): Promise<void> {
 export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 'fundflow'): Promise<void> {
   const { opts, rt } = ctx;
   const now = rt.now();
-  const date = checkBillDate(String(opts.date), now);
+  const date = checkBillDate(opts.date, now);
   const out = outputFor(ctx);
   const format = pickFormat(opts, out.json);
   const target = opts.output ? path.resolve(rt.cwd, opts.output) : undefined;
@@ -173,7 +173,7 @@ function report(ctx: CommandContext<BillOptions>, what: string, format: BillForm
     return;
   }
   // With the bill on stdout, everything else goes to stderr.
-  const say = opts.output ? out.line : out.note;
+  const say = (text: string) => (opts.output ? out.line(text) : out.note(text));
   if (opts.output)
     say(
       `${what}: ${got.rows} row${got.rows === 1 ? '' : 's'}, SHA1 verified (${got.sha1}); wrote ${opts.output} (${format})`,

@@ -91,7 +91,10 @@ export async function run(ctx: CommandContext<CertsDownloadOptions>): Promise<vo
         });
       }
       const out = outputFor(ctx);
-      if (out.json) return out.data({ dir, certificates: rows });
+      if (out.json) {
+        out.data({ dir, certificates: rows });
+        return;
+      }
       for (const r of rows) {
         out.table([
           ['serial', r.serial],

@@ -15,7 +15,10 @@ export async function run(ctx: CommandContext<{ dir?: string }>): Promise<void> 
   const out = outputFor(ctx);
   if (!dir) {
     if (profile.publicKeyId) {
-      if (out.json) return out.data({ dir: null, publicKeyId: profile.publicKeyId, certificates: [] });
+      if (out.json) {
+        out.data({ dir: null, publicKeyId: profile.publicKeyId, certificates: [] });
+        return;
+      }
       out.line(
         `No platform certificates: profile "${profile.name}" verifies with the WeChat Pay public key ${profile.publicKeyId}.`,
       );
@@ -50,8 +53,10 @@ export async function run(ctx: CommandContext<{ dir?: string }>): Promise<void> 
     else if (c.status === 'expiring')
       out.warn(`certificate ${c.serial} expires in ${c.daysLeft} day(s): run \`wxpay certs download\``);
   }
-  if (out.json)
-    return out.data({ dir, ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}), certificates: certs });
+  if (out.json) {
+    out.data({ dir, ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}), certificates: certs });
+    return;
+  }
   if (!certs.length) out.line(`No certificates in ${dir}. Run \`wxpay certs download\`.`);
   for (const c of certs)
     out.line(

@@ -60,9 +60,11 @@ export async function buildClient(
   let apiV3Key: KeyObject | undefined;
   if (extra.requireApiV3Key) apiV3Key = await loadApiV3Key(profile, ctx.rt.env);
   else if (profile.apiV3Key) {
-    apiV3Key = await loadApiV3Key(profile, ctx.rt.env).catch((e: Error) => {
+    apiV3Key = await loadApiV3Key(profile, ctx.rt.env).catch((e: unknown) => {
       if (ctx.opts.verbose)
-        ctx.rt.stderr.write(`APIv3 key not loaded (${e.message}); an unknown platform serial cannot be refreshed\n`);
+        ctx.rt.stderr.write(
+          `APIv3 key not loaded (${(e as Error).message}); an unknown platform serial cannot be refreshed\n`,
+        );
       return undefined;
     });
   }

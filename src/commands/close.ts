@@ -16,10 +16,16 @@ export async function run(ctx: CommandContext<CloseOptions>): Promise<void> {
     throw new WxpayError('USAGE', 'Which order? Give its out_trade_no', { hint: 'e.g. wxpay close ORDER001' });
   const partner = ctx.opts.subMchid ? { subMchid: ctx.opts.subMchid } : undefined;
   await withClient(ctx, async ({ client }) => {
-    if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(closeRequest(client, outTradeNo, partner)));
+    if (ctx.opts.dryRun) {
+      printDryRun(ctx, client.preview(closeRequest(client, outTradeNo, partner)));
+      return;
+    }
     await closeOrder(client, outTradeNo, partner);
     const out = outputFor(ctx);
-    if (out.json) return out.data({ out_trade_no: outTradeNo, closed: true });
+    if (out.json) {
+      out.data({ out_trade_no: outTradeNo, closed: true });
+      return;
+    }
     out.line(`closed ${outTradeNo}`);
   });
 }

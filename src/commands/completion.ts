@@ -5,11 +5,13 @@ import type { CommandContext } from '../runtime.js';
 import { SHELLS } from './completion-model.js';
 import { bashScript, fishScript, zshScript } from './completion-scripts.js';
 
-export async function run(ctx: CommandContext): Promise<void> {
+// Synchronous work; lazy() awaits it, so a throw here still becomes the command's rejection.
+export function run(ctx: CommandContext): Promise<void> {
   const [shell] = ctx.args as [string];
   let root = ctx.command as Command;
   while (root.parent) root = root.parent;
   const make = { bash: bashScript, zsh: zshScript, fish: fishScript }[shell];
   if (!make) throw new WxpayError('USAGE', `Unknown shell "${shell}"`, { hint: `Use ${SHELLS.join(', ')}.` });
   ctx.rt.stdout.write(make(root));
+  return Promise.resolve();
 }

@@ -77,12 +77,10 @@ async function trustCheck(file: string): Promise<CheckResult> {
       status: 'pass',
       message: `${file} (mode 0600) and its folder are yours and writable only by you`,
     }),
-    (e: WxpayError): CheckResult => ({
-      name: 'rc file',
-      status: 'fail',
-      message: e.message,
-      ...(e.hint ? { hint: e.hint } : {}),
-    }),
+    (err: unknown): CheckResult => {
+      const e = err as WxpayError;
+      return { name: 'rc file', status: 'fail', message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+    },
   );
 }
 

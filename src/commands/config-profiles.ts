@@ -12,7 +12,7 @@ export async function run(ctx: CommandContext): Promise<void> {
     ...(ctx.rt.uid !== undefined ? { uid: ctx.rt.uid } : {}),
     ...(ctx.opts.config ? { configFile: ctx.opts.config } : {}),
   });
-  const cfg = found?.config as { profiles?: Record<string, unknown> } | undefined;
+  const cfg = found?.config as { profiles?: Record<string, unknown> | null } | undefined;
   const names = found
     ? cfg && typeof cfg.profiles === 'object' && cfg.profiles
       ? Object.keys(cfg.profiles)

@@ -15,7 +15,7 @@ export function showableProfile(p: ResolvedProfile): Record<string, { value: str
     const v = p[f];
     if (v === undefined) continue;
     out[f] = {
-      value: f === 'apiV3Key' ? describeSecret(v as SecretRef) : String(v),
+      value: typeof v === 'string' ? v : describeSecret(v),
       source: p.sources[f] ?? 'default',
     };
   }

@@ -10,14 +10,21 @@ export const HELP_TOPICS = ['exit-codes'] as const;
 function printExitCodes(ctx: CommandContext): void {
   const out = outputFor(ctx);
   const rows = Object.entries(EXIT_MEANINGS).map(([code, meaning]) => ({ code: Number(code), meaning }));
-  if (out.json) return out.data({ exitCodes: rows });
+  if (out.json) {
+    out.data({ exitCodes: rows });
+    return;
+  }
   out.line('Exit codes of wxpay (with --json, errors are {"error":{"code","message","hint","exitCode"}} on stderr):');
   for (const r of rows) out.line(`  ${r.code}  ${r.meaning}`);
 }
 
-export async function run(ctx: CommandContext): Promise<void> {
+// Synchronous work; lazy() awaits it, so a throw here still becomes the command's rejection.
+export function run(ctx: CommandContext): Promise<void> {
   const words = (ctx.args[0] as string[] | undefined) ?? [];
-  if (words.length === 1 && words[0] === 'exit-codes') return printExitCodes(ctx);
+  if (words.length === 1 && words[0] === 'exit-codes') {
+    printExitCodes(ctx);
+    return Promise.resolve();
+  }
   let cmd: Command = ctx.command!.parent!;
   for (const w of words) {
     const sub = cmd.commands.find((c) => c.name() === w || c.aliases().includes(w));

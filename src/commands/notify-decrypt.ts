@@ -26,7 +26,7 @@ async function readResource(
   arg: string,
 ): Promise<{ event?: NotificationEvent; resource: NotificationResource }> {
   const text = arg.trim().startsWith('{') ? arg : (await readInput(ctx.rt, arg, 'resource')).toString('utf8');
-  const value = parseJson(text, 'resource') as Record<string, unknown>;
+  const value = parseJson(text, 'resource');
   if (value && typeof value === 'object' && 'resource' in value) {
     const event = parseNotification(text);
     return { event, resource: event.resource };

@@ -97,7 +97,7 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
   }
   if (!passed) {
     // webhook serve answers 500 DECRYPT_FAILED when the signature held but its APIv3 key differs from ours.
-    const decrypt = /DECRYPT_FAILED/.test(res.body ?? '');
+    const decrypt = /DECRYPT_FAILED/.test(res.body);
     throw new WxpayError('NOTIFY_DELIVERY_FAILED', `The receiver answered ${res.status}`, {
       hint: decrypt
         ? 'The receiver verified the signature but could not decrypt the resource: its APIv3 key is not the one this profile encrypted with. Give both the same 32-byte APIv3 key (`wxpay config show` says where this one came from).'

@@ -123,7 +123,10 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       ...(res.response.data as object),
       ...(invoke ? { invoke } : {}),
     };
-    if (out.json) return out.data(result);
+    if (out.json) {
+      out.data(result);
+      return;
+    }
     out.table([
       ['out_trade_no', input.outTradeNo],
       ...(res.prepay_id ? [['prepay_id', res.prepay_id] as [string, string]] : []),

@@ -18,7 +18,7 @@ export function orderRefFrom(outTradeNo: unknown, transactionId: string | undefi
       hint: 'e.g. wxpay query ORDER001',
     });
   if (transactionId) return { transactionId };
-  if (outTradeNo) return { outTradeNo: String(outTradeNo) };
+  if (outTradeNo) return { outTradeNo: outTradeNo as string }; // a positional argument: always a string
   throw new WxpayError('USAGE', 'Which order? Give an out_trade_no or --transaction-id', {
     hint: 'e.g. wxpay query ORDER001, or wxpay query --transaction-id 4200000000000000000000000000',
   });
@@ -51,6 +51,9 @@ export async function run(ctx: CommandContext<QueryOptions>): Promise<void> {
     queryOrder(client, ref, ctx.opts.subMchid ? { subMchid: ctx.opts.subMchid } : undefined),
   );
   const out = outputFor(ctx);
-  if (out.json) return out.data(t);
+  if (out.json) {
+    out.data(t);
+    return;
+  }
   out.table(summarize(t));
 }

@@ -72,11 +72,17 @@ export async function run(ctx: CommandContext<RefundCreateOptions>): Promise<voi
   const input = refundInputFrom(ctx.opts);
   await withClient(ctx, async ({ client, profile }) => {
     const withNotify = input.notifyUrl || !profile.notifyUrl ? input : { ...input, notifyUrl: profile.notifyUrl };
-    if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(refundRequest(withNotify)));
+    if (ctx.opts.dryRun) {
+      printDryRun(ctx, client.preview(refundRequest(withNotify)));
+      return;
+    }
     if (!(await confirmRefund(ctx, withNotify))) return;
     const r = await createRefund(client, withNotify);
     const out = outputFor(ctx);
-    if (out.json) return out.data(r);
+    if (out.json) {
+      out.data(r);
+      return;
+    }
     out.table(refundRows(r));
   });
 }

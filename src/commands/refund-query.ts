@@ -31,6 +31,9 @@ export async function run(ctx: CommandContext<{ subMchid?: string }>): Promise<v
     throw new WxpayError('USAGE', 'Which refund? Give its out_refund_no', { hint: 'e.g. wxpay refund query R001' });
   const r = await withClient(ctx, ({ client }) => queryRefund(client, outRefundNo, ctx.opts.subMchid));
   const out = outputFor(ctx);
-  if (out.json) return out.data(r);
+  if (out.json) {
+    out.data(r);
+    return;
+  }
   out.table(refundRows(r));
 }

@@ -5,6 +5,9 @@ import { OFFICIAL_API_HOSTS } from '../core/config-trust.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile } from './shared.js';
 
+/** A value from the sandbox's JSON for a message: a string as it is, anything else as JSON (not [object Object]). */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
 export async function adminCall(ctx: CommandContext, path: string, body?: object): Promise<Record<string, unknown>> {
   const profile = await loadProfile(ctx);
   // With no sandbox profile the base URL is WeChat Pay's own: say so, rather than POST /sandbox/… to it and time out.
@@ -52,13 +55,13 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
     const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
     throw new WxpayError(
       'WECHATPAY_ERROR',
-      `The sandbox refused: ${code} ${String(json.message ?? text.slice(0, 200))}`,
+      `The sandbox refused: ${code} ${shown(json.message ?? text.slice(0, 200))}`,
       {
         hint: hintFor(res.status),
         wechatpay: {
           status: res.status,
           code,
-          message: String(json.message ?? ''),
+          message: shown(json.message ?? ''),
           ...(json.detail !== undefined ? { detail: json.detail } : {}),
         },
         ...(res.requestId ? { requestId: res.requestId } : {}),

@@ -17,7 +17,7 @@ export async function run(ctx: CommandContext<{ fail?: boolean }>): Promise<void
   out.table([
     ['out_trade_no', String(tx.out_trade_no)],
     ['trade_state', String(tx.trade_state)],
-    ...(tx.transaction_id ? ([['transaction_id', String(tx.transaction_id)]] as Array<[string, string]>) : []),
+    ...(tx.transaction_id ? ([['transaction_id', tx.transaction_id as string]] as Array<[string, string]>) : []),
   ]);
   if (tx.trade_state === 'SUCCESS')
     out.note(

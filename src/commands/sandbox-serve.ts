@@ -5,7 +5,7 @@ import path from 'node:path';
 import { WxpayError } from '../core/errors.js';
 import { DEFAULT_SANDBOX_PORT } from '../sandbox/keyset.js';
 import { parseClockOffset } from '../sandbox/bill-source.js';
-import { readSandboxFile } from '../sandbox/keyset-files.js';
+import { readSandboxFile, type SandboxFile } from '../sandbox/keyset-files.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { CommandContext } from '../runtime.js';
 import { sandboxMode } from './sandbox-init.js';
@@ -54,7 +54,8 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
     dir,
     mode,
     host: opts.host ?? '127.0.0.1',
-    port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
+    // A hand-edited sandbox.json may have lost its port.
+    port: intOption(opts.port, '--port') ?? (file as Partial<SandboxFile>).port ?? DEFAULT_SANDBOX_PORT,
     timeScale,
     autoRefundMs: autoRefund,
     signWorkers,

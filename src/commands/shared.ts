@@ -51,7 +51,7 @@ export function parseJson(text: string, what: string): unknown {
   }
 }
 
-export function intOption(value: unknown, name: string): number | undefined {
+export function intOption(value: string | number | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const s = String(value);
   if (!/^\d+$/.test(s))

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runConfigChecks } from '../core/doctor.js';
-import { WxpayError, type ErrorCode } from '../core/errors.js';
+import { WxpayError } from '../core/errors.js';
 import { junitXml } from '../core/junit.js';
 import { proxyFromEnv } from '../core/proxy.js';
 import type { CommandContext } from '../runtime.js';
@@ -117,7 +117,7 @@ export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
   if (failed.length) {
     const first = [...failed].sort((a, b) => EXIT_ORDER.indexOf(a.name) - EXIT_ORDER.indexOf(b.name))[0]!;
     throw new WxpayError(
-      (first.code ?? 'INTERNAL') as ErrorCode,
+      first.code ?? 'INTERNAL',
       `smoke: ${failed.length} check(s) failed (${failed.map((f) => f.name).join(', ')}); ${first.name}: ${first.message}`,
       {
         hint: first.hint ?? 'See the failed checks above.',

@@ -8,13 +8,15 @@ const TAG_BYTES = 16;
 /** Refuses anything but exactly 32 bytes: a 16-byte key would silently become AES-128 (the Go SDK's trap). */
 export function apiV3KeyFrom(raw: string | Buffer): KeyObject {
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
-  if (bytes.length !== 32) {
-    throw new WxpayError('APIV3_KEY_INVALID', `The APIv3 key is ${bytes.length} bytes; it must be exactly 32`, {
-      hint: 'Use the 32-character APIv3 key set in 商户平台 → 账户中心 → API安全 (not the APIv2 key). Check for a trailing newline or spaces in the file.',
-      details: { length: bytes.length },
-    });
-  }
+  if (bytes.length !== 32) throw apiV3KeyLengthError(bytes.length);
   return createSecretKey(bytes);
+}
+
+function apiV3KeyLengthError(length: number): WxpayError {
+  return new WxpayError('APIV3_KEY_INVALID', `The APIv3 key is ${length} bytes; it must be exactly 32`, {
+    hint: 'Use the 32-character APIv3 key set in 商户平台 → 账户中心 → API安全 (not the APIv2 key). Check for a trailing newline or spaces in the file.',
+    details: { length },
+  });
 }
 
 export interface AeadResource {
@@ -30,7 +32,8 @@ export function aeadOpen(key: KeyObject, resource: AeadResource): Buffer {
       hint: 'APIv3 resources use AEAD_AES_256_GCM; AES-ECB is the APIv2 refund-notify format.',
     });
   }
-  const buf = Buffer.from(resource.ciphertext ?? '', 'base64');
+  // Parsed JSON: its type promises a ciphertext that a hand-made resource may lack.
+  const buf = Buffer.from((resource as Partial<AeadResource>).ciphertext ?? '', 'base64');
   if (buf.length < TAG_BYTES) {
     throw new WxpayError(
       'DECRYPT_TRUNCATED',
@@ -40,7 +43,7 @@ export function aeadOpen(key: KeyObject, resource: AeadResource): Buffer {
       },
     );
   }
-  if (key.symmetricKeySize !== 32) throw apiV3KeyFrom(Buffer.alloc(key.symmetricKeySize ?? 0));
+  if (key.symmetricKeySize !== 32) throw apiV3KeyLengthError(key.symmetricKeySize ?? 0);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(resource.nonce, 'utf8'));
     decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'));

@@ -107,14 +107,13 @@ export class BillParser {
   /** Feeds decoded text; returns the records completed by it. */
   push(text: string): BillRecord[] {
     const out: BillRecord[] = [];
-    let data = this.rest + text;
+    const data = this.rest + text;
     let start = 0;
     for (let nl = data.indexOf('\n', start); nl >= 0; nl = data.indexOf('\n', start)) {
       this.line(data.slice(start, nl), out);
       start = nl + 1;
     }
     this.rest = data.slice(start);
-    data = '';
     return out;
   }
 

@@ -51,7 +51,10 @@ function tap(fn: (chunk: Buffer) => void, copy?: Writable): Transform {
       else copy.once('drain', () => cb(null, chunk));
     },
     flush(cb) {
-      if (!copy) return cb();
+      if (!copy) {
+        cb();
+        return;
+      }
       finished(copy).then(() => cb(), cb);
       copy.end();
     },

@@ -159,7 +159,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     );
     try {
       const res = await undiciRequest(p.url, {
-        method: p.method as Dispatcher.HttpMethod,
+        method: p.method,
         headers: p.headers,
         body: p.body === '' ? null : p.body,
         dispatcher,

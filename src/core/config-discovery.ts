@@ -78,7 +78,7 @@ const isCode = (file: string): boolean => (CODE_EXTENSIONS as readonly string[])
 async function loadNamed(input: FindConfigInput, named: string): Promise<FoundConfig> {
   const by = input.configFile ? '--config' : 'WXPAY_CONFIG';
   const file = path.resolve(input.cwd, named);
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(file).isDirectory();
   } catch (cause) {

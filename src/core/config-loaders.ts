@@ -78,7 +78,7 @@ const loadJson: Loader = (file, content) => {
 
 const loadYaml: Loader = async (file, content) => {
   try {
-    return await defaultLoaders['.yaml'](file, content);
+    return (await defaultLoaders['.yaml'](file, content)) as unknown;
   } catch (e) {
     const err = e as { reason?: string; mark?: { line: number; column: number } };
     // js-yaml's reason is the kind ("bad indentation of a mapping entry"); quoted names in it are replaced.
@@ -129,7 +129,7 @@ export const DATA_LOADERS: Loaders = {
 /** Loaders for a file the user named: data, plus JavaScript/TypeScript, whose errors are cut to one line. */
 export const NAMED_LOADERS: Loaders = {
   ...DATA_LOADERS,
-  ...Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, codeLoader(defaultLoaders[ext] as Loader)])),
+  ...Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, codeLoader(defaultLoaders[ext])])),
 };
 
 function codeLoader(load: Loader): Loader {
@@ -138,11 +138,12 @@ function codeLoader(load: Loader): Loader {
       return (await load(file, content)) as unknown;
     } catch (e) {
       // cosmiconfig prefixes "TypeScript Error in <file>:\n"; the first line after it is the kind.
-      const first = String((e as Error).message ?? '')
+      const err = e as Partial<Error>; // whatever the file threw, maybe not an Error
+      const first = (err.message ?? '')
         .replace(/^\w+ Error in [^\n]*\n/, '')
         .split('\n')[0]!
         .slice(0, 200);
-      throw new WxpayError('CONFIG_INVALID', `Cannot load ${file}: ${(e as Error).name ?? 'Error'}: ${first}`, {
+      throw new WxpayError('CONFIG_INVALID', `Cannot load ${file}: ${err.name ?? 'Error'}: ${first}`, {
         hint: 'Run it with node to see the full error; its source is not shown here.',
       });
     }

@@ -29,14 +29,14 @@ export function requireField<K extends keyof ResolvedProfile>(
 ): NonNullable<ResolvedProfile[K]> {
   const v = profile[field];
   if (v === undefined || v === '') {
-    throw new WxpayError('CONFIG_INVALID', `"${String(field)}" is not set in profile "${profile.name}"`, {
+    throw new WxpayError('CONFIG_INVALID', `"${field}" is not set in profile "${profile.name}"`, {
       hint:
         profile.configPath === undefined
           ? noRcFileHint(envName)
           : `Set it in ${profile.configPath} or with ${envName}. Run \`wxpay config show\` to see what was resolved.`,
     });
   }
-  return v as NonNullable<ResolvedProfile[K]>;
+  return v;
 }
 
 export async function readKeyFile(file: string, what: string): Promise<Buffer> {

@@ -31,7 +31,7 @@ export interface ErrorBody {
 
 export function parseErrorBody(status: number, raw: Buffer): ErrorBody {
   try {
-    const obj = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    const obj = JSON.parse(raw.toString('utf8')) as Record<string, unknown> | null;
     if (obj && typeof obj.code === 'string') {
       return {
         code: obj.code,

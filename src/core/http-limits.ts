@@ -18,11 +18,14 @@ export interface HttpLimits {
 }
 
 /** Fills `over` from `defaults`; the headers timeout never exceeds the request timeout (Node refuses that). */
-export function resolveHttpLimits(defaults: HttpLimits, over: Partial<HttpLimits> = {}): HttpLimits {
-  const l = {
+export function resolveHttpLimits(
+  defaults: HttpLimits,
+  over: { [K in keyof HttpLimits]?: number | undefined } = {},
+): HttpLimits {
+  const l: HttpLimits = {
     ...defaults,
-    ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined)),
-  } as HttpLimits;
+    ...Object.fromEntries(Object.entries<number | undefined>(over).filter(([, v]) => v !== undefined)),
+  };
   for (const [k, v] of Object.entries(l)) {
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${k} must be a positive number, got ${v}`);
   }

@@ -14,7 +14,7 @@ export interface NotificationResource {
   original_type: string;
   algorithm: 'AEAD_AES_256_GCM';
   ciphertext: string;
-  associated_data: string;
+  associated_data?: string;
   nonce: string;
 }
 
@@ -111,7 +111,7 @@ export function parseNotification(rawBody: string | Buffer): NotificationEvent {
     });
   }
   const ev = parsed as Record<string, unknown>;
-  const res = ev.resource as Record<string, unknown> | undefined;
+  const res = ev.resource as Record<string, unknown> | null | undefined;
   const missing: string[] = [];
   if (!isStr(ev.id)) missing.push('id');
   if (!isStr(ev.event_type)) missing.push('event_type');

@@ -29,7 +29,7 @@ export function bodyWarnings(body: Buffer): string[] {
     w.push('looks pretty-printed: the JSON was re-serialised, so the signature cannot match');
   else if (/":\s"/.test(text) || /,\s"/.test(text))
     w.push('has spaces after ":" or ",": it was probably re-serialised (WeChat Pay sends compact JSON)');
-  if (/\\u[0-9a-f]{4}/i.test(text) && !/[^\x00-\x7f]/.test(text))
+  if (/\\u[0-9a-f]{4}/i.test(text) && !/[^\p{ASCII}]/u.test(text))
     w.push('has \\uXXXX escapes and no raw UTF-8: a serialiser escaped the Chinese text');
   if (text !== text.trim()) w.push('has leading or trailing whitespace (a log copy added a newline?)');
   return w;

@@ -29,7 +29,7 @@ const badList = (why: string) =>
 export function decryptCertificateList(body: unknown, apiV3Key: KeyObject): DecryptedCertificate[] {
   const data = (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) throw badList('no "data" array');
-  return (data as ListEntry[]).map((entry) => {
+  return (data as Array<ListEntry | null | undefined>).map((entry) => {
     if (!entry?.encrypt_certificate) throw badList('an entry has no encrypt_certificate');
     const pem = aeadOpen(apiV3Key, entry.encrypt_certificate).toString('utf8');
     const info = parseCertificate(pem, `platform certificate ${entry.serial_no ?? ''}`.trim());

@@ -51,7 +51,10 @@ const missing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
 /** Fails with FILE_UNSAFE when `file` is a symlink: lets a long download refuse before it starts, not after. */
 export async function refuseSymlink(file: string): Promise<void> {
-  const st = await lstat(file).catch((e: unknown) => (missing(e) ? undefined : Promise.reject(e)));
+  const st = await lstat(file).catch((e: unknown) => {
+    if (missing(e)) return undefined;
+    throw e;
+  });
   if (isLink(st)) throw unsafe(file, 'it is a symbolic link');
 }
 

@@ -35,8 +35,7 @@ function bodyOf(doc: Record<string, unknown>): Pick<SignErrorInput, 'form' | 'bo
       body: { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(detail ? { detail } : {}) },
     };
   }
-  if (typeof doc.code === 'string' || doc.detail !== undefined)
-    return { form: 'wechatpay-body', body: doc as SignErrorBody };
+  if (typeof doc.code === 'string' || doc.detail !== undefined) return { form: 'wechatpay-body', body: doc };
   return undefined;
 }
 
@@ -47,7 +46,7 @@ function fromCapture(lines: string[]): SignErrorInput | undefined {
   let body: SignErrorBody | undefined;
   for (let i = at + 1; i < lines.length && lines[i]!.startsWith('  '); i++) {
     const doc = jsonObject(lines[i]!.trim());
-    if (doc) body = doc as SignErrorBody;
+    if (doc) body = doc;
   }
   if (!body) return undefined;
   let sent: AuthorizationFields | undefined;

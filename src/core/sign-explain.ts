@@ -24,7 +24,7 @@ const LINES = ['method', 'url', 'timestamp', 'nonce', 'body'] as const;
 export function signInformationOf(body: unknown): SignInformation | undefined {
   const detail = (body as { detail?: Record<string, unknown> } | null)?.detail;
   const info = detail?.sign_information ?? (detail?.detail as Record<string, unknown> | undefined)?.sign_information;
-  return info && typeof info === 'object' ? (info as SignInformation) : undefined;
+  return info && typeof info === 'object' ? info : undefined;
 }
 
 function lineAt(message: Buffer, offset: number): SignExplanation['line'] {

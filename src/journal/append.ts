@@ -90,10 +90,12 @@ interface Pending {
 export async function openAppendJournal(file: string, opts: AppendOptions = {}): Promise<AppendJournal> {
   const durable = opts.durable ?? true;
   const rotateBytes = opts.rotateBytes ?? DEFAULT_ROTATE_BYTES;
-  let { fh, size, cut } = await openLive(file, opts.truncateTo);
+  const live = await openLive(file, opts.truncateTo);
+  const { cut } = live;
+  let { fh, size } = live;
   let queue: Pending[] = [];
   let flushing: Promise<void> | undefined;
-  let broken: unknown;
+  let broken: Error | undefined;
 
   async function rotate(): Promise<void> {
     await fh.sync();
@@ -115,7 +117,7 @@ export async function openAppendJournal(file: string, opts: AppendOptions = {}):
     } catch (e) {
       // Part of the batch may be on disk: cut it back off, or the next record would merge into a torn line.
       await fh.truncate(size).catch((t: unknown) => {
-        broken = t;
+        broken = t as Error;
       });
       throw e;
     }

@@ -96,7 +96,7 @@ function parseFault(f: unknown, i: number): Fault {
     kind: o.kind as FaultKind,
     rate,
     ...(o.count !== undefined ? { count: o.count as number } : {}),
-    ...(o.path !== undefined ? { path: o.path as string } : {}),
+    ...(o.path !== undefined ? { path: o.path } : {}),
     ...(o.delayMs !== undefined ? { delayMs: o.delayMs as number } : {}),
     target: target as Fault['target'],
     fired: 0,

@@ -175,8 +175,10 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   const newRsaKeyPair = opts.newRsaKeyPair ?? rsa2048;
   const serialNo = await ensureMerchant(dir, mchid, newRsaKeyPair, opts.signal);
   if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
-  const platformSerials = prev?.platformSerials?.length
-    ? prev.platformSerials
+  // A sandbox.json written before platform rotation has no list: make one then.
+  const earlier = prev?.platformSerials;
+  const platformSerials = earlier?.length
+    ? earlier
     : [await createPlatformCert(dir, Date.now(), opts.signal, newRsaKeyPair)];
   const first = platformSerials[0]!;
   const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);

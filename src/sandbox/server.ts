@@ -78,9 +78,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const keys = await loadSandboxKeys(opts.dir);
   const timers = new Set<NodeJS.Timeout>();
   const clock = opts.now ?? Date.now;
-  let context!: SandboxContext;
-  const notifier = new Notifier(() => context);
-  context = {
+  const notifier: Notifier = new Notifier(() => context);
+  const context: SandboxContext = {
     keys,
     mode: opts.mode ?? keys.mode,
     state: new SandboxState(opts.statePath),
@@ -118,7 +117,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     ...(opts.onRequest ? { log: opts.onRequest } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
   };
-  const server = createServer(httpServerOptions(limits), (req, res) => handle(env, req, res));
+  const server = createServer(httpServerOptions(limits), (req, res) => void handle(env, req, res));
   applyHttpLimits(server, limits);
   try {
     await listenOn(server, opts.port ?? 0, host);

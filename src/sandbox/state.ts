@@ -82,7 +82,7 @@ export class SandboxState {
       if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
     }
     if (text === undefined) return;
-    const snap = JSON.parse(text) as SandboxStateSnapshot;
+    const snap = JSON.parse(text) as Partial<SandboxStateSnapshot>; // a file from an older version may lack a list
     for (const o of snap.orders ?? []) this.putOrder(o, false);
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
   }

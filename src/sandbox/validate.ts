@@ -51,6 +51,7 @@ export function validate(schema: Schema, value: unknown, pointer = ''): void {
           value,
           `输入源“${where}”含有4字节的UTF-8字符`,
         );
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- WeChat Pay counts code points, not UTF-16 units
       const len = [...value].length;
       if (schema.min !== undefined && len < schema.min)
         throw paramError(

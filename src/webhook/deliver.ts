@@ -43,7 +43,7 @@ export async function deliver(
     const timeout = (cause as Error).name === 'TimeoutError';
     throw new WxpayError(
       timeout ? 'TIMEOUT' : 'NETWORK',
-      `${timeout ? 'No answer within ' + timeoutMs + ' ms from' : 'Cannot reach'} ${url}: ${(cause as Error).message}`,
+      `${timeout ? `No answer within ${timeoutMs} ms from` : 'Cannot reach'} ${url}: ${(cause as Error).message}`,
       {
         cause,
         hint: 'Is the receiver running (e.g. `wxpay webhook serve`)? Check host, port and path. WeChat Pay itself waits 5 s.',

@@ -18,12 +18,13 @@ const KEEP_HEADERS = [
 ];
 const cap = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 // Control bytes would each grow to 6 characters in JSON (\u0000): such a head is kept as base64 instead.
+// eslint-disable-next-line no-control-regex -- the control bytes are what this detects
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 
 /** The journal line for a rejected request: a few KiB at most, whatever was sent. */
 export function rejectDigest(req: Incoming, status: number, code: string): Record<string, unknown> {
   const headers: Record<string, string> = {};
-  for (const k of KEEP_HEADERS) if (req.headers[k] !== undefined) headers[k] = cap(req.headers[k]!, 128);
+  for (const k of KEEP_HEADERS) if (req.headers[k] !== undefined) headers[k] = cap(req.headers[k], 128);
   const head = req.rawBody.subarray(0, REJECT_HEAD_BYTES);
   const text = head.toString('utf8');
   return {
@@ -107,7 +108,7 @@ export function createRejectionLimiter(limits: RejectionLimits, start: number): 
     },
     summary(now) {
       const [counts, count, from] = [limited, refused, since];
-      [limited, refused, since] = [new Map(), 0, now];
+      [limited, refused, since] = [new Map<string, number>(), 0, now];
       if (!count) return undefined;
       const top = [...counts]
         .sort((a, b) => b[1] - a[1])

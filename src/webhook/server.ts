@@ -132,9 +132,14 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const budget = new BodyBudget(opts.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES);
   const server = createServer(httpServerOptions(limits), (req, res) => {
     const url = (req.url ?? '/').split('?')[0];
-    if (url !== wantPath)
-      return send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
-    if (req.method !== 'POST') return send(res, { status: 405, body: FAIL('callbacks are POST') });
+    if (url !== wantPath) {
+      send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
+      return;
+    }
+    if (req.method !== 'POST') {
+      send(res, { status: 405, body: FAIL('callbacks are POST') });
+      return;
+    }
     const receivedAt = new Date().toISOString();
     readBudgetedBody(req, limits.maxBodyBytes, budget)
       .then(async (body) => {
@@ -142,8 +147,10 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
           return void res
             .writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' })
             .end(FAIL('too many request bodies in flight; retry'), () => req.destroy());
-        if (body === undefined)
-          return send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
+        if (body === undefined) {
+          send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
+          return;
+        }
         const incoming: Incoming = {
           method: 'POST',
           path: req.url ?? '/',

@@ -32,7 +32,7 @@ function startRacer(): Racer {
 }
 
 /** The pid of a process that has exited and been reaped. */
-const deadPid = () => spawnSync('true').pid!;
+const deadPid = () => spawnSync('true').pid;
 
 describe('batch lock takeover', () => {
   it('3 racers x 30 trials over a stale lock: exactly one holder each time', async () => {
@@ -92,7 +92,7 @@ describe.runIf(process.platform === 'linux')('a zombie lock owner', () => {
     );
     try {
       const pid = Number(
-        await new Promise<string>((resolve) => createInterface({ input: holder.stdout! }).once('line', resolve)),
+        await new Promise<string>((resolve) => createInterface({ input: holder.stdout }).once('line', resolve)),
       );
       const journal = file.replace(/\.csv$/, '.journal.ndjson');
       const lock = `${journal}.lock`;

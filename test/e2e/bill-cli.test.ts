@@ -125,7 +125,7 @@ function readBack(buf: Buffer, format: string, gzip: boolean): { rows: Rows; sum
     };
   }
   if (format === 'csv') {
-    const recs = parse(buf, { relax_column_count: true }) as string[][];
+    const recs: string[][] = parse(buf, { relax_column_count: true });
     const keys = recs[0]!.map(keyOf);
     return { rows: recs.slice(1, -2).map((v) => typedRow(keys, v)), summary: typedSummary(recs.at(-2)!, recs.at(-1)!) };
   }

@@ -65,7 +65,7 @@ describe('--dry-run prints no signature', () => {
       expect(r.stdout + r.stderr).not.toMatch(SIGNATURE_SHAPED);
       expect(r.stdout).toContain(r === runs[4] ? JSON.stringify(PLACEHOLDER).slice(1, -1) : PLACEHOLDER);
     }
-    expect(runs[0]!.stdout).toMatch(
+    expect(runs[0].stdout).toMatch(
       /message to sign[^\n]*\nPOST↵\n\/v3\/refund\/domestic\/refunds↵\n\d{10}↵\n[0-9A-F]{32}↵\n\{.*"out_refund_no":"RDRYRUN0001".*\}↵\n/,
     );
   });

@@ -15,6 +15,7 @@ const SERIAL = '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB';
 
 describe('wxpay sign / paysign reproduce the vectors', () => {
   const post = vector('request-sign-post-jsapi');
+  const canonical = post as Record<string, string>; // the vector's fields are strings
   const keyFile = vectorFile(post.privateKey as string);
   trackSecretFile('official doc merchant key', keyFile);
   const env = { WXPAY_MCHID: '1900007291', WXPAY_SERIAL_NO: SERIAL, WXPAY_PRIVATE_KEY_PATH: keyFile };
@@ -35,13 +36,15 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
       signature: post.expectedSignature,
       authorization: post.expectedAuthorization,
     });
-    expect(j.message).toBe(`POST\n${post.url}\n${post.timestamp}\n${post.nonce}\n${post.body}\n`);
+    expect(j.message).toBe(`POST\n${canonical.url}\n${canonical.timestamp}\n${canonical.nonce}\n${canonical.body}\n`);
   });
 
   it('human output: every line end visible, the signature and the Authorization header', async () => {
     const r = await sign(['POST', post.url as string, '--body', post.body as string, ...at]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`POST↵\n${post.url}↵\n${post.timestamp}↵\n${post.nonce}↵\n${post.body}↵\n`);
+    expect(r.stdout).toContain(
+      `POST↵\n${canonical.url}↵\n${canonical.timestamp}↵\n${canonical.nonce}↵\n${canonical.body}↵\n`,
+    );
     expect(r.stdout).toContain(post.expectedSignature as string);
     expect(r.stdout).toContain(post.expectedAuthorization as string);
   });
@@ -61,7 +64,7 @@ describe('wxpay sign / paysign reproduce the vectors', () => {
   it('GET with an empty body, human output shows NONCE↵ then an empty line', async () => {
     const v = vector('request-sign-get-empty-body');
     const r = await sign(['GET', v.url as string, '--timestamp', v.timestamp as string, '--nonce', v.nonce as string]);
-    expect(r.stdout).toContain(`${v.nonce}↵\n↵\n`);
+    expect(r.stdout).toContain(`${v.nonce as string}↵\n↵\n`);
     expect(r.stdout).toContain(v.expectedSignature as string);
   });
 

@@ -39,7 +39,7 @@ describe('a fresh clone with nothing beside it', () => {
       { cwd: clone, env, maxBuffer: 64 * 1024 * 1024 },
     ).then(
       (o) => o.stderr,
-      (e: { stderr?: string }) => e.stderr ?? String(e),
+      (e: unknown) => (e as { stderr?: string }).stderr ?? String(e as Error),
     );
     const r = JSON.parse(readFileSync(report, 'utf8')) as {
       numTotalTests: number;

@@ -69,8 +69,8 @@ async function serve(extra: string[] = []) {
   );
   children.push(child);
   let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const lines = createInterface({ input: child.stdout! });
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const lines = createInterface({ input: child.stdout });
   lines.on('line', (l) => (output += `${l}\n`));
   const exited = new Promise<string>((r) => child.once('exit', () => r(output)));
   const url = await new Promise<string>((resolve) => {

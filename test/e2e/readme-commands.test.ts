@@ -75,8 +75,8 @@ describe('README', () => {
         const m = /listening on (http:\/\/\S+?)\/?(\s|$)/.exec(log);
         if (m) resolve(m[1]!);
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
       void exited.then((code) => reject(new Error(`${what} exited ${code} before listening:\n${log}`)));
     });
     ports.set(readmePort, new URL(url).port);

@@ -77,14 +77,14 @@ async function serve(): Promise<Serve> {
     { cwd: dir, env: cleanEnv() },
   );
   let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((r) =>
     child.on('exit', (code) => {
       recordOutput(inject('artifactsDir'), 'wxpay webhook serve (durability)', output);
       r(code);
     }),
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   lines.on('line', (l) => (output += `${l}\n`));
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);

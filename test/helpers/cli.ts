@@ -9,7 +9,7 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON, when it is JSON. */
-  json<T = any>(): T;
+  json(): any;
   /** stderr's {"error":{...}} when --json was given. */
   error(): { code: string; message: string; hint: string; exitCode: number; [k: string]: unknown };
 }

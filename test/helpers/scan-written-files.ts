@@ -24,7 +24,7 @@ const tmp = fs.realpathSync(os.tmpdir());
 export function collectWritten(target: string, dir: string): void {
   let abs: string;
   try {
-    abs = fs.realpathSync(path.resolve(String(target)));
+    abs = fs.realpathSync(path.resolve(target));
   } catch {
     return;
   }

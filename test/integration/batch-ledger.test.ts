@@ -48,7 +48,9 @@ describe('a stopped batch (issue 14)', () => {
     const r = await run(
       ['refund', 'create', '--from', file, '--json', '--yes', '--concurrency', '1', '--rate', '2000'],
       {
-        onStdoutLine: (line, sigint) => void (JSON.parse(line).type === 'row' && ++rows === 5 && sigint()),
+        onStdoutLine: (line, sigint) => {
+          if (JSON.parse(line).type === 'row' && ++rows === 5) sigint();
+        },
       },
     );
     expect(r.code, r.stderr).toBe(4);

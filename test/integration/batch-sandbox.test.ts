@@ -115,7 +115,9 @@ describe('resuming', () => {
     const first = await run(
       ['refund', 'create', '--from', file, '--json', '--yes', '--rate', '2000', '--concurrency', '4'],
       {
-        onStdoutLine: (line, sigint) => void (JSON.parse(line).type === 'row' && ++rows === 40 && sigint()),
+        onStdoutLine: (line, sigint) => {
+          if (JSON.parse(line).type === 'row' && ++rows === 40) sigint();
+        },
       },
     );
     expect(first.code).toBe(4);

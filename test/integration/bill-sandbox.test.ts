@@ -131,7 +131,7 @@ function readBack(
   if (format === 'raw') return parseText((gzip ? gunzipSync(buf) : buf).toString('utf8'));
   if (format === 'csv') {
     // Our CSV is RFC 4180 without backticks; re-tick each field to reuse the bill parser on it.
-    const recs = parse(buf, { relax_column_count: true }) as string[][];
+    const recs: string[][] = parse(buf, { relax_column_count: true });
     const keys = recs[0]!.map(keyOf);
     return { rows: recs.slice(1, -2).map((v) => typedRow(keys, v)), summary: typedSummary(recs.at(-2)!, recs.at(-1)!) };
   }

@@ -63,7 +63,7 @@ const wellFormed = (r: RawResponse): boolean => {
 function mutate(obj: Record<string, unknown>, at: string, value: unknown, drop: boolean): Record<string, unknown> {
   const copy = structuredClone(obj);
   const keys = at.split('.');
-  let cur = copy as Record<string, unknown>;
+  let cur = copy;
   for (const k of keys.slice(0, -1)) {
     if (cur[k] === null || typeof cur[k] !== 'object') cur[k] = {};
     cur = cur[k] as Record<string, unknown>;
@@ -135,7 +135,7 @@ describe('sandbox under signed, mutated calls', () => {
     ).toBe(200);
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('prepay', 'refund') as fc.Arbitrary<'prepay' | 'refund'>,
+        fc.constantFrom<'prepay' | 'refund'>('prepay', 'refund'),
         fc.nat(),
         anyJson,
         fc.boolean(),

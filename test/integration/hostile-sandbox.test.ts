@@ -28,7 +28,7 @@ let t: TestSandbox;
 let port: number;
 let orderNo: string;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-let signed: Array<Record<string, string>> = [];
+const signed: Array<Record<string, string>> = [];
 
 const queryTarget = () => `/v3/pay/transactions/out-trade-no/${orderNo}?mchid=${t.init.mchid}`;
 const signQuery = () => ({

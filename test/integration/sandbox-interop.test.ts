@@ -49,7 +49,7 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
       baseURL: `${sb.url}/`,
     });
   });
-  const seen = <T extends { headers: Record<string, string> }>(res: T): any => {
+  const seen = (res: { headers: Record<string, string> }): any => {
     serials.push(res.headers['wechatpay-serial']!);
     return res;
   };

@@ -112,7 +112,7 @@ describe('webhook serve under a flood', () => {
     expect(journal.filter((l) => l.outcome === 'accepted')).toHaveLength(1);
     // One line per interval (how many intervals the 45 spanned depends on the machine's speed), counting every 429.
     const summaries = journal.filter((l) => l.outcome === 'rate_limited');
-    expect(summaries.reduce((a, l) => a + l.count, 0)).toBe(45);
+    expect(summaries.reduce((a: number, l: { count: number }) => a + l.count, 0)).toBe(45);
     expect(summaries.length).toBeGreaterThanOrEqual(2);
     for (const l of summaries)
       expect(l).toMatchObject({ status: 429, sources: 1, top: [{ remote: '127.0.0.1', count: l.count }] });

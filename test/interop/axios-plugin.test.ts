@@ -111,11 +111,11 @@ describe('requests: the plugin signs, we check; we sign, the plugin checks', () 
     expect(mine.authorization.startsWith('WECHATPAY2-SHA256-RSA2048 ')).toBe(true);
     const fields = Object.fromEntries([...mine.authorization.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     expect(Object.keys(fields).sort()).toEqual(['mchid', 'nonce_str', 'serial_no', 'signature', 'timestamp']);
-    const message = Formatter.request('PATCH', '/v3/x/y?z=1', fields.timestamp!, fields.nonce_str!, body);
-    expect(Rsa.verify(message, fields.signature!, Rsa.from(merchant.publicKeyPem, 'public'))).toBe(true);
-    expect(
-      Rsa.verify(message.replace('z=1', 'z=2'), fields.signature!, Rsa.from(merchant.publicKeyPem, 'public')),
-    ).toBe(false);
+    const message = Formatter.request('PATCH', '/v3/x/y?z=1', fields.timestamp, fields.nonce_str, body);
+    expect(Rsa.verify(message, fields.signature, Rsa.from(merchant.publicKeyPem, 'public'))).toBe(true);
+    expect(Rsa.verify(message.replace('z=1', 'z=2'), fields.signature, Rsa.from(merchant.publicKeyPem, 'public'))).toBe(
+      false,
+    );
   });
 });
 

@@ -174,11 +174,11 @@ describe('runBatch', () => {
         fc.integer({ min: 1, max: 4 }),
         async (scripts, crashes, concurrency) => {
           const byKey = new Map(rows.map((r, i) => [r.key, scripts[i]!]));
-          const w = fakeWechat((key, n) => (n === 0 ? 'ok' : ((byKey.get(key)![n - 1] ?? 'ok') as ReturnType<Script>)));
+          const w = fakeWechat((key, n) => (n === 0 ? 'ok' : (byKey.get(key)![n - 1] ?? 'ok')));
           const records: JournalRecord[] = [];
           for (const c of crashes)
-            await run(w.ops, records, { crashAfter: records.length + c, concurrency }).catch((e: Error) =>
-              expect(e.message).toBe('killed'),
+            await run(w.ops, records, { crashAfter: records.length + c, concurrency }).catch((e: unknown) =>
+              expect((e as Error).message).toBe('killed'),
             );
           const results = await run(w.ops, records, { concurrency });
           // At most 4 failures per row are scripted, fewer than the 8 attempts of one run: the last run finishes all.
@@ -199,7 +199,7 @@ describe('runBatch', () => {
       const faults = new Map(rows.map((r) => [r.key, rand() < 0.3 ? 'lost' : rand() < 0.3 ? '500' : 'ok'] as const));
       const w = fakeWechat((key, n) => (n === 1 ? faults.get(key)! : 'ok'));
       const records: JournalRecord[] = [];
-      await run(w.ops, records, { crashAfter }).catch((e: Error) => expect(e.message).toBe('killed'));
+      await run(w.ops, records, { crashAfter }).catch((e: unknown) => expect((e as Error).message).toBe('killed'));
       const results = await run(w.ops, records);
       expect(results.every((r) => r.status === 'succeeded')).toBe(true);
       expect(w.refunds.map((r) => r.key).sort()).toEqual(rows.map((r) => r.key).sort());

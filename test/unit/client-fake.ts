@@ -49,12 +49,12 @@ export function setup() {
   const seen: Seen[] = [];
   const record = (opts: { method: string; path: string; headers?: unknown; body?: unknown }) => {
     const h: Record<string, string> = {};
-    for (const [k, v] of Object.entries((opts.headers ?? {}) as Record<string, string>)) h[k.toLowerCase()] = String(v);
+    for (const [k, v] of Object.entries((opts.headers ?? {}) as Record<string, string>)) h[k.toLowerCase()] = v;
     seen.push({
       method: opts.method,
       path: opts.path,
       headers: h,
-      body: opts.body === undefined || opts.body === null ? '' : String(opts.body),
+      body: opts.body === undefined || opts.body === null ? '' : (opts.body as string | Buffer).toString(),
     });
   };
   const mkClient = (extra: Partial<WxpayClientOptions> = {}) =>

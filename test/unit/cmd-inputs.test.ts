@@ -83,7 +83,7 @@ describe('refund confirmation', () => {
     let prompt = '';
     const stderr = new Writable({
       write(c, _e, cb) {
-        prompt += c.toString();
+        prompt += (c as Buffer).toString();
         cb();
       },
     });
@@ -132,7 +132,7 @@ describe('batch confirmation', () => {
     let prompt = '';
     const stderr = new Writable({
       write(c, _e, cb) {
-        prompt += c.toString();
+        prompt += (c as Buffer).toString();
         cb();
       },
     });

@@ -58,7 +58,7 @@ describe('runConfigChecks', () => {
   });
 
   it('passes on a platform-certificate profile and reports the expiry', async () => {
-    const r = await check({ publicKeyId: '', publicKeyPath: '', platformCertDir: files.platformCertDir } as Profile);
+    const r = await check({ publicKeyId: '', publicKeyPath: '', platformCertDir: files.platformCertDir });
     expect(fails(r)).toEqual([]);
     expect(byName(r, 'platform certificate')[0]!.message).toMatch(new RegExp(`${platform.serial} expires 2036`));
   });
@@ -118,12 +118,10 @@ describe('runConfigChecks', () => {
   });
 
   it('fails without any key mode, and with an empty platform certificate folder', async () => {
-    expect(fails(await check({ publicKeyId: '', publicKeyPath: '' } as Profile))).toEqual(['key mode']);
+    expect(fails(await check({ publicKeyId: '', publicKeyPath: '' }))).toEqual(['key mode']);
     mkdirSync(path.join(dir, 'empty-certs'));
     expect(
-      fails(
-        await check({ publicKeyId: '', publicKeyPath: '', platformCertDir: path.join(dir, 'empty-certs') } as Profile),
-      ),
+      fails(await check({ publicKeyId: '', publicKeyPath: '', platformCertDir: path.join(dir, 'empty-certs') })),
     ).toEqual(['platform certificates']);
   });
 

@@ -187,7 +187,7 @@ describe('raw HTTP request parser', () => {
 
   it('hostile framing: chunk sizes, Content-Length values and repeated headers', () => {
     const chunkSize = fc.oneof(
-      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 12 }),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), maxLength: 12 }),
       fc.constantFrom('-1', 'ffffffffffffffff', '1e3', ' 5 ', '0x10', 'NaN', '5;ext=1'),
     );
     const length = fc.oneof(

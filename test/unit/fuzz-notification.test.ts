@@ -32,7 +32,7 @@ const base = buildNotification({
   createTime: '2026-11-28T10:00:00+08:00',
 });
 
-const outcome = (headers: Record<string, string>, rawBody: string | Buffer): 'ok' | string => {
+const outcome = (headers: Record<string, string>, rawBody: string | Buffer): string => {
   try {
     verifyAndDecrypt({ headers, rawBody, keys, apiV3Key, now: NOW });
     return 'ok';
@@ -151,7 +151,7 @@ describe('verifyAndDecrypt under fuzzing', () => {
         ev.resource.ciphertext = aeadSeal(apiV3Key, ev.resource.nonce!, ev.resource.associated_data!, plain);
         const body = JSON.stringify(ev);
         const code = outcome(signed(body), body);
-        let isObject = false;
+        let isObject: boolean;
         try {
           const v: unknown = JSON.parse(plain);
           isObject = v !== null && typeof v === 'object' && !Array.isArray(v);

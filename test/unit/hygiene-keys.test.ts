@@ -12,7 +12,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../src/commands/client-context.js';
-import type { CommandContext, Runtime } from '../../src/runtime.js';
+import type { Runtime } from '../../src/runtime.js';
 import { keySet } from '../helpers/fixtures.js';
 import { repoRoot } from '../helpers/paths.js';
 import { needlesOf } from '../helpers/secrets-scan.js';
@@ -56,8 +56,17 @@ function reachable(root: unknown): { strings: string[]; keyObjects: KeyObject[] 
     seen.add(v);
     if (v instanceof KeyObject) return void out.keyObjects.push(v);
     if (Buffer.isBuffer(v)) return void out.strings.push(v.toString('latin1'));
-    if (v instanceof Map) return v.forEach((val, k) => (visit(k), visit(val)));
-    if (v instanceof Set) return v.forEach(visit);
+    if (v instanceof Map) {
+      v.forEach((val, k) => {
+        visit(k);
+        visit(val);
+      });
+      return;
+    }
+    if (v instanceof Set) {
+      v.forEach(visit);
+      return;
+    }
     for (const k of Reflect.ownKeys(v)) visit((v as Record<string | symbol, unknown>)[k]);
   };
   visit(root);
@@ -87,7 +96,7 @@ describe('keys are KeyObjects, never strings', () => {
       now: () => Date.now(),
       onSignal: () => () => undefined,
     } as Runtime;
-    const built = await buildClient({ args: [], opts: {}, rt } as CommandContext, { requireApiV3Key: true });
+    const built = await buildClient({ args: [], opts: {}, rt }, { requireApiV3Key: true });
     expect(built.client.merchant.privateKey).toBeInstanceOf(KeyObject);
     expect(built.client.merchant.privateKey.type).toBe('private');
     expect(built.apiV3Key).toBeInstanceOf(KeyObject);

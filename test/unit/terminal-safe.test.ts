@@ -15,7 +15,7 @@ function runtime(tty: boolean): { rt: Runtime; out: () => string; err: () => str
   let out = '';
   let err = '';
   const sink = (add: (s: string) => void) =>
-    Object.assign(new PassThrough(), { isTTY: tty, write: (c: string) => (add(String(c)), true) });
+    Object.assign(new PassThrough(), { isTTY: tty, write: (c: string) => (add(c), true) });
   const rt = {
     env: tty ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' },
     cwd: '/',

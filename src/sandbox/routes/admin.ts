@@ -102,10 +102,15 @@ export const adminRoutes: RouteDef[] = [
     handle: (req, ctx) => {
       const serial = parseBody(req.rawBody).serial;
       if (serial !== null && !ctx.keys.platform.some((x) => x.serial === serial)) {
-        throw new SandboxApiError(400, 'PARAM_ERROR', `Unknown platform serial ${String(serial)}`, {
-          field: '/serial',
-          location: 'body',
-        });
+        throw new SandboxApiError(
+          400,
+          'PARAM_ERROR',
+          `Unknown platform serial ${typeof serial === 'string' ? serial : JSON.stringify(serial)}`,
+          {
+            field: '/serial',
+            location: 'body',
+          },
+        );
       }
       ctx.signWith = (serial as string | null) ?? undefined;
       return { status: 200, body: { serial: ctx.signWith ?? ctx.keys.platform[ctx.keys.platform.length - 1]!.serial } };

@@ -137,7 +137,7 @@ function hashOf(store: BillStore, spec: BillSpec): string {
 }
 
 function seed(req: RouteRequest, ctx: SandboxContext): { status: number; body: unknown } {
-  const b = parseBody(req.rawBody) as Record<string, unknown>;
+  const b = parseBody(req.rawBody);
   const date = billDate(ctx, typeof b.date === 'string' ? b.date : null, 'body');
   const count = b.count;
   const refundEvery = b.refundEvery ?? 10;

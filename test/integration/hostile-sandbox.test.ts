@@ -4,8 +4,8 @@
 // during each attack gets its signed 200. (Their latency and the memory left behind: bench/hostile.mjs.)
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAuthorization, requestMessage } from '../../src/core/canonical.js';
-import { newNonce, signMessage, signRequest, unixSeconds } from '../../src/core/sign.js';
+import { buildAuthorization, requestMessage } from '../../src/protocol/canonical.js';
+import { newNonce, signMessage, signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import { SANDBOX_LIMITS } from '../../src/sandbox/server.js';
 import { exchange, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
 import {

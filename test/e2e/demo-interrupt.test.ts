@@ -3,16 +3,17 @@
 // with private keys in it; "passed in 0.9 s" was printed for an 18.6 s run. Each spawned run gets its own TMPDIR,
 // so "the temp folder was removed" is checked as "TMPDIR is empty again".
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const made: string[] = [];
 afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
+  for (const d of made) removeTemp(d);
 });
 
 function privateTmp(): string {

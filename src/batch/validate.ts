@@ -3,6 +3,7 @@
 // file. Every problem is returned with its line number; one bad row blocks the whole batch.
 import type { CsvProblem, CsvTable } from './csv-read.js';
 import type { BatchKind, BatchRow } from './types.js';
+import { OUT_REFUND_NO, OUT_TRADE_NO, TRANSACTION_ID } from '../protocol/ids.js';
 
 const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderRef: boolean }> = {
   refund: {
@@ -14,10 +15,6 @@ const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderR
   // Closing is by out_trade_no only (docs/protocol.md §5).
   close: { allowed: ['out_trade_no'], required: ['out_trade_no'], orderRef: false },
 };
-
-const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
-const TRANSACTION_ID = /^[0-9A-Za-z]{1,32}$/;
-const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 
 export const columnsFor = (kind: BatchKind): readonly string[] => COLUMNS[kind].allowed;
 

@@ -1,6 +1,7 @@
 // Request bodies of the simulated endpoints (docs/protocol.md §5): prepay (direct and partner), close and refund.
 // Fields the real API defines are allowed; anything else is an undefined field and answers PARAM_ERROR.
 import type { Schema } from './validate.js';
+import { OUT_REFUND_NO, OUT_TRADE_NO } from '../protocol/ids.js';
 
 type Fields = Record<string, Schema>;
 const str = (max: number, extra: Partial<Extract<Schema, { type: 'string' }>> = {}): Schema => ({
@@ -13,8 +14,6 @@ const req = (s: Schema): Schema => ({ ...s, required: true });
 const int = (min = 0): Schema => ({ type: 'integer', min });
 const obj = (fields: Fields, required = false): Schema => ({ type: 'object', fields, required });
 
-export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
-export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const NOTIFY_URL = /^https?:\/\/[^\s?#]+$/;
 

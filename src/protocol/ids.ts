@@ -1,0 +1,18 @@
+// docs/protocol.md §5: the merchant's own numbers (out_trade_no, out_refund_no) and the shapes of WeChat Pay's ids.
+// The patterns are written once here and used by prepay, the batch validator and the sandbox's schemas alike.
+import { chinaDigits } from './china-time.js';
+import { randomDigits } from './serials.js';
+
+/** out_trade_no: 6 to 32 of digits, letters, `_ - | *`. */
+export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
+/** out_refund_no: 1 to 64 of digits, letters, `_ - | * @`. */
+export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
+/** transaction_id as a merchant may give it: 1 to 32 letters or digits. */
+export const TRANSACTION_ID = /^[0-9A-Za-z]{1,32}$/;
+
+/** WeChat Pay's own ids, in their real shapes (prefix, China-time date digits, random digits); the sandbox's. */
+export const newWechatIds = {
+  prepayId: (ms: number): string => `wx${chinaDigits(ms)}${randomDigits(20)}`,
+  transactionId: (ms: number): string => `4200${randomDigits(6)}${chinaDigits(ms).slice(0, 8)}${randomDigits(10)}`,
+  refundId: (ms: number): string => `5030${randomDigits(6)}${chinaDigits(ms).slice(0, 8)}${randomDigits(11)}`,
+};

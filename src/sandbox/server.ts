@@ -46,6 +46,8 @@ export interface SandboxOptions {
   autoRefundMs?: number;
   /** Divides the notification retry schedule (15 s, 15 s, 30 s, ...). */
   timeScale?: number;
+  /** Refunds of one order must be this many ms apart (default 60000, as production; 0 = off). */
+  refundSpacingMs?: number;
   statePath?: string;
   /** ms since the epoch. */
   now?: () => number;
@@ -91,6 +93,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     billClockOffsetMs: opts.billClockOffsetMs ?? 0,
     ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
     autoRefundMs: opts.autoRefundMs ?? 1000,
+    refundSpacingMs: opts.refundSpacingMs ?? 60_000,
     timeScale: opts.timeScale ?? 1,
     stats: new Map(),
     counter: 0,

@@ -52,7 +52,13 @@ export async function batchEnv(): Promise<BatchEnv> {
   })();
   const init = await shared;
   const log: RequestLogEntry[] = [];
-  const sb = await startSandbox({ dir: init.dir, port: 0, autoRefundMs: -1, onRequest: (e) => log.push(e) });
+  const sb = await startSandbox({
+    dir: init.dir,
+    port: 0,
+    autoRefundMs: -1,
+    refundSpacingMs: 0,
+    onRequest: (e) => log.push(e),
+  });
   // CSV, journal and result files go here; commands run in the key set's folder (its .wxpayrc.json).
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-run-'));
   const profile = await loadConfig({ cwd: init.dir, env: { WXPAY_BASE_URL: sb.url } });

@@ -21,6 +21,7 @@ const MAX_REFUNDS = 50;
 /** What production answers for a refund larger than the order's refundable rest (captured v3 answers). */
 export const EXCEEDS_REFUNDABLE = '申请退款金额超过订单可退金额';
 /** The refund pages: "同一笔订单多次退款的请求需相隔1分钟"; the code for breaking it is our choice. */
+export const DEFAULT_REFUND_SPACING_MS = 60_000;
 export const SAME_ORDER_SPACING = '同一笔订单多次退款的请求需相隔1分钟';
 
 function findOrder(ctx: SandboxContext, mchid: string, subMchid: string | undefined, body: Body): OrderRecord {

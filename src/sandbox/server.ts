@@ -12,6 +12,7 @@ import {
   type HttpLimits,
 } from '../core/http-limits.js';
 import { DEFAULT_WINDOW_SECONDS } from '../core/verify.js';
+import { DEFAULT_REFUND_SPACING_MS } from './refund-ops.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
@@ -93,7 +94,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     billClockOffsetMs: opts.billClockOffsetMs ?? 0,
     ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
     autoRefundMs: opts.autoRefundMs ?? 1000,
-    refundSpacingMs: opts.refundSpacingMs ?? 60_000,
+    refundSpacingMs: opts.refundSpacingMs ?? DEFAULT_REFUND_SPACING_MS,
     timeScale: opts.timeScale ?? 1,
     stats: new Map(),
     counter: 0,

@@ -1,7 +1,7 @@
 // Regression (sandbox-bill-today): the sandbox served today's bill at once, which contradicted its own hint
 // (and WeChat Pay): day D's bill is served from 10:00 on D+1 (China time) and kept for 3 months; until then (today
-// included) the apply answers 400 STATEMENT_CREATING, as the bill FAQ describes (issue 22 row 5; docs/protocol.md
-// §11 "Bills"). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
+// included) the apply answers 400 STATEMENT_CREATING, as the bill FAQ describes (issue 22 row 5;
+// docs/protocol.md §11). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billReadyAt } from '../../src/core/bill-dates.js';
 import { chinaDate, parseClockOffset } from '../../src/sandbox/bill-source.js';

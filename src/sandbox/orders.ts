@@ -3,7 +3,7 @@
 // PAYERROR, USERPAYING and REVOKED belong to payment-code orders, which the sandbox does not simulate: a failed
 // payment leaves a JSAPI/APP/H5/Native order NOTPAY, as the JSAPI development guide says.
 import { randomInt } from 'node:crypto';
-import type { AuthorizationFields } from '../core/canonical.js';
+import type { AuthorizationFields } from '../protocol/canonical.js';
 import { SandboxApiError, paramError } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import { TOO_LATE_TO_PAY, effectiveTimeExpire, payDeadline, refresh } from './order-times.js';

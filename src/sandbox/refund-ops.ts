@@ -2,7 +2,7 @@
 // what is left (400 INVALID_REQUEST "申请退款金额超过订单可退金额"; NOT_ENOUGH is the merchant's balance, which the
 // sandbox never runs short of), refunds of one order are a minute apart, the same out_refund_no is idempotent, and a
 // refund goes PROCESSING -> SUCCESS | ABNORMAL | CLOSED.
-import type { AuthorizationFields } from '../core/canonical.js';
+import type { AuthorizationFields } from '../protocol/canonical.js';
 import { SandboxApiError, frequencyLimited, invalidRequest, paramError, resourceNotExists } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import { refresh } from './order-times.js';

@@ -3,7 +3,7 @@
 // included) the apply answers 400 STATEMENT_CREATING, as the bill FAQ describes (issue 22 row 5;
 // docs/protocol.md §11). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billReadyAt } from '../../src/core/bill-dates.js';
+import { billReadyAt } from '../../src/bills/dates.js';
 import { chinaDate, parseClockOffset } from '../../src/sandbox/bill-source.js';
 import { runCli } from '../helpers/cli.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';

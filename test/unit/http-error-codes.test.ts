@@ -3,7 +3,7 @@
 // 000200385bc3f8838282964b96bc00); NOT_ENOUGH is the merchant's balance ("基本账户余额不足，请充值后重新发起",
 // github.com/binarywang/WxJava/issues/716).
 import { describe, expect, it } from 'vitest';
-import { exceedsRefundable, wechatpayError } from '../../src/core/http-error.js';
+import { exceedsRefundable, wechatpayError } from '../../src/http/error.js';
 
 const answer = (code: string, message: string) => Buffer.from(JSON.stringify({ code, message }));
 

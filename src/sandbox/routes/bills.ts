@@ -8,8 +8,8 @@
 // download no longer matches hash_value).
 // Admin: POST /sandbox/bills/seed {date, count, refundEvery?} adds synthetic orders for load tests.
 import { randomBytes } from 'node:crypto';
-import { billReadyAt, oldestKeptDay } from '../../core/bill-dates.js';
-import { FUND_ACCOUNT_TYPES, type FundAccountType, type TradeBillType } from '../../core/bill-layout.js';
+import { billReadyAt, oldestKeptDay } from '../../bills/dates.js';
+import { FUND_ACCOUNT_TYPES, type FundAccountType, type TradeBillType } from '../../bills/layout.js';
 import { SandboxApiError, paramError } from '../api-error.js';
 import { enumError, requiredError } from '../param-rules.js';
 import { chinaDate, dayEvents, type DayEvents, type SyntheticBatch } from '../bill-source.js';

@@ -3,7 +3,7 @@
 // file. Every problem is returned with its line number; one bad row blocks the whole batch.
 import type { CsvProblem, CsvTable } from './csv-read.js';
 import type { BatchKind, BatchRow } from './types.js';
-import { OUT_REFUND_NO, OUT_TRADE_NO, TRANSACTION_ID } from '../protocol/ids.js';
+import { isOutRefundNo, isOutTradeNo, TRANSACTION_ID } from '../protocol/ids.js';
 
 const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderRef: boolean }> = {
   refund: {
@@ -76,7 +76,7 @@ export function validateRows(
     if (outTradeNo && transactionId) p.push('give out_trade_no or transaction_id, not both');
     else if (!outTradeNo && !transactionId)
       p.push(kind === 'close' ? 'out_trade_no is empty' : 'needs out_trade_no or transaction_id');
-    if (outTradeNo && !OUT_TRADE_NO.test(outTradeNo))
+    if (outTradeNo && !isOutTradeNo(outTradeNo))
       p.push(`out_trade_no "${outTradeNo}" must be 6-32 of 0-9 A-Z a-z _ - | *`);
     if (transactionId && !TRANSACTION_ID.test(transactionId))
       p.push(`transaction_id "${transactionId}" must be 1-32 letters or digits`);
@@ -88,7 +88,7 @@ export function validateRows(
     };
     if (kind === 'refund') {
       const outRefundNo = get('out_refund_no');
-      if (!OUT_REFUND_NO.test(outRefundNo))
+      if (!isOutRefundNo(outRefundNo))
         p.push(
           outRefundNo
             ? `out_refund_no "${outRefundNo}" must be 1-64 of 0-9 A-Z a-z _ - | * @`

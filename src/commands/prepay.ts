@@ -16,7 +16,7 @@ import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
 import { renderQr } from '../command-kit/qr.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
-import { OUT_TRADE_NO } from '../protocol/ids.js';
+import { isOutTradeNo } from '../protocol/ids.js';
 import { newNonce } from '../protocol/nonce.js';
 
 interface PrepayOptions {
@@ -64,7 +64,7 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       '--out-trade-no is required',
       'Your own order number, 6-32 of [0-9A-Za-z_-|*], e.g. --out-trade-no ORDER20260101001',
     );
-  if (!OUT_TRADE_NO.test(opts.outTradeNo))
+  if (!isOutTradeNo(opts.outTradeNo))
     throw usage('--out-trade-no must be 6-32 characters of [0-9A-Za-z_-|*]', 'e.g. --out-trade-no ORDER20260101001');
   if (!opts.description) throw usage('--description is required', 'e.g. --description "T-shirt"');
   const total = parseFen(opts.amount, '--amount', opts.yuan);

@@ -5,7 +5,13 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chinaDate, chinaDateTime, chinaDayStart, chinaDigits, chinaRfc3339 } from '../../src/protocol/china-time.js';
-import { OUT_REFUND_NO, OUT_TRADE_NO, TRANSACTION_ID, newWechatIds } from '../../src/protocol/ids.js';
+import {
+  OUT_TRADE_NO_CHARS,
+  TRANSACTION_ID,
+  isOutRefundNo,
+  isOutTradeNo,
+  newWechatIds,
+} from '../../src/protocol/ids.js';
 import { newNonce, newResourceNonce } from '../../src/protocol/nonce.js';
 import {
   isPublicKeyId,
@@ -37,12 +43,17 @@ describe('China time (protocol/china-time.ts)', () => {
 
 describe('ids and serials', () => {
   it('out_trade_no: 6-32 of [0-9A-Za-z_-|*]; out_refund_no: 1-64, @ too', () => {
-    expect(OUT_TRADE_NO.test('ORDER_1-2|3*')).toBe(true);
-    expect(OUT_TRADE_NO.test('12345')).toBe(false);
-    expect(OUT_TRADE_NO.test('a'.repeat(33))).toBe(false);
-    expect(OUT_TRADE_NO.test('ORDER@1')).toBe(false);
-    expect(OUT_REFUND_NO.test('R@1')).toBe(true);
-    expect(OUT_REFUND_NO.test('r'.repeat(65))).toBe(false);
+    expect(isOutTradeNo('ORDER_1-2|3*')).toBe(true);
+    expect(isOutTradeNo('12345')).toBe(false);
+    expect(isOutTradeNo('a'.repeat(32))).toBe(true);
+    expect(isOutTradeNo('a'.repeat(33))).toBe(false);
+    expect(isOutTradeNo('ORDER@1')).toBe(false);
+    expect(isOutRefundNo('R@1')).toBe(true);
+    expect(isOutRefundNo('r'.repeat(64))).toBe(true);
+    expect(isOutRefundNo('r'.repeat(65))).toBe(false);
+    expect(isOutRefundNo('')).toBe(false);
+    // The sandbox quotes this source in its PARAM_ERROR, as WeChat Pay's own answer does.
+    expect(OUT_TRADE_NO_CHARS.source).toBe('^[0-9A-Za-z_\\-|*]+$');
     expect(TRANSACTION_ID.test('4200000000000000000000000000')).toBe(true);
     expect(TRANSACTION_ID.test('42-00')).toBe(false);
   });
@@ -90,8 +101,9 @@ describe('each rule is written once', () => {
   it.each([
     ['the China-time offset', /8 \* 3_?600|\+ 28_?800|UTC\+8 offset/, ['protocol/china-time.ts']],
     ['an RFC 3339 "+08:00" being built', /\+08:00`/, ['protocol/china-time.ts']],
-    ['the out_trade_no pattern', /\{6,32\}/, ['protocol/ids.ts']],
-    ['the out_refund_no pattern', /\{1,64\}/, ['protocol/ids.ts']],
+    ['the out_trade_no characters', /\[0-9A-Za-z_\\-\|\*/, ['protocol/ids.ts']],
+    ['an out_trade_no length', /\{6,32\}|min: 6, max: 32|< 6 \|\| \w+ > 32/, ['protocol/ids.ts']],
+    ['an out_refund_no length', /\{1,64\}|min: 1, max: 64/, ['protocol/ids.ts']],
     ['the PUB_KEY_ID_ check', /startsWith\(['"]PUB_KEY_ID_|\^PUB_KEY_ID_/, []],
     ['a PUB_KEY_ID_ being built', /`PUB_KEY_ID_\$/, []],
     ['the signature nonce', /randomBytes\(16\)\.toString\('hex'\)\.toUpperCase\(\)/, ['protocol/nonce.ts']],

@@ -57,6 +57,7 @@ export async function batchEnv(opts: { random?: () => number } = {}): Promise<Ba
     dir: init.dir,
     port: 0,
     autoRefundMs: -1,
+    refundSpacingMs: 0,
     onRequest: (e) => log.push(e),
     ...(opts.random ? { random: opts.random } : {}),
   });

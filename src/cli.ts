@@ -8,6 +8,7 @@ import { registerClient } from './cli/client.js';
 import { registerCallbacks } from './cli/callbacks.js';
 import { registerBills } from './cli/bills.js';
 import { registerFirstRun } from './cli/first-run.js';
+import { registerTransfer } from './cli/transfer.js';
 import { lazy } from './cli/lazy.js';
 
 export const VERSION = '0.1.0';
@@ -30,6 +31,7 @@ export function buildProgram(rt: Runtime): Command {
   registerClient(program, rt);
   registerCallbacks(program, rt);
   registerBills(program, rt);
+  registerTransfer(program, rt);
   registerFirstRun(program, rt);
   // Our own `help`: commander's knows only commands, and `wxpay help exit-codes` is a topic.
   program

@@ -2,9 +2,9 @@
 // ({hash_type, hash_value, download_url}), then download: a signed GET whose answer has no signature, streamed into
 // the target, which exists only when its SHA256 equals hash_value. download_url lives 10 minutes: query again after.
 import { receiveHashedFile, type ReceivedFile } from '../bills/receive-file.js';
-import type { WxpayClient } from '../core/client.js';
-import { downloadBillStream, type DownloadOptions } from '../core/client-stream.js';
-import { WxpayError } from '../core/errors.js';
+import type { WxpayClient } from '../http/client.js';
+import { downloadBillStream, type DownloadOptions } from '../http/stream.js';
+import { WxpayError } from '../protocol/errors.js';
 import { TRANSFER_PATHS, fillPath } from './transfers.js';
 
 export interface Receipt {

@@ -2,7 +2,7 @@
 // safely: out_bill_no is the idempotency key and the body is the same on every attempt, user_name aside, whose
 // ciphertext is made once per call), query by out_bill_no or transfer_bill_no, and cancel before the payee confirms.
 // The path templates are shared with the sandbox's router.
-import type { WxpayClient } from '../core/client.js';
+import type { WxpayClient } from '../http/client.js';
 import { encryptForClient } from './sensitive.js';
 
 export const TRANSFER_PATHS = {

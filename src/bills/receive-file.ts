@@ -6,8 +6,8 @@ import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { WxpayError } from '../core/errors.js';
-import { commitTemp, refuseSymlink, SAFE_FILE_MODE, tempPathFor } from '../core/safe-write.js';
+import { WxpayError } from '../protocol/errors.js';
+import { commitTemp, refuseSymlink, SAFE_FILE_MODE, tempPathFor } from '../files/safe-write.js';
 
 export interface ReceiveFileInput {
   body: Readable | AsyncIterable<Uint8Array>;

@@ -1,10 +1,10 @@
 // `wxpay transfer cancel <out_bill_no>`: cancel a transfer the payee has not confirmed yet (docs/protocol.md §12).
 // The answer is CANCELING; CANCELLED follows (query, or MCHTRANSFER.BILL.FINISHED). Confirms like transfer create.
 import { cancelRequest, cancelTransfer } from '../api/transfers.js';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { printDryRun, withClient } from './client-context.js';
-import { outputFor } from './shared.js';
+import { printDryRun, withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
 import { confirmSend } from './transfer-create.js';
 import { transferRows } from './transfer-query.js';
 

@@ -2,12 +2,12 @@
 // encrypted to WeChat Pay's key with the matching Wechatpay-Serial. In WAIT_USER_CONFIRM the package_info for the
 // mini-program's confirm page is printed. Asks for confirmation on a TTY; without a TTY --yes is required.
 import { createTransfer, transferRequest, type TransferInput } from '../api/transfers.js';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import { chooseEncryptionKey } from '../protocol/sensitive.js';
 import type { CommandContext } from '../runtime.js';
-import { formatYuan, parseFen } from './amount.js';
-import { printDryRun, withClient } from './client-context.js';
-import { outputFor, readLine } from './shared.js';
+import { formatYuan, parseFen } from '../command-kit/amount.js';
+import { printDryRun, withClient } from '../command-kit/client-context.js';
+import { outputFor, readLine } from '../command-kit/shared.js';
 import { transferRows } from './transfer-query.js';
 
 interface TransferCreateOptions {

@@ -1,11 +1,11 @@
 // `wxpay transfer query <out_bill_no> | --transfer-bill-no <no>`: a merchant transfer's state (docs/protocol.md §12),
 // or the whole object with --json.
 import { queryTransfer, type TransferBill } from '../api/transfers.js';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { formatYuan } from './amount.js';
-import { withClient } from './client-context.js';
-import { outputFor } from './shared.js';
+import { formatYuan } from '../command-kit/amount.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
 
 export function transferRows(t: TransferBill): Array<[string, string]> {
   const rows: Array<[string, string]> = [

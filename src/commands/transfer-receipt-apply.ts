@@ -2,8 +2,8 @@
 // (docs/protocol.md §12). The answer is GENERATING; `transfer receipt query` shows when it is FINISHED.
 import { applyReceipt } from '../api/transfer-receipts.js';
 import type { CommandContext } from '../runtime.js';
-import { withClient } from './client-context.js';
-import { outputFor } from './shared.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
 import { outBillNoArg, receiptRows } from './transfer-receipt-query.js';
 
 export async function run(ctx: CommandContext): Promise<void> {

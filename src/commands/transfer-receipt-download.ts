@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { downloadReceipt, queryReceipt } from '../api/transfer-receipts.js';
 import type { CommandContext } from '../runtime.js';
-import { withClient } from './client-context.js';
-import { outputFor } from './shared.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
 import { outBillNoArg } from './transfer-receipt-query.js';
 
 export async function run(ctx: CommandContext<{ output?: string }>): Promise<void> {

@@ -1,10 +1,10 @@
 // `wxpay transfer receipt query <out_bill_no>`: a receipt's state and, once FINISHED, its SHA256 (docs/protocol.md §12).
 // download_url is not printed: it is a short-lived credential; `transfer receipt download` fetches it itself.
 import { queryReceipt, type Receipt } from '../api/transfer-receipts.js';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { withClient } from './client-context.js';
-import { outputFor } from './shared.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
 
 export function outBillNoArg(ctx: CommandContext, verb: string): string {
   const outBillNo = ctx.args[0] as string | undefined;

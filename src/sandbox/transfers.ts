@@ -3,7 +3,7 @@
 // (TRANSFERING → SUCCESS) or refuses (FAIL), the merchant may cancel before that (CANCELING → CANCELLED), and every
 // final state sends MCHTRANSFER.BILL.FINISHED to the bill's notify_url.
 import { randomBytes } from 'node:crypto';
-import { oaepEncrypt } from '../core/oaep.js';
+import { oaepEncrypt } from '../protocol/oaep.js';
 import { SandboxApiError, invalidRequest } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import type { RouteRequest } from './router.js';

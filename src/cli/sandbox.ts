@@ -43,7 +43,7 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .command('pay')
     .description('the simulated payer pays (or fails) an order on the running sandbox at the profile baseUrl')
     .argument('<out_trade_no>', 'the order to pay')
-    .option('--fail', 'fail the payment instead (trade_state PAYERROR)')
+    .option('--fail', 'the payment attempt fails; the order stays NOTPAY, as in production')
     .addHelpText('after', '\nExample:\n  wxpay sandbox pay ORDER20240101001 --config .wxpay-sandbox/.wxpayrc.json')
     .action(lazy(rt, () => import('../commands/sandbox-pay.js')));
   sandbox

@@ -40,6 +40,8 @@ export interface SandboxContext {
   autoPayMs?: number;
   /** Delay before a PROCESSING refund succeeds by itself; negative = never (use the admin API). */
   autoRefundMs: number;
+  /** Refunds of one order must be this far apart (production: 60 s); 0 turns the rule off. */
+  refundSpacingMs: number;
   timeScale: number;
   stats: Map<string, number>;
   counter: number;

@@ -60,6 +60,8 @@ export class Notifier {
   ): DeliveryRecord {
     const ctx = this.ctx();
     const record: DeliveryRecord = {
+      // A UUID, as a real TRANSACTION.SUCCESS quoted in a developer thread carries (docs/protocol.md §11, row 12);
+      // the doc examples show "EV-…", so receivers must treat the id as opaque (string(36)).
       id: randomUUID(),
       eventType,
       url,

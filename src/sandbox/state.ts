@@ -6,7 +6,7 @@ import { writeFileSafeSync } from '../files/safe-write.js';
 import type { PrepayKind } from './schemas.js';
 import type { TransferRecord } from './transfer-types.js';
 
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR';
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 
 export interface OrderRecord {
@@ -30,6 +30,7 @@ export interface OrderRecord {
   payer?: Record<string, string>;
   /** h5_url or code_url, kept so a harmless repeat answers the same. */
   payUrl?: string;
+  /** time_expire as the order keeps it (moved into [+1 min, +90 days]): the pay deadline, not a close time. */
   timeExpire?: number;
   /** The validated request body, to tell a harmless repeat from OUT_TRADE_NO_USED. */
   request: string;

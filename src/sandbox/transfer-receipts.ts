@@ -81,7 +81,7 @@ export function receiptAnswer(ctx: SandboxContext, t: TransferRecord, host: stri
 export function receiptDownload(ctx: SandboxContext, token: string, mchid: string): Buffer {
   const issued = tokensOf(ctx).get(token);
   const t = issued && issued.expires > ctx.now() ? ctx.state.transfers.get(`${mchid}/${issued.outBillNo}`) : undefined;
-  if (!t) throw paramError('token', 'the download token is unknown or expired', 'query', undefined, '下载链接已失效');
+  if (!t) throw paramError('下载链接已失效', 'query');
   const file = receiptFile(t);
   if (ctx.faults.fire('responses', TRANSFER_PATHS.receiptDownload, RECEIPT_FAULT).length)
     return Buffer.concat([file, Buffer.from('tampered\n')]);

@@ -62,13 +62,7 @@ export function checkScene(body: Body): void {
   const infos = (body.transfer_scene_report_infos as Array<{ info_type: string }> | undefined) ?? [];
   const missing = rule.reports.filter((t) => !infos.some((i) => i.info_type === t));
   if (missing.length) {
-    throw paramError(
-      '/transfer_scene_report_infos',
-      `scene ${String(body.transfer_scene_id)} needs the report items ${rule.reports.join(', ')}`,
-      'body',
-      undefined,
-      `转账场景报备信息不完整，需填写：${missing.join('、')}`,
-    );
+    throw paramError(`转账场景报备信息不完整，需填写：${missing.join('、')}`, 'body');
   }
   const perception = body.user_recv_perception as string | undefined;
   if (perception !== undefined && !rule.perceptions.includes(perception))
@@ -76,22 +70,8 @@ export function checkScene(body: Body): void {
 }
 
 export function checkPayeeName(amount: number, hasName: boolean): void {
-  if (amount >= NAME_REQUIRED_FROM && !hasName)
-    throw paramError(
-      '/user_name',
-      'user_name is required from 2000 yuan',
-      'body',
-      undefined,
-      '转账金额>=2000元时，收款用户姓名必填',
-    );
-  if (amount < NAME_REFUSED_BELOW && hasName)
-    throw paramError(
-      '/user_name',
-      'user_name is not allowed under 0.3 yuan',
-      'body',
-      undefined,
-      '转账金额<0.3元时，不支持填写收款用户姓名',
-    );
+  if (amount >= NAME_REQUIRED_FROM && !hasName) throw paramError('转账金额>=2000元时，收款用户姓名必填', 'body');
+  if (amount < NAME_REFUSED_BELOW && hasName) throw paramError('转账金额<0.3元时，不支持填写收款用户姓名', 'body');
 }
 
 export const transferNotFound = () => new SandboxApiError(404, 'NOT_FOUND', '记录不存在');

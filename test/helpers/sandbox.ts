@@ -115,7 +115,8 @@ export async function startTestSandbox(
   opts: Partial<SandboxOptions> = {},
 ): Promise<TestSandbox> {
   const merchant = await merchantOf(init);
-  const sb = await startSandbox({ dir: init.dir, port: 0, ...opts });
+  // Refunds of one order a minute apart is production's rule (sandbox-fidelity tests it); other tests refund freely.
+  const sb = await startSandbox({ dir: init.dir, port: 0, refundSpacingMs: 0, ...opts });
   const call: TestSandbox['call'] = (method, target, body, o = {}) => {
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
     const signed = signRequest(o.merchant ?? merchant, {

@@ -203,9 +203,9 @@ describe.each(['cert', 'pubkey'] as const)('merchant transfers in %s mode', (mod
     const reports = await rejection(createTransfer(client, input({ reports: [{ type: '活动名称', content: 'x' }] })));
     expect(reports.wechatpay).toMatchObject({ status: 400, code: 'PARAM_ERROR' });
     const big = await rejection(createTransfer(client, input({ amount: 200_000, userName: undefined })));
-    expect(big.wechatpay).toMatchObject({ code: 'PARAM_ERROR', detail: { field: '/user_name' } });
+    expect(big.wechatpay).toMatchObject({ code: 'PARAM_ERROR', message: '转账金额>=2000元时，收款用户姓名必填' });
     const tiny = await rejection(createTransfer(client, input({ amount: 29 })));
-    expect(tiny.wechatpay).toMatchObject({ code: 'PARAM_ERROR', detail: { field: '/user_name' } });
+    expect(tiny.wechatpay).toMatchObject({ code: 'PARAM_ERROR', message: '转账金额<0.3元时，不支持填写收款用户姓名' });
     const i = input();
     const first = await createTransfer(client, i);
     expect((await createTransfer(client, i)).transfer_bill_no).toBe(first.transfer_bill_no);

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { aeadSeal } from '../../protocol/aead.js';
 import { parseCertificate } from '../../protocol/keys.js';
-import { paramError, resourceNotExists } from '../api-error.js';
+import { resourceNotExists } from '../api-error.js';
+import { enumError } from '../param-rules.js';
 import type { RouteDef } from '../router.js';
 import { rfc3339 } from '../state.js';
 
@@ -15,7 +16,7 @@ export const certificateRoutes: RouteDef[] = [
     handle: (req, ctx) => {
       const algorithm = req.query.get('algorithm_type');
       if (algorithm !== null && !['RSA', 'SM2', 'ALL'].includes(algorithm))
-        throw paramError('algorithm_type', 'algorithm_type must be RSA, SM2 or ALL', 'query', algorithm);
+        throw enumError('/query/algorithm_type', '证书算法类型', ['RSA', 'SM2', 'ALL'], algorithm, 'query');
       if (ctx.mode === 'pubkey')
         throw resourceNotExists(
           '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html',

@@ -37,7 +37,7 @@ function find(req: RouteRequest, ctx: SandboxContext): TransferRecord {
 function reasonOf(req: RouteRequest, fallback?: string): string {
   const reason = (req.rawBody.length ? parseBody(req.rawBody) : {}).fail_reason ?? fallback;
   if (typeof reason !== 'string' || !(FAIL_REASONS as readonly string[]).includes(reason))
-    throw paramError('/fail_reason', `fail_reason must be one of ${FAIL_REASONS.join(', ')}`);
+    throw paramError(`/fail_reason: fail_reason must be one of ${FAIL_REASONS.join(', ')}`);
   return reason;
 }
 

@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../files/safe-write.js';
 import type { PrepayKind } from './schemas.js';
+import { newWechatIds } from '../protocol/ids.js';
 import type { TransferRecord } from './transfer-types.js';
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
@@ -153,21 +154,8 @@ export class SandboxState {
   }
 }
 
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
-
-/** RFC 3339 in China time, the form WeChat Pay uses: 2018-06-08T10:34:56+08:00. */
-export function rfc3339(ms: number): string {
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
-const yyyymmddhhmmss = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:T]/g, '');
-
 export const newIds = {
-  prepayId: (ms: number) => `wx${yyyymmddhhmmss(ms)}${digits(20)}`,
-  transactionId: (ms: number) => `4200${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(10)}`,
-  refundId: (ms: number) => `5030${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(11)}`,
-  /** 40 digits, like 1330000071100999991182020050700019480001. */
-  transferBillNo: (ms: number) => `1330${digits(14)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(14)}`,
+  ...newWechatIds,
   codeUrl: () =>
     `weixin://wxpay/bizpayurl?pr=${Array.from({ length: 9 }, () => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(56)]).join('')}`,
 };

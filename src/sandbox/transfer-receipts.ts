@@ -7,7 +7,7 @@ import { TRANSFER_PATHS } from '../api/transfers.js';
 import { invalidRequest, paramError } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import type { FaultKind } from './faults.js';
-import { rfc3339 } from './state.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
 import type { ReceiptRecord, TransferRecord } from './transfer-types.js';
 import { transferNotFound } from './transfer-rules.js';
 
@@ -32,7 +32,7 @@ export function receiptFile(t: TransferRecord): Buffer {
     `transfer_bill_no ${t.transferBillNo}`,
     `transfer_amount ${t.amount}`,
     `payee ${t.userName ?? ''}`,
-    `success_time ${rfc3339(t.updateTime)}`,
+    `success_time ${chinaRfc3339(t.updateTime)}`,
     '%%EOF',
   ];
   return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
@@ -57,12 +57,12 @@ export function applyReceipt(ctx: SandboxContext, t: TransferRecord): ReceiptRec
   return receipt;
 }
 
-export const applyAnswer = (r: ReceiptRecord) => ({ state: r.state, create_time: rfc3339(r.createTime) });
+export const applyAnswer = (r: ReceiptRecord) => ({ state: r.state, create_time: chinaRfc3339(r.createTime) });
 
 export function receiptAnswer(ctx: SandboxContext, t: TransferRecord, host: string) {
   const r = t.receipt;
   if (!r) throw transferNotFound();
-  const base = { state: r.state, create_time: rfc3339(r.createTime), update_time: rfc3339(r.updateTime) };
+  const base = { state: r.state, create_time: chinaRfc3339(r.createTime), update_time: chinaRfc3339(r.updateTime) };
   if (r.state !== 'FINISHED') return base;
   const token = randomBytes(16).toString('hex');
   const now = ctx.now();

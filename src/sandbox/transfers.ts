@@ -8,7 +8,8 @@ import { SandboxApiError, invalidRequest } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import type { RouteRequest } from './router.js';
 import { decryptSensitive } from './sensitive.js';
-import { newIds, rfc3339 } from './state.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
+import { newIds } from './state.js';
 import { FINAL_TRANSFER_STATES, type TransferRecord, type TransferState } from './transfer-types.js';
 import { checkPayeeName, checkScene, transferSchema } from './transfer-rules.js';
 import { bodyOf } from './validate.js';
@@ -117,7 +118,7 @@ export function createAnswer(t: TransferRecord): Body {
   return {
     out_bill_no: t.outBillNo,
     transfer_bill_no: t.transferBillNo,
-    create_time: rfc3339(t.createTime),
+    create_time: chinaRfc3339(t.createTime),
     state: t.state,
     ...(t.state === 'WAIT_USER_CONFIRM' ? { package_info: t.packageInfo } : {}),
     ...(t.failReason ? { fail_reason: t.failReason } : {}),
@@ -137,8 +138,8 @@ export function transferJson(ctx: SandboxContext, t: TransferRecord): Body {
     ...(t.failReason ? { fail_reason: t.failReason } : {}),
     openid: t.openid,
     ...(t.userName !== undefined ? { user_name: oaepEncrypt(ctx.keys.merchantPublicKey, t.userName) } : {}),
-    create_time: rfc3339(t.createTime),
-    update_time: rfc3339(t.updateTime),
+    create_time: chinaRfc3339(t.createTime),
+    update_time: chinaRfc3339(t.updateTime),
   };
 }
 
@@ -146,7 +147,7 @@ export const cancelAnswer = (t: TransferRecord): Body => ({
   out_bill_no: t.outBillNo,
   transfer_bill_no: t.transferBillNo,
   state: t.state,
-  update_time: rfc3339(t.updateTime),
+  update_time: chinaRfc3339(t.updateTime),
 });
 
 export function transferNotificationJson(t: TransferRecord): Body {
@@ -158,7 +159,7 @@ export function transferNotificationJson(t: TransferRecord): Body {
     transfer_amount: t.amount,
     ...(t.failReason ? { fail_reason: t.failReason } : {}),
     openid: t.openid,
-    create_time: rfc3339(t.createTime),
-    update_time: rfc3339(t.updateTime),
+    create_time: chinaRfc3339(t.createTime),
+    update_time: chinaRfc3339(t.updateTime),
   };
 }

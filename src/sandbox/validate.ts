@@ -40,7 +40,7 @@ type StringSchema = Extract<Schema, { type: 'string' }>;
 
 const FOUR_BYTE_UTF8 = /[\u{10000}-\u{10FFFF}]/u;
 /** RFC 3339 with an offset, e.g. 2018-06-08T10:34:56+08:00. */
-export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const escapePointer = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 

@@ -1,18 +1,19 @@
 // Bills (docs/protocol.md §5): apply for a trade or fund-flow bill of a China-time day, then download it from a
 // short-lived download_url whose answer is the file itself, unsigned, optionally gzip; hash_value is the SHA1
-// of the uncompressed file. Timing as WeChat Pay's (docs/protocol.md §5 "Bills", §11 "Time rules"): day D's bill is served
-// from 10:00 on D+1, for 3 months; until then (today included) the apply answers 400 STATEMENT_CREATING "账单生成中",
-// which the bill FAQ tells merchants to retry after 10:00 the next day, every half hour, until the bill or
-// NO_STATEMENT_EXIST "请求的账单文件不存在" (a day without rows, or older than 3 months). The bill calendar is the
-// sandbox's clock moved by `sandbox serve --clock`. Faults: `bill-creating` (STATEMENT_CREATING) and `bill-hash` (the
-// download no longer matches hash_value).
+// of the uncompressed file. Timing as WeChat Pay's (docs/protocol.md §5 "Bills", §11 "Time rules"): day D's bill
+// is served from 10:00 on D+1, for 3 months; until then (today included) the apply answers 400 STATEMENT_CREATING
+// "账单生成中", which the bill FAQ tells merchants to retry after 10:00 the next day, every half hour, until the bill
+// or NO_STATEMENT_EXIST "请求的账单文件不存在" (a day without rows, or older than 3 months). The bill calendar is the
+// sandbox's clock moved by `sandbox serve --clock`. Faults: `bill-creating` (STATEMENT_CREATING) and `bill-hash`
+// (the download no longer matches hash_value).
 // Admin: POST /sandbox/bills/seed {date, count, refundEvery?} adds synthetic orders for load tests.
 import { randomBytes } from 'node:crypto';
 import { billReadyAt, oldestKeptDay } from '../../bills/dates.js';
 import { FUND_ACCOUNT_TYPES, type FundAccountType, type TradeBillType } from '../../bills/layout.js';
 import { SandboxApiError, paramError } from '../api-error.js';
 import { enumError, requiredError } from '../param-rules.js';
-import { chinaDate, dayEvents, type DayEvents, type SyntheticBatch } from '../bill-source.js';
+import { dayEvents, type DayEvents, type SyntheticBatch } from '../bill-source.js';
+import { chinaDate } from '../../protocol/china-time.js';
 import { billHasRows, billSha1, billStream, type BillSpec } from '../bills.js';
 import type { SandboxContext } from '../context.js';
 import type { RouteDef, RouteRequest } from '../router.js';

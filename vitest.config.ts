@@ -1,12 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
+
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
-
-// Files whose assertions time the machine (p99 latency, memory after a flood): they run last, alone, so the
-// rest of the suite running beside them cannot fail them.
-const timed = ['test/integration/hostile-sandbox.test.ts', 'test/integration/hostile-webhook.test.ts'];
 
 // Unit files share their workers' module graph (isolate: false): a new process per file cost about as much CPU
 // as the unit tests themselves. Files that change global state (mocks, fake timers, the environment, the cwd,
@@ -47,10 +44,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     sequence: { sequencer: LongFirstSequencer },
-    // The secrets scan reads what every spawned command printed; see test/helpers/cli.ts.
+    // The secrets scan reads what every spawned command printed (test/helpers/cli.ts) and the journals, result
+    // CSVs and bill outputs tests write under the run's temp root (test/helpers/scan-written-files.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
-    // ...and the journals, result CSVs and bill outputs tests write under the temp folder (issue 9).
-    setupFiles: ['test/helpers/scan-written-files.ts'],
     projects: [
       {
         extends: true,
@@ -59,7 +55,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: [...timed, ...sharedUnit],
+          exclude: sharedUnit,
           maxWorkers: 3,
           sequence: { groupOrder: 0 },
         },
@@ -68,7 +64,6 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: sharedUnit, isolate: false, maxWorkers: 3, sequence: { groupOrder: 0 } },
       },
-      { extends: true, test: { name: 'timed', include: timed, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -8,7 +8,8 @@ import { WxpayError } from '../protocol/errors.js';
 import { TRANSFER_PATHS, fillPath } from './transfers.js';
 
 export interface Receipt {
-  state: 'GENERATING' | 'FINISHED' | 'FAILED' | string;
+  /** GENERATING, FINISHED or FAILED; kept open for states WeChat Pay may add. */
+  state: string;
   create_time?: string;
   update_time?: string;
   hash_type?: string;

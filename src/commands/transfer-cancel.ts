@@ -13,11 +13,17 @@ export async function run(ctx: CommandContext<{ yes?: boolean; dryRun?: boolean 
   if (!outBillNo)
     throw new WxpayError('USAGE', 'Which transfer? Give its out_bill_no', { hint: 'e.g. wxpay transfer cancel TB001' });
   await withClient(ctx, async ({ client }) => {
-    if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(cancelRequest(outBillNo)));
+    if (ctx.opts.dryRun) {
+      printDryRun(ctx, client.preview(cancelRequest(outBillNo)));
+      return;
+    }
     if (!(await confirmSend(ctx, `Cancel transfer ${outBillNo}?`))) return;
     const t = await cancelTransfer(client, outBillNo);
     const out = outputFor(ctx);
-    if (out.json) return out.data(t);
+    if (out.json) {
+      out.data(t);
+      return;
+    }
     out.table(transferRows(t));
   });
 }

@@ -83,13 +83,17 @@ export async function run(ctx: CommandContext<TransferCreateOptions>): Promise<v
           '--dry-run cannot encrypt --user-name: no WeChat Pay key on disk',
           'Configure the WeChat Pay public key, or run `wxpay certs download` first (a dry run sends nothing).',
         );
-      return printDryRun(ctx, client.preview(await transferRequest(client, input)));
+      printDryRun(ctx, client.preview(await transferRequest(client, input)));
+      return;
     }
     const question = `Transfer ${input.amount} fen (${formatYuan(input.amount)} CNY) to ${input.openid} as ${input.outBillNo}?`;
     if (!(await confirmSend(ctx, question))) return;
     const t = await createTransfer(client, input);
     const out = outputFor(ctx);
-    if (out.json) return out.data(t);
+    if (out.json) {
+      out.data(t);
+      return;
+    }
     out.table([
       ...transferRows(t),
       ...(t.package_info ? ([['package_info', t.package_info]] as [string, string][]) : []),

@@ -31,6 +31,9 @@ export async function run(ctx: CommandContext<{ transferBillNo?: string }>): Pro
   const ref = outBillNo ? { outBillNo } : { transferBillNo: ctx.opts.transferBillNo! };
   const t = await withClient(ctx, ({ client }) => queryTransfer(client, ref));
   const out = outputFor(ctx);
-  if (out.json) return out.data(t);
+  if (out.json) {
+    out.data(t);
+    return;
+  }
   out.table(transferRows(t));
 }

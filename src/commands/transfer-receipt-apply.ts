@@ -10,6 +10,9 @@ export async function run(ctx: CommandContext): Promise<void> {
   const outBillNo = outBillNoArg(ctx, 'apply');
   const r = await withClient(ctx, ({ client }) => applyReceipt(client, outBillNo));
   const out = outputFor(ctx);
-  if (out.json) return out.data(r);
+  if (out.json) {
+    out.data(r);
+    return;
+  }
   out.table(receiptRows(r));
 }

@@ -14,7 +14,10 @@ export async function run(ctx: CommandContext<{ output?: string }>): Promise<voi
     downloadReceipt(client, await queryReceipt(client, outBillNo), target),
   );
   const out = outputFor(ctx);
-  if (out.json) return out.data({ outBillNo, file: got.target, bytes: got.bytes, sha256: got.hash, hashChecked: true });
+  if (out.json) {
+    out.data({ outBillNo, file: got.target, bytes: got.bytes, sha256: got.hash, hashChecked: true });
+    return;
+  }
   out.table([
     ['file', got.target],
     ['bytes', String(got.bytes)],

@@ -29,6 +29,9 @@ export async function run(ctx: CommandContext): Promise<void> {
   const r = await withClient(ctx, ({ client }) => queryReceipt(client, outBillNo));
   const out = outputFor(ctx);
   const { download_url: _url, ...shown } = r;
-  if (out.json) return out.data(shown);
+  if (out.json) {
+    out.data(shown);
+    return;
+  }
   out.table(receiptRows(r));
 }

@@ -19,7 +19,7 @@ export const RECEIPT_URL_TTL_MS = 10 * 60_000;
 const tokens = new WeakMap<SandboxContext, Map<string, { outBillNo: string; expires: number }>>();
 const tokensOf = (ctx: SandboxContext) => {
   let m = tokens.get(ctx);
-  if (!m) tokens.set(ctx, (m = new Map()));
+  if (!m) tokens.set(ctx, (m = new Map<string, { outBillNo: string; expires: number }>()));
   return m;
 };
 

@@ -45,7 +45,7 @@ export function createTransfer(ctx: SandboxContext, req: RouteRequest): Transfer
   const t: TransferRecord = {
     key,
     mchid,
-    appid: body.appid as string,
+    appid: body.appid,
     outBillNo: body.out_bill_no as string,
     transferBillNo: newIds.transferBillNo(now),
     state: 'ACCEPTED',

@@ -96,10 +96,14 @@ export function validate(schema: Schema, value: unknown, pointer = ''): void {
   const source = `/body${pointer}`;
   if (value === null) throw nullError(source);
   switch (schema.type) {
-    case 'string':
-      return checkString(schema, value, source, label);
-    case 'integer':
-      return checkInteger(schema, value, source, label);
+    case 'string': {
+      checkString(schema, value, source, label);
+      return;
+    }
+    case 'integer': {
+      checkInteger(schema, value, source, label);
+      return;
+    }
     case 'boolean':
       if (typeof value !== 'boolean') throw typeError(source, label, 'boolean', typeName(value));
       return;
@@ -109,8 +113,10 @@ export function validate(schema: Schema, value: unknown, pointer = ''): void {
         throw rangeError(source, label, value.length);
       value.forEach((item, i) => validate(schema.items, item, `${pointer}/${i}`));
       return;
-    case 'object':
-      return checkObject(schema, value, pointer, label);
+    case 'object': {
+      checkObject(schema, value, pointer, label);
+      return;
+    }
   }
 }
 

@@ -7,7 +7,8 @@ import { extendKeyStore, type KeyStore } from './keys.js';
 import { verifyCertificateList, type DecryptedCertificate } from './platform-certs.js';
 import { verifySignature } from './verify.js';
 
-export type VerifyMode = 'signature' | 'none-bill-download' | 'certificate-list';
+// none-media-download: a complaint image is binary and WeChat Pay does not sign it (docs/protocol.md §13).
+export type VerifyMode = 'signature' | 'none-bill-download' | 'none-media-download' | 'certificate-list';
 
 export interface RawAnswer {
   headers: Record<string, string>;
@@ -56,7 +57,7 @@ export function createResponseVerifier(o: ResponseVerifierOptions): ResponseVeri
   return {
     keys: () => keys,
     async verify(mode = 'signature', r, trust) {
-      if (mode === 'none-bill-download') return undefined;
+      if (mode === 'none-bill-download' || mode === 'none-media-download') return undefined;
       if (mode === 'certificate-list') {
         if (!o.apiV3Key) {
           throw new WxpayError('CONFIG_INVALID', 'The APIv3 key is needed to decrypt /v3/certificates', {

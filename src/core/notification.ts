@@ -32,11 +32,15 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   'REFUND.SUCCESS': '退款成功',
   'REFUND.ABNORMAL': '退款异常',
   'REFUND.CLOSED': '退款关闭',
+  'COMPLAINT.CREATE': '产生新投诉',
+  'COMPLAINT.STATE_CHANGE': '投诉状态变化',
 };
 
 export interface BuildNotificationInput {
   eventType: string;
-  originalType: 'transaction' | 'refund';
+  originalType: 'transaction' | 'refund' | 'complaint';
+  /** Defaults to originalType; complaint notifications carry an empty one (docs/protocol.md §12). */
+  associatedData?: string;
   plaintext: object;
   apiV3Key: KeyObject;
   signingKey: KeyObject;
@@ -60,7 +64,7 @@ export interface BuiltNotification {
 }
 
 export function buildNotification(input: BuildNotificationInput): BuiltNotification {
-  const associatedData = input.originalType;
+  const associatedData = input.associatedData ?? input.originalType;
   const event: NotificationEvent = {
     id: input.id,
     create_time: input.createTime,

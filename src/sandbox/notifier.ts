@@ -36,6 +36,7 @@ export interface DeliveryRecord {
   url: string;
   outTradeNo?: string;
   outRefundNo?: string;
+  complaintId?: string;
   plaintext: object;
   attempts: NotificationAttempt[];
   delivered: boolean;
@@ -53,9 +54,9 @@ export class Notifier {
   send(
     url: string,
     eventType: string,
-    originalType: 'transaction' | 'refund',
+    originalType: 'transaction' | 'refund' | 'complaint',
     plaintext: object,
-    refs: { outTradeNo?: string; outRefundNo?: string },
+    refs: { outTradeNo?: string; outRefundNo?: string; complaintId?: string },
   ): DeliveryRecord {
     const ctx = this.ctx();
     const record: DeliveryRecord = {
@@ -89,7 +90,7 @@ export class Notifier {
 
   private async deliver(
     record: DeliveryRecord,
-    fixed: { originalType: 'transaction' | 'refund'; createTime: string; resourceNonce: string },
+    fixed: { originalType: 'transaction' | 'refund' | 'complaint'; createTime: string; resourceNonce: string },
     n: number,
     delayMs: number,
   ): Promise<boolean> {
@@ -100,6 +101,7 @@ export class Notifier {
     const built = buildNotification({
       eventType: record.eventType,
       originalType: fixed.originalType,
+      ...(fixed.originalType === 'complaint' ? { associatedData: '' } : {}),
       plaintext: record.plaintext,
       apiV3Key: ctx.keys.apiV3Key,
       signingKey: signer.privateKey,

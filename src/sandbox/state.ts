@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../core/safe-write.js';
+import { ComplaintBook, type ComplaintSnapshot } from './complaint-book.js';
 import type { PrepayKind } from './schemas.js';
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR';
@@ -58,7 +59,7 @@ export interface RefundRecord {
   successTime?: number;
 }
 
-export interface SandboxStateSnapshot {
+export interface SandboxStateSnapshot extends Partial<ComplaintSnapshot> {
   orders: OrderRecord[];
   refunds: RefundRecord[];
 }
@@ -71,6 +72,8 @@ export const refundKey = (mchid: string, subMchid: string | undefined, outRefund
 export class SandboxState {
   readonly orders = new Map<string, OrderRecord>();
   readonly refunds = new Map<string, RefundRecord>();
+  /** Complaints, uploaded media and the complaint notification URL. */
+  readonly complaints = new ComplaintBook();
   private readonly byTransactionId = new Map<string, string>();
 
   constructor(private readonly file?: string) {
@@ -85,6 +88,7 @@ export class SandboxState {
     const snap = JSON.parse(text) as SandboxStateSnapshot;
     for (const o of snap.orders ?? []) this.putOrder(o, false);
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
+    this.complaints.load(snap);
   }
 
   putOrder(order: OrderRecord, save = true): void {
@@ -119,15 +123,16 @@ export class SandboxState {
   }
 
   snapshot(): SandboxStateSnapshot {
-    return structuredClone({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] });
+    return structuredClone(this.plain());
+  }
+
+  private plain(): SandboxStateSnapshot {
+    return { orders: [...this.orders.values()], refunds: [...this.refunds.values()], ...this.complaints.snapshot() };
   }
 
   save(): void {
     if (!this.file) return;
-    writeFileSafeSync(
-      this.file,
-      `${JSON.stringify({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] }, null, 2)}\n`,
-    );
+    writeFileSafeSync(this.file, `${JSON.stringify(this.plain(), null, 2)}\n`);
   }
 }
 

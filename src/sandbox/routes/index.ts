@@ -3,6 +3,10 @@ import type { RouteDef } from '../router.js';
 import { adminRoutes } from './admin.js';
 import { billRoutes } from './bills.js';
 import { certificateRoutes } from './certificates.js';
+import { complaintAdminRoutes } from './complaints-admin.js';
+import { complaintNotifyUrlRoutes } from './complaint-notify-url.js';
+import { complaintRoutes } from './complaints.js';
+import { mediaRoutes } from './media.js';
 import { refundRoutes } from './refunds.js';
 import { transactionRoutes } from './transactions.js';
 
@@ -11,5 +15,9 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   refundRoutes,
   certificateRoutes,
   billRoutes,
+  complaintRoutes,
+  complaintNotifyUrlRoutes(),
+  mediaRoutes,
   adminRoutes,
+  complaintAdminRoutes,
 ];

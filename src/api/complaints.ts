@@ -1,7 +1,7 @@
 // docs/protocol.md §12: consumer complaints (消费者投诉 2.0). List (paged by limit/offset over a date range of at most
 // 30 days), detail, negotiation history, reply, complete, refund approval, and the complaint notification URL.
 // The detail's payer_phone is RSA-OAEP ciphertext for the MERCHANT's key (api/sensitive.ts decrypts it).
-import type { WxpayClient } from '../core/client.js';
+import type { WxpayClient } from '../http/client.js';
 import { fillPath } from './path.js';
 
 export const COMPLAINT_PATHS = {

@@ -1,8 +1,8 @@
 // docs/protocol.md §13: media upload (multipart, the signature over `meta` only) and the complaint image download.
 // Limits as WeChat Pay documents them for both upload endpoints: JPG, PNG or BMP, at most 2 MiB.
 import { randomBytes } from 'node:crypto';
-import type { ClientRequest, ClientResponse, WxpayClient } from '../core/client.js';
-import { WxpayError } from '../core/errors.js';
+import type { ClientRequest, ClientResponse, WxpayClient } from '../http/client.js';
+import { WxpayError } from '../protocol/errors.js';
 import { buildMultipart, mediaMetaJson } from '../protocol/multipart.js';
 
 export type MediaPurpose = 'complaint' | 'merchant';

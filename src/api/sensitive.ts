@@ -1,6 +1,6 @@
 // docs/protocol.md §7 for the client: answer fields encrypted for this merchant (a complaint's payer_phone) opened with
 // the client's own merchant private key.
-import type { WxpayClient } from '../core/client.js';
+import type { WxpayClient } from '../http/client.js';
 import { decryptSensitiveField } from '../protocol/sensitive.js';
 
 /** The plaintext of each defined entry of `fields`; undefined entries are left out. */

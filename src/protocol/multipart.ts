@@ -2,7 +2,7 @@
 // parts, `meta` (a JSON object {"filename","sha256"}) and `file`; the request signature covers the `meta` JSON
 // only, never the whole body. Both the client (building) and the sandbox (parsing, checking) use this file. Pure.
 import { createHash } from 'node:crypto';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from './errors.js';
 
 const CRLF = '\r\n';
 

@@ -1,8 +1,8 @@
 // docs/protocol.md §7: sensitive fields in ANSWERS (a complaint's payer_phone) are RSA-OAEP-SHA1 ciphertext for the
 // MERCHANT's key, the reverse of the request fields; they open with the merchant private key. Pure, no I/O.
 import type { KeyObject } from 'node:crypto';
-import { WxpayError } from '../core/errors.js';
-import { oaepDecrypt } from '../core/oaep.js';
+import { WxpayError } from './errors.js';
+import { oaepDecrypt } from './oaep.js';
 
 /** Decrypts one answer field with the merchant private key; `name` labels the error. */
 export function decryptSensitiveField(privateKey: KeyObject, ciphertext: string, name = 'field'): string {

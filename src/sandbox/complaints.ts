@@ -5,8 +5,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { MEDIA_PATHS } from '../api/media.js';
 import { fillPath } from '../api/path.js';
-import { DEFAULT_BASE_URL } from '../core/config.js';
-import { oaepEncrypt } from '../core/oaep.js';
+import { DEFAULT_BASE_URL } from '../protocol/hosts.js';
+import { oaepEncrypt } from '../protocol/oaep.js';
 import { invalidRequest } from './api-error.js';
 import type { ComplaintRecord, HistoryRecord, MediaRecord } from './complaint-book.js';
 import type { SandboxContext } from './context.js';

@@ -17,11 +17,11 @@ import {
 } from '../../src/api/complaints.js';
 import { uploadMedia, uploadRequest } from '../../src/api/media.js';
 import { decryptForClient } from '../../src/api/sensitive.js';
-import { createClient, type WxpayClient } from '../../src/core/client.js';
-import { loadConfig } from '../../src/core/config.js';
-import { loadApiV3Key, loadVerifierKeys } from '../../src/core/credentials.js';
-import { isWxpayError } from '../../src/core/errors.js';
-import { verifyAndDecrypt } from '../../src/core/notification.js';
+import { createClient, type WxpayClient } from '../../src/http/client.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadApiV3Key, loadVerifierKeys } from '../../src/config/credentials.js';
+import { isWxpayError } from '../../src/protocol/errors.js';
+import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 

@@ -3,7 +3,7 @@
 import { createHash, verify as rsaVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { imageProblem, MEDIA_MAX_BYTES, uploadMedia, uploadRequest } from '../../src/api/media.js';
-import { parseAuthorization, requestMessage } from '../../src/core/canonical.js';
+import { parseAuthorization, requestMessage } from '../../src/protocol/canonical.js';
 import { buildMultipart, multipartBoundary, parseMultipart } from '../../src/protocol/multipart.js';
 import { NOW_S, setup } from './client-fake.js';
 

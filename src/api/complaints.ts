@@ -80,6 +80,18 @@ async function allPages<T>(fetchPage: (offset: number) => Promise<Page<T>>): Pro
   }
 }
 
+const DAY_MS = 24 * 3600_000;
+
+/** [begin, end] (YYYY-MM-DD) cut into windows of at most 30 days, oldest first: one list query each. */
+export function dateWindows(begin: string, end: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let from = Date.parse(begin); from <= Date.parse(end); from += MAX_RANGE_DAYS * DAY_MS) {
+    const to = Math.min(from + (MAX_RANGE_DAYS - 1) * DAY_MS, Date.parse(end));
+    out.push([new Date(from).toISOString().slice(0, 10), new Date(to).toISOString().slice(0, 10)]);
+  }
+  return out;
+}
+
 export interface ListInput {
   /** YYYY-MM-DD, China time; the range is at most 30 days. */
   beginDate: string;

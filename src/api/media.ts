@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientRequest, ClientResponse, WxpayClient } from '../http/client.js';
 import { WxpayError } from '../protocol/errors.js';
+import { OFFICIAL_API_HOSTS } from '../protocol/hosts.js';
 import { buildMultipart, mediaMetaJson } from '../protocol/multipart.js';
 
 export type MediaPurpose = 'complaint' | 'merchant';
@@ -49,6 +50,28 @@ export function imageProblem(filename: string, bytes: Buffer): string | undefine
 export function imageContentType(filename: string): string {
   const ext = extensionOf(filename);
   return KINDS.find((k) => k.extensions.includes(ext))?.contentType ?? 'application/octet-stream';
+}
+
+/**
+ * The path to request for a complaint image's media_url. Only WeChat Pay's own hosts (or `baseUrl`, a sandbox) and
+ * only the image download path: the request is signed, and a signature sent to another host could be replayed.
+ */
+export function mediaDownloadPath(mediaUrl: string, baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(mediaUrl, baseUrl);
+  } catch {
+    return undefined;
+  }
+  const hosts = [...OFFICIAL_API_HOSTS, new URL(baseUrl).hostname];
+  const prefix = MEDIA_PATHS.download.slice(0, MEDIA_PATHS.download.indexOf('{'));
+  const slot = url.pathname.slice(prefix.length);
+  if (!hosts.includes(url.hostname) || !url.pathname.startsWith(prefix) || !/^[^/]+$/.test(slot)) return undefined;
+  return `${url.pathname}${url.search}`;
+}
+
+export async function downloadMedia(client: WxpayClient, path: string): Promise<ClientResponse> {
+  return client.request({ method: 'GET', path, verify: 'none-media-download' });
 }
 
 export interface UploadInput {

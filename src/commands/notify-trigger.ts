@@ -7,6 +7,7 @@ import {
   applySet,
   beijingTime,
   plausibleResource,
+  resourceTypeOf,
   TRIGGER_EVENTS,
   type TriggerEvent,
 } from '../diagnostics/notify-fixtures.js';
@@ -52,12 +53,13 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     transactionId: `4200${digits(24)}`,
     refundId: `5030${digits(25)}`,
     outRefundNo: `R${digits(14)}`,
+    complaintId: `2000${beijingTime(nowMs).slice(0, 10).replace(/-/g, '')}${digits(15)}`,
     time: beijingTime(nowMs),
   });
   for (const s of opts.set ?? []) applySet(plaintext, s);
   const n = buildNotification({
     eventType: event,
-    originalType: event.startsWith('REFUND') ? 'refund' : 'transaction',
+    ...resourceTypeOf(event),
     plaintext,
     apiV3Key,
     signingKey: signer.key,

@@ -2,8 +2,24 @@
 // `--set <path>=<value>` overrides. Pure: every id, time and amount is an input.
 import { WxpayError } from '../protocol/errors.js';
 
-export const TRIGGER_EVENTS = ['TRANSACTION.SUCCESS', 'REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED'] as const;
+export const TRIGGER_EVENTS = [
+  'TRANSACTION.SUCCESS',
+  'REFUND.SUCCESS',
+  'REFUND.ABNORMAL',
+  'REFUND.CLOSED',
+  'COMPLAINT.CREATE',
+  'COMPLAINT.STATE_CHANGE',
+] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+/** The resource envelope of each family: complaints carry an empty associated_data (docs/protocol.md §12). */
+export function resourceTypeOf(event: TriggerEvent): {
+  originalType: 'transaction' | 'refund' | 'complaint';
+  associatedData?: string;
+} {
+  if (event.startsWith('COMPLAINT.')) return { originalType: 'complaint', associatedData: '' };
+  return { originalType: event.startsWith('REFUND.') ? 'refund' : 'transaction' };
+}
 
 export interface FixtureInput {
   mchid: string;
@@ -13,6 +29,7 @@ export interface FixtureInput {
   transactionId: string;
   refundId: string;
   outRefundNo: string;
+  complaintId: string;
   openid: string;
   /** RFC 3339 with +08:00, as WeChat Pay writes times. */
   time: string;
@@ -24,6 +41,9 @@ export function beijingTime(ms: number): string {
 }
 
 export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
+  // A complaint notification names the complaint and what happened; the rest is in `complaint show`.
+  if (event === 'COMPLAINT.CREATE') return { complaint_id: f.complaintId, action_type: 'CREATE_COMPLAINT' };
+  if (event === 'COMPLAINT.STATE_CHANGE') return { complaint_id: f.complaintId, action_type: 'MERCHANT_RESPONSE' };
   if (event === 'TRANSACTION.SUCCESS') {
     return {
       appid: f.appid,

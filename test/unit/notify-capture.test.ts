@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCaptures, parseHttpRequest } from '../../src/webhook/capture.js';
 import { bodyWarnings, diagnoseDecrypt, serialKind } from '../../src/diagnostics/notify-explain.js';
-import { applySet, beijingTime, plausibleResource } from '../../src/diagnostics/notify-fixtures.js';
+import { applySet, beijingTime, plausibleResource, resourceTypeOf } from '../../src/diagnostics/notify-fixtures.js';
 
 const body = '{"id":"EV-1","event_type":"TRANSACTION.SUCCESS"}';
 
@@ -79,6 +79,7 @@ describe('trigger fixtures', () => {
     transactionId: '42',
     refundId: '50',
     outRefundNo: 'R1',
+    complaintId: '200019700101000000000000001',
     openid: 'o1',
     time: beijingTime(0),
   };
@@ -93,6 +94,18 @@ describe('trigger fixtures', () => {
       out_refund_no: 'R1',
       amount: { refund: 5 },
     });
+  });
+  it('builds a complaint event the way WeChat Pay sends it: the id and the action, sealed with an empty AAD', () => {
+    expect(plausibleResource('COMPLAINT.CREATE', f)).toEqual({
+      complaint_id: '200019700101000000000000001',
+      action_type: 'CREATE_COMPLAINT',
+    });
+    expect(plausibleResource('COMPLAINT.STATE_CHANGE', f)).toEqual({
+      complaint_id: '200019700101000000000000001',
+      action_type: 'MERCHANT_RESPONSE',
+    });
+    expect(resourceTypeOf('COMPLAINT.STATE_CHANGE')).toEqual({ originalType: 'complaint', associatedData: '' });
+    expect(resourceTypeOf('REFUND.CLOSED')).toEqual({ originalType: 'refund' });
   });
   it('--set writes nested paths, JSON values when they parse, strings otherwise', () => {
     const o = plausibleResource('TRANSACTION.SUCCESS', f);

@@ -12,7 +12,7 @@ export const TRIGGER_EVENTS = [
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
-/** The resource envelope of each family: complaints carry an empty associated_data (docs/protocol.md §12). */
+/** The resource envelope of each family: complaints carry an empty associated_data (docs/protocol.md §14). */
 export function resourceTypeOf(event: TriggerEvent): {
   originalType: 'transaction' | 'refund' | 'complaint';
   associatedData?: string;

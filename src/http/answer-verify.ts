@@ -7,7 +7,7 @@ import { extendKeyStore, type KeyStore } from '../protocol/keys.js';
 import { verifyCertificateList, type DecryptedCertificate } from '../protocol/platform-certs.js';
 import { verifySignature } from '../protocol/verify.js';
 
-// none-media-download: a complaint image is binary and WeChat Pay does not sign it (docs/protocol.md §13).
+// none-media-download: a complaint image is binary and WeChat Pay does not sign it (docs/protocol.md §15).
 export type VerifyMode = 'signature' | 'none-bill-download' | 'none-media-download' | 'certificate-list';
 
 export interface RawAnswer {

@@ -39,7 +39,7 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
 export interface BuildNotificationInput {
   eventType: string;
   originalType: 'transaction' | 'refund' | 'complaint';
-  /** Defaults to originalType; complaint notifications carry an empty one (docs/protocol.md §12). */
+  /** Defaults to originalType; complaint notifications carry an empty one (docs/protocol.md §14). */
   associatedData?: string;
   plaintext: object;
   apiV3Key: KeyObject;

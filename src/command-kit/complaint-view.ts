@@ -1,7 +1,8 @@
 // What the complaint commands share: the deadline a complaint is under, the rows `complaint show` prints, the phone
 // mask of --redact, and the day arguments of `complaint list` (China time, as WeChat Pay dates complaints).
 import { COMPLETE_WITHIN_MS, REPLY_WITHIN_MS, type Complaint, type NegotiationEntry } from '../api/complaints.js';
-import { chinaClock, chinaDay } from '../bills/dates.js';
+import { chinaClock } from '../bills/dates.js';
+import { chinaDate } from '../protocol/china-time.js';
 import { WxpayError } from '../protocol/errors.js';
 
 export interface Deadline {
@@ -58,10 +59,10 @@ const DAY_MS = 24 * 3600_000;
 
 /** YYYY-MM-DD, `today`, `yesterday` or `-<n>d` (n days ago), as a China-time date. */
 export function parseDay(value: string, flag: string, now: number): string {
-  if (value === 'today') return chinaDay(now);
-  if (value === 'yesterday') return chinaDay(now - DAY_MS);
+  if (value === 'today') return chinaDate(now);
+  if (value === 'yesterday') return chinaDate(now - DAY_MS);
   const ago = /^-(\d{1,4})d$/.exec(value);
-  if (ago) return chinaDay(now - Number(ago[1]) * DAY_MS);
+  if (ago) return chinaDate(now - Number(ago[1]) * DAY_MS);
   if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))) return value;
   throw new WxpayError('USAGE', `${flag} must be YYYY-MM-DD, today, yesterday or -<n>d, got "${value}"`, {
     hint: `e.g. ${flag} -7d`,

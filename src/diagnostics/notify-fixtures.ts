@@ -35,11 +35,6 @@ export interface FixtureInput {
   time: string;
 }
 
-/** `2026-11-28T10:43:56+08:00`: WeChat Pay's own format (Beijing time). */
-export function beijingTime(ms: number): string {
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
 export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
   // A complaint notification names the complaint and what happened; the rest is in `complaint show`.
   if (event === 'COMPLAINT.CREATE') return { complaint_id: f.complaintId, action_type: 'CREATE_COMPLAINT' };

@@ -2,7 +2,7 @@
 // phone encrypted for the merchant's key; the state machine PENDING -> PROCESSING (the merchant replied) ->
 // PROCESSED (the merchant completed it), a negotiation history entry per step, and COMPLAINT.CREATE /
 // COMPLAINT.STATE_CHANGE notifications to the URL registered through /v3/merchant-service/complaint-notifications.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { MEDIA_PATHS } from '../api/media.js';
 import { fillPath } from '../api/path.js';
 import { DEFAULT_BASE_URL } from '../protocol/hosts.js';
@@ -10,10 +10,10 @@ import { oaepEncrypt } from '../protocol/oaep.js';
 import { invalidRequest } from './api-error.js';
 import type { ComplaintRecord, HistoryRecord, MediaRecord } from './complaint-book.js';
 import type { SandboxContext } from './context.js';
-import { rfc3339, type OrderRecord } from './state.js';
-
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
-const chinaDate = (ms: number) => rfc3339(ms).slice(0, 10).replace(/-/g, '');
+import { chinaRfc3339 } from '../protocol/china-time.js';
+import { newWechatIds } from '../protocol/ids.js';
+import { randomDigits } from '../protocol/serials.js';
+import type { OrderRecord } from './state.js';
 
 /** What the real API returns as media_url: WeChat Pay's host; the client signs only the path. */
 export const mediaUrl = (slot: string) => `${DEFAULT_BASE_URL}${fillPath(MEDIA_PATHS.download, { media_slot: slot })}`;
@@ -44,7 +44,7 @@ export function createComplaint(ctx: SandboxContext, input: NewComplaint): Compl
   const now = ctx.now();
   const userImages = Array.from({ length: input.userImages }, (_v, i) =>
     storeMedia(ctx, {
-      mediaId: `USER${digits(28)}`,
+      mediaId: `USER${randomDigits(28)}`,
       purpose: 'user',
       filename: `complaint-${i + 1}.png`,
       contentType: 'image/png',
@@ -53,13 +53,13 @@ export function createComplaint(ctx: SandboxContext, input: NewComplaint): Compl
   );
   const { order } = input;
   const c: ComplaintRecord = {
-    id: `2000${chinaDate(now)}${digits(15)}`,
+    id: newWechatIds.complaintId(now),
     mchid: order.mchid,
     time: now,
     detail: input.detail,
     state: 'PENDING',
     phoneCipher: oaepEncrypt(ctx.keys.merchantPublicKey, input.phone),
-    openid: order.payer?.openid ?? order.payer?.sp_openid ?? `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o${digits(4)}`,
+    openid: order.payer?.openid ?? order.payer?.sp_openid ?? `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o${randomDigits(4)}`,
     orders: [{ transaction_id: order.transactionId!, out_trade_no: order.outTradeNo, amount: order.total }],
     problemType: input.problemType,
     problemDescription: input.problemType === 'REFUND' ? '申请退款' : '不满意商家服务',
@@ -77,7 +77,7 @@ export function createComplaint(ctx: SandboxContext, input: NewComplaint): Compl
 }
 
 function step(ctx: SandboxContext, c: ComplaintRecord, h: Omit<HistoryRecord, 'logId' | 'time'>): void {
-  c.history.push({ logId: `3002${chinaDate(ctx.now())}${digits(15)}`, time: ctx.now(), ...h });
+  c.history.push({ logId: newWechatIds.complaintLogId(ctx.now()), time: ctx.now(), ...h });
   ctx.state.save();
 }
 
@@ -128,7 +128,7 @@ export function refundDecision(ctx: SandboxContext, c: ComplaintRecord, approve:
 export function complaintJson(c: ComplaintRecord): Record<string, unknown> {
   return {
     complaint_id: c.id,
-    complaint_time: rfc3339(c.time),
+    complaint_time: chinaRfc3339(c.time),
     complaint_detail: c.detail,
     complaint_state: c.state,
     complainted_mchid: c.mchid,
@@ -155,7 +155,7 @@ export function historyJson(h: HistoryRecord): Record<string, unknown> {
   return {
     log_id: h.logId,
     operator: h.operator,
-    operate_time: rfc3339(h.time),
+    operate_time: chinaRfc3339(h.time),
     operate_type: h.type,
     operate_details: h.details ?? '',
     image_list: images,

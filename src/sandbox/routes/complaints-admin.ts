@@ -31,7 +31,7 @@ export const complaintAdminRoutes: RouteDef[] = [
       const problemType = (b.problem_type as 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS' | undefined) ?? 'OTHERS';
       const refund = b.apply_refund_amount as number | undefined;
       if (refund !== undefined && (problemType !== 'REFUND' || refund > order.total))
-        throw paramError('/apply_refund_amount', 'only with problem_type REFUND, at most the order total');
+        throw paramError('apply_refund_amount: only with problem_type REFUND, at most the order total');
       const c = createComplaint(ctx, {
         order,
         phone: b.phone as string,

@@ -6,7 +6,7 @@ import type { ComplaintRecord } from '../complaint-book.js';
 import { complaintJson, complete, historyJson, refundDecision, respond } from '../complaints.js';
 import type { SandboxContext } from '../context.js';
 import type { RouteDef, RouteRequest } from '../router.js';
-import { rfc3339 } from '../state.js';
+import { chinaRfc3339 } from '../../protocol/china-time.js';
 import { bodyOf, type Schema } from '../validate.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -16,14 +16,15 @@ function intQuery(req: RouteRequest, name: string, min: number, max: number, fal
   const raw = req.query.get(name);
   if (raw === null) return fallback;
   const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= min && n <= max)) throw paramError(name, `${name} must be ${min}-${max}`, 'query', raw);
+  if (!(n >= min && n <= max)) throw paramError(`输入源“/query/${name}”应在${min}到${max}之间`, 'query', raw);
   return n;
 }
 
 function dateQuery(req: RouteRequest, name: string): string {
   const v = req.query.get(name);
-  if (v === null) throw paramError(name, `${name} is required`, 'query', undefined, `缺少参数${name}`);
-  if (!DATE.test(v) || Number.isNaN(Date.parse(v))) throw paramError(name, `${name} must be YYYY-MM-DD`, 'query', v);
+  if (v === null) throw paramError(`输入源“/query/${name}”缺少必填参数`, 'query');
+  if (!DATE.test(v) || Number.isNaN(Date.parse(v)))
+    throw paramError(`输入源“/query/${name}”格式应为YYYY-MM-DD`, 'query', v);
   return v;
 }
 
@@ -42,7 +43,7 @@ function complaintOf(req: RouteRequest, ctx: SandboxContext): ComplaintRecord {
 
 function checkMchid(req: RouteRequest, body: Record<string, unknown>): void {
   if (body.complainted_mchid !== req.auth!.mchid)
-    throw paramError('/complainted_mchid', 'complainted_mchid is not the caller', 'body', body.complainted_mchid);
+    throw paramError('被诉商户号complainted_mchid与调用商户不一致', 'body', body.complainted_mchid);
 }
 
 const MEDIA_IDS: Schema = { type: 'array', items: { type: 'string', min: 1, max: 512 }, maxItems: 4 };
@@ -73,13 +74,7 @@ function replySlots(ctx: SandboxContext, ids: unknown): string[] {
   return ((ids as string[] | undefined) ?? []).map((id, i) => {
     const m = ctx.state.complaints.media.get(id);
     if (!m || m.purpose !== 'complaint')
-      throw paramError(
-        `/response_images/${i}`,
-        'unknown media_id',
-        'body',
-        id,
-        '图片media_id无效，请通过商户上传反馈图片接口获取',
-      );
+      throw paramError('图片media_id无效，请通过商户上传反馈图片接口获取', 'body', id);
     return m.slot;
   });
 }
@@ -93,15 +88,14 @@ export const complaintRoutes: RouteDef[] = [
       const begin = dateQuery(req, 'begin_date');
       const end = dateQuery(req, 'end_date');
       const span = (Date.parse(end) - Date.parse(begin)) / DAY_MS;
-      if (span < 0) throw paramError('end_date', 'end_date is before begin_date', 'query', end);
-      if (span > MAX_RANGE_DAYS)
-        throw paramError('end_date', 'the range is over 30 days', 'query', end, '查询日期跨度不能超过30天');
+      if (span < 0) throw paramError('结束日期end_date不能早于开始日期begin_date', 'query', end);
+      if (span > MAX_RANGE_DAYS) throw paramError('查询日期跨度不能超过30天', 'query', end);
       const sub = req.query.get('complainted_mchid');
       if (sub !== null && sub !== req.auth!.mchid)
-        throw paramError('complainted_mchid', 'not the caller', 'query', sub);
+        throw paramError('被诉商户号complainted_mchid与调用商户不一致', 'query', sub);
       const all = [...ctx.state.complaints.complaints.values()]
         .filter((c) => c.mchid === req.auth!.mchid)
-        .filter((c) => rfc3339(c.time).slice(0, 10) >= begin && rfc3339(c.time).slice(0, 10) <= end)
+        .filter((c) => chinaRfc3339(c.time).slice(0, 10) >= begin && chinaRfc3339(c.time).slice(0, 10) <= end)
         .sort((a, b) => a.time - b.time);
       const p = page(req, all, LIST_PAGE_MAX, 10);
       return { status: 200, body: { ...p, data: p.data.map(complaintJson) } };
@@ -151,14 +145,7 @@ export const complaintRoutes: RouteDef[] = [
     handle: (req, ctx) => {
       const body = bodyOf(req.rawBody, refundSchema);
       const approve = body.action === 'APPROVE';
-      if (!approve && !body.reject_reason)
-        throw paramError(
-          '/reject_reason',
-          'reject_reason is required to REJECT',
-          'body',
-          undefined,
-          '拒绝退款时须填写拒绝原因',
-        );
+      if (!approve && !body.reject_reason) throw paramError('拒绝退款时须填写拒绝原因');
       const details = approve
         ? `预计${Number(body.launch_refund_day ?? 0)}个工作日内发起退款`
         : String(body.reject_reason);

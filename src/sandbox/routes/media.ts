@@ -13,26 +13,19 @@ interface Upload {
   file: FormPart;
 }
 
-const formError = (issue: string, message: string) => paramError('multipart', issue, 'body', undefined, message);
+const formError = (message: string) => paramError(message);
 
 /** The two parts, or the error the server answers before it even checks the signature. */
 function readUpload(req: RouteRequest): Upload {
   const type = req.headers['content-type'];
   const boundary = multipartBoundary(type);
-  if (!boundary)
-    throw paramError(
-      'Content-Type',
-      'expected multipart/form-data with a boundary',
-      'header',
-      type,
-      '请求头Content-Type错误',
-    );
+  if (!boundary) throw paramError('请求头Content-Type错误', 'header', type);
   const parts = parseMultipart(req.rawBody, boundary);
-  if (!parts) throw formError('malformed multipart body', 'multipart/form-data 报文格式错误');
+  if (!parts) throw formError('multipart/form-data 报文格式错误');
   const meta = parts.find((p) => p.name === 'meta');
   const file = parts.find((p) => p.name === 'file');
-  if (!meta) throw formError('no meta part', '缺少meta参数');
-  if (!file) throw formError('no file part', '缺少file参数');
+  if (!meta) throw formError('缺少meta参数');
+  if (!file) throw formError('缺少file参数');
   return { meta, file };
 }
 
@@ -41,13 +34,12 @@ function parseMeta(part: FormPart): { filename: string; sha256: string } {
   try {
     meta = JSON.parse(part.data.toString('utf8'));
   } catch {
-    throw paramError('meta', 'meta is not JSON', 'body', undefined, 'meta参数不是合法的JSON');
+    throw paramError('meta参数不是合法的JSON');
   }
   const m = meta as { filename?: unknown; sha256?: unknown };
-  if (typeof m.filename !== 'string' || m.filename === '')
-    throw paramError('meta.filename', 'meta.filename is required', 'body', undefined, '缺少文件名称filename');
+  if (typeof m.filename !== 'string' || m.filename === '') throw paramError('缺少文件名称filename');
   if (typeof m.sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(m.sha256))
-    throw paramError('meta.sha256', 'meta.sha256 must be 64 hex digits', 'body', m.sha256, '文件摘要sha256格式错误');
+    throw paramError('文件摘要sha256格式错误', 'body', m.sha256);
   return { filename: m.filename, sha256: m.sha256 };
 }
 
@@ -63,15 +55,9 @@ function uploadRoute(purpose: MediaPurpose): RouteDef {
       const { meta, file } = readUpload(req);
       const m = parseMeta(meta);
       if (sha256Hex(file.data) !== m.sha256.toLowerCase())
-        throw paramError(
-          'meta.sha256',
-          'sha256 does not match the file',
-          'body',
-          m.sha256,
-          '文件摘要sha256与文件内容不一致',
-        );
+        throw paramError('文件摘要sha256与文件内容不一致', 'body', m.sha256);
       const problem = imageProblem(m.filename, file.data);
-      if (problem) throw paramError('file', problem, 'body', m.filename, `图片格式或大小不符合要求: ${problem}`);
+      if (problem) throw paramError(`图片格式或大小不符合要求: ${problem}`, 'body', m.filename);
       const ext = m.filename.slice(m.filename.lastIndexOf('.') + 1).toLowerCase();
       const mediaId =
         purpose === 'complaint'

@@ -59,6 +59,7 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .command('complaint')
     .description('the simulated payer files a complaint against a paid order on the running sandbox')
     .argument('<out_trade_no>', 'a paid order')
+    .option('--id <complaint_id>', 'choose the 27-digit complaint id (default: a new one); payer images are <id>-1 …')
     .option('--phone <number>', 'the payer phone (sent to the merchant encrypted)', '13800138000')
     .option('--detail <text>', 'what the payer wrote')
     .option('--refund <fen>', 'make it a refund request for this many fen')

@@ -5,6 +5,7 @@ import { intOption, outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
 
 interface Options {
+  id?: string;
   phone?: string;
   detail?: string;
   refund?: string;
@@ -17,6 +18,7 @@ export async function run(ctx: CommandContext<Options>): Promise<void> {
   const images = intOption(ctx.opts.images, '--images');
   const c = await adminCall(ctx, '/sandbox/complaints', {
     out_trade_no: outTradeNo,
+    ...(ctx.opts.id ? { complaint_id: ctx.opts.id } : {}),
     phone: ctx.opts.phone ?? '13800138000',
     ...(ctx.opts.detail ? { detail: ctx.opts.detail } : {}),
     ...(refund !== undefined ? { problem_type: 'REFUND', apply_refund_amount: refund } : {}),

@@ -18,8 +18,8 @@ import type { OrderRecord } from './state.js';
 /** What the real API returns as media_url: WeChat Pay's host; the client signs only the path. */
 export const mediaUrl = (slot: string) => `${DEFAULT_BASE_URL}${fillPath(MEDIA_PATHS.download, { media_slot: slot })}`;
 
-export function storeMedia(ctx: SandboxContext, m: Omit<MediaRecord, 'slot'>): MediaRecord {
-  const record = { ...m, slot: randomBytes(18).toString('base64url') };
+export function storeMedia(ctx: SandboxContext, m: Omit<MediaRecord, 'slot'>, slot?: string): MediaRecord {
+  const record = { ...m, slot: slot ?? randomBytes(18).toString('base64url') };
   ctx.state.complaints.putMedia(record);
   ctx.state.save();
   return record;
@@ -32,6 +32,8 @@ const USER_IMAGE = Buffer.from(
 );
 
 export interface NewComplaint {
+  /** Chosen by the caller (a script, the README) or made up. */
+  id?: string;
   order: OrderRecord;
   phone: string;
   detail: string;
@@ -42,18 +44,24 @@ export interface NewComplaint {
 
 export function createComplaint(ctx: SandboxContext, input: NewComplaint): ComplaintRecord {
   const now = ctx.now();
+  const id = input.id ?? newWechatIds.complaintId(now);
+  // Payer images live at <complaint_id>-<n>, so a script that chose the id can fetch them (a sandbox choice).
   const userImages = Array.from({ length: input.userImages }, (_v, i) =>
-    storeMedia(ctx, {
-      mediaId: `USER${randomDigits(28)}`,
-      purpose: 'user',
-      filename: `complaint-${i + 1}.png`,
-      contentType: 'image/png',
-      data: USER_IMAGE.toString('base64'),
-    }),
+    storeMedia(
+      ctx,
+      {
+        mediaId: `USER${randomDigits(28)}`,
+        purpose: 'user',
+        filename: `complaint-${i + 1}.png`,
+        contentType: 'image/png',
+        data: USER_IMAGE.toString('base64'),
+      },
+      `${id}-${i + 1}`,
+    ),
   );
   const { order } = input;
   const c: ComplaintRecord = {
-    id: newWechatIds.complaintId(now),
+    id,
     mchid: order.mchid,
     time: now,
     detail: input.detail,

@@ -8,6 +8,7 @@ const schema: Schema = {
   type: 'object',
   fields: {
     out_trade_no: { type: 'string', required: true, min: 1, max: 32 },
+    complaint_id: { type: 'string', pattern: /^\d{27}$/ },
     // A mainland mobile number: what the payer left as contact.
     phone: { type: 'string', required: true, pattern: /^1\d{10}$/ },
     detail: { type: 'string', max: 500 },
@@ -28,11 +29,14 @@ export const complaintAdminRoutes: RouteDef[] = [
       if (!order) throw orderNotExist();
       if (!order.transactionId || (order.tradeState !== 'SUCCESS' && order.tradeState !== 'REFUND'))
         throw invalidRequest('只能投诉已支付的订单');
+      const id = b.complaint_id as string | undefined;
+      if (id !== undefined && ctx.state.complaints.complaints.has(id)) throw invalidRequest('投诉单号已存在');
       const problemType = (b.problem_type as 'REFUND' | 'SERVICE_NOT_WORK' | 'OTHERS' | undefined) ?? 'OTHERS';
       const refund = b.apply_refund_amount as number | undefined;
       if (refund !== undefined && (problemType !== 'REFUND' || refund > order.total))
         throw paramError('apply_refund_amount: only with problem_type REFUND, at most the order total');
       const c = createComplaint(ctx, {
+        ...(id !== undefined ? { id } : {}),
         order,
         phone: b.phone as string,
         detail: (b.detail as string | undefined) ?? '商品与描述不符，联系商家未回复',

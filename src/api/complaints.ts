@@ -1,4 +1,4 @@
-// docs/protocol.md §14: consumer complaints (消费者投诉 2.0). List (paged by limit/offset over a date range of at most
+// docs/protocol.md §13: consumer complaints (消费者投诉 2.0). List (paged by limit/offset over a date range of at most
 // 30 days), detail, negotiation history, reply, complete, refund approval, and the complaint notification URL.
 // The detail's payer_phone is RSA-OAEP ciphertext for the MERCHANT's key (api/sensitive.ts decrypts it).
 import type { WxpayClient } from '../http/client.js';

@@ -1,4 +1,4 @@
-// docs/protocol.md §15: media upload (multipart, the signature over `meta` only) and the complaint image download.
+// docs/protocol.md §14: media upload (multipart, the signature over `meta` only) and the complaint image download.
 // Limits as WeChat Pay documents them for both upload endpoints: JPG, PNG or BMP, at most 2 MiB.
 import { randomBytes } from 'node:crypto';
 import type { ClientRequest, ClientResponse, WxpayClient } from '../http/client.js';

@@ -1,4 +1,4 @@
-// `wxpay complaint history <complaint_id>`: the negotiation history, every page, oldest first (docs/protocol.md §14).
+// `wxpay complaint history <complaint_id>`: the negotiation history, every page, oldest first (docs/protocol.md §13).
 import { complaintHistory } from '../api/complaints.js';
 import { withClient } from '../command-kit/client-context.js';
 import { historyLine } from '../command-kit/complaint-view.js';

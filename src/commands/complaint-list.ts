@@ -1,5 +1,5 @@
 // `wxpay complaint list [--since] [--until] [--open] [--sub-mchid]`: every complaint in the range, all pages and
-// 30-day windows fetched in turn (docs/protocol.md §14); --open keeps those still waiting, soonest deadline first.
+// 30-day windows fetched in turn (docs/protocol.md §13); --open keeps those still waiting, soonest deadline first.
 import { dateWindows, listComplaints, type Complaint } from '../api/complaints.js';
 import { withClient } from '../command-kit/client-context.js';
 import { deadlineOf, describeDeadline, parseDay } from '../command-kit/complaint-view.js';

@@ -1,5 +1,5 @@
 // `wxpay complaint refund-progress <complaint_id> --action APPROVE|REJECT …`: the merchant's answer to a complaint
-// that asks for a refund (docs/protocol.md §14); rejection images are uploaded first, like reply images.
+// that asks for a refund (docs/protocol.md §13); rejection images are uploaded first, like reply images.
 import { MAX_REPLY_IMAGES, updateRefundProgress } from '../api/complaints.js';
 import { uploadMedia } from '../api/media.js';
 import { withClient } from '../command-kit/client-context.js';

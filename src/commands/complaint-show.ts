@@ -1,5 +1,5 @@
 // `wxpay complaint show <complaint_id> [--redact]`: one complaint with its deadline and the payer's phone decrypted
-// with the merchant private key (docs/protocol.md §7, §14); --redact masks the phone for sharing.
+// with the merchant private key (docs/protocol.md §7, §13); --redact masks the phone for sharing.
 import { getComplaint } from '../api/complaints.js';
 import { decryptForClient } from '../api/sensitive.js';
 import { withClient } from '../command-kit/client-context.js';

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { WxpayError } from '../protocol/errors.js';
 import {
   applySet,
+  originalTypeOf,
   plausibleResource,
-  resourceTypeOf,
   TRIGGER_EVENTS,
   type TriggerEvent,
 } from '../diagnostics/notify-fixtures.js';
@@ -54,13 +54,14 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     transactionId: newWechatIds.transactionId(nowMs),
     refundId: newWechatIds.refundId(nowMs),
     outRefundNo: `R${randomDigits(14)}`,
+    transferBillNo: newWechatIds.transferBillNo(nowMs),
     complaintId: newWechatIds.complaintId(nowMs),
     time: chinaRfc3339(nowMs),
   });
   for (const s of opts.set ?? []) applySet(plaintext, s);
   const n = buildNotification({
     eventType: event,
-    ...resourceTypeOf(event),
+    originalType: originalTypeOf(event),
     plaintext,
     apiV3Key,
     signingKey: signer.key,

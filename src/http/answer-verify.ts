@@ -8,7 +8,7 @@ import { verifyCertificateList, type DecryptedCertificate } from '../protocol/pl
 import { verifySignature } from '../protocol/verify.js';
 import { isPublicKeyId } from '../protocol/serials.js';
 
-// none-media-download: a complaint image is binary and WeChat Pay does not sign it (docs/protocol.md §15).
+// none-media-download: a complaint image is binary and WeChat Pay does not sign it (docs/protocol.md §14).
 export type VerifyMode = 'signature' | 'none-bill-download' | 'none-media-download' | 'certificate-list';
 
 export interface RawAnswer {

@@ -66,7 +66,7 @@ export interface ClientRequest {
   path: string;
   query?: Query;
   body?: object | string;
-  /** A multipart upload (docs/protocol.md §15): `bytes` go on the wire, only `signed` (the meta JSON) is signed. */
+  /** A multipart upload (docs/protocol.md §14): `bytes` go on the wire, only `signed` (the meta JSON) is signed. */
   upload?: { bytes: Buffer; contentType: string; signed: string };
   /** The idempotency key is in the body (out_trade_no, out_refund_no): a POST may be retried. */
   idempotent?: boolean;

@@ -1,4 +1,4 @@
-// docs/protocol.md §15: the media upload body. WeChat Pay's upload endpoints take multipart/form-data with two
+// docs/protocol.md §14: the media upload body. WeChat Pay's upload endpoints take multipart/form-data with two
 // parts, `meta` (a JSON object {"filename","sha256"}) and `file`; the request signature covers the `meta` JSON
 // only, never the whole body. Both the client (building) and the sandbox (parsing, checking) use this file. Pure.
 import { createHash } from 'node:crypto';

@@ -32,15 +32,17 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   'REFUND.SUCCESS': '退款成功',
   'REFUND.ABNORMAL': '退款异常',
   'REFUND.CLOSED': '退款关闭',
+  'MCHTRANSFER.BILL.FINISHED': '商家转账单据终态通知',
   'COMPLAINT.CREATE': '产生新投诉',
   'COMPLAINT.STATE_CHANGE': '投诉状态变化',
 };
 
+/** resource.original_type, also the AEAD associated data: one per notification family. */
+export type OriginalType = 'transaction' | 'refund' | 'mch_payment' | 'complaint';
+
 export interface BuildNotificationInput {
   eventType: string;
-  originalType: 'transaction' | 'refund' | 'complaint';
-  /** Defaults to originalType; complaint notifications carry an empty one (docs/protocol.md §14). */
-  associatedData?: string;
+  originalType: OriginalType;
   plaintext: object;
   apiV3Key: KeyObject;
   signingKey: KeyObject;
@@ -64,7 +66,8 @@ export interface BuiltNotification {
 }
 
 export function buildNotification(input: BuildNotificationInput): BuiltNotification {
-  const associatedData = input.associatedData ?? input.originalType;
+  // The AAD is original_type, except for complaints, whose resource is sealed with an empty one (docs/protocol.md §13).
+  const associatedData = input.originalType === 'complaint' ? '' : input.originalType;
   const event: NotificationEvent = {
     id: input.id,
     create_time: input.createTime,

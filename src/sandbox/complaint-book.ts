@@ -1,4 +1,4 @@
-// The sandbox's complaints, uploaded media and complaint notification URL (docs/protocol.md §14, §15): plain records
+// The sandbox's complaints, uploaded media and complaint notification URL (docs/protocol.md §13, §14): plain records
 // kept beside orders and refunds in SandboxState, saved in the same state file.
 
 export type ComplaintState = 'PENDING' | 'PROCESSING' | 'PROCESSED';

@@ -1,4 +1,4 @@
-// Complaints in the sandbox (docs/protocol.md §14): created by the admin API for a paid order, with the payer's
+// Complaints in the sandbox (docs/protocol.md §13): created by the admin API for a paid order, with the payer's
 // phone encrypted for the merchant's key; the state machine PENDING -> PROCESSING (the merchant replied) ->
 // PROCESSED (the merchant completed it), a negotiation history entry per step, and COMPLAINT.CREATE /
 // COMPLAINT.STATE_CHANGE notifications to the URL registered through /v3/merchant-service/complaint-notifications.

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { buildNotification } from '../protocol/notification.js';
+import { buildNotification, type OriginalType } from '../protocol/notification.js';
 import { unixSeconds } from '../protocol/sign.js';
 import { chooseSigner, type SandboxContext } from './context.js';
 import { applySignatureFaults } from './signing.js';
@@ -37,6 +37,7 @@ export interface DeliveryRecord {
   url: string;
   outTradeNo?: string;
   outRefundNo?: string;
+  outBillNo?: string;
   complaintId?: string;
   plaintext: object;
   attempts: NotificationAttempt[];
@@ -55,9 +56,9 @@ export class Notifier {
   send(
     url: string,
     eventType: string,
-    originalType: 'transaction' | 'refund' | 'complaint',
+    originalType: OriginalType,
     plaintext: object,
-    refs: { outTradeNo?: string; outRefundNo?: string; complaintId?: string },
+    refs: { outTradeNo?: string; outRefundNo?: string; outBillNo?: string; complaintId?: string },
   ): DeliveryRecord {
     const ctx = this.ctx();
     const record: DeliveryRecord = {
@@ -93,7 +94,7 @@ export class Notifier {
 
   private async deliver(
     record: DeliveryRecord,
-    fixed: { originalType: 'transaction' | 'refund' | 'complaint'; createTime: string; resourceNonce: string },
+    fixed: { originalType: OriginalType; createTime: string; resourceNonce: string },
     n: number,
     delayMs: number,
   ): Promise<boolean> {
@@ -104,7 +105,6 @@ export class Notifier {
     const built = buildNotification({
       eventType: record.eventType,
       originalType: fixed.originalType,
-      ...(fixed.originalType === 'complaint' ? { associatedData: '' } : {}),
       plaintext: record.plaintext,
       apiV3Key: ctx.keys.apiV3Key,
       signingKey: signer.privateKey,

@@ -6,6 +6,7 @@ import { writeFileSafeSync } from '../files/safe-write.js';
 import { ComplaintBook, type ComplaintSnapshot } from './complaint-book.js';
 import type { PrepayKind } from './schemas.js';
 import { newWechatIds } from '../protocol/ids.js';
+import type { TransferRecord } from './transfer-types.js';
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
@@ -64,6 +65,7 @@ export interface RefundRecord {
 export interface SandboxStateSnapshot extends Partial<ComplaintSnapshot> {
   orders: OrderRecord[];
   refunds: RefundRecord[];
+  transfers: TransferRecord[];
 }
 
 export const orderKey = (mchid: string, subMchid: string | undefined, outTradeNo: string) =>
@@ -74,6 +76,8 @@ export const refundKey = (mchid: string, subMchid: string | undefined, outRefund
 export class SandboxState {
   readonly orders = new Map<string, OrderRecord>();
   readonly refunds = new Map<string, RefundRecord>();
+  /** Merchant transfers by `mchid/out_bill_no`. */
+  readonly transfers = new Map<string, TransferRecord>();
   /** Complaints, uploaded media and the complaint notification URL. */
   readonly complaints = new ComplaintBook();
   private readonly byTransactionId = new Map<string, string>();
@@ -90,6 +94,7 @@ export class SandboxState {
     const snap = JSON.parse(text) as SandboxStateSnapshot;
     for (const o of snap.orders ?? []) this.putOrder(o, false);
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
+    for (const t of snap.transfers ?? []) this.transfers.set(t.key, t);
     this.complaints.load(snap);
   }
 
@@ -124,12 +129,28 @@ export class SandboxState {
     this.save();
   }
 
-  snapshot(): SandboxStateSnapshot {
-    return structuredClone(this.plain());
+  /** Finds a transfer by out_bill_no alone (the admin API has no mchid). */
+  transferByOutBillNo(outBillNo: string): TransferRecord | undefined {
+    for (const t of this.transfers.values()) if (t.outBillNo === outBillNo) return t;
+    return undefined;
+  }
+
+  putTransfer(transfer: TransferRecord): void {
+    this.transfers.set(transfer.key, transfer);
+    this.save();
   }
 
   private plain(): SandboxStateSnapshot {
-    return { orders: [...this.orders.values()], refunds: [...this.refunds.values()], ...this.complaints.snapshot() };
+    return {
+      orders: [...this.orders.values()],
+      refunds: [...this.refunds.values()],
+      transfers: [...this.transfers.values()],
+      ...this.complaints.snapshot(),
+    };
+  }
+
+  snapshot(): SandboxStateSnapshot {
+    return structuredClone(this.plain());
   }
 
   save(): void {

@@ -1,4 +1,4 @@
-// Complaints and media against the sandbox through the real client (docs/protocol.md §14, §15): a complaint filed
+// Complaints and media against the sandbox through the real client (docs/protocol.md §13, §14): a complaint filed
 // by the admin API for a paid order, found in the list, its payer_phone decrypted with the merchant key, answered
 // with an uploaded image, completed; both notification kinds at the registered URL; the state machine's refusals;
 // paging; and the upload checks the real server makes (signature over meta only, SHA-256, type and size).

@@ -1,4 +1,4 @@
-// Interop for the media upload (docs/protocol.md §15): wechatpay-axios-plugin builds the form with its `Multipart`,
+// Interop for the media upload (docs/protocol.md §14): wechatpay-axios-plugin builds the form with its `Multipart`,
 // signs the meta JSON with its own interceptor and sends it with axios to the sandbox, which accepts it and answers
 // a media_id the plugin verifies; the sandbox then serves back the same bytes. Both key modes.
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The media upload (docs/protocol.md §15): the `meta` JSON, the multipart body, and the trap every SDK's tracker
+// The media upload (docs/protocol.md §14): the `meta` JSON, the multipart body, and the trap every SDK's tracker
 // shows: the request signature covers the meta JSON only, never the whole body. Pinned for a known file.
 import { createHash, verify as rsaVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

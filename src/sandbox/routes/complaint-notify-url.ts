@@ -1,4 +1,4 @@
-// The complaint notification URL (docs/protocol.md §14): one per merchant; POST creates it (refused when one
+// The complaint notification URL (docs/protocol.md §13): one per merchant; POST creates it (refused when one
 // exists), PUT replaces it, GET reads it, DELETE removes it. Unset answers 404 RESOURCE_NOT_EXISTS.
 import { COMPLAINT_PATHS } from '../../api/complaints.js';
 import { invalidRequest, resourceNotExists } from '../api-error.js';

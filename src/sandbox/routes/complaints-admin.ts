@@ -1,4 +1,4 @@
-// The control API's side of complaints: the simulated payer files one against a paid order (docs/protocol.md §14).
+// The control API's side of complaints: the simulated payer files one against a paid order (docs/protocol.md §13).
 import { invalidRequest, orderNotExist, paramError } from '../api-error.js';
 import { complaintJson, createComplaint } from '../complaints.js';
 import type { RouteDef } from '../router.js';

@@ -1,4 +1,4 @@
-// Consumer complaints (docs/protocol.md §14): list by date range with limit/offset, detail, negotiation history,
+// Consumer complaints (docs/protocol.md §13): list by date range with limit/offset, detail, negotiation history,
 // reply, complete, refund approval, and the notification URL (one per merchant: POST creates, PUT replaces).
 import { COMPLAINT_PATHS, LIST_PAGE_MAX, HISTORY_PAGE_MAX, MAX_RANGE_DAYS } from '../../api/complaints.js';
 import { paramError, resourceNotExists } from '../api-error.js';

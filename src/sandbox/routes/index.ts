@@ -8,6 +8,8 @@ import { complaintNotifyUrlRoutes } from './complaint-notify-url.js';
 import { complaintRoutes } from './complaints.js';
 import { mediaRoutes } from './media.js';
 import { refundRoutes } from './refunds.js';
+import { transferAdminRoutes } from './transfer-admin.js';
+import { transferRoutes } from './transfers.js';
 import { transactionRoutes } from './transactions.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
@@ -15,9 +17,11 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   refundRoutes,
   certificateRoutes,
   billRoutes,
+  transferRoutes,
   complaintRoutes,
   complaintNotifyUrlRoutes(),
   mediaRoutes,
   adminRoutes,
+  transferAdminRoutes,
   complaintAdminRoutes,
 ];

@@ -1,4 +1,4 @@
-// Media upload and the complaint image download (docs/protocol.md §15), checked the way WeChat Pay does: a
+// Media upload and the complaint image download (docs/protocol.md §14), checked the way WeChat Pay does: a
 // multipart/form-data body with a `meta` part and a `file` part, the request signature over the meta JSON alone,
 // the file's SHA-256 against meta.sha256, and JPG/PNG/BMP of at most 2 MiB.
 import { randomBytes } from 'node:crypto';

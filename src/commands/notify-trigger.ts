@@ -3,7 +3,13 @@
 // key and POSTs it. Exit 0 only on a 2xx; with --probe, only when the receiver REJECTS the probe.
 import { randomUUID } from 'node:crypto';
 import { WxpayError } from '../protocol/errors.js';
-import { applySet, plausibleResource, TRIGGER_EVENTS, type TriggerEvent } from '../diagnostics/notify-fixtures.js';
+import {
+  applySet,
+  originalTypeOf,
+  plausibleResource,
+  TRIGGER_EVENTS,
+  type TriggerEvent,
+} from '../diagnostics/notify-fixtures.js';
 import { buildNotification } from '../protocol/notification.js';
 import { unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
@@ -48,12 +54,13 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     transactionId: newWechatIds.transactionId(nowMs),
     refundId: newWechatIds.refundId(nowMs),
     outRefundNo: `R${randomDigits(14)}`,
+    transferBillNo: newWechatIds.transferBillNo(nowMs),
     time: chinaRfc3339(nowMs),
   });
   for (const s of opts.set ?? []) applySet(plaintext, s);
   const n = buildNotification({
     eventType: event,
-    originalType: event.startsWith('REFUND') ? 'refund' : 'transaction',
+    originalType: originalTypeOf(event),
     plaintext,
     apiV3Key,
     signingKey: signer.key,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCaptures, parseHttpRequest } from '../../src/webhook/capture.js';
 import { bodyWarnings, diagnoseDecrypt } from '../../src/diagnostics/notify-explain.js';
-import { applySet, plausibleResource } from '../../src/diagnostics/notify-fixtures.js';
+import { applySet, originalTypeOf, plausibleResource } from '../../src/diagnostics/notify-fixtures.js';
 import { chinaRfc3339 } from '../../src/protocol/china-time.js';
 import { serialKind } from '../../src/protocol/serials.js';
 
@@ -81,6 +81,7 @@ describe('trigger fixtures', () => {
     transactionId: '42',
     refundId: '50',
     outRefundNo: 'R1',
+    transferBillNo: '1330000071100999991182020050700019480001',
     openid: 'o1',
     time: chinaRfc3339(0),
   };
@@ -95,6 +96,21 @@ describe('trigger fixtures', () => {
       out_refund_no: 'R1',
       amount: { refund: 5 },
     });
+  });
+  it('builds a MCHTRANSFER.BILL.FINISHED transfer with out_bill_no and state, original_type mch_payment', () => {
+    expect(plausibleResource('MCHTRANSFER.BILL.FINISHED', f)).toEqual({
+      mchid: '1900000001',
+      out_bill_no: 'T1',
+      transfer_bill_no: '1330000071100999991182020050700019480001',
+      state: 'SUCCESS',
+      transfer_amount: 5,
+      openid: 'o1',
+      create_time: '1970-01-01T08:00:00+08:00',
+      update_time: '1970-01-01T08:00:00+08:00',
+    });
+    expect(originalTypeOf('MCHTRANSFER.BILL.FINISHED')).toBe('mch_payment');
+    expect(originalTypeOf('REFUND.CLOSED')).toBe('refund');
+    expect(originalTypeOf('TRANSACTION.SUCCESS')).toBe('transaction');
   });
   it('--set writes nested paths, JSON values when they parse, strings otherwise', () => {
     const o = plausibleResource('TRANSACTION.SUCCESS', f);

@@ -30,7 +30,9 @@ import type { DecryptedCertificate } from '../protocol/platform-certs.js';
 import { formatExchange } from '../protocol/redact.js';
 import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from './retry.js';
 import { buildTarget, parseData, serializeBody, userAgentFor, type Query } from './wire.js';
-import { newNonce, signRequest, unsignedRequest, unixSeconds, type Merchant } from '../protocol/sign.js';
+import { signRequest, unsignedRequest, unixSeconds, type Merchant } from '../protocol/sign.js';
+import { newNonce } from '../protocol/nonce.js';
+import { ENDPOINTS } from '../protocol/endpoints.js';
 
 export interface WxpayClientOptions {
   baseUrl: string;
@@ -130,8 +132,8 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}),
     ...(log ? { log } : {}),
     fetchCertificates: async () =>
-      (await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' })).certificates ??
-      [],
+      (await client.request({ method: 'GET', path: ENDPOINTS.certificates, verify: 'certificate-list' }))
+        .certificates ?? [],
   });
 
   function prepareAt(base: string, req: ClientRequest, sign = signRequest): PreviewRequest {

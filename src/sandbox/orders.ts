@@ -8,7 +8,8 @@ import { SandboxApiError, paramError } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import { TOO_LATE_TO_PAY, effectiveTimeExpire, payDeadline, refresh } from './order-times.js';
 import type { PrepayKind } from './schemas.js';
-import { newIds, orderKey, rfc3339, type OrderRecord, type TradeState } from './state.js';
+import { newIds, orderKey, type OrderRecord, type TradeState } from './state.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
 
 const TRADE_TYPES: Record<PrepayKind, string> = { jsapi: 'JSAPI', app: 'APP', h5: 'MWEB', native: 'NATIVE' };
 const STATE_DESC: Record<TradeState, string> = {
@@ -175,7 +176,7 @@ export function transactionJson(order: OrderRecord): Body {
     trade_state_desc: STATE_DESC[order.tradeState],
     ...(paid ? { bank_type: 'OTHERS' } : {}),
     ...(order.attach !== undefined ? { attach: order.attach } : {}),
-    ...(order.successTime !== undefined ? { success_time: rfc3339(order.successTime) } : {}),
+    ...(order.successTime !== undefined ? { success_time: chinaRfc3339(order.successTime) } : {}),
     ...(order.payer ? { payer: order.payer } : {}),
     amount: {
       total: order.total,

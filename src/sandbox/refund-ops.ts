@@ -6,15 +6,8 @@ import type { AuthorizationFields } from '../protocol/canonical.js';
 import { SandboxApiError, frequencyLimited, invalidRequest, paramError, resourceNotExists } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import { refresh } from './order-times.js';
-import {
-  newIds,
-  orderKey,
-  refundKey,
-  rfc3339,
-  type OrderRecord,
-  type RefundRecord,
-  type RefundStatus,
-} from './state.js';
+import { newIds, orderKey, refundKey, type OrderRecord, type RefundRecord, type RefundStatus } from './state.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
 
 type Body = Record<string, unknown>;
 const MAX_REFUNDS = 50;
@@ -124,8 +117,8 @@ export function refundJson(refund: RefundRecord): Body {
     out_trade_no: refund.outTradeNo,
     channel: 'ORIGINAL',
     user_received_account: '支付用户零钱',
-    ...(refund.successTime !== undefined ? { success_time: rfc3339(refund.successTime) } : {}),
-    create_time: rfc3339(refund.createTime),
+    ...(refund.successTime !== undefined ? { success_time: chinaRfc3339(refund.successTime) } : {}),
+    create_time: chinaRfc3339(refund.createTime),
     status: refund.status,
     funds_account: refund.fundsAccount ?? 'AVAILABLE',
     amount: {
@@ -152,7 +145,7 @@ export function refundNotificationJson(refund: RefundRecord): Body {
     refund_id: refund.refundId,
     out_refund_no: refund.outRefundNo,
     refund_status: refund.status,
-    ...(refund.successTime !== undefined ? { success_time: rfc3339(refund.successTime) } : {}),
+    ...(refund.successTime !== undefined ? { success_time: chinaRfc3339(refund.successTime) } : {}),
     user_received_account: '支付用户零钱',
     amount: { total: refund.total, refund: refund.refund, payer_total: refund.total, payer_refund: refund.refund },
   };

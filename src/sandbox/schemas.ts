@@ -3,6 +3,12 @@
 // count UTF-8 bytes unless `unit: 'chars'` (docs/protocol.md §11 "Length rules", which a test checks this against).
 import { lengthError, patternError, sourceOf, textLength } from './param-rules.js';
 import type { Schema } from './validate.js';
+import {
+  OUT_REFUND_NO_CHARS as OUT_REFUND_NO,
+  OUT_REFUND_NO_LENGTH,
+  OUT_TRADE_NO_CHARS as OUT_TRADE_NO,
+  OUT_TRADE_NO_LENGTH,
+} from '../protocol/ids.js';
 
 type Fields = Record<string, Schema>;
 const str = (max: number, extra: Partial<Extract<Schema, { type: 'string' }>> = {}): Schema => ({
@@ -15,11 +21,13 @@ const req = (s: Schema): Schema => ({ ...s, required: true });
 const int = (min = 0): Schema => ({ type: 'integer', min });
 const obj = (fields: Fields, required = false): Schema => ({ type: 'object', fields, required });
 
-/** Characters of out_trade_no; its length (6 to 32 bytes) is a separate rule, as real answers word them apart. */
-export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]+$/;
-export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]+$/;
 /** out_trade_no in a body or a path: 6 to 32 bytes (captured answers count 字节数 for both). */
-export const outTradeNo: Schema = { type: 'string', min: 6, max: 32, pattern: OUT_TRADE_NO, label: '商户订单号' };
+export const outTradeNo: Schema = {
+  type: 'string',
+  ...OUT_TRADE_NO_LENGTH,
+  pattern: OUT_TRADE_NO,
+  label: '商户订单号',
+};
 /**
  * out_trade_no from a path: a captured answer refuses a 35-byte one with 400 PARAM_ERROR
  * {"location":"uri_template","value":35} "…字节数 35，大于最大值 32" before looking for the order.
@@ -27,8 +35,9 @@ export const outTradeNo: Schema = { type: 'string', min: 6, max: 32, pattern: OU
 export function outTradeNoInPath(value: string): string {
   const source = sourceOf('uri_template', 'out_trade_no');
   const length = textLength(value, 'bytes');
-  if (length < 6 || length > 32) {
-    const rule = length < 6 ? { bound: 6, side: 'min' as const } : { bound: 32, side: 'max' as const };
+  const { min, max } = OUT_TRADE_NO_LENGTH;
+  if (length < min || length > max) {
+    const rule = length < min ? { bound: min, side: 'min' as const } : { bound: max, side: 'max' as const };
     throw lengthError(source, '商户订单号', length, { unit: 'bytes', ...rule }, 'uri_template');
   }
   if (!OUT_TRADE_NO.test(value)) throw patternError(source, '商户订单号', OUT_TRADE_NO, value, 'uri_template');
@@ -139,7 +148,7 @@ export const refundSchema: Schema = obj(
     // A captured refund answer counts transaction_id in characters ("字符数 0，小于最小值 1").
     transaction_id: str(32, { label: '微信支付订单号', unit: 'chars' }),
     out_trade_no: outTradeNo,
-    out_refund_no: req({ type: 'string', min: 1, max: 64, pattern: OUT_REFUND_NO, label: '商户退款单号' }),
+    out_refund_no: req({ type: 'string', ...OUT_REFUND_NO_LENGTH, pattern: OUT_REFUND_NO, label: '商户退款单号' }),
     reason: str(80),
     notify_url: { type: 'string', max: 256, pattern: NOTIFY_URL, label: '退款结果回调url' },
     funds_account: { type: 'string', enum: ['AVAILABLE', 'UNSETTLED'] },

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadPrivateKey } from '../../src/protocol/keys.js';
-import { newNonce, signRequest, unixSeconds, type Merchant } from '../../src/protocol/sign.js';
+import { signRequest, unixSeconds, type Merchant } from '../../src/protocol/sign.js';
 import {
   initSandbox,
   type SandboxInitOptions,
@@ -15,6 +15,7 @@ import {
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';
 import { trackSecretFile } from './secrets.js';
 import { nextTestKeyPairAsync } from './test-keys.js';
+import { newNonce } from '../../src/protocol/nonce.js';
 
 export interface RawResponse {
   status: number;

@@ -4,7 +4,8 @@
 // docs/protocol.md §11). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billReadyAt } from '../../src/bills/dates.js';
-import { chinaDate, parseClockOffset } from '../../src/sandbox/bill-source.js';
+import { parseClockOffset } from '../../src/sandbox/bill-source.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { runCli } from '../helpers/cli.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 

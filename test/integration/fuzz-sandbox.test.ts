@@ -4,7 +4,7 @@
 // always a v3 answer: 2xx, or 4xx with {code, message}; never a 500, and onError (a bug in a handler) never fires.
 import { fc } from '../helpers/fc.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newNonce, signRequest, unixSeconds } from '../../src/protocol/sign.js';
+import { signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import {
   jsapiBody,
   rawRequest,
@@ -14,6 +14,7 @@ import {
   type RawResponse,
   type TestSandbox,
 } from '../helpers/sandbox.js';
+import { newNonce } from '../../src/protocol/nonce.js';
 
 let t: TestSandbox;
 const bugs: unknown[] = [];

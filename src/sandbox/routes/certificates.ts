@@ -1,17 +1,18 @@
 // GET /v3/certificates (docs/protocol.md §3): every platform certificate, AEAD-sealed with the APIv3 key
 // (12-character nonce, AAD "certificate"). Public-key-only merchants get RESOURCE_NOT_EXISTS, as new merchants do.
-import { randomBytes } from 'node:crypto';
 import { aeadSeal } from '../../protocol/aead.js';
 import { parseCertificate } from '../../protocol/keys.js';
 import { resourceNotExists } from '../api-error.js';
 import { enumError } from '../param-rules.js';
 import type { RouteDef } from '../router.js';
-import { rfc3339 } from '../state.js';
+import { chinaRfc3339 } from '../../protocol/china-time.js';
+import { newResourceNonce } from '../../protocol/nonce.js';
+import { ENDPOINTS } from '../../protocol/endpoints.js';
 
 export const certificateRoutes: RouteDef[] = [
   {
     method: 'GET',
-    path: '/v3/certificates',
+    path: ENDPOINTS.certificates,
     auth: 'wechatpay',
     handle: (req, ctx) => {
       const algorithm = req.query.get('algorithm_type');
@@ -26,11 +27,11 @@ export const certificateRoutes: RouteDef[] = [
           ? []
           : ctx.keys.platform.map((p) => {
               const info = parseCertificate(p.certPem);
-              const nonce = randomBytes(9).toString('base64url').slice(0, 12);
+              const nonce = newResourceNonce();
               return {
                 serial_no: p.serial,
-                effective_time: rfc3339(info.validFrom.getTime()),
-                expire_time: rfc3339(info.validTo.getTime()),
+                effective_time: chinaRfc3339(info.validFrom.getTime()),
+                expire_time: chinaRfc3339(info.validTo.getTime()),
                 encrypt_certificate: {
                   algorithm: 'AEAD_AES_256_GCM',
                   associated_data: 'certificate',

@@ -32,7 +32,8 @@ export interface Complaint {
   complaint_id: string;
   complaint_time: string;
   complaint_detail: string;
-  complaint_state: ComplaintState | string;
+  /** A ComplaintState; kept open for states WeChat Pay may add. */
+  complaint_state: string;
   complainted_mchid: string;
   payer_phone?: string;
   payer_openid?: string;

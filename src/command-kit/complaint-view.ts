@@ -33,7 +33,7 @@ export function maskPhone(phone: string): string {
 
 export function complaintRows(c: Complaint, phone: string | undefined, now: number): Array<[string, string]> {
   const rows: Array<[string, string]> = [
-    ['state', String(c.complaint_state)],
+    ['state', c.complaint_state],
     ['complaint_id', c.complaint_id],
     ['complaint_time', c.complaint_time],
     ['deadline', describeDeadline(deadlineOf(c), now)],

@@ -9,6 +9,9 @@ export async function run(ctx: CommandContext<{ subMchid?: string }>): Promise<v
   const id = complaintId(ctx);
   await withClient(ctx, ({ client }) => completeComplaint(client, id, ctx.opts.subMchid ?? client.merchant.mchid));
   const out = outputFor(ctx);
-  if (out.json) return out.data({ complaint_id: id, completed: true });
+  if (out.json) {
+    out.data({ complaint_id: id, completed: true });
+    return;
+  }
   out.line(`complaint ${id} marked as handled`);
 }

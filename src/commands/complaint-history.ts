@@ -8,7 +8,7 @@ import type { CommandContext } from '../runtime.js';
 
 /** The <complaint_id> argument, checked enough to keep a typo from becoming a request. */
 export function complaintId(ctx: CommandContext): string {
-  const id = String(ctx.args[0] ?? '');
+  const id = (ctx.args[0] as string | undefined) ?? '';
   if (!/^\d{1,64}$/.test(id))
     throw new WxpayError('USAGE', `A complaint id is digits, got "${id}"`, {
       hint: 'Take it from `wxpay complaint list`, e.g. 200201820200101080076610000.',
@@ -20,6 +20,9 @@ export async function run(ctx: CommandContext): Promise<void> {
   const id = complaintId(ctx);
   const entries = await withClient(ctx, ({ client }) => complaintHistory(client, id));
   const out = outputFor(ctx);
-  if (out.json) return out.data(entries);
+  if (out.json) {
+    out.data(entries);
+    return;
+  }
   for (const h of entries) out.line(historyLine(h));
 }

@@ -8,7 +8,7 @@ import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 
 export async function run(ctx: CommandContext<{ output?: string }>): Promise<void> {
-  const mediaUrl = String(ctx.args[0] ?? '');
+  const mediaUrl = (ctx.args[0] as string | undefined) ?? '';
   const output = ctx.opts.output;
   if (!output) throw new WxpayError('USAGE', 'Where to? Give --output <file>', { hint: 'e.g. --output image.png' });
   const { bytes, type } = await withClient(ctx, async ({ client }) => {
@@ -22,6 +22,9 @@ export async function run(ctx: CommandContext<{ output?: string }>): Promise<voi
   });
   await writeFileSafe(output.startsWith('/') ? output : `${ctx.rt.cwd}/${output}`, bytes);
   const out = outputFor(ctx);
-  if (out.json) return out.data({ output, bytes: bytes.length, contentType: type });
+  if (out.json) {
+    out.data({ output, bytes: bytes.length, contentType: type });
+    return;
+  }
   out.line(`saved ${bytes.length} bytes (${type}) to ${output}`);
 }

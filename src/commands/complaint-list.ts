@@ -38,7 +38,7 @@ export async function run(ctx: CommandContext<ListOptions>): Promise<void> {
     const amount = (c.complaint_order_info ?? []).reduce((sum, o) => sum + o.amount, 0);
     const waiting = c.incoming_user_response ? '  user waiting' : '';
     out.line(
-      `${c.complaint_id}  ${String(c.complaint_state).padEnd(10)}  ${c.complaint_time}  ${amount} fen  ` +
+      `${c.complaint_id}  ${c.complaint_state.padEnd(10)}  ${c.complaint_time}  ${amount} fen  ` +
         `${c.problem_description}  ${describeDeadline(deadlineOf(c), now)}${waiting}`,
     );
   }

@@ -7,6 +7,9 @@ import type { CommandContext } from '../runtime.js';
 export async function run(ctx: CommandContext): Promise<void> {
   await withClient(ctx, ({ client }) => deleteNotifyUrl(client));
   const out = outputFor(ctx);
-  if (out.json) return out.data({ deleted: true });
+  if (out.json) {
+    out.data({ deleted: true });
+    return;
+  }
   out.line('complaint notifications are off (no URL)');
 }

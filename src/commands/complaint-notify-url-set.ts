@@ -7,7 +7,7 @@ import { isWxpayError, WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
-  const url = String(ctx.args[0] ?? '');
+  const url = (ctx.args[0] as string | undefined) ?? '';
   if (!/^https?:\/\/\S+$/.test(url))
     throw new WxpayError('USAGE', `Not a URL: "${url}"`, { hint: 'WeChat Pay takes an https:// URL.' });
   const saved = await withClient(ctx, async ({ client }) => {
@@ -21,6 +21,9 @@ export async function run(ctx: CommandContext): Promise<void> {
     return putNotifyUrl(client, url, exists);
   });
   const out = outputFor(ctx);
-  if (out.json) return out.data(saved);
+  if (out.json) {
+    out.data(saved);
+    return;
+  }
   out.line(`complaint notifications for ${saved.mchid} go to ${saved.url}`);
 }

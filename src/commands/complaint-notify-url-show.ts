@@ -7,7 +7,10 @@ import type { CommandContext } from '../runtime.js';
 export async function run(ctx: CommandContext): Promise<void> {
   const current = await withClient(ctx, ({ client }) => getNotifyUrl(client));
   const out = outputFor(ctx);
-  if (out.json) return out.data(current);
+  if (out.json) {
+    out.data(current);
+    return;
+  }
   out.table([
     ['mchid', current.mchid],
     ['url', current.url],

@@ -44,6 +44,9 @@ export async function run(ctx: CommandContext<ProgressOptions>): Promise<void> {
     });
   });
   const out = outputFor(ctx);
-  if (out.json) return out.data({ complaint_id: id, action });
+  if (out.json) {
+    out.data({ complaint_id: id, action });
+    return;
+  }
   out.line(`complaint ${id}: refund ${action === 'APPROVE' ? 'approved' : 'rejected'}`);
 }

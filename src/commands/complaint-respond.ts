@@ -41,7 +41,10 @@ export async function run(ctx: CommandContext<RespondOptions>): Promise<void> {
     return ids;
   });
   const out = outputFor(ctx);
-  if (out.json) return out.data({ complaint_id: id, replied: true, response_images: mediaIds });
+  if (out.json) {
+    out.data({ complaint_id: id, replied: true, response_images: mediaIds });
+    return;
+  }
   out.line(`replied to ${id}${mediaIds.length ? ` with ${mediaIds.length} image(s): ${mediaIds.join(', ')}` : ''}`);
   out.note('`wxpay complaint complete` marks it handled once the payer is satisfied');
 }

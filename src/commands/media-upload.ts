@@ -8,7 +8,7 @@ import type { CommandContext } from '../runtime.js';
 import { baseName } from './complaint-respond.js';
 
 export async function run(ctx: CommandContext<{ for?: string }>): Promise<void> {
-  const file = String(ctx.args[0] ?? '');
+  const file = (ctx.args[0] as string | undefined) ?? '';
   const purpose = (ctx.opts.for ?? 'complaint') as MediaPurpose;
   if (!MEDIA_PURPOSES.includes(purpose))
     throw new WxpayError('USAGE', `--for must be complaint or merchant, got "${purpose}"`, {
@@ -19,6 +19,9 @@ export async function run(ctx: CommandContext<{ for?: string }>): Promise<void> 
     uploadMedia(client, { purpose, filename: baseName(file), file: bytes }),
   );
   const out = outputFor(ctx);
-  if (out.json) return out.data({ media_id, for: purpose, bytes: bytes.length });
+  if (out.json) {
+    out.data({ media_id, for: purpose, bytes: bytes.length });
+    return;
+  }
   out.line(media_id);
 }

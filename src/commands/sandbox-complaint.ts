@@ -25,7 +25,10 @@ export async function run(ctx: CommandContext<Options>): Promise<void> {
     ...(images !== undefined ? { images } : {}),
   });
   const out = outputFor(ctx);
-  if (out.json) return out.data(c);
+  if (out.json) {
+    out.data(c);
+    return;
+  }
   out.table([
     ['complaint_id', String(c.complaint_id)],
     ['complaint_state', String(c.complaint_state)],
@@ -33,7 +36,7 @@ export async function run(ctx: CommandContext<Options>): Promise<void> {
   ]);
   out.note(
     c.notify_url
-      ? `COMPLAINT.CREATE is on its way to ${String(c.notify_url)}`
+      ? `COMPLAINT.CREATE is on its way to ${c.notify_url as string}`
       : 'no complaint notification URL is set, so none is sent (wxpay complaint notify-url set <url>)',
   );
 }

@@ -9,7 +9,8 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON, when it is JSON. */
-  json(): any;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it expects
+  json<T = any>(): T;
   /** stderr's {"error":{...}} when --json was given. */
   error(): { code: string; message: string; hint: string; exitCode: number; [k: string]: unknown };
 }

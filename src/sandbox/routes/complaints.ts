@@ -71,7 +71,7 @@ const refundSchema: Schema = {
 
 /** Reply images must be media_ids from the complaint image upload. */
 function replySlots(ctx: SandboxContext, ids: unknown): string[] {
-  return ((ids as string[] | undefined) ?? []).map((id, i) => {
+  return ((ids as string[] | undefined) ?? []).map((id) => {
     const m = ctx.state.complaints.media.get(id);
     if (!m || m.purpose !== 'complaint')
       throw paramError('图片media_id无效，请通过商户上传反馈图片接口获取', 'body', id);

@@ -32,6 +32,7 @@ import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from '.
 import { buildTarget, parseData, serializeBody, userAgentFor, type Query } from './wire.js';
 import { signRequest, unsignedRequest, unixSeconds, type Merchant } from '../protocol/sign.js';
 import { newNonce } from '../protocol/nonce.js';
+import { ENDPOINTS } from '../protocol/endpoints.js';
 
 export interface WxpayClientOptions {
   baseUrl: string;
@@ -131,8 +132,8 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}),
     ...(log ? { log } : {}),
     fetchCertificates: async () =>
-      (await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' })).certificates ??
-      [],
+      (await client.request({ method: 'GET', path: ENDPOINTS.certificates, verify: 'certificate-list' }))
+        .certificates ?? [],
   });
 
   function prepareAt(base: string, req: ClientRequest, sign = signRequest): PreviewRequest {

@@ -63,16 +63,26 @@ describe('secrets scan of written files', () => {
     let provided = '';
     const teardown = setup({ provide: (_k: string, v: string) => void (provided = v) } as never);
     const root = os.tmpdir();
-    expect(path.basename(root)).toMatch(/^wxpay-test-run-/);
+    let tornDown = false;
     try {
+      expect(path.basename(root)).toMatch(/^wxpay-test-run-/);
       registerSecret(provided, 'apiv3', APIV3);
       plantedWork(root); // never removed by the "test": only the teardown's sweep can see it
+      tornDown = true;
       expect(teardown).toThrow(/Secrets scan: 2 leak\(s\)/);
       expect(os.tmpdir()).not.toBe(root);
       expect(
         readdirSync(path.join(provided, 'output')).map((n) => readFileSync(path.join(provided, 'output', n), 'utf8')),
       ).toEqual(expect.arrayContaining([expect.stringContaining(APIV3)]));
     } finally {
+      // An assertion failed before the teardown: end the nested run anyway, so this worker's TMPDIR is restored.
+      if (!tornDown) {
+        try {
+          teardown();
+        } catch {
+          // the planted leak
+        }
+      }
       // Kept for inspection after a leak; record into that run's own artifacts while removing.
       if (existsSync(root)) removeTemp(root, provided);
       if (existsSync(provided)) removeTemp(provided);

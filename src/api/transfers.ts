@@ -3,6 +3,7 @@
 // ciphertext is made once per call), query by out_bill_no or transfer_bill_no, and cancel before the payee confirms.
 // The path templates are shared with the sandbox's router.
 import type { WxpayClient } from '../http/client.js';
+import { fillPath } from '../protocol/endpoints.js';
 import { WxpayError } from '../protocol/errors.js';
 import { chooseEncryptionKey, sensitiveHeaders } from '../protocol/sensitive.js';
 import { encryptForClient } from './sensitive.js';
@@ -17,10 +18,6 @@ export const TRANSFER_PATHS = {
   /** The receipt file: answered unsigned, checked by its SHA256 instead. */
   receiptDownload: '/v3/transferbilldownload/elecvoucherfile',
 } as const;
-
-/** Fills a `{name}` template with percent-encoded values. */
-export const fillPath = (template: string, params: Record<string, string>): string =>
-  template.replace(/\{([a-z_]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
 
 export const TRANSFER_STATES = [
   'ACCEPTED',

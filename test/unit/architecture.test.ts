@@ -27,7 +27,7 @@ const ALLOWED: Record<string, string[]> = {
   journal: ['journal', 'core'],
   commands: ['commands', 'api', 'webhook', 'sandbox', 'batch', 'core', 'render', 'runtime'],
   // cli reaches commands only through lazy import() (checked below), so --help loads no command code.
-  cli: ['cli', 'runtime', 'commands'],
+  cli: ['cli', 'runtime', 'commands', 'report-error'],
   render: ['runtime'],
   runtime: [],
   'report-error': ['core', 'render', 'runtime'],

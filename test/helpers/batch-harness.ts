@@ -21,6 +21,7 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { cleanEnv } from './cli.js';
 import { recordOutput } from './secrets-scan.js';
 import { trackSecretFile } from './secrets.js';
+import { currentTestFile } from './test-keys.js';
 
 export interface BatchEnv {
   init: SandboxInitResult;
@@ -38,17 +39,21 @@ export interface BatchEnv {
   close(): Promise<void>;
 }
 
-let shared: Promise<SandboxInitResult> | undefined;
+// Keyed by test file: files may share this module (vitest isolate: false), and each gets a key set of its own.
+const keySets = new Map<string, Promise<SandboxInitResult>>();
 
-/** One key set per test file (keygen is the slow part); a fresh sandbox state per call. */
+async function newKeySet(): Promise<SandboxInitResult> {
+  const init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-')), mode: 'pubkey' });
+  trackSecretFile('batch sandbox merchant key', init.privateKeyPath);
+  trackSecretFile('batch sandbox APIv3 key', init.apiV3KeyPath);
+  return init;
+}
+
+/** One key set per test file; a fresh sandbox state per call. */
 export async function batchEnv(): Promise<BatchEnv> {
-  shared ??= (async () => {
-    const init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-')), mode: 'pubkey' });
-    trackSecretFile('batch sandbox merchant key', init.privateKeyPath);
-    trackSecretFile('batch sandbox APIv3 key', init.apiV3KeyPath);
-    return init;
-  })();
-  const init = await shared;
+  const file = currentTestFile();
+  if (!keySets.has(file)) keySets.set(file, newKeySet());
+  const init = await keySets.get(file)!;
   const log: RequestLogEntry[] = [];
   const sb = await startSandbox({ dir: init.dir, port: 0, autoRefundMs: -1, onRequest: (e) => log.push(e) });
   // CSV, journal and result files go here; commands run in the key set's folder (its .wxpayrc.json).

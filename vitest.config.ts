@@ -1,12 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
+
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
-
-// Files whose assertions time the machine (p99 latency, memory after a flood): they run last, alone, so the
-// rest of the suite running beside them cannot fail them.
-const timed = ['test/integration/hostile-sandbox.test.ts', 'test/integration/hostile-webhook.test.ts'];
 
 // Test files share their workers' module graph (isolate: false): a new process per file cost about as much CPU as
 // the unit tests themselves, and each end-to-end file loaded the CLI's modules afresh. Files that change global
@@ -19,9 +16,7 @@ const testFiles = (dir: string): string[] =>
   readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? testFiles(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : [],
   );
-const shared = testFiles('test').filter(
-  (f) => !timed.includes(f) && !globalState.test(readFileSync(path.join(root, f), 'utf8')),
-);
+const shared = testFiles('test').filter((f) => !globalState.test(readFileSync(path.join(root, f), 'utf8')));
 
 // The longest files (an npm ci in a clone; long chains of spawned commands) start first, so none of them is left
 // running alone at the end. Vitest orders the rest: longest first from its cache of the last run, else largest.
@@ -51,10 +46,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     sequence: { sequencer: LongFirstSequencer },
-    // The secrets scan reads what every spawned command printed; see test/helpers/cli.ts.
+    // The secrets scan reads what every spawned command printed (test/helpers/cli.ts) and the journals, result
+    // CSVs and bill outputs tests write under the run's temp root (test/helpers/scan-written-files.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
-    // ...and the journals, result CSVs and bill outputs tests write under the temp folder (issue 9).
-    setupFiles: ['test/helpers/scan-written-files.ts'],
     projects: [
       {
         extends: true,
@@ -67,12 +61,11 @@ export default defineConfig({
         test: {
           name: 'isolated',
           include: ['test/**/*.test.ts'],
-          exclude: [...timed, ...shared],
+          exclude: shared,
           maxWorkers: 3,
           sequence: { groupOrder: 0 },
         },
       },
-      { extends: true, test: { name: 'timed', include: timed, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -1,6 +1,7 @@
 // docs/protocol.md §5: domestic refunds. Create (retried safely: out_refund_no is the idempotency key, and the body
 // is the same on every attempt) and query by out_refund_no.
-import type { WxpayClient } from '../core/client.js';
+import type { WxpayClient } from '../http/client.js';
+import { ENDPOINTS, fillPath } from '../protocol/endpoints.js';
 
 export interface RefundInput {
   outTradeNo?: string;
@@ -44,7 +45,7 @@ export function refundBody(input: RefundInput): Record<string, unknown> {
 }
 
 export function refundRequest(input: RefundInput) {
-  return { method: 'POST', path: '/v3/refund/domestic/refunds', body: refundBody(input), idempotent: true } as const;
+  return { method: 'POST', path: ENDPOINTS.refunds, body: refundBody(input), idempotent: true } as const;
 }
 
 export async function createRefund(client: WxpayClient, input: RefundInput): Promise<Refund> {
@@ -52,11 +53,16 @@ export async function createRefund(client: WxpayClient, input: RefundInput): Pro
   return res.data as Refund;
 }
 
-export async function queryRefund(client: WxpayClient, outRefundNo: string, subMchid?: string): Promise<Refund> {
-  const res = await client.request({
+/** GET /v3/refund/domestic/refunds/{out_refund_no}. */
+export function refundQueryRequest(outRefundNo: string, subMchid?: string) {
+  return {
     method: 'GET',
-    path: `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`,
+    path: fillPath(ENDPOINTS.refundByOutRefundNo, { out_refund_no: outRefundNo }),
     ...(subMchid ? { query: { sub_mchid: subMchid } } : {}),
-  });
+  } as const;
+}
+
+export async function queryRefund(client: WxpayClient, outRefundNo: string, subMchid?: string): Promise<Refund> {
+  const res = await client.request(refundQueryRequest(outRefundNo, subMchid));
   return res.data as Refund;
 }

@@ -4,13 +4,13 @@
 // (a phone can scan it there; in a log it is noise): elsewhere code_url is printed as text.
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { WxpayError, isWxpayError } from '../core/errors.js';
+import { WxpayError, isWxpayError } from '../protocol/errors.js';
 import { tempRoot, type CommandContext } from '../runtime.js';
-import { newWorld, type DemoWorld } from './demo-env.js';
-import { DEMO_STEPS, newDemoState, type DemoSettings, type DemoState } from './demo-steps.js';
+import { newWorld, type DemoWorld } from '../demo/env.js';
+import { DEMO_STEPS, newDemoState, type DemoSettings, type DemoState } from '../demo/steps.js';
 import { sandboxMode } from './sandbox-init.js';
-import { outputFor } from './shared.js';
-import { renderQr } from './qr.js';
+import { outputFor } from '../command-kit/shared.js';
+import { renderQr } from '../command-kit/qr.js';
 
 interface DemoOptions {
   keep?: string;

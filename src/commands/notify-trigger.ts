@@ -1,21 +1,25 @@
 // `wxpay notify trigger <event> --to <url>`: builds a realistic signed notification (fresh id, timestamp and
 // nonce, a plausible transaction/refund, --set overrides), encrypts with the APIv3 key, signs with the sandbox's
 // key and POSTs it. Exit 0 only on a 2xx; with --probe, only when the receiver REJECTS the probe.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { WxpayError } from '../core/errors.js';
+import { randomUUID } from 'node:crypto';
+import { WxpayError } from '../protocol/errors.js';
 import {
   applySet,
-  beijingTime,
+  originalTypeOf,
   plausibleResource,
   TRIGGER_EVENTS,
   type TriggerEvent,
-} from '../core/notify-fixtures.js';
-import { buildNotification } from '../core/notification.js';
-import { newNonce, unixSeconds } from '../core/sign.js';
+} from '../diagnostics/notify-fixtures.js';
+import { buildNotification } from '../protocol/notification.js';
+import { unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
 import { deliver } from '../webhook/deliver.js';
-import { pickSigner, sandboxKeys, triggerApiV3Key, type SignerOptions } from './notify-signer.js';
-import { intOption, outputFor } from './shared.js';
+import { pickSigner, sandboxKeys, triggerApiV3Key, type SignerOptions } from '../command-kit/notify-signer.js';
+import { intOption, outputFor } from '../command-kit/shared.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
+import { newWechatIds } from '../protocol/ids.js';
+import { newNonce, newResourceNonce } from '../protocol/nonce.js';
+import { randomDigits } from '../protocol/serials.js';
 
 interface TriggerOptions extends SignerOptions {
   to: string;
@@ -24,8 +28,6 @@ interface TriggerOptions extends SignerOptions {
   set?: string[];
   probe?: boolean;
 }
-
-const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
 
 export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
   const event = String(ctx.args[0]).toUpperCase() as TriggerEvent;
@@ -47,26 +49,27 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     mchid: sb.mchid,
     appid: sb.appid,
     amount,
-    openid: `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o${digits(4)}`,
-    outTradeNo: opts.outTradeNo ?? `T${digits(14)}`,
-    transactionId: `4200${digits(24)}`,
-    refundId: `5030${digits(25)}`,
-    outRefundNo: `R${digits(14)}`,
-    time: beijingTime(nowMs),
+    openid: `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o${randomDigits(4)}`,
+    outTradeNo: opts.outTradeNo ?? `T${randomDigits(14)}`,
+    transactionId: newWechatIds.transactionId(nowMs),
+    refundId: newWechatIds.refundId(nowMs),
+    outRefundNo: `R${randomDigits(14)}`,
+    transferBillNo: newWechatIds.transferBillNo(nowMs),
+    time: chinaRfc3339(nowMs),
   });
   for (const s of opts.set ?? []) applySet(plaintext, s);
   const n = buildNotification({
     eventType: event,
-    originalType: event.startsWith('REFUND') ? 'refund' : 'transaction',
+    originalType: originalTypeOf(event),
     plaintext,
     apiV3Key,
     signingKey: signer.key,
     serial: signer.serial,
     timestamp: unixSeconds(nowMs),
     nonce: newNonce(),
-    resourceNonce: randomBytes(6).toString('hex'),
+    resourceNonce: newResourceNonce(),
     id: randomUUID(),
-    createTime: beijingTime(nowMs),
+    createTime: chinaRfc3339(nowMs),
     probe: Boolean(opts.probe),
   });
   const res = await deliver(opts.to, n.headers, n.body);

@@ -2,8 +2,8 @@
 // serial_no, the ±300 s window, SHA256withRSA over the message rebuilt from the RAW request target and body, and
 // no nonce_str twice within the window.
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseAuthorization, requestMessage, type AuthorizationFields } from '../core/canonical.js';
-import { DEFAULT_WINDOW_SECONDS, verifyMessage } from '../core/verify.js';
+import { parseAuthorization, requestMessage, type AuthorizationFields } from '../protocol/canonical.js';
+import { DEFAULT_WINDOW_SECONDS, verifyMessage } from '../protocol/verify.js';
 import { SandboxApiError, invalidRequest, paramError } from './api-error.js';
 import { knownWechatpaySerials, type SandboxContext } from './context.js';
 
@@ -86,13 +86,7 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
   // Exactly a known platform serial or public key ID, for the same reason as serial_no.
   const serial = req.headers['wechatpay-serial'];
   if (typeof serial === 'string' && serial !== '' && !knownWechatpaySerials(ctx).includes(serial)) {
-    throw paramError(
-      'Wechatpay-Serial',
-      `unknown Wechatpay-Serial ${serial}`,
-      'header',
-      serial,
-      '平台证书序列号Wechatpay-Serial错误',
-    );
+    throw paramError('平台证书序列号Wechatpay-Serial错误', 'header', serial);
   }
   return auth;
 }

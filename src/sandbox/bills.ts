@@ -1,12 +1,12 @@
 // The sandbox's bill files (docs/protocol.md §5): trade bills (ALL / SUCCESS / REFUND) and fund-flow bills in the
-// real column layouts (core/bill-layout.ts), every field behind a backtick, CSV-quoted when it holds a comma,
+// real column layouts (bills/layout.ts), every field behind a backtick, CSV-quoted when it holds a comma,
 // fund-bill line breaks written as \r and \n, and the summary block computed while the rows are written.
 // The file is produced as a generator of ~64 KB chunks: the same events always give the same bytes, so the
 // SHA1 taken at apply time matches the download, and a seeded million-row bill streams in constant memory.
 import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { createGzip, constants as zlib } from 'node:zlib';
-import { unitsToYuan } from '../core/bill-amount.js';
+import { unitsToYuan } from '../bills/amount.js';
 import {
   FUND_COLUMNS,
   FUND_SUMMARY_COLUMNS,
@@ -15,8 +15,9 @@ import {
   type BillKind,
   type FundAccountType,
   type TradeBillType,
-} from '../core/bill-layout.js';
+} from '../bills/layout.js';
 import { syntheticEvent, type DayEvents, type PaymentEvent, type RefundEvent } from './bill-source.js';
+import { chinaDateTime } from '../protocol/china-time.js';
 
 export interface BillSpec {
   kind: BillKind;
@@ -32,7 +33,6 @@ export const feeFen = (totalFen: number): number => Math.floor((totalFen * 6 + 5
 const CHUNK = 64 * 1024;
 const yuan = (fen: number) => unitsToYuan(fen, 2);
 const fee5 = (fen: number) => unitsToYuan(fen * 1000, 5);
-const clock = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 const tick = (v: string) => (/[",\r\n]/.test(v) ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`);
 const fundValue = (v: string) => tick(v.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
 
@@ -63,7 +63,7 @@ function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefin
   t.applied += applied;
   const time = type === 'REFUND' ? p.time : (r?.time ?? p.time);
   const head = [
-    clock(time),
+    chinaDateTime(time),
     p.appid,
     p.mchid,
     p.subMchid,
@@ -88,8 +88,8 @@ function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefin
       : type === 'REFUND'
         ? [
             ...head,
-            clock(r!.time),
-            r!.successTime !== undefined ? clock(r!.successTime) : '',
+            chinaDateTime(r!.time),
+            r!.successTime !== undefined ? chinaDateTime(r!.successTime) : '',
             ...refundCols,
             ...tail,
             yuan(applied),
@@ -139,7 +139,7 @@ function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
       t.outFen += fen;
     }
     return [
-      clock(time),
+      chinaDateTime(time),
       no,
       flow,
       name,

@@ -2,10 +2,12 @@
 // so bills can be generated from it later. Optionally saved to a JSON file after every change.
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFileSafeSync } from '../core/safe-write.js';
+import { writeFileSafeSync } from '../files/safe-write.js';
 import type { PrepayKind } from './schemas.js';
+import { newWechatIds } from '../protocol/ids.js';
+import type { TransferRecord } from './transfer-types.js';
 
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR';
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 
 export interface OrderRecord {
@@ -29,6 +31,7 @@ export interface OrderRecord {
   payer?: Record<string, string>;
   /** h5_url or code_url, kept so a harmless repeat answers the same. */
   payUrl?: string;
+  /** time_expire as the order keeps it (moved into [+1 min, +90 days]): the pay deadline, not a close time. */
   timeExpire?: number;
   /** The validated request body, to tell a harmless repeat from OUT_TRADE_NO_USED. */
   request: string;
@@ -61,6 +64,7 @@ export interface RefundRecord {
 export interface SandboxStateSnapshot {
   orders: OrderRecord[];
   refunds: RefundRecord[];
+  transfers: TransferRecord[];
 }
 
 export const orderKey = (mchid: string, subMchid: string | undefined, outTradeNo: string) =>
@@ -71,6 +75,8 @@ export const refundKey = (mchid: string, subMchid: string | undefined, outRefund
 export class SandboxState {
   readonly orders = new Map<string, OrderRecord>();
   readonly refunds = new Map<string, RefundRecord>();
+  /** Merchant transfers by `mchid/out_bill_no`. */
+  readonly transfers = new Map<string, TransferRecord>();
   private readonly byTransactionId = new Map<string, string>();
 
   constructor(private readonly file?: string) {
@@ -85,6 +91,7 @@ export class SandboxState {
     const snap = JSON.parse(text) as SandboxStateSnapshot;
     for (const o of snap.orders ?? []) this.putOrder(o, false);
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
+    for (const t of snap.transfers ?? []) this.transfers.set(t.key, t);
   }
 
   putOrder(order: OrderRecord, save = true): void {
@@ -118,32 +125,37 @@ export class SandboxState {
     this.save();
   }
 
+  /** Finds a transfer by out_bill_no alone (the admin API has no mchid). */
+  transferByOutBillNo(outBillNo: string): TransferRecord | undefined {
+    for (const t of this.transfers.values()) if (t.outBillNo === outBillNo) return t;
+    return undefined;
+  }
+
+  putTransfer(transfer: TransferRecord): void {
+    this.transfers.set(transfer.key, transfer);
+    this.save();
+  }
+
+  private plain(): SandboxStateSnapshot {
+    return {
+      orders: [...this.orders.values()],
+      refunds: [...this.refunds.values()],
+      transfers: [...this.transfers.values()],
+    };
+  }
+
   snapshot(): SandboxStateSnapshot {
-    return structuredClone({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] });
+    return structuredClone(this.plain());
   }
 
   save(): void {
     if (!this.file) return;
-    writeFileSafeSync(
-      this.file,
-      `${JSON.stringify({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] }, null, 2)}\n`,
-    );
+    writeFileSafeSync(this.file, `${JSON.stringify(this.plain(), null, 2)}\n`);
   }
 }
 
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
-
-/** RFC 3339 in China time, the form WeChat Pay uses: 2018-06-08T10:34:56+08:00. */
-export function rfc3339(ms: number): string {
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
-const yyyymmddhhmmss = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:T]/g, '');
-
 export const newIds = {
-  prepayId: (ms: number) => `wx${yyyymmddhhmmss(ms)}${digits(20)}`,
-  transactionId: (ms: number) => `4200${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(10)}`,
-  refundId: (ms: number) => `5030${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(11)}`,
+  ...newWechatIds,
   codeUrl: () =>
     `weixin://wxpay/bizpayurl?pr=${Array.from({ length: 9 }, () => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(56)]).join('')}`,
 };

@@ -7,12 +7,12 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fenToYuan } from '../../src/core/bill-amount.js';
-import { keyOf } from '../../src/core/bill-layout.js';
-import { BillParser, type BillRecord } from '../../src/core/bill-parse.js';
-import { typedRow, typedSummary } from '../../src/core/bill-writers.js';
-import type { WxpayClient } from '../../src/core/client.js';
-import { chinaDate } from '../../src/sandbox/bill-source.js';
+import { fenToYuan } from '../../src/bills/amount.js';
+import { keyOf } from '../../src/bills/layout.js';
+import { BillParser, type BillRecord } from '../../src/bills/parse.js';
+import { typedRow, typedSummary } from '../../src/bills/writers.js';
+import type { WxpayClient } from '../../src/http/client.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { feeFen } from '../../src/sandbox/bills.js';
 import { inProcessClient, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
 

@@ -1,6 +1,6 @@
 // Shared set-up for the operator-command e2e tests: a sandbox key set and server started in-process on port 0,
 // admin helpers over its /sandbox control API, and runCli bound to the sandbox's rc file and URL.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SandboxMode } from '../../src/sandbox/keyset.js';
@@ -8,6 +8,7 @@ import { initTestSandbox } from '../helpers/sandbox.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 export const NOTIFY = 'http://127.0.0.1:9/notify';
 
@@ -26,7 +27,7 @@ export async function sandboxEnv(mode: SandboxMode, opts: Partial<SandboxOptions
   const init = await initTestSandbox({ dir, mode });
   trackSecretFile(`sandbox ${mode} merchant key`, init.privateKeyPath);
   trackSecretFile(`sandbox ${mode} APIv3 key`, init.apiV3KeyPath);
-  const sb = await startSandbox({ dir, port: 0, mode, autoRefundMs: -1, ...opts });
+  const sb = await startSandbox({ dir, port: 0, mode, autoRefundMs: -1, refundSpacingMs: 0, ...opts });
   const admin = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(`${sb.url}${p}`, {
       method,
@@ -46,7 +47,7 @@ export async function sandboxEnv(mode: SandboxMode, opts: Partial<SandboxOptions
     count: async (route) => ((await admin('GET', '/sandbox/stats')).requests[route] ?? 0) as number,
     close: async () => {
       await sb.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeTemp(dir);
     },
   };
 }
@@ -66,9 +67,9 @@ export const prepayArgs = (kind: string, no: string, amount = '100') => [
 
 /** An in-process client on the sandbox profile, for fast set-up (creating orders) without spawning. */
 export async function inProcessClient(env: Env) {
-  const { loadConfig } = await import('../../src/core/config.js');
-  const { loadApiV3Key, loadMerchant, loadVerifierKeys } = await import('../../src/core/credentials.js');
-  const { createClient } = await import('../../src/core/client.js');
+  const { loadConfig } = await import('../../src/config/config.js');
+  const { loadApiV3Key, loadMerchant, loadVerifierKeys } = await import('../../src/config/credentials.js');
+  const { createClient } = await import('../../src/http/client.js');
   const profile = await loadConfig({ cwd: env.dir, env: { WXPAY_BASE_URL: env.sb.url } });
   return createClient({
     baseUrl: profile.baseUrl,

@@ -3,24 +3,25 @@
 // line says how to refresh the folder (`wxpay certs download`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { buildNotification } from '../../src/core/notification.js';
+import { buildNotification } from '../../src/protocol/notification.js';
 import { loadSandboxKeys, rotatePlatformCert } from '../../src/sandbox/keyset.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-cert-reload-'));
 let child: ChildProcess | undefined;
 afterAll(() => {
   child?.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 describe('webhook serve in certificate mode', () => {

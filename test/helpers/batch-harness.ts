@@ -6,13 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { inject } from 'vitest';
-import { createClient, type WxpayClient } from '../../src/core/client.js';
-import { loadConfig } from '../../src/core/config.js';
-import { loadMerchant, loadVerifierKeys } from '../../src/core/credentials.js';
+import { createClient, type WxpayClient } from '../../src/http/client.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadMerchant, loadVerifierKeys } from '../../src/config/credentials.js';
 import { buildProgram } from '../../src/cli.js';
 import { toWxpayError } from '../../src/report-error.js';
 import type { Runtime } from '../../src/runtime.js';
-import type { AuthorizationFields } from '../../src/core/canonical.js';
+import type { AuthorizationFields } from '../../src/protocol/canonical.js';
 import type { RequestLogEntry } from '../../src/sandbox/context.js';
 import { payOrder, prepay as sandboxPrepay } from '../../src/sandbox/orders.js';
 import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
@@ -49,13 +49,21 @@ async function newKeySet(): Promise<SandboxInitResult> {
   return init;
 }
 
-/** One key set per test file; a fresh sandbox state per call. */
-export async function batchEnv(): Promise<BatchEnv> {
+/** One key set per test file; a fresh sandbox state per call. `random` drives the sandbox's fault rolls (default
+ *  Math.random), so a test can seed them. */
+export async function batchEnv(opts: { random?: () => number } = {}): Promise<BatchEnv> {
   const file = currentTestFile();
   if (!keySets.has(file)) keySets.set(file, newKeySet());
   const init = await keySets.get(file)!;
   const log: RequestLogEntry[] = [];
-  const sb = await startSandbox({ dir: init.dir, port: 0, autoRefundMs: -1, onRequest: (e) => log.push(e) });
+  const sb = await startSandbox({
+    dir: init.dir,
+    port: 0,
+    autoRefundMs: -1,
+    refundSpacingMs: 0,
+    onRequest: (e) => log.push(e),
+    ...(opts.random ? { random: opts.random } : {}),
+  });
   // CSV, journal and result files go here; commands run in the key set's folder (its .wxpayrc.json).
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-run-'));
   const profile = await loadConfig({ cwd: init.dir, env: { WXPAY_BASE_URL: sb.url } });

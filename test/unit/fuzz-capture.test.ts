@@ -1,13 +1,13 @@
 // Fuzzing (issue 9) the callback inputs: the capture/journal reader and the raw HTTP request parser get
 // arbitrary bytes and structured mutations of valid captures; the result is either a capture or a typed
 // WxpayError, and whatever they yield can be handed to verifyAndDecrypt without a crash.
-import fc from 'fast-check';
+import { fc } from '../helpers/fc.js';
 import { describe, expect, it } from 'vitest';
-import { apiV3KeyFrom } from '../../src/core/aead.js';
-import { parseCaptures, parseHttpRequest } from '../../src/core/capture.js';
-import { WxpayError } from '../../src/core/errors.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { buildNotification, verifyAndDecrypt } from '../../src/core/notification.js';
+import { apiV3KeyFrom } from '../../src/protocol/aead.js';
+import { parseCaptures, parseHttpRequest } from '../../src/webhook/capture.js';
+import { WxpayError } from '../../src/protocol/errors.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { buildNotification, verifyAndDecrypt } from '../../src/protocol/notification.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 const RUNS = { numRuns: 300 };

@@ -1,29 +1,30 @@
 // Secrets hygiene (issue 9): the merchant private key and the APIv3 key are read once into KeyObjects and never
-// kept as strings. (1) Only core/keys.ts and core/aead.ts create key objects from bytes. (2) What the CLI builds
+// kept as strings. (1) Only protocol/keys.ts and protocol/aead.ts create key objects from bytes. (2) What the CLI builds
 // for a command (profile -> merchant, verifier keys, APIv3 key -> client) holds KeyObjects, and no string
 // reachable from it holds key material. (3) A heap snapshot of a process that built such a client (then dropped
 // everything but the client) holds no string with a slice of the private key or the APIv3 key.
 // `config check` warning on a 0644 key file is covered by test/e2e/foundation-config.test.ts and doctor.test.ts.
 import { execFileSync } from 'node:child_process';
 import { KeyObject } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildClient } from '../../src/commands/client-context.js';
+import { buildClient } from '../../src/command-kit/client-context.js';
 import type { CommandContext, Runtime } from '../../src/runtime.js';
 import { keySet } from '../helpers/fixtures.js';
 import { repoRoot } from '../helpers/paths.js';
 import { needlesOf } from '../helpers/secrets-scan.js';
 import { trackSecret } from '../helpers/secrets.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const APIV3 = 'Hyg1eneKeysApiV3Key0123456789xyz';
 trackSecret('hygiene APIv3 key', APIV3);
 const merchant = keySet('hygiene merchant', { cn: '1900007291' });
 const wechat = keySet('hygiene wechatpay');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-hygiene-keys-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 const write = (name: string, text: string) => {
   writeFileSync(path.join(dir, name), text);
   chmodSync(path.join(dir, name), 0o600);
@@ -70,11 +71,11 @@ const srcFiles = (d: string): string[] =>
   );
 
 describe('keys are KeyObjects, never strings', () => {
-  it('only core/keys.ts and core/aead.ts turn bytes into key objects', () => {
+  it('only protocol/keys.ts and protocol/aead.ts turn bytes into key objects', () => {
     const makers = srcFiles(path.join(repoRoot, 'src'))
       .filter((f) => /createPrivateKey|createSecretKey/.test(readFileSync(f, 'utf8')))
       .map((f) => path.relative(repoRoot, f));
-    expect(makers.sort()).toEqual(['src/core/aead.ts', 'src/core/keys.ts']);
+    expect(makers.sort()).toEqual(['src/protocol/aead.ts', 'src/protocol/keys.ts']);
   });
 
   it('the client a command builds holds KeyObjects and no key material as a string', async () => {
@@ -101,7 +102,7 @@ describe('keys are KeyObjects, never strings', () => {
     const script = `
       import { writeHeapSnapshot } from 'node:v8';
       import { PassThrough } from 'node:stream';
-      const { buildClient } = await import(${JSON.stringify(path.join(repoRoot, 'dist/commands/client-context.js'))});
+      const { buildClient } = await import(${JSON.stringify(path.join(repoRoot, 'dist/command-kit/client-context.js'))});
       const rt = { env: {}, cwd: ${JSON.stringify(dir)}, stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), now: () => Date.now(), onSignal: () => () => undefined };
       globalThis.kept = await buildClient({ args: [], opts: {}, rt }, { requireApiV3Key: true });
       await new Promise((r) => setTimeout(r, 10));
@@ -110,7 +111,7 @@ describe('keys are KeyObjects, never strings', () => {
     `;
     const file = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
     const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { strings: string[] };
-    rmSync(file);
+    removeTemp(file);
     expect(snapshot.strings.length).toBeGreaterThan(1000);
     expect(snapshot.strings.filter((s) => needles.some((n) => s.includes(n))).map((s) => s.slice(0, 60))).toEqual([]);
   });

@@ -1,9 +1,11 @@
 // Capture parsing (JSON, journal with a torn tail, raw HTTP with CRLF/LF, Content-Length, chunked), the
 // --explain body warnings and decrypt diagnosis, and the trigger fixtures' --set.
 import { describe, expect, it } from 'vitest';
-import { parseCaptures, parseHttpRequest } from '../../src/core/capture.js';
-import { bodyWarnings, diagnoseDecrypt, serialKind } from '../../src/core/notify-explain.js';
-import { applySet, beijingTime, plausibleResource } from '../../src/core/notify-fixtures.js';
+import { parseCaptures, parseHttpRequest } from '../../src/webhook/capture.js';
+import { bodyWarnings, diagnoseDecrypt } from '../../src/diagnostics/notify-explain.js';
+import { applySet, originalTypeOf, plausibleResource } from '../../src/diagnostics/notify-fixtures.js';
+import { chinaRfc3339 } from '../../src/protocol/china-time.js';
+import { serialKind } from '../../src/protocol/serials.js';
 
 const body = '{"id":"EV-1","event_type":"TRANSACTION.SUCCESS"}';
 
@@ -79,10 +81,11 @@ describe('trigger fixtures', () => {
     transactionId: '42',
     refundId: '50',
     outRefundNo: 'R1',
+    transferBillNo: '1330000071100999991182020050700019480001',
     openid: 'o1',
-    time: beijingTime(0),
+    time: chinaRfc3339(0),
   };
-  it('writes Beijing time like WeChat Pay', () => expect(beijingTime(0)).toBe('1970-01-01T08:00:00+08:00'));
+  it('writes Beijing time like WeChat Pay', () => expect(chinaRfc3339(0)).toBe('1970-01-01T08:00:00+08:00'));
   it('builds a transaction and a refund with the right state field', () => {
     expect(plausibleResource('TRANSACTION.SUCCESS', f)).toMatchObject({
       trade_state: 'SUCCESS',
@@ -93,6 +96,21 @@ describe('trigger fixtures', () => {
       out_refund_no: 'R1',
       amount: { refund: 5 },
     });
+  });
+  it('builds a MCHTRANSFER.BILL.FINISHED transfer with out_bill_no and state, original_type mch_payment', () => {
+    expect(plausibleResource('MCHTRANSFER.BILL.FINISHED', f)).toEqual({
+      mchid: '1900000001',
+      out_bill_no: 'T1',
+      transfer_bill_no: '1330000071100999991182020050700019480001',
+      state: 'SUCCESS',
+      transfer_amount: 5,
+      openid: 'o1',
+      create_time: '1970-01-01T08:00:00+08:00',
+      update_time: '1970-01-01T08:00:00+08:00',
+    });
+    expect(originalTypeOf('MCHTRANSFER.BILL.FINISHED')).toBe('mch_payment');
+    expect(originalTypeOf('REFUND.CLOSED')).toBe('refund');
+    expect(originalTypeOf('TRANSACTION.SUCCESS')).toBe('transaction');
   });
   it('--set writes nested paths, JSON values when they parse, strings otherwise', () => {
     const o = plausibleResource('TRANSACTION.SUCCESS', f);

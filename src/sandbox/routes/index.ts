@@ -4,6 +4,8 @@ import { adminRoutes } from './admin.js';
 import { billRoutes } from './bills.js';
 import { certificateRoutes } from './certificates.js';
 import { refundRoutes } from './refunds.js';
+import { transferAdminRoutes } from './transfer-admin.js';
+import { transferRoutes } from './transfers.js';
 import { transactionRoutes } from './transactions.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
@@ -11,5 +13,7 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   refundRoutes,
   certificateRoutes,
   billRoutes,
+  transferRoutes,
   adminRoutes,
+  transferAdminRoutes,
 ];

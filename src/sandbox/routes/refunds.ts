@@ -6,11 +6,12 @@ import type { RouteDef } from '../router.js';
 import { refundSchema } from '../schemas.js';
 import { refundKey } from '../state.js';
 import { bodyOf } from '../validate.js';
+import { ENDPOINTS } from '../../protocol/endpoints.js';
 
 export const refundRoutes: RouteDef[] = [
   {
     method: 'POST',
-    path: '/v3/refund/domestic/refunds',
+    path: ENDPOINTS.refunds,
     auth: 'wechatpay',
     handle: (req, ctx) => ({
       status: 200,
@@ -19,7 +20,7 @@ export const refundRoutes: RouteDef[] = [
   },
   {
     method: 'GET',
-    path: '/v3/refund/domestic/refunds/{out_refund_no}',
+    path: ENDPOINTS.refundByOutRefundNo,
     auth: 'wechatpay',
     handle: (req, ctx) => {
       const sub = req.query.get('sub_mchid') ?? undefined;

@@ -47,7 +47,7 @@ const ALLOWED: Record<string, string[]> = {
   render: ['runtime'],
   runtime: [],
   'report-error': ['protocol', 'render', 'runtime'],
-  main: ['cli', 'runtime', 'report-error'],
+  main: ['cli', 'runtime'],
   index: ['protocol', 'http', 'config', 'api', 'diagnostics', 'webhook', 'sandbox'],
 };
 

@@ -55,6 +55,7 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     refundId: newWechatIds.refundId(nowMs),
     outRefundNo: `R${randomDigits(14)}`,
     transferBillNo: newWechatIds.transferBillNo(nowMs),
+    complaintId: newWechatIds.complaintId(nowMs),
     time: chinaRfc3339(nowMs),
   });
   for (const s of opts.set ?? []) applySet(plaintext, s);

@@ -9,6 +9,8 @@ export const TRIGGER_EVENTS = [
   'REFUND.ABNORMAL',
   'REFUND.CLOSED',
   'MCHTRANSFER.BILL.FINISHED',
+  'COMPLAINT.CREATE',
+  'COMPLAINT.STATE_CHANGE',
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
@@ -16,6 +18,7 @@ export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 export function originalTypeOf(event: TriggerEvent): OriginalType {
   if (event.startsWith('REFUND.')) return 'refund';
   if (event.startsWith('MCHTRANSFER.')) return 'mch_payment';
+  if (event.startsWith('COMPLAINT.')) return 'complaint';
   return 'transaction';
 }
 
@@ -29,12 +32,16 @@ export interface FixtureInput {
   outRefundNo: string;
   /** MCHTRANSFER.*: WeChat Pay's 40-digit transfer_bill_no (out_bill_no is outTradeNo). */
   transferBillNo: string;
+  complaintId: string;
   openid: string;
   /** RFC 3339 with +08:00, as WeChat Pay writes times. */
   time: string;
 }
 
 export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
+  // A complaint notification names the complaint and what happened; the rest is in `complaint show`.
+  if (event === 'COMPLAINT.CREATE') return { complaint_id: f.complaintId, action_type: 'CREATE_COMPLAINT' };
+  if (event === 'COMPLAINT.STATE_CHANGE') return { complaint_id: f.complaintId, action_type: 'MERCHANT_RESPONSE' };
   if (event === 'TRANSACTION.SUCCESS') {
     return {
       appid: f.appid,

@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../files/safe-write.js';
+import { ComplaintBook, type ComplaintSnapshot } from './complaint-book.js';
 import type { PrepayKind } from './schemas.js';
 import { newWechatIds } from '../protocol/ids.js';
 import type { TransferRecord } from './transfer-types.js';
@@ -61,7 +62,7 @@ export interface RefundRecord {
   successTime?: number;
 }
 
-export interface SandboxStateSnapshot {
+export interface SandboxStateSnapshot extends Partial<ComplaintSnapshot> {
   orders: OrderRecord[];
   refunds: RefundRecord[];
   transfers: TransferRecord[];
@@ -77,6 +78,8 @@ export class SandboxState {
   readonly refunds = new Map<string, RefundRecord>();
   /** Merchant transfers by `mchid/out_bill_no`. */
   readonly transfers = new Map<string, TransferRecord>();
+  /** Complaints, uploaded media and the complaint notification URL. */
+  readonly complaints = new ComplaintBook();
   private readonly byTransactionId = new Map<string, string>();
 
   constructor(private readonly file?: string) {
@@ -92,6 +95,7 @@ export class SandboxState {
     for (const o of snap.orders ?? []) this.putOrder(o, false);
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
     for (const t of snap.transfers ?? []) this.transfers.set(t.key, t);
+    this.complaints.load(snap);
   }
 
   putOrder(order: OrderRecord, save = true): void {
@@ -141,6 +145,7 @@ export class SandboxState {
       orders: [...this.orders.values()],
       refunds: [...this.refunds.values()],
       transfers: [...this.transfers.values()],
+      ...this.complaints.snapshot(),
     };
   }
 

@@ -82,6 +82,7 @@ describe('trigger fixtures', () => {
     refundId: '50',
     outRefundNo: 'R1',
     transferBillNo: '1330000071100999991182020050700019480001',
+    complaintId: '200019700101000000000000001',
     openid: 'o1',
     time: chinaRfc3339(0),
   };
@@ -111,6 +112,17 @@ describe('trigger fixtures', () => {
     expect(originalTypeOf('MCHTRANSFER.BILL.FINISHED')).toBe('mch_payment');
     expect(originalTypeOf('REFUND.CLOSED')).toBe('refund');
     expect(originalTypeOf('TRANSACTION.SUCCESS')).toBe('transaction');
+  });
+  it('builds a complaint event the way WeChat Pay sends it: the id and the action, sealed with an empty AAD', () => {
+    expect(plausibleResource('COMPLAINT.CREATE', f)).toEqual({
+      complaint_id: '200019700101000000000000001',
+      action_type: 'CREATE_COMPLAINT',
+    });
+    expect(plausibleResource('COMPLAINT.STATE_CHANGE', f)).toEqual({
+      complaint_id: '200019700101000000000000001',
+      action_type: 'MERCHANT_RESPONSE',
+    });
+    expect(originalTypeOf('COMPLAINT.STATE_CHANGE')).toBe('complaint');
   });
   it('--set writes nested paths, JSON values when they parse, strings otherwise', () => {
     const o = plausibleResource('TRANSACTION.SUCCESS', f);

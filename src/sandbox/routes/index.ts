@@ -3,6 +3,10 @@ import type { RouteDef } from '../router.js';
 import { adminRoutes } from './admin.js';
 import { billRoutes } from './bills.js';
 import { certificateRoutes } from './certificates.js';
+import { complaintAdminRoutes } from './complaints-admin.js';
+import { complaintNotifyUrlRoutes } from './complaint-notify-url.js';
+import { complaintRoutes } from './complaints.js';
+import { mediaRoutes } from './media.js';
 import { refundRoutes } from './refunds.js';
 import { transferAdminRoutes } from './transfer-admin.js';
 import { transferRoutes } from './transfers.js';
@@ -14,6 +18,10 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   certificateRoutes,
   billRoutes,
   transferRoutes,
+  complaintRoutes,
+  complaintNotifyUrlRoutes(),
+  mediaRoutes,
   adminRoutes,
   transferAdminRoutes,
+  complaintAdminRoutes,
 ];

@@ -43,12 +43,14 @@ const ALLOWED: Record<string, string[]> = {
     ...['command-kit', 'render', 'runtime'],
   ],
   // cli reaches commands only through lazy import() (checked below), so --help loads no command code.
-  cli: ['cli', 'runtime', 'commands', 'command-kit'],
+  cli: ['cli', 'runtime', 'commands', 'command-kit', 'report-error'],
   render: ['runtime'],
   runtime: [],
   'report-error': ['protocol', 'render', 'runtime'],
-  main: ['cli', 'runtime', 'report-error'],
-  index: ['protocol', 'http', 'config', 'api', 'diagnostics', 'webhook', 'sandbox'],
+  main: ['cli', 'runtime'],
+  // The library's subpath entries (wxpay/protocol, /client, /sandbox, /webhook): explicit export lists.
+  entries: ['protocol', 'http', 'config', 'api', 'webhook', 'sandbox'],
+  index: ['entries'],
 };
 
 /** Modules that carry I/O or the CLI, which protocol/ must never load: it is what the library's verify path uses. */

@@ -4,7 +4,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import os from 'node:os';
 import path from 'node:path';
 import { applyFundFlowBill, applyTradeBill, downloadBill } from '../api/bills.js';
 import { checkBillDate, explainBillError } from '../bills/dates.js';
@@ -13,7 +12,7 @@ import type { ReceivedBill } from '../bills/stream.js';
 import { BILL_FORMATS, type BillFormat } from '../bills/writers.js';
 import { WxpayError } from '../protocol/errors.js';
 import { refuseSymlink } from '../files/safe-write.js';
-import type { CommandContext } from '../runtime.js';
+import { tempRoot, type CommandContext } from '../runtime.js';
 import { withClient } from './client-context.js';
 import { outputFor } from './shared.js';
 
@@ -75,7 +74,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 
   const format = pickFormat(opts, out.json);
   const target = opts.output ? path.resolve(rt.cwd, opts.output) : undefined;
   if (target) await checkFolder(target);
-  const tmpDir = target ? undefined : await mkdtemp(path.join(os.tmpdir(), 'wxpay-bill-'));
+  const tmpDir = target ? undefined : await mkdtemp(path.join(tempRoot(rt), 'wxpay-bill-'));
   const file = target ?? path.join(tmpDir!, `bill.${format}`);
   const ac = new AbortController();
   const offSignal = rt.onSignal(() => ac.abort());

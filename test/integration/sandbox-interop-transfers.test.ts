@@ -82,8 +82,10 @@ describe.each(['cert', 'pubkey'] as const)('wechatpay-axios-plugin drives transf
     });
     expect(byId.data.out_bill_no).toBe(no);
     // The sandbox stored what it decrypted from the plugin's ciphertext.
-    const state = await (await fetch(`${sb.url}/sandbox/state`)).json();
-    expect(state.transfers.find((t: { outBillNo: string }) => t.outBillNo === no).userName).toBe('张三');
+    const state = (await (await fetch(`${sb.url}/sandbox/state`)).json()) as {
+      transfers: Array<{ outBillNo: string; userName?: string }>;
+    };
+    expect(state.transfers.find((t) => t.outBillNo === no)?.userName).toBe('张三');
 
     const elecsign = wxpay.v3.fundApp.mchTransfer.elecsign.outBillNo;
     expect((await elecsign.post({ out_bill_no: no })).data.state).toBe('GENERATING');

@@ -15,6 +15,7 @@ import { refuseSymlink } from '../files/safe-write.js';
 import { tempRoot, type CommandContext } from '../runtime.js';
 import { withClient } from './client-context.js';
 import { outputFor } from './shared.js';
+import { redactUrl } from '../protocol/redact.js';
 
 export interface BillOptions {
   date: string;
@@ -113,7 +114,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 
       // The client's --verbose log covers the apply call; the streamed download is logged here, token redacted.
       if (opts.verbose)
         out.note(
-          `> GET ${apply.download_url.replace(/token=[^&]*/, 'token=…')} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})`,
+          `> GET ${redactUrl(apply.download_url)} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})`,
         );
       // WXPAY_TIMEOUT_MS (also the client's) bounds the wait for the download's headers and for each chunk.
       const timeout = /^\d+$/.test(rt.env.WXPAY_TIMEOUT_MS ?? '') ? { timeoutMs: Number(rt.env.WXPAY_TIMEOUT_MS) } : {};

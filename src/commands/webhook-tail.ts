@@ -51,7 +51,10 @@ export async function run(ctx: CommandContext<TailOptions>): Promise<void> {
   const found = await readJournalLines(file, (line) => {
     const ev = eventOf(line, filter);
     if (!ev) return;
-    if (keep === undefined) return show(ev);
+    if (keep === undefined) {
+      show(ev);
+      return;
+    }
     last.push(ev);
     if (last.length > keep) last.shift();
   });

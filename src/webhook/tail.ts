@@ -81,7 +81,8 @@ export function tailEvent(e: JournalEntry): LiveEvent & { profile?: string; mchi
 
 const fits = (value: unknown, pattern: string): boolean => {
   if (value === undefined || value === null) return false;
-  const text = String(value as string | number);
+  // Numbers and booleans read as they print; an object as its JSON, never [object Object].
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   return pattern.endsWith('*') ? text.startsWith(pattern.slice(0, -1)) : text === pattern;
 };
 

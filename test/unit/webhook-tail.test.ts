@@ -91,7 +91,14 @@ describe('followJournal', () => {
       for (let i = 0; i < 10_000 && seen.length < n; i++) await tick();
       return seen;
     };
-    return { seen, until, stop: async () => (stop.abort(), await done) };
+    return {
+      seen,
+      until,
+      stop: async () => {
+        stop.abort();
+        await done;
+      },
+    };
   }
 
   it('reads rotated files oldest first, then the live file, then what is appended', async () => {

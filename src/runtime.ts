@@ -1,7 +1,7 @@
 // What a command may touch of the outside world. main.ts builds the real one from `process`; tests and the
 // demo can build their own. Core never sees this.
 import type { Readable, Writable } from 'node:stream';
-import type { Command } from 'commander';
+import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 
 export interface Runtime {
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -19,7 +19,7 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   billRoutes,
   transferRoutes,
   complaintRoutes,
-  complaintNotifyUrlRoutes(),
+  complaintNotifyUrlRoutes,
   mediaRoutes,
   adminRoutes,
   transferAdminRoutes,

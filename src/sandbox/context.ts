@@ -77,7 +77,7 @@ export function chooseSigner(ctx: SandboxContext, requestSerial?: string): Signi
 }
 
 /** Serials the merchant may send as a request `Wechatpay-Serial` in this mode. */
-export function knownWechatpaySerials(ctx: SandboxContext): string[] {
+export function knownWechatpaySerials(ctx: Pick<SandboxContext, 'keys' | 'mode'>): string[] {
   const certs = ctx.keys.platform.map((p) => p.serial);
   if (ctx.mode === 'cert') return certs;
   if (ctx.mode === 'pubkey') return [ctx.keys.publicKeyId];

@@ -9,6 +9,7 @@ import type { WxpayClient } from '../core/client.js';
 import { downloadBillStream } from '../core/client-stream.js';
 import { WxpayError } from '../core/errors.js';
 import { networkError } from '../core/http-error.js';
+import { PROFITSHARING_PATHS } from './profitsharing.js';
 
 export interface BillApply {
   hash_type: string;
@@ -59,6 +60,23 @@ export async function applyFundFlowBill(client: WxpayClient, q: FundFlowBillQuer
     method: 'GET',
     path: '/v3/bill/fundflowbill',
     query: { bill_date: q.billDate, account_type: q.accountType ?? 'BASIC', ...(q.gzip ? { tar_type: 'GZIP' } : {}) },
+  });
+  return checkApply(res.data);
+}
+
+/** docs/protocol.md §12: the profit-sharing bill (one row per split or return), applied for like the others. */
+export async function applyProfitSharingBill(
+  client: WxpayClient,
+  q: { billDate: string; gzip?: boolean; subMchid?: string },
+): Promise<BillApply> {
+  const res = await client.request({
+    method: 'GET',
+    path: PROFITSHARING_PATHS.bills,
+    query: {
+      ...(q.subMchid ? { sub_mchid: q.subMchid } : {}),
+      bill_date: q.billDate,
+      ...(q.gzip ? { tar_type: 'GZIP' } : {}),
+    },
   });
   return checkApply(res.data);
 }

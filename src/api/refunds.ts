@@ -1,6 +1,8 @@
 // docs/protocol.md §5: domestic refunds. Create (retried safely: out_refund_no is the idempotency key, and the body
 // is the same on every attempt) and query by out_refund_no.
 import type { WxpayClient } from '../core/client.js';
+import { encryptSensitive, type EncryptionKey } from '../protocol/sensitive.js';
+import { needKey, sealedHeaders } from './profitsharing.js';
 
 export interface RefundInput {
   outTradeNo?: string;
@@ -59,4 +61,50 @@ export async function queryRefund(client: WxpayClient, outRefundNo: string, subM
     ...(subMchid ? { query: { sub_mchid: subMchid } } : {}),
   });
   return res.data as Refund;
+}
+
+export const ABNORMAL_REFUND_PATH = '/v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund';
+export const ABNORMAL_REFUND_TYPES = ['USER_BANK_CARD', 'MERCHANT_BANK_CARD'] as const;
+export type AbnormalRefundType = (typeof ABNORMAL_REFUND_TYPES)[number];
+
+export interface AbnormalRefundInput {
+  refundId: string;
+  outRefundNo: string;
+  /** USER_BANK_CARD: to the payer's bank card (bank fields required); MERCHANT_BANK_CARD: to the merchant's. */
+  type: AbnormalRefundType;
+  bankType?: string;
+  /** Plain text; sent encrypted. */
+  bankAccount?: string;
+  /** Plain text; sent encrypted. */
+  realName?: string;
+  subMchid?: string;
+}
+
+/** docs/protocol.md §13: after a refund ended ABNORMAL, send it to a bank card instead. */
+export function abnormalRefundRequest(input: AbnormalRefundInput, key?: EncryptionKey) {
+  const sensitive = input.bankAccount !== undefined || input.realName !== undefined;
+  const seal = (plain: string, field: string) => encryptSensitive(needKey(key, field), plain, field);
+  return {
+    method: 'POST',
+    path: ABNORMAL_REFUND_PATH.replace('{refund_id}', encodeURIComponent(input.refundId)),
+    body: {
+      ...(input.subMchid ? { sub_mchid: input.subMchid } : {}),
+      out_refund_no: input.outRefundNo,
+      type: input.type,
+      ...(input.bankType ? { bank_type: input.bankType } : {}),
+      ...(input.bankAccount !== undefined ? { bank_account: seal(input.bankAccount, 'bank_account') } : {}),
+      ...(input.realName !== undefined ? { real_name: seal(input.realName, 'real_name') } : {}),
+    },
+    // The refund is already identified; applying twice for the same ABNORMAL refund is refused, not doubled.
+    idempotent: true,
+    ...sealedHeaders(sensitive ? key : undefined),
+  } as const;
+}
+
+export async function applyAbnormalRefund(
+  client: WxpayClient,
+  input: AbnormalRefundInput,
+  key?: EncryptionKey,
+): Promise<Refund> {
+  return (await client.request(abnormalRefundRequest(input, key))).data as Refund;
 }

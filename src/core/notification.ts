@@ -32,11 +32,13 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   'REFUND.SUCCESS': '退款成功',
   'REFUND.ABNORMAL': '退款异常',
   'REFUND.CLOSED': '退款关闭',
+  'PROFITSHARING.SUCCESS': '分账成功',
+  'PROFITSHARING.RETURN': '分账回退',
 };
 
 export interface BuildNotificationInput {
   eventType: string;
-  originalType: 'transaction' | 'refund';
+  originalType: string;
   plaintext: object;
   apiV3Key: KeyObject;
   signingKey: KeyObject;

@@ -53,7 +53,7 @@ export class Notifier {
   send(
     url: string,
     eventType: string,
-    originalType: 'transaction' | 'refund',
+    originalType: string,
     plaintext: object,
     refs: { outTradeNo?: string; outRefundNo?: string },
   ): DeliveryRecord {
@@ -89,7 +89,7 @@ export class Notifier {
 
   private async deliver(
     record: DeliveryRecord,
-    fixed: { originalType: 'transaction' | 'refund'; createTime: string; resourceNonce: string },
+    fixed: { originalType: string; createTime: string; resourceNonce: string },
     n: number,
     delayMs: number,
   ): Promise<boolean> {

@@ -119,6 +119,7 @@ export function prepay(
     ...(body.attach !== undefined ? { attach: body.attach as string } : {}),
     ...(body.payer ? { payer: { ...(body.payer as Record<string, string>) } } : {}),
     ...(body.time_expire ? { timeExpire: Date.parse(body.time_expire as string) } : {}),
+    ...((body.settle_info as { profit_sharing?: boolean } | undefined)?.profit_sharing ? { profitSharing: true } : {}),
   };
   if (kind === 'native') order.payUrl = newIds.codeUrl();
   if (kind === 'h5')

@@ -3,20 +3,20 @@
 import type { Schema } from './validate.js';
 
 type Fields = Record<string, Schema>;
-const str = (max: number, extra: Partial<Extract<Schema, { type: 'string' }>> = {}): Schema => ({
+export const str = (max: number, extra: Partial<Extract<Schema, { type: 'string' }>> = {}): Schema => ({
   type: 'string',
   min: 1,
   max,
   ...extra,
 });
-const req = (s: Schema): Schema => ({ ...s, required: true });
-const int = (min = 0): Schema => ({ type: 'integer', min });
-const obj = (fields: Fields, required = false): Schema => ({ type: 'object', fields, required });
+export const req = (s: Schema): Schema => ({ ...s, required: true });
+export const int = (min = 0): Schema => ({ type: 'integer', min });
+export const obj = (fields: Fields, required = false): Schema => ({ type: 'object', fields, required });
 
 export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
 export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const NOTIFY_URL = /^https?:\/\/[^\s?#]+$/;
+export const NOTIFY_URL = /^https?:\/\/[^\s?#]+$/;
 
 const amount = obj(
   { total: req({ ...int(1), label: '总金额' }), currency: { type: 'string', enum: ['CNY'], label: '货币类型' } },

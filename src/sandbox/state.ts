@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../core/safe-write.js';
+import { ProfitSharingStore, type ProfitSharingSnapshot } from './profitsharing-store.js';
 import type { PrepayKind } from './schemas.js';
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR';
@@ -27,6 +28,8 @@ export interface OrderRecord {
   total: number;
   currency: string;
   payer?: Record<string, string>;
+  /** settle_info.profit_sharing was true: the money stays frozen for splitting (docs/protocol.md §12). */
+  profitSharing?: boolean;
   /** h5_url or code_url, kept so a harmless repeat answers the same. */
   payUrl?: string;
   timeExpire?: number;
@@ -53,6 +56,9 @@ export interface RefundRecord {
   reason?: string;
   notifyUrl?: string;
   fundsAccount?: string;
+  /** Set by an abnormal refund (docs/protocol.md §13): the bank channel and the account it went to. */
+  channel?: string;
+  receivedAccount?: string;
   request: string;
   createTime: number;
   successTime?: number;
@@ -61,6 +67,7 @@ export interface RefundRecord {
 export interface SandboxStateSnapshot {
   orders: OrderRecord[];
   refunds: RefundRecord[];
+  profitSharing?: ProfitSharingSnapshot;
 }
 
 export const orderKey = (mchid: string, subMchid: string | undefined, outTradeNo: string) =>
@@ -71,6 +78,7 @@ export const refundKey = (mchid: string, subMchid: string | undefined, outRefund
 export class SandboxState {
   readonly orders = new Map<string, OrderRecord>();
   readonly refunds = new Map<string, RefundRecord>();
+  readonly profitSharing = new ProfitSharingStore(() => this.save());
   private readonly byTransactionId = new Map<string, string>();
 
   constructor(private readonly file?: string) {
@@ -85,6 +93,7 @@ export class SandboxState {
     const snap = JSON.parse(text) as SandboxStateSnapshot;
     for (const o of snap.orders ?? []) this.putOrder(o, false);
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
+    this.profitSharing.load(snap.profitSharing);
   }
 
   putOrder(order: OrderRecord, save = true): void {
@@ -119,15 +128,20 @@ export class SandboxState {
   }
 
   snapshot(): SandboxStateSnapshot {
-    return structuredClone({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] });
+    return structuredClone(this.current());
+  }
+
+  private current(): SandboxStateSnapshot {
+    return {
+      orders: [...this.orders.values()],
+      refunds: [...this.refunds.values()],
+      profitSharing: this.profitSharing.snapshot(),
+    };
   }
 
   save(): void {
     if (!this.file) return;
-    writeFileSafeSync(
-      this.file,
-      `${JSON.stringify({ orders: [...this.orders.values()], refunds: [...this.refunds.values()] }, null, 2)}\n`,
-    );
+    writeFileSafeSync(this.file, `${JSON.stringify(this.current(), null, 2)}\n`);
   }
 }
 

@@ -3,6 +3,8 @@ import type { RouteDef } from '../router.js';
 import { adminRoutes } from './admin.js';
 import { billRoutes } from './bills.js';
 import { certificateRoutes } from './certificates.js';
+import { profitSharingAdminRoutes } from './profitsharing-admin.js';
+import { profitSharingRoutes } from './profitsharing.js';
 import { refundRoutes } from './refunds.js';
 import { transactionRoutes } from './transactions.js';
 
@@ -11,5 +13,7 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   refundRoutes,
   certificateRoutes,
   billRoutes,
+  profitSharingRoutes,
   adminRoutes,
+  profitSharingAdminRoutes,
 ];

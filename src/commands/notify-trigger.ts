@@ -6,6 +6,7 @@ import { WxpayError } from '../core/errors.js';
 import {
   applySet,
   beijingTime,
+  originalTypeOf,
   plausibleResource,
   TRIGGER_EVENTS,
   type TriggerEvent,
@@ -52,12 +53,14 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     transactionId: `4200${digits(24)}`,
     refundId: `5030${digits(25)}`,
     outRefundNo: `R${digits(14)}`,
+    orderId: `3008${digits(24)}`,
+    outOrderNo: `P${digits(14)}`,
     time: beijingTime(nowMs),
   });
   for (const s of opts.set ?? []) applySet(plaintext, s);
   const n = buildNotification({
     eventType: event,
-    originalType: event.startsWith('REFUND') ? 'refund' : 'transaction',
+    originalType: originalTypeOf(event),
     plaintext,
     apiV3Key,
     signingKey: signer.key,

@@ -2,8 +2,19 @@
 // `--set <path>=<value>` overrides. Pure: every id, time and amount is an input.
 import { WxpayError } from './errors.js';
 
-export const TRIGGER_EVENTS = ['TRANSACTION.SUCCESS', 'REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED'] as const;
+export const TRIGGER_EVENTS = [
+  'TRANSACTION.SUCCESS',
+  'REFUND.SUCCESS',
+  'REFUND.ABNORMAL',
+  'REFUND.CLOSED',
+  'PROFITSHARING.SUCCESS',
+  'PROFITSHARING.RETURN',
+] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+/** resource.original_type (and the AEAD associated data) of each event family. */
+export const originalTypeOf = (event: TriggerEvent): string =>
+  event.startsWith('REFUND') ? 'refund' : event.startsWith('PROFITSHARING') ? 'profitsharing' : 'transaction';
 
 export interface FixtureInput {
   mchid: string;
@@ -13,6 +24,9 @@ export interface FixtureInput {
   transactionId: string;
   refundId: string;
   outRefundNo: string;
+  /** Profit sharing: WeChat Pay's split (or return) id and the merchant's number for it. */
+  orderId: string;
+  outOrderNo: string;
   openid: string;
   /** RFC 3339 with +08:00, as WeChat Pay writes times. */
   time: string;
@@ -23,7 +37,25 @@ export function beijingTime(ms: number): string {
   return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
 }
 
+/** docs/protocol.md §12: what a merchant receiver is told about money split to it or returned from it. */
+function profitSharingResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
+  return {
+    mchid: f.mchid,
+    transaction_id: f.transactionId,
+    order_id: f.orderId,
+    out_order_no: f.outOrderNo,
+    receiver: {
+      type: 'MERCHANT_ID',
+      account: '1900000109',
+      amount: f.amount,
+      description: event === 'PROFITSHARING.RETURN' ? '用户退款' : '分给商户1900000109',
+    },
+    success_time: f.time,
+  };
+}
+
 export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
+  if (event.startsWith('PROFITSHARING')) return profitSharingResource(event, f);
   if (event === 'TRANSACTION.SUCCESS') {
     return {
       appid: f.appid,

@@ -10,6 +10,8 @@ export interface LiveEvent {
   id?: string;
   event_type?: string;
   out_trade_no?: string;
+  /** Profit sharing (PROFITSHARING.*): the split's or the return's number. */
+  out_order_no?: string;
   amount?: number;
   state?: string;
   forward?: ForwardResult;
@@ -38,8 +40,10 @@ export function liveEvent(
     trade_state?: string;
     refund_status?: string;
     amount?: { total?: number; refund?: number };
+    out_order_no?: string;
+    receiver?: { amount?: number };
   };
-  const amount = r.amount?.refund ?? r.amount?.total;
+  const amount = r.amount?.refund ?? r.amount?.total ?? r.receiver?.amount;
   const state = r.trade_state ?? r.refund_status;
   const e: LiveEvent = {
     time: new Date().toISOString(),
@@ -50,6 +54,7 @@ export function liveEvent(
     event_type: v.event_type,
   };
   if (r.out_trade_no !== undefined) e.out_trade_no = r.out_trade_no;
+  if (r.out_order_no !== undefined) e.out_order_no = r.out_order_no;
   if (amount !== undefined) e.amount = amount;
   if (state !== undefined) e.state = state;
   if (forward) e.forward = forward;
@@ -76,7 +81,7 @@ export function formatLive(e: LiveEvent): string {
     String(e.status),
     e.outcome,
     e.event_type ?? '-',
-    e.out_trade_no ?? '-',
+    e.out_trade_no ?? e.out_order_no ?? '-',
     e.amount !== undefined ? `${e.amount} fen` : '-',
     e.state ?? '-',
     e.verification,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCaptures, parseHttpRequest } from '../../src/core/capture.js';
 import { bodyWarnings, diagnoseDecrypt, serialKind } from '../../src/core/notify-explain.js';
-import { applySet, beijingTime, plausibleResource } from '../../src/core/notify-fixtures.js';
+import { applySet, beijingTime, originalTypeOf, plausibleResource } from '../../src/core/notify-fixtures.js';
 
 const body = '{"id":"EV-1","event_type":"TRANSACTION.SUCCESS"}';
 
@@ -79,6 +79,8 @@ describe('trigger fixtures', () => {
     transactionId: '42',
     refundId: '50',
     outRefundNo: 'R1',
+    orderId: '3008',
+    outOrderNo: 'P1',
     openid: 'o1',
     time: beijingTime(0),
   };
@@ -93,6 +95,20 @@ describe('trigger fixtures', () => {
       out_refund_no: 'R1',
       amount: { refund: 5 },
     });
+  });
+  it('builds the profit-sharing resource a merchant receiver gets, original_type profitsharing', () => {
+    expect(plausibleResource('PROFITSHARING.SUCCESS', f)).toEqual({
+      mchid: '1900000001',
+      transaction_id: '42',
+      order_id: '3008',
+      out_order_no: 'P1',
+      receiver: { type: 'MERCHANT_ID', account: '1900000109', amount: 5, description: '分给商户1900000109' },
+      success_time: '1970-01-01T08:00:00+08:00',
+    });
+    expect(plausibleResource('PROFITSHARING.RETURN', f)).toMatchObject({ receiver: { description: '用户退款' } });
+    expect(
+      ['TRANSACTION.SUCCESS', 'REFUND.ABNORMAL', 'PROFITSHARING.RETURN'].map((e) => originalTypeOf(e as never)),
+    ).toEqual(['transaction', 'refund', 'profitsharing']);
   });
   it('--set writes nested paths, JSON values when they parse, strings otherwise', () => {
     const o = plausibleResource('TRANSACTION.SUCCESS', f);

@@ -4,10 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
-// Files whose assertions time the machine (p99 latency, memory after a flood): they run last, alone, so the
-// rest of the suite running beside them cannot fail them.
-const timed = ['test/integration/hostile-sandbox.test.ts', 'test/integration/hostile-webhook.test.ts'];
-
 // Unit files share their workers' module graph (isolate: false): a new process per file cost about as much CPU
 // as the unit tests themselves. Files that change global state (mocks, fake timers, the environment, the cwd,
 // process listeners) are found by this pattern and keep a process of their own; extend it when a new kind appears.
@@ -59,7 +55,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: [...timed, ...sharedUnit],
+          exclude: sharedUnit,
           maxWorkers: 3,
           sequence: { groupOrder: 0 },
         },
@@ -68,7 +64,6 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: sharedUnit, isolate: false, maxWorkers: 3, sequence: { groupOrder: 0 } },
       },
-      { extends: true, test: { name: 'timed', include: timed, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });

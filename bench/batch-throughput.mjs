@@ -19,8 +19,8 @@ import { presignedPool } from './presigned.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/wxpay');
 const { initSandbox } = await import(path.join(root, 'dist/sandbox/keyset.js'));
-const { loadPrivateKey } = await import(path.join(root, 'dist/core/keys.js'));
-const { signRequest, newNonce, unixSeconds } = await import(path.join(root, 'dist/core/sign.js'));
+const { loadPrivateKey } = await import(path.join(root, 'dist/protocol/keys.js'));
+const { signRequest, newNonce, unixSeconds } = await import(path.join(root, 'dist/protocol/sign.js'));
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { buildNotification } from '../dist/core/notification.js';
+import { buildNotification } from '../dist/protocol/notification.js';
 import { initSandbox, loadSandboxKeys } from '../dist/sandbox/keyset.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

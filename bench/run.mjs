@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench` (issue 9): builds, runs every benchmark in bench/ several times (each script measures its own
 // baseline in the same run: `node -e 0`, `openssl speed rsa2048`, a bare node:http handler, `gunzip | sha1sum`,
-// the sandbox's ceiling), takes the median of each figure over the runs, checks each issue's goal, and rewrites
-// the generated block at the top of BENCHMARKS.md (between the bench:run markers; the notes and profiles the
-// script authors wrote below it are kept). The scripts print markdown tables (webhook also one JSON line); this
-// runner reads those by column name, so a script whose format changes fails here loudly instead of silently.
-// Usage: npm run bench [-- --quick] [--runs 5] [--only cold-start,sandbox,webhook,bill,batch] [--no-build] [--no-write]
+// the sandbox's ceiling, valid requests with no attack running), takes the median of each figure over the runs,
+// checks each issue's goal, and rewrites the generated block at the top of BENCHMARKS.md (between the bench:run
+// markers; the notes and profiles the script authors wrote below it are kept). The scripts print markdown tables
+// (webhook also one JSON line); this runner reads those by column name, so a script whose format changes fails
+// here loudly instead of silently.
+// Usage: npm run bench [-- --quick] [--runs 5] [--only cold-start,sandbox,webhook,bill,batch,hostile,bounded]
+//        [--no-build] [--no-write]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -203,6 +205,71 @@ const BENCHES = [
         })
         .join('; ')}; ceiling ${m.ceiling.toFixed(0)} req/s; ${m.rows.toLocaleString('en')} rows`,
     holds: (m) => m.rows >= 10_000 && ['1', '4', '16'].every((c) => m[`rowsPerS_c${c}`] > 0),
+  },
+  {
+    id: 'hostile',
+    title: 'Hostile input (issue 9)',
+    script: 'hostile.mjs',
+    args: [],
+    baseline: 'the same valid requests with no attack running, same run',
+    goal: 'p99 of valid requests < 100 ms during every attack; after the floods, heap+external growth < 16 MiB (oversized bodies) and < 32 MiB (10,000 malformed), RSS growth < 128 MiB; every valid request answered',
+    parse(out) {
+      const t = tableWith(out, 'attack');
+      const m = { notOk: 0 };
+      for (const r of t.rows) {
+        const s = /sandbox/.test(cell(t, r, 'server')) ? 'sandbox' : 'webhook';
+        const a = cell(t, r, 'attack');
+        const p99 = num(cell(t, r, 'p99 ms'));
+        m.notOk += num(cell(t, r, 'not ok'));
+        if (/baseline/.test(a)) m[`${s}BaseP99`] = p99;
+        else m[`${s}AttackP99`] = Math.max(m[`${s}AttackP99`] ?? 0, p99);
+        if (/oversized/.test(a)) m[`${s}OversizeHeld`] = num(cell(t, r, /^held/));
+        if (/malformed/.test(a)) m[`${s}MalformedHeld`] = num(cell(t, r, /^held/));
+        if (/oversized|malformed/.test(a)) m[`${s}Rss`] = Math.max(m[`${s}Rss`] ?? 0, num(cell(t, r, /^RSS/)));
+      }
+      return m;
+    },
+    show: (m) =>
+      ['sandbox', 'webhook']
+        .map(
+          (s) =>
+            `${s}: worst p99 under attack **${m[`${s}AttackP99`].toFixed(1)} ms** (baseline ${m[`${s}BaseP99`].toFixed(1)} ms), held +${m[`${s}OversizeHeld`].toFixed(1)} / +${m[`${s}MalformedHeld`].toFixed(1)} MiB, RSS +${m[`${s}Rss`].toFixed(1)} MiB`,
+        )
+        .join('; ') + `; not answered as expected: ${m.notOk}`,
+    holds: (m) =>
+      m.notOk === 0 &&
+      ['sandbox', 'webhook'].every(
+        (s) =>
+          m[`${s}AttackP99`] < 100 && m[`${s}OversizeHeld`] < 16 && m[`${s}MalformedHeld`] < 32 && m[`${s}Rss`] < 128,
+      ),
+  },
+  {
+    id: 'bounded',
+    title: 'Bounded answers (issue 12)',
+    script: 'bounded-answers.mjs',
+    args: [],
+    baseline: 'the same `wxpay api GET` on a 2-byte answer, same run',
+    goal: '`wxpay api GET` on a 400 MB answer (streamed, declared, or an error body): exit 6 and peak RSS < 150 MB',
+    parse(out) {
+      const t = tableWith(out, 'answer');
+      const peaks = t.rows.filter((r) => /400 MB/.test(r[0])).map((r) => num(cell(t, r, /peak RSS/)));
+      return {
+        basePeakMB: num(
+          cell(
+            t,
+            t.rows.find((r) => /baseline/.test(r[0])),
+            /peak RSS/,
+          ),
+        ),
+        peakMB: Math.max(...peaks),
+        big: peaks.length,
+        exit6: t.rows.filter((r) => /400 MB/.test(r[0]) && num(cell(t, r, 'exit')) === 6).length,
+        sentMB: Math.max(...t.rows.map((r) => num(cell(t, r, /server sent/)))),
+      };
+    },
+    show: (m) =>
+      `largest peak RSS on a 400 MB answer **${m.peakMB.toFixed(1)} MB** (2-byte answer ${m.basePeakMB.toFixed(1)} MB); at most ${m.sentMB.toFixed(1)} MB sent before the CLI hung up; exit 6: ${m.exit6}/${m.big}`,
+    holds: (m) => m.peakMB < 150 && m.big === 3 && m.exit6 === 3,
   },
 ];
 

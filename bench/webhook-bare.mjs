@@ -1,8 +1,8 @@
 // The bench baseline for webhook-throughput.mjs: a bare node:http handler that only verifies and decrypts
 // (core verifyAndDecrypt, no journal, no dedup). Usage: node bench/webhook-bare.mjs <sandbox-dir>; prints its URL.
 import { createServer } from 'node:http';
-import { createKeyStore } from '../dist/core/keys.js';
-import { verifyAndDecrypt } from '../dist/core/notification.js';
+import { createKeyStore } from '../dist/protocol/keys.js';
+import { verifyAndDecrypt } from '../dist/protocol/notification.js';
 import { loadSandboxKeys } from '../dist/sandbox/keyset.js';
 
 const sb = await loadSandboxKeys(process.argv[2]);

@@ -1,14 +1,24 @@
-// The commander program: names, flags and help only. Each area file declares its commands; every action
+// The commander program: names, flags and help only. cli/X.ts declares `wxpay X …`; every action
 // lazy-imports its module from src/commands, so start-up stays fast.
 import { Command, Option } from 'commander';
 import type { Runtime } from './runtime.js';
-import { registerFoundation } from './cli/foundation.js';
+import { registerSign } from './cli/sign.js';
+import { registerPaysign } from './cli/paysign.js';
+import { registerConfig } from './cli/config.js';
 import { registerSandbox } from './cli/sandbox.js';
-import { registerClient } from './cli/client.js';
-import { registerCallbacks } from './cli/callbacks.js';
-import { registerBills } from './cli/bills.js';
-import { registerFirstRun } from './cli/first-run.js';
-import { lazy } from './cli/lazy.js';
+import { registerPrepay } from './cli/prepay.js';
+import { registerQuery } from './cli/query.js';
+import { registerClose } from './cli/close.js';
+import { registerRefund } from './cli/refund.js';
+import { registerCerts } from './cli/certs.js';
+import { registerApi } from './cli/api.js';
+import { registerNotify } from './cli/notify.js';
+import { registerWebhook } from './cli/webhook.js';
+import { registerBill } from './cli/bill.js';
+import { registerCompletion } from './cli/completion.js';
+import { registerDemo } from './cli/demo.js';
+import { registerSmoke } from './cli/smoke.js';
+import { registerHelp } from './cli/help.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,20 +35,23 @@ export function buildProgram(rt: Runtime): Command {
     // Set before the commands are declared, so each inherits it: `wxpay query --help` lists --profile, --json…
     .configureHelp({ showGlobalOptions: true });
   settle(program, rt);
-  registerFoundation(program, rt);
+  registerSign(program, rt);
+  registerPaysign(program, rt);
+  registerConfig(program, rt);
   registerSandbox(program, rt);
-  registerClient(program, rt);
-  registerCallbacks(program, rt);
-  registerBills(program, rt);
-  registerFirstRun(program, rt);
-  // Our own `help`: commander's knows only commands, and `wxpay help exit-codes` is a topic.
-  program
-    .helpCommand(false)
-    .command('help')
-    .description('help for a command, or a topic: exit-codes (the exit-code table)')
-    .argument('[command-or-topic...]', 'e.g. "refund create" or "exit-codes"')
-    .addHelpText('after', '\nExamples:\n  wxpay help refund create\n  wxpay help exit-codes')
-    .action(lazy(rt, () => import('./commands/help.js')));
+  registerPrepay(program, rt);
+  registerQuery(program, rt);
+  registerClose(program, rt);
+  registerRefund(program, rt);
+  registerCerts(program, rt);
+  registerApi(program, rt);
+  registerNotify(program, rt);
+  registerWebhook(program, rt);
+  registerBill(program, rt);
+  registerCompletion(program, rt);
+  registerDemo(program, rt);
+  registerSmoke(program, rt);
+  registerHelp(program, rt);
   // Sub-commands inherit exitOverride and output settings only when set on each of them.
   const propagate = (cmd: Command) => {
     for (const sub of cmd.commands) {

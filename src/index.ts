@@ -1,20 +1,20 @@
 // The library entry: the same core the CLI uses.
-export * from './core/errors.js';
-export * from './core/headers.js';
-export * from './core/keys.js';
-export * from './core/canonical.js';
-export * from './core/sign.js';
-export * from './core/verify.js';
-export * from './core/aead.js';
-export * from './core/oaep.js';
-export * from './core/config.js';
-export * from './core/credentials.js';
-export * from './core/sign-explain.js';
-export * from './core/doctor.js';
-export * from './core/notification.js';
+export * from './protocol/errors.js';
+export * from './protocol/headers.js';
+export * from './protocol/keys.js';
+export * from './protocol/canonical.js';
+export * from './protocol/sign.js';
+export * from './protocol/verify.js';
+export * from './protocol/aead.js';
+export * from './protocol/oaep.js';
+export * from './config/config.js';
+export * from './config/credentials.js';
+export * from './diagnostics/sign-explain.js';
+export * from './diagnostics/doctor.js';
+export * from './protocol/notification.js';
 export { startSandbox, type SandboxOptions, type SandboxHandle } from './sandbox/server.js';
 export { initSandbox, loadSandboxKeys, type SandboxMode, type SandboxInitResult } from './sandbox/keyset.js';
-export * from './core/capture.js';
+export * from './webhook/capture.js';
 export {
   createClient,
   userAgentFor,
@@ -22,7 +22,7 @@ export {
   type WxpayClientOptions,
   type ClientRequest,
   type ClientResponse,
-} from './core/client.js';
+} from './http/client.js';
 export * from './api/transactions.js';
 export * from './api/refunds.js';
 export * from './api/certificates.js';

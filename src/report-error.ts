@@ -1,6 +1,6 @@
 // Maps anything thrown to an exit code and prints it: a human message with its hint, or {"error":{...}} on
 // stderr with --json. Commander's usage errors take the same path (exitOverride), as exit 2.
-import { WxpayError, isWxpayError } from './core/errors.js';
+import { WxpayError, isWxpayError } from './protocol/errors.js';
 import type { Runtime } from './runtime.js';
 import { makeOutput, terminalSafe } from './render.js';
 

@@ -1,14 +1,14 @@
 // docs/protocol.md §5 bills: apply (GET /v3/bill/tradebill | /v3/bill/fundflowbill, a signed and verified answer
 // {hash_type, hash_value, download_url}), then download: a signed GET whose answer has no signature, streamed
-// through gunzip + SHA1 into the target file, which exists only if the hash matched (core/bill-stream.ts).
+// through gunzip + SHA1 into the target file, which exists only if the hash matched (bills/stream.ts).
 import type { Dispatcher } from 'undici';
-import type { FundAccountType, TradeBillType } from '../core/bill-layout.js';
-import { receiveBill, type ReceivedBill } from '../core/bill-stream.js';
-import type { BillFormat } from '../core/bill-writers.js';
-import type { WxpayClient } from '../core/client.js';
-import { downloadBillStream } from '../core/client-stream.js';
-import { WxpayError } from '../core/errors.js';
-import { networkError } from '../core/http-error.js';
+import type { FundAccountType, TradeBillType } from '../bills/layout.js';
+import { receiveBill, type ReceivedBill } from '../bills/stream.js';
+import type { BillFormat } from '../bills/writers.js';
+import type { WxpayClient } from '../http/client.js';
+import { downloadBillStream } from '../http/stream.js';
+import { WxpayError } from '../protocol/errors.js';
+import { networkError } from '../http/error.js';
 import { PROFITSHARING_PATHS } from './profitsharing.js';
 
 export interface BillApply {

@@ -1,8 +1,8 @@
 // docs/protocol.md §3: GET /v3/certificates. Decrypts each entry with the APIv3 key and verifies the response with a
 // known certificate, or else with the certificates just decrypted (CertificateDownloader semantics).
-import type { WxpayClient } from '../core/client.js';
-import type { KeyStore } from '../core/keys.js';
-import type { DecryptedCertificate } from '../core/platform-certs.js';
+import type { WxpayClient } from '../http/client.js';
+import type { KeyStore } from '../protocol/keys.js';
+import type { DecryptedCertificate } from '../protocol/platform-certs.js';
 
 export type { DecryptedCertificate };
 

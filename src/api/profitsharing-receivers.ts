@@ -1,6 +1,6 @@
 // docs/protocol.md §12: profit-sharing receivers (add before any split to them, delete) and returns (分账回退: money
 // a merchant receiver got goes back to the sharing merchant, e.g. before a refund).
-import type { WxpayClient } from '../core/client.js';
+import type { WxpayClient } from '../http/client.js';
 import { encryptSensitive, type EncryptionKey } from '../protocol/sensitive.js';
 import { PROFITSHARING_PATHS, fillPath, needKey, sealedHeaders, type ReceiverType } from './profitsharing.js';
 

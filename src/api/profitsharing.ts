@@ -1,7 +1,7 @@
 // docs/protocol.md §12: profit sharing (分账). Split an order paid with settle_info.profit_sharing, query the split,
 // unfreeze what is left, and read the order's unsplit amount. The path templates here are the ones the sandbox's
 // router matches, so client and simulator name each endpoint once.
-import type { WxpayClient } from '../core/client.js';
+import type { WxpayClient } from '../http/client.js';
 import { encryptSensitive, sensitiveHeaders, type EncryptionKey } from '../protocol/sensitive.js';
 
 export const PROFITSHARING_PATHS = {

@@ -1,6 +1,6 @@
 // docs/protocol.md §5: domestic refunds. Create (retried safely: out_refund_no is the idempotency key, and the body
 // is the same on every attempt) and query by out_refund_no.
-import type { WxpayClient } from '../core/client.js';
+import type { WxpayClient } from '../http/client.js';
 import { encryptSensitive, type EncryptionKey } from '../protocol/sensitive.js';
 import { needKey, sealedHeaders } from './profitsharing.js';
 

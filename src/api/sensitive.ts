@@ -1,8 +1,8 @@
 // docs/protocol.md §7 for the client: the key a sensitive field is encrypted to, in both key modes. With a WeChat Pay
 // public key (PUB_KEY_ID_…) or a platform certificate on disk the choice is local; with neither, the platform
 // certificates are fetched once through GET /v3/certificates (which needs the APIv3 key) and the newest is used.
-import type { WxpayClient } from '../core/client.js';
-import { WxpayError } from '../core/errors.js';
+import type { WxpayClient } from '../http/client.js';
+import { WxpayError } from '../protocol/errors.js';
 import { chooseEncryptionKey, encryptFields, type EncryptionKey } from '../protocol/sensitive.js';
 import { downloadCertificates } from './certificates.js';
 

@@ -1,6 +1,6 @@
 // docs/protocol.md §5: orders. Prepay (jsapi, app, h5, native; direct and partner), query by transaction_id or
 // out_trade_no, and close. Typed functions over the client; commands, the demo and batch jobs call these.
-import type { ClientResponse, WxpayClient } from '../core/client.js';
+import type { ClientResponse, WxpayClient } from '../http/client.js';
 
 export type PrepayKind = 'jsapi' | 'app' | 'h5' | 'native';
 export const PREPAY_KINDS: readonly PrepayKind[] = ['jsapi', 'app', 'h5', 'native'];

@@ -1,7 +1,7 @@
 // docs/protocol.md §8 applied to a batch row: which failures are definite refusals (4xx: WeChat Pay looked at the
 // request and said no, so nothing happened) and which leave the outcome unknown (timeouts, network
 // errors, 5xx, 202, 429, and 2xx answers whose signature could not be verified: WeChat Pay may have acted).
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { Outcome } from './types.js';
 
 const NOT_FOUND = new Set(['RESOURCE_NOT_EXISTS', 'ORDER_NOT_EXIST', 'ORDERNOTEXIST', 'NOT_FOUND']);

@@ -11,7 +11,7 @@
 // because that needs the same claim. A claim left by a remover that died is removed the same way, one level up.
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, unlink, writeFile } from 'node:fs/promises';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 
 /** Whether `pid` is a live process. A zombie (state Z in /proc/<pid>/stat on Linux) has exited: dead. */
 export async function processAlive(pid: number): Promise<boolean> {

@@ -2,7 +2,7 @@
 // `start` before its request leaves and `done`/`unknown` after, so a crash at any instant leaves enough on
 // disk to decide, on rerun, whether WeChat Pay must be asked before sending again. The file handling (torn
 // tail, fsync of file and folder, short writes, group commit, rotation) is the shared journal module's.
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import { openAppendJournal, type AppendJournal } from '../journal/append.js';
 import { scanJournal } from '../journal/lines.js';
 import type { JournalRecord } from './types.js';

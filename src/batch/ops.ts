@@ -3,7 +3,7 @@
 // after an unknown outcome the runner must look the refund up before anything is sent again.
 import { queryRefund, refundBody, refundRequest, type Refund, type RefundInput } from '../api/refunds.js';
 import { closeRequest, queryOrder, type OrderRef, type Transaction } from '../api/transactions.js';
-import type { WxpayClient } from '../core/client.js';
+import type { WxpayClient } from '../http/client.js';
 import { classifyError, isNotFound } from './classify.js';
 import type { BatchOps } from './runner.js';
 import type { BatchKind, BatchRow, Outcome } from './types.js';

@@ -4,7 +4,7 @@
 // the rest are sent. Where finished rows can be re-checked for free (closes: the order's state), they are, so a
 // rerun never reports a stale state. A row whose request differs from what the journal says was sent is a conflict, and
 // blocks the batch: re-sending an out_refund_no with a different body is how double refunds happen.
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CsvProblem } from './csv-read.js';
 import type { BatchKind, BatchRow, JournalRecord, RowResult } from './types.js';
 

@@ -4,7 +4,7 @@
 // journal, and in the others beside it, are looked up (journaled in ours only); (3) every row to send is checked
 // against the ledger of refunds made or possibly made (this journal and the others beside it).
 import path from 'node:path';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { RateLimiter } from './flow.js';
 import { ledgerOf, ledgerProblems, settled } from './ledger.js';
 import { scanOtherJournals } from './other-journals.js';

@@ -12,7 +12,7 @@ export function lazy(rt: Runtime, load: () => Promise<CommandModule>) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
     const ctx = { args: args.slice(0, -2), opts: command.optsWithGlobals(), rt, command };
-    const [mod, guard] = await Promise.all([load(), import('../commands/argv-guard.js')]);
+    const [mod, guard] = await Promise.all([load(), import('../command-kit/argv-guard.js')]);
     guard.refuseSecretArgs(ctx);
     await mod.run(ctx);
   };
@@ -20,3 +20,6 @@ export function lazy(rt: Runtime, load: () => Promise<CommandModule>) {
 
 /** For repeatable options: `--set a=1 --set b=2`. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The "Example:" block of a command's help. */
+export const ex = (lines: string): string => `\nExample:\n${lines}`;

@@ -1,5 +1,5 @@
 // Declarations: wxpay sandbox init | serve | pay | refund (the local WeChat Pay v3 simulator, issue 3).
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { Runtime } from '../runtime.js';
 import { lazy } from './lazy.js';
 

@@ -1,10 +1,10 @@
 // `wxpay api <METHOD> <path>`: any v3 endpoint, signed and verified like every other call, printing the
 // raw JSON response. The long tail of the API without a dedicated command. GETs are retried; writes are not,
 // since the client cannot know whether an arbitrary body carries an idempotency key (--idempotent says so).
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { printDryRun, withClient } from './client-context.js';
-import { outputFor, parseJson, readInput } from './shared.js';
+import { printDryRun, withClient } from '../command-kit/client-context.js';
+import { outputFor, parseJson, readInput } from '../command-kit/shared.js';
 
 interface ApiOptions {
   data?: string;

@@ -4,12 +4,12 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { certificateFileName, downloadCertificates } from '../api/certificates.js';
-import { WxpayError, isWxpayError, type WxpayErrorOptions } from '../core/errors.js';
-import { createKeyStore, parseCertificate } from '../core/keys.js';
-import { writeFileSafe } from '../core/safe-write.js';
+import { WxpayError, isWxpayError, type WxpayErrorOptions } from '../protocol/errors.js';
+import { createKeyStore, parseCertificate } from '../protocol/keys.js';
+import { writeFileSafe } from '../files/safe-write.js';
 import type { CommandContext } from '../runtime.js';
-import { withClient } from './client-context.js';
-import { outputFor, readInput } from './shared.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor, readInput } from '../command-kit/shared.js';
 
 interface CertsDownloadOptions {
   output?: string;

@@ -1,10 +1,10 @@
 // `wxpay certs list`: the platform certificates on disk (platformCertDir), with validity and expiry warnings.
 // Offline: it reads files only.
 import path from 'node:path';
-import { loadPlatformCerts } from '../core/credentials.js';
-import { WxpayError } from '../core/errors.js';
+import { loadPlatformCerts } from '../config/credentials.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { loadProfile, outputFor } from './shared.js';
+import { loadProfile, outputFor } from '../command-kit/shared.js';
 
 const DAY = 86_400_000;
 export const EXPIRY_WARNING_DAYS = 30;

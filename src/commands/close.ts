@@ -1,9 +1,9 @@
 // `wxpay close <out_trade_no>`: closes an unpaid order (docs/protocol.md §5; 204 with a signed empty body).
 import { closeOrder, closeRequest } from '../api/transactions.js';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { printDryRun, withClient } from './client-context.js';
-import { outputFor } from './shared.js';
+import { printDryRun, withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
 
 interface CloseOptions {
   subMchid?: string;

@@ -1,9 +1,9 @@
 // `wxpay completion <bash|zsh|fish>`: prints a completion script for the whole command tree.
 import type { Command } from 'commander';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { SHELLS } from './completion-model.js';
-import { bashScript, fishScript, zshScript } from './completion-scripts.js';
+import { SHELLS } from '../command-kit/completion-model.js';
+import { bashScript, fishScript, zshScript } from '../command-kit/completion-scripts.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
   const [shell] = ctx.args as [string];

@@ -1,10 +1,10 @@
 // `wxpay config check`: the doctor. Any fail exits 3 (CONFIG_CHECK_FAILED).
-import { runConfigChecks, type CheckResult } from '../core/doctor.js';
-import { WxpayError } from '../core/errors.js';
-import { noRcFileHint } from '../core/credentials.js';
+import { runConfigChecks, type CheckResult } from '../diagnostics/doctor.js';
+import { WxpayError } from '../protocol/errors.js';
+import { noRcFileHint } from '../config/credentials.js';
 import type { Output } from '../render.js';
 import type { CommandContext } from '../runtime.js';
-import { loadProfile, outputFor } from './shared.js';
+import { loadProfile, outputFor } from '../command-kit/shared.js';
 
 export function printChecks(out: Output, checks: CheckResult[]): void {
   const c = out.color;

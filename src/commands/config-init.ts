@@ -4,16 +4,16 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { loadConfig, type Profile } from '../core/config.js';
-import { assertSafeConfigFile, currentUid } from '../core/config-safety.js';
-import { readKeyFile } from '../core/credentials.js';
-import { runConfigChecks, type CheckResult } from '../core/doctor.js';
-import { WxpayError } from '../core/errors.js';
-import { parseCertificate } from '../core/keys.js';
-import { writeFileSafe } from '../core/safe-write.js';
+import { loadConfig, type Profile } from '../config/config.js';
+import { assertSafeConfigFile, currentUid } from '../config/safety.js';
+import { readKeyFile } from '../config/credentials.js';
+import { runConfigChecks, type CheckResult } from '../diagnostics/doctor.js';
+import { WxpayError } from '../protocol/errors.js';
+import { parseCertificate } from '../protocol/keys.js';
+import { writeFileSafe } from '../files/safe-write.js';
 import type { CommandContext } from '../runtime.js';
 import { printChecks } from './config-check.js';
-import { outputFor } from './shared.js';
+import { outputFor } from '../command-kit/shared.js';
 
 interface InitOptions {
   mchid?: string;

@@ -1,7 +1,7 @@
 // `wxpay config profiles`: the profile names in the rc file, one per line (used by shell completion).
-import { findConfigFile } from '../core/config.js';
+import { findConfigFile } from '../config/config.js';
 import type { CommandContext } from '../runtime.js';
-import { outputFor } from './shared.js';
+import { outputFor } from '../command-kit/shared.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
   // allowCode: false: shell completion runs this on TAB, so it must never run an rc file, even a named one.

@@ -1,7 +1,7 @@
 // `wxpay config show`: the resolved profile, where each value came from, secrets redacted.
-import { PROFILE_FIELDS, type ResolvedProfile, type SecretRef } from '../core/config.js';
+import { PROFILE_FIELDS, type ResolvedProfile, type SecretRef } from '../config/config.js';
 import type { CommandContext } from '../runtime.js';
-import { loadProfile, outputFor } from './shared.js';
+import { loadProfile, outputFor } from '../command-kit/shared.js';
 
 export function describeSecret(ref: SecretRef): string {
   if (ref.kind === 'env') return `(redacted; from env ${ref.name})`;

@@ -5,13 +5,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { WxpayError, isWxpayError } from '../core/errors.js';
+import { WxpayError, isWxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { newWorld, type DemoWorld } from './demo-env.js';
-import { DEMO_STEPS, newDemoState, type DemoSettings, type DemoState } from './demo-steps.js';
+import { newWorld, type DemoWorld } from '../demo/env.js';
+import { DEMO_STEPS, newDemoState, type DemoSettings, type DemoState } from '../demo/steps.js';
 import { sandboxMode } from './sandbox-init.js';
-import { outputFor } from './shared.js';
-import { renderQr } from './qr.js';
+import { outputFor } from '../command-kit/shared.js';
+import { renderQr } from '../command-kit/qr.js';
 
 interface DemoOptions {
   keep?: string;

@@ -1,9 +1,9 @@
 // `wxpay help [command…]` and `wxpay help exit-codes`. Replaces commander's built-in help command, which knows
 // only commands: a topic is printed here, anything else is the named command's own --help.
 import type { Command } from 'commander';
-import { EXIT_MEANINGS, WxpayError } from '../core/errors.js';
+import { EXIT_MEANINGS, WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { outputFor } from './shared.js';
+import { outputFor } from '../command-kit/shared.js';
 
 export const HELP_TOPICS = ['exit-codes'] as const;
 

@@ -1,19 +1,19 @@
 // `wxpay notify decrypt (--capture <file|-> | --http <file> | --resource <json>) [--no-verify]`: verifies, then
 // opens resource with the APIv3 key and prints the event with the decrypted transaction or refund. A tag failure
 // names the likely cause (wrong APIv3 key, changed nonce/AAD, truncated ciphertext) and exits 7.
-import { loadApiV3Key, loadVerifierKeys } from '../core/credentials.js';
-import { WxpayError, isWxpayError } from '../core/errors.js';
-import { diagnoseDecrypt } from '../core/notify-explain.js';
+import { loadApiV3Key, loadVerifierKeys } from '../config/credentials.js';
+import { WxpayError, isWxpayError } from '../protocol/errors.js';
+import { diagnoseDecrypt } from '../diagnostics/notify-explain.js';
 import {
   decryptResource,
   parseNotification,
   type NotificationEvent,
   type NotificationResource,
-} from '../core/notification.js';
-import { verifySignature } from '../core/verify.js';
+} from '../protocol/notification.js';
+import { verifySignature } from '../protocol/verify.js';
 import type { CommandContext } from '../runtime.js';
-import { nowSeconds, readOneCapture, type CaptureSource } from './notify-input.js';
-import { loadProfile, outputFor, parseJson, readInput } from './shared.js';
+import { nowSeconds, readOneCapture, type CaptureSource } from '../command-kit/notify-input.js';
+import { loadProfile, outputFor, parseJson, readInput } from '../command-kit/shared.js';
 
 interface DecryptOptions extends CaptureSource {
   resource?: string;

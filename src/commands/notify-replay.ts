@@ -4,18 +4,18 @@
 // exactly what `webhook serve --forward-to` sends for each event (the decrypted event, the same headers, a fresh
 // Standard Webhooks signature under the journal's secret). Exit 0 only if every one got a 2xx.
 import path from 'node:path';
-import { parseCaptures, type JournalEntry } from '../core/capture.js';
-import { responseMessage } from '../core/canonical.js';
-import { WxpayError } from '../core/errors.js';
-import { newNonce, signMessage, unixSeconds } from '../core/sign.js';
-import { DEFAULT_WINDOW_SECONDS } from '../core/verify.js';
+import { parseCaptures, type JournalEntry } from '../webhook/capture.js';
+import { responseMessage } from '../protocol/canonical.js';
+import { WxpayError } from '../protocol/errors.js';
+import { newNonce, signMessage, unixSeconds } from '../protocol/sign.js';
+import { DEFAULT_WINDOW_SECONDS } from '../protocol/verify.js';
 import type { CommandContext } from '../runtime.js';
 import { deliver } from '../webhook/deliver.js';
 import { readForwardSecret, secretPathFor } from '../webhook/forward-secret.js';
 import { createForwarder, forwardMessage } from '../webhook/forwarder.js';
 import { dropNonCaptures, eventIdOf, journalSelection, ReplaySelection } from '../webhook/replay-source.js';
-import { pickSigner, sandboxKeys, type SignerOptions } from './notify-signer.js';
-import { outputFor, readInput } from './shared.js';
+import { pickSigner, sandboxKeys, type SignerOptions } from '../command-kit/notify-signer.js';
+import { outputFor, readInput } from '../command-kit/shared.js';
 
 interface ReplayOptions extends SignerOptions {
   to?: string;

@@ -2,7 +2,7 @@
 // nonce, a plausible transaction/refund, --set overrides), encrypts with the APIv3 key, signs with the sandbox's
 // key and POSTs it. Exit 0 only on a 2xx; with --probe, only when the receiver REJECTS the probe.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import {
   applySet,
   beijingTime,
@@ -10,13 +10,13 @@ import {
   plausibleResource,
   TRIGGER_EVENTS,
   type TriggerEvent,
-} from '../core/notify-fixtures.js';
-import { buildNotification } from '../core/notification.js';
-import { newNonce, unixSeconds } from '../core/sign.js';
+} from '../diagnostics/notify-fixtures.js';
+import { buildNotification } from '../protocol/notification.js';
+import { newNonce, unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
 import { deliver } from '../webhook/deliver.js';
-import { pickSigner, sandboxKeys, triggerApiV3Key, type SignerOptions } from './notify-signer.js';
-import { intOption, outputFor } from './shared.js';
+import { pickSigner, sandboxKeys, triggerApiV3Key, type SignerOptions } from '../command-kit/notify-signer.js';
+import { intOption, outputFor } from '../command-kit/shared.js';
 
 interface TriggerOptions extends SignerOptions {
   to: string;

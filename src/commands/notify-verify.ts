@@ -1,11 +1,11 @@
 // `wxpay notify verify (--capture <file|-> | --http <file>) [--explain] [--now <unix>]`: checks a captured
 // callback's signature with the profile's keys (exit 0, or 6 when it does not verify); --explain shows each step.
-import { loadVerifierKeys } from '../core/credentials.js';
-import { explainVerification } from '../core/notify-explain.js';
-import { parseNotification } from '../core/notification.js';
+import { loadVerifierKeys } from '../config/credentials.js';
+import { explainVerification } from '../diagnostics/notify-explain.js';
+import { parseNotification } from '../protocol/notification.js';
 import type { CommandContext } from '../runtime.js';
-import { nowSeconds, readOneCapture, type CaptureSource } from './notify-input.js';
-import { loadProfile, outputFor } from './shared.js';
+import { nowSeconds, readOneCapture, type CaptureSource } from '../command-kit/notify-input.js';
+import { loadProfile, outputFor } from '../command-kit/shared.js';
 
 interface VerifyOptions extends CaptureSource {
   explain?: boolean;

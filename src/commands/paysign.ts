@@ -1,9 +1,9 @@
 // `wxpay paysign <jsapi|app>`: the parameters a front end passes to WeixinJSBridge / wx.requestPayment / OpenSDK.
-import { loadMerchant } from '../core/credentials.js';
-import { WxpayError } from '../core/errors.js';
-import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../core/sign.js';
+import { loadMerchant } from '../config/credentials.js';
+import { WxpayError } from '../protocol/errors.js';
+import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
-import { loadProfile, outputFor } from './shared.js';
+import { loadProfile, outputFor } from '../command-kit/shared.js';
 
 interface PaysignOptions {
   prepayId: string;

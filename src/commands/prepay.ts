@@ -8,13 +8,13 @@ import {
   type PrepayInput,
   type PrepayKind,
 } from '../api/transactions.js';
-import { WxpayError } from '../core/errors.js';
-import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../core/sign.js';
+import { WxpayError } from '../protocol/errors.js';
+import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
-import { parseFen } from './amount.js';
-import { printDryRun, withClient } from './client-context.js';
-import { outputFor } from './shared.js';
-import { renderQr } from './qr.js';
+import { parseFen } from '../command-kit/amount.js';
+import { printDryRun, withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
+import { renderQr } from '../command-kit/qr.js';
 
 interface PrepayOptions {
   outTradeNo?: string;

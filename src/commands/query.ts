@@ -1,11 +1,11 @@
 // `wxpay query <out_trade_no>` | `wxpay query --transaction-id <id>`: an order's state, amount, payer and
 // time (docs/protocol.md §5 query), or the whole verified transaction object with --json.
 import { queryOrder, type OrderRef, type Transaction } from '../api/transactions.js';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { formatYuan } from './amount.js';
-import { withClient } from './client-context.js';
-import { outputFor } from './shared.js';
+import { formatYuan } from '../command-kit/amount.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
 
 interface QueryOptions {
   transactionId?: string;

@@ -1,12 +1,12 @@
 // `wxpay refund create`: a domestic refund (docs/protocol.md §5). The same out_refund_no and body are sent on every
 // retry, so a retried POST creates one refund. Asks for confirmation on a TTY; without a TTY --yes is required.
 import { createRefund, refundRequest, type RefundInput } from '../api/refunds.js';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { formatYuan, parseFen } from './amount.js';
-import { printDryRun, withClient } from './client-context.js';
+import { formatYuan, parseFen } from '../command-kit/amount.js';
+import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { refundRows } from './refund-query.js';
-import { outputFor, readLine } from './shared.js';
+import { outputFor, readLine } from '../command-kit/shared.js';
 
 interface RefundCreateOptions {
   outTradeNo?: string;

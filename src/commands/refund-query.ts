@@ -1,10 +1,10 @@
 // `wxpay refund query <out_refund_no>`: a refund's status and amounts (docs/protocol.md §5), or the object with --json.
 import { queryRefund, type Refund } from '../api/refunds.js';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { formatYuan } from './amount.js';
-import { withClient } from './client-context.js';
-import { outputFor } from './shared.js';
+import { formatYuan } from '../command-kit/amount.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
 
 export function refundRows(r: Refund): Array<[string, string]> {
   const rows: Array<[string, string]> = [

@@ -1,9 +1,9 @@
 // `wxpay sandbox init`: writes a throwaway key set and the "sandbox" profile; prints every path (absolute).
 import path from 'node:path';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import { initSandbox, SANDBOX_MODES, type SandboxMode } from '../sandbox/keyset.js';
 import type { CommandContext } from '../runtime.js';
-import { intOption, outputFor } from './shared.js';
+import { intOption, outputFor } from '../command-kit/shared.js';
 
 interface InitOptions {
   dir?: string;

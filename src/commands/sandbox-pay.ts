@@ -1,7 +1,7 @@
 // `wxpay sandbox pay <out_trade_no> [--fail]`: the simulated payer, through the running sandbox's admin API.
 import type { CommandContext } from '../runtime.js';
-import { adminCall } from './sandbox-admin-call.js';
-import { outputFor } from './shared.js';
+import { adminCall } from '../command-kit/sandbox-admin-call.js';
+import { outputFor } from '../command-kit/shared.js';
 
 export async function run(ctx: CommandContext<{ fail?: boolean }>): Promise<void> {
   const [outTradeNo] = ctx.args as [string];

@@ -1,8 +1,8 @@
 // `wxpay sandbox refund <out_refund_no> [--fail [--status ABNORMAL|CLOSED]]`: finishes a PROCESSING refund.
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import { adminCall } from './sandbox-admin-call.js';
-import { outputFor } from './shared.js';
+import { adminCall } from '../command-kit/sandbox-admin-call.js';
+import { outputFor } from '../command-kit/shared.js';
 
 export async function run(ctx: CommandContext<{ fail?: boolean; status?: string }>): Promise<void> {
   const [outRefundNo] = ctx.args as [string];

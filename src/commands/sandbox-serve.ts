@@ -2,14 +2,14 @@
 // (NDJSON events with --json).
 import os from 'node:os';
 import path from 'node:path';
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 import { DEFAULT_SANDBOX_PORT } from '../sandbox/keyset.js';
 import { parseClockOffset } from '../sandbox/bill-source.js';
 import { readSandboxFile } from '../sandbox/keyset-files.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { CommandContext } from '../runtime.js';
 import { sandboxMode } from './sandbox-init.js';
-import { intOption, outputFor } from './shared.js';
+import { intOption, outputFor } from '../command-kit/shared.js';
 
 interface ServeOptions {
   dir?: string;

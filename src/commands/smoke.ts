@@ -4,13 +4,13 @@
 // basic failure: reaching the server and its clock first, then the signed request, certificates, config.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runConfigChecks } from '../core/doctor.js';
-import { WxpayError, type ErrorCode } from '../core/errors.js';
-import { junitXml } from '../core/junit.js';
-import { proxyFromEnv } from '../core/proxy.js';
+import { runConfigChecks } from '../diagnostics/doctor.js';
+import { WxpayError, type ErrorCode } from '../protocol/errors.js';
+import { junitXml } from '../diagnostics/junit.js';
+import { proxyFromEnv } from '../http/proxy.js';
 import type { CommandContext } from '../runtime.js';
-import { buildClient, type ClientContext } from './client-context.js';
-import { loadProfile, outputFor } from './shared.js';
+import { buildClient, type ClientContext } from '../command-kit/client-context.js';
+import { loadProfile, outputFor } from '../command-kit/shared.js';
 import {
   certificatesCheck,
   clockCheck,
@@ -18,7 +18,7 @@ import {
   signedRequestCheck,
   type Check,
   type SmokeCheck,
-} from './smoke-checks.js';
+} from '../diagnostics/smoke-checks.js';
 
 interface SmokeOptions {
   junit?: string;

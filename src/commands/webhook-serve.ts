@@ -2,14 +2,14 @@
 // forwards to the app signed per Standard Webhooks, one live line per event (NDJSON with --json), graceful shutdown
 // on SIGINT/SIGTERM.
 import path from 'node:path';
-import { loadApiV3Key, loadVerifierKeys } from '../core/credentials.js';
-import { WxpayError } from '../core/errors.js';
+import { loadApiV3Key, loadVerifierKeys } from '../config/credentials.js';
+import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
 import { formatLive } from '../webhook/live-line.js';
 import { resendCommand } from '../webhook/resend.js';
 import { startWebhookServer } from '../webhook/server.js';
-import { intOption, loadProfile, outputFor } from './shared.js';
+import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
 
 interface ServeOptions {
   port?: string;

@@ -5,7 +5,7 @@
 // Past `rotateBytes` the live file becomes `<file>.1` (older ones shift to .2, .3 …) and a new one is started.
 import { rename, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { openAppendSafe, syncDir } from '../core/safe-write.js';
+import { openAppendSafe, syncDir } from '../files/safe-write.js';
 import { rotatedFiles } from './lines.js';
 
 export const DEFAULT_ROTATE_BYTES = 256 * 1024 * 1024;

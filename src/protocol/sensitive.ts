@@ -2,9 +2,9 @@
 // WeChat Pay's key, and the request names that key in `Wechatpay-Serial`. This module picks the key and encrypts; it
 // does no I/O (api/sensitive.ts fetches the platform certificates when none is known yet).
 import type { KeyObject } from 'node:crypto';
-import { WxpayError } from '../core/errors.js';
-import type { KeyStore } from '../core/keys.js';
-import { oaepEncrypt } from '../core/oaep.js';
+import { WxpayError } from './errors.js';
+import type { KeyStore } from './keys.js';
+import { oaepEncrypt } from './oaep.js';
 
 /** WeChat Pay's key a sensitive field is encrypted to, and the serial the request must name. */
 export interface EncryptionKey {

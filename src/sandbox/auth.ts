@@ -2,8 +2,8 @@
 // serial_no, the ±300 s window, SHA256withRSA over the message rebuilt from the RAW request target and body, and
 // no nonce_str twice within the window.
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseAuthorization, requestMessage, type AuthorizationFields } from '../core/canonical.js';
-import { DEFAULT_WINDOW_SECONDS, verifyMessage } from '../core/verify.js';
+import { parseAuthorization, requestMessage, type AuthorizationFields } from '../protocol/canonical.js';
+import { DEFAULT_WINDOW_SECONDS, verifyMessage } from '../protocol/verify.js';
 import { SandboxApiError, invalidRequest, paramError } from './api-error.js';
 import { knownWechatpaySerials, type SandboxContext } from './context.js';
 

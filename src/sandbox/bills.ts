@@ -1,12 +1,12 @@
 // The sandbox's bill files (docs/protocol.md §5): trade bills (ALL / SUCCESS / REFUND) and fund-flow bills in the
-// real column layouts (core/bill-layout.ts), every field behind a backtick, CSV-quoted when it holds a comma,
+// real column layouts (bills/layout.ts), every field behind a backtick, CSV-quoted when it holds a comma,
 // fund-bill line breaks written as \r and \n, and the summary block computed while the rows are written.
 // The file is produced as a generator of ~64 KB chunks: the same events always give the same bytes, so the
 // SHA1 taken at apply time matches the download, and a seeded million-row bill streams in constant memory.
 import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { createGzip, constants as zlib } from 'node:zlib';
-import { unitsToYuan } from '../core/bill-amount.js';
+import { unitsToYuan } from '../bills/amount.js';
 import {
   FUND_COLUMNS,
   FUND_SUMMARY_COLUMNS,
@@ -15,7 +15,7 @@ import {
   type BillKind,
   type FundAccountType,
   type TradeBillType,
-} from '../core/bill-layout.js';
+} from '../bills/layout.js';
 import { syntheticEvent, type DayEvents, type PaymentEvent, type RefundEvent } from './bill-source.js';
 
 export interface BillSpec {

@@ -2,8 +2,8 @@
 // the platform certificate serials in creation order. No key material lives here.
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WxpayError } from '../core/errors.js';
-import { writeFileSafe } from '../core/safe-write.js';
+import { WxpayError } from '../protocol/errors.js';
+import { writeFileSafe } from '../files/safe-write.js';
 import type { SandboxMode } from './keyset.js';
 
 export interface SandboxFile {

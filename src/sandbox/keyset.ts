@@ -4,11 +4,11 @@ import { generateKeyPair, randomBytes, randomInt, type KeyObject } from 'node:cr
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { apiV3KeyFrom } from '../core/aead.js';
-import { WxpayError } from '../core/errors.js';
-import { loadPrivateKey, loadPublicKey, parseCertificate } from '../core/keys.js';
-import { writeFileSafe } from '../core/safe-write.js';
-import { createCertificatePem } from '../core/x509.js';
+import { apiV3KeyFrom } from '../protocol/aead.js';
+import { WxpayError } from '../protocol/errors.js';
+import { loadPrivateKey, loadPublicKey, parseCertificate } from '../protocol/keys.js';
+import { writeFileSafe } from '../files/safe-write.js';
+import { createCertificatePem } from '../protocol/x509.js';
 import { readSandboxFile, writeSandboxFile, exists, type SandboxFile } from './keyset-files.js';
 
 export type SandboxMode = 'cert' | 'pubkey' | 'mixed';

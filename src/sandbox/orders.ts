@@ -1,7 +1,7 @@
 // Trade rules (docs/protocol.md §5): prepay with OUT_TRADE_NO_USED on a changed repeat, the state machine
 // NOTPAY -> SUCCESS | PAYERROR | CLOSED -> REFUND, and the transaction object as query and notification show it.
 import { randomInt } from 'node:crypto';
-import type { AuthorizationFields } from '../core/canonical.js';
+import type { AuthorizationFields } from '../protocol/canonical.js';
 import { SandboxApiError, paramError } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import type { PrepayKind } from './schemas.js';

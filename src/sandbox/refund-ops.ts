@@ -1,6 +1,6 @@
 // Refund rules (docs/protocol.md §5): the order must be paid, amount.total must match it, the refund must fit in what
 // is left (NOT_ENOUGH), the same out_refund_no is idempotent, and a refund goes PROCESSING -> SUCCESS | ABNORMAL | CLOSED.
-import type { AuthorizationFields } from '../core/canonical.js';
+import type { AuthorizationFields } from '../protocol/canonical.js';
 import { SandboxApiError, invalidRequest, paramError, resourceNotExists } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import { refresh } from './orders.js';

@@ -2,7 +2,7 @@
 // `{name}` in a path is one percent-decoded segment. Bills (and anything else) plug in by adding a module.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { AuthorizationFields } from '../core/canonical.js';
+import type { AuthorizationFields } from '../protocol/canonical.js';
 import type { SandboxContext } from './context.js';
 
 export interface RouteRequest {

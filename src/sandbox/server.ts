@@ -3,15 +3,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
-import { listenOn } from '../core/listen.js';
+import { listenOn } from '../http/listen.js';
 import {
   applyHttpLimits,
   httpServerOptions,
   readCappedBody,
   resolveHttpLimits,
   type HttpLimits,
-} from '../core/http-limits.js';
-import { DEFAULT_WINDOW_SECONDS } from '../core/verify.js';
+} from '../http/limits.js';
+import { DEFAULT_WINDOW_SECONDS } from '../protocol/verify.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';

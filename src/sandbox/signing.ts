@@ -1,9 +1,9 @@
 // docs/protocol.md §2 on the server side: Wechatpay-* signature headers over `ts\nnonce\nbody\n` (raw bytes, the empty
 // body of a 204 included), plus the injected faults a correct client must reject.
 import { randomBytes, randomInt } from 'node:crypto';
-import { AUTH_SCHEME, responseMessage } from '../core/canonical.js';
-import { newNonce, signMessage, unixSeconds } from '../core/sign.js';
-import { PROBE_PREFIX } from '../core/verify.js';
+import { AUTH_SCHEME, responseMessage } from '../protocol/canonical.js';
+import { newNonce, signMessage, unixSeconds } from '../protocol/sign.js';
+import { PROBE_PREFIX } from '../protocol/verify.js';
 import type { SandboxContext, SigningKey } from './context.js';
 import type { Fault } from './faults.js';
 

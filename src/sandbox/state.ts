@@ -2,7 +2,7 @@
 // so bills can be generated from it later. Optionally saved to a JSON file after every change.
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFileSafeSync } from '../core/safe-write.js';
+import { writeFileSafeSync } from '../files/safe-write.js';
 import { ProfitSharingStore, type ProfitSharingSnapshot } from './profitsharing-store.js';
 import type { PrepayKind } from './schemas.js';
 

@@ -3,7 +3,7 @@
 // arrive) and gives them back when its body is read or dropped; past the budget it is answered 503 at once. The
 // last MiB is kept for small bodies, so big uploads cannot crowd out real callbacks (1-2 KB each).
 import type { IncomingMessage } from 'node:http';
-import { readCappedBody } from '../core/http-limits.js';
+import { readCappedBody } from '../http/limits.js';
 
 const SMALL = 64 * 1024;
 const RESERVE = 1024 * 1024;

@@ -1,6 +1,6 @@
 // Sends one callback (headers + exact body bytes) to a receiver, as WeChat Pay would: used by `notify trigger`
 // and `notify replay`. Hop-by-hop and length headers are left to the HTTP stack; everything else is sent as is.
-import { WxpayError } from '../core/errors.js';
+import { WxpayError } from '../protocol/errors.js';
 
 export interface Delivery {
   status: number;

@@ -1,8 +1,8 @@
 // The forward secret lives beside the journal (`<journal>.forward-secret`, mode 0600): generated on first use, read on every
 // later start, so the app keeps one secret across restarts and `notify replay --forward` signs with the same one.
 import { lstat, readFile } from 'node:fs/promises';
-import { WxpayError } from '../core/errors.js';
-import { writeFileSafe } from '../core/safe-write.js';
+import { WxpayError } from '../protocol/errors.js';
+import { writeFileSafe } from '../files/safe-write.js';
 import { newForwardSecret } from './signing.js';
 
 export const secretPathFor = (journalPath: string): string => `${journalPath}.forward-secret`;

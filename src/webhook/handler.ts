@@ -2,9 +2,9 @@
 // fsync, THEN answer; duplicates are answered but not forwarded again. A rejection is journalled as a bounded
 // digest while its source is within its token bucket, else answered 429. The HTTP server only adapts to this.
 import type { KeyObject } from 'node:crypto';
-import { isWxpayError } from '../core/errors.js';
-import type { KeyStore } from '../core/keys.js';
-import { verifyAndDecrypt, type VerifiedNotification } from '../core/notification.js';
+import { isWxpayError } from '../protocol/errors.js';
+import type { KeyStore } from '../protocol/keys.js';
+import { verifyAndDecrypt, type VerifiedNotification } from '../protocol/notification.js';
 import { forwardMessage, type Forward, type ForwardResult } from './forwarder.js';
 import type { Journal } from './journal.js';
 import { liveEvent, type EventFacts, type LiveEvent } from './live-line.js';

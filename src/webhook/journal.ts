@@ -4,7 +4,7 @@
 // At start the journal is read line by line: the acknowledged ids stay in memory, and the accepted events whose
 // forward was never confirmed are remembered by position, to be forwarded again.
 import { open, type FileHandle } from 'node:fs/promises';
-import type { JournalEntry } from '../core/capture.js';
+import type { JournalEntry } from './capture.js';
 import { openAppendJournal } from '../journal/append.js';
 import { scanJournal } from '../journal/lines.js';
 

@@ -1,7 +1,7 @@
 // At start, the events acknowledged earlier but never forwarded (the process died between the two, or the app was
 // down) are forwarded again, oldest first, with the same webhook-id so the app can dedupe. A shutdown stops the
 // loop between events; what is left stays pending in the journal for the next start.
-import type { JournalEntry } from '../core/capture.js';
+import type { JournalEntry } from './capture.js';
 import { forwardMessage } from './forwarder.js';
 import { forwardAndRecord, type HandlerDeps } from './handler.js';
 

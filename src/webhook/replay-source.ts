@@ -2,8 +2,8 @@
 // count too): each event once, preferring the copy that was accepted (its bytes are known good, and it holds the
 // decrypted resource a forward needs), else the first one seen. Lines that are not captures (digests of rejected
 // requests, forward outcomes, rate-limit summaries) are passed over.
-import { captureFrom, type JournalEntry } from '../core/capture.js';
-import { WxpayError } from '../core/errors.js';
+import { captureFrom, type JournalEntry } from './capture.js';
+import { WxpayError } from '../protocol/errors.js';
 import { scanJournal } from '../journal/lines.js';
 
 export function eventIdOf(c: JournalEntry): string | undefined {

@@ -3,8 +3,8 @@
 // `webhook-signature: v1,<base64 HMAC-SHA256 over "<id>.<timestamp>.<body>">` under a `whsec_<base64>` secret.
 // `verifyForward` is the receiving side, exported from the library for apps written in Node.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { WxpayError } from '../core/errors.js';
-import { getHeader } from '../core/headers.js';
+import { WxpayError } from '../protocol/errors.js';
+import { getHeader } from '../protocol/headers.js';
 
 const PREFIX = 'whsec_';
 /** The spec's default tolerance for webhook-timestamp. */

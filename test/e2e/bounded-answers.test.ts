@@ -1,8 +1,8 @@
 // Issue 12 "Bounded answers". Regression: `wxpay api GET` on a 400 MB answer peaked at 890 MB of memory, and at
 // 1.7 GB for a 400 MB error body. The client now reads at most 4 MiB of an answer and 64 KiB of an error body,
 // then stops reading and fails RESPONSE_TOO_LARGE (exit 6). The server here streams 400 MB but stops as soon as
-// the client hangs up, so the test is quick; the spawned CLI reports its own peak RSS (test/helpers/peak-rss.cjs).
-import { spawn } from 'node:child_process';
+// the client hangs up, so the test is quick, and it counts what it could send: far less than 400 MB, since the
+// client stopped reading. The CLI's peak RSS on these answers is measured by bench/bounded-answers.mjs.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { statSync } from 'node:fs';
 import { chinaDate } from '../../src/sandbox/bill-source.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { binPath, repoRoot } from '../helpers/paths.js';
+import { runCli } from '../helpers/cli.js';
 import { sandboxKeySet, startTestSandbox } from '../helpers/sandbox.js';
 
 const SIZE = 400 * 1024 * 1024;
-const PEAK_LIMIT_KIB = 150 * 1024;
+// The client's 4 MiB cap plus what the loopback socket buffers hold: a client that kept reading would take it all.
+const SENT_LIMIT = 32 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 'a');
 
 let keys: SandboxInitResult;
@@ -48,27 +48,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function wxpayWithPeak(args: string[]): Promise<{ code: number | null; stderr: string; peakKiB: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--require', path.join(repoRoot, 'test', 'helpers', 'peak-rss.cjs'), binPath, ...args],
-      {
-        env: cleanEnv({ WXPAY_BASE_URL: url }),
-        cwd: keys.dir,
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.resume();
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stderr, peakKiB: Number(/PEAK_RSS_KIB=(\d+)/.exec(stderr)?.[1] ?? NaN) }),
-    );
-  });
-}
-
-describe('400 MB answers: an exit code and a peak RSS under 150 MB', () => {
+describe('400 MB answers: an exit code, and the rest left unread', () => {
   it.each([
     ['a 2xx answer, streamed without a length', '/v3/big', '4 MiB'],
     ['a 2xx answer that declares its 400 MB length', '/v3/big-declared', '4 MiB'],
@@ -76,12 +56,15 @@ describe('400 MB answers: an exit code and a peak RSS under 150 MB', () => {
   ])(
     '%s',
     async (_what, p, limit) => {
-      const r = await wxpayWithPeak(['api', 'GET', p, '--config', keys.rcPath, '--json']);
+      const r = await runCli(['api', 'GET', p, '--config', keys.rcPath, '--json'], {
+        cwd: keys.dir,
+        env: { WXPAY_BASE_URL: url },
+        timeoutMs: 60_000,
+      });
       const error = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{"error"'))!).error;
       expect(r.code, r.stderr).toBe(6);
       expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE', exitCode: 6, message: expect.stringContaining(limit) });
-      expect(r.peakKiB).toBeLessThan(PEAK_LIMIT_KIB);
-      expect(sent.get(p)).toBeLessThan(SIZE);
+      expect(sent.get(p)).toBeLessThan(SENT_LIMIT);
     },
     60_000,
   );

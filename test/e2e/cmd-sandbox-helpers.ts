@@ -66,9 +66,9 @@ export const prepayArgs = (kind: string, no: string, amount = '100') => [
 
 /** An in-process client on the sandbox profile, for fast set-up (creating orders) without spawning. */
 export async function inProcessClient(env: Env) {
-  const { loadConfig } = await import('../../src/core/config.js');
-  const { loadApiV3Key, loadMerchant, loadVerifierKeys } = await import('../../src/core/credentials.js');
-  const { createClient } = await import('../../src/core/client.js');
+  const { loadConfig } = await import('../../src/config/config.js');
+  const { loadApiV3Key, loadMerchant, loadVerifierKeys } = await import('../../src/config/credentials.js');
+  const { createClient } = await import('../../src/http/client.js');
   const profile = await loadConfig({ cwd: env.dir, env: { WXPAY_BASE_URL: env.sb.url } });
   return createClient({
     baseUrl: profile.baseUrl,

@@ -1,5 +1,5 @@
 // The README's exit-code table is what the CLI does: `wxpay help exit-codes` prints the same table (one source in
-// code, src/core/errors.ts), and for every row a real command ends with that code. Regressions from issue 14:
+// code, src/protocol/errors.ts), and for every row a real command ends with that code. Regressions from issue 14:
 // certs-download-public-key-exit (a public-key profile got exit 5, the README says 3) and refund-decline (saying
 // "n" at the refund prompt printed a USAGE error; it now exits 0 with "nothing was sent").
 import { spawn, spawnSync } from 'node:child_process';

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requestMessage } from '../../src/core/canonical.js';
+import { requestMessage } from '../../src/protocol/canonical.js';
 import { needlesOf } from '../helpers/secrets-scan.js';
 import { runCli } from '../helpers/cli.js';
 import { REAL_SIGN_ERROR, signErrorFor, tempDir } from '../helpers/fixtures.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
 import { formatLive, type LiveEvent } from '../../src/webhook/live-line.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
-import { createKeyStore } from '../../src/core/keys.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
 import { runCli } from '../helpers/cli.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';

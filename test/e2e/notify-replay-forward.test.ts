@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildNotification } from '../../src/core/notification.js';
+import { buildNotification } from '../../src/protocol/notification.js';
 import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { buildNotification } from '../../src/core/notification.js';
+import { buildNotification } from '../../src/protocol/notification.js';
 import { loadSandboxKeys, rotatePlatformCert } from '../../src/sandbox/keyset.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildNotification } from '../../src/core/notification.js';
+import { buildNotification } from '../../src/protocol/notification.js';
 import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { acknowledgedIds, openEntries, recoverJournal } from '../../src/webhook/journal.js';

@@ -1,4 +1,4 @@
-// Key sets for tests: a merchant RSA key with its certificate (made by src/core/x509.ts), and a "WeChat Pay
+// Key sets for tests: a merchant RSA key with its certificate (made by src/protocol/x509.ts), and a "WeChat Pay
 // side" key pair with a platform certificate. The keys are the committed test-only ones (./test-keys.ts), one
 // per name and test file (a cache keyed by both: unit files share a module graph), and every private key is registered with
 // the secrets scan, so no command output in the suite may ever contain it.
@@ -7,8 +7,8 @@ import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { parseCertificate } from '../../src/core/keys.js';
-import { createCertificatePem } from '../../src/core/x509.js';
+import { parseCertificate } from '../../src/protocol/keys.js';
+import { createCertificatePem } from '../../src/protocol/x509.js';
 import { trackSecret } from './secrets.js';
 import { currentTestFile, nextTestKeyPair } from './test-keys.js';
 

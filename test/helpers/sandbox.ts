@@ -4,8 +4,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadPrivateKey } from '../../src/core/keys.js';
-import { newNonce, signRequest, unixSeconds, type Merchant } from '../../src/core/sign.js';
+import { loadPrivateKey } from '../../src/protocol/keys.js';
+import { newNonce, signRequest, unixSeconds, type Merchant } from '../../src/protocol/sign.js';
 import {
   initSandbox,
   type SandboxInitOptions,

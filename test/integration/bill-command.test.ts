@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBill, type BillOptions } from '../../src/commands/bill-run.js';
+import { runBill, type BillOptions } from '../../src/command-kit/bill-run.js';
 import type { CommandContext, Runtime } from '../../src/runtime.js';
 import { chinaDate } from '../../src/sandbox/bill-source.js';
 import { sandboxKeySet, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';

@@ -3,7 +3,7 @@
 // 3 months; before that the apply answers 400 NO_STATEMENT_EXIST, while generating 400 STATEMENT_CREATING
 // (docs/protocol.md §5 "Bills"). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billReadyAt } from '../../src/core/bill-dates.js';
+import { billReadyAt } from '../../src/bills/dates.js';
 import { chinaDate, parseClockOffset } from '../../src/sandbox/bill-source.js';
 import { runCli } from '../helpers/cli.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';

@@ -4,7 +4,7 @@
 // always a v3 answer: 2xx, or 4xx with {code, message}; never a 500, and onError (a bug in a handler) never fires.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newNonce, signRequest, unixSeconds } from '../../src/core/sign.js';
+import { newNonce, signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import {
   jsapiBody,
   rawRequest,

@@ -1,13 +1,13 @@
 // Hostile input against `sandbox serve` (issue 9), in-process on a loopback port 0 with its timeouts shortened
 // through the `limits` option: slowloris on headers and on the body, oversized bodies, invalid UTF-8 and 10,000
-// malformed requests in a row. The sandbox stays up, its memory stays bounded, and valid signed queries sent
-// during each attack get their signed 200 with p99 under 100 ms.
+// malformed requests in a row. Every attack is refused, the sandbox stays up, and every valid signed query sent
+// during each attack gets its signed 200. (Their latency and the memory left behind: bench/hostile.mjs.)
 import { Agent, request } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildAuthorization, requestMessage } from '../../src/core/canonical.js';
-import { newNonce, signMessage, signRequest, unixSeconds } from '../../src/core/sign.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAuthorization, requestMessage } from '../../src/protocol/canonical.js';
+import { newNonce, signMessage, signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import { SANDBOX_LIMITS } from '../../src/sandbox/server.js';
-import { exchange, memoryMiB, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
+import { exchange, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
 import {
   jsapiBody,
   rawRequest,
@@ -28,7 +28,6 @@ let t: TestSandbox;
 let port: number;
 let orderNo: string;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-let signed: Array<Record<string, string>> = [];
 
 const queryTarget = () => `/v3/pay/transactions/out-trade-no/${orderNo}?mchid=${t.init.mchid}`;
 const signQuery = () => ({
@@ -43,11 +42,10 @@ const signQuery = () => ({
   }).authorization,
 });
 
-// One paid order, queried over and over with requests signed before each test (signing is not what is measured).
-// Each is sent once: the sandbox refuses a nonce it has seen (issue 12). An exhausted pool signs on the spot.
+// One paid order, queried over and over; each query is signed afresh (the sandbox refuses a nonce it has seen).
 function queryValid(): Promise<number> {
   const target = queryTarget();
-  const headers = signed.pop() ?? signQuery();
+  const headers = signQuery();
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: 'GET', path: target, agent, headers }, (res) => {
       res.resume();
@@ -74,17 +72,12 @@ beforeAll(async () => {
   expect((await t.call('POST', '/v3/pay/transactions/jsapi', jsapiBody(t.init, orderNo))).status).toBe(200);
   expect(await queryValid()).toBe(200);
 });
-// underAttack sends at most 401 valid queries, plus a few of the test's own.
-beforeEach(() => {
-  while (signed.length < 410) signed.push(signQuery());
-});
 afterAll(async () => {
   agent.destroy();
   await t.sb.close();
 });
 
-// Timed assertions on a shared 2-core machine: a test is retried (up to twice) before a stall elsewhere fails it.
-describe('sandbox serve under hostile input', { retry: 2 }, () => {
+describe('sandbox serve under hostile input', () => {
   it('sets its timeouts explicitly, and takes shorter ones from its options', () => {
     expect(SANDBOX_LIMITS).toEqual({
       headersTimeoutMs: 10_000,
@@ -112,8 +105,7 @@ describe('sandbox serve under hostile input', { retry: 2 }, () => {
     expect(cut.every((c) => c.closedByServer)).toBe(true);
   });
 
-  it('oversized bodies get 413 (declared) or a cut connection (streamed), without being buffered', async () => {
-    const before = memoryMiB();
+  it('oversized bodies get 413 (declared) or a cut connection (streamed)', async () => {
     const results = await underAttack<Exchange[]>({
       op: 'oversize',
       port,
@@ -125,7 +117,6 @@ describe('sandbox serve under hostile input', { retry: 2 }, () => {
       expect(results[i]!.status).toBe(413);
       expect(results[i + 1]!.closedByServer).toBe(true);
     }
-    expect(memoryMiB().held - before.held).toBeLessThan(16);
   });
 
   it('invalid UTF-8 in the body, Authorization and path is refused with a v3 error, never a crash', async () => {
@@ -185,8 +176,7 @@ describe('sandbox serve under hostile input', { retry: 2 }, () => {
     expect(await queryValid()).toBe(200);
   });
 
-  it('10,000 malformed requests in a row: every one refused, the sandbox stays up and small', async () => {
-    const before = memoryMiB();
+  it('10,000 malformed requests in a row: every one refused, the sandbox stays up', async () => {
     const statuses = await underAttack<Record<string, number>>({
       op: 'malformed',
       port,
@@ -202,9 +192,5 @@ describe('sandbox serve under hostile input', { retry: 2 }, () => {
         .filter((s) => ![400, 401, 404, 405, 431].includes(s)),
     ).toEqual([]);
     expect(await queryValid()).toBe(200);
-    const after = memoryMiB();
-    expect(after.held - before.held).toBeLessThan(32);
-    // RSS also holds the attack worker's memory and the allocator's slack: only a generous bound.
-    expect(after.rss - before.rss).toBeLessThan(128);
   });
 });

@@ -1,14 +1,14 @@
 // Hostile input against `webhook serve` (issue 9), in-process on a loopback port 0 with its timeouts shortened
 // through the `limits` option: slowloris on headers and on the body, oversized bodies (declared and streamed),
-// invalid UTF-8, and 10,000 malformed requests in a row. The server stays up, its memory stays bounded, and valid
-// signed callbacks sent during each attack are accepted with p99 under 100 ms.
+// invalid UTF-8, and 10,000 malformed requests in a row. Every attack is refused, the server stays up, and every
+// valid signed callback sent during each attack is accepted. (Their latency, the memory left: bench/hostile.mjs.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookServer, WEBHOOK_LIMITS, type WebhookServer } from '../../src/webhook/server.js';
-import { exchange, memoryMiB, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
+import { exchange, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
 import { trackSecret } from '../helpers/secrets.js';
 import { API_V3_KEY_TEXT, apiV3Key, makeFixture } from './webhook-fixtures.js';
 
@@ -28,7 +28,7 @@ let srv: WebhookServer;
 let port: number;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-// Valid callbacks are signed ahead, so the measured latency is the server's, not our signing.
+// Valid callbacks, signed ahead: one is sent at a time, while an attack runs.
 const valid = Array.from({ length: 600 }, () => f.notify());
 let nextValid = 0;
 function postValid(): Promise<number> {
@@ -66,8 +66,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// Timed assertions on a shared 2-core machine: a test is retried (up to twice) before a stall elsewhere fails it.
-describe('webhook serve under hostile input', { retry: 2 }, () => {
+describe('webhook serve under hostile input', () => {
   it("sets its timeouts explicitly (defaults shorter than Node's, checked every second)", () => {
     expect(WEBHOOK_LIMITS).toEqual({
       headersTimeoutMs: 5_000,
@@ -99,8 +98,7 @@ describe('webhook serve under hostile input', { retry: 2 }, () => {
     expect(cut.every((c) => c.closedByServer)).toBe(true);
   });
 
-  it('oversized bodies get 413 (declared) or a cut connection (streamed), without being buffered', async () => {
-    const before = memoryMiB();
+  it('oversized bodies get 413 (declared) or a cut connection (streamed)', async () => {
     const results = await underAttack<Exchange[]>({
       op: 'oversize',
       port,
@@ -113,9 +111,6 @@ describe('webhook serve under hostile input', { retry: 2 }, () => {
       expect(results[i + 1]!.closedByServer).toBe(true);
       expect([0, 413]).toContain(results[i + 1]!.status);
     }
-    const after = memoryMiB();
-    // 40 bodies of 64 KiB to 1.3 MiB went through; a leak of them would be tens of MiB.
-    expect(after.held - before.held).toBeLessThan(16);
   });
 
   it('invalid UTF-8 in the body, headers and path is refused (400/401), never a crash', async () => {
@@ -159,31 +154,22 @@ describe('webhook serve under hostile input', { retry: 2 }, () => {
   });
 
   // Longer than the default 30 s: past its rejection limit the attack's source waits 50 ms for each 429 (the tarpit).
-  it(
-    '10,000 malformed requests in a row: every one refused, the server stays up and small',
-    { timeout: 90_000 },
-    async () => {
-      const before = memoryMiB();
-      const statuses = await underAttack<Record<string, number>>({
-        op: 'malformed',
-        port,
-        count: 10_000,
-        concurrency: 4,
-        pipelined: 10,
-      });
-      expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
-      // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback
-      // (400), and past the per-address rejection limit 429.
-      expect(
-        Object.keys(statuses)
-          .map(Number)
-          .filter((s) => ![400, 401, 404, 405, 429, 431].includes(s)),
-      ).toEqual([]);
-      expect(await postValid()).toBe(204);
-      const after = memoryMiB();
-      expect(after.held - before.held).toBeLessThan(32);
-      // RSS also holds the attack worker's memory and the allocator's slack: only a generous bound.
-      expect(after.rss - before.rss).toBeLessThan(128);
-    },
-  );
+  it('10,000 malformed requests in a row: every one refused, the server stays up', { timeout: 90_000 }, async () => {
+    const statuses = await underAttack<Record<string, number>>({
+      op: 'malformed',
+      port,
+      count: 10_000,
+      concurrency: 4,
+      pipelined: 10,
+    });
+    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
+    // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback
+    // (400), and past the per-address rejection limit 429.
+    expect(
+      Object.keys(statuses)
+        .map(Number)
+        .filter((s) => ![400, 401, 404, 405, 429, 431].includes(s)),
+    ).toEqual([]);
+    expect(await postValid()).toBe(204);
+  });
 });

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyAndDecrypt } from '../../src/core/notification.js';
+import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import { startWebhookServer } from '../../src/webhook/server.js';
 import { API_V3_KEY_TEXT, PUB_ID, CERT_SERIAL, apiV3Key, makeFixture } from './webhook-fixtures.js';
 

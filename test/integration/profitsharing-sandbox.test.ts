@@ -10,11 +10,11 @@ import { createSplit, querySplit, unfreeze, unsplitAmount } from '../../src/api/
 import { applyAbnormalRefund, createRefund, queryRefund } from '../../src/api/refunds.js';
 import { encryptionKeyFor, type EncryptionKey } from '../../src/api/sensitive.js';
 import { queryOrder } from '../../src/api/transactions.js';
-import { createClient, type WxpayClient } from '../../src/core/client.js';
-import { loadConfig } from '../../src/core/config.js';
-import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../../src/core/credentials.js';
-import { verifyAndDecrypt } from '../../src/core/notification.js';
-import type { KeyStore } from '../../src/core/keys.js';
+import { createClient, type WxpayClient } from '../../src/http/client.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../../src/config/credentials.js';
+import { verifyAndDecrypt } from '../../src/protocol/notification.js';
+import type { KeyStore } from '../../src/protocol/keys.js';
 import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 

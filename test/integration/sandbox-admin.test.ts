@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aeadOpen } from '../../src/core/aead.js';
-import { createKeyStore, parseCertificate } from '../../src/core/keys.js';
-import { verifySignature } from '../../src/core/verify.js';
-import { verifyAndDecrypt } from '../../src/core/notification.js';
+import { aeadOpen } from '../../src/protocol/aead.js';
+import { createKeyStore, parseCertificate } from '../../src/protocol/keys.js';
+import { verifySignature } from '../../src/protocol/verify.js';
+import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo } from '../helpers/sandbox.js';
 

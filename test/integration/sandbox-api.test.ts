@@ -1,8 +1,8 @@
 // The sandbox's /v3 behaviour: signed answers (204 included), real error bodies and statuses for every
 // business rule, and the order and refund state machines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPublicKey, createKeyStore } from '../../src/core/keys.js';
-import { verifySignature } from '../../src/core/verify.js';
+import { loadPublicKey, createKeyStore } from '../../src/protocol/keys.js';
+import { verifySignature } from '../../src/protocol/verify.js';
 import {
   jsapiBody,
   sandboxKeySet,

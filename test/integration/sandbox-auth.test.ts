@@ -2,10 +2,10 @@
 // User-Agent/Accept, a body changed after signing, malformed Authorization; and the injected response faults.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyStore, loadPublicKey } from '../../src/core/keys.js';
-import { signMessage, unixSeconds } from '../../src/core/sign.js';
-import { requestMessage } from '../../src/core/canonical.js';
-import { verifySignature } from '../../src/core/verify.js';
+import { createKeyStore, loadPublicKey } from '../../src/protocol/keys.js';
+import { signMessage, unixSeconds } from '../../src/protocol/sign.js';
+import { requestMessage } from '../../src/protocol/canonical.js';
+import { verifySignature } from '../../src/protocol/verify.js';
 import {
   jsapiBody,
   rawRequest,

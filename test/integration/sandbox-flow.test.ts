@@ -4,9 +4,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.js';
-import { loadApiV3Key, loadVerifierKeys } from '../../src/core/credentials.js';
-import { verifyAndDecrypt } from '../../src/core/notification.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadApiV3Key, loadVerifierKeys } from '../../src/config/credentials.js';
+import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { RETRY_SCHEDULE_SECONDS } from '../../src/sandbox/notifier.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import axiosPlugin from 'wechatpay-axios-plugin';
-import { aeadOpen } from '../../src/core/aead.js';
+import { aeadOpen } from '../../src/protocol/aead.js';
 import { loadSandboxKeys, type SandboxInitResult, type SandboxMode } from '../../src/sandbox/keyset.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { sandboxKeySet, uniqueNo } from '../helpers/sandbox.js';

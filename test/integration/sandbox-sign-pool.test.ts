@@ -2,11 +2,11 @@
 // exactly like those signed on the event loop, 204s and faults included, and closing the sandbox ends the workers.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyStore, loadPublicKey, parseCertificate } from '../../src/core/keys.js';
-import { verifySignature } from '../../src/core/verify.js';
+import { createKeyStore, loadPublicKey, parseCertificate } from '../../src/protocol/keys.js';
+import { verifySignature } from '../../src/protocol/verify.js';
 import { createSignPool } from '../../src/sandbox/sign-pool.js';
 import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
-import { signMessage } from '../../src/core/sign.js';
+import { signMessage } from '../../src/protocol/sign.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 
 describe('sandbox with signing workers', () => {

@@ -3,7 +3,7 @@
 // claims (serial_no exactly a registered serial, a nonce seen within 5 minutes refused).
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newNonce, signRequest, unixSeconds } from '../../src/core/sign.js';
+import { newNonce, signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import {
   jsapiBody,
   rawRequest,

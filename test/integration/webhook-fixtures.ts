@@ -1,10 +1,10 @@
 // Shared by the notify/webhook tests: one pair of RSA keys per test file (keygen is slow), a mixed-mode key
 // store (a platform-certificate serial and a PUB_KEY_ID_), and signed notifications built with core.
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import { createKeyStore } from '../../src/core/keys.js';
-import { responseMessage } from '../../src/core/canonical.js';
-import { buildNotification, type BuildNotificationInput } from '../../src/core/notification.js';
-import { signMessage } from '../../src/core/sign.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { responseMessage } from '../../src/protocol/canonical.js';
+import { buildNotification, type BuildNotificationInput } from '../../src/protocol/notification.js';
+import { signMessage } from '../../src/protocol/sign.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 export const API_V3_KEY_TEXT = 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4';

@@ -4,12 +4,12 @@
 import { createRequire } from 'node:module';
 import { verify as rsaVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { aeadOpen, aeadSeal, apiV3KeyFrom } from '../../src/core/aead.js';
-import { parseAuthorization, requestMessage, responseMessage } from '../../src/core/canonical.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { oaepDecrypt, oaepEncrypt } from '../../src/core/oaep.js';
-import { signMessage, signRequest } from '../../src/core/sign.js';
-import { verifySignature } from '../../src/core/verify.js';
+import { aeadOpen, aeadSeal, apiV3KeyFrom } from '../../src/protocol/aead.js';
+import { parseAuthorization, requestMessage, responseMessage } from '../../src/protocol/canonical.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { oaepDecrypt, oaepEncrypt } from '../../src/protocol/oaep.js';
+import { signMessage, signRequest } from '../../src/protocol/sign.js';
+import { verifySignature } from '../../src/protocol/verify.js';
 import { PUBLIC_KEY_ID, TEST_APIV3_KEY, merchantKeySet, platformKeySet } from '../helpers/fixtures.js';
 import { trackSecret } from '../helpers/secrets.js';
 

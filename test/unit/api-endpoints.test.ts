@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { certificateFileName, downloadCertificates } from '../../src/api/certificates.js';
 import { createRefund, queryRefund } from '../../src/api/refunds.js';
 import { closeOrder, prepay, prepayBody, queryOrder } from '../../src/api/transactions.js';
-import { apiV3KeyFrom } from '../../src/core/aead.js';
-import { createKeyStore } from '../../src/core/keys.js';
+import { apiV3KeyFrom } from '../../src/protocol/aead.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
 import { keySet } from '../helpers/fixtures.js';
 import { API_V3, setup } from './client-fake.js';
 

@@ -1,5 +1,6 @@
-// docs/architecture.md: dependencies point one way (main -> cli -> commands -> api | webhook | sandbox | batch -> core),
-// and core is pure: no process.*, no chalk, no commander. This test reads the imports and enforces it.
+// docs/architecture.md: dependencies point one way (main -> cli -> commands -> command-kit -> the feature folders ->
+// http | config | files -> protocol), there are no import cycles, and protocol/ is pure: no process.*, no fs, no
+// chalk, commander, cosmiconfig, undici or node:http. This test reads the imports and enforces it.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,29 +18,49 @@ const layerOf = (file: string): string => {
   return rel.length === 1 ? (rel[0] ?? '').replace(/\.ts$/, '') : (rel[0] ?? '');
 };
 
-// Which layers each layer may import. Top-level files: main, cli, render, runtime, report-error, index.
+// Which layers each layer may import (docs/architecture.md has the same table, with each folder's job).
+// Top-level files: main, cli, render, runtime, report-error, index.
 const ALLOWED: Record<string, string[]> = {
-  core: ['core'],
-  api: ['api', 'core'],
-  sandbox: ['sandbox', 'core', 'api'],
-  webhook: ['webhook', 'journal', 'core'],
-  batch: ['batch', 'journal', 'core', 'api'],
-  journal: ['journal', 'core'],
-  commands: ['commands', 'api', 'webhook', 'sandbox', 'batch', 'core', 'render', 'runtime'],
+  protocol: [],
+  http: ['protocol'],
+  files: ['protocol'],
+  config: ['protocol', 'files'],
+  bills: ['protocol', 'files'],
+  api: ['protocol', 'http', 'bills'],
+  journal: ['protocol', 'files'],
+  diagnostics: ['protocol', 'http', 'files', 'config', 'api'],
+  webhook: ['protocol', 'http', 'files', 'journal'],
+  sandbox: ['protocol', 'http', 'files', 'bills', 'api'],
+  batch: ['protocol', 'http', 'files', 'api', 'journal'],
+  demo: ['protocol', 'http', 'config', 'api', 'diagnostics', 'webhook', 'sandbox'],
+  // What commands share and what needs the Runtime: output, client context, argv guard, batch/bill runs.
+  'command-kit': [
+    ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch'],
+    ...['render', 'runtime'],
+  ],
+  commands: [
+    ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'demo'],
+    ...['command-kit', 'render', 'runtime'],
+  ],
   // cli reaches commands only through lazy import() (checked below), so --help loads no command code.
-  cli: ['cli', 'runtime', 'commands'],
+  cli: ['cli', 'runtime', 'commands', 'command-kit'],
   render: ['runtime'],
   runtime: [],
-  'report-error': ['core', 'render', 'runtime'],
+  'report-error': ['protocol', 'render', 'runtime'],
   main: ['cli', 'runtime', 'report-error'],
-  index: ['core', 'api', 'sandbox', 'webhook', 'batch'],
+  index: ['protocol', 'http', 'config', 'api', 'diagnostics', 'webhook', 'sandbox'],
 };
 
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const re = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+/** Modules that carry I/O or the CLI, which protocol/ must never load: it is what the library's verify path uses. */
+const NOT_IN_PROTOCOL = ['chalk', 'commander', 'cosmiconfig', 'undici', 'node:http', 'node:https', 'node:net'];
+
+/** The modules a file imports; with `runtimeOnly`, without `import type` (erased by tsc, so never loaded). */
+function importsOf(file: string, runtimeOnly = false): string[] {
+  const text = readFileSync(file, 'utf8').replace(runtimeOnly ? /^(import|export) type [^;]*;/gm : /$^/, '');
+  const re =
+    /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
   const out: string[] = [];
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push((m[1] ?? m[2])!);
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push((m[1] ?? m[2] ?? m[3])!);
   return out;
 }
 
@@ -47,7 +68,7 @@ describe('architecture', () => {
   const all = files(src);
 
   it('finds the source tree', () => {
-    expect(all.some((f) => f.endsWith(path.join('core', 'sign.ts')))).toBe(true);
+    expect(all.some((f) => f.endsWith(path.join('protocol', 'sign.ts')))).toBe(true);
   });
 
   it('every relative import points down the layers', () => {
@@ -81,22 +102,56 @@ describe('architecture', () => {
     expect(eager).toEqual([]);
   });
 
-  it('core is pure: no process.*, chalk, commander or CLI imports', () => {
+  it('protocol is pure: no process.*, no fs, and none of chalk, commander, cosmiconfig, undici, node:http', () => {
     const bad: string[] = [];
-    for (const file of all.filter((f) => layerOf(f) === 'core')) {
+    for (const file of all.filter((f) => layerOf(f) === 'protocol')) {
       const text = readFileSync(file, 'utf8')
         .replace(/\/\/.*$/gm, '')
         .replace(/\/\*[\s\S]*?\*\//g, '');
-      if (/\bprocess\.(?!env\b)|\bprocess\.env\b/.test(text)) bad.push(`${path.basename(file)} uses process`);
+      if (/\bprocess\./.test(text)) bad.push(`${path.basename(file)} uses process`);
       for (const spec of importsOf(file))
-        if (['chalk', 'commander'].includes(spec)) bad.push(`${path.basename(file)} imports ${spec}`);
+        if (NOT_IN_PROTOCOL.includes(spec) || /^(node:)?fs(\/|$)/.test(spec))
+          bad.push(`${path.basename(file)} imports ${spec}`);
     }
     expect(bad).toEqual([]);
   });
 
-  it('the bundled start-up file (dist/wxpay-cli.cjs) holds no core module, so no error class exists twice', () => {
+  // Between folders every import counts; between files only what is loaded (a type-only import back is fine).
+  it('no import cycles between folders, nor between files', () => {
+    const fileEdges = new Map<string, string[]>();
+    const folderEdges = new Map<string, Set<string>>();
+    for (const file of all) {
+      const resolve = (specs: string[]) =>
+        specs.filter((s) => s.startsWith('.')).map((s) => path.resolve(path.dirname(file), s.replace(/\.js$/, '.ts')));
+      fileEdges.set(file, resolve(importsOf(file, true)));
+      for (const t of resolve(importsOf(file))) {
+        const [from, to] = [layerOf(file), layerOf(t)];
+        if (from !== to) folderEdges.set(from, (folderEdges.get(from) ?? new Set()).add(to));
+      }
+    }
+    const folders = new Map([...folderEdges].map(([k, v]) => [k, [...v]]));
+    expect(findCycle(folders)).toEqual([]);
+    expect(findCycle(fileEdges).map((f) => path.relative(src, f))).toEqual([]);
+  });
+
+  it("docs/architecture.md's import table is this test's ALLOWED, and the README lists every folder of src/", () => {
+    const doc = readFileSync(path.join(repoRoot, 'docs', 'architecture.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('| layer | may import |'));
+    const rows = [...table.matchAll(/^\| `([\w-]+)` \| (.*) \|$/gm)].map(([, layer, cell]) => [
+      layer,
+      [...cell!.matchAll(/`([\w-]+)`/g)].map((m) => m[1]).filter((l) => l !== layer),
+    ]);
+    const want = Object.entries(ALLOWED).map(([layer, may]) => [layer, may.filter((l) => l !== layer)]);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(want));
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([\w-]+)\/` \|/gm)].map((m) => m[1]).sort();
+    const folders = readdirSync(src).filter((n) => statSync(path.join(src, n)).isDirectory());
+    expect(listed).toEqual(folders.sort());
+  });
+
+  it('the bundled start-up file (dist/wxpay-cli.cjs) holds no protocol module, so no error class exists twice', () => {
     const bundle = readFileSync(path.join(repoRoot, 'dist', 'wxpay-cli.cjs'), 'utf8');
-    expect(bundle).toContain('registerFoundation');
+    expect(bundle).toContain('registerConfig');
     expect(bundle).not.toMatch(/class WxpayError|createPrivateKey|verifySignature/);
     expect(bundle).toContain('import("./commands/sign.js")');
   });
@@ -108,3 +163,27 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 });
+
+/** One cycle in a directed graph (its nodes in order, first repeated last), or [] when there is none. */
+function findCycle(edges: Map<string, string[]>): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string): string[] => {
+    if (state.get(node) === 'done') return [];
+    if (state.get(node) === 'open') return [...stack.slice(stack.indexOf(node)), node];
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) {
+      const cycle = visit(next);
+      if (cycle.length) return cycle;
+    }
+    stack.pop();
+    state.set(node, 'done');
+    return [];
+  };
+  for (const node of edges.keys()) {
+    const cycle = visit(node);
+    if (cycle.length) return cycle;
+  }
+  return [];
+}

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/batch/classify.js';
 import { opsFor, requestOf } from '../../src/batch/ops.js';
 import type { BatchRow } from '../../src/batch/types.js';
-import type { ClientRequest, WxpayClient } from '../../src/core/client.js';
-import { WxpayError } from '../../src/core/errors.js';
+import type { ClientRequest, WxpayClient } from '../../src/http/client.js';
+import { WxpayError } from '../../src/protocol/errors.js';
 
 const wpError = (status: number, code: string) =>
   new WxpayError('WECHATPAY_ERROR', `HTTP ${status} ${code}`, {

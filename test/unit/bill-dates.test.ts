@@ -1,8 +1,8 @@
 // Bill timing rules (docs/protocol.md §5): D's bill is ready after 10:00 China time on D+1, kept 3 months;
 // STATEMENT_CREATING means retry in 30 minutes. Usage errors for malformed or future dates.
 import { describe, expect, it } from 'vitest';
-import { billReadyAt, checkBillDate, explainBillError, oldestKeptDay } from '../../src/core/bill-dates.js';
-import { WxpayError } from '../../src/core/errors.js';
+import { billReadyAt, checkBillDate, explainBillError, oldestKeptDay } from '../../src/bills/dates.js';
+import { WxpayError } from '../../src/protocol/errors.js';
 
 // 2026-03-10 09:30 in China = 01:30 UTC.
 const NOW = Date.parse('2026-03-10T01:30:00Z');

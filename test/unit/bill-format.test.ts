@@ -1,7 +1,7 @@
 // `wxpay bill` output selection: --format wins, else the --output extension, else csv (json under --json);
 // --json without --output cannot carry a non-JSON format.
 import { describe, expect, it } from 'vitest';
-import { pickFormat } from '../../src/commands/bill-run.js';
+import { pickFormat } from '../../src/command-kit/bill-run.js';
 
 describe('bill output format', () => {
   it('takes --format, else the extension of --output, else csv (json with --json and no file)', () => {

@@ -1,16 +1,11 @@
 // docs/protocol.md §5 bill layout: backtick prefixes, quoted commas in product names, fund-bill \r/\n escapes,
 // the summary block, and chunk boundaries anywhere.
 import { describe, expect, it } from 'vitest';
-import {
-  TRADE_COLUMNS,
-  TRADE_SUMMARY_COLUMNS,
-  FUND_COLUMNS,
-  FUND_SUMMARY_COLUMNS,
-} from '../../src/core/bill-layout.js';
-import { BillParser, parseBillLine, splitFields, type BillRecord } from '../../src/core/bill-parse.js';
-import { sumYuan, unitsToYuan, yuanToFen, yuanToUnits } from '../../src/core/bill-amount.js';
-import { BillTotals } from '../../src/core/bill-totals.js';
-import { createFormatter, rowJson, typedRow, typedSummary } from '../../src/core/bill-writers.js';
+import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS, FUND_COLUMNS, FUND_SUMMARY_COLUMNS } from '../../src/bills/layout.js';
+import { BillParser, parseBillLine, splitFields, type BillRecord } from '../../src/bills/parse.js';
+import { sumYuan, unitsToYuan, yuanToFen, yuanToUnits } from '../../src/bills/amount.js';
+import { BillTotals } from '../../src/bills/totals.js';
+import { createFormatter, rowJson, typedRow, typedSummary } from '../../src/bills/writers.js';
 
 // The doc's sample row (docs/protocol.md §5), with the elided ids filled in.
 const SAMPLE_ROW =

@@ -5,8 +5,8 @@ import {
   parseAuthorization,
   requestMessage,
   responseMessage,
-} from '../../src/core/canonical.js';
-import { normalizeSerial } from '../../src/core/keys.js';
+} from '../../src/protocol/canonical.js';
+import { normalizeSerial } from '../../src/protocol/keys.js';
 
 const f = { mchid: '1900007291', nonce_str: 'N', signature: 'c2ln', timestamp: '1554208460', serial_no: '408B' };
 

@@ -1,7 +1,7 @@
 // The client's request path: signing what is sent, headers, verification of every 2xx from raw bytes, and
 // WeChat error mapping. Retries, failover and certificate refresh are in client-retry.test.ts.
 import { describe, expect, it } from 'vitest';
-import { createKeyStore } from '../../src/core/keys.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
 import { NOW_S, PUB_ID, setup, signedHeaders } from './client-fake.js';
 
 const f = setup();
@@ -160,7 +160,7 @@ describe('client request', () => {
 
 describe('error mapping details', () => {
   it('a non-JSON error body (a proxy) still maps to WECHATPAY_ERROR with HTTP_<status>', async () => {
-    const { parseErrorBody, networkError } = await import('../../src/core/http-error.js');
+    const { parseErrorBody, networkError } = await import('../../src/http/error.js');
     expect(parseErrorBody(502, Buffer.from('<html>Bad Gateway</html>'))).toEqual({
       code: 'HTTP_502',
       message: '<html>Bad Gateway</html>',

@@ -2,12 +2,12 @@
 // platform key, records each request (headers and exact body bytes) so tests can check what was signed.
 import { createPublicKey, verify as rsaVerify } from 'node:crypto';
 import { MockAgent } from 'undici';
-import { aeadSeal, apiV3KeyFrom } from '../../src/core/aead.js';
-import { parseAuthorization, requestMessage, responseMessage } from '../../src/core/canonical.js';
-import { createClient, type WxpayClientOptions } from '../../src/core/client.js';
-import { DEFAULT_BASE_URL } from '../../src/core/config.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { signMessage } from '../../src/core/sign.js';
+import { aeadSeal, apiV3KeyFrom } from '../../src/protocol/aead.js';
+import { parseAuthorization, requestMessage, responseMessage } from '../../src/protocol/canonical.js';
+import { createClient, type WxpayClientOptions } from '../../src/http/client.js';
+import { DEFAULT_BASE_URL } from '../../src/protocol/hosts.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { signMessage } from '../../src/protocol/sign.js';
 import { keySet, type KeySet } from '../helpers/fixtures.js';
 import { trackSecret } from '../helpers/secrets.js';
 

@@ -2,11 +2,11 @@
 // other 4xx; failover to the backup domain on connect failure only for the default base URL; exactly one
 // certificate refresh on an unknown serial; timeouts.
 import { describe, expect, it } from 'vitest';
-import { BACKUP_BASE_URL } from '../../src/core/config.js';
-import { backoffDelay, isRetriableStatus, retryAfterMs } from '../../src/core/retry.js';
+import { BACKUP_BASE_URL } from '../../src/protocol/hosts.js';
+import { backoffDelay, isRetriableStatus, retryAfterMs } from '../../src/http/retry.js';
 import { keySet } from '../helpers/fixtures.js';
 import { API_V3, setup } from './client-fake.js';
-import { apiV3KeyFrom } from '../../src/core/aead.js';
+import { apiV3KeyFrom } from '../../src/protocol/aead.js';
 
 const f = setup();
 const Q = '/v3/pay/transactions/out-trade-no/T1?mchid=1900007291';
@@ -177,7 +177,7 @@ describe('platform certificate refresh', () => {
       .intercept({ path: '/v3/certificates', method: 'GET' })
       .reply(f.reply(200, f.certList([rotated]), rotated))
       .times(2);
-    const { createKeyStore } = await import('../../src/core/keys.js');
+    const { createKeyStore } = await import('../../src/protocol/keys.js');
     const client = f.mkClient({ apiV3Key });
     await expect(
       client.request({

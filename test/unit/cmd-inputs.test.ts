@@ -1,11 +1,11 @@
 // Command-line inputs of the operator commands: integer fen and the explicit yuan parser, --expire, refund
 // options and the TTY confirmation, and `api --query k=v`.
-import { confirmBatch } from '../../src/commands/batch-report.js';
-import type { BatchOptions } from '../../src/commands/batch-options.js';
+import { confirmBatch } from '../../src/command-kit/batch-report.js';
+import type { BatchOptions } from '../../src/command-kit/batch-options.js';
 import type { PlannedRow } from '../../src/batch/plan.js';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatYuan, parseFen, parseYuan } from '../../src/commands/amount.js';
+import { formatYuan, parseFen, parseYuan } from '../../src/command-kit/amount.js';
 import { parseQuery } from '../../src/commands/api.js';
 import { parseExpire } from '../../src/commands/prepay.js';
 import { orderRefFrom } from '../../src/commands/query.js';

@@ -2,7 +2,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROFILE_FIELDS, loadConfig } from '../../src/core/config.js';
+import { PROFILE_FIELDS, loadConfig } from '../../src/config/config.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { repoRoot } from '../helpers/paths.js';
 

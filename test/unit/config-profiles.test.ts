@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type LoadConfigInput } from '../../src/core/config.js';
-import { loadApiV3Key } from '../../src/core/credentials.js';
+import { loadConfig, type LoadConfigInput } from '../../src/config/config.js';
+import { loadApiV3Key } from '../../src/config/credentials.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { trackSecret } from '../helpers/secrets.js';
 

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SEARCH_PLACES, loadConfig } from '../../src/core/config.js';
+import { SEARCH_PLACES, loadConfig } from '../../src/config/config.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const root = tempDir('wxpay-config-search-');

@@ -6,8 +6,8 @@ import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/core/config.js';
-import { loadProfile } from '../../src/commands/shared.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadProfile } from '../../src/command-kit/shared.js';
 import type { Runtime } from '../../src/runtime.js';
 import { rcWorlds } from '../helpers/rc-world.js';
 

@@ -4,9 +4,9 @@
 import { chmodSync, chownSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, SEARCH_PLACES } from '../../src/core/config.js';
-import { findConfigFile } from '../../src/core/config-discovery.js';
-import { searchFolders } from '../../src/core/config-safety.js';
+import { loadConfig, SEARCH_PLACES } from '../../src/config/config.js';
+import { findConfigFile } from '../../src/config/discovery.js';
+import { searchFolders } from '../../src/config/safety.js';
 import { rcWorlds } from '../helpers/rc-world.js';
 
 /** A fresh home folder (0700) with a project two levels down; HOME points at it. */

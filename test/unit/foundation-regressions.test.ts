@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalUrl } from '../../src/core/canonical.js';
-import { loadConfig } from '../../src/core/config.js';
+import { canonicalUrl } from '../../src/protocol/canonical.js';
+import { loadConfig } from '../../src/config/config.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-regressions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

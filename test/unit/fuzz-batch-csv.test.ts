@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/batch/csv-read.js';
 import type { BatchKind } from '../../src/batch/types.js';
 import { validateRows } from '../../src/batch/validate.js';
-import { invalidFile } from '../../src/commands/batch-options.js';
+import { invalidFile } from '../../src/command-kit/batch-options.js';
 
 const VALID = [
   'out_trade_no,out_refund_no,amount,total,reason',

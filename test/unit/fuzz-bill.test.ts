@@ -10,11 +10,11 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../../src/core/bill-layout.js';
-import { BillParseError, BillParser, parseBillLine } from '../../src/core/bill-parse.js';
-import { receiveBill } from '../../src/core/bill-stream.js';
-import type { BillFormat } from '../../src/core/bill-writers.js';
-import { WxpayError } from '../../src/core/errors.js';
+import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../../src/bills/layout.js';
+import { BillParseError, BillParser, parseBillLine } from '../../src/bills/parse.js';
+import { receiveBill } from '../../src/bills/stream.js';
+import type { BillFormat } from '../../src/bills/writers.js';
+import { WxpayError } from '../../src/protocol/errors.js';
 
 const row = (i: number) =>
   `\`2026-01-02 10:00:0${i % 10},\`wx1,\`1900000001,\`,\`,\`42000${i},\`T${i},\`o1,\`NATIVE,\`SUCCESS,\`OTHERS,\`CNY,\`1.00,\`0.00,\`0,\`0,\`0.00,\`0.00,\`,\`,\`"商品,${i}",\`,\`0.00600,\`0.60%,\`1.00,\`0.00,\``;

@@ -3,11 +3,11 @@
 // WxpayError, and whatever they yield can be handed to verifyAndDecrypt without a crash.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apiV3KeyFrom } from '../../src/core/aead.js';
-import { parseCaptures, parseHttpRequest } from '../../src/core/capture.js';
-import { WxpayError } from '../../src/core/errors.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { buildNotification, verifyAndDecrypt } from '../../src/core/notification.js';
+import { apiV3KeyFrom } from '../../src/protocol/aead.js';
+import { parseCaptures, parseHttpRequest } from '../../src/webhook/capture.js';
+import { WxpayError } from '../../src/protocol/errors.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { buildNotification, verifyAndDecrypt } from '../../src/protocol/notification.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 const RUNS = { numRuns: 300 };

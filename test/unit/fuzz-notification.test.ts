@@ -4,12 +4,12 @@
 // success or a typed WxpayError; a mutated body that still verifies must decrypt to what was sealed.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aeadSeal, apiV3KeyFrom } from '../../src/core/aead.js';
-import { responseMessage } from '../../src/core/canonical.js';
-import { WxpayError } from '../../src/core/errors.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { buildNotification, verifyAndDecrypt } from '../../src/core/notification.js';
-import { signMessage } from '../../src/core/sign.js';
+import { aeadSeal, apiV3KeyFrom } from '../../src/protocol/aead.js';
+import { responseMessage } from '../../src/protocol/canonical.js';
+import { WxpayError } from '../../src/protocol/errors.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { buildNotification, verifyAndDecrypt } from '../../src/protocol/notification.js';
+import { signMessage } from '../../src/protocol/sign.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 const { privateKey, publicKey } = nextTestKeyPair();

@@ -1,5 +1,5 @@
 // Secrets hygiene (issue 9): the merchant private key and the APIv3 key are read once into KeyObjects and never
-// kept as strings. (1) Only core/keys.ts and core/aead.ts create key objects from bytes. (2) What the CLI builds
+// kept as strings. (1) Only protocol/keys.ts and protocol/aead.ts create key objects from bytes. (2) What the CLI builds
 // for a command (profile -> merchant, verifier keys, APIv3 key -> client) holds KeyObjects, and no string
 // reachable from it holds key material. (3) A heap snapshot of a process that built such a client (then dropped
 // everything but the client) holds no string with a slice of the private key or the APIv3 key.
@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildClient } from '../../src/commands/client-context.js';
+import { buildClient } from '../../src/command-kit/client-context.js';
 import type { CommandContext, Runtime } from '../../src/runtime.js';
 import { keySet } from '../helpers/fixtures.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -70,11 +70,11 @@ const srcFiles = (d: string): string[] =>
   );
 
 describe('keys are KeyObjects, never strings', () => {
-  it('only core/keys.ts and core/aead.ts turn bytes into key objects', () => {
+  it('only protocol/keys.ts and protocol/aead.ts turn bytes into key objects', () => {
     const makers = srcFiles(path.join(repoRoot, 'src'))
       .filter((f) => /createPrivateKey|createSecretKey/.test(readFileSync(f, 'utf8')))
       .map((f) => path.relative(repoRoot, f));
-    expect(makers.sort()).toEqual(['src/core/aead.ts', 'src/core/keys.ts']);
+    expect(makers.sort()).toEqual(['src/protocol/aead.ts', 'src/protocol/keys.ts']);
   });
 
   it('the client a command builds holds KeyObjects and no key material as a string', async () => {
@@ -101,7 +101,7 @@ describe('keys are KeyObjects, never strings', () => {
     const script = `
       import { writeHeapSnapshot } from 'node:v8';
       import { PassThrough } from 'node:stream';
-      const { buildClient } = await import(${JSON.stringify(path.join(repoRoot, 'dist/commands/client-context.js'))});
+      const { buildClient } = await import(${JSON.stringify(path.join(repoRoot, 'dist/command-kit/client-context.js'))});
       const rt = { env: {}, cwd: ${JSON.stringify(dir)}, stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), now: () => Date.now(), onSignal: () => () => undefined };
       globalThis.kept = await buildClient({ args: [], opts: {}, rt }, { requireApiV3Key: true });
       await new Promise((r) => setTimeout(r, 10));

@@ -1,8 +1,8 @@
-// core/listen.ts: what the OS refuses becomes LISTEN_FAILED (exit 3) with a hint that names the way out. EACCES
+// http/listen.ts: what the OS refuses becomes LISTEN_FAILED (exit 3) with a hint that names the way out. EACCES
 // cannot be provoked when the suite runs as root, so the refusal is emitted by a stand-in listen().
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { listenOn } from '../../src/core/listen.js';
+import { listenOn } from '../../src/http/listen.js';
 
 function refusing(code: string) {
   const server = createServer();

@@ -2,8 +2,8 @@
 // said `"mchid" is not set … Set it in an rc file (.wxpayrc.json) or with WXPAY_MCHID`, naming neither the
 // command that writes one nor the way to try wxpay without a merchant account.
 import { describe, expect, it } from 'vitest';
-import { requireField } from '../../src/core/credentials.js';
-import type { ResolvedProfile } from '../../src/core/config.js';
+import { requireField } from '../../src/config/credentials.js';
+import type { ResolvedProfile } from '../../src/config/config.js';
 
 const profile = (configPath: string | undefined): ResolvedProfile => ({
   name: 'default',

@@ -1,9 +1,9 @@
 // Capture parsing (JSON, journal with a torn tail, raw HTTP with CRLF/LF, Content-Length, chunked), the
 // --explain body warnings and decrypt diagnosis, and the trigger fixtures' --set.
 import { describe, expect, it } from 'vitest';
-import { parseCaptures, parseHttpRequest } from '../../src/core/capture.js';
-import { bodyWarnings, diagnoseDecrypt, serialKind } from '../../src/core/notify-explain.js';
-import { applySet, beijingTime, originalTypeOf, plausibleResource } from '../../src/core/notify-fixtures.js';
+import { parseCaptures, parseHttpRequest } from '../../src/webhook/capture.js';
+import { bodyWarnings, diagnoseDecrypt, serialKind } from '../../src/diagnostics/notify-explain.js';
+import { applySet, beijingTime, originalTypeOf, plausibleResource } from '../../src/diagnostics/notify-fixtures.js';
 
 const body = '{"id":"EV-1","event_type":"TRANSACTION.SUCCESS"}';
 

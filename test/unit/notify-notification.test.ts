@@ -1,10 +1,10 @@
 // buildNotification / verifyAndDecrypt: the round trip, and each typed failure of the receiver.
 import { createSecretKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildNotification, verifyAndDecrypt } from '../../src/core/notification.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { signMessage } from '../../src/core/sign.js';
-import { responseMessage } from '../../src/core/canonical.js';
+import { buildNotification, verifyAndDecrypt } from '../../src/protocol/notification.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { signMessage } from '../../src/protocol/sign.js';
+import { responseMessage } from '../../src/protocol/canonical.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 const { privateKey, publicKey } = nextTestKeyPair();

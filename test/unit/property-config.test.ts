@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.js';
-import { WxpayError } from '../../src/core/errors.js';
+import { loadConfig } from '../../src/config/config.js';
+import { WxpayError } from '../../src/protocol/errors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-prop-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

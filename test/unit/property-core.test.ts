@@ -2,12 +2,12 @@
 // WxpayError, and sign/verify round-trips hold while any single-byte change fails.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aeadOpen, aeadSeal, apiV3KeyFrom } from '../../src/core/aead.js';
-import { buildAuthorization, parseAuthorization, responseMessage } from '../../src/core/canonical.js';
-import { WxpayError } from '../../src/core/errors.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { signMessage } from '../../src/core/sign.js';
-import { verifySignature } from '../../src/core/verify.js';
+import { aeadOpen, aeadSeal, apiV3KeyFrom } from '../../src/protocol/aead.js';
+import { buildAuthorization, parseAuthorization, responseMessage } from '../../src/protocol/canonical.js';
+import { WxpayError } from '../../src/protocol/errors.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { signMessage } from '../../src/protocol/sign.js';
+import { verifySignature } from '../../src/protocol/verify.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 const RUNS = { numRuns: 200 };

@@ -28,7 +28,7 @@ import {
   tempPathFor,
   writeFileSafe,
   writeFileSafeSync,
-} from '../../src/core/safe-write.js';
+} from '../../src/files/safe-write.js';
 
 let dir: string;
 beforeEach(() => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.js';
-import { loadMerchant, loadVerifierKeys } from '../../src/core/credentials.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadMerchant, loadVerifierKeys } from '../../src/config/credentials.js';
 import { initSandbox, loadSandboxKeys, rotatePlatformCert } from '../../src/sandbox/keyset.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 

@@ -4,9 +4,9 @@
 import { constants, publicEncrypt, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encryptForClient, encryptionKeyFor } from '../../src/api/sensitive.js';
-import type { WxpayClient } from '../../src/core/client.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { isWxpayError } from '../../src/core/errors.js';
+import type { WxpayClient } from '../../src/http/client.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { isWxpayError } from '../../src/protocol/errors.js';
 import { chooseEncryptionKey, encryptFields, encryptSensitive } from '../../src/protocol/sensitive.js';
 import { SandboxApiError } from '../../src/sandbox/api-error.js';
 import type { SandboxKeys, SandboxMode } from '../../src/sandbox/keyset.js';

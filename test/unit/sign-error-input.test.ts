@@ -1,6 +1,6 @@
-// core/sign-error-input.ts: the three forms `sign --explain` reads (issue 14), and what it refuses.
+// diagnostics/sign-error-input.ts: the three forms `sign --explain` reads (issue 14), and what it refuses.
 import { describe, expect, it } from 'vitest';
-import { readSignErrorInput } from '../../src/core/sign-error-input.js';
+import { readSignErrorInput } from '../../src/diagnostics/sign-error-input.js';
 
 const BODY = {
   code: 'SIGN_ERROR',

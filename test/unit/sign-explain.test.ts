@@ -2,8 +2,8 @@
 // The SIGN_ERROR bodies are built the way the real reply in docs/protocol.md §1 looks: the first four lines, the first
 // bytes of the body, then a "\n" the server adds after the cut.
 import { describe, expect, it } from 'vitest';
-import { requestMessage } from '../../src/core/canonical.js';
-import { explainSignError, signInformationOf } from '../../src/core/sign-explain.js';
+import { requestMessage } from '../../src/protocol/canonical.js';
+import { explainSignError, signInformationOf } from '../../src/diagnostics/sign-explain.js';
 import { REAL_SIGN_ERROR, signErrorFor } from '../helpers/fixtures.js';
 
 const TS = '1623918286';

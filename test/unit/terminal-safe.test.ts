@@ -4,7 +4,7 @@
 // JSON output stays exact JSON.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { WxpayError } from '../../src/core/errors.js';
+import { WxpayError } from '../../src/protocol/errors.js';
 import { makeOutput, terminalSafe } from '../../src/render.js';
 import { reportError } from '../../src/report-error.js';
 import type { Runtime } from '../../src/runtime.js';

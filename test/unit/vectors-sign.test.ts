@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadPrivateKey } from '../../src/core/keys.js';
-import { signMessage, signRequest, jsapiPayParams, appPayParams } from '../../src/core/sign.js';
+import { loadPrivateKey } from '../../src/protocol/keys.js';
+import { signMessage, signRequest, jsapiPayParams, appPayParams } from '../../src/protocol/sign.js';
 import { readVectorFile, vector, vectorsOfKind } from '../helpers/vectors.js';
 
 describe('known-answer vectors: signing', () => {

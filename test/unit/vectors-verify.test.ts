@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { aeadOpen, apiV3KeyFrom } from '../../src/core/aead.js';
-import { createKeyStore, loadPrivateKey, loadPublicKey, parseCertificate } from '../../src/core/keys.js';
-import { oaepDecrypt } from '../../src/core/oaep.js';
-import { verifySignature } from '../../src/core/verify.js';
+import { aeadOpen, apiV3KeyFrom } from '../../src/protocol/aead.js';
+import { createKeyStore, loadPrivateKey, loadPublicKey, parseCertificate } from '../../src/protocol/keys.js';
+import { oaepDecrypt } from '../../src/protocol/oaep.js';
+import { verifySignature } from '../../src/protocol/verify.js';
 import { readVectorFile, vector, vectorsOfKind } from '../helpers/vectors.js';
 
 describe('known-answer vectors: verification and decryption', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { responseMessage } from '../../src/core/canonical.js';
-import { createKeyStore } from '../../src/core/keys.js';
-import { signMessage } from '../../src/core/sign.js';
-import { verifySignature } from '../../src/core/verify.js';
+import { responseMessage } from '../../src/protocol/canonical.js';
+import { createKeyStore } from '../../src/protocol/keys.js';
+import { signMessage } from '../../src/protocol/sign.js';
+import { verifySignature } from '../../src/protocol/verify.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 const { privateKey, publicKey } = nextTestKeyPair();

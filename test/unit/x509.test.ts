@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createCertificatePem } from '../../src/core/x509.js';
-import { keyMatchesCertificate, parseCertificate } from '../../src/core/keys.js';
+import { createCertificatePem } from '../../src/protocol/x509.js';
+import { keyMatchesCertificate, parseCertificate } from '../../src/protocol/keys.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
 
 describe('createCertificatePem', () => {

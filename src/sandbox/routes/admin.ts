@@ -1,7 +1,7 @@
 // The sandbox control API under /sandbox (no WeChat Pay signature): the simulated payer, refund outcomes,
 // delivered notifications, fault injection, certificate rotation, clock skew, stats and state.
 import { readFile } from 'node:fs/promises';
-import { loadPrivateKey } from '../../core/keys.js';
+import { loadPrivateKey } from '../../protocol/keys.js';
 import { SandboxApiError, orderNotExist, paramError, resourceNotExists } from '../api-error.js';
 import { paths, rotatePlatformCert } from '../keyset.js';
 import { failOrder, payOrder, transactionJson } from '../orders.js';

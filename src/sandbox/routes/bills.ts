@@ -8,13 +8,8 @@
 // hash_value).
 // Admin: POST /sandbox/bills/seed {date, count, refundEvery?} adds synthetic orders for load tests.
 import { randomBytes } from 'node:crypto';
-import { billReadyAt, oldestKeptDay } from '../../core/bill-dates.js';
-import {
-  FUND_ACCOUNT_TYPES,
-  TRADE_BILL_TYPES,
-  type FundAccountType,
-  type TradeBillType,
-} from '../../core/bill-layout.js';
+import { billReadyAt, oldestKeptDay } from '../../bills/dates.js';
+import { FUND_ACCOUNT_TYPES, TRADE_BILL_TYPES, type FundAccountType, type TradeBillType } from '../../bills/layout.js';
 import { SandboxApiError, paramError } from '../api-error.js';
 import { chinaDate, dayEvents, type SyntheticBatch } from '../bill-source.js';
 import { billHasRows, billSha1, billStream, type BillSpec } from '../bills.js';

@@ -1,8 +1,8 @@
 // GET /v3/certificates (docs/protocol.md §3): every platform certificate, AEAD-sealed with the APIv3 key
 // (12-character nonce, AAD "certificate"). Public-key-only merchants get RESOURCE_NOT_EXISTS, as new merchants do.
 import { randomBytes } from 'node:crypto';
-import { aeadSeal } from '../../core/aead.js';
-import { parseCertificate } from '../../core/keys.js';
+import { aeadSeal } from '../../protocol/aead.js';
+import { parseCertificate } from '../../protocol/keys.js';
 import { paramError, resourceNotExists } from '../api-error.js';
 import type { RouteDef } from '../router.js';
 import { rfc3339 } from '../state.js';

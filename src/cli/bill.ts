@@ -1,0 +1,53 @@
+// Declarations: wxpay bill trade | fundflow (issue 7). Apply, download (streamed, gunzipped and SHA1-checked),
+// then write raw / csv / json / ndjson.
+import { Option, type Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { lazy } from './lazy.js';
+
+const FORMATS = ['raw', 'csv', 'json', 'ndjson'];
+
+function common(cmd: Command): Command {
+  return cmd
+    .requiredOption(
+      '--date <YYYY-MM-DD>',
+      'the bill day (China time), or yesterday / today; ready after 10:00 the next day, kept 3 months',
+    )
+    .option('--gzip', 'ask for a gzip download (tar_type=GZIP); the SHA1 is still of the uncompressed file')
+    .option('--output <file>', 'write here (only once the SHA1 matched); default: stdout')
+    .addOption(
+      new Option(
+        '--format <format>',
+        "raw = as sent; csv = no backticks, RFC 4180; json/ndjson = typed rows (default: from --output's extension, else csv)",
+      ).choices(FORMATS),
+    )
+    .option('--summary', 'print the summary block (totals) as a table');
+}
+
+export function registerBill(program: Command, rt: Runtime): void {
+  const bill = program.command('bill').description('download, verify and convert trade and fund-flow bills');
+  common(
+    bill
+      .command('trade')
+      .description('the trade bill (交易账单) of one day')
+      .addOption(new Option('--type <type>', 'bill_type').choices(['ALL', 'SUCCESS', 'REFUND']).default('ALL'))
+      .option('--sub-mchid <id>', "partner mode: one sub-merchant's bill"),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wxpay bill trade --date 2026-01-02 --output trade.csv\n  wxpay bill trade --date 2026-01-02 --type REFUND --gzip --format ndjson --output refunds.ndjson --summary',
+    )
+    .action(lazy(rt, () => import('../commands/bill-trade.js')));
+  common(
+    bill
+      .command('fundflow')
+      .description('the fund-flow bill (资金账单) of one day and account')
+      .addOption(
+        new Option('--account <type>', 'account_type').choices(['BASIC', 'OPERATION', 'FEES']).default('BASIC'),
+      ),
+  )
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay bill fundflow --date 2026-01-02 --account BASIC --gzip --output funds.json',
+    )
+    .action(lazy(rt, () => import('../commands/bill-fundflow.js')));
+}

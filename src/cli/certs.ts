@@ -1,0 +1,28 @@
+// Declarations: wxpay certs download | list (platform certificates).
+import type { Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { ex, lazy } from './lazy.js';
+
+export function registerCerts(program: Command, rt: Runtime): void {
+  const certs = program.command('certs').description('WeChat Pay platform certificates');
+  certs
+    .command('download')
+    .description(
+      'fetch, decrypt and verify the platform certificates; save wechatpay_<SERIAL>.pem (needs the APIv3 key)',
+    )
+    .option('--output <dir>', "folder to save into (default: the profile's platformCertDir)")
+    .option('--known-cert <pem>', 'verify the response with this certificate instead of the downloaded ones')
+    .addHelpText(
+      'after',
+      ex(
+        '  wxpay certs download --output ./certs\n  wxpay certs download --known-cert ./certs/wechatpay_5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC.pem',
+      ),
+    )
+    .action(lazy(rt, () => import('../commands/certs-download.js')));
+  certs
+    .command('list')
+    .description('the platform certificates on disk, with expiry warnings')
+    .option('--dir <dir>', "folder to read (default: the profile's platformCertDir)")
+    .addHelpText('after', ex('  wxpay certs list --json'))
+    .action(lazy(rt, () => import('../commands/certs-list.js')));
+}

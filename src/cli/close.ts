@@ -1,0 +1,17 @@
+// Declarations: wxpay close; with --from <file.csv> it runs as a batch (cli/batch-flags.ts).
+import type { Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { ex } from './lazy.js';
+import { addBatchOptions, batchable } from './batch-flags.js';
+
+export function registerClose(program: Command, rt: Runtime): void {
+  program
+    .command('close')
+    .description('close an unpaid order')
+    .argument('[out_trade_no]', 'your order number')
+    .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
+    .addHelpText('after', ex('  wxpay close ORDER20260101001'))
+    .action(batchable(rt, 'close', () => import('../commands/close.js')));
+  addBatchOptions(program, ['close']);
+}

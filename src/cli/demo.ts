@@ -1,0 +1,19 @@
+// Declarations: wxpay demo (the whole flow in one process).
+import type { Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { lazy } from './lazy.js';
+
+export function registerDemo(program: Command, rt: Runtime): void {
+  program
+    .command('demo')
+    .description(
+      'the whole flow in one process: keys, sandbox, webhook listener, prepay, pay, notification, query, refund, config check',
+    )
+    .option('--keep <dir>', 'use and keep this folder (keys, rc file, webhook journal) instead of a temp folder')
+    .option('--mode <mode>', 'pubkey | cert | mixed: the WeChat Pay key mode of the demo profile', 'pubkey')
+    .addHelpText(
+      'after',
+      '\nExit 0 only if all eleven steps passed. The QR code is drawn on a terminal only.\nExample:\n  wxpay demo --keep ./demo',
+    )
+    .action(lazy(rt, () => import('../commands/demo.js')));
+}

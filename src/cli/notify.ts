@@ -1,0 +1,75 @@
+// Declarations: wxpay notify verify | decrypt | trigger | replay (issue 5).
+import { Option, type Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { collect, lazy } from './lazy.js';
+
+export function registerNotify(program: Command, rt: Runtime): void {
+  const notify = program.command('notify').description('verify, decrypt, send and replay WeChat Pay callbacks');
+  notify
+    .command('verify')
+    .description("verify a captured callback with the profile's keys (exit 6 if it does not verify)")
+    .option('--capture <file>', 'capture JSON {headers, body} or "-" for stdin')
+    .option('--http <file>', 'raw HTTP request text, e.g. copied from a proxy log')
+    .option('--explain', 'show every step: headers, skew, serial kind, key lookup, body bytes/SHA-256, RSA')
+    .option('--now <unix>', 'check the timestamp against this time instead of the clock')
+    .addHelpText('after', '\nExample:\n  wxpay notify verify --capture callback.json --explain')
+    .action(lazy(rt, () => import('../commands/notify-verify.js')));
+  notify
+    .command('decrypt')
+    .description('verify, then decrypt the resource with the APIv3 key (exit 7 if it does not decrypt)')
+    .option('--capture <file>', 'capture JSON {headers, body} or "-" for stdin')
+    .option('--http <file>', 'raw HTTP request text')
+    .option('--resource <json>', 'a notification body or its resource object (inline JSON, a file, or "-")')
+    .option('--no-verify', 'skip the signature check (prints a warning)')
+    .option('--now <unix>', 'check the timestamp against this time instead of the clock')
+    .addHelpText('after', '\nExample:\n  wxpay notify decrypt --capture callback.json --json')
+    .action(lazy(rt, () => import('../commands/notify-decrypt.js')));
+  notify
+    .command('trigger')
+    .description("send a signed test notification, signed with the sandbox's keys, to a receiver")
+    .argument('<event>', 'TRANSACTION.SUCCESS, REFUND.SUCCESS, REFUND.ABNORMAL or REFUND.CLOSED')
+    .requiredOption('--to <url>', 'receiver URL, e.g. http://127.0.0.1:8930/')
+    .option('--out-trade-no <no>', 'out_trade_no (default: random)')
+    .option('--amount <fen>', 'amount in fen (default 1)')
+    .option(
+      '--set <path=value>',
+      'override a field of the decrypted object (repeatable), e.g. amount.total=100',
+      collect,
+    )
+    .option('--probe', 'send a WECHATPAY/SIGNTEST/ probe; succeed only if the receiver rejects it')
+    .option('--sandbox-dir <dir>', 'sandbox key set (default ./.wxpay-sandbox)')
+    .addOption(
+      new Option(
+        '--sign-with <kind>',
+        'sign with the public key or the newest platform certificate (default: by sandbox mode)',
+      ).choices(['pubkey', 'cert']),
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay notify trigger TRANSACTION.SUCCESS --to http://127.0.0.1:8930/ --amount 100',
+    )
+    .action(lazy(rt, () => import('../commands/notify-trigger.js')));
+  notify
+    .command('replay')
+    .description('re-send captured callbacks byte for byte (or re-signed with sandbox keys), or re-send a forward')
+    .argument('<file>', 'a capture JSON or a journal (NDJSON), "-" for stdin')
+    .option('--to <url>', 'receiver URL for the callback as WeChat Pay sent it')
+    .option(
+      '--forward <url>',
+      "send what `webhook serve --forward-to` sends (decrypted, signed with the journal's secret)",
+    )
+    .option('--id <event id>', 'only the callback with this event id')
+    .option('--resign', "fresh timestamp, nonce and signature from the sandbox's keys")
+    .option('--sandbox-dir <dir>', 'sandbox key set for --resign (default ./.wxpay-sandbox)')
+    .addOption(
+      new Option('--sign-with <kind>', "for --resign when the capture's serial is not a sandbox key").choices([
+        'pubkey',
+        'cert',
+      ]),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --to http://127.0.0.1:8930/\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --forward http://127.0.0.1:3000/notify',
+    )
+    .action(lazy(rt, () => import('../commands/notify-replay.js')));
+}

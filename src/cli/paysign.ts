@@ -1,0 +1,17 @@
+// Declarations: wxpay paysign (client-side pay parameters for a prepay_id).
+import type { Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { lazy } from './lazy.js';
+
+export function registerPaysign(program: Command, rt: Runtime): void {
+  program
+    .command('paysign')
+    .description('client-side pay parameters for a prepay_id (JSAPI / mini-program, or APP)')
+    .argument('<kind>', 'jsapi or app')
+    .requiredOption('--prepay-id <id>', 'prepay_id from a prepay call')
+    .option('--appid <id>', "AppID (default: the profile's appid)")
+    .option('--timestamp <s>', 'Unix seconds (default: now)')
+    .option('--nonce <s>', 'nonce (default: 32 random hex)')
+    .addHelpText('after', '\nExample:\n  wxpay paysign jsapi --prepay-id wx201410272009395522657a690389285100')
+    .action(lazy(rt, () => import('../commands/paysign.js')));
+}

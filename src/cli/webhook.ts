@@ -1,0 +1,23 @@
+// Declarations: wxpay webhook serve (the local callback listener, issue 5).
+import type { Command } from 'commander';
+import type { Runtime } from '../runtime.js';
+import { lazy } from './lazy.js';
+
+export function registerWebhook(program: Command, rt: Runtime): void {
+  const webhook = program.command('webhook').description('a local callback listener');
+  webhook
+    .command('serve')
+    .description('verify, decrypt, journal (fsync) and acknowledge callbacks; optionally forward them to your app')
+    .option('--port <n>', 'port (default 8930; 0 picks one)')
+    .option('--host <addr>', 'address to bind (default 127.0.0.1)')
+    .option('--path <path>', 'callback path (default /)')
+    .option('--forward-to <url>', 'POST each new decrypted event as JSON to this URL, signed (Standard Webhooks)')
+    .option('--journal <file>', 'NDJSON journal (default ./wxpay-webhooks.ndjson)')
+    .option('--ack-after-forward', 'answer WeChat Pay 2xx only after the app answered 2xx')
+    .option('--forward-attempts <n>', 'forward attempts with backoff (default 4)')
+    .option('--print-secret', 'print the whsec_ secret forwards are signed with (kept in <journal>.forward-secret)')
+    .option('--max-connections <n>', 'connections at once (default 256)')
+    .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)')
+    .addHelpText('after', '\nExample:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json')
+    .action(lazy(rt, () => import('../commands/webhook-serve.js')));
+}

@@ -1,0 +1,216 @@
+// `wxpay refund create|query|close --from <file.csv>`: the batch. Validate the whole file, lock and read the
+// journal of any earlier run (refunds and closes; a query batch keeps no journal and asks again for every row on
+// every run, so it never reports a stale state). Refunds then pass the ledger guard (batch/refund-guard.ts:
+// unknown outcomes looked up, no order refunded twice). Plan, confirm, then send with bounded concurrency and a
+// rate limit, journaling each row (fsynced) before and after its request. SIGINT stops taking rows, lets
+// requests in flight finish, and says how to resume. Exit 0 only if every row succeeded; 4 if unfinished
+// (whatever else happened); 5 if it finished and WeChat Pay rejected any row.
+import { WxpayError } from '../protocol/errors.js';
+import { readCsv } from '../batch/csv-read.js';
+import { RateLimiter } from '../batch/flow.js';
+import { Journal, readJournal } from '../batch/journal.js';
+import { lockJournal, type JournalLock } from '../batch/journal-lock.js';
+import { opsFor } from '../batch/ops.js';
+import { foldJournal, planBatch, type Plan } from '../batch/plan.js';
+import { ProgressBar } from '../batch/progress.js';
+import { resultCsv } from '../batch/result-csv.js';
+import { writeFileSafe } from '../files/safe-write.js';
+import { runBatch, type BatchOps } from '../batch/runner.js';
+import { guardRefunds } from '../batch/refund-guard.js';
+import type { BatchKind, BatchRow, JournalRecord, RowResult } from '../batch/types.js';
+import { validateRows } from '../batch/validate.js';
+import type { CommandContext } from '../runtime.js';
+import { batchOptions, batchPaths, invalidFile, type BatchOptions, type BatchSettings } from './batch-options.js';
+import { confirmBatch, printDryRun, printSummary, resumeHint, summarize } from './batch-report.js';
+import { buildClient } from './client-context.js';
+import { outputFor, readInput } from './shared.js';
+
+type Paths = ReturnType<typeof batchPaths>;
+
+export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<BatchOptions>): Promise<void> {
+  const settings = batchOptions(ctx);
+  const paths = batchPaths(ctx.rt.cwd, ctx.opts.from!, ctx.opts.journal);
+  const parsed = readCsv(await readInput(ctx.rt, paths.input, 'batch file'));
+  if ('problems' in parsed) throw invalidFile(paths.input, parsed.problems);
+  const valid = validateRows(kind, parsed.table);
+  if ('problems' in valid) throw invalidFile(paths.input, valid.problems);
+  // The client never retries by itself here: every retry goes through the journal, the look-up and the rate limit.
+  const { client, profile } = await buildClient(ctx, { maxAttempts: 1 });
+  const ops = opsFor(kind, client, profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {});
+  // Lock before reading the journal, so no other run can finish rows after we planned them as unsent.
+  const lock: JournalLock | undefined =
+    settings.dryRun || !ops.mutating ? undefined : await lockJournal(paths.journalFile);
+  let journal: Journal | undefined;
+  try {
+    const previous = ops.mutating ? await readJournal(paths.journalFile) : undefined;
+    const records = [...(previous?.records ?? [])];
+    if (ops.mutating && !settings.dryRun) {
+      journal = await Journal.open(paths.journalFile, previous?.validBytes ?? 0);
+      if (!records.some((r) => r.type === 'batch'))
+        await journal.append({
+          type: 'batch',
+          v: 1,
+          kind,
+          input: paths.input,
+          at: new Date(ctx.rt.now()).toISOString(),
+        });
+    }
+    const out = outputFor(ctx);
+    const limiter = new RateLimiter({ rate: settings.rate });
+    const planOf = (recs: readonly JournalRecord[]) => planFrom(kind, valid.rows, ops, recs, paths);
+    const plan =
+      kind === 'refund' && ops.lookup
+        ? await guardRefunds({
+            rows: valid.rows,
+            records,
+            journalFile: paths.journalFile,
+            inputFile: paths.input,
+            yes: settings.yes || settings.dryRun,
+            allowAdditional: Boolean(ctx.opts.allowAdditionalRefund),
+            ...(journal ? { journal } : {}),
+            lookup: ops.lookup,
+            limiter,
+            concurrency: settings.concurrency,
+            now: () => ctx.rt.now(),
+            warn: (m) => out.warn(m),
+            plan: planOf,
+          })
+        : planOf(records);
+    if (plan.orphans.length)
+      out.warn(
+        `${plan.orphans.length} row(s) in ${paths.journalFile} that are not in ${paths.input} still have no known outcome: ${plan.orphans.slice(0, 5).join(', ')}${plan.orphans.length > 5 ? ', ...' : ''}; ${kind === 'refund' ? 'they count as possibly made (check: wxpay refund query <out_refund_no>)' : 'add them back to the file to finish them'}`,
+      );
+    if (settings.rate > 150 && /weixin\.qq\.com|wechatpay\.cn/.test(client.baseUrl))
+      out.warn(
+        `--rate ${settings.rate} is above WeChat Pay's 150 requests/s; expect FREQUENCY_LIMITED answers and slow-downs`,
+      );
+    if (settings.dryRun) return printDryRun(ctx, kind, client, plan.rows, settings);
+    if (!(await confirmBatch(ctx, kind, plan.rows, client.baseUrl))) return;
+    await execute(kind, ctx, settings, paths, valid.rows, plan, ops, { journal, limiter });
+  } finally {
+    await journal?.close();
+    await lock?.release();
+    await client.close();
+  }
+}
+
+function planFrom(
+  kind: BatchKind,
+  rows: BatchRow[],
+  ops: BatchOps,
+  records: readonly JournalRecord[],
+  paths: Paths,
+): Plan {
+  const states = foldJournal(records, kind, paths.journalFile);
+  const planned = planBatch({
+    rows,
+    states,
+    requestOf: (row) => ops.request(row),
+    lookupFirst: Boolean(ops.lookup),
+    recheckFinished: Boolean(ops.recheck),
+  });
+  if ('plan' in planned) return planned.plan;
+  throw new WxpayError(
+    'BATCH_JOURNAL_CONFLICT',
+    `${paths.input} no longer matches ${paths.journalFile}; nothing was sent:\n${planned.conflicts.map((c) => `  line ${c.line}: ${c.message}`).join('\n')}`,
+    {
+      hint:
+        kind === 'refund'
+          ? 'Each listed row was sent before, so WeChat Pay may already have made that refund. Put the row back as the journal recorded it and rerun: that finishes it without refunding twice. To change a refund, check it first with `wxpay refund query <out_refund_no>`: a new out_refund_no or a new --journal does not undo it, and a second refund of the same order is refused.'
+          : 'Each listed row was sent before. Put it back as the journal recorded it and rerun.',
+      details: { problems: planned.conflicts },
+    },
+  );
+}
+
+async function execute(
+  kind: BatchKind,
+  ctx: CommandContext<BatchOptions>,
+  settings: BatchSettings,
+  paths: Paths,
+  rows: BatchRow[],
+  plan: Plan,
+  ops: BatchOps,
+  io: { journal: Journal | undefined; limiter: RateLimiter },
+): Promise<void> {
+  const { rt } = ctx;
+  const out = outputFor(ctx);
+  const { journal } = io;
+  // Read-only batches (queries) keep no journal: every run asks again.
+  const noJournal = { append: async () => undefined };
+  let stopping = false;
+  const offSignal = rt.onSignal(() => {
+    if (stopping) return;
+    stopping = true;
+    // A second Ctrl-C gets the default (quit at once), which is safe: every request in flight is journaled as started.
+    offSignal();
+    out.note(
+      '\nStopping: finishing the requests in flight and writing the journal; nothing new is sent (Ctrl-C again quits at once, also safe)...',
+    );
+  });
+  const started = rt.now();
+  const results: RowResult[] = [];
+  try {
+    const earlier = plan.rows.filter((p) => p.result);
+    const counts = { done: earlier.length, failed: earlier.filter((p) => p.result?.status !== 'succeeded').length };
+    const bar = rt.stderr.isTTY ? new ProgressBar(rt.stderr, rows.length, counts, () => rt.now()) : undefined;
+    results.push(
+      ...(await runBatch({
+        plan: plan.rows,
+        ops,
+        journal: journal ?? noJournal,
+        limiter: io.limiter,
+        concurrency: settings.concurrency,
+        now: () => rt.now(),
+        stopped: () => stopping,
+        onResult(r) {
+          if (out.json) out.event({ type: 'row', ...r });
+          if (r.fromJournal || r.status === 'pending') return;
+          counts.done++;
+          if (r.status !== 'succeeded') counts.failed++;
+          bar?.update(counts);
+        },
+      })),
+    );
+    bar?.finish();
+  } finally {
+    offSignal();
+  }
+  await writeFileSafe(paths.resultFile, resultCsv(kind, rows, results));
+  const summary = summarize(kind, rows, results, {
+    ...paths,
+    ...(ops.mutating ? {} : { journalFile: undefined }),
+    elapsedMs: rt.now() - started,
+    interrupted: stopping,
+  });
+  printSummary(ctx, summary);
+  const resume = resumeHint(kind, ctx.opts);
+  const unfinished = summary.unknown + summary.pending;
+  // The rule (README, "Exit codes"): an unfinished batch exits 4 whatever else happened, because the first thing
+  // to do is rerun the same command; only a finished batch with rejected rows exits 5.
+  const rejected = summary.rejected ? ` (${summary.rejected} rejected by WeChat Pay; see ${paths.resultFile})` : '';
+  if (stopping) {
+    throw new WxpayError(
+      'BATCH_INTERRUPTED',
+      `Interrupted: ${rows.length - unfinished} of ${rows.length} rows finished${rejected}${journal ? `; the journal is saved in ${paths.journalFile}` : ''}`,
+      { hint: `To resume, run: ${resume}`, details: { summary } },
+    );
+  }
+  if (unfinished) {
+    throw new WxpayError(
+      'BATCH_INCOMPLETE',
+      `${summary.unknown} row(s) have no known outcome yet (timeouts, 5xx or 429; see ${paths.resultFile})${rejected}`,
+      { hint: `Rerun to check them first and finish: ${resume}`, details: { summary } },
+    );
+  }
+  if (summary.rejected) {
+    throw new WxpayError(
+      'BATCH_REJECTED',
+      `WeChat Pay rejected ${summary.rejected} of ${rows.length} rows (see ${paths.resultFile})`,
+      {
+        hint: 'Read the code and message of each rejected row in the result file.',
+        details: { summary },
+      },
+    );
+  }
+}

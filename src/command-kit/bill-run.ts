@@ -1,0 +1,186 @@
+// The flow shared by `wxpay bill trade` and `wxpay bill fundflow`: check the date, apply, stream the download
+// through gunzip + SHA1 into a temp file beside --output (renamed only when the hash matched), or to stdout
+// once verified; then report rows, the hash and, with --summary, the totals block.
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { applyFundFlowBill, applyTradeBill, downloadBill } from '../api/bills.js';
+import { checkBillDate, explainBillError } from '../bills/dates.js';
+import type { FundAccountType, TradeBillType } from '../bills/layout.js';
+import type { ReceivedBill } from '../bills/stream.js';
+import { BILL_FORMATS, type BillFormat } from '../bills/writers.js';
+import { WxpayError } from '../protocol/errors.js';
+import { refuseSymlink } from '../files/safe-write.js';
+import type { CommandContext } from '../runtime.js';
+import { withClient } from './client-context.js';
+import { outputFor } from './shared.js';
+
+export interface BillOptions {
+  date: string;
+  type?: TradeBillType;
+  account?: FundAccountType;
+  subMchid?: string;
+  gzip?: boolean;
+  output?: string;
+  format?: BillFormat;
+  summary?: boolean;
+}
+
+const EXTENSIONS: Record<string, BillFormat> = {
+  '.csv': 'csv',
+  '.json': 'json',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.gz': 'raw',
+};
+
+export function pickFormat(opts: Pick<BillOptions, 'format' | 'output'>, json: boolean): BillFormat {
+  if (opts.format !== undefined && !BILL_FORMATS.includes(opts.format))
+    throw new WxpayError('USAGE', `--format ${opts.format} is not one of ${BILL_FORMATS.join(', ')}`, {
+      hint: 'e.g. --format ndjson',
+    });
+  if (json && !opts.output && opts.format !== undefined && opts.format !== 'json') {
+    throw new WxpayError(
+      'USAGE',
+      `--json prints one JSON document on stdout, so it cannot carry --format ${opts.format}`,
+      { hint: `Add --output <file> to write the ${opts.format} file and get the report as JSON, or drop --json.` },
+    );
+  }
+  return opts.format ?? EXTENSIONS[path.extname(opts.output ?? '').toLowerCase()] ?? (json ? 'json' : 'csv');
+}
+
+/** The folder must exist, and a symlink at the file is refused before anything is downloaded. */
+async function checkFolder(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const s = await stat(dir).catch(() => undefined);
+  if (!s?.isDirectory())
+    throw new WxpayError('USAGE', `The folder for --output does not exist: ${dir}`, {
+      hint: 'Create it first, or give another path.',
+    });
+  await refuseSymlink(file);
+}
+
+async function copyToStdout(ctx: CommandContext, file: string): Promise<void> {
+  const out = ctx.rt.stdout;
+  for await (const chunk of createReadStream(file)) if (!out.write(chunk)) await once(out, 'drain');
+}
+
+export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 'fundflow'): Promise<void> {
+  const { opts, rt } = ctx;
+  const now = rt.now();
+  const date = checkBillDate(String(opts.date), now);
+  const out = outputFor(ctx);
+  const format = pickFormat(opts, out.json);
+  const target = opts.output ? path.resolve(rt.cwd, opts.output) : undefined;
+  if (target) await checkFolder(target);
+  const tmpDir = target ? undefined : await mkdtemp(path.join(os.tmpdir(), 'wxpay-bill-'));
+  const file = target ?? path.join(tmpDir!, `bill.${format}`);
+  const ac = new AbortController();
+  const offSignal = rt.onSignal(() => ac.abort());
+  let lastProgress = 0;
+  const onProgress =
+    rt.stderr.isTTY && !out.json
+      ? (n: number) => {
+          if (rt.now() - lastProgress < 500) return;
+          lastProgress = rt.now();
+          rt.stderr.write(`\rdownloading: ${(n / 1048576).toFixed(1)} MB`);
+        }
+      : undefined;
+  const what =
+    kind === 'trade'
+      ? `trade bill ${date} (${opts.type ?? 'ALL'})`
+      : `fund-flow bill ${date} (${opts.account ?? 'BASIC'})`;
+  let got: ReceivedBill;
+  try {
+    got = await withClient(ctx, async ({ client }) => {
+      const apply = await (
+        kind === 'trade'
+          ? applyTradeBill(client, {
+              billDate: date,
+              billType: opts.type ?? 'ALL',
+              gzip: Boolean(opts.gzip),
+              ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
+            })
+          : applyFundFlowBill(client, {
+              billDate: date,
+              accountType: opts.account ?? 'BASIC',
+              gzip: Boolean(opts.gzip),
+            })
+      ).catch((e: unknown) => {
+        throw explainBillError(e, date, now);
+      });
+      // The client's --verbose log covers the apply call; the streamed download is logged here, token redacted.
+      if (opts.verbose)
+        out.note(
+          `> GET ${apply.download_url.replace(/token=[^&]*/, 'token=…')} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})`,
+        );
+      // WXPAY_TIMEOUT_MS (also the client's) bounds the wait for the download's headers and for each chunk.
+      const timeout = /^\d+$/.test(rt.env.WXPAY_TIMEOUT_MS ?? '') ? { timeoutMs: Number(rt.env.WXPAY_TIMEOUT_MS) } : {};
+      return downloadBill(client, apply, {
+        gzip: Boolean(opts.gzip),
+        format,
+        target: file,
+        signal: ac.signal,
+        ...timeout,
+        ...(onProgress ? { onProgress } : {}),
+      });
+    });
+    if (onProgress) rt.stderr.write('\n');
+    if (!target) await copyToStdout(ctx, file);
+  } catch (e) {
+    if (ac.signal.aborted)
+      throw new WxpayError('NETWORK', `Interrupted: the ${what} was not written`, {
+        cause: e,
+        hint: 'Run the command again; a bill can be downloaded as often as needed.',
+      });
+    if (!(e instanceof WxpayError) && (e as NodeJS.ErrnoException).path) {
+      throw new WxpayError('USAGE', `Cannot write ${opts.output ?? 'the bill'}: ${(e as Error).message}`, {
+        cause: e,
+        hint: 'Check the folder permissions and the free disk space.',
+      });
+    }
+    throw e;
+  } finally {
+    offSignal();
+    if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
+  }
+  if (format === 'raw' && opts.gzip && opts.output && !/\.gz$/i.test(opts.output))
+    out.warn(`${opts.output} holds the gzip file as sent (--format raw --gzip); a .gz name would say so`);
+  for (const m of got.totalsMismatch)
+    out.warn(`the bill's summary says ${m.key} = ${m.file}, but its rows add up to ${m.rows}`);
+  report(ctx, what, format, got);
+}
+
+function report(ctx: CommandContext<BillOptions>, what: string, format: BillFormat, got: ReceivedBill): void {
+  const out = outputFor(ctx);
+  const { opts } = ctx;
+  if (out.json) {
+    // Without --output, stdout already carries the bill (a JSON document) itself.
+    if (opts.output)
+      out.data({
+        bill: what,
+        format,
+        output: got.target,
+        rows: got.rows,
+        sha1: got.sha1,
+        bytesReceived: got.bytesReceived,
+        bytesUncompressed: got.bytesUncompressed,
+        summary: got.summary ?? null,
+        totalsMismatch: got.totalsMismatch,
+      });
+    return;
+  }
+  // With the bill on stdout, everything else goes to stderr.
+  const say = opts.output ? out.line : out.note;
+  if (opts.output)
+    say(
+      `${what}: ${got.rows} row${got.rows === 1 ? '' : 's'}, SHA1 verified (${got.sha1}); wrote ${opts.output} (${format})`,
+    );
+  if (opts.summary && got.summary) {
+    const rows: Array<[string, string]> = Object.entries(got.summary).map(([k, v]) => [k, String(v)]);
+    if (opts.output) out.table(rows);
+    else for (const [k, v] of rows) out.note(`${k.padEnd(30)}  ${v}`);
+  }
+}

@@ -1,0 +1,77 @@
+// Calls the /sandbox control API of a running sandbox at the profile's baseUrl (used by sandbox pay/refund).
+import { request } from 'undici';
+import { WxpayError } from '../protocol/errors.js';
+import { OFFICIAL_API_HOSTS } from '../config/trust.js';
+import type { CommandContext } from '../runtime.js';
+import { loadProfile } from './shared.js';
+
+export async function adminCall(ctx: CommandContext, path: string, body?: object): Promise<Record<string, unknown>> {
+  const profile = await loadProfile(ctx);
+  // With no sandbox profile the base URL is WeChat Pay's own: say so, rather than POST /sandbox/… to it and time out.
+  if (OFFICIAL_API_HOSTS.includes(new URL(profile.baseUrl).hostname)) {
+    throw new WxpayError(
+      'CONFIG_INVALID',
+      `The profile points at WeChat Pay (${profile.baseUrl}), not at a wxpay sandbox`,
+      {
+        hint: "Use the sandbox's profile: --config .wxpay-sandbox/.wxpayrc.json (or export WXPAY_CONFIG=.wxpay-sandbox/.wxpayrc.json), after `wxpay sandbox init` and `wxpay sandbox serve`.",
+      },
+    );
+  }
+  const url = `${profile.baseUrl.replace(/\/+$/, '')}${path}`;
+  // undici's request, not fetch(): fetch refuses "bad ports" (6000, 9, …) a local sandbox may well use.
+  let res: { status: number; ok: boolean; text: string; requestId: string | undefined };
+  try {
+    const r = await request(url, {
+      method: 'POST',
+      // Always JSON, body or not: the sandbox refuses other admin POSTs (a web page could send those cross-site).
+      headers: { 'Content-Type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const rid = r.headers['request-id'];
+    res = {
+      status: r.statusCode,
+      ok: r.statusCode >= 200 && r.statusCode < 300,
+      text: await r.body.text(),
+      requestId: Array.isArray(rid) ? rid[0] : rid,
+    };
+  } catch (cause) {
+    throw new WxpayError('NETWORK', `Cannot reach the sandbox at ${profile.baseUrl}`, {
+      cause,
+      hint: 'Start it with "wxpay sandbox serve", and point the profile at it (wxpay --config .wxpay-sandbox/.wxpayrc.json ...).',
+    });
+  }
+  const text = res.text;
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    // handled below: a non-JSON answer means this is not a sandbox
+  }
+  if (!res.ok) {
+    const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
+    throw new WxpayError(
+      'WECHATPAY_ERROR',
+      `The sandbox refused: ${code} ${String(json.message ?? text.slice(0, 200))}`,
+      {
+        hint: hintFor(res.status),
+        wechatpay: {
+          status: res.status,
+          code,
+          message: String(json.message ?? ''),
+          ...(json.detail !== undefined ? { detail: json.detail } : {}),
+        },
+        ...(res.requestId ? { requestId: res.requestId } : {}),
+      },
+    );
+  }
+  return json;
+}
+
+function hintFor(status: number): string {
+  if (status === 404) return 'Check the number: the sandbox has no such order or refund (see GET /sandbox/state).';
+  // HOST_NOT_ALLOWED: the sandbox answers only its own loopback names (DNS-rebinding protection).
+  if (status === 403)
+    return "Point the profile's baseUrl at the address the sandbox printed (http://127.0.0.1:<port> or http://localhost:<port>).";
+  return 'See GET /sandbox/state for the current trade_state / refund status.';
+}

@@ -1,0 +1,79 @@
+// What a discovered rc file may decide (issue 12 §3-4): a file found by searching, rather than named, may not
+// route requests signed with a key from elsewhere, nor send signed requests to a host that is neither WeChat Pay's
+// nor this machine's. config.ts applies these once the profile's fields and their sources are known.
+import type { FoundConfig } from './discovery.js';
+import type { ProfileField } from './config.js';
+import { WxpayError } from '../protocol/errors.js';
+import { OFFICIAL_API_HOSTS } from '../protocol/hosts.js';
+
+export { OFFICIAL_API_HOSTS };
+
+/** The host of a base URL that is neither an official API host nor this machine (the sandbox), else undefined. */
+export function foreignApiHost(baseUrl: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined; // not a URL: the client reports that
+  }
+  // Exactly `localhost`: `x.localhost` and `localhost.` are not in /etc/hosts, so the resolver asks DNS, which can
+  // answer with any address. (The URL parser already turned 127.1, 0x7f.1 and [0::1] into 127.0.0.1 and ::1.)
+  const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+  return loopback || OFFICIAL_API_HOSTS.includes(host.replace(/\.$/, '')) ? undefined : host;
+}
+
+/** Fields that decide where signed requests go and which key verifies the answers. */
+export const ROUTING_FIELDS = ['baseUrl', 'publicKeyId', 'publicKeyPath', 'platformCertDir'] as const;
+
+export function describeSource(source: string): string {
+  if (source === 'flag') return 'a command-line flag';
+  if (source.startsWith('env:')) return `the environment (${source.slice(4)})`;
+  return source;
+}
+
+/**
+ * A discovered file that routes requests or picks the verification key must also hold the merchant key. Else a
+ * package.json in a cloned repository could send requests signed with the key from WXPAY_PRIVATE_KEY_PATH to its
+ * own host and answer them signed with its own key. The APIv3 key may still come from the environment.
+ */
+export function refuseSplitSources(
+  found: FoundConfig | undefined,
+  sources: Partial<Record<ProfileField, string>>,
+): void {
+  const keyFrom = sources.privateKeyPath;
+  if (!found || found.explicit || keyFrom === undefined || keyFrom === found.filepath) return;
+  const routed = ROUTING_FIELDS.filter((f) => sources[f] === found.filepath);
+  if (!routed.length) return;
+  throw new WxpayError(
+    'CONFIG_SPLIT_SOURCES',
+    `${found.filepath} sets ${routed.join(', ')}, but the merchant private key (privateKeyPath) comes from ${describeSource(keyFrom)}`,
+    {
+      hint: `A file found by searching may not choose where requests signed with a key from elsewhere go. If you trust it, pass --config ${found.filepath}; or put privateKeyPath and ${routed.join(', ')} in one place.`,
+      details: { file: found.filepath, privateKeyPath: keyFrom, fields: routed },
+    },
+  );
+}
+
+/**
+ * A discovered file may send signed requests only to WeChat Pay or this machine (the sandbox). A file that holds its
+ * own privateKeyPath passes refuseSplitSources, and a cloned repository can guess where the key lives: with its own
+ * baseUrl it would get requests signed with the real key, which it can replay to WeChat Pay within 5 minutes.
+ * Another host is for the user to say: --config / WXPAY_CONFIG, --base-url or WXPAY_BASE_URL.
+ */
+export function refuseForeignHost(
+  found: FoundConfig | undefined,
+  sources: Partial<Record<ProfileField, string>>,
+  baseUrl: unknown,
+): void {
+  if (!found || found.explicit || sources.baseUrl !== found.filepath) return;
+  const host = foreignApiHost(String(baseUrl));
+  if (!host) return;
+  throw new WxpayError(
+    'CONFIG_FOREIGN_HOST',
+    `${found.filepath} sends requests signed with your merchant key to ${host}, which is neither a WeChat Pay API host nor this machine`,
+    {
+      hint: `A file found by searching may only use ${OFFICIAL_API_HOSTS.join(', ')} or loopback. If you trust it, pass --config ${found.filepath} (or WXPAY_CONFIG); or give the host with --base-url or WXPAY_BASE_URL.`,
+      details: { file: found.filepath, host },
+    },
+  );
+}

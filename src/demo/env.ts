@@ -1,0 +1,145 @@
+// `wxpay demo`'s embedded world, all in this one process: a throwaway sandbox key set, the sandbox on a free
+// loopback port, `webhook serve`'s server on another, and an API client on the demo profile. The demo profile
+// is loaded with an EMPTY environment, so a WXPAY_* variable in the user's shell cannot point it elsewhere.
+import type { KeyObject } from 'node:crypto';
+import path from 'node:path';
+import { createClient, type WxpayClient } from '../http/client.js';
+import { loadConfig, type ResolvedProfile } from '../config/config.js';
+import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../config/credentials.js';
+import { initSandbox, type SandboxInitResult, type SandboxMode } from '../sandbox/keyset.js';
+import { startSandbox, type SandboxHandle } from '../sandbox/server.js';
+import type { LiveEvent } from '../webhook/live-line.js';
+import { startWebhookServer, type WebhookServer } from '../webhook/server.js';
+
+export const DEMO_NOTIFY_PATH = '/wxpay/notify';
+
+export interface DemoWorld {
+  dir: string;
+  /** Aborted on Ctrl-C or a closed stdout: key generation still running then writes nothing. */
+  signal: AbortSignal;
+  init?: SandboxInitResult;
+  sandbox?: SandboxHandle;
+  webhook?: WebhookServer;
+  journalPath: string;
+  statePath: string;
+  profile?: ResolvedProfile;
+  client?: WxpayClient;
+  events: LiveEvent[];
+  /** `webhook serve`'s live events land here. */
+  onEvent(e: LiveEvent): void;
+  /** Resolves with the first webhook event that matches, or rejects after `ms`. */
+  waitForEvent(match: (e: LiveEvent) => boolean, ms: number): Promise<LiveEvent>;
+  close(): Promise<void>;
+}
+
+export function newWorld(dir: string, signal: AbortSignal = new AbortController().signal): DemoWorld {
+  let closing: Promise<void> = Promise.resolve();
+  const waiters = new Set<{ match: (e: LiveEvent) => boolean; resolve: (e: LiveEvent) => void; stop: () => void }>();
+  const world: DemoWorld = {
+    dir,
+    signal,
+    journalPath: path.join(dir, 'webhooks.ndjson'),
+    statePath: path.join(dir, 'sandbox-state.json'),
+    events: [],
+    waitForEvent(match, ms) {
+      const seen = world.events.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const w = {
+          match,
+          resolve: (e: LiveEvent) => {
+            clearTimeout(timer);
+            waiters.delete(w);
+            resolve(e);
+          },
+          stop: () => {
+            clearTimeout(timer);
+            waiters.delete(w);
+            reject(new Error('the demo was stopped'));
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`no matching notification reached the listener within ${ms} ms`));
+        }, ms);
+        waiters.add(w);
+      });
+    },
+    onEvent(e) {
+      world.events.push(e);
+      for (const w of [...waiters]) if (w.match(e)) w.resolve(e);
+    },
+    close() {
+      // Closes what is open now, after any close still under way. A Ctrl-C may close the world while a step is
+      // starting a server: calling close again once that step has settled closes the late one too.
+      closing = closing.then(async () => {
+        for (const w of [...waiters]) w.stop();
+        const { client, webhook, sandbox } = world;
+        delete world.client;
+        delete world.webhook;
+        delete world.sandbox;
+        await client?.close();
+        await webhook?.close();
+        await sandbox?.close();
+      });
+      return closing;
+    },
+  };
+  return world;
+}
+
+export async function initKeys(world: DemoWorld, mode: SandboxMode): Promise<SandboxInitResult> {
+  world.init = await initSandbox({ dir: world.dir, mode, signal: world.signal });
+  return world.init;
+}
+
+/** The sandbox takes any free port; the profile is then rewritten (keys untouched) so its baseUrl is right. */
+export async function startDemoSandbox(world: DemoWorld, mode: SandboxMode): Promise<SandboxHandle> {
+  // Refunds stay PROCESSING until the demo completes them through the admin API, as a person would.
+  // Orders and refunds are saved in the folder, so with --keep the hand-run commands find them after a restart.
+  world.sandbox = await startSandbox({ dir: world.dir, port: 0, mode, autoRefundMs: -1, statePath: world.statePath });
+  world.init = await initSandbox({ dir: world.dir, mode, port: world.sandbox.port, signal: world.signal });
+  world.profile = await loadConfig({ cwd: world.dir, env: {}, configFile: world.init.rcPath });
+  return world.sandbox;
+}
+
+export async function startDemoWebhook(world: DemoWorld): Promise<WebhookServer> {
+  const profile = world.profile!;
+  world.webhook = await startWebhookServer({
+    port: 0,
+    path: DEMO_NOTIFY_PATH,
+    keys: await loadVerifierKeys(profile),
+    apiV3Key: await loadApiV3Key(profile, {}),
+    journalPath: world.journalPath,
+    onEvent: (e) => world.onEvent(e),
+  });
+  return world.webhook;
+}
+
+/** The same client the operator commands build, on the demo profile (one attempt: the sandbox is local). */
+export async function demoClient(world: DemoWorld): Promise<WxpayClient> {
+  const profile = world.profile!;
+  const apiV3Key: KeyObject = await loadApiV3Key(profile, {});
+  world.client ??= createClient({
+    baseUrl: profile.baseUrl,
+    merchant: await loadMerchant(profile),
+    keys: await loadVerifierKeys(profile),
+    apiV3Key,
+    ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}),
+    userAgent: 'wxpay-demo',
+    maxAttempts: 1,
+  });
+  return world.client;
+}
+
+/** POSTs to the sandbox's /sandbox control API (what `wxpay sandbox pay|refund` do). */
+export async function adminPost(world: DemoWorld, p: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${world.sandbox!.url}${p}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    signal: AbortSignal.timeout(5000),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`the sandbox answered ${res.status} ${String(json.code)} ${String(json.message)}`);
+  return json;
+}

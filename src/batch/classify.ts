@@ -2,6 +2,7 @@
 // request and said no, so nothing happened) and which leave the outcome unknown (timeouts, network
 // errors, 5xx, 202, 429, and 2xx answers whose signature could not be verified: WeChat Pay may have acted).
 import { WxpayError } from '../protocol/errors.js';
+import { exceedsRefundable } from '../http/error.js';
 import type { Outcome } from './types.js';
 
 const NOT_FOUND = new Set(['RESOURCE_NOT_EXISTS', 'ORDER_NOT_EXIST', 'ORDERNOTEXIST', 'NOT_FOUND']);
@@ -23,6 +24,9 @@ export function classifyError(e: unknown): Extract<Outcome, { kind: 'rejected' |
       return { kind: 'unknown', code: wp.code, message, rateLimited: true };
     if (wp.status >= 500 || wp.status === 202 || wp.status < 400)
       return { kind: 'unknown', code: wp.code, message, rateLimited: false };
+    // Production's code for "more than remains" is INVALID_REQUEST, shared with other refusals: say which it is.
+    if (exceedsRefundable(wp))
+      return { kind: 'rejected', code: wp.code, message: `refund exceeds what remains on the order: ${message}` };
     return { kind: 'rejected', code: wp.code, message };
   }
   // TIMEOUT, NETWORK, VERIFY_* (an answer we cannot trust), and anything else the client raised.

@@ -3,6 +3,7 @@
 // file. Every problem is returned with its line number; one bad row blocks the whole batch.
 import type { CsvProblem, CsvTable } from './csv-read.js';
 import type { BatchKind, BatchRow } from './types.js';
+import { isOutRefundNo, isOutTradeNo, TRANSACTION_ID } from '../protocol/ids.js';
 
 const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderRef: boolean }> = {
   refund: {
@@ -14,10 +15,6 @@ const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderR
   // Closing is by out_trade_no only (docs/protocol.md §5).
   close: { allowed: ['out_trade_no'], required: ['out_trade_no'], orderRef: false },
 };
-
-const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
-const TRANSACTION_ID = /^[0-9A-Za-z]{1,32}$/;
-const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 
 export const columnsFor = (kind: BatchKind): readonly string[] => COLUMNS[kind].allowed;
 
@@ -79,7 +76,7 @@ export function validateRows(
     if (outTradeNo && transactionId) p.push('give out_trade_no or transaction_id, not both');
     else if (!outTradeNo && !transactionId)
       p.push(kind === 'close' ? 'out_trade_no is empty' : 'needs out_trade_no or transaction_id');
-    if (outTradeNo && !OUT_TRADE_NO.test(outTradeNo))
+    if (outTradeNo && !isOutTradeNo(outTradeNo))
       p.push(`out_trade_no "${outTradeNo}" must be 6-32 of 0-9 A-Z a-z _ - | *`);
     if (transactionId && !TRANSACTION_ID.test(transactionId))
       p.push(`transaction_id "${transactionId}" must be 1-32 letters or digits`);
@@ -91,7 +88,7 @@ export function validateRows(
     };
     if (kind === 'refund') {
       const outRefundNo = get('out_refund_no');
-      if (!OUT_REFUND_NO.test(outRefundNo))
+      if (!isOutRefundNo(outRefundNo))
         p.push(
           outRefundNo
             ? `out_refund_no "${outRefundNo}" must be 1-64 of 0-9 A-Z a-z _ - | * @`

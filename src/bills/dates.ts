@@ -2,25 +2,21 @@
 // after 10:00, and is kept for 3 months; STATEMENT_CREATING means retry in about 30 minutes. This turns those
 // rules into usage errors before any request, and into explanations of WeChat Pay's two bill errors.
 import { WxpayError } from '../protocol/errors.js';
+import { chinaDate, chinaDateTime, chinaDayStart } from '../protocol/china-time.js';
 
-const CHINA_MS = 8 * 3600_000;
 const HOUR_MS = 3600_000;
 /** How long to wait after STATEMENT_CREATING (the doc: retry every 30 minutes). */
 export const STATEMENT_RETRY_MS = 30 * 60_000;
 
-/** YYYY-MM-DD of an instant in China time. */
-export const chinaDay = (ms: number): string => new Date(ms + CHINA_MS).toISOString().slice(0, 10);
-/** "YYYY-MM-DD HH:mm" in China time. */
-export const chinaClock = (ms: number): string =>
-  `${new Date(ms + CHINA_MS).toISOString().slice(0, 16).replace('T', ' ')} (China time)`;
-const dayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`) - CHINA_MS;
+/** "YYYY-MM-DD HH:mm (China time)", for messages. */
+export const chinaClock = (ms: number): string => `${chinaDateTime(ms).slice(0, 16)} (China time)`;
 
 /** When day D's bill can be fetched: 10:00 China time on D+1. */
-export const billReadyAt = (date: string): number => dayStart(date) + 24 * HOUR_MS + 10 * HOUR_MS;
+export const billReadyAt = (date: string): number => chinaDayStart(date) + 24 * HOUR_MS + 10 * HOUR_MS;
 
 /** The first day still kept on `now`: 3 calendar months back. */
 export function oldestKeptDay(now: number): string {
-  const d = new Date(`${chinaDay(now)}T00:00:00Z`);
+  const d = new Date(`${chinaDate(now)}T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() - 3);
   return d.toISOString().slice(0, 10);
 }
@@ -32,16 +28,16 @@ const RULE = 'The bill for day D appears after 10:00 (China time) on D+1 and is 
  * A usage error (exit 2) for a malformed date or a day that has not begun yet in China.
  */
 export function checkBillDate(value: string, now: number): string {
-  const date = value === 'today' ? chinaDay(now) : value === 'yesterday' ? chinaDay(now - 24 * HOUR_MS) : value;
+  const date = value === 'today' ? chinaDate(now) : value === 'yesterday' ? chinaDate(now - 24 * HOUR_MS) : value;
   const valid =
     /^\d{4}-\d{2}-\d{2}$/.test(date) &&
     !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) &&
     new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
   if (!valid)
     throw new WxpayError('USAGE', `--date "${date}" is not a date in the form YYYY-MM-DD`, {
-      hint: `e.g. --date ${chinaDay(now - 24 * HOUR_MS)}, or --date yesterday. ${RULE}`,
+      hint: `e.g. --date ${chinaDate(now - 24 * HOUR_MS)}, or --date yesterday. ${RULE}`,
     });
-  const today = chinaDay(now);
+  const today = chinaDate(now);
   if (date > today) {
     throw new WxpayError('USAGE', `--date ${date} is in the future (today is ${today} in China time)`, {
       hint: `${RULE} So the bill for ${date} can be fetched from ${chinaClock(billReadyAt(date))}.`,

@@ -27,6 +27,7 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .option('--auto-pay <ms>', 'pay every new order after this many ms')
     .option('--auto-refund <ms>', 'finish refunds as SUCCESS after this many ms, or "off"', '1000')
     .option('--time-scale <n>', 'divide the notification retry schedule by n', '1')
+    .option('--refund-spacing <ms>', 'refunds of one order must be this far apart, as in production (0 = off)', '60000')
     .option('--state <file>', 'keep orders and refunds in this JSON file across restarts')
     .option('--quiet', 'no per-request log lines (only the startup and stop lines)')
     .option('--sign-workers <n>', 'worker threads that sign responses (default: one per spare core, 0 = none)')
@@ -43,7 +44,7 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .command('pay')
     .description('the simulated payer pays (or fails) an order on the running sandbox at the profile baseUrl')
     .argument('<out_trade_no>', 'the order to pay')
-    .option('--fail', 'fail the payment instead (trade_state PAYERROR)')
+    .option('--fail', 'the payment attempt fails; the order stays NOTPAY, as in production')
     .addHelpText('after', '\nExample:\n  wxpay sandbox pay ORDER20240101001 --config .wxpay-sandbox/.wxpayrc.json')
     .action(lazy(rt, () => import('../commands/sandbox-pay.js')));
   sandbox

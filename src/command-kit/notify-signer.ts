@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { loadApiV3Key } from '../config/credentials.js';
 import { WxpayError, isWxpayError } from '../protocol/errors.js';
-import { normalizeSerial } from '../protocol/keys.js';
 import { loadSandboxKeys, DEFAULT_SANDBOX_DIR, type SandboxKeys } from '../sandbox/keyset.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from './shared.js';
+import { normalizeSerial } from '../protocol/serials.js';
 
 export interface Signer {
   serial: string;

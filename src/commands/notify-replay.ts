@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseCaptures, type JournalEntry } from '../webhook/capture.js';
 import { responseMessage } from '../protocol/canonical.js';
 import { WxpayError } from '../protocol/errors.js';
-import { newNonce, signMessage, unixSeconds } from '../protocol/sign.js';
+import { signMessage, unixSeconds } from '../protocol/sign.js';
 import { DEFAULT_WINDOW_SECONDS } from '../protocol/verify.js';
 import type { CommandContext } from '../runtime.js';
 import { deliver } from '../webhook/deliver.js';
@@ -16,6 +16,7 @@ import { createForwarder, forwardMessage } from '../webhook/forwarder.js';
 import { dropNonCaptures, eventIdOf, journalSelection, ReplaySelection } from '../webhook/replay-source.js';
 import { pickSigner, sandboxKeys, type SignerOptions } from '../command-kit/notify-signer.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
+import { newNonce } from '../protocol/nonce.js';
 
 interface ReplayOptions extends SignerOptions {
   to?: string;

@@ -1,22 +1,19 @@
 // `wxpay notify trigger <event> --to <url>`: builds a realistic signed notification (fresh id, timestamp and
 // nonce, a plausible transaction/refund, --set overrides), encrypts with the APIv3 key, signs with the sandbox's
 // key and POSTs it. Exit 0 only on a 2xx; with --probe, only when the receiver REJECTS the probe.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WxpayError } from '../protocol/errors.js';
-import {
-  applySet,
-  beijingTime,
-  originalTypeOf,
-  plausibleResource,
-  TRIGGER_EVENTS,
-  type TriggerEvent,
-} from '../diagnostics/notify-fixtures.js';
+import { applySet, originalTypeOf, plausibleResource, TRIGGER_EVENTS, type TriggerEvent } from '../diagnostics/notify-fixtures.js';
 import { buildNotification } from '../protocol/notification.js';
-import { newNonce, unixSeconds } from '../protocol/sign.js';
+import { unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
 import { deliver } from '../webhook/deliver.js';
 import { pickSigner, sandboxKeys, triggerApiV3Key, type SignerOptions } from '../command-kit/notify-signer.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
+import { newWechatIds } from '../protocol/ids.js';
+import { newNonce, newResourceNonce } from '../protocol/nonce.js';
+import { randomDigits } from '../protocol/serials.js';
 
 interface TriggerOptions extends SignerOptions {
   to: string;
@@ -25,8 +22,6 @@ interface TriggerOptions extends SignerOptions {
   set?: string[];
   probe?: boolean;
 }
-
-const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
 
 export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
   const event = String(ctx.args[0]).toUpperCase() as TriggerEvent;
@@ -48,14 +43,14 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     mchid: sb.mchid,
     appid: sb.appid,
     amount,
-    openid: `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o${digits(4)}`,
-    outTradeNo: opts.outTradeNo ?? `T${digits(14)}`,
-    transactionId: `4200${digits(24)}`,
-    refundId: `5030${digits(25)}`,
-    outRefundNo: `R${digits(14)}`,
-    orderId: `3008${digits(24)}`,
-    outOrderNo: `P${digits(14)}`,
-    time: beijingTime(nowMs),
+    openid: `oUpF8uMuAJO_M2pxb1Q9zNjWeS6o${randomDigits(4)}`,
+    outTradeNo: opts.outTradeNo ?? `T${randomDigits(14)}`,
+    transactionId: newWechatIds.transactionId(nowMs),
+    refundId: newWechatIds.refundId(nowMs),
+    outRefundNo: `R${randomDigits(14)}`,
+    orderId: `3008${randomDigits(24)}`,
+    outOrderNo: `P${randomDigits(14)}`,
+    time: chinaRfc3339(nowMs),
   });
   for (const s of opts.set ?? []) applySet(plaintext, s);
   const n = buildNotification({
@@ -67,9 +62,9 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     serial: signer.serial,
     timestamp: unixSeconds(nowMs),
     nonce: newNonce(),
-    resourceNonce: randomBytes(6).toString('hex'),
+    resourceNonce: newResourceNonce(),
     id: randomUUID(),
-    createTime: beijingTime(nowMs),
+    createTime: chinaRfc3339(nowMs),
     probe: Boolean(opts.probe),
   });
   const res = await deliver(opts.to, n.headers, n.body);

@@ -1,9 +1,10 @@
 // `wxpay paysign <jsapi|app>`: the parameters a front end passes to WeixinJSBridge / wx.requestPayment / OpenSDK.
 import { loadMerchant } from '../config/credentials.js';
 import { WxpayError } from '../protocol/errors.js';
-import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../protocol/sign.js';
+import { appPayParams, jsapiPayParams, unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from '../command-kit/shared.js';
+import { newNonce } from '../protocol/nonce.js';
 
 interface PaysignOptions {
   prepayId: string;

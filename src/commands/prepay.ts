@@ -9,12 +9,15 @@ import {
   type PrepayKind,
 } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
-import { appPayParams, jsapiPayParams, newNonce, unixSeconds } from '../protocol/sign.js';
+import { appPayParams, jsapiPayParams, unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
 import { parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
 import { renderQr } from '../command-kit/qr.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
+import { isOutTradeNo } from '../protocol/ids.js';
+import { newNonce } from '../protocol/nonce.js';
 
 interface PrepayOptions {
   outTradeNo?: string;
@@ -49,7 +52,7 @@ export function parseExpire(value: string, nowMs: number): string {
     return value;
   }
   const ms = Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'm' | 'h' | 'd'];
-  return `${new Date(nowMs + ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+  return chinaRfc3339(nowMs + ms);
 }
 
 export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
@@ -62,7 +65,7 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       '--out-trade-no is required',
       'Your own order number, 6-32 of [0-9A-Za-z_-|*], e.g. --out-trade-no ORDER20260101001',
     );
-  if (!/^[0-9A-Za-z_\-|*]{6,32}$/.test(opts.outTradeNo))
+  if (!isOutTradeNo(opts.outTradeNo))
     throw usage('--out-trade-no must be 6-32 characters of [0-9A-Za-z_-|*]', 'e.g. --out-trade-no ORDER20260101001');
   if (!opts.description) throw usage('--description is required', 'e.g. --description "T-shirt"');
   const total = parseFen(opts.amount, '--amount', opts.yuan);

@@ -19,6 +19,8 @@ export async function run(ctx: CommandContext<{ fail?: boolean }>): Promise<void
     ['trade_state', String(tx.trade_state)],
     ...(tx.transaction_id ? ([['transaction_id', String(tx.transaction_id)]] as Array<[string, string]>) : []),
   ]);
+  if (ctx.opts.fail)
+    out.note('the payment attempt failed; as in production the order stays NOTPAY and can still be paid');
   if (tx.trade_state === 'SUCCESS')
     out.note(
       "the TRANSACTION.SUCCESS notification is on its way to the order's notify_url (GET /sandbox/notifications)",

@@ -18,6 +18,7 @@ interface ServeOptions {
   mode?: string;
   autoPay?: string;
   autoRefund?: string;
+  refundSpacing?: string;
   timeScale?: string;
   state?: string;
   quiet?: boolean;
@@ -57,6 +58,7 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
     port: intOption(opts.port, '--port') ?? file.port ?? DEFAULT_SANDBOX_PORT,
     timeScale,
     autoRefundMs: autoRefund,
+    refundSpacingMs: intOption(opts.refundSpacing ?? '60000', '--refund-spacing')!,
     signWorkers,
     billClockOffsetMs,
     ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),

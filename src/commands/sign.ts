@@ -1,11 +1,12 @@
 // `wxpay sign <METHOD> <URL>`: signs offline and shows the exact message, signature and Authorization header.
 import { loadMerchant } from '../config/credentials.js';
 import { WxpayError } from '../protocol/errors.js';
-import { newNonce, signRequest, unixSeconds } from '../protocol/sign.js';
+import { signRequest, unixSeconds } from '../protocol/sign.js';
 import { showLineEnds } from '../render.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor, readInput } from '../command-kit/shared.js';
 import { chooseTimestampNonce, explainInput, readExplainInput, serverValuesLine } from '../command-kit/sign-explain.js';
+import { newNonce } from '../protocol/nonce.js';
 
 interface SignOptions {
   body?: string;

@@ -12,6 +12,7 @@ import {
   parseCertificate,
   type CertInfo,
 } from '../protocol/keys.js';
+import { isPublicKeyId, PUBLIC_KEY_ID_PREFIX } from '../protocol/serials.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export interface CheckResult {
@@ -193,11 +194,11 @@ async function keyModeChecks(profile: ResolvedProfile, now: number): Promise<Che
   const out: CheckResult[] = [];
   if (profile.publicKeyId || profile.publicKeyPath) {
     try {
-      if (!profile.publicKeyId?.startsWith('PUB_KEY_ID_'))
-        throw new Error(`publicKeyId "${profile.publicKeyId ?? ''}" should start with PUB_KEY_ID_`);
+      const id = profile.publicKeyId ?? '';
+      if (!isPublicKeyId(id)) throw new Error(`publicKeyId "${id}" should start with ${PUBLIC_KEY_ID_PREFIX}`);
       if (!profile.publicKeyPath) throw new Error('publicKeyPath is not set');
       loadPublicKey(await readKeyFile(profile.publicKeyPath, 'WeChat Pay public key'));
-      out.push({ name: 'WeChat Pay public key', status: 'pass', message: profile.publicKeyId });
+      out.push({ name: 'WeChat Pay public key', status: 'pass', message: id });
     } catch (e) {
       out.push({
         ...fail('WeChat Pay public key', e),

@@ -6,6 +6,7 @@ import { WxpayError } from '../protocol/errors.js';
 import { getHeader, type HeaderBag } from '../protocol/headers.js';
 import { lookupKey, type KeyStore } from '../protocol/keys.js';
 import { DEFAULT_WINDOW_SECONDS, isProbeSignature, verifySignature } from '../protocol/verify.js';
+import { serialKind } from '../protocol/serials.js';
 
 export interface ExplainStep {
   step: 'headers' | 'timestamp' | 'serial' | 'key' | 'body' | 'signature';
@@ -13,9 +14,6 @@ export interface ExplainStep {
   detail: string;
   warnings?: string[];
 }
-
-export const serialKind = (serial: string): 'public-key' | 'platform-certificate' | 'unknown' =>
-  serial.startsWith('PUB_KEY_ID_') ? 'public-key' : /^[0-9A-Fa-f]+$/.test(serial) ? 'platform-certificate' : 'unknown';
 
 /** Hints that a body is not the bytes WeChat Pay sent. WeChat sends compact JSON without a BOM or CR. */
 export function bodyWarnings(body: Buffer): string[] {

@@ -32,11 +32,6 @@ export interface FixtureInput {
   time: string;
 }
 
-/** `2026-11-28T10:43:56+08:00`: WeChat Pay's own format (Beijing time). */
-export function beijingTime(ms: number): string {
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
 /** docs/protocol.md §12: what a merchant receiver is told about money split to it or returned from it. */
 function profitSharingResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
   return {

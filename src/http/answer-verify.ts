@@ -6,6 +6,7 @@ import { WxpayError } from '../protocol/errors.js';
 import { extendKeyStore, type KeyStore } from '../protocol/keys.js';
 import { verifyCertificateList, type DecryptedCertificate } from '../protocol/platform-certs.js';
 import { verifySignature } from '../protocol/verify.js';
+import { isPublicKeyId } from '../protocol/serials.js';
 
 export type VerifyMode = 'signature' | 'none-bill-download' | 'certificate-list';
 
@@ -79,7 +80,7 @@ export function createResponseVerifier(o: ResponseVerifierOptions): ResponseVeri
         const canRefresh =
           e instanceof WxpayError &&
           e.code === 'VERIFY_UNKNOWN_SERIAL' &&
-          !serial.startsWith('PUB_KEY_ID_') &&
+          !isPublicKeyId(serial) &&
           o.apiV3Key !== undefined;
         if (!canRefresh || refreshed.has(serial)) throw e;
         try {

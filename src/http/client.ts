@@ -30,7 +30,8 @@ import type { DecryptedCertificate } from '../protocol/platform-certs.js';
 import { formatExchange } from '../protocol/redact.js';
 import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from './retry.js';
 import { buildTarget, parseData, serializeBody, userAgentFor, type Query } from './wire.js';
-import { newNonce, signRequest, unsignedRequest, unixSeconds, type Merchant } from '../protocol/sign.js';
+import { signRequest, unsignedRequest, unixSeconds, type Merchant } from '../protocol/sign.js';
+import { newNonce } from '../protocol/nonce.js';
 
 export interface WxpayClientOptions {
   baseUrl: string;

@@ -15,13 +15,25 @@ const HINTS: Record<string, string> = {
   RESOURCE_NOT_EXISTS: 'Not found: check the number and the profile; a refund number is out_refund_no, not refund_id.',
   NO_AUTH: 'The merchant lacks the permission or product for this call; check 商户平台 → 产品中心.',
   FREQUENCY_LIMITED: 'Rate limited: slow down and retry later with the same parameters.',
-  NOT_ENOUGH: 'The balance is not enough for this refund; check the account or retry later.',
+  NOT_ENOUGH:
+    "The merchant account's balance is too low for this refund (基本账户余额不足): top it up in the merchant platform, then retry with the same out_refund_no.",
   SYSTEM_ERROR:
     'A WeChat Pay system error: retry later with the same parameters (the same out_trade_no / out_refund_no).',
   OUT_TRADE_NO_USED:
     'This out_trade_no was already used with different parameters; query it instead of creating it again.',
   ORDER_CLOSED: 'The order is closed; create a new order with a new out_trade_no.',
 };
+
+/**
+ * A refund larger than what remains refundable on the order: INVALID_REQUEST with this message in production
+ * (docs/protocol.md §11; "refund_fee大于可退金额" in older answers). The code alone also covers other refusals, so
+ * the message decides.
+ */
+export const exceedsRefundable = (body: { code: string; message: string }): boolean =>
+  body.code === 'INVALID_REQUEST' && /(超过订单可退金额|大于可退金额)/.test(body.message);
+
+const EXCEEDS_HINT =
+  'The refund is more than what remains refundable on this order (earlier refunds count, CLOSED ones excepted): check them with `wxpay refund query <out_refund_no>` and refund at most the rest.';
 
 export interface ErrorBody {
   code: string;
@@ -49,11 +61,12 @@ export function parseErrorBody(status: number, raw: Buffer): ErrorBody {
 export function wechatpayError(status: number, raw: Buffer, requestId: string | undefined, attempts = 1): WxpayError {
   const body = parseErrorBody(status, raw);
   const hint =
-    HINTS[body.code] ??
+    (exceedsRefundable(body) ? EXCEEDS_HINT : HINTS[body.code]) ??
     (status === 429 || status >= 500 || status === 202
       ? `A transient failure${attempts > 1 ? ` after ${attempts} attempts` : ''}: retry later with the same parameters (and query before creating anything new).`
       : 'WeChat Pay refused the request: read the code and message, and quote the Request-ID to WeChat Pay support.');
-  return new WxpayError('WECHATPAY_ERROR', `WeChat Pay rejected the request (HTTP ${status} ${body.code})`, {
+  const what = exceedsRefundable(body) ? ': the refund exceeds what remains refundable' : '';
+  return new WxpayError('WECHATPAY_ERROR', `WeChat Pay rejected the request (HTTP ${status} ${body.code}${what})`, {
     hint,
     ...(requestId ? { requestId } : {}),
     wechatpay: {

@@ -2,6 +2,7 @@
 // the WeChat Pay public key, certificate serials as whole-byte upper-case hex, and key stores keyed by serial.
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';
+import { isPublicKeyId, normalizeSerial } from './serials.js';
 
 export interface CertInfo {
   serial: string;
@@ -10,12 +11,6 @@ export interface CertInfo {
   validFrom: Date;
   validTo: Date;
   publicKey: KeyObject;
-}
-
-/** Whole-byte upper-case hex, as `openssl x509 -serial` prints it (Java's BigInteger drops a leading zero). */
-export function normalizeSerial(serial: string): string {
-  const hex = serial.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
-  return hex.length % 2 === 1 ? `0${hex}` : hex;
 }
 
 function cnOf(dn: string): string | undefined {
@@ -83,7 +78,7 @@ export type KeyStore = ReadonlyMap<string, KeyObject>;
 export function createKeyStore(entries: Iterable<readonly [string, KeyObject]>): KeyStore {
   const map = new Map<string, KeyObject>();
   for (const [serial, key] of entries) {
-    map.set(serial.startsWith('PUB_KEY_ID_') ? serial : normalizeSerial(serial), key);
+    map.set(isPublicKeyId(serial) ? serial : normalizeSerial(serial), key);
   }
   return map;
 }
@@ -94,5 +89,5 @@ export function extendKeyStore(store: KeyStore, entries: Iterable<readonly [stri
 }
 
 export function lookupKey(store: KeyStore, serial: string): KeyObject | undefined {
-  return store.get(serial) ?? (serial.startsWith('PUB_KEY_ID_') ? undefined : store.get(normalizeSerial(serial)));
+  return store.get(serial) ?? (isPublicKeyId(serial) ? undefined : store.get(normalizeSerial(serial)));
 }

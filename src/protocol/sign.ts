@@ -1,16 +1,11 @@
 // docs/protocol.md §1 and §6: SHA256withRSA (PKCS#1 v1.5) signatures with the merchant key, the Authorization
 // header, and the JSAPI/APP client pay parameters. Clock and nonce are inputs, so results are reproducible.
-import { randomBytes, sign as rsaSign, type KeyObject } from 'node:crypto';
+import { sign as rsaSign, type KeyObject } from 'node:crypto';
 import { appPayMessage, buildAuthorization, canonicalUrl, jsapiPayMessage, requestMessage } from './canonical.js';
 
 /** Standard base64 with padding: 344 characters for RSA-2048. */
 export function signMessage(privateKey: KeyObject, message: string | Buffer): string {
   return rsaSign('sha256', Buffer.from(message), privateKey).toString('base64');
-}
-
-/** 32 upper-case hex characters, the doc example's shape. */
-export function newNonce(): string {
-  return randomBytes(16).toString('hex').toUpperCase();
 }
 
 export const unixSeconds = (ms: number): string => String(Math.floor(ms / 1000));

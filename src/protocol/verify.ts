@@ -5,6 +5,7 @@ import { WxpayError } from './errors.js';
 import { getHeader, type HeaderBag } from './headers.js';
 import { lookupKey, type KeyStore } from './keys.js';
 import { responseMessage } from './canonical.js';
+import { isPublicKeyId } from './serials.js';
 
 export const PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';
 export const DEFAULT_WINDOW_SECONDS = 300;
@@ -87,7 +88,7 @@ export function verifySignature(input: VerifyInput): VerifyResult {
   if (!key) {
     const known = [...input.keys.keys()];
     throw new WxpayError('VERIFY_UNKNOWN_SERIAL', `No key for Wechatpay-Serial ${h.serial}`, {
-      hint: h.serial.startsWith('PUB_KEY_ID_')
+      hint: isPublicKeyId(h.serial)
         ? `Configure publicKeyId=${h.serial} and publicKeyPath (pub_key.pem). Known: ${known.join(', ') || 'none'}.`
         : `Download the platform certificates again (wxpay certs download). Known: ${known.join(', ') || 'none'}.`,
       details: { serial: h.serial, known },

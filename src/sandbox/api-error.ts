@@ -5,9 +5,12 @@ export interface ApiErrorDetail {
   field?: string;
   value?: unknown;
   issue?: string;
-  location?: 'body' | 'query' | 'path' | 'header' | 'authorization';
+  location?: ParamLocation;
   [key: string]: unknown;
 }
+
+/** Where a PARAM_ERROR's value was found; `null` as real answers give it for some body errors. */
+export type ParamLocation = 'body' | 'query' | 'uri_template' | 'header' | 'authorization' | null;
 
 export class SandboxApiError extends Error {
   constructor(
@@ -24,19 +27,13 @@ export class SandboxApiError extends Error {
   }
 }
 
-export const paramError = (
-  field: string,
-  issue: string,
-  location: ApiErrorDetail['location'] = 'body',
-  value?: unknown,
-  message?: string,
-) =>
-  new SandboxApiError(400, 'PARAM_ERROR', message ?? `参数错误: ${issue}`, {
-    field,
-    ...(value !== undefined ? { value } : {}),
-    issue,
-    location,
-  });
+/**
+ * 400 PARAM_ERROR in the shape real answers have (docs/protocol.md §11 "Error bodies"): the message names the
+ * field ("输入源“/body/attach”…"), and `detail` is only `{location, value}`; for a length rule `value` is the
+ * measured length. No `field`/`issue`: an app that reads them would pass here and fail live.
+ */
+export const paramError = (message: string, location: ParamLocation = 'body', value?: unknown) =>
+  new SandboxApiError(400, 'PARAM_ERROR', message, { location, ...(value !== undefined ? { value } : {}) });
 
 export const invalidRequest = (message: string) => new SandboxApiError(400, 'INVALID_REQUEST', message);
 
@@ -46,7 +43,8 @@ export const resourceNotExists = (message = '资源不存在') => new SandboxApi
 
 export const systemError = () => new SandboxApiError(500, 'SYSTEM_ERROR', '系统异常，请稍后重试');
 
-export const frequencyLimited = () => new SandboxApiError(429, 'FREQUENCY_LIMITED', '请求频率超限，请降低频率后重试');
+export const frequencyLimited = (message = '请求频率超限，请降低频率后重试') =>
+  new SandboxApiError(429, 'FREQUENCY_LIMITED', message);
 
 /** Request-ID: 44 upper-case hex plus `-<internal code>`; 0 on success (not WeChat's real internal codes). */
 export function requestId(counter: number, code?: string): string {

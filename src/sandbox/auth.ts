@@ -86,13 +86,7 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
   // Exactly a known platform serial or public key ID, for the same reason as serial_no.
   const serial = req.headers['wechatpay-serial'];
   if (typeof serial === 'string' && serial !== '' && !knownWechatpaySerials(ctx).includes(serial)) {
-    throw paramError(
-      'Wechatpay-Serial',
-      `unknown Wechatpay-Serial ${serial}`,
-      'header',
-      serial,
-      '平台证书序列号Wechatpay-Serial错误',
-    );
+    throw paramError('平台证书序列号Wechatpay-Serial错误', 'header', serial);
   }
   return auth;
 }

@@ -5,6 +5,7 @@
 import type { SandboxContext } from './context.js';
 import { transactionJson } from './orders.js';
 import type { OrderRecord, RefundRecord } from './state.js';
+import { chinaDate, chinaDayStart } from '../protocol/china-time.js';
 
 export interface PaymentEvent {
   time: number;
@@ -51,11 +52,6 @@ export interface DayEvents {
 }
 
 const DAY_MS = 86_400_000;
-const CHINA_MS = 8 * 3600_000;
-/** YYYY-MM-DD of an instant, in China time (UTC+8), the time zone of WeChat Pay bills. */
-export const chinaDate = (ms: number): string => new Date(ms + CHINA_MS).toISOString().slice(0, 10);
-/** The instant a China-time day starts. */
-export const chinaDayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`) - CHINA_MS;
 
 function paymentOf(order: OrderRecord): PaymentEvent {
   const t = transactionJson(order) as { trade_type?: string; payer?: Record<string, string> };

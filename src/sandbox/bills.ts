@@ -17,6 +17,7 @@ import {
   type TradeBillType,
 } from '../bills/layout.js';
 import { syntheticEvent, type DayEvents, type PaymentEvent, type RefundEvent } from './bill-source.js';
+import { chinaDateTime } from '../protocol/china-time.js';
 
 export interface BillSpec {
   kind: BillKind;
@@ -32,7 +33,6 @@ export const feeFen = (totalFen: number): number => Math.floor((totalFen * 6 + 5
 const CHUNK = 64 * 1024;
 const yuan = (fen: number) => unitsToYuan(fen, 2);
 const fee5 = (fen: number) => unitsToYuan(fen * 1000, 5);
-const clock = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 const tick = (v: string) => (/[",\r\n]/.test(v) ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`);
 const fundValue = (v: string) => tick(v.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
 
@@ -63,7 +63,7 @@ function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefin
   t.applied += applied;
   const time = type === 'REFUND' ? p.time : (r?.time ?? p.time);
   const head = [
-    clock(time),
+    chinaDateTime(time),
     p.appid,
     p.mchid,
     p.subMchid,
@@ -88,8 +88,8 @@ function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefin
       : type === 'REFUND'
         ? [
             ...head,
-            clock(r!.time),
-            r!.successTime !== undefined ? clock(r!.successTime) : '',
+            chinaDateTime(r!.time),
+            r!.successTime !== undefined ? chinaDateTime(r!.successTime) : '',
             ...refundCols,
             ...tail,
             yuan(applied),
@@ -139,7 +139,7 @@ function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
       t.outFen += fen;
     }
     return [
-      clock(time),
+      chinaDateTime(time),
       no,
       flow,
       name,

@@ -7,6 +7,7 @@ import type { NonceLedger } from './nonces.js';
 import type { Notifier } from './notifier.js';
 import type { SignPool } from './sign-pool.js';
 import type { SandboxState } from './state.js';
+import { isPublicKeyId } from '../protocol/serials.js';
 
 export interface SigningKey {
   serial: string;
@@ -40,6 +41,8 @@ export interface SandboxContext {
   autoPayMs?: number;
   /** Delay before a PROCESSING refund succeeds by itself; negative = never (use the admin API). */
   autoRefundMs: number;
+  /** Refunds of one order must be this far apart (production: 60 s); 0 turns the rule off. */
+  refundSpacingMs: number;
   timeScale: number;
   stats: Map<string, number>;
   counter: number;
@@ -71,7 +74,7 @@ const publicKeySigner = (ctx: SandboxContext): SigningKey => ({
 export function chooseSigner(ctx: SandboxContext, requestSerial?: string): SigningKey {
   if (ctx.mode === 'cert') return currentPlatformKey(ctx);
   if (ctx.mode === 'pubkey') return publicKeySigner(ctx);
-  if (requestSerial?.startsWith('PUB_KEY_ID_')) return publicKeySigner(ctx);
+  if (requestSerial && isPublicKeyId(requestSerial)) return publicKeySigner(ctx);
   ctx.mixedToggle += 1;
   return ctx.mixedToggle % 2 === 1 ? currentPlatformKey(ctx) : publicKeySigner(ctx);
 }

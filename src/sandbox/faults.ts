@@ -45,7 +45,7 @@ export class FaultSet {
 
   set(input: unknown): Fault[] {
     const faults = (input as { faults?: unknown } | null)?.faults;
-    if (!Array.isArray(faults)) throw paramError('/faults', 'faults must be an array');
+    if (!Array.isArray(faults)) throw paramError('faults must be an array');
     this.list = faults.map((f, i) => parseFault(f, i));
     return this.list;
   }
@@ -81,17 +81,17 @@ function parseFault(f: unknown, i: number): Fault {
   const o = (f ?? {}) as Record<string, unknown>;
   const at = `/faults/${i}`;
   if (!FAULT_KINDS.includes(o.kind as FaultKind))
-    throw paramError(`${at}/kind`, `kind must be one of ${FAULT_KINDS.join(', ')}`);
+    throw paramError(`${at}/kind: kind must be one of ${FAULT_KINDS.join(', ')}`);
   const rate = o.rate === undefined ? 1 : Number(o.rate);
-  if (!(rate >= 0 && rate <= 1)) throw paramError(`${at}/rate`, 'rate must be between 0 and 1');
+  if (!(rate >= 0 && rate <= 1)) throw paramError(`${at}/rate: rate must be between 0 and 1`);
   if (o.count !== undefined && !(Number.isInteger(o.count) && (o.count as number) >= 0))
-    throw paramError(`${at}/count`, 'count must be a whole number');
-  if (o.path !== undefined && typeof o.path !== 'string') throw paramError(`${at}/path`, 'path must be a string');
+    throw paramError(`${at}/count: count must be a whole number`);
+  if (o.path !== undefined && typeof o.path !== 'string') throw paramError(`${at}/path: path must be a string`);
   if (o.delayMs !== undefined && !(Number.isInteger(o.delayMs) && (o.delayMs as number) >= 0))
-    throw paramError(`${at}/delayMs`, 'delayMs must be a whole number');
+    throw paramError(`${at}/delayMs: delayMs must be a whole number`);
   const target = o.target ?? 'responses';
   if (!['responses', 'notifications', 'all'].includes(target as string))
-    throw paramError(`${at}/target`, 'target must be responses, notifications or all');
+    throw paramError(`${at}/target: target must be responses, notifications or all`);
   return {
     kind: o.kind as FaultKind,
     rate,

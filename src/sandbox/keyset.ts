@@ -1,6 +1,6 @@
 // `wxpay sandbox init`: a throwaway key set for the local simulator (merchant key + certificate, platform
 // certificates, a WeChat Pay public key, an APIv3 key) and the `.wxpayrc.json` profile that points at it.
-import { generateKeyPair, randomBytes, randomInt, type KeyObject } from 'node:crypto';
+import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { loadPrivateKey, loadPublicKey, parseCertificate } from '../protocol/key
 import { writeFileSafe } from '../files/safe-write.js';
 import { createCertificatePem } from '../protocol/x509.js';
 import { readSandboxFile, writeSandboxFile, exists, type SandboxFile } from './keyset-files.js';
+import { newPublicKeyId } from '../protocol/serials.js';
 
 export type SandboxMode = 'cert' | 'pubkey' | 'mixed';
 export const SANDBOX_MODES: readonly SandboxMode[] = ['cert', 'pubkey', 'mixed'];
@@ -84,8 +85,6 @@ function newApiV3Key(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(randomBytes(32), (b) => alphabet[b % alphabet.length]).join('');
 }
-
-const newPublicKeyId = () => `PUB_KEY_ID_${Array.from({ length: 34 }, () => randomInt(10)).join('')}`;
 
 /** Creates a platform key and certificate (Tenpay.com subject, 5 years) in `<dir>/wechatpay/`; returns its serial. */
 export async function createPlatformCert(

@@ -1,14 +1,15 @@
 // docs/protocol.md §4: POSTs payment and refund notifications to notify_url (built by core's buildNotification, signed
 // with the mode's key), retrying on WeChat Pay's schedule divided by timeScale until the receiver answers 200/204.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { buildNotification } from '../protocol/notification.js';
-import { newNonce, unixSeconds } from '../protocol/sign.js';
+import { unixSeconds } from '../protocol/sign.js';
 import { chooseSigner, type SandboxContext } from './context.js';
-import { rfc3339 } from './state.js';
 import { applySignatureFaults } from './signing.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
+import { newNonce, newResourceNonce } from '../protocol/nonce.js';
 
 /** Seconds between attempts: 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h (15 retries). */
 export const RETRY_SCHEDULE_SECONDS = [
@@ -59,6 +60,8 @@ export class Notifier {
   ): DeliveryRecord {
     const ctx = this.ctx();
     const record: DeliveryRecord = {
+      // A UUID, as a real TRANSACTION.SUCCESS quoted in a developer thread carries (docs/protocol.md §11, row 12);
+      // the doc examples show "EV-…", so receivers must treat the id as opaque (string(36)).
       id: randomUUID(),
       eventType,
       url,
@@ -69,8 +72,8 @@ export class Notifier {
       gaveUp: false,
     };
     this.deliveries.push(record);
-    const createTime = rfc3339(ctx.now());
-    const resourceNonce = randomBytes(9).toString('base64url').slice(0, 12);
+    const createTime = chinaRfc3339(ctx.now());
+    const resourceNonce = newResourceNonce();
     const attempt = (n: number, delayMs: number): void => {
       ctx.later(delayMs, () => {
         void this.deliver(record, { originalType, createTime, resourceNonce }, n, delayMs).then((ok) => {

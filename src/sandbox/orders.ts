@@ -1,11 +1,15 @@
-// Trade rules (docs/protocol.md §5): prepay with OUT_TRADE_NO_USED on a changed repeat, the state machine
-// NOTPAY -> SUCCESS | PAYERROR | CLOSED -> REFUND, and the transaction object as query and notification show it.
+// Trade rules (docs/protocol.md §5, §11): prepay with OUT_TRADE_NO_USED on a changed repeat, the state machine
+// NOTPAY -> SUCCESS | CLOSED, SUCCESS -> REFUND, and the transaction object as query and notification show it.
+// PAYERROR, USERPAYING and REVOKED belong to payment-code orders, which the sandbox does not simulate: a failed
+// payment leaves a JSAPI/APP/H5/Native order NOTPAY, as the JSAPI development guide says.
 import { randomInt } from 'node:crypto';
 import type { AuthorizationFields } from '../protocol/canonical.js';
 import { SandboxApiError, paramError } from './api-error.js';
 import type { SandboxContext } from './context.js';
+import { TOO_LATE_TO_PAY, effectiveTimeExpire, payDeadline, refresh } from './order-times.js';
 import type { PrepayKind } from './schemas.js';
-import { newIds, orderKey, rfc3339, type OrderRecord, type TradeState } from './state.js';
+import { newIds, orderKey, type OrderRecord, type TradeState } from './state.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
 
 const TRADE_TYPES: Record<PrepayKind, string> = { jsapi: 'JSAPI', app: 'APP', h5: 'MWEB', native: 'NATIVE' };
 const STATE_DESC: Record<TradeState, string> = {
@@ -13,7 +17,6 @@ const STATE_DESC: Record<TradeState, string> = {
   SUCCESS: '支付成功',
   CLOSED: '订单已关闭',
   REFUND: '转入退款',
-  PAYERROR: '支付失败，请重新下单支付',
 };
 
 type Body = Record<string, unknown>;
@@ -30,13 +33,7 @@ const sortedJson = (v: unknown): string =>
 function checkMerchantIds(ctx: SandboxContext, body: Body, partner: boolean, auth: AuthorizationFields): void {
   const [mchField, appField] = partner ? ['sp_mchid', 'sp_appid'] : ['mchid', 'appid'];
   if (body[mchField] !== auth.mchid)
-    throw paramError(
-      `/${mchField}`,
-      `${mchField} differs from the mchid in Authorization`,
-      'body',
-      body[mchField],
-      `${mchField}与Authorization中的商户号不一致`,
-    );
+    throw paramError(`${mchField}与Authorization中的商户号不一致`, 'body', body[mchField]);
   if (body[appField] !== ctx.keys.appid)
     throw new SandboxApiError(400, 'APPID_MCHID_NOT_MATCH', `${appField}和mch_id不匹配`, {
       field: `/${appField}`,
@@ -47,33 +44,9 @@ function checkMerchantIds(ctx: SandboxContext, body: Body, partner: boolean, aut
     throw new SandboxApiError(400, 'MCH_NOT_EXISTS', '子商户号不存在');
   const payer = body.payer as Record<string, string> | undefined;
   if (partner && payer) {
-    if (!payer.sp_openid && !payer.sub_openid)
-      throw paramError(
-        '/payer',
-        'payer needs sp_openid or sub_openid',
-        'body',
-        undefined,
-        'sp_openid和sub_openid不能同时为空',
-      );
-    if (payer.sub_openid && !body.sub_appid)
-      throw paramError(
-        '/sub_appid',
-        'sub_appid is required with sub_openid',
-        'body',
-        undefined,
-        '传入sub_openid时sub_appid必填',
-      );
+    if (!payer.sp_openid && !payer.sub_openid) throw paramError('sp_openid和sub_openid不能同时为空');
+    if (payer.sub_openid && !body.sub_appid) throw paramError('传入sub_openid时sub_appid必填');
   }
-}
-
-/** Marks a NOTPAY order past its time_expire as CLOSED, as the real server does lazily. */
-export function refresh(ctx: SandboxContext, order: OrderRecord): OrderRecord {
-  if (order.tradeState === 'NOTPAY' && order.timeExpire !== undefined && order.timeExpire <= ctx.now()) {
-    order.tradeState = 'CLOSED';
-    order.closeTime = order.timeExpire;
-    ctx.state.putOrder(order);
-  }
-  return order;
 }
 
 export function prepay(
@@ -117,8 +90,8 @@ export function prepay(
     ...(subMchid ? { subMchid } : {}),
     ...(partner && body.sub_appid ? { subAppid: body.sub_appid as string } : {}),
     ...(body.attach !== undefined ? { attach: body.attach as string } : {}),
-    ...(body.payer ? { payer: { ...(body.payer as Record<string, string>) } } : {}),
-    ...(body.time_expire ? { timeExpire: Date.parse(body.time_expire as string) } : {}),
+    ...payerIds(body.payer),
+    ...(body.time_expire ? { timeExpire: effectiveTimeExpire(Date.parse(body.time_expire as string), now) } : {}),
     ...((body.settle_info as { profit_sharing?: boolean } | undefined)?.profit_sharing ? { profitSharing: true } : {}),
   };
   if (kind === 'native') order.payUrl = newIds.codeUrl();
@@ -127,10 +100,16 @@ export function prepay(
   ctx.state.putOrder(order);
   if (ctx.autoPayMs !== undefined) {
     ctx.later(ctx.autoPayMs, () => {
-      if (refresh(ctx, order).tradeState === 'NOTPAY') payOrder(ctx, order);
+      if (refresh(ctx, order).tradeState === 'NOTPAY' && ctx.now() <= payDeadline(order)) payOrder(ctx, order);
     });
   }
   return prepayAnswer(order);
+}
+
+/** The payer's ids as query answers show them; identity (实名支付, encrypted) is never echoed. */
+function payerIds(payer: unknown): { payer?: Record<string, string> } {
+  const ids = Object.entries((payer ?? {}) as Record<string, string>).filter(([k]) => k !== 'identity');
+  return ids.length ? { payer: Object.fromEntries(ids) } : {};
 }
 
 function prepayAnswer(order: OrderRecord): Body {
@@ -150,6 +129,7 @@ const adminConflict = (order: OrderRecord, what: string) =>
 export function payOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord {
   if (refresh(ctx, order).tradeState !== 'NOTPAY') throw adminConflict(order, 'pay');
   const now = ctx.now();
+  if (now > payDeadline(order)) throw new SandboxApiError(409, 'INVALID_STATE', TOO_LATE_TO_PAY);
   order.tradeState = 'SUCCESS';
   order.transactionId = newIds.transactionId(now);
   order.successTime = now;
@@ -162,10 +142,9 @@ export function payOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord {
   return order;
 }
 
+/** The payer's attempt fails: the order stays NOTPAY and can still be paid ("若用户支付失败，订单状态不变"). */
 export function failOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord {
   if (refresh(ctx, order).tradeState !== 'NOTPAY') throw adminConflict(order, 'fail');
-  order.tradeState = 'PAYERROR';
-  ctx.state.putOrder(order);
   return order;
 }
 
@@ -198,7 +177,7 @@ export function transactionJson(order: OrderRecord): Body {
     trade_state_desc: STATE_DESC[order.tradeState],
     ...(paid ? { bank_type: 'OTHERS' } : {}),
     ...(order.attach !== undefined ? { attach: order.attach } : {}),
-    ...(order.successTime !== undefined ? { success_time: rfc3339(order.successTime) } : {}),
+    ...(order.successTime !== undefined ? { success_time: chinaRfc3339(order.successTime) } : {}),
     ...(order.payer ? { payer: order.payer } : {}),
     amount: {
       total: order.total,

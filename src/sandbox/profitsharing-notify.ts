@@ -4,7 +4,7 @@
 // /sandbox/profitsharing/notify-url, else the paid order's notify_url.
 import type { SandboxContext } from './context.js';
 import type { ReturnRecord, SplitRecord } from './profitsharing-store.js';
-import { rfc3339 } from './state.js';
+import { chinaRfc3339 as rfc3339 } from '../protocol/china-time.js';
 
 const ORIGINAL_TYPE = 'profitsharing';
 

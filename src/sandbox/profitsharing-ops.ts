@@ -2,13 +2,14 @@
 // receiver must have been added first, a split cannot exceed the unsplit amount (NOT_ENOUGH), the same out_order_no
 // with the same body answers the same, and a split goes PROCESSING -> FINISHED (receivers PENDING -> SUCCESS).
 // An unfreeze, or unfreeze_unsplit, releases what is left to the merchant and ends splitting for the order.
-import { randomInt } from 'node:crypto';
 import { SandboxApiError, invalidRequest, paramError, resourceNotExists } from './api-error.js';
 import type { SandboxContext } from './context.js';
-import { refresh } from './orders.js';
+import { refresh } from './order-times.js';
 import { notifyReceivers } from './profitsharing-notify.js';
 import { merchantKey, type SplitLine, type SplitRecord } from './profitsharing-store.js';
-import { newIds, rfc3339, type OrderRecord } from './state.js';
+import { chinaDigits, chinaRfc3339 as rfc3339 } from '../protocol/china-time.js';
+import { randomDigits } from '../protocol/serials.js';
+import type { OrderRecord } from './state.js';
 
 type Body = Record<string, unknown>;
 export interface Who {
@@ -16,8 +17,7 @@ export interface Who {
   subMchid?: string;
 }
 const MAX_SPLITS = 50;
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
-const orderId = (ms: number) => `3008${digits(6)}${newIds.transactionId(ms).slice(10, 18)}${digits(10)}`;
+const orderId = (ms: number) => `3008${randomDigits(6)}${chinaDigits(ms).slice(0, 8)}${randomDigits(10)}`;
 
 /** The paid order behind a transaction_id, if it is this merchant's and was paid for splitting. */
 export function splittableOrder(ctx: SandboxContext, who: Who, transactionId: string, forQuery = false): OrderRecord {
@@ -44,7 +44,15 @@ const finishedForSplitting = (ctx: SandboxContext, order: OrderRecord) =>
   ctx.state.profitSharing.splitsOf(order.transactionId!).some((s) => s.unfreeze);
 
 function line(type: string, account: string, amount: number, description: string, now: number): SplitLine {
-  return { type, account, amount, description, result: 'PENDING', detailId: `3601${digits(19)}`, createTime: now };
+  return {
+    type,
+    account,
+    amount,
+    description,
+    result: 'PENDING',
+    detailId: `3601${randomDigits(19)}`,
+    createTime: now,
+  };
 }
 
 function checkReceivers(ctx: SandboxContext, who: Who, receivers: Body[], names: Record<string, string>): void {
@@ -53,13 +61,7 @@ function checkReceivers(ctx: SandboxContext, who: Who, receivers: Body[], names:
     if (!added) throw invalidRequest(`分账接收方${String(r.account)}未添加，请先调用添加分账接收方接口`);
     const name = names[`/receivers/${i}/name`];
     if (name !== undefined && added.name !== undefined && name !== added.name)
-      throw paramError(
-        `/receivers/${i}/name`,
-        'the name differs from the added receiver',
-        'body',
-        undefined,
-        '分账接收方姓名不匹配',
-      );
+      throw paramError('分账接收方姓名不匹配', 'body');
   });
 }
 

@@ -2,33 +2,24 @@
 // name; CUSTOM relations with custom_relation) and must exist before a split names it. A return takes money a
 // merchant receiver got in a finished split back to the sharing merchant: PROCESSING -> SUCCESS | FAILED, never more
 // than that receiver got minus earlier returns. Returned money goes to the merchant's balance, not back to unsplit.
-import { randomInt } from 'node:crypto';
 import { SandboxApiError, invalidRequest, paramError, resourceNotExists } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import type { Who } from './profitsharing-ops.js';
 import { notifyReturn } from './profitsharing-notify.js';
 import { merchantKey, type ReceiverRecord, type ReturnRecord, type SplitRecord } from './profitsharing-store.js';
-import { rfc3339 } from './state.js';
+import { chinaRfc3339 as rfc3339 } from '../protocol/china-time.js';
+import { randomDigits } from '../protocol/serials.js';
 
 type Body = Record<string, unknown>;
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 
 function checkReceiver(ctx: SandboxContext, who: Who, body: Body, name: string | undefined): void {
-  if (body.appid !== ctx.keys.appid)
-    throw paramError('/appid', 'appid is not bound to this merchant', 'body', body.appid, 'appid与mchid不匹配');
+  if (body.appid !== ctx.keys.appid) throw paramError('appid与mchid不匹配', 'body', body.appid);
   if (body.type === 'MERCHANT_ID' && body.account === who.mchid) throw invalidRequest('分账接收方不能是分账方自己');
-  if (body.type === 'MERCHANT_ID' && name === undefined)
-    throw paramError(
-      '/name',
-      'a merchant receiver needs its full name',
-      'body',
-      undefined,
-      '接收方类型为商户时，姓名必填',
-    );
+  if (body.type === 'MERCHANT_ID' && name === undefined) throw paramError('接收方类型为商户时，姓名必填', 'body');
   if (body.type === 'PERSONAL_SUB_OPENID' && !body.sub_appid)
-    throw paramError('/sub_appid', 'sub_appid is required for PERSONAL_SUB_OPENID', 'body');
+    throw paramError('sub_appid is required for PERSONAL_SUB_OPENID', 'body');
   if (body.relation_type === 'CUSTOM' && !body.custom_relation)
-    throw paramError('/custom_relation', 'custom_relation is required for CUSTOM', 'body');
+    throw paramError('custom_relation is required for CUSTOM', 'body');
 }
 
 export function addReceiver(ctx: SandboxContext, who: Who, body: Body, name: string | undefined): ReceiverRecord {
@@ -48,8 +39,7 @@ export function addReceiver(ctx: SandboxContext, who: Who, body: Body, name: str
 }
 
 export function deleteReceiver(ctx: SandboxContext, who: Who, body: Body): ReceiverRecord {
-  if (body.appid !== ctx.keys.appid)
-    throw paramError('/appid', 'appid is not bound to this merchant', 'body', body.appid, 'appid与mchid不匹配');
+  if (body.appid !== ctx.keys.appid) throw paramError('appid与mchid不匹配', 'body', body.appid);
   const key = merchantKey(who.mchid, who.subMchid, `${String(body.type)}/${String(body.account)}`);
   const found = ctx.state.profitSharing.receivers.get(key);
   if (!found) throw resourceNotExists('分账接收方不存在');
@@ -67,13 +57,7 @@ export const receiverJson = (r: ReceiverRecord): Body => ({
 
 function splitFor(ctx: SandboxContext, who: Who, body: Body): SplitRecord {
   if (body.order_id === undefined && body.out_order_no === undefined)
-    throw paramError(
-      '/out_order_no',
-      'order_id or out_order_no is required',
-      'body',
-      undefined,
-      'order_id和out_order_no必须二选一',
-    );
+    throw paramError('order_id和out_order_no必须二选一', 'body');
   const ps = ctx.state.profitSharing;
   const split =
     body.order_id !== undefined
@@ -115,7 +99,7 @@ export function createReturn(ctx: SandboxContext, who: Who, body: Body): ReturnR
     orderId: split.orderId,
     outOrderNo: split.outOrderNo,
     outReturnNo: body.out_return_no as string,
-    returnId: `3008${digits(24)}`,
+    returnId: `3008${randomDigits(24)}`,
     returnMchid: body.return_mchid as string,
     amount: body.amount as number,
     description: body.description as string,

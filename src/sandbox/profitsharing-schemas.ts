@@ -3,10 +3,12 @@
 import { RECEIVER_TYPES } from '../api/profitsharing.js';
 import { RELATION_TYPES } from '../api/profitsharing-receivers.js';
 import { ABNORMAL_REFUND_TYPES } from '../api/refunds.js';
-import { OUT_REFUND_NO, int, obj, req, str } from './schemas.js';
+import { OUT_REFUND_NO_CHARS, OUT_REFUND_NO_LENGTH } from '../protocol/ids.js';
+import { int, obj, req, str } from './schemas.js';
 import type { Schema } from './validate.js';
 
-const outNo = (label: string): Schema => req({ type: 'string', pattern: OUT_REFUND_NO, label });
+const outNoRule = { type: 'string', ...OUT_REFUND_NO_LENGTH, pattern: OUT_REFUND_NO_CHARS } as const;
+const outNo = (label: string): Schema => req({ ...outNoRule, label });
 const receiverType = req({ type: 'string', enum: RECEIVER_TYPES, label: '分账接收方类型' });
 /** A ciphertext: RSA-2048 OAEP, base64, so well under this bound. */
 const sealed = str(1024);
@@ -52,7 +54,7 @@ export const returnSchema: Schema = obj(
   {
     sub_mchid: str(32),
     order_id: str(64),
-    out_order_no: { type: 'string', pattern: OUT_REFUND_NO, label: '商户分账单号' },
+    out_order_no: { ...outNoRule, label: '商户分账单号' },
     out_return_no: outNo('商户回退单号'),
     return_mchid: req(str(32, { label: '回退商户号' })),
     amount: req({ ...int(1), label: '回退金额' }),

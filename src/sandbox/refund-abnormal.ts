@@ -22,13 +22,7 @@ function findRefund(ctx: SandboxContext, mchid: string, refundId: string, body: 
   for (const r of ctx.state.refunds.values()) {
     if (r.refundId !== refundId || r.mchid !== mchid || r.subMchid !== subMchid) continue;
     if (r.outRefundNo !== body.out_refund_no)
-      throw paramError(
-        '/out_refund_no',
-        'out_refund_no is not this refund',
-        'body',
-        body.out_refund_no,
-        '商户退款单号与微信退款单号不匹配',
-      );
+      throw paramError('商户退款单号与微信退款单号不匹配', 'body', body.out_refund_no);
     return r;
   }
   throw resourceNotExists('退款单不存在');
@@ -47,23 +41,9 @@ export function applyAbnormalRefund(
   let account = '商户银行账户';
   if (body.type === 'USER_BANK_CARD') {
     for (const field of ['bank_type', 'bank_account', 'real_name'])
-      if (body[field] === undefined)
-        throw paramError(
-          `/${field}`,
-          `${field} is required for USER_BANK_CARD`,
-          'body',
-          undefined,
-          `${field}为必填参数`,
-        );
+      if (body[field] === undefined) throw paramError(`${field}为必填参数`, 'body');
     const digits = plain['/bank_account'] ?? '';
-    if (!/^\d{12,19}$/.test(digits))
-      throw paramError(
-        '/bank_account',
-        'bank_account must be a card number',
-        'body',
-        undefined,
-        '收款银行卡号格式错误',
-      );
+    if (!/^\d{12,19}$/.test(digits)) throw paramError('收款银行卡号格式错误', 'body');
     account = `${BANK_NAMES[body.bank_type as string] ?? '银行'}借记卡${digits.slice(-4)}`;
   }
   refund.status = 'PROCESSING';

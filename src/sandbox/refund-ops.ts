@@ -1,31 +1,25 @@
-// Refund rules (docs/protocol.md §5): the order must be paid, amount.total must match it, the refund must fit in what
-// is left (NOT_ENOUGH), the same out_refund_no is idempotent, and a refund goes PROCESSING -> SUCCESS | ABNORMAL | CLOSED.
+// Refund rules (docs/protocol.md §5, §11): the order must be paid, amount.total must match it, the refund must fit in
+// what is left (400 INVALID_REQUEST "申请退款金额超过订单可退金额"; NOT_ENOUGH is the merchant's balance, which the
+// sandbox never runs short of), refunds of one order are a minute apart, the same out_refund_no is idempotent, and a
+// refund goes PROCESSING -> SUCCESS | ABNORMAL | CLOSED.
 import type { AuthorizationFields } from '../protocol/canonical.js';
-import { SandboxApiError, invalidRequest, paramError, resourceNotExists } from './api-error.js';
+import { SandboxApiError, frequencyLimited, invalidRequest, paramError, resourceNotExists } from './api-error.js';
 import type { SandboxContext } from './context.js';
-import { refresh } from './orders.js';
-import {
-  newIds,
-  orderKey,
-  refundKey,
-  rfc3339,
-  type OrderRecord,
-  type RefundRecord,
-  type RefundStatus,
-} from './state.js';
+import { refresh } from './order-times.js';
+import { newIds, orderKey, refundKey, type OrderRecord, type RefundRecord, type RefundStatus } from './state.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
 
 type Body = Record<string, unknown>;
 const MAX_REFUNDS = 50;
+/** What production answers for a refund larger than the order's refundable rest (captured v3 answers). */
+export const EXCEEDS_REFUNDABLE = '申请退款金额超过订单可退金额';
+/** The refund pages: "同一笔订单多次退款的请求需相隔1分钟"; the code for breaking it is our choice. */
+export const DEFAULT_REFUND_SPACING_MS = 60_000;
+export const SAME_ORDER_SPACING = '同一笔订单多次退款的请求需相隔1分钟';
 
 function findOrder(ctx: SandboxContext, mchid: string, subMchid: string | undefined, body: Body): OrderRecord {
   if (body.transaction_id === undefined && body.out_trade_no === undefined) {
-    throw paramError(
-      '/out_trade_no',
-      'transaction_id or out_trade_no is required',
-      'body',
-      undefined,
-      'transaction_id和out_trade_no必须二选一进行传参',
-    );
+    throw paramError('transaction_id和out_trade_no必须二选一进行传参');
   }
   const order =
     body.transaction_id !== undefined
@@ -57,19 +51,13 @@ export function createRefund(ctx: SandboxContext, body: Body, auth: Authorizatio
   if (order.tradeState !== 'SUCCESS' && order.tradeState !== 'REFUND')
     throw invalidRequest(`订单状态为${order.tradeState}，不能发起退款`);
   const amount = body.amount as { refund: number; total: number; currency: string };
-  if (amount.total !== order.total)
-    throw paramError(
-      '/amount/total',
-      'amount.total differs from the order total',
-      'body',
-      amount.total,
-      '订单金额与原订单金额不一致',
-    );
-  if (ctx.state.refundsOf(order).length >= MAX_REFUNDS)
-    throw new SandboxApiError(403, 'INVALID_REQUEST', '部分退款次数超过50次');
-  if (amount.refund > refundable(ctx, order))
-    throw new SandboxApiError(403, 'NOT_ENOUGH', '申请退款金额超过订单可退金额');
+  if (amount.total !== order.total) throw paramError('订单金额与原订单金额不一致', 'body', amount.total);
+  const earlier = ctx.state.refundsOf(order);
+  if (earlier.length >= MAX_REFUNDS) throw invalidRequest('部分退款次数超过50次');
+  if (amount.refund > refundable(ctx, order)) throw invalidRequest(EXCEEDS_REFUNDABLE);
   const now = ctx.now();
+  const last = Math.max(...earlier.map((r) => r.createTime));
+  if (now - last < ctx.refundSpacingMs) throw frequencyLimited(SAME_ORDER_SPACING);
   const refund: RefundRecord = {
     key,
     orderKey: order.key,
@@ -129,8 +117,8 @@ export function refundJson(refund: RefundRecord): Body {
     out_trade_no: refund.outTradeNo,
     channel: refund.channel ?? 'ORIGINAL',
     user_received_account: refund.receivedAccount ?? '支付用户零钱',
-    ...(refund.successTime !== undefined ? { success_time: rfc3339(refund.successTime) } : {}),
-    create_time: rfc3339(refund.createTime),
+    ...(refund.successTime !== undefined ? { success_time: chinaRfc3339(refund.successTime) } : {}),
+    create_time: chinaRfc3339(refund.createTime),
     status: refund.status,
     funds_account: refund.fundsAccount ?? 'AVAILABLE',
     amount: {
@@ -157,7 +145,7 @@ export function refundNotificationJson(refund: RefundRecord): Body {
     refund_id: refund.refundId,
     out_refund_no: refund.outRefundNo,
     refund_status: refund.status,
-    ...(refund.successTime !== undefined ? { success_time: rfc3339(refund.successTime) } : {}),
+    ...(refund.successTime !== undefined ? { success_time: chinaRfc3339(refund.successTime) } : {}),
     user_received_account: refund.receivedAccount ?? '支付用户零钱',
     amount: { total: refund.total, refund: refund.refund, payer_total: refund.total, payer_refund: refund.refund },
   };

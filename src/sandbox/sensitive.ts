@@ -52,35 +52,16 @@ export function decryptSensitive(
   const present = Object.entries(fields).filter(([, v]) => v !== undefined);
   if (present.length === 0) return {};
   const serial = serialOf(headers);
-  if (!serial)
-    throw paramError(
-      'Wechatpay-Serial',
-      'a sensitive field needs Wechatpay-Serial',
-      'header',
-      undefined,
-      SERIAL_MISSING_MESSAGE,
-    );
+  if (!serial) throw paramError(SERIAL_MISSING_MESSAGE, 'header');
   const key = decryptionKeyFor(ctx, serial);
   if (!key) {
-    throw paramError(
-      'Wechatpay-Serial',
-      `unknown Wechatpay-Serial ${serial}`,
-      'header',
-      serial,
-      '平台证书序列号Wechatpay-Serial错误',
-    );
+    throw paramError('平台证书序列号Wechatpay-Serial错误', 'header', serial);
   }
   const out: Record<string, string> = {};
   for (const [pointer, value] of present) {
     const plain = typeof value === 'string' ? oaepSha1Open(key, value) : undefined;
     if (plain === undefined) {
-      throw paramError(
-        pointer,
-        `not RSA-OAEP-SHA1 ciphertext for the key ${serial}`,
-        'body',
-        undefined,
-        NOT_CIPHERTEXT_MESSAGE,
-      );
+      throw paramError(NOT_CIPHERTEXT_MESSAGE, 'body');
     }
     out[pointer] = plain;
   }

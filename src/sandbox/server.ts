@@ -12,6 +12,7 @@ import {
   type HttpLimits,
 } from '../http/limits.js';
 import { DEFAULT_WINDOW_SECONDS } from '../protocol/verify.js';
+import { DEFAULT_REFUND_SPACING_MS } from './refund-ops.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
@@ -46,6 +47,8 @@ export interface SandboxOptions {
   autoRefundMs?: number;
   /** Divides the notification retry schedule (15 s, 15 s, 30 s, ...). */
   timeScale?: number;
+  /** Refunds of one order must be this many ms apart (default 60000, as production; 0 = off). */
+  refundSpacingMs?: number;
   statePath?: string;
   /** ms since the epoch. */
   now?: () => number;
@@ -91,6 +94,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     billClockOffsetMs: opts.billClockOffsetMs ?? 0,
     ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
     autoRefundMs: opts.autoRefundMs ?? 1000,
+    refundSpacingMs: opts.refundSpacingMs ?? DEFAULT_REFUND_SPACING_MS,
     timeScale: opts.timeScale ?? 1,
     stats: new Map(),
     counter: 0,

@@ -1,11 +1,13 @@
 // docs/protocol.md §2 on the server side: Wechatpay-* signature headers over `ts\nnonce\nbody\n` (raw bytes, the empty
 // body of a 204 included), plus the injected faults a correct client must reject.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AUTH_SCHEME, responseMessage } from '../protocol/canonical.js';
-import { newNonce, signMessage, unixSeconds } from '../protocol/sign.js';
+import { signMessage, unixSeconds } from '../protocol/sign.js';
 import { PROBE_PREFIX } from '../protocol/verify.js';
 import type { SandboxContext, SigningKey } from './context.js';
 import type { Fault } from './faults.js';
+import { isPublicKeyId, newPublicKeyId } from '../protocol/serials.js';
+import { newNonce } from '../protocol/nonce.js';
 
 const STALE_SECONDS = 600;
 
@@ -44,7 +46,7 @@ export function applySignatureFaults(
   let key = signer.privateKey;
   if (kinds.has('bad-signature')) {
     // Signed by a key that does not belong to the serial in the header.
-    key = signer.serial.startsWith('PUB_KEY_ID_')
+    key = isPublicKeyId(signer.serial)
       ? ctx.keys.platform[ctx.keys.platform.length - 1]!.privateKey
       : ctx.keys.publicKeyPrivate;
   }
@@ -57,8 +59,8 @@ export function applySignatureFaults(
     );
   }
   if (kinds.has('unknown-serial')) {
-    headers['Wechatpay-Serial'] = signer.serial.startsWith('PUB_KEY_ID_')
-      ? `PUB_KEY_ID_${Array.from({ length: 34 }, () => randomInt(10)).join('')}`
+    headers['Wechatpay-Serial'] = isPublicKeyId(signer.serial)
+      ? newPublicKeyId()
       : randomBytes(20).toString('hex').toUpperCase().replace(/^./, '7');
   }
   if (kinds.has('probe')) headers['Wechatpay-Signature'] = `${PROBE_PREFIX}${randomBytes(256).toString('base64')}`;

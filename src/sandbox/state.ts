@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../files/safe-write.js';
 import { ProfitSharingStore, type ProfitSharingSnapshot } from './profitsharing-store.js';
 import type { PrepayKind } from './schemas.js';
+import { newWechatIds } from '../protocol/ids.js';
 
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR';
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 
 export interface OrderRecord {
@@ -32,6 +33,7 @@ export interface OrderRecord {
   profitSharing?: boolean;
   /** h5_url or code_url, kept so a harmless repeat answers the same. */
   payUrl?: string;
+  /** time_expire as the order keeps it (moved into [+1 min, +90 days]): the pay deadline, not a close time. */
   timeExpire?: number;
   /** The validated request body, to tell a harmless repeat from OUT_TRADE_NO_USED. */
   request: string;
@@ -145,19 +147,8 @@ export class SandboxState {
   }
 }
 
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
-
-/** RFC 3339 in China time, the form WeChat Pay uses: 2018-06-08T10:34:56+08:00. */
-export function rfc3339(ms: number): string {
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
-const yyyymmddhhmmss = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:T]/g, '');
-
 export const newIds = {
-  prepayId: (ms: number) => `wx${yyyymmddhhmmss(ms)}${digits(20)}`,
-  transactionId: (ms: number) => `4200${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(10)}`,
-  refundId: (ms: number) => `5030${digits(6)}${yyyymmddhhmmss(ms).slice(0, 8)}${digits(11)}`,
+  ...newWechatIds,
   codeUrl: () =>
     `weixin://wxpay/bizpayurl?pr=${Array.from({ length: 9 }, () => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(56)]).join('')}`,
 };

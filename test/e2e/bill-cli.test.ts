@@ -12,7 +12,7 @@ import { keyOf } from '../../src/bills/layout.js';
 import { BillParser, type BillRecord } from '../../src/bills/parse.js';
 import { typedRow, typedSummary } from '../../src/bills/writers.js';
 import type { WxpayClient } from '../../src/http/client.js';
-import { chinaDate } from '../../src/sandbox/bill-source.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { feeFen } from '../../src/sandbox/bills.js';
 import { inProcessClient, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
 

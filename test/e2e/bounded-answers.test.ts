@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { statSync } from 'node:fs';
-import { chinaDate } from '../../src/sandbox/bill-source.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { runCli } from '../helpers/cli.js';
 import { sandboxKeySet, startTestSandbox } from '../helpers/sandbox.js';
 

@@ -26,7 +26,7 @@ export async function sandboxEnv(mode: SandboxMode, opts: Partial<SandboxOptions
   const init = await initTestSandbox({ dir, mode });
   trackSecretFile(`sandbox ${mode} merchant key`, init.privateKeyPath);
   trackSecretFile(`sandbox ${mode} APIv3 key`, init.apiV3KeyPath);
-  const sb = await startSandbox({ dir, port: 0, mode, autoRefundMs: -1, ...opts });
+  const sb = await startSandbox({ dir, port: 0, mode, autoRefundMs: -1, refundSpacingMs: 0, ...opts });
   const admin = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(`${sb.url}${p}`, {
       method,

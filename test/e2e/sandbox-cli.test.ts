@@ -7,11 +7,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { loadPrivateKey } from '../../src/protocol/keys.js';
-import { newNonce, signRequest, unixSeconds } from '../../src/protocol/sign.js';
+import { signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import { binPath } from '../helpers/paths.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { rawRequest, uniqueNo } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { newNonce } from '../../src/protocol/nonce.js';
 
 describe('wxpay sandbox CLI', () => {
   it('sandbox-pay-without-sandbox-profile: with no sandbox profile, pay/refund refuse at once instead of POSTing to WeChat Pay', async () => {

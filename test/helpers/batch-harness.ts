@@ -42,8 +42,9 @@ export interface BatchEnv {
 
 let shared: Promise<SandboxInitResult> | undefined;
 
-/** One key set per test file (keygen is the slow part); a fresh sandbox state per call. */
-export async function batchEnv(): Promise<BatchEnv> {
+/** One key set per test file (keygen is the slow part); a fresh sandbox state per call. `random` drives the
+ *  sandbox's fault rolls (default Math.random), so a test can seed them. */
+export async function batchEnv(opts: { random?: () => number } = {}): Promise<BatchEnv> {
   shared ??= (async () => {
     const init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-')), mode: 'pubkey' });
     trackSecretFile('batch sandbox merchant key', init.privateKeyPath);
@@ -52,7 +53,14 @@ export async function batchEnv(): Promise<BatchEnv> {
   })();
   const init = await shared;
   const log: RequestLogEntry[] = [];
-  const sb = await startSandbox({ dir: init.dir, port: 0, autoRefundMs: -1, onRequest: (e) => log.push(e) });
+  const sb = await startSandbox({
+    dir: init.dir,
+    port: 0,
+    autoRefundMs: -1,
+    refundSpacingMs: 0,
+    onRequest: (e) => log.push(e),
+    ...(opts.random ? { random: opts.random } : {}),
+  });
   // CSV, journal and result files go here; commands run in the key set's folder (its .wxpayrc.json).
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-run-'));
   const profile = await loadConfig({ cwd: init.dir, env: { WXPAY_BASE_URL: sb.url } });

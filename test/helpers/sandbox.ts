@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadPrivateKey } from '../../src/protocol/keys.js';
-import { newNonce, signRequest, unixSeconds, type Merchant } from '../../src/protocol/sign.js';
+import { signRequest, unixSeconds, type Merchant } from '../../src/protocol/sign.js';
 import {
   initSandbox,
   type SandboxInitOptions,
@@ -15,6 +15,7 @@ import {
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';
 import { trackSecretFile } from './secrets.js';
 import { nextTestKeyPairAsync } from './test-keys.js';
+import { newNonce } from '../../src/protocol/nonce.js';
 
 export interface RawResponse {
   status: number;
@@ -115,7 +116,8 @@ export async function startTestSandbox(
   opts: Partial<SandboxOptions> = {},
 ): Promise<TestSandbox> {
   const merchant = await merchantOf(init);
-  const sb = await startSandbox({ dir: init.dir, port: 0, ...opts });
+  // Refunds of one order a minute apart is production's rule (sandbox-fidelity tests it); other tests refund freely.
+  const sb = await startSandbox({ dir: init.dir, port: 0, refundSpacingMs: 0, ...opts });
   const call: TestSandbox['call'] = (method, target, body, o = {}) => {
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
     const signed = signRequest(o.merchant ?? merchant, {

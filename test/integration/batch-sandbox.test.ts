@@ -142,7 +142,9 @@ describe('resuming', () => {
     expect(env.ok(REFUND) - before200).toBe(200);
   });
 
-  it('a row WeChat Pay rejects exits 5, is recorded as finished, and is not sent again on rerun', async () => {
+  // Issue 22 row 1: production refuses a refund over what remains with INVALID_REQUEST "申请退款金额超过订单可退金额"
+  // (captured v3 answers, developers.weixin.qq.com/community/pay/doc/000200385bc3f8838282964b96bc00), not NOT_ENOUGH.
+  it('a row refused for exceeding what remains exits 5, says so, is recorded as finished, and is never resent', async () => {
     env.seed(['REJ0000001', 'REJ0000002'], 100);
     await createRefund(env.client, { outTradeNo: 'REJ0000001', outRefundNo: 'PRE-REJ1', refund: 60, total: 100 });
     const file = csv(['out_trade_no,out_refund_no,amount,total', 'REJ0000001,RREJ1,50,100', 'REJ0000002,RREJ2,50,100']);
@@ -155,7 +157,7 @@ describe('resuming', () => {
       .map((l) => JSON.parse(l));
     expect(events.filter((e) => e.type === 'row').map((e) => [e.key, e.status, e.code])).toEqual(
       expect.arrayContaining([
-        ['RREJ1', 'rejected', 'NOT_ENOUGH'],
+        ['RREJ1', 'rejected', 'INVALID_REQUEST'],
         ['RREJ2', 'succeeded', undefined],
       ]),
     );
@@ -164,12 +166,27 @@ describe('resuming', () => {
       rows: 2,
       succeeded: 1,
       rejected: 1,
-      codes: { NOT_ENOUGH: 1 },
+      codes: { INVALID_REQUEST: 1 },
     });
+    const rejected = events.find((e) => e.type === 'row' && e.key === 'RREJ1');
+    expect(rejected.message).toMatch(
+      /^refund exceeds what remains on the order: HTTP 400: 申请退款金额超过订单可退金额/,
+    );
+    expect(
+      resultRows(file)
+        .find((c) => c[3] === 'RREJ1')
+        ?.slice(5, 9),
+    ).toEqual(expect.arrayContaining(['rejected', 'INVALID_REQUEST']));
     const posts = env.log.filter((e) => e.route === REFUND).length;
     const again = await run(['refund', 'create', '--from', file, '--yes']);
     expect(again.code).toBe(5);
     expect(env.log.filter((e) => e.route === REFUND).length).toBe(posts);
+    // The rerun's result file still gives the reason, from the journal.
+    expect(
+      resultRows(file)
+        .find((c) => c[3] === 'RREJ1')
+        ?.at(-1),
+    ).toMatch(/^refund exceeds what remains on the order/);
   });
 
   it('a 500, a 429 and a reset on the refund are looked up first and resent once; the 429 slows the batch', async () => {

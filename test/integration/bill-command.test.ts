@@ -6,7 +6,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBill, type BillOptions } from '../../src/command-kit/bill-run.js';
 import type { CommandContext, Runtime } from '../../src/runtime.js';
-import { chinaDate } from '../../src/sandbox/bill-source.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { sandboxKeySet, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let t: TestSandbox;

@@ -16,7 +16,7 @@ import { keyOf } from '../../src/bills/layout.js';
 import { createClient, type WxpayClient } from '../../src/http/client.js';
 import { loadApiV3Key } from '../../src/config/credentials.js';
 import { createKeyStore, loadPublicKey } from '../../src/protocol/keys.js';
-import { chinaDate } from '../../src/sandbox/bill-source.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { feeFen } from '../../src/sandbox/bills.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 

@@ -1,10 +1,11 @@
 // Regression (sandbox-bill-today): the sandbox served today's bill at once, which contradicted its own hint
-// (and WeChat Pay): day D's bill is generated from 09:00 on D+1 (China time), served from 10:00, and kept for
-// 3 months; before that the apply answers 400 NO_STATEMENT_EXIST, while generating 400 STATEMENT_CREATING
-// (docs/protocol.md §5 "Bills"). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
+// (and WeChat Pay): day D's bill is served from 10:00 on D+1 (China time) and kept for 3 months; until then (today
+// included) the apply answers 400 STATEMENT_CREATING, as the bill FAQ describes (issue 22 row 5;
+// docs/protocol.md §11). `sandbox serve --clock` moves the bill calendar; here the test moves it directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billReadyAt } from '../../src/bills/dates.js';
-import { chinaDate, parseClockOffset } from '../../src/sandbox/bill-source.js';
+import { parseClockOffset } from '../../src/sandbox/bill-source.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { runCli } from '../helpers/cli.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -27,17 +28,15 @@ beforeAll(async () => {
 afterAll(() => t?.sb.close());
 
 describe("sandbox bills follow WeChat Pay's timetable", () => {
-  it("today's bill does not exist yet: NO_STATEMENT_EXIST", async () => {
+  it("today's bill is not ready yet: STATEMENT_CREATING", async () => {
     t.sb.context.billClockOffsetMs = 0;
     const r = await apply(day);
-    expect({ status: r.status, code: r.json.code }).toEqual({ status: 400, code: 'NO_STATEMENT_EXIST' });
+    expect({ status: r.status, code: r.json.code }).toEqual({ status: 400, code: 'STATEMENT_CREATING' });
   });
 
-  it("before 09:00 on D+1 still NO_STATEMENT_EXIST; 09:00-10:00 STATEMENT_CREATING; from 10:00 the file, with that day's order", async () => {
+  it("STATEMENT_CREATING until 10:00 on D+1, then the file, with that day's order", async () => {
     const ready = billReadyAt(day);
-    billClockAt(ready - HOUR - 1000);
-    expect((await apply(day)).json.code).toBe('NO_STATEMENT_EXIST');
-    billClockAt(ready - HOUR + 1000);
+    billClockAt(ready - 2 * HOUR);
     const creating = await apply(day);
     expect({ status: creating.status, code: creating.json.code }).toEqual({ status: 400, code: 'STATEMENT_CREATING' });
     billClockAt(ready - 1000);

@@ -16,7 +16,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaDate } from '../../src/sandbox/bill-source.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { initSandbox } from '../../src/sandbox/keyset.js';
 import { SandboxState } from '../../src/sandbox/state.js';
 import { runInProcess } from '../helpers/batch-harness.js';

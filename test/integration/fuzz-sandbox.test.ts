@@ -2,9 +2,9 @@
 // structured mutations of valid prepay, refund and admin calls (any field dropped or replaced by any JSON value,
 // arbitrary query strings and path parameters), so every one reaches the validators and handlers. The answer is
 // always a v3 answer: 2xx, or 4xx with {code, message}; never a 500, and onError (a bug in a handler) never fires.
-import fc from 'fast-check';
+import { fc } from '../helpers/fc.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newNonce, signRequest, unixSeconds } from '../../src/protocol/sign.js';
+import { signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import {
   jsapiBody,
   rawRequest,
@@ -14,6 +14,7 @@ import {
   type RawResponse,
   type TestSandbox,
 } from '../helpers/sandbox.js';
+import { newNonce } from '../../src/protocol/nonce.js';
 
 let t: TestSandbox;
 const bugs: unknown[] = [];
@@ -135,7 +136,7 @@ describe('sandbox under signed, mutated calls', () => {
     ).toBe(200);
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('prepay', 'refund') as fc.Arbitrary<'prepay' | 'refund'>,
+        fc.constantFrom('prepay' as const, 'refund' as const),
         fc.nat(),
         anyJson,
         fc.boolean(),

@@ -5,7 +5,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthorization, requestMessage } from '../../src/protocol/canonical.js';
-import { newNonce, signMessage, signRequest, unixSeconds } from '../../src/protocol/sign.js';
+import { signMessage, signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import { SANDBOX_LIMITS } from '../../src/sandbox/server.js';
 import { exchange, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
 import {
@@ -16,6 +16,7 @@ import {
   uniqueNo,
   type TestSandbox,
 } from '../helpers/sandbox.js';
+import { newNonce } from '../../src/protocol/nonce.js';
 
 const limits = {
   headersTimeoutMs: 500,

@@ -226,7 +226,7 @@ describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund i
     const sent = await t.call('POST', '/v3/profitsharing/receivers/add', body, {
       headers: { 'Wechatpay-Serial': key.serial },
     });
-    expect([sent.status, sent.json.code, sent.json.detail.field]).toEqual([400, 'PARAM_ERROR', '/name']);
+    expect([sent.status, sent.json.code, sent.json.detail.location]).toEqual([400, 'PARAM_ERROR', 'body']);
     const other = mode === 'cert' ? t.init.publicKeyId : t.init.platformSerial;
     const wrong = await t.call('POST', '/v3/profitsharing/receivers/add', body, {
       headers: { 'Wechatpay-Serial': other },

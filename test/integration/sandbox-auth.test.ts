@@ -155,7 +155,7 @@ describe('sandbox authentication', () => {
     expect((await t.admin('GET', '/sandbox/faults')).json.faults[0]).toMatchObject({ kind: 'reset', fired: 1 });
     expect((await t.admin('DELETE', '/sandbox/faults')).json.faults).toEqual([]);
     const bad = await t.admin('POST', '/sandbox/faults', { faults: [{ kind: 'nope' }] });
-    expect(bad.json).toMatchObject({ code: 'PARAM_ERROR', detail: { field: '/faults/0/kind' } });
+    expect(bad.json).toMatchObject({ code: 'PARAM_ERROR', message: expect.stringContaining('/faults/0/kind') });
   });
 
   it('clock skew: the Date header and signature timestamps move, and requests on real time become stale', async () => {

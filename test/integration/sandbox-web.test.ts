@@ -3,7 +3,7 @@
 // claims (serial_no exactly a registered serial, a nonce seen within 5 minutes refused).
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newNonce, signRequest, unixSeconds } from '../../src/protocol/sign.js';
+import { signRequest, unixSeconds } from '../../src/protocol/sign.js';
 import {
   jsapiBody,
   rawRequest,
@@ -13,6 +13,7 @@ import {
   type RawResponse,
   type TestSandbox,
 } from '../helpers/sandbox.js';
+import { newNonce } from '../../src/protocol/nonce.js';
 
 let t: TestSandbox;
 let port: number;

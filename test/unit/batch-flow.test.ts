@@ -1,6 +1,6 @@
 // Batch flow control: the token bucket (rate, burst, FREQUENCY_LIMITED slow-down and recovery) on a fake
-// clock, the bounded pool, and the progress line.
-import { describe, expect, it } from 'vitest';
+// clock, the bounded pool on fake timers, and the progress line.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RateLimiter, runPool, type FlowClock } from '../../src/batch/flow.js';
 import { formatDuration, progressLine, ProgressBar } from '../../src/batch/progress.js';
 
@@ -58,11 +58,15 @@ describe('RateLimiter', () => {
 });
 
 describe('runPool', () => {
+  // Each item takes 1-2 ms of fake time, so the lanes interleave in a fixed order and nothing waits in real time.
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+  afterEach(() => vi.useRealTimers());
+
   it('keeps at most `concurrency` workers busy and stops taking items when told', async () => {
     let busy = 0;
     let peak = 0;
     const seen: number[] = [];
-    await runPool(
+    const run = runPool(
       [...Array(20).keys()],
       3,
       async (i) => {
@@ -74,21 +78,25 @@ describe('runPool', () => {
       },
       () => seen.length >= 10,
     );
+    await vi.runAllTimersAsync();
+    await run;
     expect(peak).toBe(3);
-    expect(seen.length).toBeLessThan(14);
+    // Three lanes finish an item each per millisecond: the round that reaches 10 ends at 12, then nothing starts.
+    expect(seen).toEqual([...Array(12).keys()]);
   });
 
   it('lets in-flight items finish and rethrows the first error', async () => {
     const done: number[] = [];
-    await expect(
-      runPool([1, 2, 3, 4, 5], 2, async (i) => {
-        if (i === 2) throw new Error('journal full');
-        await new Promise((r) => setTimeout(r, 2));
-        done.push(i);
-      }),
-    ).rejects.toThrow('journal full');
-    expect(done).toContain(1);
-    expect(done).not.toContain(5);
+    const run = runPool([1, 2, 3, 4, 5], 2, async (i) => {
+      if (i === 2) throw new Error('journal full');
+      await new Promise((r) => setTimeout(r, 2));
+      done.push(i);
+    });
+    const settled = expect(run).rejects.toThrow('journal full');
+    await vi.runAllTimersAsync();
+    await settled;
+    // Item 1 was in flight when 2 failed: it finishes; no lane takes another item after the failure.
+    expect(done).toEqual([1]);
   });
 });
 

@@ -7,11 +7,11 @@ import type { BatchRow } from '../../src/batch/types.js';
 import type { ClientRequest, WxpayClient } from '../../src/http/client.js';
 import { WxpayError } from '../../src/protocol/errors.js';
 
-const wpError = (status: number, code: string) =>
+const wpError = (status: number, code: string, message = code) =>
   new WxpayError('WECHATPAY_ERROR', `HTTP ${status} ${code}`, {
     hint: 'h',
     requestId: 'RID-1',
-    wechatpay: { status, code, message: code },
+    wechatpay: { status, code, message },
   });
 const row: BatchRow = {
   line: 2,
@@ -70,6 +70,21 @@ describe('refund ops', () => {
       '403 NOT_ENOUGH',
       wpError(403, 'NOT_ENOUGH'),
       { kind: 'rejected', code: 'NOT_ENOUGH', message: 'HTTP 403: NOT_ENOUGH (Request-ID RID-1)' },
+    ],
+    // Issue 22 row 1: production's code for "more than remains" is INVALID_REQUEST; the message tells it apart.
+    [
+      '400 INVALID_REQUEST over what remains',
+      wpError(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额'),
+      {
+        kind: 'rejected',
+        code: 'INVALID_REQUEST',
+        message: 'refund exceeds what remains on the order: HTTP 400: 申请退款金额超过订单可退金额 (Request-ID RID-1)',
+      },
+    ],
+    [
+      '400 INVALID_REQUEST for another rule',
+      wpError(400, 'INVALID_REQUEST', '部分退款次数超过50次'),
+      { kind: 'rejected', code: 'INVALID_REQUEST', message: 'HTTP 400: 部分退款次数超过50次 (Request-ID RID-1)' },
     ],
   ])('a %s is classified', async (_n, err, expected) => {
     expect(await opsFor('refund', fakeClient(() => err).client).send(row)).toMatchObject(expected);

@@ -1,7 +1,7 @@
 // The batch executor against a fake WeChat Pay that does NOT deduplicate out_refund_no, so "exactly once"
 // rests on the journal and the look-up alone. Includes a crash model: the process dies at every possible
 // journal write, the journal as it was on disk is replanned, and the rerun must end with each refund once.
-import fc from 'fast-check';
+import { fc } from '../helpers/fc.js';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/batch/flow.js';
 import { foldJournal, planBatch } from '../../src/batch/plan.js';

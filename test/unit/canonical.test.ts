@@ -6,7 +6,7 @@ import {
   requestMessage,
   responseMessage,
 } from '../../src/protocol/canonical.js';
-import { normalizeSerial } from '../../src/protocol/keys.js';
+import { normalizeSerial } from '../../src/protocol/serials.js';
 
 const f = { mchid: '1900007291', nonce_str: 'N', signature: 'c2ln', timestamp: '1554208460', serial_no: '408B' };
 

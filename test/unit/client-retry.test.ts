@@ -1,7 +1,7 @@
 // Retries only where safe (GET; POST with an idempotency key), on network errors, 5xx, 202 and 429, never on
 // other 4xx; failover to the backup domain on connect failure only for the default base URL; exactly one
 // certificate refresh on an unknown serial; timeouts.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BACKUP_BASE_URL } from '../../src/protocol/hosts.js';
 import { backoffDelay, isRetriableStatus, retryAfterMs } from '../../src/http/retry.js';
 import { keySet } from '../helpers/fixtures.js';
@@ -107,10 +107,20 @@ describe('retry policy', () => {
   });
 
   it('a total timeout is TIMEOUT, exit 4', async () => {
-    f.pool.intercept({ path: '/v3/slow', method: 'POST' }).reply(f.reply(200, {})).delay(2_000);
-    await expect(
-      f.mkClient({ timeoutMs: 20 }).request({ method: 'POST', path: '/v3/slow', body: {} }),
-    ).rejects.toMatchObject({ code: 'TIMEOUT', exitCode: 4 });
+    // Fake timers: the answer is due in 2 s, the client gives up at 20 ms; neither is waited for in real time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      f.pool.intercept({ path: '/v3/slow', method: 'POST' }).reply(f.reply(200, {})).delay(2_000);
+      let outcome: unknown = 'pending';
+      const request = f.mkClient({ timeoutMs: 20 }).request({ method: 'POST', path: '/v3/slow', body: {} });
+      request.catch((e: unknown) => (outcome = e));
+      await vi.advanceTimersByTimeAsync(19);
+      expect(outcome).toBe('pending');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcome).toMatchObject({ code: 'TIMEOUT', exitCode: 4 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

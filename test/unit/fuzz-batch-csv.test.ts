@@ -2,7 +2,7 @@
 // arbitrary bytes (including invalid UTF-8 and GBK-like bytes) and on cell/line mutations of a valid file. They
 // never throw: the outcome is rows, or problems with a line number inside the file, which the command turns
 // into one typed BATCH_INVALID_FILE error.
-import fc from 'fast-check';
+import { fc } from '../helpers/fc.js';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/batch/csv-read.js';
 import type { BatchKind } from '../../src/batch/types.js';

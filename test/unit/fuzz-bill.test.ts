@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import fc from 'fast-check';
+import { fc } from '../helpers/fc.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../../src/bills/layout.js';
 import { BillParseError, BillParser, parseBillLine } from '../../src/bills/parse.js';

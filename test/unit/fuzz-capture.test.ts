@@ -1,7 +1,7 @@
 // Fuzzing (issue 9) the callback inputs: the capture/journal reader and the raw HTTP request parser get
 // arbitrary bytes and structured mutations of valid captures; the result is either a capture or a typed
 // WxpayError, and whatever they yield can be handed to verifyAndDecrypt without a crash.
-import fc from 'fast-check';
+import { fc } from '../helpers/fc.js';
 import { describe, expect, it } from 'vitest';
 import { apiV3KeyFrom } from '../../src/protocol/aead.js';
 import { parseCaptures, parseHttpRequest } from '../../src/webhook/capture.js';

@@ -2,7 +2,7 @@
 // a valid signed notification (which must then fail verification), and structured mutations of its JSON that
 // are RE-SIGNED, so they pass verification and reach the envelope parser and the AEAD open. Each outcome is a
 // success or a typed WxpayError; a mutated body that still verifies must decrypt to what was sealed.
-import fc from 'fast-check';
+import { fc } from '../helpers/fc.js';
 import { describe, expect, it } from 'vitest';
 import { aeadSeal, apiV3KeyFrom } from '../../src/protocol/aead.js';
 import { responseMessage } from '../../src/protocol/canonical.js';

@@ -2,8 +2,10 @@
 // --explain body warnings and decrypt diagnosis, and the trigger fixtures' --set.
 import { describe, expect, it } from 'vitest';
 import { parseCaptures, parseHttpRequest } from '../../src/webhook/capture.js';
-import { bodyWarnings, diagnoseDecrypt, serialKind } from '../../src/diagnostics/notify-explain.js';
-import { applySet, beijingTime, originalTypeOf, plausibleResource } from '../../src/diagnostics/notify-fixtures.js';
+import { bodyWarnings, diagnoseDecrypt } from '../../src/diagnostics/notify-explain.js';
+import { applySet, originalTypeOf, plausibleResource } from '../../src/diagnostics/notify-fixtures.js';
+import { chinaRfc3339 } from '../../src/protocol/china-time.js';
+import { serialKind } from '../../src/protocol/serials.js';
 
 const body = '{"id":"EV-1","event_type":"TRANSACTION.SUCCESS"}';
 
@@ -82,9 +84,9 @@ describe('trigger fixtures', () => {
     orderId: '3008',
     outOrderNo: 'P1',
     openid: 'o1',
-    time: beijingTime(0),
+    time: chinaRfc3339(0),
   };
-  it('writes Beijing time like WeChat Pay', () => expect(beijingTime(0)).toBe('1970-01-01T08:00:00+08:00'));
+  it('writes Beijing time like WeChat Pay', () => expect(chinaRfc3339(0)).toBe('1970-01-01T08:00:00+08:00'));
   it('builds a transaction and a refund with the right state field', () => {
     expect(plausibleResource('TRANSACTION.SUCCESS', f)).toMatchObject({
       trade_state: 'SUCCESS',

@@ -1,6 +1,6 @@
 // Property tests (issue 9): the core parsers never crash on arbitrary input, only succeed or throw a typed
 // WxpayError, and sign/verify round-trips hold while any single-byte change fails.
-import fc from 'fast-check';
+import { fc } from '../helpers/fc.js';
 import { describe, expect, it } from 'vitest';
 import { aeadOpen, aeadSeal, apiV3KeyFrom } from '../../src/protocol/aead.js';
 import { buildAuthorization, parseAuthorization, responseMessage } from '../../src/protocol/canonical.js';

@@ -48,8 +48,7 @@ export const adminRoutes: RouteDef[] = [
     auth: 'admin',
     handle: (req, ctx) => {
       const status = optionalBody(req).status ?? 'ABNORMAL';
-      if (status !== 'ABNORMAL' && status !== 'CLOSED')
-        throw paramError('/status', 'status must be ABNORMAL or CLOSED');
+      if (status !== 'ABNORMAL' && status !== 'CLOSED') throw paramError('status must be ABNORMAL or CLOSED');
       const refund = ctx.state.refundByOutRefundNo(req.params.out_refund_no!);
       if (!refund) throw resourceNotExists('退款单不存在');
       return { status: 200, body: refundJson(finishRefund(ctx, refund, status)) };
@@ -117,8 +116,7 @@ export const adminRoutes: RouteDef[] = [
     auth: 'admin',
     handle: (req, ctx) => {
       const offset = parseBody(req.rawBody).offsetSeconds;
-      if (typeof offset !== 'number' || !Number.isFinite(offset))
-        throw paramError('/offsetSeconds', 'offsetSeconds must be a number');
+      if (typeof offset !== 'number' || !Number.isFinite(offset)) throw paramError('offsetSeconds must be a number');
       ctx.clockOffsetMs = offset * 1000;
       return { status: 200, body: { offsetSeconds: offset, now: new Date(ctx.now()).toISOString() } };
     },

@@ -1,24 +1,24 @@
 // Bills (docs/protocol.md §5): apply for a trade or fund-flow bill of a China-time day, then download it from a
 // short-lived download_url whose answer is the file itself, unsigned, optionally gzip; hash_value is the SHA1
-// of the uncompressed file. Timing as WeChat Pay's (docs/protocol.md §5 "Bills"): day D's bill is generated from 09:00
-// on D+1 and served from 10:00, for 3 months; before that the apply answers what production answers, 400
-// NO_STATEMENT_EXIST "请求的账单文件不存在" and, while it is being generated, 400 STATEMENT_CREATING "账单生成中".
-// The bill calendar is the sandbox's clock moved by `sandbox serve --clock`. NO_STATEMENT_EXIST also for a day
-// without rows; the faults `bill-creating` (STATEMENT_CREATING) and `bill-hash` (the download no longer matches
-// hash_value).
+// of the uncompressed file. Timing as WeChat Pay's (docs/protocol.md §5 "Bills", §11 "Time rules"): day D's bill
+// is served from 10:00 on D+1, for 3 months; until then (today included) the apply answers 400 STATEMENT_CREATING
+// "账单生成中", which the bill FAQ tells merchants to retry after 10:00 the next day, every half hour, until the bill
+// or NO_STATEMENT_EXIST "请求的账单文件不存在" (a day without rows, or older than 3 months). The bill calendar is the
+// sandbox's clock moved by `sandbox serve --clock`. Faults: `bill-creating` (STATEMENT_CREATING) and `bill-hash`
+// (the download no longer matches hash_value).
 // Admin: POST /sandbox/bills/seed {date, count, refundEvery?} adds synthetic orders for load tests.
 import { randomBytes } from 'node:crypto';
 import { billReadyAt, oldestKeptDay } from '../../bills/dates.js';
-import { FUND_ACCOUNT_TYPES, TRADE_BILL_TYPES, type FundAccountType, type TradeBillType } from '../../bills/layout.js';
+import { FUND_ACCOUNT_TYPES, type FundAccountType, type TradeBillType } from '../../bills/layout.js';
 import { SandboxApiError, paramError } from '../api-error.js';
-import { chinaDate, dayEvents, type SyntheticBatch } from '../bill-source.js';
+import { enumError, requiredError } from '../param-rules.js';
+import { dayEvents, type DayEvents, type SyntheticBatch } from '../bill-source.js';
+import { chinaDate } from '../../protocol/china-time.js';
 import { billHasRows, billSha1, billStream, type BillSpec } from '../bills.js';
 import type { SandboxContext } from '../context.js';
 import type { RouteDef, RouteRequest } from '../router.js';
 import { parseBody } from '../validate.js';
 
-/** Generation starts an hour before the bill is served (09:00 vs 10:00 on D+1). */
-const GENERATION_MS = 3600_000;
 /** download_url lifetime: the newer doc page says 5 minutes (the older one 30 s). */
 export const DOWNLOAD_TTL_MS = 5 * 60_000;
 const MAX_SEED = 10_000_000;
@@ -43,61 +43,61 @@ const storeOf = (ctx: SandboxContext): BillStore => {
   return s;
 };
 
+const NO_EVENTS: DayEvents = { payments: [], refunds: [], synthetic: [] };
 const noStatement = () => new SandboxApiError(400, 'NO_STATEMENT_EXIST', '请求的账单文件不存在');
+/**
+ * bill_type values the apply accepts (the trade-bill pages and the endpoint catalogue) and the layout each is served
+ * in: the *_SPECIAL (个性化账单) bills as their plain counterparts, RECHARGE_REFUND as REFUND. The sandbox has no
+ * recharge refunds, so that bill never has rows (NO_STATEMENT_EXIST once it is due).
+ */
+const APPLY_BILL_TYPES: Record<string, TradeBillType> = {
+  ALL: 'ALL',
+  SUCCESS: 'SUCCESS',
+  REFUND: 'REFUND',
+  RECHARGE_REFUND: 'REFUND',
+  ALL_SPECIAL: 'ALL',
+  SUC_SPECIAL: 'SUCCESS',
+  REF_SPECIAL: 'REFUND',
+};
 const creating = () => new SandboxApiError(400, 'STATEMENT_CREATING', '账单生成中');
 
 /** The bill calendar's now: the sandbox's time moved by --clock. */
 const billNow = (ctx: SandboxContext): number => ctx.now() + ctx.billClockOffsetMs;
 
 function billDate(ctx: SandboxContext, value: string | null, location: 'query' | 'body' = 'query'): string {
-  if (value === null)
-    throw paramError(
-      'bill_date',
-      'bill_date is required',
-      location,
-      undefined,
-      '输入源“/query/bill_date”映射到字段“账单日期”必填性规则校验失败',
-    );
+  if (value === null) throw requiredError('/query/bill_date', '账单日期', location);
   const ok =
     /^\d{4}-\d{2}-\d{2}$/.test(value) &&
     !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
     new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!ok)
-    throw paramError(
-      'bill_date',
-      'bill_date must be YYYY-MM-DD',
-      location,
-      value,
-      '账单日期格式不正确，应为YYYY-MM-DD',
-    );
+  if (!ok) throw paramError('账单日期格式不正确，应为YYYY-MM-DD', location, value);
   const today = chinaDate(billNow(ctx));
-  if (value > today)
-    throw paramError('bill_date', 'bill_date is in the future', location, value, '账单日期不能晚于今天');
+  if (value > today) throw paramError('账单日期不能晚于今天', location, value);
   return value;
 }
 
 function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow'): { status: number; body: unknown } {
   const date = billDate(ctx, req.query.get('bill_date'));
-  const type = (req.query.get('bill_type') ?? 'ALL') as TradeBillType;
+  const type = req.query.get('bill_type') ?? 'ALL';
   const account = (req.query.get('account_type') ?? 'BASIC') as FundAccountType;
   const tar = req.query.get('tar_type');
-  if (kind === 'trade' && !TRADE_BILL_TYPES.includes(type))
-    throw paramError('bill_type', 'bill_type must be ALL, SUCCESS or REFUND', 'query', type);
+  const layout = APPLY_BILL_TYPES[type];
+  if (kind === 'trade' && !layout)
+    throw enumError('/query/bill_type', '账单类型', Object.keys(APPLY_BILL_TYPES), type, 'query');
   if (kind === 'fundflow' && !FUND_ACCOUNT_TYPES.includes(account))
-    throw paramError('account_type', 'account_type must be BASIC, OPERATION or FEES', 'query', account);
-  if (tar !== null && tar !== 'GZIP') throw paramError('tar_type', 'tar_type must be GZIP', 'query', tar);
+    throw enumError('/query/account_type', '资金账户类型', FUND_ACCOUNT_TYPES, account, 'query');
+  if (tar !== null && tar !== 'GZIP') throw enumError('/query/tar_type', '压缩类型', ['GZIP'], tar, 'query');
   const now = billNow(ctx);
   if (date < oldestKeptDay(now)) throw noStatement();
-  if (now < billReadyAt(date) - GENERATION_MS) throw noStatement();
   if (now < billReadyAt(date)) throw creating();
   if (ctx.faults.fire('responses', req.path, new Set(['bill-creating'])).length) throw creating();
   const store = storeOf(ctx);
   const sub = req.query.get('sub_mchid') ?? undefined;
   const spec: BillSpec = {
     kind,
-    tradeType: type,
+    tradeType: layout ?? 'ALL',
     account,
-    events: dayEvents(ctx, date, req.auth!.mchid, sub, store.seeded),
+    events: type === 'RECHARGE_REFUND' ? NO_EVENTS : dayEvents(ctx, date, req.auth!.mchid, sub, store.seeded),
   };
   if (!billHasRows(spec)) throw noStatement();
   const issuedAt = ctx.now();
@@ -137,9 +137,9 @@ function seed(req: RouteRequest, ctx: SandboxContext): { status: number; body: u
   const count = b.count;
   const refundEvery = b.refundEvery ?? 10;
   if (!Number.isSafeInteger(count) || (count as number) < 0 || (count as number) > MAX_SEED)
-    throw paramError('/count', `count must be a whole number up to ${MAX_SEED}`);
+    throw paramError(`count must be a whole number up to ${MAX_SEED}`);
   if (!Number.isSafeInteger(refundEvery) || (refundEvery as number) < 0)
-    throw paramError('/refundEvery', 'refundEvery must be a whole number (0 = no refunds)');
+    throw paramError('refundEvery must be a whole number (0 = no refunds)');
   const batch: SyntheticBatch = {
     date,
     count: count as number,
@@ -166,20 +166,15 @@ export const billRoutes: RouteDef[] = [
     unsignedResponse: true,
     handle: (req, ctx) => {
       const issued = storeOf(ctx).tokens.get(req.query.get('token') ?? '');
-      if (!issued || issued.expires <= ctx.now())
-        throw paramError(
-          'token',
-          'the download token is unknown or expired',
-          'query',
-          undefined,
-          '下载链接已失效，请重新申请账单',
-        );
+      if (!issued || issued.expires <= ctx.now()) throw paramError('下载链接已失效，请重新申请账单', 'query');
       if (issued.mchid !== req.auth!.mchid) throw new SandboxApiError(403, 'NO_AUTH', '无权下载该账单');
       const corrupt = ctx.faults.fire('responses', req.path, new Set(['bill-hash'])).length > 0;
       return {
         status: 200,
         stream: billStream(issued.spec, { gzip: issued.gzip, corrupt }),
-        contentType: 'application/octet-stream',
+        // The endpoint catalogue (TheNorthMemory/wechatpay-openapi docs/v3/billdownload/file.yaml) lists only
+        // these two; a peer SDK's downloader buffers only them.
+        contentType: issued.gzip ? 'application/x-gzip' : 'text/plain',
       };
     },
   },

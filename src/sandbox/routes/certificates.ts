@@ -1,11 +1,12 @@
 // GET /v3/certificates (docs/protocol.md §3): every platform certificate, AEAD-sealed with the APIv3 key
 // (12-character nonce, AAD "certificate"). Public-key-only merchants get RESOURCE_NOT_EXISTS, as new merchants do.
-import { randomBytes } from 'node:crypto';
 import { aeadSeal } from '../../protocol/aead.js';
 import { parseCertificate } from '../../protocol/keys.js';
-import { paramError, resourceNotExists } from '../api-error.js';
+import { resourceNotExists } from '../api-error.js';
+import { enumError } from '../param-rules.js';
 import type { RouteDef } from '../router.js';
-import { rfc3339 } from '../state.js';
+import { chinaRfc3339 } from '../../protocol/china-time.js';
+import { newResourceNonce } from '../../protocol/nonce.js';
 
 export const certificateRoutes: RouteDef[] = [
   {
@@ -15,7 +16,7 @@ export const certificateRoutes: RouteDef[] = [
     handle: (req, ctx) => {
       const algorithm = req.query.get('algorithm_type');
       if (algorithm !== null && !['RSA', 'SM2', 'ALL'].includes(algorithm))
-        throw paramError('algorithm_type', 'algorithm_type must be RSA, SM2 or ALL', 'query', algorithm);
+        throw enumError('/query/algorithm_type', '证书算法类型', ['RSA', 'SM2', 'ALL'], algorithm, 'query');
       if (ctx.mode === 'pubkey')
         throw resourceNotExists(
           '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html',
@@ -25,11 +26,11 @@ export const certificateRoutes: RouteDef[] = [
           ? []
           : ctx.keys.platform.map((p) => {
               const info = parseCertificate(p.certPem);
-              const nonce = randomBytes(9).toString('base64url').slice(0, 12);
+              const nonce = newResourceNonce();
               return {
                 serial_no: p.serial,
-                effective_time: rfc3339(info.validFrom.getTime()),
-                expire_time: rfc3339(info.validTo.getTime()),
+                effective_time: chinaRfc3339(info.validFrom.getTime()),
+                expire_time: chinaRfc3339(info.validTo.getTime()),
                 encrypt_certificate: {
                   algorithm: 'AEAD_AES_256_GCM',
                   associated_data: 'certificate',

@@ -31,7 +31,7 @@ function failReason(req: RouteRequest, allowed: readonly string[]): string | und
   const reason = body.fail_reason;
   if (reason === undefined) return undefined;
   if (typeof reason !== 'string' || !allowed.includes(reason))
-    throw paramError('/fail_reason', `fail_reason must be one of ${allowed.join('|')}`);
+    throw paramError(`fail_reason must be one of ${allowed.join('|')}`);
   return reason;
 }
 
@@ -42,7 +42,7 @@ export const profitSharingAdminRoutes: RouteDef[] = [
     auth: 'admin',
     handle: (req, ctx) => {
       const url = parseBody(req.rawBody).url;
-      if (typeof url !== 'string' || !NOTIFY_URL.test(url)) throw paramError('/url', 'url must be an http(s) URL');
+      if (typeof url !== 'string' || !NOTIFY_URL.test(url)) throw paramError('url must be an http(s) URL');
       ctx.state.profitSharing.notifyUrl = url;
       ctx.state.save();
       return { status: 200, body: { url } };

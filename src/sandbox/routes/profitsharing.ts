@@ -23,7 +23,7 @@ const whoOf = (req: RouteRequest, subMchid: unknown): Who => ({
 });
 const requiredQuery = (req: RouteRequest, name: string): string => {
   const v = req.query.get(name);
-  if (!v) throw paramError(name, `${name} is required`, 'query', undefined, `${name}为必填参数`);
+  if (!v) throw paramError(`${name}为必填参数`, 'query');
   return v;
 };
 

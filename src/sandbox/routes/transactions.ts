@@ -2,9 +2,10 @@
 // transaction_id or out_trade_no, and close (204, signed over the empty body).
 import { orderNotExist, paramError } from '../api-error.js';
 import type { SandboxContext } from '../context.js';
-import { closeOrder, prepay, refresh, transactionJson } from '../orders.js';
+import { refresh } from '../order-times.js';
+import { closeOrder, prepay, transactionJson } from '../orders.js';
 import type { RouteDef, RouteRequest } from '../router.js';
-import { closeSchema, prepaySchema, type PrepayKind } from '../schemas.js';
+import { closeSchema, outTradeNoInPath, prepaySchema, type PrepayKind } from '../schemas.js';
 import { orderKey, type OrderRecord } from '../state.js';
 import { bodyOf } from '../validate.js';
 
@@ -14,19 +15,19 @@ const KINDS: PrepayKind[] = ['jsapi', 'app', 'h5', 'native'];
 function queryIds(req: RouteRequest, partner: boolean): { mchid: string; subMchid?: string } {
   const mchField = partner ? 'sp_mchid' : 'mchid';
   const mchid = req.query.get(mchField);
-  if (!mchid) throw paramError(mchField, `${mchField} is required`, 'query', undefined, `${mchField}参数不能为空`);
-  if (mchid !== req.auth!.mchid)
-    throw paramError(
-      mchField,
-      `${mchField} differs from the mchid in Authorization`,
-      'query',
-      mchid,
-      `${mchField}与Authorization中的商户号不一致`,
-    );
+  if (!mchid) throw paramError(`${mchField}参数不能为空`, 'query');
+  if (mchid !== req.auth!.mchid) throw paramError(`${mchField}与Authorization中的商户号不一致`, 'query', mchid);
   if (!partner) return { mchid };
   const subMchid = req.query.get('sub_mchid');
-  if (!subMchid) throw paramError('sub_mchid', 'sub_mchid is required', 'query', undefined, 'sub_mchid参数不能为空');
+  if (!subMchid) throw paramError('sub_mchid参数不能为空', 'query');
   return { mchid, subMchid };
+}
+
+/** 实名支付 fields are encrypted to WeChat Pay's key, so the request must say which key (docs/protocol.md §7). */
+function requireSerialForIdentity(req: RouteRequest, body: Record<string, unknown>): void {
+  const payer = body.payer as Record<string, unknown> | undefined;
+  if (payer?.identity !== undefined && !req.headers['wechatpay-serial'])
+    throw paramError('请求含有加密字段时，HTTP头Wechatpay-Serial必填', 'header');
 }
 
 function owned(
@@ -45,10 +46,11 @@ function routesFor(partner: boolean): RouteDef[] {
     method: 'POST',
     path: `${base}/${kind}`,
     auth: 'wechatpay',
-    handle: (req, ctx) => ({
-      status: 200,
-      body: prepay(ctx, kind, partner, bodyOf(req.rawBody, prepaySchema(kind, partner)), req.auth!),
-    }),
+    handle: (req, ctx) => {
+      const body = bodyOf(req.rawBody, prepaySchema(kind, partner));
+      requireSerialForIdentity(req, body);
+      return { status: 200, body: prepay(ctx, kind, partner, body, req.auth!) };
+    },
   }));
   const query =
     (
@@ -75,7 +77,7 @@ function routesFor(partner: boolean): RouteDef[] {
       path: `${base}/out-trade-no/{out_trade_no}`,
       auth: 'wechatpay',
       handle: query((req, ctx, ids) =>
-        ctx.state.orders.get(orderKey(ids.mchid, ids.subMchid, req.params.out_trade_no!)),
+        ctx.state.orders.get(orderKey(ids.mchid, ids.subMchid, outTradeNoInPath(req.params.out_trade_no!))),
       ),
     },
     {
@@ -83,22 +85,12 @@ function routesFor(partner: boolean): RouteDef[] {
       path: `${base}/out-trade-no/{out_trade_no}/close`,
       auth: 'wechatpay',
       handle: (req, ctx) => {
+        const outTradeNo = outTradeNoInPath(req.params.out_trade_no!);
         const body = bodyOf(req.rawBody, closeSchema(partner));
         const mchid = (partner ? body.sp_mchid : body.mchid) as string;
-        const mchField = partner ? '/sp_mchid' : '/mchid';
-        if (mchid !== req.auth!.mchid)
-          throw paramError(
-            mchField,
-            'mchid differs from the mchid in Authorization',
-            'body',
-            mchid,
-            '商户号与Authorization中的商户号不一致',
-          );
+        if (mchid !== req.auth!.mchid) throw paramError('商户号与Authorization中的商户号不一致', 'body', mchid);
         const ids = { mchid, ...(partner ? { subMchid: body.sub_mchid as string } : {}) };
-        closeOrder(
-          ctx,
-          owned(ctx.state.orders.get(orderKey(ids.mchid, ids.subMchid, req.params.out_trade_no!)), partner, ids),
-        );
+        closeOrder(ctx, owned(ctx.state.orders.get(orderKey(ids.mchid, ids.subMchid, outTradeNo)), partner, ids));
         return { status: 204 };
       },
     },

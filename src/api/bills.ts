@@ -64,7 +64,7 @@ export async function applyFundFlowBill(client: WxpayClient, q: FundFlowBillQuer
   return checkApply(res.data);
 }
 
-/** docs/protocol.md §12: the profit-sharing bill (one row per split or return), applied for like the others. */
+/** docs/protocol.md §13: the profit-sharing bill (one row per split or return), applied for like the others. */
 export async function applyProfitSharingBill(
   client: WxpayClient,
   q: { billDate: string; gzip?: boolean; subMchid?: string },

@@ -1,4 +1,4 @@
-// docs/protocol.md §12: profit-sharing receivers (add before any split to them, delete) and returns (分账回退: money
+// docs/protocol.md §13: profit-sharing receivers (add before any split to them, delete) and returns (分账回退: money
 // a merchant receiver got goes back to the sharing merchant, e.g. before a refund).
 import type { WxpayClient } from '../http/client.js';
 import { encryptSensitive, type EncryptionKey } from '../protocol/sensitive.js';

@@ -1,4 +1,4 @@
-// docs/protocol.md §12: profit sharing (分账). Split an order paid with settle_info.profit_sharing, query the split,
+// docs/protocol.md §13: profit sharing (分账). Split an order paid with settle_info.profit_sharing, query the split,
 // unfreeze what is left, and read the order's unsplit amount. The path templates here are the ones the sandbox's
 // router matches, so client and simulator name each endpoint once.
 import type { WxpayClient } from '../http/client.js';

@@ -80,7 +80,7 @@ export interface AbnormalRefundInput {
   subMchid?: string;
 }
 
-/** docs/protocol.md §13: after a refund ended ABNORMAL, send it to a bank card instead. */
+/** docs/protocol.md §14: after a refund ended ABNORMAL, send it to a bank card instead. */
 export function abnormalRefundRequest(input: AbnormalRefundInput, key?: EncryptionKey) {
   const sensitive = input.bankAccount !== undefined || input.realName !== undefined;
   const seal = (plain: string, field: string) => encryptSensitive(needKey(key, field), plain, field);

@@ -26,7 +26,7 @@ export interface PrepayInput {
   payerClientIp?: string;
   h5Type?: 'Wap' | 'iOS' | 'Android';
   partner?: PartnerIds;
-  /** settle_info.profit_sharing: the money stays frozen for splitting (docs/protocol.md §12). */
+  /** settle_info.profit_sharing: the money stays frozen for splitting (docs/protocol.md §13). */
   profitSharing?: boolean;
   /** Extra body fields passed through as-is (goods_tag, detail, settle_info, …). */
   extra?: Record<string, unknown>;

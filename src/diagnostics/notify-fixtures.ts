@@ -32,7 +32,7 @@ export interface FixtureInput {
   time: string;
 }
 
-/** docs/protocol.md §12: what a merchant receiver is told about money split to it or returned from it. */
+/** docs/protocol.md §13: what a merchant receiver is told about money split to it or returned from it. */
 function profitSharingResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
   return {
     mchid: f.mchid,

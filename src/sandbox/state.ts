@@ -29,7 +29,7 @@ export interface OrderRecord {
   total: number;
   currency: string;
   payer?: Record<string, string>;
-  /** settle_info.profit_sharing was true: the money stays frozen for splitting (docs/protocol.md §12). */
+  /** settle_info.profit_sharing was true: the money stays frozen for splitting (docs/protocol.md §13). */
   profitSharing?: boolean;
   /** h5_url or code_url, kept so a harmless repeat answers the same. */
   payUrl?: string;
@@ -58,7 +58,7 @@ export interface RefundRecord {
   reason?: string;
   notifyUrl?: string;
   fundsAccount?: string;
-  /** Set by an abnormal refund (docs/protocol.md §13): the bank channel and the account it went to. */
+  /** Set by an abnormal refund (docs/protocol.md §14): the bank channel and the account it went to. */
   channel?: string;
   receivedAccount?: string;
   request: string;

@@ -3,7 +3,13 @@
 // key and POSTs it. Exit 0 only on a 2xx; with --probe, only when the receiver REJECTS the probe.
 import { randomUUID } from 'node:crypto';
 import { WxpayError } from '../protocol/errors.js';
-import { applySet, originalTypeOf, plausibleResource, TRIGGER_EVENTS, type TriggerEvent } from '../diagnostics/notify-fixtures.js';
+import {
+  applySet,
+  originalTypeOf,
+  plausibleResource,
+  TRIGGER_EVENTS,
+  type TriggerEvent,
+} from '../diagnostics/notify-fixtures.js';
 import { buildNotification } from '../protocol/notification.js';
 import { unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';

@@ -1,5 +1,5 @@
 // Domestic refunds (docs/protocol.md §5): create (idempotent per out_refund_no) and query by out_refund_no
-// (partner merchants add ?sub_mchid=); the abnormal refund of one that ended ABNORMAL (§14).
+// (partner merchants add ?sub_mchid=); the abnormal refund of one that ended ABNORMAL (docs/protocol.md §14).
 import { ABNORMAL_REFUND_PATH } from '../../api/refunds.js';
 import { resourceNotExists } from '../api-error.js';
 import { abnormalRefundSchema } from '../profitsharing-schemas.js';

@@ -17,7 +17,8 @@ function registerOrders(ps: Command, rt: Runtime): void {
     order
       .command('create')
       .description('split an order paid with --profit-sharing (asks for confirmation on a TTY; --yes without one)')
-      .option('--transaction-id <id>', "(required) the paid order's transaction_id")
+      .option('--transaction-id <id>', "(this or --out-trade-no) the paid order's transaction_id")
+      .option('--out-trade-no <no>', '(this or --transaction-id) the paid order, by your order number')
       .option('--out-order-no <no>', '(required) your split number; reuse it when retrying')
       .option('--receiver <spec>', '(repeatable) TYPE:ACCOUNT:FEN[:DESCRIPTION], a receiver added before', collect)
       .option('--receiver-name <account=name>', "(repeatable) a receiver's name, sent encrypted", collect)
@@ -37,15 +38,18 @@ function registerOrders(ps: Command, rt: Runtime): void {
     .command('query')
     .description("a split's state and each receiver's result")
     .argument('[out_order_no]', 'your split number')
-    .option('--transaction-id <id>', "(required) the order's transaction_id")
+    .option('--transaction-id <id>', "(this or --out-trade-no) the order's transaction_id")
+    .option('--out-trade-no <no>', '(this or --transaction-id) the order, by your order number')
+    .option('--wait <seconds>', 'query again every second until the split is FINISHED, at most this long')
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
-    .addHelpText('after', ex('  wxpay profitsharing order query P001 --transaction-id 4200… --json'))
+    .addHelpText('after', ex('  wxpay profitsharing order query P001 --transaction-id 4200… --wait 10 --json'))
     .action(lazy(rt, () => import('../commands/profitsharing-order-query.js')));
   sends(
     ps
       .command('unfreeze')
       .description("release an order's whole unsplit amount to the merchant; no split is possible after")
-      .option('--transaction-id <id>', "(required) the order's transaction_id")
+      .option('--transaction-id <id>', "(this or --out-trade-no) the order's transaction_id")
+      .option('--out-trade-no <no>', '(this or --transaction-id) the order, by your order number')
       .option('--out-order-no <no>', '(required) your number for this unfreeze')
       .option('--description <text>', 'why (default 解冻全部剩余资金)'),
   )
@@ -54,6 +58,7 @@ function registerOrders(ps: Command, rt: Runtime): void {
   ps.command('amounts')
     .description("an order's amount still frozen for splitting (unsplit_amount)")
     .argument('[transaction_id]', "the order's transaction_id")
+    .option('--out-trade-no <no>', 'the order by your order number instead')
     .addHelpText('after', ex('  wxpay profitsharing amounts 4200… --json'))
     .action(lazy(rt, () => import('../commands/profitsharing-amounts.js')));
 }

@@ -3,6 +3,7 @@
 import { RECEIVER_TYPES, type ReceiverType, type SplitOrder, type SplitReceiver } from '../api/profitsharing.js';
 import type { ReceiverInput, SplitReturn } from '../api/profitsharing-receivers.js';
 import { encryptionKeyFor, type EncryptionKey } from '../api/sensitive.js';
+import { queryOrder } from '../api/transactions.js';
 import type { WxpayClient } from '../http/client.js';
 import { WxpayError } from '../protocol/errors.js';
 import { chooseEncryptionKey } from '../protocol/sensitive.js';
@@ -96,6 +97,27 @@ export function receiverInputFrom(opts: ReceiverOptions, appid: string | undefin
     ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
     ...(opts.subAppid ? { subAppid: opts.subAppid } : {}),
   };
+}
+
+/** The order to split, by --transaction-id, or by --out-trade-no looked up once (a signed, verified query). */
+export async function transactionIdOf(
+  client: WxpayClient,
+  opts: { transactionId?: string; outTradeNo?: string; subMchid?: string },
+): Promise<string> {
+  if (Boolean(opts.transactionId) === Boolean(opts.outTradeNo))
+    throw usage('Give exactly one of --transaction-id and --out-trade-no', 'The paid order, by either number.');
+  if (opts.transactionId) return opts.transactionId;
+  const order = await queryOrder(
+    client,
+    { outTradeNo: opts.outTradeNo! },
+    opts.subMchid ? { subMchid: opts.subMchid } : undefined,
+  );
+  if (!order.transaction_id)
+    throw usage(
+      `Order ${opts.outTradeNo} is ${order.trade_state}: it has no transaction_id`,
+      'Only a paid order can be split.',
+    );
+  return order.transaction_id;
 }
 
 const fen = (n: number) => `${n} fen (${formatYuan(n)} CNY)`;

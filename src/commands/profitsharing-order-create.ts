@@ -4,12 +4,20 @@
 import { createSplit, splitRequest, type SplitInput } from '../api/profitsharing.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { confirmSend } from '../command-kit/confirm.js';
-import { keyForNames, parseReceiver, splitRows, usage, withNames } from '../command-kit/profitsharing.js';
+import {
+  keyForNames,
+  parseReceiver,
+  splitRows,
+  transactionIdOf,
+  usage,
+  withNames,
+} from '../command-kit/profitsharing.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
 
 interface Options {
   transactionId?: string;
+  outTradeNo?: string;
   outOrderNo?: string;
   receiver?: string[];
   receiverName?: string[];
@@ -22,8 +30,7 @@ interface Options {
   dryRun?: boolean;
 }
 
-function inputFrom(opts: Options, appid: string | undefined): SplitInput {
-  if (!opts.transactionId) throw usage('--transaction-id is required', "The paid order's transaction_id.");
+function inputFrom(opts: Options, transactionId: string, appid: string | undefined): SplitInput {
   if (!opts.outOrderNo) throw usage('--out-order-no is required', 'Your own split number; reuse it when retrying.');
   if (!opts.receiver?.length)
     throw usage('Give at least one --receiver', 'e.g. --receiver MERCHANT_ID:1900000109:30:分给门店');
@@ -33,7 +40,7 @@ function inputFrom(opts: Options, appid: string | undefined): SplitInput {
   );
   const personal = receivers.some((r) => r.type !== 'MERCHANT_ID');
   return {
-    transactionId: opts.transactionId,
+    transactionId,
     outOrderNo: opts.outOrderNo,
     receivers,
     unfreezeUnsplit: Boolean(opts.unfreezeUnsplit),
@@ -45,7 +52,12 @@ function inputFrom(opts: Options, appid: string | undefined): SplitInput {
 
 export async function run(ctx: CommandContext<Options>): Promise<void> {
   await withClient(ctx, async ({ client, profile }) => {
-    const input = inputFrom(ctx.opts, ctx.opts.appid ?? profile.appid);
+    if (ctx.opts.dryRun && ctx.opts.outTradeNo)
+      throw usage(
+        '--dry-run needs --transaction-id',
+        '--out-trade-no is looked up with a query, and a dry run sends nothing.',
+      );
+    const input = inputFrom(ctx.opts, await transactionIdOf(client, ctx.opts), ctx.opts.appid ?? profile.appid);
     const key = await keyForNames(
       client,
       input.receivers.some((r) => r.name !== undefined),

@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -43,10 +44,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     sequence: { sequencer: LongFirstSequencer },
-    // The secrets scan reads what every spawned command printed; see test/helpers/cli.ts.
+    // The secrets scan reads what every spawned command printed (test/helpers/cli.ts) and the journals, result
+    // CSVs and bill outputs tests write under the run's temp root (test/helpers/scan-written-files.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
-    // ...and the journals, result CSVs and bill outputs tests write under the temp folder (issue 9).
-    setupFiles: ['test/helpers/scan-written-files.ts'],
     projects: [
       {
         extends: true,

@@ -20,6 +20,7 @@ import { registerCompletion } from './cli/completion.js';
 import { registerDemo } from './cli/demo.js';
 import { registerSmoke } from './cli/smoke.js';
 import { registerHelp } from './cli/help.js';
+import { registerTransfer } from './cli/transfer.js';
 
 export const VERSION = '0.1.0';
 
@@ -50,6 +51,7 @@ export function buildProgram(rt: Runtime): Command {
   registerNotify(program, rt);
   registerWebhook(program, rt);
   registerBill(program, rt);
+  registerTransfer(program, rt);
   registerCompletion(program, rt);
   registerDemo(program, rt);
   registerSmoke(program, rt);

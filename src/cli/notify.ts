@@ -27,9 +27,12 @@ export function registerNotify(program: Command, rt: Runtime): void {
   notify
     .command('trigger')
     .description("send a signed test notification, signed with the sandbox's keys, to a receiver")
-    .argument('<event>', 'TRANSACTION.SUCCESS, REFUND.SUCCESS, REFUND.ABNORMAL or REFUND.CLOSED')
+    .argument(
+      '<event>',
+      'TRANSACTION.SUCCESS, REFUND.SUCCESS, REFUND.ABNORMAL, REFUND.CLOSED or MCHTRANSFER.BILL.FINISHED',
+    )
     .requiredOption('--to <url>', 'receiver URL, e.g. http://127.0.0.1:8930/')
-    .option('--out-trade-no <no>', 'out_trade_no (default: random)')
+    .option('--out-trade-no <no>', 'out_trade_no, or out_bill_no for MCHTRANSFER.BILL.FINISHED (default: random)')
     .option('--amount <fen>', 'amount in fen (default 1)')
     .option(
       '--set <path=value>',

@@ -54,6 +54,7 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     transactionId: newWechatIds.transactionId(nowMs),
     refundId: newWechatIds.refundId(nowMs),
     outRefundNo: `R${randomDigits(14)}`,
+    transferBillNo: newWechatIds.transferBillNo(nowMs),
     orderId: `3008${randomDigits(24)}`,
     outOrderNo: `P${randomDigits(14)}`,
     time: chinaRfc3339(nowMs),

@@ -1,20 +1,26 @@
-// `notify trigger`'s realistic decrypted objects (docs/protocol.md §4: the transaction and refund shapes) and the
+// `notify trigger`'s realistic decrypted objects (docs/protocol.md §4 and §12: transaction, refund and transfer) and the
 // `--set <path>=<value>` overrides. Pure: every id, time and amount is an input.
 import { WxpayError } from '../protocol/errors.js';
+import type { OriginalType } from '../protocol/notification.js';
 
 export const TRIGGER_EVENTS = [
   'TRANSACTION.SUCCESS',
   'REFUND.SUCCESS',
   'REFUND.ABNORMAL',
   'REFUND.CLOSED',
+  'MCHTRANSFER.BILL.FINISHED',
   'PROFITSHARING.SUCCESS',
   'PROFITSHARING.RETURN',
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
 /** resource.original_type (and the AEAD associated data) of each event family. */
-export const originalTypeOf = (event: TriggerEvent): string =>
-  event.startsWith('REFUND') ? 'refund' : event.startsWith('PROFITSHARING') ? 'profitsharing' : 'transaction';
+export function originalTypeOf(event: TriggerEvent): OriginalType {
+  if (event.startsWith('REFUND.')) return 'refund';
+  if (event.startsWith('MCHTRANSFER.')) return 'mch_payment';
+  if (event.startsWith('PROFITSHARING.')) return 'profitsharing';
+  return 'transaction';
+}
 
 export interface FixtureInput {
   mchid: string;
@@ -24,6 +30,8 @@ export interface FixtureInput {
   transactionId: string;
   refundId: string;
   outRefundNo: string;
+  /** MCHTRANSFER.*: WeChat Pay's 40-digit transfer_bill_no (out_bill_no is outTradeNo). */
+  transferBillNo: string;
   /** Profit sharing: WeChat Pay's split (or return) id and the merchant's number for it. */
   orderId: string;
   outOrderNo: string;
@@ -65,6 +73,18 @@ export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<
       success_time: f.time,
       payer: { openid: f.openid },
       amount: { total: f.amount, payer_total: f.amount, currency: 'CNY', payer_currency: 'CNY' },
+    };
+  }
+  if (event === 'MCHTRANSFER.BILL.FINISHED') {
+    return {
+      mchid: f.mchid,
+      out_bill_no: f.outTradeNo,
+      transfer_bill_no: f.transferBillNo,
+      state: 'SUCCESS',
+      transfer_amount: f.amount,
+      openid: f.openid,
+      create_time: f.time,
+      update_time: f.time,
     };
   }
   const status = event === 'REFUND.SUCCESS' ? 'SUCCESS' : event === 'REFUND.ABNORMAL' ? 'ABNORMAL' : 'CLOSED';

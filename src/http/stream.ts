@@ -26,10 +26,16 @@ export interface DownloadOptions {
   timeoutMs?: number;
   /** Aborting it (e.g. on SIGINT) stops the transfer; the body then errors. */
   signal?: AbortSignal;
+  /** The one unsigned path this download may take: the bill file's by default; a transfer receipt passes its own. */
+  exemptPath?: string;
 }
 
 /** Splits download_url into the origin to connect to and the path+query to sign. */
-export function downloadTarget(downloadUrl: string, baseUrl: string): { origin: string; target: string } {
+export function downloadTarget(
+  downloadUrl: string,
+  baseUrl: string,
+  exemptPath: string = BILL_DOWNLOAD_PATH,
+): { origin: string; target: string } {
   let url: URL;
   try {
     url = new URL(downloadUrl, baseUrl);
@@ -39,12 +45,15 @@ export function downloadTarget(downloadUrl: string, baseUrl: string): { origin: 
       hint: 'Apply for the bill again; report this if it repeats.',
     });
   }
-  if (url.pathname !== BILL_DOWNLOAD_PATH) {
+  if (url.pathname !== exemptPath) {
     throw new WxpayError(
       'VERIFY_UNSIGNED',
-      `Refusing an unsigned download from ${url.pathname}: only ${BILL_DOWNLOAD_PATH} is exempt from response signatures`,
+      `Refusing an unsigned download from ${url.pathname}: only ${exemptPath} is exempt from response signatures`,
       {
-        hint: 'download_url must come from the bill apply call (GET /v3/bill/tradebill or /v3/bill/fundflowbill).',
+        hint:
+          exemptPath === BILL_DOWNLOAD_PATH
+            ? 'download_url must come from the bill apply call (GET /v3/bill/tradebill or /v3/bill/fundflowbill).'
+            : 'download_url must come from the receipt query (GET …/elecsign/out-bill-no/{out_bill_no}).',
       },
     );
   }
@@ -56,7 +65,7 @@ export async function downloadBillStream(
   downloadUrl: string,
   opts: DownloadOptions = {},
 ): Promise<StreamedResponse> {
-  const { origin, target } = downloadTarget(downloadUrl, client.baseUrl);
+  const { origin, target } = downloadTarget(downloadUrl, client.baseUrl, opts.exemptPath);
   const prepared = client.prepare({ method: 'GET', path: target, verify: 'none-bill-download' });
   const url = `${origin}${target}`;
   const timeoutMs = opts.timeoutMs ?? 30_000;

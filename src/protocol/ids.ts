@@ -25,4 +25,6 @@ export const newWechatIds = {
   prepayId: (ms: number): string => `wx${chinaDigits(ms)}${randomDigits(20)}`,
   transactionId: (ms: number): string => `4200${randomDigits(6)}${chinaDigits(ms).slice(0, 8)}${randomDigits(10)}`,
   refundId: (ms: number): string => `5030${randomDigits(6)}${chinaDigits(ms).slice(0, 8)}${randomDigits(11)}`,
+  /** A merchant transfer's transfer_bill_no (docs/protocol.md §12): 40 digits, like 1330000071100999991182020050700019480001. */
+  transferBillNo: (ms: number): string => `1330${randomDigits(14)}${chinaDigits(ms).slice(0, 8)}${randomDigits(14)}`,
 };

@@ -32,13 +32,17 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   'REFUND.SUCCESS': '退款成功',
   'REFUND.ABNORMAL': '退款异常',
   'REFUND.CLOSED': '退款关闭',
+  'MCHTRANSFER.BILL.FINISHED': '商家转账单据终态通知',
   'PROFITSHARING.SUCCESS': '分账成功',
   'PROFITSHARING.RETURN': '分账回退',
 };
 
+/** resource.original_type, also the AEAD associated data: one per notification family. */
+export type OriginalType = 'transaction' | 'refund' | 'mch_payment' | 'profitsharing';
+
 export interface BuildNotificationInput {
   eventType: string;
-  originalType: string;
+  originalType: OriginalType;
   plaintext: object;
   apiV3Key: KeyObject;
   signingKey: KeyObject;

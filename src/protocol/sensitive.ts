@@ -5,6 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';
 import type { KeyStore } from './keys.js';
 import { oaepEncrypt } from './oaep.js';
+import { isPublicKeyId } from './serials.js';
 
 /** WeChat Pay's key a sensitive field is encrypted to, and the serial the request must name. */
 export interface EncryptionKey {
@@ -28,7 +29,7 @@ export const MAX_SENSITIVE_BYTES = 214;
  */
 export function chooseEncryptionKey(keys: KeyStore, fetched: readonly DatedKey[] = []): EncryptionKey | undefined {
   const entries = [...keys.entries()];
-  const pub = entries.find(([serial]) => serial.startsWith('PUB_KEY_ID_'));
+  const pub = entries.find(([serial]) => isPublicKeyId(serial));
   if (pub) return { serial: pub[0], publicKey: pub[1] };
   const newest = [...fetched].sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime()).at(-1);
   if (newest) return { serial: newest.serial, publicKey: newest.publicKey };

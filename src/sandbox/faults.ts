@@ -14,12 +14,13 @@ export const FAULT_KINDS = [
   'stale-timestamp',
   'bill-hash',
   'bill-creating',
+  'receipt-hash',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults that happen before the request is handled (no side effects on state). */
 export const EARLY_FAULTS: ReadonlySet<FaultKind> = new Set(['500', '429', 'slow', 'reset']);
-/** Faults a route fires itself (routes/bills.ts), never as a late signature fault. */
-export const ROUTE_FAULTS: ReadonlySet<FaultKind> = new Set(['bill-hash', 'bill-creating']);
+/** Faults a route fires itself (routes/bills.ts, transfer-receipts.ts), never as a late signature fault. */
+export const ROUTE_FAULTS: ReadonlySet<FaultKind> = new Set(['bill-hash', 'bill-creating', 'receipt-hash']);
 
 const TERMINAL: ReadonlySet<FaultKind> = new Set(['500', '429', 'reset']);
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { buildNotification } from '../protocol/notification.js';
+import { buildNotification, type OriginalType } from '../protocol/notification.js';
 import { unixSeconds } from '../protocol/sign.js';
 import { chooseSigner, type SandboxContext } from './context.js';
 import { applySignatureFaults } from './signing.js';
@@ -37,6 +37,7 @@ export interface DeliveryRecord {
   url: string;
   outTradeNo?: string;
   outRefundNo?: string;
+  outBillNo?: string;
   plaintext: object;
   attempts: NotificationAttempt[];
   delivered: boolean;
@@ -54,9 +55,9 @@ export class Notifier {
   send(
     url: string,
     eventType: string,
-    originalType: string,
+    originalType: OriginalType,
     plaintext: object,
-    refs: { outTradeNo?: string; outRefundNo?: string },
+    refs: { outTradeNo?: string; outRefundNo?: string; outBillNo?: string },
   ): DeliveryRecord {
     const ctx = this.ctx();
     const record: DeliveryRecord = {
@@ -92,7 +93,7 @@ export class Notifier {
 
   private async deliver(
     record: DeliveryRecord,
-    fixed: { originalType: string; createTime: string; resourceNonce: string },
+    fixed: { originalType: OriginalType; createTime: string; resourceNonce: string },
     n: number,
     delayMs: number,
   ): Promise<boolean> {

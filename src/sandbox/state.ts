@@ -6,6 +6,7 @@ import { writeFileSafeSync } from '../files/safe-write.js';
 import { ProfitSharingStore, type ProfitSharingSnapshot } from './profitsharing-store.js';
 import type { PrepayKind } from './schemas.js';
 import { newWechatIds } from '../protocol/ids.js';
+import type { TransferRecord } from './transfer-types.js';
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
@@ -69,6 +70,7 @@ export interface RefundRecord {
 export interface SandboxStateSnapshot {
   orders: OrderRecord[];
   refunds: RefundRecord[];
+  transfers: TransferRecord[];
   profitSharing?: ProfitSharingSnapshot;
 }
 
@@ -81,6 +83,8 @@ export class SandboxState {
   readonly orders = new Map<string, OrderRecord>();
   readonly refunds = new Map<string, RefundRecord>();
   readonly profitSharing = new ProfitSharingStore(() => this.save());
+  /** Merchant transfers by `mchid/out_bill_no`. */
+  readonly transfers = new Map<string, TransferRecord>();
   private readonly byTransactionId = new Map<string, string>();
 
   constructor(private readonly file?: string) {
@@ -95,6 +99,7 @@ export class SandboxState {
     const snap = JSON.parse(text) as SandboxStateSnapshot;
     for (const o of snap.orders ?? []) this.putOrder(o, false);
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
+    for (const t of snap.transfers ?? []) this.transfers.set(t.key, t);
     this.profitSharing.load(snap.profitSharing);
   }
 
@@ -129,21 +134,33 @@ export class SandboxState {
     this.save();
   }
 
-  snapshot(): SandboxStateSnapshot {
-    return structuredClone(this.current());
+  /** Finds a transfer by out_bill_no alone (the admin API has no mchid). */
+  transferByOutBillNo(outBillNo: string): TransferRecord | undefined {
+    for (const t of this.transfers.values()) if (t.outBillNo === outBillNo) return t;
+    return undefined;
   }
 
-  private current(): SandboxStateSnapshot {
+  putTransfer(transfer: TransferRecord): void {
+    this.transfers.set(transfer.key, transfer);
+    this.save();
+  }
+
+  private plain(): SandboxStateSnapshot {
     return {
       orders: [...this.orders.values()],
       refunds: [...this.refunds.values()],
+      transfers: [...this.transfers.values()],
       profitSharing: this.profitSharing.snapshot(),
     };
   }
 
+  snapshot(): SandboxStateSnapshot {
+    return structuredClone(this.plain());
+  }
+
   save(): void {
     if (!this.file) return;
-    writeFileSafeSync(this.file, `${JSON.stringify(this.current(), null, 2)}\n`);
+    writeFileSafeSync(this.file, `${JSON.stringify(this.plain(), null, 2)}\n`);
   }
 }
 

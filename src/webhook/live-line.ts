@@ -1,5 +1,6 @@
-// `webhook serve`'s one live line per event: time, event type, out_trade_no, amount, state, verification and
-// forward result (with the command that re-sends a failed forward). The same object is the NDJSON event under --json.
+// `webhook serve`'s one live line per event: time, event type, out_trade_no (out_bill_no for a transfer), amount,
+// state, verification and forward result (with the command that re-sends a failed forward). The same object is the
+// NDJSON event under --json.
 import type { ForwardResult } from './forwarder.js';
 
 export interface LiveEvent {
@@ -10,6 +11,8 @@ export interface LiveEvent {
   id?: string;
   event_type?: string;
   out_trade_no?: string;
+  /** A merchant transfer's bill number (MCHTRANSFER.*), shown where out_trade_no goes. */
+  out_bill_no?: string;
   /** Profit sharing (PROFITSHARING.*): the split's or the return's number. */
   out_order_no?: string;
   amount?: number;
@@ -37,14 +40,17 @@ export function liveEvent(
 ): LiveEvent {
   const r = (v.resource ?? {}) as {
     out_trade_no?: string;
+    out_bill_no?: string;
     trade_state?: string;
     refund_status?: string;
+    state?: string;
     amount?: { total?: number; refund?: number };
+    transfer_amount?: number;
     out_order_no?: string;
     receiver?: { amount?: number };
   };
-  const amount = r.amount?.refund ?? r.amount?.total ?? r.receiver?.amount;
-  const state = r.trade_state ?? r.refund_status;
+  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount ?? r.receiver?.amount;
+  const state = r.trade_state ?? r.refund_status ?? r.state;
   const e: LiveEvent = {
     time: new Date().toISOString(),
     status,
@@ -54,6 +60,7 @@ export function liveEvent(
     event_type: v.event_type,
   };
   if (r.out_trade_no !== undefined) e.out_trade_no = r.out_trade_no;
+  if (r.out_bill_no !== undefined) e.out_bill_no = r.out_bill_no;
   if (r.out_order_no !== undefined) e.out_order_no = r.out_order_no;
   if (amount !== undefined) e.amount = amount;
   if (state !== undefined) e.state = state;
@@ -81,7 +88,7 @@ export function formatLive(e: LiveEvent): string {
     String(e.status),
     e.outcome,
     e.event_type ?? '-',
-    e.out_trade_no ?? e.out_order_no ?? '-',
+    e.out_trade_no ?? e.out_bill_no ?? e.out_order_no ?? '-',
     e.amount !== undefined ? `${e.amount} fen` : '-',
     e.state ?? '-',
     e.verification,

@@ -1,6 +1,6 @@
 // Shared set-up for the operator-command e2e tests: a sandbox key set and server started in-process on port 0,
 // admin helpers over its /sandbox control API, and runCli bound to the sandbox's rc file and URL.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SandboxMode } from '../../src/sandbox/keyset.js';
@@ -8,6 +8,7 @@ import { initTestSandbox } from '../helpers/sandbox.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 export const NOTIFY = 'http://127.0.0.1:9/notify';
 
@@ -46,7 +47,7 @@ export async function sandboxEnv(mode: SandboxMode, opts: Partial<SandboxOptions
     count: async (route) => ((await admin('GET', '/sandbox/stats')).requests[route] ?? 0) as number,
     close: async () => {
       await sb.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeTemp(dir);
     },
   };
 }

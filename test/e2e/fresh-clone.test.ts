@@ -3,12 +3,13 @@
 // installed with `npm ci` (from the npm cache when it can) and the vector test files are run inside it: every
 // test must pass and none may skip. Slow (an install and a build), so it runs only those files.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const run = promisify(execFile);
 const VECTOR_TESTS = [
@@ -20,7 +21,7 @@ const VECTOR_TESTS = [
 describe('a fresh clone with nothing beside it', () => {
   const outer = mkdtempSync(path.join(os.tmpdir(), 'wxpay-clone-'));
   const clone = path.join(outer, 'wxpay');
-  afterAll(() => rmSync(outer, { recursive: true, force: true }));
+  afterAll(() => removeTemp(outer));
 
   it('installs with npm ci and passes the vector tests without skipping any', async () => {
     await run('git', ['clone', '--quiet', '--no-hardlinks', repoRoot, clone]);

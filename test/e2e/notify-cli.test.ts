@@ -1,7 +1,7 @@
 // `wxpay notify verify|decrypt|trigger|replay` through bin/wxpay against a sandbox key set (mixed mode):
 // the failure matrix as exit codes, --explain, --http, --no-verify, --resource, interop with
 // wechatpay-axios-plugin both ways, trigger/probe/replay against an in-process webhook serve.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -15,6 +15,7 @@ import { createPublicKey } from 'node:crypto';
 import { runCli } from '../helpers/cli.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 import { failureMatrix, makeFixture, type Fixture } from '../integration/webhook-fixtures.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const require = createRequire(import.meta.url);
 const { Rsa, Aes, Formatter } = require('wechatpay-axios-plugin');
@@ -61,7 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await srv?.close();
   sink?.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 const lower = (h: Record<string, string>) =>

@@ -3,7 +3,7 @@
 // (0600, printed only with --print-secret). Both verify with the `standardwebhooks` package.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { binPath } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-replay-forward-'));
 const journal = path.join(dir, 'journal.ndjson');
@@ -45,7 +46,7 @@ beforeAll(async () => {
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
   app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 async function serve(extra: string[] = []) {

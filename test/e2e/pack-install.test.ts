@@ -3,7 +3,7 @@
 // installed `wxpay --version` and `wxpay demo` from an empty folder. The tarball carries only bin/, dist/, the
 // README and package.json: no tests, fixtures or keys.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { VERSION } from '../../src/cli.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 import { loadVectors } from '../helpers/vectors.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const run = promisify(execFile);
 const big = { maxBuffer: 64 * 1024 * 1024 };
@@ -20,7 +21,7 @@ const files = (d: string): string[] =>
 
 describe('npm pack → install → run', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'wxpay-pack-'));
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  afterAll(() => removeTemp(tmp));
   let tarball = '';
 
   it('packs bin/, dist/, README.md and package.json only, with no key material', async () => {

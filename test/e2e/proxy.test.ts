@@ -4,13 +4,14 @@
 // `wxpay-upstream.test`, which only the proxy can resolve: a request that skipped the proxy fails to connect (4).
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 let dir: string;
 let rc: string;
@@ -59,7 +60,7 @@ afterAll(async () => {
   proxy.closeAllConnections?.();
   upstream.closeAllConnections();
   await Promise.all([new Promise((r) => proxy.close(r)), new Promise((r) => upstream.close(r))]);
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 beforeEach(() => {

@@ -3,7 +3,7 @@
 // missing folder exited 1 blaming a bug; `sandbox serve --json | head -1` crashed on EPIPE at the next request.
 // Both servers now exit at once with a typed error that names the port and the --port flag.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 let dir: string;
 let rc: string;
@@ -31,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((r) => blocker.close(r));
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 // A server that hangs would be killed at the timeout: code null, never a number.

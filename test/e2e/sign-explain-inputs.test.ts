@@ -2,7 +2,7 @@
 // `--json` error document and a `--verbose` capture were USAGE errors, a serial_no SIGN_ERROR was a USAGE error,
 // and without --timestamp/--nonce it reported a timestamp difference that hid the real cause. Each input here
 // comes from a real failed call against the sandbox.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { runCli } from '../helpers/cli.js';
 import { trackSecret, trackSecretFile } from '../helpers/secrets.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { nextTestKeyPair } from '../helpers/test-keys.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 let dir: string;
 let init: SandboxInitResult;
@@ -64,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sb?.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 const explain = (file: string, ...extra: string[]) =>

@@ -3,7 +3,7 @@
 // line says how to refresh the folder (`wxpay certs download`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,12 +15,13 @@ import { binPath } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-cert-reload-'));
 let child: ChildProcess | undefined;
 afterAll(() => {
   child?.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 describe('webhook serve in certificate mode', () => {

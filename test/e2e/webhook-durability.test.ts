@@ -4,7 +4,7 @@
 // the restart (issue 13), and SIGTERM shuts down gracefully with exit 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-durable-'));
 const journal = path.join(dir, 'journal.ndjson');
@@ -42,7 +43,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 async function unforwardedIds(): Promise<Set<string>> {

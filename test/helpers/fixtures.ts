@@ -3,7 +3,7 @@
 // per name and test file (a cache keyed by both: unit files share a module graph), and every private key is registered with
 // the secrets scan, so no command output in the suite may ever contain it.
 import type { KeyObject } from 'node:crypto';
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -11,6 +11,7 @@ import { parseCertificate } from '../../src/protocol/keys.js';
 import { createCertificatePem } from '../../src/protocol/x509.js';
 import { trackSecret } from './secrets.js';
 import { currentTestFile, nextTestKeyPair } from './test-keys.js';
+import { removeTemp } from './scan-written-files.js';
 
 export interface KeySet {
   privateKey: KeyObject;
@@ -75,7 +76,7 @@ export const TEST_APIV3_KEY = 'T3stApiV3Key0123456789abcdefGHIJ';
 /** A temp folder removed after the file's tests. */
 export function tempDir(prefix = 'wxpay-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => removeTemp(dir));
   return dir;
 }
 

@@ -1,9 +1,12 @@
-// Runs once around the whole suite. It gives every test a folder for artifacts (what spawned commands
-// printed, the secrets that tests generated), and at the end scans the artifacts for leaked secrets.
+// Runs around the whole suite. It gives every test a folder for artifacts (what spawned commands printed, the
+// secrets that tests generated, the files they wrote) and a temp root of its own: TMPDIR points there for the
+// test workers and every command they spawn. At the end it records the output-like files still under the root
+// (test/helpers/scan-written-files.ts), scans the artifacts for leaked secrets, and removes the root.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { collectWritten } from './scan-written-files.js';
 import { registerSecret, scanArtifacts } from './secrets-scan.js';
 import { fixtureKeyFiles } from './paths.js';
 
@@ -13,21 +16,52 @@ declare module 'vitest' {
   }
 }
 
-export default function setup(project: TestProject) {
+// Vitest runs this once per project: they share one run (one artifacts folder, one temp root), ended by the last.
+interface Run {
+  dir: string;
+  root: string;
+  tmpdir: string | undefined;
+  users: number;
+}
+const key = Symbol.for('wxpay.testRun');
+const g = globalThis as { [key]?: Run };
+
+function startRun(): Run {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-test-artifacts-'));
-  project.provide('artifactsDir', dir);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'wxpay-test-run-'));
+  const run = { dir, root, tmpdir: process.env.TMPDIR, users: 0 };
+  // Workers start after the global setup, with its environment: their os.tmpdir() is the root.
+  process.env.TMPDIR = root;
   // The committed test-only keys (test/helpers/test-keys.ts) are secrets like generated ones: whichever test
   // loads one, no output may contain it.
   for (const file of fixtureKeyFiles())
     registerSecret(dir, `fixture key ${path.basename(file)}`, readFileSync(file, 'utf8').trim());
+  return run;
+}
+
+function endRun(run: Run): void {
+  if (run.tmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = run.tmpdir;
+  collectWritten(run.root, run.dir);
+  const leaks = scanArtifacts(run.dir);
+  if (leaks.length) {
+    // Keep the folders so the leak can be inspected.
+    throw new Error(
+      `Secrets scan: ${leaks.length} leak(s) in command output or written files:\n${leaks.map((l) => `  ${l.file}: ${l.secretLabel}`).join('\n')}\nArtifacts kept in ${run.dir}, temp files in ${run.root}`,
+    );
+  }
+  rmSync(run.dir, { recursive: true, force: true });
+  rmSync(run.root, { recursive: true, force: true });
+}
+
+export default function setup(project: TestProject) {
+  const run = (g[key] ??= startRun());
+  run.users += 1;
+  project.provide('artifactsDir', run.dir);
   return () => {
-    const leaks = scanArtifacts(dir);
-    if (leaks.length) {
-      // Keep the folder so the leak can be inspected.
-      throw new Error(
-        `Secrets scan: ${leaks.length} leak(s) in command output:\n${leaks.map((l) => `  ${l.file}: ${l.secretLabel}`).join('\n')}\nArtifacts kept in ${dir}`,
-      );
-    }
-    rmSync(dir, { recursive: true, force: true });
+    run.users -= 1;
+    if (run.users > 0) return;
+    delete g[key];
+    endRun(run);
   };
 }

@@ -1,10 +1,10 @@
 // Extends the suite's secrets scan (issue 9) from command output to the files the suite writes: journals
-// (webhook serve, batches), result CSVs and bill outputs. Tests write them under os.tmpdir() and delete their
-// folders when done, so this setup file (vitest setupFiles) wraps fs rm/rmSync/unlink: before a temp path is
-// removed, every output-like file under it is recorded with the command outputs, which the global teardown
-// scans for every registered secret. Key files and rc files are inputs that hold secrets by design: skipped.
+// (webhook serve, batches), result CSVs and bill outputs. Without patching fs (issue 15): a test folder is removed
+// through removeTemp (fixtures.ts tempDir does it after the file's tests), which first records every output-like
+// file in it with the command outputs; and every temp folder nobody removed is swept the same way by the global
+// teardown, over the run's own temp root (global-setup.ts points TMPDIR there). The teardown scans the records for
+// every registered secret. Key files and rc files are inputs that hold secrets by design: skipped.
 import fs from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -18,17 +18,17 @@ export const isWrittenOutput = (file: string): boolean => {
 };
 
 const MAX_BYTES = 32 * 1024 * 1024;
-const tmp = fs.realpathSync(os.tmpdir());
 
-/** Records every output-like file under `target` (a path under os.tmpdir()) into the artifacts folder `dir`. */
+/** Records every output-like file under `target` (a path under the temp folder) into the artifacts folder `dir`. */
 export function collectWritten(target: string, dir: string): void {
+  const tmp = fs.realpathSync(os.tmpdir());
   let abs: string;
   try {
-    abs = fs.realpathSync(path.resolve(String(target)));
+    abs = fs.realpathSync(path.resolve(target));
   } catch {
     return;
   }
-  if (!abs.startsWith(`${tmp}${path.sep}`) || abs.startsWith(dir)) return;
+  if ((abs !== tmp && !abs.startsWith(`${tmp}${path.sep}`)) || abs.startsWith(dir)) return;
   const walk = (p: string, depth: number): void => {
     let st: fs.Stats;
     try {
@@ -48,24 +48,8 @@ export function collectWritten(target: string, dir: string): void {
   walk(abs, 0);
 }
 
-const flag = Symbol.for('wxpay.scanWrittenFiles');
-const g = globalThis as { [flag]?: boolean };
-if (!g[flag]) {
-  g[flag] = true;
-  const dir = fs.realpathSync(inject('artifactsDir'));
-  const wrapSync = <F extends (p: fs.PathLike, ...rest: never[]) => unknown>(fn: F): F =>
-    ((p: fs.PathLike, ...rest: never[]) => {
-      collectWritten(String(p), dir);
-      return fn(p, ...rest);
-    }) as F;
-  const wrapAsync = <F extends (p: fs.PathLike, ...rest: never[]) => Promise<unknown>>(fn: F): F =>
-    ((p: fs.PathLike, ...rest: never[]) => {
-      collectWritten(String(p), dir);
-      return fn(p, ...rest);
-    }) as F;
-  fs.rmSync = wrapSync(fs.rmSync);
-  fs.unlinkSync = wrapSync(fs.unlinkSync);
-  fs.promises.rm = wrapAsync(fs.promises.rm);
-  fs.promises.unlink = wrapAsync(fs.promises.unlink);
-  syncBuiltinESMExports();
+/** Removes a test's temp file or folder, after recording what it wrote for the secrets scan. */
+export function removeTemp(target: string, artifacts: string = inject('artifactsDir')): void {
+  collectWritten(target, fs.realpathSync(artifacts));
+  fs.rmSync(target, { recursive: true, force: true });
 }

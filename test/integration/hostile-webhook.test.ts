@@ -2,7 +2,7 @@
 // through the `limits` option: slowloris on headers and on the body, oversized bodies (declared and streamed),
 // invalid UTF-8, and 10,000 malformed requests in a row. Every attack is refused, the server stays up, and every
 // valid signed callback sent during each attack is accepted. (Their latency, the memory left: bench/hostile.mjs.)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { startWebhookServer, WEBHOOK_LIMITS, type WebhookServer } from '../../sr
 import { exchange, underAttack as runUnderAttack, type Attack, type Exchange } from '../helpers/hostile.js';
 import { trackSecret } from '../helpers/secrets.js';
 import { API_V3_KEY_TEXT, apiV3Key, makeFixture } from './webhook-fixtures.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const f = makeFixture();
 // The journal this server writes (every rejected request, with its body) is scanned for these at teardown.
@@ -63,7 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   agent.destroy();
   await srv.close();
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
 });
 
 describe('webhook serve under hostile input', () => {

@@ -1,7 +1,7 @@
 // Interop with an independent implementation (wechatpay-axios-plugin's Rsa, AesGcm and Formatter primitives):
 // a notification it builds verifies and decrypts with core and is accepted by webhook serve; a notification
 // core builds (what `notify trigger` sends) verifies and decrypts with it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import { startWebhookServer } from '../../src/webhook/server.js';
 import { API_V3_KEY_TEXT, PUB_ID, CERT_SERIAL, apiV3Key, makeFixture } from './webhook-fixtures.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const require = createRequire(import.meta.url);
 const { Rsa, Aes, Formatter } = require('wechatpay-axios-plugin') as {
@@ -28,7 +29,7 @@ const { Rsa, Aes, Formatter } = require('wechatpay-axios-plugin') as {
 
 const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-interop-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 /** Built entirely by the other implementation: its AES-GCM, its message format, its RSA signer. */
 export function axiosNotification(serial: string, signingKey: unknown, v3: string, id: string) {

@@ -2,7 +2,7 @@
 // per source address are limited by a token bucket (429 past it, one summary line per interval), and connections
 // and body bytes held at once are capped. (Rates, memory and the 1 GB restart are measured in bench/flood.mjs.)
 import { createHash, createSecretKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,10 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rejectDigest } from '../../src/webhook/rejections.js';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_INFLIGHT_BYTES, startWebhookServer } from '../../src/webhook/server.js';
 import { apiV3Key, makeFixture, WRONG_V3_KEY_TEXT } from './webhook-fixtures.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-flood-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 const post = (url: string, headers: Record<string, string>, body: string | Buffer) =>
   fetch(url, { method: 'POST', headers, body }).then(async (r) => (await r.text(), r.status));

@@ -2,7 +2,7 @@
 // implementation nobody here wrote), a 307 is not followed, a failed forward names its cause and the command that
 // re-sends it, a restart forwards again (same webhook-id) what was acknowledged but never forwarded, and with
 // --ack-after-forward the whole attempt fits WeChat Pay's 5 s.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,11 @@ import type { LiveEvent } from '../../src/webhook/live-line.js';
 import { startWebhookServer } from '../../src/webhook/server.js';
 import { newForwardSecret, signForward } from '../../src/webhook/signing.js';
 import { apiV3Key, makeFixture } from './webhook-fixtures.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-forward-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 interface Got {
   headers: Record<string, string>;

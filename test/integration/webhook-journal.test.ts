@@ -1,17 +1,18 @@
 // Issue 13: the webhook journal on the shared journal module. A torn last line (a write cut by a crash) is cut on
 // open and reported, so the next acknowledged callback starts on a line of its own and is found after the next
 // restart; rotated files still count for dedupe.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acknowledgedIds } from '../../src/webhook/journal.js';
 import { startWebhookServer } from '../../src/webhook/server.js';
 import { apiV3Key, makeFixture } from './webhook-fixtures.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-journal-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 const post = (url: string, n: { headers: Record<string, string>; body: string }) =>
   fetch(url, { method: 'POST', headers: n.headers, body: n.body }).then(async (r) => (await r.text(), r.status));

@@ -1,7 +1,7 @@
 // End to end with the sandbox (issue 5): prepay -> sandbox pay -> the sandbox's signed notification reaches
 // webhook serve -> verified, decrypted, journalled -> forwarded to a test app. Mixed mode, so callbacks signed by
 // the platform certificate and by the public key both arrive, as during a migration.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { loadApiV3Key, loadVerifierKeys } from '../../src/config/credentials.js'
 import { initSandbox } from '../../src/sandbox/keyset.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-sb-'));
 const journal = path.join(tmp, 'journal.ndjson');
@@ -50,7 +51,7 @@ afterAll(async () => {
   await hook?.close();
   await t?.sb.close();
   app?.close();
-  rmSync(tmp, { recursive: true, force: true });
+  removeTemp(tmp);
 });
 
 async function waitFor<T>(what: string, fn: () => T | undefined | false): Promise<T> {

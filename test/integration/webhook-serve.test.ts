@@ -1,6 +1,6 @@
 // webhook serve in-process: the failure matrix as HTTP statuses, mixed-mode keys, journal-before-ack,
 // duplicates, forwarding with headers, --ack-after-forward, and the seen-id set rebuilt from the journal.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,10 +10,11 @@ import { createHandler } from '../../src/webhook/handler.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { newForwardSecret } from '../../src/webhook/signing.js';
 import { apiV3Key, failureMatrix, makeFixture } from './webhook-fixtures.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 interface App {
   url: string;

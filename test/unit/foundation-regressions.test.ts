@@ -1,13 +1,14 @@
 // Regression tests for bugs found in the foundation review (issue 2, item 7), each named after its bug.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalUrl } from '../../src/protocol/canonical.js';
 import { loadConfig } from '../../src/config/config.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-regressions-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 describe('foundation regressions', () => {
   // An absolute URL with a query but no path gave "?a=1"; the request-target on the wire is "/?a=1".

@@ -3,7 +3,7 @@
 // the matching SHA1 so the parser (not the hash check) is what is exercised. The outcome is success or a typed
 // WxpayError (BILL_CORRUPT / HASH_MISMATCH), and no partial file is ever left next to the target.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,6 +15,7 @@ import { BillParseError, BillParser, parseBillLine } from '../../src/bills/parse
 import { receiveBill } from '../../src/bills/stream.js';
 import type { BillFormat } from '../../src/bills/writers.js';
 import { WxpayError } from '../../src/protocol/errors.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const row = (i: number) =>
   `\`2026-01-02 10:00:0${i % 10},\`wx1,\`1900000001,\`,\`,\`42000${i},\`T${i},\`o1,\`NATIVE,\`SUCCESS,\`OTHERS,\`CNY,\`1.00,\`0.00,\`0,\`0,\`0.00,\`0.00,\`,\`,\`"商品,${i}",\`,\`0.00600,\`0.60%,\`1.00,\`0.00,\``;
@@ -28,7 +29,7 @@ const LINES = [
 ];
 const VALID = `${LINES.join('\r\n')}\r\n`;
 const work = mkdtempSync(path.join(os.tmpdir(), 'wxpay-fuzz-bill-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => removeTemp(work));
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 const chunks = (buf: Buffer, n: number) =>

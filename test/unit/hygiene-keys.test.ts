@@ -6,7 +6,7 @@
 // `config check` warning on a 0644 key file is covered by test/e2e/foundation-config.test.ts and doctor.test.ts.
 import { execFileSync } from 'node:child_process';
 import { KeyObject } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -17,13 +17,14 @@ import { keySet } from '../helpers/fixtures.js';
 import { repoRoot } from '../helpers/paths.js';
 import { needlesOf } from '../helpers/secrets-scan.js';
 import { trackSecret } from '../helpers/secrets.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const APIV3 = 'Hyg1eneKeysApiV3Key0123456789xyz';
 trackSecret('hygiene APIv3 key', APIV3);
 const merchant = keySet('hygiene merchant', { cn: '1900007291' });
 const wechat = keySet('hygiene wechatpay');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-hygiene-keys-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 const write = (name: string, text: string) => {
   writeFileSync(path.join(dir, name), text);
   chmodSync(path.join(dir, name), 0o600);
@@ -110,7 +111,7 @@ describe('keys are KeyObjects, never strings', () => {
     `;
     const file = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
     const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { strings: string[] };
-    rmSync(file);
+    removeTemp(file);
     expect(snapshot.strings.length).toBeGreaterThan(1000);
     expect(snapshot.strings.filter((s) => needles.some((n) => s.includes(n))).map((s) => s.slice(0, 60))).toEqual([]);
   });

@@ -1,17 +1,30 @@
-// The secrets scan covers the files the suite writes (issue 9): journals, result CSVs and bill outputs under
-// the temp folder are recorded before a test deletes them (test/helpers/scan-written-files.ts), so a secret
-// planted in a journal is caught like one printed by a command, and key/rc files (inputs) are not recorded.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+// The secrets scan covers the files the suite writes (issue 9), without patching fs (issue 15): a test folder
+// removed through removeTemp is recorded first, and the global teardown records whatever is left under the run's
+// temp root (test/helpers/scan-written-files.ts, global-setup.ts). A secret planted in a journal is caught like one
+// printed by a command; key and rc files (inputs) are not recorded.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
-import { collectWritten, isWrittenOutput } from '../helpers/scan-written-files.js';
+import { describe, expect, it } from 'vitest';
+import setup from '../helpers/global-setup.js';
+import { repoRoot } from '../helpers/paths.js';
+import { isWrittenOutput, removeTemp } from '../helpers/scan-written-files.js';
 import { registerSecret, scanArtifacts } from '../helpers/secrets-scan.js';
 
 const APIV3 = 'PlantedJournalApiV3Key0123456789';
-const recorded = (dir: string) =>
-  readdirSync(path.join(dir, 'output')).map((n) => readFileSync(path.join(dir, 'output', n), 'utf8'));
+
+/** A folder with a planted journal and result CSV, and the key file they came from. */
+function plantedWork(parent: string): string {
+  const work = mkdtempSync(path.join(parent, 'wxpay-scan-work-'));
+  mkdirSync(path.join(work, 'nested'));
+  writeFileSync(
+    path.join(work, 'nested', 'refunds.journal.ndjson'),
+    `{"type":"start","key":"R1"}\n{"message":"${APIV3}"}\n`,
+  );
+  writeFileSync(path.join(work, 'refunds.result.csv'), `line,key\n2,${APIV3}\n`);
+  writeFileSync(path.join(work, 'apiv3.key'), APIV3);
+  return work;
+}
 
 describe('secrets scan of written files', () => {
   it('tells outputs from inputs', () => {
@@ -28,42 +41,65 @@ describe('secrets scan of written files', () => {
       expect(isWrittenOutput(f)).toBe(false);
   });
 
-  it('catches a secret planted in a journal and a result CSV, not in the key files beside them', () => {
+  it('removeTemp catches a secret planted in a journal and a result CSV, not in the key file beside them', () => {
+    // A separate artifacts folder: the planted leak must not fail the suite's own scan.
     const artifacts = mkdtempSync(path.join(os.tmpdir(), 'wxpay-scan-files-'));
-    const work = mkdtempSync(path.join(os.tmpdir(), 'wxpay-scan-work-'));
     try {
       registerSecret(artifacts, 'apiv3', APIV3);
-      mkdirSync(path.join(work, 'nested'));
-      writeFileSync(
-        path.join(work, 'nested', 'refunds.journal.ndjson'),
-        `{"type":"start","key":"R1"}\n{"message":"${APIV3}"}\n`,
-      );
-      writeFileSync(path.join(work, 'refunds.result.csv'), `line,key\n2,${APIV3}\n`);
-      writeFileSync(path.join(work, 'apiv3.key'), APIV3);
-      collectWritten(work, artifacts);
+      const work = plantedWork(os.tmpdir());
+      removeTemp(work, artifacts);
+      expect(existsSync(work)).toBe(false);
       const leaks = scanArtifacts(artifacts);
       expect(leaks).toHaveLength(2);
       expect(leaks.map((l) => l.file).join(' ')).toMatch(/journal.*result|result.*journal/);
     } finally {
-      rmSync(artifacts, { recursive: true, force: true });
-      // The wrapper records what it deletes into the suite's own scan: empty the planted files first.
-      for (const f of ['nested/refunds.journal.ndjson', 'refunds.result.csv', 'apiv3.key'])
-        writeFileSync(path.join(work, f), '');
-      rmSync(work, { recursive: true, force: true });
+      removeTemp(artifacts);
     }
   });
 
-  it('the wrapper is live: rmSync and fs/promises rm record a journal before deleting it', async () => {
-    const removers = {
-      rmSync: async (d: string) => rmSync(d, { recursive: true }),
-      rm: (d: string) => rm(d, { recursive: true }),
-    };
-    for (const [name, remove] of Object.entries(removers)) {
-      const marker = `clean-marker-${name}-${process.pid}-${Date.now()}`;
-      const work = mkdtempSync(path.join(os.tmpdir(), 'wxpay-scan-live-'));
-      writeFileSync(path.join(work, 'webhooks.ndjson'), `{"marker":"${marker}"}\n`);
-      await remove(work);
-      expect(recorded(inject('artifactsDir')).some((t) => t.includes(marker))).toBe(true);
+  it('the test workers write under the run temp root, and its teardown fails on a leak left there', () => {
+    expect(path.basename(os.tmpdir())).toMatch(/^wxpay-test-run-/);
+    // A run of its own, nested in this one: its set-up points TMPDIR at a new root until its teardown.
+    let provided = '';
+    const teardown = setup({ provide: (_k: string, v: string) => void (provided = v) } as never);
+    const root = os.tmpdir();
+    let tornDown = false;
+    try {
+      expect(path.basename(root)).toMatch(/^wxpay-test-run-/);
+      registerSecret(provided, 'apiv3', APIV3);
+      plantedWork(root); // never removed by the "test": only the teardown's sweep can see it
+      tornDown = true;
+      expect(teardown).toThrow(/Secrets scan: 2 leak\(s\)/);
+      expect(os.tmpdir()).not.toBe(root);
+      expect(
+        readdirSync(path.join(provided, 'output')).map((n) => readFileSync(path.join(provided, 'output', n), 'utf8')),
+      ).toEqual(expect.arrayContaining([expect.stringContaining(APIV3)]));
+    } finally {
+      // An assertion failed before the teardown: end the nested run anyway, so this worker's TMPDIR is restored.
+      if (!tornDown) {
+        try {
+          teardown();
+        } catch {
+          // the planted leak
+        }
+      }
+      // Kept for inspection after a leak; record into that run's own artifacts while removing.
+      if (existsSync(root)) removeTemp(root, provided);
+      if (existsSync(provided)) removeTemp(provided);
     }
+  });
+
+  it('no test deletes files except through removeTemp, so nothing written escapes the scan', () => {
+    const walk = (d: string): string[] =>
+      readdirSync(d).flatMap((n) => {
+        const p = path.join(d, n);
+        return statSync(p).isDirectory() ? (n === 'fixtures' ? [] : walk(p)) : /\.(ts|mjs|cjs)$/.test(n) ? [p] : [];
+      });
+    const scanner = ['scan-written-files.ts', 'global-setup.ts'].map((n) => path.join(repoRoot, 'test', 'helpers', n));
+    const removal = /(?<![\w.])(rmSync|rm|unlinkSync|unlink|rmdirSync|rmdir)\(|\.(rmSync|rm|unlinkSync|unlink)\(/;
+    const direct = walk(path.join(repoRoot, 'test'))
+      .filter((f) => !scanner.includes(f) && removal.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(repoRoot, f));
+    expect(direct).toEqual([]);
   });
 });

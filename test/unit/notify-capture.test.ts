@@ -81,6 +81,7 @@ describe('trigger fixtures', () => {
     transactionId: '42',
     refundId: '50',
     outRefundNo: 'R1',
+    transferBillNo: '1330000071100999991182020050700019480001',
     orderId: '3008',
     outOrderNo: 'P1',
     openid: 'o1',
@@ -97,6 +98,21 @@ describe('trigger fixtures', () => {
       out_refund_no: 'R1',
       amount: { refund: 5 },
     });
+  });
+  it('builds a MCHTRANSFER.BILL.FINISHED transfer with out_bill_no and state, original_type mch_payment', () => {
+    expect(plausibleResource('MCHTRANSFER.BILL.FINISHED', f)).toEqual({
+      mchid: '1900000001',
+      out_bill_no: 'T1',
+      transfer_bill_no: '1330000071100999991182020050700019480001',
+      state: 'SUCCESS',
+      transfer_amount: 5,
+      openid: 'o1',
+      create_time: '1970-01-01T08:00:00+08:00',
+      update_time: '1970-01-01T08:00:00+08:00',
+    });
+    expect(originalTypeOf('MCHTRANSFER.BILL.FINISHED')).toBe('mch_payment');
+    expect(originalTypeOf('REFUND.CLOSED')).toBe('refund');
+    expect(originalTypeOf('TRANSACTION.SUCCESS')).toBe('transaction');
   });
   it('builds the profit-sharing resource a merchant receiver gets, original_type profitsharing', () => {
     expect(plausibleResource('PROFITSHARING.SUCCESS', f)).toEqual({

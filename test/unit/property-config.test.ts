@@ -1,15 +1,16 @@
 // Property test (issue 9): the config loader, given random JSON and YAML shapes, resolves or throws a typed
 // WxpayError; it never crashes and never echoes a literal APIv3 key in its message.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fc } from '../helpers/fc.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { WxpayError } from '../../src/protocol/errors.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-prop-config-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 const field = fc.constantFrom(
   'mchid',

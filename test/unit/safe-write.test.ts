@@ -7,7 +7,6 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -29,13 +28,14 @@ import {
   writeFileSafe,
   writeFileSafeSync,
 } from '../../src/files/safe-write.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'wxpay-safe-write-'));
 });
 afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
+  removeTemp(dir);
   pin.on = false;
 });
 

@@ -1,15 +1,16 @@
 // The suite-wide secrets scan (test/helpers/secrets-scan.ts) must catch what it is for: a planted APIv3 key
 // and any single planted line of a private-key PEM, in any output file; and it must stay quiet on clean output.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { merchantKeySet } from '../helpers/fixtures.js';
 import { needlesOf, recordOutput, registerSecret, scanArtifacts } from '../helpers/secrets-scan.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const dirs: string[] = [];
 afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) removeTemp(d);
 });
 /** A fresh artifacts folder, separate from the suite's own, so planted leaks never fail the real scan. */
 function artifacts(): string {

@@ -136,7 +136,7 @@ describe('sandbox: decrypts only with its key for the serial sent', () => {
       decryptSensitive(sandboxCtx('mixed'), { 'wechatpay-serial': PUB_ID }, { '/user_name': enc.fields.user_name }),
     );
     expect([e.status, e.code, e.message]).toEqual([400, 'PARAM_ERROR', NOT_CIPHERTEXT_MESSAGE]);
-    expect(e.detail).toMatchObject({ field: '/user_name', location: 'body' });
+    expect(e.detail).toEqual({ location: 'body' });
   });
 
   it('a serial the sandbox does not hold in this mode is refused', () => {

@@ -6,6 +6,8 @@ import { certificateRoutes } from './certificates.js';
 import { profitSharingAdminRoutes } from './profitsharing-admin.js';
 import { profitSharingRoutes } from './profitsharing.js';
 import { refundRoutes } from './refunds.js';
+import { transferAdminRoutes } from './transfer-admin.js';
+import { transferRoutes } from './transfers.js';
 import { transactionRoutes } from './transactions.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
@@ -13,7 +15,9 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   refundRoutes,
   certificateRoutes,
   billRoutes,
+  transferRoutes,
   profitSharingRoutes,
   adminRoutes,
+  transferAdminRoutes,
   profitSharingAdminRoutes,
 ];

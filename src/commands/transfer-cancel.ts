@@ -1,0 +1,23 @@
+// `wxpay transfer cancel <out_bill_no>`: cancel a transfer the payee has not confirmed yet (docs/protocol.md §12).
+// The answer is CANCELING; CANCELLED follows (query, or MCHTRANSFER.BILL.FINISHED). Confirms like transfer create.
+import { cancelRequest, cancelTransfer } from '../api/transfers.js';
+import { WxpayError } from '../protocol/errors.js';
+import type { CommandContext } from '../runtime.js';
+import { printDryRun, withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
+import { confirmSend } from './transfer-create.js';
+import { transferRows } from './transfer-query.js';
+
+export async function run(ctx: CommandContext<{ yes?: boolean; dryRun?: boolean }>): Promise<void> {
+  const outBillNo = ctx.args[0] as string | undefined;
+  if (!outBillNo)
+    throw new WxpayError('USAGE', 'Which transfer? Give its out_bill_no', { hint: 'e.g. wxpay transfer cancel TB001' });
+  await withClient(ctx, async ({ client }) => {
+    if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(cancelRequest(outBillNo)));
+    if (!(await confirmSend(ctx, `Cancel transfer ${outBillNo}?`))) return;
+    const t = await cancelTransfer(client, outBillNo);
+    const out = outputFor(ctx);
+    if (out.json) return out.data(t);
+    out.table(transferRows(t));
+  });
+}

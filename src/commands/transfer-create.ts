@@ -1,0 +1,102 @@
+// `wxpay transfer create`: a merchant transfer to a user's WeChat balance (docs/protocol.md §12). --user-name is
+// encrypted to WeChat Pay's key with the matching Wechatpay-Serial. In WAIT_USER_CONFIRM the package_info for the
+// mini-program's confirm page is printed. Asks for confirmation on a TTY; without a TTY --yes is required.
+import { createTransfer, transferRequest, type TransferInput } from '../api/transfers.js';
+import { WxpayError } from '../protocol/errors.js';
+import { chooseEncryptionKey } from '../protocol/sensitive.js';
+import type { CommandContext } from '../runtime.js';
+import { formatYuan, parseFen } from '../command-kit/amount.js';
+import { printDryRun, withClient } from '../command-kit/client-context.js';
+import { outputFor, readLine } from '../command-kit/shared.js';
+import { transferRows } from './transfer-query.js';
+
+interface TransferCreateOptions {
+  outBillNo?: string;
+  openid?: string;
+  amount?: string;
+  yuan?: boolean;
+  sceneId?: string;
+  remark?: string;
+  userName?: string;
+  notifyUrl?: string;
+  perception?: string;
+  sceneReport?: string[];
+  appid?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
+
+function reportsOf(pairs: string[] = []): Array<{ type: string; content: string }> {
+  return pairs.map((p) => {
+    const at = p.indexOf('=');
+    if (at <= 0) throw usage(`--scene-report "${p}" is not type=content`, 'e.g. --scene-report 活动名称=新会员有礼');
+    return { type: p.slice(0, at), content: p.slice(at + 1) };
+  });
+}
+
+export function transferInputFrom(opts: TransferCreateOptions, appid: string | undefined): TransferInput {
+  for (const [flag, v] of [
+    ['--out-bill-no', opts.outBillNo],
+    ['--openid', opts.openid],
+    ['--scene-id', opts.sceneId],
+    ['--remark', opts.remark],
+  ] as const)
+    if (!v) throw usage(`${flag} is required`, 'See `wxpay transfer create --help` for an example.');
+  if (!appid) throw usage('No AppID: set appid in the profile or give --appid', 'The openid belongs to this AppID.');
+  return {
+    appid,
+    outBillNo: opts.outBillNo!,
+    openid: opts.openid!,
+    amount: parseFen(opts.amount, '--amount', opts.yuan),
+    sceneId: opts.sceneId!,
+    remark: opts.remark!,
+    reports: reportsOf(opts.sceneReport),
+    ...(opts.userName !== undefined ? { userName: opts.userName } : {}),
+    ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
+    ...(opts.perception ? { perception: opts.perception } : {}),
+  };
+}
+
+/** True to go ahead. Declining is a decision, not an error: "nothing was sent" on stderr, and exit 0. */
+export async function confirmSend(ctx: CommandContext<{ yes?: boolean }>, question: string): Promise<boolean> {
+  if (ctx.opts.yes) return true;
+  if (!ctx.rt.stdin.isTTY)
+    throw usage(
+      'Refusing to move money without confirmation: no TTY and no --yes',
+      'Add --yes in scripts and CI, after checking the numbers.',
+    );
+  ctx.rt.stderr.write(`${question} [y/N] `);
+  if (/^y(es)?$/i.test(await readLine(ctx.rt))) return true;
+  ctx.rt.stderr.write('Not confirmed; nothing was sent.\n');
+  return false;
+}
+
+export async function run(ctx: CommandContext<TransferCreateOptions>): Promise<void> {
+  await withClient(ctx, async ({ client, profile }) => {
+    const parsed = transferInputFrom(ctx.opts, ctx.opts.appid ?? profile.appid);
+    const input = parsed.notifyUrl || !profile.notifyUrl ? parsed : { ...parsed, notifyUrl: profile.notifyUrl };
+    if (ctx.opts.dryRun) {
+      if (input.userName !== undefined && !chooseEncryptionKey(client.keys()))
+        throw usage(
+          '--dry-run cannot encrypt --user-name: no WeChat Pay key on disk',
+          'Configure the WeChat Pay public key, or run `wxpay certs download` first (a dry run sends nothing).',
+        );
+      return printDryRun(ctx, client.preview(await transferRequest(client, input)));
+    }
+    const question = `Transfer ${input.amount} fen (${formatYuan(input.amount)} CNY) to ${input.openid} as ${input.outBillNo}?`;
+    if (!(await confirmSend(ctx, question))) return;
+    const t = await createTransfer(client, input);
+    const out = outputFor(ctx);
+    if (out.json) return out.data(t);
+    out.table([
+      ...transferRows(t),
+      ...(t.package_info ? ([['package_info', t.package_info]] as [string, string][]) : []),
+    ]);
+    if (t.state === 'WAIT_USER_CONFIRM')
+      out.note(
+        'The payee must confirm: pass package_info as `package` to wx.requestMerchantTransfer in the mini-program (with mchId and appId).',
+      );
+  });
+}

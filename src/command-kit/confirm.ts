@@ -1,5 +1,5 @@
-// The confirmation every money-moving command asks for (split, unfreeze, return, abnormal refund): a y/N question on a
-// TTY, --yes in scripts; without either nothing is sent.
+// The confirmation every money-moving command asks for (transfer create and cancel, split, unfreeze, return,
+// abnormal refund): a y/N question on a TTY, --yes in scripts; without either nothing is sent.
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import { readLine } from './shared.js';

@@ -119,7 +119,7 @@ describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund c
     expect(thaw.code, thaw.stderr).toBe(0);
     expect(thaw.json().receivers).toEqual([expect.objectContaining({ amount: 70, description: '解冻全部剩余资金' })]);
     expect(await amounts(tx)).toBe(0);
-  });
+  }, 120_000);
 
   it('a split of an order paid without --profit-sharing is refused by WeChat Pay (exit 5); --dry-run sends nothing', async () => {
     const tx = await paid(false);
@@ -161,7 +161,7 @@ describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund c
     expect(dry.stdout).toContain(`Wechatpay-Serial: ${serial}`);
     expect(dry.stdout).not.toContain('某公司');
     expect(await env.count('POST /v3/profitsharing/orders')).toBe(before);
-  });
+  }, 120_000);
 
   it('refund abnormal: an ABNORMAL refund goes to the payer bank card, PROCESSING then SUCCESS', async () => {
     const order = no('AB');
@@ -214,5 +214,5 @@ describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund c
     const again = await env.cli([...args, '--json']);
     expect(again.code).toBe(5);
     expect(again.error()).toMatchObject({ wechatpay: { code: 'INVALID_REQUEST' } });
-  });
+  }, 120_000);
 });

@@ -2,7 +2,7 @@
 // Batch throughput: rows per second of `wxpay query --from <file.csv>` against the sandbox at --concurrency 1, 4
 // and 16, next to the sandbox's own ceiling for the same query measured in the same run (pre-signed GETs from
 // 16 connections, so the load generator spends no RSA time). The sandbox runs as `wxpay sandbox serve --quiet`
-// in its own process; each batch is the real CLI in its own process, with a fresh journal (fsynced) per run.
+// in its own process; each batch is the real CLI in its own process (a query batch keeps no journal).
 // Rows/s is taken from the batch's own summary (first request to last result, excluding Node start-up); the
 // wall time of the whole command is shown too.
 // Usage: npm run build && node bench/batch-throughput.mjs [--rows 10000] [--concurrency 1,4,16] [--ceiling-seconds 5] [--header]
@@ -20,7 +20,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/wxpay');
 const { initSandbox } = await import(path.join(root, 'dist/sandbox/keyset.js'));
 const { loadPrivateKey } = await import(path.join(root, 'dist/protocol/keys.js'));
-const { signRequest, newNonce, unixSeconds } = await import(path.join(root, 'dist/protocol/sign.js'));
+const { signRequest, unixSeconds } = await import(path.join(root, 'dist/protocol/sign.js'));
+const { newNonce } = await import(path.join(root, 'dist/protocol/nonce.js'));
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -113,7 +114,7 @@ async function ceiling(pool, merchant, init, no) {
   return run(ceilingSeconds * 1000);
 }
 
-function batch(cwd, env, file, journal, concurrency) {
+function batch(cwd, env, file, concurrency) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(
@@ -124,8 +125,6 @@ function batch(cwd, env, file, journal, concurrency) {
         'query',
         '--from',
         file,
-        '--journal',
-        journal,
         '--concurrency',
         String(concurrency),
         '--rate',
@@ -164,8 +163,7 @@ async function main() {
     writeFileSync(file, `out_trade_no\n${nos.join('\n')}\n`);
     const env = { ...process.env, WXPAY_BASE_URL: url, NO_COLOR: '1' };
     const results = [];
-    for (const c of levels)
-      results.push({ c, ...(await batch(dir, env, file, path.join(dir, `journal-${c}.ndjson`), c)) });
+    for (const c of levels) results.push({ c, ...(await batch(dir, env, file, c)) });
     const max = await ceiling(pool, merchant, init, nos[0]);
     await pool.close();
     const cpu = `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} (${os.cpus().length} cores)`;

@@ -22,7 +22,6 @@ import {
   createKeyStore,
   initSandbox,
   loadPrivateKey,
-  newNonce,
   signRequest,
   startSandbox,
   startWebhookServer,
@@ -105,8 +104,13 @@ async function sandboxTarget() {
     Accept: 'application/json',
     'User-Agent': 'wxpay-bench/1.0',
     'Content-Type': 'application/json',
-    Authorization: signRequest(merchant, { method, url, body, timestamp: unixSeconds(Date.now()), nonce: newNonce() })
-      .authorization,
+    Authorization: signRequest(merchant, {
+      method,
+      url,
+      body,
+      timestamp: unixSeconds(Date.now()),
+      nonce: randomUUID().replace(/-/g, ''),
+    }).authorization,
   });
   const no = `H${Date.now()}`;
   const order = JSON.stringify({

@@ -19,7 +19,8 @@ import { presignedPool } from './presigned.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { initSandbox } = await import(path.join(root, 'dist/sandbox/keyset.js'));
 const { loadPrivateKey } = await import(path.join(root, 'dist/protocol/keys.js'));
-const { signRequest, newNonce, unixSeconds } = await import(path.join(root, 'dist/protocol/sign.js'));
+const { signRequest, unixSeconds } = await import(path.join(root, 'dist/protocol/sign.js'));
+const { newNonce } = await import(path.join(root, 'dist/protocol/nonce.js'));
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);

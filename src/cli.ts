@@ -16,6 +16,8 @@ import { registerApi } from './cli/api.js';
 import { registerNotify } from './cli/notify.js';
 import { registerWebhook } from './cli/webhook.js';
 import { registerBill } from './cli/bill.js';
+import { registerComplaint } from './cli/complaint.js';
+import { registerMedia } from './cli/media.js';
 import { registerCompletion } from './cli/completion.js';
 import { registerDemo } from './cli/demo.js';
 import { registerSmoke } from './cli/smoke.js';
@@ -52,6 +54,8 @@ export function buildProgram(rt: Runtime): Command {
   registerWebhook(program, rt);
   registerBill(program, rt);
   registerTransfer(program, rt);
+  registerComplaint(program, rt);
+  registerMedia(program, rt);
   registerCompletion(program, rt);
   registerDemo(program, rt);
   registerSmoke(program, rt);

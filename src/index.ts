@@ -4,6 +4,8 @@ export * from './protocol/headers.js';
 export * from './protocol/keys.js';
 export * from './protocol/canonical.js';
 export * from './protocol/sign.js';
+export { newNonce } from './protocol/nonce.js';
+export { normalizeSerial } from './protocol/serials.js';
 export * from './protocol/verify.js';
 export * from './protocol/aead.js';
 export * from './protocol/oaep.js';

@@ -9,6 +9,7 @@ import type { WxpayClient } from '../http/client.js';
 import { downloadBillStream } from '../http/stream.js';
 import { WxpayError } from '../protocol/errors.js';
 import { networkError } from '../http/error.js';
+import { ENDPOINTS } from '../protocol/endpoints.js';
 import { PROFITSHARING_PATHS } from './profitsharing.js';
 
 export interface BillApply {
@@ -44,7 +45,7 @@ function checkApply(data: unknown): BillApply {
 export async function applyTradeBill(client: WxpayClient, q: TradeBillQuery): Promise<BillApply> {
   const res = await client.request({
     method: 'GET',
-    path: '/v3/bill/tradebill',
+    path: ENDPOINTS.tradeBill,
     query: {
       bill_date: q.billDate,
       ...(q.subMchid ? { sub_mchid: q.subMchid } : {}),
@@ -58,13 +59,13 @@ export async function applyTradeBill(client: WxpayClient, q: TradeBillQuery): Pr
 export async function applyFundFlowBill(client: WxpayClient, q: FundFlowBillQuery): Promise<BillApply> {
   const res = await client.request({
     method: 'GET',
-    path: '/v3/bill/fundflowbill',
+    path: ENDPOINTS.fundflowBill,
     query: { bill_date: q.billDate, account_type: q.accountType ?? 'BASIC', ...(q.gzip ? { tar_type: 'GZIP' } : {}) },
   });
   return checkApply(res.data);
 }
 
-/** docs/protocol.md §13: the profit-sharing bill (one row per split or return), applied for like the others. */
+/** docs/protocol.md §15: the profit-sharing bill (one row per split or return), applied for like the others. */
 export async function applyProfitSharingBill(
   client: WxpayClient,
   q: { billDate: string; gzip?: boolean; subMchid?: string },

@@ -3,13 +3,14 @@
 import type { WxpayClient } from '../http/client.js';
 import type { KeyStore } from '../protocol/keys.js';
 import type { DecryptedCertificate } from '../protocol/platform-certs.js';
+import { ENDPOINTS } from '../protocol/endpoints.js';
 
 export type { DecryptedCertificate };
 
 export async function downloadCertificates(client: WxpayClient, trust?: KeyStore): Promise<DecryptedCertificate[]> {
   const res = await client.request({
     method: 'GET',
-    path: '/v3/certificates',
+    path: ENDPOINTS.certificates,
     verify: 'certificate-list',
     ...(trust ? { trust } : {}),
   });

@@ -1,8 +1,9 @@
-// docs/protocol.md §13: profit-sharing receivers (add before any split to them, delete) and returns (分账回退: money
+// docs/protocol.md §15: profit-sharing receivers (add before any split to them, delete) and returns (分账回退: money
 // a merchant receiver got goes back to the sharing merchant, e.g. before a refund).
 import type { WxpayClient } from '../http/client.js';
 import { encryptSensitive, type EncryptionKey } from '../protocol/sensitive.js';
-import { PROFITSHARING_PATHS, fillPath, needKey, sealedHeaders, type ReceiverType } from './profitsharing.js';
+import { fillPath } from '../protocol/endpoints.js';
+import { PROFITSHARING_PATHS, needKey, sealedHeaders, type ReceiverType } from './profitsharing.js';
 
 export const RELATION_TYPES = [
   'SERVICE_PROVIDER',

@@ -1,7 +1,8 @@
-// docs/protocol.md §13: profit sharing (分账). Split an order paid with settle_info.profit_sharing, query the split,
+// docs/protocol.md §15: profit sharing (分账). Split an order paid with settle_info.profit_sharing, query the split,
 // unfreeze what is left, and read the order's unsplit amount. The path templates here are the ones the sandbox's
 // router matches, so client and simulator name each endpoint once.
 import type { WxpayClient } from '../http/client.js';
+import { fillPath } from '../protocol/endpoints.js';
 import { encryptSensitive, sensitiveHeaders, type EncryptionKey } from '../protocol/sensitive.js';
 
 export const PROFITSHARING_PATHS = {
@@ -15,10 +16,6 @@ export const PROFITSHARING_PATHS = {
   amounts: '/v3/profitsharing/transactions/{transaction_id}/amounts',
   bills: '/v3/profitsharing/bills',
 } as const;
-
-/** A template with each `{name}` replaced by its percent-encoded value. */
-export const fillPath = (template: string, params: Record<string, string>): string =>
-  template.replace(/\{([a-z_]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
 
 export type ReceiverType = 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
 export const RECEIVER_TYPES: readonly ReceiverType[] = ['MERCHANT_ID', 'PERSONAL_OPENID', 'PERSONAL_SUB_OPENID'];

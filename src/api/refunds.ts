@@ -1,6 +1,7 @@
 // docs/protocol.md §5: domestic refunds. Create (retried safely: out_refund_no is the idempotency key, and the body
 // is the same on every attempt) and query by out_refund_no.
 import type { WxpayClient } from '../http/client.js';
+import { ENDPOINTS, fillPath } from '../protocol/endpoints.js';
 import { encryptSensitive, type EncryptionKey } from '../protocol/sensitive.js';
 import { needKey, sealedHeaders } from './profitsharing.js';
 
@@ -46,7 +47,7 @@ export function refundBody(input: RefundInput): Record<string, unknown> {
 }
 
 export function refundRequest(input: RefundInput) {
-  return { method: 'POST', path: '/v3/refund/domestic/refunds', body: refundBody(input), idempotent: true } as const;
+  return { method: 'POST', path: ENDPOINTS.refunds, body: refundBody(input), idempotent: true } as const;
 }
 
 export async function createRefund(client: WxpayClient, input: RefundInput): Promise<Refund> {
@@ -54,16 +55,20 @@ export async function createRefund(client: WxpayClient, input: RefundInput): Pro
   return res.data as Refund;
 }
 
-export async function queryRefund(client: WxpayClient, outRefundNo: string, subMchid?: string): Promise<Refund> {
-  const res = await client.request({
+/** GET /v3/refund/domestic/refunds/{out_refund_no}. */
+export function refundQueryRequest(outRefundNo: string, subMchid?: string) {
+  return {
     method: 'GET',
-    path: `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`,
+    path: fillPath(ENDPOINTS.refundByOutRefundNo, { out_refund_no: outRefundNo }),
     ...(subMchid ? { query: { sub_mchid: subMchid } } : {}),
-  });
+  } as const;
+}
+
+export async function queryRefund(client: WxpayClient, outRefundNo: string, subMchid?: string): Promise<Refund> {
+  const res = await client.request(refundQueryRequest(outRefundNo, subMchid));
   return res.data as Refund;
 }
 
-export const ABNORMAL_REFUND_PATH = '/v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund';
 export const ABNORMAL_REFUND_TYPES = ['USER_BANK_CARD', 'MERCHANT_BANK_CARD'] as const;
 export type AbnormalRefundType = (typeof ABNORMAL_REFUND_TYPES)[number];
 
@@ -80,13 +85,13 @@ export interface AbnormalRefundInput {
   subMchid?: string;
 }
 
-/** docs/protocol.md §14: after a refund ended ABNORMAL, send it to a bank card instead. */
+/** docs/protocol.md §16: after a refund ended ABNORMAL, send it to a bank card instead. */
 export function abnormalRefundRequest(input: AbnormalRefundInput, key?: EncryptionKey) {
   const sensitive = input.bankAccount !== undefined || input.realName !== undefined;
   const seal = (plain: string, field: string) => encryptSensitive(needKey(key, field), plain, field);
   return {
     method: 'POST',
-    path: ABNORMAL_REFUND_PATH.replace('{refund_id}', encodeURIComponent(input.refundId)),
+    path: fillPath(ENDPOINTS.abnormalRefund, { refund_id: input.refundId }),
     body: {
       ...(input.subMchid ? { sub_mchid: input.subMchid } : {}),
       out_refund_no: input.outRefundNo,

@@ -1,6 +1,7 @@
 // docs/protocol.md §5: orders. Prepay (jsapi, app, h5, native; direct and partner), query by transaction_id or
 // out_trade_no, and close. Typed functions over the client; commands, the demo and batch jobs call these.
 import type { ClientResponse, WxpayClient } from '../http/client.js';
+import { ENDPOINTS, fillPath } from '../protocol/endpoints.js';
 
 export type PrepayKind = 'jsapi' | 'app' | 'h5' | 'native';
 export const PREPAY_KINDS: readonly PrepayKind[] = ['jsapi', 'app', 'h5', 'native'];
@@ -26,7 +27,7 @@ export interface PrepayInput {
   payerClientIp?: string;
   h5Type?: 'Wap' | 'iOS' | 'Android';
   partner?: PartnerIds;
-  /** settle_info.profit_sharing: the money stays frozen for splitting (docs/protocol.md §13). */
+  /** settle_info.profit_sharing: the money stays frozen for splitting (docs/protocol.md §15). */
   profitSharing?: boolean;
   /** Extra body fields passed through as-is (goods_tag, detail, settle_info, …). */
   extra?: Record<string, unknown>;
@@ -73,7 +74,7 @@ export function prepayBody(client: WxpayClient, kind: PrepayKind, input: PrepayI
 }
 
 export function prepayPath(kind: PrepayKind, partner: boolean): string {
-  return `/v3/pay/${partner ? 'partner/' : ''}transactions/${kind}`;
+  return fillPath(ENDPOINTS.prepay(partner), { kind });
 }
 
 /** POST …/transactions/{kind}. Retried safely: out_trade_no in the body is the idempotency key. */
@@ -109,10 +110,17 @@ export interface Transaction {
 }
 
 function orderPath(ref: OrderRef, partner: boolean): string {
-  const base = `/v3/pay/${partner ? 'partner/' : ''}transactions`;
   return 'outTradeNo' in ref
-    ? `${base}/out-trade-no/${encodeURIComponent(ref.outTradeNo)}`
-    : `${base}/id/${encodeURIComponent(ref.transactionId)}`;
+    ? fillPath(ENDPOINTS.orderByOutTradeNo(partner), { out_trade_no: ref.outTradeNo })
+    : fillPath(ENDPOINTS.orderById(partner), { transaction_id: ref.transactionId });
+}
+
+/** GET …/out-trade-no/{out_trade_no} or …/id/{transaction_id}, with the merchant ids as the query. */
+export function queryRequest(client: Pick<WxpayClient, 'merchant'>, ref: OrderRef, partner?: { subMchid: string }) {
+  const query: Record<string, string> = partner
+    ? { sp_mchid: client.merchant.mchid, sub_mchid: partner.subMchid }
+    : { mchid: client.merchant.mchid };
+  return { method: 'GET', path: orderPath(ref, Boolean(partner)), query } as const;
 }
 
 export async function queryOrder(
@@ -120,17 +128,18 @@ export async function queryOrder(
   ref: OrderRef,
   partner?: { subMchid: string },
 ): Promise<Transaction> {
-  const query = partner
-    ? { sp_mchid: client.merchant.mchid, sub_mchid: partner.subMchid }
-    : { mchid: client.merchant.mchid };
-  const res = await client.request({ method: 'GET', path: orderPath(ref, Boolean(partner)), query });
+  const res = await client.request(queryRequest(client, ref, partner));
   return res.data as Transaction;
 }
 
-export function closeRequest(client: WxpayClient, outTradeNo: string, partner?: { subMchid: string }) {
+export function closeRequest(
+  client: Pick<WxpayClient, 'merchant'>,
+  outTradeNo: string,
+  partner?: { subMchid: string },
+) {
   return {
     method: 'POST',
-    path: `${orderPath({ outTradeNo }, Boolean(partner))}/close`,
+    path: fillPath(ENDPOINTS.closeOrder(Boolean(partner)), { out_trade_no: outTradeNo }),
     body: partner ? { sp_mchid: client.merchant.mchid, sub_mchid: partner.subMchid } : { mchid: client.merchant.mchid },
     // Closing is naturally idempotent: closing a closed order is a no-op on WeChat's side.
     idempotent: true,

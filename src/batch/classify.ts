@@ -5,6 +5,10 @@ import { WxpayError } from '../protocol/errors.js';
 import { exceedsRefundable } from '../http/error.js';
 import type { Outcome } from './types.js';
 
+const SAME_ORDER_SPACING = /相隔1分钟/;
+/** A minute plus a margin for the clocks of two machines. */
+const SAME_ORDER_WAIT_MS = 61_000;
+
 const NOT_FOUND = new Set(['RESOURCE_NOT_EXISTS', 'ORDER_NOT_EXIST', 'ORDERNOTEXIST', 'NOT_FOUND']);
 
 export const isNotFound = (e: unknown): boolean =>
@@ -20,6 +24,9 @@ export function classifyError(e: unknown): Extract<Outcome, { kind: 'rejected' |
   const wp = e.wechatpay;
   if (e.code === 'WECHATPAY_ERROR' && wp) {
     const message = `HTTP ${wp.status}: ${wp.message}${e.requestId ? ` (Request-ID ${e.requestId})` : ''}`;
+    // "同一笔订单多次退款的请求需相隔1分钟" (docs/protocol.md §11): this order, not the batch, must wait.
+    if (wp.code === 'FREQUENCY_LIMITED' && SAME_ORDER_SPACING.test(wp.message))
+      return { kind: 'unknown', code: wp.code, message, rateLimited: false, retryAfterMs: SAME_ORDER_WAIT_MS };
     if (wp.status === 429 || wp.code === 'FREQUENCY_LIMITED')
       return { kind: 'unknown', code: wp.code, message, rateLimited: true };
     if (wp.status >= 500 || wp.status === 202 || wp.status < 400)

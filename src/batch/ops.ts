@@ -2,7 +2,7 @@
 // order query, order close. Refund sends go out with the client's own retries off (idempotent: false):
 // after an unknown outcome the runner must look the refund up before anything is sent again.
 import { queryRefund, refundBody, refundRequest, type Refund, type RefundInput } from '../api/refunds.js';
-import { closeRequest, queryOrder, type OrderRef, type Transaction } from '../api/transactions.js';
+import { closeRequest, queryOrder, queryRequest, type OrderRef, type Transaction } from '../api/transactions.js';
 import type { WxpayClient } from '../http/client.js';
 import { classifyError, isNotFound } from './classify.js';
 import type { BatchOps } from './runner.js';
@@ -34,18 +34,16 @@ export function requestOf(
   row: BatchRow,
   s: OpsSettings = {},
 ): { method: string; path: string; body?: unknown } {
-  if (kind === 'refund')
-    return { method: 'POST', path: '/v3/refund/domestic/refunds', body: refundBody(refundInputOf(row, s)) };
-  if (kind === 'close') {
-    const r = closeRequest(client as WxpayClient, row.outTradeNo!);
+  if (kind === 'refund') {
+    const r = refundRequest(refundInputOf(row, s));
     return { method: r.method, path: r.path, body: r.body };
   }
-  const ref = orderRefOf(row);
-  const path =
-    'outTradeNo' in ref
-      ? `/v3/pay/transactions/out-trade-no/${encodeURIComponent(ref.outTradeNo)}`
-      : `/v3/pay/transactions/id/${encodeURIComponent(ref.transactionId)}`;
-  return { method: 'GET', path: `${path}?mchid=${client.merchant.mchid}` };
+  if (kind === 'close') {
+    const r = closeRequest(client, row.outTradeNo!);
+    return { method: r.method, path: r.path, body: r.body };
+  }
+  const r = queryRequest(client, orderRefOf(row));
+  return { method: r.method, path: `${r.path}?${new URLSearchParams(r.query).toString()}` };
 }
 
 async function attempt<T>(

@@ -49,6 +49,10 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
   const at = () => new Date((o.now ?? Date.now)()).toISOString();
   const stopped = o.stopped ?? (() => false);
   const results = new Map<PlannedRow, RowResult>();
+  /** Sleeps in half-second slices, so a stop (Ctrl-C) during a long wait is seen at once. */
+  const pause = async (ms: number) => {
+    for (let left = ms; left > 0 && !stopped(); left -= 500) await sleep(Math.min(500, left));
+  };
 
   const finish = (p: PlannedRow, r: RowResult) => {
     results.set(p, r);
@@ -106,7 +110,7 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
     let last: Extract<Outcome, { kind: 'unknown' }> | undefined;
     let sent = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) await sleep(delay(attempt - 1));
+      if (attempt > 1) await pause(Math.max(delay(attempt - 1), last?.retryAfterMs ?? 0));
       await o.limiter.take();
       if (stopped()) break;
       if (mode === 'verify' && o.ops.lookup) {

@@ -66,6 +66,14 @@ export type Outcome =
   | { kind: 'succeeded'; id?: string; state?: string; message?: string; order?: OrderIds }
   | { kind: 'rejected'; code: string; message: string }
   /** Timeout, network failure, 5xx, 429 or an unverifiable answer: WeChat Pay may or may not have acted. */
-  | { kind: 'unknown'; code: string; message: string; rateLimited: boolean; retriable?: boolean }
+  | {
+      kind: 'unknown';
+      code: string;
+      message: string;
+      rateLimited: boolean;
+      retriable?: boolean;
+      /** Wait at least this long before the next attempt (refunds of one order a minute apart). */
+      retryAfterMs?: number;
+    }
   /** Look-ups only: WeChat Pay has no record of it, so sending is safe. */
   | { kind: 'not-found' };

@@ -55,4 +55,15 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .option('--status <status>', 'with --fail: ABNORMAL or CLOSED', 'ABNORMAL')
     .addHelpText('after', '\nExample:\n  wxpay sandbox refund REFUND001 --fail --status CLOSED')
     .action(lazy(rt, () => import('../commands/sandbox-refund.js')));
+  sandbox
+    .command('complaint')
+    .description('the simulated payer files a complaint against a paid order on the running sandbox')
+    .argument('<out_trade_no>', 'a paid order')
+    .option('--id <complaint_id>', 'choose the 27-digit complaint id (default: a new one); payer images are <id>-1 …')
+    .option('--phone <number>', 'the payer phone (sent to the merchant encrypted)', '13800138000')
+    .option('--detail <text>', 'what the payer wrote')
+    .option('--refund <fen>', 'make it a refund request for this many fen')
+    .option('--images <n>', 'how many payer images to attach (0-4, default 1)')
+    .addHelpText('after', '\nExample:\n  wxpay sandbox complaint ORDER20260101001 --phone 13800138000 --refund 100')
+    .action(lazy(rt, () => import('../commands/sandbox-complaint.js')));
 }

@@ -10,6 +10,7 @@ import type { CommandContext } from '../runtime.js';
 import { formatYuan } from './amount.js';
 import type { BatchOptions, BatchSettings } from './batch-options.js';
 import { outputFor, readLine } from './shared.js';
+import { refundQueryRequest } from '../api/refunds.js';
 
 const COMMAND: Record<BatchKind, string> = {
   refund: 'wxpay refund create',
@@ -77,9 +78,7 @@ export function printDryRun(
       );
     } else {
       const first =
-        p.action === 'verify'
-          ? `look up GET /v3/refund/domestic/refunds/${encodeURIComponent(p.row.outRefundNo ?? '')}; if not found: `
-          : '';
+        p.action === 'verify' ? `look up GET ${refundQueryRequest(p.row.outRefundNo ?? '').path}; if not found: ` : '';
       out.line(
         `line ${p.row.line}: ${first}${req.method} ${req.path}${req.body !== undefined ? ` ${JSON.stringify(req.body)}` : ''}`,
       );

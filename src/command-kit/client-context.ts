@@ -107,7 +107,10 @@ export async function withClient<T>(
  *  signed, and nothing sent. `wxpay sign` is the command for a real signature. */
 export function printDryRun(ctx: CommandContext, preview: PreviewRequest): void {
   const out = outputFor(ctx);
-  const { message, ...request } = preview;
+  const { message, ...wire } = preview;
+  // An upload's body is binary; its signed part (the meta JSON) is in the message.
+  const body = typeof wire.body === 'string' ? wire.body : `<multipart/form-data, ${wire.body.length} bytes>`;
+  const request = { ...wire, body };
   if (out.json) {
     out.data({ dryRun: true, request, message });
     return;

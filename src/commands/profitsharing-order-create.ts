@@ -1,4 +1,4 @@
-// `wxpay profitsharing order create`: split a paid order among receivers added before (docs/protocol.md §13).
+// `wxpay profitsharing order create`: split a paid order among receivers added before (docs/protocol.md §15).
 // Receiver names are encrypted to WeChat Pay's key with the matching Wechatpay-Serial. The same out_order_no and
 // body on a retry make one split. Asks for confirmation on a TTY; without a TTY --yes is required.
 import { createSplit, splitRequest, type SplitInput } from '../api/profitsharing.js';

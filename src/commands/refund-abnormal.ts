@@ -1,4 +1,4 @@
-// `wxpay refund abnormal <refund_id>`: a refund that ended ABNORMAL goes to a bank card instead (docs/protocol.md §14):
+// `wxpay refund abnormal <refund_id>`: a refund that ended ABNORMAL goes to a bank card instead (docs/protocol.md §16):
 // the payer's (USER_BANK_CARD, with --bank-type, --bank-account and --real-name, the last two encrypted to WeChat
 // Pay's key) or the merchant's (MERCHANT_BANK_CARD). Asks for confirmation on a TTY; without a TTY --yes is required.
 import {

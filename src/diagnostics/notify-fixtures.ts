@@ -9,6 +9,8 @@ export const TRIGGER_EVENTS = [
   'REFUND.ABNORMAL',
   'REFUND.CLOSED',
   'MCHTRANSFER.BILL.FINISHED',
+  'COMPLAINT.CREATE',
+  'COMPLAINT.STATE_CHANGE',
   'PROFITSHARING.SUCCESS',
   'PROFITSHARING.RETURN',
 ] as const;
@@ -18,6 +20,7 @@ export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 export function originalTypeOf(event: TriggerEvent): OriginalType {
   if (event.startsWith('REFUND.')) return 'refund';
   if (event.startsWith('MCHTRANSFER.')) return 'mch_payment';
+  if (event.startsWith('COMPLAINT.')) return 'complaint';
   if (event.startsWith('PROFITSHARING.')) return 'profitsharing';
   return 'transaction';
 }
@@ -32,6 +35,7 @@ export interface FixtureInput {
   outRefundNo: string;
   /** MCHTRANSFER.*: WeChat Pay's 40-digit transfer_bill_no (out_bill_no is outTradeNo). */
   transferBillNo: string;
+  complaintId: string;
   /** Profit sharing: WeChat Pay's split (or return) id and the merchant's number for it. */
   orderId: string;
   outOrderNo: string;
@@ -40,7 +44,7 @@ export interface FixtureInput {
   time: string;
 }
 
-/** docs/protocol.md §13: what a merchant receiver is told about money split to it or returned from it. */
+/** docs/protocol.md §15: what a merchant receiver is told about money split to it or returned from it. */
 function profitSharingResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
   return {
     mchid: f.mchid,
@@ -58,6 +62,9 @@ function profitSharingResource(event: TriggerEvent, f: FixtureInput): Record<str
 }
 
 export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
+  // A complaint notification names the complaint and what happened; the rest is in `complaint show`.
+  if (event === 'COMPLAINT.CREATE') return { complaint_id: f.complaintId, action_type: 'CREATE_COMPLAINT' };
+  if (event === 'COMPLAINT.STATE_CHANGE') return { complaint_id: f.complaintId, action_type: 'MERCHANT_RESPONSE' };
   if (event.startsWith('PROFITSHARING')) return profitSharingResource(event, f);
   if (event === 'TRANSACTION.SUCCESS') {
     return {

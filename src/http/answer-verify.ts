@@ -8,7 +8,8 @@ import { verifyCertificateList, type DecryptedCertificate } from '../protocol/pl
 import { verifySignature } from '../protocol/verify.js';
 import { isPublicKeyId } from '../protocol/serials.js';
 
-export type VerifyMode = 'signature' | 'none-bill-download' | 'certificate-list';
+// none-media-download: a complaint image is binary and WeChat Pay does not sign it (docs/protocol.md §14).
+export type VerifyMode = 'signature' | 'none-bill-download' | 'none-media-download' | 'certificate-list';
 
 export interface RawAnswer {
   headers: Record<string, string>;
@@ -57,7 +58,7 @@ export function createResponseVerifier(o: ResponseVerifierOptions): ResponseVeri
   return {
     keys: () => keys,
     async verify(mode = 'signature', r, trust) {
-      if (mode === 'none-bill-download') return undefined;
+      if (mode === 'none-bill-download' || mode === 'none-media-download') return undefined;
       if (mode === 'certificate-list') {
         if (!o.apiV3Key) {
           throw new WxpayError('CONFIG_INVALID', 'The APIv3 key is needed to decrypt /v3/certificates', {

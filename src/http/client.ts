@@ -32,6 +32,7 @@ import { backoffDelay, isConnectError, isRetriableStatus, retryAfterMs } from '.
 import { buildTarget, parseData, serializeBody, userAgentFor, type Query } from './wire.js';
 import { signRequest, unsignedRequest, unixSeconds, type Merchant } from '../protocol/sign.js';
 import { newNonce } from '../protocol/nonce.js';
+import { ENDPOINTS } from '../protocol/endpoints.js';
 
 export interface WxpayClientOptions {
   baseUrl: string;
@@ -66,6 +67,8 @@ export interface ClientRequest {
   path: string;
   query?: Query;
   body?: object | string;
+  /** A multipart upload (docs/protocol.md §14): `bytes` go on the wire, only `signed` (the meta JSON) is signed. */
+  upload?: { bytes: Buffer; contentType: string; signed: string };
   /** The idempotency key is in the body (out_trade_no, out_refund_no): a POST may be retried. */
   idempotent?: boolean;
   verify?: VerifyMode;
@@ -88,7 +91,8 @@ export interface PreparedRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** A Buffer only for an upload, whose wire bytes differ from what was signed. */
+  body: string | Buffer;
 }
 
 /** A --dry-run's request: the Authorization header carries DRY_RUN_SIGNATURE; `message` is what would be signed. */
@@ -131,28 +135,30 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     ...(opts.apiV3Key ? { apiV3Key: opts.apiV3Key } : {}),
     ...(log ? { log } : {}),
     fetchCertificates: async () =>
-      (await client.request({ method: 'GET', path: '/v3/certificates', verify: 'certificate-list' })).certificates ??
-      [],
+      (await client.request({ method: 'GET', path: ENDPOINTS.certificates, verify: 'certificate-list' }))
+        .certificates ?? [],
   });
 
   function prepareAt(base: string, req: ClientRequest, sign = signRequest): PreviewRequest {
     const method = req.method.toUpperCase();
     const url = `${base}${buildTarget(req.path, req.query)}`;
-    const body = serializeBody(req.body);
+    const body = req.upload ? req.upload.signed : serializeBody(req.body);
     const signed = sign(opts.merchant, { method, url, body, timestamp: unixSeconds(now()), nonce: nonce() });
+    const contentType = req.upload?.contentType ?? (body !== '' ? 'application/json' : undefined);
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': opts.userAgent ?? 'wxpay',
       Authorization: signed.authorization,
-      ...(body !== '' ? { 'Content-Type': 'application/json' } : {}),
+      ...(contentType ? { 'Content-Type': contentType } : {}),
       ...(opts.publicKeyId ? { 'Wechatpay-Serial': opts.publicKeyId } : {}),
       ...req.headers,
     };
-    return { method, url, headers, body, message: signed.message };
+    return { method, url, headers, body: req.upload?.bytes ?? body, message: signed.message };
   }
 
   async function send(p: PreparedRequest): Promise<{ status: number; headers: Record<string, string>; raw: Buffer }> {
-    log?.(formatExchange(`> ${p.method} ${p.url}`, p.headers, p.body).join('\n'));
+    const logged = typeof p.body === 'string' ? p.body : `<multipart/form-data, ${p.body.length} bytes>`;
+    log?.(formatExchange(`> ${p.method} ${p.url}`, p.headers, logged).join('\n'));
     const ac = new AbortController();
     const timer = setTimeout(
       () => ac.abort(Object.assign(new Error(`total timeout ${timeoutMs} ms`), { name: 'TimeoutError' })),

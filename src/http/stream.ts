@@ -10,8 +10,9 @@ import { normalizeHeaders } from '../protocol/headers.js';
 import { readBoundedAnswer } from './answer.js';
 import { networkError, wechatpayError } from './error.js';
 import type { WxpayClient } from './client.js';
+import { ENDPOINTS } from '../protocol/endpoints.js';
 
-export const BILL_DOWNLOAD_PATH = '/v3/billdownload/file';
+const BILL_DOWNLOAD_PATH = ENDPOINTS.billDownload;
 
 export interface StreamedResponse {
   status: number;

@@ -27,4 +27,8 @@ export const newWechatIds = {
   refundId: (ms: number): string => `5030${randomDigits(6)}${chinaDigits(ms).slice(0, 8)}${randomDigits(11)}`,
   /** A merchant transfer's transfer_bill_no (docs/protocol.md §12): 40 digits, like 1330000071100999991182020050700019480001. */
   transferBillNo: (ms: number): string => `1330${randomDigits(14)}${chinaDigits(ms).slice(0, 8)}${randomDigits(14)}`,
+  /** 27 digits, e.g. 200201820200101080076610000. */
+  complaintId: (ms: number): string => `2000${chinaDigits(ms).slice(0, 8)}${randomDigits(15)}`,
+  /** A negotiation history log_id, 27 digits, e.g. 300285320210322170000071077. */
+  complaintLogId: (ms: number): string => `3002${chinaDigits(ms).slice(0, 8)}${randomDigits(15)}`,
 };

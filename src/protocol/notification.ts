@@ -33,12 +33,14 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   'REFUND.ABNORMAL': '退款异常',
   'REFUND.CLOSED': '退款关闭',
   'MCHTRANSFER.BILL.FINISHED': '商家转账单据终态通知',
+  'COMPLAINT.CREATE': '产生新投诉',
+  'COMPLAINT.STATE_CHANGE': '投诉状态变化',
   'PROFITSHARING.SUCCESS': '分账成功',
   'PROFITSHARING.RETURN': '分账回退',
 };
 
 /** resource.original_type, also the AEAD associated data: one per notification family. */
-export type OriginalType = 'transaction' | 'refund' | 'mch_payment' | 'profitsharing';
+export type OriginalType = 'transaction' | 'refund' | 'mch_payment' | 'complaint' | 'profitsharing';
 
 export interface BuildNotificationInput {
   eventType: string;
@@ -66,7 +68,8 @@ export interface BuiltNotification {
 }
 
 export function buildNotification(input: BuildNotificationInput): BuiltNotification {
-  const associatedData = input.originalType;
+  // The AAD is original_type, except for complaints, whose resource is sealed with an empty one (docs/protocol.md §13).
+  const associatedData = input.originalType === 'complaint' ? '' : input.originalType;
   const event: NotificationEvent = {
     id: input.id,
     create_time: input.createTime,

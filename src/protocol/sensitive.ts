@@ -1,10 +1,11 @@
 // docs/protocol.md §7: sensitive request fields (a payee's name, a bank account) are encrypted with RSA-OAEP-SHA1 to
 // WeChat Pay's key, and the request names that key in `Wechatpay-Serial`. This module picks the key and encrypts; it
-// does no I/O (api/sensitive.ts fetches the platform certificates when none is known yet).
+// does no I/O (api/sensitive.ts fetches the platform certificates when none is known yet). Fields in ANSWERS (a
+// complaint's payer_phone) are the reverse: ciphertext for the MERCHANT's key, opened with its private key.
 import type { KeyObject } from 'node:crypto';
 import { WxpayError } from './errors.js';
 import type { KeyStore } from './keys.js';
-import { oaepEncrypt } from './oaep.js';
+import { oaepDecrypt, oaepEncrypt } from './oaep.js';
 import { isPublicKeyId } from './serials.js';
 
 /** WeChat Pay's key a sensitive field is encrypted to, and the serial the request must name. */
@@ -64,4 +65,16 @@ export function encryptFields<K extends string>(
     if (value !== undefined) out[name] = encryptSensitive(key, value, name);
   }
   return { fields: out, headers: Object.keys(out).length ? sensitiveHeaders(key) : {} };
+}
+
+/** Decrypts one answer field with the merchant private key; `name` labels the error. */
+export function decryptSensitiveField(privateKey: KeyObject, ciphertext: string, name = 'field'): string {
+  try {
+    return oaepDecrypt(privateKey, ciphertext);
+  } catch (cause) {
+    throw new WxpayError('DECRYPT_FAILED', `The ${name} does not decrypt with the merchant private key`, {
+      cause,
+      hint: "WeChat Pay encrypts it to the merchant API certificate of the profile: check that privateKeyPath is that certificate's key (`wxpay config check`).",
+    });
+  }
 }

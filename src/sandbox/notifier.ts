@@ -38,6 +38,7 @@ export interface DeliveryRecord {
   outTradeNo?: string;
   outRefundNo?: string;
   outBillNo?: string;
+  complaintId?: string;
   plaintext: object;
   attempts: NotificationAttempt[];
   delivered: boolean;
@@ -57,7 +58,7 @@ export class Notifier {
     eventType: string,
     originalType: OriginalType,
     plaintext: object,
-    refs: { outTradeNo?: string; outRefundNo?: string; outBillNo?: string },
+    refs: { outTradeNo?: string; outRefundNo?: string; outBillNo?: string; complaintId?: string },
   ): DeliveryRecord {
     const ctx = this.ctx();
     const record: DeliveryRecord = {

@@ -1,4 +1,4 @@
-// PROFITSHARING.SUCCESS and PROFITSHARING.RETURN (docs/protocol.md §13): WeChat Pay tells a merchant receiver about
+// PROFITSHARING.SUCCESS and PROFITSHARING.RETURN (docs/protocol.md §15): WeChat Pay tells a merchant receiver about
 // money split to it or returned from it, one notification per receiver, original_type `profitsharing`. In production
 // the receiver sets the URL on its merchant platform; the sandbox uses the URL set through
 // /sandbox/profitsharing/notify-url, else the paid order's notify_url.

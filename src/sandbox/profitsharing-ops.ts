@@ -1,4 +1,4 @@
-// Profit-sharing rules (docs/protocol.md §13): only an order paid with settle_info.profit_sharing can be split, each
+// Profit-sharing rules (docs/protocol.md §15): only an order paid with settle_info.profit_sharing can be split, each
 // receiver must have been added first, a split cannot exceed the unsplit amount (NOT_ENOUGH), the same out_order_no
 // with the same body answers the same, and a split goes PROCESSING -> FINISHED (receivers PENDING -> SUCCESS).
 // An unfreeze, or unfreeze_unsplit, releases what is left to the merchant and ends splitting for the order.

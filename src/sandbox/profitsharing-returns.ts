@@ -1,4 +1,4 @@
-// Receivers and returns (docs/protocol.md §13). A receiver is added per merchant (a merchant receiver with its full
+// Receivers and returns (docs/protocol.md §15). A receiver is added per merchant (a merchant receiver with its full
 // name; CUSTOM relations with custom_relation) and must exist before a split names it. A return takes money a
 // merchant receiver got in a finished split back to the sharing merchant: PROCESSING -> SUCCESS | FAILED, never more
 // than that receiver got minus earlier returns. Returned money goes to the merchant's balance, not back to unsplit.

@@ -1,4 +1,4 @@
-// Request bodies of profit sharing and the abnormal refund (docs/protocol.md §13, §14), as the endpoint catalogue
+// Request bodies of profit sharing and the abnormal refund (docs/protocol.md §15, §16), as the endpoint catalogue
 // lists them. out_order_no and out_return_no take the same characters as out_refund_no (digits, letters, _-|*@).
 import { RECEIVER_TYPES } from '../api/profitsharing.js';
 import { RELATION_TYPES } from '../api/profitsharing-receivers.js';

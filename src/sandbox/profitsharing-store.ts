@@ -1,4 +1,4 @@
-// The sandbox's profit-sharing records (docs/protocol.md §13): receivers per merchant, splits (an unfreeze is a split
+// The sandbox's profit-sharing records (docs/protocol.md §15): receivers per merchant, splits (an unfreeze is a split
 // to the merchant itself) and returns, kept with the rest of the instance's state and saved with it.
 
 export type SplitState = 'PROCESSING' | 'FINISHED';

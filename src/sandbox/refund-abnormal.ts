@@ -1,4 +1,4 @@
-// The abnormal refund (docs/protocol.md §14): a refund that ended ABNORMAL (the payer's account could not take it)
+// The abnormal refund (docs/protocol.md §16): a refund that ended ABNORMAL (the payer's account could not take it)
 // is sent again, to the payer's bank card (bank_type, bank_account and real_name, the last two encrypted) or to the
 // merchant's. ABNORMAL -> PROCESSING -> SUCCESS, with REFUND.SUCCESS sent as for any refund.
 import { invalidRequest, paramError, resourceNotExists } from './api-error.js';

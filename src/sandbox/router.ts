@@ -31,13 +31,17 @@ export interface RouteResult {
 }
 
 export interface RouteDef {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** e.g. '/v3/pay/transactions/out-trade-no/{out_trade_no}' */
   path: string;
   /** wechatpay: signed like the real API; admin: the /sandbox control API, no signature. */
   auth: 'wechatpay' | 'admin';
   /** The 2xx answer carries no Wechatpay-* signature (bill download). */
   unsignedResponse?: boolean;
+  /** A larger body cap than the server's (a media upload). */
+  maxBodyBytes?: number;
+  /** What the request signature covers when it is not the raw body (a media upload: the `meta` JSON). */
+  signedBody?(req: RouteRequest): Buffer;
   handle(req: RouteRequest, ctx: SandboxContext): RouteResult | Promise<RouteResult>;
 }
 

@@ -183,8 +183,9 @@ async function handle(
   let errorCode: string | undefined;
   let signed = false;
   try {
-    const raw = await readCappedBody(req, maxBody);
-    if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${maxBody}字节`);
+    const cap = (match.kind === 'found' ? match.def.maxBodyBytes : undefined) ?? maxBody;
+    const raw = await readCappedBody(req, cap);
+    if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${cap}字节`);
     checkHost(req.headers, hosts);
     if (match.kind === 'none') throw new SandboxApiError(404, 'NOT_FOUND', `无法找到资源 ${path}`);
     if (match.kind === 'method')
@@ -211,7 +212,8 @@ async function handle(
       headers: req.headers,
       rawBody: raw,
     };
-    const auth = wechatpay ? authenticate(ctx, routeReq) : undefined;
+    const signedBody = match.def.signedBody?.(routeReq) ?? raw;
+    const auth = wechatpay ? authenticate(ctx, { ...routeReq, rawBody: signedBody }) : undefined;
     result = await match.def.handle({ ...routeReq, ...(auth ? { auth } : {}) }, ctx);
     signed = wechatpay && !match.def.unsignedResponse && result.status >= 200 && result.status < 300;
   } catch (err) {

@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../files/safe-write.js';
+import { ComplaintBook, type ComplaintSnapshot } from './complaint-book.js';
 import { ProfitSharingStore, type ProfitSharingSnapshot } from './profitsharing-store.js';
 import type { PrepayKind } from './schemas.js';
 import { newWechatIds } from '../protocol/ids.js';
@@ -30,7 +31,7 @@ export interface OrderRecord {
   total: number;
   currency: string;
   payer?: Record<string, string>;
-  /** settle_info.profit_sharing was true: the money stays frozen for splitting (docs/protocol.md §13). */
+  /** settle_info.profit_sharing was true: the money stays frozen for splitting (docs/protocol.md §15). */
   profitSharing?: boolean;
   /** h5_url or code_url, kept so a harmless repeat answers the same. */
   payUrl?: string;
@@ -59,7 +60,7 @@ export interface RefundRecord {
   reason?: string;
   notifyUrl?: string;
   fundsAccount?: string;
-  /** Set by an abnormal refund (docs/protocol.md §14): the bank channel and the account it went to. */
+  /** Set by an abnormal refund (docs/protocol.md §16): the bank channel and the account it went to. */
   channel?: string;
   receivedAccount?: string;
   request: string;
@@ -67,7 +68,7 @@ export interface RefundRecord {
   successTime?: number;
 }
 
-export interface SandboxStateSnapshot {
+export interface SandboxStateSnapshot extends Partial<ComplaintSnapshot> {
   orders: OrderRecord[];
   refunds: RefundRecord[];
   transfers: TransferRecord[];
@@ -85,6 +86,8 @@ export class SandboxState {
   readonly profitSharing = new ProfitSharingStore(() => this.save());
   /** Merchant transfers by `mchid/out_bill_no`. */
   readonly transfers = new Map<string, TransferRecord>();
+  /** Complaints, uploaded media and the complaint notification URL. */
+  readonly complaints = new ComplaintBook();
   private readonly byTransactionId = new Map<string, string>();
 
   constructor(private readonly file?: string) {
@@ -100,6 +103,7 @@ export class SandboxState {
     for (const o of snap.orders ?? []) this.putOrder(o, false);
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
     for (const t of snap.transfers ?? []) this.transfers.set(t.key, t);
+    this.complaints.load(snap);
     this.profitSharing.load(snap.profitSharing);
   }
 
@@ -150,6 +154,7 @@ export class SandboxState {
       orders: [...this.orders.values()],
       refunds: [...this.refunds.values()],
       transfers: [...this.transfers.values()],
+      ...this.complaints.snapshot(),
       profitSharing: this.profitSharing.snapshot(),
     };
   }

@@ -17,6 +17,9 @@ export interface LiveEvent {
   out_order_no?: string;
   amount?: number;
   state?: string;
+  /** Complaint events (COMPLAINT.*): which complaint, and what happened to it. */
+  complaint_id?: string;
+  action_type?: string;
   forward?: ForwardResult;
   /** The command that re-sends a failed forward. */
   resend?: string;
@@ -46,6 +49,8 @@ export function liveEvent(
     state?: string;
     amount?: { total?: number; refund?: number };
     transfer_amount?: number;
+    complaint_id?: string;
+    action_type?: string;
     out_order_no?: string;
     receiver?: { amount?: number };
   };
@@ -64,6 +69,8 @@ export function liveEvent(
   if (r.out_order_no !== undefined) e.out_order_no = r.out_order_no;
   if (amount !== undefined) e.amount = amount;
   if (state !== undefined) e.state = state;
+  if (typeof r.complaint_id === 'string') e.complaint_id = r.complaint_id;
+  if (typeof r.action_type === 'string') e.action_type = r.action_type;
   if (forward) e.forward = forward;
   if (error) e.error = error;
   return e;
@@ -88,9 +95,12 @@ export function formatLive(e: LiveEvent): string {
     String(e.status),
     e.outcome,
     e.event_type ?? '-',
-    e.out_trade_no ?? e.out_bill_no ?? e.out_order_no ?? '-',
+    e.out_trade_no ??
+      e.out_bill_no ??
+      e.out_order_no ??
+      (e.complaint_id !== undefined ? `complaint ${e.complaint_id}` : '-'),
     e.amount !== undefined ? `${e.amount} fen` : '-',
-    e.state ?? '-',
+    e.state ?? e.action_type ?? '-',
     e.verification,
     fwd,
   ];

@@ -106,7 +106,8 @@ export interface TestSandbox {
   init: SandboxInitResult;
   merchant: Merchant;
   /** A correctly signed v3 call (unless options say otherwise). */
-  call(method: string, target: string, body?: object | string, options?: CallOptions): Promise<RawResponse>;
+  /** A Buffer body is sent as is (a multipart upload; give `signedBody` then). */
+  call(method: string, target: string, body?: object | string | Buffer, options?: CallOptions): Promise<RawResponse>;
   /** The unsigned /sandbox control API. */
   admin(method: string, target: string, body?: object): Promise<RawResponse>;
 }
@@ -119,7 +120,8 @@ export async function startTestSandbox(
   // Refunds of one order a minute apart is production's rule (sandbox-fidelity tests it); other tests refund freely.
   const sb = await startSandbox({ dir: init.dir, port: 0, refundSpacingMs: 0, ...opts });
   const call: TestSandbox['call'] = (method, target, body, o = {}) => {
-    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    const wire = Buffer.isBuffer(body) ? body : undefined;
+    const text = body === undefined || wire ? '' : typeof body === 'string' ? body : JSON.stringify(body);
     const signed = signRequest(o.merchant ?? merchant, {
       method,
       url: target,
@@ -135,7 +137,7 @@ export async function startTestSandbox(
       ...o.headers,
     };
     for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
-    return rawRequest(sb.url, method, target, headers, text || undefined);
+    return rawRequest(sb.url, method, target, headers, wire ?? (text || undefined));
   };
   // JSON on every POST, body or not, as `wxpay sandbox pay|refund` send it (the sandbox refuses other admin POSTs).
   const admin: TestSandbox['admin'] = (method, target, body) =>

@@ -81,6 +81,12 @@ describe('refund ops', () => {
         message: 'refund exceeds what remains on the order: HTTP 400: 申请退款金额超过订单可退金额 (Request-ID RID-1)',
       },
     ],
+    // Issue 22 row 6: one order's refunds a minute apart; only that row waits, the batch keeps its rate.
+    [
+      '429 FREQUENCY_LIMITED for a refund of the same order under a minute ago',
+      wpError(429, 'FREQUENCY_LIMITED', '同一笔订单多次退款的请求需相隔1分钟'),
+      { kind: 'unknown', code: 'FREQUENCY_LIMITED', rateLimited: false, retryAfterMs: 61_000 },
+    ],
     [
       '400 INVALID_REQUEST for another rule',
       wpError(400, 'INVALID_REQUEST', '部分退款次数超过50次'),

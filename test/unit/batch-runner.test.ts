@@ -18,7 +18,7 @@ const rows: BatchRow[] = Array.from({ length: 8 }, (_, i) => ({
 }));
 const body = (r: BatchRow) => ({ out_refund_no: r.outRefundNo, amount: r.amount });
 
-type Script = (key: string, call: number) => 'ok' | 'lost' | '500' | '429' | 'reject' | 'lookup-401';
+type Script = (key: string, call: number) => 'ok' | 'lost' | '500' | '429' | 'spacing' | 'reject' | 'lookup-401';
 
 /** A fake WeChat Pay: every send creates a refund (no dedup); `script` decides what the caller hears. */
 function fakeWechat(script: Script = () => 'ok') {
@@ -41,6 +41,8 @@ function fakeWechat(script: Script = () => 'ok') {
           message: s,
           rateLimited: s === '429',
         };
+      if (s === 'spacing')
+        return { kind: 'unknown', code: 'FREQUENCY_LIMITED', message: 's', rateLimited: false, retryAfterMs: 61_000 };
       if (s === 'reject') return { kind: 'rejected', code: 'NOT_ENOUGH', message: 'no money' };
       refunds.push({ key: row.key, amount: row.amount! });
       // 'lost': applied by WeChat Pay, but the answer never arrived (timeout, reset).
@@ -75,7 +77,13 @@ const memJournal = (records: JournalRecord[], crashAfter = Infinity) => ({
 async function run(
   ops: BatchOps,
   records: JournalRecord[],
-  opts: { crashAfter?: number; concurrency?: number; stopped?: () => boolean } = {},
+  opts: {
+    crashAfter?: number;
+    concurrency?: number;
+    stopped?: () => boolean;
+    sleep?: (ms: number) => Promise<void>;
+    limiter?: RateLimiter;
+  } = {},
 ) {
   const planned = planBatch({ rows, states: foldJournal(records, 'refund'), requestOf: body, lookupFirst: true });
   if (!('plan' in planned)) throw new Error('conflict');
@@ -86,10 +94,10 @@ async function run(
     plan: planned.plan.rows,
     ops,
     journal: memJournal(records, opts.crashAfter),
-    limiter: new RateLimiter({ rate: 1e6, clock }),
+    limiter: opts.limiter ?? new RateLimiter({ rate: 1e6, clock }),
     concurrency: opts.concurrency ?? 3,
     retryDelayMs: () => 0,
-    sleep: async () => undefined,
+    sleep: opts.sleep ?? (async () => undefined),
     ...(opts.stopped ? { stopped: opts.stopped } : {}),
   });
 }
@@ -134,6 +142,33 @@ describe('runBatch', () => {
     );
     expect(starts).toHaveLength(3);
     expect(new Set(starts.map((s) => JSON.stringify(s.request))).size).toBe(1);
+  });
+
+  // Issue 22 row 6: "同一笔订单多次退款的请求需相隔1分钟" (pay.weixin.qq.com/doc/v3/merchant/4012556457). That
+  // refusal is about one order: the row waits a minute, then looks up and resends; the batch's rate is untouched.
+  it('a refund refused for a refund of the same order under a minute ago waits a minute, then is sent once', async () => {
+    const w = fakeWechat((key, n) => (key === 'R4' && n === 1 ? 'spacing' : 'ok'));
+    const slept: number[] = [];
+    let t = 0;
+    const limiter = new RateLimiter({ rate: 1e6, clock: { now: () => t, sleep: async (ms) => void (t += ms) } });
+    const results = await run(w.ops, [], { sleep: async (ms) => void slept.push(ms), limiter });
+    expect(results[4]).toMatchObject({ status: 'succeeded', id: 'RF-R4' });
+    expect(w.refunds.filter((r) => r.key === 'R4')).toHaveLength(1);
+    expect(slept.reduce((a, b) => a + b, 0)).toBe(61_000);
+    expect(Math.max(...slept)).toBe(500);
+    expect(limiter.slowdowns).toBe(0);
+  });
+
+  it('a stop during that minute is seen within half a second', async () => {
+    const w = fakeWechat((key, n) => (key === 'R4' && n === 1 ? 'spacing' : 'ok'));
+    let slept = 0;
+    const results = await run(w.ops, [], {
+      concurrency: 1,
+      sleep: async (ms) => void (slept += ms),
+      stopped: () => slept >= 1_000,
+    });
+    expect(slept).toBe(1_000);
+    expect(results[4]).toMatchObject({ status: 'unknown', code: 'FREQUENCY_LIMITED' });
   });
 
   it('records a refusal as finished, and leaves a row unknown (not done) when its look-up is refused', async () => {

@@ -82,6 +82,7 @@ describe('trigger fixtures', () => {
     refundId: '50',
     outRefundNo: 'R1',
     transferBillNo: '1330000071100999991182020050700019480001',
+    complaintId: '200019700101000000000000001',
     orderId: '3008',
     outOrderNo: 'P1',
     openid: 'o1',
@@ -113,6 +114,17 @@ describe('trigger fixtures', () => {
     expect(originalTypeOf('MCHTRANSFER.BILL.FINISHED')).toBe('mch_payment');
     expect(originalTypeOf('REFUND.CLOSED')).toBe('refund');
     expect(originalTypeOf('TRANSACTION.SUCCESS')).toBe('transaction');
+  });
+  it('builds a complaint event the way WeChat Pay sends it: the id and the action, sealed with an empty AAD', () => {
+    expect(plausibleResource('COMPLAINT.CREATE', f)).toEqual({
+      complaint_id: '200019700101000000000000001',
+      action_type: 'CREATE_COMPLAINT',
+    });
+    expect(plausibleResource('COMPLAINT.STATE_CHANGE', f)).toEqual({
+      complaint_id: '200019700101000000000000001',
+      action_type: 'MERCHANT_RESPONSE',
+    });
+    expect(originalTypeOf('COMPLAINT.STATE_CHANGE')).toBe('complaint');
   });
   it('builds the profit-sharing resource a merchant receiver gets, original_type profitsharing', () => {
     expect(plausibleResource('PROFITSHARING.SUCCESS', f)).toEqual({

@@ -18,6 +18,7 @@ import { billHasRows, billSha1, billStream, type BillSpec } from '../bills.js';
 import type { SandboxContext } from '../context.js';
 import type { RouteDef, RouteRequest } from '../router.js';
 import { parseBody } from '../validate.js';
+import { ENDPOINTS } from '../../protocol/endpoints.js';
 
 /** download_url lifetime: the newer doc page says 5 minutes (the older one 30 s). */
 export const DOWNLOAD_TTL_MS = 5 * 60_000;
@@ -111,7 +112,7 @@ function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow
     body: {
       hash_type: 'SHA1',
       hash_value: hashOf(store, spec),
-      download_url: `http://${host}/v3/billdownload/file?token=${token}${gzip ? '&tartype=gzip' : ''}`,
+      download_url: `http://${host}${ENDPOINTS.billDownload}?token=${token}${gzip ? '&tartype=gzip' : ''}`,
     },
   };
 }
@@ -152,16 +153,16 @@ function seed(req: RouteRequest, ctx: SandboxContext): { status: number; body: u
 }
 
 export const billRoutes: RouteDef[] = [
-  { method: 'GET', path: '/v3/bill/tradebill', auth: 'wechatpay', handle: (req, ctx) => apply(req, ctx, 'trade') },
+  { method: 'GET', path: ENDPOINTS.tradeBill, auth: 'wechatpay', handle: (req, ctx) => apply(req, ctx, 'trade') },
   {
     method: 'GET',
-    path: '/v3/bill/fundflowbill',
+    path: ENDPOINTS.fundflowBill,
     auth: 'wechatpay',
     handle: (req, ctx) => apply(req, ctx, 'fundflow'),
   },
   {
     method: 'GET',
-    path: '/v3/billdownload/file',
+    path: ENDPOINTS.billDownload,
     auth: 'wechatpay',
     unsignedResponse: true,
     handle: (req, ctx) => {

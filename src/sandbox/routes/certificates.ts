@@ -7,11 +7,12 @@ import { enumError } from '../param-rules.js';
 import type { RouteDef } from '../router.js';
 import { chinaRfc3339 } from '../../protocol/china-time.js';
 import { newResourceNonce } from '../../protocol/nonce.js';
+import { ENDPOINTS } from '../../protocol/endpoints.js';
 
 export const certificateRoutes: RouteDef[] = [
   {
     method: 'GET',
-    path: '/v3/certificates',
+    path: ENDPOINTS.certificates,
     auth: 'wechatpay',
     handle: (req, ctx) => {
       const algorithm = req.query.get('algorithm_type');

@@ -3,6 +3,10 @@ import type { RouteDef } from '../router.js';
 import { adminRoutes } from './admin.js';
 import { billRoutes } from './bills.js';
 import { certificateRoutes } from './certificates.js';
+import { complaintAdminRoutes } from './complaints-admin.js';
+import { complaintNotifyUrlRoutes } from './complaint-notify-url.js';
+import { complaintRoutes } from './complaints.js';
+import { mediaRoutes } from './media.js';
 import { profitSharingAdminRoutes } from './profitsharing-admin.js';
 import { profitSharingRoutes } from './profitsharing.js';
 import { refundRoutes } from './refunds.js';
@@ -16,8 +20,12 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   certificateRoutes,
   billRoutes,
   transferRoutes,
+  complaintRoutes,
+  complaintNotifyUrlRoutes(),
+  mediaRoutes,
   profitSharingRoutes,
   adminRoutes,
   transferAdminRoutes,
+  complaintAdminRoutes,
   profitSharingAdminRoutes,
 ];

@@ -7,7 +7,7 @@ import type { RouteDef, RouteRequest } from '../router.js';
 import { NOTIFY_URL } from '../schemas.js';
 import { parseBody } from '../validate.js';
 
-/** The documented fail_reason values (docs/protocol.md §13). */
+/** The documented fail_reason values (docs/protocol.md §15). */
 const SPLIT_FAIL = [
   'ACCOUNT_ABNORMAL',
   'NO_RELATION',

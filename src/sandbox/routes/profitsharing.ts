@@ -1,4 +1,4 @@
-// Profit sharing (docs/protocol.md §13) on the path templates of api/profitsharing.ts: split, query, unfreeze, unsplit
+// Profit sharing (docs/protocol.md §15) on the path templates of api/profitsharing.ts: split, query, unfreeze, unsplit
 // amount, returns, receivers. Receiver names are decrypted with the key named by Wechatpay-Serial (sensitive.ts).
 import { PROFITSHARING_PATHS } from '../../api/profitsharing.js';
 import { paramError, resourceNotExists } from '../api-error.js';

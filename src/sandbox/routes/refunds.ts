@@ -1,6 +1,5 @@
 // Domestic refunds (docs/protocol.md §5): create (idempotent per out_refund_no) and query by out_refund_no
-// (partner merchants add ?sub_mchid=); the abnormal refund of one that ended ABNORMAL (docs/protocol.md §14).
-import { ABNORMAL_REFUND_PATH } from '../../api/refunds.js';
+// (partner merchants add ?sub_mchid=); the abnormal refund of one that ended ABNORMAL (docs/protocol.md §16).
 import { resourceNotExists } from '../api-error.js';
 import { abnormalRefundSchema } from '../profitsharing-schemas.js';
 import { applyAbnormalRefund } from '../refund-abnormal.js';
@@ -10,11 +9,12 @@ import { refundSchema } from '../schemas.js';
 import { refundKey } from '../state.js';
 import { decryptSensitive } from '../sensitive.js';
 import { bodyOf } from '../validate.js';
+import { ENDPOINTS } from '../../protocol/endpoints.js';
 
 export const refundRoutes: RouteDef[] = [
   {
     method: 'POST',
-    path: '/v3/refund/domestic/refunds',
+    path: ENDPOINTS.refunds,
     auth: 'wechatpay',
     handle: (req, ctx) => ({
       status: 200,
@@ -23,7 +23,7 @@ export const refundRoutes: RouteDef[] = [
   },
   {
     method: 'GET',
-    path: '/v3/refund/domestic/refunds/{out_refund_no}',
+    path: ENDPOINTS.refundByOutRefundNo,
     auth: 'wechatpay',
     handle: (req, ctx) => {
       const sub = req.query.get('sub_mchid') ?? undefined;
@@ -34,7 +34,7 @@ export const refundRoutes: RouteDef[] = [
   },
   {
     method: 'POST',
-    path: ABNORMAL_REFUND_PATH,
+    path: ENDPOINTS.abnormalRefund,
     auth: 'wechatpay',
     handle: (req, ctx) => {
       const body = bodyOf(req.rawBody, abnormalRefundSchema);

@@ -8,6 +8,7 @@ import type { RouteDef, RouteRequest } from '../router.js';
 import { closeSchema, outTradeNoInPath, prepaySchema, type PrepayKind } from '../schemas.js';
 import { orderKey, type OrderRecord } from '../state.js';
 import { bodyOf } from '../validate.js';
+import { ENDPOINTS, fillPath } from '../../protocol/endpoints.js';
 
 const KINDS: PrepayKind[] = ['jsapi', 'app', 'h5', 'native'];
 
@@ -41,10 +42,9 @@ function owned(
 }
 
 function routesFor(partner: boolean): RouteDef[] {
-  const base = partner ? '/v3/pay/partner/transactions' : '/v3/pay/transactions';
   const prepays: RouteDef[] = KINDS.map((kind) => ({
     method: 'POST',
-    path: `${base}/${kind}`,
+    path: fillPath(ENDPOINTS.prepay(partner), { kind }),
     auth: 'wechatpay',
     handle: (req, ctx) => {
       const body = bodyOf(req.rawBody, prepaySchema(kind, partner));
@@ -68,13 +68,13 @@ function routesFor(partner: boolean): RouteDef[] {
     ...prepays,
     {
       method: 'GET',
-      path: `${base}/id/{transaction_id}`,
+      path: ENDPOINTS.orderById(partner),
       auth: 'wechatpay',
       handle: query((req, ctx) => ctx.state.orderByTransactionId(req.params.transaction_id!)),
     },
     {
       method: 'GET',
-      path: `${base}/out-trade-no/{out_trade_no}`,
+      path: ENDPOINTS.orderByOutTradeNo(partner),
       auth: 'wechatpay',
       handle: query((req, ctx, ids) =>
         ctx.state.orders.get(orderKey(ids.mchid, ids.subMchid, outTradeNoInPath(req.params.out_trade_no!))),
@@ -82,7 +82,7 @@ function routesFor(partner: boolean): RouteDef[] {
     },
     {
       method: 'POST',
-      path: `${base}/out-trade-no/{out_trade_no}/close`,
+      path: ENDPOINTS.closeOrder(partner),
       auth: 'wechatpay',
       handle: (req, ctx) => {
         const outTradeNo = outTradeNoInPath(req.params.out_trade_no!);

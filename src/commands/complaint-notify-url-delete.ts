@@ -1,0 +1,12 @@
+// `wxpay complaint notify-url delete`: stops complaint notifications.
+import { deleteNotifyUrl } from '../api/complaints.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor } from '../command-kit/shared.js';
+import type { CommandContext } from '../runtime.js';
+
+export async function run(ctx: CommandContext): Promise<void> {
+  await withClient(ctx, ({ client }) => deleteNotifyUrl(client));
+  const out = outputFor(ctx);
+  if (out.json) return out.data({ deleted: true });
+  out.line('complaint notifications are off (no URL)');
+}

@@ -2,8 +2,6 @@
 // key modes: receivers added with an encrypted name, a split, a return and an unfreeze with the unsplit amount
 // agreeing at each step, the PROFITSHARING.* notifications, and an ABNORMAL refund sent to a bank card to SUCCESS.
 import { constants, publicEncrypt } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReturn, addReceiver, deleteReceiver, queryReturn } from '../../src/api/profitsharing-receivers.js';
 import { createSplit, querySplit, unfreeze, unsplitAmount } from '../../src/api/profitsharing.js';
@@ -16,35 +14,8 @@ import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../../src/config/c
 import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import type { KeyStore } from '../../src/protocol/keys.js';
 import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
+import { startReceiver, waitFor, type Received } from '../helpers/notify-receiver.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-async function receiver(): Promise<{ url: string; got: Received[]; server: Server }> {
-  const got: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, got, server };
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false): Promise<T> {
-  for (let i = 0; i < 1000; i += 1) {
-    const v = fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const RECEIVER_MCHID = '1900000109';
 let base: SandboxInitResult;
@@ -54,7 +25,7 @@ beforeAll(async () => {
 
 describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund in %s mode', (mode) => {
   let t: TestSandbox;
-  let rcv: Awaited<ReturnType<typeof receiver>>;
+  let rcv: Awaited<ReturnType<typeof startReceiver>>;
   let client: WxpayClient;
   let keys: KeyStore;
   let apiV3Key: Awaited<ReturnType<typeof loadApiV3Key>>;
@@ -76,7 +47,7 @@ describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund i
   beforeAll(async () => {
     const init = await initSandbox({ dir: base.dir, mode });
     t = await startTestSandbox(init, { autoRefundMs: -1 });
-    rcv = await receiver();
+    rcv = await startReceiver();
     const profile = await loadConfig({ cwd: init.dir, env: {} });
     keys = await loadVerifierKeys(profile);
     apiV3Key = await loadApiV3Key(profile, {});

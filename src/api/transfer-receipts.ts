@@ -5,7 +5,8 @@ import { receiveHashedFile, type ReceivedFile } from '../bills/receive-file.js';
 import type { WxpayClient } from '../http/client.js';
 import { downloadBillStream, type DownloadOptions } from '../http/stream.js';
 import { WxpayError } from '../protocol/errors.js';
-import { TRANSFER_PATHS, fillPath } from './transfers.js';
+import { fillPath } from '../protocol/endpoints.js';
+import { TRANSFER_PATHS } from './transfers.js';
 
 export interface Receipt {
   state: 'GENERATING' | 'FINISHED' | 'FAILED' | string;

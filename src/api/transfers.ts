@@ -3,6 +3,9 @@
 // ciphertext is made once per call), query by out_bill_no or transfer_bill_no, and cancel before the payee confirms.
 // The path templates are shared with the sandbox's router.
 import type { WxpayClient } from '../http/client.js';
+import { fillPath } from '../protocol/endpoints.js';
+import { WxpayError } from '../protocol/errors.js';
+import { chooseEncryptionKey, sensitiveHeaders } from '../protocol/sensitive.js';
 import { encryptForClient } from './sensitive.js';
 
 export const TRANSFER_PATHS = {
@@ -15,10 +18,6 @@ export const TRANSFER_PATHS = {
   /** The receipt file: answered unsigned, checked by its SHA256 instead. */
   receiptDownload: '/v3/transferbilldownload/elecvoucherfile',
 } as const;
-
-/** Fills a `{name}` template with percent-encoded values. */
-export const fillPath = (template: string, params: Record<string, string>): string =>
-  template.replace(/\{([a-z_]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
 
 export const TRANSFER_STATES = [
   'ACCEPTED',
@@ -86,6 +85,25 @@ export async function transferRequest(client: WxpayClient, input: TransferInput)
     body: transferBody(input, enc.fields.user_name),
     headers: enc.headers,
     idempotent: true,
+  } as const;
+}
+
+/**
+ * The create request as --dry-run shows it: user_name is a placeholder naming the key it would be encrypted to, since
+ * every encryption gives another ciphertext (and a real one is never printed). Uses only a key on disk: a dry run
+ * sends nothing, not even GET /v3/certificates.
+ */
+export function transferPreviewRequest(client: WxpayClient, input: TransferInput) {
+  const key = input.userName === undefined ? undefined : chooseEncryptionKey(client.keys());
+  if (input.userName !== undefined && !key)
+    throw new WxpayError('USAGE', '--dry-run cannot show --user-name encrypted: no WeChat Pay key on disk', {
+      hint: 'Configure the WeChat Pay public key, or run `wxpay certs download` first (a dry run sends nothing).',
+    });
+  return {
+    method: 'POST',
+    path: TRANSFER_PATHS.create,
+    body: transferBody(input, key ? `<RSA-OAEP-SHA1 ciphertext of user_name for ${key.serial}>` : undefined),
+    headers: key ? sensitiveHeaders(key) : {},
   } as const;
 }
 

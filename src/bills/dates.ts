@@ -67,10 +67,13 @@ export function explainBillError(err: unknown, date: string, now: number): unkno
     });
   }
   if (code === 'STATEMENT_CREATING') {
-    const retry = now + STATEMENT_RETRY_MS;
+    // Also the answer for today and for D+1 before 10:00 (the bill FAQ): then the retry is at 10:00 on D+1.
+    const ready = billReadyAt(date);
+    const retry = Math.max(now + STATEMENT_RETRY_MS, ready);
+    const when = retry > now + STATEMENT_RETRY_MS ? 'after 10:00 the next day' : 'in 30 minutes';
     return new WxpayError('WECHATPAY_ERROR', `The bill for ${date} is still being generated (STATEMENT_CREATING)`, {
       ...base,
-      hint: `Try again in 30 minutes, after ${chinaClock(retry)}. ${RULE}`,
+      hint: `Try again ${when}, after ${chinaClock(retry)}. ${RULE}`,
       details: { billDate: date, retryAfter: new Date(retry).toISOString() },
     });
   }

@@ -1,4 +1,4 @@
-// Declarations: wxpay sandbox init | serve | pay | refund (the local WeChat Pay v3 simulator, issue 3).
+// Declarations: wxpay sandbox init | serve | pay | refund | transfer (the local WeChat Pay v3 simulator, issue 3).
 import type { Command } from 'commander';
 import type { Runtime } from '../runtime.js';
 import { lazy } from './lazy.js';
@@ -55,6 +55,14 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .option('--status <status>', 'with --fail: ABNORMAL or CLOSED', 'ABNORMAL')
     .addHelpText('after', '\nExample:\n  wxpay sandbox refund REFUND001 --fail --status CLOSED')
     .action(lazy(rt, () => import('../commands/sandbox-refund.js')));
+  sandbox
+    .command('transfer')
+    .description('the simulated payee confirms (or refuses) a merchant transfer on the running sandbox')
+    .argument('<out_bill_no>', 'the transfer waiting for the payee')
+    .option('--refuse', 'the payee refuses (FAIL, OVERDUE_CLOSE)')
+    .option('--fail <reason>', 'the transfer fails with this fail_reason, e.g. NAME_NOT_CORRECT')
+    .addHelpText('after', '\nExample:\n  wxpay sandbox transfer TB20260101001')
+    .action(lazy(rt, () => import('../commands/sandbox-transfer.js')));
   sandbox
     .command('complaint')
     .description('the simulated payer files a complaint against a paid order on the running sandbox')

@@ -1,9 +1,8 @@
 // `wxpay transfer create`: a merchant transfer to a user's WeChat balance (docs/protocol.md §12). --user-name is
 // encrypted to WeChat Pay's key with the matching Wechatpay-Serial. In WAIT_USER_CONFIRM the package_info for the
 // mini-program's confirm page is printed. Asks for confirmation on a TTY; without a TTY --yes is required.
-import { createTransfer, transferRequest, type TransferInput } from '../api/transfers.js';
+import { createTransfer, transferPreviewRequest, type TransferInput } from '../api/transfers.js';
 import { WxpayError } from '../protocol/errors.js';
-import { chooseEncryptionKey } from '../protocol/sensitive.js';
 import type { CommandContext } from '../runtime.js';
 import { formatYuan, parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
@@ -64,14 +63,7 @@ export async function run(ctx: CommandContext<TransferCreateOptions>): Promise<v
   await withClient(ctx, async ({ client, profile }) => {
     const parsed = transferInputFrom(ctx.opts, ctx.opts.appid ?? profile.appid);
     const input = parsed.notifyUrl || !profile.notifyUrl ? parsed : { ...parsed, notifyUrl: profile.notifyUrl };
-    if (ctx.opts.dryRun) {
-      if (input.userName !== undefined && !chooseEncryptionKey(client.keys()))
-        throw usage(
-          '--dry-run cannot encrypt --user-name: no WeChat Pay key on disk',
-          'Configure the WeChat Pay public key, or run `wxpay certs download` first (a dry run sends nothing).',
-        );
-      return printDryRun(ctx, client.preview(await transferRequest(client, input)));
-    }
+    if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(transferPreviewRequest(client, input)));
     const question = `Transfer ${input.amount} fen (${formatYuan(input.amount)} CNY) to ${input.openid} as ${input.outBillNo}?`;
     if (!(await confirmSend(ctx, question))) return;
     const t = await createTransfer(client, input);

@@ -85,6 +85,7 @@ describe.each(['cert', 'pubkey'] as const)('complaint commands in %s mode', (mod
   const eventFor = (id: string, action: string) => () =>
     hook.events.find((e) => e.complaint_id === id && e.action_type === action && e.outcome === 'accepted');
 
+  // About 15 CLI runs in a row (2-3 s each on a loaded machine): a time budget, not a timing claim.
   it('created, listed, shown, answered with an image, completed; webhook serve received and journaled each', async () => {
     const set = await env.cli(['complaint', 'notify-url', 'set', hook.url]);
     expect(set.code, set.stderr).toBe(0);
@@ -146,7 +147,7 @@ describe.each(['cert', 'pubkey'] as const)('complaint commands in %s mode', (mod
       { complaint_id: id, action_type: 'MERCHANT_RESPONSE' },
       { complaint_id: id, action_type: 'MERCHANT_CONFIRM_COMPLETE' },
     ]);
-  });
+  }, 180_000);
 });
 
 describe('media upload and image download refusals', () => {

@@ -48,7 +48,9 @@ const ALLOWED: Record<string, string[]> = {
   runtime: [],
   'report-error': ['protocol', 'render', 'runtime'],
   main: ['cli', 'runtime', 'report-error'],
-  index: ['protocol', 'http', 'config', 'api', 'diagnostics', 'webhook', 'sandbox'],
+  // The library's subpath entries (wxpay/protocol, /client, /sandbox, /webhook): explicit export lists.
+  entries: ['protocol', 'http', 'config', 'api', 'webhook', 'sandbox'],
+  index: ['entries'],
 };
 
 /** Modules that carry I/O or the CLI, which protocol/ must never load: it is what the library's verify path uses. */

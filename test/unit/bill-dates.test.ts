@@ -62,6 +62,10 @@ describe('bill dates', () => {
     const e = explainBillError(rejected('STATEMENT_CREATING'), '2026-03-09', NOW) as WxpayError;
     expect(e.hint).toMatch(/^Try again in 30 minutes, after 2026-03-10 10:00 \(China time\)/);
     expect(e.details).toEqual({ billDate: '2026-03-09', retryAfter: '2026-03-10T02:00:00.000Z' });
+    // Issue 22 row 5: today's bill is STATEMENT_CREATING too (the bill FAQ); retry at 10:00 the next day.
+    const today = explainBillError(rejected('STATEMENT_CREATING'), '2026-03-10', NOW) as WxpayError;
+    expect(today.hint).toMatch(/^Try again after 10:00 the next day, after 2026-03-11 10:00 \(China time\)/);
+    expect(today.details).toEqual({ billDate: '2026-03-10', retryAfter: '2026-03-11T02:00:00.000Z' });
     const other = rejected('SIGN_ERROR');
     expect(explainBillError(other, '2026-03-09', NOW)).toBe(other);
     const plain = new Error('boom');

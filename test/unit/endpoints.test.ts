@@ -5,6 +5,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refundQueryRequest, refundRequest } from '../../src/api/refunds.js';
+import { receiptApplyRequest, receiptQueryPath } from '../../src/api/transfer-receipts.js';
+import { TRANSFER_PATHS, cancelRequest, transferQueryPath } from '../../src/api/transfers.js';
 import { PREPAY_KINDS, closeRequest, prepayPath, queryRequest } from '../../src/api/transactions.js';
 import { ENDPOINTS, fillPath } from '../../src/protocol/endpoints.js';
 import { Router } from '../../src/sandbox/router.js';
@@ -54,6 +56,24 @@ describe('endpoint templates', () => {
       const m = router.match(method, p);
       expect(m, `${method} ${p}`).toMatchObject({ kind: 'found', params });
     }
+  });
+
+  it('every transfer request api/ builds finds its sandbox route', () => {
+    const requests: Array<[string, string, Record<string, string>]> = [
+      ['POST', TRANSFER_PATHS.create, {}],
+      ['GET', transferQueryPath({ outBillNo: 'TB 1/x' }), { out_bill_no: 'TB 1/x' }],
+      [
+        'GET',
+        transferQueryPath({ transferBillNo: '1330000071100999991182020050700019480001' }),
+        { transfer_bill_no: '1330000071100999991182020050700019480001' },
+      ],
+      ['POST', cancelRequest('TB1').path, { out_bill_no: 'TB1' }],
+      ['POST', receiptApplyRequest('TB1').path, {}],
+      ['GET', receiptQueryPath('TB1'), { out_bill_no: 'TB1' }],
+      ['GET', TRANSFER_PATHS.receiptDownload, {}],
+    ];
+    for (const [method, p, params] of requests)
+      expect(router.match(method, p), `${method} ${p}`).toMatchObject({ kind: 'found', params });
   });
 
   // A family's table may also live in api/<family>.ts (api/transfers.ts); http/ needs ENDPOINTS, so those are in protocol/.

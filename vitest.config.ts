@@ -5,16 +5,18 @@ import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
-// Unit files share their workers' module graph (isolate: false): a new process per file cost about as much CPU
-// as the unit tests themselves. Files that change global state (mocks, fake timers, the environment, the cwd,
-// process listeners) are found by this pattern and keep a process of their own; extend it when a new kind appears.
+// Test files share their workers' module graph (isolate: false): a new process per file cost about as much CPU as
+// the unit tests themselves, and each end-to-end file loaded the CLI's modules afresh. Files that change global
+// state (mocks, fake timers, the environment, the cwd, process listeners) are found by this pattern and keep a
+// process of their own; extend it when a new kind appears.
 const globalState =
   /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher/;
 const root = path.dirname(fileURLToPath(import.meta.url));
-const sharedUnit = readdirSync(path.join(root, 'test/unit'))
-  .filter((n) => n.endsWith('.test.ts'))
-  .map((n) => `test/unit/${n}`)
-  .filter((f) => !globalState.test(readFileSync(path.join(root, f), 'utf8')));
+const testFiles = (dir: string): string[] =>
+  readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? testFiles(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : [],
+  );
+const shared = testFiles('test').filter((f) => !globalState.test(readFileSync(path.join(root, f), 'utf8')));
 
 // The longest files (an npm ci in a clone; long chains of spawned commands) start first, so none of them is left
 // running alone at the end. Vitest orders the rest: longest first from its cache of the last run, else largest.
@@ -50,19 +52,19 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // Vitest's default is one worker per core minus one: on 2 cores, one file at a time. Most files spend
-        // their time waiting on spawned wxpay processes and servers, so three at once keep both cores busy.
-        test: {
-          name: 'suite',
-          include: ['test/**/*.test.ts'],
-          exclude: sharedUnit,
-          maxWorkers: 3,
-          sequence: { groupOrder: 0 },
-        },
+        // Vitest's default is one worker per core minus one: on 2 cores, one file at a time. Many files spend their
+        // time waiting on spawned wxpay processes and servers, so three at once keep both cores busy.
+        test: { name: 'shared', include: shared, isolate: false, maxWorkers: 3, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
-        test: { name: 'unit', include: sharedUnit, isolate: false, maxWorkers: 3, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'isolated',
+          include: ['test/**/*.test.ts'],
+          exclude: shared,
+          maxWorkers: 3,
+          sequence: { groupOrder: 0 },
+        },
       },
     ],
   },

@@ -1,5 +1,6 @@
 // The commander program: names, flags and help only. cli/X.ts declares `wxpay X …`; every action
-// lazy-imports its module from src/commands, so start-up stays fast.
+// lazy-imports its module from src/commands, so start-up stays fast. runProgram runs it once and maps errors to
+// exit codes.
 import { Command, Option } from 'commander';
 import type { Runtime } from './runtime.js';
 import { registerSign } from './cli/sign.js';
@@ -25,6 +26,36 @@ import { registerHelp } from './cli/help.js';
 import { registerTransfer } from './cli/transfer.js';
 
 export const VERSION = '0.1.0';
+
+const isHelpOrVersion = (err: unknown): boolean =>
+  ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(
+    (err as { code?: unknown } | null)?.code as string,
+  );
+
+/**
+ * One run of the CLI: parse `argv` (node's shape: [node, script, ...args]), run the command, and map whatever it
+ * threw to its exit code and printed report. main.ts calls it with the process's Runtime; the test suite calls it
+ * with its own, so most end-to-end cases run in-process through exactly this path (test/helpers/cli.ts).
+ */
+export async function runProgram(rt: Runtime, argv: readonly string[]): Promise<number> {
+  const program = buildProgram(rt);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    // --help and --version end in a CommanderError too; answer them without loading the error reporter,
+    // render and chalk, which would cost a third of the cold start (bench/cold-start.mjs).
+    if (isHelpOrVersion(err)) return 0;
+    const { reportError } = await import('./report-error.js');
+    return reportError(
+      err,
+      rt,
+      argv.includes('--json'),
+      argv.includes('--verbose'),
+      argv.includes('--no-color') ? false : undefined,
+    );
+  }
+}
 
 export function buildProgram(rt: Runtime): Command {
   const program = new Command('wxpay')

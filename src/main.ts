@@ -1,5 +1,5 @@
 // The process boundary: the only file that reads process.argv/env and calls process.exit.
-// Commands throw; this maps every error to its documented exit code.
+// Commands throw; runProgram (cli.ts) maps every error to its documented exit code, which becomes the process's.
 import module from 'node:module';
 import type { Runtime } from './runtime.js';
 
@@ -62,39 +62,16 @@ const runtime: Runtime = {
   },
 };
 
-const isHelpOrVersion = (err: unknown): boolean =>
-  ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(
-    (err as { code?: unknown } | null)?.code as string,
+// cli.js is imported here, not at the top: the compile cache must be on before it loads.
+import('./cli.js')
+  .then(({ runProgram }) => runProgram(runtime, process.argv))
+  .then(
+    (code) => {
+      process.exitCode = code;
+      if (signalled) process.exit(code);
+    },
+    (err) => {
+      process.stderr.write(`wxpay: internal error: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
   );
-
-async function main(): Promise<number> {
-  const { buildProgram } = await import('./cli.js');
-  const program = buildProgram(runtime);
-  try {
-    await program.parseAsync(process.argv);
-    return 0;
-  } catch (err) {
-    // --help and --version end in a CommanderError too; answer them without loading the error reporter,
-    // render and chalk, which would cost a third of the cold start (bench/cold-start.mjs).
-    if (isHelpOrVersion(err)) return 0;
-    const { reportError } = await import('./report-error.js');
-    return reportError(
-      err,
-      runtime,
-      process.argv.includes('--json'),
-      process.argv.includes('--verbose'),
-      process.argv.includes('--no-color') ? false : undefined,
-    );
-  }
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-    if (signalled) process.exit(code);
-  },
-  (err) => {
-    process.stderr.write(`wxpay: internal error: ${String(err)}\n`);
-    process.exitCode = 1;
-  },
-);

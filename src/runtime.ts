@@ -1,5 +1,6 @@
 // What a command may touch of the outside world. main.ts builds the real one from `process`; tests and the
 // demo can build their own. Core never sees this.
+import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 
@@ -21,6 +22,9 @@ export interface Runtime {
    *  not ended for it: a server keeps serving, the demo cleans up first. Returns a function that removes it. */
   onStdoutClosed?(handler: () => void): () => void;
 }
+
+/** Where temp folders go: the Runtime's TMPDIR (os.tmpdir() reads the process's, which an in-process run may not share). */
+export const tempRoot = (rt: Runtime): string => rt.env.TMPDIR || os.tmpdir();
 
 export interface GlobalOptions {
   profile?: string;

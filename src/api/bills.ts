@@ -10,6 +10,7 @@ import { downloadBillStream } from '../http/stream.js';
 import { WxpayError } from '../protocol/errors.js';
 import { networkError } from '../http/error.js';
 import { ENDPOINTS } from '../protocol/endpoints.js';
+import { redactUrl } from '../protocol/redact.js';
 import { PROFITSHARING_PATHS } from './profitsharing.js';
 
 export interface BillApply {
@@ -120,6 +121,6 @@ export async function downloadBill(
     res.body.destroy();
     // A file-system failure (it names a path) is the caller's to report; anything else broke the transfer.
     if (e instanceof WxpayError || (e as NodeJS.ErrnoException).path !== undefined) throw e;
-    throw networkError(e, apply.download_url.replace(/token=[^&]*/, 'token=…'), 1);
+    throw networkError(e, redactUrl(apply.download_url), 1);
   }
 }

@@ -4,7 +4,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import os from 'node:os';
 import path from 'node:path';
 import { downloadBill } from '../api/bills.js';
 import { checkBillDate, explainBillError } from '../bills/dates.js';
@@ -13,10 +12,11 @@ import type { ReceivedBill } from '../bills/stream.js';
 import { BILL_FORMATS, type BillFormat } from '../bills/writers.js';
 import { WxpayError } from '../protocol/errors.js';
 import { refuseSymlink } from '../files/safe-write.js';
-import type { CommandContext } from '../runtime.js';
+import { tempRoot, type CommandContext } from '../runtime.js';
 import { applyBill, describeBill, type BillKindName } from './bill-kinds.js';
 import { withClient } from './client-context.js';
 import { outputFor } from './shared.js';
+import { redactUrl } from '../protocol/redact.js';
 
 export interface BillOptions {
   date: string;
@@ -76,7 +76,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindNa
   const format = pickFormat(opts, out.json);
   const target = opts.output ? path.resolve(rt.cwd, opts.output) : undefined;
   if (target) await checkFolder(target);
-  const tmpDir = target ? undefined : await mkdtemp(path.join(os.tmpdir(), 'wxpay-bill-'));
+  const tmpDir = target ? undefined : await mkdtemp(path.join(tempRoot(rt), 'wxpay-bill-'));
   const file = target ?? path.join(tmpDir!, `bill.${format}`);
   const ac = new AbortController();
   const offSignal = rt.onSignal(() => ac.abort());
@@ -99,7 +99,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindNa
       // The client's --verbose log covers the apply call; the streamed download is logged here, token redacted.
       if (opts.verbose)
         out.note(
-          `> GET ${apply.download_url.replace(/token=[^&]*/, 'token=…')} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})`,
+          `> GET ${redactUrl(apply.download_url)} (signed request; the answer is unsigned and checked against SHA1 ${apply.hash_value})`,
         );
       // WXPAY_TIMEOUT_MS (also the client's) bounds the wait for the download's headers and for each chunk.
       const timeout = /^\d+$/.test(rt.env.WXPAY_TIMEOUT_MS ?? '') ? { timeoutMs: Number(rt.env.WXPAY_TIMEOUT_MS) } : {};

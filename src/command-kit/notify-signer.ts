@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { loadApiV3Key } from '../config/credentials.js';
-import { WxpayError, isWxpayError } from '../protocol/errors.js';
+import { EXIT, WxpayError, isWxpayError } from '../protocol/errors.js';
 import { loadSandboxKeys, DEFAULT_SANDBOX_DIR, type SandboxKeys } from '../sandbox/keyset.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from './shared.js';
@@ -48,7 +48,7 @@ export async function triggerApiV3Key(ctx: CommandContext<SignerOptions>, sb: Sa
   try {
     return await loadApiV3Key(await loadProfile(ctx), ctx.rt.env);
   } catch (err) {
-    if (!isWxpayError(err) || err.exitCode !== 3) throw err;
+    if (!isWxpayError(err) || err.exitCode !== EXIT.config) throw err;
     outputFor(ctx).note(
       `note: no APIv3 key in the profile (${err.code}); encrypting with the sandbox's key from ${sb.dir}`,
     );

@@ -3,10 +3,9 @@
 // Exits 0 only if every step passed; removes its folder unless --keep. The QR code is drawn only on a TTY
 // (a phone can scan it there; in a log it is noise): elsewhere code_url is printed as text.
 import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { WxpayError, isWxpayError } from '../protocol/errors.js';
-import type { CommandContext } from '../runtime.js';
+import { tempRoot, type CommandContext } from '../runtime.js';
 import { newWorld, type DemoWorld } from '../demo/env.js';
 import { DEMO_STEPS, newDemoState, type DemoSettings, type DemoState } from '../demo/steps.js';
 import { sandboxMode } from './sandbox-init.js';
@@ -48,7 +47,7 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
   };
   const offSignal = rt.onSignal(interrupt);
   const offClosed = rt.onStdoutClosed?.(() => interrupt('a closed stdout'));
-  const dir = opts.keep ? path.resolve(rt.cwd, opts.keep) : await mkdtemp(path.join(os.tmpdir(), 'wxpay-demo-'));
+  const dir = opts.keep ? path.resolve(rt.cwd, opts.keep) : await mkdtemp(path.join(tempRoot(rt), 'wxpay-demo-'));
   const set: DemoSettings = {
     mode,
     dirShown: shown(rt.cwd, dir),

@@ -10,6 +10,7 @@ import { initSandbox, type SandboxInitResult, type SandboxMode } from '../sandbo
 import { startSandbox, type SandboxHandle } from '../sandbox/server.js';
 import type { LiveEvent } from '../webhook/live-line.js';
 import { startWebhookServer, type WebhookServer } from '../webhook/server.js';
+import { WxpayError } from '../protocol/errors.js';
 
 export const DEMO_NOTIFY_PATH = '/wxpay/notify';
 
@@ -55,12 +56,20 @@ export function newWorld(dir: string, signal: AbortSignal = new AbortController(
           stop: () => {
             clearTimeout(timer);
             waiters.delete(w);
-            reject(new Error('the demo was stopped'));
+            reject(
+              new WxpayError('DEMO_INTERRUPTED', 'the demo was stopped', {
+                hint: 'Run wxpay demo again to start over.',
+              }),
+            );
           },
         };
         const timer = setTimeout(() => {
           waiters.delete(w);
-          reject(new Error(`no matching notification reached the listener within ${ms} ms`));
+          reject(
+            new WxpayError('TIMEOUT', `no matching notification reached the listener within ${ms} ms`, {
+              hint: 'The sandbox sends it right after the payment; on a loaded machine, run wxpay demo again.',
+            }),
+          );
         }, ms);
         waiters.add(w);
       });
@@ -140,6 +149,13 @@ export async function adminPost(world: DemoWorld, p: string): Promise<Record<str
     signal: AbortSignal.timeout(5000),
   });
   const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`the sandbox answered ${res.status} ${String(json.code)} ${String(json.message)}`);
+  if (!res.ok)
+    throw new WxpayError(
+      'WECHATPAY_ERROR',
+      `the sandbox answered ${res.status} ${String(json.code)} ${String(json.message)}`,
+      {
+        hint: 'The embedded sandbox refused its own control call; report the output.',
+      },
+    );
   return json;
 }

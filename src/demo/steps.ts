@@ -16,6 +16,7 @@ import {
   DEMO_NOTIFY_PATH,
   type DemoWorld,
 } from './env.js';
+import { WxpayError } from '../protocol/errors.js';
 
 export interface DemoSettings {
   mode: SandboxMode;
@@ -53,8 +54,25 @@ export function newDemoState(): DemoState {
 
 const cfg = (set: DemoSettings) => `--config ${set.rcShown}`;
 
-function expectState(what: string, actual: unknown, wanted: string): void {
-  if (actual !== wanted) throw new Error(`${what} is ${String(actual)}, expected ${wanted}`);
+/** The embedded sandbox answered a state the flow does not expect: as if WeChat Pay had (exit 5). */
+export function expectState(what: string, actual: unknown, wanted: string): void {
+  if (actual !== wanted)
+    throw new WxpayError('WECHATPAY_ERROR', `${what} is ${String(actual)}, expected ${wanted}`, { hint: SANDBOX_HINT });
+}
+
+const SANDBOX_HINT =
+  'Run wxpay demo --keep ./demo and look at ./demo/webhooks.ndjson; report the output if it persists.';
+
+/** The listener refused or failed the notification: what WeChat Pay would retry (exit 4). */
+export function expectDelivered(e: LiveEvent): LiveEvent {
+  const problem =
+    e.outcome === 'rejected'
+      ? `the listener rejected a notification: ${e.verification}`
+      : e.status < 200 || e.status > 299
+        ? `the listener answered ${e.status} (${e.outcome})`
+        : undefined;
+  if (problem) throw new WxpayError('NOTIFY_DELIVERY_FAILED', problem, { hint: SANDBOX_HINT });
+  return e;
 }
 
 const notificationLines = (e: LiveEvent): string[] => [
@@ -67,9 +85,7 @@ async function awaitNotification(world: DemoWorld, set: DemoSettings, eventType:
     (x) => x.event_type === eventType || x.outcome === 'rejected',
     set.notifyTimeoutMs,
   );
-  if (e.outcome === 'rejected') throw new Error(`the listener rejected a notification: ${e.verification}`);
-  if (e.status < 200 || e.status > 299) throw new Error(`the listener answered ${e.status} (${e.outcome})`);
-  return e;
+  return expectDelivered(e);
 }
 
 export const DEMO_STEPS: readonly DemoStep[] = [
@@ -118,7 +134,8 @@ export const DEMO_STEPS: readonly DemoStep[] = [
         notifyUrl: world.webhook!.url,
         total: s.total,
       });
-      if (!res.code_url) throw new Error('the prepay answer has no code_url');
+      if (!res.code_url)
+        throw new WxpayError('WECHATPAY_ERROR', 'the prepay answer has no code_url', { hint: SANDBOX_HINT });
       return {
         detail: [`order ${s.outTradeNo} for ${s.total} fen; code_url ${res.code_url} (signed answer verified)`],
         command: `wxpay prepay native ${cfg(set)} --out-trade-no ${s.outTradeNo} --amount ${s.total} --description "wxpay demo" --notify-url ${world.webhook!.url} --qr`,
@@ -209,7 +226,11 @@ export const DEMO_STEPS: readonly DemoStep[] = [
       const checks = await runConfigChecks(world.profile!, {}, Date.now());
       const failed = checks.filter((c) => c.status === 'fail');
       if (failed.length)
-        throw new Error(`config check failed: ${failed.map((c) => `${c.name}: ${c.message}`).join('; ')}`);
+        throw new WxpayError(
+          'CONFIG_CHECK_FAILED',
+          `config check failed: ${failed.map((c) => `${c.name}: ${c.message}`).join('; ')}`,
+          { hint: 'The demo wrote this profile itself; run wxpay demo --keep ./demo and wxpay config check on it.' },
+        );
       const warned = checks.filter((c) => c.status === 'warn').length;
       return {
         detail: [`${checks.length} checks, ${checks.length - warned} pass, ${warned} warn, 0 fail`],

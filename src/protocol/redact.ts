@@ -45,6 +45,9 @@ export function redactBody(body: string | Buffer, max = 4000): string {
   return shown.length > max ? `${shown.slice(0, max)}… (${shown.length} chars)` : shown;
 }
 
+/** A download URL for a log or an error: its one-time `token` (a bearer credential for the file) hidden. */
+export const redactUrl = (url: string): string => url.replace(/([?&]token=)[^&]*/g, '$1…');
+
 /** Lines for one HTTP message: a start line, one per header, then the body. */
 export function formatExchange(
   start: string,

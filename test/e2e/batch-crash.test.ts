@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchEnv, runInProcess, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
+import { runCli } from '../helpers/cli.js';
 
 const REFUND = 'POST /v3/refund/domestic/refunds';
 // 80 rows keep `npm test` short; WXPAY_CRASH_ROWS=1000 runs the issue's 1,000-row version (noted in the closing note).
@@ -164,7 +165,8 @@ describe.each([
         writeCsv(crashed, shuffled(all), shuffled(COLUMNS), '\r\n');
         kills.push('final run: every row, shuffled');
       }
-      const last = await spawnCli(args(crashed), { cwd: env.init.dir, env: env.env });
+      // The runs that are killed are processes; the rerun after them needs none.
+      const last = await runCli(args(crashed), { cwd: env.init.dir, env: env.env });
       await env.admin('DELETE', '/sandbox/faults');
       expect(last.code, `${kills.join('\n')}\n${last.stderr}`).toBe(0);
 
@@ -173,7 +175,7 @@ describe.each([
         const renamed = all.map((r, i) => (i === 0 ? { ...r, out_refund_no: `${r.out_refund_no}X` } : r));
         writeCsv(crashed, renamed);
         const posts = env.log.filter((e) => e.route === REFUND).length;
-        const refused = await spawnCli(args(crashed), { cwd: env.init.dir, env: env.env });
+        const refused = await runCli(args(crashed), { cwd: env.init.dir, env: env.env });
         expect(refused.code, refused.stderr).toBe(5);
         expect(refused.stderr).toContain('BATCH_ALREADY_REFUNDED');
         expect(env.log.filter((e) => e.route === REFUND).length).toBe(posts);
@@ -228,7 +230,7 @@ describe('a real SIGINT', () => {
     const done = new Set(journal.filter((j) => j.type === 'done').map((j) => j.key));
     expect(journal.filter((j) => j.type === 'start').every((j) => done.has(j.key))).toBe(true);
     expect(done.size).toBeLessThan(N);
-    const again = await spawnCli(args(file), { cwd: env.init.dir, env: env.env });
+    const again = await runCli(args(file), { cwd: env.init.dir, env: env.env });
     expect(again.code, again.stderr).toBe(0);
     expect(env.sb.state.snapshot().refunds.filter((x) => x.outTradeNo.startsWith('SIGINT'))).toHaveLength(N);
   }, 60_000);

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
+import { cleanEnv, runCli, spawnCli, type CliResult } from '../helpers/cli.js';
 import { binPath, repoRoot } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { prepayArgs, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
@@ -75,7 +75,8 @@ describe('every row of the README exit-code table', () => {
           crash,
           "require('node:crypto').sign = () => { throw new TypeError('simulated bug'); };\nrequire('node:module').syncBuiltinESMExports();\n",
         );
-        return runCli(['sign', 'GET', '/v3/x', '--json'], {
+        // Spawned: the fault is injected into a fresh process through NODE_OPTIONS.
+        return spawnCli(['sign', 'GET', '/v3/x', '--json'], {
           cwd: env.dir,
           env: { NODE_OPTIONS: `--require ${crash}` },
         });

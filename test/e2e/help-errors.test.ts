@@ -4,7 +4,7 @@
 // FORCE_COLOR was ignored; the listener's DECRYPT_FAILED line said nothing of the usual cause.
 import { describe, expect, it } from 'vitest';
 import { formatLive } from '../../src/webhook/live-line.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 
 const ESC = '\u001b[';
 
@@ -35,8 +35,10 @@ describe('help', () => {
 });
 
 describe('one error format', () => {
+  // Spawned: bin/wxpay's start-up bundle has its own copy of commander, so its errors are not instances of the
+  // class the error reporter could import (src/report-error.ts recognises them by shape).
   it("an unknown option: `✖ USAGE:` and one hint naming the command's help", async () => {
-    const r = await runCli(['query', '--bogus']);
+    const r = await spawnCli(['query', '--bogus']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       "✖ USAGE: unknown option '--bogus'\n  hint: Run `wxpay query --help` to see its arguments and an example.\n",

@@ -1,4 +1,4 @@
-// `wxpay notify verify|decrypt|trigger|replay` through bin/wxpay against a sandbox key set (mixed mode):
+// `wxpay notify verify|decrypt|trigger|replay` as users run it, against a sandbox key set (mixed mode):
 // the failure matrix as exit codes, --explain, --http, --no-verify, --resource, interop with
 // wechatpay-axios-plugin both ways, trigger/probe/replay against an in-process webhook serve.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,8 @@
 // environment (so `export` and `wxpay sandbox init` in one block serve the next). It is ONE test: a reader follows
 // the README top to bottom, so a block is never run alone (vitest -t cannot pick one; regression readme-in-order:
 // blocks that passed alone failed in order, e.g. a reused refund number). Rules for checked lines:
-//   wxpay …            spawned through bin/wxpay; must exit 0, or the code in a trailing "# exit N" comment
+//   wxpay …            run through the CLI's own entry (runCli, in-process: test/helpers/cli.ts); must exit 0,
+//                      or the code in a trailing "# exit N" comment
 //   wxpay … serve … &  started in the background on a free port (README ports are mapped to the real ones in later
 //                      lines; the sandbox's URL is exported as WXPAY_BASE_URL), stopped with SIGTERM at the end
 //   export K=V         sets the environment of the following lines

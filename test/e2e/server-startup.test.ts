@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv, spawnCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';
@@ -35,8 +35,9 @@ afterAll(async () => {
   removeTemp(dir);
 });
 
-// A server that hangs would be killed at the timeout: code null, never a number.
-const run = (args: string[]) => runCli(args, { cwd: dir, timeoutMs: 15_000 });
+// Spawned: the bug was a process that never exited. A server that hangs would be killed at the timeout: code null,
+// never a number.
+const run = (args: string[]) => spawnCli(args, { cwd: dir, timeoutMs: 15_000 });
 const sandbox = (...a: string[]) => run(['sandbox', 'serve', '--dir', 'sb', ...a]);
 const webhook = (...a: string[]) =>
   run(['webhook', 'serve', '--config', rc, '--journal', path.join(dir, 'wh.ndjson'), ...a]);

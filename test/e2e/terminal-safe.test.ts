@@ -1,5 +1,5 @@
 // Issue 12 "Terminal-safe output", end to end. Regression: a non-2xx body is unsigned, yet its `message` reached the
-// terminal raw: a clear-screen code, a fake "refund succeeded" line and a window-title change. The spawned CLI now
+// terminal raw: a clear-screen code, a fake "refund succeeded" line and a window-title change. The CLI now
 // shows them neutralised (human output, --verbose log included) and keeps the exact text in --json.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

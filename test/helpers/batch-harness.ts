@@ -1,7 +1,6 @@
 // Test harness for batch operations (issue 8): a sandbox on port 0 whose request log counts what the server
 // actually did, fast seeding of paid orders (the sandbox's own order logic, in-process), the CLI
 // run in-process (a fake Runtime whose signal handler the test can fire) or spawned for crash tests.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,9 +19,9 @@ import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { initTestSandbox } from './sandbox.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { cleanEnv } from './cli.js';
-import { binPath } from './paths.js';
 import { recordOutput } from './secrets-scan.js';
 import { trackSecretFile } from './secrets.js';
+import { currentTestFile } from './test-keys.js';
 
 export interface BatchEnv {
   init: SandboxInitResult;
@@ -40,18 +39,22 @@ export interface BatchEnv {
   close(): Promise<void>;
 }
 
-let shared: Promise<SandboxInitResult> | undefined;
+// Keyed by test file: files may share this module (vitest isolate: false), and each gets a key set of its own.
+const keySets = new Map<string, Promise<SandboxInitResult>>();
 
-/** One key set per test file (keygen is the slow part); a fresh sandbox state per call. `random` drives the
- *  sandbox's fault rolls (default Math.random), so a test can seed them. */
+async function newKeySet(): Promise<SandboxInitResult> {
+  const init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-')), mode: 'pubkey' });
+  trackSecretFile('batch sandbox merchant key', init.privateKeyPath);
+  trackSecretFile('batch sandbox APIv3 key', init.apiV3KeyPath);
+  return init;
+}
+
+/** One key set per test file; a fresh sandbox state per call. `random` drives the sandbox's fault rolls (default
+ *  Math.random), so a test can seed them. */
 export async function batchEnv(opts: { random?: () => number } = {}): Promise<BatchEnv> {
-  shared ??= (async () => {
-    const init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-')), mode: 'pubkey' });
-    trackSecretFile('batch sandbox merchant key', init.privateKeyPath);
-    trackSecretFile('batch sandbox APIv3 key', init.apiV3KeyPath);
-    return init;
-  })();
-  const init = await shared;
+  const file = currentTestFile();
+  if (!keySets.has(file)) keySets.set(file, newKeySet());
+  const init = await keySets.get(file)!;
   const log: RequestLogEntry[] = [];
   const sb = await startSandbox({
     dir: init.dir,
@@ -175,35 +178,5 @@ export async function runInProcess(args: string[], o: InProcessOptions): Promise
   return result;
 }
 
-/** Spawns bin/wxpay; `onLine` sees each stdout line and may kill the child, as may `onStart` (given it at once). */
-export function spawnCli(
-  args: string[],
-  o: {
-    cwd: string;
-    env?: Record<string, string>;
-    onLine?: (line: string, child: ChildProcess) => void;
-    onStart?: (child: ChildProcess) => void;
-  },
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { cwd: o.cwd, env: cleanEnv(o.env) });
-    o.onStart?.(child);
-    const out: string[] = [];
-    const err: string[] = [];
-    let partial = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out.push(d.toString());
-      const lines = (partial + d.toString()).split('\n');
-      partial = lines.pop()!;
-      for (const l of lines) o.onLine?.(l, child);
-    });
-    child.stderr.on('data', (d: Buffer) => err.push(d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const r = { code, signal, stdout: out.join(''), stderr: err.join('') };
-      recordOutput(inject('artifactsDir'), `wxpay ${args.join(' ')}`, `${r.stdout}\n${r.stderr}`);
-      resolve(r);
-    });
-    child.stdin.end();
-  });
-}
+/** Spawns bin/wxpay (crash tests kill it): test/helpers/cli.ts. */
+export { spawnCli } from './cli.js';

@@ -43,11 +43,11 @@ const ALLOWED: Record<string, string[]> = {
     ...['command-kit', 'render', 'runtime'],
   ],
   // cli reaches commands only through lazy import() (checked below), so --help loads no command code.
-  cli: ['cli', 'runtime', 'commands', 'command-kit'],
+  cli: ['cli', 'runtime', 'commands', 'command-kit', 'report-error'],
   render: ['runtime'],
   runtime: [],
   'report-error': ['protocol', 'render', 'runtime'],
-  main: ['cli', 'runtime', 'report-error'],
+  main: ['cli', 'runtime'],
   // The library's subpath entries (wxpay/protocol, /client, /sandbox, /webhook): explicit export lists.
   entries: ['protocol', 'http', 'config', 'api', 'webhook', 'sandbox'],
   index: ['entries'],

@@ -103,10 +103,14 @@ describe('each rule is written once', () => {
     ['an RFC 3339 "+08:00" being built', /\+08:00`/, ['protocol/china-time.ts']],
     ['the out_trade_no characters', /\[0-9A-Za-z_\\-\|\*/, ['protocol/ids.ts']],
     ['an out_trade_no length', /\{6,32\}|min: 6, max: 32|< 6 \|\| \w+ > 32/, ['protocol/ids.ts']],
-    ['an out_refund_no length', /\{1,64\}|min: 1, max: 64/, ['protocol/ids.ts']],
+    ['an out_refund_no length', /@\]\{1,64\}|min: 1, max: 64/, ['protocol/ids.ts']],
     ['the PUB_KEY_ID_ check', /startsWith\(['"]PUB_KEY_ID_|\^PUB_KEY_ID_/, []],
     ['a PUB_KEY_ID_ being built', /`PUB_KEY_ID_\$/, []],
-    ['the signature nonce', /randomBytes\(16\)\.toString\('hex'\)\.toUpperCase\(\)/, ['protocol/nonce.ts']],
+    [
+      'a signature nonce generator',
+      /(function|const)\s+\w*[nN]once\s*=?\s*\(?\)?\s*(=>|:)?[^;]*randomBytes/,
+      ['protocol/nonce.ts'],
+    ],
     ['a 12-character AEAD nonce', /toString\('base64url'\)\.slice\(0, 12\)/, []],
   ])('%s', (_name, re, homes) => {
     expect(where(re)).toEqual(homes);

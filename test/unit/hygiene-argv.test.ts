@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import { reportError } from '../../src/report-error.js';
 import type { Runtime } from '../../src/runtime.js';
-import { runCli } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { trackSecret } from '../helpers/secrets.js';
 
 const KEY = 'Hyg1eneArgvApiV3Key0123456789abc';
@@ -149,7 +149,7 @@ describe('a value equal to the exported APIv3 key', () => {
 
 describe('through bin/wxpay', () => {
   it('notify decrypt --apiv3-key <key> exits 2 and prints no key', async () => {
-    const r = await runCli(['notify', 'decrypt', '--apiv3-key', KEY, '--json']);
+    const r = await spawnCli(['notify', 'decrypt', '--apiv3-key', KEY, '--json']);
     expect(r.code).toBe(2);
     expect(r.error().code).toBe('USAGE');
     expect(`${r.stdout}${r.stderr}`).not.toContain(KEY);

@@ -7,7 +7,8 @@ import { isConnectError, isTimeoutError } from './retry.js';
 const HINTS: Record<string, string> = {
   SIGN_ERROR:
     'WeChat Pay could not verify the request signature: check mchid, serialNo (the merchant certificate serial) and privateKeyPath belong together; `wxpay config check` tests this, and `wxpay sign --explain` compares a SIGN_ERROR body.',
-  PARAM_ERROR: 'A request field is missing or invalid; detail.field points at it (a JSON Pointer into the body).',
+  PARAM_ERROR:
+    'A request field is missing or invalid; the message names it (输入源“/body/…”), and detail.value is the offending value or, for a length, the length WeChat Pay counted (in bytes for most fields).',
   INVALID_REQUEST:
     'The request breaks an API rule (headers, state, or a duplicate number with different parameters); read the message.',
   ORDER_NOT_EXIST: 'No such order for this mchid: check the out_trade_no / transaction_id and the profile (--profile).',

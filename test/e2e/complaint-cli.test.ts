@@ -9,12 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepay } from '../../src/api/transactions.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
+import { TINY_PNG, waitFor } from '../helpers/receiver.js';
 import { inProcessClient, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 interface LiveEvent {
   type: string;
@@ -47,15 +45,6 @@ async function webhookServe(dir: string): Promise<Listener> {
     child.once('exit', () => reject(new Error('webhook serve exited early')));
   });
   return { child, url, events };
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 1500; i += 1) {
-    const v = fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe.each(['cert', 'pubkey'] as const)('complaint commands in %s mode', (mode) => {

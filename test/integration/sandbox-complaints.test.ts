@@ -2,8 +2,6 @@
 // by the admin API for a paid order, found in the list, its payer_phone decrypted with the merchant key, answered
 // with an uploaded image, completed; both notification kinds at the registered URL; the state machine's refusals;
 // paging; and the upload checks the real server makes (signature over meta only, SHA-256, type and size).
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeComplaint,
@@ -23,40 +21,10 @@ import { loadApiV3Key, loadVerifierKeys } from '../../src/config/credentials.js'
 import { isWxpayError } from '../../src/protocol/errors.js';
 import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
+import { receiver, TINY_PNG, waitFor, type Received } from '../helpers/receiver.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-async function receiver(): Promise<{ url: string; got: Received[]; server: Server }> {
-  const got: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/complaints`, got, server };
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 1000; i += 1) {
-    const v = fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const PNG = TINY_PNG;
 
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const rejection = (e: unknown) => (isWxpayError(e) ? [e.wechatpay?.status, e.wechatpay?.code] : e);
@@ -74,7 +42,7 @@ describe.each(['cert', 'pubkey'] as const)('complaints in %s mode', (mode) => {
   beforeAll(async () => {
     const init = await initSandbox({ dir: base.dir, mode });
     t = await startTestSandbox(init);
-    rcv = await receiver();
+    rcv = await receiver('/complaints');
     const profile = await loadConfig({ cwd: init.dir, env: {} });
     const keys = await loadVerifierKeys(profile);
     const apiV3Key = await loadApiV3Key(profile, {});

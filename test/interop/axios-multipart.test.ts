@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/protocol/multipart.js';
 import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { sandboxKeySet, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { TINY_PNG } from '../helpers/receiver.js';
 
 const require = createRequire(import.meta.url);
 interface Form {
@@ -21,10 +22,7 @@ const { Wechatpay, Multipart } = require('wechatpay-axios-plugin') as {
   Multipart: new () => Form;
 };
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 
 let base: SandboxInitResult;
 beforeAll(async () => {

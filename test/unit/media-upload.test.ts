@@ -6,13 +6,10 @@ import { imageProblem, MEDIA_MAX_BYTES, uploadMedia, uploadRequest } from '../..
 import { parseAuthorization, requestMessage } from '../../src/protocol/canonical.js';
 import { buildMultipart, multipartBoundary, parseMultipart } from '../../src/protocol/multipart.js';
 import { NOW_S, setup } from './client-fake.js';
+import { TINY_PNG } from '../helpers/receiver.js';
 
 const f = setup();
-// A 1x1 PNG (70 bytes): the known file.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = TINY_PNG;
 const SHA = '497790947d4666760ce38f3c00e852c71fdb66cae849bae8e9ede352719e1581';
 const META = `{"filename":"reply.png","sha256":"${SHA}"}`;
 const NONCE = '593BEC0C930BF1AFEB40B4A08C8FB242';

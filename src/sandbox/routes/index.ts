@@ -21,7 +21,7 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   billRoutes,
   transferRoutes,
   complaintRoutes,
-  complaintNotifyUrlRoutes(),
+  complaintNotifyUrlRoutes,
   mediaRoutes,
   profitSharingRoutes,
   adminRoutes,

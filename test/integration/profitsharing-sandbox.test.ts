@@ -14,7 +14,7 @@ import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../../src/config/c
 import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import type { KeyStore } from '../../src/protocol/keys.js';
 import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
-import { startReceiver, waitFor, type Received } from '../helpers/notify-receiver.js';
+import { receiver, waitFor, type Received } from '../helpers/receiver.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
 
 const RECEIVER_MCHID = '1900000109';
@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund in %s mode', (mode) => {
   let t: TestSandbox;
-  let rcv: Awaited<ReturnType<typeof startReceiver>>;
+  let rcv: Awaited<ReturnType<typeof receiver>>;
   let client: WxpayClient;
   let keys: KeyStore;
   let apiV3Key: Awaited<ReturnType<typeof loadApiV3Key>>;
@@ -47,7 +47,7 @@ describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund i
   beforeAll(async () => {
     const init = await initSandbox({ dir: base.dir, mode });
     t = await startTestSandbox(init, { autoRefundMs: -1 });
-    rcv = await startReceiver();
+    rcv = await receiver();
     const profile = await loadConfig({ cwd: init.dir, env: {} });
     keys = await loadVerifierKeys(profile);
     apiV3Key = await loadApiV3Key(profile, {});

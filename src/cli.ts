@@ -3,6 +3,7 @@
 // exit codes.
 import { Command, Option } from 'commander';
 import type { Runtime } from './runtime.js';
+import { VERSION } from './version.js';
 import { registerSign } from './cli/sign.js';
 import { registerPaysign } from './cli/paysign.js';
 import { registerConfig } from './cli/config.js';
@@ -24,7 +25,7 @@ import { registerSmoke } from './cli/smoke.js';
 import { registerHelp } from './cli/help.js';
 import { registerTransfer } from './cli/transfer.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 const isHelpOrVersion = (err: unknown): boolean =>
   ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(

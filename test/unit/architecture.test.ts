@@ -36,14 +36,15 @@ const ALLOWED: Record<string, string[]> = {
   // What commands share and what needs the Runtime: output, client context, argv guard, batch/bill runs.
   'command-kit': [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch'],
-    ...['render', 'runtime'],
+    ...['render', 'runtime', 'version'],
   ],
   commands: [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'demo'],
     ...['command-kit', 'render', 'runtime'],
   ],
   // cli reaches commands only through lazy import() (checked below), so --help loads no command code.
-  cli: ['cli', 'runtime', 'commands', 'command-kit', 'report-error'],
+  cli: ['cli', 'runtime', 'version', 'commands', 'command-kit', 'report-error'],
+  version: [],
   render: ['runtime'],
   runtime: [],
   'report-error': ['protocol', 'render', 'runtime'],

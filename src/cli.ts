@@ -12,6 +12,7 @@ import { registerPrepay } from './cli/prepay.js';
 import { registerQuery } from './cli/query.js';
 import { registerClose } from './cli/close.js';
 import { registerRefund } from './cli/refund.js';
+import { registerProfitsharing } from './cli/profitsharing.js';
 import { registerCerts } from './cli/certs.js';
 import { registerApi } from './cli/api.js';
 import { registerNotify } from './cli/notify.js';
@@ -78,6 +79,7 @@ export function buildProgram(rt: Runtime): Command {
   registerQuery(program, rt);
   registerClose(program, rt);
   registerRefund(program, rt);
+  registerProfitsharing(program, rt);
   registerCerts(program, rt);
   registerApi(program, rt);
   registerNotify(program, rt);

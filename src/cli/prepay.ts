@@ -21,6 +21,7 @@ export function registerPrepay(program: Command, rt: Runtime): void {
     .option('--appid <id>', "AppID (default: the profile's appid); sp_appid in partner mode")
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('--sub-appid <id>', 'partner mode: the sub-merchant AppID')
+    .option('--profit-sharing', 'settle_info.profit_sharing: keep the money frozen for `wxpay profitsharing`')
     .option('--qr', 'native: draw code_url as a QR code in the terminal')
     .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
     .addHelpText(

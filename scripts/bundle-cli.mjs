@@ -5,10 +5,12 @@
 // tsc emitted, loaded lazily with import(); only their paths are rewritten for the bundle's location.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.resolve(root, process.env.WXPAY_BUNDLE_DIST ?? 'dist');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const outfile = process.argv[2] ?? path.join(dist, 'wxpay-cli.cjs');
 
 await build({
@@ -23,6 +25,17 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
   plugins: [
+    {
+      // src/version.ts reads package.json at run time; the bundle carries the value read now instead.
+      name: 'version-inline',
+      setup(b) {
+        b.onResolve({ filter: /\/version\.js$/ }, () => ({ path: 'version', namespace: 'wxpay-version' }));
+        b.onLoad({ filter: /.*/, namespace: 'wxpay-version' }, () => ({
+          contents: `export const VERSION = ${JSON.stringify(pkg.version)};`,
+          loader: 'js',
+        }));
+      },
+    },
     {
       name: 'lazy-modules-stay-external',
       setup(b) {

@@ -1,7 +1,7 @@
 // Declarations: wxpay webhook serve (the local callback listener, issue 5).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { lazy } from './lazy.js';
+import { collect, lazy } from './lazy.js';
 
 export function registerWebhook(program: Command, rt: Runtime): void {
   const webhook = program.command('webhook').description('a local callback listener');
@@ -20,4 +20,20 @@ export function registerWebhook(program: Command, rt: Runtime): void {
     .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)')
     .addHelpText('after', '\nExample:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json')
     .action(lazy(rt, () => import('../commands/webhook-serve.js')));
+  webhook
+    .command('tail')
+    .description("show a webhook journal as serve's live lines: filtered, and with --follow as it grows")
+    .option('--journal <file>', 'NDJSON journal (default ./wxpay-webhooks.ndjson)')
+    .option('-f, --follow', 'keep printing new entries, across rotation, until Ctrl-C')
+    .option(
+      '--filter <key=value>',
+      'only entries whose key matches; `*` at the end matches a prefix (repeatable)',
+      collect,
+    )
+    .option('-n, --lines <n>', 'only the last n matching entries (without --follow)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wxpay webhook tail --filter outcome=rejected\n  wxpay webhook tail --follow --filter event_type=REFUND.* --json',
+    )
+    .action(lazy(rt, () => import('../commands/webhook-tail.js')));
 }

@@ -1,7 +1,6 @@
 // Builds an API client from the resolved profile for the operator commands: merchant signer, verification
 // keys (public key, platform certificates, or both), the APIv3 key when configured, User-Agent, --verbose log.
 // Also renders --dry-run requests. Timeouts: WXPAY_CONNECT_TIMEOUT_MS / WXPAY_TIMEOUT_MS (default 5 s / 30 s).
-import { createRequire } from 'node:module';
 import type { KeyObject } from 'node:crypto';
 import {
   createClient,
@@ -17,8 +16,7 @@ import { describeProxy, proxyFromEnv } from '../http/proxy.js';
 import { showLineEnds } from '../render.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from './shared.js';
-
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { VERSION } from '../version.js';
 
 export interface ClientContext {
   client: WxpayClient;
@@ -79,7 +77,7 @@ export async function buildClient(
     ...(profile.publicKeyId ? { publicKeyId: profile.publicKeyId } : {}),
     proxy,
     now: () => ctx.rt.now(),
-    userAgent: userAgentFor(pkg.version, process.platform, process.version),
+    userAgent: userAgentFor(VERSION, process.platform, process.version),
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     // The verbose log shows servers' headers and bodies: through Output, so they are neutralised like all human output.

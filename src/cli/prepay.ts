@@ -1,5 +1,5 @@
 // Declarations: wxpay prepay (issue 4).
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { ex, lazy } from './lazy.js';
 

@@ -1,6 +1,6 @@
 // Declarations: wxpay profitsharing order create|query, unfreeze, return create|query, receivers add|delete,
 // amounts, bill (issue 16). Money-moving commands confirm on a TTY and take --yes and --dry-run.
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { collect, ex, lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
 // Declarations: wxpay refund create | query | abnormal; `refund create --from <file.csv>` runs as a batch.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { ex, lazy } from './lazy.js';
 import { addBatchOptions, batchable } from './batch-flags.js';

@@ -5,11 +5,12 @@ import { withClient } from '../command-kit/client-context.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { MediaUploadOptions } from '../cli/media.js';
 import { baseName } from './complaint-respond.js';
 
-export async function run(ctx: CommandContext<{ for?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<MediaUploadOptions>): Promise<void> {
   const file = (ctx.args[0] as string | undefined) ?? '';
-  const purpose = (ctx.opts.for ?? 'complaint') as MediaPurpose;
+  const purpose = ctx.opts.for as MediaPurpose; // defaults to complaint in cli/media.ts
   if (!MEDIA_PURPOSES.includes(purpose))
     throw new WxpayError('USAGE', `--for must be complaint or merchant, got "${purpose}"`, {
       hint: 'complaint: images for complaint replies; merchant: the general image upload.',

@@ -1,5 +1,5 @@
 // Declarations: wxpay api (any v3 endpoint, signed and verified).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { collect, ex, lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
 // Declarations: wxpay certs download | list (platform certificates).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { ex, lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
 // Declarations: wxpay close; with --from <file.csv> it runs as a batch (cli/batch-flags.ts).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { ex } from './lazy.js';
 import { addBatchOptions, batchable } from './batch-flags.js';

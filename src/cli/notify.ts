@@ -1,5 +1,5 @@
 // Declarations: wxpay notify verify | decrypt | trigger | replay (issue 5).
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { collect, lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
 // Declarations: wxpay paysign (client-side pay parameters for a prepay_id).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
-// Declarations: wxpay refund create | query; `refund create --from <file.csv>` runs as a batch.
-import type { Command } from 'commander';
+// Declarations: wxpay refund create | query | abnormal; `refund create --from <file.csv>` runs as a batch.
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { ex, lazy } from './lazy.js';
 import { addBatchOptions, batchable } from './batch-flags.js';
@@ -36,5 +36,24 @@ export function registerRefund(program: Command, rt: Runtime): void {
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .addHelpText('after', ex('  wxpay refund query R20260101001 --json'))
     .action(lazy(rt, () => import('../commands/refund-query.js')));
+  refund
+    .command('abnormal')
+    .description('send a refund that ended ABNORMAL to a bank card (asks for confirmation on a TTY; --yes without one)')
+    .argument('[refund_id]', "WeChat Pay's refund_id")
+    .option('--out-refund-no <no>', "(required) the refund's out_refund_no")
+    .option('--type <type>', "(required) USER_BANK_CARD (the payer's card) or MERCHANT_BANK_CARD")
+    .option('--bank-type <bank>', 'USER_BANK_CARD: the bank, e.g. CMB_DEBIT')
+    .option('--bank-account <no>', 'USER_BANK_CARD: the card number, sent encrypted')
+    .option('--real-name <name>', "USER_BANK_CARD: the card holder's name, sent encrypted")
+    .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
+    .addHelpText(
+      'after',
+      ex(
+        '  wxpay refund abnormal 50300000000000000000000000000 --out-refund-no R20260101001 --type MERCHANT_BANK_CARD --yes',
+      ),
+    )
+    .action(lazy(rt, () => import('../commands/refund-abnormal.js')));
   addBatchOptions(program, ['refund', 'create']);
 }

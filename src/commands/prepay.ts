@@ -34,6 +34,7 @@ interface PrepayOptions {
   subMchid?: string;
   subAppid?: string;
   qr?: boolean;
+  profitSharing?: boolean;
   dryRun?: boolean;
 }
 
@@ -93,6 +94,7 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       ...(opts.expire ? { timeExpire: parseExpire(opts.expire, rt.now()) } : {}),
       ...(opts.payerIp ? { payerClientIp: opts.payerIp } : {}),
       ...(opts.h5Type ? { h5Type: opts.h5Type } : {}),
+      ...(opts.profitSharing ? { profitSharing: true } : {}),
       ...(opts.subMchid
         ? {
             partner: { spAppid: appid, subMchid: opts.subMchid, ...(opts.subAppid ? { subAppid: opts.subAppid } : {}) },

@@ -11,23 +11,13 @@ import { queryOrder } from '../api/transactions.js';
 import type { WxpayClient } from '../http/client.js';
 import type { ResolvedProfile } from '../config/config.js';
 import { loadPlatformCerts, readKeyFile } from '../config/credentials.js';
-import { expiryCheck, type CheckResult } from './doctor.js';
-import { isWxpayError, type ErrorCode } from '../protocol/errors.js';
+import { expiryCheck } from './doctor.js';
+import { worstStatus, type CheckResult } from './checks.js';
+import { isWxpayError } from '../protocol/errors.js';
 import { parseCertificate } from '../protocol/keys.js';
 
-export interface SmokeCheck {
-  name: string;
-  status: 'pass' | 'warn' | 'fail';
-  message: string;
-  hint?: string;
-  /** The error code a fail maps to (its exit code decides the process's). */
-  code?: ErrorCode;
-  requestId?: string;
-  details?: CheckResult[];
-  ms: number;
-}
-
-export type Check = Omit<SmokeCheck, 'ms' | 'name'>;
+/** A smoke check before it is named and timed. */
+export type Check = Omit<CheckResult, 'ms' | 'name'>;
 
 export const SKEW_FAIL_SECONDS = 300;
 export const SKEW_WARN_SECONDS = 60;
@@ -105,9 +95,6 @@ export async function clockCheck(
   return { status: 'pass', message: text };
 }
 
-const worst = (checks: Array<{ status: string }>) =>
-  checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'warn') ? 'warn' : 'pass';
-
 /** Local certificates or public key, then (certificate mode only) the server's list against the local folder. */
 export async function certificatesCheck(
   profile: ResolvedProfile,
@@ -162,7 +149,7 @@ export async function certificatesCheck(
       details,
     };
   }
-  const status = worst(details);
+  const status = worstStatus(details);
   const notable = details.filter((d) => d.status === status);
   return {
     status,

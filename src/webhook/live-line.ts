@@ -13,6 +13,8 @@ export interface LiveEvent {
   out_trade_no?: string;
   /** A merchant transfer's bill number (MCHTRANSFER.*), shown where out_trade_no goes. */
   out_bill_no?: string;
+  /** Profit sharing (PROFITSHARING.*): the split's or the return's number. */
+  out_order_no?: string;
   amount?: number;
   state?: string;
   /** Complaint events (COMPLAINT.*): which complaint, and what happened to it. */
@@ -49,8 +51,10 @@ export function liveEvent(
     transfer_amount?: number;
     complaint_id?: string;
     action_type?: string;
+    out_order_no?: string;
+    receiver?: { amount?: number };
   };
-  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount;
+  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount ?? r.receiver?.amount;
   const state = r.trade_state ?? r.refund_status ?? r.state;
   const e: LiveEvent = {
     time: new Date().toISOString(),
@@ -62,6 +66,7 @@ export function liveEvent(
   };
   if (r.out_trade_no !== undefined) e.out_trade_no = r.out_trade_no;
   if (r.out_bill_no !== undefined) e.out_bill_no = r.out_bill_no;
+  if (r.out_order_no !== undefined) e.out_order_no = r.out_order_no;
   if (amount !== undefined) e.amount = amount;
   if (state !== undefined) e.state = state;
   if (typeof r.complaint_id === 'string') e.complaint_id = r.complaint_id;
@@ -90,7 +95,10 @@ export function formatLive(e: LiveEvent): string {
     String(e.status),
     e.outcome,
     e.event_type ?? '-',
-    e.out_trade_no ?? e.out_bill_no ?? (e.complaint_id !== undefined ? `complaint ${e.complaint_id}` : '-'),
+    e.out_trade_no ??
+      e.out_bill_no ??
+      e.out_order_no ??
+      (e.complaint_id !== undefined ? `complaint ${e.complaint_id}` : '-'),
     e.amount !== undefined ? `${e.amount} fen` : '-',
     e.state ?? e.action_type ?? '-',
     e.verification,

@@ -26,7 +26,9 @@ export function registerSecret(dir: string, label: string, secret: string): void
 }
 
 /** A signature: an RSA-2048-sized base64 run, or any signature="…" other than the dry-run placeholder. */
-const SIGNATURE_SHAPED = /[A-Za-z0-9+/]{340,}={0,2}|signature=\\?"(?!<not signed)[^"\\]{16,}/;
+// A whole base64 run of RSA-2048 length, except the value of a JSON field: a sensitive field's OAEP ciphertext is as
+// long as a signature but authenticates nothing (a signature shows up as signature="…", the second pattern).
+const SIGNATURE_SHAPED = /(?<![A-Za-z0-9+/]|":")[A-Za-z0-9+/]{340,}={0,2}|signature=\\?"(?!<not signed)[^"\\]{16,}/;
 const DRY_RUN_TAG = '-dryrun-';
 
 let counter = 0;

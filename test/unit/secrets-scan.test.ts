@@ -104,5 +104,13 @@ describe('secrets scan', () => {
       recordOutput(d, 'wxpay refund create --dry-runner', sig);
       expect(scanArtifacts(d)).toEqual([]);
     });
+
+    it('dry-run-ciphertext-not-a-signature: an encrypted field of a dry-run body is clean; a bare run still leaks', () => {
+      const d = artifacts();
+      recordOutput(d, 'wxpay profitsharing order create --dry-run', `{"receivers":[{"name":"${sig}","amount":1}]}\n`);
+      expect(scanArtifacts(d)).toEqual([]);
+      recordOutput(d, 'wxpay refund create --dry-run', `x ${sig}\n`);
+      expect(scanArtifacts(d).map((l) => l.secretLabel)).toEqual(['a signature in --dry-run output']);
+    });
   });
 });

@@ -2,10 +2,15 @@
 // key modes: receivers added with an encrypted name, a split, a return and an unfreeze with the unsplit amount
 // agreeing at each step, the PROFITSHARING.* notifications, and an ABNORMAL refund sent to a bank card to SUCCESS.
 import { constants, publicEncrypt } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReturn, addReceiver, deleteReceiver, queryReturn } from '../../src/api/profitsharing-receivers.js';
 import { createSplit, querySplit, unfreeze, unsplitAmount } from '../../src/api/profitsharing.js';
+import { applyProfitSharingBill, downloadBill } from '../../src/api/bills.js';
 import { applyAbnormalRefund, createRefund, queryRefund } from '../../src/api/refunds.js';
+import { chinaDate } from '../../src/protocol/china-time.js';
 import { encryptionKeyFor, type EncryptionKey } from '../../src/api/sensitive.js';
 import { queryOrder } from '../../src/api/transactions.js';
 import { createClient, type WxpayClient } from '../../src/http/client.js';
@@ -46,7 +51,7 @@ describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund i
 
   beforeAll(async () => {
     const init = await initSandbox({ dir: base.dir, mode });
-    t = await startTestSandbox(init, { autoRefundMs: -1 });
+    t = await startTestSandbox(init, { autoRefundMs: -1, billClockOffsetMs: 2 * 86_400_000 });
     rcv = await receiver();
     const profile = await loadConfig({ cwd: init.dir, env: {} });
     keys = await loadVerifierKeys(profile);
@@ -134,6 +139,34 @@ describe.each(['cert', 'pubkey'] as const)('profit sharing and abnormal refund i
     await expect(
       createSplit(client, { transactionId: tx, outOrderNo: uniqueNo('S'), receivers, unfreezeUnsplit: false }),
     ).rejects.toMatchObject(rejection(400, 'INVALID_REQUEST'));
+  });
+
+  it('the profit-sharing bill lists the split and the return, downloaded and SHA1-checked by the bill pipeline', async () => {
+    const tx = await paidOrder(100);
+    const outOrderNo = uniqueNo('SB');
+    const receivers = [{ type: 'MERCHANT_ID' as const, account: RECEIVER_MCHID, amount: 25, description: '账单' }];
+    await createSplit(client, { transactionId: tx, outOrderNo, receivers, unfreezeUnsplit: false });
+    await t.admin('POST', `/sandbox/profitsharing/orders/${outOrderNo}/finish`);
+    const outReturnNo = uniqueNo('RB');
+    await createReturn(client, {
+      split: { outOrderNo },
+      outReturnNo,
+      returnMchid: RECEIVER_MCHID,
+      amount: 5,
+      description: '回退',
+    });
+    await t.admin('POST', `/sandbox/profitsharing/returns/${outReturnNo}/finish`);
+    const apply = await applyProfitSharingBill(client, { billDate: chinaDate(Date.now()), gzip: true });
+    const target = path.join(mkdtempSync(path.join(tmpdir(), 'wxpay-ps-bill-')), 'splits.json');
+    const got = await downloadBill(client, apply, { gzip: true, format: 'json', target });
+    expect(got.kind).toBe('profitsharing');
+    const doc = JSON.parse(readFileSync(target, 'utf8')) as { rows: Array<Record<string, string>>; summary: object };
+    const mine = doc.rows.filter((r) => r.out_order_no === outOrderNo || r.out_order_no === outReturnNo);
+    expect(mine.map((r) => [r.business_type, r.receiver_account, r.split_amount, r.transaction_id])).toEqual([
+      ['分账', RECEIVER_MCHID, '0.25', tx],
+      ['回退', RECEIVER_MCHID, '0.05', tx],
+    ]);
+    expect(got.totalsMismatch).toEqual([]);
   });
 
   it('refuses a split of an order paid without profit_sharing, beyond the unsplit amount, or to a receiver not added', async () => {

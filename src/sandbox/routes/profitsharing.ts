@@ -15,6 +15,7 @@ import { merchantKey } from '../profitsharing-store.js';
 import type { RouteDef, RouteRequest } from '../router.js';
 import { decryptSensitive } from '../sensitive.js';
 import { bodyOf } from '../validate.js';
+import { applyForBill } from './bills.js';
 
 const P = PROFITSHARING_PATHS;
 const whoOf = (req: RouteRequest, subMchid: unknown): Who => ({
@@ -114,4 +115,5 @@ export const profitSharingRoutes: RouteDef[] = [
       return { status: 200, body: { ...(sub_mchid ? { sub_mchid } : {}), type, account } };
     },
   },
+  { method: 'GET', path: P.bills, auth: 'wechatpay', handle: (req, ctx) => applyForBill(req, ctx, 'profitsharing') },
 ];

@@ -2,13 +2,9 @@
 import { closeOrder, closeRequest } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { CloseOptions } from '../cli/close.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
-
-interface CloseOptions {
-  subMchid?: string;
-  dryRun?: boolean;
-}
 
 export async function run(ctx: CommandContext<CloseOptions>): Promise<void> {
   const outTradeNo = ctx.args[0] as string | undefined;

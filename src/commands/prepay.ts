@@ -11,6 +11,7 @@ import {
 import { WxpayError } from '../protocol/errors.js';
 import { appPayParams, jsapiPayParams, unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
+import type { PrepayOptions } from '../cli/prepay.js';
 import { parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
@@ -18,25 +19,6 @@ import { renderQr } from '../command-kit/qr.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 import { isOutTradeNo } from '../protocol/ids.js';
 import { newNonce } from '../protocol/nonce.js';
-
-interface PrepayOptions {
-  outTradeNo?: string;
-  amount?: string;
-  yuan?: boolean;
-  description?: string;
-  openid?: string;
-  notifyUrl?: string;
-  attach?: string;
-  expire?: string;
-  payerIp?: string;
-  h5Type?: 'Wap' | 'iOS' | 'Android';
-  appid?: string;
-  subMchid?: string;
-  subAppid?: string;
-  qr?: boolean;
-  profitSharing?: boolean;
-  dryRun?: boolean;
-}
 
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 

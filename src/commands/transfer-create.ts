@@ -8,7 +8,7 @@ import { formatYuan, parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { confirmSend } from '../command-kit/confirm.js';
 import { outputFor } from '../command-kit/shared.js';
-import { transferRows } from './transfer-query.js';
+import { transferRows } from '../command-kit/transfer-view.js';
 
 interface TransferCreateOptions {
   outBillNo?: string;

@@ -4,8 +4,8 @@
 // ORDER_NOT_EXIST cannot be signature-verified; it proves instead that WeChat Pay accepted our signature, mchid
 // and serial (a bad one is a 401 SIGN_ERROR) and answered with its own error shape and a Request-ID.
 import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
-import { createDispatcher, type ProxySettings } from '../http/proxy.js';
+import type { ProxySettings } from '../http/proxy.js';
+import { serverDate } from '../http/probe.js';
 import { downloadCertificates } from '../api/certificates.js';
 import { queryOrder } from '../api/transactions.js';
 import type { WxpayClient } from '../http/client.js';
@@ -50,19 +50,8 @@ export async function clockCheck(
   const url = `${baseUrl.replace(/\/+$/, '')}/`;
   const t0 = now();
   let date: string | undefined;
-  // Through the same proxy as the signed calls, so the check sees the path they take.
-  const dispatcher = createDispatcher({ timeoutMs, ...(proxy ? { proxy } : {}) });
   try {
-    // undici's request, like the client (fetch() refuses "bad ports" such as 6000 that a sandbox may use).
-    const res = await request(url, {
-      method: 'HEAD',
-      dispatcher,
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { 'User-Agent': 'wxpay-smoke' },
-    });
-    await res.body.dump();
-    const d = res.headers.date;
-    date = Array.isArray(d) ? d[0] : d;
+    date = await serverDate(url, timeoutMs, proxy);
   } catch (cause) {
     const e = cause as Error & { code?: string };
     return {
@@ -71,8 +60,6 @@ export async function clockCheck(
       message: `cannot reach ${url}: ${e.code ?? e.message}`,
       hint: 'Check baseUrl, the network path (proxy, firewall), or that the sandbox is running (wxpay sandbox serve).',
     };
-  } finally {
-    void dispatcher.close().catch(() => undefined);
   }
   const local = (t0 + now()) / 2;
   const server = date ? Date.parse(date) : NaN;

@@ -9,6 +9,7 @@ export function registerClose(program: Command, rt: Runtime): void {
     .command('close')
     .description('close an unpaid order')
     .argument('[out_trade_no]', 'your order number')
+    .option('--combine <combine_out_trade_no>', 'close a combine order (合单): every sub-order at once')
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
     .addHelpText('after', ex('  wxpay close ORDER20260101001'))

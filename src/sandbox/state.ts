@@ -39,6 +39,8 @@ export interface OrderRecord {
   createTime: number;
   successTime?: number;
   closeTime?: number;
+  /** Set on a combine order's sub-order (docs/protocol.md §15): the combine order it is paid and closed with. */
+  combine?: { outTradeNo: string; appid: string; mchid: string };
 }
 
 export interface RefundRecord {

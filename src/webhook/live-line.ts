@@ -18,6 +18,9 @@ export interface LiveEvent {
   /** Complaint events (COMPLAINT.*): which complaint, and what happened to it. */
   complaint_id?: string;
   action_type?: string;
+  /** Combine payments (合单): the combine order and its sub-orders' out_trade_no. */
+  combine_out_trade_no?: string;
+  sub_orders?: string[];
   forward?: ForwardResult;
   /** The command that re-sends a failed forward. */
   resend?: string;
@@ -49,9 +52,13 @@ export function liveEvent(
     transfer_amount?: number;
     complaint_id?: string;
     action_type?: string;
+    combine_out_trade_no?: string;
+    sub_orders?: Array<{ out_trade_no?: string; trade_state?: string; amount?: { total_amount?: number } }>;
   };
-  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount;
-  const state = r.trade_state ?? r.refund_status ?? r.state;
+  const subs = Array.isArray(r.sub_orders) ? r.sub_orders : undefined;
+  const combineTotal = subs?.reduce((sum, s) => sum + (s.amount?.total_amount ?? 0), 0);
+  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount ?? combineTotal;
+  const state = r.trade_state ?? r.refund_status ?? r.state ?? subs?.[0]?.trade_state;
   const e: LiveEvent = {
     time: new Date().toISOString(),
     status,
@@ -66,6 +73,8 @@ export function liveEvent(
   if (state !== undefined) e.state = state;
   if (typeof r.complaint_id === 'string') e.complaint_id = r.complaint_id;
   if (typeof r.action_type === 'string') e.action_type = r.action_type;
+  if (typeof r.combine_out_trade_no === 'string') e.combine_out_trade_no = r.combine_out_trade_no;
+  if (subs) e.sub_orders = subs.map((s) => String(s.out_trade_no));
   if (forward) e.forward = forward;
   if (error) e.error = error;
   return e;
@@ -90,7 +99,12 @@ export function formatLive(e: LiveEvent): string {
     String(e.status),
     e.outcome,
     e.event_type ?? '-',
-    e.out_trade_no ?? e.out_bill_no ?? (e.complaint_id !== undefined ? `complaint ${e.complaint_id}` : '-'),
+    e.out_trade_no ??
+      e.out_bill_no ??
+      (e.combine_out_trade_no !== undefined
+        ? `combine ${e.combine_out_trade_no} (${(e.sub_orders ?? []).join(', ')})`
+        : undefined) ??
+      (e.complaint_id !== undefined ? `complaint ${e.complaint_id}` : '-'),
     e.amount !== undefined ? `${e.amount} fen` : '-',
     e.state ?? e.action_type ?? '-',
     e.verification,

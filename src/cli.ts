@@ -1,7 +1,7 @@
 // The commander program: names, flags and help only. cli/X.ts declares `wxpay X …`; every action
 // lazy-imports its module from src/commands, so start-up stays fast. runProgram runs it once and maps errors to
 // exit codes.
-import { Command, Option } from 'commander';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Runtime } from './runtime.js';
 import { VERSION } from './version.js';
 import { registerSign } from './cli/sign.js';
@@ -12,6 +12,7 @@ import { registerPrepay } from './cli/prepay.js';
 import { registerQuery } from './cli/query.js';
 import { registerClose } from './cli/close.js';
 import { registerRefund } from './cli/refund.js';
+import { registerProfitsharing } from './cli/profitsharing.js';
 import { registerCerts } from './cli/certs.js';
 import { registerApi } from './cli/api.js';
 import { registerNotify } from './cli/notify.js';
@@ -78,6 +79,7 @@ export function buildProgram(rt: Runtime): Command {
   registerQuery(program, rt);
   registerClose(program, rt);
   registerRefund(program, rt);
+  registerProfitsharing(program, rt);
   registerCerts(program, rt);
   registerApi(program, rt);
   registerNotify(program, rt);
@@ -91,7 +93,7 @@ export function buildProgram(rt: Runtime): Command {
   registerSmoke(program, rt);
   registerHelp(program, rt);
   // Sub-commands inherit exitOverride and output settings only when set on each of them.
-  const propagate = (cmd: Command) => {
+  const propagate = (cmd: CommandUnknownOpts) => {
     for (const sub of cmd.commands) {
       settle(sub, rt);
       propagate(sub);
@@ -102,9 +104,9 @@ export function buildProgram(rt: Runtime): Command {
 }
 
 /** `wxpay refund create`'s path, "refund create", for the hint of a usage error. */
-function commandPath(cmd: Command): string {
+function commandPath(cmd: CommandUnknownOpts): string {
   const names: string[] = [];
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  for (let c: CommandUnknownOpts | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
   return names.join(' ');
 }
 
@@ -112,7 +114,7 @@ function commandPath(cmd: Command): string {
  * Commander prints nothing of its errors: they are thrown (with the command they belong to) to main.ts, whose
  * reporter prints them like every other error, `✖ USAGE: …` and one hint (or the --json document).
  */
-function settle(cmd: Command, rt: Runtime): void {
+function settle(cmd: CommandUnknownOpts, rt: Runtime): void {
   cmd
     .exitOverride((err) => {
       throw Object.assign(err, { commandPath: commandPath(cmd) });

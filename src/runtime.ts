@@ -2,7 +2,7 @@
 // demo can build their own. Core never sees this.
 import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import type { Command } from 'commander';
+import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 
 export interface Runtime {
   readonly env: Readonly<Record<string, string | undefined>>;

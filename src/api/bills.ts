@@ -11,6 +11,7 @@ import { WxpayError } from '../protocol/errors.js';
 import { networkError } from '../http/error.js';
 import { ENDPOINTS } from '../protocol/endpoints.js';
 import { redactUrl } from '../protocol/redact.js';
+import { PROFITSHARING_PATHS } from './profitsharing.js';
 
 export interface BillApply {
   hash_type: string;
@@ -61,6 +62,23 @@ export async function applyFundFlowBill(client: WxpayClient, q: FundFlowBillQuer
     method: 'GET',
     path: ENDPOINTS.fundflowBill,
     query: { bill_date: q.billDate, account_type: q.accountType ?? 'BASIC', ...(q.gzip ? { tar_type: 'GZIP' } : {}) },
+  });
+  return checkApply(res.data);
+}
+
+/** docs/protocol.md §15: the profit-sharing bill (one row per split or return), applied for like the others. */
+export async function applyProfitSharingBill(
+  client: WxpayClient,
+  q: { billDate: string; gzip?: boolean; subMchid?: string },
+): Promise<BillApply> {
+  const res = await client.request({
+    method: 'GET',
+    path: PROFITSHARING_PATHS.bills,
+    query: {
+      ...(q.subMchid ? { sub_mchid: q.subMchid } : {}),
+      bill_date: q.billDate,
+      ...(q.gzip ? { tar_type: 'GZIP' } : {}),
+    },
   });
   return checkApply(res.data);
 }

@@ -1,4 +1,4 @@
-// docs/protocol.md §15: combine payments (合单支付). One prepay for several sub-orders the payer pays at once, one
+// docs/protocol.md §17: combine payments (合单支付). One prepay for several sub-orders the payer pays at once, one
 // query and one close for all of them. The path templates are shared with the sandbox's router.
 import type { ClientResponse, WxpayClient } from '../http/client.js';
 import { fillPath } from '../protocol/endpoints.js';

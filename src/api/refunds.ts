@@ -2,6 +2,8 @@
 // is the same on every attempt) and query by out_refund_no.
 import type { WxpayClient } from '../http/client.js';
 import { ENDPOINTS, fillPath } from '../protocol/endpoints.js';
+import { encryptSensitive, type EncryptionKey } from '../protocol/sensitive.js';
+import { needKey, sealedHeaders } from './profitsharing.js';
 
 export interface RefundInput {
   outTradeNo?: string;
@@ -65,4 +67,49 @@ export function refundQueryRequest(outRefundNo: string, subMchid?: string) {
 export async function queryRefund(client: WxpayClient, outRefundNo: string, subMchid?: string): Promise<Refund> {
   const res = await client.request(refundQueryRequest(outRefundNo, subMchid));
   return res.data as Refund;
+}
+
+export const ABNORMAL_REFUND_TYPES = ['USER_BANK_CARD', 'MERCHANT_BANK_CARD'] as const;
+export type AbnormalRefundType = (typeof ABNORMAL_REFUND_TYPES)[number];
+
+export interface AbnormalRefundInput {
+  refundId: string;
+  outRefundNo: string;
+  /** USER_BANK_CARD: to the payer's bank card (bank fields required); MERCHANT_BANK_CARD: to the merchant's. */
+  type: AbnormalRefundType;
+  bankType?: string;
+  /** Plain text; sent encrypted. */
+  bankAccount?: string;
+  /** Plain text; sent encrypted. */
+  realName?: string;
+  subMchid?: string;
+}
+
+/** docs/protocol.md §16: after a refund ended ABNORMAL, send it to a bank card instead. */
+export function abnormalRefundRequest(input: AbnormalRefundInput, key?: EncryptionKey) {
+  const sensitive = input.bankAccount !== undefined || input.realName !== undefined;
+  const seal = (plain: string, field: string) => encryptSensitive(needKey(key, field), plain, field);
+  return {
+    method: 'POST',
+    path: fillPath(ENDPOINTS.abnormalRefund, { refund_id: input.refundId }),
+    body: {
+      ...(input.subMchid ? { sub_mchid: input.subMchid } : {}),
+      out_refund_no: input.outRefundNo,
+      type: input.type,
+      ...(input.bankType ? { bank_type: input.bankType } : {}),
+      ...(input.bankAccount !== undefined ? { bank_account: seal(input.bankAccount, 'bank_account') } : {}),
+      ...(input.realName !== undefined ? { real_name: seal(input.realName, 'real_name') } : {}),
+    },
+    // The refund is already identified; applying twice for the same ABNORMAL refund is refused, not doubled.
+    idempotent: true,
+    ...sealedHeaders(sensitive ? key : undefined),
+  } as const;
+}
+
+export async function applyAbnormalRefund(
+  client: WxpayClient,
+  input: AbnormalRefundInput,
+  key?: EncryptionKey,
+): Promise<Refund> {
+  return (await client.request(abnormalRefundRequest(input, key))).data as Refund;
 }

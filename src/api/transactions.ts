@@ -27,6 +27,8 @@ export interface PrepayInput {
   payerClientIp?: string;
   h5Type?: 'Wap' | 'iOS' | 'Android';
   partner?: PartnerIds;
+  /** settle_info.profit_sharing: the money stays frozen for splitting (docs/protocol.md §15). */
+  profitSharing?: boolean;
   /** Extra body fields passed through as-is (goods_tag, detail, settle_info, …). */
   extra?: Record<string, unknown>;
 }
@@ -66,6 +68,7 @@ export function prepayBody(client: WxpayClient, kind: PrepayKind, input: PrepayI
     amount: { total: input.total, currency: input.currency ?? 'CNY' },
     ...(kind === 'jsapi' && input.openid ? { payer: { [payerKey]: input.openid } } : {}),
     ...scene,
+    ...(input.profitSharing ? { settle_info: { profit_sharing: true } } : {}),
     ...input.extra,
   };
 }

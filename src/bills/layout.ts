@@ -2,7 +2,7 @@
 // bills, their summary blocks, and the English (snake_case, like the v3 JSON) keys the typed rows use.
 // The sandbox writes bills from these same lists, so the writer and the parser cannot drift apart.
 
-export type BillKind = 'trade' | 'fundflow';
+export type BillKind = 'trade' | 'fundflow' | 'profitsharing';
 export type TradeBillType = 'ALL' | 'SUCCESS' | 'REFUND';
 export type FundAccountType = 'BASIC' | 'OPERATION' | 'FEES';
 export const TRADE_BILL_TYPES: readonly TradeBillType[] = ['ALL', 'SUCCESS', 'REFUND'];
@@ -49,6 +49,14 @@ export const COLUMN_KEYS: Readonly<Record<string, string>> = {
   '账户结余(元)': 'balance',
   资金变更提交申请人: 'applicant',
   备注: 'remark',
+  分账完成时间: 'finish_time',
+  分账方商户号: 'sharer_mchid',
+  '微信分账/回退单号': 'order_id',
+  '商户分账/回退单号': 'out_order_no',
+  分账接收方类型: 'receiver_type',
+  分账接收方帐号: 'receiver_account',
+  '金额(元)': 'split_amount',
+  描述: 'description',
   业务凭证号: 'voucher_no',
   // Summary blocks.
   总交易单数: 'total_count',
@@ -154,8 +162,31 @@ export const FUND_SUMMARY_COLUMNS: readonly string[] = [
   '支出金额',
 ];
 
+/**
+ * The profit-sharing bill (docs/protocol.md §15): one row per split or return that succeeded. WeChat Pay's pages
+ * describe the file (backticks, yuan, a summary block) but not its columns; these are the sandbox's.
+ */
+export const PROFITSHARING_COLUMNS: readonly string[] = [
+  '分账完成时间',
+  '分账方商户号',
+  '微信订单号',
+  '微信分账/回退单号',
+  '商户分账/回退单号',
+  '业务类型',
+  '分账接收方类型',
+  '分账接收方帐号',
+  '金额(元)',
+  '描述',
+];
+export const PROFITSHARING_SUMMARY_COLUMNS: readonly string[] = [
+  '分账笔数',
+  '分账金额(元)',
+  '回退笔数',
+  '回退金额(元)',
+];
+
 /** The first column of each summary header: how a parser tells the summary block from the detail rows. */
-export const SUMMARY_FIRST_COLUMNS: readonly string[] = ['总交易单数', '资金流水总笔数'];
+export const SUMMARY_FIRST_COLUMNS: readonly string[] = ['总交易单数', '资金流水总笔数', '分账笔数'];
 
 export const keyOf = (column: string): string => COLUMN_KEYS[column] ?? column;
 
@@ -163,6 +194,7 @@ export const keyOf = (column: string): string => COLUMN_KEYS[column] ?? column;
 export function detectLayout(columns: readonly string[]): { kind: BillKind; type?: TradeBillType } | undefined {
   const same = (a: readonly string[]) => a.length === columns.length && a.every((c, i) => c === columns[i]);
   if (same(FUND_COLUMNS)) return { kind: 'fundflow' };
+  if (same(PROFITSHARING_COLUMNS)) return { kind: 'profitsharing' };
   for (const t of TRADE_BILL_TYPES) if (same(TRADE_COLUMNS[t])) return { kind: 'trade', type: t };
   return columns[0] === '交易时间' ? { kind: 'trade' } : columns[0] === '记账时间' ? { kind: 'fundflow' } : undefined;
 }

@@ -1,9 +1,9 @@
 // Declarations: wxpay api (any v3 endpoint, signed and verified).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { collect, ex, lazy } from './lazy.js';
+import { collect, ex, lazy, type OptionsOf } from './lazy.js';
 
-export function registerApi(program: Command, rt: Runtime): void {
+const declareApi = (program: Command) =>
   program
     .command('api')
     .description('call any v3 endpoint, signed and verified; prints the raw JSON response')
@@ -13,7 +13,12 @@ export function registerApi(program: Command, rt: Runtime): void {
     .option('--data-file <file>', 'read the body from a file; "-" reads stdin')
     .option('--query <k=v>', 'query parameter (repeatable)', collect)
     .option('--idempotent', 'the body carries an idempotency key: allow retries of this write')
-    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it');
+
+export type ApiOptions = OptionsOf<typeof declareApi>;
+
+export function registerApi(program: Command, rt: Runtime): void {
+  declareApi(program)
     .addHelpText(
       'after',
       ex(

@@ -1,13 +1,13 @@
 // Batch options (issue 8) on `query`, `close` and `refund create`: with `--from <file.csv>` the command runs
 // the batch module instead of the single-order one. Declarations only; the batch code loads lazily.
-import type { Command } from 'commander';
+import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { lazy, type CommandModule } from './lazy.js';
 
 type BatchKind = 'refund' | 'query' | 'close';
 
 /** Per command: the options it got from addBatchOptions (attribute names), which only make sense with --from. */
-const batchOnly = new WeakMap<Command, Set<string>>();
+const batchOnly = new WeakMap<CommandUnknownOpts, Set<string>>();
 
 const BATCH_OPTIONS: Array<[flags: string, description: string]> = [
   ['--from <file.csv>', 'batch: read the rows from a CSV file (see "Batch operations" in the README)'],
@@ -29,7 +29,7 @@ export function batchable(rt: Runtime, kind: BatchKind, single: () => Promise<Co
     return { run: (ctx) => m.runBatchCommand(kind, ctx) };
   });
   return (...args: unknown[]): Promise<void> => {
-    const cmd = args[args.length - 1] as Command;
+    const cmd = args[args.length - 1] as CommandUnknownOpts;
     const opts = cmd.opts();
     if (opts.from !== undefined) return many(...args);
     // Options this command has only because of the batch (e.g. --dry-run on query) must not be silently ignored.
@@ -46,7 +46,7 @@ export function batchable(rt: Runtime, kind: BatchKind, single: () => Promise<Co
 /** Adds the batch options to the named sub-commands (path like ['refund', 'create']), skipping flags they already have. */
 export function addBatchOptions(program: Command, ...paths: string[][]): void {
   for (const names of paths) {
-    let cmd: Command | undefined = program;
+    let cmd: CommandUnknownOpts | undefined = program;
     for (const n of names) cmd = cmd?.commands.find((c) => c.name() === n);
     if (!cmd) continue;
     for (const [flags, description] of BATCH_OPTIONS) {

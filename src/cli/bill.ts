@@ -1,6 +1,6 @@
 // Declarations: wxpay bill trade | fundflow (issue 7). Apply, download (streamed, gunzipped and SHA1-checked),
 // then write raw / csv / json / ndjson.
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { lazy } from './lazy.js';
 

@@ -1,6 +1,6 @@
 // Declarations: wxpay complaint list | show | history | respond | complete | refund-progress | image |
 // notify-url set|show|delete (consumer complaints, issue 20). Actions lazy-import src/commands/complaint-*.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { collect, ex, lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
 // Declarations: wxpay help. Our own `help`: commander's knows only commands, and `wxpay help exit-codes` is a topic.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
 // Each action loads its command module on first use, so `wxpay --help` parses only declarations.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { CommandContext, Runtime } from '../runtime.js';
 
 export interface CommandModule {
@@ -10,13 +10,23 @@ export interface CommandModule {
 
 export function lazy(rt: Runtime, load: () => Promise<CommandModule>) {
   return async (...args: unknown[]): Promise<void> => {
-    const command = args[args.length - 1] as Command;
+    const command = args[args.length - 1] as CommandUnknownOpts;
     const ctx = { args: args.slice(0, -2), opts: command.optsWithGlobals(), rt, command };
     const [mod, guard] = await Promise.all([load(), import('../command-kit/argv-guard.js')]);
     guard.refuseSecretArgs(ctx);
     await mod.run(ctx);
   };
 }
+
+/**
+ * The options a command's declaration gives it, derived from its flags by @commander-js/extra-typings: cli/X.ts
+ * declares `const declareY = (parent: Command) => parent.command('y').option(…)` and exports
+ * `type YOptions = OptionsOf<typeof declareY>`; commands/x-y.ts takes `CommandContext<YOptions>` (an `import type`,
+ * erased, so --help still loads no command code). A renamed flag is then a type error where it is read.
+ */
+export type OptionsOf<Declare extends (...args: never[]) => { opts(): object }> = ReturnType<
+  ReturnType<Declare>['opts']
+>;
 
 /** For repeatable options: `--set a=1 --set b=2`. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,5 +1,5 @@
 // Declarations: wxpay media upload (the multipart image upload, issue 20).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { ex, lazy } from './lazy.js';
 

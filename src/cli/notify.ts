@@ -1,5 +1,5 @@
 // Declarations: wxpay notify verify | decrypt | trigger | replay (issue 5).
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { collect, lazy } from './lazy.js';
 
@@ -29,7 +29,7 @@ export function registerNotify(program: Command, rt: Runtime): void {
     .description("send a signed test notification, signed with the sandbox's keys, to a receiver")
     .argument(
       '<event>',
-      'TRANSACTION.SUCCESS, REFUND.SUCCESS, REFUND.ABNORMAL, REFUND.CLOSED or MCHTRANSFER.BILL.FINISHED',
+      'TRANSACTION.SUCCESS, REFUND.SUCCESS, REFUND.ABNORMAL, REFUND.CLOSED, MCHTRANSFER.BILL.FINISHED, COMPLAINT.CREATE or COMPLAINT.STATE_CHANGE (complaint_id via --set)',
     )
     .requiredOption('--to <url>', 'receiver URL, e.g. http://127.0.0.1:8930/')
     .option('--out-trade-no <no>', 'out_trade_no, or out_bill_no for MCHTRANSFER.BILL.FINISHED (default: random)')

@@ -1,9 +1,9 @@
 // Declarations: wxpay prepay (issue 4).
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { collect, ex, lazy } from './lazy.js';
+import { collect, ex, lazy, type OptionsOf } from './lazy.js';
 
-export function registerPrepay(program: Command, rt: Runtime): void {
+const declarePrepay = (program: Command) =>
   program
     .command('prepay')
     .description('create an order and print prepay_id / code_url / h5_url (amounts in integer fen)')
@@ -26,8 +26,14 @@ export function registerPrepay(program: Command, rt: Runtime): void {
     .option('--appid <id>', "AppID (default: the profile's appid); sp_appid in partner mode")
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('--sub-appid <id>', 'partner mode: the sub-merchant AppID')
+    .option('--profit-sharing', 'settle_info.profit_sharing: keep the money frozen for `wxpay profitsharing`')
     .option('--qr', 'native: draw code_url as a QR code in the terminal')
-    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it');
+
+export type PrepayOptions = OptionsOf<typeof declarePrepay>;
+
+export function registerPrepay(program: Command, rt: Runtime): void {
+  declarePrepay(program)
     .addHelpText(
       'after',
       ex(

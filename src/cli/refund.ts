@@ -1,11 +1,10 @@
-// Declarations: wxpay refund create | query; `refund create --from <file.csv>` runs as a batch.
-import type { Command } from 'commander';
+// Declarations: wxpay refund create | query | abnormal; `refund create --from <file.csv>` runs as a batch.
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { ex, lazy } from './lazy.js';
+import { ex, lazy, type OptionsOf } from './lazy.js';
 import { addBatchOptions, batchable } from './batch-flags.js';
 
-export function registerRefund(program: Command, rt: Runtime): void {
-  const refund = program.command('refund').description('create and query refunds');
+const declareRefundCreate = (refund: Command) =>
   refund
     .command('create')
     .description(
@@ -21,7 +20,22 @@ export function registerRefund(program: Command, rt: Runtime): void {
     .option('--notify-url <url>', "refund callback URL (default: the profile's notifyUrl)")
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it');
+
+export type RefundCreateOptions = OptionsOf<typeof declareRefundCreate>;
+
+const declareRefundQuery = (refund: Command) =>
+  refund
+    .command('query')
+    .description("a refund's status and amounts")
+    .argument('[out_refund_no]', 'your refund number')
+    .option('--sub-mchid <id>', 'partner mode: the sub-merchant');
+
+export type RefundQueryOptions = OptionsOf<typeof declareRefundQuery>;
+
+export function registerRefund(program: Command, rt: Runtime): void {
+  const refund = program.command('refund').description('create and query refunds');
+  declareRefundCreate(refund)
     .addHelpText(
       'after',
       ex(
@@ -29,12 +43,27 @@ export function registerRefund(program: Command, rt: Runtime): void {
       ),
     )
     .action(batchable(rt, 'refund', () => import('../commands/refund-create.js')));
-  refund
-    .command('query')
-    .description("a refund's status and amounts")
-    .argument('[out_refund_no]', 'your refund number')
-    .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
+  declareRefundQuery(refund)
     .addHelpText('after', ex('  wxpay refund query R20260101001 --json'))
     .action(lazy(rt, () => import('../commands/refund-query.js')));
+  refund
+    .command('abnormal')
+    .description('send a refund that ended ABNORMAL to a bank card (asks for confirmation on a TTY; --yes without one)')
+    .argument('[refund_id]', "WeChat Pay's refund_id")
+    .option('--out-refund-no <no>', "(required) the refund's out_refund_no")
+    .option('--type <type>', "(required) USER_BANK_CARD (the payer's card) or MERCHANT_BANK_CARD")
+    .option('--bank-type <bank>', 'USER_BANK_CARD: the bank, e.g. CMB_DEBIT')
+    .option('--bank-account <no>', 'USER_BANK_CARD: the card number, sent encrypted')
+    .option('--real-name <name>', "USER_BANK_CARD: the card holder's name, sent encrypted")
+    .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
+    .addHelpText(
+      'after',
+      ex(
+        '  wxpay refund abnormal 50300000000000000000000000000 --out-refund-no R20260101001 --type MERCHANT_BANK_CARD --yes',
+      ),
+    )
+    .action(lazy(rt, () => import('../commands/refund-abnormal.js')));
   addBatchOptions(program, ['refund', 'create']);
 }

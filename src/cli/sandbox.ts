@@ -1,5 +1,5 @@
 // Declarations: wxpay sandbox init | serve | pay | refund | transfer (the local WeChat Pay v3 simulator, issue 3).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { lazy } from './lazy.js';
 

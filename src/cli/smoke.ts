@@ -1,5 +1,5 @@
 // Declarations: wxpay smoke (read-only CI checks).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
 // Declarations for `wxpay transfer …`, merchant transfers (docs/protocol.md §12). Actions lazy-import src/commands/*.
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { collect, lazy } from './lazy.js';
 

@@ -1,5 +1,5 @@
 // Declarations: wxpay webhook serve (the local callback listener, issue 5).
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { collect, lazy } from './lazy.js';
 

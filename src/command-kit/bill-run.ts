@@ -1,11 +1,11 @@
-// The flow shared by `wxpay bill trade` and `wxpay bill fundflow`: check the date, apply, stream the download
+// The flow shared by `wxpay bill trade`, `wxpay bill fundflow` and `wxpay profitsharing bill`: check the date, apply, stream the download
 // through gunzip + SHA1 into a temp file beside --output (renamed only when the hash matched), or to stdout
 // once verified; then report rows, the hash and, with --summary, the totals block.
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { applyFundFlowBill, applyTradeBill, downloadBill } from '../api/bills.js';
+import { downloadBill } from '../api/bills.js';
 import { checkBillDate, explainBillError } from '../bills/dates.js';
 import type { FundAccountType, TradeBillType } from '../bills/layout.js';
 import type { ReceivedBill } from '../bills/stream.js';
@@ -13,6 +13,7 @@ import { BILL_FORMATS, type BillFormat } from '../bills/writers.js';
 import { WxpayError } from '../protocol/errors.js';
 import { refuseSymlink } from '../files/safe-write.js';
 import { tempRoot, type CommandContext } from '../runtime.js';
+import { applyBill, describeBill, type BillKindName } from './bill-kinds.js';
 import { withClient } from './client-context.js';
 import { outputFor } from './shared.js';
 import { redactUrl } from '../protocol/redact.js';
@@ -67,7 +68,7 @@ async function copyToStdout(ctx: CommandContext, file: string): Promise<void> {
   for await (const chunk of createReadStream(file)) if (!out.write(chunk)) await once(out, 'drain');
 }
 
-export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 'fundflow'): Promise<void> {
+export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindName): Promise<void> {
   const { opts, rt } = ctx;
   const now = rt.now();
   const date = checkBillDate(String(opts.date), now);
@@ -88,27 +89,11 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: 'trade' | 
           rt.stderr.write(`\rdownloading: ${(n / 1048576).toFixed(1)} MB`);
         }
       : undefined;
-  const what =
-    kind === 'trade'
-      ? `trade bill ${date} (${opts.type ?? 'ALL'})`
-      : `fund-flow bill ${date} (${opts.account ?? 'BASIC'})`;
+  const what = describeBill(kind, opts, date);
   let got: ReceivedBill;
   try {
     got = await withClient(ctx, async ({ client }) => {
-      const apply = await (
-        kind === 'trade'
-          ? applyTradeBill(client, {
-              billDate: date,
-              billType: opts.type ?? 'ALL',
-              gzip: Boolean(opts.gzip),
-              ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
-            })
-          : applyFundFlowBill(client, {
-              billDate: date,
-              accountType: opts.account ?? 'BASIC',
-              gzip: Boolean(opts.gzip),
-            })
-      ).catch((e: unknown) => {
+      const apply = await applyBill(client, kind, opts, date).catch((e: unknown) => {
         throw explainBillError(e, date, now);
       });
       // The client's --verbose log covers the apply call; the streamed download is logged here, token redacted.

@@ -1,7 +1,7 @@
 // What shell completion knows, read from the live commander tree so every command and flag is covered without a
 // hand-kept list: sub-commands, flags, and what each flag's value completes to. The few value lists commander
 // cannot see (the commands check those arguments themselves, with their own hints) are named here.
-import type { Command, Option } from 'commander';
+import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
 import { PREPAY_KINDS } from '../api/transactions.js';
 import { SANDBOX_MODES } from '../sandbox/keyset.js';
 

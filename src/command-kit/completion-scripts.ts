@@ -2,7 +2,7 @@
 // arrays, no `declare -g`), so the bash 3.2 that macOS ships runs it; zsh: the same functions through
 // bashcompinit; fish: its own `complete` lines. Profile names come from `wxpay config profiles` (which never runs
 // an rc file), with the --config already on the line.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 import { walk, type ValueKind } from './completion-model.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

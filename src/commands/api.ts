@@ -3,16 +3,9 @@
 // since the client cannot know whether an arbitrary body carries an idempotency key (--idempotent says so).
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { ApiOptions } from '../cli/api.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { outputFor, parseJson, readInput } from '../command-kit/shared.js';
-
-interface ApiOptions {
-  data?: string;
-  dataFile?: string;
-  query?: string[];
-  idempotent?: boolean;
-  dryRun?: boolean;
-}
 
 export function parseQuery(items: string[] = []): Array<[string, string]> {
   return items.map((item) => {

@@ -8,13 +8,9 @@ import { WxpayError, isWxpayError, type WxpayErrorOptions } from '../protocol/er
 import { createKeyStore, parseCertificate } from '../protocol/keys.js';
 import { writeFileSafe } from '../files/safe-write.js';
 import type { CommandContext } from '../runtime.js';
+import type { CertsDownloadOptions } from '../cli/certs.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
-
-interface CertsDownloadOptions {
-  output?: string;
-  knownCert?: string;
-}
 
 const DAY = 86_400_000;
 

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { loadPlatformCerts } from '../config/credentials.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { CertsListOptions } from '../cli/certs.js';
 import { loadProfile, outputFor } from '../command-kit/shared.js';
 
 const DAY = 86_400_000;
 export const EXPIRY_WARNING_DAYS = 30;
 
-export async function run(ctx: CommandContext<{ dir?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<CertsListOptions>): Promise<void> {
   const profile = await loadProfile(ctx);
   const dir = ctx.opts.dir ? path.resolve(ctx.rt.cwd, ctx.opts.dir) : profile.platformCertDir;
   const out = outputFor(ctx);

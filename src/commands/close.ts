@@ -3,14 +3,9 @@ import { closeCombine } from '../api/combine.js';
 import { closeOrder, closeRequest } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { CloseOptions } from '../cli/close.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
-
-interface CloseOptions {
-  subMchid?: string;
-  combine?: string;
-  dryRun?: boolean;
-}
 
 /** `close --combine`: queries the combine order for its sub-orders, then closes them all in one request. */
 async function runCombine(ctx: CommandContext<CloseOptions>, combineOutTradeNo: string): Promise<void> {

@@ -1,5 +1,5 @@
 // `wxpay completion <bash|zsh|fish>`: prints a completion script for the whole command tree.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import { SHELLS } from '../command-kit/completion-model.js';

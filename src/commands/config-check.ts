@@ -1,19 +1,10 @@
 // `wxpay config check`: the doctor. Any fail exits 3 (CONFIG_CHECK_FAILED).
-import { runConfigChecks, type CheckResult } from '../diagnostics/doctor.js';
+import { runConfigChecks } from '../diagnostics/doctor.js';
 import { WxpayError } from '../protocol/errors.js';
 import { noRcFileHint } from '../config/credentials.js';
-import type { Output } from '../render.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from '../command-kit/shared.js';
-
-export function printChecks(out: Output, checks: CheckResult[]): void {
-  const c = out.color;
-  const mark = { pass: c.green('✔ pass'), warn: c.yellow('! warn'), fail: c.red('✖ fail') };
-  for (const r of checks) {
-    out.line(`${mark[r.status]}  ${r.name}: ${r.message}`);
-    if (r.hint && r.status !== 'pass') out.line(`        ${c.dim(r.hint)}`);
-  }
-}
+import { printChecks } from '../command-kit/print-checks.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
   const profile = await loadProfile(ctx);

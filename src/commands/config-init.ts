@@ -12,7 +12,7 @@ import { WxpayError } from '../protocol/errors.js';
 import { parseCertificate } from '../protocol/keys.js';
 import { writeFileSafe } from '../files/safe-write.js';
 import type { CommandContext } from '../runtime.js';
-import { printChecks } from './config-check.js';
+import { printChecks } from '../command-kit/print-checks.js';
 import { outputFor } from '../command-kit/shared.js';
 
 interface InitOptions {

@@ -1,6 +1,6 @@
 // `wxpay help [command…]` and `wxpay help exit-codes`. Replaces commander's built-in help command, which knows
 // only commands: a topic is printed here, anything else is the named command's own --help.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 import { EXIT_MEANINGS, WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import { outputFor } from '../command-kit/shared.js';

@@ -56,6 +56,8 @@ export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
     outRefundNo: `R${randomDigits(14)}`,
     transferBillNo: newWechatIds.transferBillNo(nowMs),
     complaintId: newWechatIds.complaintId(nowMs),
+    orderId: `3008${randomDigits(24)}`,
+    outOrderNo: `P${randomDigits(14)}`,
     time: chinaRfc3339(nowMs),
   });
   for (const s of opts.set ?? []) applySet(plaintext, s);

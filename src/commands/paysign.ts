@@ -3,15 +3,9 @@ import { loadMerchant } from '../config/credentials.js';
 import { WxpayError } from '../protocol/errors.js';
 import { appPayParams, jsapiPayParams, unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
+import type { PaysignOptions } from '../cli/paysign.js';
 import { loadProfile, outputFor } from '../command-kit/shared.js';
 import { newNonce } from '../protocol/nonce.js';
-
-interface PaysignOptions {
-  prepayId: string;
-  appid?: string;
-  timestamp?: string;
-  nonce?: string;
-}
 
 export async function run(ctx: CommandContext<PaysignOptions>): Promise<void> {
   const [kind] = ctx.args as [string];

@@ -1,5 +1,5 @@
 // `wxpay prepay combine <jsapi|app|h5|native> --out-trade-no <combine_out_trade_no> --sub-order …`: one combine
-// order (合单, docs/protocol.md §15) whose sub-orders the payer pays at once; prints the prepay_id / code_url / h5_url
+// order (合单, docs/protocol.md §17) whose sub-orders the payer pays at once; prints the prepay_id / code_url / h5_url
 // and, for jsapi and app, the signed invoke parameters (`wxpay paysign` signs the same prepay_id again later).
 import {
   SUB_ORDERS,
@@ -19,20 +19,11 @@ import { fillPath } from '../protocol/endpoints.js';
 import { WxpayError } from '../protocol/errors.js';
 import { isOutTradeNo } from '../protocol/ids.js';
 import type { CommandContext } from '../runtime.js';
+import type { PrepayOptions } from '../cli/prepay.js';
 import { parseExpire } from './prepay.js';
 
-interface CombineOptions {
-  outTradeNo?: string;
-  subOrder?: string[];
-  openid?: string;
-  notifyUrl?: string;
-  expire?: string;
-  payerIp?: string;
-  h5Type?: 'Wap' | 'iOS' | 'Android';
-  appid?: string;
-  qr?: boolean;
-  dryRun?: boolean;
-}
+// The combine flags are declared with prepay's (cli/prepay.ts): `prepay combine <kind>` is one declaration.
+type CombineOptions = PrepayOptions;
 
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 const SPEC_HINT = 'e.g. --sub-order SUB20260101001:1900000109:100:Tea (out_trade_no:mchid:amount in fen:description)';

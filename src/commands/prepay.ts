@@ -10,6 +10,7 @@ import {
 } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { PrepayOptions } from '../cli/prepay.js';
 import { parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
@@ -17,24 +18,6 @@ import { renderQr } from '../command-kit/qr.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 import { isOutTradeNo } from '../protocol/ids.js';
 import { invokeParams, printInvoke } from '../command-kit/invoke.js';
-
-interface PrepayOptions {
-  outTradeNo?: string;
-  amount?: string;
-  yuan?: boolean;
-  description?: string;
-  openid?: string;
-  notifyUrl?: string;
-  attach?: string;
-  expire?: string;
-  payerIp?: string;
-  h5Type?: 'Wap' | 'iOS' | 'Android';
-  appid?: string;
-  subMchid?: string;
-  subAppid?: string;
-  qr?: boolean;
-  dryRun?: boolean;
-}
 
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 
@@ -92,6 +75,7 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       ...(opts.expire ? { timeExpire: parseExpire(opts.expire, rt.now()) } : {}),
       ...(opts.payerIp ? { payerClientIp: opts.payerIp } : {}),
       ...(opts.h5Type ? { h5Type: opts.h5Type } : {}),
+      ...(opts.profitSharing ? { profitSharing: true } : {}),
       ...(opts.subMchid
         ? {
             partner: { spAppid: appid, subMchid: opts.subMchid, ...(opts.subAppid ? { subAppid: opts.subAppid } : {}) },

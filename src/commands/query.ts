@@ -4,15 +4,10 @@ import { queryCombine, type CombineOrder } from '../api/combine.js';
 import { queryOrder, type OrderRef, type Transaction } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { QueryOptions } from '../cli/query.js';
 import { formatYuan } from '../command-kit/amount.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
-
-interface QueryOptions {
-  transactionId?: string;
-  combine?: string;
-  subMchid?: string;
-}
 
 export function orderRefFrom(outTradeNo: unknown, transactionId: string | undefined): OrderRef {
   if (outTradeNo && transactionId)

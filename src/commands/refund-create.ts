@@ -3,24 +3,11 @@
 import { createRefund, refundRequest, type RefundInput } from '../api/refunds.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { RefundCreateOptions } from '../cli/refund.js';
 import { formatYuan, parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { refundRows } from './refund-query.js';
 import { outputFor, readLine } from '../command-kit/shared.js';
-
-interface RefundCreateOptions {
-  outTradeNo?: string;
-  transactionId?: string;
-  outRefundNo?: string;
-  amount?: string;
-  total?: string;
-  yuan?: boolean;
-  reason?: string;
-  notifyUrl?: string;
-  subMchid?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-}
 
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 
@@ -51,7 +38,10 @@ export function refundInputFrom(opts: RefundCreateOptions): RefundInput {
 }
 
 /** True to go ahead. Declining is a decision, not an error: "nothing was sent" on stderr, and exit 0. */
-export async function confirmRefund(ctx: CommandContext<RefundCreateOptions>, input: RefundInput): Promise<boolean> {
+export async function confirmRefund(
+  ctx: CommandContext<Pick<RefundCreateOptions, 'yes'>>,
+  input: RefundInput,
+): Promise<boolean> {
   if (ctx.opts.yes) return true;
   if (!ctx.rt.stdin.isTTY)
     throw usage(

@@ -2,6 +2,7 @@
 import { queryRefund, type Refund } from '../api/refunds.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { RefundQueryOptions } from '../cli/refund.js';
 import { formatYuan } from '../command-kit/amount.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
@@ -25,7 +26,7 @@ export function refundRows(r: Refund): Array<[string, string]> {
   return rows;
 }
 
-export async function run(ctx: CommandContext<{ subMchid?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<RefundQueryOptions>): Promise<void> {
   const outRefundNo = ctx.args[0] as string | undefined;
   if (!outRefundNo)
     throw new WxpayError('USAGE', 'Which refund? Give its out_refund_no', { hint: 'e.g. wxpay refund query R001' });

@@ -4,17 +4,10 @@ import { WxpayError } from '../protocol/errors.js';
 import { signRequest, unixSeconds } from '../protocol/sign.js';
 import { showLineEnds } from '../render.js';
 import type { CommandContext } from '../runtime.js';
+import type { SignOptions } from '../cli/sign.js';
 import { loadProfile, outputFor, readInput } from '../command-kit/shared.js';
 import { chooseTimestampNonce, explainInput, readExplainInput, serverValuesLine } from '../command-kit/sign-explain.js';
 import { newNonce } from '../protocol/nonce.js';
-
-interface SignOptions {
-  body?: string;
-  bodyFile?: string;
-  timestamp?: string;
-  nonce?: string;
-  explain?: string;
-}
 
 export async function run(ctx: CommandContext<SignOptions>): Promise<void> {
   const [method, url] = ctx.args as [string, string];

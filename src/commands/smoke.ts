@@ -17,8 +17,9 @@ import {
   failFrom,
   signedRequestCheck,
   type Check,
-  type SmokeCheck,
 } from '../diagnostics/smoke-checks.js';
+import { printChecks } from '../command-kit/print-checks.js';
+import type { CheckResult } from '../diagnostics/checks.js';
 
 interface SmokeOptions {
   junit?: string;
@@ -30,7 +31,7 @@ export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
   const startedAt = new Date(rt.now()).toISOString();
-  const checks: SmokeCheck[] = [];
+  const checks: CheckResult[] = [];
   const timed = async (name: string, fn: () => Promise<Check>) => {
     const t0 = Date.now();
     const r = await fn().catch(failFrom);
@@ -98,6 +99,7 @@ export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
         properties: { profile: profileName, baseUrl },
         cases: checks.map((c) => ({
           ...c,
+          ms: c.ms ?? 0,
           ...(c.code ? { type: c.code } : {}),
           output: (c.details ?? []).map((d) => `${d.status.toUpperCase()} ${d.name}: ${d.message}`),
         })),
@@ -127,14 +129,10 @@ export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
   }
 }
 
-function print(out: ReturnType<typeof outputFor>, profile: string, baseUrl: string, checks: SmokeCheck[]): void {
+function print(out: ReturnType<typeof outputFor>, profile: string, baseUrl: string, checks: CheckResult[]): void {
   const c = out.color;
-  const mark = { pass: c.green('✔ pass'), warn: c.yellow('! warn'), fail: c.red('✖ fail') };
   out.line(`${c.bold('wxpay smoke')} profile ${profile}${baseUrl ? ` → ${baseUrl}` : ''}`);
-  for (const r of checks) {
-    out.line(`${mark[r.status]}  ${r.name}: ${r.message}`);
-    if (r.hint && r.status !== 'pass') out.line(`        ${c.dim(r.hint)}`);
-  }
+  printChecks(out, checks);
   const f = checks.filter((x) => x.status === 'fail').length;
   const w = checks.filter((x) => x.status === 'warn').length;
   out.line(f ? c.red(`${f} failed, ${w} warning(s)`) : c.green(`all checks passed${w ? ` (${w} warning(s))` : ''}`));

@@ -4,9 +4,9 @@ import { cancelRequest, cancelTransfer } from '../api/transfers.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
+import { confirmSend } from '../command-kit/confirm.js';
 import { outputFor } from '../command-kit/shared.js';
-import { confirmSend } from './transfer-create.js';
-import { transferRows } from './transfer-query.js';
+import { transferRows } from '../command-kit/transfer-view.js';
 
 export async function run(ctx: CommandContext<{ yes?: boolean; dryRun?: boolean }>): Promise<void> {
   const outBillNo = ctx.args[0] as string | undefined;

@@ -6,8 +6,9 @@ import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import { formatYuan, parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
-import { outputFor, readLine } from '../command-kit/shared.js';
-import { transferRows } from './transfer-query.js';
+import { confirmSend } from '../command-kit/confirm.js';
+import { outputFor } from '../command-kit/shared.js';
+import { transferRows } from '../command-kit/transfer-view.js';
 
 interface TransferCreateOptions {
   outBillNo?: string;
@@ -56,20 +57,6 @@ export function transferInputFrom(opts: TransferCreateOptions, appid: string | u
     ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
     ...(opts.perception ? { perception: opts.perception } : {}),
   };
-}
-
-/** True to go ahead. Declining is a decision, not an error: "nothing was sent" on stderr, and exit 0. */
-export async function confirmSend(ctx: CommandContext<{ yes?: boolean }>, question: string): Promise<boolean> {
-  if (ctx.opts.yes) return true;
-  if (!ctx.rt.stdin.isTTY)
-    throw usage(
-      'Refusing to move money without confirmation: no TTY and no --yes',
-      'Add --yes in scripts and CI, after checking the numbers.',
-    );
-  ctx.rt.stderr.write(`${question} [y/N] `);
-  if (/^y(es)?$/i.test(await readLine(ctx.rt))) return true;
-  ctx.rt.stderr.write('Not confirmed; nothing was sent.\n');
-  return false;
 }
 
 export async function run(ctx: CommandContext<TransferCreateOptions>): Promise<void> {

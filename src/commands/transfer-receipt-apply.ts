@@ -4,7 +4,7 @@ import { applyReceipt } from '../api/transfer-receipts.js';
 import type { CommandContext } from '../runtime.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
-import { outBillNoArg, receiptRows } from './transfer-receipt-query.js';
+import { outBillNoArg, receiptRows } from '../command-kit/transfer-view.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
   const outBillNo = outBillNoArg(ctx, 'apply');

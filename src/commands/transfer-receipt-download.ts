@@ -5,7 +5,7 @@ import { downloadReceipt, queryReceipt } from '../api/transfer-receipts.js';
 import type { CommandContext } from '../runtime.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
-import { outBillNoArg } from './transfer-receipt-query.js';
+import { outBillNoArg } from '../command-kit/transfer-view.js';
 
 export async function run(ctx: CommandContext<{ output?: string }>): Promise<void> {
   const outBillNo = outBillNoArg(ctx, 'download');

@@ -13,14 +13,9 @@ import {
   type CertInfo,
 } from '../protocol/keys.js';
 import { isPublicKeyId, PUBLIC_KEY_ID_PREFIX } from '../protocol/serials.js';
+import type { CheckResult, CheckStatus } from './checks.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
-export interface CheckResult {
-  name: string;
-  status: CheckStatus;
-  message: string;
-  hint?: string;
-}
+export type { CheckResult, CheckStatus };
 
 const DAY_MS = 86_400_000;
 const msg = (e: unknown) => (isWxpayError(e) ? e.message : (e as Error).message);

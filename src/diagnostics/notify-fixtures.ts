@@ -11,6 +11,8 @@ export const TRIGGER_EVENTS = [
   'MCHTRANSFER.BILL.FINISHED',
   'COMPLAINT.CREATE',
   'COMPLAINT.STATE_CHANGE',
+  'PROFITSHARING.SUCCESS',
+  'PROFITSHARING.RETURN',
 ] as const;
 export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
 
@@ -19,6 +21,7 @@ export function originalTypeOf(event: TriggerEvent): OriginalType {
   if (event.startsWith('REFUND.')) return 'refund';
   if (event.startsWith('MCHTRANSFER.')) return 'mch_payment';
   if (event.startsWith('COMPLAINT.')) return 'complaint';
+  if (event.startsWith('PROFITSHARING.')) return 'profitsharing';
   return 'transaction';
 }
 
@@ -33,15 +36,36 @@ export interface FixtureInput {
   /** MCHTRANSFER.*: WeChat Pay's 40-digit transfer_bill_no (out_bill_no is outTradeNo). */
   transferBillNo: string;
   complaintId: string;
+  /** Profit sharing: WeChat Pay's split (or return) id and the merchant's number for it. */
+  orderId: string;
+  outOrderNo: string;
   openid: string;
   /** RFC 3339 with +08:00, as WeChat Pay writes times. */
   time: string;
+}
+
+/** docs/protocol.md §15: what a merchant receiver is told about money split to it or returned from it. */
+function profitSharingResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
+  return {
+    mchid: f.mchid,
+    transaction_id: f.transactionId,
+    order_id: f.orderId,
+    out_order_no: f.outOrderNo,
+    receiver: {
+      type: 'MERCHANT_ID',
+      account: '1900000109',
+      amount: f.amount,
+      description: event === 'PROFITSHARING.RETURN' ? '用户退款' : '分给商户1900000109',
+    },
+    success_time: f.time,
+  };
 }
 
 export function plausibleResource(event: TriggerEvent, f: FixtureInput): Record<string, unknown> {
   // A complaint notification names the complaint and what happened; the rest is in `complaint show`.
   if (event === 'COMPLAINT.CREATE') return { complaint_id: f.complaintId, action_type: 'CREATE_COMPLAINT' };
   if (event === 'COMPLAINT.STATE_CHANGE') return { complaint_id: f.complaintId, action_type: 'MERCHANT_RESPONSE' };
+  if (event.startsWith('PROFITSHARING')) return profitSharingResource(event, f);
   if (event === 'TRANSACTION.SUCCESS') {
     return {
       appid: f.appid,

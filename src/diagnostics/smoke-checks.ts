@@ -4,30 +4,20 @@
 // ORDER_NOT_EXIST cannot be signature-verified; it proves instead that WeChat Pay accepted our signature, mchid
 // and serial (a bad one is a 401 SIGN_ERROR) and answered with its own error shape and a Request-ID.
 import { randomBytes } from 'node:crypto';
-import { request } from 'undici';
-import { createDispatcher, type ProxySettings } from '../http/proxy.js';
+import type { ProxySettings } from '../http/proxy.js';
+import { serverDate } from '../http/probe.js';
 import { downloadCertificates } from '../api/certificates.js';
 import { queryOrder } from '../api/transactions.js';
 import type { WxpayClient } from '../http/client.js';
 import type { ResolvedProfile } from '../config/config.js';
 import { loadPlatformCerts, readKeyFile } from '../config/credentials.js';
-import { expiryCheck, type CheckResult } from './doctor.js';
-import { isWxpayError, type ErrorCode } from '../protocol/errors.js';
+import { expiryCheck } from './doctor.js';
+import { worstStatus, type CheckResult } from './checks.js';
+import { isWxpayError } from '../protocol/errors.js';
 import { parseCertificate } from '../protocol/keys.js';
 
-export interface SmokeCheck {
-  name: string;
-  status: 'pass' | 'warn' | 'fail';
-  message: string;
-  hint?: string;
-  /** The error code a fail maps to (its exit code decides the process's). */
-  code?: ErrorCode;
-  requestId?: string;
-  details?: CheckResult[];
-  ms: number;
-}
-
-export type Check = Omit<SmokeCheck, 'ms' | 'name'>;
+/** A smoke check before it is named and timed. */
+export type Check = Omit<CheckResult, 'ms' | 'name'>;
 
 export const SKEW_FAIL_SECONDS = 300;
 export const SKEW_WARN_SECONDS = 60;
@@ -60,19 +50,8 @@ export async function clockCheck(
   const url = `${baseUrl.replace(/\/+$/, '')}/`;
   const t0 = now();
   let date: string | undefined;
-  // Through the same proxy as the signed calls, so the check sees the path they take.
-  const dispatcher = createDispatcher({ timeoutMs, ...(proxy ? { proxy } : {}) });
   try {
-    // undici's request, like the client (fetch() refuses "bad ports" such as 6000 that a sandbox may use).
-    const res = await request(url, {
-      method: 'HEAD',
-      dispatcher,
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { 'User-Agent': 'wxpay-smoke' },
-    });
-    await res.body.dump();
-    const d = res.headers.date;
-    date = Array.isArray(d) ? d[0] : d;
+    date = await serverDate(url, timeoutMs, proxy);
   } catch (cause) {
     const e = cause as Error & { code?: string };
     return {
@@ -81,8 +60,6 @@ export async function clockCheck(
       message: `cannot reach ${url}: ${e.code ?? e.message}`,
       hint: 'Check baseUrl, the network path (proxy, firewall), or that the sandbox is running (wxpay sandbox serve).',
     };
-  } finally {
-    void dispatcher.close().catch(() => undefined);
   }
   const local = (t0 + now()) / 2;
   const server = date ? Date.parse(date) : NaN;
@@ -104,9 +81,6 @@ export async function clockCheck(
   if (Math.abs(skew) >= SKEW_WARN_SECONDS) return { status: 'warn', message: text, hint };
   return { status: 'pass', message: text };
 }
-
-const worst = (checks: Array<{ status: string }>) =>
-  checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'warn') ? 'warn' : 'pass';
 
 /** Local certificates or public key, then (certificate mode only) the server's list against the local folder. */
 export async function certificatesCheck(
@@ -162,7 +136,7 @@ export async function certificatesCheck(
       details,
     };
   }
-  const status = worst(details);
+  const status = worstStatus(details);
   const notable = details.filter((d) => d.status === status);
   return {
     status,

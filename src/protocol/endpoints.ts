@@ -11,6 +11,8 @@ export const ENDPOINTS = {
   closeOrder: (partner: boolean) => `${transactions(partner)}/out-trade-no/{out_trade_no}/close`,
   refunds: '/v3/refund/domestic/refunds',
   refundByOutRefundNo: '/v3/refund/domestic/refunds/{out_refund_no}',
+  /** docs/protocol.md §16: a refund that ended ABNORMAL, sent to a bank card. */
+  abnormalRefund: '/v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund',
   certificates: '/v3/certificates',
   tradeBill: '/v3/bill/tradebill',
   fundflowBill: '/v3/bill/fundflowbill',

@@ -35,10 +35,12 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   'MCHTRANSFER.BILL.FINISHED': '商家转账单据终态通知',
   'COMPLAINT.CREATE': '产生新投诉',
   'COMPLAINT.STATE_CHANGE': '投诉状态变化',
+  'PROFITSHARING.SUCCESS': '分账成功',
+  'PROFITSHARING.RETURN': '分账回退',
 };
 
 /** resource.original_type, also the AEAD associated data: one per notification family. */
-export type OriginalType = 'transaction' | 'refund' | 'mch_payment' | 'complaint';
+export type OriginalType = 'transaction' | 'refund' | 'mch_payment' | 'complaint' | 'profitsharing';
 
 export interface BuildNotificationInput {
   eventType: string;

@@ -17,6 +17,7 @@ import {
   type TradeBillType,
 } from '../bills/layout.js';
 import { syntheticEvent, type DayEvents, type PaymentEvent, type RefundEvent } from './bill-source.js';
+import { splitBillChunks, type SplitBillRow } from './profitsharing-bill.js';
 import { chinaDateTime } from '../protocol/china-time.js';
 
 export interface BillSpec {
@@ -24,6 +25,8 @@ export interface BillSpec {
   tradeType: TradeBillType;
   account: FundAccountType;
   events: DayEvents;
+  /** kind profitsharing: the day's split lines and returns. */
+  splits?: SplitBillRow[];
 }
 
 /** The fee the sandbox charges: 0.60% of the payment, rounded to the fen (refunds return no fee). */
@@ -100,6 +103,7 @@ function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefin
 }
 
 function* tradeRows(spec: BillSpec, t: Totals): Generator<string> {
+  if (spec.kind === 'profitsharing') return (spec.splits ?? []).length > 0;
   const { payments, refunds, synthetic } = spec.events;
   const type = spec.tradeType;
   const real: Array<[number, PaymentEvent, RefundEvent | undefined]> = [
@@ -173,6 +177,7 @@ function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
         r.outRefundNo,
       );
   }
+  if (spec.kind === 'profitsharing') return (spec.splits ?? []).length > 0;
   const { payments, refunds, synthetic } = spec.events;
   const real: Array<[number, PaymentEvent | undefined, RefundEvent | undefined]> = [
     ...payments.map((p) => [p.time, p, undefined] as [number, PaymentEvent, undefined]),
@@ -189,6 +194,7 @@ function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
 
 /** The whole file as text chunks (header, rows, summary block), CRLF line ends. */
 export function* billChunks(spec: BillSpec): Generator<string> {
+  if (spec.kind === 'profitsharing') return yield* splitBillChunks(spec.splits ?? []);
   const t: Totals = { n: 0, settle: 0, refund: 0, fee: 0, order: 0, applied: 0, inN: 0, inFen: 0, outN: 0, outFen: 0 };
   const trade = spec.kind === 'trade';
   let buf = `${(trade ? TRADE_COLUMNS[spec.tradeType] : FUND_COLUMNS).join(',')}\r\n`;
@@ -217,6 +223,7 @@ export function billSha1(spec: BillSpec): string {
 
 /** Does the bill have any detail row? A day without any is NO_STATEMENT_EXIST. */
 export function billHasRows(spec: BillSpec): boolean {
+  if (spec.kind === 'profitsharing') return (spec.splits ?? []).length > 0;
   const { payments, refunds, synthetic } = spec.events;
   const seeded = (refundsOnly: boolean) =>
     synthetic.some((b) => (refundsOnly ? b.refundEvery > 0 && b.count >= b.refundEvery : b.count > 0));

@@ -1,4 +1,4 @@
-// Combine orders (合单, docs/protocol.md §15): each sub-order is an ordinary order record marked with its combine
+// Combine orders (合单, docs/protocol.md §17): each sub-order is an ordinary order record marked with its combine
 // order, so bills list it and its out_trade_no is taken under its mchid; the sub-orders are paid together (one
 // TRANSACTION.SUCCESS in the combine shape) and closed together.
 import { randomInt } from 'node:crypto';

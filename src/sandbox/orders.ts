@@ -92,6 +92,7 @@ export function prepay(
     ...(body.attach !== undefined ? { attach: body.attach as string } : {}),
     ...payerIds(body.payer),
     ...(body.time_expire ? { timeExpire: effectiveTimeExpire(Date.parse(body.time_expire as string), now) } : {}),
+    ...((body.settle_info as { profit_sharing?: boolean } | undefined)?.profit_sharing ? { profitSharing: true } : {}),
   };
   if (kind === 'native') order.payUrl = newIds.codeUrl();
   if (kind === 'h5')

@@ -115,8 +115,8 @@ export function refundJson(refund: RefundRecord): Body {
     out_refund_no: refund.outRefundNo,
     transaction_id: refund.transactionId,
     out_trade_no: refund.outTradeNo,
-    channel: 'ORIGINAL',
-    user_received_account: '支付用户零钱',
+    channel: refund.channel ?? 'ORIGINAL',
+    user_received_account: refund.receivedAccount ?? '支付用户零钱',
     ...(refund.successTime !== undefined ? { success_time: chinaRfc3339(refund.successTime) } : {}),
     create_time: chinaRfc3339(refund.createTime),
     status: refund.status,
@@ -146,7 +146,7 @@ export function refundNotificationJson(refund: RefundRecord): Body {
     out_refund_no: refund.outRefundNo,
     refund_status: refund.status,
     ...(refund.successTime !== undefined ? { success_time: chinaRfc3339(refund.successTime) } : {}),
-    user_received_account: '支付用户零钱',
+    user_received_account: refund.receivedAccount ?? '支付用户零钱',
     amount: { total: refund.total, refund: refund.refund, payer_total: refund.total, payer_refund: refund.refund },
   };
 }

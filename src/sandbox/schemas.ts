@@ -11,15 +11,15 @@ import {
 } from '../protocol/ids.js';
 
 type Fields = Record<string, Schema>;
-const str = (max: number, extra: Partial<Extract<Schema, { type: 'string' }>> = {}): Schema => ({
+export const str = (max: number, extra: Partial<Extract<Schema, { type: 'string' }>> = {}): Schema => ({
   type: 'string',
   min: 1,
   max,
   ...extra,
 });
-const req = (s: Schema): Schema => ({ ...s, required: true });
-const int = (min = 0): Schema => ({ type: 'integer', min });
-const obj = (fields: Fields, required = false): Schema => ({ type: 'object', fields, required });
+export const req = (s: Schema): Schema => ({ ...s, required: true });
+export const int = (min = 0): Schema => ({ type: 'integer', min });
+export const obj = (fields: Fields, required = false): Schema => ({ type: 'object', fields, required });
 
 /** out_trade_no in a body or a path: 6 to 32 bytes (captured answers count 字节数 for both). */
 export const outTradeNo: Schema = {
@@ -44,7 +44,7 @@ export function outTradeNoInPath(value: string): string {
   return value;
 }
 
-const NOTIFY_URL = /^https?:\/\/[^\s?#]+$/;
+export const NOTIFY_URL = /^https?:\/\/[^\s?#]+$/;
 
 const IDENTITY_TYPES = [
   'IDCARD',
@@ -136,7 +136,7 @@ export function prepaySchema(kind: PrepayKind, partner: boolean): Schema {
   return obj({ ...ids, ...common, ...payer, scene_info: sceneInfo(kind === 'h5') }, true);
 }
 
-/** Combine prepay (docs/protocol.md §15): sub_orders carry their own mchid, amount (total_amount) and attach. */
+/** Combine prepay (docs/protocol.md §17): sub_orders carry their own mchid, amount (total_amount) and attach. */
 export const combinePrepaySchema = (kind: PrepayKind): Schema =>
   obj(
     {

@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../files/safe-write.js';
 import { ComplaintBook, type ComplaintSnapshot } from './complaint-book.js';
+import { ProfitSharingStore, type ProfitSharingSnapshot } from './profitsharing-store.js';
 import type { PrepayKind } from './schemas.js';
 import { newWechatIds } from '../protocol/ids.js';
 import type { TransferRecord } from './transfer-types.js';
@@ -30,6 +31,8 @@ export interface OrderRecord {
   total: number;
   currency: string;
   payer?: Record<string, string>;
+  /** settle_info.profit_sharing was true: the money stays frozen for splitting (docs/protocol.md §15). */
+  profitSharing?: boolean;
   /** h5_url or code_url, kept so a harmless repeat answers the same. */
   payUrl?: string;
   /** time_expire as the order keeps it (moved into [+1 min, +90 days]): the pay deadline, not a close time. */
@@ -39,7 +42,7 @@ export interface OrderRecord {
   createTime: number;
   successTime?: number;
   closeTime?: number;
-  /** Set on a combine order's sub-order (docs/protocol.md §15): the combine order it is paid and closed with. */
+  /** Set on a combine order's sub-order (docs/protocol.md §17): the combine order it is paid and closed with. */
   combine?: { outTradeNo: string; appid: string; mchid: string };
 }
 
@@ -59,6 +62,9 @@ export interface RefundRecord {
   reason?: string;
   notifyUrl?: string;
   fundsAccount?: string;
+  /** Set by an abnormal refund (docs/protocol.md §16): the bank channel and the account it went to. */
+  channel?: string;
+  receivedAccount?: string;
   request: string;
   createTime: number;
   successTime?: number;
@@ -68,6 +74,7 @@ export interface SandboxStateSnapshot extends Partial<ComplaintSnapshot> {
   orders: OrderRecord[];
   refunds: RefundRecord[];
   transfers: TransferRecord[];
+  profitSharing?: ProfitSharingSnapshot;
 }
 
 export const orderKey = (mchid: string, subMchid: string | undefined, outTradeNo: string) =>
@@ -78,6 +85,7 @@ export const refundKey = (mchid: string, subMchid: string | undefined, outRefund
 export class SandboxState {
   readonly orders = new Map<string, OrderRecord>();
   readonly refunds = new Map<string, RefundRecord>();
+  readonly profitSharing = new ProfitSharingStore(() => this.save());
   /** Merchant transfers by `mchid/out_bill_no`. */
   readonly transfers = new Map<string, TransferRecord>();
   /** Complaints, uploaded media and the complaint notification URL. */
@@ -98,6 +106,7 @@ export class SandboxState {
     for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
     for (const t of snap.transfers ?? []) this.transfers.set(t.key, t);
     this.complaints.load(snap);
+    this.profitSharing.load(snap.profitSharing);
   }
 
   putOrder(order: OrderRecord, save = true): void {
@@ -148,6 +157,7 @@ export class SandboxState {
       refunds: [...this.refunds.values()],
       transfers: [...this.transfers.values()],
       ...this.complaints.snapshot(),
+      profitSharing: this.profitSharing.snapshot(),
     };
   }
 

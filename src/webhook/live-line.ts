@@ -13,6 +13,8 @@ export interface LiveEvent {
   out_trade_no?: string;
   /** A merchant transfer's bill number (MCHTRANSFER.*), shown where out_trade_no goes. */
   out_bill_no?: string;
+  /** Profit sharing (PROFITSHARING.*): the split's or the return's number. */
+  out_order_no?: string;
   amount?: number;
   state?: string;
   /** Complaint events (COMPLAINT.*): which complaint, and what happened to it. */
@@ -52,12 +54,14 @@ export function liveEvent(
     transfer_amount?: number;
     complaint_id?: string;
     action_type?: string;
+    out_order_no?: string;
+    receiver?: { amount?: number };
     combine_out_trade_no?: string;
     sub_orders?: Array<{ out_trade_no?: string; trade_state?: string; amount?: { total_amount?: number } }>;
   };
   const subs = Array.isArray(r.sub_orders) ? r.sub_orders : undefined;
   const combineTotal = subs?.reduce((sum, s) => sum + (s.amount?.total_amount ?? 0), 0);
-  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount ?? combineTotal;
+  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount ?? r.receiver?.amount ?? combineTotal;
   const state = r.trade_state ?? r.refund_status ?? r.state ?? subs?.[0]?.trade_state;
   const e: LiveEvent = {
     time: new Date().toISOString(),
@@ -69,6 +73,7 @@ export function liveEvent(
   };
   if (r.out_trade_no !== undefined) e.out_trade_no = r.out_trade_no;
   if (r.out_bill_no !== undefined) e.out_bill_no = r.out_bill_no;
+  if (r.out_order_no !== undefined) e.out_order_no = r.out_order_no;
   if (amount !== undefined) e.amount = amount;
   if (state !== undefined) e.state = state;
   if (typeof r.complaint_id === 'string') e.complaint_id = r.complaint_id;
@@ -101,6 +106,7 @@ export function formatLive(e: LiveEvent): string {
     e.event_type ?? '-',
     e.out_trade_no ??
       e.out_bill_no ??
+      e.out_order_no ??
       (e.combine_out_trade_no !== undefined
         ? `combine ${e.combine_out_trade_no} (${(e.sub_orders ?? []).join(', ')})`
         : undefined) ??

@@ -100,6 +100,13 @@ describe.each(['cert', 'pubkey'] as const)('complaint commands in %s mode', (mod
       { complaint_id: id, action_type: 'MERCHANT_RESPONSE' },
       { complaint_id: id, action_type: 'MERCHANT_CONFIRM_COMPLETE' },
     ]);
+
+    // notify trigger knows the complaint events: same envelope (empty AAD), accepted by webhook serve.
+    const sent = await env.cli(['notify', 'trigger', 'COMPLAINT.STATE_CHANGE', '--to', hook.url, '--sandbox-dir', '.']);
+    expect(sent.code, sent.stderr).toBe(0);
+    await waitFor('a triggered COMPLAINT.STATE_CHANGE', () =>
+      hook.events.find((e) => e.event_type === 'COMPLAINT.STATE_CHANGE' && e.complaint_id !== id),
+    );
   }, 180_000);
 });
 

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
+import { waitFor } from '../helpers/receiver.js';
 import { uniqueNo } from '../helpers/sandbox.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
@@ -43,15 +44,6 @@ async function webhookServe(env: Env): Promise<Serve> {
   const started = JSON.parse(first) as { type: string; url: string };
   expect(started.type).toBe('listening');
   return { child, url: started.url, events, journal };
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 300; i += 1) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const createArgs = (no: string, notifyUrl: string, extra: string[] = []) => [

@@ -22,10 +22,14 @@ export async function receiver(pathname = '/notify'): Promise<{ url: string; got
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${pathname}`, got, server };
 }
 
-/** Polls `fn` every 10 ms until it gives something, for up to `tries` polls. */
-export async function waitFor<T>(what: string, fn: () => T | undefined, tries = 1500): Promise<T> {
+/** Polls `fn` (sync or async) every 10 ms until it gives something, for up to `tries` polls. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  tries = 1500,
+): Promise<T> {
   for (let i = 0; i < tries; i += 1) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 10));
   }

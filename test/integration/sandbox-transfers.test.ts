@@ -5,8 +5,6 @@
 import { constants, publicEncrypt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,35 +19,8 @@ import { verifyAndDecrypt } from '../../src/protocol/notification.js';
 import { oaepDecrypt } from '../../src/protocol/oaep.js';
 import { initSandbox, type SandboxInitResult } from '../../src/sandbox/keyset.js';
 import { NOT_CIPHERTEXT_MESSAGE } from '../../src/sandbox/sensitive.js';
+import { receiver, waitFor, type Received } from '../helpers/receiver.js';
 import { sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-async function receiver(): Promise<{ url: string; got: Received[]; server: Server }> {
-  const got: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/transfer`, got, server };
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 500; i += 1) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const rejection = async (p: Promise<unknown>) => {
   try {
@@ -91,7 +62,7 @@ describe.each(['cert', 'pubkey'] as const)('merchant transfers in %s mode', (mod
   beforeAll(async () => {
     const init = await initSandbox({ dir: base.dir, mode });
     t = await startTestSandbox(init, { autoRefundMs: -1 });
-    rcv = await receiver();
+    rcv = await receiver('/transfer');
     const profile = { ...(await loadConfig({ cwd: init.dir, env: {} })), baseUrl: t.sb.url };
     const keys = await loadVerifierKeys(profile);
     const apiV3Key = await loadApiV3Key(profile, {});

@@ -41,6 +41,8 @@ const ALLOWED: Record<string, string[]> = {
   commands: [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'demo'],
     ...['command-kit', 'render', 'runtime'],
+    // Type-only (TYPE_ONLY below): a command's options type is derived from its declaration in cli/.
+    'cli',
   ],
   // cli reaches commands only through lazy import() (checked below), so --help loads no command code.
   cli: ['cli', 'runtime', 'version', 'commands', 'command-kit', 'report-error'],
@@ -53,6 +55,10 @@ const ALLOWED: Record<string, string[]> = {
   entries: ['protocol', 'http', 'config', 'api', 'webhook', 'sandbox'],
   index: ['entries'],
 };
+
+/** Edges allowed only as `import type` (erased, so nothing loads): they may point back up without making a cycle. */
+const TYPE_ONLY: Record<string, string[]> = { commands: ['cli'] };
+const typeOnly = (from: string, to: string): boolean => TYPE_ONLY[from]?.includes(to) ?? false;
 
 /** Modules that carry I/O or the CLI, which protocol/ must never load: it is what the library's verify path uses. */
 const NOT_IN_PROTOCOL = ['chalk', 'commander', 'cosmiconfig', 'undici', 'node:http', 'node:https', 'node:net'];
@@ -88,6 +94,13 @@ describe('architecture', () => {
         if (target !== from && !allowed.includes(target))
           violations.push(`${path.relative(repoRoot, file)} imports ${spec} (${from} -> ${target})`);
       }
+      for (const spec of importsOf(file, true).filter((s) => s.startsWith('.'))) {
+        const target = layerOf(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
+        if (typeOnly(from, target))
+          violations.push(
+            `${path.relative(repoRoot, file)} imports ${spec} (${from} -> ${target}) without import type`,
+          );
+      }
     }
     expect(violations).toEqual([]);
   });
@@ -119,7 +132,8 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
-  // Between folders every import counts; between files only what is loaded (a type-only import back is fine).
+  // Between folders every import counts but the TYPE_ONLY edges (checked above to be `import type`); between files
+  // only what is loaded (a type-only import back is fine).
   it('no import cycles between folders, nor between files', () => {
     const fileEdges = new Map<string, string[]>();
     const folderEdges = new Map<string, Set<string>>();
@@ -129,7 +143,7 @@ describe('architecture', () => {
       fileEdges.set(file, resolve(importsOf(file, true)));
       for (const t of resolve(importsOf(file))) {
         const [from, to] = [layerOf(file), layerOf(t)];
-        if (from !== to) folderEdges.set(from, (folderEdges.get(from) ?? new Set()).add(to));
+        if (from !== to && !typeOnly(from, to)) folderEdges.set(from, (folderEdges.get(from) ?? new Set()).add(to));
       }
     }
     const folders = new Map([...folderEdges].map(([k, v]) => [k, [...v]]));

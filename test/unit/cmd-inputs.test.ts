@@ -78,7 +78,7 @@ describe('options', () => {
 
 describe('refund confirmation', () => {
   const input = { outTradeNo: 'T1', outRefundNo: 'R1', refund: 50, total: 100 };
-  function ctxWith(tty: boolean, answer: string | undefined, yes = false) {
+  function ctxWith(tty: boolean, answer: string | undefined, yes?: true) {
     const stdin = Object.assign(new PassThrough(), { isTTY: tty });
     let prompt = '';
     const stderr = new Writable({
@@ -97,7 +97,7 @@ describe('refund confirmation', () => {
       onSignal: () => () => {},
     } as unknown as Runtime;
     if (answer !== undefined) setImmediate(() => stdin.write(answer));
-    return { ctx: { args: [], opts: { yes }, rt } as CommandContext<{ yes?: boolean }>, prompt: () => prompt };
+    return { ctx: { args: [], opts: { yes }, rt } as CommandContext<{ yes?: true | undefined }>, prompt: () => prompt };
   }
 
   it('asks on a TTY and proceeds on "y"', async () => {

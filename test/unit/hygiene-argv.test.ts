@@ -3,7 +3,7 @@
 // command, is refused as a usage error (exit 2) whose output does not repeat the value. One spawned run proves
 // the same through bin/wxpay.
 import { PassThrough } from 'node:stream';
-import type { Command } from 'commander';
+import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import { reportError } from '../../src/report-error.js';

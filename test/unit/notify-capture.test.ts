@@ -83,6 +83,8 @@ describe('trigger fixtures', () => {
     outRefundNo: 'R1',
     transferBillNo: '1330000071100999991182020050700019480001',
     complaintId: '200019700101000000000000001',
+    orderId: '3008',
+    outOrderNo: 'P1',
     openid: 'o1',
     time: chinaRfc3339(0),
   };
@@ -123,6 +125,20 @@ describe('trigger fixtures', () => {
       action_type: 'MERCHANT_RESPONSE',
     });
     expect(originalTypeOf('COMPLAINT.STATE_CHANGE')).toBe('complaint');
+  });
+  it('builds the profit-sharing resource a merchant receiver gets, original_type profitsharing', () => {
+    expect(plausibleResource('PROFITSHARING.SUCCESS', f)).toEqual({
+      mchid: '1900000001',
+      transaction_id: '42',
+      order_id: '3008',
+      out_order_no: 'P1',
+      receiver: { type: 'MERCHANT_ID', account: '1900000109', amount: 5, description: '分给商户1900000109' },
+      success_time: '1970-01-01T08:00:00+08:00',
+    });
+    expect(plausibleResource('PROFITSHARING.RETURN', f)).toMatchObject({ receiver: { description: '用户退款' } });
+    expect(
+      ['TRANSACTION.SUCCESS', 'REFUND.ABNORMAL', 'PROFITSHARING.RETURN'].map((e) => originalTypeOf(e as never)),
+    ).toEqual(['transaction', 'refund', 'profitsharing']);
   });
   it('--set writes nested paths, JSON values when they parse, strings otherwise', () => {
     const o = plausibleResource('TRANSACTION.SUCCESS', f);

@@ -60,6 +60,17 @@ describe('secrets scan', () => {
     expect(scanArtifacts(d)).toHaveLength(pemLines.length - 1);
   });
 
+  // The scan looks for key slices only inside runs of base64 (one hashed pass per file, not one search per needle):
+  // a line glued to other base64, in a file of Chinese text, is still found; a registered key seen many times counts once.
+  it('finds a PEM line inside a longer base64 run, amid non-ASCII text, with the key registered twice', () => {
+    const d = artifacts();
+    registerSecret(d, 'merchant key', pem);
+    registerSecret(d, 'merchant key again', pem);
+    recordOutput(d, 'bill', `交易时间,商户号\n\`2026-12-01,\`QUJD${pemLines[2]}QUJD==,沙箱\n`.repeat(3));
+    recordOutput(d, 'clean bill', `交易时间,商户号\n\`2026-12-01,\`${'QUJD'.repeat(50)},沙箱\n`);
+    expect(scanArtifacts(d)).toEqual([{ file: expect.stringContaining('-bill.txt'), secretLabel: 'merchant key' }]);
+  });
+
   it('short strings are not needles (no false alarms on 7-character "secrets")', () => {
     expect(needlesOf('abc1234')).toEqual([]);
     expect(needlesOf(APIV3)).toEqual([APIV3]);
@@ -103,6 +114,14 @@ describe('secrets scan', () => {
       recordOutput(d, 'wxpay sign GET /v3/certificates', `Authorization: ${auth(sig)}\n`);
       recordOutput(d, 'wxpay refund create --dry-runner', sig);
       expect(scanArtifacts(d)).toEqual([]);
+    });
+
+    it('dry-run-ciphertext-not-a-signature: an encrypted field of a dry-run body is clean; a bare run still leaks', () => {
+      const d = artifacts();
+      recordOutput(d, 'wxpay profitsharing order create --dry-run', `{"receivers":[{"name":"${sig}","amount":1}]}\n`);
+      expect(scanArtifacts(d)).toEqual([]);
+      recordOutput(d, 'wxpay refund create --dry-run', `x ${sig}\n`);
+      expect(scanArtifacts(d).map((l) => l.secretLabel)).toEqual(['a signature in --dry-run output']);
     });
   });
 });

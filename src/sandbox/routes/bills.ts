@@ -9,13 +9,14 @@
 // Admin: POST /sandbox/bills/seed {date, count, refundEvery?} adds synthetic orders for load tests.
 import { randomBytes } from 'node:crypto';
 import { billReadyAt, oldestKeptDay } from '../../bills/dates.js';
-import { FUND_ACCOUNT_TYPES, type FundAccountType, type TradeBillType } from '../../bills/layout.js';
+import { FUND_ACCOUNT_TYPES, type BillKind, type FundAccountType, type TradeBillType } from '../../bills/layout.js';
 import { SandboxApiError, paramError } from '../api-error.js';
 import { enumError, requiredError } from '../param-rules.js';
 import { dayEvents, type DayEvents, type SyntheticBatch } from '../bill-source.js';
 import { chinaDate } from '../../protocol/china-time.js';
 import { billHasRows, billSha1, billStream, type BillSpec } from '../bills.js';
 import type { SandboxContext } from '../context.js';
+import { splitBillRows } from '../profitsharing-bill.js';
 import type { RouteDef, RouteRequest } from '../router.js';
 import { parseBody } from '../validate.js';
 import { ENDPOINTS } from '../../protocol/endpoints.js';
@@ -77,7 +78,7 @@ function billDate(ctx: SandboxContext, value: string | null, location: 'query' |
   return value;
 }
 
-function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow'): { status: number; body: unknown } {
+export function applyForBill(req: RouteRequest, ctx: SandboxContext, kind: BillKind) {
   const date = billDate(ctx, req.query.get('bill_date'));
   const type = req.query.get('bill_type') ?? 'ALL';
   const account = (req.query.get('account_type') ?? 'BASIC') as FundAccountType;
@@ -99,6 +100,7 @@ function apply(req: RouteRequest, ctx: SandboxContext, kind: 'trade' | 'fundflow
     tradeType: layout ?? 'ALL',
     account,
     events: type === 'RECHARGE_REFUND' ? NO_EVENTS : dayEvents(ctx, date, req.auth!.mchid, sub, store.seeded),
+    ...(kind === 'profitsharing' ? { splits: splitBillRows(ctx, date, req.auth!.mchid, sub) } : {}),
   };
   if (!billHasRows(spec)) throw noStatement();
   const issuedAt = ctx.now();
@@ -153,12 +155,17 @@ function seed(req: RouteRequest, ctx: SandboxContext): { status: number; body: u
 }
 
 export const billRoutes: RouteDef[] = [
-  { method: 'GET', path: ENDPOINTS.tradeBill, auth: 'wechatpay', handle: (req, ctx) => apply(req, ctx, 'trade') },
+  {
+    method: 'GET',
+    path: ENDPOINTS.tradeBill,
+    auth: 'wechatpay',
+    handle: (req, ctx) => applyForBill(req, ctx, 'trade'),
+  },
   {
     method: 'GET',
     path: ENDPOINTS.fundflowBill,
     auth: 'wechatpay',
-    handle: (req, ctx) => apply(req, ctx, 'fundflow'),
+    handle: (req, ctx) => applyForBill(req, ctx, 'fundflow'),
   },
   {
     method: 'GET',

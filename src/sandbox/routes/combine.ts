@@ -1,4 +1,4 @@
-// Combine payments (合单, docs/protocol.md §15): prepay x4, query by combine_out_trade_no, and close (204, signed
+// Combine payments (合单, docs/protocol.md §17): prepay x4, query by combine_out_trade_no, and close (204, signed
 // over the empty body), which closes every sub-order the body names; a paid sub-order refuses the close.
 import { COMBINE_PATHS } from '../../api/combine.js';
 import { fillPath } from '../../protocol/endpoints.js';

@@ -8,6 +8,8 @@ import { complaintAdminRoutes } from './complaints-admin.js';
 import { complaintNotifyUrlRoutes } from './complaint-notify-url.js';
 import { complaintRoutes } from './complaints.js';
 import { mediaRoutes } from './media.js';
+import { profitSharingAdminRoutes } from './profitsharing-admin.js';
+import { profitSharingRoutes } from './profitsharing.js';
 import { refundRoutes } from './refunds.js';
 import { transferAdminRoutes } from './transfer-admin.js';
 import { transferRoutes } from './transfers.js';
@@ -23,7 +25,9 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   complaintRoutes,
   complaintNotifyUrlRoutes,
   mediaRoutes,
+  profitSharingRoutes,
   adminRoutes,
   transferAdminRoutes,
   complaintAdminRoutes,
+  profitSharingAdminRoutes,
 ];

@@ -1,7 +1,36 @@
 // Declarations: wxpay sandbox init | serve | pay | refund | transfer (the local WeChat Pay v3 simulator, issue 3).
 import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { lazy } from './lazy.js';
+import { lazy, type OptionsOf } from './lazy.js';
+
+const declareSandboxPay = (sandbox: Command) =>
+  sandbox
+    .command('pay')
+    .description('the simulated payer pays (or fails) an order on the running sandbox at the profile baseUrl')
+    .argument('<out_trade_no>', 'the order to pay')
+    .option('--fail', 'the payment attempt fails; the order stays NOTPAY, as in production');
+
+export type SandboxPayOptions = OptionsOf<typeof declareSandboxPay>;
+
+const declareSandboxRefund = (sandbox: Command) =>
+  sandbox
+    .command('refund')
+    .description('complete (or fail) a PROCESSING refund on the running sandbox at the profile baseUrl')
+    .argument('<out_refund_no>', 'the refund to finish')
+    .option('--fail', 'fail it instead (status ABNORMAL)')
+    .option('--status <status>', 'with --fail: ABNORMAL or CLOSED', 'ABNORMAL');
+
+export type SandboxRefundOptions = OptionsOf<typeof declareSandboxRefund>;
+
+const declareSandboxTransfer = (sandbox: Command) =>
+  sandbox
+    .command('transfer')
+    .description('the simulated payee confirms (or refuses) a merchant transfer on the running sandbox')
+    .argument('<out_bill_no>', 'the transfer waiting for the payee')
+    .option('--refuse', 'the payee refuses (FAIL, OVERDUE_CLOSE)')
+    .option('--fail <reason>', 'the transfer fails with this fail_reason, e.g. NAME_NOT_CORRECT');
+
+export type SandboxTransferOptions = OptionsOf<typeof declareSandboxTransfer>;
 
 export function registerSandbox(program: Command, rt: Runtime): void {
   const sandbox = program
@@ -40,27 +69,13 @@ export function registerSandbox(program: Command, rt: Runtime): void {
       '\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json',
     )
     .action(lazy(rt, () => import('../commands/sandbox-serve.js')));
-  sandbox
-    .command('pay')
-    .description('the simulated payer pays (or fails) an order on the running sandbox at the profile baseUrl')
-    .argument('<out_trade_no>', 'the order to pay')
-    .option('--fail', 'the payment attempt fails; the order stays NOTPAY, as in production')
+  declareSandboxPay(sandbox)
     .addHelpText('after', '\nExample:\n  wxpay sandbox pay ORDER20240101001 --config .wxpay-sandbox/.wxpayrc.json')
     .action(lazy(rt, () => import('../commands/sandbox-pay.js')));
-  sandbox
-    .command('refund')
-    .description('complete (or fail) a PROCESSING refund on the running sandbox at the profile baseUrl')
-    .argument('<out_refund_no>', 'the refund to finish')
-    .option('--fail', 'fail it instead (status ABNORMAL)')
-    .option('--status <status>', 'with --fail: ABNORMAL or CLOSED', 'ABNORMAL')
+  declareSandboxRefund(sandbox)
     .addHelpText('after', '\nExample:\n  wxpay sandbox refund REFUND001 --fail --status CLOSED')
     .action(lazy(rt, () => import('../commands/sandbox-refund.js')));
-  sandbox
-    .command('transfer')
-    .description('the simulated payee confirms (or refuses) a merchant transfer on the running sandbox')
-    .argument('<out_bill_no>', 'the transfer waiting for the payee')
-    .option('--refuse', 'the payee refuses (FAIL, OVERDUE_CLOSE)')
-    .option('--fail <reason>', 'the transfer fails with this fail_reason, e.g. NAME_NOT_CORRECT')
+  declareSandboxTransfer(sandbox)
     .addHelpText('after', '\nExample:\n  wxpay sandbox transfer TB20260101001')
     .action(lazy(rt, () => import('../commands/sandbox-transfer.js')));
   sandbox

@@ -5,9 +5,10 @@ import { withClient } from '../command-kit/client-context.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { MediaUploadOptions } from '../cli/media.js';
 import { baseName } from './complaint-respond.js';
 
-export async function run(ctx: CommandContext<{ for?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<MediaUploadOptions>): Promise<void> {
   const file = String(ctx.args[0] ?? '');
   const purpose = (ctx.opts.for ?? 'complaint') as MediaPurpose;
   if (!MEDIA_PURPOSES.includes(purpose))

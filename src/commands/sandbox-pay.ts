@@ -1,9 +1,10 @@
 // `wxpay sandbox pay <out_trade_no> [--fail]`: the simulated payer, through the running sandbox's admin API.
 import type { CommandContext } from '../runtime.js';
+import type { SandboxPayOptions } from '../cli/sandbox.js';
 import { adminCall } from '../command-kit/sandbox-admin-call.js';
 import { outputFor } from '../command-kit/shared.js';
 
-export async function run(ctx: CommandContext<{ fail?: boolean }>): Promise<void> {
+export async function run(ctx: CommandContext<SandboxPayOptions>): Promise<void> {
   const [outTradeNo] = ctx.args as [string];
   const tx = await adminCall(
     ctx,

@@ -1,10 +1,11 @@
 // `wxpay sandbox refund <out_refund_no> [--fail [--status ABNORMAL|CLOSED]]`: finishes a PROCESSING refund.
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { SandboxRefundOptions } from '../cli/sandbox.js';
 import { adminCall } from '../command-kit/sandbox-admin-call.js';
 import { outputFor } from '../command-kit/shared.js';
 
-export async function run(ctx: CommandContext<{ fail?: boolean; status?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<SandboxRefundOptions>): Promise<void> {
   const [outRefundNo] = ctx.args as [string];
   const status = ctx.opts.status ?? 'ABNORMAL';
   if (status !== 'ABNORMAL' && status !== 'CLOSED')

@@ -2,10 +2,11 @@
 // confirms it (→ SUCCESS), refuses it (→ FAIL), or the transfer fails with a documented reason (docs/protocol.md §12).
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { SandboxTransferOptions } from '../cli/sandbox.js';
 import { adminCall } from '../command-kit/sandbox-admin-call.js';
 import { outputFor } from '../command-kit/shared.js';
 
-export async function run(ctx: CommandContext<{ refuse?: boolean; fail?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<SandboxTransferOptions>): Promise<void> {
   const [outBillNo] = ctx.args as [string];
   if (ctx.opts.refuse && ctx.opts.fail !== undefined)
     throw new WxpayError('USAGE', 'Give --refuse or --fail, not both', { hint: 'e.g. --fail NAME_NOT_CORRECT' });

@@ -2,7 +2,8 @@
 // the summary table (or its NDJSON event with --json), and the exact command that resumes a stopped batch.
 import { requestOf } from '../batch/ops.js';
 import type { PlannedRow } from '../batch/plan.js';
-import type { BatchKind, BatchRow, RowResult } from '../batch/types.js';
+import type { BatchSummary } from '../batch/summary.js';
+import type { BatchKind } from '../batch/types.js';
 import type { WxpayClient } from '../http/client.js';
 import { WxpayError } from '../protocol/errors.js';
 import { terminalSafe } from '../render.js';
@@ -88,53 +89,6 @@ export function printDryRun(
   const text = `dry run: nothing was sent. ${plan.length} rows: ${counts.send} to send, ${counts.verify} to look up first, ${counts.skip} already done${total}`;
   if (out.json) out.event({ type: 'dry-run', rows: plan.length, ...counts, ...(kind === 'refund' ? { amount } : {}) });
   else out.note(text);
-}
-
-export interface BatchSummary {
-  kind: BatchKind;
-  rows: number;
-  succeeded: number;
-  rejected: number;
-  unknown: number;
-  pending: number;
-  fromJournal: number;
-  /** Refunds: fen refunded by the succeeded rows. */
-  amount?: number;
-  codes: Record<string, number>;
-  input: string;
-  /** Absent for read-only batches, which keep no journal. */
-  journal?: string;
-  result: string;
-  elapsedMs: number;
-  interrupted: boolean;
-}
-
-export function summarize(
-  kind: BatchKind,
-  rows: readonly BatchRow[],
-  results: readonly RowResult[],
-  f: { input: string; journalFile?: string | undefined; resultFile: string; elapsedMs: number; interrupted: boolean },
-): BatchSummary {
-  const count = (s: RowResult['status']) => results.filter((r) => r.status === s).length;
-  const codes: Record<string, number> = {};
-  for (const r of results) if (r.status !== 'succeeded' && r.code) codes[r.code] = (codes[r.code] ?? 0) + 1;
-  const amount = rows.reduce((sum, row, i) => sum + (results[i]?.status === 'succeeded' ? (row.amount ?? 0) : 0), 0);
-  return {
-    kind,
-    rows: rows.length,
-    succeeded: count('succeeded'),
-    rejected: count('rejected'),
-    unknown: count('unknown'),
-    pending: count('pending'),
-    fromJournal: results.filter((r) => r.fromJournal).length,
-    ...(kind === 'refund' ? { amount } : {}),
-    codes,
-    input: f.input,
-    ...(f.journalFile ? { journal: f.journalFile } : {}),
-    result: f.resultFile,
-    elapsedMs: f.elapsedMs,
-    interrupted: f.interrupted,
-  };
 }
 
 export function printSummary(ctx: CommandContext<BatchOptions>, s: BatchSummary): void {

@@ -75,4 +75,19 @@ export function registerNotify(program: Command, rt: Runtime): void {
       '\nExamples:\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --to http://127.0.0.1:8930/\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --forward http://127.0.0.1:3000/notify',
     )
     .action(lazy(rt, () => import('../commands/notify-replay.js')));
+  notify
+    .command('recover')
+    .description('find callbacks that never reached the journal (queried final states) and, with --forward, send them')
+    .option('--since <time>', 'start of the window (RFC 3339 or a date); required')
+    .option('--until <time>', 'end of the window (default now)')
+    .option('--orders <file>', 'out_trade_no values, one per line or the first CSV column')
+    .option('--refunds <file>', 'out_refund_no values, one per line or the first CSV column')
+    .option('--journal <file>', "webhook serve's journal (default ./wxpay-webhooks.ndjson)")
+    .option('--forward <url>', 'send each missing one to the app once, marked recovered, signed like a forward')
+    .option('--dry-run', 'list only, forward nothing')
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay notify recover --since 2026-12-01 --orders orders.txt --forward http://127.0.0.1:3000/notify',
+    )
+    .action(lazy(rt, () => import('../commands/notify-recover.js')));
 }

@@ -7,21 +7,19 @@
 // (whatever else happened); 5 if it finished and WeChat Pay rejected any row.
 import { WxpayError } from '../protocol/errors.js';
 import { readCsv } from '../batch/csv-read.js';
+import { executeBatch } from '../batch/execute.js';
 import { RateLimiter } from '../batch/flow.js';
 import { Journal, readJournal } from '../batch/journal.js';
 import { lockJournal, type JournalLock } from '../batch/journal-lock.js';
 import { opsFor } from '../batch/ops.js';
 import { foldJournal, planBatch, type Plan } from '../batch/plan.js';
-import { ProgressBar } from '../batch/progress.js';
-import { resultCsv } from '../batch/result-csv.js';
-import { writeFileSafe } from '../files/safe-write.js';
-import { runBatch, type BatchOps } from '../batch/runner.js';
+import type { BatchOps } from '../batch/runner.js';
 import { guardRefunds } from '../batch/refund-guard.js';
-import type { BatchKind, BatchRow, JournalRecord, RowResult } from '../batch/types.js';
+import type { BatchKind, BatchRow, JournalRecord } from '../batch/types.js';
 import { validateRows } from '../batch/validate.js';
 import type { CommandContext } from '../runtime.js';
-import { batchOptions, batchPaths, invalidFile, type BatchOptions, type BatchSettings } from './batch-options.js';
-import { confirmBatch, printDryRun, printSummary, resumeHint, summarize } from './batch-report.js';
+import { batchOptions, batchPaths, invalidFile, transferSettingsOf, type BatchOptions } from './batch-options.js';
+import { confirmBatch, printDryRun, printSummary, resumeHint } from './batch-report.js';
 import { buildClient } from './client-context.js';
 import { outputFor, readInput } from './shared.js';
 
@@ -36,7 +34,11 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
   if ('problems' in valid) throw invalidFile(paths.input, valid.problems);
   // The client never retries by itself here: every retry goes through the journal, the look-up and the rate limit.
   const { client, profile } = await buildClient(ctx, { maxAttempts: 1 });
-  const ops = opsFor(kind, client, profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {});
+  const opsSettings = {
+    ...(profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {}),
+    ...(kind === 'transfer' ? { transfer: transferSettingsOf(ctx.opts, profile.appid) } : {}),
+  };
+  const ops = opsFor(kind, client, opsSettings);
   // Lock before reading the journal, so no other run can finish rows after we planned them as unsent.
   const lock: JournalLock | undefined =
     settings.dryRun || !ops.mutating ? undefined : await lockJournal(paths.journalFile);
@@ -85,11 +87,29 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
         `--rate ${settings.rate} is above WeChat Pay's 150 requests/s; expect FREQUENCY_LIMITED answers and slow-downs`,
       );
     if (settings.dryRun) {
-      printDryRun(ctx, kind, client, plan.rows, settings);
+      printDryRun(ctx, kind, client, plan.rows, settings, opsSettings);
       return;
     }
     if (!(await confirmBatch(ctx, kind, plan.rows, client.baseUrl))) return;
-    await execute(kind, ctx, settings, paths, valid.rows, plan, ops, { journal, limiter });
+    await executeBatch({
+      kind,
+      rows: valid.rows,
+      plan,
+      ops,
+      journal,
+      limiter,
+      concurrency: settings.concurrency,
+      paths,
+      now: () => ctx.rt.now(),
+      onSignal: (handler) => ctx.rt.onSignal(handler),
+      progress: ctx.rt.stderr.isTTY ? ctx.rt.stderr : undefined,
+      note: (m) => out.note(m),
+      onRow: (r) => {
+        if (out.json) out.event({ type: 'row', ...r });
+      },
+      printSummary: (summary) => printSummary(ctx, summary),
+      resume: resumeHint(kind, ctx.opts),
+    });
   } finally {
     await journal?.close();
     await lock?.release();
@@ -124,97 +144,4 @@ function planFrom(
       details: { problems: planned.conflicts },
     },
   );
-}
-
-async function execute(
-  kind: BatchKind,
-  ctx: CommandContext<BatchOptions>,
-  settings: BatchSettings,
-  paths: Paths,
-  rows: BatchRow[],
-  plan: Plan,
-  ops: BatchOps,
-  io: { journal: Journal | undefined; limiter: RateLimiter },
-): Promise<void> {
-  const { rt } = ctx;
-  const out = outputFor(ctx);
-  const { journal } = io;
-  // Read-only batches (queries) keep no journal: every run asks again.
-  const noJournal = { append: () => Promise.resolve() };
-  let stopping = false;
-  const offSignal = rt.onSignal(() => {
-    if (stopping) return;
-    stopping = true;
-    // A second Ctrl-C gets the default (quit at once), which is safe: every request in flight is journaled as started.
-    offSignal();
-    out.note(
-      '\nStopping: finishing the requests in flight and writing the journal; nothing new is sent (Ctrl-C again quits at once, also safe)...',
-    );
-  });
-  const started = rt.now();
-  const results: RowResult[] = [];
-  try {
-    const earlier = plan.rows.filter((p) => p.result);
-    const counts = { done: earlier.length, failed: earlier.filter((p) => p.result?.status !== 'succeeded').length };
-    const bar = rt.stderr.isTTY ? new ProgressBar(rt.stderr, rows.length, counts, () => rt.now()) : undefined;
-    results.push(
-      ...(await runBatch({
-        plan: plan.rows,
-        ops,
-        journal: journal ?? noJournal,
-        limiter: io.limiter,
-        concurrency: settings.concurrency,
-        now: () => rt.now(),
-        stopped: () => stopping,
-        onResult(r) {
-          if (out.json) out.event({ type: 'row', ...r });
-          if (r.fromJournal || r.status === 'pending') return;
-          counts.done++;
-          if (r.status !== 'succeeded') counts.failed++;
-          bar?.update(counts);
-        },
-      })),
-    );
-    bar?.finish();
-  } finally {
-    offSignal();
-  }
-  await writeFileSafe(paths.resultFile, resultCsv(kind, rows, results));
-  const summary = summarize(kind, rows, results, {
-    ...paths,
-    ...(ops.mutating ? {} : { journalFile: undefined }),
-    elapsedMs: rt.now() - started,
-    interrupted: stopping,
-  });
-  printSummary(ctx, summary);
-  const resume = resumeHint(kind, ctx.opts);
-  const unfinished = summary.unknown + summary.pending;
-  // The rule (README, "Exit codes"): an unfinished batch exits 4 whatever else happened, because the first thing
-  // to do is rerun the same command; only a finished batch with rejected rows exits 5.
-  const rejected = summary.rejected ? ` (${summary.rejected} rejected by WeChat Pay; see ${paths.resultFile})` : '';
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal handler sets it while awaiting
-  if (stopping) {
-    throw new WxpayError(
-      'BATCH_INTERRUPTED',
-      `Interrupted: ${rows.length - unfinished} of ${rows.length} rows finished${rejected}${journal ? `; the journal is saved in ${paths.journalFile}` : ''}`,
-      { hint: `To resume, run: ${resume}`, details: { summary } },
-    );
-  }
-  if (unfinished) {
-    throw new WxpayError(
-      'BATCH_INCOMPLETE',
-      `${summary.unknown} row(s) have no known outcome yet (timeouts, 5xx or 429; see ${paths.resultFile})${rejected}`,
-      { hint: `Rerun to check them first and finish: ${resume}`, details: { summary } },
-    );
-  }
-  if (summary.rejected) {
-    throw new WxpayError(
-      'BATCH_REJECTED',
-      `WeChat Pay rejected ${summary.rejected} of ${rows.length} rows (see ${paths.resultFile})`,
-      {
-        hint: 'Read the code and message of each rejected row in the result file.',
-        details: { summary },
-      },
-    );
-  }
 }

@@ -15,6 +15,7 @@ export const FAULT_KINDS = [
   'bill-hash',
   'bill-creating',
   'receipt-hash',
+  'drop',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults that happen before the request is handled (no side effects on state). */
@@ -93,6 +94,9 @@ function parseFault(f: unknown, i: number): Fault {
   const target = o.target ?? 'responses';
   if (!['responses', 'notifications', 'all'].includes(target as string))
     throw paramError(`${at}/target: target must be responses, notifications or all`);
+  // A lost notification: only a notification can be dropped (an answer that never comes is `reset`).
+  if (o.kind === 'drop' && target !== 'notifications')
+    throw paramError(`${at}/target: the drop fault needs "target":"notifications"`);
   return {
     kind: o.kind as FaultKind,
     rate,

@@ -102,6 +102,18 @@ export class Notifier {
     const signer = chooseSigner(ctx);
     const path = new URL(record.url).pathname;
     const faults = ctx.faults.fire('notifications', path, 'late');
+    // `drop`: WeChat Pay never delivers this one (its retries are lost too); `notify recover` is for that case.
+    if (faults.some((f) => f.kind === 'drop')) {
+      record.attempts.push({
+        attempt: n,
+        scheduledDelayMs: delayMs,
+        at: new Date(ctx.now()).toISOString(),
+        atMs: ctx.now(),
+        fault: 'drop',
+      });
+      record.gaveUp = true;
+      return true; // ends the retries: nothing more will be sent for this event
+    }
     const built = buildNotification({
       eventType: record.eventType,
       originalType: fixed.originalType,

@@ -1,6 +1,7 @@
 // Runs the wxpay CLI for end-to-end tests, two ways, and records what it printed for the suite-wide secrets scan.
 // - runCli: in this process, through runProgram (src/cli.ts), the very path bin/wxpay takes after start-up, with a
 //   Runtime built from the options (env, cwd, stdin): same output, same exit code, about 0.3 CPU-s cheaper a run.
+//   It runs src/ (no build needed); spawnCli runs dist/.
 // - spawnCli: the real bin/wxpay in a child process. Use it when the process itself is under test: signals, a TTY,
 //   kill/crash, EPIPE, whether the process exits, the bundled start-up file, or state that only a process has.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -87,7 +88,7 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
     stderr: err.stream,
     now: () => Date.now(),
     startedAt: Date.now(),
-    // Nothing signals an in-process run, and its stdout never closes: handlers are kept and never called.
+    // Nothing signals an in-process run, and its stdout never closes: the handlers would never be called.
     onSignal: () => () => undefined,
     onStdoutClosed: () => () => undefined,
   };

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, resultCsv } from '../../src/batch/result-csv.js';
 import type { BatchRow, RowResult } from '../../src/batch/types.js';
-import { resumeHint, summarize } from '../../src/command-kit/batch-report.js';
+import { resumeHint } from '../../src/command-kit/batch-report.js';
+import { summarize } from '../../src/batch/summary.js';
 
 const rows: BatchRow[] = [
   { line: 2, key: 'R1', outTradeNo: 'ORDER0001', outRefundNo: 'R1', amount: 50, total: 100 },

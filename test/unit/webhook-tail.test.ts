@@ -86,14 +86,23 @@ describe('followJournal', () => {
   async function following(file: string) {
     const seen: string[] = [];
     const stop = new AbortController();
-    const done = followJournal(file, (b) => seen.push(b.toString()), { signal: stop.signal, sleep: tick });
+    let polls = 0; // how many times the follower has finished a pass and gone to sleep
+    const sleep = () => ((polls += 1), tick());
+    const done = followJournal(file, (b) => seen.push(b.toString()), { signal: stop.signal, sleep });
     const until = async (n: number) => {
       for (let i = 0; i < 10_000 && seen.length < n; i++) await tick();
       return seen;
     };
+    // Waits until the follower has made two more whole passes: it has seen the files as they are now. Counted in
+    // passes, not time, so a loaded machine cannot make it miss a change (a truncation undone before it looked).
+    const passes = async () => {
+      const target = polls + 2;
+      for (let i = 0; i < 10_000 && polls < target; i++) await tick();
+    };
     return {
       seen,
       until,
+      passes,
       stop: async () => {
         stop.abort();
         await done;
@@ -132,8 +141,9 @@ describe('followJournal', () => {
     writeFileSync(file, 'whole\n{"torn');
     const f = await following(file);
     await f.until(1);
+    await f.passes(); // the torn part is held back as an unfinished line
     truncateSync(file, 'whole\n'.length);
-    for (let i = 0; i < 50; i++) await new Promise<void>((r) => setImmediate(r));
+    await f.passes();
     appendFileSync(file, 'after\n');
     expect(await f.until(2)).toEqual(['whole', 'after']);
     await f.stop();
@@ -142,7 +152,7 @@ describe('followJournal', () => {
   it('waits for a journal that does not exist yet', async () => {
     const file = path.join(dir, 'd.ndjson');
     const f = await following(file);
-    for (let i = 0; i < 20; i++) await tick();
+    await f.passes();
     writeFileSync(file, 'first\n');
     expect(await f.until(1)).toEqual(['first']);
     await f.stop();

@@ -1,0 +1,135 @@
+// `wxpay notify recover --since <time> --orders <file> [--refunds <file>] [--forward <url>]`: queries the listed
+// orders and refunds, keeps those whose final state (paid, refund succeeded/abnormal/closed) falls in the window,
+// and lists the ones whose callback never reached the journal. With --forward, each is sent to the app once as a
+// recovered event, signed like any forward, and journalled as recovered, so a second run forwards nothing again.
+import path from 'node:path';
+import { queryOrder } from '../api/transactions.js';
+import { queryRefund } from '../api/refunds.js';
+import { chinaRfc3339 } from '../protocol/china-time.js';
+import { WxpayError } from '../protocol/errors.js';
+import type { CommandContext } from '../runtime.js';
+import { withClient } from '../command-kit/client-context.js';
+import { outputFor, readInput } from '../command-kit/shared.js';
+import { forwardSecret } from '../webhook/forward-secret.js';
+import { createForwarder, type ForwardResult } from '../webhook/forwarder.js';
+import * as recover from '../webhook/recover.js';
+
+interface RecoverOptions {
+  since?: string;
+  until?: string;
+  orders?: string;
+  refunds?: string;
+  journal?: string;
+  forward?: string;
+  dryRun?: boolean;
+}
+
+const timeOption = (value: string | undefined, name: string, fallback?: number): number => {
+  const ms = value === undefined ? fallback : Date.parse(value);
+  if (ms === undefined || Number.isNaN(ms))
+    throw new WxpayError('USAGE', `${name} ${value === undefined ? 'is required' : `"${value}" is not a time`}`, {
+      hint: `e.g. ${name} 2026-12-01T00:00:00+08:00 (RFC 3339) or ${name} 2026-12-01`,
+    });
+  return ms;
+};
+
+/** One number per line, or the first column of a CSV (a header line naming the column is skipped). */
+async function numbersIn(ctx: CommandContext, file: string | undefined, what: string): Promise<string[]> {
+  if (!file) return [];
+  const text = (await readInput(ctx.rt, file, what)).toString('utf8');
+  const all = text.split(/\r?\n/).map((l) => (l.split(',')[0] ?? '').trim().replace(/^"|"$/g, ''));
+  return [...new Set(all.filter((n) => n && !/^out_(trade|refund)_no$/.test(n)))];
+}
+
+const finishedAt = (x: recover.ExpectedCallback): number =>
+  Date.parse(String(x.resource.success_time ?? x.resource.create_time ?? ''));
+
+async function expected(ctx: CommandContext<RecoverOptions>, window: [number, number]) {
+  const [orders, refunds] = [
+    await numbersIn(ctx, ctx.opts.orders, 'orders file'),
+    await numbersIn(ctx, ctx.opts.refunds, 'refunds file'),
+  ];
+  if (!orders.length && !refunds.length)
+    throw new WxpayError('USAGE', 'Nothing to check: give --orders <file> and/or --refunds <file>', {
+      hint: 'A file of out_trade_no (or out_refund_no) values, one per line or as the first CSV column.',
+    });
+  const found: recover.ExpectedCallback[] = [];
+  await withClient(ctx, async ({ client }) => {
+    for (const outTradeNo of orders) {
+      const x = recover.expectedForOrder((await queryOrder(client, { outTradeNo })) as Record<string, unknown>);
+      if (x) found.push(x);
+    }
+    for (const outRefundNo of refunds) {
+      const x = recover.expectedForRefund(await queryRefund(client, outRefundNo));
+      if (x) found.push(x);
+    }
+  });
+  return found.filter((x) => finishedAt(x) >= window[0] && finishedAt(x) <= window[1]);
+}
+
+async function forwardAll(ctx: CommandContext<RecoverOptions>, journal: string, missing: recover.ExpectedCallback[]) {
+  const { secret } = await forwardSecret(journal);
+  const send = createForwarder({ url: ctx.opts.forward!, secret });
+  const results: Array<{ x: recover.ExpectedCallback; result: ForwardResult }> = [];
+  for (const x of missing) {
+    const body = recover.recoveredEvent(x, chinaRfc3339(ctx.rt.now()));
+    const id = recover.recoveredId(x);
+    const result = await send({
+      id,
+      body: JSON.stringify(body),
+      headers: {
+        'content-type': 'application/json',
+        'x-wxpay-event-id': id,
+        'x-wxpay-event-type': x.event_type,
+        'x-wxpay-recovered': 'true',
+      },
+    });
+    results.push({ x, result });
+    if (result.ok)
+      await recover.journalRecovered(journal, {
+        ...body,
+        outcome: 'recovered',
+        forward: result,
+        at: new Date(ctx.rt.now()).toISOString(),
+      });
+  }
+  return results;
+}
+
+export async function run(ctx: CommandContext<RecoverOptions>): Promise<void> {
+  const { opts, rt } = ctx;
+  const out = outputFor(ctx);
+  const window: [number, number] = [timeOption(opts.since, '--since'), timeOption(opts.until, '--until', rt.now())];
+  if (opts.forward && !/^https?:\/\//.test(opts.forward))
+    throw new WxpayError('USAGE', `--forward must be an http(s) URL, got "${opts.forward}"`, {
+      hint: 'e.g. --forward http://127.0.0.1:3000/notify',
+    });
+  const journal = path.resolve(rt.cwd, opts.journal ?? 'wxpay-webhooks.ndjson');
+  const checked = await expected(ctx, window);
+  const seen = await recover.callbacksInJournal(journal);
+  const missing = checked.filter((x) => !recover.isInJournal(seen, x));
+  const sent = opts.forward && !opts.dryRun ? await forwardAll(ctx, journal, missing) : [];
+  const failed = sent.filter((s) => !s.result.ok);
+  if (out.json)
+    out.data({
+      checked: checked.length,
+      missing: missing.map((x) => ({ event_type: x.event_type, ref: x.ref, id: recover.recoveredId(x) })),
+      forwarded: sent.map((s) => ({ id: recover.recoveredId(s.x), ...s.result })),
+    });
+  else {
+    out.note(`${checked.length} final states in the window, ${missing.length} without a callback in ${journal}`);
+    for (const x of missing) {
+      const s = sent.find((r) => r.x === x)?.result;
+      const fate = !s
+        ? 'missing'
+        : s.ok
+          ? `recovered, forwarded ${s.status}`
+          : `forward FAILED: ${s.error ?? s.status}`;
+      out.line(`${x.event_type}  ${x.ref}  ${String(x.resource.trade_state ?? x.resource.status)}  ${fate}`);
+    }
+  }
+  if (failed.length)
+    throw new WxpayError('NOTIFY_DELIVERY_FAILED', `${failed.length} recovered event(s) were not accepted by the app`, {
+      hint: 'Check that the app at --forward is up and answers 2xx; run the same command again to retry them.',
+    });
+}

@@ -56,7 +56,7 @@ export async function executeBatch(o: ExecuteOptions): Promise<void> {
 
 async function sendRows(o: ExecuteOptions): Promise<{ results: RowResult[]; stopping: boolean }> {
   // Read-only batches (queries) keep no journal: every run asks again.
-  const noJournal = { append: async () => undefined };
+  const noJournal = { append: () => Promise.resolve() };
   let stopping = false;
   const offSignal = o.onSignal(() => {
     if (stopping) return;

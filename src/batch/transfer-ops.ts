@@ -65,7 +65,7 @@ export function transferOps(client: WxpayClient, s: TransferSettings): BatchOps 
     async lookup(row) {
       try {
         const t = await queryTransfer(client, { outBillNo: row.outBillNo! });
-        if (t && typeof t.state === 'string' && (t.transfer_amount !== row.amount || t.openid !== row.openid)) {
+        if (typeof t.state === 'string' && (t.transfer_amount !== row.amount || t.openid !== row.openid)) {
           // The out_bill_no was used for another transfer: settle the row as refused, never send it again.
           return {
             kind: 'rejected',

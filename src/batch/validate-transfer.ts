@@ -26,6 +26,7 @@ export function transferFields(
   if (!sceneId) p.push('scene_id is empty');
   const remark = get('remark');
   if (!remark) p.push('remark is empty');
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- counts code points, as WeChat Pay's 32-character rule does
   else if ([...remark].length > 32) p.push('remark is longer than 32 characters');
   const userName = get('user_name');
   return {

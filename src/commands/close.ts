@@ -16,7 +16,10 @@ async function runCombine(ctx: CommandContext<CloseOptions>, combineOutTradeNo: 
   const order = await withClient(ctx, ({ client }) => closeCombine(client, combineOutTradeNo));
   const out = outputFor(ctx);
   const subs = order.sub_orders.map((s) => s.out_trade_no);
-  if (out.json) return out.data({ combine_out_trade_no: combineOutTradeNo, sub_orders: subs, closed: true });
+  if (out.json) {
+    out.data({ combine_out_trade_no: combineOutTradeNo, sub_orders: subs, closed: true });
+    return;
+  }
   out.line(`closed ${combineOutTradeNo} (${subs.join(', ')})`);
 }
 

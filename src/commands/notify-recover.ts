@@ -41,8 +41,10 @@ async function numbersIn(ctx: CommandContext, file: string | undefined, what: st
   return [...new Set(all.filter((n) => n && !/^out_(trade|refund)_no$/.test(n)))];
 }
 
-const finishedAt = (x: recover.ExpectedCallback): number =>
-  Date.parse(String(x.resource.success_time ?? x.resource.create_time ?? ''));
+const finishedAt = (x: recover.ExpectedCallback): number => {
+  const t = x.resource.success_time ?? x.resource.create_time;
+  return typeof t === 'string' ? Date.parse(t) : Number.NaN;
+};
 
 async function expected(ctx: CommandContext<RecoverOptions>, window: [number, number]) {
   const [orders, refunds] = [
@@ -56,7 +58,7 @@ async function expected(ctx: CommandContext<RecoverOptions>, window: [number, nu
   const found: recover.ExpectedCallback[] = [];
   await withClient(ctx, async ({ client }) => {
     for (const outTradeNo of orders) {
-      const x = recover.expectedForOrder((await queryOrder(client, { outTradeNo })) as Record<string, unknown>);
+      const x = recover.expectedForOrder(await queryOrder(client, { outTradeNo }));
       if (x) found.push(x);
     }
     for (const outRefundNo of refunds) {

@@ -41,7 +41,7 @@ export function parseSubOrder(spec: string): SubOrderInput {
 
 function checkArgs(kind: PrepayKind, opts: CombineOptions): SubOrderInput[] {
   if (!PREPAY_KINDS.includes(kind))
-    throw usage(`Unknown combine kind "${String(kind)}"`, `Use one of ${PREPAY_KINDS.join(', ')}.`);
+    throw usage(`Unknown combine kind "${kind}"`, `Use one of ${PREPAY_KINDS.join(', ')}.`);
   if (!opts.outTradeNo || !isOutTradeNo(opts.outTradeNo))
     throw usage(
       '--out-trade-no (the combine_out_trade_no) must be 6-32 of [0-9A-Za-z_-|*]',
@@ -84,19 +84,22 @@ export async function run(ctx: CommandContext<CombineOptions>): Promise<void> {
     };
     if (opts.dryRun) {
       const path = fillPath(COMBINE_PATHS.prepay, { kind });
-      return printDryRun(ctx, client.preview({ method: 'POST', path, body: combinePrepayBody(client, kind, input) }));
+      printDryRun(ctx, client.preview({ method: 'POST', path, body: combinePrepayBody(client, kind, input) }));
+      return;
     }
     const res = await combinePrepay(client, kind, input);
     const invoke = invokeParams(client, kind, appid, res.prepay_id, rt.now());
     const out = outputFor(ctx);
     const answer = res.response.data as object;
-    if (out.json)
-      return out.data({
+    if (out.json) {
+      out.data({
         kind,
         combine_out_trade_no: input.combineOutTradeNo,
         ...answer,
         ...(invoke ? { invoke } : {}),
       });
+      return;
+    }
     out.table([
       ['combine_out_trade_no', input.combineOutTradeNo],
       ['sub_orders', subOrders.map((s) => `${s.outTradeNo} (${s.total} fen)`).join(', ')],

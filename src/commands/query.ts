@@ -66,7 +66,10 @@ async function runCombine(ctx: CommandContext<QueryOptions>, combineOutTradeNo: 
     });
   const c = await withClient(ctx, ({ client }) => queryCombine(client, combineOutTradeNo));
   const out = outputFor(ctx);
-  if (out.json) return out.data(c);
+  if (out.json) {
+    out.data(c);
+    return;
+  }
   out.table(summarizeCombine(c));
 }
 

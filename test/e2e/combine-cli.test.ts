@@ -54,7 +54,7 @@ describe.each(['cert', 'pubkey'] as const)('combine payments in %s mode', (mode)
 
     const q = await env.cli(['query', '--combine', combineNo, '--json']);
     expect(q.code, q.stderr).toBe(0);
-    const order = q.json() as { combine_mchid: string; sub_orders: Array<Record<string, unknown>> };
+    const order = q.json<{ combine_mchid: string; sub_orders: Array<Record<string, unknown>> }>();
     expect(order.combine_mchid).toBe(mchid);
     expect(
       order.sub_orders.map((s) => [s.out_trade_no, s.trade_state, (s.amount as { total_amount: number }).total_amount]),
@@ -110,7 +110,7 @@ describe.each(['cert', 'pubkey'] as const)('combine payments in %s mode', (mode)
       closed: true,
     });
     const q = await env.cli(['query', '--combine', combineNo, '--json']);
-    expect((q.json() as { sub_orders: Array<{ trade_state: string }> }).sub_orders.map((s) => s.trade_state)).toEqual([
+    expect(q.json<{ sub_orders: Array<{ trade_state: string }> }>().sub_orders.map((s) => s.trade_state)).toEqual([
       'CLOSED',
       'CLOSED',
     ]);

@@ -31,7 +31,7 @@ export async function webhookServe(dir: string): Promise<Listener> {
     env: cleanEnv(),
   });
   const events: LiveEvent[] = [];
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     lines.on('line', (l) => {
       const e = JSON.parse(l) as LiveEvent & { url?: string };

@@ -6,8 +6,9 @@ import { outputFor } from '../command-kit/shared.js';
 import { writeFileSafe } from '../files/safe-write.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { ComplaintImageOptions } from '../cli/complaint.js';
 
-export async function run(ctx: CommandContext<{ output?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<ComplaintImageOptions>): Promise<void> {
   const mediaUrl = String(ctx.args[0] ?? '');
   const output = ctx.opts.output;
   if (!output) throw new WxpayError('USAGE', 'Where to? Give --output <file>', { hint: 'e.g. --output image.png' });

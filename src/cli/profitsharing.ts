@@ -1,18 +1,18 @@
 // Declarations: wxpay profitsharing order create|query, unfreeze, return create|query, receivers add|delete,
 // amounts, bill (issue 16). Money-moving commands confirm on a TTY and take --yes and --dry-run.
-import { Option, type Command } from '@commander-js/extra-typings';
+import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { collect, ex, lazy } from './lazy.js';
+import { collect, ex, lazy, type OptionsOf } from './lazy.js';
 
 const RECEIVER_TYPES = ['MERCHANT_ID', 'PERSONAL_OPENID', 'PERSONAL_SUB_OPENID'];
-const sends = (cmd: Command): Command =>
+// Generic so the flags it adds stay in the command's derived options type.
+const sends = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
   cmd
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it');
 
-function registerOrders(ps: Command, rt: Runtime): void {
-  const order = ps.command('order').description('split a paid order among receivers, and query a split');
+const declareOrderCreate = (order: Command) =>
   sends(
     order
       .command('create')
@@ -26,14 +26,10 @@ function registerOrders(ps: Command, rt: Runtime): void {
       .option('--unfreeze-unsplit', 'release what is left to the merchant after this split (no later split)')
       .option('--yuan', 'read receiver amounts as yuan')
       .option('--appid <id>', "AppID of openid receivers (default: the profile's appid)"),
-  )
-    .addHelpText(
-      'after',
-      ex(
-        '  wxpay profitsharing order create --transaction-id 4200… --out-order-no P001 --receiver MERCHANT_ID:1900000109:30:分给门店 --yes',
-      ),
-    )
-    .action(lazy(rt, () => import('../commands/profitsharing-order-create.js')));
+  );
+export type SplitCreateOptions = OptionsOf<typeof declareOrderCreate>;
+
+const declareOrderQuery = (order: Command) =>
   order
     .command('query')
     .description("a split's state and each receiver's result")
@@ -41,9 +37,10 @@ function registerOrders(ps: Command, rt: Runtime): void {
     .option('--transaction-id <id>', "(this or --out-trade-no) the order's transaction_id")
     .option('--out-trade-no <no>', '(this or --transaction-id) the order, by your order number')
     .option('--wait <seconds>', 'query again every second until the split is FINISHED, at most this long')
-    .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
-    .addHelpText('after', ex('  wxpay profitsharing order query P001 --transaction-id 4200… --wait 10 --json'))
-    .action(lazy(rt, () => import('../commands/profitsharing-order-query.js')));
+    .option('--sub-mchid <id>', 'partner mode: the sub-merchant');
+export type SplitQueryOptions = OptionsOf<typeof declareOrderQuery>;
+
+const declareUnfreeze = (ps: Command) =>
   sends(
     ps
       .command('unfreeze')
@@ -52,19 +49,18 @@ function registerOrders(ps: Command, rt: Runtime): void {
       .option('--out-trade-no <no>', '(this or --transaction-id) the order, by your order number')
       .option('--out-order-no <no>', '(required) your number for this unfreeze')
       .option('--description <text>', 'why (default 解冻全部剩余资金)'),
-  )
-    .addHelpText('after', ex('  wxpay profitsharing unfreeze --transaction-id 4200… --out-order-no U001 --yes'))
-    .action(lazy(rt, () => import('../commands/profitsharing-unfreeze.js')));
-  ps.command('amounts')
+  );
+export type UnfreezeOptions = OptionsOf<typeof declareUnfreeze>;
+
+const declareAmounts = (ps: Command) =>
+  ps
+    .command('amounts')
     .description("an order's amount still frozen for splitting (unsplit_amount)")
     .argument('[transaction_id]', "the order's transaction_id")
-    .option('--out-trade-no <no>', 'the order by your order number instead')
-    .addHelpText('after', ex('  wxpay profitsharing amounts 4200… --json'))
-    .action(lazy(rt, () => import('../commands/profitsharing-amounts.js')));
-}
+    .option('--out-trade-no <no>', 'the order by your order number instead');
+export type AmountsOptions = OptionsOf<typeof declareAmounts>;
 
-function registerReturns(ps: Command, rt: Runtime): void {
-  const ret = ps.command('return').description('take split money back from a merchant receiver, and query it');
+const declareReturnCreate = (ret: Command) =>
   sends(
     ret
       .command('create')
@@ -76,7 +72,42 @@ function registerReturns(ps: Command, rt: Runtime): void {
       .option('--amount <fen>', '(required) amount in integer fen')
       .option('--yuan', 'read --amount as yuan')
       .option('--description <text>', 'why (default 分账回退)'),
-  )
+  );
+export type ReturnCreateOptions = OptionsOf<typeof declareReturnCreate>;
+
+const declareReturnQuery = (ret: Command) =>
+  ret
+    .command('query')
+    .description("a return's result")
+    .argument('[out_return_no]', 'your return number')
+    .option('--out-order-no <no>', '(required) the split it belongs to')
+    .option('--sub-mchid <id>', 'partner mode: the sub-merchant');
+export type ReturnQueryOptions = OptionsOf<typeof declareReturnQuery>;
+
+function registerOrders(ps: Command, rt: Runtime): void {
+  const order = ps.command('order').description('split a paid order among receivers, and query a split');
+  declareOrderCreate(order)
+    .addHelpText(
+      'after',
+      ex(
+        '  wxpay profitsharing order create --transaction-id 4200… --out-order-no P001 --receiver MERCHANT_ID:1900000109:30:分给门店 --yes',
+      ),
+    )
+    .action(lazy(rt, () => import('../commands/profitsharing-order-create.js')));
+  declareOrderQuery(order)
+    .addHelpText('after', ex('  wxpay profitsharing order query P001 --transaction-id 4200… --wait 10 --json'))
+    .action(lazy(rt, () => import('../commands/profitsharing-order-query.js')));
+  declareUnfreeze(ps)
+    .addHelpText('after', ex('  wxpay profitsharing unfreeze --transaction-id 4200… --out-order-no U001 --yes'))
+    .action(lazy(rt, () => import('../commands/profitsharing-unfreeze.js')));
+  declareAmounts(ps)
+    .addHelpText('after', ex('  wxpay profitsharing amounts 4200… --json'))
+    .action(lazy(rt, () => import('../commands/profitsharing-amounts.js')));
+}
+
+function registerReturns(ps: Command, rt: Runtime): void {
+  const ret = ps.command('return').description('take split money back from a merchant receiver, and query it');
+  declareReturnCreate(ret)
     .addHelpText(
       'after',
       ex(
@@ -84,12 +115,7 @@ function registerReturns(ps: Command, rt: Runtime): void {
       ),
     )
     .action(lazy(rt, () => import('../commands/profitsharing-return-create.js')));
-  ret
-    .command('query')
-    .description("a return's result")
-    .argument('[out_return_no]', 'your return number')
-    .option('--out-order-no <no>', '(required) the split it belongs to')
-    .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
+  declareReturnQuery(ret)
     .addHelpText('after', ex('  wxpay profitsharing return query RT001 --out-order-no P001'))
     .action(lazy(rt, () => import('../commands/profitsharing-return-query.js')));
 }

@@ -5,8 +5,9 @@ import { withClient } from '../command-kit/client-context.js';
 import { transactionIdOf, usage } from '../command-kit/profitsharing.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { AmountsOptions } from '../cli/profitsharing.js';
 
-export async function run(ctx: CommandContext<{ outTradeNo?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<AmountsOptions>): Promise<void> {
   const transactionId = ctx.args[0] as string | undefined;
   if (!transactionId && !ctx.opts.outTradeNo)
     throw usage('Which order? Give its transaction_id, or --out-trade-no', 'e.g. wxpay profitsharing amounts 4200…');

@@ -14,23 +14,9 @@ import {
 } from '../command-kit/profitsharing.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { SplitCreateOptions } from '../cli/profitsharing.js';
 
-interface Options {
-  transactionId?: string;
-  outTradeNo?: string;
-  outOrderNo?: string;
-  receiver?: string[];
-  receiverName?: string[];
-  description?: string;
-  unfreezeUnsplit?: boolean;
-  yuan?: boolean;
-  appid?: string;
-  subMchid?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-}
-
-function inputFrom(opts: Options, transactionId: string, appid: string | undefined): SplitInput {
+function inputFrom(opts: SplitCreateOptions, transactionId: string, appid: string | undefined): SplitInput {
   if (!opts.outOrderNo) throw usage('--out-order-no is required', 'Your own split number; reuse it when retrying.');
   if (!opts.receiver?.length)
     throw usage('Give at least one --receiver', 'e.g. --receiver MERCHANT_ID:1900000109:30:分给门店');
@@ -50,7 +36,7 @@ function inputFrom(opts: Options, transactionId: string, appid: string | undefin
   };
 }
 
-export async function run(ctx: CommandContext<Options>): Promise<void> {
+export async function run(ctx: CommandContext<SplitCreateOptions>): Promise<void> {
   await withClient(ctx, async ({ client, profile }) => {
     if (ctx.opts.dryRun && ctx.opts.outTradeNo)
       throw usage(

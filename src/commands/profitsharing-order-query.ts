@@ -6,15 +6,12 @@ import { splitRows, transactionIdOf, usage } from '../command-kit/profitsharing.
 import { intOption, outputFor } from '../command-kit/shared.js';
 import type { WxpayClient } from '../http/client.js';
 import type { CommandContext } from '../runtime.js';
+import type { SplitQueryOptions } from '../cli/profitsharing.js';
 
-interface Options {
-  transactionId?: string;
-  outTradeNo?: string;
-  subMchid?: string;
-  wait?: string;
-}
-
-async function waitFinished(ctx: CommandContext<Options>, ask: () => Promise<SplitOrder>): Promise<SplitOrder> {
+async function waitFinished(
+  ctx: CommandContext<SplitQueryOptions>,
+  ask: () => Promise<SplitOrder>,
+): Promise<SplitOrder> {
   const until = ctx.rt.now() + (intOption(ctx.opts.wait, '--wait') ?? 0) * 1000;
   let split = await ask();
   while (split.state !== 'FINISHED' && ctx.rt.now() < until) {
@@ -24,7 +21,7 @@ async function waitFinished(ctx: CommandContext<Options>, ask: () => Promise<Spl
   return split;
 }
 
-export async function run(ctx: CommandContext<Options>): Promise<void> {
+export async function run(ctx: CommandContext<SplitQueryOptions>): Promise<void> {
   const outOrderNo = ctx.args[0] as string | undefined;
   if (!outOrderNo)
     throw usage(

@@ -7,21 +7,9 @@ import { confirmSend } from '../command-kit/confirm.js';
 import { returnRows, usage } from '../command-kit/profitsharing.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { ReturnCreateOptions } from '../cli/profitsharing.js';
 
-interface Options {
-  outOrderNo?: string;
-  orderId?: string;
-  outReturnNo?: string;
-  returnMchid?: string;
-  amount?: string;
-  yuan?: boolean;
-  description?: string;
-  subMchid?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-}
-
-function inputFrom(opts: Options): ReturnInput {
+function inputFrom(opts: ReturnCreateOptions): ReturnInput {
   if (Boolean(opts.outOrderNo) === Boolean(opts.orderId))
     throw usage('Give exactly one of --out-order-no and --order-id', 'The split to take money back from.');
   if (!opts.outReturnNo || !opts.returnMchid)
@@ -39,7 +27,7 @@ function inputFrom(opts: Options): ReturnInput {
   };
 }
 
-export async function run(ctx: CommandContext<Options>): Promise<void> {
+export async function run(ctx: CommandContext<ReturnCreateOptions>): Promise<void> {
   const input = inputFrom(ctx.opts);
   await withClient(ctx, async ({ client }) => {
     if (ctx.opts.dryRun) return printDryRun(ctx, client.preview(returnRequest(input)));

@@ -4,8 +4,9 @@ import { withClient } from '../command-kit/client-context.js';
 import { returnRows, usage } from '../command-kit/profitsharing.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { ReturnQueryOptions } from '../cli/profitsharing.js';
 
-export async function run(ctx: CommandContext<{ outOrderNo?: string; subMchid?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<ReturnQueryOptions>): Promise<void> {
   const outReturnNo = ctx.args[0] as string | undefined;
   if (!outReturnNo)
     throw usage(

@@ -5,18 +5,9 @@ import { confirmSend } from '../command-kit/confirm.js';
 import { splitRows, transactionIdOf, usage } from '../command-kit/profitsharing.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { UnfreezeOptions } from '../cli/profitsharing.js';
 
-interface Options {
-  transactionId?: string;
-  outTradeNo?: string;
-  outOrderNo?: string;
-  description?: string;
-  subMchid?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-}
-
-export async function run(ctx: CommandContext<Options>): Promise<void> {
+export async function run(ctx: CommandContext<UnfreezeOptions>): Promise<void> {
   const { opts } = ctx;
   if (!opts.outOrderNo) throw usage('--out-order-no is required', 'Your own number for this unfreeze, e.g. U001.');
   if (opts.dryRun && opts.outTradeNo)

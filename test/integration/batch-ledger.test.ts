@@ -141,11 +141,12 @@ describe('the refund ledger per order', () => {
       cwd: env.init.dir,
       env: env.env,
       onStart: (child) => {
+        // Killed once the POST has reached the sandbox (its slow fault fired), while the sandbox holds it: an event,
+        // not a fixed wait, which a loaded machine could outlast before the request even left.
         const poll = setInterval(() => {
-          if (existsSync(journal) && readFileSync(journal, 'utf8').includes('"type":"start"')) {
+          if (env.sb.context.faults.all().some((f) => f.kind === 'slow' && f.fired > 0)) {
             clearInterval(poll);
-            // The POST leaves right after its `start` is on disk; give it time to reach the sandbox.
-            setTimeout(() => child.kill('SIGKILL'), 500);
+            child.kill('SIGKILL');
           }
         }, 10);
       },

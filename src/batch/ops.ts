@@ -6,12 +6,20 @@ import { closeRequest, queryOrder, queryRequest, type OrderRef, type Transaction
 import type { WxpayClient } from '../http/client.js';
 import { classifyError, isNotFound } from './classify.js';
 import type { BatchOps } from './runner.js';
+import { transferOps, transferPreview, type TransferSettings } from './transfer-ops.js';
 import type { BatchKind, BatchRow, Outcome } from './types.js';
 
 export interface OpsSettings {
   /** Refunds: the profile's notifyUrl, written into every body (and so into the journal). */
   notifyUrl?: string;
+  /** Transfers: the AppID and the batch-wide fields (--appid, --perception, --scene-report). */
+  transfer?: Omit<TransferSettings, 'notifyUrl'>;
 }
+
+const transferSettings = (s: OpsSettings): TransferSettings => ({
+  ...(s.transfer ?? { appid: '' }),
+  ...(s.notifyUrl ? { notifyUrl: s.notifyUrl } : {}),
+});
 
 export function refundInputOf(row: BatchRow, s: OpsSettings = {}): RefundInput {
   return {
@@ -38,6 +46,7 @@ export function requestOf(
     const r = refundRequest(refundInputOf(row, s));
     return { method: r.method, path: r.path, body: r.body };
   }
+  if (kind === 'transfer') return transferPreview(row, transferSettings(s));
   if (kind === 'close') {
     const r = closeRequest(client, row.outTradeNo!);
     return { method: r.method, path: r.path, body: r.body };
@@ -87,6 +96,7 @@ const tradeStateOf = (t: Transaction | undefined): Outcome =>
     : unreadable('transaction');
 
 export function opsFor(kind: BatchKind, client: WxpayClient, s: OpsSettings = {}): BatchOps {
+  if (kind === 'transfer') return transferOps(client, transferSettings(s));
   if (kind === 'refund') {
     return {
       mutating: true,

@@ -27,6 +27,17 @@ const COLUMNS: Record<BatchKind, Column[]> = {
     ['code', (_, r) => r.code],
     ['message', (_, r) => r.message],
   ],
+  transfer: [
+    ['line', (row) => row.line],
+    ['out_bill_no', (row) => row.outBillNo],
+    ['openid', (row) => row.openid],
+    ['amount', (row) => row.amount],
+    ['status', (_, r) => r.status],
+    ['transfer_bill_no', (_, r) => r.id],
+    ['state', (_, r) => r.state],
+    ['code', (_, r) => r.code],
+    ['message', (_, r) => r.message],
+  ],
   close: [
     ['line', (row) => row.line],
     ['out_trade_no', (row) => row.outTradeNo],

@@ -1,8 +1,8 @@
 // Batch operations (refunds, order queries, order closes from a CSV): the shared vocabulary of the pure
 // modules (reader, validator, journal, planner, runner) so each stays small and testable on its own.
 
-export type BatchKind = 'refund' | 'query' | 'close';
-export const BATCH_KINDS: readonly BatchKind[] = ['refund', 'query', 'close'];
+export type BatchKind = 'refund' | 'query' | 'close' | 'transfer';
+export const BATCH_KINDS: readonly BatchKind[] = ['refund', 'query', 'close', 'transfer'];
 
 /** One validated input row. `key` identifies it in the journal (out_refund_no, or the order number). */
 export interface BatchRow {
@@ -16,6 +16,13 @@ export interface BatchRow {
   amount?: number;
   total?: number;
   reason?: string;
+  /** Transfers only (key = out_bill_no; amount is the transfer's, in fen). */
+  outBillNo?: string;
+  openid?: string;
+  sceneId?: string;
+  remark?: string;
+  /** Plaintext payee name: encrypted per send, and never journaled. */
+  userName?: string;
 }
 
 /** A finished or unfinished outcome of one row. */

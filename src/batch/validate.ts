@@ -3,6 +3,7 @@
 // file. Every problem is returned with its line number; one bad row blocks the whole batch.
 import type { CsvProblem, CsvTable } from './csv-read.js';
 import type { BatchKind, BatchRow } from './types.js';
+import { TRANSFER_COLUMNS, transferFields } from './validate-transfer.js';
 import { isOutRefundNo, isOutTradeNo, TRANSACTION_ID } from '../protocol/ids.js';
 
 const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderRef: boolean }> = {
@@ -14,6 +15,7 @@ const COLUMNS: Record<BatchKind, { allowed: string[]; required: string[]; orderR
   query: { allowed: ['out_trade_no', 'transaction_id'], required: [], orderRef: true },
   // Closing is by out_trade_no only (docs/protocol.md §5).
   close: { allowed: ['out_trade_no'], required: ['out_trade_no'], orderRef: false },
+  transfer: { ...TRANSFER_COLUMNS, orderRef: false },
 };
 
 export const columnsFor = (kind: BatchKind): readonly string[] => COLUMNS[kind].allowed;
@@ -71,6 +73,13 @@ export function validateRows(
     if (rec.fields.length !== table.header.length)
       p.push(`has ${rec.fields.length} fields, the header has ${table.header.length}`);
     const get = (col: string) => rec.fields[table.header.indexOf(col)] ?? '';
+    if (kind === 'transfer') {
+      const row: BatchRow = { line: rec.line, ...transferFields(get, p, fen) };
+      duplicate(row.key, 'out_bill_no', rec.line, firstLine, p);
+      for (const message of p) problems.push({ line: rec.line, message });
+      rows.push(row);
+      continue;
+    }
     const outTradeNo = get('out_trade_no');
     const transactionId = COLUMNS[kind].orderRef ? get('transaction_id') : '';
     if (outTradeNo && transactionId) p.push('give out_trade_no or transaction_id, not both');
@@ -120,14 +129,17 @@ export function validateRows(
       row.key = transactionId ? `transaction_id:${transactionId}` : `out_trade_no:${outTradeNo}`;
     }
     const dupName = kind === 'refund' ? 'out_refund_no' : transactionId ? 'transaction_id' : 'out_trade_no';
-    if (row.key && !row.key.endsWith(':')) {
-      const first = firstLine.get(row.key);
-      if (first !== undefined)
-        p.push(`duplicate ${dupName} ${row.key.replace(/^[a-z_]+:/, '')} (first on line ${first})`);
-      else firstLine.set(row.key, rec.line);
-    }
+    duplicate(row.key, dupName, rec.line, firstLine, p);
     for (const message of p) problems.push({ line: rec.line, message });
     rows.push(row);
   }
   return problems.length ? { problems } : { rows };
+}
+
+/** A key seen on an earlier line is a problem: each row must name its own refund, order or bill. */
+function duplicate(key: string, name: string, line: number, firstLine: Map<string, number>, p: string[]): void {
+  if (!key || key.endsWith(':')) return;
+  const first = firstLine.get(key);
+  if (first !== undefined) p.push(`duplicate ${name} ${key.replace(/^[a-z_]+:/, '')} (first on line ${first})`);
+  else firstLine.set(key, line);
 }

@@ -4,7 +4,7 @@ import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { lazy, type CommandModule } from './lazy.js';
 
-type BatchKind = 'refund' | 'query' | 'close';
+type BatchKind = 'refund' | 'query' | 'close' | 'transfer';
 
 /** Per command: the options it got from addBatchOptions (attribute names), which only make sense with --from. */
 const batchOnly = new WeakMap<CommandUnknownOpts, Set<string>>();

@@ -9,6 +9,7 @@ const declareClose = (program: Command) =>
     .command('close')
     .description('close an unpaid order')
     .argument('[out_trade_no]', 'your order number')
+    .option('--combine <combine_out_trade_no>', 'close a combine order (合单): every sub-order at once')
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it');
 

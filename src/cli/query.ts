@@ -10,6 +10,7 @@ const declareQuery = (program: Command) =>
     .description("an order's state, amount, payer and time (the whole object with --json)")
     .argument('[out_trade_no]', 'your order number')
     .option('--transaction-id <id>', "query by WeChat Pay's transaction_id instead")
+    .option('--combine <combine_out_trade_no>', 'query a combine order (合单) and all its sub-orders')
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant');
 
 export type QueryOptions = OptionsOf<typeof declareQuery>;

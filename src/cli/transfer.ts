@@ -2,6 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { collect, lazy } from './lazy.js';
+import { addBatchOptions, batchable } from './batch-flags.js';
 
 const ex = (lines: string) => `\nExample:\n${lines}`;
 const DRY_RUN = 'print the request and the message to sign, unsigned, without sending it';
@@ -35,7 +36,7 @@ export function registerTransfer(program: Command, rt: Runtime): void {
         '  wxpay transfer create --out-bill-no TB20260101001 --openid o-MYE42l80oelYMDE34nYD456Xoy --amount 500 \\\n    --scene-id 1000 --remark 新会员有礼 --scene-report 活动名称=新会员有礼 --scene-report 奖励说明=注册抽奖 --yes',
       ),
     )
-    .action(lazy(rt, () => import('../commands/transfer-create.js')));
+    .action(batchable(rt, 'transfer', () => import('../commands/transfer-create.js')));
   transfer
     .command('query')
     .description("a transfer's state (the whole object with --json)")
@@ -52,6 +53,7 @@ export function registerTransfer(program: Command, rt: Runtime): void {
     .addHelpText('after', ex('  wxpay transfer cancel TB20260101001 --yes'))
     .action(lazy(rt, () => import('../commands/transfer-cancel.js')));
   registerReceipt(transfer, rt);
+  addBatchOptions(program, ['transfer', 'create']);
 }
 
 function registerReceipt(transfer: Command, rt: Runtime): void {

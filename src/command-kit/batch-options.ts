@@ -6,6 +6,7 @@ import { WxpayError } from '../protocol/errors.js';
 import type { CsvProblem } from '../batch/csv-read.js';
 import type { CommandContext } from '../runtime.js';
 import { intOption } from './shared.js';
+import { reportsOf } from './transfer-input.js';
 
 export interface BatchOptions {
   from?: string;
@@ -38,6 +39,12 @@ const SINGLE_ONLY = [
   'reason',
   'subMchid',
   'notifyUrl',
+  // transfer create: --appid, --perception and --scene-report apply to every row of a transfer batch.
+  'outBillNo',
+  'openid',
+  'sceneId',
+  'remark',
+  'userName',
 ];
 
 export function batchOptions(ctx: Pick<CommandContext<BatchOptions>, 'opts' | 'args'>): BatchSettings {
@@ -96,4 +103,16 @@ export function invalidFile(file: string, problems: readonly CsvProblem[]): Wxpa
       details: { file, problems },
     },
   );
+}
+
+/** A transfer batch's fields common to every row: the AppID, and --perception / --scene-report if given. */
+export function transferSettingsOf(opts: BatchOptions, profileAppid: string | undefined) {
+  const appid = (opts.appid as string | undefined) ?? profileAppid;
+  if (!appid) throw usage('No AppID: set appid in the profile or give --appid', 'The openids belong to this AppID.');
+  const reports = reportsOf(opts.sceneReport as string[] | undefined);
+  return {
+    appid,
+    ...(typeof opts.perception === 'string' ? { perception: opts.perception } : {}),
+    ...(reports.length ? { reports } : {}),
+  };
 }

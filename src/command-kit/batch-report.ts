@@ -1,6 +1,6 @@
 // What a batch shows: the one confirmation (row count and total amount), the --dry-run listing of requests,
 // the summary table (or its NDJSON event with --json), and the exact command that resumes a stopped batch.
-import { requestOf } from '../batch/ops.js';
+import { requestOf, type OpsSettings } from '../batch/ops.js';
 import type { PlannedRow } from '../batch/plan.js';
 import type { BatchSummary } from '../batch/summary.js';
 import type { BatchKind } from '../batch/types.js';
@@ -12,13 +12,17 @@ import { formatYuan } from './amount.js';
 import type { BatchOptions, BatchSettings } from './batch-options.js';
 import { outputFor, readLine } from './shared.js';
 import { refundQueryRequest } from '../api/refunds.js';
+import { transferQueryPath } from '../api/transfers.js';
 
 const COMMAND: Record<BatchKind, string> = {
   refund: 'wxpay refund create',
   query: 'wxpay query',
   close: 'wxpay close',
+  transfer: 'wxpay transfer create',
 };
-const VERB: Record<BatchKind, string> = { refund: 'Refund', query: 'Query', close: 'Close' };
+const VERB: Record<BatchKind, string> = { refund: 'Refund', query: 'Query', close: 'Close', transfer: 'Transfer' };
+/** Batches that move money: their confirmation and dry run show the total. */
+const MONEY = new Set<BatchKind>(['refund', 'transfer']);
 
 const fenText = (fen: number) => `${fen} fen (${formatYuan(fen)} CNY)`;
 
@@ -41,7 +45,7 @@ export async function confirmBatch(
   }
   const amount = todo.reduce((sum, p) => sum + (p.row.amount ?? 0), 0);
   const done = plan.length - todo.length;
-  const what = kind === 'refund' ? `${todo.length} rows, ${fenText(amount)} in total,` : `${todo.length} orders`;
+  const what = MONEY.has(kind) ? `${todo.length} rows, ${fenText(amount)} in total,` : `${todo.length} orders`;
   const where = terminalSafe(baseUrl, { singleLine: true });
   ctx.rt.stderr.write(
     `${VERB[kind]} ${what} at ${where}${done ? ` (${done} more rows are already done per the journal)` : ''}? [y/N] `,
@@ -57,13 +61,14 @@ export function printDryRun(
   client: WxpayClient,
   plan: readonly PlannedRow[],
   _s: BatchSettings,
+  settings: OpsSettings = {},
 ): void {
   const out = outputFor(ctx);
   const counts = { send: 0, verify: 0, skip: 0 };
   let amount = 0;
   for (const p of plan) {
     counts[p.action === 'recheck' ? 'skip' : p.action]++;
-    const req = requestOf(kind, client, p.row);
+    const req = requestOf(kind, client, p.row, settings);
     if (p.action === 'send' || p.action === 'verify') amount += p.row.amount ?? 0;
     if (out.json) {
       out.event({
@@ -78,16 +83,19 @@ export function printDryRun(
         `line ${p.row.line}: already ${p.result.status} (journal), not sent${p.action === 'recheck' ? '; a real run reads its state again' : ''}`,
       );
     } else {
-      const first =
-        p.action === 'verify' ? `look up GET ${refundQueryRequest(p.row.outRefundNo ?? '').path}; if not found: ` : '';
+      const lookup =
+        kind === 'transfer'
+          ? transferQueryPath({ outBillNo: p.row.key })
+          : refundQueryRequest(p.row.outRefundNo ?? '').path;
+      const first = p.action === 'verify' ? `look up GET ${lookup}; if not found: ` : '';
       out.line(
         `line ${p.row.line}: ${first}${req.method} ${req.path}${req.body !== undefined ? ` ${JSON.stringify(req.body)}` : ''}`,
       );
     }
   }
-  const total = kind === 'refund' ? `, ${fenText(amount)}` : '';
+  const total = MONEY.has(kind) ? `, ${fenText(amount)}` : '';
   const text = `dry run: nothing was sent. ${plan.length} rows: ${counts.send} to send, ${counts.verify} to look up first, ${counts.skip} already done${total}`;
-  if (out.json) out.event({ type: 'dry-run', rows: plan.length, ...counts, ...(kind === 'refund' ? { amount } : {}) });
+  if (out.json) out.event({ type: 'dry-run', rows: plan.length, ...counts, ...(MONEY.has(kind) ? { amount } : {}) });
   else out.note(text);
 }
 

@@ -18,7 +18,7 @@ import { guardRefunds } from '../batch/refund-guard.js';
 import type { BatchKind, BatchRow, JournalRecord } from '../batch/types.js';
 import { validateRows } from '../batch/validate.js';
 import type { CommandContext } from '../runtime.js';
-import { batchOptions, batchPaths, invalidFile, type BatchOptions } from './batch-options.js';
+import { batchOptions, batchPaths, invalidFile, transferSettingsOf, type BatchOptions } from './batch-options.js';
 import { confirmBatch, printDryRun, printSummary, resumeHint } from './batch-report.js';
 import { buildClient } from './client-context.js';
 import { outputFor, readInput } from './shared.js';
@@ -34,7 +34,11 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
   if ('problems' in valid) throw invalidFile(paths.input, valid.problems);
   // The client never retries by itself here: every retry goes through the journal, the look-up and the rate limit.
   const { client, profile } = await buildClient(ctx, { maxAttempts: 1 });
-  const ops = opsFor(kind, client, profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {});
+  const opsSettings = {
+    ...(profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {}),
+    ...(kind === 'transfer' ? { transfer: transferSettingsOf(ctx.opts, profile.appid) } : {}),
+  };
+  const ops = opsFor(kind, client, opsSettings);
   // Lock before reading the journal, so no other run can finish rows after we planned them as unsent.
   const lock: JournalLock | undefined =
     settings.dryRun || !ops.mutating ? undefined : await lockJournal(paths.journalFile);
@@ -82,7 +86,7 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
       out.warn(
         `--rate ${settings.rate} is above WeChat Pay's 150 requests/s; expect FREQUENCY_LIMITED answers and slow-downs`,
       );
-    if (settings.dryRun) return printDryRun(ctx, kind, client, plan.rows, settings);
+    if (settings.dryRun) return printDryRun(ctx, kind, client, plan.rows, settings, opsSettings);
     if (!(await confirmBatch(ctx, kind, plan.rows, client.baseUrl))) return;
     await executeBatch({
       kind,

@@ -9,7 +9,6 @@ import {
   type PrepayKind,
 } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
-import { appPayParams, jsapiPayParams, unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
 import type { PrepayOptions } from '../cli/prepay.js';
 import { parseFen } from '../command-kit/amount.js';
@@ -18,7 +17,7 @@ import { outputFor } from '../command-kit/shared.js';
 import { renderQr } from '../command-kit/qr.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 import { isOutTradeNo } from '../protocol/ids.js';
-import { newNonce } from '../protocol/nonce.js';
+import { invokeParams, printInvoke } from '../command-kit/invoke.js';
 
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 
@@ -95,14 +94,7 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       return;
     }
     const res = await prepay(client, kind, input);
-    const invokeAppid = opts.subAppid ?? appid;
-    const ts = unixSeconds(rt.now());
-    const invoke =
-      res.prepay_id && kind === 'jsapi'
-        ? jsapiPayParams(client.merchant.privateKey, invokeAppid, res.prepay_id, ts, newNonce())
-        : res.prepay_id && kind === 'app'
-          ? appPayParams(client.merchant.privateKey, invokeAppid, client.merchant.mchid, res.prepay_id, ts, newNonce())
-          : undefined;
+    const invoke = invokeParams(client, kind, opts.subAppid ?? appid, res.prepay_id, rt.now());
     const out = outputFor(ctx);
     const result = {
       kind,
@@ -117,17 +109,7 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       ...(res.code_url ? [['code_url', res.code_url] as [string, string]] : []),
       ...(res.h5_url ? [['h5_url', res.h5_url] as [string, string]] : []),
     ]);
-    if (invoke) {
-      out.line();
-      out.line(
-        out.color.bold(
-          kind === 'jsapi'
-            ? 'JSAPI invoke parameters (WeixinJSBridge getBrandWCPayRequest / wx.requestPayment)'
-            : 'APP invoke parameters (OpenSDK PayReq)',
-        ),
-      );
-      out.line(JSON.stringify(invoke, null, 2));
-    }
+    if (invoke) printInvoke(out, kind, invoke);
     if (opts.qr && res.code_url) {
       out.line();
       out.line(await renderQr(res.code_url));

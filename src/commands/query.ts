@@ -1,5 +1,6 @@
 // `wxpay query <out_trade_no>` | `wxpay query --transaction-id <id>`: an order's state, amount, payer and
 // time (docs/protocol.md §5 query), or the whole verified transaction object with --json.
+import { queryCombine, type CombineOrder } from '../api/combine.js';
 import { queryOrder, type OrderRef, type Transaction } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
@@ -41,7 +42,36 @@ export function summarize(t: Transaction): Array<[string, string]> {
   return rows;
 }
 
+/** One row per sub-order of a combine order: its state, amount and transaction_id. */
+export function summarizeCombine(c: CombineOrder): Array<[string, string]> {
+  return [
+    ['combine_out_trade_no', c.combine_out_trade_no],
+    ...c.sub_orders.map((s): [string, string] => [
+      s.out_trade_no,
+      [
+        s.trade_state,
+        s.amount?.total_amount !== undefined ? `${s.amount.total_amount} fen` : '',
+        s.transaction_id ?? '',
+      ]
+        .filter(Boolean)
+        .join('  '),
+    ]),
+  ];
+}
+
+async function runCombine(ctx: CommandContext<QueryOptions>, combineOutTradeNo: string): Promise<void> {
+  if (ctx.args[0] || ctx.opts.transactionId)
+    throw new WxpayError('USAGE', 'Give --combine alone: it names the whole combine order', {
+      hint: 'e.g. wxpay query --combine C20260101001',
+    });
+  const c = await withClient(ctx, ({ client }) => queryCombine(client, combineOutTradeNo));
+  const out = outputFor(ctx);
+  if (out.json) return out.data(c);
+  out.table(summarizeCombine(c));
+}
+
 export async function run(ctx: CommandContext<QueryOptions>): Promise<void> {
+  if (ctx.opts.combine !== undefined) return runCombine(ctx, ctx.opts.combine);
   const ref = orderRefFrom(ctx.args[0], ctx.opts.transactionId);
   const t = await withClient(ctx, ({ client }) =>
     queryOrder(client, ref, ctx.opts.subMchid ? { subMchid: ctx.opts.subMchid } : undefined),

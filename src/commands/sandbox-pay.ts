@@ -15,6 +15,19 @@ export async function run(ctx: CommandContext<SandboxPayOptions>): Promise<void>
     out.data(tx);
     return;
   }
+  const subs = tx.sub_orders as Array<Record<string, unknown>> | undefined;
+  if (subs) {
+    // A combine order: paid whole, one row per sub-order.
+    out.table([
+      ['combine_out_trade_no', String(tx.combine_out_trade_no)],
+      ...subs.map((s): [string, string] => [
+        String(s.out_trade_no),
+        `${String(s.trade_state)}  ${String(s.transaction_id)}`,
+      ]),
+    ]);
+    out.note("the combine TRANSACTION.SUCCESS notification is on its way to the order's notify_url");
+    return;
+  }
   out.table([
     ['out_trade_no', String(tx.out_trade_no)],
     ['trade_state', String(tx.trade_state)],

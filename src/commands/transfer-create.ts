@@ -9,6 +9,7 @@ import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { confirmSend } from '../command-kit/confirm.js';
 import { outputFor } from '../command-kit/shared.js';
 import { transferRows } from '../command-kit/transfer-view.js';
+import { reportsOf } from '../command-kit/transfer-input.js';
 
 interface TransferCreateOptions {
   outBillNo?: string;
@@ -27,14 +28,6 @@ interface TransferCreateOptions {
 }
 
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
-
-function reportsOf(pairs: string[] = []): Array<{ type: string; content: string }> {
-  return pairs.map((p) => {
-    const at = p.indexOf('=');
-    if (at <= 0) throw usage(`--scene-report "${p}" is not type=content`, 'e.g. --scene-report 活动名称=新会员有礼');
-    return { type: p.slice(0, at), content: p.slice(at + 1) };
-  });
-}
 
 export function transferInputFrom(opts: TransferCreateOptions, appid: string | undefined): TransferInput {
   for (const [flag, v] of [

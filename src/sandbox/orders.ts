@@ -11,7 +11,7 @@ import type { PrepayKind } from './schemas.js';
 import { newIds, orderKey, type OrderRecord, type TradeState } from './state.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 
-const TRADE_TYPES: Record<PrepayKind, string> = { jsapi: 'JSAPI', app: 'APP', h5: 'MWEB', native: 'NATIVE' };
+export const TRADE_TYPES: Record<PrepayKind, string> = { jsapi: 'JSAPI', app: 'APP', h5: 'MWEB', native: 'NATIVE' };
 const STATE_DESC: Record<TradeState, string> = {
   NOTPAY: '订单未支付',
   SUCCESS: '支付成功',
@@ -20,7 +20,7 @@ const STATE_DESC: Record<TradeState, string> = {
 };
 
 type Body = Record<string, unknown>;
-const sortedJson = (v: unknown): string =>
+export const sortedJson = (v: unknown): string =>
   v && typeof v === 'object' && !Array.isArray(v)
     ? `{${Object.keys(v)
         .sort()
@@ -127,18 +127,24 @@ const adminConflict = (order: OrderRecord, what: string) =>
 
 /** The simulated payer pays: SUCCESS, a transaction_id, and a TRANSACTION.SUCCESS notification. */
 export function payOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord {
+  markPaid(ctx, order);
+  ctx.notifier.send(order.notifyUrl, 'TRANSACTION.SUCCESS', 'transaction', transactionJson(order), {
+    outTradeNo: order.outTradeNo,
+  });
+  return order;
+}
+
+/** SUCCESS and a transaction_id, without a notification (a combine order sends one for all its sub-orders). */
+export function markPaid(ctx: SandboxContext, order: OrderRecord, openid?: string): OrderRecord {
   if (refresh(ctx, order).tradeState !== 'NOTPAY') throw adminConflict(order, 'pay');
   const now = ctx.now();
   if (now > payDeadline(order)) throw new SandboxApiError(409, 'INVALID_STATE', TOO_LATE_TO_PAY);
   order.tradeState = 'SUCCESS';
   order.transactionId = newIds.transactionId(now);
   order.successTime = now;
-  const openid = `oSandbox${randomInt(1e9, 1e10 - 1)}Payer`;
-  order.payer ??= order.partner ? { sp_openid: openid } : { openid };
+  const payer = openid ?? `oSandbox${randomInt(1e9, 1e10 - 1)}Payer`;
+  order.payer ??= order.partner ? { sp_openid: payer } : { openid: payer };
   ctx.state.putOrder(order);
-  ctx.notifier.send(order.notifyUrl, 'TRANSACTION.SUCCESS', 'transaction', transactionJson(order), {
-    outTradeNo: order.outTradeNo,
-  });
   return order;
 }
 

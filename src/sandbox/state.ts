@@ -42,6 +42,8 @@ export interface OrderRecord {
   createTime: number;
   successTime?: number;
   closeTime?: number;
+  /** Set on a combine order's sub-order (docs/protocol.md §17): the combine order it is paid and closed with. */
+  combine?: { outTradeNo: string; appid: string; mchid: string };
 }
 
 export interface RefundRecord {

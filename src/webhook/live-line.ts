@@ -20,6 +20,9 @@ export interface LiveEvent {
   /** Complaint events (COMPLAINT.*): which complaint, and what happened to it. */
   complaint_id?: string;
   action_type?: string;
+  /** Combine payments (合单): the combine order and its sub-orders' out_trade_no. */
+  combine_out_trade_no?: string;
+  sub_orders?: string[];
   forward?: ForwardResult;
   /** The command that re-sends a failed forward. */
   resend?: string;
@@ -53,9 +56,13 @@ export function liveEvent(
     action_type?: string;
     out_order_no?: string;
     receiver?: { amount?: number };
+    combine_out_trade_no?: string;
+    sub_orders?: Array<{ out_trade_no?: string; trade_state?: string; amount?: { total_amount?: number } }>;
   };
-  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount ?? r.receiver?.amount;
-  const state = r.trade_state ?? r.refund_status ?? r.state;
+  const subs = Array.isArray(r.sub_orders) ? r.sub_orders : undefined;
+  const combineTotal = subs?.reduce((sum, s) => sum + (s.amount?.total_amount ?? 0), 0);
+  const amount = r.amount?.refund ?? r.amount?.total ?? r.transfer_amount ?? r.receiver?.amount ?? combineTotal;
+  const state = r.trade_state ?? r.refund_status ?? r.state ?? subs?.[0]?.trade_state;
   const e: LiveEvent = {
     time: new Date().toISOString(),
     status,
@@ -71,6 +78,8 @@ export function liveEvent(
   if (state !== undefined) e.state = state;
   if (typeof r.complaint_id === 'string') e.complaint_id = r.complaint_id;
   if (typeof r.action_type === 'string') e.action_type = r.action_type;
+  if (typeof r.combine_out_trade_no === 'string') e.combine_out_trade_no = r.combine_out_trade_no;
+  if (subs) e.sub_orders = subs.map((s) => String(s.out_trade_no));
   if (forward) e.forward = forward;
   if (error) e.error = error;
   return e;
@@ -98,6 +107,9 @@ export function formatLive(e: LiveEvent): string {
     e.out_trade_no ??
       e.out_bill_no ??
       e.out_order_no ??
+      (e.combine_out_trade_no !== undefined
+        ? `combine ${e.combine_out_trade_no} (${(e.sub_orders ?? []).join(', ')})`
+        : undefined) ??
       (e.complaint_id !== undefined ? `complaint ${e.complaint_id}` : '-'),
     e.amount !== undefined ? `${e.amount} fen` : '-',
     e.state ?? e.action_type ?? '-',

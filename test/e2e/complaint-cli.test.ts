@@ -1,51 +1,15 @@
 // Issue 20 end to end, in both key modes, with the real bin/wxpay: a complaint filed on the sandbox, listed, shown
 // (phone decrypted; --redact masks it), answered with an uploaded image, completed; a spawned `webhook serve`
 // receives COMPLAINT.CREATE and both COMPLAINT.STATE_CHANGE notifications and journals their decrypted resource.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepay } from '../../src/api/transactions.js';
-import { cleanEnv } from '../helpers/cli.js';
-import { binPath } from '../helpers/paths.js';
 import { TINY_PNG, waitFor } from '../helpers/receiver.js';
 import { inProcessClient, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
+import { webhookServe, type Listener } from './webhook-serve-helper.js';
 
 const PNG = TINY_PNG;
-
-interface LiveEvent {
-  type: string;
-  event_type?: string;
-  complaint_id?: string;
-  action_type?: string;
-  outcome?: string;
-}
-
-interface Listener {
-  child: ChildProcess;
-  url: string;
-  events: LiveEvent[];
-}
-
-async function webhookServe(dir: string): Promise<Listener> {
-  const args = ['webhook', 'serve', '--config', path.join(dir, '.wxpayrc.json'), '--port', '0'];
-  const child = spawn(process.execPath, [binPath, ...args, '--journal', path.join(dir, 'journal.ndjson'), '--json'], {
-    cwd: dir,
-    env: cleanEnv(),
-  });
-  const events: LiveEvent[] = [];
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (l) => {
-      const e = JSON.parse(l) as LiveEvent & { url?: string };
-      if (e.type === 'listening') resolve(e.url!);
-      else events.push(e);
-    });
-    child.once('exit', () => reject(new Error('webhook serve exited early')));
-  });
-  return { child, url, events };
-}
 
 describe.each(['cert', 'pubkey'] as const)('complaint commands in %s mode', (mode) => {
   let env: Env;

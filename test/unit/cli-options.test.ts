@@ -16,8 +16,12 @@ const subcommand = (path: string[]) => {
 
 describe('typed options from one declaration', () => {
   it("query's options type is exactly its declared flags", () => {
-    expectTypeOf<QueryOptions>().toEqualTypeOf<{ transactionId?: string | undefined; subMchid?: string | undefined }>();
-    const declared: Array<keyof QueryOptions> = ['transactionId', 'subMchid'];
+    expectTypeOf<QueryOptions>().toEqualTypeOf<{
+      transactionId?: string | undefined;
+      combine?: string | undefined;
+      subMchid?: string | undefined;
+    }>();
+    const declared: Array<keyof QueryOptions> = ['transactionId', 'combine', 'subMchid'];
     // The keys the type has are the attribute names commander gives the parsed flags (batch flags come on top).
     const names = subcommand(['query']).options.map((o) => o.attributeName());
     expect(names.slice(0, declared.length)).toEqual(declared);

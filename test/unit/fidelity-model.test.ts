@@ -91,6 +91,7 @@ describe('docs/protocol.md §11 fidelity model matches the sandbox', () => {
       'order-times.ts',
       'validate.ts',
       'param-rules.ts',
+      'combine.ts',
     ]
       .map((f) => path.join(dir, f))
       .concat(

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { loadPrivateKey } from '../../protocol/keys.js';
 import { SandboxApiError, orderNotExist, paramError, resourceNotExists } from '../api-error.js';
 import { paths, rotatePlatformCert } from '../keyset.js';
+import { combineForAdmin, payCombine } from '../combine.js';
 import { failOrder, payOrder, transactionJson } from '../orders.js';
 import { finishRefund, refundJson } from '../refund-ops.js';
 import type { RouteDef, RouteRequest } from '../router.js';
@@ -17,6 +18,9 @@ export const adminRoutes: RouteDef[] = [
     path: '/sandbox/orders/{out_trade_no}/pay',
     auth: 'admin',
     handle: (req, ctx) => {
+      // A combine order (or one of its sub-orders) is paid whole, as the payer pays it.
+      const combine = combineForAdmin(ctx, req.params.out_trade_no!);
+      if (combine) return { status: 200, body: payCombine(ctx, combine) };
       const order = ctx.state.orderByOutTradeNo(req.params.out_trade_no!);
       if (!order) throw orderNotExist();
       return { status: 200, body: transactionJson(payOrder(ctx, order)) };

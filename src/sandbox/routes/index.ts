@@ -3,6 +3,7 @@ import type { RouteDef } from '../router.js';
 import { adminRoutes } from './admin.js';
 import { billRoutes } from './bills.js';
 import { certificateRoutes } from './certificates.js';
+import { combineRoutes } from './combine.js';
 import { complaintAdminRoutes } from './complaints-admin.js';
 import { complaintNotifyUrlRoutes } from './complaint-notify-url.js';
 import { complaintRoutes } from './complaints.js';
@@ -16,6 +17,7 @@ import { transactionRoutes } from './transactions.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   transactionRoutes,
+  combineRoutes,
   refundRoutes,
   certificateRoutes,
   billRoutes,

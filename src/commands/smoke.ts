@@ -4,14 +4,11 @@
 // basic failure (diagnostics/smoke.ts runs the checks and decides).
 import path from 'node:path';
 import type { CommandContext } from '../runtime.js';
+import type { SmokeOptions } from '../cli/smoke.js';
 import { buildClient } from '../command-kit/client-context.js';
 import { loadProfile, outputFor } from '../command-kit/shared.js';
 import { printChecks } from '../command-kit/print-checks.js';
 import { runSmoke, type SmokeReport } from '../diagnostics/smoke.js';
-
-interface SmokeOptions {
-  junit?: string;
-}
 
 export async function run(ctx: CommandContext<SmokeOptions>): Promise<void> {
   const { opts, rt } = ctx;

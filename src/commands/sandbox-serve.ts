@@ -8,25 +8,11 @@ import { parseClockOffset } from '../sandbox/bill-source.js';
 import { readSandboxFile } from '../sandbox/keyset-files.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { CommandContext } from '../runtime.js';
+import type { SandboxServeOptions } from '../cli/sandbox.js';
 import { sandboxMode } from './sandbox-init.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
 
-interface ServeOptions {
-  dir?: string;
-  port?: string;
-  host?: string;
-  mode?: string;
-  autoPay?: string;
-  autoRefund?: string;
-  refundSpacing?: string;
-  timeScale?: string;
-  state?: string;
-  quiet?: boolean;
-  signWorkers?: string;
-  clock?: string;
-}
-
-export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
+export async function run(ctx: CommandContext<SandboxServeOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
   const dir = path.resolve(rt.cwd, opts.dir ?? '.wxpay-sandbox');

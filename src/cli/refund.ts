@@ -33,6 +33,21 @@ const declareRefundQuery = (refund: Command) =>
 
 export type RefundQueryOptions = OptionsOf<typeof declareRefundQuery>;
 
+const declareRefundAbnormal = (refund: Command) =>
+  refund
+    .command('abnormal')
+    .description('send a refund that ended ABNORMAL to a bank card (asks for confirmation on a TTY; --yes without one)')
+    .argument('[refund_id]', "WeChat Pay's refund_id")
+    .option('--out-refund-no <no>', "(required) the refund's out_refund_no")
+    .option('--type <type>', "(required) USER_BANK_CARD (the payer's card) or MERCHANT_BANK_CARD")
+    .option('--bank-type <bank>', 'USER_BANK_CARD: the bank, e.g. CMB_DEBIT')
+    .option('--bank-account <no>', 'USER_BANK_CARD: the card number, sent encrypted')
+    .option('--real-name <name>', "USER_BANK_CARD: the card holder's name, sent encrypted")
+    .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it');
+export type RefundAbnormalOptions = OptionsOf<typeof declareRefundAbnormal>;
+
 export function registerRefund(program: Command, rt: Runtime): void {
   const refund = program.command('refund').description('create and query refunds');
   declareRefundCreate(refund)
@@ -46,18 +61,7 @@ export function registerRefund(program: Command, rt: Runtime): void {
   declareRefundQuery(refund)
     .addHelpText('after', ex('  wxpay refund query R20260101001 --json'))
     .action(lazy(rt, () => import('../commands/refund-query.js')));
-  refund
-    .command('abnormal')
-    .description('send a refund that ended ABNORMAL to a bank card (asks for confirmation on a TTY; --yes without one)')
-    .argument('[refund_id]', "WeChat Pay's refund_id")
-    .option('--out-refund-no <no>', "(required) the refund's out_refund_no")
-    .option('--type <type>', "(required) USER_BANK_CARD (the payer's card) or MERCHANT_BANK_CARD")
-    .option('--bank-type <bank>', 'USER_BANK_CARD: the bank, e.g. CMB_DEBIT')
-    .option('--bank-account <no>', 'USER_BANK_CARD: the card number, sent encrypted')
-    .option('--real-name <name>', "USER_BANK_CARD: the card holder's name, sent encrypted")
-    .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it')
+  declareRefundAbnormal(refund)
     .addHelpText(
       'after',
       ex(

@@ -32,10 +32,7 @@ const declareSandboxTransfer = (sandbox: Command) =>
 
 export type SandboxTransferOptions = OptionsOf<typeof declareSandboxTransfer>;
 
-export function registerSandbox(program: Command, rt: Runtime): void {
-  const sandbox = program
-    .command('sandbox')
-    .description('a local simulator of the WeChat Pay v3 server (no network, throwaway keys)');
+const declareSandboxInit = (sandbox: Command) =>
   sandbox
     .command('init')
     .description('generate a throwaway key set and a "sandbox" profile in <dir>/.wxpayrc.json (never overwrites keys)')
@@ -43,9 +40,10 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .option('--mode <mode>', 'cert | pubkey | mixed (which WeChat Pay key the profile verifies with)')
     .option('--mchid <id>', 'merchant ID (default 1900000001)')
     .option('--appid <id>', 'AppID (default wx8888888888888888)')
-    .option('--port <port>', 'port written into the profile baseUrl (default 8931)')
-    .addHelpText('after', '\nExample:\n  wxpay sandbox init --dir .wxpay-sandbox --mode pubkey --json')
-    .action(lazy(rt, () => import('../commands/sandbox-init.js')));
+    .option('--port <port>', 'port written into the profile baseUrl (default 8931)');
+export type SandboxInitOptions = OptionsOf<typeof declareSandboxInit>;
+
+const declareSandboxServe = (sandbox: Command) =>
   sandbox
     .command('serve')
     .description('serve the simulator (loopback by default); NDJSON request log with --json; Ctrl-C stops it')
@@ -63,7 +61,29 @@ export function registerSandbox(program: Command, rt: Runtime): void {
     .option(
       '--clock <time>',
       "move the bill calendar, i.e. which days' bills exist: +2d, -3h or an ISO time (signatures keep the real clock)",
-    )
+    );
+export type SandboxServeOptions = OptionsOf<typeof declareSandboxServe>;
+
+const declareSandboxComplaint = (sandbox: Command) =>
+  sandbox
+    .command('complaint')
+    .description('the simulated payer files a complaint against a paid order on the running sandbox')
+    .argument('<out_trade_no>', 'a paid order')
+    .option('--id <complaint_id>', 'choose the 27-digit complaint id (default: a new one); payer images are <id>-1 …')
+    .option('--phone <number>', 'the payer phone (sent to the merchant encrypted)', '13800138000')
+    .option('--detail <text>', 'what the payer wrote')
+    .option('--refund <fen>', 'make it a refund request for this many fen')
+    .option('--images <n>', 'how many payer images to attach (0-4, default 1)');
+export type SandboxComplaintOptions = OptionsOf<typeof declareSandboxComplaint>;
+
+export function registerSandbox(program: Command, rt: Runtime): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('a local simulator of the WeChat Pay v3 server (no network, throwaway keys)');
+  declareSandboxInit(sandbox)
+    .addHelpText('after', '\nExample:\n  wxpay sandbox init --dir .wxpay-sandbox --mode pubkey --json')
+    .action(lazy(rt, () => import('../commands/sandbox-init.js')));
+  declareSandboxServe(sandbox)
     .addHelpText(
       'after',
       '\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json',
@@ -78,15 +98,7 @@ export function registerSandbox(program: Command, rt: Runtime): void {
   declareSandboxTransfer(sandbox)
     .addHelpText('after', '\nExample:\n  wxpay sandbox transfer TB20260101001')
     .action(lazy(rt, () => import('../commands/sandbox-transfer.js')));
-  sandbox
-    .command('complaint')
-    .description('the simulated payer files a complaint against a paid order on the running sandbox')
-    .argument('<out_trade_no>', 'a paid order')
-    .option('--id <complaint_id>', 'choose the 27-digit complaint id (default: a new one); payer images are <id>-1 …')
-    .option('--phone <number>', 'the payer phone (sent to the merchant encrypted)', '13800138000')
-    .option('--detail <text>', 'what the payer wrote')
-    .option('--refund <fen>', 'make it a refund request for this many fen')
-    .option('--images <n>', 'how many payer images to attach (0-4, default 1)')
+  declareSandboxComplaint(sandbox)
     .addHelpText('after', '\nExample:\n  wxpay sandbox complaint ORDER20260101001 --phone 13800138000 --refund 100')
     .action(lazy(rt, () => import('../commands/sandbox-complaint.js')));
 }

@@ -1,16 +1,13 @@
 // Declarations for `wxpay transfer …`, merchant transfers (docs/protocol.md §12). Actions lazy-import src/commands/*.
 import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { collect, lazy } from './lazy.js';
+import { collect, lazy, type OptionsOf } from './lazy.js';
 import { addBatchOptions, batchable } from './batch-flags.js';
 
 const ex = (lines: string) => `\nExample:\n${lines}`;
 const DRY_RUN = 'print the request and the message to sign, unsigned, without sending it';
 
-export function registerTransfer(program: Command, rt: Runtime): void {
-  const transfer = program
-    .command('transfer')
-    .description("merchant transfers to a user's WeChat balance (商家转账): create, query, cancel, receipts");
+const declareCreate = (transfer: Command) =>
   transfer
     .command('create')
     .description('start a transfer; prints the package_info the payee confirms with (asks on a TTY; --yes without one)')
@@ -29,7 +26,39 @@ export function registerTransfer(program: Command, rt: Runtime): void {
     .option('--notify-url <url>', "callback URL (default: the profile's notifyUrl)")
     .option('--appid <id>', "AppID (default: the profile's appid)")
     .option('--yes', 'do not ask for confirmation')
-    .option('--dry-run', DRY_RUN)
+    .option('--dry-run', DRY_RUN);
+export type TransferCreateOptions = OptionsOf<typeof declareCreate>;
+
+const declareQuery = (transfer: Command) =>
+  transfer
+    .command('query')
+    .description("a transfer's state (the whole object with --json)")
+    .argument('[out_bill_no]', 'your bill number')
+    .option('--transfer-bill-no <no>', "query by WeChat Pay's transfer_bill_no instead");
+export type TransferQueryOptions = OptionsOf<typeof declareQuery>;
+
+const declareCancel = (transfer: Command) =>
+  transfer
+    .command('cancel')
+    .description('cancel a transfer the payee has not confirmed (CANCELING, then CANCELLED)')
+    .argument('<out_bill_no>', 'your bill number')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--dry-run', DRY_RUN);
+export type TransferCancelOptions = OptionsOf<typeof declareCancel>;
+
+const declareReceiptDownload = (receipt: Command) =>
+  receipt
+    .command('download')
+    .description('download the receipt file; written only if its SHA256 matches hash_value')
+    .argument('<out_bill_no>', 'your bill number')
+    .option('--output <file>', 'where to write it (default: receipt_<out_bill_no>.pdf)');
+export type ReceiptDownloadOptions = OptionsOf<typeof declareReceiptDownload>;
+
+export function registerTransfer(program: Command, rt: Runtime): void {
+  const transfer = program
+    .command('transfer')
+    .description("merchant transfers to a user's WeChat balance (商家转账): create, query, cancel, receipts");
+  declareCreate(transfer)
     .addHelpText(
       'after',
       ex(
@@ -37,19 +66,10 @@ export function registerTransfer(program: Command, rt: Runtime): void {
       ),
     )
     .action(batchable(rt, 'transfer', () => import('../commands/transfer-create.js')));
-  transfer
-    .command('query')
-    .description("a transfer's state (the whole object with --json)")
-    .argument('[out_bill_no]', 'your bill number')
-    .option('--transfer-bill-no <no>', "query by WeChat Pay's transfer_bill_no instead")
+  declareQuery(transfer)
     .addHelpText('after', ex('  wxpay transfer query TB20260101001 --json'))
     .action(lazy(rt, () => import('../commands/transfer-query.js')));
-  transfer
-    .command('cancel')
-    .description('cancel a transfer the payee has not confirmed (CANCELING, then CANCELLED)')
-    .argument('<out_bill_no>', 'your bill number')
-    .option('--yes', 'do not ask for confirmation')
-    .option('--dry-run', DRY_RUN)
+  declareCancel(transfer)
     .addHelpText('after', ex('  wxpay transfer cancel TB20260101001 --yes'))
     .action(lazy(rt, () => import('../commands/transfer-cancel.js')));
   registerReceipt(transfer, rt);
@@ -70,11 +90,7 @@ function registerReceipt(transfer: Command, rt: Runtime): void {
     .argument('<out_bill_no>', 'your bill number')
     .addHelpText('after', ex('  wxpay transfer receipt query TB20260101001'))
     .action(lazy(rt, () => import('../commands/transfer-receipt-query.js')));
-  receipt
-    .command('download')
-    .description('download the receipt file; written only if its SHA256 matches hash_value')
-    .argument('<out_bill_no>', 'your bill number')
-    .option('--output <file>', 'where to write it (default: receipt_<out_bill_no>.pdf)')
+  declareReceiptDownload(receipt)
     .addHelpText('after', ex('  wxpay transfer receipt download TB20260101001 --output receipt.pdf'))
     .action(lazy(rt, () => import('../commands/transfer-receipt-download.js')));
 }

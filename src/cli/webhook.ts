@@ -1,10 +1,9 @@
 // Declarations: wxpay webhook serve (the local callback listener, issue 5).
 import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { collect, lazy } from './lazy.js';
+import { collect, lazy, type OptionsOf } from './lazy.js';
 
-export function registerWebhook(program: Command, rt: Runtime): void {
-  const webhook = program.command('webhook').description('a local callback listener');
+const declareServe = (webhook: Command) =>
   webhook
     .command('serve')
     .description('verify, decrypt, journal (fsync) and acknowledge callbacks; optionally forward them to your app')
@@ -17,9 +16,10 @@ export function registerWebhook(program: Command, rt: Runtime): void {
     .option('--forward-attempts <n>', 'forward attempts with backoff (default 4)')
     .option('--print-secret', 'print the whsec_ secret forwards are signed with (kept in <journal>.forward-secret)')
     .option('--max-connections <n>', 'connections at once (default 256)')
-    .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)')
-    .addHelpText('after', '\nExample:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json')
-    .action(lazy(rt, () => import('../commands/webhook-serve.js')));
+    .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)');
+export type WebhookServeOptions = OptionsOf<typeof declareServe>;
+
+const declareTail = (webhook: Command) =>
   webhook
     .command('tail')
     .description("show a webhook journal as serve's live lines: filtered, and with --follow as it grows")
@@ -30,7 +30,15 @@ export function registerWebhook(program: Command, rt: Runtime): void {
       'only entries whose key matches; `*` at the end matches a prefix (repeatable)',
       collect,
     )
-    .option('-n, --lines <n>', 'only the last n matching entries (without --follow)')
+    .option('-n, --lines <n>', 'only the last n matching entries (without --follow)');
+export type WebhookTailOptions = OptionsOf<typeof declareTail>;
+
+export function registerWebhook(program: Command, rt: Runtime): void {
+  const webhook = program.command('webhook').description('a local callback listener');
+  declareServe(webhook)
+    .addHelpText('after', '\nExample:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json')
+    .action(lazy(rt, () => import('../commands/webhook-serve.js')));
+  declareTail(webhook)
     .addHelpText(
       'after',
       '\nExamples:\n  wxpay webhook tail --filter outcome=rejected\n  wxpay webhook tail --follow --filter event_type=REFUND.* --json',

@@ -6,9 +6,10 @@ import { outputFor } from '../command-kit/shared.js';
 import { writeFileSafe } from '../files/safe-write.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { ComplaintImageOptions } from '../cli/complaint.js';
 
-export async function run(ctx: CommandContext<{ output?: string }>): Promise<void> {
-  const mediaUrl = (ctx.args[0] as string | undefined) ?? '';
+export async function run(ctx: CommandContext<ComplaintImageOptions>): Promise<void> {
+  const mediaUrl = typeof ctx.args[0] === 'string' ? ctx.args[0] : '';
   const output = ctx.opts.output;
   if (!output) throw new WxpayError('USAGE', 'Where to? Give --output <file>', { hint: 'e.g. --output image.png' });
   const { bytes, type } = await withClient(ctx, async ({ client }) => {

@@ -6,18 +6,12 @@ import { deadlineOf, describeDeadline, parseDay } from '../command-kit/complaint
 import { outputFor } from '../command-kit/shared.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { ComplaintListOptions } from '../cli/complaint.js';
 
-interface ListOptions {
-  since?: string;
-  until?: string;
-  open?: boolean;
-  subMchid?: string;
-}
-
-export async function run(ctx: CommandContext<ListOptions>): Promise<void> {
+export async function run(ctx: CommandContext<ComplaintListOptions>): Promise<void> {
   const now = ctx.rt.now();
-  const until = parseDay(ctx.opts.until ?? 'today', '--until', now);
-  const since = parseDay(ctx.opts.since ?? '-29d', '--since', now);
+  const until = parseDay(ctx.opts.until, '--until', now);
+  const since = parseDay(ctx.opts.since, '--since', now);
   if (since > until)
     throw new WxpayError('USAGE', `--since ${since} is after --until ${until}`, { hint: 'e.g. --since -7d' });
   const all = await withClient(ctx, async ({ client }) => {

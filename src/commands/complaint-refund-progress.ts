@@ -6,18 +6,11 @@ import { withClient } from '../command-kit/client-context.js';
 import { intOption, outputFor, readInput } from '../command-kit/shared.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { ComplaintProgressOptions } from '../cli/complaint.js';
 import { complaintId } from './complaint-history.js';
 import { baseName } from './complaint-respond.js';
 
-interface ProgressOptions {
-  action?: string;
-  launchRefundDay?: string;
-  rejectReason?: string;
-  rejectImage?: string[];
-  remark?: string;
-}
-
-export async function run(ctx: CommandContext<ProgressOptions>): Promise<void> {
+export async function run(ctx: CommandContext<ComplaintProgressOptions>): Promise<void> {
   const id = complaintId(ctx);
   const action = ctx.opts.action?.toUpperCase();
   if (action !== 'APPROVE' && action !== 'REJECT')

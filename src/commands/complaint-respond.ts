@@ -6,17 +6,10 @@ import { withClient } from '../command-kit/client-context.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { ComplaintRespondOptions } from '../cli/complaint.js';
 import { complaintId } from './complaint-history.js';
 
-interface RespondOptions {
-  text?: string;
-  image?: string[];
-  jumpUrl?: string;
-  jumpUrlText?: string;
-  subMchid?: string;
-}
-
-export async function run(ctx: CommandContext<RespondOptions>): Promise<void> {
+export async function run(ctx: CommandContext<ComplaintRespondOptions>): Promise<void> {
   const id = complaintId(ctx);
   const { text, image = [], jumpUrl, jumpUrlText } = ctx.opts;
   if (!text) throw new WxpayError('USAGE', 'What is the reply? Give --text', { hint: 'e.g. --text "已为您退款"' });

@@ -6,9 +6,10 @@ import { withClient } from '../command-kit/client-context.js';
 import { complaintRows, deadlineOf, maskPhone } from '../command-kit/complaint-view.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { ComplaintShowOptions } from '../cli/complaint.js';
 import { complaintId } from './complaint-history.js';
 
-export async function run(ctx: CommandContext<{ redact?: boolean }>): Promise<void> {
+export async function run(ctx: CommandContext<ComplaintShowOptions>): Promise<void> {
   const id = complaintId(ctx);
   const { c, phone } = await withClient(ctx, async ({ client }) => {
     const c = await getComplaint(client, id);

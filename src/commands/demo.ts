@@ -6,16 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { WxpayError, isWxpayError } from '../protocol/errors.js';
 import { tempRoot, type CommandContext } from '../runtime.js';
+import type { DemoOptions } from '../cli/demo.js';
 import { newWorld, type DemoWorld } from '../demo/env.js';
 import { DEMO_STEPS, newDemoState, type DemoSettings, type DemoState } from '../demo/steps.js';
 import { sandboxMode } from './sandbox-init.js';
 import { outputFor } from '../command-kit/shared.js';
 import { renderQr } from '../command-kit/qr.js';
-
-interface DemoOptions {
-  keep?: string;
-  mode?: string;
-}
 
 export interface StepReport {
   step: number;

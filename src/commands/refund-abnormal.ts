@@ -12,20 +12,10 @@ import { confirmSend } from '../command-kit/confirm.js';
 import { keyForNames, usage } from '../command-kit/profitsharing.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { RefundAbnormalOptions } from '../cli/refund.js';
 import { refundRows } from './refund-query.js';
 
-interface Options {
-  outRefundNo?: string;
-  type?: string;
-  bankType?: string;
-  bankAccount?: string;
-  realName?: string;
-  subMchid?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-}
-
-function inputFrom(refundId: string | undefined, opts: Options): AbnormalRefundInput {
+function inputFrom(refundId: string | undefined, opts: RefundAbnormalOptions): AbnormalRefundInput {
   if (!refundId)
     throw usage(
       "Which refund? Give WeChat Pay's refund_id",
@@ -51,7 +41,7 @@ function inputFrom(refundId: string | undefined, opts: Options): AbnormalRefundI
   };
 }
 
-export async function run(ctx: CommandContext<Options>): Promise<void> {
+export async function run(ctx: CommandContext<RefundAbnormalOptions>): Promise<void> {
   const input = inputFrom(ctx.args[0] as string | undefined, ctx.opts);
   await withClient(ctx, async ({ client }) => {
     const sensitive = input.bankAccount !== undefined || input.realName !== undefined;

@@ -3,23 +3,16 @@
 import { adminCall } from '../command-kit/sandbox-admin-call.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { SandboxComplaintOptions } from '../cli/sandbox.js';
 
-interface Options {
-  id?: string;
-  phone?: string;
-  detail?: string;
-  refund?: string;
-  images?: string;
-}
-
-export async function run(ctx: CommandContext<Options>): Promise<void> {
+export async function run(ctx: CommandContext<SandboxComplaintOptions>): Promise<void> {
   const [outTradeNo] = ctx.args as [string];
   const refund = intOption(ctx.opts.refund, '--refund');
   const images = intOption(ctx.opts.images, '--images');
   const c = await adminCall(ctx, '/sandbox/complaints', {
     out_trade_no: outTradeNo,
     ...(ctx.opts.id ? { complaint_id: ctx.opts.id } : {}),
-    phone: ctx.opts.phone ?? '13800138000',
+    phone: ctx.opts.phone,
     ...(ctx.opts.detail ? { detail: ctx.opts.detail } : {}),
     ...(refund !== undefined ? { problem_type: 'REFUND', apply_refund_amount: refund } : {}),
     ...(images !== undefined ? { images } : {}),

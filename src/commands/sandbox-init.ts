@@ -3,15 +3,8 @@ import path from 'node:path';
 import { WxpayError } from '../protocol/errors.js';
 import { initSandbox, SANDBOX_MODES, type SandboxMode } from '../sandbox/keyset.js';
 import type { CommandContext } from '../runtime.js';
+import type { SandboxInitOptions } from '../cli/sandbox.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
-
-interface InitOptions {
-  dir?: string;
-  mode?: string;
-  mchid?: string;
-  appid?: string;
-  port?: string;
-}
 
 export function sandboxMode(value: string | undefined): SandboxMode | undefined {
   if (value === undefined) return undefined;
@@ -23,14 +16,14 @@ export function sandboxMode(value: string | undefined): SandboxMode | undefined 
   return value as SandboxMode;
 }
 
-export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
+export async function run(ctx: CommandContext<SandboxInitOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const mode = sandboxMode(opts.mode);
   const port = intOption(opts.port, '--port');
   if (opts.mchid !== undefined && !/^\d{6,12}$/.test(opts.mchid))
     throw new WxpayError('USAGE', `--mchid must be digits, got "${opts.mchid}"`, { hint: 'e.g. --mchid 1900000001' });
   const result = await initSandbox({
-    dir: path.resolve(rt.cwd, opts.dir ?? '.wxpay-sandbox'),
+    dir: path.resolve(rt.cwd, opts.dir),
     ...(mode ? { mode } : {}),
     ...(opts.mchid ? { mchid: opts.mchid } : {}),
     ...(opts.appid ? { appid: opts.appid } : {}),

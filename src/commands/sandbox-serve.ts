@@ -8,40 +8,26 @@ import { parseClockOffset } from '../sandbox/bill-source.js';
 import { readSandboxFile, type SandboxFile } from '../sandbox/keyset-files.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { CommandContext } from '../runtime.js';
+import type { SandboxServeOptions } from '../cli/sandbox.js';
 import { sandboxMode } from './sandbox-init.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
 
-interface ServeOptions {
-  dir?: string;
-  port?: string;
-  host?: string;
-  mode?: string;
-  autoPay?: string;
-  autoRefund?: string;
-  refundSpacing?: string;
-  timeScale?: string;
-  state?: string;
-  quiet?: boolean;
-  signWorkers?: string;
-  clock?: string;
-}
-
-export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
+export async function run(ctx: CommandContext<SandboxServeOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
-  const dir = path.resolve(rt.cwd, opts.dir ?? '.wxpay-sandbox');
+  const dir = path.resolve(rt.cwd, opts.dir);
   const file = await readSandboxFile(dir);
   if (!file)
     throw new WxpayError('CONFIG_NOT_FOUND', `No sandbox key set in ${dir}`, {
-      hint: `Run: wxpay sandbox init --dir ${opts.dir ?? '.wxpay-sandbox'}`,
+      hint: `Run: wxpay sandbox init --dir ${opts.dir}`,
     });
   const mode = sandboxMode(opts.mode) ?? file.mode;
-  const timeScale = Number(opts.timeScale ?? '1');
+  const timeScale = Number(opts.timeScale);
   if (!(timeScale > 0))
     throw new WxpayError('USAGE', `--time-scale must be a positive number, got "${opts.timeScale}"`, {
       hint: 'e.g. --time-scale 60 turns 15 s into 0.25 s.',
     });
-  const autoRefund = opts.autoRefund === 'off' ? -1 : intOption(opts.autoRefund ?? '1000', '--auto-refund')!;
+  const autoRefund = opts.autoRefund === 'off' ? -1 : intOption(opts.autoRefund, '--auto-refund')!;
   const autoPay = intOption(opts.autoPay, '--auto-pay');
   // RSA signing dominates a signed answer; a spare core signs while the event loop serves the next request.
   const signWorkers =
@@ -54,12 +40,12 @@ export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
   const sb = await startSandbox({
     dir,
     mode,
-    host: opts.host ?? '127.0.0.1',
+    host: opts.host,
     // A hand-edited sandbox.json may have lost its port.
     port: intOption(opts.port, '--port') ?? (file as Partial<SandboxFile>).port ?? DEFAULT_SANDBOX_PORT,
     timeScale,
     autoRefundMs: autoRefund,
-    refundSpacingMs: intOption(opts.refundSpacing ?? '60000', '--refund-spacing')!,
+    refundSpacingMs: intOption(opts.refundSpacing, '--refund-spacing')!,
     signWorkers,
     billClockOffsetMs,
     ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),

@@ -3,12 +3,13 @@
 import { cancelRequest, cancelTransfer } from '../api/transfers.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { TransferCancelOptions } from '../cli/transfer.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { confirmSend } from '../command-kit/confirm.js';
 import { outputFor } from '../command-kit/shared.js';
 import { transferRows } from '../command-kit/transfer-view.js';
 
-export async function run(ctx: CommandContext<{ yes?: boolean; dryRun?: boolean }>): Promise<void> {
+export async function run(ctx: CommandContext<TransferCancelOptions>): Promise<void> {
   const outBillNo = ctx.args[0] as string | undefined;
   if (!outBillNo)
     throw new WxpayError('USAGE', 'Which transfer? Give its out_bill_no', { hint: 'e.g. wxpay transfer cancel TB001' });

@@ -4,28 +4,13 @@
 import { createTransfer, transferPreviewRequest, type TransferInput } from '../api/transfers.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { TransferCreateOptions } from '../cli/transfer.js';
 import { formatYuan, parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { confirmSend } from '../command-kit/confirm.js';
 import { outputFor } from '../command-kit/shared.js';
 import { transferRows } from '../command-kit/transfer-view.js';
 import { reportsOf } from '../command-kit/transfer-input.js';
-
-interface TransferCreateOptions {
-  outBillNo?: string;
-  openid?: string;
-  amount?: string;
-  yuan?: boolean;
-  sceneId?: string;
-  remark?: string;
-  userName?: string;
-  notifyUrl?: string;
-  perception?: string;
-  sceneReport?: string[];
-  appid?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-}
 
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 

@@ -3,11 +3,12 @@
 import { queryTransfer } from '../api/transfers.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { TransferQueryOptions } from '../cli/transfer.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
 import { transferRows } from '../command-kit/transfer-view.js';
 
-export async function run(ctx: CommandContext<{ transferBillNo?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<TransferQueryOptions>): Promise<void> {
   const outBillNo = ctx.args[0] as string | undefined;
   if (Boolean(outBillNo) === Boolean(ctx.opts.transferBillNo))
     throw new WxpayError('USAGE', 'Give exactly one of <out_bill_no> and --transfer-bill-no', {

@@ -3,11 +3,12 @@
 import path from 'node:path';
 import { downloadReceipt, queryReceipt } from '../api/transfer-receipts.js';
 import type { CommandContext } from '../runtime.js';
+import type { ReceiptDownloadOptions } from '../cli/transfer.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
 import { outBillNoArg } from '../command-kit/transfer-view.js';
 
-export async function run(ctx: CommandContext<{ output?: string }>): Promise<void> {
+export async function run(ctx: CommandContext<ReceiptDownloadOptions>): Promise<void> {
   const outBillNo = outBillNoArg(ctx, 'download');
   const target = path.resolve(ctx.rt.cwd, ctx.opts.output ?? `receipt_${outBillNo}.pdf`);
   const got = await withClient(ctx, async ({ client }) =>

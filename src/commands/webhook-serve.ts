@@ -5,26 +5,14 @@ import path from 'node:path';
 import { loadApiV3Key, loadVerifierKeys } from '../config/credentials.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { WebhookServeOptions } from '../cli/webhook.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
 import { formatLive } from '../webhook/live-line.js';
 import { resendCommand } from '../webhook/resend.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
 
-interface ServeOptions {
-  port?: string;
-  host?: string;
-  path?: string;
-  forwardTo?: string;
-  journal?: string;
-  ackAfterForward?: boolean;
-  forwardAttempts?: string;
-  printSecret?: boolean;
-  maxConnections?: string;
-  maxInflightBytes?: string;
-}
-
-function checkOptions(opts: ServeOptions): void {
+function checkOptions(opts: WebhookServeOptions): void {
   if (!(opts.path ?? '/').startsWith('/'))
     throw new WxpayError('USAGE', `--path must start with "/", got "${opts.path}"`, {
       hint: 'e.g. --path /wxpay/notify',
@@ -43,7 +31,7 @@ function checkOptions(opts: ServeOptions): void {
     });
 }
 
-export async function run(ctx: CommandContext<ServeOptions>): Promise<void> {
+export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
   checkOptions(opts);

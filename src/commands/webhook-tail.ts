@@ -5,17 +5,11 @@ import path from 'node:path';
 import { WxpayError } from '../protocol/errors.js';
 import { terminalSafe } from '../render.js';
 import type { CommandContext } from '../runtime.js';
+import type { WebhookTailOptions } from '../cli/webhook.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
 import { formatLive, type LiveEvent } from '../webhook/live-line.js';
 import { matchesFilter, parseTailFilters, tailEvent, type TailFilter } from '../webhook/tail.js';
 import { followJournalLines, readJournalLines } from '../webhook/tail-source.js';
-
-interface TailOptions {
-  journal?: string;
-  follow?: boolean;
-  filter?: string[];
-  lines?: string;
-}
 
 const oneLine = (ev: LiveEvent): LiveEvent =>
   JSON.parse(JSON.stringify(ev), (_k, v: unknown) =>
@@ -35,7 +29,7 @@ function eventOf(bytes: Buffer, filter: TailFilter): LiveEvent | undefined {
   return matchesFilter(ev, filter) ? ev : undefined;
 }
 
-export async function run(ctx: CommandContext<TailOptions>): Promise<void> {
+export async function run(ctx: CommandContext<WebhookTailOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
   const filter = parseTailFilters(opts.filter ?? []);

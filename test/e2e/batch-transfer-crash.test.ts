@@ -29,10 +29,6 @@ function seeded(seed: number): () => number {
 const random = seeded(SEED);
 
 let env: BatchEnv;
-beforeAll(async () => {
-  env = await batchEnv({ random: seeded(SEED ^ 0x5bd1e995) });
-});
-afterAll(() => env.close());
 
 const NAME = (i: number) => `测试收款人${i}`;
 
@@ -64,7 +60,13 @@ const args = (file: string) => [
   '8',
 ];
 
-describe('batch transfers, killed mid-way and resumed', () => {
+// Both key modes: the payee names are encrypted for the WeChat Pay public key, or for the platform certificate.
+describe.each(['pubkey', 'cert'] as const)('batch transfers in %s mode, killed mid-way and resumed', (mode) => {
+  beforeAll(async () => {
+    env = await batchEnv({ random: seeded(SEED ^ 0x5bd1e995), mode });
+  });
+  afterAll(() => env.close());
+
   it('a CSV of 200 transfers: every bill exactly once, created again only after NOT_FOUND', async () => {
     const file = transferFile('TBCRASH');
     await env.admin('POST', '/sandbox/faults', {

@@ -93,7 +93,7 @@ describe('wxpay demo', () => {
 
     // Again in the same folder (keys reused) on a TTY: the QR code is drawn under the prepay step.
     const tty = memoryRuntime(true);
-    await run({ args: [], opts: { keep, color: false }, rt: tty.rt });
+    await run({ args: [], opts: { keep, mode: 'pubkey', color: false }, rt: tty.rt });
     expect(tty.output()).toMatch(/native prepay\n.*code_url[^\n]*\n[ ]+[▄▀█ ]+\n/);
     expect(tty.output()).toContain(`kept ${keep}`);
   });
@@ -102,7 +102,7 @@ describe('wxpay demo', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'wxpay-demofail-')), 'not-a-folder');
     writeFileSync(file, 'x');
     const { rt, output } = memoryRuntime();
-    await expect(run({ args: [], opts: { json: true, keep: file }, rt })).rejects.toMatchObject({
+    await expect(run({ args: [], opts: { json: true, keep: file, mode: 'pubkey' }, rt })).rejects.toMatchObject({
       message: expect.stringContaining('demo step 1 (init the keys) failed'),
     });
     const doc = JSON.parse(output());
@@ -116,7 +116,7 @@ describe('wxpay demo', () => {
     stdout.on('data', () => {
       if (output().includes('native prepay')) signal.handler?.('SIGINT');
     });
-    await expect(run({ args: [], opts: { color: false }, rt })).rejects.toMatchObject({
+    await expect(run({ args: [], opts: { mode: 'pubkey', color: false }, rt })).rejects.toMatchObject({
       code: 'DEMO_INTERRUPTED',
       exitCode: 4,
     });

@@ -15,7 +15,7 @@ import type { Runtime } from '../../src/runtime.js';
 import type { AuthorizationFields } from '../../src/protocol/canonical.js';
 import type { RequestLogEntry } from '../../src/sandbox/context.js';
 import { payOrder, prepay as sandboxPrepay } from '../../src/sandbox/orders.js';
-import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
+import type { SandboxInitResult, SandboxMode } from '../../src/sandbox/keyset.js';
 import { initTestSandbox } from './sandbox.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { cleanEnv } from './cli.js';
@@ -42,8 +42,8 @@ export interface BatchEnv {
 // Keyed by test file: files may share this module (vitest isolate: false), and each gets a key set of its own.
 const keySets = new Map<string, Promise<SandboxInitResult>>();
 
-async function newKeySet(): Promise<SandboxInitResult> {
-  const init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-')), mode: 'pubkey' });
+async function newKeySet(mode: SandboxMode): Promise<SandboxInitResult> {
+  const init = await initTestSandbox({ dir: mkdtempSync(path.join(os.tmpdir(), 'wxpay-batch-')), mode });
   trackSecretFile('batch sandbox merchant key', init.privateKeyPath);
   trackSecretFile('batch sandbox APIv3 key', init.apiV3KeyPath);
   return init;
@@ -51,10 +51,10 @@ async function newKeySet(): Promise<SandboxInitResult> {
 
 /** One key set per test file; a fresh sandbox state per call. `random` drives the sandbox's fault rolls (default
  *  Math.random), so a test can seed them. */
-export async function batchEnv(opts: { random?: () => number } = {}): Promise<BatchEnv> {
-  const file = currentTestFile();
-  if (!keySets.has(file)) keySets.set(file, newKeySet());
-  const init = await keySets.get(file)!;
+export async function batchEnv(opts: { random?: () => number; mode?: SandboxMode } = {}): Promise<BatchEnv> {
+  const key = `${currentTestFile()}#${opts.mode ?? 'pubkey'}`;
+  if (!keySets.has(key)) keySets.set(key, newKeySet(opts.mode ?? 'pubkey'));
+  const init = await keySets.get(key)!;
   const log: RequestLogEntry[] = [];
   const sb = await startSandbox({
     dir: init.dir,

@@ -87,17 +87,28 @@ describe('followJournal', () => {
     const seen: string[] = [];
     const stop = new AbortController();
     let polls = 0; // how many times the follower has finished a pass and gone to sleep
-    const sleep = () => ((polls += 1), tick());
-    const done = followJournal(file, (b) => seen.push(b.toString()), { signal: stop.signal, sleep });
+    let wake: () => void = () => undefined;
+    const changed = () => new Promise<void>((r) => (wake = r));
+    const sleep = async () => {
+      polls += 1;
+      wake();
+      await tick();
+    };
+    const visit = (b: Buffer) => {
+      seen.push(b.toString());
+      wake();
+    };
+    const done = followJournal(file, visit, { signal: stop.signal, sleep });
+    // Both waits are on events (a line seen, a pass ended), never on a count of turns or a time, so a loaded
+    // machine only makes them slower (the test's own timeout is the limit).
     const until = async (n: number) => {
-      for (let i = 0; i < 10_000 && seen.length < n; i++) await tick();
+      while (seen.length < n) await changed();
       return seen;
     };
-    // Waits until the follower has made two more whole passes: it has seen the files as they are now. Counted in
-    // passes, not time, so a loaded machine cannot make it miss a change (a truncation undone before it looked).
+    // Two more whole passes: the follower has seen the files as they are now (a truncation cannot be missed).
     const passes = async () => {
       const target = polls + 2;
-      for (let i = 0; i < 10_000 && polls < target; i++) await tick();
+      while (polls < target) await changed();
     };
     return {
       seen,

@@ -39,3 +39,14 @@ export function classifyError(e: unknown): Extract<Outcome, { kind: 'rejected' |
   // TIMEOUT, NETWORK, VERIFY_* (an answer we cannot trust), and anything else the client raised.
   return { kind: 'unknown', code: e.code, message: e.message, rateLimited: false };
 }
+
+/** What a failed look-up means for a row: not found (send it), or unknown. A refused look-up (400, 401, ...) does
+ *  not tell whether the refund or bill exists, and asking again in this run will not change that: unknown, not
+ *  retried. */
+export function lookupFailure(e: unknown): Extract<Outcome, { kind: 'not-found' | 'rejected' | 'unknown' }> {
+  if (isNotFound(e)) return { kind: 'not-found' };
+  const o = classifyError(e);
+  return o.kind === 'rejected'
+    ? { kind: 'unknown', code: o.code, message: `look-up refused: ${o.message}`, rateLimited: false, retriable: false }
+    : o;
+}

@@ -4,7 +4,7 @@
 import { queryRefund, refundBody, refundRequest, type Refund, type RefundInput } from '../api/refunds.js';
 import { closeRequest, queryOrder, queryRequest, type OrderRef, type Transaction } from '../api/transactions.js';
 import type { WxpayClient } from '../http/client.js';
-import { classifyError, isNotFound } from './classify.js';
+import { classifyError, lookupFailure } from './classify.js';
 import type { BatchOps } from './runner.js';
 import { transferOps, transferPreview, type TransferSettings } from './transfer-ops.js';
 import type { BatchKind, BatchRow, Outcome } from './types.js';
@@ -124,18 +124,7 @@ export function opsFor(kind: BatchKind, client: WxpayClient, s: OpsSettings = {}
           }
           return refundDone(r);
         } catch (e) {
-          if (isNotFound(e)) return { kind: 'not-found' };
-          const o = classifyError(e);
-          // A refused look-up (e.g. 400, 401) does not tell whether the refund exists: unknown, not rejected.
-          return o.kind === 'rejected'
-            ? {
-                kind: 'unknown',
-                code: o.code,
-                message: `look-up refused: ${o.message}`,
-                rateLimited: false,
-                retriable: false,
-              }
-            : o;
+          return lookupFailure(e);
         }
       },
     };

@@ -11,7 +11,7 @@ import {
   type TransferInput,
 } from '../api/transfers.js';
 import type { WxpayClient } from '../http/client.js';
-import { classifyError, isNotFound } from './classify.js';
+import { classifyError, lookupFailure } from './classify.js';
 import type { BatchOps } from './runner.js';
 import type { BatchRow, Outcome } from './types.js';
 
@@ -75,18 +75,7 @@ export function transferOps(client: WxpayClient, s: TransferSettings): BatchOps 
         }
         return billDone(t);
       } catch (e) {
-        if (isNotFound(e)) return { kind: 'not-found' };
-        const o = classifyError(e);
-        // A refused look-up does not say whether the bill exists: unknown, and not asked again in this run.
-        return o.kind === 'rejected'
-          ? {
-              kind: 'unknown',
-              code: o.code,
-              message: `look-up refused: ${o.message}`,
-              rateLimited: false,
-              retriable: false,
-            }
-          : o;
+        return lookupFailure(e);
       }
     },
   };

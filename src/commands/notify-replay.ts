@@ -60,7 +60,15 @@ async function sendForward(c: JournalEntry, url: string, secret: string): Promis
     });
   }
   const r = await createForwarder({ url, secret, attempts: 1 })(
-    forwardMessage({ id: c.id, event_type: c.event_type, body: c.body, headers: c.headers, resource: c.resource }),
+    forwardMessage({
+      id: c.id,
+      event_type: c.event_type,
+      body: c.body,
+      headers: c.headers,
+      resource: c.resource,
+      // An event accepted by a many-merchant listener is re-sent as that merchant's.
+      ...(typeof c.profile === 'string' ? { profile: c.profile } : {}),
+    }),
   );
   return { status: r.status ?? 0, ok: r.ok, body: r.ok ? '' : (r.error ?? '') };
 }

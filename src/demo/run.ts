@@ -3,7 +3,8 @@
 // closes what it started once it settles.
 import { rm } from 'node:fs/promises';
 import type { DemoWorld } from './env.js';
-import { DEMO_STEPS, type DemoSettings, type DemoState } from './steps.js';
+import { DEMO_STEPS } from './steps.js';
+import type { DemoSettings, DemoState } from './settings.js';
 
 export interface StepReport {
   step: number;

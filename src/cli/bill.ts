@@ -2,7 +2,7 @@
 // then write raw / csv / json / ndjson.
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { lazy } from './lazy.js';
+import { lazy, type OptionsOf } from './lazy.js';
 
 const FORMATS = ['raw', 'csv', 'json', 'ndjson'];
 
@@ -22,6 +22,28 @@ function common(cmd: Command): Command {
     )
     .option('--summary', 'print the summary block (totals) as a table');
 }
+
+const declareBillReconcile = (bill: Command) =>
+  bill
+    .command('reconcile')
+    .description("compare the day's trade bill with your own records and the webhook journal (exit 8 on differences)")
+    .requiredOption('--date <YYYY-MM-DD>', 'the bill day (China time), or yesterday / today')
+    .option('--bill <file>', 'a downloaded trade bill (bill trade --type ALL --format raw); default: download it')
+    .option('--orders <file>', 'your records: CSV with a header line, or .ndjson')
+    .option(
+      '--map <pairs>',
+      'columns of --orders: out_trade_no=, amount= (fen) or amount_yuan= (yuan), state= (default: same names)',
+    )
+    .option('--journal <file>', "webhook serve's journal: report payments and refunds without a callback")
+    .addOption(
+      new Option('--format <format>', "report format (default: from --out's extension, else table)").choices([
+        'table',
+        'csv',
+        'json',
+      ]),
+    )
+    .option('--out <file>', 'write the report here (atomically); default: stdout');
+export type BillReconcileOptions = OptionsOf<typeof declareBillReconcile>;
 
 export function registerBill(program: Command, rt: Runtime): void {
   const bill = program.command('bill').description('download, verify and convert trade and fund-flow bills');
@@ -50,4 +72,10 @@ export function registerBill(program: Command, rt: Runtime): void {
       '\nExample:\n  wxpay bill fundflow --date 2026-01-02 --account BASIC --gzip --output funds.json',
     )
     .action(lazy(rt, () => import('../commands/bill-fundflow.js')));
+  declareBillReconcile(bill)
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay bill reconcile --date yesterday --orders orders.csv --map out_trade_no=order_id,amount=total_fen,state=status --journal wxpay-webhooks.ndjson --out report.csv',
+    )
+    .action(lazy(rt, () => import('../commands/bill-reconcile.js')));
 }

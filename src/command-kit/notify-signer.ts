@@ -7,6 +7,7 @@ import { EXIT, WxpayError, isWxpayError } from '../protocol/errors.js';
 import { DEFAULT_SANDBOX_DIR, type SandboxKeys } from '../sandbox/keyset.js';
 import { loadMerchantKeySets } from '../sandbox/merchant-contexts.js';
 import type { CommandContext } from '../runtime.js';
+import type { NotifyReplayOptions, NotifyTriggerOptions } from '../cli/notify.js';
 import { loadProfile, outputFor } from './shared.js';
 import { normalizeSerial } from '../protocol/serials.js';
 
@@ -15,10 +16,8 @@ export interface Signer {
   key: KeyObject;
 }
 
-export interface SignerOptions {
-  sandboxDir?: string;
-  signWith?: string;
-}
+/** --sandbox-dir / --sign-with, as `notify trigger` and `notify replay` declare them. */
+export type SignerOptions = Pick<NotifyTriggerOptions | NotifyReplayOptions, 'sandboxDir' | 'signWith'>;
 
 /** The sandbox's keys; in a sandbox of many merchants (`sandbox init --merchants N`), those of the profile's mchid,
  *  so `--profile sandbox-2` sends as merchant 2 (its platform key, its mchid). */

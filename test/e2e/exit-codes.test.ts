@@ -29,7 +29,7 @@ async function closedPort(): Promise<number> {
 
 describe('wxpay help exit-codes', () => {
   it('prints the README table, row for row (--json and text)', async () => {
-    expect(table.map((r) => r.code)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(table.map((r) => r.code)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     const j = await runCli(['help', 'exit-codes', '--json']);
     expect(j.code).toBe(0);
     expect(j.json()).toEqual({ exitCodes: table });
@@ -119,6 +119,17 @@ describe('every row of the README exit-code table', () => {
           '{"algorithm":"AEAD_AES_256_GCM","ciphertext":"ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=","nonce":"uluk4a9R25RW","associated_data":"associatedData"}',
           '--json',
         ]),
+    },
+    8: {
+      what: 'a fixtures flow whose expect does not hold',
+      error: 'FIXTURE_EXPECT_FAILED',
+      run: () => {
+        const flow = path.join(env.dir, 'exit8-flow.json');
+        const expect8 = [{ path: 'vars.total', equals: 101 }];
+        const steps = [{ name: 'amount', action: 'expect', expect: expect8 }];
+        writeFileSync(flow, JSON.stringify({ name: 'exit8', vars: { total: 100 }, steps }));
+        return env.cli(['fixtures', 'run', flow, '--json']);
+      },
     },
   };
 

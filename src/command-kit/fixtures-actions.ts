@@ -1,7 +1,7 @@
 // The executors of `fixtures run`'s WeChat Pay actions: the same api/ functions the commands call, on one client
 // built from the profile. Each returns WeChat Pay's answer (or, for close, what was done), which later steps
 // reference; none returns a signature or key (jsapi/app invoke parameters are signed, so prepay leaves them out).
-import { applyAbnormalRefund, createRefund, queryRefund, type AbnormalRefundInput } from '../api/refunds.js';
+import { applyAbnormalRefund, createRefund, queryRefund, type AbnormalRefundType } from '../api/refunds.js';
 import { closeOrder, prepay, queryOrder, type PrepayKind } from '../api/transactions.js';
 import { createTransfer, queryTransfer } from '../api/transfers.js';
 import { usageError } from '../protocol/errors.js';
@@ -15,8 +15,12 @@ type In = Record<string, unknown>;
 const s = (i: In, k: string): string => i[k] as string;
 const opt = (i: In, k: string): string | undefined => i[k] as string | undefined;
 const n = (i: In, k: string): number => i[k] as number;
-const present = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** The fields that may be undefined become optional and absent (exactOptionalPropertyTypes: no `x: undefined`). */
+type Present<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+const present = <T extends object>(o: T): Present<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Present<T>;
 
 function needed(value: string | undefined, what: string, hint: string): string {
   if (!value) throw usageError(`No ${what}`, hint);
@@ -71,10 +75,10 @@ function transferAction({ client, profile }: ClientContext): Executor {
 
 function abnormalRefundAction({ client }: ClientContext): Executor {
   return async (i) => {
-    const input: AbnormalRefundInput = present({
+    const input = present({
       refundId: s(i, 'refund_id'),
       outRefundNo: s(i, 'out_refund_no'),
-      type: s(i, 'type') as AbnormalRefundInput['type'],
+      type: s(i, 'type') as AbnormalRefundType,
       bankType: opt(i, 'bank_type'),
       bankAccount: opt(i, 'bank_account'),
       realName: opt(i, 'real_name'),

@@ -3,19 +3,11 @@
 // key and POSTs it. Exit 0 only on a 2xx; with --probe, only when the receiver REJECTS the probe.
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
-import type { SignerOptions } from '../command-kit/notify-signer.js';
+import type { NotifyTriggerOptions } from '../cli/notify.js';
 import { sendTrigger } from '../command-kit/notify-send.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
 
-interface TriggerOptions extends SignerOptions {
-  to: string;
-  outTradeNo?: string;
-  amount?: string;
-  set?: string[];
-  probe?: boolean;
-}
-
-export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
+export async function run(ctx: CommandContext<NotifyTriggerOptions>): Promise<void> {
   const { opts } = ctx;
   const sent = await sendTrigger(ctx, {
     event: String(ctx.args[0]),

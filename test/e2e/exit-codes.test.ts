@@ -12,6 +12,7 @@ import { binPath, repoRoot } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { prepayArgs, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
 import { tableUnder } from './readme-parse.js';
+import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../../src/bills/layout.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 const table = tableUnder(readme, 'Exit codes').map(([code, meaning]) => ({
@@ -121,14 +122,30 @@ describe('every row of the README exit-code table', () => {
         ]),
     },
     8: {
-      what: 'a fixtures flow whose expect does not hold',
-      error: 'FIXTURE_EXPECT_FAILED',
+      what: 'bill reconcile: an order paid in the bill is missing from the merchant file',
+      error: 'RECONCILE_MISMATCH',
       run: () => {
-        const flow = path.join(env.dir, 'exit8-flow.json');
-        const expect8 = [{ path: 'vars.total', equals: 101 }];
-        const steps = [{ name: 'amount', action: 'expect', expect: expect8 }];
-        writeFileSync(flow, JSON.stringify({ name: 'exit8', vars: { total: 100 }, steps }));
-        return env.cli(['fixtures', 'run', flow, '--json']);
+        const cols = TRADE_COLUMNS.SUCCESS;
+        const row = cols.map((c) =>
+          c === '商户订单号' ? 'EXIT8ORDER' : c === '交易状态' ? 'SUCCESS' : /金额|费/.test(c) ? '1.00' : 'x',
+        );
+        const summary = TRADE_SUMMARY_COLUMNS.SUCCESS;
+        writeFileSync(
+          path.join(env.dir, 'bill8.csv'),
+          `${cols.join(',')}\n${row.map((v) => `\`${v}`).join(',')}\n${summary.join(',')}\n${summary.map((c) => (c === '总交易单数' ? '`1' : '`1.00')).join(',')}\n`,
+        );
+        writeFileSync(path.join(env.dir, 'mine8.csv'), 'out_trade_no,amount\n');
+        return env.cli([
+          'bill',
+          'reconcile',
+          '--date',
+          '2026-01-01',
+          '--bill',
+          'bill8.csv',
+          '--orders',
+          'mine8.csv',
+          '--json',
+        ]);
       },
     },
   };

@@ -13,6 +13,7 @@ import { collectPayment, reverseAndRead, type FlowOptions } from '../../src/api/
 import type { ClientRequest, WxpayClient } from '../../src/http/client.js';
 import { wechatpayError } from '../../src/http/error.js';
 import { WxpayError } from '../../src/protocol/errors.js';
+import { formatExchange } from '../../src/protocol/redact.js';
 
 const input: CodepayInput = {
   appid: 'wxd678efh567hg6787',
@@ -91,6 +92,13 @@ describe('payment code requests', () => {
       body: { appid: 'wxd678efh567hg6787', mchid: '1900007291' },
       idempotent: true,
     });
+  });
+
+  it('--verbose logs never show the code: whoever has it can charge the payer within its minute', () => {
+    const body = JSON.stringify(codepayBody({ merchant: { mchid: '1900007291' } } as WxpayClient, input));
+    const logged = formatExchange('> POST /v3/pay/transactions/codepay', {}, body).join('\n');
+    expect(logged).not.toContain(input.authCode);
+    expect(logged).toContain('"auth_code":"[redacted]"');
   });
 
   it.each([

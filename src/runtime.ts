@@ -8,7 +8,7 @@ export interface Runtime {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** The process's uid, for the ownership check of a found rc file (undefined on Windows). */
-  readonly uid?: number;
+  readonly uid?: number | undefined;
   readonly stdin: Readable & { isTTY?: boolean };
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };

@@ -98,7 +98,7 @@ export interface ListInput {
   beginDate: string;
   endDate: string;
   /** Partner mode: one sub-merchant's complaints (default: all of them). */
-  complaintedMchid?: string;
+  complaintedMchid?: string | undefined;
   pageSize?: number;
 }
 

@@ -16,7 +16,9 @@ const declareServe = (webhook: Command) =>
     .option('--forward-attempts <n>', 'forward attempts with backoff (default 4)')
     .option('--print-secret', 'print the whsec_ secret forwards are signed with (kept in <journal>.forward-secret)')
     .option('--max-connections <n>', 'connections at once (default 256)')
-    .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)');
+    .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)')
+    .option('--profiles <a,b>', "serve these profiles' merchants: each on /notify/<profile>, and on --path by serial")
+    .option('--all-profiles', 'serve every profile of the rc file (as --profiles)');
 export type WebhookServeOptions = OptionsOf<typeof declareServe>;
 
 const declareTail = (webhook: Command) =>
@@ -36,7 +38,10 @@ export type WebhookTailOptions = OptionsOf<typeof declareTail>;
 export function registerWebhook(program: Command, rt: Runtime): void {
   const webhook = program.command('webhook').description('a local callback listener');
   declareServe(webhook)
-    .addHelpText('after', '\nExample:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json\n  wxpay webhook serve --profiles shop,franchise',
+    )
     .action(lazy(rt, () => import('../commands/webhook-serve.js')));
   declareTail(webhook)
     .addHelpText(

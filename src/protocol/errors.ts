@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   CONFIG_CHECK_FAILED: EXIT.config,
   LISTEN_FAILED: EXIT.config,
   JOURNAL_UNWRITABLE: EXIT.config,
+  CONFIG_SHARED_SERIAL: EXIT.config,
   NETWORK: EXIT.network,
   TIMEOUT: EXIT.network,
   WECHATPAY_ERROR: EXIT.wechatpay,

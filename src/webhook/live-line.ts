@@ -2,12 +2,16 @@
 // state, verification and forward result (with the command that re-sends a failed forward). The same object is the
 // NDJSON event under --json.
 import type { ForwardResult } from './forwarder.js';
+import type { MerchantTag } from './merchants.js';
 
 export interface LiveEvent {
   time: string;
   status: number;
   outcome: string;
   verification: string;
+  /** With many merchants (`--profiles`): whose callback it is. */
+  profile?: string;
+  mchid?: string;
   id?: string;
   event_type?: string;
   out_trade_no?: string;
@@ -35,6 +39,7 @@ export interface EventFacts {
   event_type: string;
   resource: unknown;
   verification: string;
+  merchant?: MerchantTag | undefined;
 }
 
 export function liveEvent(
@@ -71,6 +76,8 @@ export function liveEvent(
     id: v.id,
     event_type: v.event_type,
   };
+  if (v.merchant) e.profile = v.merchant.profile;
+  if (v.merchant?.mchid !== undefined) e.mchid = v.merchant.mchid;
   if (r.out_trade_no !== undefined) e.out_trade_no = r.out_trade_no;
   if (r.out_bill_no !== undefined) e.out_bill_no = r.out_bill_no;
   if (r.out_order_no !== undefined) e.out_order_no = r.out_order_no;
@@ -103,6 +110,8 @@ export function formatLive(e: LiveEvent): string {
     e.time,
     String(e.status),
     e.outcome,
+    // The merchant's profile only when the listener serves many: one-merchant lines keep their columns.
+    ...(e.profile !== undefined ? [e.profile] : []),
     e.event_type ?? '-',
     e.out_trade_no ??
       e.out_bill_no ??

@@ -19,7 +19,7 @@ export interface LedgerEntry {
   /** The journal it came from. */
   journal: string;
   /** When its last `start` was journaled (ms): a look-up's "not found" counts only later (in-flight.ts). */
-  sentAt?: number;
+  sentAt?: number | undefined;
 }
 
 type RefundBody = { out_trade_no?: string; transaction_id?: string; amount?: { refund?: number; total?: number } };
@@ -39,7 +39,7 @@ export function ledgerOf(records: readonly JournalRecord[], journal: string): Ma
         total: b.amount.total ?? 0,
         status: 'unknown',
         journal,
-        ...(journalTime(r.at) === undefined ? {} : { sentAt: journalTime(r.at) }),
+        sentAt: journalTime(r.at),
         ...(b.out_trade_no ? { outTradeNo: b.out_trade_no } : {}),
         ...(b.transaction_id ? { transactionId: b.transaction_id } : {}),
       });

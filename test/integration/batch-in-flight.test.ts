@@ -12,8 +12,9 @@ import { loadConfig } from '../../src/config/config.js';
 import { batchEnv, runInProcess, type BatchEnv } from '../helpers/batch-harness.js';
 
 const REFUND = 'POST /v3/refund/domestic/refunds';
-const HOLD_MS = 600;
-const TIMEOUT_MS = 2000;
+// Held long enough for the rerun to start and look up under load; the rerun's timeout is longer still.
+const HOLD_MS = 1500;
+const TIMEOUT_MS = 3000;
 
 let env: BatchEnv;
 let notifyUrl: string | undefined;
@@ -63,6 +64,10 @@ async function killedMidRequest(name: string, order: string, outRefundNo: string
   return { held };
 }
 
+/** The rerun's look-ups of `outRefundNo`, by answer status: a 404 first shows the rerun asked while the POST was held. */
+const lookups = (outRefundNo: string) =>
+  env.log.filter((e) => e.method === 'GET' && e.url.endsWith(`/${outRefundNo}`)).map((e) => e.status);
+
 const rerun = (file: string) =>
   runInProcess(['refund', 'create', '--from', file, '--yes', '--json'], {
     cwd: env.init.dir,
@@ -81,6 +86,7 @@ describe('a refund WeChat Pay still holds when the rerun starts', () => {
     expect(r.code, r.stderr).toBe(0);
     // Only the killed run's POST ever reached WeChat Pay; the rerun only looked the refund up.
     expect(posts() - sent).toBe(0);
+    expect(lookups('RHELD1')).toEqual([404, 200]);
     expect(journalOf(file).filter((j) => j.type === 'start')).toHaveLength(1);
     expect(journalOf(file).some((j) => j.type === 'absent')).toBe(false);
     const refunds = env.sb.state.snapshot().refunds.filter((x) => x.outTradeNo === 'HELD000001');
@@ -96,7 +102,8 @@ describe('a refund WeChat Pay still holds when the rerun starts', () => {
     await env.admin('DELETE', '/sandbox/faults');
     expect(r.code, r.stderr).toBe(5);
     expect(r.error).toMatchObject({ code: 'BATCH_ALREADY_REFUNDED' });
-    expect(r.stderr).toContain('waiting up to 2 s (the request timeout) in case it is still being made');
+    expect(r.stderr).toMatch(/waiting up to [1-3] s \(the request timeout\) in case it is still being made/);
+    expect(lookups('RHELD2')).toEqual([404, 200]);
     const refunds = env.sb.state.snapshot().refunds.filter((x) => x.outTradeNo === 'HELD000002');
     expect(refunds.map((x) => [x.outRefundNo, x.refund])).toEqual([['RHELD2', 100]]);
   });

@@ -10,6 +10,7 @@ import { registerConfig } from './cli/config.js';
 import { registerSandbox } from './cli/sandbox.js';
 import { registerPrepay } from './cli/prepay.js';
 import { registerQuery } from './cli/query.js';
+import { registerPay } from './cli/pay.js';
 import { registerClose } from './cli/close.js';
 import { registerRefund } from './cli/refund.js';
 import { registerProfitsharing } from './cli/profitsharing.js';
@@ -25,6 +26,7 @@ import { registerDemo } from './cli/demo.js';
 import { registerSmoke } from './cli/smoke.js';
 import { registerHelp } from './cli/help.js';
 import { registerTransfer } from './cli/transfer.js';
+import { registerFixtures } from './cli/fixtures.js';
 
 export { VERSION };
 
@@ -77,6 +79,7 @@ export function buildProgram(rt: Runtime): Command {
   registerSandbox(program, rt);
   registerPrepay(program, rt);
   registerQuery(program, rt);
+  registerPay(program, rt);
   registerClose(program, rt);
   registerRefund(program, rt);
   registerProfitsharing(program, rt);
@@ -86,6 +89,7 @@ export function buildProgram(rt: Runtime): Command {
   registerWebhook(program, rt);
   registerBill(program, rt);
   registerTransfer(program, rt);
+  registerFixtures(program, rt);
   registerComplaint(program, rt);
   registerMedia(program, rt);
   registerCompletion(program, rt);

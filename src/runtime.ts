@@ -14,6 +14,8 @@ export interface Runtime {
   readonly stderr: Writable & { isTTY?: boolean };
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Waits (a command polling WeChat Pay); absent means real time. In-process test runs pass one that moves now(). */
+  sleep?(ms: number): Promise<void>;
   /** When the process started (ms since the epoch), for figures that cover the whole run. */
   readonly startedAt?: number;
   /** Runs the handler on SIGINT/SIGTERM; returns a function that removes it. */

@@ -86,6 +86,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const client: WxpayClient = {
     baseUrl,
     merchant: opts.merchant,
+    timeoutMs,
     ...(opts.proxy ? { proxy: opts.proxy } : {}),
     keys: () => verifier.keys(),
     prepare: (req) => prepareAt(baseUrl, req),

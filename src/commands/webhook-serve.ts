@@ -11,8 +11,10 @@ import { formatLive } from '../webhook/live-line.js';
 import { resendCommand } from '../webhook/resend.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
+import { openServeStore } from '../command-kit/serve-store.js';
+import { storeUrlOf } from '../command-kit/store-url.js';
 
-function checkOptions(opts: WebhookServeOptions): void {
+function checkOptions(opts: WebhookServeOptions, storeUrl: string | undefined): void {
   if (!(opts.path ?? '/').startsWith('/'))
     throw new WxpayError('USAGE', `--path must start with "/", got "${opts.path}"`, {
       hint: 'e.g. --path /wxpay/notify',
@@ -25,6 +27,10 @@ function checkOptions(opts: WebhookServeOptions): void {
     throw new WxpayError('USAGE', `--forward-to must be an http(s) URL, got "${opts.forwardTo}"`, {
       hint: 'e.g. --forward-to http://127.0.0.1:3000/notify',
     });
+  if (opts.ackAfterForward && storeUrl)
+    throw new WxpayError('USAGE', '--ack-after-forward does not combine with --store', {
+      hint: 'With a store the event is committed before the 2xx and forwarded from the outbox; drop --ack-after-forward.',
+    });
   if (opts.printSecret && !opts.forwardTo)
     throw new WxpayError('USAGE', '--print-secret needs --forward-to', {
       hint: 'The secret signs forwards; it is stored beside the journal as <journal>.forward-secret.',
@@ -34,7 +40,8 @@ function checkOptions(opts: WebhookServeOptions): void {
 export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
-  checkOptions(opts);
+  const storeUrl = storeUrlOf(opts.store, rt.env);
+  checkOptions(opts, storeUrl);
   const port = intOption(opts.port ?? '8930', '--port')!;
   const profile = await loadProfile(ctx);
   const keys = await loadVerifierKeys(profile);
@@ -49,7 +56,10 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
   const maxConnections = intOption(opts.maxConnections, '--max-connections');
   const maxInflightBytes = intOption(opts.maxInflightBytes, '--max-inflight-bytes');
   const secret = opts.forwardTo ? await forwardSecret(journalPath) : undefined;
+  const store = storeUrl ? await openServeStore(storeUrl, profile.mchid, opts) : undefined;
+  // A listener that cannot start must not leave the store's pool open (it would keep the process alive).
   const srv = await startWebhookServer({
+    ...(store ? { store: store.options } : {}),
     host: opts.host ?? '127.0.0.1',
     port,
     path: opts.path ?? '/',
@@ -71,6 +81,9 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
     ackAfterForward: Boolean(opts.ackAfterForward),
     now: () => rt.now(),
     onEvent: (e) => (out.json ? out.event({ type: 'event', ...e }) : out.line(formatLive(e))),
+  }).catch(async (err: unknown) => {
+    await store?.close();
+    throw err;
   });
   // A closed stdout (`| head -1`) must not stop the listener: live lines are dropped, the journal still has them.
   const offClosed = rt.onStdoutClosed?.(() => undefined);
@@ -78,6 +91,7 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
     type: 'listening',
     url: srv.url,
     journal: journalPath,
+    store: store?.shown ?? null,
     recovered: srv.recovered,
     cutBytes: srv.cutBytes,
     reforwarding: srv.reforwarding,
@@ -88,7 +102,11 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
   };
   if (out.json) out.event(started);
   else {
-    out.note(`listening on ${srv.url}  journal ${journalPath} (${srv.recovered} acknowledged ids recovered)`);
+    out.note(
+      store
+        ? `listening on ${srv.url}  store ${store.shown} as ${store.options.instance}`
+        : `listening on ${srv.url}  journal ${journalPath} (${srv.recovered} acknowledged ids recovered)`,
+    );
     if (srv.cutBytes)
       out.warn(
         `the journal ended in a torn line (a write cut by a crash); cut ${srv.cutBytes} bytes. That callback was never acknowledged, so WeChat Pay sends it again.`,
@@ -109,7 +127,8 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
       off();
       offClosed?.();
       if (!out.json) out.note(`${signal}: finishing requests in flight, flushing the journal`);
-      void srv.close().then(() => {
+      void srv.close().then(async () => {
+        await store?.close();
         if (out.json) out.event({ type: 'stopped', signal });
         resolve();
       });

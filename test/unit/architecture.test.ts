@@ -29,18 +29,19 @@ const ALLOWED: Record<string, string[]> = {
   api: ['protocol', 'http', 'bills'],
   journal: ['protocol', 'files'],
   diagnostics: ['protocol', 'http', 'files', 'config', 'api'],
-  webhook: ['protocol', 'http', 'files', 'journal'],
+  store: ['protocol'],
+  webhook: ['protocol', 'http', 'files', 'journal', 'store'],
   sandbox: ['protocol', 'http', 'files', 'bills', 'api'],
   batch: ['protocol', 'http', 'files', 'api', 'journal'],
   demo: ['protocol', 'http', 'config', 'api', 'diagnostics', 'webhook', 'sandbox'],
   // What commands share and what needs the Runtime: output, client context, argv guard, batch/bill runs.
   'command-kit': [
-    ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch'],
+    ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'store'],
     ...['render', 'runtime', 'version'],
   ],
   commands: [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'demo'],
-    ...['command-kit', 'render', 'runtime'],
+    ...['store', 'command-kit', 'render', 'runtime'],
     // Type-only (TYPE_ONLY below): a command's options type is derived from its declaration in cli/.
     'cli',
   ],

@@ -10,6 +10,7 @@ import { registerConfig } from './cli/config.js';
 import { registerSandbox } from './cli/sandbox.js';
 import { registerPrepay } from './cli/prepay.js';
 import { registerQuery } from './cli/query.js';
+import { registerPay } from './cli/pay.js';
 import { registerClose } from './cli/close.js';
 import { registerRefund } from './cli/refund.js';
 import { registerProfitsharing } from './cli/profitsharing.js';
@@ -77,6 +78,7 @@ export function buildProgram(rt: Runtime): Command {
   registerSandbox(program, rt);
   registerPrepay(program, rt);
   registerQuery(program, rt);
+  registerPay(program, rt);
   registerClose(program, rt);
   registerRefund(program, rt);
   registerProfitsharing(program, rt);

@@ -26,7 +26,7 @@ export interface Output {
  */
 export function colorLevel(
   rt: Runtime,
-  opts: { json?: boolean; color?: boolean },
+  opts: { json?: boolean | undefined; color?: boolean | undefined },
   stream: { isTTY?: boolean } = rt.stdout,
 ): 0 | 1 | 2 | 3 {
   if (opts.json || opts.color === false) return 0;
@@ -38,7 +38,7 @@ export function colorLevel(
 
 export function makeOutput(
   rt: Runtime,
-  opts: { json?: boolean; color?: boolean; colorStream?: 'stdout' | 'stderr' },
+  opts: { json?: boolean | undefined; color?: boolean | undefined; colorStream?: 'stdout' | 'stderr' },
 ): Output {
   const level = colorLevel(rt, opts, opts.colorStream === 'stderr' ? rt.stderr : rt.stdout);
   const color = new Chalk({ level });

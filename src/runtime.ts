@@ -8,12 +8,14 @@ export interface Runtime {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** The process's uid, for the ownership check of a found rc file (undefined on Windows). */
-  readonly uid?: number;
+  readonly uid?: number | undefined;
   readonly stdin: Readable & { isTTY?: boolean };
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean };
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Waits (a command polling WeChat Pay); absent means real time. In-process test runs pass one that moves now(). */
+  sleep?(ms: number): Promise<void>;
   /** When the process started (ms since the epoch), for figures that cover the whole run. */
   readonly startedAt?: number;
   /** Runs the handler on SIGINT/SIGTERM; returns a function that removes it. */

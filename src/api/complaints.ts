@@ -98,7 +98,7 @@ export interface ListInput {
   beginDate: string;
   endDate: string;
   /** Partner mode: one sub-merchant's complaints (default: all of them). */
-  complaintedMchid?: string;
+  complaintedMchid?: string | undefined;
   pageSize?: number;
 }
 
@@ -182,25 +182,4 @@ export function refundProgressBody(input: RefundProgressInput): Record<string, u
 export async function updateRefundProgress(client: WxpayClient, id: string, input: RefundProgressInput) {
   const path = idPath(COMPLAINT_PATHS.refundProgress, id);
   await client.request({ method: 'POST', path, body: refundProgressBody(input) });
-}
-
-export interface NotifyUrl {
-  mchid: string;
-  url: string;
-}
-
-const notifications = COMPLAINT_PATHS.notifications;
-
-export async function getNotifyUrl(client: WxpayClient): Promise<NotifyUrl> {
-  return (await client.request({ method: 'GET', path: notifications })).data as NotifyUrl;
-}
-
-/** POST creates the URL, PUT replaces an existing one (the same body). */
-export async function putNotifyUrl(client: WxpayClient, url: string, exists: boolean): Promise<NotifyUrl> {
-  const res = await client.request({ method: exists ? 'PUT' : 'POST', path: notifications, body: { url } });
-  return res.data as NotifyUrl;
-}
-
-export async function deleteNotifyUrl(client: WxpayClient): Promise<void> {
-  await client.request({ method: 'DELETE', path: notifications });
 }

@@ -25,9 +25,9 @@ export interface ReceiverInput {
   type: ReceiverType;
   account: string;
   relationType?: RelationType;
-  customRelation?: string;
+  customRelation?: string | undefined;
   /** Plain text; sent encrypted. A merchant receiver needs its full registered name. */
-  name?: string;
+  name?: string | undefined;
   subMchid?: string;
   subAppid?: string;
 }

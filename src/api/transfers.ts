@@ -39,7 +39,7 @@ export interface TransferInput {
   sceneId: string;
   remark: string;
   /** Plaintext; encrypted here to WeChat Pay's key. */
-  userName?: string;
+  userName?: string | undefined;
   notifyUrl?: string;
   perception?: string;
   /** transfer_scene_report_infos, in order. */

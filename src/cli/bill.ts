@@ -1,13 +1,14 @@
 // Declarations: wxpay bill trade | fundflow (issue 7). Apply, download (streamed, gunzipped and SHA1-checked),
 // then write raw / csv / json / ndjson.
-import { Option, type Command } from '@commander-js/extra-typings';
+import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { lazy } from './lazy.js';
+import { lazy, type OptionsOf } from './lazy.js';
 
-const FORMATS = ['raw', 'csv', 'json', 'ndjson'];
+const FORMATS = ['raw', 'csv', 'json', 'ndjson'] as const;
 
-function common(cmd: Command): Command {
-  return cmd
+// Generic so the flags it adds stay in the command's derived options type.
+const common = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
     .requiredOption(
       '--date <YYYY-MM-DD>',
       'the bill day (China time), or yesterday / today; ready after 10:00 the next day, kept 3 months',
@@ -21,30 +22,41 @@ function common(cmd: Command): Command {
       ).choices(FORMATS),
     )
     .option('--summary', 'print the summary block (totals) as a table');
-}
 
-export function registerBill(program: Command, rt: Runtime): void {
-  const bill = program.command('bill').description('download, verify and convert trade and fund-flow bills');
+const declareTrade = (bill: Command) =>
   common(
     bill
       .command('trade')
       .description('the trade bill (交易账单) of one day')
-      .addOption(new Option('--type <type>', 'bill_type').choices(['ALL', 'SUCCESS', 'REFUND']).default('ALL'))
+      .addOption(
+        new Option('--type <type>', 'bill_type').choices(['ALL', 'SUCCESS', 'REFUND'] as const).default('ALL' as const),
+      )
       .option('--sub-mchid <id>', "partner mode: one sub-merchant's bill"),
-  )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  wxpay bill trade --date 2026-01-02 --output trade.csv\n  wxpay bill trade --date 2026-01-02 --type REFUND --gzip --format ndjson --output refunds.ndjson --summary',
-    )
-    .action(lazy(rt, () => import('../commands/bill-trade.js')));
+  );
+export type TradeBillOptions = OptionsOf<typeof declareTrade>;
+
+const declareFundflow = (bill: Command) =>
   common(
     bill
       .command('fundflow')
       .description('the fund-flow bill (资金账单) of one day and account')
       .addOption(
-        new Option('--account <type>', 'account_type').choices(['BASIC', 'OPERATION', 'FEES']).default('BASIC'),
+        new Option('--account <type>', 'account_type')
+          .choices(['BASIC', 'OPERATION', 'FEES'] as const)
+          .default('BASIC' as const),
       ),
-  )
+  );
+export type FundflowBillOptions = OptionsOf<typeof declareFundflow>;
+
+export function registerBill(program: Command, rt: Runtime): void {
+  const bill = program.command('bill').description('download, verify and convert trade and fund-flow bills');
+  declareTrade(bill)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wxpay bill trade --date 2026-01-02 --output trade.csv\n  wxpay bill trade --date 2026-01-02 --type REFUND --gzip --format ndjson --output refunds.ndjson --summary',
+    )
+    .action(lazy(rt, () => import('../commands/bill-trade.js')));
+  declareFundflow(bill)
     .addHelpText(
       'after',
       '\nExample:\n  wxpay bill fundflow --date 2026-01-02 --account BASIC --gzip --output funds.json',

@@ -1,19 +1,19 @@
 // Declarations: wxpay notify verify | decrypt | trigger | replay (issue 5).
 import { Option, type Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { collect, lazy } from './lazy.js';
+import { collect, lazy, type OptionsOf } from './lazy.js';
 
-export function registerNotify(program: Command, rt: Runtime): void {
-  const notify = program.command('notify').description('verify, decrypt, send and replay WeChat Pay callbacks');
+const declareVerify = (notify: Command) =>
   notify
     .command('verify')
     .description("verify a captured callback with the profile's keys (exit 6 if it does not verify)")
     .option('--capture <file>', 'capture JSON {headers, body} or "-" for stdin')
     .option('--http <file>', 'raw HTTP request text, e.g. copied from a proxy log')
     .option('--explain', 'show every step: headers, skew, serial kind, key lookup, body bytes/SHA-256, RSA')
-    .option('--now <unix>', 'check the timestamp against this time instead of the clock')
-    .addHelpText('after', '\nExample:\n  wxpay notify verify --capture callback.json --explain')
-    .action(lazy(rt, () => import('../commands/notify-verify.js')));
+    .option('--now <unix>', 'check the timestamp against this time instead of the clock');
+export type NotifyVerifyOptions = OptionsOf<typeof declareVerify>;
+
+const declareDecrypt = (notify: Command) =>
   notify
     .command('decrypt')
     .description('verify, then decrypt the resource with the APIv3 key (exit 7 if it does not decrypt)')
@@ -21,9 +21,10 @@ export function registerNotify(program: Command, rt: Runtime): void {
     .option('--http <file>', 'raw HTTP request text')
     .option('--resource <json>', 'a notification body or its resource object (inline JSON, a file, or "-")')
     .option('--no-verify', 'skip the signature check (prints a warning)')
-    .option('--now <unix>', 'check the timestamp against this time instead of the clock')
-    .addHelpText('after', '\nExample:\n  wxpay notify decrypt --capture callback.json --json')
-    .action(lazy(rt, () => import('../commands/notify-decrypt.js')));
+    .option('--now <unix>', 'check the timestamp against this time instead of the clock');
+export type NotifyDecryptOptions = OptionsOf<typeof declareDecrypt>;
+
+const declareTrigger = (notify: Command) =>
   notify
     .command('trigger')
     .description("send a signed test notification, signed with the sandbox's keys, to a receiver")
@@ -46,12 +47,10 @@ export function registerNotify(program: Command, rt: Runtime): void {
         '--sign-with <kind>',
         'sign with the public key or the newest platform certificate (default: by sandbox mode)',
       ).choices(['pubkey', 'cert']),
-    )
-    .addHelpText(
-      'after',
-      '\nExample:\n  wxpay notify trigger TRANSACTION.SUCCESS --to http://127.0.0.1:8930/ --amount 100',
-    )
-    .action(lazy(rt, () => import('../commands/notify-trigger.js')));
+    );
+export type NotifyTriggerOptions = OptionsOf<typeof declareTrigger>;
+
+const declareReplay = (notify: Command) =>
   notify
     .command('replay')
     .description('re-send captured callbacks byte for byte (or re-signed with sandbox keys), or re-send a forward')
@@ -69,12 +68,10 @@ export function registerNotify(program: Command, rt: Runtime): void {
         'pubkey',
         'cert',
       ]),
-    )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --to http://127.0.0.1:8930/\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --forward http://127.0.0.1:3000/notify',
-    )
-    .action(lazy(rt, () => import('../commands/notify-replay.js')));
+    );
+export type NotifyReplayOptions = OptionsOf<typeof declareReplay>;
+
+const declareRecover = (notify: Command) =>
   notify
     .command('recover')
     .description('find callbacks that never reached the journal (queried final states) and, with --forward, send them')
@@ -84,7 +81,30 @@ export function registerNotify(program: Command, rt: Runtime): void {
     .option('--refunds <file>', 'out_refund_no values, one per line or the first CSV column')
     .option('--journal <file>', "webhook serve's journal (default ./wxpay-webhooks.ndjson)")
     .option('--forward <url>', 'send each missing one to the app once, marked recovered, signed like a forward')
-    .option('--dry-run', 'list only, forward nothing')
+    .option('--dry-run', 'list only, forward nothing');
+export type NotifyRecoverOptions = OptionsOf<typeof declareRecover>;
+
+export function registerNotify(program: Command, rt: Runtime): void {
+  const notify = program.command('notify').description('verify, decrypt, send and replay WeChat Pay callbacks');
+  declareVerify(notify)
+    .addHelpText('after', '\nExample:\n  wxpay notify verify --capture callback.json --explain')
+    .action(lazy(rt, () => import('../commands/notify-verify.js')));
+  declareDecrypt(notify)
+    .addHelpText('after', '\nExample:\n  wxpay notify decrypt --capture callback.json --json')
+    .action(lazy(rt, () => import('../commands/notify-decrypt.js')));
+  declareTrigger(notify)
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay notify trigger TRANSACTION.SUCCESS --to http://127.0.0.1:8930/ --amount 100',
+    )
+    .action(lazy(rt, () => import('../commands/notify-trigger.js')));
+  declareReplay(notify)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --to http://127.0.0.1:8930/\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --forward http://127.0.0.1:3000/notify',
+    )
+    .action(lazy(rt, () => import('../commands/notify-replay.js')));
+  declareRecover(notify)
     .addHelpText(
       'after',
       '\nExample:\n  wxpay notify recover --since 2026-12-01 --orders orders.txt --forward http://127.0.0.1:3000/notify',

@@ -120,22 +120,29 @@ function registerReturns(ps: Command, rt: Runtime): void {
     .action(lazy(rt, () => import('../commands/profitsharing-return-query.js')));
 }
 
-function receiverFlags(cmd: Command): Command {
-  return cmd
+// Generic, like sends(): the flags of `receivers add` and `receivers delete`.
+const receiverFlags = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
+  cmd
     .addOption(new Option('--type <type>', '(required) receiver type').choices(RECEIVER_TYPES))
     .option('--account <id>', '(required) a merchant id, or an openid')
     .option('--appid <id>', "AppID (default: the profile's appid)")
     .option('--sub-mchid <id>', 'partner mode: the sub-merchant')
     .option('--sub-appid <id>', 'partner mode: the sub-merchant AppID (PERSONAL_SUB_OPENID)')
     .option('--dry-run', 'print the request and the message to sign, unsigned, without sending it');
-}
 
-function registerReceivers(ps: Command, rt: Runtime): void {
-  const rcv = ps.command('receivers').description('who splits may go to');
+const declareReceiversAdd = (rcv: Command) =>
   receiverFlags(rcv.command('add').description('add a receiver (before any split to it)'))
     .option('--name <name>', "a merchant's registered full name (required for MERCHANT_ID), sent encrypted")
     .option('--relation <type>', '(required) STORE, STAFF, PARTNER, SUPPLIER, … or CUSTOM')
-    .option('--custom-relation <text>', 'the relation, with --relation CUSTOM')
+    .option('--custom-relation <text>', 'the relation, with --relation CUSTOM');
+export type ReceiversAddOptions = OptionsOf<typeof declareReceiversAdd>;
+
+const declareReceiversDelete = (rcv: Command) => receiverFlags(rcv.command('delete').description('remove a receiver'));
+export type ReceiversDeleteOptions = OptionsOf<typeof declareReceiversDelete>;
+
+function registerReceivers(ps: Command, rt: Runtime): void {
+  const rcv = ps.command('receivers').description('who splits may go to');
+  declareReceiversAdd(rcv)
     .addHelpText(
       'after',
       ex(
@@ -143,24 +150,31 @@ function registerReceivers(ps: Command, rt: Runtime): void {
       ),
     )
     .action(lazy(rt, () => import('../commands/profitsharing-receivers-add.js')));
-  receiverFlags(rcv.command('delete').description('remove a receiver'))
+  declareReceiversDelete(rcv)
     .addHelpText('after', ex('  wxpay profitsharing receivers delete --type MERCHANT_ID --account 1900000109'))
     .action(lazy(rt, () => import('../commands/profitsharing-receivers-delete.js')));
 }
+
+const declareBill = (ps: Command) =>
+  ps
+    .command('bill')
+    .description('the profit-sharing bill of one day, downloaded and SHA1-checked like the other bills')
+    .requiredOption('--date <YYYY-MM-DD>', 'the bill day (China time), or yesterday / today')
+    .option('--gzip', 'ask for a gzip download; the SHA1 is still of the uncompressed file')
+    .option('--output <file>', 'write here (only once the SHA1 matched); default: stdout')
+    .addOption(
+      new Option('--format <format>', 'raw, csv, json or ndjson').choices(['raw', 'csv', 'json', 'ndjson'] as const),
+    )
+    .option('--sub-mchid <id>', "partner mode: one sub-merchant's bill")
+    .option('--summary', 'print the summary block as a table');
+export type ProfitsharingBillOptions = OptionsOf<typeof declareBill>;
 
 export function registerProfitsharing(program: Command, rt: Runtime): void {
   const ps = program.command('profitsharing').description('profit sharing (分账): split paid orders among receivers');
   registerOrders(ps, rt);
   registerReturns(ps, rt);
   registerReceivers(ps, rt);
-  ps.command('bill')
-    .description('the profit-sharing bill of one day, downloaded and SHA1-checked like the other bills')
-    .requiredOption('--date <YYYY-MM-DD>', 'the bill day (China time), or yesterday / today')
-    .option('--gzip', 'ask for a gzip download; the SHA1 is still of the uncompressed file')
-    .option('--output <file>', 'write here (only once the SHA1 matched); default: stdout')
-    .addOption(new Option('--format <format>', 'raw, csv, json or ndjson').choices(['raw', 'csv', 'json', 'ndjson']))
-    .option('--sub-mchid <id>', "partner mode: one sub-merchant's bill")
-    .option('--summary', 'print the summary block as a table')
+  declareBill(ps)
     .addHelpText('after', ex('  wxpay profitsharing bill --date yesterday --output splits.csv'))
     .action(lazy(rt, () => import('../commands/profitsharing-bill.js')));
 }

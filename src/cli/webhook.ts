@@ -17,6 +17,8 @@ const declareServe = (webhook: Command) =>
     .option('--print-secret', 'print the whsec_ secret forwards are signed with (kept in <journal>.forward-secret)')
     .option('--max-connections <n>', 'connections at once (default 256)')
     .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)')
+    .option('--profiles <a,b>', "serve these profiles' merchants: each on /notify/<profile>, and on --path by serial")
+    .option('--all-profiles', 'serve every profile of the rc file (as --profiles)')
     .option('--store <url>', 'keep events and forwards in PostgreSQL, shared by instances (or WXPAY_STORE)')
     .option('--instance <name>', "this instance's name in the store (default host:pid)")
     .option('--lease <seconds>', 'with --store: how long a forwarder holds a claimed event (default 30)');
@@ -47,7 +49,10 @@ export type WebhookMigrateOptions = OptionsOf<typeof declareMigrate>;
 export function registerWebhook(program: Command, rt: Runtime): void {
   const webhook = program.command('webhook').description('a local callback listener');
   declareServe(webhook)
-    .addHelpText('after', '\nExample:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wxpay webhook serve --forward-to http://127.0.0.1:3000/notify --json\n  wxpay webhook serve --profiles shop,franchise',
+    )
     .action(lazy(rt, () => import('../commands/webhook-serve.js')));
   declareTail(webhook)
     .addHelpText(

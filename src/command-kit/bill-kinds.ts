@@ -9,8 +9,8 @@ export type BillKindName = 'trade' | 'fundflow' | 'profitsharing';
 interface BillChoice {
   type?: TradeBillType;
   account?: FundAccountType;
-  subMchid?: string;
-  gzip?: boolean;
+  subMchid?: string | undefined;
+  gzip?: boolean | undefined;
 }
 
 export function describeBill(kind: BillKindName, opts: BillChoice, date: string): string {

@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { downloadBill } from '../api/bills.js';
 import { checkBillDate, explainBillError } from '../bills/dates.js';
-import type { FundAccountType, TradeBillType } from '../bills/layout.js';
+import type { FundflowBillOptions, TradeBillOptions } from '../cli/bill.js';
+import type { ProfitsharingBillOptions } from '../cli/profitsharing.js';
 import type { ReceivedBill } from '../bills/stream.js';
 import { BILL_FORMATS, type BillFormat } from '../bills/writers.js';
 import { WxpayError } from '../protocol/errors.js';
@@ -18,16 +19,8 @@ import { withClient } from './client-context.js';
 import { outputFor } from './shared.js';
 import { redactUrl } from '../protocol/redact.js';
 
-export interface BillOptions {
-  date: string;
-  type?: TradeBillType;
-  account?: FundAccountType;
-  subMchid?: string;
-  gzip?: boolean;
-  output?: string;
-  format?: BillFormat;
-  summary?: boolean;
-}
+/** The flags of `bill trade`, `bill fundflow` and `profitsharing bill`, as their declarations derive them. */
+export type BillOptions = TradeBillOptions | FundflowBillOptions | ProfitsharingBillOptions;
 
 const EXTENSIONS: Record<string, BillFormat> = {
   '.csv': 'csv',

@@ -3,12 +3,11 @@
 import { parseCaptures, parseHttpRequest, type JournalEntry } from '../webhook/capture.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { NotifyDecryptOptions, NotifyVerifyOptions } from '../cli/notify.js';
 import { readInput } from './shared.js';
 
-export interface CaptureSource {
-  capture?: string;
-  http?: string;
-}
+/** --capture / --http, as `notify verify` and `notify decrypt` declare them. */
+export type CaptureSource = Pick<NotifyVerifyOptions | NotifyDecryptOptions, 'capture' | 'http'>;
 
 export async function readOneCapture(ctx: CommandContext<CaptureSource>): Promise<JournalEntry> {
   const { capture, http } = ctx.opts;
@@ -28,7 +27,7 @@ export async function readOneCapture(ctx: CommandContext<CaptureSource>): Promis
 }
 
 /** --now <unix seconds> or the runtime clock. */
-export function nowSeconds(ctx: CommandContext<{ now?: string }>): number {
+export function nowSeconds(ctx: CommandContext<Pick<NotifyVerifyOptions | NotifyDecryptOptions, 'now'>>): number {
   const v = ctx.opts.now;
   if (v === undefined) return Math.floor(ctx.rt.now() / 1000);
   if (!/^\d{1,12}$/.test(v))

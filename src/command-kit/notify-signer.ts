@@ -6,6 +6,7 @@ import { loadApiV3Key } from '../config/credentials.js';
 import { EXIT, WxpayError, isWxpayError } from '../protocol/errors.js';
 import { loadSandboxKeys, DEFAULT_SANDBOX_DIR, type SandboxKeys } from '../sandbox/keyset.js';
 import type { CommandContext } from '../runtime.js';
+import type { NotifyReplayOptions, NotifyTriggerOptions } from '../cli/notify.js';
 import { loadProfile, outputFor } from './shared.js';
 import { normalizeSerial } from '../protocol/serials.js';
 
@@ -14,10 +15,8 @@ export interface Signer {
   key: KeyObject;
 }
 
-export interface SignerOptions {
-  sandboxDir?: string;
-  signWith?: string;
-}
+/** --sandbox-dir / --sign-with, as `notify trigger` and `notify replay` declare them. */
+export type SignerOptions = Pick<NotifyTriggerOptions | NotifyReplayOptions, 'sandboxDir' | 'signWith'>;
 
 export async function sandboxKeys(ctx: CommandContext<SignerOptions>): Promise<SandboxKeys> {
   return loadSandboxKeys(path.resolve(ctx.rt.cwd, ctx.opts.sandboxDir ?? DEFAULT_SANDBOX_DIR));

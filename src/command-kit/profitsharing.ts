@@ -6,6 +6,7 @@ import { encryptionKeyFor, type EncryptionKey } from '../api/sensitive.js';
 import { queryOrder } from '../api/transactions.js';
 import type { WxpayClient } from '../http/client.js';
 import { WxpayError } from '../protocol/errors.js';
+import type { ReceiversDeleteOptions } from '../cli/profitsharing.js';
 import { chooseEncryptionKey } from '../protocol/sensitive.js';
 import { formatYuan, parseFen } from './amount.js';
 
@@ -72,28 +73,14 @@ export async function keyForNames(
   return local;
 }
 
-/** The flags of `receivers add` and `receivers delete`. */
-export interface ReceiverOptions {
-  type?: string;
-  account?: string;
-  name?: string;
-  relation?: string;
-  customRelation?: string;
-  appid?: string;
-  subMchid?: string;
-  subAppid?: string;
-  dryRun?: boolean;
-}
-
-export function receiverInputFrom(opts: ReceiverOptions, appid: string | undefined): ReceiverInput {
+/** The receiver named by the flags `receivers add` and `receivers delete` share (add's are a superset). */
+export function receiverInputFrom(opts: ReceiversDeleteOptions, appid: string | undefined): ReceiverInput {
   if (!opts.account) throw usage('--account is required', 'A merchant id (MERCHANT_ID) or an openid.');
   if (!appid) throw usage('No AppID: set appid in the profile or give --appid', 'Receivers are added per AppID.');
   return {
     appid,
     type: receiverType(opts.type, '--type'),
     account: opts.account,
-    ...(opts.name !== undefined ? { name: opts.name } : {}),
-    ...(opts.customRelation ? { customRelation: opts.customRelation } : {}),
     ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
     ...(opts.subAppid ? { subAppid: opts.subAppid } : {}),
   };

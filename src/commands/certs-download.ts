@@ -23,7 +23,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 function publicKeyOnly(
-  profile: { name: string; publicKeyId?: string },
+  profile: { name: string; publicKeyId?: string | undefined },
   extra: Omit<WxpayErrorOptions, 'hint'> = {},
 ): WxpayError {
   return new WxpayError(

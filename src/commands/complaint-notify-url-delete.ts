@@ -1,5 +1,5 @@
 // `wxpay complaint notify-url delete`: stops complaint notifications.
-import { deleteNotifyUrl } from '../api/complaints.js';
+import { deleteNotifyUrl } from '../api/complaint-notify-url.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';

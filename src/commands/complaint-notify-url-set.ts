@@ -1,6 +1,6 @@
 // `wxpay complaint notify-url set <url>`: where WeChat Pay sends COMPLAINT.CREATE / COMPLAINT.STATE_CHANGE. Creates
 // the URL, or replaces the one there is (GET first: POST refuses a second URL, PUT needs one).
-import { getNotifyUrl, putNotifyUrl } from '../api/complaints.js';
+import { getNotifyUrl, putNotifyUrl } from '../api/complaint-notify-url.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
 import { isWxpayError, WxpayError } from '../protocol/errors.js';

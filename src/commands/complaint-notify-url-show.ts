@@ -1,5 +1,5 @@
 // `wxpay complaint notify-url show`: the URL complaint notifications go to (exit 5 RESOURCE_NOT_EXISTS when none).
-import { getNotifyUrl } from '../api/complaints.js';
+import { getNotifyUrl } from '../api/complaint-notify-url.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';

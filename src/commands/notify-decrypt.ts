@@ -12,17 +12,12 @@ import {
 } from '../protocol/notification.js';
 import { verifySignature } from '../protocol/verify.js';
 import type { CommandContext } from '../runtime.js';
-import { nowSeconds, readOneCapture, type CaptureSource } from '../command-kit/notify-input.js';
+import type { NotifyDecryptOptions } from '../cli/notify.js';
+import { nowSeconds, readOneCapture } from '../command-kit/notify-input.js';
 import { loadProfile, outputFor, parseJson, readInput } from '../command-kit/shared.js';
 
-interface DecryptOptions extends CaptureSource {
-  resource?: string;
-  verify?: boolean;
-  now?: string;
-}
-
 async function readResource(
-  ctx: CommandContext<DecryptOptions>,
+  ctx: CommandContext<NotifyDecryptOptions>,
   arg: string,
 ): Promise<{ event?: NotificationEvent; resource: NotificationResource }> {
   const text = arg.trim().startsWith('{') ? arg : (await readInput(ctx.rt, arg, 'resource')).toString('utf8');
@@ -34,7 +29,7 @@ async function readResource(
   return { resource: parseNotification(JSON.stringify({ id: '-', event_type: '-', resource: value })).resource };
 }
 
-export async function run(ctx: CommandContext<DecryptOptions>): Promise<void> {
+export async function run(ctx: CommandContext<NotifyDecryptOptions>): Promise<void> {
   const { opts } = ctx;
   const out = outputFor(ctx);
   const profile = await loadProfile(ctx);
@@ -50,7 +45,7 @@ export async function run(ctx: CommandContext<DecryptOptions>): Promise<void> {
     out.note('note: --resource carries no signature; only decryption is checked');
   } else {
     const capture = await readOneCapture(ctx);
-    if (opts.verify === false) {
+    if (!opts.verify) {
       out.warn(
         '--no-verify: the signature is NOT checked. Never act on an unverified callback; use this only to inspect a capture.',
       );

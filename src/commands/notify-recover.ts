@@ -8,21 +8,12 @@ import { queryRefund } from '../api/refunds.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
+import type { NotifyRecoverOptions } from '../cli/notify.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
 import { createForwarder, type ForwardResult } from '../webhook/forwarder.js';
 import * as recover from '../webhook/recover.js';
-
-interface RecoverOptions {
-  since?: string;
-  until?: string;
-  orders?: string;
-  refunds?: string;
-  journal?: string;
-  forward?: string;
-  dryRun?: boolean;
-}
 
 const timeOption = (value: string | undefined, name: string, fallback?: number): number => {
   const ms = value === undefined ? fallback : Date.parse(value);
@@ -46,7 +37,7 @@ const finishedAt = (x: recover.ExpectedCallback): number => {
   return typeof t === 'string' ? Date.parse(t) : Number.NaN;
 };
 
-async function expected(ctx: CommandContext<RecoverOptions>, window: [number, number]) {
+async function expected(ctx: CommandContext<NotifyRecoverOptions>, window: [number, number]) {
   const [orders, refunds] = [
     await numbersIn(ctx, ctx.opts.orders, 'orders file'),
     await numbersIn(ctx, ctx.opts.refunds, 'refunds file'),
@@ -69,7 +60,11 @@ async function expected(ctx: CommandContext<RecoverOptions>, window: [number, nu
   return found.filter((x) => finishedAt(x) >= window[0] && finishedAt(x) <= window[1]);
 }
 
-async function forwardAll(ctx: CommandContext<RecoverOptions>, journal: string, missing: recover.ExpectedCallback[]) {
+async function forwardAll(
+  ctx: CommandContext<NotifyRecoverOptions>,
+  journal: string,
+  missing: recover.ExpectedCallback[],
+) {
   const { secret } = await forwardSecret(journal);
   const send = createForwarder({ url: ctx.opts.forward!, secret });
   const results: Array<{ x: recover.ExpectedCallback; result: ForwardResult }> = [];
@@ -98,7 +93,7 @@ async function forwardAll(ctx: CommandContext<RecoverOptions>, journal: string, 
   return results;
 }
 
-export async function run(ctx: CommandContext<RecoverOptions>): Promise<void> {
+export async function run(ctx: CommandContext<NotifyRecoverOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
   const window: [number, number] = [timeOption(opts.since, '--since'), timeOption(opts.until, '--until', rt.now())];

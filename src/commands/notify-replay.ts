@@ -10,24 +10,18 @@ import { WxpayError } from '../protocol/errors.js';
 import { signMessage, unixSeconds } from '../protocol/sign.js';
 import { DEFAULT_WINDOW_SECONDS } from '../protocol/verify.js';
 import type { CommandContext } from '../runtime.js';
+import type { NotifyReplayOptions } from '../cli/notify.js';
 import { deliver } from '../webhook/deliver.js';
 import { readForwardSecret, secretPathFor } from '../webhook/forward-secret.js';
 import { createForwarder, forwardMessage } from '../webhook/forwarder.js';
 import { dropNonCaptures, eventIdOf, journalSelection, ReplaySelection } from '../webhook/replay-source.js';
-import { pickSigner, sandboxKeys, type SignerOptions } from '../command-kit/notify-signer.js';
+import { pickSigner, sandboxKeys } from '../command-kit/notify-signer.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
 import { newNonce } from '../protocol/nonce.js';
 
-interface ReplayOptions extends SignerOptions {
-  to?: string;
-  forward?: string;
-  id?: string;
-  resign?: boolean;
-}
-
 type Sent = { status: number; ok: boolean; body: string };
 
-function checkOptions(opts: ReplayOptions): void {
+function checkOptions(opts: NotifyReplayOptions): void {
   if (!opts.to === !opts.forward)
     throw new WxpayError(
       'USAGE',
@@ -45,7 +39,7 @@ function checkOptions(opts: ReplayOptions): void {
     });
 }
 
-async function captures(ctx: CommandContext<ReplayOptions>, file: string): Promise<JournalEntry[]> {
+async function captures(ctx: CommandContext<NotifyReplayOptions>, file: string): Promise<JournalEntry[]> {
   const full = path.resolve(ctx.rt.cwd, file);
   const fromJournal = file === '-' ? undefined : await journalSelection(full, ctx.opts.id);
   if (fromJournal) return fromJournal.captures;
@@ -66,12 +60,20 @@ async function sendForward(c: JournalEntry, url: string, secret: string): Promis
     });
   }
   const r = await createForwarder({ url, secret, attempts: 1 })(
-    forwardMessage({ id: c.id, event_type: c.event_type, body: c.body, headers: c.headers, resource: c.resource }),
+    forwardMessage({
+      id: c.id,
+      event_type: c.event_type,
+      body: c.body,
+      headers: c.headers,
+      resource: c.resource,
+      // An event accepted by a many-merchant listener is re-sent as that merchant's.
+      ...(typeof c.profile === 'string' ? { profile: c.profile } : {}),
+    }),
   );
   return { status: r.status ?? 0, ok: r.ok, body: r.ok ? '' : (r.error ?? '') };
 }
 
-export async function run(ctx: CommandContext<ReplayOptions>): Promise<void> {
+export async function run(ctx: CommandContext<NotifyReplayOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
   checkOptions(opts);

@@ -13,23 +13,16 @@ import {
 import { buildNotification } from '../protocol/notification.js';
 import { unixSeconds } from '../protocol/sign.js';
 import type { CommandContext } from '../runtime.js';
+import type { NotifyTriggerOptions } from '../cli/notify.js';
 import { deliver } from '../webhook/deliver.js';
-import { pickSigner, sandboxKeys, triggerApiV3Key, type SignerOptions } from '../command-kit/notify-signer.js';
+import { pickSigner, sandboxKeys, triggerApiV3Key } from '../command-kit/notify-signer.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 import { newWechatIds } from '../protocol/ids.js';
 import { newNonce, newResourceNonce } from '../protocol/nonce.js';
 import { randomDigits } from '../protocol/serials.js';
 
-interface TriggerOptions extends SignerOptions {
-  to: string;
-  outTradeNo?: string;
-  amount?: string;
-  set?: string[];
-  probe?: boolean;
-}
-
-export async function run(ctx: CommandContext<TriggerOptions>): Promise<void> {
+export async function run(ctx: CommandContext<NotifyTriggerOptions>): Promise<void> {
   const event = String(ctx.args[0]).toUpperCase() as TriggerEvent;
   const { opts, rt } = ctx;
   if (!TRIGGER_EVENTS.includes(event))

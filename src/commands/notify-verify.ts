@@ -4,15 +4,11 @@ import { loadVerifierKeys } from '../config/credentials.js';
 import { explainVerification } from '../diagnostics/notify-explain.js';
 import { parseNotification } from '../protocol/notification.js';
 import type { CommandContext } from '../runtime.js';
-import { nowSeconds, readOneCapture, type CaptureSource } from '../command-kit/notify-input.js';
+import type { NotifyVerifyOptions } from '../cli/notify.js';
+import { nowSeconds, readOneCapture } from '../command-kit/notify-input.js';
 import { loadProfile, outputFor } from '../command-kit/shared.js';
 
-interface VerifyOptions extends CaptureSource {
-  explain?: boolean;
-  now?: string;
-}
-
-export async function run(ctx: CommandContext<VerifyOptions>): Promise<void> {
+export async function run(ctx: CommandContext<NotifyVerifyOptions>): Promise<void> {
   const capture = await readOneCapture(ctx);
   const now = nowSeconds(ctx);
   const keys = await loadVerifierKeys(await loadProfile(ctx));

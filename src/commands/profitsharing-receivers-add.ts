@@ -2,9 +2,10 @@
 // registered full name), sent encrypted to WeChat Pay's key with the matching Wechatpay-Serial.
 import { addReceiver, addReceiverRequest, RELATION_TYPES, type RelationType } from '../api/profitsharing-receivers.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
-import { keyForNames, receiverInputFrom, usage, type ReceiverOptions } from '../command-kit/profitsharing.js';
+import { keyForNames, receiverInputFrom, usage } from '../command-kit/profitsharing.js';
 import { outputFor } from '../command-kit/shared.js';
 import type { CommandContext } from '../runtime.js';
+import type { ReceiversAddOptions } from '../cli/profitsharing.js';
 
 function relation(value: string | undefined): RelationType {
   const r = (value ?? '').toUpperCase() as RelationType;
@@ -13,10 +14,12 @@ function relation(value: string | undefined): RelationType {
   return r;
 }
 
-export async function run(ctx: CommandContext<ReceiverOptions>): Promise<void> {
+export async function run(ctx: CommandContext<ReceiversAddOptions>): Promise<void> {
   await withClient(ctx, async ({ client, profile }) => {
     const input = {
       ...receiverInputFrom(ctx.opts, ctx.opts.appid ?? profile.appid),
+      name: ctx.opts.name,
+      customRelation: ctx.opts.customRelation,
       relationType: relation(ctx.opts.relation),
     };
     const key = await keyForNames(client, input.name !== undefined, Boolean(ctx.opts.dryRun));

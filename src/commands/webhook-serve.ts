@@ -9,7 +9,9 @@ import type { WebhookServeOptions } from '../cli/webhook.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
 import { formatLive } from '../webhook/live-line.js';
 import { resendCommand } from '../webhook/resend.js';
-import { startWebhookServer } from '../webhook/server.js';
+import { PROFILE_PATH_PREFIX, startWebhookServer } from '../webhook/server.js';
+import { loadMerchantKeys, merchantProfileNames } from '../command-kit/merchant-profiles.js';
+import { assertOwnSerials } from '../webhook/merchants.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
 import { openServeStore } from '../command-kit/serve-store.js';
 import { storeUrlOf } from '../command-kit/store-url.js';
@@ -37,12 +39,19 @@ function checkOptions(opts: WebhookServeOptions, storeUrl: string | undefined): 
     });
 }
 
-export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<void> {
-  const { opts, rt } = ctx;
-  const out = outputFor(ctx);
-  const storeUrl = storeUrlOf(opts.store, rt.env);
-  checkOptions(opts, storeUrl);
-  const port = intOption(opts.port ?? '8930', '--port')!;
+/** One merchant (the profile), or many (--profiles / --all-profiles): the server's key options and what to print. */
+async function merchantsOf(ctx: CommandContext<WebhookServeOptions>) {
+  if (ctx.opts.profiles !== undefined || ctx.opts.allProfiles) {
+    const list = await loadMerchantKeys(ctx, await merchantProfileNames(ctx, ctx.opts));
+    assertOwnSerials(list); // before anything is written (the forward secret beside the journal)
+    return {
+      server: { merchants: list },
+      keys: list.flatMap((m) => [...m.keys.keys()].map((k) => `${m.profile}:${k}`)),
+      profiles: list.map((m) => m.profile),
+      // The store's key is (mchid, event id): every merchant needs its mchid (the first one is the fallback).
+      mchid: list.every((m) => m.mchid) ? list[0]?.mchid : undefined,
+    };
+  }
   const profile = await loadProfile(ctx);
   const keys = await loadVerifierKeys(profile);
   if (keys.size === 0) {
@@ -50,24 +59,41 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
       hint: 'Set publicKeyId + publicKeyPath (public-key mode) and/or platformCertDir (certificate mode); during a migration set both.',
     });
   }
-  const apiV3Key = await loadApiV3Key(profile, rt.env);
+  const apiV3Key = await loadApiV3Key(profile, ctx.rt.env);
+  return {
+    server: {
+      keys,
+      apiV3Key,
+      // Certificate mode: a rotated platform certificate is picked up from platformCertDir without a restart.
+      ...(profile.platformCertDir ? { reloadKeys: () => loadVerifierKeys(profile) } : {}),
+    },
+    keys: [...keys.keys()],
+    profiles: undefined,
+    mchid: profile.mchid,
+  };
+}
+
+export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<void> {
+  const { opts, rt } = ctx;
+  const out = outputFor(ctx);
+  const storeUrl = storeUrlOf(opts.store, rt.env);
+  checkOptions(opts, storeUrl);
+  const port = intOption(opts.port ?? '8930', '--port')!;
+  const merchants = await merchantsOf(ctx);
   const journalPath = path.resolve(rt.cwd, opts.journal ?? 'wxpay-webhooks.ndjson');
   const attempts = intOption(opts.forwardAttempts, '--forward-attempts');
   const maxConnections = intOption(opts.maxConnections, '--max-connections');
   const maxInflightBytes = intOption(opts.maxInflightBytes, '--max-inflight-bytes');
   const secret = opts.forwardTo ? await forwardSecret(journalPath) : undefined;
-  const store = storeUrl ? await openServeStore(storeUrl, profile.mchid, opts) : undefined;
+  const store = storeUrl ? await openServeStore(storeUrl, merchants.mchid, opts) : undefined;
   // A listener that cannot start must not leave the store's pool open (it would keep the process alive).
   const srv = await startWebhookServer({
     ...(store ? { store: store.options } : {}),
     host: opts.host ?? '127.0.0.1',
     port,
     path: opts.path ?? '/',
-    keys,
-    apiV3Key,
+    ...merchants.server,
     journalPath,
-    // Certificate mode: a rotated platform certificate is picked up from platformCertDir without a restart.
-    ...(profile.platformCertDir ? { reloadKeys: () => loadVerifierKeys(profile) } : {}),
     ...(opts.forwardTo
       ? {
           forwardTo: opts.forwardTo,
@@ -95,7 +121,8 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
     recovered: srv.recovered,
     cutBytes: srv.cutBytes,
     reforwarding: srv.reforwarding,
-    keys: [...keys.keys()],
+    keys: merchants.keys,
+    ...(merchants.profiles ? { profiles: merchants.profiles } : {}),
     forwardTo: opts.forwardTo ?? null,
     secretFile: secret?.file ?? null,
     ...(opts.printSecret ? { secret: secret!.secret } : {}),
@@ -112,7 +139,7 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
         `the journal ended in a torn line (a write cut by a crash); cut ${srv.cutBytes} bytes. That callback was never acknowledged, so WeChat Pay sends it again.`,
       );
     out.note(
-      `keys: ${started.keys.join(', ')}${opts.forwardTo ? `  forward-to ${opts.forwardTo}${opts.ackAfterForward ? ' (ack after forward)' : ''}` : ''}`,
+      `keys: ${started.keys.join(', ')}${merchants.profiles ? `  profiles: ${merchants.profiles.map((p) => `${p} on ${PROFILE_PATH_PREFIX}${p}`).join(', ')}` : ''}${opts.forwardTo ? `  forward-to ${opts.forwardTo}${opts.ackAfterForward ? ' (ack after forward)' : ''}` : ''}`,
     );
     if (secret)
       out.note(

@@ -63,9 +63,9 @@ export interface ResolvedProfile {
   readonly privateKeyPath?: string;
   readonly merchantCertPath?: string;
   readonly apiV3Key?: SecretRef;
-  readonly publicKeyId?: string;
-  readonly publicKeyPath?: string;
-  readonly platformCertDir?: string;
+  readonly publicKeyId?: string | undefined;
+  readonly publicKeyPath?: string | undefined;
+  readonly platformCertDir?: string | undefined;
   readonly baseUrl: string;
   readonly notifyUrl?: string;
   /** Per field: 'flag', 'env:NAME', the rc file path, or 'default'. */

@@ -33,9 +33,45 @@ export interface DemoWorld {
   close(): Promise<void>;
 }
 
+interface Waiter {
+  match: (e: LiveEvent) => boolean;
+  resolve: (e: LiveEvent) => void;
+  stop: () => void;
+}
+
+/** A wait for a webhook event: resolved by onEvent, rejected by its timer or by close() (the demo was stopped). */
+function waitFor(waiters: Set<Waiter>, match: Waiter['match'], ms: number): Promise<LiveEvent> {
+  return new Promise((resolve, reject) => {
+    const w: Waiter = {
+      match,
+      resolve: (e) => {
+        clearTimeout(timer);
+        waiters.delete(w);
+        resolve(e);
+      },
+      stop: () => {
+        clearTimeout(timer);
+        waiters.delete(w);
+        reject(
+          new WxpayError('DEMO_INTERRUPTED', 'the demo was stopped', { hint: 'Run wxpay demo again to start over.' }),
+        );
+      },
+    };
+    const timer = setTimeout(() => {
+      waiters.delete(w);
+      reject(
+        new WxpayError('TIMEOUT', `no matching notification reached the listener within ${ms} ms`, {
+          hint: 'The sandbox sends it right after the payment; on a loaded machine, run wxpay demo again.',
+        }),
+      );
+    }, ms);
+    waiters.add(w);
+  });
+}
+
 export function newWorld(dir: string, signal: AbortSignal = new AbortController().signal): DemoWorld {
   let closing: Promise<void> = Promise.resolve();
-  const waiters = new Set<{ match: (e: LiveEvent) => boolean; resolve: (e: LiveEvent) => void; stop: () => void }>();
+  const waiters = new Set<Waiter>();
   const world: DemoWorld = {
     dir,
     signal,
@@ -45,34 +81,7 @@ export function newWorld(dir: string, signal: AbortSignal = new AbortController(
     waitForEvent(match, ms) {
       const seen = world.events.find(match);
       if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const w = {
-          match,
-          resolve: (e: LiveEvent) => {
-            clearTimeout(timer);
-            waiters.delete(w);
-            resolve(e);
-          },
-          stop: () => {
-            clearTimeout(timer);
-            waiters.delete(w);
-            reject(
-              new WxpayError('DEMO_INTERRUPTED', 'the demo was stopped', {
-                hint: 'Run wxpay demo again to start over.',
-              }),
-            );
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(w);
-          reject(
-            new WxpayError('TIMEOUT', `no matching notification reached the listener within ${ms} ms`, {
-              hint: 'The sandbox sends it right after the payment; on a loaded machine, run wxpay demo again.',
-            }),
-          );
-        }, ms);
-        waiters.add(w);
-      });
+      return waitFor(waiters, match, ms);
     },
     onEvent(e) {
       world.events.push(e);

@@ -1,92 +1,15 @@
 // The eleven steps of `wxpay demo`, in order. Each does one real thing against the embedded sandbox and
 // listener (the same api/, sandbox/, webhook/ and doctor code the commands use) and names the `wxpay` command
 // that does it by hand against a running `wxpay sandbox serve`.
-import { randomBytes } from 'node:crypto';
 import { createRefund, queryRefund } from '../api/refunds.js';
 import { prepay, queryOrder } from '../api/transactions.js';
 import { runConfigChecks } from '../diagnostics/doctor.js';
-import type { SandboxMode } from '../sandbox/keyset.js';
-import type { LiveEvent } from '../webhook/live-line.js';
-import {
-  adminPost,
-  demoClient,
-  initKeys,
-  startDemoSandbox,
-  startDemoWebhook,
-  DEMO_NOTIFY_PATH,
-  type DemoWorld,
-} from './env.js';
+import { adminPost, demoClient, initKeys, startDemoSandbox, startDemoWebhook, DEMO_NOTIFY_PATH } from './env.js';
+import { SANDBOX_HINT, awaitNotification, expectState, notificationLines } from './expect.js';
+import type { DemoSettings, DemoStep } from './settings.js';
 import { WxpayError } from '../protocol/errors.js';
 
-export interface DemoSettings {
-  mode: SandboxMode;
-  /** How the hand-run commands name the rc file (relative to the user's folder when inside it). */
-  rcShown: string;
-  dirShown: string;
-  /** Renders code_url as a terminal QR code (only asked for on a TTY). */
-  qr?: (text: string) => Promise<string>;
-  notifyTimeoutMs: number;
-}
-
-export interface StepOutcome {
-  detail: string[];
-  command: string;
-  /** Extra text shown under the step (the QR code). */
-  block?: string;
-}
-
-export interface DemoStep {
-  title: string;
-  run(world: DemoWorld, s: DemoState, set: DemoSettings): Promise<StepOutcome>;
-}
-
-export interface DemoState {
-  outTradeNo: string;
-  outRefundNo: string;
-  total: number;
-  refund: number;
-}
-
-export function newDemoState(): DemoState {
-  const tag = `${Date.now()}${randomBytes(2).toString('hex').toUpperCase()}`;
-  return { outTradeNo: `DEMO${tag}`, outRefundNo: `DEMOR${tag}`, total: 100, refund: 30 };
-}
-
 const cfg = (set: DemoSettings) => `--config ${set.rcShown}`;
-
-/** The embedded sandbox answered a state the flow does not expect: as if WeChat Pay had (exit 5). */
-export function expectState(what: string, actual: unknown, wanted: string): void {
-  if (actual !== wanted)
-    throw new WxpayError('WECHATPAY_ERROR', `${what} is ${String(actual)}, expected ${wanted}`, { hint: SANDBOX_HINT });
-}
-
-const SANDBOX_HINT =
-  'Run wxpay demo --keep ./demo and look at ./demo/webhooks.ndjson; report the output if it persists.';
-
-/** The listener refused or failed the notification: what WeChat Pay would retry (exit 4). */
-export function expectDelivered(e: LiveEvent): LiveEvent {
-  const problem =
-    e.outcome === 'rejected'
-      ? `the listener rejected a notification: ${e.verification}`
-      : e.status < 200 || e.status > 299
-        ? `the listener answered ${e.status} (${e.outcome})`
-        : undefined;
-  if (problem) throw new WxpayError('NOTIFY_DELIVERY_FAILED', problem, { hint: SANDBOX_HINT });
-  return e;
-}
-
-const notificationLines = (e: LiveEvent): string[] => [
-  `${e.event_type} reached the listener: HTTP ${e.status} (${e.outcome}); signature ${e.verification}`,
-  `decrypted resource: out_trade_no ${e.out_trade_no ?? '-'}, ${e.amount ?? '-'} fen, state ${e.state ?? '-'}`,
-];
-
-async function awaitNotification(world: DemoWorld, set: DemoSettings, eventType: string): Promise<LiveEvent> {
-  const e = await world.waitForEvent(
-    (x) => x.event_type === eventType || x.outcome === 'rejected',
-    set.notifyTimeoutMs,
-  );
-  return expectDelivered(e);
-}
 
 export const DEMO_STEPS: readonly DemoStep[] = [
   {

@@ -11,7 +11,7 @@ import { queryOrder } from '../api/transactions.js';
 import type { WxpayClient } from '../http/client.js';
 import type { ResolvedProfile } from '../config/config.js';
 import { loadPlatformCerts, readKeyFile } from '../config/credentials.js';
-import { expiryCheck } from './doctor.js';
+import { expiryCheck } from './cert-checks.js';
 import { worstStatus, type CheckResult } from './checks.js';
 import { isWxpayError } from '../protocol/errors.js';
 import { parseCertificate } from '../protocol/keys.js';

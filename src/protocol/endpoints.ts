@@ -9,6 +9,9 @@ export const ENDPOINTS = {
   orderById: (partner: boolean) => `${transactions(partner)}/id/{transaction_id}`,
   orderByOutTradeNo: (partner: boolean) => `${transactions(partner)}/out-trade-no/{out_trade_no}`,
   closeOrder: (partner: boolean) => `${transactions(partner)}/out-trade-no/{out_trade_no}/close`,
+  /** docs/protocol.md §18: payment code (付款码), direct merchants; reverse (撤销) cancels it, refunding if paid. */
+  codepay: '/v3/pay/transactions/codepay',
+  reverseOrder: '/v3/pay/transactions/out-trade-no/{out_trade_no}/reverse',
   refunds: '/v3/refund/domestic/refunds',
   refundByOutRefundNo: '/v3/refund/domestic/refunds/{out_refund_no}',
   /** docs/protocol.md §16: a refund that ended ABNORMAL, sent to a bank card. */

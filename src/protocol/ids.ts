@@ -17,6 +17,11 @@ const fits = (value: string, chars: RegExp, length: { min: number; max: number }
 export const isOutTradeNo = (value: string): boolean => fits(value, OUT_TRADE_NO_CHARS, OUT_TRADE_NO_LENGTH);
 /** A whole out_refund_no: 1 to 64 of digits, letters, `_ - | * @`. */
 export const isOutRefundNo = (value: string): boolean => fits(value, OUT_REFUND_NO_CHARS, OUT_REFUND_NO_LENGTH);
+/**
+ * A WeChat payment code (付款码, docs/protocol.md §18): 18 digits starting 10 to 15 (10-14 mainland users, 15 Hong
+ * Kong ones). It lives one minute and is single-use, so a bad one is refused before anything is sent.
+ */
+export const AUTH_CODE = /^1[0-5]\d{16}$/;
 /** transaction_id as a merchant may give it: 1 to 32 letters or digits. */
 export const TRANSACTION_ID = /^[0-9A-Za-z]{1,32}$/;
 

@@ -37,7 +37,7 @@ export interface SandboxContext {
   /** `sandbox serve --clock`: how far ahead (or back) of now() the bill calendar runs, i.e. which days' bills exist. */
   billClockOffsetMs: number;
   /** Platform serial chosen by /sandbox/sign-with; undefined = the newest. */
-  signWith?: string;
+  signWith?: string | undefined;
   autoPayMs?: number;
   /** Delay before a PROCESSING refund succeeds by itself; negative = never (use the admin API). */
   autoRefundMs: number;

@@ -1,22 +1,25 @@
 // Trade rules (docs/protocol.md §5, §11): prepay with OUT_TRADE_NO_USED on a changed repeat, the state machine
 // NOTPAY -> SUCCESS | CLOSED, SUCCESS -> REFUND, and the transaction object as query and notification show it.
-// PAYERROR, USERPAYING and REVOKED belong to payment-code orders, which the sandbox does not simulate: a failed
-// payment leaves a JSAPI/APP/H5/Native order NOTPAY, as the JSAPI development guide says.
+// USERPAYING and REVOKED belong to payment-code orders (sandbox/codepay.ts): a failed payment leaves a
+// JSAPI/APP/H5/Native order NOTPAY, as the JSAPI development guide says.
 import { randomInt } from 'node:crypto';
 import type { AuthorizationFields } from '../protocol/canonical.js';
 import { SandboxApiError, paramError } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import { TOO_LATE_TO_PAY, effectiveTimeExpire, payDeadline, refresh } from './order-times.js';
 import type { PrepayKind } from './schemas.js';
-import { newIds, orderKey, type OrderRecord, type TradeState } from './state.js';
+import { newIds, orderKey, type OrderKind, type OrderRecord, type TradeState } from './state.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 
-export const TRADE_TYPES: Record<PrepayKind, string> = { jsapi: 'JSAPI', app: 'APP', h5: 'MWEB', native: 'NATIVE' };
+const PREPAY_TRADE_TYPES = { jsapi: 'JSAPI', app: 'APP', h5: 'MWEB', native: 'NATIVE' };
+export const TRADE_TYPES: Record<OrderKind, string> = { ...PREPAY_TRADE_TYPES, codepay: 'MICROPAY' };
 const STATE_DESC: Record<TradeState, string> = {
   NOTPAY: '订单未支付',
   SUCCESS: '支付成功',
   CLOSED: '订单已关闭',
   REFUND: '转入退款',
+  USERPAYING: '用户支付中（付款码支付）',
+  REVOKED: '已撤销（付款码支付）',
 };
 
 type Body = Record<string, unknown>;
@@ -30,7 +33,7 @@ export const sortedJson = (v: unknown): string =>
       ? `[${v.map(sortedJson).join(',')}]`
       : JSON.stringify(v);
 
-function checkMerchantIds(ctx: SandboxContext, body: Body, partner: boolean, auth: AuthorizationFields): void {
+export function checkMerchantIds(ctx: SandboxContext, body: Body, partner: boolean, auth: AuthorizationFields): void {
   const [mchField, appField] = partner ? ['sp_mchid', 'sp_appid'] : ['mchid', 'appid'];
   if (body[mchField] !== auth.mchid)
     throw paramError(`${mchField}与Authorization中的商户号不一致`, 'body', body[mchField]);
@@ -128,6 +131,7 @@ const adminConflict = (order: OrderRecord, what: string) =>
 /** The simulated payer pays: SUCCESS, a transaction_id, and a TRANSACTION.SUCCESS notification. */
 export function payOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord {
   markPaid(ctx, order);
+  if (order.kind === 'codepay') return order; // no notify_url in a payment-code request (docs/protocol.md §18)
   ctx.notifier.send(order.notifyUrl, 'TRANSACTION.SUCCESS', 'transaction', transactionJson(order), {
     outTradeNo: order.outTradeNo,
   });
@@ -136,7 +140,8 @@ export function payOrder(ctx: SandboxContext, order: OrderRecord): OrderRecord {
 
 /** SUCCESS and a transaction_id, without a notification (a combine order sends one for all its sub-orders). */
 export function markPaid(ctx: SandboxContext, order: OrderRecord, openid?: string): OrderRecord {
-  if (refresh(ctx, order).tradeState !== 'NOTPAY') throw adminConflict(order, 'pay');
+  const state = refresh(ctx, order).tradeState;
+  if (state !== 'NOTPAY' && state !== 'USERPAYING') throw adminConflict(order, 'pay');
   const now = ctx.now();
   if (now > payDeadline(order)) throw new SandboxApiError(409, 'INVALID_STATE', TOO_LATE_TO_PAY);
   order.tradeState = 'SUCCESS';

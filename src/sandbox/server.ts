@@ -57,7 +57,7 @@ export interface SandboxOptions {
   random?: () => number;
   /** Extra route modules (tests, or areas not yet in routes/index.ts). */
   routes?: readonly RouteDef[];
-  onRequest?: (entry: RequestLogEntry) => void;
+  onRequest?: ((entry: RequestLogEntry) => void) | undefined;
   /** A bug inside a handler (answered as 500 SYSTEM_ERROR). */
   onError?: (err: unknown) => void;
   /** Worker threads that sign responses (default 0: on the event loop). `sandbox serve` uses one per spare core. */

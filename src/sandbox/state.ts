@@ -9,13 +9,16 @@ import type { PrepayKind } from './schemas.js';
 import { newWechatIds } from '../protocol/ids.js';
 import type { TransferRecord } from './transfer-types.js';
 
-export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
+/** USERPAYING and REVOKED belong to payment-code orders only (docs/protocol.md §18). */
+export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'USERPAYING' | 'REVOKED';
+/** A prepay kind, or a payment-code order (trade_type MICROPAY). */
+export type OrderKind = PrepayKind | 'codepay';
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 
 export interface OrderRecord {
   key: string;
   partner: boolean;
-  kind: PrepayKind;
+  kind: OrderKind;
   /** mchid, or sp_mchid for a partner order. */
   mchid: string;
   subMchid?: string;
@@ -42,6 +45,8 @@ export interface OrderRecord {
   createTime: number;
   successTime?: number;
   closeTime?: number;
+  /** A payment-code order whose payer must enter a password: when the simulated payer does (sandbox/codepay.ts). */
+  payerConfirms?: 'on-query' | 'never';
   /** Set on a combine order's sub-order (docs/protocol.md §17): the combine order it is paid and closed with. */
   combine?: { outTradeNo: string; appid: string; mchid: string };
 }

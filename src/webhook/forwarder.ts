@@ -46,13 +46,15 @@ export function passOnHeaders(headers: Record<string, string>): Record<string, s
   return out;
 }
 
-/** `{…event, resource: <decrypted>}` with X-Wxpay-Event-Id/-Type and the original Wechatpay-* headers. */
+/** `{…event, resource: <decrypted>}` with X-Wxpay-Event-Id/-Type and the original Wechatpay-* headers; with many
+ *  merchants also X-Wxpay-Profile (a header, so the signed body stays the event itself). */
 export function forwardMessage(e: {
   id: string;
   event_type: string;
   body: string;
   headers: Record<string, string>;
   resource: unknown;
+  profile?: string | undefined;
 }): ForwardMessage {
   const event = JSON.parse(e.body) as Record<string, unknown>;
   return {
@@ -63,6 +65,7 @@ export function forwardMessage(e: {
       'x-wxpay-event-id': e.id,
       'x-wxpay-event-type': e.event_type,
       'content-type': 'application/json',
+      ...(e.profile === undefined ? {} : { 'x-wxpay-profile': e.profile }),
     },
   };
 }

@@ -9,8 +9,9 @@ import { forwardMessage, type Forward, type ForwardResult } from './forwarder.js
 import type { Journal } from './journal.js';
 import { captureOf } from './capture.js';
 import { factsOf, liveEvent, type EventFacts, type LiveEvent } from './live-line.js';
-import { acceptStored, type StoreSink } from './store-accept.js';
+import type { MerchantSet, MerchantTag } from './merchants.js';
 import { rejectDigest, type RejectionLimiter } from './rejections.js';
+import { acceptStored, type StoreSink } from './store-accept.js';
 
 export interface Incoming {
   method: string;
@@ -20,6 +21,8 @@ export interface Incoming {
   receivedAt: string;
   /** The source address (for the rejection limit). */
   remote?: string;
+  /** Many merchants: the profile named by the path (/notify/<profile>); absent on the shared path. */
+  profile?: string;
 }
 
 export interface Reply {
@@ -27,11 +30,20 @@ export interface Reply {
   body?: string;
 }
 
-export interface HandlerDeps {
-  keys: KeyStore;
-  /** Certificate mode: the verification keys read again (rate-limited by the caller; undefined when not now). */
-  reloadKeys?: () => Promise<KeyStore | undefined>;
-  apiV3Key: KeyObject;
+/** One merchant's keys, or (`webhook serve --profiles`) a set of merchants that choose by serial or path. */
+export type HandlerDeps = HandlerCommon &
+  (
+    | {
+        keys: KeyStore;
+        /** Certificate mode: the verification keys read again (rate-limited by the caller; undefined when not now). */
+        reloadKeys?: () => Promise<KeyStore | undefined>;
+        apiV3Key: KeyObject;
+        merchants?: undefined;
+      }
+    | { merchants: MerchantSet; keys?: undefined; apiV3Key?: undefined; reloadKeys?: undefined }
+  );
+
+interface HandlerCommon {
   /** Milliseconds since the epoch. */
   now: () => number;
   windowSeconds?: number;
@@ -80,12 +92,25 @@ export async function forwardAndRecord(
   outcome: string,
 ): Promise<void> {
   const f = await deps.forward!(msg);
+  const tag = facts.merchant ?? {};
   await deps.journal
-    .append({ id: facts.id, outcome: f.ok ? 'forwarded' : 'forward_failed', forward: f, at: new Date().toISOString() })
+    .append({
+      id: facts.id,
+      ...tag,
+      outcome: f.ok ? 'forwarded' : 'forward_failed',
+      forward: f,
+      at: new Date().toISOString(),
+    })
     .catch(() => undefined);
   const e = liveEvent(facts, 204, outcome, f);
   if (!f.ok && deps.resendCommand) e.resend = deps.resendCommand(facts.id);
   deps.onEvent(e);
+}
+
+/** A verified callback and, with many merchants, whose it is. */
+interface Verified {
+  v: VerifiedNotification;
+  merchant?: MerchantTag;
 }
 
 export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Reply> {
@@ -93,8 +118,8 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
   let keys = deps.keys;
   let tarpitted = 0;
 
-  async function accept(req: Incoming, v: VerifiedNotification): Promise<Reply> {
-    const facts = factsOf(v);
+  async function accept(req: Incoming, { v, merchant }: Verified): Promise<Reply> {
+    const facts = factsOf(v, merchant);
     const capture = captureOf(req);
     const msg = deps.forward
       ? forwardMessage({
@@ -103,10 +128,12 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
           body: capture.body,
           headers: req.headers,
           resource: v.resource,
+          ...(merchant ? { profile: merchant.profile } : {}),
         })
       : undefined;
     const base = {
       ...capture,
+      ...merchant,
       id: facts.id,
       event_type: facts.event_type,
       resource: v.resource,
@@ -141,24 +168,31 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
     return { status: 204 };
   }
 
-  async function verify(req: Incoming): Promise<VerifiedNotification> {
+  async function verify(req: Incoming): Promise<Verified> {
+    const now = Math.floor(deps.now() / 1000);
+    if (deps.merchants)
+      return deps.merchants.verify(
+        { headers: req.headers, rawBody: req.rawBody, now, windowSeconds: deps.windowSeconds },
+        req.profile,
+      );
+    const apiV3Key = deps.apiV3Key;
     const input = () => ({
       headers: req.headers,
       rawBody: req.rawBody,
-      keys,
-      apiV3Key: deps.apiV3Key,
+      keys: keys!,
+      apiV3Key,
       now: Math.floor(deps.now() / 1000),
       ...(deps.windowSeconds !== undefined ? { windowSeconds: deps.windowSeconds } : {}),
     });
     try {
-      return verifyAndDecrypt(input());
+      return { v: verifyAndDecrypt(input()) };
     } catch (err) {
       // A rotated platform certificate: read platformCertDir again (at most once a second) before answering 401.
       if (!isWxpayError(err) || err.code !== 'VERIFY_UNKNOWN_SERIAL' || !deps.reloadKeys) throw err;
       const fresh = await deps.reloadKeys().catch(() => undefined);
       if (!fresh) throw err;
       keys = fresh;
-      return verifyAndDecrypt(input());
+      return { v: verifyAndDecrypt(input()) };
     }
   }
 
@@ -179,8 +213,9 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
     // failed (DECRYPT_*, a bad body) came from WeChat Pay: kept whole, for `notify decrypt --capture` or a replay
     // once the APIv3 key is fixed.
     const signed = !code.startsWith('VERIFY_') && code !== 'INTERNAL';
+    const entry = signed ? { ...captureOf(req), outcome: 'rejected', status, code } : rejectDigest(req, status, code);
     await deps.journal
-      .append(signed ? { ...captureOf(req), outcome: 'rejected', status, code } : rejectDigest(req, status, code))
+      .append(req.profile === undefined ? entry : { ...entry, profile: req.profile })
       .catch(() => undefined);
     deps.onEvent({
       time: req.receivedAt,
@@ -195,23 +230,31 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
   }
 
   return async (req) => {
-    let v: VerifiedNotification;
+    let verified: Verified;
     try {
-      v = await verify(req);
+      verified = await verify(req);
     } catch (err) {
       return reject(req, err);
     }
-    if (deps.store) return acceptStored(deps.store, req, v, deps.onEvent);
+    const { v, merchant } = verified;
+    if (deps.store) return acceptStored(deps.store, req, v, merchant, deps.onEvent);
     const id = v.event.id;
     while (pending.has(id)) await pending.get(id)!.catch(() => undefined);
     if (deps.seen.has(id)) {
       await deps.journal
-        .append({ ...captureOf(req), id, event_type: v.event.event_type, outcome: 'duplicate', status: 204 })
+        .append({
+          ...captureOf(req),
+          ...merchant,
+          id,
+          event_type: v.event.event_type,
+          outcome: 'duplicate',
+          status: 204,
+        })
         .catch(() => undefined);
-      deps.onEvent(liveEvent(factsOf(v), 204, 'duplicate'));
+      deps.onEvent(liveEvent(factsOf(v, merchant), 204, 'duplicate'));
       return { status: 204 };
     }
-    const p = accept(req, v);
+    const p = accept(req, verified);
     pending.set(id, p);
     try {
       return await p;

@@ -3,12 +3,16 @@
 // NDJSON event under --json.
 import type { VerifiedNotification } from '../protocol/notification.js';
 import type { ForwardResult } from './forwarder.js';
+import type { MerchantTag } from './merchants.js';
 
 export interface LiveEvent {
   time: string;
   status: number;
   outcome: string;
   verification: string;
+  /** With many merchants (`--profiles`): whose callback it is. */
+  profile?: string;
+  mchid?: string;
   id?: string;
   event_type?: string;
   out_trade_no?: string;
@@ -36,14 +40,16 @@ export interface EventFacts {
   event_type: string;
   resource: unknown;
   verification: string;
+  merchant?: MerchantTag | undefined;
 }
 
 /** The facts of a verified callback. */
-export const factsOf = (v: VerifiedNotification): EventFacts => ({
+export const factsOf = (v: VerifiedNotification, merchant?: MerchantTag): EventFacts => ({
   id: v.event.id,
   event_type: v.event.event_type,
   resource: v.resource,
   verification: `ok ${v.verification.serial} skew ${v.verification.skew}s`,
+  ...(merchant ? { merchant } : {}),
 });
 
 export function liveEvent(
@@ -80,6 +86,8 @@ export function liveEvent(
     id: v.id,
     event_type: v.event_type,
   };
+  if (v.merchant) e.profile = v.merchant.profile;
+  if (v.merchant?.mchid !== undefined) e.mchid = v.merchant.mchid;
   if (r.out_trade_no !== undefined) e.out_trade_no = r.out_trade_no;
   if (r.out_bill_no !== undefined) e.out_bill_no = r.out_bill_no;
   if (r.out_order_no !== undefined) e.out_order_no = r.out_order_no;
@@ -112,6 +120,8 @@ export function formatLive(e: LiveEvent): string {
     e.time,
     String(e.status),
     e.outcome,
+    // The merchant's profile only when the listener serves many: one-merchant lines keep their columns.
+    ...(e.profile !== undefined ? [e.profile] : []),
     e.event_type ?? '-',
     e.out_trade_no ??
       e.out_bill_no ??

@@ -4,6 +4,13 @@
 import type { JournalEntry } from './capture.js';
 import { forwardMessage } from './forwarder.js';
 import { forwardAndRecord, type HandlerDeps } from './handler.js';
+import type { MerchantTag } from './merchants.js';
+
+/** The merchant a journal entry was accepted for (`webhook serve --profiles`), to forward it as that merchant's. */
+export function merchantOf(e: JournalEntry): MerchantTag | undefined {
+  if (typeof e.profile !== 'string') return undefined;
+  return { profile: e.profile, ...(typeof e.mchid === 'string' ? { mchid: e.mchid } : {}) };
+}
 
 export async function reforward(
   entries: AsyncGenerator<JournalEntry>,
@@ -12,7 +19,15 @@ export async function reforward(
 ): Promise<void> {
   for await (const e of entries) {
     if (stopping()) break;
-    const facts = { id: e.id!, event_type: e.event_type!, resource: e.resource, verification: 'from journal' };
-    await forwardAndRecord(deps, facts, forwardMessage({ ...facts, body: e.body, headers: e.headers }), 'reforwarded');
+    const merchant = merchantOf(e);
+    const facts = {
+      id: e.id!,
+      event_type: e.event_type!,
+      resource: e.resource,
+      verification: 'from journal',
+      merchant,
+    };
+    const msg = forwardMessage({ ...facts, body: e.body, headers: e.headers, profile: merchant?.profile });
+    await forwardAndRecord(deps, facts, msg, 'reforwarded');
   }
 }

@@ -15,6 +15,7 @@ import { BodyBudget, readBudgetedBody } from './body-budget.js';
 import { forwardSecret } from './forward-secret.js';
 import { createForwarder } from './forwarder.js';
 import { createHandler, type Incoming, type Reply } from './handler.js';
+import { merchantSet, type MerchantKeys } from './merchants.js';
 import { openEntries, openJournal, recoverJournal } from './journal.js';
 import { throttledReload } from './key-reload.js';
 import type { LiveEvent } from './live-line.js';
@@ -36,14 +37,24 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
 /** Body bytes held at once over all requests (a real callback is 1-2 KB). */
 export const DEFAULT_MAX_INFLIGHT_BYTES = 16 * 1024 * 1024;
 
-export interface WebhookServerOptions {
+/** One merchant's keys, or many merchants (`--profiles`): a callback on the shared path goes to the merchant owning
+ *  its Wechatpay-Serial, one on /notify/<profile> to that profile. */
+export type WebhookServerOptions = WebhookServerCommon &
+  (
+    | {
+        keys: KeyStore;
+        /** Certificate mode: reads the verification keys again; called on an unknown serial, at most once a second. */
+        reloadKeys?: () => Promise<KeyStore>;
+        apiV3Key: KeyObject;
+        merchants?: undefined;
+      }
+    | { merchants: readonly MerchantKeys[]; keys?: undefined; apiV3Key?: undefined; reloadKeys?: undefined }
+  );
+
+interface WebhookServerCommon {
   host?: string;
   port?: number;
   path?: string;
-  keys: KeyStore;
-  /** Certificate mode: reads the verification keys again; called on an unknown serial, at most once a second. */
-  reloadKeys?: () => Promise<KeyStore>;
-  apiV3Key: KeyObject;
   journalPath: string;
   /** Rotate the journal past this size (default 256 MiB). */
   rotateBytes?: number;
@@ -84,8 +95,20 @@ export interface WebhookServer {
 
 const FAIL = (message: string) => JSON.stringify({ code: 'FAIL', message });
 
+/** With many merchants, the path /notify/<profile> takes that profile's callbacks. */
+export const PROFILE_PATH_PREFIX = '/notify/';
+
+/** The merchant keys part of the handler's dependencies. Checked before the journal opens: a shared serial is a
+ *  start-up error. */
+function merchantDeps(opts: WebhookServerOptions, now: () => number) {
+  if (opts.merchants) return { merchants: merchantSet(opts.merchants, now) } as const;
+  const reloadKeys = throttledReload(opts.reloadKeys, now);
+  return { keys: opts.keys, apiV3Key: opts.apiV3Key, ...(reloadKeys ? { reloadKeys } : {}) } as const;
+}
+
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const now = opts.now ?? Date.now;
+  const keyDeps = merchantDeps(opts, now);
   const onEvent = opts.onEvent ?? (() => undefined);
   const forward = opts.forwardTo ? await forwarderFor(opts, now) : undefined;
   const summaryIntervalMs = opts.summaryIntervalMs ?? 10_000;
@@ -107,10 +130,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     void p.finally(() => background.delete(p));
   };
   const limiter = createRejectionLimiter({ ...DEFAULT_REJECTION_LIMITS, ...opts.rejectionLimits }, now());
-  const reloadKeys = throttledReload(opts.reloadKeys, now);
   const handle = createHandler({
-    keys: opts.keys,
-    apiV3Key: opts.apiV3Key,
+    ...keyDeps,
     now,
     journal,
     seen,
@@ -118,7 +139,6 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     onEvent,
     track,
     store: stored?.sink,
-    ...(reloadKeys ? { reloadKeys } : {}),
     ...(opts.windowSeconds !== undefined ? { windowSeconds: opts.windowSeconds } : {}),
     ...(forward ? { forward } : {}),
     ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}),
@@ -136,8 +156,9 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const limits = resolveHttpLimits(WEBHOOK_LIMITS, opts.limits);
   const budget = new BodyBudget(opts.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES);
   const server = createServer(httpServerOptions(limits), (req, res) => {
-    const url = (req.url ?? '/').split('?')[0];
-    if (url !== wantPath) {
+    const url = (req.url ?? '/').split('?')[0]!;
+    const profile = routedProfile(keyDeps.merchants, url);
+    if (url !== wantPath && profile === undefined) {
       send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
       return;
     }
@@ -163,6 +184,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
           rawBody: body,
           receivedAt,
           ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
+          ...(profile !== undefined ? { profile } : {}),
         };
         send(res, await handle(incoming));
       })
@@ -232,6 +254,13 @@ async function forwarderFor(opts: WebhookServerOptions, now: () => number) {
     ...(attempts ? { attempts } : {}),
     ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}),
   });
+}
+
+/** The profile of a /notify/<profile> path, when the listener serves it. */
+function routedProfile(merchants: { has(p: string): boolean } | undefined, url: string): string | undefined {
+  if (!merchants || !url.startsWith(PROFILE_PATH_PREFIX)) return undefined;
+  const name = url.slice(PROFILE_PATH_PREFIX.length);
+  return merchants.has(name) ? name : undefined;
 }
 
 /** A journal that cannot be read or opened for append is the operator's to fix (a path, a folder, permissions). */

@@ -8,10 +8,11 @@ import { forwardMessage } from './forwarder.js';
 import type { Incoming, Reply } from './handler.js';
 import { captureOf } from './capture.js';
 import { factsOf, liveEvent, type LiveEvent } from './live-line.js';
+import type { MerchantTag } from './merchants.js';
 
 export interface StoreSink {
   store: WebhookStore;
-  /** The merchant the callbacks are for: half of the unique key. */
+  /** The merchant the callbacks are for, half of the unique key (with --profiles: the routed merchant's, if set). */
   mchid: string;
   /** This instance's name (stored_by, lease owner). */
   instance: string;
@@ -25,9 +26,10 @@ export async function acceptStored(
   sink: StoreSink,
   req: Incoming,
   v: VerifiedNotification,
+  merchant: MerchantTag | undefined,
   onEvent: (e: LiveEvent) => void,
 ): Promise<Reply> {
-  const facts = factsOf(v);
+  const facts = factsOf(v, merchant);
   const capture = captureOf(req);
   const message = sink.forwards
     ? forwardMessage({
@@ -36,13 +38,14 @@ export async function acceptStored(
         body: capture.body,
         headers: req.headers,
         resource: v.resource,
+        ...(merchant ? { profile: merchant.profile } : {}),
       })
     : undefined;
   let isNew: boolean;
   try {
     isNew = await sink.store.accept(
       {
-        mchid: sink.mchid,
+        mchid: merchant?.mchid ?? sink.mchid,
         id: facts.id,
         eventType: facts.event_type,
         capture,

@@ -59,8 +59,8 @@ const timeOf = (e: JournalEntry): string => {
 };
 
 /** The live-line event of a journal entry. A duplicate's entry holds no resource: its columns stay '-'. */
-export function tailEvent(e: JournalEntry): LiveEvent & { profile?: string; mchid?: string } {
-  const ev: LiveEvent & { profile?: string; mchid?: string } = liveEvent(
+export function tailEvent(e: JournalEntry): LiveEvent {
+  const ev = liveEvent(
     {
       id: typeof e.id === 'string' ? e.id : '-',
       event_type: typeof e.event_type === 'string' ? e.event_type : '-',

@@ -15,7 +15,7 @@ function memoryRuntime(tty = false) {
   const stderr = new PassThrough();
   let out = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const signal: { handler?: (s: string) => void } = {};
+  const signal: { handler?: ((s: string) => void) | undefined } = {};
   const onSignal = (h: (s: string) => void) => {
     signal.handler = h;
     return () => (signal.handler = undefined);

@@ -21,6 +21,7 @@ describe('README checked blocks', () => {
         'Developer: debugging a signature',
         'CI: prove keys, certificates and clock are healthy',
         'Webhook listener: receive callbacks locally',
+        'Point of sale: payment code',
       ]),
     );
     expect(shellWords(`wxpay a --b "c d" 'e#f' # exit 5`)).toEqual({

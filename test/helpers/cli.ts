@@ -78,6 +78,7 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
   const stdin = new PassThrough();
   if (opts.input !== undefined) stdin.end(opts.input);
   else stdin.end();
+  let slept = 0;
   const rt: Runtime = {
     env: cleanEnv(opts.env),
     cwd: opts.cwd ?? process.cwd(),
@@ -86,7 +87,12 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
     stdin,
     stdout: out.stream,
     stderr: err.stream,
-    now: () => Date.now(),
+    // Fake time for waits: rt.sleep returns at once and moves rt.now on, so `pay code` polls without real delays.
+    now: () => Date.now() + slept,
+    sleep: (ms) => {
+      slept += ms;
+      return Promise.resolve();
+    },
     startedAt: Date.now(),
     // Nothing signals an in-process run, and its stdout never closes: the handlers would never be called.
     onSignal: () => () => undefined,

@@ -7,12 +7,11 @@ import {
   completeComplaint,
   complaintHistory,
   getComplaint,
-  getNotifyUrl,
   listComplaints,
-  putNotifyUrl,
   respondComplaint,
   updateRefundProgress,
 } from '../../src/api/complaints.js';
+import { getNotifyUrl, putNotifyUrl } from '../../src/api/complaint-notify-url.js';
 import { uploadMedia, uploadRequest } from '../../src/api/media.js';
 import { decryptForClient } from '../../src/api/sensitive.js';
 import { createClient, type WxpayClient } from '../../src/http/client.js';

@@ -43,7 +43,7 @@ describePg('webhook serve --store (PostgreSQL)', () => {
   async function listener(
     store: ReturnType<typeof webhookStore>,
     instance: string,
-    extra: Partial<Parameters<typeof startWebhookServer>[0]> = {},
+    extra: { forwardTo?: string; forwardSecret?: string; forwardBaseDelayMs?: number; summaryIntervalMs?: number } = {},
   ) {
     const srv = await startWebhookServer({
       keys: f.keys,

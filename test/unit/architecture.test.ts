@@ -38,6 +38,8 @@ const ALLOWED: Record<string, string[]> = {
   'command-kit': [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'store'],
     ...['render', 'runtime', 'version'],
+    // Type-only (TYPE_ONLY below): a shared run takes the options type its commands' declarations derive.
+    'cli',
   ],
   commands: [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'demo'],
@@ -58,7 +60,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 /** Edges allowed only as `import type` (erased, so nothing loads): they may point back up without making a cycle. */
-const TYPE_ONLY: Record<string, string[]> = { commands: ['cli'] };
+const TYPE_ONLY: Record<string, string[]> = { commands: ['cli'], 'command-kit': ['cli'] };
 const typeOnly = (from: string, to: string): boolean => TYPE_ONLY[from]?.includes(to) ?? false;
 
 /** Modules that carry I/O or the CLI, which protocol/ must never load: it is what the library's verify path uses. */

@@ -97,7 +97,7 @@ describe('refund confirmation', () => {
       onSignal: () => () => {},
     } as unknown as Runtime;
     if (answer !== undefined) setImmediate(() => stdin.write(answer));
-    return { ctx: { args: [], opts: { yes }, rt } as CommandContext<{ yes?: true | undefined }>, prompt: () => prompt };
+    return { ctx: { args: [], opts: { yes }, rt } as CommandContext<{ yes?: true }>, prompt: () => prompt };
   }
 
   it('asks on a TTY and proceeds on "y"', async () => {

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectDelivered, expectState } from '../../src/demo/steps.js';
+import { expectDelivered, expectState } from '../../src/demo/expect.js';
 import type { LiveEvent } from '../../src/webhook/live-line.js';
 import { redactUrl } from '../../src/protocol/redact.js';
 import { repoRoot } from '../helpers/paths.js';

@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Profile } from '../../src/config/config.js';
-import { checkNotifyUrl, expiryCheck, runConfigChecks, type CheckResult } from '../../src/diagnostics/doctor.js';
+import { expiryCheck } from '../../src/diagnostics/cert-checks.js';
+import { checkNotifyUrl, runConfigChecks, type CheckResult } from '../../src/diagnostics/doctor.js';
 import {
   PUBLIC_KEY_ID,
   TEST_APIV3_KEY,

@@ -64,7 +64,7 @@ function fakeRuntime(env: Record<string, string> = {}): Runtime & { out: () => s
 async function run(
   argv: string[],
   env: Record<string, string> = {},
-): Promise<{ code: number; printed: string; commanderCode?: string; errorCode?: string }> {
+): Promise<{ code: number; printed: string; commanderCode?: string | undefined; errorCode?: string | undefined }> {
   const rt = fakeRuntime(env);
   const program = buildProgram(rt);
   const silence = (c: Command): void => {

@@ -47,6 +47,17 @@ describe('tailEvent', () => {
     expect(tailEvent(accepted).mchid).toBe('1900000001');
   });
 
+  it('tail-profile-column: an entry of a many-merchant listener shows its profile after the outcome', () => {
+    const shop = { ...accepted, profile: 'shop', mchid: '1900000001' };
+    expect(formatLive(tailEvent(shop))).toBe(
+      '2026-12-02T04:55:02.597Z  204  accepted  shop  TRANSACTION.SUCCESS  T1  100 fen  SUCCESS  verified PUB_KEY_ID_0001  -',
+    );
+    expect(formatLive(tailEvent({ ...rejected, profile: 'franchise' }))).toBe(
+      '2026-12-02T04:56:00.000Z  401  rejected  franchise  -  -  -  -  VERIFY_BAD_SIGNATURE  -',
+    );
+    expect(tailEvent(shop)).toMatchObject({ profile: 'shop', mchid: '1900000001' });
+  });
+
   it('shows forward results, rejections and rate-limit summaries by their own time and facts', () => {
     expect(formatLive(tailEvent(forwarded))).toBe(
       '2026-12-02T04:55:03.000Z  0  forwarded  -  -  -  -  -  forwarded 200 (1x)',

@@ -3,6 +3,7 @@ import type { RouteDef } from '../router.js';
 import { adminRoutes } from './admin.js';
 import { billRoutes } from './bills.js';
 import { certificateRoutes } from './certificates.js';
+import { codepayRoutes } from './codepay.js';
 import { combineRoutes } from './combine.js';
 import { complaintAdminRoutes } from './complaints-admin.js';
 import { complaintNotifyUrlRoutes } from './complaint-notify-url.js';
@@ -17,6 +18,7 @@ import { transactionRoutes } from './transactions.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   transactionRoutes,
+  codepayRoutes,
   combineRoutes,
   refundRoutes,
   certificateRoutes,

@@ -3,6 +3,7 @@
 import { orderNotExist, paramError } from '../api-error.js';
 import type { SandboxContext } from '../context.js';
 import { refresh } from '../order-times.js';
+import { onQuery } from '../codepay.js';
 import { closeOrder, prepay, transactionJson } from '../orders.js';
 import type { RouteDef, RouteRequest } from '../router.js';
 import { closeSchema, outTradeNoInPath, prepaySchema, type PrepayKind } from '../schemas.js';
@@ -62,7 +63,8 @@ function routesFor(partner: boolean): RouteDef[] {
     ) =>
     (req: RouteRequest, ctx: SandboxContext) => {
       const ids = queryIds(req, partner);
-      return { status: 200, body: transactionJson(refresh(ctx, owned(find(req, ctx, ids), partner, ids))) };
+      const order = refresh(ctx, owned(find(req, ctx, ids), partner, ids));
+      return { status: 200, body: transactionJson(onQuery(ctx, order)) };
     };
   return [
     ...prepays,

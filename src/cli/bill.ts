@@ -1,5 +1,5 @@
-// Declarations: wxpay bill trade | fundflow (issue 7). Apply, download (streamed, gunzipped and SHA1-checked),
-// then write raw / csv / json / ndjson.
+// Declarations: wxpay bill trade | fundflow (issue 7): apply, download (streamed, gunzipped and SHA1-checked), then
+// write raw / csv / json / ndjson; and wxpay bill reconcile (issue 17).
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
 import { lazy, type OptionsOf } from './lazy.js';
@@ -22,6 +22,28 @@ const common = <A extends unknown[], O extends OptionValues, G extends OptionVal
       ).choices(FORMATS),
     )
     .option('--summary', 'print the summary block (totals) as a table');
+
+const declareBillReconcile = (bill: Command) =>
+  bill
+    .command('reconcile')
+    .description("compare the day's trade bill with your own records and the webhook journal (exit 8 on differences)")
+    .requiredOption('--date <YYYY-MM-DD>', 'the bill day (China time), or yesterday / today')
+    .option('--bill <file>', 'a downloaded trade bill (bill trade --type ALL --format raw); default: download it')
+    .option('--orders <file>', 'your records: CSV with a header line, or .ndjson')
+    .option(
+      '--map <pairs>',
+      'columns of --orders: out_trade_no=, amount= (fen) or amount_yuan= (yuan), state= (default: same names)',
+    )
+    .option('--journal <file>', "webhook serve's journal: report payments and refunds without a callback")
+    .addOption(
+      new Option('--format <format>', "report format (default: from --out's extension, else table)").choices([
+        'table',
+        'csv',
+        'json',
+      ]),
+    )
+    .option('--out <file>', 'write the report here (atomically); default: stdout');
+export type BillReconcileOptions = OptionsOf<typeof declareBillReconcile>;
 
 const declareTrade = (bill: Command) =>
   common(
@@ -62,4 +84,10 @@ export function registerBill(program: Command, rt: Runtime): void {
       '\nExample:\n  wxpay bill fundflow --date 2026-01-02 --account BASIC --gzip --output funds.json',
     )
     .action(lazy(rt, () => import('../commands/bill-fundflow.js')));
+  declareBillReconcile(bill)
+    .addHelpText(
+      'after',
+      '\nExample:\n  wxpay bill reconcile --date yesterday --orders orders.csv --map out_trade_no=order_id,amount=total_fen,state=status --journal wxpay-webhooks.ndjson --out report.csv',
+    )
+    .action(lazy(rt, () => import('../commands/bill-reconcile.js')));
 }

@@ -1,5 +1,6 @@
 // One error type for the whole toolkit. Every code maps to one exit code (docs/architecture.md, "Errors and exit codes"):
-// 0 ok, 1 internal bug, 2 usage, 3 config or key, 4 network, 5 WeChat Pay rejected, 6 verification, 7 decryption.
+// 0 ok, 1 internal bug, 2 usage, 3 config or key, 4 network, 5 WeChat Pay rejected, 6 verification, 7 decryption,
+// 8 the results differ from what was expected (bill reconcile, fixtures run).
 
 export const EXIT = {
   ok: 0,
@@ -10,6 +11,7 @@ export const EXIT = {
   wechatpay: 5,
   verify: 6,
   decrypt: 7,
+  differences: 8,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -28,6 +30,9 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   5: 'WeChat Pay rejected the request (its code, message, detail and Request-ID are shown)',
   6: 'signature, timestamp or hash verification failed',
   7: 'decryption failed',
+  8:
+    'the results differ from what was expected: bill reconcile found differences (its report, always written, lists ' +
+    'them), or a fixtures run expect did not hold (named by step and path)',
 };
 
 /** The stable error codes. Renaming one is a breaking change. */
@@ -85,6 +90,11 @@ export const ERROR_CODES = {
   NOTIFY_BAD_RESOURCE: EXIT.decrypt,
   NOTIFY_DELIVERY_FAILED: EXIT.network,
   NOTIFY_PROBE_ACCEPTED: EXIT.verify,
+  RECONCILE_MISMATCH: EXIT.differences,
+  FIXTURE_INVALID: EXIT.usage,
+  FIXTURE_REF_MISSING: EXIT.usage,
+  FIXTURE_WAIT_TIMEOUT: EXIT.network,
+  FIXTURE_EXPECT_FAILED: EXIT.differences,
 } as const satisfies Record<string, ExitCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,7 +5,8 @@
 // proxy credentials, and JSON fields named like keys.
 
 const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
-const SECRET_FIELD = /(private_?key|api_?v3_?key|apiv3|secret|password|passwd)/i;
+// auth_code: a payer's payment code (docs/protocol.md §18) charges them for its minute, whoever holds it.
+const SECRET_FIELD = /(private_?key|api_?v3_?key|apiv3|secret|password|passwd|auth_?code)/i;
 
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -3,6 +3,7 @@
 // cannot be a real signed callback, so it is marked `"recovered": true`, carries the queried object as its
 // resource, and has a stable id (the same order always gives the same id), so the app and the journal dedupe it.
 import { openAppendSafe } from '../files/safe-write.js';
+import { callbackOf, refundEventFor } from '../journal/callbacks.js';
 import { scanJournal } from '../journal/lines.js';
 
 export interface ExpectedCallback {
@@ -20,15 +21,9 @@ export function expectedForOrder(o: Record<string, unknown>): ExpectedCallback |
   return { event_type: 'TRANSACTION.SUCCESS', ref: o.out_trade_no, resource: o };
 }
 
-const REFUND_EVENTS: Readonly<Record<string, string>> = {
-  SUCCESS: 'REFUND.SUCCESS',
-  ABNORMAL: 'REFUND.ABNORMAL',
-  CLOSED: 'REFUND.CLOSED',
-};
-
 /** A queried refund's callback, once it reached a final state. */
 export function expectedForRefund(r: Record<string, unknown>): ExpectedCallback | undefined {
-  const event = REFUND_EVENTS[String(r.status)];
+  const event = typeof r.status === 'string' ? refundEventFor(r.status) : undefined;
   if (!event || typeof r.out_refund_no !== 'string') return undefined;
   return { event_type: event, ref: r.out_refund_no, resource: r };
 }
@@ -39,15 +34,9 @@ const keyOf = (eventType: string, ref: string) => `${eventType}\u0000${ref}`;
 export async function callbacksInJournal(file: string): Promise<Set<string>> {
   const seen = new Set<string>();
   await scanJournal(file, (line) => {
-    let e: { outcome?: unknown; event_type?: unknown; resource?: Record<string, unknown> };
-    try {
-      e = JSON.parse(line.bytes.toString('utf8')) as typeof e;
-    } catch {
-      return;
-    }
-    if ((e.outcome !== 'accepted' && e.outcome !== 'recovered') || typeof e.event_type !== 'string') return;
-    const ref = e.event_type.startsWith('REFUND.') ? e.resource?.out_refund_no : e.resource?.out_trade_no;
-    if (typeof ref === 'string') seen.add(keyOf(e.event_type, ref));
+    const cb = callbackOf(line.bytes.toString('utf8'));
+    const ref = cb?.eventType.startsWith('REFUND.') ? cb.outRefundNo : cb?.outTradeNo;
+    if (cb && ref !== undefined) seen.add(keyOf(cb.eventType, ref));
   });
   return seen;
 }

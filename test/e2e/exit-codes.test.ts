@@ -12,6 +12,7 @@ import { binPath, repoRoot } from '../helpers/paths.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { prepayArgs, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
 import { tableUnder } from './readme-parse.js';
+import { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } from '../../src/bills/layout.js';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 const table = tableUnder(readme, 'Exit codes').map(([code, meaning]) => ({
@@ -29,7 +30,7 @@ async function closedPort(): Promise<number> {
 
 describe('wxpay help exit-codes', () => {
   it('prints the README table, row for row (--json and text)', async () => {
-    expect(table.map((r) => r.code)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(table.map((r) => r.code)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     const j = await runCli(['help', 'exit-codes', '--json']);
     expect(j.code).toBe(0);
     expect(j.json()).toEqual({ exitCodes: table });
@@ -119,6 +120,33 @@ describe('every row of the README exit-code table', () => {
           '{"algorithm":"AEAD_AES_256_GCM","ciphertext":"ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=","nonce":"uluk4a9R25RW","associated_data":"associatedData"}',
           '--json',
         ]),
+    },
+    8: {
+      what: 'bill reconcile: an order paid in the bill is missing from the merchant file',
+      error: 'RECONCILE_MISMATCH',
+      run: () => {
+        const cols = TRADE_COLUMNS.SUCCESS;
+        const row = cols.map((c) =>
+          c === '商户订单号' ? 'EXIT8ORDER' : c === '交易状态' ? 'SUCCESS' : /金额|费/.test(c) ? '1.00' : 'x',
+        );
+        const summary = TRADE_SUMMARY_COLUMNS.SUCCESS;
+        writeFileSync(
+          path.join(env.dir, 'bill8.csv'),
+          `${cols.join(',')}\n${row.map((v) => `\`${v}`).join(',')}\n${summary.join(',')}\n${summary.map((c) => (c === '总交易单数' ? '`1' : '`1.00')).join(',')}\n`,
+        );
+        writeFileSync(path.join(env.dir, 'mine8.csv'), 'out_trade_no,amount\n');
+        return env.cli([
+          'bill',
+          'reconcile',
+          '--date',
+          '2026-01-01',
+          '--bill',
+          'bill8.csv',
+          '--orders',
+          'mine8.csv',
+          '--json',
+        ]);
+      },
     },
   };
 

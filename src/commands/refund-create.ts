@@ -31,9 +31,9 @@ export function refundInputFrom(opts: RefundCreateOptions): RefundInput {
     outRefundNo: opts.outRefundNo,
     refund,
     total,
-    ...(opts.reason ? { reason: opts.reason } : {}),
-    ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
-    ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
+    reason: opts.reason,
+    notifyUrl: opts.notifyUrl,
+    subMchid: opts.subMchid,
   };
 }
 

@@ -108,6 +108,7 @@ describe('payment code requests', () => {
     ['zero fen', { total: 0 }],
     ['a fraction of a fen', { total: 1.5 }],
     ['a bad out_trade_no', { outTradeNo: 'POS 1' }],
+    ['a device_ip that is not an IP address', { deviceIp: 'till-3' }],
   ])('refuses %s before sending (USAGE, exit 2)', (_name, change) => {
     expect(() => {
       checkCodepayInput({ ...input, ...change });

@@ -9,9 +9,9 @@ import type { WebhookServeOptions } from '../cli/webhook.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
 import { formatLive } from '../webhook/live-line.js';
 import { resendCommand } from '../webhook/resend.js';
-import { PROFILE_PATH_PREFIX, startWebhookServer } from '../webhook/server.js';
+import { startWebhookServer } from '../webhook/server.js';
 import { loadMerchantKeys, merchantProfileNames } from '../command-kit/merchant-profiles.js';
-import { assertOwnSerials } from '../webhook/merchants.js';
+import { assertOwnSerials, PROFILE_PATH_PREFIX } from '../webhook/merchants.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
 
 function checkOptions(opts: WebhookServeOptions): void {

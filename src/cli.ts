@@ -26,6 +26,7 @@ import { registerDemo } from './cli/demo.js';
 import { registerSmoke } from './cli/smoke.js';
 import { registerHelp } from './cli/help.js';
 import { registerTransfer } from './cli/transfer.js';
+import { registerFixtures } from './cli/fixtures.js';
 
 export { VERSION };
 
@@ -88,6 +89,7 @@ export function buildProgram(rt: Runtime): Command {
   registerWebhook(program, rt);
   registerBill(program, rt);
   registerTransfer(program, rt);
+  registerFixtures(program, rt);
   registerComplaint(program, rt);
   registerMedia(program, rt);
   registerCompletion(program, rt);

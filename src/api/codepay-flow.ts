@@ -36,7 +36,8 @@ export interface FlowOptions extends FlowClock {
   onState?(state: string, elapsedMs: number): void;
 }
 
-export type ReverseReason = 'timeout' | 'cancelled' | 'payerror';
+/** Why an order was reversed; `requested` is `wxpay pay reverse` by hand. */
+export type ReverseReason = 'timeout' | 'cancelled' | 'payerror' | 'requested';
 
 export type FlowResult =
   | { outcome: 'paid'; transaction: Transaction }

@@ -2,6 +2,7 @@
 // answers the paid transaction, or "USERPAYING" while the payer still enters a password. Reverse (撤销) cancels an
 // order: an unpaid one is closed, a paid one refunded. The request bodies and the reading of their answers live
 // here; the waiting (poll, time out, reverse) is in codepay-flow.ts.
+import { isIP } from 'node:net';
 import type { WxpayClient } from '../http/client.js';
 import { ENDPOINTS, fillPath } from '../protocol/endpoints.js';
 import { WxpayError, isWxpayError } from '../protocol/errors.js';
@@ -38,6 +39,11 @@ export function checkCodepayInput(input: CodepayInput): void {
   if (!isOutTradeNo(input.outTradeNo))
     throw usage('out_trade_no must be 6-32 characters of [0-9A-Za-z_-|*]', 'e.g. --out-trade-no POS20260101001');
   if (!input.description) throw usage('The description must not be empty', 'e.g. --description "Store 12 till 3"');
+  if (!isIP(input.deviceIp))
+    throw usage(
+      `device_ip "${input.deviceIp}" is not an IP address`,
+      "The till's IPv4 or IPv6, e.g. --device-ip 192.0.2.10",
+    );
 }
 
 export function codepayBody(client: Pick<WxpayClient, 'merchant'>, input: CodepayInput): Record<string, unknown> {

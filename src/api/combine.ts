@@ -27,9 +27,9 @@ export interface CombinePrepayInput {
   combineOutTradeNo: string;
   notifyUrl: string;
   subOrders: SubOrderInput[];
-  openid?: string;
-  payerClientIp?: string;
-  h5Type?: 'Wap' | 'iOS' | 'Android';
+  openid?: string | undefined;
+  payerClientIp?: string | undefined;
+  h5Type?: 'Wap' | 'iOS' | 'Android' | undefined;
   timeExpire?: string;
 }
 

@@ -133,8 +133,8 @@ export interface ResponseInput {
   text: string;
   /** media_ids from the complaint image upload; at most 4. */
   images?: string[];
-  jumpUrl?: string;
-  jumpUrlText?: string;
+  jumpUrl?: string | undefined;
+  jumpUrlText?: string | undefined;
 }
 
 export const MAX_REPLY_IMAGES = 4;
@@ -162,11 +162,11 @@ export async function completeComplaint(client: WxpayClient, id: string, complai
 export interface RefundProgressInput {
   action: 'APPROVE' | 'REJECT';
   /** APPROVE: working days until the refund is started (0 = today). */
-  launchRefundDay?: number;
+  launchRefundDay?: number | undefined;
   /** REJECT: required. */
-  rejectReason?: string;
+  rejectReason?: string | undefined;
   rejectMediaList?: string[];
-  remark?: string;
+  remark?: string | undefined;
 }
 
 export function refundProgressBody(input: RefundProgressInput): Record<string, unknown> {

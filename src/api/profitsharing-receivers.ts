@@ -28,8 +28,8 @@ export interface ReceiverInput {
   customRelation?: string | undefined;
   /** Plain text; sent encrypted. A merchant receiver needs its full registered name. */
   name?: string | undefined;
-  subMchid?: string;
-  subAppid?: string;
+  subMchid?: string | undefined;
+  subAppid?: string | undefined;
 }
 
 export interface Receiver {
@@ -85,7 +85,7 @@ export interface ReturnInput {
   /** Integer fen. */
   amount: number;
   description: string;
-  subMchid?: string;
+  subMchid?: string | undefined;
 }
 
 export interface SplitReturn {

@@ -37,7 +37,7 @@ export interface SplitInput {
   /** Unfreeze whatever is left after this split (no later split is possible then). */
   unfreezeUnsplit: boolean;
   appid?: string;
-  subMchid?: string;
+  subMchid?: string | undefined;
   subAppid?: string;
 }
 
@@ -122,7 +122,7 @@ export interface UnfreezeInput {
   transactionId: string;
   outOrderNo: string;
   description: string;
-  subMchid?: string;
+  subMchid?: string | undefined;
 }
 
 export function unfreezeRequest(input: UnfreezeInput) {

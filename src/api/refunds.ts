@@ -14,10 +14,10 @@ export interface RefundInput {
   /** Integer fen: the original order total. */
   total: number;
   currency?: string;
-  reason?: string;
-  notifyUrl?: string;
+  reason?: string | undefined;
+  notifyUrl?: string | undefined;
   fundsAccount?: string;
-  subMchid?: string;
+  subMchid?: string | undefined;
 }
 
 export interface Refund {
@@ -77,12 +77,12 @@ export interface AbnormalRefundInput {
   outRefundNo: string;
   /** USER_BANK_CARD: to the payer's bank card (bank fields required); MERCHANT_BANK_CARD: to the merchant's. */
   type: AbnormalRefundType;
-  bankType?: string;
+  bankType?: string | undefined;
   /** Plain text; sent encrypted. */
-  bankAccount?: string;
+  bankAccount?: string | undefined;
   /** Plain text; sent encrypted. */
-  realName?: string;
-  subMchid?: string;
+  realName?: string | undefined;
+  subMchid?: string | undefined;
 }
 
 /** docs/protocol.md §16: after a refund ended ABNORMAL, send it to a bank card instead. */

@@ -10,7 +10,7 @@ export const PREPAY_KINDS: readonly PrepayKind[] = ['jsapi', 'app', 'h5', 'nativ
 export interface PartnerIds {
   spAppid: string;
   subMchid: string;
-  subAppid?: string;
+  subAppid?: string | undefined;
 }
 
 export interface PrepayInput {
@@ -21,11 +21,11 @@ export interface PrepayInput {
   /** Integer fen. */
   total: number;
   currency?: string;
-  openid?: string;
-  attach?: string;
+  openid?: string | undefined;
+  attach?: string | undefined;
   timeExpire?: string;
-  payerClientIp?: string;
-  h5Type?: 'Wap' | 'iOS' | 'Android';
+  payerClientIp?: string | undefined;
+  h5Type?: 'Wap' | 'iOS' | 'Android' | undefined;
   partner?: PartnerIds;
   /** settle_info.profit_sharing: the money stays frozen for splitting (docs/protocol.md §15). */
   profitSharing?: boolean;

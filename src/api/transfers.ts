@@ -40,8 +40,8 @@ export interface TransferInput {
   remark: string;
   /** Plaintext; encrypted here to WeChat Pay's key. */
   userName?: string | undefined;
-  notifyUrl?: string;
-  perception?: string;
+  notifyUrl?: string | undefined;
+  perception?: string | undefined;
   /** transfer_scene_report_infos, in order. */
   reports?: ReadonlyArray<{ type: string; content: string }>;
 }

@@ -10,6 +10,8 @@ const SAME_ORDER_SPACING = /相隔1分钟/;
 const SAME_ORDER_WAIT_MS = 61_000;
 
 const NOT_FOUND = new Set(['RESOURCE_NOT_EXISTS', 'ORDER_NOT_EXIST', 'ORDERNOTEXIST', 'NOT_FOUND']);
+/** The client's errors for "no answer came": the request may have reached WeChat Pay and still be handled. */
+const NO_ANSWER = new Set(['TIMEOUT', 'NETWORK']);
 
 export const isNotFound = (e: unknown): boolean =>
   e instanceof WxpayError &&
@@ -30,14 +32,26 @@ export function classifyError(e: unknown): Extract<Outcome, { kind: 'rejected' |
     if (wp.status === 429 || wp.code === 'FREQUENCY_LIMITED')
       return { kind: 'unknown', code: wp.code, message, rateLimited: true };
     if (wp.status >= 500 || wp.status === 202 || wp.status < 400)
-      return { kind: 'unknown', code: wp.code, message, rateLimited: false };
+      return {
+        kind: 'unknown',
+        code: wp.code,
+        message,
+        rateLimited: false,
+        ...(wp.status === 202 ? { inFlight: true } : {}),
+      };
     // Production's code for "more than remains" is INVALID_REQUEST, shared with other refusals: say which it is.
     if (exceedsRefundable(wp))
       return { kind: 'rejected', code: wp.code, message: `refund exceeds what remains on the order: ${message}` };
     return { kind: 'rejected', code: wp.code, message };
   }
   // TIMEOUT, NETWORK, VERIFY_* (an answer we cannot trust), and anything else the client raised.
-  return { kind: 'unknown', code: e.code, message: e.message, rateLimited: false };
+  return {
+    kind: 'unknown',
+    code: e.code,
+    message: e.message,
+    rateLimited: false,
+    ...(NO_ANSWER.has(e.code) ? { inFlight: true } : {}),
+  };
 }
 
 /** What a failed look-up means for a row: not found (send it), or unknown. A refused look-up (400, 401, ...) does

@@ -20,6 +20,8 @@ export interface ExecuteOptions {
   journal: Journal | undefined;
   limiter: RateLimiter;
   concurrency: number;
+  /** The request timeout (in-flight.ts). */
+  inFlightMs: number;
   paths: { input: string; journalFile: string; resultFile: string };
   now: () => number;
   /** Registers a SIGINT handler; returns the function that removes it. */
@@ -77,6 +79,7 @@ async function sendRows(o: ExecuteOptions): Promise<{ results: RowResult[]; stop
       journal: o.journal ?? noJournal,
       limiter: o.limiter,
       concurrency: o.concurrency,
+      inFlightMs: o.inFlightMs,
       now: o.now,
       stopped: () => stopping,
       onResult(r) {

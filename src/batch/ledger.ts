@@ -3,6 +3,7 @@
 // by out_refund_no, so renaming `R1` to `R1X` in the file makes a new row; the ledger is what still knows that
 // the order was refunded as `R1`. A row is refused when its order already has a refund the file does not
 // list, unless extra refunds are allowed, and even then the refunds of an order never add up past its total.
+import { journalTime } from './in-flight.js';
 import type { BatchRow, JournalRecord } from './types.js';
 
 export interface LedgerEntry {
@@ -17,6 +18,8 @@ export interface LedgerEntry {
   refundId?: string;
   /** The journal it came from. */
   journal: string;
+  /** When its last `start` was journaled (ms): a look-up's "not found" counts only later (in-flight.ts). */
+  sentAt?: number | undefined;
 }
 
 type RefundBody = { out_trade_no?: string; transaction_id?: string; amount?: { refund?: number; total?: number } };
@@ -36,6 +39,7 @@ export function ledgerOf(records: readonly JournalRecord[], journal: string): Ma
         total: b.amount.total ?? 0,
         status: 'unknown',
         journal,
+        sentAt: journalTime(r.at),
         ...(b.out_trade_no ? { outTradeNo: b.out_trade_no } : {}),
         ...(b.transaction_id ? { transactionId: b.transaction_id } : {}),
       });

@@ -71,6 +71,7 @@ const unreadable = (what: string, status?: number): Outcome => ({
   kind: 'unknown',
   code: status === 202 ? 'HTTP_202' : 'UNEXPECTED_ANSWER',
   rateLimited: false,
+  ...(status === 202 ? { inFlight: true } : {}),
   message: status === 202 ? 'HTTP 202: accepted but not processed yet' : `the answer is not a ${what}`,
 });
 

@@ -6,11 +6,14 @@
 // blocks the batch: re-sending an out_refund_no with a different body is how double refunds happen.
 import { WxpayError } from '../protocol/errors.js';
 import type { CsvProblem } from './csv-read.js';
+import { journalTime } from './in-flight.js';
 import type { BatchKind, BatchRow, JournalRecord, RowResult } from './types.js';
 
 export interface RowState {
   request?: unknown;
   started: boolean;
+  /** When the last `start` was journaled (ms): its request may still be in WeChat Pay's hands for a while. */
+  startedAt?: number | undefined;
   done?: Extract<JournalRecord, { type: 'done' }>;
   unknown?: Extract<JournalRecord, { type: 'unknown' }>;
 }
@@ -22,6 +25,8 @@ export interface PlannedRow {
   action: RowAction;
   /** For skipped and re-checked rows: the outcome recorded by the earlier run. */
   result?: RowResult;
+  /** For rows to verify: when an earlier run last sent it (in-flight.ts decides when a "not found" counts). */
+  sentAt?: number;
 }
 
 export interface Plan {
@@ -46,8 +51,10 @@ export function foldJournal(
       continue;
     }
     const s = states.get(r.key) ?? { started: false };
-    if (r.type === 'start') Object.assign(s, { started: true, request: r.request, unknown: undefined });
-    else if (r.type === 'absent') Object.assign(s, { started: false, request: undefined, unknown: undefined });
+    if (r.type === 'start')
+      Object.assign(s, { started: true, request: r.request, unknown: undefined, startedAt: journalTime(r.at) });
+    else if (r.type === 'absent')
+      Object.assign(s, { started: false, request: undefined, unknown: undefined, startedAt: undefined });
     else if (r.type === 'done') s.done = r;
     else s.unknown = r;
     states.set(r.key, s);
@@ -92,7 +99,10 @@ export function planBatch(opts: {
       const result: RowResult = { line: row.line, key: row.key, status: d.status, fromJournal: true, ...pick(d) };
       return { row, action: opts.recheckFinished ? 'recheck' : 'skip', result };
     }
-    if (s && (s.started || s.unknown)) return { row, action: opts.lookupFirst ? 'verify' : 'send' };
+    if (s && (s.started || s.unknown))
+      return opts.lookupFirst
+        ? { row, action: 'verify', ...(s.startedAt === undefined ? {} : { sentAt: s.startedAt }) }
+        : { row, action: 'send' };
     return { row, action: 'send' };
   });
   if (conflicts.length) return { conflicts };

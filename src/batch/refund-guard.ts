@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { WxpayError } from '../protocol/errors.js';
 import type { RateLimiter } from './flow.js';
+import type { InFlightRule } from './in-flight.js';
 import { ledgerOf, ledgerProblems, settled } from './ledger.js';
 import { scanOtherJournals } from './other-journals.js';
 import type { Plan } from './plan.js';
@@ -26,6 +27,8 @@ export interface RefundGuardOptions {
   lookup: NonNullable<BatchOps['lookup']>;
   limiter: RateLimiter;
   concurrency: number;
+  /** The request timeout: a refund sent less than this long ago may still be made (in-flight.ts). */
+  inFlightMs: number;
   now: () => number;
   warn: (message: string) => void;
   plan: (records: readonly JournalRecord[]) => Plan;
@@ -55,6 +58,7 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
   }
   const own = path.basename(o.journalFile);
   if (o.journal) {
+    const inFlight = inFlightWait(o);
     const journal = o.journal;
     const recording = {
       append: async (r: JournalRecord) => {
@@ -69,6 +73,7 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
       limiter: o.limiter,
       concurrency: o.concurrency,
       now: o.now,
+      inFlight,
     });
     // The other journals' unknown outcomes too, kept in memory (their journals are not ours to write): the answer
     // names the order both ways, so a row naming it by transaction_id instead of out_trade_no still matches.
@@ -85,6 +90,7 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
       limiter: o.limiter,
       concurrency: o.concurrency,
       now: o.now,
+      inFlight,
     });
     others.entries = others.entries.flatMap((e) => {
       const r = e.status === 'unknown' ? found.get(e.outRefundNo) : undefined;
@@ -101,6 +107,22 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
   });
   if (problems.length) throw ledgerError(problems);
   return plan;
+}
+
+/** Waits out a refund's request timeout before its "not found" counts, saying so once (a rerun right after a crash). */
+function inFlightWait(o: RefundGuardOptions): Omit<InFlightRule, 'now'> {
+  let told = false;
+  return {
+    windowMs: o.inFlightMs,
+    wait: (ms) => {
+      if (!told)
+        o.warn(
+          `WeChat Pay does not have a refund sent moments ago yet; waiting up to ${Math.ceil(ms / 1000)} s (the request timeout) in case it is still being made, then asking again`,
+        );
+      told = true;
+      return new Promise((r) => setTimeout(r, ms));
+    },
+  };
 }
 
 function ledgerError(problems: ReturnType<typeof ledgerProblems>): WxpayError {

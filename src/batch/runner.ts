@@ -2,10 +2,13 @@
 // mutating request leaves, send, journal the outcome. An unknown outcome (timeout, network, 5xx, 429,
 // unverifiable answer) is never followed by a blind resend: when the operation has a look-up (refunds, by
 // out_refund_no) the row is looked up first, and sent again with the same body only if WeChat Pay has no
-// record of it. A look-up that cannot answer leaves the row `unknown`, never `done`, so no rerun skips it.
+// record of it (a "not found" soon after a send that got no answer is asked again first: in-flight.ts). A look-up
+// that cannot answer leaves the row `unknown`, never `done`, so no rerun skips it.
 import type { RateLimiter } from './flow.js';
 import { runPool } from './flow.js';
+import { settledLookup } from './in-flight.js';
 import type { PlannedRow } from './plan.js';
+import { pendingResult, unfinishedResult } from './unfinished.js';
 import type { BatchRow, JournalRecord, Outcome, RowResult } from './types.js';
 
 export interface BatchOps {
@@ -26,6 +29,8 @@ export interface RunOptions {
   journal: { append(record: JournalRecord): Promise<void> };
   limiter: RateLimiter;
   concurrency: number;
+  /** The request timeout: how long WeChat Pay may still act on a send that got no answer (in-flight.ts). */
+  inFlightMs: number;
   /** Requests per row in this run before it is left `unknown` for a rerun. */
   maxAttempts?: number;
   /** Wait before retry n (1-based) of the same row. */
@@ -46,13 +51,16 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
   const maxAttempts = o.maxAttempts ?? 8;
   const delay = o.retryDelayMs ?? defaultRetryDelay;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const at = () => new Date((o.now ?? Date.now)()).toISOString();
+  const now = o.now ?? Date.now;
   const stopped = o.stopped ?? (() => false);
   const results = new Map<PlannedRow, RowResult>();
   /** Sleeps in half-second slices, so a stop (Ctrl-C) during a long wait is seen at once. */
   const pause = async (ms: number) => {
     for (let left = ms; left > 0 && !stopped(); left -= 500) await sleep(Math.min(500, left));
   };
+
+  const at = () => new Date(now()).toISOString();
+  const inFlight = { windowMs: o.inFlightMs, now, wait: pause };
 
   const finish = (p: PlannedRow, r: RowResult) => {
     results.set(p, r);
@@ -105,19 +113,32 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
     });
   }
 
+  /** Looks a row up (the rate token for the first ask is already taken); a premature "not found" is asked again. */
+  async function lookUp(row: BatchRow, lookup: NonNullable<BatchOps['lookup']>, sentAt?: number): Promise<Outcome> {
+    const ask = async () => {
+      const found = await lookup(row);
+      feed(found);
+      return found;
+    };
+    return settledLookup(await ask(), sentAt, inFlight, async () => {
+      await o.limiter.take();
+      return ask();
+    });
+  }
+
   async function processRow(p: PlannedRow): Promise<void> {
     if (p.action === 'recheck') return recheck(p);
     const { row } = p;
     let mode = p.action;
     let last: Extract<Outcome, { kind: 'unknown' }> | undefined;
     let sent = false;
+    let sentAt = p.sentAt;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) await pause(Math.max(delay(attempt - 1), last?.retryAfterMs ?? 0));
       await o.limiter.take();
       if (stopped()) break;
       if (mode === 'verify' && o.ops.lookup) {
-        const found = await o.ops.lookup(row);
-        feed(found);
+        const found = await lookUp(row, o.ops.lookup, sentAt);
         if (found.kind === 'not-found') {
           mode = 'send';
           await o.limiter.take();
@@ -141,50 +162,17 @@ export async function runBatch(o: RunOptions): Promise<RowResult[]> {
       feed(out);
       if (out.kind !== 'unknown') return settle(p, out);
       last = out;
+      // An answer (a 500, a 429) means WeChat Pay is done with the request. No answer means it may still be on its
+      // way until now, and then be acted on: the wait is counted from here.
+      sentAt = out.inFlight ? now() : undefined;
       await o.journal.append({ type: 'unknown', key: row.key, code: out.code, message: out.message, at: at() });
       if (o.ops.lookup) mode = 'verify';
     }
-    if (!last && !sent && p.action === 'send') {
-      finish(p, {
-        line: row.line,
-        key: row.key,
-        status: 'pending',
-        message: 'not sent: the batch was interrupted',
-      });
-      return;
-    }
-    finish(p, {
-      line: row.line,
-      key: row.key,
-      status: 'unknown',
-      code: last?.code ?? 'NOT_CHECKED',
-      message:
-        last?.message ?? 'an earlier run left this row unfinished and it was not checked before the batch stopped',
-    });
+    finish(p, unfinishedResult(p, last, sent));
   }
 
   const todo = o.plan.filter((p) => p.action !== 'skip');
   for (const p of o.plan) if (p.action === 'skip' && p.result) finish(p, p.result);
   await runPool(todo, o.concurrency, processRow, stopped);
   return o.plan.map((p) => results.get(p) ?? pendingResult(p));
-}
-
-function pendingResult(p: PlannedRow): RowResult {
-  if (p.action === 'recheck')
-    return {
-      ...p.result!,
-      fromJournal: true,
-      message: [p.result!.message, 'finished by an earlier run; not checked again: the batch was interrupted']
-        .filter(Boolean)
-        .join('; '),
-    };
-  return p.action === 'verify'
-    ? {
-        line: p.row.line,
-        key: p.row.key,
-        status: 'unknown',
-        code: 'NOT_CHECKED',
-        message: 'an earlier run left this row unfinished; rerun to check it',
-      }
-    : { line: p.row.line, key: p.row.key, status: 'pending', message: 'not sent: the batch was interrupted' };
 }

@@ -81,6 +81,9 @@ export type Outcome =
       retriable?: boolean;
       /** Wait at least this long before the next attempt (refunds of one order a minute apart). */
       retryAfterMs?: number;
+      /** No answer came (timeout, lost connection) or only "accepted" (202): WeChat Pay may still act on the
+       *  request, so a look-up's "not found" is not trusted until the request timeout has passed (in-flight.ts). */
+      inFlight?: boolean;
     }
   /** Look-ups only: WeChat Pay has no record of it, so sending is safe. */
   | { kind: 'not-found' };

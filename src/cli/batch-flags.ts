@@ -1,25 +1,32 @@
 // Batch options (issue 8) on `query`, `close` and `refund create`: with `--from <file.csv>` the command runs
 // the batch module instead of the single-order one. Declarations only; the batch code loads lazily.
-import type { Command, CommandUnknownOpts } from '@commander-js/extra-typings';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { lazy, type CommandModule } from './lazy.js';
+import { lazy, type CommandModule, type OptionsOf } from './lazy.js';
 
 type BatchKind = 'refund' | 'query' | 'close' | 'transfer';
 
 /** Per command: the options it got from addBatchOptions (attribute names), which only make sense with --from. */
 const batchOnly = new WeakMap<CommandUnknownOpts, Set<string>>();
 
-const BATCH_OPTIONS: Array<[flags: string, description: string]> = [
-  ['--from <file.csv>', 'batch: read the rows from a CSV file (see "Batch operations" in the README)'],
-  [
-    '--journal <file>',
-    'batch: journal for resuming refunds and closes (default: beside the CSV, refunds.csv -> refunds.journal.ndjson)',
-  ],
-  ['--concurrency <n>', 'batch: requests in flight at once (default 4)'],
-  ['--rate <per-second>', 'batch: requests per second at most (default 50)'],
-  ['--dry-run', 'print the requests that would be sent, and send nothing'],
-  ['-y, --yes', 'do not ask for confirmation'],
-];
+// The batch flags, declared once: addBatchOptions copies them onto commands already declared (skipping flags a
+// command has), and the batch code reads them through the type derived here.
+const declareBatchFlags = (cmd: Command) =>
+  cmd
+    .option('--from <file.csv>', 'batch: read the rows from a CSV file (see "Batch operations" in the README)')
+    .option(
+      '--journal <file>',
+      'batch: journal for resuming refunds and closes (default: beside the CSV, refunds.csv -> refunds.journal.ndjson)',
+    )
+    .option('--concurrency <n>', 'batch: requests in flight at once (default 4)')
+    .option('--rate <per-second>', 'batch: requests per second at most (default 50)')
+    .option('--dry-run', 'print the requests that would be sent, and send nothing')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option(
+      '--allow-additional-refund',
+      'batch: refund an order that already has a refund under another out_refund_no (the sum stays within its total)',
+    );
+export type BatchFlagOptions = OptionsOf<typeof declareBatchFlags>;
 
 /** The action for a command that also takes `--from`: the batch module with it, `single` without. */
 export function batchable(rt: Runtime, kind: BatchKind, single: () => Promise<CommandModule>) {
@@ -49,23 +56,15 @@ export function addBatchOptions(program: Command, ...paths: string[][]): void {
     let cmd: CommandUnknownOpts | undefined = program;
     for (const n of names) cmd = cmd?.commands.find((c) => c.name() === n);
     if (!cmd) continue;
-    for (const [flags, description] of BATCH_OPTIONS) {
-      const long = flags.split(/[ ,]+/).find((f) => f.startsWith('--'));
-      if (cmd.options.some((o) => o.long === long)) continue;
+    const label = names.join(' ');
+    for (const option of declareBatchFlags(new Command()).options) {
+      if (cmd.options.some((o) => o.long === option.long)) continue;
       // Queries only read, so a query batch never asks and keeps no journal (every run asks again): --yes and
       // --journal there would be promises of nothing.
-      if ((long === '--yes' || long === '--journal') && names.join(' ') === 'query') continue;
-      cmd.option(flags, description);
-      const added = batchOnly.get(cmd) ?? new Set<string>();
-      added.add(cmd.options.at(-1)!.attributeName());
-      batchOnly.set(cmd, added);
-    }
-    if (names.join(' ') === 'refund create') {
-      cmd.option(
-        '--allow-additional-refund',
-        'batch: refund an order that already has a refund under another out_refund_no (the sum stays within its total)',
-      );
-      batchOnly.get(cmd)?.add('allowAdditionalRefund');
+      if ((option.long === '--yes' || option.long === '--journal') && label === 'query') continue;
+      if (option.long === '--allow-additional-refund' && label !== 'refund create') continue;
+      cmd.addOption(option);
+      batchOnly.set(cmd, (batchOnly.get(cmd) ?? new Set<string>()).add(option.attributeName()));
     }
   }
 }

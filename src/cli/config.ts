@@ -1,15 +1,9 @@
 // Declarations: wxpay config show | init | profiles | check.
 import type { Command } from '@commander-js/extra-typings';
 import type { Runtime } from '../runtime.js';
-import { lazy } from './lazy.js';
+import { lazy, type OptionsOf } from './lazy.js';
 
-export function registerConfig(program: Command, rt: Runtime): void {
-  const config = program.command('config').description('show and check the merchant configuration');
-  config
-    .command('show')
-    .description('the resolved profile, secrets redacted, with where each value came from')
-    .addHelpText('after', '\nExample:\n  wxpay config show --profile prod')
-    .action(lazy(rt, () => import('../commands/config-show.js')));
+const declareInit = (config: Command) =>
   config
     .command('init')
     .description('write a starter .wxpayrc.json from flags (or prompts on a TTY), then run config check')
@@ -25,7 +19,17 @@ export function registerConfig(program: Command, rt: Runtime): void {
     .option('--notify-url <url>', 'notify_url for prepay and refunds')
     .option('--name <profile>', 'profile name', 'default')
     .option('--output <file>', 'rc file to write', '.wxpayrc.json')
-    .option('--force', 'replace an existing profile of that name')
+    .option('--force', 'replace an existing profile of that name');
+export type ConfigInitOptions = OptionsOf<typeof declareInit>;
+
+export function registerConfig(program: Command, rt: Runtime): void {
+  const config = program.command('config').description('show and check the merchant configuration');
+  config
+    .command('show')
+    .description('the resolved profile, secrets redacted, with where each value came from')
+    .addHelpText('after', '\nExample:\n  wxpay config show --profile prod')
+    .action(lazy(rt, () => import('../commands/config-show.js')));
+  declareInit(config)
     .addHelpText(
       'after',
       '\nExample:\n  wxpay config init --mchid 1900007291 --private-key apiclient_key.pem --cert apiclient_cert.pem \\\n    --public-key-id PUB_KEY_ID_0000000000000024101100397200000006 --public-key pub_key.pem --apiv3-key-file apiv3.key',

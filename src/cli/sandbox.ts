@@ -40,7 +40,8 @@ const declareSandboxInit = (sandbox: Command) =>
     .option('--mode <mode>', 'cert | pubkey | mixed (which WeChat Pay key the profile verifies with)')
     .option('--mchid <id>', 'merchant ID (default 1900000001)')
     .option('--appid <id>', 'AppID (default wx8888888888888888)')
-    .option('--port <port>', 'port written into the profile baseUrl (default 8931)');
+    .option('--port <port>', 'port written into the profile baseUrl (default 8931)')
+    .option('--merchants <n>', 'merchants served by one sandbox: profiles sandbox, sandbox-2, … (default 1)');
 export type SandboxInitOptions = OptionsOf<typeof declareSandboxInit>;
 
 const declareSandboxServe = (sandbox: Command) =>

@@ -5,19 +5,14 @@ import path from 'node:path';
 import { WxpayError } from '../protocol/errors.js';
 import type { CsvProblem } from '../batch/csv-read.js';
 import type { CommandContext } from '../runtime.js';
+import type { BatchFlagOptions } from '../cli/batch-flags.js';
+import type { TransferCreateOptions } from '../cli/transfer.js';
 import { intOption } from './shared.js';
 import { reportsOf } from './transfer-input.js';
 
-export interface BatchOptions {
-  from?: string;
-  journal?: string;
-  concurrency?: string;
-  rate?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-  allowAdditionalRefund?: boolean;
-  [single: string]: unknown;
-}
+/** The batch flags, transfer create's flags that apply to every row, and (indexed) any single-order flag to refuse. */
+export type BatchOptions = BatchFlagOptions &
+  Pick<TransferCreateOptions, 'appid' | 'perception' | 'sceneReport'> & { [single: string]: unknown };
 
 export interface BatchSettings {
   concurrency: number;
@@ -107,9 +102,9 @@ export function invalidFile(file: string, problems: readonly CsvProblem[]): Wxpa
 
 /** A transfer batch's fields common to every row: the AppID, and --perception / --scene-report if given. */
 export function transferSettingsOf(opts: BatchOptions, profileAppid: string | undefined) {
-  const appid = (opts.appid as string | undefined) ?? profileAppid;
+  const appid = opts.appid ?? profileAppid;
   if (!appid) throw usage('No AppID: set appid in the profile or give --appid', 'The openids belong to this AppID.');
-  const reports = reportsOf(opts.sceneReport as string[] | undefined);
+  const reports = reportsOf(opts.sceneReport);
   return {
     appid,
     ...(typeof opts.perception === 'string' ? { perception: opts.perception } : {}),

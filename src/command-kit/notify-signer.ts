@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { loadApiV3Key } from '../config/credentials.js';
 import { EXIT, WxpayError, isWxpayError } from '../protocol/errors.js';
-import { loadSandboxKeys, DEFAULT_SANDBOX_DIR, type SandboxKeys } from '../sandbox/keyset.js';
+import { DEFAULT_SANDBOX_DIR, type SandboxKeys } from '../sandbox/keyset.js';
+import { loadMerchantKeySets } from '../sandbox/merchant-contexts.js';
 import type { CommandContext } from '../runtime.js';
 import type { NotifyReplayOptions, NotifyTriggerOptions } from '../cli/notify.js';
 import { loadProfile, outputFor } from './shared.js';
@@ -18,8 +19,13 @@ export interface Signer {
 /** --sandbox-dir / --sign-with, as `notify trigger` and `notify replay` declare them. */
 export type SignerOptions = Pick<NotifyTriggerOptions | NotifyReplayOptions, 'sandboxDir' | 'signWith'>;
 
+/** The sandbox's keys; in a sandbox of many merchants (`sandbox init --merchants N`), those of the profile's mchid,
+ *  so `--profile sandbox-2` sends as merchant 2 (its platform key, its mchid). */
 export async function sandboxKeys(ctx: CommandContext<SignerOptions>): Promise<SandboxKeys> {
-  return loadSandboxKeys(path.resolve(ctx.rt.cwd, ctx.opts.sandboxDir ?? DEFAULT_SANDBOX_DIR));
+  const sets = await loadMerchantKeySets(path.resolve(ctx.rt.cwd, ctx.opts.sandboxDir ?? DEFAULT_SANDBOX_DIR));
+  if (sets.length === 1) return sets[0]!;
+  const mchid = (await loadProfile(ctx).catch(() => undefined))?.mchid;
+  return sets.find((s) => s.mchid === mchid) ?? sets[0]!;
 }
 
 /** `serial` picks the key a capture was signed with, when the sandbox has it. */

@@ -81,8 +81,8 @@ export function receiverInputFrom(opts: ReceiversDeleteOptions, appid: string | 
     appid,
     type: receiverType(opts.type, '--type'),
     account: opts.account,
-    ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
-    ...(opts.subAppid ? { subAppid: opts.subAppid } : {}),
+    subMchid: opts.subMchid,
+    subAppid: opts.subAppid,
   };
 }
 

@@ -4,6 +4,7 @@ import { WxpayError } from '../protocol/errors.js';
 import { OFFICIAL_API_HOSTS } from '../config/trust.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile } from './shared.js';
+import { MCHID_HEADER } from '../sandbox/merchant-contexts.js';
 
 /** A value from the sandbox's JSON for a message: a string as it is, anything else as JSON (not [object Object]). */
 const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -27,7 +28,8 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
     const r = await request(url, {
       method: 'POST',
       // Always JSON, body or not: the sandbox refuses other admin POSTs (a web page could send those cross-site).
-      headers: { 'Content-Type': 'application/json' },
+      // A sandbox serving many merchants (`sandbox init --merchants N`) applies the call to this profile's merchant.
+      headers: { 'Content-Type': 'application/json', ...(profile.mchid ? { [MCHID_HEADER]: profile.mchid } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(10_000),
     });

@@ -7,8 +7,8 @@ import type { ResolvedProfile } from '../config/config.js';
 import { WxpayError } from '../protocol/errors.js';
 import { parseCertificate } from '../protocol/keys.js';
 import { readSignErrorInput, type SignErrorInput } from '../diagnostics/sign-error-input.js';
+import { explainSerialError } from '../diagnostics/serial-explain.js';
 import {
-  explainSerialError,
   explainSignError,
   serverTimestampNonce,
   signErrorField,

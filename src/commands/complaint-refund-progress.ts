@@ -30,10 +30,10 @@ export async function run(ctx: CommandContext<ComplaintProgressOptions>): Promis
       );
     await updateRefundProgress(client, id, {
       action,
-      ...(launchRefundDay !== undefined ? { launchRefundDay } : {}),
-      ...(ctx.opts.rejectReason ? { rejectReason: ctx.opts.rejectReason } : {}),
+      launchRefundDay,
+      rejectReason: ctx.opts.rejectReason,
       rejectMediaList,
-      ...(ctx.opts.remark ? { remark: ctx.opts.remark } : {}),
+      remark: ctx.opts.remark,
     });
   });
   const out = outputFor(ctx);

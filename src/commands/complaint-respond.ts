@@ -28,8 +28,8 @@ export async function run(ctx: CommandContext<ComplaintRespondOptions>): Promise
       complaintedMchid: ctx.opts.subMchid ?? client.merchant.mchid,
       text,
       images: ids,
-      ...(jumpUrl ? { jumpUrl } : {}),
-      ...(jumpUrlText ? { jumpUrlText } : {}),
+      jumpUrl,
+      jumpUrlText,
     });
     return ids;
   });

@@ -12,26 +12,14 @@ import { WxpayError } from '../protocol/errors.js';
 import { parseCertificate } from '../protocol/keys.js';
 import { writeFileSafe } from '../files/safe-write.js';
 import type { CommandContext } from '../runtime.js';
+import type { ConfigInitOptions } from '../cli/config.js';
 import { printChecks } from '../command-kit/print-checks.js';
 import { outputFor } from '../command-kit/shared.js';
 
-interface InitOptions {
-  mchid?: string;
-  appid?: string;
-  privateKey?: string;
-  cert?: string;
-  publicKeyId?: string;
-  publicKey?: string;
-  platformCertDir?: string;
-  apiv3KeyFile?: string;
-  apiv3KeyEnv?: string;
-  notifyUrl?: string;
-  name?: string;
-  output?: string;
-  force?: boolean;
-}
+/** The flags a TTY prompt may fill in (all plain strings). */
+type Prompted = 'mchid' | 'appid' | 'privateKey' | 'cert' | 'publicKeyId' | 'publicKey' | 'apiv3KeyFile';
 
-const QUESTIONS: Array<[keyof InitOptions, string, boolean]> = [
+const QUESTIONS: Array<[Prompted, string, boolean]> = [
   ['mchid', 'Merchant ID (mchid)', true],
   ['appid', 'AppID (optional)', false],
   ['privateKey', 'Path to apiclient_key.pem', true],
@@ -41,10 +29,10 @@ const QUESTIONS: Array<[keyof InitOptions, string, boolean]> = [
   ['apiv3KeyFile', 'Path to a file holding the APIv3 key (empty: read env WXPAY_APIV3_KEY)', false],
 ];
 
-async function ask(ctx: CommandContext<InitOptions>, opts: InitOptions): Promise<InitOptions> {
+async function ask(ctx: CommandContext<ConfigInitOptions>, opts: ConfigInitOptions): Promise<ConfigInitOptions> {
   const rl = createInterface({ input: ctx.rt.stdin, output: ctx.rt.stderr });
   try {
-    const answers: InitOptions = { ...opts };
+    const answers: ConfigInitOptions = { ...opts };
     for (const [key, question, required] of QUESTIONS) {
       if (answers[key] !== undefined) continue;
       if (key === 'publicKey' && !answers.publicKeyId) continue;
@@ -57,7 +45,7 @@ async function ask(ctx: CommandContext<InitOptions>, opts: InitOptions): Promise
           });
         })
       ).trim();
-      if (a) (answers as Record<string, string>)[key] = a;
+      if (a) answers[key] = a;
       else if (required)
         throw new WxpayError('USAGE', `${question} is required`, {
           hint: 'Run again and answer, or pass it as a flag.',
@@ -84,7 +72,7 @@ async function trustCheck(file: string): Promise<CheckResult> {
   );
 }
 
-export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
+export async function run(ctx: CommandContext<ConfigInitOptions>): Promise<void> {
   const { rt } = ctx;
   const interactive = Boolean(rt.stdin.isTTY) && !ctx.opts.json;
   const opts = interactive ? await ask(ctx, ctx.opts) : ctx.opts;
@@ -103,7 +91,7 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
       hint: 'Give both for public-key mode, or --platform-cert-dir for platform-certificate mode.',
     });
   }
-  const file = path.resolve(rt.cwd, opts.output ?? '.wxpayrc.json');
+  const file = path.resolve(rt.cwd, opts.output);
   const dir = path.dirname(file);
   const rel = (p: string) => {
     const r = path.relative(dir, path.resolve(rt.cwd, p));
@@ -124,7 +112,7 @@ export async function run(ctx: CommandContext<InitOptions>): Promise<void> {
     ...(opts.platformCertDir ? { platformCertDir: rel(opts.platformCertDir) } : {}),
     ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
   };
-  const name = opts.name ?? 'default';
+  const { name } = opts;
   const existing = existsSync(file)
     ? (JSON.parse(await readFile(file, 'utf8')) as { defaultProfile?: string; profiles?: Record<string, Profile> })
     : undefined;

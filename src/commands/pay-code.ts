@@ -3,11 +3,11 @@
 // reverses the order at --timeout or on Ctrl-C, so a sale never completes unseen after the cashier gave up.
 import { networkInterfaces } from 'node:os';
 import { checkCodepayInput, type CodepayInput } from '../api/codepay.js';
-import { DEFAULT_TIMEOUT_MS, collectPayment, type FlowClock } from '../api/codepay-flow.js';
+import { DEFAULT_TIMEOUT_MS, collectPayment } from '../api/codepay-flow.js';
 import type { PayCodeOptions } from '../cli/pay.js';
 import { parseFen } from '../command-kit/amount.js';
 import { withClient } from '../command-kit/client-context.js';
-import { printOutcome } from '../command-kit/codepay-view.js';
+import { clockOf, printOutcome } from '../command-kit/codepay.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
 import { chinaDigits } from '../protocol/china-time.js';
 import { WxpayError } from '../protocol/errors.js';
@@ -15,12 +15,6 @@ import { randomDigits } from '../protocol/serials.js';
 import type { CommandContext } from '../runtime.js';
 
 const MAX_TIMEOUT_S = 300;
-
-/** The Runtime's clock: in-process test runs wait on fake time, the real CLI on timers. */
-export const clockOf = (ctx: CommandContext): FlowClock => ({
-  now: () => ctx.rt.now(),
-  sleep: (ms) => (ctx.rt.sleep ? ctx.rt.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
-});
 
 /** The cash register's address as WeChat Pay wants it (device_ip): this machine's first external IPv4. */
 function firstIpv4(): string {

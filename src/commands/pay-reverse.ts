@@ -3,12 +3,11 @@
 import { reverseAndRead } from '../api/codepay-flow.js';
 import type { PayReverseOptions } from '../cli/pay.js';
 import { withClient } from '../command-kit/client-context.js';
-import { reversedJson, reverseSummary } from '../command-kit/codepay-view.js';
+import { clockOf, reversedJson, reverseSummary } from '../command-kit/codepay.js';
 import { outputFor } from '../command-kit/shared.js';
 import { WxpayError } from '../protocol/errors.js';
 import { isOutTradeNo } from '../protocol/ids.js';
 import type { CommandContext } from '../runtime.js';
-import { clockOf } from './pay-code.js';
 
 export async function run(ctx: CommandContext<PayReverseOptions>): Promise<void> {
   const outTradeNo = ctx.opts.outTradeNo;
@@ -19,9 +18,9 @@ export async function run(ctx: CommandContext<PayReverseOptions>): Promise<void>
   const result = await withClient(ctx, async ({ client, profile }) => {
     const appid = ctx.opts.appid ?? profile.appid;
     if (!appid) throw new WxpayError('USAGE', 'No appid', { hint: 'Set appid in the profile or pass --appid.' });
-    return reverseAndRead(client, appid, outTradeNo, 'cancelled', clockOf(ctx));
+    return reverseAndRead(client, appid, outTradeNo, 'requested', clockOf(ctx));
   });
   const out = outputFor(ctx);
-  if (out.json) out.data({ ...reversedJson(outTradeNo, result), reason: 'requested' });
+  if (out.json) out.data(reversedJson(outTradeNo, result));
   else out.line(`${outTradeNo}: ${reverseSummary(result)}`);
 }

@@ -77,10 +77,10 @@ export async function run(ctx: CommandContext<CombineOptions>): Promise<void> {
       combineOutTradeNo: opts.outTradeNo!,
       notifyUrl,
       subOrders,
-      ...(opts.openid ? { openid: opts.openid } : {}),
+      openid: opts.openid,
       ...(opts.expire ? { timeExpire: parseExpire(opts.expire, rt.now()) } : {}),
-      ...(opts.payerIp ? { payerClientIp: opts.payerIp } : {}),
-      ...(opts.h5Type ? { h5Type: opts.h5Type } : {}),
+      payerClientIp: opts.payerIp,
+      h5Type: opts.h5Type,
     };
     if (opts.dryRun) {
       const path = fillPath(COMBINE_PATHS.prepay, { kind });

@@ -70,15 +70,15 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
       outTradeNo: opts.outTradeNo!,
       notifyUrl,
       total,
-      ...(opts.openid ? { openid: opts.openid } : {}),
-      ...(opts.attach ? { attach: opts.attach } : {}),
+      openid: opts.openid,
+      attach: opts.attach,
       ...(opts.expire ? { timeExpire: parseExpire(opts.expire, rt.now()) } : {}),
-      ...(opts.payerIp ? { payerClientIp: opts.payerIp } : {}),
-      ...(opts.h5Type ? { h5Type: opts.h5Type } : {}),
+      payerClientIp: opts.payerIp,
+      h5Type: opts.h5Type,
       ...(opts.profitSharing ? { profitSharing: true } : {}),
       ...(opts.subMchid
         ? {
-            partner: { spAppid: appid, subMchid: opts.subMchid, ...(opts.subAppid ? { subAppid: opts.subAppid } : {}) },
+            partner: { spAppid: appid, subMchid: opts.subMchid, subAppid: opts.subAppid },
           }
         : {}),
     };

@@ -32,7 +32,7 @@ function inputFrom(opts: SplitCreateOptions, transactionId: string, appid: strin
     unfreezeUnsplit: Boolean(opts.unfreezeUnsplit),
     // appid is needed only to name a personal (openid) receiver.
     ...(personal && appid ? { appid } : {}),
-    ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
+    subMchid: opts.subMchid,
   };
 }
 

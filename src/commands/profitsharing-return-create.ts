@@ -23,7 +23,7 @@ function inputFrom(opts: ReturnCreateOptions): ReturnInput {
     returnMchid: opts.returnMchid,
     amount: parseFen(opts.amount, '--amount', opts.yuan),
     description: opts.description ?? '分账回退',
-    ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
+    subMchid: opts.subMchid,
   };
 }
 

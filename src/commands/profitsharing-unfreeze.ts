@@ -20,7 +20,7 @@ export async function run(ctx: CommandContext<UnfreezeOptions>): Promise<void> {
       transactionId: await transactionIdOf(client, opts),
       outOrderNo: opts.outOrderNo!,
       description: opts.description ?? '解冻全部剩余资金',
-      ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
+      subMchid: opts.subMchid,
     };
     if (opts.dryRun) {
       printDryRun(ctx, client.preview(unfreezeRequest(input)));

@@ -34,10 +34,10 @@ function inputFrom(refundId: string | undefined, opts: RefundAbnormalOptions): A
     refundId,
     outRefundNo: opts.outRefundNo,
     type,
-    ...(opts.bankType ? { bankType: opts.bankType } : {}),
-    ...(opts.bankAccount !== undefined ? { bankAccount: opts.bankAccount } : {}),
-    ...(opts.realName !== undefined ? { realName: opts.realName } : {}),
-    ...(opts.subMchid ? { subMchid: opts.subMchid } : {}),
+    bankType: opts.bankType,
+    bankAccount: opts.bankAccount,
+    realName: opts.realName,
+    subMchid: opts.subMchid,
   };
 }
 

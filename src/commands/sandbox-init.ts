@@ -1,7 +1,8 @@
 // `wxpay sandbox init`: writes a throwaway key set and the "sandbox" profile; prints every path (absolute).
 import path from 'node:path';
 import { WxpayError } from '../protocol/errors.js';
-import { initSandbox, SANDBOX_MODES, type SandboxMode } from '../sandbox/keyset.js';
+import { SANDBOX_MODES, type SandboxMode } from '../sandbox/keyset.js';
+import { initSandboxMerchants } from '../sandbox/keyset-merchants.js';
 import type { CommandContext } from '../runtime.js';
 import type { SandboxInitOptions } from '../cli/sandbox.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
@@ -22,7 +23,9 @@ export async function run(ctx: CommandContext<SandboxInitOptions>): Promise<void
   const port = intOption(opts.port, '--port');
   if (opts.mchid !== undefined && !/^\d{6,12}$/.test(opts.mchid))
     throw new WxpayError('USAGE', `--mchid must be digits, got "${opts.mchid}"`, { hint: 'e.g. --mchid 1900000001' });
-  const result = await initSandbox({
+  const merchants = intOption(opts.merchants, '--merchants');
+  const result = await initSandboxMerchants({
+    ...(merchants !== undefined ? { merchants } : {}),
     dir: path.resolve(rt.cwd, opts.dir),
     ...(mode ? { mode } : {}),
     ...(opts.mchid ? { mchid: opts.mchid } : {}),
@@ -42,6 +45,9 @@ export async function run(ctx: CommandContext<SandboxInitOptions>): Promise<void
     ['platform serial', result.platformSerial],
     ['public key id', result.publicKeyId],
     ['baseUrl', result.baseUrl],
+    ...(result.merchants ?? [])
+      .slice(1)
+      .map((m): [string, string] => [`profile ${m.profile}`, `mchid ${m.mchid}, keys in ${m.dir}`]),
   ]);
   out.line();
   out.line(`next: wxpay sandbox serve --dir ${path.relative(rt.cwd, result.dir) || '.'}`);

@@ -66,6 +66,7 @@ export async function run(ctx: CommandContext<SandboxServeOptions>): Promise<voi
     url: sb.url,
     mode,
     mchid: file.mchid,
+    ...(sb.merchants.length > 1 ? { merchants: sb.merchants.map((c) => c.keys.mchid) } : {}),
     appid: file.appid,
     dir,
     rcPath,
@@ -74,7 +75,10 @@ export async function run(ctx: CommandContext<SandboxServeOptions>): Promise<voi
   // `sandbox serve --json | head -1` closes stdout: keep serving and drop the request lines.
   const offClosed = rt.onStdoutClosed?.(() => undefined);
   if (out.json) out.event(started);
-  else out.line(`wxpay sandbox listening on ${sb.url} (mode ${mode}, mchid ${file.mchid}) — profile: ${profileHint}`);
+  else
+    out.line(
+      `wxpay sandbox listening on ${sb.url} (mode ${mode}, mchid ${sb.merchants.map((c) => c.keys.mchid).join(', ')}) — profile: ${profileHint}`,
+    );
   await new Promise<void>((resolve) => {
     const off = rt.onSignal((signal) => {
       off();

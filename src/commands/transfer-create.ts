@@ -31,9 +31,9 @@ export function transferInputFrom(opts: TransferCreateOptions, appid: string | u
     sceneId: opts.sceneId!,
     remark: opts.remark!,
     reports: reportsOf(opts.sceneReport),
-    ...(opts.userName !== undefined ? { userName: opts.userName } : {}),
-    ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
-    ...(opts.perception ? { perception: opts.perception } : {}),
+    userName: opts.userName,
+    notifyUrl: opts.notifyUrl,
+    perception: opts.perception,
   };
 }
 

@@ -1,10 +1,11 @@
 // JUnit XML for CI dashboards (`wxpay smoke --junit`): one <testsuite>, one <testcase> per check. JUnit has no
-// "warning", so a warn is a passing case whose <system-out> starts with "WARN:"; a fail is a <failure>.
+// "warning", so a warn is a passing case whose <system-out> starts with "WARN:"; a fail is a <failure>; a skip (a step
+// `fixtures run` never reached) is a <skipped>.
 // Text is escaped for XML 1.0, including the control characters XML cannot carry at all.
 
 export interface JunitCase {
   name: string;
-  status: 'pass' | 'warn' | 'fail';
+  status: 'pass' | 'warn' | 'fail' | 'skip';
   message: string;
   /** The failure type, e.g. an error code. */
   type?: string;
@@ -42,8 +43,9 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 export function junitXml(suite: JunitSuite): string {
   const failures = suite.cases.filter((c) => c.status === 'fail').length;
+  const skipped = suite.cases.filter((c) => c.status === 'skip').length;
   const totalMs = suite.cases.reduce((sum, c) => sum + c.ms, 0);
-  const counts = `${attr('tests', suite.cases.length)}${attr('failures', failures)}${attr('errors', 0)}${attr('skipped', 0)}${attr('time', seconds(totalMs))}`;
+  const counts = `${attr('tests', suite.cases.length)}${attr('failures', failures)}${attr('errors', 0)}${attr('skipped', skipped)}${attr('time', seconds(totalMs))}`;
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attr('name', suite.name)}${counts}>`];
   lines.push(`  <testsuite${attr('name', suite.name)}${counts}${attr('timestamp', suite.timestamp)}>`);
   const props = Object.entries(suite.properties ?? {});
@@ -59,6 +61,7 @@ export function junitXml(suite: JunitSuite): string {
         `      <failure${attr('message', c.message)}${attr('type', c.type ?? 'FAIL')}>${xmlEscape(c.hint ?? c.message)}</failure>`,
       );
     }
+    if (c.status === 'skip') lines.push(`      <skipped${attr('message', c.message)}/>`);
     const out = [
       ...(c.status === 'warn'
         ? [`WARN: ${c.message}${c.hint ? ` (${c.hint})` : ''}`]

@@ -61,32 +61,10 @@ export function explainSignError(
   const localBytes = Buffer.from(local.message);
   // The server reports the length in bytes and truncates the message; compare the prefix it shows, bytewise.
   const server = serverPrefix(info);
-  let diff = -1;
-  const n = Math.min(server.length, localBytes.length);
-  for (let i = 0; i < n; i++) {
-    if (server[i] !== localBytes[i]) {
-      diff = i;
-      break;
-    }
-  }
-  if (diff === -1 && server.length > localBytes.length) diff = localBytes.length;
+  const diff = firstDifference(server, localBytes);
   if (info.method && info.method.toUpperCase() !== local.method.toUpperCase())
     findings.push(`The server saw method ${info.method}, you signed ${local.method}.`);
-  if (info.url !== undefined && info.url !== local.url) {
-    const [sPath, sQuery] = info.url.split('?');
-    const [lPath, lQuery] = local.url.split('?');
-    if (sPath === lPath && sQuery !== undefined && lQuery === undefined)
-      findings.push(
-        'The query string is missing from the signed URL line: sign the path AND the query exactly as sent.',
-      );
-    else if (sPath === lPath && sQuery === undefined && lQuery !== undefined)
-      findings.push('You signed a query string the server did not receive: sign exactly the URL you send.');
-    else if (info.url.toLowerCase() === local.url.toLowerCase())
-      findings.push('The URL differs only in case: never lower-case or normalise the path.');
-    else if (safeDecode(info.url) === safeDecode(local.url))
-      findings.push('The URL differs in percent-encoding: sign the URL byte for byte as it goes on the wire.');
-    else findings.push(`The server saw URL ${info.url}, you signed ${local.url}.`);
-  }
+  if (info.url !== undefined && info.url !== local.url) findings.push(urlFinding(info.url, local.url));
   const line = diff >= 0 ? lineAt(localBytes, diff) : undefined;
   if (line === 'timestamp')
     findings.push(
@@ -97,22 +75,7 @@ export function explainSignError(
     findings.push(
       'The body differs: send exactly the bytes you signed (no re-serialising, pretty-printing or key re-ordering after signing).',
     );
-  if (info.sign_message_length !== undefined && info.sign_message_length !== localBytes.length) {
-    // What the visible method/URL/timestamp/nonce lines do not explain is the body's doing.
-    const delta = info.sign_message_length - localBytes.length - headLinesDelta(server, localBytes);
-    if (delta === 1)
-      findings.push(
-        'The server\'s message is one byte longer: the body that was sent ends with a newline that was not signed, or your message lacks the final "\\n" after the body (an empty body still ends "NONCE\\n\\n").',
-      );
-    else if (delta === -1)
-      findings.push(
-        'Your message is one byte longer: the signed body ends with a newline that was not sent (editors add one at the end of a file), or a line end is doubled.',
-      );
-    else if (delta !== 0)
-      findings.push(
-        `The server's message is ${info.sign_message_length} bytes, yours is ${localBytes.length}: the body was re-serialised or changed after signing (whitespace, key order, escaping), or CRLF line ends crept in.`,
-      );
-  }
+  findings.push(...lengthFindings(info, server, localBytes));
   const matches =
     diff === -1 &&
     (info.sign_message_length === undefined || info.sign_message_length === localBytes.length) &&
@@ -130,6 +93,50 @@ export function explainSignError(
     lengthLocal: localBytes.length,
     findings,
   };
+}
+
+/** Why the URL line differs: a missing or extra query, case, percent-encoding, or simply another URL. */
+function urlFinding(serverUrl: string, localUrl: string): string {
+  const [sPath, sQuery] = serverUrl.split('?');
+  const [lPath, lQuery] = localUrl.split('?');
+  if (sPath === lPath && sQuery !== undefined && lQuery === undefined)
+    return 'The query string is missing from the signed URL line: sign the path AND the query exactly as sent.';
+  if (sPath === lPath && sQuery === undefined && lQuery !== undefined)
+    return 'You signed a query string the server did not receive: sign exactly the URL you send.';
+  if (serverUrl.toLowerCase() === localUrl.toLowerCase())
+    return 'The URL differs only in case: never lower-case or normalise the path.';
+  if (safeDecode(serverUrl) === safeDecode(localUrl))
+    return 'The URL differs in percent-encoding: sign the URL byte for byte as it goes on the wire.';
+  return `The server saw URL ${serverUrl}, you signed ${localUrl}.`;
+}
+
+/** The byte offset of the first difference within the prefix the server shows, or -1. */
+function firstDifference(server: Buffer, local: Buffer): number {
+  const n = Math.min(server.length, local.length);
+  for (let i = 0; i < n; i++) if (server[i] !== local[i]) return i;
+  return server.length > local.length ? local.length : -1;
+}
+
+/** A length difference the visible lines do not explain is the body's doing: a newline, or re-serialising. */
+function lengthFindings(info: SignInformation, server: Buffer, localBytes: Buffer): string[] {
+  const findings: string[] = [];
+  if (info.sign_message_length !== undefined && info.sign_message_length !== localBytes.length) {
+    // What the visible method/URL/timestamp/nonce lines do not explain is the body's doing.
+    const delta = info.sign_message_length - localBytes.length - headLinesDelta(server, localBytes);
+    if (delta === 1)
+      findings.push(
+        'The server\'s message is one byte longer: the body that was sent ends with a newline that was not signed, or your message lacks the final "\\n" after the body (an empty body still ends "NONCE\\n\\n").',
+      );
+    else if (delta === -1)
+      findings.push(
+        'Your message is one byte longer: the signed body ends with a newline that was not sent (editors add one at the end of a file), or a line end is doubled.',
+      );
+    else if (delta !== 0)
+      findings.push(
+        `The server's message is ${info.sign_message_length} bytes, yours is ${localBytes.length}: the body was re-serialised or changed after signing (whitespace, key order, escaping), or CRLF line ends crept in.`,
+      );
+  }
+  return findings;
 }
 
 function safeDecode(url: string): string {
@@ -155,62 +162,4 @@ export function signErrorField(body: { detail?: Record<string, unknown> }): stri
   const d = body.detail;
   const field = d?.field ?? (d?.detail as Record<string, unknown> | undefined)?.field;
   return typeof field === 'string' ? field : undefined;
-}
-
-export interface SerialExplanation {
-  field: 'serial_no';
-  requestSerial?: string;
-  profileSerial: string;
-  certificateSerial?: string;
-  findings: string[];
-}
-
-/** A serial_no SIGN_ERROR: the serial sent is not the merchant API certificate WeChat Pay has for this mchid. */
-export function explainSerialError(facts: {
-  requestSerial?: string;
-  profileSerial: string;
-  certificateSerial?: string;
-  configCheck: string;
-}): SerialExplanation {
-  const { requestSerial, profileSerial, certificateSerial } = facts;
-  const findings: string[] = [];
-  const expected = certificateSerial ?? profileSerial;
-  if (requestSerial !== undefined) {
-    const what = certificateSerial
-      ? `the merchant certificate (merchantCertPath) has serial ${certificateSerial}`
-      : `this profile signs with serial_no ${profileSerial}`;
-    if (requestSerial === expected)
-      findings.push(
-        `The request carried serial_no ${requestSerial}, and ${what}: the certificate was probably re-issued on the merchant platform (only the newest counts), or the request came from another profile or machine.`,
-      );
-    else if (requestSerial.toUpperCase() === expected.toUpperCase())
-      findings.push(
-        `The request carried serial_no ${requestSerial}, and ${what}: they differ only in case; send upper-case hex, as openssl prints it.`,
-      );
-    else
-      findings.push(
-        `The request carried serial_no ${requestSerial}, but ${what}: send the serial of the certificate whose private key signs.`,
-      );
-  } else if (certificateSerial)
-    findings.push(
-      `The request's serial_no is not shown; the merchant certificate (merchantCertPath) has serial ${certificateSerial}.`,
-    );
-  if (certificateSerial && profileSerial !== certificateSerial)
-    findings.push(
-      `This profile's serialNo ${profileSerial} is not its certificate's serial ${certificateSerial}: correct serialNo, or remove it so it is read from merchantCertPath.`,
-    );
-  if (!certificateSerial)
-    findings.push(
-      "The profile has no merchantCertPath, so the certificate's serial cannot be checked here: `openssl x509 -in apiclient_cert.pem -noout -serial` prints it.",
-    );
-  findings.push(
-    `Run \`${facts.configCheck}\`: it checks that the private key is the pair of the certificate and that serialNo matches it.`,
-  );
-  return {
-    field: 'serial_no',
-    ...(requestSerial !== undefined ? { requestSerial } : {}),
-    profileSerial,
-    ...(certificateSerial ? { certificateSerial } : {}),
-    findings,
-  };
 }

@@ -105,6 +105,8 @@ export interface WxpayClient {
   keys(): KeyStore;
   readonly baseUrl: string;
   readonly merchant: Merchant;
+  /** The total time one request may take (timeoutMs): batches also wait it out before trusting a "not found". */
+  readonly timeoutMs: number;
   /** The proxy settings it was built with: a bill download goes the same way. */
   readonly proxy?: ProxySettings;
   close(): Promise<void>;
@@ -185,6 +187,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   const client: WxpayClient = {
     baseUrl,
     merchant: opts.merchant,
+    timeoutMs,
     ...(opts.proxy ? { proxy: opts.proxy } : {}),
     keys: () => verifier.keys(),
     prepare: (req) => prepareAt(baseUrl, req),

@@ -1,6 +1,6 @@
 // One error type for the whole toolkit. Every code maps to one exit code (docs/architecture.md, "Errors and exit codes"):
 // 0 ok, 1 internal bug, 2 usage, 3 config or key, 4 network, 5 WeChat Pay rejected, 6 verification, 7 decryption,
-// 8 records disagree (bill reconcile).
+// 8 the results differ from what was expected (bill reconcile, fixtures run).
 
 export const EXIT = {
   ok: 0,
@@ -23,12 +23,16 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   2: 'usage error (bad flags or arguments)',
   3:
     'configuration or key problem; a server that cannot listen (LISTEN_FAILED: the port is in use or refused, the hint ' +
-    'names it and --port) or open its journal (JOURNAL_UNWRITABLE)',
-  4: 'network error or timeout',
+    'names it and --port) or open its journal (JOURNAL_UNWRITABLE); a store whose schema is behind this version ' +
+    '(STORE_SCHEMA_BEHIND: run wxpay webhook migrate) or ahead of it (STORE_SCHEMA_NEWER), or a migration that failed ' +
+    '(STORE_MIGRATION_FAILED)',
+  4: 'network error or timeout; a store that cannot be reached (STORE_UNREACHABLE)',
   5: 'WeChat Pay rejected the request (its code, message, detail and Request-ID are shown)',
   6: 'signature, timestamp or hash verification failed',
   7: 'decryption failed',
-  8: 'the records disagree: bill reconcile found differences (its report, always written, lists them)',
+  8:
+    'the results differ from what was expected: bill reconcile found differences (its report, always written, lists ' +
+    'them), or a fixtures run expect did not hold (named by step and path)',
 };
 
 /** The stable error codes. Renaming one is a breaking change. */
@@ -48,6 +52,10 @@ export const ERROR_CODES = {
   CONFIG_CHECK_FAILED: EXIT.config,
   LISTEN_FAILED: EXIT.config,
   JOURNAL_UNWRITABLE: EXIT.config,
+  STORE_SCHEMA_BEHIND: EXIT.config,
+  STORE_SCHEMA_NEWER: EXIT.config,
+  STORE_MIGRATION_FAILED: EXIT.config,
+  STORE_UNREACHABLE: EXIT.network,
   CONFIG_SHARED_SERIAL: EXIT.config,
   NETWORK: EXIT.network,
   TIMEOUT: EXIT.network,
@@ -83,6 +91,10 @@ export const ERROR_CODES = {
   NOTIFY_DELIVERY_FAILED: EXIT.network,
   NOTIFY_PROBE_ACCEPTED: EXIT.verify,
   RECONCILE_MISMATCH: EXIT.differences,
+  FIXTURE_INVALID: EXIT.usage,
+  FIXTURE_REF_MISSING: EXIT.usage,
+  FIXTURE_WAIT_TIMEOUT: EXIT.network,
+  FIXTURE_EXPECT_FAILED: EXIT.differences,
 } as const satisfies Record<string, ExitCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

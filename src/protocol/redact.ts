@@ -5,7 +5,8 @@
 // proxy credentials, and JSON fields named like keys.
 
 const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
-const SECRET_FIELD = /(private_?key|api_?v3_?key|apiv3|secret|password|passwd)/i;
+// auth_code: a payer's payment code (docs/protocol.md §18) charges them for its minute, whoever holds it.
+const SECRET_FIELD = /(private_?key|api_?v3_?key|apiv3|secret|password|passwd|auth_?code)/i;
 
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -47,6 +48,11 @@ export function redactBody(body: string | Buffer, max = 4000): string {
 
 /** A download URL for a log or an error: its one-time `token` (a bearer credential for the file) hidden. */
 export const redactUrl = (url: string): string => url.replace(/([?&]token=)[^&]*/g, '$1…');
+
+/** A database URL (postgres://user:password@host/db) for a log or an error: its password hidden, in the userinfo
+ *  and in a `password=` parameter. */
+export const redactStoreUrl = (url: string): string =>
+  url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:)[^@/?#]*@/i, '$1…@').replace(/([?&]password=)[^&#]*/gi, '$1…');
 
 /** Lines for one HTTP message: a start line, one per header, then the body. */
 export function formatExchange(

@@ -14,6 +14,8 @@ export interface SandboxFile {
   publicKeyId: string;
   /** Oldest first; the sandbox signs with the last one unless told otherwise. */
   platformSerials: string[];
+  /** `sandbox init --merchants N`: the folders (relative) of merchants 2..N, each a key set of its own. */
+  merchants?: string[];
 }
 
 export async function exists(file: string): Promise<boolean> {

@@ -190,6 +190,7 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
     await put(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());
   }
   const file: SandboxFile = { mchid, appid, mode, port, publicKeyId, platformSerials };
+  if (prev?.merchants) file.merchants = prev.merchants; // kept by a re-run (sandbox init --merchants wrote it)
   await writeSandboxFile(dir, file);
   const baseUrl = `http://127.0.0.1:${port}`;
   const profile: Record<string, string> = {

@@ -11,15 +11,13 @@ import {
   resolveHttpLimits,
   type HttpLimits,
 } from '../http/limits.js';
-import { DEFAULT_WINDOW_SECONDS } from '../protocol/verify.js';
-import { DEFAULT_REFUND_SPACING_MS } from './refund-ops.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
-import { EARLY_FAULTS, FaultSet } from './faults.js';
-import { loadSandboxKeys, type SandboxMode } from './keyset.js';
-import { NonceLedger } from './nonces.js';
-import { Notifier, type DeliveryRecord } from './notifier.js';
+import { EARLY_FAULTS } from './faults.js';
+import type { SandboxMode } from './keyset.js';
+import { loadMerchantKeySets, newContext, pickMerchant } from './merchant-contexts.js';
+import type { DeliveryRecord } from './notifier.js';
 import { ROUTE_MODULES } from './routes/index.js';
 import { Router, type RouteDef, type RouteResult } from './router.js';
 import { createSignPool } from './sign-pool.js';
@@ -71,80 +69,71 @@ export interface SandboxHandle {
   port: number;
   host: string;
   mode: SandboxMode;
+  /** The first merchant's context (the only one unless `sandbox init --merchants N`). */
   context: SandboxContext;
+  /** Every merchant's context, the first first. */
+  merchants: readonly SandboxContext[];
   state: SandboxState;
   notifications(): DeliveryRecord[];
   close(): Promise<void>;
 }
 
 export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle> {
-  const keys = await loadSandboxKeys(opts.dir);
+  const keySets = await loadMerchantKeySets(opts.dir);
   const timers = new Set<NodeJS.Timeout>();
-  const clock = opts.now ?? Date.now;
-  const notifier: Notifier = new Notifier(() => context);
-  const context: SandboxContext = {
-    keys,
-    mode: opts.mode ?? keys.mode,
-    state: new SandboxState(opts.statePath),
-    faults: new FaultSet(opts.random),
-    notifier,
-    now: () => clock() + context.clockOffsetMs,
-    clockOffsetMs: 0,
-    billClockOffsetMs: opts.billClockOffsetMs ?? 0,
-    ...(opts.autoPayMs !== undefined ? { autoPayMs: opts.autoPayMs } : {}),
-    autoRefundMs: opts.autoRefundMs ?? 1000,
-    refundSpacingMs: opts.refundSpacingMs ?? DEFAULT_REFUND_SPACING_MS,
-    timeScale: opts.timeScale ?? 1,
-    stats: new Map(),
-    counter: 0,
-    mixedToggle: 0,
-    nonces: new NonceLedger(DEFAULT_WINDOW_SECONDS * 1000),
-    ...(opts.signWorkers ? { signPool: createSignPool(opts.signWorkers) } : {}),
-    later(ms, fn) {
-      const t = setTimeout(
-        () => {
-          timers.delete(t);
-          fn();
-        },
-        Math.max(0, ms),
-      );
-      timers.add(t);
-    },
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(
+      () => {
+        timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
+    timers.add(t);
   };
+  const signPool = opts.signWorkers ? createSignPool(opts.signWorkers) : undefined;
+  const shared = { clock: opts.now ?? Date.now, later, signPool };
+  const contexts = keySets.map((keys, i) => newContext(keys, i, opts, shared));
+  const context = contexts[0]!;
   const limits = resolveHttpLimits(SANDBOX_LIMITS, opts.limits);
   const host = opts.host ?? '127.0.0.1';
-  const env: HandlerEnv = {
-    ctx: context,
-    router: new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]),
+  const router = new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]);
+  const envs: HandlerEnv[] = contexts.map((ctx) => ({
+    ctx,
+    router,
     maxBody: limits.maxBodyBytes,
     hosts: hostRule(host, 0),
     ...(opts.onRequest ? { log: opts.onRequest } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
-  };
-  const server = createServer(httpServerOptions(limits), (req, res) => void handle(env, req, res));
+  }));
+  const server = createServer(
+    httpServerOptions(limits),
+    (req, res) => void handle(pickMerchant(envs, req.headers, req.url ?? '/'), req, res),
+  );
   applyHttpLimits(server, limits);
   try {
     await listenOn(server, opts.port ?? 0, host);
   } catch (err) {
     // The signing workers would keep the process alive after a failed start.
-    await context.signPool?.close();
+    await signPool?.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
-  env.hosts = hostRule(host, port);
+  for (const env of envs) env.hosts = hostRule(host, port);
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     host,
     mode: context.mode,
     context,
+    merchants: contexts,
     state: context.state,
-    notifications: () => notifier.deliveries,
+    notifications: () => context.notifier.deliveries,
     close: async () => {
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      notifier.close();
-      await context.signPool?.close();
+      for (const c of contexts) c.notifier.close();
+      await signPool?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

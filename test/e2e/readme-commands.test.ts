@@ -8,12 +8,13 @@
 //                      lines; the sandbox's URL is exported as WXPAY_BASE_URL), stopped with SIGTERM at the end
 //   export K=V         sets the environment of the following lines
 //   npx --no-install wxpay …   as `wxpay …` (a bare `npx wxpay` fails: it could run another package)
+//   examples/…         the repo's examples/ folder is copied into the scratch folder first, as a reader in the clone has it
 //   npm ci / npm link / npm test   not run (they are what runs this test, and npm link would change this machine):
 //                      checked against package.json and the lock file; test/e2e/pack-install.test.ts installs for real
 // Anything else in a checked block fails the test. Other blocks are illustrative. readme-structure.test.ts checks
 // the command table and the in-page links.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
@@ -28,6 +29,7 @@ const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 
 describe('README', () => {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'wxpay-readme-'));
+  cpSync(path.join(repoRoot, 'examples'), path.join(cwd, 'examples'), { recursive: true });
   const env: Record<string, string> = { TMPDIR: cwd };
   const ports = new Map<string, string>();
   const background: Array<{ name: string; child: ChildProcess; exited: Promise<number | null> }> = [];

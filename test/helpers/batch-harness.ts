@@ -89,7 +89,9 @@ export async function batchEnv(opts: { random?: () => number; mode?: SandboxMode
     log,
     client,
     admin,
-    env: { WXPAY_BASE_URL: sb.url },
+    // A short request timeout: a batch waits one out before it trusts a look-up's "not found" after a send that got
+    // no answer (a reset, a killed run), and 30 s waits would dwarf the tests. Still far above the sandbox's answers.
+    env: { WXPAY_BASE_URL: sb.url, WXPAY_TIMEOUT_MS: '2000' },
     seed(nos, total, pay = true) {
       // Straight into the sandbox's own order logic (no HTTP, no signing): 1,000 paid orders in well under a second.
       const auth = { mchid: init.mchid } as AuthorizationFields;

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { recordOutput } from './secrets-scan.js';
 
-/** Journals, result files and converted bills; not keys, certificates or rc files. */
+/** Journals, result files, reports and converted bills; not keys, certificates or rc files. */
 export const isWrittenOutput = (file: string): boolean => {
   const name = path.basename(file);
   if (/key|\.pem$|wxpayrc|secret/i.test(name)) return false;
-  return /\.(ndjson|jsonl|csv|log|out)$/i.test(name) || /journal|result|bill/i.test(name);
+  return /\.(ndjson|jsonl|csv|log|out)$/i.test(name) || /journal|result|bill|report|junit/i.test(name);
 };
 
 const MAX_BYTES = 32 * 1024 * 1024;

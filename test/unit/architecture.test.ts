@@ -29,21 +29,24 @@ const ALLOWED: Record<string, string[]> = {
   api: ['protocol', 'http', 'bills'],
   journal: ['protocol', 'files'],
   diagnostics: ['protocol', 'http', 'files', 'config', 'api'],
-  webhook: ['protocol', 'http', 'files', 'journal'],
+  store: ['protocol'],
+  webhook: ['protocol', 'http', 'files', 'journal', 'store'],
   sandbox: ['protocol', 'http', 'files', 'bills', 'api'],
   batch: ['protocol', 'http', 'files', 'api', 'journal'],
   reconcile: ['protocol', 'files', 'bills', 'journal'],
   demo: ['protocol', 'http', 'config', 'api', 'diagnostics', 'webhook', 'sandbox'],
+  // `fixtures run`'s engine: flow schema, references, expectations, the runner over injected executors. No I/O.
+  fixtures: ['protocol'],
   // What commands share and what needs the Runtime: output, client context, argv guard, batch/bill runs.
   'command-kit': [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch'],
-    ...['reconcile', 'render', 'runtime', 'version'],
+    ...['store', 'reconcile', 'fixtures', 'render', 'runtime', 'version'],
     // Type-only (TYPE_ONLY below): a shared run takes the options type its commands' declarations derive.
     'cli',
   ],
   commands: [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'demo'],
-    ...['reconcile', 'command-kit', 'render', 'runtime'],
+    ...['store', 'reconcile', 'fixtures', 'command-kit', 'render', 'runtime'],
     // Type-only (TYPE_ONLY below): a command's options type is derived from its declaration in cli/.
     'cli',
   ],

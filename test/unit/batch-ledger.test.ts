@@ -53,9 +53,18 @@ describe('ledgerOf', () => {
         state: 'SUCCESS',
         refundId: 'RF1',
         journal: 'j',
+        sentAt: Date.parse(at),
       },
-      { outRefundNo: 'R2', outTradeNo: 'B', amount: 20, total: 100, status: 'unknown', journal: 'j' },
-      { outRefundNo: 'R3', outTradeNo: 'C', amount: 30, total: 100, status: 'unknown', journal: 'j' },
+      ...[['R2', 'B', 20] as const, ['R3', 'C', 30] as const].map(([outRefundNo, outTradeNo, amount]) => ({
+        outRefundNo,
+        outTradeNo,
+        amount,
+        total: 100,
+        status: 'unknown',
+        journal: 'j',
+        // When it was sent: a look-up's "not found" soon after is asked again (in-flight.ts).
+        sentAt: Date.parse(at),
+      })),
     ]);
   });
 });

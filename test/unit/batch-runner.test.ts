@@ -47,7 +47,7 @@ function fakeWechat(script: Script = () => 'ok') {
       refunds.push({ key: row.key, amount: row.amount! });
       // 'lost': applied by WeChat Pay, but the answer never arrived (timeout, reset).
       return s === 'lost'
-        ? { kind: 'unknown', code: 'TIMEOUT', message: 'timed out', rateLimited: false }
+        ? { kind: 'unknown', code: 'TIMEOUT', message: 'timed out', rateLimited: false, inFlight: true }
         : { kind: 'succeeded', id: `RF-${row.key}`, state: 'PROCESSING' };
     },
     async lookup(row) {
@@ -96,6 +96,7 @@ async function run(
     journal: memJournal(records, opts.crashAfter),
     limiter: opts.limiter ?? new RateLimiter({ rate: 1e6, clock }),
     concurrency: opts.concurrency ?? 3,
+    inFlightMs: 30_000,
     retryDelayMs: () => 0,
     sleep: opts.sleep ?? (async () => undefined),
     ...(opts.stopped ? { stopped: opts.stopped } : {}),
@@ -129,6 +130,59 @@ describe('runBatch', () => {
       'unknown',
       'done',
     ]);
+  });
+
+  it('regression (crash test, slow fault): a "not found" while the unanswered send may still be in WeChat Pay\'s hands is asked again after the request timeout, not resent', async () => {
+    // The connection dropped (no answer) at t=0; WeChat Pay handles the request at t=400; the timeout is 1000.
+    let t = 0;
+    const refunds: number[] = [];
+    let sends = 0;
+    const ops: BatchOps = {
+      mutating: true,
+      request: body,
+      send() {
+        sends += 1;
+        if (sends === 1) {
+          return Promise.resolve({
+            kind: 'unknown',
+            code: 'NETWORK',
+            message: 'reset',
+            rateLimited: false,
+            inFlight: true,
+          });
+        }
+        refunds.push(t);
+        return Promise.resolve({ kind: 'succeeded', id: 'RF', state: 'PROCESSING' });
+      },
+      lookup: () =>
+        Promise.resolve(t >= 400 ? { kind: 'succeeded', id: 'RF', state: 'SUCCESS' } : { kind: 'not-found' }),
+    };
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    const records: JournalRecord[] = [];
+    const results = await runBatch({
+      plan: [{ row: rows[0]!, action: 'send' }],
+      ops,
+      journal: memJournal(records),
+      limiter: new RateLimiter({ rate: 1e6, clock }),
+      concurrency: 1,
+      inFlightMs: 1000,
+      retryDelayMs: () => 50,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    expect(sends).toBe(1);
+    expect(refunds).toEqual([]);
+    expect(results[0]).toMatchObject({ status: 'succeeded', state: 'SUCCESS' });
+    expect(t).toBe(1000);
+    expect(records.map((r) => r.type)).toEqual(['start', 'unknown', 'done']);
+  });
+
+  it('a "not found" after an answered failure (500: WeChat Pay is done with the request) is trusted at once', async () => {
+    const w = fakeWechat((key, n) => (key === 'R1' && n === 1 ? '500' : 'ok'));
+    let waited = 0;
+    await run(w.ops, [], { sleep: async (ms) => void (waited += ms) });
+    expect(waited).toBe(0);
+    expect(w.refunds.filter((r) => r.key === 'R1')).toHaveLength(1);
   });
 
   it('after a 500 or 429 (nothing applied) looks up, finds nothing, and resends the same body', async () => {

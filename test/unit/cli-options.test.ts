@@ -4,6 +4,8 @@
 import { Command } from '@commander-js/extra-typings';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { OptionsOf } from '../../src/cli/lazy.js';
+import type { TradeBillOptions } from '../../src/cli/bill.js';
+import type { BatchFlagOptions } from '../../src/cli/batch-flags.js';
 import type { QueryOptions } from '../../src/cli/query.js';
 import { buildProgram } from '../../src/cli.js';
 import type { CommandContext, Runtime } from '../../src/runtime.js';
@@ -25,6 +27,28 @@ describe('typed options from one declaration', () => {
     // The keys the type has are the attribute names commander gives the parsed flags (batch flags come on top).
     const names = subcommand(['query']).options.map((o) => o.attributeName());
     expect(names.slice(0, declared.length)).toEqual(declared);
+  });
+
+  it("bill trade's options: its own flags plus the shared common() ones, choices and defaults included", () => {
+    expectTypeOf<TradeBillOptions>().toEqualTypeOf<{
+      type: 'ALL' | 'SUCCESS' | 'REFUND';
+      subMchid?: string | undefined;
+      date: string;
+      gzip?: true | undefined;
+      output?: string | undefined;
+      format?: 'raw' | 'csv' | 'json' | 'ndjson' | undefined;
+      summary?: true | undefined;
+    }>();
+    const declared: Array<keyof TradeBillOptions> = ['type', 'subMchid', 'date', 'gzip', 'output', 'format', 'summary'];
+    expect(subcommand(['bill', 'trade']).options.map((o) => o.attributeName())).toEqual(declared);
+  });
+
+  it('the batch flags added to query are the ones the batch code reads by type', () => {
+    const batchKeys: Array<keyof BatchFlagOptions> = ['from', 'concurrency', 'rate', 'dryRun'];
+    const names = subcommand(['query']).options.map((o) => o.attributeName());
+    // query keeps no journal and never asks (--journal, --yes), and only refund create takes --allow-additional-refund.
+    expect(names.slice(3)).toEqual(batchKeys);
+    expectTypeOf<BatchFlagOptions['concurrency']>().toEqualTypeOf<string | undefined>();
   });
 
   it('a renamed flag is a type error in the command that still reads the old name', () => {

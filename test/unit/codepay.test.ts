@@ -13,6 +13,7 @@ import { collectPayment, reverseAndRead, type FlowOptions } from '../../src/api/
 import type { ClientRequest, WxpayClient } from '../../src/http/client.js';
 import { wechatpayError } from '../../src/http/error.js';
 import { WxpayError } from '../../src/protocol/errors.js';
+import { formatExchange } from '../../src/protocol/redact.js';
 
 const input: CodepayInput = {
   appid: 'wxd678efh567hg6787',
@@ -93,6 +94,13 @@ describe('payment code requests', () => {
     });
   });
 
+  it('--verbose logs never show the code: whoever has it can charge the payer within its minute', () => {
+    const body = JSON.stringify(codepayBody({ merchant: { mchid: '1900007291' } } as WxpayClient, input));
+    const logged = formatExchange('> POST /v3/pay/transactions/codepay', {}, body).join('\n');
+    expect(logged).not.toContain(input.authCode);
+    expect(logged).toContain('"auth_code":"[redacted]"');
+  });
+
   it.each([
     ['17 digits', { authCode: '13456789012345678' }],
     ['starting 16', { authCode: '164567890123456789' }],
@@ -100,6 +108,7 @@ describe('payment code requests', () => {
     ['zero fen', { total: 0 }],
     ['a fraction of a fen', { total: 1.5 }],
     ['a bad out_trade_no', { outTradeNo: 'POS 1' }],
+    ['a device_ip that is not an IP address', { deviceIp: 'till-3' }],
   ])('refuses %s before sending (USAGE, exit 2)', (_name, change) => {
     expect(() => {
       checkCodepayInput({ ...input, ...change });

@@ -1,10 +1,18 @@
-// What `pay code` and `pay reverse` print once a payment-code order is settled (docs/protocol.md §18): the paid
-// transaction, or what a reverse left behind (REVOKED: nothing taken; a transaction_id: the payment was refunded).
-import type { FlowResult } from '../api/codepay-flow.js';
+// What `pay code` and `pay reverse` share (docs/protocol.md §18): the Runtime's clock for the waits, and what they
+// print once an order is settled: the paid transaction, or what a reverse left behind (REVOKED: nothing taken; a
+// transaction_id: the payment was refunded).
+import type { FlowClock, FlowResult } from '../api/codepay-flow.js';
 import type { Transaction } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { Output } from '../render.js';
+import type { CommandContext } from '../runtime.js';
 import { formatYuan } from './amount.js';
+
+/** The Runtime's clock: in-process test runs wait on fake time, the real CLI on timers. */
+export const clockOf = (ctx: CommandContext): FlowClock => ({
+  now: () => ctx.rt.now(),
+  sleep: (ms) => (ctx.rt.sleep ? ctx.rt.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
+});
 
 type Reversed = Extract<FlowResult, { outcome: 'reversed' }>;
 
@@ -12,6 +20,7 @@ const WHY: Record<Reversed['reason'], string> = {
   timeout: 'the payer did not confirm in time',
   cancelled: 'the cashier cancelled',
   payerror: 'the payment failed (PAYERROR)',
+  requested: 'reversed on request (wxpay pay reverse)',
 };
 
 /** The paid sale as the cashier checks it: the order, WeChat Pay's number, the state, the money, the time. */

@@ -140,7 +140,7 @@ function cli(args) {
   });
 }
 
-let failed = true;
+let failed;
 try {
   const files = {
     bill: path.join(dir, 'bill.csv'),

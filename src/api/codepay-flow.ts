@@ -17,8 +17,6 @@ import { queryOrder, type Transaction } from './transactions.js';
 
 /** The v2 micropay guide's rhythm, which the v3 page refers to: wait 5 s after USERPAYING, then query. */
 export const POLL_INTERVAL_MS = 5_000;
-/** How long to wait for the payer by default: the guide's 30 s (a code itself lives one minute). */
-export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Reverse attempts when WeChat Pay answers USERPAYING or a system error to the reverse itself. */
 export const REVERSE_ATTEMPTS = 3;
 

@@ -19,7 +19,8 @@ const declarePayCode = (pay: Command) =>
     .option('--device-ip <ip>', "the cash register's IP (scene_info.device_ip; default: this machine's first IPv4)")
     .option('--attach <text>', 'your data, returned by the query')
     .option('--appid <id>', "the appid (default: the profile's appid)")
-    .option('--timeout <s>', 'how long to wait for the payer before reversing', '30');
+    // 30 s: the v2 micropay guide's wait (docs/protocol.md §18); a payment code itself lives about a minute.
+    .option('--timeout <s>', 'how long to wait for the payer before reversing (1-300)', '30');
 
 export type PayCodeOptions = OptionsOf<typeof declarePayCode>;
 

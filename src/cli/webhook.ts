@@ -18,7 +18,10 @@ const declareServe = (webhook: Command) =>
     .option('--max-connections <n>', 'connections at once (default 256)')
     .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)')
     .option('--profiles <a,b>', "serve these profiles' merchants: each on /notify/<profile>, and on --path by serial")
-    .option('--all-profiles', 'serve every profile of the rc file (as --profiles)');
+    .option('--all-profiles', 'serve every profile of the rc file (as --profiles)')
+    .option('--store <url>', 'keep events and forwards in PostgreSQL, shared by instances (or WXPAY_STORE)')
+    .option('--instance <name>', "this instance's name in the store (default host:pid)")
+    .option('--lease <seconds>', 'with --store: how long a forwarder holds a claimed event (default 30)');
 export type WebhookServeOptions = OptionsOf<typeof declareServe>;
 
 const declareTail = (webhook: Command) =>
@@ -35,6 +38,14 @@ const declareTail = (webhook: Command) =>
     .option('-n, --lines <n>', 'only the last n matching entries (without --follow)');
 export type WebhookTailOptions = OptionsOf<typeof declareTail>;
 
+const declareMigrate = (webhook: Command) =>
+  webhook
+    .command('migrate')
+    .description("bring a PostgreSQL store's schema up to this version's (webhook serve --store refuses an older one)")
+    .option('--store <url>', 'postgres://user[:password]@host:port/db (or WXPAY_STORE)')
+    .option('--to <version>', 'stop at this schema version (default: the newest)');
+export type WebhookMigrateOptions = OptionsOf<typeof declareMigrate>;
+
 export function registerWebhook(program: Command, rt: Runtime): void {
   const webhook = program.command('webhook').description('a local callback listener');
   declareServe(webhook)
@@ -49,4 +60,7 @@ export function registerWebhook(program: Command, rt: Runtime): void {
       '\nExamples:\n  wxpay webhook tail --filter outcome=rejected\n  wxpay webhook tail --follow --filter event_type=REFUND.* --json',
     )
     .action(lazy(rt, () => import('../commands/webhook-tail.js')));
+  declareMigrate(webhook)
+    .addHelpText('after', '\nExample:\n  wxpay webhook migrate --store postgres://wxpay@127.0.0.1:5432/wxpay')
+    .action(lazy(rt, () => import('../commands/webhook-migrate.js')));
 }

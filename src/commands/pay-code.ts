@@ -3,7 +3,7 @@
 // reverses the order at --timeout or on Ctrl-C, so a sale never completes unseen after the cashier gave up.
 import { networkInterfaces } from 'node:os';
 import { checkCodepayInput, type CodepayInput } from '../api/codepay.js';
-import { DEFAULT_TIMEOUT_MS, collectPayment } from '../api/codepay-flow.js';
+import { collectPayment } from '../api/codepay-flow.js';
 import type { PayCodeOptions } from '../cli/pay.js';
 import { parseFen } from '../command-kit/amount.js';
 import { withClient } from '../command-kit/client-context.js';
@@ -24,9 +24,9 @@ function firstIpv4(): string {
 }
 
 function timeoutMs(value: string): number {
-  const s = intOption(value, '--timeout') ?? DEFAULT_TIMEOUT_MS / 1000;
-  if (s < 1 || s > MAX_TIMEOUT_S)
-    throw new WxpayError('USAGE', `--timeout ${s}: give 1 to ${MAX_TIMEOUT_S} seconds`, {
+  const s = intOption(value, '--timeout');
+  if (s === undefined || s < 1 || s > MAX_TIMEOUT_S)
+    throw new WxpayError('USAGE', `--timeout ${value}: give 1 to ${MAX_TIMEOUT_S} seconds`, {
       hint: 'The payer has this long to enter the password; a payment code itself lives about a minute.',
     });
   return s * 1000;

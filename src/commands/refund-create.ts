@@ -7,7 +7,8 @@ import type { RefundCreateOptions } from '../cli/refund.js';
 import { formatYuan, parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { refundRows } from './refund-query.js';
-import { outputFor, readLine } from '../command-kit/shared.js';
+import { confirmSend } from '../command-kit/confirm.js';
+import { outputFor } from '../command-kit/shared.js';
 
 const usage = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 
@@ -37,25 +38,14 @@ export function refundInputFrom(opts: RefundCreateOptions): RefundInput {
   };
 }
 
-/** True to go ahead. Declining is a decision, not an error: "nothing was sent" on stderr, and exit 0. */
-export async function confirmRefund(
+/** Asks on a TTY (--yes in scripts) with the order and the amount; see command-kit/confirm.ts. */
+export function confirmRefund(
   ctx: CommandContext<Pick<RefundCreateOptions, 'yes'>>,
   input: RefundInput,
 ): Promise<boolean> {
-  if (ctx.opts.yes) return true;
-  if (!ctx.rt.stdin.isTTY)
-    throw usage(
-      'Refusing to refund without confirmation: no TTY and no --yes',
-      'Add --yes in scripts and CI, after checking the order number and the amount.',
-    );
   const order = input.outTradeNo ?? input.transactionId;
-  ctx.rt.stderr.write(
-    `Refund ${input.refund} fen (${formatYuan(input.refund)} CNY) of ${input.total} fen on order ${order} as ${input.outRefundNo}? [y/N] `,
-  );
-  const answer = await readLine(ctx.rt);
-  if (/^y(es)?$/i.test(answer)) return true;
-  ctx.rt.stderr.write('Refund not confirmed; nothing was sent.\n');
-  return false;
+  const question = `Refund ${input.refund} fen (${formatYuan(input.refund)} CNY) of ${input.total} fen on order ${order} as ${input.outRefundNo}?`;
+  return confirmSend(ctx, question, 'refund');
 }
 
 export async function run(ctx: CommandContext<RefundCreateOptions>): Promise<void> {

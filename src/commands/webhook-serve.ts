@@ -13,8 +13,10 @@ import { PROFILE_PATH_PREFIX, startWebhookServer } from '../webhook/server.js';
 import { loadMerchantKeys, merchantProfileNames } from '../command-kit/merchant-profiles.js';
 import { assertOwnSerials } from '../webhook/merchants.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
+import { openServeStore } from '../command-kit/serve-store.js';
+import { storeUrlOf } from '../command-kit/store-url.js';
 
-function checkOptions(opts: WebhookServeOptions): void {
+function checkOptions(opts: WebhookServeOptions, storeUrl: string | undefined): void {
   if (!(opts.path ?? '/').startsWith('/'))
     throw new WxpayError('USAGE', `--path must start with "/", got "${opts.path}"`, {
       hint: 'e.g. --path /wxpay/notify',
@@ -26,6 +28,10 @@ function checkOptions(opts: WebhookServeOptions): void {
   if (opts.forwardTo && !/^https?:\/\//.test(opts.forwardTo))
     throw new WxpayError('USAGE', `--forward-to must be an http(s) URL, got "${opts.forwardTo}"`, {
       hint: 'e.g. --forward-to http://127.0.0.1:3000/notify',
+    });
+  if (opts.ackAfterForward && storeUrl)
+    throw new WxpayError('USAGE', '--ack-after-forward does not combine with --store', {
+      hint: 'With a store the event is committed before the 2xx and forwarded from the outbox; drop --ack-after-forward.',
     });
   if (opts.printSecret && !opts.forwardTo)
     throw new WxpayError('USAGE', '--print-secret needs --forward-to', {
@@ -42,6 +48,8 @@ async function merchantsOf(ctx: CommandContext<WebhookServeOptions>) {
       server: { merchants: list },
       keys: list.flatMap((m) => [...m.keys.keys()].map((k) => `${m.profile}:${k}`)),
       profiles: list.map((m) => m.profile),
+      // The store's key is (mchid, event id): every merchant needs its mchid (the first one is the fallback).
+      mchid: list.every((m) => m.mchid) ? list[0]?.mchid : undefined,
     };
   }
   const profile = await loadProfile(ctx);
@@ -61,13 +69,15 @@ async function merchantsOf(ctx: CommandContext<WebhookServeOptions>) {
     },
     keys: [...keys.keys()],
     profiles: undefined,
+    mchid: profile.mchid,
   };
 }
 
 export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
-  checkOptions(opts);
+  const storeUrl = storeUrlOf(opts.store, rt.env);
+  checkOptions(opts, storeUrl);
   const port = intOption(opts.port ?? '8930', '--port')!;
   const merchants = await merchantsOf(ctx);
   const journalPath = path.resolve(rt.cwd, opts.journal ?? 'wxpay-webhooks.ndjson');
@@ -75,7 +85,10 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
   const maxConnections = intOption(opts.maxConnections, '--max-connections');
   const maxInflightBytes = intOption(opts.maxInflightBytes, '--max-inflight-bytes');
   const secret = opts.forwardTo ? await forwardSecret(journalPath) : undefined;
+  const store = storeUrl ? await openServeStore(storeUrl, merchants.mchid, opts) : undefined;
+  // A listener that cannot start must not leave the store's pool open (it would keep the process alive).
   const srv = await startWebhookServer({
+    ...(store ? { store: store.options } : {}),
     host: opts.host ?? '127.0.0.1',
     port,
     path: opts.path ?? '/',
@@ -94,6 +107,9 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
     ackAfterForward: Boolean(opts.ackAfterForward),
     now: () => rt.now(),
     onEvent: (e) => (out.json ? out.event({ type: 'event', ...e }) : out.line(formatLive(e))),
+  }).catch(async (err: unknown) => {
+    await store?.close();
+    throw err;
   });
   // A closed stdout (`| head -1`) must not stop the listener: live lines are dropped, the journal still has them.
   const offClosed = rt.onStdoutClosed?.(() => undefined);
@@ -101,6 +117,7 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
     type: 'listening',
     url: srv.url,
     journal: journalPath,
+    store: store?.shown ?? null,
     recovered: srv.recovered,
     cutBytes: srv.cutBytes,
     reforwarding: srv.reforwarding,
@@ -112,7 +129,11 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
   };
   if (out.json) out.event(started);
   else {
-    out.note(`listening on ${srv.url}  journal ${journalPath} (${srv.recovered} acknowledged ids recovered)`);
+    out.note(
+      store
+        ? `listening on ${srv.url}  store ${store.shown} as ${store.options.instance}`
+        : `listening on ${srv.url}  journal ${journalPath} (${srv.recovered} acknowledged ids recovered)`,
+    );
     if (srv.cutBytes)
       out.warn(
         `the journal ended in a torn line (a write cut by a crash); cut ${srv.cutBytes} bytes. That callback was never acknowledged, so WeChat Pay sends it again.`,
@@ -133,7 +154,8 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
       off();
       offClosed?.();
       if (!out.json) out.note(`${signal}: finishing requests in flight, flushing the journal`);
-      void srv.close().then(() => {
+      void srv.close().then(async () => {
+        await store?.close();
         if (out.json) out.event({ type: 'stopped', signal });
         resolve();
       });

@@ -23,8 +23,10 @@ export const EXIT_MEANINGS: Readonly<Record<ExitCode, string>> = {
   2: 'usage error (bad flags or arguments)',
   3:
     'configuration or key problem; a server that cannot listen (LISTEN_FAILED: the port is in use or refused, the hint ' +
-    'names it and --port) or open its journal (JOURNAL_UNWRITABLE)',
-  4: 'network error or timeout',
+    'names it and --port) or open its journal (JOURNAL_UNWRITABLE); a store whose schema is behind this version ' +
+    '(STORE_SCHEMA_BEHIND: run wxpay webhook migrate) or ahead of it (STORE_SCHEMA_NEWER), or a migration that failed ' +
+    '(STORE_MIGRATION_FAILED)',
+  4: 'network error or timeout; a store that cannot be reached (STORE_UNREACHABLE)',
   5: 'WeChat Pay rejected the request (its code, message, detail and Request-ID are shown)',
   6: 'signature, timestamp or hash verification failed',
   7: 'decryption failed',
@@ -50,6 +52,10 @@ export const ERROR_CODES = {
   CONFIG_CHECK_FAILED: EXIT.config,
   LISTEN_FAILED: EXIT.config,
   JOURNAL_UNWRITABLE: EXIT.config,
+  STORE_SCHEMA_BEHIND: EXIT.config,
+  STORE_SCHEMA_NEWER: EXIT.config,
+  STORE_MIGRATION_FAILED: EXIT.config,
+  STORE_UNREACHABLE: EXIT.network,
   CONFIG_SHARED_SERIAL: EXIT.config,
   NETWORK: EXIT.network,
   TIMEOUT: EXIT.network,

@@ -49,6 +49,11 @@ export function redactBody(body: string | Buffer, max = 4000): string {
 /** A download URL for a log or an error: its one-time `token` (a bearer credential for the file) hidden. */
 export const redactUrl = (url: string): string => url.replace(/([?&]token=)[^&]*/g, '$1…');
 
+/** A database URL (postgres://user:password@host/db) for a log or an error: its password hidden, in the userinfo
+ *  and in a `password=` parameter. */
+export const redactStoreUrl = (url: string): string =>
+  url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:)[^@/?#]*@/i, '$1…@').replace(/([?&]password=)[^&#]*/gi, '$1…');
+
 /** Lines for one HTTP message: a start line, one per header, then the body. */
 export function formatExchange(
   start: string,

@@ -3,6 +3,7 @@
 // with results added). Parsing only: no I/O, no verification.
 import { WxpayError } from '../protocol/errors.js';
 import { normalizeHeaders } from '../protocol/headers.js';
+import type { Incoming } from './handler.js';
 
 export interface Capture {
   method?: string;
@@ -20,6 +21,15 @@ export type JournalEntry = Capture & {
   status?: number;
   [k: string]: unknown;
 };
+
+/** What the listener keeps of a request it received (the journal's capture, the store's `capture` column). */
+export const captureOf = (req: Incoming): Required<Capture> => ({
+  method: req.method,
+  path: req.path,
+  headers: req.headers,
+  body: req.rawBody.toString('utf8'),
+  receivedAt: req.receivedAt,
+});
 
 const bad = (message: string, hint: string) => new WxpayError('USAGE', message, { hint });
 

@@ -7,9 +7,11 @@ import type { KeyStore } from '../protocol/keys.js';
 import { verifyAndDecrypt, type VerifiedNotification } from '../protocol/notification.js';
 import { forwardMessage, type Forward, type ForwardResult } from './forwarder.js';
 import type { Journal } from './journal.js';
-import { liveEvent, type EventFacts, type LiveEvent } from './live-line.js';
+import { captureOf } from './capture.js';
+import { factsOf, liveEvent, type EventFacts, type LiveEvent } from './live-line.js';
 import type { MerchantSet, MerchantTag } from './merchants.js';
 import { rejectDigest, type RejectionLimiter } from './rejections.js';
+import { acceptStored, type StoreSink } from './store-accept.js';
 
 export interface Incoming {
   method: string;
@@ -58,6 +60,8 @@ interface HandlerCommon {
   onEvent: (e: LiveEvent) => void;
   /** Keeps a background forward alive until shutdown. */
   track: (p: Promise<unknown>) => void;
+  /** --store: events go to the shared store (deduplicated there), not to the journal and `seen`. */
+  store?: StoreSink | undefined;
 }
 
 /** WeChat Pay reads only the status: 401 for a bad or probe signature, 400 for a body that is not a notification,
@@ -113,20 +117,6 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
   const pending = new Map<string, Promise<unknown>>();
   let keys = deps.keys;
   let tarpitted = 0;
-  const captureOf = (req: Incoming) => ({
-    method: req.method,
-    path: req.path,
-    headers: req.headers,
-    body: req.rawBody.toString('utf8'),
-    receivedAt: req.receivedAt,
-  });
-  const factsOf = (v: VerifiedNotification, merchant?: MerchantTag): EventFacts => ({
-    id: v.event.id,
-    event_type: v.event.event_type,
-    resource: v.resource,
-    verification: `ok ${v.verification.serial} skew ${v.verification.skew}s`,
-    ...(merchant ? { merchant } : {}),
-  });
 
   async function accept(req: Incoming, { v, merchant }: Verified): Promise<Reply> {
     const facts = factsOf(v, merchant);
@@ -247,6 +237,7 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
       return reject(req, err);
     }
     const { v, merchant } = verified;
+    if (deps.store) return acceptStored(deps.store, req, v, merchant, deps.onEvent);
     const id = v.event.id;
     while (pending.has(id)) await pending.get(id)!.catch(() => undefined);
     if (deps.seen.has(id)) {

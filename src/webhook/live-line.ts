@@ -1,6 +1,7 @@
 // `webhook serve`'s one live line per event: time, event type, out_trade_no (out_bill_no for a transfer), amount,
 // state, verification and forward result (with the command that re-sends a failed forward). The same object is the
 // NDJSON event under --json.
+import type { VerifiedNotification } from '../protocol/notification.js';
 import type { ForwardResult } from './forwarder.js';
 import type { MerchantTag } from './merchants.js';
 
@@ -41,6 +42,15 @@ export interface EventFacts {
   verification: string;
   merchant?: MerchantTag | undefined;
 }
+
+/** The facts of a verified callback. */
+export const factsOf = (v: VerifiedNotification, merchant?: MerchantTag): EventFacts => ({
+  id: v.event.id,
+  event_type: v.event.event_type,
+  resource: v.resource,
+  verification: `ok ${v.verification.serial} skew ${v.verification.skew}s`,
+  ...(merchant ? { merchant } : {}),
+});
 
 export function liveEvent(
   v: EventFacts,

@@ -21,6 +21,7 @@ import { throttledReload } from './key-reload.js';
 import type { LiveEvent } from './live-line.js';
 import { reforward } from './reforward.js';
 import { createRejectionLimiter, DEFAULT_REJECTION_LIMITS, type RejectionLimits } from './rejections.js';
+import { storeParts, type StoreOptions } from './store-mode.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** WeChat Pay sends small bodies at once; anything slower than this is not WeChat Pay. */
@@ -76,6 +77,8 @@ interface WebhookServerCommon {
   onEvent?: (e: LiveEvent) => void;
   /** Timeouts and body cap (default WEBHOOK_LIMITS); tests shorten them. */
   limits?: Partial<HttpLimits>;
+  /** --store: events, outbox and rejection counts in PostgreSQL (the journal file is not written). */
+  store?: StoreOptions | undefined;
 }
 
 export interface WebhookServer {
@@ -106,7 +109,19 @@ function merchantDeps(opts: WebhookServerOptions, now: () => number) {
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const now = opts.now ?? Date.now;
   const keyDeps = merchantDeps(opts, now);
-  const { seen, unforwarded, journal } = await openJournalOrFail(opts.journalPath, opts.rotateBytes);
+  const onEvent = opts.onEvent ?? (() => undefined);
+  const forward = opts.forwardTo ? await forwarderFor(opts, now) : undefined;
+  const summaryIntervalMs = opts.summaryIntervalMs ?? 10_000;
+  const stored = opts.store
+    ? storeParts(opts.store, {
+        forward,
+        now,
+        onEvent,
+        intervalMs: summaryIntervalMs,
+        baseDelayMs: opts.forwardBaseDelayMs,
+      })
+    : undefined;
+  const { seen, unforwarded, journal } = stored ?? (await openJournalOrFail(opts.journalPath, opts.rotateBytes));
   const recovered = seen.size;
   const toReforward = opts.forwardTo && unforwarded.length ? await openEntries(unforwarded) : undefined;
   const background = new Set<Promise<unknown>>();
@@ -115,17 +130,6 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     void p.finally(() => background.delete(p));
   };
   const limiter = createRejectionLimiter({ ...DEFAULT_REJECTION_LIMITS, ...opts.rejectionLimits }, now());
-  const secret = opts.forwardTo ? (opts.forwardSecret ?? (await forwardSecret(opts.journalPath)).secret) : undefined;
-  const forward = opts.forwardTo
-    ? createForwarder({
-        url: opts.forwardTo,
-        secret: secret!,
-        now,
-        ...(opts.forwardAttempts ? { attempts: opts.forwardAttempts } : {}),
-        ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}),
-      })
-    : undefined;
-  const onEvent = opts.onEvent ?? (() => undefined);
   const handle = createHandler({
     ...keyDeps,
     now,
@@ -134,6 +138,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     limiter,
     onEvent,
     track,
+    store: stored?.sink,
     ...(opts.windowSeconds !== undefined ? { windowSeconds: opts.windowSeconds } : {}),
     ...(forward ? { forward } : {}),
     ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}),
@@ -193,6 +198,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     await listenOn(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
   } catch (err) {
     await toReforward?.return(undefined);
+    await stored?.pump?.stop();
     await journal.close();
     throw err;
   }
@@ -200,7 +206,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     const line = limiter.summary(now());
     if (line) track(journal.append(line).catch(() => undefined));
   };
-  const timer = setInterval(summarize, opts.summaryIntervalMs ?? 10_000).unref();
+  const timer = setInterval(summarize, summaryIntervalMs).unref();
   let stopping = false;
   if (toReforward)
     track(
@@ -228,11 +234,26 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         clearInterval(timer);
         summarize();
         await Promise.allSettled([...background]);
+        await stored?.pump?.stop();
         await journal.close();
       })();
       return closing;
     },
   };
+}
+
+/** Forwards signed with the given secret or the one beside the journal. With a store, one attempt per claim of an
+ *  outbox row: the retries are the rows' (they outlive this instance). */
+async function forwarderFor(opts: WebhookServerOptions, now: () => number) {
+  const secret = opts.forwardSecret ?? (await forwardSecret(opts.journalPath)).secret;
+  const attempts = opts.store ? 1 : opts.forwardAttempts;
+  return createForwarder({
+    url: opts.forwardTo!,
+    secret,
+    now,
+    ...(attempts ? { attempts } : {}),
+    ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}),
+  });
 }
 
 /** The profile of a /notify/<profile> path, when the listener serves it. */

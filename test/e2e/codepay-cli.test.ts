@@ -44,6 +44,20 @@ describe.each(['cert', 'pubkey'] as const)('payment code in %s mode', (mode) => 
     expect(JSON.stringify(deliveries.data)).not.toContain(no);
   });
 
+  it('a bad code, amount, device_ip or timeout exits 2 before anything is sent', async () => {
+    const before = await env.count('POST /v3/pay/transactions/codepay');
+    for (const bad of [
+      ['--auth-code', '164567890123456789', '--amount', '100'],
+      ['--auth-code', PAYS, '--amount', '0.5'],
+      ['--auth-code', PAYS, '--amount', '100', '--device-ip', 'till-3'],
+      ['--auth-code', PAYS, '--amount', '100', '--timeout', '0'],
+    ]) {
+      const r = await env.cli(['pay', 'code', ...bad, '--json']);
+      expect([r.code, r.error().code], bad.join(' ')).toEqual([2, 'USAGE']);
+    }
+    expect(await env.count('POST /v3/pay/transactions/codepay')).toBe(before);
+  });
+
   it('USERPAYING, then the payer enters the password: polled to SUCCESS', async () => {
     const no = `PB${stamp}`;
     const r = await pay(no, PASSWORD_THEN_PAYS);

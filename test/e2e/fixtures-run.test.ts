@@ -8,9 +8,16 @@ import { loadConfig } from '../../src/config/config.js';
 import { loadApiV3Key, loadVerifierKeys } from '../../src/config/credentials.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { repoRoot } from '../helpers/paths.js';
-import { sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
+import { NOTIFY, sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
 
 const example = (name: string) => path.join(repoRoot, 'examples', 'fixtures', name);
+
+/** Writes a flow file into the sandbox folder and returns its path. */
+function writeFlow(env: Env, name: string, steps: unknown[]): string {
+  const file = path.join(env.dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ name, steps }));
+  return file;
+}
 
 interface Report {
   flow: string;
@@ -59,34 +66,27 @@ describe.each(['cert', 'pubkey'] as const)('wxpay fixtures run in %s mode', (mod
   });
 
   it('a failing expect exits 8 and names the step and the path; the other steps still ran', async () => {
-    const flow = path.join(env.dir, 'failing.json');
-    writeFileSync(
-      flow,
-      JSON.stringify({
-        name: 'failing',
-        steps: [
-          {
-            name: 'poke',
-            action: 'trigger',
-            with: { event: 'TRANSACTION.SUCCESS', to: hook.url, out_trade_no: 'FXTRIG${run.id}', amount: 7 },
-          },
-          {
-            name: 'got',
-            action: 'wait',
-            with: { event_type: 'TRANSACTION.SUCCESS', out_trade_no: '${poke.resource.out_trade_no}' },
-          },
-          {
-            name: 'amounts',
-            action: 'expect',
-            expect: [
-              { path: 'got.resource.amount.total', equals: 8 },
-              { path: 'got.id', equals: '${poke.id}' },
-            ],
-          },
-          { name: 'after', action: 'expect', expect: [{ path: 'got.resource.out_trade_no', matches: '^FXTRIG' }] },
+    const flow = writeFlow(env, 'failing', [
+      {
+        name: 'poke',
+        action: 'trigger',
+        with: { event: 'TRANSACTION.SUCCESS', to: hook.url, out_trade_no: 'FXTRIG${run.id}', amount: 7 },
+      },
+      {
+        name: 'got',
+        action: 'wait',
+        with: { event_type: 'TRANSACTION.SUCCESS', out_trade_no: '${poke.resource.out_trade_no}' },
+      },
+      {
+        name: 'amounts',
+        action: 'expect',
+        expect: [
+          { path: 'got.resource.amount.total', equals: 8 },
+          { path: 'got.id', equals: '${poke.id}' },
         ],
-      }),
-    );
+      },
+      { name: 'after', action: 'expect', expect: [{ path: 'got.resource.out_trade_no', matches: '^FXTRIG' }] },
+    ]);
     const r = await run(flow, ['--report', 'failing.report.json', '--junit', 'failing.junit.xml']);
     expect(r.code).toBe(8);
     expect(r.stderr).toContain('FIXTURE_EXPECT_FAILED');
@@ -101,17 +101,10 @@ describe.each(['cert', 'pubkey'] as const)('wxpay fixtures run in %s mode', (mod
   });
 
   it('an action error stops the flow with its own exit code and skips the later steps', async () => {
-    const flow = path.join(env.dir, 'missing.json');
-    writeFileSync(
-      flow,
-      JSON.stringify({
-        name: 'missing',
-        steps: [
-          { name: 'lookup', action: 'query', with: { out_trade_no: 'NOPE${run.id}' } },
-          { name: 'never', action: 'expect', expect: [{ path: 'lookup.trade_state', equals: 'SUCCESS' }] },
-        ],
-      }),
-    );
+    const flow = writeFlow(env, 'missing', [
+      { name: 'lookup', action: 'query', with: { out_trade_no: 'NOPE${run.id}' } },
+      { name: 'never', action: 'expect', expect: [{ path: 'lookup.trade_state', equals: 'SUCCESS' }] },
+    ]);
     const r = await run(flow, ['--json']);
     expect(r.code).toBe(5);
     expect(r.error().code).toBe('WECHATPAY_ERROR');
@@ -119,5 +112,65 @@ describe.each(['cert', 'pubkey'] as const)('wxpay fixtures run in %s mode', (mod
     const rep = r.json<Report>();
     expect(rep.steps.map((s) => s.status)).toEqual(['error', 'skipped']);
     expect(rep.steps[0]?.error.code).toBe('WECHATPAY_ERROR');
+  });
+  it('a wait that sees no callback times out with exit 4 (FIXTURE_WAIT_TIMEOUT), naming the journal', async () => {
+    const wait = { event_type: 'REFUND.SUCCESS', out_refund_no: 'NEVER${run.id}', timeout_ms: 300 };
+    const r = await run(writeFlow(env, 'quiet', [{ name: 'quiet', action: 'wait', with: wait }]), ['--json']);
+    expect(r.code).toBe(4);
+    expect(r.error()).toMatchObject({ code: 'FIXTURE_WAIT_TIMEOUT', message: expect.stringContaining(journal) });
+  });
+});
+
+describe('wxpay fixtures run: a refund that ends ABNORMAL goes to a bank card (sandbox refunds finished by hand)', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await sandboxEnv('pubkey');
+  });
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it('refund_settle fails it, abnormal_refund sends it to the card (fields encrypted), refund_settle finishes it', async () => {
+    const no = { out_trade_no: '${order.out_trade_no}' };
+    const flow = writeFlow(env, 'abnormal', [
+      {
+        name: 'order',
+        action: 'prepay',
+        with: { kind: 'native', out_trade_no: 'FXAB${run.id}', amount: 100, description: 'Tea', notify_url: NOTIFY },
+      },
+      { name: 'paid', action: 'pay', with: no },
+      { name: 'refund', action: 'refund', with: { ...no, out_refund_no: 'FXABR${run.id}', amount: 100, total: 100 } },
+      { name: 'failed', action: 'refund_settle', with: { out_refund_no: '${refund.out_refund_no}', fail: true } },
+      {
+        name: 'to_card',
+        action: 'abnormal_refund',
+        with: {
+          refund_id: '${refund.refund_id}',
+          out_refund_no: '${refund.out_refund_no}',
+          type: 'USER_BANK_CARD',
+          bank_type: 'CMB_DEBIT',
+          bank_account: '6214830000001234',
+          real_name: '张三',
+        },
+      },
+      { name: 'settled', action: 'refund_settle', with: { out_refund_no: '${refund.out_refund_no}' } },
+      { name: 'state', action: 'refund_query', with: { out_refund_no: '${refund.out_refund_no}' } },
+      {
+        name: 'checks',
+        action: 'expect',
+        expect: [
+          { path: 'failed.status', equals: 'ABNORMAL' },
+          { path: 'to_card.status', equals: 'PROCESSING' },
+          { path: 'state.status', equals: 'SUCCESS' },
+          { path: 'state.user_received_account', matches: '1234$' },
+        ],
+      },
+    ]);
+    const r = await env.cli(['fixtures', 'run', flow, '--sandbox', '.', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rep = r.json<Report>();
+    expect(rep.steps.map((s) => s.status)).toEqual(Array(8).fill('passed'));
+    expect(r.stdout).not.toContain('6214830000001234');
   });
 });

@@ -1,69 +1,51 @@
 // Interop: wechatpay-axios-plugin's generic client drives the sandbox's profit-sharing endpoints with its own signing,
 // its own response verification and its own RSA-OAEP encryption of receiver names (with Wechatpay-Serial), in cert
 // and pubkey mode: receivers add, split, query, unsplit amount, return, return query, unfreeze.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import axiosPlugin from 'wechatpay-axios-plugin';
-import type { SandboxInitResult } from '../../src/sandbox/keyset.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
-import { sandboxKeySet, uniqueNo } from '../helpers/sandbox.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxHandle } from '../../src/sandbox/server.js';
+import { Rsa, useInteropSandbox } from '../helpers/axios-interop.js';
+import { uniqueNo } from '../helpers/sandbox.js';
 
-const { Wechatpay, Rsa } = axiosPlugin as unknown as {
-  Wechatpay: new (config: object) => any;
-  Rsa: { encrypt(p: string, k: unknown): string; from(pem: string, type: 'public'): unknown };
-};
 const json = { 'Content-Type': 'application/json' };
 const RECEIVER = '1900000109';
 
-let init: SandboxInitResult;
-let platformPem: string;
-let publicPem: string;
-let merchantKey: string;
-const handles: SandboxHandle[] = [];
-
-beforeAll(async () => {
-  init = await sandboxKeySet('mixed');
-  platformPem = await readFile(init.platformCertPath, 'utf8');
-  publicPem = await readFile(init.publicKeyPath, 'utf8');
-  merchantKey = await readFile(init.privateKeyPath, 'utf8');
-});
-afterAll(async () => {
-  for (const h of handles) await h.close();
-});
+const { keys, start, client } = useInteropSandbox();
 
 describe.each(['cert', 'pubkey'] as const)('wechatpay-axios-plugin splits through the sandbox in %s mode', (mode) => {
   let wxpay: any;
   let sb: SandboxHandle;
-  const serial = () => (mode === 'cert' ? init.platformSerial : init.publicKeyId);
+  const serial = () => (mode === 'cert' ? keys.init.platformSerial : keys.init.publicKeyId);
   /** The plugin's own OAEP encryption, to the key the serial names. */
-  const seal = (text: string) => Rsa.encrypt(text, Rsa.from(mode === 'cert' ? platformPem : publicPem, 'public'));
+  const seal = (text: string) =>
+    Rsa.encrypt(text, Rsa.from(mode === 'cert' ? keys.platformPem : keys.publicPem, 'public'));
   const admin = (p: string) => fetch(`${sb.url}${p}`, { method: 'POST', headers: json });
 
   beforeAll(async () => {
-    sb = await startSandbox({ dir: init.dir, port: 0, mode, autoRefundMs: -1 });
-    handles.push(sb);
-    wxpay = new Wechatpay({
-      mchid: init.mchid,
-      serial: init.serialNo,
-      privateKey: merchantKey,
-      certs: { [serial()]: mode === 'cert' ? platformPem : publicPem },
-      baseURL: `${sb.url}/`,
-    });
+    sb = await start(mode);
+    wxpay = client(sb, { [serial()]: mode === 'cert' ? keys.platformPem : keys.publicPem });
   });
 
   it('adds a receiver with an encrypted name, splits, returns and unfreezes; the amounts agree', async () => {
     const sent = { headers: { 'Wechatpay-Serial': serial() } };
     const added = await wxpay.v3.profitsharing.receivers.add.post(
-      { appid: init.appid, type: 'MERCHANT_ID', account: RECEIVER, name: seal('深圳某某公司'), relation_type: 'STORE' },
+      {
+        appid: keys.init.appid,
+        type: 'MERCHANT_ID',
+        account: RECEIVER,
+        name: seal('深圳某某公司'),
+        relation_type: 'STORE',
+      },
       sent,
     );
     expect(added.data).toEqual({ type: 'MERCHANT_ID', account: RECEIVER, relation_type: 'STORE' });
-    expect(sb.state.profitSharing.receivers.get(`${init.mchid}//MERCHANT_ID/${RECEIVER}`)?.name).toBe('深圳某某公司');
+    expect(sb.state.profitSharing.receivers.get(`${keys.init.mchid}//MERCHANT_ID/${RECEIVER}`)?.name).toBe(
+      '深圳某某公司',
+    );
 
     const no = uniqueNo('AX');
     await wxpay.v3.pay.transactions.native.post({
-      appid: init.appid,
-      mchid: init.mchid,
+      appid: keys.init.appid,
+      mchid: keys.init.mchid,
       description: 'split interop',
       out_trade_no: no,
       notify_url: 'https://example.com/notify',
@@ -72,7 +54,10 @@ describe.each(['cert', 'pubkey'] as const)('wechatpay-axios-plugin splits throug
     });
     await admin(`/sandbox/orders/${no}/pay`);
     const tx = (
-      await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ params: { mchid: init.mchid }, out_trade_no: no })
+      await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({
+        params: { mchid: keys.init.mchid },
+        out_trade_no: no,
+      })
     ).data.transaction_id as string;
     const amounts = async () =>
       (await wxpay.v3.profitsharing.transactions._transaction_id_.amounts.get({ transaction_id: tx })).data;
@@ -120,7 +105,7 @@ describe.each(['cert', 'pubkey'] as const)('wechatpay-axios-plugin splits throug
       out_order_no: uniqueNo('U'),
       description: '解冻全部剩余资金',
     });
-    expect(thaw.data.receivers).toEqual([expect.objectContaining({ account: init.mchid, amount: 70 })]);
+    expect(thaw.data.receivers).toEqual([expect.objectContaining({ account: keys.init.mchid, amount: 70 })]);
     expect((await amounts()).unsplit_amount).toBe(0);
   });
 });

@@ -2,37 +2,17 @@
 // (docs/protocol.md §12) with its own signing, its own response verification and its own RSA-OAEP encryption of
 // user_name, in both key modes: create → the payee confirms → SUCCESS, query by either number, cancel, receipt; and
 // the sandbox decrypts the plugin's ciphertext only under the serial it was made for.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import axiosPlugin from 'wechatpay-axios-plugin';
-import { loadSandboxKeys, type SandboxInitResult } from '../../src/sandbox/keyset.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
+import type { SandboxHandle } from '../../src/sandbox/server.js';
 import { NOT_CIPHERTEXT_MESSAGE } from '../../src/sandbox/sensitive.js';
-import { sandboxKeySet, uniqueNo } from '../helpers/sandbox.js';
+import { Rsa, useInteropSandbox } from '../helpers/axios-interop.js';
+import { uniqueNo } from '../helpers/sandbox.js';
 
-const { Wechatpay, Rsa } = axiosPlugin as unknown as {
-  Wechatpay: new (config: object) => any;
-  Rsa: { encrypt(p: string, k: unknown): string; from(thing: string, type?: 'public' | 'private'): unknown };
-};
-
-let init: SandboxInitResult;
-let platformPem: string;
-let publicPem: string;
-let merchantKey: string;
-const handles: SandboxHandle[] = [];
-
-beforeAll(async () => {
-  init = await sandboxKeySet('mixed');
-  platformPem = await readFile(init.platformCertPath, 'utf8');
-  publicPem = await readFile(init.publicKeyPath, 'utf8');
-  merchantKey = await readFile(init.privateKeyPath, 'utf8');
-});
-afterAll(async () => {
-  for (const h of handles) await h.close();
-});
+const { keys, start, client } = useInteropSandbox();
 
 const body = (no: string, userName?: string) => ({
-  appid: init.appid,
+  appid: keys.init.appid,
   out_bill_no: no,
   transfer_scene_id: '1005',
   openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
@@ -54,17 +34,10 @@ describe.each(['cert', 'pubkey'] as const)('wechatpay-axios-plugin drives transf
     fetch(`${sb.url}${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } });
 
   beforeAll(async () => {
-    sb = await startSandbox({ dir: init.dir, port: 0, mode, autoRefundMs: -1 });
-    handles.push(sb);
-    serial = mode === 'cert' ? init.platformSerial : init.publicKeyId;
-    pem = mode === 'cert' ? platformPem : publicPem;
-    wxpay = new Wechatpay({
-      mchid: init.mchid,
-      serial: init.serialNo,
-      privateKey: merchantKey,
-      certs: { [serial]: pem },
-      baseURL: `${sb.url}/`,
-    });
+    sb = await start(mode);
+    serial = mode === 'cert' ? keys.init.platformSerial : keys.init.publicKeyId;
+    pem = mode === 'cert' ? keys.platformPem : keys.publicPem;
+    wxpay = client(sb, { [serial]: pem });
   });
 
   it('create with a plugin-encrypted name → confirm → SUCCESS; query by both numbers; receipt; cancel', async () => {
@@ -102,7 +75,7 @@ describe.each(['cert', 'pubkey'] as const)('wechatpay-axios-plugin drives transf
   });
 
   it("the plugin's ciphertext under another serial is refused with 400 PARAM_ERROR", async () => {
-    const otherPem = mode === 'cert' ? publicPem : platformPem;
+    const otherPem = mode === 'cert' ? keys.publicPem : keys.platformPem;
     const name = Rsa.encrypt('张三', Rsa.from(otherPem, 'public'));
     const err = await wxpay.v3.fundApp.mchTransfer.transferBills
       .post(body(uniqueNo('TI'), name), { headers: { 'Wechatpay-Serial': serial } })
@@ -113,7 +86,7 @@ describe.each(['cert', 'pubkey'] as const)('wechatpay-axios-plugin drives transf
     expect(err.status).toBe(400);
     expect(err.data).toMatchObject({ code: 'PARAM_ERROR', message: NOT_CIPHERTEXT_MESSAGE });
     // loadSandboxKeys agrees on which serial is whose: the key set the sandbox decrypts with.
-    const keys = await loadSandboxKeys(init.dir);
-    expect(mode === 'cert' ? keys.platform[0]!.serial : keys.publicKeyId).toBe(serial);
+    const loaded = await loadSandboxKeys(keys.init.dir);
+    expect(mode === 'cert' ? loaded.platform[0]!.serial : loaded.publicKeyId).toBe(serial);
   });
 });

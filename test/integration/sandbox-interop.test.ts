@@ -1,36 +1,20 @@
 // Interop: an independent client, wechatpay-axios-plugin, drives the sandbox with the sandbox's keys and its own
 // response verification, in cert, pubkey and mixed mode: prepay x4, query, close, refund, refund query, certificates.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import axiosPlugin from 'wechatpay-axios-plugin';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aeadOpen } from '../../src/protocol/aead.js';
-import { loadSandboxKeys, type SandboxInitResult, type SandboxMode } from '../../src/sandbox/keyset.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
-import { sandboxKeySet, uniqueNo } from '../helpers/sandbox.js';
+import { loadSandboxKeys, type SandboxMode } from '../../src/sandbox/keyset.js';
+import type { SandboxHandle } from '../../src/sandbox/server.js';
+import { useInteropSandbox } from '../helpers/axios-interop.js';
+import { uniqueNo } from '../helpers/sandbox.js';
 
-const { Wechatpay } = axiosPlugin as unknown as { Wechatpay: new (config: object) => any };
 /** The /sandbox control API takes JSON only. */
 const json = { 'Content-Type': 'application/json' };
 
-let init: SandboxInitResult;
-let platformPem: string;
-let publicPem: string;
-let merchantKey: string;
-const handles: SandboxHandle[] = [];
-
-beforeAll(async () => {
-  init = await sandboxKeySet('mixed');
-  platformPem = await readFile(init.platformCertPath, 'utf8');
-  publicPem = await readFile(init.publicKeyPath, 'utf8');
-  merchantKey = await readFile(init.privateKeyPath, 'utf8');
-});
-afterAll(async () => {
-  for (const h of handles) await h.close();
-});
+const { keys, start, client } = useInteropSandbox();
 
 const certsFor = (mode: SandboxMode): Record<string, string> => ({
-  ...(mode !== 'pubkey' ? { [init.platformSerial]: platformPem } : {}),
-  ...(mode !== 'cert' ? { [init.publicKeyId]: publicPem } : {}),
+  ...(mode !== 'pubkey' ? { [keys.init.platformSerial]: keys.platformPem } : {}),
+  ...(mode !== 'cert' ? { [keys.init.publicKeyId]: keys.publicPem } : {}),
 });
 
 describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin against the sandbox in %s mode', (mode) => {
@@ -39,15 +23,8 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
   const serials: string[] = [];
 
   beforeAll(async () => {
-    sb = await startSandbox({ dir: init.dir, port: 0, mode, autoRefundMs: -1 });
-    handles.push(sb);
-    wxpay = new Wechatpay({
-      mchid: init.mchid,
-      serial: init.serialNo,
-      privateKey: merchantKey,
-      certs: certsFor(mode),
-      baseURL: `${sb.url}/`,
-    });
+    sb = await start(mode);
+    wxpay = client(sb, certsFor(mode));
   });
   const seen = (res: { headers: Record<string, string> }): any => {
     serials.push(res.headers['wechatpay-serial']!);
@@ -56,8 +33,8 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
 
   it('prepays all four kinds, queries, closes, refunds and queries the refund', async () => {
     const common = (no: string) => ({
-      appid: init.appid,
-      mchid: init.mchid,
+      appid: keys.init.appid,
+      mchid: keys.init.mchid,
       description: 'sandbox interop',
       out_trade_no: no,
       notify_url: 'https://example.com/notify',
@@ -82,14 +59,14 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
 
     const q = seen(
       await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({
-        params: { mchid: init.mchid },
+        params: { mchid: keys.init.mchid },
         out_trade_no: nos.native,
       }),
     );
     expect(q.data).toMatchObject({ trade_state: 'NOTPAY', out_trade_no: nos.native });
     const closed = seen(
       await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post(
-        { mchid: init.mchid },
+        { mchid: keys.init.mchid },
         { out_trade_no: nos.native },
       ),
     );
@@ -100,7 +77,7 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
     );
     const byId = seen(
       await wxpay.v3.pay.transactions.id._transaction_id_.get({
-        params: { mchid: init.mchid },
+        params: { mchid: keys.init.mchid },
         transaction_id: paid.transaction_id,
       }),
     );
@@ -121,10 +98,10 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
 
     const expected =
       mode === 'cert'
-        ? [init.platformSerial]
+        ? [keys.init.platformSerial]
         : mode === 'pubkey'
-          ? [init.publicKeyId]
-          : [init.platformSerial, init.publicKeyId];
+          ? [keys.init.publicKeyId]
+          : [keys.init.platformSerial, keys.init.publicKeyId];
     expect([...new Set(serials)].sort()).toEqual(expected.sort());
   });
 
@@ -137,11 +114,11 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
     }
     const res = seen(await wxpay.v3.certificates.get());
     const [entry] = res.data.data;
-    expect(entry.serial_no).toBe(init.platformSerial);
+    expect(entry.serial_no).toBe(keys.init.platformSerial);
     expect(entry.encrypt_certificate).toMatchObject({ algorithm: 'AEAD_AES_256_GCM', associated_data: 'certificate' });
     expect(entry.encrypt_certificate.nonce).toHaveLength(12);
-    const keys = await loadSandboxKeys(init.dir);
-    expect(aeadOpen(keys.apiV3Key, entry.encrypt_certificate).toString()).toBe(platformPem);
+    const loaded = await loadSandboxKeys(keys.init.dir);
+    expect(aeadOpen(loaded.apiV3Key, entry.encrypt_certificate).toString()).toBe(keys.platformPem);
   });
 
   it('the plugin verifier is really active: a tampered answer is rejected', async () => {
@@ -151,8 +128,8 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
       body: JSON.stringify({ faults: [{ kind: 'tamper', count: 1 }] }),
     });
     const body = {
-      appid: init.appid,
-      mchid: init.mchid,
+      appid: keys.init.appid,
+      mchid: keys.init.mchid,
       description: 'x',
       out_trade_no: uniqueNo('V'),
       notify_url: 'https://example.com/n',
@@ -169,15 +146,15 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
       for (let i = 0; i < 3; i += 1) {
         const res = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_
           .get({
-            params: { mchid: init.mchid },
+            params: { mchid: keys.init.mchid },
             out_trade_no: 'NOSUCH1',
             validateStatus: () => true,
-            headers: { 'Wechatpay-Serial': init.publicKeyId },
+            headers: { 'Wechatpay-Serial': keys.init.publicKeyId },
           })
           .catch((e: any) => e.response);
         expect(res.status).toBe(404);
-        const ok = await wxpay.v3.certificates.get({ headers: { 'Wechatpay-Serial': init.publicKeyId } });
-        expect(ok.headers['wechatpay-serial']).toBe(init.publicKeyId);
+        const ok = await wxpay.v3.certificates.get({ headers: { 'Wechatpay-Serial': keys.init.publicKeyId } });
+        expect(ok.headers['wechatpay-serial']).toBe(keys.init.publicKeyId);
       }
     });
 });

@@ -29,7 +29,8 @@ const ALLOWED: Record<string, string[]> = {
   api: ['protocol', 'http', 'bills'],
   journal: ['protocol', 'files'],
   diagnostics: ['protocol', 'http', 'files', 'config', 'api'],
-  webhook: ['protocol', 'http', 'files', 'journal'],
+  store: ['protocol'],
+  webhook: ['protocol', 'http', 'files', 'journal', 'store'],
   sandbox: ['protocol', 'http', 'files', 'bills', 'api'],
   batch: ['protocol', 'http', 'files', 'api', 'journal'],
   reconcile: ['protocol', 'files', 'bills', 'journal'],
@@ -39,13 +40,13 @@ const ALLOWED: Record<string, string[]> = {
   // What commands share and what needs the Runtime: output, client context, argv guard, batch/bill runs.
   'command-kit': [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch'],
-    ...['reconcile', 'fixtures', 'render', 'runtime', 'version'],
+    ...['store', 'reconcile', 'fixtures', 'render', 'runtime', 'version'],
     // Type-only (TYPE_ONLY below): a shared run takes the options type its commands' declarations derive.
     'cli',
   ],
   commands: [
     ...['protocol', 'http', 'files', 'config', 'bills', 'api', 'diagnostics', 'webhook', 'sandbox', 'batch', 'demo'],
-    ...['reconcile', 'fixtures', 'command-kit', 'render', 'runtime'],
+    ...['store', 'reconcile', 'fixtures', 'command-kit', 'render', 'runtime'],
     // Type-only (TYPE_ONLY below): a command's options type is derived from its declaration in cli/.
     'cli',
   ],

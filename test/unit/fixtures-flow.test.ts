@@ -99,7 +99,9 @@ describe('flow schema', () => {
     expect(problemsOf(expectOf('(a|aa)*b'))[0]).toMatch(/a repeated group/);
     expect(problemsOf(expectOf('(x)\\1'))[0]).toMatch(/backreferences/);
     expect(problemsOf(expectOf('['))[0]).toMatch(/not a valid regular expression/);
+    expect(problemsOf(expectOf('\\d*\\d*\\d*\\d*x'))[0]).toMatch(/more than 3 unbounded repeats/);
     expect(problemsOf(expectOf('^42\\d{26}$'))).toEqual([]);
+    expect(problemsOf(expectOf('^a\\*b\\+c\\+d\\+e+$'))).toEqual([]); // escaped * and + are characters
   });
 
   it('bounds sizes: steps, strings and lists', () => {

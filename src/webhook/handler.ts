@@ -206,7 +206,7 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
     const signed = !code.startsWith('VERIFY_') && code !== 'INTERNAL';
     const entry = signed ? { ...captureOf(req), outcome: 'rejected', status, code } : rejectDigest(req, status, code);
     await deps.journal
-      .append(req.profile === undefined ? entry : { ...entry, profile: req.profile })
+      .append(req.profile === undefined ? entry : { ...entry, ...deps.merchants?.tag(req.profile) })
       .catch(() => undefined);
     deps.onEvent({
       time: req.receivedAt,

@@ -28,6 +28,8 @@ export interface MerchantTag {
 export interface MerchantSet {
   readonly profiles: readonly string[];
   has(profile: string): boolean;
+  /** What is journalled for a profile named by the path (a rejection there has no verified merchant). */
+  tag(profile: string): MerchantTag;
   /** Verifies and decrypts as the merchant `profile` names, or (undefined) as the one owning the callback's serial. */
   verify(
     input: { headers: Record<string, string>; rawBody: Buffer; now: number; windowSeconds?: number | undefined },
@@ -55,6 +57,16 @@ const unknownSerial = (serial: string | undefined) =>
     hint: 'The Wechatpay-Serial names no key of the profiles this listener serves (or of the profile in the path).',
   });
 
+/** With many merchants, the path /notify/<profile> takes that profile's callbacks. */
+export const PROFILE_PATH_PREFIX = '/notify/';
+
+/** The profile of a /notify/<profile> path, when the listener serves it. */
+export function routedProfile(merchants: MerchantSet | undefined, url: string): string | undefined {
+  if (!merchants || !url.startsWith(PROFILE_PATH_PREFIX)) return undefined;
+  const name = url.slice(PROFILE_PATH_PREFIX.length);
+  return merchants.has(name) ? name : undefined;
+}
+
 export function merchantSet(list: readonly MerchantKeys[], now: () => number): MerchantSet {
   assertOwnSerials(list);
   const byProfile = new Map(
@@ -80,6 +92,10 @@ export function merchantSet(list: readonly MerchantKeys[], now: () => number): M
   return {
     profiles: list.map((m) => m.profile),
     has: (profile) => byProfile.has(profile),
+    tag(profile) {
+      const mchid = byProfile.get(profile)?.mchid;
+      return { profile, ...(mchid ? { mchid } : {}) };
+    },
     async verify(input, profile) {
       const serial = input.headers['wechatpay-serial'];
       const among = profile === undefined ? [...byProfile.values()] : [byProfile.get(profile)!];

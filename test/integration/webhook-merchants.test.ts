@@ -150,7 +150,7 @@ describe('webhook serve for many merchants', () => {
     expect(await post(`${base}/wxpay`, a.notify())).toEqual({ status: 204, body: '' });
     await srv.close();
     expect(lines(journalPath).map((l) => [l.outcome, l.profile, l.mchid ?? null])).toEqual([
-      ['rejected', 'shop', null],
+      ['rejected', 'shop', A_MCHID],
       ['accepted', 'franchise', B_MCHID],
       ['accepted', 'shop', A_MCHID],
     ]);

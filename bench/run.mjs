@@ -6,7 +6,7 @@
 // markers; the notes and profiles the script authors wrote below it are kept). The scripts print markdown tables
 // (webhook also one JSON line); this runner reads those by column name, so a script whose format changes fails
 // here loudly instead of silently.
-// Usage: npm run bench [-- --quick] [--runs 5] [--only cold-start,sandbox,webhook,bill,batch,hostile,bounded]
+// Usage: npm run bench [-- --quick] [--runs 5] [--only cold-start,sandbox,webhook,bill,reconcile,batch,hostile,bounded]
 //        [--no-build] [--no-write]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -174,6 +174,28 @@ const BENCHES = [
     show: (m) =>
       `${m.rows.toLocaleString('en')} rows, ${m.mb.toFixed(0)} MB: **${m.mbps.toFixed(1)} MB/s** vs gunzip|sha1sum ${m.baseMbps.toFixed(1)} MB/s (${pct(m.mbps / m.baseMbps)}); peak RSS **${m.rssMB.toFixed(0)} MB**; SHA1s agree: ${m.agree ? 'yes' : 'NO'}`,
     holds: (m) => m.rssMB < 150 && m.agree === 1 && m.rows >= 1_000_000,
+  },
+  {
+    id: 'reconcile',
+    title: 'Reconcile a day (issue 17)',
+    script: 'reconcile.bench.mjs',
+    args: quick ? ['20000'] : ['1000000'],
+    baseline: '`LC_ALL=C sort` of the same bill, merchant file and journal',
+    goal: '1,000,000 bill rows against 1,000,000 merchant rows (and a 1,000,000-callback journal) with peak RSS < 300 MB',
+    parse(out) {
+      const t = tableWith(out, /peak RSS/);
+      const r = t.rows.at(-1);
+      return {
+        rows: num(cell(t, r, 'orders')),
+        seconds: num(cell(t, r, /wxpay bill reconcile/)),
+        sortSeconds: num(cell(t, r, /sort/)),
+        rssMB: num(cell(t, r, /peak RSS/)),
+        found: num(cell(t, r, /^findings/)),
+      };
+    },
+    show: (m) =>
+      `${m.rows.toLocaleString('en')} orders: **${m.seconds.toFixed(1)} s** vs sort ${m.sortSeconds.toFixed(1)} s; peak RSS **${m.rssMB.toFixed(0)} MB**; ${m.found} findings`,
+    holds: (m) => m.rssMB < 300 && m.rows >= 1_000_000,
   },
   {
     id: 'batch',

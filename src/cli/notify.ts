@@ -74,12 +74,15 @@ export type NotifyReplayOptions = OptionsOf<typeof declareReplay>;
 const declareRecover = (notify: Command) =>
   notify
     .command('recover')
-    .description('find callbacks that never reached the journal (queried final states) and, with --forward, send them')
+    .description(
+      'find callbacks that never reached the journal (final states in the bills or queried) and, with --forward, send them',
+    )
     .option('--since <time>', 'start of the window (RFC 3339 or a date); required')
     .option('--until <time>', 'end of the window (default now)')
     .option('--orders <file>', 'out_trade_no values, one per line or the first CSV column')
     .option('--refunds <file>', 'out_refund_no values, one per line or the first CSV column')
     .option('--journal <file>', "webhook serve's journal (default ./wxpay-webhooks.ndjson)")
+    .option('--no-bills', "do not read the trade bills of the window's days (only --orders/--refunds)")
     .option('--forward <url>', 'send each missing one to the app once, marked recovered, signed like a forward')
     .option('--dry-run', 'list only, forward nothing');
 export type NotifyRecoverOptions = OptionsOf<typeof declareRecover>;
@@ -107,7 +110,7 @@ export function registerNotify(program: Command, rt: Runtime): void {
   declareRecover(notify)
     .addHelpText(
       'after',
-      '\nExample:\n  wxpay notify recover --since 2026-12-01 --orders orders.txt --forward http://127.0.0.1:3000/notify',
+      '\nExamples:\n  wxpay notify recover --since 2026-12-01 --forward http://127.0.0.1:3000/notify\n  wxpay notify recover --since 2026-12-01 --no-bills --orders orders.txt --dry-run',
     )
     .action(lazy(rt, () => import('../commands/notify-recover.js')));
 }

@@ -9,7 +9,10 @@ const declarePayCode = (pay: Command) =>
     .description(
       "take a payment with the payer's payment code (付款码): submit, wait while the payer enters a password, reverse at the timeout or on Ctrl-C",
     )
-    .requiredOption('--auth-code <code>', 'the 18 digits the scanner read (starting 10 to 15)')
+    .requiredOption(
+      '--auth-code <code>',
+      'the 18 digits the scanner read (starting 10 to 15), or - to read them from stdin (kept out of argv)',
+    )
     .requiredOption('--amount <fen>', 'the amount in integer fen')
     .option('--yuan', 'read --amount as yuan')
     .option('--out-trade-no <no>', 'your order number (default: POS + China time + 4 random digits); printed first')

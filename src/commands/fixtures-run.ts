@@ -37,7 +37,7 @@ export async function run(ctx0: CommandContext<FixturesRunOptions>): Promise<voi
       flow,
       { ...clientActions(c), ...sandboxActions(ctx, opts.journal) },
       {
-        runId: `${Date.now().toString(36).toUpperCase()}${randomBytes(3).toString('hex').toUpperCase()}`,
+        runId: `${rt.now().toString(36).toUpperCase()}${randomBytes(3).toString('hex').toUpperCase()}`,
         now: () => rt.now(),
       },
     ),

@@ -1,5 +1,6 @@
-// `wxpay notify recover --since <time> --orders <file> [--refunds <file>] [--forward <url>]`: queries the listed
+// `wxpay notify recover --since <time> [--orders <file>] [--refunds <file>] [--forward <url>]`: queries the listed
 // orders and refunds, keeps those whose final state (paid, refund succeeded/abnormal/closed) falls in the window,
+// adds the payments and refunds of the window's trade bills (command-kit/recover-bills.ts; --no-bills skips them),
 // and lists the ones whose callback never reached the journal. With --forward, each is sent to the app once as a
 // recovered event, signed like any forward, and journalled as recovered, so a second run forwards nothing again.
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { outputFor, readInput } from '../command-kit/shared.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
 import { createForwarder, type ForwardResult } from '../webhook/forwarder.js';
 import * as recover from '../webhook/recover.js';
+import { expectedFromBills } from '../command-kit/recover-bills.js';
 
 const timeOption = (value: string | undefined, name: string, fallback?: number): number => {
   const ms = value === undefined ? fallback : Date.parse(value);
@@ -37,27 +39,36 @@ const finishedAt = (x: recover.ExpectedCallback): number => {
   return typeof t === 'string' ? Date.parse(t) : Number.NaN;
 };
 
-async function expected(ctx: CommandContext<NotifyRecoverOptions>, window: [number, number]) {
+/** The final states to check: the listed orders and refunds (queried, kept if they ended in the window), and those
+ *  of the window's trade bills that have no callback in the journal (unless --no-bills). */
+async function expected(ctx: CommandContext<NotifyRecoverOptions>, window: [number, number], journal: string) {
   const [orders, refunds] = [
     await numbersIn(ctx, ctx.opts.orders, 'orders file'),
     await numbersIn(ctx, ctx.opts.refunds, 'refunds file'),
   ];
-  if (!orders.length && !refunds.length)
-    throw new WxpayError('USAGE', 'Nothing to check: give --orders <file> and/or --refunds <file>', {
-      hint: 'A file of out_trade_no (or out_refund_no) values, one per line or as the first CSV column.',
-    });
-  const found: recover.ExpectedCallback[] = [];
-  await withClient(ctx, async ({ client }) => {
+  if (!orders.length && !refunds.length && !ctx.opts.bills)
+    throw new WxpayError(
+      'USAGE',
+      'Nothing to check: give --orders <file> and/or --refunds <file>, or drop --no-bills',
+      {
+        hint: 'A file of out_trade_no (or out_refund_no) values, one per line or as the first CSV column.',
+      },
+    );
+  const queried: recover.ExpectedCallback[] = [];
+  const bills = await withClient(ctx, async ({ client }) => {
     for (const outTradeNo of orders) {
       const x = recover.expectedForOrder(await queryOrder(client, { outTradeNo }));
-      if (x) found.push(x);
+      if (x) queried.push(x);
     }
     for (const outRefundNo of refunds) {
       const x = recover.expectedForRefund(await queryRefund(client, outRefundNo));
-      if (x) found.push(x);
+      if (x) queried.push(x);
     }
+    return ctx.opts.bills ? expectedFromBills(ctx.rt, client, window, journal) : undefined;
   });
-  return found.filter((x) => finishedAt(x) >= window[0] && finishedAt(x) <= window[1]);
+  const inWindow = queried.filter((x) => finishedAt(x) >= window[0] && finishedAt(x) <= window[1]);
+  const byId = new Map([...inWindow, ...(bills?.found ?? [])].map((x) => [recover.recoveredId(x), x]));
+  return { found: [...byId.values()], checked: inWindow.length + (bills?.checked ?? 0), skipped: bills?.skipped ?? [] };
 }
 
 async function forwardAll(
@@ -102,19 +113,22 @@ export async function run(ctx: CommandContext<NotifyRecoverOptions>): Promise<vo
       hint: 'e.g. --forward http://127.0.0.1:3000/notify',
     });
   const journal = path.resolve(rt.cwd, opts.journal ?? 'wxpay-webhooks.ndjson');
-  const checked = await expected(ctx, window);
+  const { found, checked, skipped } = await expected(ctx, window, journal);
+  if (skipped.length)
+    out.note(`no trade bill (yet) for ${skipped.join(', ')}: give those days' orders with --orders/--refunds`);
   const seen = await recover.callbacksInJournal(journal);
-  const missing = checked.filter((x) => !recover.isInJournal(seen, x));
+  const missing = found.filter((x) => !recover.isInJournal(seen, x));
   const sent = opts.forward && !opts.dryRun ? await forwardAll(ctx, journal, missing) : [];
   const failed = sent.filter((s) => !s.result.ok);
   if (out.json)
     out.data({
-      checked: checked.length,
+      checked,
+      billsSkipped: skipped,
       missing: missing.map((x) => ({ event_type: x.event_type, ref: x.ref, id: recover.recoveredId(x) })),
       forwarded: sent.map((s) => ({ id: recover.recoveredId(s.x), ...s.result })),
     });
   else {
-    out.note(`${checked.length} final states in the window, ${missing.length} without a callback in ${journal}`);
+    out.note(`${checked} final states in the window, ${missing.length} without a callback in ${journal}`);
     for (const x of missing) {
       const s = sent.find((r) => r.x === x)?.result;
       const fate = !s

@@ -8,7 +8,7 @@ import type { PayCodeOptions } from '../cli/pay.js';
 import { parseFen } from '../command-kit/amount.js';
 import { withClient } from '../command-kit/client-context.js';
 import { clockOf, printOutcome } from '../command-kit/codepay.js';
-import { intOption, outputFor } from '../command-kit/shared.js';
+import { intOption, outputFor, readStdin } from '../command-kit/shared.js';
 import { chinaDigits } from '../protocol/china-time.js';
 import { WxpayError } from '../protocol/errors.js';
 import { randomDigits } from '../protocol/serials.js';
@@ -32,12 +32,19 @@ function timeoutMs(value: string): number {
   return s * 1000;
 }
 
-function inputFrom(ctx: CommandContext<PayCodeOptions>, appid: string): CodepayInput {
+// "-" reads the code from stdin, as a scanner types it: a payment code can charge the payer for its minute, so it
+// should not sit in argv (ps, shell history). Only the first line is taken; the checks in api/codepay.ts follow.
+async function authCodeOf(ctx: CommandContext<PayCodeOptions>): Promise<string> {
+  if (ctx.opts.authCode !== '-') return ctx.opts.authCode;
+  return (await readStdin(ctx.rt)).toString('utf8').split('\n')[0]?.trim() ?? '';
+}
+
+function inputFrom(ctx: CommandContext<PayCodeOptions>, appid: string, authCode: string): CodepayInput {
   const { opts } = ctx;
   return {
     appid,
     outTradeNo: opts.outTradeNo ?? `POS${chinaDigits(ctx.rt.now())}${randomDigits(4)}`,
-    authCode: opts.authCode,
+    authCode,
     total: parseFen(opts.amount, '--amount', opts.yuan),
     description: opts.description,
     deviceIp: opts.deviceIp ?? firstIpv4(),
@@ -50,6 +57,7 @@ function inputFrom(ctx: CommandContext<PayCodeOptions>, appid: string): CodepayI
 export async function run(ctx: CommandContext<PayCodeOptions>): Promise<void> {
   const out = outputFor(ctx);
   const timeout = timeoutMs(ctx.opts.timeout);
+  const authCode = await authCodeOf(ctx);
   const cancel = new AbortController();
   const offSignal = ctx.rt.onSignal(() => {
     cancel.abort();
@@ -58,7 +66,7 @@ export async function run(ctx: CommandContext<PayCodeOptions>): Promise<void> {
     await withClient(ctx, async ({ client, profile }) => {
       const appid = ctx.opts.appid ?? profile.appid;
       if (!appid) throw new WxpayError('USAGE', 'No appid', { hint: 'Set appid in the profile or pass --appid.' });
-      const input = inputFrom(ctx, appid);
+      const input = inputFrom(ctx, appid, authCode);
       checkCodepayInput(input);
       out.note(`out_trade_no ${input.outTradeNo}`);
       const result = await collectPayment(client, input, {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
 export const RUN_LINES = 100_000;
-const READ_CHUNK = 256 * 1024;
+const READ_CHUNK = 64 * 1024;
 
 /** Reads one sorted run file back line by line, synchronously, one chunk at a time. */
 class RunReader {

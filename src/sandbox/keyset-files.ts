@@ -52,3 +52,17 @@ export async function readSandboxFile(dir: string): Promise<SandboxFile | undefi
 export async function writeSandboxFile(dir: string, data: SandboxFile): Promise<void> {
   await writeFileSafe(path.join(dir, 'sandbox.json'), `${JSON.stringify(data, null, 2)}\n`);
 }
+
+/** Where each file of a sandbox key set lives under its folder. */
+export const paths = (dir: string) => ({
+  merchantKey: path.join(dir, 'merchant', 'apiclient_key.pem'),
+  merchantCert: path.join(dir, 'merchant', 'apiclient_cert.pem'),
+  apiV3Key: path.join(dir, 'apiv3.key'),
+  certsDir: path.join(dir, 'certs'),
+  platformCert: (serial: string) => path.join(dir, 'wechatpay', `platform_${serial}_cert.pem`),
+  platformKey: (serial: string) => path.join(dir, 'wechatpay', `platform_${serial}_key.pem`),
+  publicKey: path.join(dir, 'wechatpay', 'pub_key.pem'),
+  publicKeyPrivate: path.join(dir, 'wechatpay', 'pub_key_private.pem'),
+  sandboxJson: path.join(dir, 'sandbox.json'),
+  rc: path.join(dir, '.wxpayrc.json'),
+});

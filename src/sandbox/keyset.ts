@@ -1,16 +1,22 @@
 // `wxpay sandbox init`: a throwaway key set for the local simulator (merchant key + certificate, platform
 // certificates, a WeChat Pay public key, an APIv3 key) and the `.wxpayrc.json` profile that points at it.
-import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { apiV3KeyFrom } from '../protocol/aead.js';
 import { WxpayError } from '../protocol/errors.js';
 import { loadPrivateKey, loadPublicKey, parseCertificate } from '../protocol/keys.js';
-import { writeFileSafe } from '../files/safe-write.js';
-import { createCertificatePem } from '../protocol/x509.js';
-import { readSandboxFile, writeSandboxFile, exists, type SandboxFile } from './keyset-files.js';
+import { readSandboxFile, writeSandboxFile, exists, paths, type SandboxFile } from './keyset-files.js';
 import { newPublicKeyId } from '../protocol/serials.js';
+import {
+  createPlatformCert,
+  ensureMerchant,
+  newApiV3Key,
+  pem,
+  put,
+  rsa2048,
+  type RsaKeyPairMaker,
+} from './key-makers.js';
 
 export type SandboxMode = 'cert' | 'pubkey' | 'mixed';
 export const SANDBOX_MODES: readonly SandboxMode[] = ['cert', 'pubkey', 'mixed'];
@@ -51,96 +57,6 @@ export interface SandboxKeys {
   publicKeyId: string;
   publicKey: KeyObject;
   publicKeyPrivate: KeyObject;
-}
-
-const genRsa = promisify(generateKeyPair);
-/** Makes the sandbox's RSA key pairs; a fresh 2048-bit pair unless a caller (the test suite) injects its own. */
-export type RsaKeyPairMaker = () => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
-const rsa2048: RsaKeyPairMaker = () => genRsa('rsa', { modulusLength: 2048 });
-const YEAR_MS = 365 * 24 * 3600 * 1000;
-
-export const paths = (dir: string) => ({
-  merchantKey: path.join(dir, 'merchant', 'apiclient_key.pem'),
-  merchantCert: path.join(dir, 'merchant', 'apiclient_cert.pem'),
-  apiV3Key: path.join(dir, 'apiv3.key'),
-  certsDir: path.join(dir, 'certs'),
-  platformCert: (serial: string) => path.join(dir, 'wechatpay', `platform_${serial}_cert.pem`),
-  platformKey: (serial: string) => path.join(dir, 'wechatpay', `platform_${serial}_key.pem`),
-  publicKey: path.join(dir, 'wechatpay', 'pub_key.pem'),
-  publicKeyPrivate: path.join(dir, 'wechatpay', 'pub_key_private.pem'),
-  sandboxJson: path.join(dir, 'sandbox.json'),
-  rc: path.join(dir, '.wxpayrc.json'),
-});
-
-/** Every file of the key set, keys and certificates alike, is written 0600 and never through a symlink. */
-async function put(file: string, text: string | Buffer): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFileSafe(file, text);
-}
-
-const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
-
-/** 32 printable ASCII characters (letters and digits), so the key survives any editor or shell. */
-function newApiV3Key(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return Array.from(randomBytes(32), (b) => alphabet[b % alphabet.length]).join('');
-}
-
-/** Creates a platform key and certificate (Tenpay.com subject, 5 years) in `<dir>/wechatpay/`; returns its serial. */
-export async function createPlatformCert(
-  dir: string,
-  now = Date.now(),
-  signal?: AbortSignal,
-  newRsaKeyPair = rsa2048,
-): Promise<string> {
-  const { privateKey, publicKey } = await newRsaKeyPair();
-  signal?.throwIfAborted();
-  const certPem = createCertificatePem({
-    subject: [
-      ['C', 'CN'],
-      ['O', 'Tenpay.com'],
-      ['OU', 'Tenpay.com CA Center'],
-      ['L', 'ShenZhen'],
-      ['CN', 'Tenpay.com sign'],
-    ],
-    issuer: [['CN', 'Tenpay.com Root CA']],
-    publicKey,
-    signingKey: privateKey,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 5 * YEAR_MS),
-  });
-  const serial = parseCertificate(certPem).serial;
-  const p = paths(dir);
-  await put(p.platformKey(serial), pem(privateKey));
-  await put(p.platformCert(serial), certPem);
-  return serial;
-}
-
-async function ensureMerchant(
-  dir: string,
-  mchid: string,
-  newRsaKeyPair: RsaKeyPairMaker,
-  signal?: AbortSignal,
-): Promise<string> {
-  const p = paths(dir);
-  if ((await exists(p.merchantKey)) && (await exists(p.merchantCert)))
-    return parseCertificate(await readFile(p.merchantCert)).serial;
-  const { privateKey, publicKey } = await newRsaKeyPair();
-  signal?.throwIfAborted();
-  const certPem = createCertificatePem({
-    subject: [
-      ['C', 'CN'],
-      ['O', 'wxpay sandbox'],
-      ['CN', mchid],
-    ],
-    publicKey,
-    signingKey: privateKey,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 5 * YEAR_MS),
-  });
-  await put(p.merchantKey, pem(privateKey));
-  await put(p.merchantCert, certPem);
-  return parseCertificate(certPem).serial;
 }
 
 export interface SandboxInitOptions {
@@ -192,19 +108,7 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   const file: SandboxFile = { mchid, appid, mode, port, publicKeyId, platformSerials };
   if (prev?.merchants) file.merchants = prev.merchants; // kept by a re-run (sandbox init --merchants wrote it)
   await writeSandboxFile(dir, file);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const profile: Record<string, string> = {
-    mchid,
-    appid,
-    serialNo,
-    baseUrl,
-    privateKeyPath: './merchant/apiclient_key.pem',
-    merchantCertPath: './merchant/apiclient_cert.pem',
-    apiV3Key: 'file:./apiv3.key',
-  };
-  if (mode !== 'pubkey') profile.platformCertDir = './certs';
-  if (mode !== 'cert') Object.assign(profile, { publicKeyId, publicKeyPath: './wechatpay/pub_key.pem' });
-  await put(p.rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
+  const baseUrl = await writeProfile(p.rc, { mchid, appid, serialNo, port, mode, publicKeyId });
   return {
     dir,
     rcPath: p.rc,
@@ -223,6 +127,28 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
     baseUrl,
     mode,
   };
+}
+
+/** The `.wxpayrc.json` profile "sandbox" for the key set; which key paths it names follows the mode. */
+async function writeProfile(
+  rc: string,
+  f: { mchid: string; appid: string; serialNo: string; port: number; mode: SandboxMode; publicKeyId: string },
+): Promise<string> {
+  const { mchid, appid, serialNo, port, mode, publicKeyId } = f;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const profile: Record<string, string> = {
+    mchid,
+    appid,
+    serialNo,
+    baseUrl,
+    privateKeyPath: './merchant/apiclient_key.pem',
+    merchantCertPath: './merchant/apiclient_cert.pem',
+    apiV3Key: 'file:./apiv3.key',
+  };
+  if (mode !== 'pubkey') profile.platformCertDir = './certs';
+  if (mode !== 'cert') Object.assign(profile, { publicKeyId, publicKeyPath: './wechatpay/pub_key.pem' });
+  await put(rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
+  return baseUrl;
 }
 
 export async function loadSandboxKeys(dir: string): Promise<SandboxKeys> {

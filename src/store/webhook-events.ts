@@ -32,8 +32,8 @@ export interface WebhookStore {
   accept(e: StoredEvent, instance: string): Promise<boolean>;
   /** Claims up to `limit` due outbox rows for `leaseMs`. */
   claim(instance: string, limit: number, leaseMs: number): Promise<OutboxRow[]>;
-  /** The app took it: the outbox row goes, the event is marked forwarded. */
-  delivered(row: OutboxRow): Promise<void>;
+  /** The app took them: their outbox rows go, their events are marked forwarded (one statement for a round). */
+  delivered(rows: OutboxRow[]): Promise<void>;
   /** Not taken: the row is released, due again after `retryInMs`. */
   failed(row: OutboxRow, error: string, retryInMs: number): Promise<void>;
   /** Adds rejection counts to an interval's row. */
@@ -66,7 +66,7 @@ UPDATE wxpay_webhook_outbox o
 RETURNING o.id::text AS "rowId", o.mchid, o.event_id AS id, o.message, o.attempts`;
 
 const DELIVERED = `
-WITH d AS (DELETE FROM wxpay_webhook_outbox WHERE id = $1 RETURNING mchid, event_id)
+WITH d AS (DELETE FROM wxpay_webhook_outbox WHERE id = ANY($1::bigint[]) RETURNING mchid, event_id)
 UPDATE wxpay_webhook_events ev SET outcome = 'forwarded', forwarded_at = now()
   FROM d WHERE ev.mchid = d.mchid AND ev.event_id = d.event_id`;
 
@@ -100,8 +100,8 @@ export function webhookStore(pool: pg.Pool): WebhookStore {
     async claim(instance, limit, leaseMs) {
       return (await pool.query<OutboxRow>(CLAIM, [instance, limit, leaseMs])).rows;
     },
-    async delivered(row) {
-      await pool.query(DELIVERED, [row.rowId]);
+    async delivered(rows) {
+      if (rows.length) await pool.query(DELIVERED, [rows.map((r) => r.rowId)]);
     },
     async failed(row, error, retryInMs) {
       await pool.query(FAILED, [row.rowId, error.slice(0, 500), retryInMs]);

@@ -2,6 +2,7 @@
 // timestamp and signature per attempt, the same webhook-id = the event id, so the app can dedupe), retrying with
 // exponential backoff. Redirects are never followed: a 3xx is a failure, so decrypted payment data never goes
 // to a host nobody configured. `notify replay --forward` sends the same message (forwardMessage) the same way.
+import type { EventFacts } from './live-line.js';
 import { forwardSignatureHeaders } from './signing.js';
 
 export interface ForwardResult {
@@ -69,6 +70,17 @@ export function forwardMessage(e: {
     },
   };
 }
+
+/** The forward of a verified callback, from its facts and the request as received (the handler's and the store's). */
+export const forwardOfEvent = (facts: EventFacts, req: { headers: Record<string, string>; body: string }) =>
+  forwardMessage({
+    id: facts.id,
+    event_type: facts.event_type,
+    body: req.body,
+    headers: req.headers,
+    resource: facts.resource,
+    ...(facts.merchant ? { profile: facts.merchant.profile } : {}),
+  });
 
 /** A failed attempt's cause in words: refused, timeout, unreachable, or the network error's code. */
 export function causeOf(err: unknown, timeoutMs: number): string {

@@ -5,7 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { isWxpayError } from '../protocol/errors.js';
 import type { KeyStore } from '../protocol/keys.js';
 import { verifyAndDecrypt, type VerifiedNotification } from '../protocol/notification.js';
-import { forwardMessage, type Forward, type ForwardResult } from './forwarder.js';
+import { forwardOfEvent, type Forward, type ForwardMessage, type ForwardResult } from './forwarder.js';
 import type { Journal } from './journal.js';
 import { captureOf } from './capture.js';
 import { factsOf, liveEvent, type EventFacts, type LiveEvent } from './live-line.js';
@@ -88,7 +88,7 @@ const UNKNOWN_SERIAL_HINT =
 export async function forwardAndRecord(
   deps: Pick<HandlerDeps, 'forward' | 'journal' | 'onEvent' | 'resendCommand'>,
   facts: EventFacts,
-  msg: ReturnType<typeof forwardMessage>,
+  msg: ForwardMessage,
   outcome: string,
 ): Promise<void> {
   const f = await deps.forward!(msg);
@@ -121,16 +121,7 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
   async function accept(req: Incoming, { v, merchant }: Verified): Promise<Reply> {
     const facts = factsOf(v, merchant);
     const capture = captureOf(req);
-    const msg = deps.forward
-      ? forwardMessage({
-          id: facts.id,
-          event_type: facts.event_type,
-          body: capture.body,
-          headers: req.headers,
-          resource: v.resource,
-          ...(merchant ? { profile: merchant.profile } : {}),
-        })
-      : undefined;
+    const msg = deps.forward ? forwardOfEvent(facts, capture) : undefined;
     const base = {
       ...capture,
       ...merchant,
@@ -215,7 +206,7 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
     const signed = !code.startsWith('VERIFY_') && code !== 'INTERNAL';
     const entry = signed ? { ...captureOf(req), outcome: 'rejected', status, code } : rejectDigest(req, status, code);
     await deps.journal
-      .append(req.profile === undefined ? entry : { ...entry, profile: req.profile })
+      .append(req.profile === undefined ? entry : { ...entry, ...deps.merchants?.tag(req.profile) })
       .catch(() => undefined);
     deps.onEvent({
       time: req.receivedAt,

@@ -26,8 +26,9 @@ export interface MerchantTag {
 }
 
 export interface MerchantSet {
-  readonly profiles: readonly string[];
   has(profile: string): boolean;
+  /** What is journalled for a profile named by the path (a rejection there has no verified merchant). */
+  tag(profile: string): MerchantTag;
   /** Verifies and decrypts as the merchant `profile` names, or (undefined) as the one owning the callback's serial. */
   verify(
     input: { headers: Record<string, string>; rawBody: Buffer; now: number; windowSeconds?: number | undefined },
@@ -55,11 +56,19 @@ const unknownSerial = (serial: string | undefined) =>
     hint: 'The Wechatpay-Serial names no key of the profiles this listener serves (or of the profile in the path).',
   });
 
+/** With many merchants, the path /notify/<profile> takes that profile's callbacks. */
+export const PROFILE_PATH_PREFIX = '/notify/';
+
+/** The profile of a /notify/<profile> path, when the listener serves it. */
+export function routedProfile(merchants: MerchantSet | undefined, url: string): string | undefined {
+  if (!merchants || !url.startsWith(PROFILE_PATH_PREFIX)) return undefined;
+  const name = url.slice(PROFILE_PATH_PREFIX.length);
+  return merchants.has(name) ? name : undefined;
+}
+
 export function merchantSet(list: readonly MerchantKeys[], now: () => number): MerchantSet {
   assertOwnSerials(list);
-  const byProfile = new Map(
-    list.map((m) => [m.profile, { ...m, keys: m.keys, reload: throttledReload(m.reloadKeys, now) }]),
-  );
+  const byProfile = new Map(list.map((m) => [m.profile, { ...m, reload: throttledReload(m.reloadKeys, now) }]));
   type Entry = NonNullable<ReturnType<typeof byProfile.get>>;
   const owning = (serial: string, among: readonly Entry[]) =>
     among.find((m) => lookupKey(m.keys, serial) !== undefined);
@@ -69,7 +78,7 @@ export function merchantSet(list: readonly MerchantKeys[], now: () => number): M
     for (const m of among) {
       const fresh = await m.reload?.().catch(() => undefined);
       if (!fresh) continue;
-      const others = list.filter((o) => o.profile !== m.profile);
+      const others = [...byProfile.values()].filter((o) => o !== m);
       // A reloaded folder that now shares a serial with another merchant keeps its earlier keys.
       if ([...fresh.keys()].some((s) => others.some((o) => lookupKey(o.keys, s) !== undefined))) continue;
       m.keys = fresh;
@@ -78,12 +87,16 @@ export function merchantSet(list: readonly MerchantKeys[], now: () => number): M
   }
 
   return {
-    profiles: list.map((m) => m.profile),
     has: (profile) => byProfile.has(profile),
+    tag(profile) {
+      const mchid = byProfile.get(profile)?.mchid;
+      return { profile, ...(mchid ? { mchid } : {}) };
+    },
     async verify(input, profile) {
       const serial = input.headers['wechatpay-serial'];
       const among = profile === undefined ? [...byProfile.values()] : [byProfile.get(profile)!];
-      const m = (serial && owning(serial, among)) || (serial ? await reloaded(among, serial) : undefined);
+      // No serial at all: the first merchant's verifier names the missing header (VERIFY_MISSING_HEADER).
+      const m = serial ? (owning(serial, among) ?? (await reloaded(among, serial))) : among[0];
       if (!m) throw unknownSerial(serial);
       const v = verifyAndDecrypt({
         headers: input.headers,

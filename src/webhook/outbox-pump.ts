@@ -62,16 +62,20 @@ export function startOutboxPump(o: PumpOptions): Pump {
       state.wakeUp = done;
     });
 
-  async function deliver(row: OutboxRow): Promise<void> {
+  /** Forwards one row; a failed one is released with its backoff at once, a delivered one is returned. */
+  async function deliver(row: OutboxRow): Promise<OutboxRow | undefined> {
     const f = await o.forward({ id: row.id, body: row.message.body, headers: row.message.headers });
-    const retryIn = retryDelay(o.baseDelayMs ?? 1000, row.attempts);
-    try {
-      if (f.ok) await o.store.delivered(row);
-      else await o.store.failed(row, f.error ?? `HTTP ${String(f.status ?? '?')}`, retryIn);
-    } catch {
-      // The store is away: the lease runs out and the row is forwarded again (same webhook-id), which is safe.
-    }
     o.onEvent(liveEvent(factsOfRow(row), 204, f.ok ? 'forwarded' : 'forward_failed', { ...f, attempts: row.attempts }));
+    if (f.ok) return row;
+    const retryIn = retryDelay(o.baseDelayMs ?? 1000, row.attempts);
+    await o.store.failed(row, f.error ?? `HTTP ${String(f.status ?? '?')}`, retryIn).catch(() => undefined);
+    return undefined;
+  }
+
+  async function round(rows: OutboxRow[]): Promise<void> {
+    const done = (await Promise.all(rows.map(deliver))).filter((r) => r !== undefined);
+    // A store that is away now: the leases run out and these are forwarded again (same webhook-id), which is safe.
+    await o.store.delivered(done).catch(() => undefined);
   }
 
   const loop = (async () => {
@@ -79,7 +83,7 @@ export function startOutboxPump(o: PumpOptions): Pump {
       state.nudged = false;
       // A store that is away gives no rows: look again after the poll interval.
       const rows = await o.store.claim(o.instance, o.batch ?? 32, o.leaseMs).catch((): OutboxRow[] => []);
-      if (rows.length) await Promise.all(rows.map(deliver));
+      if (rows.length) await round(rows);
       else await idle();
     }
   })();

@@ -15,7 +15,7 @@ import { BodyBudget, readBudgetedBody } from './body-budget.js';
 import { forwardSecret } from './forward-secret.js';
 import { createForwarder } from './forwarder.js';
 import { createHandler, type Incoming, type Reply } from './handler.js';
-import { merchantSet, type MerchantKeys } from './merchants.js';
+import { merchantSet, routedProfile, type MerchantKeys } from './merchants.js';
 import { openEntries, openJournal, recoverJournal } from './journal.js';
 import { throttledReload } from './key-reload.js';
 import type { LiveEvent } from './live-line.js';
@@ -94,9 +94,6 @@ export interface WebhookServer {
 }
 
 const FAIL = (message: string) => JSON.stringify({ code: 'FAIL', message });
-
-/** With many merchants, the path /notify/<profile> takes that profile's callbacks. */
-export const PROFILE_PATH_PREFIX = '/notify/';
 
 /** The merchant keys part of the handler's dependencies. Checked before the journal opens: a shared serial is a
  *  start-up error. */
@@ -254,13 +251,6 @@ async function forwarderFor(opts: WebhookServerOptions, now: () => number) {
     ...(attempts ? { attempts } : {}),
     ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}),
   });
-}
-
-/** The profile of a /notify/<profile> path, when the listener serves it. */
-function routedProfile(merchants: { has(p: string): boolean } | undefined, url: string): string | undefined {
-  if (!merchants || !url.startsWith(PROFILE_PATH_PREFIX)) return undefined;
-  const name = url.slice(PROFILE_PATH_PREFIX.length);
-  return merchants.has(name) ? name : undefined;
 }
 
 /** A journal that cannot be read or opened for append is the operator's to fix (a path, a folder, permissions). */

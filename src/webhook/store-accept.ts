@@ -4,7 +4,7 @@
 import { redactStoreUrl } from '../protocol/redact.js';
 import type { VerifiedNotification } from '../protocol/notification.js';
 import type { WebhookStore } from '../store/webhook-events.js';
-import { forwardMessage } from './forwarder.js';
+import { forwardOfEvent } from './forwarder.js';
 import type { Incoming, Reply } from './handler.js';
 import { captureOf } from './capture.js';
 import { factsOf, liveEvent, type LiveEvent } from './live-line.js';
@@ -31,16 +31,7 @@ export async function acceptStored(
 ): Promise<Reply> {
   const facts = factsOf(v, merchant);
   const capture = captureOf(req);
-  const message = sink.forwards
-    ? forwardMessage({
-        id: facts.id,
-        event_type: facts.event_type,
-        body: capture.body,
-        headers: req.headers,
-        resource: v.resource,
-        ...(merchant ? { profile: merchant.profile } : {}),
-      })
-    : undefined;
+  const message = sink.forwards ? forwardOfEvent(facts, capture) : undefined;
   let isNew: boolean;
   try {
     isNew = await sink.store.accept(

@@ -42,7 +42,7 @@ function shuffled<T>(items: readonly T[]): T[] {
 
 let env: BatchEnv;
 beforeAll(async () => {
-  env = await batchEnv({ random: faultRandom });
+  env = await batchEnv({ random: faultRandom, timeoutMs: 2000 });
 });
 afterAll(() => env.close());
 

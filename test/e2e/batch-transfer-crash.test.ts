@@ -53,7 +53,7 @@ const args = (file: string) => [
 // Both key modes: the payee names are encrypted for the WeChat Pay public key, or for the platform certificate.
 describe.each(['pubkey', 'cert'] as const)('batch transfers in %s mode, killed mid-way and resumed', (mode) => {
   beforeAll(async () => {
-    env = await batchEnv({ random: seeded(SEED ^ 0x5bd1e995), mode });
+    env = await batchEnv({ random: seeded(SEED ^ 0x5bd1e995), mode, timeoutMs: 2000 });
   });
   afterAll(() => env.close());
 

@@ -26,6 +26,19 @@ describe.each(['cert', 'pubkey'] as const)('payment code in %s mode', (mode) => 
   const pay = (no: string, code: string, ...more: string[]) =>
     env.cli(['pay', 'code', '--auth-code', code, '--amount', '100', '--out-trade-no', no, '--json', ...more]);
 
+  it('--auth-code - reads the code from stdin (a scanner), so it is never in argv', async () => {
+    const no = `PS${stamp}`;
+    const r = await env.cli(
+      ['pay', 'code', '--auth-code', '-', '--amount', '100', '--out-trade-no', no, '--json'],
+      `${PAYS}\n`,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ outcome: 'paid', out_trade_no: no, trade_state: 'SUCCESS' });
+    const empty = await env.cli(['pay', 'code', '--auth-code', '-', '--amount', '100'], '');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('The payment code must be 18');
+  });
+
   it('paid at once: SUCCESS, trade_type MICROPAY, no notification; a resend is the same sale', async () => {
     const no = `PA${stamp}`;
     const r = await pay(no, PAYS, '--store-id', 'SH-012');

@@ -1,24 +1,23 @@
 // Issue 13: `notify replay --forward <url>` sends exactly what `webhook serve --forward-to` sends: the same body
 // bytes and headers, a fresh Standard Webhooks timestamp and signature under the secret stored beside the journal
 // (0600, printed only with --print-secret). Both verify with the `standardwebhooks` package.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildNotification } from '../../src/protocol/notification.js';
 import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { binPath } from '../helpers/paths.js';
+import { runCli } from '../helpers/cli.js';
 import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
+import { startWebhookServe } from './webhook-serve-helper.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-replay-forward-'));
 const journal = path.join(dir, 'journal.ndjson');
@@ -49,41 +48,16 @@ afterAll(() => {
   removeTemp(dir);
 });
 
-async function serve(extra: string[] = []) {
-  const child = spawn(
-    process.execPath,
-    [
-      binPath,
-      'webhook',
-      'serve',
-      '--config',
-      rc,
-      '--port',
-      '0',
-      '--journal',
-      journal,
-      '--forward-to',
-      appUrl,
-      ...extra,
-    ],
-    { cwd: dir, env: cleanEnv() },
-  );
-  children.push(child);
-  let output = '';
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const lines = createInterface({ input: child.stdout });
-  lines.on('line', (l) => (output += `${l}\n`));
-  const exited = new Promise<string>((r) => child.once('exit', () => r(output)));
-  const url = await new Promise<string>((resolve) => {
-    const poll = setInterval(() => {
-      const m = /listening on (\S+)|"url":"([^"]+)"/.exec(output);
-      if (m) {
-        clearInterval(poll);
-        resolve((m[1] ?? m[2])!);
-      }
-    }, 20);
+async function serve(extra: string[] = [], json = false) {
+  const srv = await startWebhookServe({
+    cwd: dir,
+    config: rc,
+    journal,
+    args: ['--forward-to', appUrl, ...extra],
+    json,
   });
-  return { child, url, exited };
+  children.push(srv.child);
+  return { child: srv.child, url: srv.url, exited: srv.exited.then(() => srv.output()) };
 }
 
 describe('notify replay --forward', () => {
@@ -145,7 +119,7 @@ describe('notify replay --forward', () => {
   });
 
   it('prints the secret only with --print-secret', async () => {
-    const srv = await serve(['--print-secret', '--json']);
+    const srv = await serve(['--print-secret'], true);
     srv.child.kill('SIGTERM');
     const output = await srv.exited; // holds the secret: not recorded for the secrets scan, on purpose
     const secret = readFileSync(`${journal}.forward-secret`, 'utf8').trim();

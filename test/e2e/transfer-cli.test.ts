@@ -2,48 +2,24 @@
 // transfer through the payee's confirmation to SUCCESS with MCHTRANSFER.BILL.FINISHED received by a spawned
 // `wxpay webhook serve` (live line and journal) and printed by `notify decrypt`; a transfer cancelled while waiting; a
 // receipt downloaded with its SHA256 checked; confirmation rules and --dry-run.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cleanEnv } from '../helpers/cli.js';
-import { binPath } from '../helpers/paths.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/receiver.js';
 import { uniqueNo } from '../helpers/sandbox.js';
-import { recordOutput } from '../helpers/secrets-scan.js';
 import { sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
+import { startWebhookServe } from './webhook-serve-helper.js';
 
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  events: Array<Record<string, unknown>>;
-  journal: string;
-}
-
-async function webhookServe(env: Env): Promise<Serve> {
+async function webhookServe(env: Env) {
   const journal = path.join(env.dir, 'webhooks.ndjson');
-  const child = spawn(process.execPath, [binPath, 'webhook', 'serve', '--port', '0', '--journal', journal, '--json'], {
+  const srv = await startWebhookServe({
     cwd: env.dir,
-    env: cleanEnv({ WXPAY_BASE_URL: env.sb.url }),
+    journal,
+    env: { WXPAY_BASE_URL: env.sb.url },
+    record: `wxpay webhook serve (transfer ${env.mode})`,
   });
-  let output = '';
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  child.on('exit', () => recordOutput(inject('artifactsDir'), `wxpay webhook serve (transfer ${env.mode})`, output));
-  const events: Array<Record<string, unknown>> = [];
-  const lines = createInterface({ input: child.stdout });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', () => reject(new Error(`webhook serve exited early: ${output}`)));
-  });
-  lines.on('line', (l) => {
-    output += `${l}\n`;
-    events.push(JSON.parse(l) as Record<string, unknown>);
-  });
-  const started = JSON.parse(first) as { type: string; url: string };
-  expect(started.type).toBe('listening');
-  return { child, url: started.url, events, journal };
+  return { ...srv, journal };
 }
 
 const createArgs = (no: string, notifyUrl: string, extra: string[] = []) => [
@@ -72,7 +48,7 @@ const createArgs = (no: string, notifyUrl: string, extra: string[] = []) => [
 
 describe.each(['cert', 'pubkey'] as const)('wxpay transfer in %s mode', (mode) => {
   let env: Env;
-  let wh: Serve;
+  let wh: Awaited<ReturnType<typeof webhookServe>>;
   beforeAll(async () => {
     env = await sandboxEnv(mode);
     wh = await webhookServe(env);

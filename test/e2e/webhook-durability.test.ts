@@ -2,25 +2,21 @@
 // restart: every notification that got a 2xx is in the journal, the seen-id set is rebuilt, a re-delivery is
 // acknowledged but never forwarded again, an event acknowledged but not yet forwarded at the kill is forwarded by
 // the restart (issue 13), and SIGTERM shuts down gracefully with exit 0.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNotification } from '../../src/protocol/notification.js';
 import { loadSandboxKeys } from '../../src/sandbox/keyset.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { acknowledgedIds, openEntries, recoverJournal } from '../../src/webhook/journal.js';
-import { cleanEnv } from '../helpers/cli.js';
-import { binPath } from '../helpers/paths.js';
-import { recordOutput } from '../helpers/secrets-scan.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
+import { startWebhookServe } from './webhook-serve-helper.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-durable-'));
 const journal = path.join(dir, 'journal.ndjson');
@@ -52,48 +48,15 @@ async function unforwardedIds(): Promise<Set<string>> {
   return ids;
 }
 
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  recovered: number;
-  exited: Promise<number | null>;
-}
-async function serve(): Promise<Serve> {
-  const child = spawn(
-    process.execPath,
-    [
-      binPath,
-      'webhook',
-      'serve',
-      '--config',
-      rc,
-      '--port',
-      '0',
-      '--journal',
-      journal,
-      '--forward-to',
-      appUrl,
-      '--json',
-    ],
-    { cwd: dir, env: cleanEnv() },
-  );
-  let output = '';
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((r) =>
-    child.on('exit', (code) => {
-      recordOutput(inject('artifactsDir'), 'wxpay webhook serve (durability)', output);
-      r(code);
-    }),
-  );
-  const lines = createInterface({ input: child.stdout });
-  lines.on('line', (l) => (output += `${l}\n`));
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', () => reject(new Error(`webhook serve exited early: ${output}`)));
+async function serve() {
+  const srv = await startWebhookServe({
+    cwd: dir,
+    config: rc,
+    journal,
+    args: ['--forward-to', appUrl],
+    record: 'wxpay webhook serve (durability)',
   });
-  const started = JSON.parse(first) as { type: string; url: string; recovered: number };
-  expect(started.type).toBe('listening');
-  return { child, url: started.url, recovered: started.recovered, exited };
+  return { child: srv.child, url: srv.url, recovered: srv.started.recovered, exited: srv.exited };
 }
 
 describe('webhook serve durability', () => {

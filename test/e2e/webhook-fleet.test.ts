@@ -178,5 +178,6 @@ describePg('webhook serve --store: migrate and a fleet of three (issue 18)', () 
       for (const i of fleet) i.child.kill('SIGTERM');
       app.server.close();
     }
-  }, 120_000);
+    // Wall time follows the machine's load: 70-90 s measured on 2 shared cores at a load average of 20.
+  }, 300_000);
 });

@@ -50,8 +50,12 @@ async function newKeySet(mode: SandboxMode): Promise<SandboxInitResult> {
 }
 
 /** One key set per test file; a fresh sandbox state per call. `random` drives the sandbox's fault rolls (default
- *  Math.random), so a test can seed them. */
-export async function batchEnv(opts: { random?: () => number; mode?: SandboxMode } = {}): Promise<BatchEnv> {
+ *  Math.random), so a test can seed them. `timeoutMs` (WXPAY_TIMEOUT_MS for the commands) is for tests that kill runs
+ *  or reset connections: a batch waits one request timeout before it trusts a "not found" after a send that got no
+ *  answer, and the default 30 s would dwarf them. */
+export async function batchEnv(
+  opts: { random?: () => number; mode?: SandboxMode; timeoutMs?: number } = {},
+): Promise<BatchEnv> {
   const key = `${currentTestFile()}#${opts.mode ?? 'pubkey'}`;
   if (!keySets.has(key)) keySets.set(key, newKeySet(opts.mode ?? 'pubkey'));
   const init = await keySets.get(key)!;
@@ -89,9 +93,7 @@ export async function batchEnv(opts: { random?: () => number; mode?: SandboxMode
     log,
     client,
     admin,
-    // A short request timeout: a batch waits one out before it trusts a look-up's "not found" after a send that got
-    // no answer (a reset, a killed run), and 30 s waits would dwarf the tests. Still far above the sandbox's answers.
-    env: { WXPAY_BASE_URL: sb.url, WXPAY_TIMEOUT_MS: '2000' },
+    env: { WXPAY_BASE_URL: sb.url, ...(opts.timeoutMs ? { WXPAY_TIMEOUT_MS: String(opts.timeoutMs) } : {}) },
     seed(nos, total, pay = true) {
       // Straight into the sandbox's own order logic (no HTTP, no signing): 1,000 paid orders in well under a second.
       const auth = { mchid: init.mchid } as AuthorizationFields;

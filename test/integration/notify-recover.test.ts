@@ -9,6 +9,7 @@ import { createKeyStore, loadPublicKey } from '../../src/protocol/keys.js';
 import { apiV3KeyFrom } from '../../src/protocol/aead.js';
 import { readFileSync } from 'node:fs';
 import { payOrder, prepay as sandboxPrepay } from '../../src/sandbox/orders.js';
+import { createRefund } from '../../src/sandbox/refund-ops.js';
 import type { AuthorizationFields } from '../../src/protocol/canonical.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { readForwardSecret } from '../../src/webhook/forward-secret.js';
@@ -110,11 +111,75 @@ describe('notify recover', () => {
     expect(received).toHaveLength(3);
   });
 
+  it('finds lost payment and refund callbacks from the trade bill alone, forwards them once (recover-from-bills)', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const nos = Array.from({ length: 20 }, (_, i) => `RCB${Date.now()}${String(i).padStart(3, '0')}`);
+    const auth = { mchid: env.init.mchid } as AuthorizationFields;
+    await env.admin('POST', '/sandbox/faults', { faults: [{ kind: 'drop', target: 'notifications', count: 2 }] });
+    const before = env.sb.context.notifier.deliveries.length;
+    const journalled = () => acknowledgedIds(journal()).then((ids) => ids.size);
+    const base = (await journalled()) + 18;
+    for (const no of nos) {
+      const body = {
+        appid: env.init.appid,
+        mchid: env.init.mchid,
+        description: 'Tea',
+        out_trade_no: no,
+        notify_url: listener.url,
+        amount: { total: 100, currency: 'CNY' },
+      };
+      sandboxPrepay(env.sb.context, 'native', false, body, auth);
+      payOrder(env.sb.context, env.sb.state.orderByOutTradeNo(no)!);
+    }
+    // The two dropped are payments; then a refund whose callback is dropped too.
+    for (let i = 0; i < 400 && (await journalled()) < base; i++) await new Promise((r) => setTimeout(r, 50));
+    await env.admin('POST', '/sandbox/faults', { faults: [{ kind: 'drop', target: 'notifications', count: 1 }] });
+    createRefund(
+      env.sb.context,
+      {
+        out_trade_no: nos[5],
+        out_refund_no: `R${nos[5]}`,
+        notify_url: listener.url,
+        amount: { refund: 100, total: 100, currency: 'CNY' },
+      },
+      auth,
+    );
+    await env.admin('POST', `/sandbox/refunds/R${nos[5]}/complete`);
+    const deliveries = () => env.sb.context.notifier.deliveries.slice(before);
+    const refundTried = () => deliveries().some((d) => d.outRefundNo !== undefined && d.attempts.length > 0);
+    for (let i = 0; i < 400 && !refundTried(); i++) await new Promise((r) => setTimeout(r, 50));
+    const lost = deliveries()
+      .filter((d) => d.attempts.some((a) => a.fault === 'drop'))
+      .map((d) => d.outRefundNo ?? d.outTradeNo)
+      .sort();
+    expect(lost).toHaveLength(3);
+    // Today's orders are in today's bill, which WeChat Pay serves from 10:00 tomorrow: run the bill calendar ahead.
+    env.sb.context.billClockOffsetMs = 2 * 86_400_000;
+    const already = received.length;
+    const args = ['notify', 'recover', '--since', since, '--journal', journal(), '--forward', appUrl, '--json'];
+    const first = await runInProcess(args, { cwd: env.init.dir, env: env.env });
+    expect(first.code).toBe(0);
+    const got = JSON.parse(first.stdout) as { checked: number; missing: Array<{ ref: string; event_type: string }> };
+    expect(got.missing.map((m) => m.ref).sort()).toEqual(lost);
+    expect(got.checked).toBe(21);
+    const refund = got.missing.find((m) => m.ref === `R${nos[5]}`);
+    expect(refund?.event_type).toBe('REFUND.SUCCESS');
+    expect(
+      received
+        .slice(already)
+        .map((r) => r.event_type)
+        .sort(),
+    ).toEqual(['REFUND.SUCCESS', 'TRANSACTION.SUCCESS', 'TRANSACTION.SUCCESS']);
+    const second = await runInProcess(args, { cwd: env.init.dir, env: env.env });
+    expect(JSON.parse(second.stdout)).toMatchObject({ missing: [], forwarded: [] });
+    expect(received).toHaveLength(already + 3);
+  });
+
   it('needs --since and an orders or refunds file (exit 2 with a hint)', async () => {
     const noSince = await runInProcess(['notify', 'recover', '--orders', 'x'], { cwd: env.init.dir, env: env.env });
     expect(noSince.code).toBe(2);
     expect(noSince.error).toMatchObject({ code: 'USAGE', hint: expect.stringContaining('RFC 3339') });
-    const nothing = await runInProcess(['notify', 'recover', '--since', '2026-12-01'], {
+    const nothing = await runInProcess(['notify', 'recover', '--since', '2026-12-01', '--no-bills'], {
       cwd: env.init.dir,
       env: env.env,
     });

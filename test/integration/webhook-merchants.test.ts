@@ -150,7 +150,7 @@ describe('webhook serve for many merchants', () => {
     expect(await post(`${base}/wxpay`, a.notify())).toEqual({ status: 204, body: '' });
     await srv.close();
     expect(lines(journalPath).map((l) => [l.outcome, l.profile, l.mchid ?? null])).toEqual([
-      ['rejected', 'shop', null],
+      ['rejected', 'shop', A_MCHID],
       ['accepted', 'franchise', B_MCHID],
       ['accepted', 'shop', A_MCHID],
     ]);
@@ -160,8 +160,11 @@ describe('webhook serve for many merchants', () => {
     const journalPath = path.join(dir, 'wrong-key.ndjson');
     const srv = await startWebhookServer({ merchants, journalPath });
     const r = await post(srv.url, paidB({ apiV3Key }));
+    const { 'Wechatpay-Serial': _serial, ...noSerial } = paidB().headers;
+    const missing = await post(srv.url, { headers: noSerial, body: paidB().body });
     await srv.close();
     expect(r).toEqual({ status: 500, body: JSON.stringify({ code: 'FAIL', message: 'DECRYPT_FAILED' }) });
+    expect(missing).toEqual({ status: 401, body: JSON.stringify({ code: 'FAIL', message: 'VERIFY_MISSING_HEADER' }) });
   });
 
   it('shared-serial-refused: a serial loaded for two profiles stops the start, naming both, before the journal', async () => {

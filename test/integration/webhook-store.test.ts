@@ -93,6 +93,9 @@ describePg('webhook serve --store (PostgreSQL)', () => {
       'an empty outbox',
       async () => (await count(pool, 'SELECT count(*) AS n FROM wxpay_webhook_outbox')) === 0,
     );
+    // One outbox row per event, however many deliveries: each event reached the app exactly once here (no instance
+    // died, so no lease ran out).
+    expect(app.got).toHaveLength(20);
     const ids = app.got.map((g) => g.headers['webhook-id']);
     expect(new Set(ids)).toEqual(new Set(events.map((e) => e.id)));
     expect(await count(pool, `SELECT count(*) AS n FROM wxpay_webhook_events WHERE outcome = 'forwarded'`)).toBe(20);

@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { loadPrivateKey } from '../../protocol/keys.js';
 import { SandboxApiError, orderNotExist, paramError, resourceNotExists } from '../api-error.js';
-import { paths, rotatePlatformCert } from '../keyset.js';
+import { rotatePlatformCert } from '../keyset.js';
+import { paths } from '../keyset-files.js';
 import { combineForAdmin, payCombine } from '../combine.js';
 import { failOrder, payOrder, transactionJson } from '../orders.js';
 import { finishRefund, refundJson } from '../refund-ops.js';

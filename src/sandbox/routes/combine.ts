@@ -6,7 +6,8 @@ import { SandboxApiError, orderNotExist, paramError } from '../api-error.js';
 import { combineJson, combinePrepay, subOrdersOf } from '../combine.js';
 import { closeOrder } from '../orders.js';
 import type { RouteDef, RouteRequest } from '../router.js';
-import { combineCloseSchema, combinePrepaySchema, outTradeNoInPath, type PrepayKind } from '../schemas.js';
+import { combineCloseSchema, combinePrepaySchema } from '../combine-schemas.js';
+import { outTradeNoInPath, type PrepayKind } from '../schemas.js';
 import type { SandboxContext } from '../context.js';
 import { bodyOf } from '../validate.js';
 

@@ -7,69 +7,26 @@
 // run (--format raw) warms that cache and saves the .gz for the baseline.
 // Usage: npm run build && node bench/bill-stream.mjs [rows=1000000] [--keep]
 // Prints a markdown table for BENCHMARKS.md; exits 1 if the RSS limit (150 MB) is exceeded or hashes differ.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { cleanEnv, hasGnuTime, runMeasured } from './measured-child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'wxpay');
 const { initSandbox } = await import(path.join(root, 'dist/sandbox/keyset.js'));
 const { startSandbox } = await import(path.join(root, 'dist/sandbox/server.js'));
 const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const keep = process.argv.includes('--keep');
 const RSS_LIMIT_MB = 150;
-const GNU_TIME = '/usr/bin/time';
-const hasGnuTime =
-  existsSync(GNU_TIME) &&
-  (() => {
-    try {
-      execFileSync(GNU_TIME, ['-v', 'true'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-bill-'));
 const MB = 1024 * 1024;
 
-/** Runs the CLI; resolves with wall time, exit code, stdout, and the child's peak RSS in MB. */
-function cli(args) {
-  const rssFile = path.join(dir, `rss-${Date.now()}`);
-  const env = Object.fromEntries(
-    Object.entries({ ...process.env, NO_COLOR: '1' }).filter(([k]) => !k.startsWith('WXPAY_')),
-  );
-  // The sandbox hashes a seeded bill on the first apply (seconds at 1,000,000 rows): no 30 s timeout here.
-  Object.assign(env, { WXPAY_BASE_URL: sb.url, WXPAY_TIMEOUT_MS: '600000' });
-  let cmd = process.execPath;
-  let argv = [bin, ...args];
-  if (hasGnuTime) {
-    cmd = GNU_TIME;
-    argv = ['-v', '-o', rssFile, process.execPath, bin, ...args];
-  } else {
-    env.WXPAY_BENCH_RSS_FILE = rssFile;
-    argv = ['--import', pathToFileURL(path.join(root, 'bench', 'bill-rss-probe.mjs')).href, bin, ...args];
-  }
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const text = existsSync(rssFile) ? readFileSync(rssFile, 'utf8') : '';
-      const kb = hasGnuTime
-        ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1])
-        : Number(text.trim());
-      resolve({ code, seconds, stdout, stderr, rssMB: kb / 1024 });
-    });
-  });
-}
+/** Runs the CLI against the sandbox. It hashes a seeded bill on the first apply (seconds at 1,000,000 rows): no
+ *  30 s timeout here. */
+const cli = (args) =>
+  runMeasured(args, { cwd: dir, env: cleanEnv({ WXPAY_BASE_URL: sb.url, WXPAY_TIMEOUT_MS: '600000' }) });
 
 /** `gunzip -c file | sha1sum`, timed as a whole. */
 function baseline(file) {

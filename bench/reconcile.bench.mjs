@@ -7,30 +7,19 @@
 // files: `LC_ALL=C sort` of the three files (what a by-hand sort-merge would start with).
 // Usage: npm run build && node bench/reconcile.bench.mjs [rows=1000000] [--keep]
 // Prints a markdown table for BENCHMARKS.md; exits 1 if the RSS limit (300 MB) is exceeded or the findings differ.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { cleanEnv, hasGnuTime, runMeasured } from './measured-child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin', 'wxpay');
 const { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } = await import(path.join(root, 'dist/bills/layout.js'));
 const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const keep = process.argv.includes('--keep');
 const RSS_LIMIT_MB = 300;
-const GNU_TIME = '/usr/bin/time';
-const hasGnuTime =
-  existsSync(GNU_TIME) &&
-  (() => {
-    try {
-      execFileSync(GNU_TIME, ['-v', 'true'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-reconcile-'));
 const MB = 1024 * 1024;
 
@@ -107,38 +96,7 @@ function* journal() {
   }
 }
 
-/** Runs the CLI; resolves with wall time, exit code, stderr, and the child's peak RSS in MB. */
-function cli(args) {
-  const rssFile = path.join(dir, `rss-${Date.now()}`);
-  const env = Object.fromEntries(
-    Object.entries({ ...process.env, NO_COLOR: '1' }).filter(([k]) => !k.startsWith('WXPAY_')),
-  );
-  let cmd = process.execPath;
-  let argv = [bin, ...args];
-  if (hasGnuTime) {
-    cmd = GNU_TIME;
-    argv = ['-v', '-o', rssFile, process.execPath, bin, ...args];
-  } else {
-    env.WXPAY_BENCH_RSS_FILE = rssFile;
-    argv = ['--import', pathToFileURL(path.join(root, 'bench', 'bill-rss-probe.mjs')).href, bin, ...args];
-  }
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { cwd: dir, env: { ...env, TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stdout.resume();
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const text = existsSync(rssFile) ? readFileSync(rssFile, 'utf8') : '';
-      const kb = hasGnuTime
-        ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1])
-        : Number(text.trim());
-      resolve({ code, seconds, stderr, rssMB: kb / 1024 });
-    });
-  });
-}
+const cli = (args) => runMeasured(args, { cwd: dir, env: cleanEnv({ TMPDIR: dir }) });
 
 let failed;
 try {

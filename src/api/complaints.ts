@@ -172,7 +172,7 @@ export interface RefundProgressInput {
 export function refundProgressBody(input: RefundProgressInput): Record<string, unknown> {
   return {
     action: input.action,
-    ...(input.launchRefundDay !== undefined ? { launch_refund_day: input.launchRefundDay } : {}),
+    launch_refund_day: input.launchRefundDay,
     ...(input.rejectReason ? { reject_reason: input.rejectReason } : {}),
     ...(input.rejectMediaList?.length ? { reject_media_list: input.rejectMediaList } : {}),
     ...(input.remark ? { remark: input.remark } : {}),

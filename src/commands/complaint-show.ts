@@ -18,7 +18,7 @@ export async function run(ctx: CommandContext<ComplaintShowOptions>): Promise<vo
   });
   const out = outputFor(ctx);
   if (out.json) {
-    out.data({ ...c, ...(phone !== undefined ? { payer_phone: phone } : {}), deadline: deadlineOf(c) ?? null });
+    out.data({ ...c, payer_phone: phone, deadline: deadlineOf(c) ?? null });
     return;
   }
   out.table(complaintRows(c, phone, ctx.rt.now()));

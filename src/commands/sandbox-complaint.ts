@@ -15,7 +15,7 @@ export async function run(ctx: CommandContext<SandboxComplaintOptions>): Promise
     phone: ctx.opts.phone,
     ...(ctx.opts.detail ? { detail: ctx.opts.detail } : {}),
     ...(refund !== undefined ? { problem_type: 'REFUND', apply_refund_amount: refund } : {}),
-    ...(images !== undefined ? { images } : {}),
+    images,
   });
   const out = outputFor(ctx);
   if (out.json) {

@@ -33,7 +33,7 @@ export class SandboxApiError extends Error {
  * measured length. No `field`/`issue`: an app that reads them would pass here and fail live.
  */
 export const paramError = (message: string, location: ParamLocation = 'body', value?: unknown) =>
-  new SandboxApiError(400, 'PARAM_ERROR', message, { location, ...(value !== undefined ? { value } : {}) });
+  new SandboxApiError(400, 'PARAM_ERROR', message, { location, value });
 
 export const invalidRequest = (message: string) => new SandboxApiError(400, 'INVALID_REQUEST', message);
 

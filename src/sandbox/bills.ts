@@ -6,51 +6,22 @@
 import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { createGzip, constants as zlib } from 'node:zlib';
-import { unitsToYuan } from '../bills/amount.js';
 import {
   FUND_COLUMNS,
   FUND_SUMMARY_COLUMNS,
   TRADE_COLUMNS,
   TRADE_SUMMARY_COLUMNS,
-  type BillKind,
-  type FundAccountType,
   type TradeBillType,
 } from '../bills/layout.js';
-import { syntheticEvent, type DayEvents, type PaymentEvent, type RefundEvent } from './bill-source.js';
-import { splitBillChunks, type SplitBillRow } from './profitsharing-bill.js';
+import { syntheticEvent, type PaymentEvent, type RefundEvent } from './bill-source.js';
+import { FEE_RATE, fee5, feeFen, tick, yuan, type BillSpec, type Totals } from './bill-cells.js';
+import { fundRows } from './fund-bill.js';
+import { splitBillChunks } from './profitsharing-bill.js';
 import { chinaDateTime } from '../protocol/china-time.js';
 
-export interface BillSpec {
-  kind: BillKind;
-  tradeType: TradeBillType;
-  account: FundAccountType;
-  events: DayEvents;
-  /** kind profitsharing: the day's split lines and returns. */
-  splits?: SplitBillRow[];
-}
-
-/** The fee the sandbox charges: 0.60% of the payment, rounded to the fen (refunds return no fee). */
-export const FEE_RATE = '0.60%';
-export const feeFen = (totalFen: number): number => Math.floor((totalFen * 6 + 500) / 1000);
+export { FEE_RATE, feeFen, type BillSpec } from './bill-cells.js';
 
 const CHUNK = 64 * 1024;
-const yuan = (fen: number) => unitsToYuan(fen, 2);
-const fee5 = (fen: number) => unitsToYuan(fen * 1000, 5);
-const tick = (v: string) => (/[",\r\n]/.test(v) ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`);
-const fundValue = (v: string) => tick(v.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
-
-interface Totals {
-  n: number;
-  settle: number;
-  refund: number;
-  fee: number;
-  order: number;
-  applied: number;
-  inN: number;
-  inFen: number;
-  outN: number;
-  outFen: number;
-}
 
 function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefined, t: Totals): string {
   const refunded = r && r.status === 'SUCCESS' ? r.refund : 0;
@@ -116,78 +87,6 @@ function* tradeRows(spec: BillSpec, t: Totals): Generator<string> {
       const e = syntheticEvent(b, i);
       if (type !== 'REFUND') yield tradeRow(type, e.payment, undefined, t);
       if (type !== 'SUCCESS' && e.refund) yield tradeRow(type, e.payment, e.refund, t);
-    }
-  }
-}
-
-function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
-  if (spec.account !== 'BASIC') return;
-  let balance = 0;
-  const row = (
-    time: number,
-    no: string,
-    flow: string,
-    name: string,
-    income: boolean,
-    fen: number,
-    remark: string,
-    voucher: string,
-  ) => {
-    balance += income ? fen : -fen;
-    t.n++;
-    if (income) {
-      t.inN++;
-      t.inFen += fen;
-    } else {
-      t.outN++;
-      t.outFen += fen;
-    }
-    return [
-      chinaDateTime(time),
-      no,
-      flow,
-      name,
-      name,
-      income ? '收入' : '支出',
-      yuan(fen),
-      yuan(balance),
-      '系统',
-      remark,
-      voucher,
-    ]
-      .map(fundValue)
-      .join(',');
-  };
-  function* entries(p: PaymentEvent | undefined, r: RefundEvent | undefined): Generator<string> {
-    if (p) {
-      yield row(p.time, p.transactionId, `F${p.transactionId}`, '交易', true, p.total, '', p.outTradeNo);
-      const fee = feeFen(p.total);
-      if (fee > 0)
-        yield row(p.time, p.transactionId, `C${p.transactionId}`, '扣除交易手续费', false, fee, '', p.outTradeNo);
-    }
-    if (r && r.status === 'SUCCESS')
-      yield row(
-        r.successTime ?? r.time,
-        r.refundId,
-        `F${r.refundId}`,
-        '退款',
-        false,
-        r.refund,
-        r.reason,
-        r.outRefundNo,
-      );
-  }
-  if (spec.kind === 'profitsharing') return (spec.splits ?? []).length > 0;
-  const { payments, refunds, synthetic } = spec.events;
-  const real: Array<[number, PaymentEvent | undefined, RefundEvent | undefined]> = [
-    ...payments.map((p) => [p.time, p, undefined] as [number, PaymentEvent, undefined]),
-    ...refunds.map((r) => [r.successTime ?? r.time, undefined, r] as [number, undefined, RefundEvent]),
-  ];
-  for (const [, p, r] of real.sort((a, b) => a[0] - b[0])) yield* entries(p, r);
-  for (const b of synthetic) {
-    for (let i = 0; i < b.count; i++) {
-      const e = syntheticEvent(b, i);
-      yield* entries(e.payment, e.refund);
     }
   }
 }

@@ -33,12 +33,12 @@ const USER_IMAGE = Buffer.from(
 
 export interface NewComplaint {
   /** Chosen by the caller (a script, the README) or made up. */
-  id?: string;
+  id?: string | undefined;
   order: OrderRecord;
   phone: string;
   detail: string;
   problemType: ComplaintRecord['problemType'];
-  applyRefundAmount?: number;
+  applyRefundAmount?: number | undefined;
   userImages: number;
 }
 
@@ -150,7 +150,7 @@ export function complaintJson(c: ComplaintRecord): Record<string, unknown> {
     incoming_user_response: c.incomingUserResponse,
     problem_description: c.problemDescription,
     problem_type: c.problemType,
-    ...(c.applyRefundAmount !== undefined ? { apply_refund_amount: c.applyRefundAmount } : {}),
+    apply_refund_amount: c.applyRefundAmount,
     user_complaint_times: c.userComplaintTimes,
     user_tag_list: [],
     in_platform_service: false,

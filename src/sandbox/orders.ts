@@ -187,7 +187,7 @@ export function transactionJson(order: OrderRecord): Body {
     trade_state: order.tradeState,
     trade_state_desc: STATE_DESC[order.tradeState],
     ...(paid ? { bank_type: 'OTHERS' } : {}),
-    ...(order.attach !== undefined ? { attach: order.attach } : {}),
+    attach: order.attach,
     ...(order.successTime !== undefined ? { success_time: chinaRfc3339(order.successTime) } : {}),
     ...(order.payer ? { payer: order.payer } : {}),
     amount: {

@@ -65,23 +65,28 @@ afterAll(async () => {
   await env?.close();
 });
 
+/** Orders of 1.00 CNY paid straight in the sandbox's order logic, their callbacks sent to the listener. */
+function payAll(nos: string[]): void {
+  for (const no of nos) {
+    const body = {
+      appid: env.init.appid,
+      mchid: env.init.mchid,
+      description: 'Tea',
+      out_trade_no: no,
+      notify_url: listener.url,
+      amount: { total: 100, currency: 'CNY' },
+    };
+    sandboxPrepay(env.sb.context, 'native', false, body, { mchid: env.init.mchid } as AuthorizationFields);
+    payOrder(env.sb.context, env.sb.state.orderByOutTradeNo(no)!);
+  }
+}
+
 describe('notify recover', () => {
   it('forwards exactly the 3 dropped callbacks once, even when run twice', async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     await env.admin('POST', '/sandbox/faults', { faults: [{ kind: 'drop', target: 'notifications', count: 3 }] });
     const nos = Array.from({ length: 50 }, (_, i) => `REC${Date.now()}${String(i).padStart(3, '0')}`);
-    for (const no of nos) {
-      const body = {
-        appid: env.init.appid,
-        mchid: env.init.mchid,
-        description: 'Tea',
-        out_trade_no: no,
-        notify_url: listener.url,
-        amount: { total: 100, currency: 'CNY' },
-      };
-      sandboxPrepay(env.sb.context, 'native', false, body, { mchid: env.init.mchid } as AuthorizationFields);
-      payOrder(env.sb.context, env.sb.state.orderByOutTradeNo(no)!);
-    }
+    payAll(nos);
     for (let i = 0; i < 400 && (await acknowledgedIds(journal())).size < 47; i++)
       await new Promise((r) => setTimeout(r, 50));
     expect((await acknowledgedIds(journal())).size).toBe(47);
@@ -119,18 +124,7 @@ describe('notify recover', () => {
     const before = env.sb.context.notifier.deliveries.length;
     const journalled = () => acknowledgedIds(journal()).then((ids) => ids.size);
     const base = (await journalled()) + 18;
-    for (const no of nos) {
-      const body = {
-        appid: env.init.appid,
-        mchid: env.init.mchid,
-        description: 'Tea',
-        out_trade_no: no,
-        notify_url: listener.url,
-        amount: { total: 100, currency: 'CNY' },
-      };
-      sandboxPrepay(env.sb.context, 'native', false, body, auth);
-      payOrder(env.sb.context, env.sb.state.orderByOutTradeNo(no)!);
-    }
+    payAll(nos);
     // The two dropped are payments; then a refund whose callback is dropped too.
     for (let i = 0; i < 400 && (await journalled()) < base; i++) await new Promise((r) => setTimeout(r, 50));
     await env.admin('POST', '/sandbox/faults', { faults: [{ kind: 'drop', target: 'notifications', count: 1 }] });

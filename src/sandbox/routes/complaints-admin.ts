@@ -36,12 +36,12 @@ export const complaintAdminRoutes: RouteDef[] = [
       if (refund !== undefined && (problemType !== 'REFUND' || refund > order.total))
         throw paramError('apply_refund_amount: only with problem_type REFUND, at most the order total');
       const c = createComplaint(ctx, {
-        ...(id !== undefined ? { id } : {}),
+        id,
         order,
         phone: b.phone as string,
         detail: (b.detail as string | undefined) ?? '商品与描述不符，联系商家未回复',
         problemType,
-        ...(refund !== undefined ? { applyRefundAmount: refund } : {}),
+        applyRefundAmount: refund,
         userImages: (b.images as number | undefined) ?? 1,
       });
       const url = ctx.state.complaints.notifyUrls.get(c.mchid);

@@ -25,7 +25,8 @@ const declareBatchFlags = (cmd: Command) =>
     .option(
       '--allow-additional-refund',
       'batch: refund an order that already has a refund under another out_refund_no (the sum stays within its total)',
-    );
+    )
+    .option('--ledger <url>', 'batch: refunds/transfers: a PostgreSQL ledger shared by operators (or WXPAY_LEDGER)');
 export type BatchFlagOptions = OptionsOf<typeof declareBatchFlags>;
 
 /** The action for a command that also takes `--from`: the batch module with it, `single` without. */
@@ -63,6 +64,8 @@ export function addBatchOptions(program: Command, ...paths: string[][]): void {
       // --journal there would be promises of nothing.
       if ((option.long === '--yes' || option.long === '--journal') && label === 'query') continue;
       if (option.long === '--allow-additional-refund' && label !== 'refund create') continue;
+      // The shared ledger holds what moves money: refunds and transfers.
+      if (option.long === '--ledger' && label !== 'refund create' && label !== 'transfer create') continue;
       cmd.addOption(option);
       batchOnly.set(cmd, (batchOnly.get(cmd) ?? new Set<string>()).add(option.attributeName()));
     }

@@ -15,11 +15,13 @@ import { opsFor } from '../batch/ops.js';
 import { foldJournal, planBatch, type Plan } from '../batch/plan.js';
 import type { BatchOps } from '../batch/runner.js';
 import { guardRefunds } from '../batch/refund-guard.js';
+import { gatedOps } from '../batch/send-gate.js';
 import type { BatchKind, BatchRow, JournalRecord } from '../batch/types.js';
 import { validateRows } from '../batch/validate.js';
 import type { CommandContext } from '../runtime.js';
 import { batchOptions, batchPaths, invalidFile, transferSettingsOf, type BatchOptions } from './batch-options.js';
 import { confirmBatch, printDryRun, printSummary, resumeHint } from './batch-report.js';
+import { ledgerUrlOf, openLedgerGate } from './batch-ledger.js';
 import { buildClient } from './client-context.js';
 import { outputFor, readInput } from './shared.js';
 
@@ -38,12 +40,16 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
     ...(profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {}),
     ...(kind === 'transfer' ? { transfer: transferSettingsOf(ctx.opts, profile.appid) } : {}),
   };
-  const ops = opsFor(kind, client, opsSettings);
+  let ops = opsFor(kind, client, opsSettings);
   // Lock before reading the journal, so no other run can finish rows after we planned them as unsent.
   const lock: JournalLock | undefined =
     settings.dryRun || !ops.mutating ? undefined : await lockJournal(paths.journalFile);
   let journal: Journal | undefined;
+  let ledger: Awaited<ReturnType<typeof sharedLedger>>;
   try {
+    const gateFor = { mchid: client.merchant.mchid, journalFile: paths.journalFile, concurrency: settings.concurrency };
+    ledger = settings.dryRun ? undefined : await sharedLedger(kind, ctx, gateFor);
+    if (ledger) ops = gatedOps(ops, ledger.gate);
     const previous = ops.mutating ? await readJournal(paths.journalFile) : undefined;
     const records = [...(previous?.records ?? [])];
     if (ops.mutating && !settings.dryRun) {
@@ -113,10 +119,22 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
       resume: resumeHint(kind, ctx.opts),
     });
   } finally {
+    await ledger?.close();
     await journal?.close();
     await lock?.release();
     await client.close();
   }
+}
+
+/** The shared ledger (--ledger, else WXPAY_LEDGER) for refunds and transfers; other batches ignore WXPAY_LEDGER. */
+async function sharedLedger(
+  kind: BatchKind,
+  ctx: CommandContext<BatchOptions>,
+  o: { mchid: string; journalFile: string; concurrency: number },
+) {
+  const url = ledgerUrlOf(ctx.opts.ledger, ctx.rt.env);
+  if (!url || (kind !== 'refund' && kind !== 'transfer')) return undefined;
+  return openLedgerGate({ url, kind, ...o, allowAdditional: Boolean(ctx.opts.allowAdditionalRefund) });
 }
 
 function planFrom(

@@ -54,6 +54,10 @@ function fen(name: string, value: string, problems: string[]): number | undefine
   return undefined;
 }
 
+type Get = (col: string) => string;
+/** Per order (as named in the file): its total, the sum of its refunds so far, and the line that set the total. */
+type OrderSums = Map<string, { total: number; sum: number; line: number }>;
+
 /** Validates a parsed table for one kind of batch; returns the rows, or every problem found. */
 export function validateRows(
   kind: BatchKind,
@@ -66,75 +70,107 @@ export function validateRows(
   if (!table.records.length) return { problems: [{ line: headerLine, message: 'no rows after the header' }] };
   const problems: CsvProblem[] = [];
   const rows: BatchRow[] = [];
+  // Shared across records: duplicates and per-order refund sums span the whole file.
   const firstLine = new Map<string, number>();
-  const orders = new Map<string, { total: number; sum: number; line: number }>();
+  const orders: OrderSums = new Map();
   for (const rec of table.records) {
     const p: string[] = [];
     if (rec.fields.length !== table.header.length)
       p.push(`has ${rec.fields.length} fields, the header has ${table.header.length}`);
-    const get = (col: string) => rec.fields[table.header.indexOf(col)] ?? '';
-    if (kind === 'transfer') {
-      const row: BatchRow = { line: rec.line, ...transferFields(get, p, fen) };
-      duplicate(row.key, 'out_bill_no', rec.line, firstLine, p);
-      for (const message of p) problems.push({ line: rec.line, message });
-      rows.push(row);
-      continue;
-    }
-    const outTradeNo = get('out_trade_no');
-    const transactionId = COLUMNS[kind].orderRef ? get('transaction_id') : '';
-    if (outTradeNo && transactionId) p.push('give out_trade_no or transaction_id, not both');
-    else if (!outTradeNo && !transactionId)
-      p.push(kind === 'close' ? 'out_trade_no is empty' : 'needs out_trade_no or transaction_id');
-    if (outTradeNo && !isOutTradeNo(outTradeNo))
-      p.push(`out_trade_no "${outTradeNo}" must be 6-32 of 0-9 A-Z a-z _ - | *`);
-    if (transactionId && !TRANSACTION_ID.test(transactionId))
-      p.push(`transaction_id "${transactionId}" must be 1-32 letters or digits`);
-    const row: BatchRow = {
-      line: rec.line,
-      key: '',
-      ...(outTradeNo ? { outTradeNo } : {}),
-      ...(transactionId ? { transactionId } : {}),
-    };
-    if (kind === 'refund') {
-      const outRefundNo = get('out_refund_no');
-      if (!isOutRefundNo(outRefundNo))
-        p.push(
-          outRefundNo
-            ? `out_refund_no "${outRefundNo}" must be 1-64 of 0-9 A-Z a-z _ - | * @`
-            : 'out_refund_no is empty',
-        );
-      const amount = fen('amount', get('amount'), p);
-      const total = fen('total', get('total'), p);
-      if (amount !== undefined && total !== undefined && amount > total)
-        p.push(`amount ${amount} is more than total ${total}`);
-      const reason = get('reason');
-      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- WeChat Pay counts code points, not UTF-16 units
-      if ([...reason].length > 80) p.push('reason is longer than 80 characters');
-      Object.assign(row, {
-        key: outRefundNo,
-        outRefundNo,
-        ...(amount !== undefined ? { amount } : {}),
-        ...(total !== undefined ? { total } : {}),
-        ...(reason ? { reason } : {}),
-      });
-      const order = transactionId ? `transaction_id ${transactionId}` : `out_trade_no ${outTradeNo}`;
-      if (amount !== undefined && total !== undefined && (outTradeNo || transactionId)) {
-        const o = orders.get(order);
-        if (!o) orders.set(order, { total, sum: amount, line: rec.line });
-        else if (o.total !== total)
-          p.push(`total ${total} differs from ${o.total} on line ${o.line} for the same ${order}`);
-        else if ((o.sum += amount) > total)
-          p.push(`refunds for ${order} add up to ${o.sum}, more than its total ${total}`);
-      }
-    } else {
-      row.key = transactionId ? `transaction_id:${transactionId}` : `out_trade_no:${outTradeNo}`;
-    }
-    const dupName = kind === 'refund' ? 'out_refund_no' : transactionId ? 'transaction_id' : 'out_trade_no';
-    duplicate(row.key, dupName, rec.line, firstLine, p);
+    const get: Get = (col) => rec.fields[table.header.indexOf(col)] ?? '';
+    const row =
+      kind === 'transfer'
+        ? { line: rec.line, ...transferFields(get, p, fen) }
+        : orderRow(kind, get, { line: rec.line, orders, p });
+    duplicate(row.key, duplicateName(kind, row), rec.line, firstLine, p);
     for (const message of p) problems.push({ line: rec.line, message });
     rows.push(row);
   }
   return problems.length ? { problems } : { rows };
+}
+
+/** The column a duplicate key is reported under. */
+function duplicateName(kind: BatchKind, row: BatchRow): string {
+  if (kind === 'transfer') return 'out_bill_no';
+  if (kind === 'refund') return 'out_refund_no';
+  return row.transactionId ? 'transaction_id' : 'out_trade_no';
+}
+
+/** A refund, query or close row: the order reference, plus the refund columns for refunds. */
+function orderRow(kind: BatchKind, get: Get, at: { line: number; orders: OrderSums; p: string[] }): BatchRow {
+  const { outTradeNo, transactionId } = orderRef(kind, get, at.p);
+  const row: BatchRow = {
+    line: at.line,
+    key: '',
+    ...(outTradeNo ? { outTradeNo } : {}),
+    ...(transactionId ? { transactionId } : {}),
+  };
+  if (kind !== 'refund') {
+    row.key = transactionId ? `transaction_id:${transactionId}` : `out_trade_no:${outTradeNo}`;
+    return row;
+  }
+  const refund = refundFields(get, at.p);
+  // Object.assign keeps `key` in its place after `line`, so rows keep their field order.
+  Object.assign(row, { key: refund.outRefundNo, ...refund });
+  const { amount, total } = refund;
+  if (amount !== undefined && total !== undefined && (outTradeNo || transactionId)) {
+    const order = transactionId ? `transaction_id ${transactionId}` : `out_trade_no ${outTradeNo}`;
+    addToOrder(at.orders, order, { amount, total, line: at.line }, at.p);
+  }
+  return row;
+}
+
+/** Exactly one order reference per row, each in its format; close batches know only out_trade_no. */
+function orderRef(kind: BatchKind, get: Get, p: string[]): { outTradeNo: string; transactionId: string } {
+  const outTradeNo = get('out_trade_no');
+  const transactionId = COLUMNS[kind].orderRef ? get('transaction_id') : '';
+  if (outTradeNo && transactionId) p.push('give out_trade_no or transaction_id, not both');
+  else if (!outTradeNo && !transactionId)
+    p.push(kind === 'close' ? 'out_trade_no is empty' : 'needs out_trade_no or transaction_id');
+  if (outTradeNo && !isOutTradeNo(outTradeNo))
+    p.push(`out_trade_no "${outTradeNo}" must be 6-32 of 0-9 A-Z a-z _ - | *`);
+  if (transactionId && !TRANSACTION_ID.test(transactionId))
+    p.push(`transaction_id "${transactionId}" must be 1-32 letters or digits`);
+  return { outTradeNo, transactionId };
+}
+
+/** The refund columns: out_refund_no, integer-fen amount <= total, and a reason of at most 80 characters. */
+function refundFields(
+  get: Get,
+  p: string[],
+): { outRefundNo: string; amount?: number; total?: number; reason?: string } {
+  const outRefundNo = get('out_refund_no');
+  if (!isOutRefundNo(outRefundNo))
+    p.push(
+      outRefundNo ? `out_refund_no "${outRefundNo}" must be 1-64 of 0-9 A-Z a-z _ - | * @` : 'out_refund_no is empty',
+    );
+  const amount = fen('amount', get('amount'), p);
+  const total = fen('total', get('total'), p);
+  if (amount !== undefined && total !== undefined && amount > total)
+    p.push(`amount ${amount} is more than total ${total}`);
+  const reason = get('reason');
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- WeChat Pay counts code points, not UTF-16 units
+  if ([...reason].length > 80) p.push('reason is longer than 80 characters');
+  return {
+    outRefundNo,
+    ...(amount !== undefined ? { amount } : {}),
+    ...(total !== undefined ? { total } : {}),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** Refunds of one order must agree on its total, and together must not refund more than it. */
+function addToOrder(
+  orders: OrderSums,
+  order: string,
+  refund: { amount: number; total: number; line: number },
+  p: string[],
+): void {
+  const { amount, total } = refund;
+  const o = orders.get(order);
+  if (!o) orders.set(order, { total, sum: amount, line: refund.line });
+  else if (o.total !== total) p.push(`total ${total} differs from ${o.total} on line ${o.line} for the same ${order}`);
+  else if ((o.sum += amount) > total) p.push(`refunds for ${order} add up to ${o.sum}, more than its total ${total}`);
 }
 
 /** A key seen on an earlier line is a problem: each row must name its own refund, order or bill. */

@@ -7,12 +7,9 @@ import type { SendGate } from '../batch/send-gate.js';
 import type { BatchRow, Outcome } from '../batch/types.js';
 import type { Settlement } from '../store/batch-ledger.js';
 
-/** --ledger, else WXPAY_LEDGER; undefined (or empty): the per-folder journals only. */
-export function ledgerUrlOf(
-  flag: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
-  const url = flag ?? env.WXPAY_LEDGER;
+/** --ledger, else the profile's `ledger` (WXPAY_LEDGER, else the rc); undefined (or empty): the journals only. */
+export function ledgerUrlOf(flag: string | undefined, profileLedger: string | undefined): string | undefined {
+  const url = flag ?? profileLedger;
   return url === '' ? undefined : url;
 }
 

@@ -47,7 +47,12 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
   let journal: Journal | undefined;
   let ledger: Awaited<ReturnType<typeof sharedLedger>>;
   try {
-    const gateFor = { mchid: client.merchant.mchid, journalFile: paths.journalFile, concurrency: settings.concurrency };
+    const gateFor = {
+      mchid: client.merchant.mchid,
+      journalFile: paths.journalFile,
+      concurrency: settings.concurrency,
+      profileLedger: profile.ledger,
+    };
     ledger = settings.dryRun ? undefined : await sharedLedger(kind, ctx, gateFor);
     if (ledger) ops = gatedOps(ops, ledger.gate);
     const previous = ops.mutating ? await readJournal(paths.journalFile) : undefined;
@@ -126,15 +131,16 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
   }
 }
 
-/** The shared ledger (--ledger, else WXPAY_LEDGER) for refunds and transfers; other batches ignore WXPAY_LEDGER. */
+/** The shared ledger (--ledger, else the profile's `ledger` or WXPAY_LEDGER) for refunds and transfers; other batches ignore WXPAY_LEDGER. */
 async function sharedLedger(
   kind: BatchKind,
   ctx: CommandContext<BatchOptions>,
-  o: { mchid: string; journalFile: string; concurrency: number },
+  o: { mchid: string; journalFile: string; concurrency: number; profileLedger: string | undefined },
 ) {
-  const url = ledgerUrlOf(ctx.opts.ledger, ctx.rt.env);
+  const { profileLedger, ...gate } = o;
+  const url = ledgerUrlOf(ctx.opts.ledger, profileLedger);
   if (!url || (kind !== 'refund' && kind !== 'transfer')) return undefined;
-  return openLedgerGate({ url, kind, ...o, allowAdditional: Boolean(ctx.opts.allowAdditionalRefund) });
+  return openLedgerGate({ url, kind, ...gate, allowAdditional: Boolean(ctx.opts.allowAdditionalRefund) });
 }
 
 function planFrom(

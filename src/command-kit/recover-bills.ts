@@ -6,7 +6,7 @@ import path from 'node:path';
 import { queryOrder } from '../api/transactions.js';
 import { queryRefund } from '../api/refunds.js';
 import type { WxpayClient } from '../http/client.js';
-import { chinaDate, chinaDayStart } from '../protocol/china-time.js';
+import { chinaDate, chinaDayStart, parseChinaTime } from '../protocol/china-time.js';
 import { WxpayError } from '../protocol/errors.js';
 import { reconcile, type Finding } from '../reconcile/index.js';
 import { tempRoot, type Runtime } from '../runtime.js';
@@ -31,9 +31,6 @@ export function daysOf(window: [number, number]): string[] {
   }
   return days;
 }
-
-/** A bill's time ("2026-12-01 10:00:00", China time) as epoch ms. */
-const billTime = (t: string): number => Date.parse(`${t.replace(' ', 'T')}+08:00`);
 
 export interface FromBills {
   found: recover.ExpectedCallback[];
@@ -74,7 +71,7 @@ export async function expectedFromBills(
       }
       const findings: Finding[] = [];
       const keepBillRow = (t: string) => {
-        const inWindow = billTime(t) >= window[0] && billTime(t) <= window[1];
+        const inWindow = parseChinaTime(t) >= window[0] && parseChinaTime(t) <= window[1];
         if (inWindow) result.checked++;
         return inWindow;
       };

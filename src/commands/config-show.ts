@@ -1,5 +1,6 @@
 // `wxpay config show`: the resolved profile, where each value came from, secrets redacted.
 import { PROFILE_FIELDS, type ResolvedProfile, type SecretRef } from '../config/config.js';
+import { redactStoreUrl } from '../protocol/redact.js';
 import type { CommandContext } from '../runtime.js';
 import { loadProfile, outputFor } from '../command-kit/shared.js';
 
@@ -15,7 +16,8 @@ export function showableProfile(p: ResolvedProfile): Record<string, { value: str
     const v = p[f];
     if (v === undefined) continue;
     out[f] = {
-      value: typeof v === 'string' ? v : describeSecret(v),
+      // The ledger's URL may hold a password.
+      value: typeof v !== 'string' ? describeSecret(v) : f === 'ledger' ? redactStoreUrl(v) : v,
       source: p.sources[f] ?? 'default',
     };
   }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { queryOrder } from '../api/transactions.js';
 import { queryRefund } from '../api/refunds.js';
-import { chinaRfc3339 } from '../protocol/china-time.js';
+import { chinaRfc3339, parseChinaTime } from '../protocol/china-time.js';
 import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import type { NotifyRecoverOptions } from '../cli/notify.js';
@@ -18,10 +18,10 @@ import * as recover from '../webhook/recover.js';
 import { expectedFromBills } from '../command-kit/recover-bills.js';
 
 const timeOption = (value: string | undefined, name: string, fallback?: number): number => {
-  const ms = value === undefined ? fallback : Date.parse(value);
+  const ms = value === undefined ? fallback : parseChinaTime(value);
   if (ms === undefined || Number.isNaN(ms))
     throw new WxpayError('USAGE', `${name} ${value === undefined ? 'is required' : `"${value}" is not a time`}`, {
-      hint: `e.g. ${name} 2026-12-01T00:00:00+08:00 (RFC 3339) or ${name} 2026-12-01`,
+      hint: `e.g. ${name} 2026-12-01T00:00:00+08:00 (RFC 3339) or ${name} 2026-12-01 (from 00:00 China time)`,
     });
   return ms;
 };

@@ -23,6 +23,7 @@ export const PROFILE_FIELDS = [
   'platformCertDir',
   'baseUrl',
   'notifyUrl',
+  'ledger',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 export type Profile = Partial<Record<ProfileField, string>>;
@@ -39,6 +40,7 @@ export const ENV_VARS: Record<ProfileField, string> = {
   platformCertDir: 'WXPAY_PLATFORM_CERT_DIR',
   baseUrl: 'WXPAY_BASE_URL',
   notifyUrl: 'WXPAY_NOTIFY_URL',
+  ledger: 'WXPAY_LEDGER',
 };
 
 const PATH_FIELDS: ReadonlySet<ProfileField> = new Set([
@@ -68,6 +70,8 @@ export interface ResolvedProfile {
   readonly platformCertDir?: string | undefined;
   readonly baseUrl: string;
   readonly notifyUrl?: string;
+  /** Batch refunds/transfers: the shared PostgreSQL ledger's URL (may hold a password: shown redacted). */
+  readonly ledger?: string;
   /** Per field: 'flag', 'env:NAME', the rc file path, or 'default'. */
   readonly sources: Readonly<Partial<Record<ProfileField, string>>>;
   readonly profileNames: readonly string[];

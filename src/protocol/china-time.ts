@@ -21,3 +21,20 @@ export const chinaDigits = (ms: number): string => wallClock(ms).slice(0, 19).re
 
 /** The instant a China-time day (`YYYY-MM-DD`) begins. */
 export const chinaDayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`) - OFFSET_MS;
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const BILL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/**
+ * A time a user or a bill gives, as epoch ms (NaN when it is none): `YYYY-MM-DD` is the start of that China-time day
+ * (an operator's "since the 1st" means China's 1st, not UTC's, which begins 8 hours later), `YYYY-MM-DD HH:mm:ss` is a
+ * bill's China wall clock, and anything else must be RFC 3339 with its own offset.
+ */
+export function parseChinaTime(value: string): number {
+  if (DATE_ONLY.test(value)) {
+    const ms = chinaDayStart(value);
+    return !Number.isNaN(ms) && chinaDate(ms) === value ? ms : Number.NaN;
+  }
+  if (BILL_TIME.test(value)) return Date.parse(`${value.replace(' ', 'T')}Z`) - OFFSET_MS;
+  return /(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
+}

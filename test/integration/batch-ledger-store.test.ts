@@ -118,6 +118,20 @@ describePg('the PostgreSQL batch ledger', () => {
     });
     afterAll(() => env?.close());
 
+    it('the profile field `ledger` (WXPAY_LEDGER) is shown by config show with its password hidden', async () => {
+      const url = 'postgres://wxpay:pw-hidden@127.0.0.1:5432/ledger';
+      const shown = await runInProcess(['config', 'show', '--json'], {
+        cwd: env.init.dir,
+        env: { ...env.env, WXPAY_LEDGER: url },
+      });
+      expect(shown.code).toBe(0);
+      expect(JSON.parse(shown.stdout).fields.ledger).toEqual({
+        value: 'postgres://wxpay:…@127.0.0.1:5432/ledger',
+        source: 'env:WXPAY_LEDGER',
+      });
+      expect(shown.stdout).not.toContain('pw-hidden');
+    });
+
     it('refuses a ledger whose schema is behind (run migrate) or newer, before anything is sent', async () => {
       const url = await server.createDatabase();
       const file = `${env.dir}/schema.csv`;

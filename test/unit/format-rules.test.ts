@@ -4,7 +4,14 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chinaDate, chinaDateTime, chinaDayStart, chinaDigits, chinaRfc3339 } from '../../src/protocol/china-time.js';
+import {
+  chinaDate,
+  chinaDateTime,
+  chinaDayStart,
+  chinaDigits,
+  chinaRfc3339,
+  parseChinaTime,
+} from '../../src/protocol/china-time.js';
 import {
   OUT_TRADE_NO_CHARS,
   TRANSACTION_ID,
@@ -26,6 +33,15 @@ import { repoRoot } from '../helpers/paths.js';
 const MS = Date.parse('2026-01-01T16:30:05Z');
 
 describe('China time (protocol/china-time.ts)', () => {
+  it('regression recover-since-utc: a bare date in a time option is midnight in China, not in UTC', () => {
+    // `notify recover --since 2026-12-01` read the date as UTC midnight (08:00 in China), so callbacks lost between
+    // 00:00 and 08:00 China time on that day were outside the window.
+    expect(new Date(parseChinaTime('2026-12-01')).toISOString()).toBe('2026-11-30T16:00:00.000Z');
+    expect(parseChinaTime('2026-12-01T03:00:00+08:00')).toBe(Date.parse('2026-11-30T19:00:00Z'));
+    expect(parseChinaTime('2026-12-01T03:00:00Z')).toBe(Date.parse('2026-12-01T03:00:00Z'));
+    expect(parseChinaTime('yesterday')).toBeNaN();
+    expect(parseChinaTime('2026-13-01')).toBeNaN();
+  });
   it('formats one instant in each of WeChat Pay’s forms', () => {
     expect(chinaRfc3339(MS)).toBe('2026-01-02T00:30:05+08:00');
     expect(chinaDate(MS)).toBe('2026-01-02');

@@ -3,7 +3,8 @@
 // loop between events; what is left stays pending in the journal for the next start.
 import type { JournalEntry } from './capture.js';
 import { forwardMessage } from './forwarder.js';
-import { forwardAndRecord, type HandlerDeps } from './handler.js';
+import { forwardAndRecord } from './accept.js';
+import type { HandlerDeps } from './handler.js';
 import type { MerchantTag } from './merchants.js';
 
 /** The merchant a journal entry was accepted for (`webhook serve --profiles`), to forward it as that merchant's. */

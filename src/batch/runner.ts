@@ -9,6 +9,7 @@ import { runPool } from './flow.js';
 import { settledLookup } from './in-flight.js';
 import type { PlannedRow } from './plan.js';
 import { pendingResult, unfinishedResult } from './unfinished.js';
+import { runContext, type RunContext } from './run-context.js';
 import type { BatchRow, JournalRecord, Outcome, RowResult } from './types.js';
 
 export interface BatchOps {
@@ -41,138 +42,122 @@ export interface RunOptions {
   onResult?: (result: RowResult) => void;
 }
 
-export const defaultRetryDelay = (attempt: number): number => {
-  const ceiling = Math.min(2000, 100 * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-};
-
 /** Runs the plan; returns one result per planned row, in input order. */
 export async function runBatch(o: RunOptions): Promise<RowResult[]> {
-  const maxAttempts = o.maxAttempts ?? 8;
-  const delay = o.retryDelayMs ?? defaultRetryDelay;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const now = o.now ?? Date.now;
-  const stopped = o.stopped ?? (() => false);
   const results = new Map<PlannedRow, RowResult>();
-  /** Sleeps in half-second slices, so a stop (Ctrl-C) during a long wait is seen at once. */
-  const pause = async (ms: number) => {
-    for (let left = ms; left > 0 && !stopped(); left -= 500) await sleep(Math.min(500, left));
-  };
-
-  const at = () => new Date(now()).toISOString();
-  const inFlight = { windowMs: o.inFlightMs, now, wait: pause };
-
-  const finish = (p: PlannedRow, r: RowResult) => {
-    results.set(p, r);
-    o.onResult?.(r);
-  };
-
-  const feed = (out: Outcome) => {
-    if (out.kind !== 'unknown') o.limiter.onSuccess();
-    else if (out.rateLimited) o.limiter.onRateLimited();
-    else o.limiter.onFailure();
-  };
-
-  async function settle(p: PlannedRow, out: Extract<Outcome, { kind: 'succeeded' | 'rejected' }>): Promise<void> {
-    const { key, line } = p.row;
-    const facts =
-      out.kind === 'succeeded'
-        ? {
-            ...(out.id ? { id: out.id } : {}),
-            ...(out.state ? { state: out.state } : {}),
-            ...(out.message ? { message: out.message } : {}),
-          }
-        : { code: out.code, message: out.message };
-    const order = out.kind === 'succeeded' && out.order ? { order: out.order } : {};
-    await o.journal.append({ type: 'done', key, status: out.kind, ...facts, ...order, at: at() });
-    finish(p, { line, key, status: out.kind, ...facts });
-  }
-
-  async function recheck(p: PlannedRow): Promise<void> {
-    await o.limiter.take();
-    if (stopped() || !o.ops.recheck) return;
-    const now = await o.ops.recheck(p.row);
-    feed(now);
-    const earlier = { ...p.result!, fromJournal: true };
-    if (now.kind === 'succeeded') {
-      const { state, message: _m, ...kept } = earlier;
-      finish(p, {
-        ...kept,
-        ...(now.state ? { state: now.state } : {}),
-        message: [earlier.message, 'finished by an earlier run; state checked again now'].filter(Boolean).join('; '),
-      });
-      return;
-    }
-    // The earlier outcome stands, but its current state is not known: unfinished, so the rerun checks again.
-    finish(p, {
-      line: p.row.line,
-      key: p.row.key,
-      status: 'unknown',
-      code: now.code,
-      message: `finished by an earlier run (${earlier.status}); its state could not be checked: ${now.message}`,
-    });
-  }
-
-  /** Looks a row up (the rate token for the first ask is already taken); a premature "not found" is asked again. */
-  async function lookUp(row: BatchRow, lookup: NonNullable<BatchOps['lookup']>, sentAt?: number): Promise<Outcome> {
-    const ask = async () => {
-      const found = await lookup(row);
-      feed(found);
-      return found;
-    };
-    return settledLookup(await ask(), sentAt, inFlight, async () => {
-      await o.limiter.take();
-      return ask();
-    });
-  }
-
-  async function processRow(p: PlannedRow): Promise<void> {
-    if (p.action === 'recheck') return recheck(p);
-    const { row } = p;
-    let mode = p.action;
-    let last: Extract<Outcome, { kind: 'unknown' }> | undefined;
-    let sent = false;
-    let sentAt = p.sentAt;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) await pause(Math.max(delay(attempt - 1), last?.retryAfterMs ?? 0));
-      await o.limiter.take();
-      if (stopped()) break;
-      if (mode === 'verify' && o.ops.lookup) {
-        const found = await lookUp(row, o.ops.lookup, sentAt);
-        if (found.kind === 'not-found') {
-          mode = 'send';
-          await o.limiter.take();
-          if (stopped()) break;
-        } else if (found.kind === 'succeeded') {
-          return settle(p, { ...found, message: found.message ?? 'already done (found by look-up)' });
-        } else if (found.kind === 'rejected') {
-          // A definite answer that forbids sending (the number is taken by a different refund).
-          return settle(p, found);
-        } else {
-          last = found;
-          // A refused look-up (400, 401, ...) will not answer differently if asked again in this run.
-          if (found.retriable === false) break;
-          continue;
-        }
-      }
-      if (o.ops.mutating)
-        await o.journal.append({ type: 'start', key: row.key, line: row.line, request: o.ops.request(row), at: at() });
-      sent = true;
-      const out = await o.ops.send(row);
-      feed(out);
-      if (out.kind !== 'unknown') return settle(p, out);
-      last = out;
-      // An answer (a 500, a 429) means WeChat Pay is done with the request. No answer means it may still be on its
-      // way until now, and then be acted on: the wait is counted from here.
-      sentAt = out.inFlight ? now() : undefined;
-      await o.journal.append({ type: 'unknown', key: row.key, code: out.code, message: out.message, at: at() });
-      if (o.ops.lookup) mode = 'verify';
-    }
-    finish(p, unfinishedResult(p, last, sent));
-  }
-
+  const c = runContext(o, results);
   const todo = o.plan.filter((p) => p.action !== 'skip');
-  for (const p of o.plan) if (p.action === 'skip' && p.result) finish(p, p.result);
-  await runPool(todo, o.concurrency, processRow, stopped);
+  for (const p of o.plan) if (p.action === 'skip' && p.result) c.finish(p, p.result);
+  await runPool(todo, o.concurrency, (p) => processRow(c, p), c.stopped);
   return o.plan.map((p) => results.get(p) ?? pendingResult(p));
+}
+
+/** Journals a definite answer as `done` and reports it. */
+async function settle(
+  c: RunContext,
+  p: PlannedRow,
+  out: Extract<Outcome, { kind: 'succeeded' | 'rejected' }>,
+): Promise<void> {
+  const { key, line } = p.row;
+  const facts =
+    out.kind === 'succeeded'
+      ? {
+          ...(out.id ? { id: out.id } : {}),
+          ...(out.state ? { state: out.state } : {}),
+          ...(out.message ? { message: out.message } : {}),
+        }
+      : { code: out.code, message: out.message };
+  const order = out.kind === 'succeeded' && out.order ? { order: out.order } : {};
+  await c.o.journal.append({ type: 'done', key, status: out.kind, ...facts, ...order, at: c.at() });
+  c.finish(p, { line, key, status: out.kind, ...facts });
+}
+
+/** Reads the current state of a row an earlier run finished, so a rerun reports it fresh. */
+async function recheck(c: RunContext, p: PlannedRow): Promise<void> {
+  await c.o.limiter.take();
+  if (c.stopped() || !c.o.ops.recheck) return;
+  const now = await c.o.ops.recheck(p.row);
+  c.feed(now);
+  const earlier = { ...p.result!, fromJournal: true };
+  if (now.kind === 'succeeded') {
+    const { state, message: _m, ...kept } = earlier;
+    c.finish(p, {
+      ...kept,
+      ...(now.state ? { state: now.state } : {}),
+      message: [earlier.message, 'finished by an earlier run; state checked again now'].filter(Boolean).join('; '),
+    });
+    return;
+  }
+  // The earlier outcome stands, but its current state is not known: unfinished, so the rerun checks again.
+  c.finish(p, {
+    line: p.row.line,
+    key: p.row.key,
+    status: 'unknown',
+    code: now.code,
+    message: `finished by an earlier run (${earlier.status}); its state could not be checked: ${now.message}`,
+  });
+}
+
+/** Looks a row up (the rate token for the first ask is already taken); a premature "not found" is asked again. */
+async function lookUp(
+  c: RunContext,
+  row: BatchRow,
+  lookup: NonNullable<BatchOps['lookup']>,
+  sentAt?: number,
+): Promise<Outcome> {
+  const ask = async () => {
+    const found = await lookup(row);
+    c.feed(found);
+    return found;
+  };
+  return settledLookup(await ask(), sentAt, c.inFlight, async () => {
+    await c.o.limiter.take();
+    return ask();
+  });
+}
+
+async function processRow(c: RunContext, p: PlannedRow): Promise<void> {
+  if (p.action === 'recheck') return recheck(c, p);
+  const { o, stopped } = c;
+  const { row } = p;
+  let mode = p.action;
+  let last: Extract<Outcome, { kind: 'unknown' }> | undefined;
+  let sent = false;
+  let sentAt = p.sentAt;
+  for (let attempt = 1; attempt <= c.maxAttempts; attempt++) {
+    if (attempt > 1) await c.pause(Math.max(c.delay(attempt - 1), last?.retryAfterMs ?? 0));
+    await o.limiter.take();
+    if (stopped()) break;
+    if (mode === 'verify' && o.ops.lookup) {
+      const found = await lookUp(c, row, o.ops.lookup, sentAt);
+      if (found.kind === 'not-found') {
+        mode = 'send';
+        await o.limiter.take();
+        if (stopped()) break;
+      } else if (found.kind === 'succeeded') {
+        return settle(c, p, { ...found, message: found.message ?? 'already done (found by look-up)' });
+      } else if (found.kind === 'rejected') {
+        // A definite answer that forbids sending (the number is taken by a different refund).
+        return settle(c, p, found);
+      } else {
+        last = found;
+        // A refused look-up (400, 401, ...) will not answer differently if asked again in this run.
+        if (found.retriable === false) break;
+        continue;
+      }
+    }
+    if (o.ops.mutating)
+      await o.journal.append({ type: 'start', key: row.key, line: row.line, request: o.ops.request(row), at: c.at() });
+    sent = true;
+    const out = await o.ops.send(row);
+    c.feed(out);
+    if (out.kind !== 'unknown') return settle(c, p, out);
+    last = out;
+    // An answer (a 500, a 429) means WeChat Pay is done with the request. No answer means it may still be on its
+    // way until now, and then be acted on: the wait is counted from here.
+    sentAt = out.inFlight ? c.now() : undefined;
+    await o.journal.append({ type: 'unknown', key: row.key, code: out.code, message: out.message, at: c.at() });
+    if (o.ops.lookup) mode = 'verify';
+  }
+  c.finish(p, unfinishedResult(p, last, sent));
 }

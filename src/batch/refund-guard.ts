@@ -8,7 +8,7 @@ import { WxpayError } from '../protocol/errors.js';
 import type { RateLimiter } from './flow.js';
 import type { InFlightRule } from './in-flight.js';
 import { ledgerOf, ledgerProblems, settled } from './ledger.js';
-import { scanOtherJournals } from './other-journals.js';
+import { scanOtherJournals, type OtherJournals } from './other-journals.js';
 import type { Plan } from './plan.js';
 import { resolveUnknownRefunds } from './preflight.js';
 import type { BatchOps } from './runner.js';
@@ -40,62 +40,12 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
   // Read on every run, not only for a new journal: a row added to the file of an existing journal may be for an
   // order another journal beside it refunded. Only a new journal needs --yes (resuming one's own batch does not).
   const others = await scanOtherJournals(o.journalFile, o.inputFile, o.rows);
-  if (isNewJournal(o.records) && others.seen.length) {
-    const list = `${others.seen.slice(0, 20).join(', ')}${others.seen.length > 20 ? `, and ${others.seen.length - 20} more` : ''}`;
-    o.warn(
-      `${others.seen.length} order(s) of this file already appear in another refund journal beside ${o.journalFile}: ${list}`,
-    );
-    if (!o.yes) {
-      throw new WxpayError(
-        'BATCH_ORDERS_IN_OTHER_JOURNAL',
-        `A new journal ${o.journalFile} was about to start for orders another refund journal has seen; nothing was sent`,
-        {
-          hint: 'To resume that batch, rerun it with its own --journal. If these are new refunds on purpose, add --yes: refunds made there are still refused unless you also pass --allow-additional-refund.',
-          details: { orders: others.seen },
-        },
-      );
-    }
-  }
+  if (isNewJournal(o.records)) refuseSeenOrders(o, others.seen);
   const own = path.basename(o.journalFile);
   if (o.journal) {
     const inFlight = inFlightWait(o);
-    const journal = o.journal;
-    const recording = {
-      append: async (r: JournalRecord) => {
-        await journal.append(r);
-        o.records.push(r);
-      },
-    };
-    await resolveUnknownRefunds({
-      entries: ledgerOf(o.records, own).values(),
-      lookup: o.lookup,
-      journal: recording,
-      limiter: o.limiter,
-      concurrency: o.concurrency,
-      now: o.now,
-      inFlight,
-    });
-    // The other journals' unknown outcomes too, kept in memory (their journals are not ours to write): the answer
-    // names the order both ways, so a row naming it by transaction_id instead of out_trade_no still matches.
-    const found = new Map<string, JournalRecord>();
-    await resolveUnknownRefunds({
-      entries: others.entries,
-      lookup: o.lookup,
-      journal: {
-        append: (r) => {
-          if (r.type !== 'batch') found.set(r.key, r);
-          return Promise.resolve();
-        },
-      },
-      limiter: o.limiter,
-      concurrency: o.concurrency,
-      now: o.now,
-      inFlight,
-    });
-    others.entries = others.entries.flatMap((e) => {
-      const r = e.status === 'unknown' ? found.get(e.outRefundNo) : undefined;
-      return r ? (settled(e, r) ?? []) : [e];
-    });
+    await resolveOwnUnknowns(o, o.journal, own, inFlight);
+    others.entries = await resolveOtherUnknowns(o, others.entries, inFlight);
   }
   const plan = o.plan(o.records);
   const sending = (action: string) => action === 'send' || action === 'verify';
@@ -107,6 +57,78 @@ export async function guardRefunds(o: RefundGuardOptions): Promise<Plan> {
   });
   if (problems.length) throw ledgerError(problems);
   return plan;
+}
+
+/** A new journal for orders other refund journals have seen: warned always, refused without --yes. */
+function refuseSeenOrders(o: RefundGuardOptions, seen: readonly string[]): void {
+  if (!seen.length) return;
+  const list = `${seen.slice(0, 20).join(', ')}${seen.length > 20 ? `, and ${seen.length - 20} more` : ''}`;
+  o.warn(
+    `${seen.length} order(s) of this file already appear in another refund journal beside ${o.journalFile}: ${list}`,
+  );
+  if (o.yes) return;
+  throw new WxpayError(
+    'BATCH_ORDERS_IN_OTHER_JOURNAL',
+    `A new journal ${o.journalFile} was about to start for orders another refund journal has seen; nothing was sent`,
+    {
+      hint: 'To resume that batch, rerun it with its own --journal. If these are new refunds on purpose, add --yes: refunds made there are still refused unless you also pass --allow-additional-refund.',
+      details: { orders: seen },
+    },
+  );
+}
+
+/** Looks up this journal's unknown outcomes; each answer is journaled and joins `o.records` for the plan. */
+async function resolveOwnUnknowns(
+  o: RefundGuardOptions,
+  journal: NonNullable<RefundGuardOptions['journal']>,
+  own: string,
+  inFlight: Omit<InFlightRule, 'now'>,
+): Promise<void> {
+  const recording = {
+    append: async (r: JournalRecord) => {
+      await journal.append(r);
+      o.records.push(r);
+    },
+  };
+  await resolveUnknownRefunds({
+    entries: ledgerOf(o.records, own).values(),
+    lookup: o.lookup,
+    journal: recording,
+    limiter: o.limiter,
+    concurrency: o.concurrency,
+    now: o.now,
+    inFlight,
+  });
+}
+
+/**
+ * The other journals' unknown outcomes too, kept in memory (their journals are not ours to write): the answer
+ * names the order both ways, so a row naming it by transaction_id instead of out_trade_no still matches.
+ */
+async function resolveOtherUnknowns(
+  o: RefundGuardOptions,
+  entries: OtherJournals['entries'],
+  inFlight: Omit<InFlightRule, 'now'>,
+): Promise<OtherJournals['entries']> {
+  const found = new Map<string, JournalRecord>();
+  await resolveUnknownRefunds({
+    entries,
+    lookup: o.lookup,
+    journal: {
+      append: (r) => {
+        if (r.type !== 'batch') found.set(r.key, r);
+        return Promise.resolve();
+      },
+    },
+    limiter: o.limiter,
+    concurrency: o.concurrency,
+    now: o.now,
+    inFlight,
+  });
+  return entries.flatMap((e) => {
+    const r = e.status === 'unknown' ? found.get(e.outRefundNo) : undefined;
+    return r ? (settled(e, r) ?? []) : [e];
+  });
 }
 
 /** Waits out a refund's request timeout before its "not found" counts, saying so once (a rerun right after a crash). */

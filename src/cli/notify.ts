@@ -77,7 +77,10 @@ const declareRecover = (notify: Command) =>
     .description(
       'find callbacks that never reached the journal (final states in the bills or queried) and, with --forward, send them',
     )
-    .option('--since <time>', 'start of the window (RFC 3339 or a date); required')
+    .option(
+      '--since <time>',
+      'start of the window: RFC 3339, or a date, today or yesterday (from 00:00 China time); required',
+    )
     .option('--until <time>', 'end of the window (default now)')
     .option('--orders <file>', 'out_trade_no values, one per line or the first CSV column')
     .option('--refunds <file>', 'out_refund_no values, one per line or the first CSV column')

@@ -13,7 +13,8 @@ function caseFn(name: string, comment: string, arms: string[]): string {
   return `# ${comment}\n${name}() {\n  case "$1" in\n${arms.join('\n')}\n  esac\n}`;
 }
 
-function bashBody(program: Command): string {
+/** The case functions generated from the command tree: what each command path offers. */
+function caseFunctions(program: Command): string {
   const nodes = walk(program);
   const root = nodes[0]!;
   const arm = (pattern: string, value: string) => `    ${pattern}) echo ${q(value)} ;;`;
@@ -40,7 +41,12 @@ ${caseFn(
   "Values of a command's first argument.",
   nodes.filter((n) => n.args.length).map((n) => arm(q(key(n.path)), n.args.join(' '))),
 )}
-_wxpay_profiles() {
+`;
+}
+
+// The fixed part of the script: it only asks the case functions above, so it is the same for every command tree.
+// It walks the words typed so far to find the command path and the --config given, then completes the current word.
+const COMPLETE_FUNCTIONS = `_wxpay_profiles() {
   case "$1" in '~/'*) set -- "$HOME/\${1#'~/'}" ;; esac
   if [ -n "$1" ]; then wxpay config profiles --config "$1" 2>/dev/null; else wxpay config profiles 2>/dev/null; fi
 }
@@ -87,6 +93,9 @@ _wxpay_complete() {
 }
 complete -F _wxpay_complete wxpay
 `;
+
+function bashBody(program: Command): string {
+  return caseFunctions(program) + COMPLETE_FUNCTIONS;
 }
 
 export function bashScript(program: Command): string {

@@ -9,21 +9,43 @@ import { MCHID_HEADER } from '../sandbox/merchant-contexts.js';
 /** A value from the sandbox's JSON for a message: a string as it is, anything else as JSON (not [object Object]). */
 const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
+/** The sandbox's answer, read whole. */
+interface AdminAnswer {
+  status: number;
+  ok: boolean;
+  text: string;
+  requestId: string | undefined;
+}
+
 export async function adminCall(ctx: CommandContext, path: string, body?: object): Promise<Record<string, unknown>> {
   const profile = await loadProfile(ctx);
-  // With no sandbox profile the base URL is WeChat Pay's own: say so, rather than POST /sandbox/… to it and time out.
-  if (OFFICIAL_API_HOSTS.includes(new URL(profile.baseUrl).hostname)) {
-    throw new WxpayError(
-      'CONFIG_INVALID',
-      `The profile points at WeChat Pay (${profile.baseUrl}), not at a wxpay sandbox`,
-      {
-        hint: "Use the sandbox's profile: --config .wxpay-sandbox/.wxpayrc.json (or export WXPAY_CONFIG=.wxpay-sandbox/.wxpayrc.json), after `wxpay sandbox init` and `wxpay sandbox serve`.",
-      },
-    );
+  refuseOfficialHost(profile.baseUrl);
+  const res = await post(profile, `${profile.baseUrl.replace(/\/+$/, '')}${path}`, body);
+  const text = res.text;
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    // handled below: a non-JSON answer means this is not a sandbox
   }
-  const url = `${profile.baseUrl.replace(/\/+$/, '')}${path}`;
+  if (!res.ok) throw refused(res, json);
+  return json;
+}
+
+/** With no sandbox profile the base URL is WeChat Pay's own: say so, rather than POST /sandbox/… to it and time out. */
+function refuseOfficialHost(baseUrl: string): void {
+  if (!OFFICIAL_API_HOSTS.includes(new URL(baseUrl).hostname)) return;
+  throw new WxpayError('CONFIG_INVALID', `The profile points at WeChat Pay (${baseUrl}), not at a wxpay sandbox`, {
+    hint: "Use the sandbox's profile: --config .wxpay-sandbox/.wxpayrc.json (or export WXPAY_CONFIG=.wxpay-sandbox/.wxpayrc.json), after `wxpay sandbox init` and `wxpay sandbox serve`.",
+  });
+}
+
+async function post(
+  profile: { baseUrl: string; mchid?: string | undefined },
+  url: string,
+  body?: object,
+): Promise<AdminAnswer> {
   // undici's request, not fetch(): fetch refuses "bad ports" (6000, 9, …) a local sandbox may well use.
-  let res: { status: number; ok: boolean; text: string; requestId: string | undefined };
   try {
     const r = await request(url, {
       method: 'POST',
@@ -34,7 +56,7 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
       signal: AbortSignal.timeout(10_000),
     });
     const rid = r.headers['request-id'];
-    res = {
+    return {
       status: r.statusCode,
       ok: r.statusCode >= 200 && r.statusCode < 300,
       text: await r.body.text(),
@@ -46,31 +68,25 @@ export async function adminCall(ctx: CommandContext, path: string, body?: object
       hint: 'Start it with "wxpay sandbox serve", and point the profile at it (wxpay --config .wxpay-sandbox/.wxpayrc.json ...).',
     });
   }
-  const text = res.text;
-  let json: Record<string, unknown> = {};
-  try {
-    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    // handled below: a non-JSON answer means this is not a sandbox
-  }
-  if (!res.ok) {
-    const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
-    throw new WxpayError(
-      'WECHATPAY_ERROR',
-      `The sandbox refused: ${code} ${shown(json.message ?? text.slice(0, 200))}`,
-      {
-        hint: hintFor(res.status),
-        wechatpay: {
-          status: res.status,
-          code,
-          message: shown(json.message ?? ''),
-          ...(json.detail !== undefined ? { detail: json.detail } : {}),
-        },
-        ...(res.requestId ? { requestId: res.requestId } : {}),
+}
+
+/** A non-2xx admin answer as a WECHATPAY_ERROR (exit 5), with the sandbox's code, message and detail. */
+function refused(res: AdminAnswer, json: Record<string, unknown>): WxpayError {
+  const code = typeof json.code === 'string' ? json.code : `HTTP_${res.status}`;
+  return new WxpayError(
+    'WECHATPAY_ERROR',
+    `The sandbox refused: ${code} ${shown(json.message ?? res.text.slice(0, 200))}`,
+    {
+      hint: hintFor(res.status),
+      wechatpay: {
+        status: res.status,
+        code,
+        message: shown(json.message ?? ''),
+        ...(json.detail !== undefined ? { detail: json.detail } : {}),
       },
-    );
-  }
-  return json;
+      ...(res.requestId ? { requestId: res.requestId } : {}),
+    },
+  );
 }
 
 function hintFor(status: number): string {

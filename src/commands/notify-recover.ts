@@ -17,11 +17,11 @@ import { createForwarder, type ForwardResult } from '../webhook/forwarder.js';
 import * as recover from '../webhook/recover.js';
 import { expectedFromBills } from '../command-kit/recover-bills.js';
 
-const timeOption = (value: string | undefined, name: string, fallback?: number): number => {
-  const ms = value === undefined ? fallback : parseChinaTime(value);
+const timeOption = (value: string | undefined, name: string, now: number, fallback?: number): number => {
+  const ms = value === undefined ? fallback : parseChinaTime(value, now);
   if (ms === undefined || Number.isNaN(ms))
     throw new WxpayError('USAGE', `${name} ${value === undefined ? 'is required' : `"${value}" is not a time`}`, {
-      hint: `e.g. ${name} 2026-12-01T00:00:00+08:00 (RFC 3339) or ${name} 2026-12-01 (from 00:00 China time)`,
+      hint: `e.g. ${name} 2026-12-01T00:00:00+08:00 (RFC 3339) or ${name} 2026-12-01 / today / yesterday (from 00:00 China time)`,
     });
   return ms;
 };
@@ -107,7 +107,10 @@ async function forwardAll(
 export async function run(ctx: CommandContext<NotifyRecoverOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
-  const window: [number, number] = [timeOption(opts.since, '--since'), timeOption(opts.until, '--until', rt.now())];
+  const window: [number, number] = [
+    timeOption(opts.since, '--since', rt.now()),
+    timeOption(opts.until, '--until', rt.now(), rt.now()),
+  ];
   if (opts.forward && !/^https?:\/\//.test(opts.forward))
     throw new WxpayError('USAGE', `--forward must be an http(s) URL, got "${opts.forward}"`, {
       hint: 'e.g. --forward http://127.0.0.1:3000/notify',

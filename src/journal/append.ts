@@ -87,14 +87,20 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-export async function openAppendJournal(file: string, opts: AppendOptions = {}): Promise<AppendJournal> {
-  const durable = opts.durable ?? true;
-  const rotateBytes = opts.rotateBytes ?? DEFAULT_ROTATE_BYTES;
-  const live = await openLive(file, opts.truncateTo);
-  const { cut } = live;
+/** Writes whole batches to the live file, rotating it when full; one place owns the handle, its size and whether a
+ *  failed write could not be cut back (then every later write fails: the file's end is no longer known). */
+interface LiveWriter {
+  writeBatch(buf: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+function createLiveWriter(
+  file: string,
+  live: { fh: FileHandle; size: number },
+  durable: boolean,
+  rotateBytes: number,
+): LiveWriter {
   let { fh, size } = live;
-  let queue: Pending[] = [];
-  let flushing: Promise<void> | undefined;
   let broken: Error | undefined;
 
   async function rotate(): Promise<void> {
@@ -108,28 +114,39 @@ export async function openAppendJournal(file: string, opts: AppendOptions = {}):
     ({ fh, size } = await openLive(file));
   }
 
-  async function writeBatch(buf: Buffer): Promise<void> {
-    if (size > 0 && size + buf.length > rotateBytes) await rotate();
-    try {
-      await writeAll(fh, buf);
-      if (durable) await fh.sync();
-      size += buf.length;
-    } catch (e) {
-      // Part of the batch may be on disk: cut it back off, or the next record would merge into a torn line.
-      await fh.truncate(size).catch((t: unknown) => {
-        broken = t as Error;
-      });
-      throw e;
-    }
-  }
+  return {
+    async writeBatch(buf) {
+      if (broken) throw broken;
+      if (size > 0 && size + buf.length > rotateBytes) await rotate();
+      try {
+        await writeAll(fh, buf);
+        if (durable) await fh.sync();
+        size += buf.length;
+      } catch (e) {
+        // Part of the batch may be on disk: cut it back off, or the next record would merge into a torn line.
+        await fh.truncate(size).catch((t: unknown) => {
+          broken = t as Error;
+        });
+        throw e;
+      }
+    },
+    close: () => fh.close(),
+  };
+}
 
+export async function openAppendJournal(file: string, opts: AppendOptions = {}): Promise<AppendJournal> {
+  const live = await openLive(file, opts.truncateTo);
+  const writer = createLiveWriter(file, live, opts.durable ?? true, opts.rotateBytes ?? DEFAULT_ROTATE_BYTES);
+  let queue: Pending[] = [];
+  let flushing: Promise<void> | undefined;
+
+  // Group commit: records appended while a write is in flight wait in `queue` and go out together in the next one.
   async function flush(): Promise<void> {
     while (queue.length) {
       const batch = queue;
       queue = [];
       try {
-        if (broken) throw broken;
-        await writeBatch(Buffer.concat(batch.map((p) => p.line)));
+        await writer.writeBatch(Buffer.concat(batch.map((p) => p.line)));
         for (const p of batch) p.resolve();
       } catch (e) {
         for (const p of batch) p.reject(e);
@@ -140,7 +157,7 @@ export async function openAppendJournal(file: string, opts: AppendOptions = {}):
 
   return {
     file,
-    cutBytes: cut,
+    cutBytes: live.cut,
     append(record) {
       return new Promise<void>((resolve, reject) => {
         queue.push({ line: Buffer.from(`${JSON.stringify(record)}\n`), resolve, reject });
@@ -149,7 +166,7 @@ export async function openAppendJournal(file: string, opts: AppendOptions = {}):
     },
     async close() {
       await flushing;
-      await fh.close();
+      await writer.close();
     },
   };
 }

@@ -49,16 +49,17 @@ export interface ScanOptions {
   containing?: Buffer;
 }
 
-/** Calls `visit` for each whole line in data[0, end) (all, or those holding `containing`); returns the lines seen. */
-function visitLines(
-  data: Buffer,
-  end: number,
-  at: number,
-  lineNo: number,
-  file: string,
-  visit: (line: JournalLine) => void,
-  containing?: Buffer,
-): number {
+/** What one file's scan hands to every chunk: the same for all of its chunks. */
+interface LineVisit {
+  file: string;
+  visit: (line: JournalLine) => void;
+  containing?: Buffer | undefined;
+}
+
+/** Calls `visit` for each whole line in data[0, end) (all, or those holding `containing`); returns the lines seen.
+ *  `at` is the file offset of data[0]; `lineNo` the lines counted before it. */
+function visitLines(data: Buffer, end: number, at: number, lineNo: number, scan: LineVisit): number {
+  const { file, visit, containing } = scan;
   if (containing) {
     for (let hit = data.indexOf(containing, 0); hit >= 0 && hit < end;) {
       const start = data.lastIndexOf(0x0a, hit) + 1;
@@ -95,6 +96,7 @@ export async function scanFile(
     let carryAt = 0; // file offset of carry[0]
     let pos = 0;
     let lineNo = 0;
+    const scan: LineVisit = { file, visit, containing: opts.containing };
     for (;;) {
       // A fresh buffer each time: a visitor may still hold a subarray of the previous one until it returns.
       const chunk = Buffer.allocUnsafe(CHUNK);
@@ -103,7 +105,7 @@ export async function scanFile(
       pos += bytesRead;
       const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
       const whole = data.lastIndexOf(0x0a) + 1; // up to the last newline: whole lines
-      lineNo = visitLines(data, whole, carryAt, lineNo, file, visit, opts.containing);
+      lineNo = visitLines(data, whole, carryAt, lineNo, scan);
       // Copy the unfinished line out, so the chunk it sits in is not kept alive by it.
       carry = Buffer.from(data.subarray(whole));
       carryAt += whole;

@@ -27,10 +27,13 @@ const BILL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 /**
  * A time a user or a bill gives, as epoch ms (NaN when it is none): `YYYY-MM-DD` is the start of that China-time day
- * (an operator's "since the 1st" means China's 1st, not UTC's, which begins 8 hours later), `YYYY-MM-DD HH:mm:ss` is a
- * bill's China wall clock, and anything else must be RFC 3339 with its own offset.
+ * (an operator's "since the 1st" means China's 1st, not UTC's, which begins 8 hours later), and so are `today` and
+ * `yesterday` when `now` is given; `YYYY-MM-DD HH:mm:ss` is a bill's China wall clock; anything else must be RFC 3339
+ * with its own offset.
  */
-export function parseChinaTime(value: string): number {
+export function parseChinaTime(value: string, now?: number): number {
+  if (now !== undefined && (value === 'today' || value === 'yesterday'))
+    return chinaDayStart(chinaDate(value === 'today' ? now : now - 24 * 3_600_000));
   if (DATE_ONLY.test(value)) {
     const ms = chinaDayStart(value);
     return !Number.isNaN(ms) && chinaDate(ms) === value ? ms : Number.NaN;

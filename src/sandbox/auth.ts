@@ -21,17 +21,40 @@ export interface AuthInput {
 /** Returns the authenticated merchant fields, or throws the error the real server would answer. */
 export function authenticate(ctx: SandboxContext, req: AuthInput): AuthorizationFields {
   if (!req.headers.accept || !req.headers['user-agent']) throw invalidRequest('Http头缺少Accept或User-Agent');
-  const header = req.headers.authorization;
+  const auth = parseHeader(req.headers.authorization);
+  checkMerchant(ctx, auth);
+  checkTimestamp(ctx, auth);
+  checkSignature(ctx, req, auth);
+  // After the signature check, so only a merchant-key holder adds to the memory (nonces.ts bounds it).
+  if (!ctx.nonces.remember(auth.mchid, auth.nonce_str, ctx.now(), Number(auth.timestamp) * 1000)) {
+    throw signError('Http头Authorization中的nonce_str已被使用,请每次请求生成新的随机串', {
+      field: 'nonce_str',
+      value: auth.nonce_str,
+      location: 'authorization',
+    });
+  }
+  // Exactly a known platform serial or public key ID, for the same reason as serial_no.
+  const serial = req.headers['wechatpay-serial'];
+  if (typeof serial === 'string' && serial !== '' && !knownWechatpaySerials(ctx).includes(serial)) {
+    throw paramError('平台证书序列号Wechatpay-Serial错误', 'header', serial);
+  }
+  return auth;
+}
+
+function parseHeader(header: string | undefined): AuthorizationFields {
   if (!header) throw signError('Http头Authorization为空', { field: 'authorization', location: 'header' });
-  let auth: AuthorizationFields;
   try {
-    auth = parseAuthorization(header);
+    return parseAuthorization(header);
   } catch {
     throw signError('Http头Authorization值格式错误,请参考《微信支付商户REST API签名规则》', {
       field: 'authorization',
       location: 'header',
     });
   }
+}
+
+/** The mchid and merchant certificate serial this sandbox was initialised with. */
+function checkMerchant(ctx: SandboxContext, auth: AuthorizationFields): void {
   if (auth.mchid !== ctx.keys.mchid) {
     throw signError('商户号与Authorization中的mchid不匹配或商户不存在', {
       field: 'mchid',
@@ -50,6 +73,9 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
       location: 'authorization',
     });
   }
+}
+
+function checkTimestamp(ctx: SandboxContext, auth: AuthorizationFields): void {
   const nowSec = Math.floor(ctx.now() / 1000);
   if (!/^\d{1,12}$/.test(auth.timestamp) || Math.abs(nowSec - Number(auth.timestamp)) >= DEFAULT_WINDOW_SECONDS) {
     throw signError('Http头Authorization中的timestamp与发起请求的时间不得超过5分钟', {
@@ -58,37 +84,23 @@ export function authenticate(ctx: SandboxContext, req: AuthInput): Authorization
       location: 'authorization',
     });
   }
+}
+
+function checkSignature(ctx: SandboxContext, req: AuthInput, auth: AuthorizationFields): void {
   const message = requestMessage(req.method, req.target, auth.timestamp, auth.nonce_str, req.rawBody);
-  const ok = verifyMessage(ctx.keys.merchantPublicKey, message, auth.signature);
-  if (!ok) {
-    const text = message.toString('utf8');
-    throw signError('错误的签名,验签失败', {
-      detail: { issue: 'sign not match' },
-      field: 'signature',
-      location: 'authorization',
-      sign_information: {
-        method: req.method,
-        sign_message_length: message.length,
-        // The real server shows the message up to the first field of the body, as in docs/protocol.md §1.
-        truncated_sign_message: truncate(text),
-        url: req.target,
-      },
-    });
-  }
-  // After the signature check, so only a merchant-key holder adds to the memory (nonces.ts bounds it).
-  if (!ctx.nonces.remember(auth.mchid, auth.nonce_str, ctx.now(), Number(auth.timestamp) * 1000)) {
-    throw signError('Http头Authorization中的nonce_str已被使用,请每次请求生成新的随机串', {
-      field: 'nonce_str',
-      value: auth.nonce_str,
-      location: 'authorization',
-    });
-  }
-  // Exactly a known platform serial or public key ID, for the same reason as serial_no.
-  const serial = req.headers['wechatpay-serial'];
-  if (typeof serial === 'string' && serial !== '' && !knownWechatpaySerials(ctx).includes(serial)) {
-    throw paramError('平台证书序列号Wechatpay-Serial错误', 'header', serial);
-  }
-  return auth;
+  if (verifyMessage(ctx.keys.merchantPublicKey, message, auth.signature)) return;
+  throw signError('错误的签名,验签失败', {
+    detail: { issue: 'sign not match' },
+    field: 'signature',
+    location: 'authorization',
+    sign_information: {
+      method: req.method,
+      sign_message_length: message.length,
+      // The real server shows the message up to the first field of the body, as in docs/protocol.md §1.
+      truncated_sign_message: truncate(message.toString('utf8')),
+      url: req.target,
+    },
+  });
 }
 
 function truncate(message: string): string {

@@ -135,4 +135,25 @@ describePg('batch refunds, two operators, one PostgreSQL ledger', () => {
     // The second of each pair was stopped by the ledger before it was sent, not by WeChat Pay after.
     expect(refusedBy([ra, rb], 'LEDGER_REFUND_EXCEEDS_TOTAL')).toBe(20);
   }, 120_000);
+
+  it("transfers: an out_bill_no in both operators' files is started by one of them only", async () => {
+    const ledger = await ledgerDb();
+    const bills = Array.from({ length: 20 }, (_, i) => `LGT${String(i).padStart(4, '0')}`);
+    const csv = (name: string) => {
+      const file = path.join(mkdtempSync(path.join(os.tmpdir(), `wxpay-ledger-${name}-`)), `${name}.csv`);
+      const rows = bills.map((b, i) => `${b},oUser${i},${100 + i},1000,ledger test,`);
+      writeFileSync(file, `out_bill_no,openid,amount,scene_id,remark,user_name\n${rows.join('\n')}\n`);
+      const report = ['--scene-report', '活动名称=新会员有礼', '--scene-report', '奖励说明=注册抽奖'];
+      return ['transfer', 'create', '--from', file, ...report, '--yes', '--json', '--rate', '1000'];
+    };
+    const [ra, rb] = await runBoth(csv('ta'), csv('tb'), ledger);
+    expect(
+      [ra.code, rb.code].every((c) => c === 0 || c === 5),
+      `${ra.stderr}\n${rb.stderr}`,
+    ).toBe(true);
+    const made = [...env.sb.state.transfers.values()].filter((t) => t.outBillNo.startsWith('LGT'));
+    expect(made.map((t) => t.outBillNo).sort()).toEqual(bills);
+    // Each bill was sent by one operator; the other's row was refused before sending.
+    expect(refusedBy([ra, rb], 'LEDGER_TRANSFER_STARTED')).toBe(20);
+  }, 120_000);
 });

@@ -5,12 +5,13 @@
 // `runuser -u postgres`. One server per test file (about 5 s to start); each test makes its own database.
 // Where no server can be started the tests skip with the reason printed; WXPAY_REQUIRE_PG=1 (CI) makes that a failure.
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'vitest';
+import { removeTemp } from './scan-written-files.js';
 
 const run = promisify(execFile);
 
@@ -124,7 +125,7 @@ export async function startPostgres(): Promise<PgServer> {
     },
     async stop() {
       await tool('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      removeTemp(dir);
     },
   };
 }

@@ -40,6 +40,9 @@ describe('China time (protocol/china-time.ts)', () => {
     expect(parseChinaTime('2026-12-01T03:00:00+08:00')).toBe(Date.parse('2026-11-30T19:00:00Z'));
     expect(parseChinaTime('2026-12-01T03:00:00Z')).toBe(Date.parse('2026-12-01T03:00:00Z'));
     expect(parseChinaTime('yesterday')).toBeNaN();
+    const now = Date.parse('2026-12-01T17:00:00Z'); // 01:00 on the 2nd in China
+    expect(new Date(parseChinaTime('today', now)).toISOString()).toBe('2026-12-01T16:00:00.000Z');
+    expect(new Date(parseChinaTime('yesterday', now)).toISOString()).toBe('2026-11-30T16:00:00.000Z');
     expect(parseChinaTime('2026-13-01')).toBeNaN();
   });
   it('formats one instant in each of WeChat Pay’s forms', () => {

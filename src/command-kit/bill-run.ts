@@ -73,15 +73,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindNa
   const file = target ?? path.join(tmpDir!, `bill.${format}`);
   const ac = new AbortController();
   const offSignal = rt.onSignal(() => ac.abort());
-  let lastProgress = 0;
-  const onProgress =
-    rt.stderr.isTTY && !out.json
-      ? (n: number) => {
-          if (rt.now() - lastProgress < 500) return;
-          lastProgress = rt.now();
-          rt.stderr.write(`\rdownloading: ${(n / 1048576).toFixed(1)} MB`);
-        }
-      : undefined;
+  const onProgress = rt.stderr.isTTY && !out.json ? progressLine(rt) : undefined;
   const what = describeBill(kind, opts, date);
   let got: ReceivedBill;
   try {
@@ -108,18 +100,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindNa
     if (onProgress) rt.stderr.write('\n');
     if (!target) await copyToStdout(ctx, file);
   } catch (e) {
-    if (ac.signal.aborted)
-      throw new WxpayError('NETWORK', `Interrupted: the ${what} was not written`, {
-        cause: e,
-        hint: 'Run the command again; a bill can be downloaded as often as needed.',
-      });
-    if (!(e instanceof WxpayError) && (e as NodeJS.ErrnoException).path) {
-      throw new WxpayError('USAGE', `Cannot write ${opts.output ?? 'the bill'}: ${(e as Error).message}`, {
-        cause: e,
-        hint: 'Check the folder permissions and the free disk space.',
-      });
-    }
-    throw e;
+    throw downloadFailure(e, ac.signal.aborted, what, opts.output);
   } finally {
     offSignal();
     if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
@@ -129,6 +110,32 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindNa
   for (const m of got.totalsMismatch)
     out.warn(`the bill's summary says ${m.key} = ${m.file}, but its rows add up to ${m.rows}`);
   report(ctx, what, format, got);
+}
+
+/** The TTY's "downloading: n MB" line, redrawn at most every 500 ms. */
+function progressLine(rt: CommandContext['rt']): (n: number) => void {
+  let lastProgress = 0;
+  return (n: number) => {
+    if (rt.now() - lastProgress < 500) return;
+    lastProgress = rt.now();
+    rt.stderr.write(`\rdownloading: ${(n / 1048576).toFixed(1)} MB`);
+  };
+}
+
+/** What a failed download means to the user: interrupted (Ctrl+C), or the file could not be written. */
+function downloadFailure(e: unknown, aborted: boolean, what: string, output: string | undefined): unknown {
+  if (aborted)
+    return new WxpayError('NETWORK', `Interrupted: the ${what} was not written`, {
+      cause: e,
+      hint: 'Run the command again; a bill can be downloaded as often as needed.',
+    });
+  if (!(e instanceof WxpayError) && (e as NodeJS.ErrnoException).path) {
+    return new WxpayError('USAGE', `Cannot write ${output ?? 'the bill'}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'Check the folder permissions and the free disk space.',
+    });
+  }
+  return e;
 }
 
 function report(ctx: CommandContext<BillOptions>, what: string, format: BillFormat, got: ReceivedBill): void {

@@ -76,6 +76,29 @@ export async function run(ctx: CommandContext<ConfigInitOptions>): Promise<void>
   const { rt } = ctx;
   const interactive = Boolean(rt.stdin.isTTY) && !ctx.opts.json;
   const opts = interactive ? await ask(ctx, ctx.opts) : ctx.opts;
+  checkRequired(opts);
+  const file = path.resolve(rt.cwd, opts.output);
+  const { profile, serial } = await profileFromFlags(opts, rt.cwd, path.dirname(file));
+  const { name } = opts;
+  await writeProfile(file, name, profile, Boolean(opts.force));
+
+  const resolved = await loadConfig({ cwd: rt.cwd, env: rt.env, configFile: file, profile: name });
+  const checks = [await trustCheck(file), ...(await runConfigChecks(resolved, rt.env, rt.now()))];
+  const out = outputFor(ctx);
+  const failed = checks.filter((c) => c.status === 'fail');
+  if (out.json) out.data({ rcPath: file, profile: name, serialNo: serial, ok: failed.length === 0, checks });
+  else {
+    out.line(`wrote ${file} (profile "${name}", serial ${serial} from the certificate)`);
+    printChecks(out, checks);
+  }
+  if (failed.length) {
+    throw new WxpayError('CONFIG_CHECK_FAILED', `The rc file was written, but ${failed.length} check(s) failed`, {
+      hint: failed[0]?.hint ?? 'See the checks above.',
+    });
+  }
+}
+
+function checkRequired(opts: ConfigInitOptions): void {
   const missing = (['mchid', 'privateKey', 'cert'] as const).filter((k) => !opts[k]);
   if (missing.length) {
     throw new WxpayError(
@@ -91,14 +114,20 @@ export async function run(ctx: CommandContext<ConfigInitOptions>): Promise<void>
       hint: 'Give both for public-key mode, or --platform-cert-dir for platform-certificate mode.',
     });
   }
-  const file = path.resolve(rt.cwd, opts.output);
-  const dir = path.dirname(file);
+}
+
+/** The profile to write: paths relative to the rc file's folder (so the pair can move together), serial from the certificate. */
+async function profileFromFlags(
+  opts: ConfigInitOptions,
+  cwd: string,
+  dir: string,
+): Promise<{ profile: Profile; serial: string }> {
   const rel = (p: string) => {
-    const r = path.relative(dir, path.resolve(rt.cwd, p));
+    const r = path.relative(dir, path.resolve(cwd, p));
     return r.startsWith('.') || path.isAbsolute(r) ? r : `./${r}`;
   };
   const cert = parseCertificate(
-    await readKeyFile(path.resolve(rt.cwd, opts.cert!), 'merchant certificate'),
+    await readKeyFile(path.resolve(cwd, opts.cert!), 'merchant certificate'),
     'merchant certificate',
   );
   const profile: Profile = {
@@ -112,7 +141,11 @@ export async function run(ctx: CommandContext<ConfigInitOptions>): Promise<void>
     ...(opts.platformCertDir ? { platformCertDir: rel(opts.platformCertDir) } : {}),
     ...(opts.notifyUrl ? { notifyUrl: opts.notifyUrl } : {}),
   };
-  const { name } = opts;
+  return { profile, serial: cert.serial };
+}
+
+/** Adds the profile to the rc file (a new one, or one with other profiles); replaces a same-named one only with --force. */
+async function writeProfile(file: string, name: string, profile: Profile, force: boolean): Promise<void> {
   const existing = existsSync(file)
     ? (JSON.parse(await readFile(file, 'utf8')) as { defaultProfile?: string; profiles?: Record<string, Profile> })
     : undefined;
@@ -120,7 +153,7 @@ export async function run(ctx: CommandContext<ConfigInitOptions>): Promise<void>
     throw new WxpayError('USAGE', `${file} exists and holds a flat profile`, {
       hint: 'Choose another --output, or move it into {"profiles": {...}}.',
     });
-  if (existing?.profiles?.[name] && !opts.force)
+  if (existing?.profiles?.[name] && !force)
     throw new WxpayError('USAGE', `Profile "${name}" already exists in ${file}`, {
       hint: 'Pass --force to replace it, or --name for another profile.',
     });
@@ -130,19 +163,4 @@ export async function run(ctx: CommandContext<ConfigInitOptions>): Promise<void>
   };
   // 0600 whatever the umask: the search refuses an rc file that group or others can write (config-safety.ts).
   await writeFileSafe(file, `${JSON.stringify(rc, null, 2)}\n`);
-
-  const resolved = await loadConfig({ cwd: rt.cwd, env: rt.env, configFile: file, profile: name });
-  const checks = [await trustCheck(file), ...(await runConfigChecks(resolved, rt.env, rt.now()))];
-  const out = outputFor(ctx);
-  const failed = checks.filter((c) => c.status === 'fail');
-  if (out.json) out.data({ rcPath: file, profile: name, serialNo: cert.serial, ok: failed.length === 0, checks });
-  else {
-    out.line(`wrote ${file} (profile "${name}", serial ${cert.serial} from the certificate)`);
-    printChecks(out, checks);
-  }
-  if (failed.length) {
-    throw new WxpayError('CONFIG_CHECK_FAILED', `The rc file was written, but ${failed.length} check(s) failed`, {
-      hint: failed[0]?.hint ?? 'See the checks above.',
-    });
-  }
 }

@@ -17,6 +17,7 @@ import { createForwarder, forwardMessage } from '../webhook/forwarder.js';
 import { dropNonCaptures, eventIdOf, journalSelection, ReplaySelection } from '../webhook/replay-source.js';
 import { pickSigner, sandboxKeys } from '../command-kit/notify-signer.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
+import type { Output } from '../render.js';
 import { newNonce } from '../protocol/nonce.js';
 
 type Sent = { status: number; ok: boolean; body: string };
@@ -93,31 +94,7 @@ export async function run(ctx: CommandContext<NotifyReplayOptions>): Promise<voi
   const sb = opts.resign ? await sandboxKeys(ctx) : undefined;
   const results: Array<{ id?: string; status: number; ok: boolean; body: string; resigned: boolean }> = [];
   for (const c of list) {
-    let res: Sent;
-    if (secret) res = await sendForward(c, opts.forward!, secret);
-    else {
-      const headers = { ...c.headers };
-      const nowS = Math.floor(rt.now() / 1000);
-      if (sb) {
-        const signer = pickSigner(sb, opts.signWith, headers['wechatpay-serial']);
-        const ts = unixSeconds(rt.now());
-        const nonce = newNonce();
-        Object.assign(headers, {
-          'wechatpay-timestamp': ts,
-          'wechatpay-nonce': nonce,
-          'wechatpay-serial': signer.serial,
-          'wechatpay-signature': signMessage(signer.key, responseMessage(ts, nonce, c.body)),
-        });
-      } else {
-        const ts = Number(headers['wechatpay-timestamp']);
-        if (Number.isFinite(ts) && Math.abs(nowS - ts) >= DEFAULT_WINDOW_SECONDS) {
-          out.warn(
-            `${eventIdOf(c) ?? 'capture'}: Wechatpay-Timestamp is ${nowS - ts} s old, outside the ±${DEFAULT_WINDOW_SECONDS} s window; a verifying receiver will reject it (use --resign with sandbox keys)`,
-          );
-        }
-      }
-      res = await deliver(opts.to!, headers, c.body);
-    }
+    const res = secret ? await sendForward(c, opts.forward!, secret) : await sendCallback(ctx, out, c, sb);
     const id = eventIdOf(c);
     results.push({ ...(id ? { id } : {}), status: res.status, ok: res.ok, body: res.body, resigned: Boolean(sb) });
     if (!out.json)
@@ -137,4 +114,35 @@ export async function run(ctx: CommandContext<NotifyReplayOptions>): Promise<voi
       },
     );
   }
+}
+
+/** The callback as captured (warning when its timestamp is stale), or with --resign signed afresh by a sandbox key. */
+async function sendCallback(
+  ctx: CommandContext<NotifyReplayOptions>,
+  out: Output,
+  c: JournalEntry,
+  sb: Awaited<ReturnType<typeof sandboxKeys>> | undefined,
+): Promise<Sent> {
+  const { opts, rt } = ctx;
+  const headers = { ...c.headers };
+  const nowS = Math.floor(rt.now() / 1000);
+  if (sb) {
+    const signer = pickSigner(sb, opts.signWith, headers['wechatpay-serial']);
+    const ts = unixSeconds(rt.now());
+    const nonce = newNonce();
+    Object.assign(headers, {
+      'wechatpay-timestamp': ts,
+      'wechatpay-nonce': nonce,
+      'wechatpay-serial': signer.serial,
+      'wechatpay-signature': signMessage(signer.key, responseMessage(ts, nonce, c.body)),
+    });
+  } else {
+    const ts = Number(headers['wechatpay-timestamp']);
+    if (Number.isFinite(ts) && Math.abs(nowS - ts) >= DEFAULT_WINDOW_SECONDS) {
+      out.warn(
+        `${eventIdOf(c) ?? 'capture'}: Wechatpay-Timestamp is ${nowS - ts} s old, outside the ±${DEFAULT_WINDOW_SECONDS} s window; a verifying receiver will reject it (use --resign with sandbox keys)`,
+      );
+    }
+  }
+  return deliver(opts.to!, headers, c.body);
 }

@@ -7,8 +7,11 @@ import {
   prepayPath,
   type PrepayInput,
   type PrepayKind,
+  type PrepayResult,
 } from '../api/transactions.js';
 import { WxpayError } from '../protocol/errors.js';
+import type { ClientResponse } from '../http/client.js';
+import type { ResolvedProfile } from '../config/config.js';
 import type { CommandContext } from '../runtime.js';
 import type { PrepayOptions } from '../cli/prepay.js';
 import { parseFen } from '../command-kit/amount.js';
@@ -39,6 +42,28 @@ export function parseExpire(value: string, nowMs: number): string {
 export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
   const kind = String(ctx.args[0]) as PrepayKind;
   const { opts, rt } = ctx;
+  const total = checkFlags(kind, opts);
+  await withClient(ctx, async ({ client, profile }) => {
+    const input = prepayInput(opts, profile, total, rt.now());
+    if (opts.dryRun) {
+      printDryRun(
+        ctx,
+        client.preview({
+          method: 'POST',
+          path: prepayPath(kind, Boolean(input.partner)),
+          body: prepayBody(client, kind, input),
+        }),
+      );
+      return;
+    }
+    const res = await prepay(client, kind, input);
+    const invoke = invokeParams(client, kind, opts.subAppid ?? input.appid, res.prepay_id, rt.now());
+    await printOrder(ctx, { kind, outTradeNo: input.outTradeNo }, res, invoke);
+  });
+}
+
+/** Usage mistakes caught before any key is read; returns the amount in fen. */
+function checkFlags(kind: PrepayKind, opts: PrepayOptions): number {
   if (!PREPAY_KINDS.includes(kind))
     throw usage(`Unknown prepay kind "${kind}"`, `Use one of ${PREPAY_KINDS.join(', ')}.`);
   if (!opts.outTradeNo)
@@ -55,67 +80,66 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
     throw usage('h5 needs --payer-ip', "The payer's client IP, e.g. --payer-ip 203.0.113.7");
   if (opts.qr && kind !== 'native')
     throw usage('--qr is for native prepay only', 'Use `wxpay prepay native ... --qr`.');
-  await withClient(ctx, async ({ client, profile }) => {
-    const appid = opts.appid ?? profile.appid;
-    const notifyUrl = opts.notifyUrl ?? profile.notifyUrl;
-    if (!appid) throw usage('No appid: pass --appid or set "appid" in the profile', 'The AppID bound to this mchid.');
-    if (!notifyUrl)
-      throw usage(
-        'No notify URL: pass --notify-url or set "notifyUrl" in the profile',
-        'An https URL without a query string.',
-      );
-    const input: PrepayInput = {
-      appid,
-      description: opts.description!,
-      outTradeNo: opts.outTradeNo!,
-      notifyUrl,
-      total,
-      openid: opts.openid,
-      attach: opts.attach,
-      ...(opts.expire ? { timeExpire: parseExpire(opts.expire, rt.now()) } : {}),
-      payerClientIp: opts.payerIp,
-      h5Type: opts.h5Type,
-      ...(opts.profitSharing ? { profitSharing: true } : {}),
-      ...(opts.subMchid
-        ? {
-            partner: { spAppid: appid, subMchid: opts.subMchid, subAppid: opts.subAppid },
-          }
-        : {}),
-    };
-    if (opts.dryRun) {
-      printDryRun(
-        ctx,
-        client.preview({
-          method: 'POST',
-          path: prepayPath(kind, Boolean(input.partner)),
-          body: prepayBody(client, kind, input),
-        }),
-      );
-      return;
-    }
-    const res = await prepay(client, kind, input);
-    const invoke = invokeParams(client, kind, opts.subAppid ?? appid, res.prepay_id, rt.now());
-    const out = outputFor(ctx);
-    const result = {
-      kind,
-      out_trade_no: input.outTradeNo,
-      ...(res.response.data as object),
-      ...(invoke ? { invoke } : {}),
-    };
-    if (out.json) {
-      out.data(result);
-      return;
-    }
-    out.table([
-      ['out_trade_no', input.outTradeNo],
-      ...(res.prepay_id ? [['prepay_id', res.prepay_id] as [string, string]] : []),
-      ...(res.code_url ? [['code_url', res.code_url] as [string, string]] : []),
-      ...(res.h5_url ? [['h5_url', res.h5_url] as [string, string]] : []),
-    ]);
-    if (invoke) printInvoke(out, kind, invoke);
-    if (opts.qr && res.code_url) {
-      out.line();
-      out.line(await renderQr(res.code_url));
-    }
-  });
+  return total;
+}
+
+/** The order from the flags, with appid and notify URL falling back to the profile's. */
+function prepayInput(opts: PrepayOptions, profile: ResolvedProfile, total: number, nowMs: number): PrepayInput {
+  const appid = opts.appid ?? profile.appid;
+  const notifyUrl = opts.notifyUrl ?? profile.notifyUrl;
+  if (!appid) throw usage('No appid: pass --appid or set "appid" in the profile', 'The AppID bound to this mchid.');
+  if (!notifyUrl)
+    throw usage(
+      'No notify URL: pass --notify-url or set "notifyUrl" in the profile',
+      'An https URL without a query string.',
+    );
+  return {
+    appid,
+    description: opts.description!,
+    outTradeNo: opts.outTradeNo!,
+    notifyUrl,
+    total,
+    openid: opts.openid,
+    attach: opts.attach,
+    ...(opts.expire ? { timeExpire: parseExpire(opts.expire, nowMs) } : {}),
+    payerClientIp: opts.payerIp,
+    h5Type: opts.h5Type,
+    ...(opts.profitSharing ? { profitSharing: true } : {}),
+    ...(opts.subMchid
+      ? {
+          partner: { spAppid: appid, subMchid: opts.subMchid, subAppid: opts.subAppid },
+        }
+      : {}),
+  };
+}
+
+/** prepay_id / code_url / h5_url, the signed invoke parameters for jsapi and app, and the QR code for --qr. */
+async function printOrder(
+  ctx: CommandContext<PrepayOptions>,
+  order: { kind: PrepayKind; outTradeNo: string },
+  res: PrepayResult & { response: ClientResponse },
+  invoke: Record<string, string> | undefined,
+): Promise<void> {
+  const out = outputFor(ctx);
+  const result = {
+    kind: order.kind,
+    out_trade_no: order.outTradeNo,
+    ...(res.response.data as object),
+    ...(invoke ? { invoke } : {}),
+  };
+  if (out.json) {
+    out.data(result);
+    return;
+  }
+  out.table([
+    ['out_trade_no', order.outTradeNo],
+    ...(res.prepay_id ? [['prepay_id', res.prepay_id] as [string, string]] : []),
+    ...(res.code_url ? [['code_url', res.code_url] as [string, string]] : []),
+    ...(res.h5_url ? [['h5_url', res.h5_url] as [string, string]] : []),
+  ]);
+  if (invoke) printInvoke(out, order.kind, invoke);
+  if (ctx.opts.qr && res.code_url) {
+    out.line();
+    out.line(await renderQr(res.code_url));
+  }
 }

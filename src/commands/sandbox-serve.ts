@@ -1,16 +1,14 @@
 // `wxpay sandbox serve`: runs the simulator until SIGINT/SIGTERM; a startup line, then one line per request
 // (NDJSON events with --json).
-import os from 'node:os';
 import path from 'node:path';
 import { WxpayError } from '../protocol/errors.js';
-import { DEFAULT_SANDBOX_PORT } from '../sandbox/keyset.js';
-import { parseClockOffset } from '../sandbox/bill-source.js';
-import { readSandboxFile, type SandboxFile } from '../sandbox/keyset-files.js';
+import { readSandboxFile } from '../sandbox/keyset-files.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { CommandContext } from '../runtime.js';
 import type { SandboxServeOptions } from '../cli/sandbox.js';
 import { sandboxMode } from './sandbox-init.js';
-import { intOption, outputFor } from '../command-kit/shared.js';
+import { outputFor } from '../command-kit/shared.js';
+import { serveOptions } from '../command-kit/sandbox-serve-options.js';
 
 export async function run(ctx: CommandContext<SandboxServeOptions>): Promise<void> {
   const { opts, rt } = ctx;
@@ -22,34 +20,9 @@ export async function run(ctx: CommandContext<SandboxServeOptions>): Promise<voi
       hint: `Run: wxpay sandbox init --dir ${opts.dir}`,
     });
   const mode = sandboxMode(opts.mode) ?? file.mode;
-  const timeScale = Number(opts.timeScale);
-  if (!(timeScale > 0))
-    throw new WxpayError('USAGE', `--time-scale must be a positive number, got "${opts.timeScale}"`, {
-      hint: 'e.g. --time-scale 60 turns 15 s into 0.25 s.',
-    });
-  const autoRefund = opts.autoRefund === 'off' ? -1 : intOption(opts.autoRefund, '--auto-refund')!;
-  const autoPay = intOption(opts.autoPay, '--auto-pay');
-  // RSA signing dominates a signed answer; a spare core signs while the event loop serves the next request.
-  const signWorkers =
-    intOption(opts.signWorkers, '--sign-workers') ?? Math.min(2, Math.max(0, os.availableParallelism() - 1));
-  const billClockOffsetMs = opts.clock === undefined ? 0 : parseClockOffset(opts.clock, rt.now());
-  if (billClockOffsetMs === undefined)
-    throw new WxpayError('USAGE', `--clock "${opts.clock}" is not a time`, {
-      hint: "e.g. --clock +2d (two days ahead: today's bill is out), --clock -36h, or --clock 2026-01-03T10:30:00+08:00.",
-    });
   const sb = await startSandbox({
-    dir,
+    ...serveOptions(opts, rt, dir, file),
     mode,
-    host: opts.host,
-    // A hand-edited sandbox.json may have lost its port.
-    port: intOption(opts.port, '--port') ?? (file as Partial<SandboxFile>).port ?? DEFAULT_SANDBOX_PORT,
-    timeScale,
-    autoRefundMs: autoRefund,
-    refundSpacingMs: intOption(opts.refundSpacing, '--refund-spacing')!,
-    signWorkers,
-    billClockOffsetMs,
-    ...(autoPay !== undefined ? { autoPayMs: autoPay } : {}),
-    ...(opts.state ? { statePath: path.resolve(rt.cwd, opts.state) } : {}),
     onRequest: opts.quiet
       ? undefined
       : (e) =>

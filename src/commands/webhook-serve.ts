@@ -11,10 +11,11 @@ import { formatLive } from '../webhook/live-line.js';
 import { resendCommand } from '../webhook/resend.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { loadMerchantKeys, merchantProfileNames } from '../command-kit/merchant-profiles.js';
-import { assertOwnSerials, PROFILE_PATH_PREFIX } from '../webhook/merchants.js';
+import { assertOwnSerials } from '../webhook/merchants.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
 import { openServeStore } from '../command-kit/serve-store.js';
 import { storeUrlOf } from '../command-kit/store-url.js';
+import { showListening } from '../command-kit/webhook-serve-banner.js';
 
 function checkOptions(opts: WebhookServeOptions, storeUrl: string | undefined): void {
   if (!(opts.path ?? '/').startsWith('/'))
@@ -113,42 +114,7 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
   });
   // A closed stdout (`| head -1`) must not stop the listener: live lines are dropped, the journal still has them.
   const offClosed = rt.onStdoutClosed?.(() => undefined);
-  const started = {
-    type: 'listening',
-    url: srv.url,
-    journal: journalPath,
-    store: store?.shown ?? null,
-    recovered: srv.recovered,
-    cutBytes: srv.cutBytes,
-    reforwarding: srv.reforwarding,
-    keys: merchants.keys,
-    ...(merchants.profiles ? { profiles: merchants.profiles } : {}),
-    forwardTo: opts.forwardTo ?? null,
-    secretFile: secret?.file ?? null,
-    ...(opts.printSecret ? { secret: secret!.secret } : {}),
-  };
-  if (out.json) out.event(started);
-  else {
-    out.note(
-      store
-        ? `listening on ${srv.url}  store ${store.shown} as ${store.options.instance}`
-        : `listening on ${srv.url}  journal ${journalPath} (${srv.recovered} acknowledged ids recovered)`,
-    );
-    if (srv.cutBytes)
-      out.warn(
-        `the journal ended in a torn line (a write cut by a crash); cut ${srv.cutBytes} bytes. That callback was never acknowledged, so WeChat Pay sends it again.`,
-      );
-    out.note(
-      `keys: ${started.keys.join(', ')}${merchants.profiles ? `  profiles: ${merchants.profiles.map((p) => `${p} on ${PROFILE_PATH_PREFIX}${p}`).join(', ')}` : ''}${opts.forwardTo ? `  forward-to ${opts.forwardTo}${opts.ackAfterForward ? ' (ack after forward)' : ''}` : ''}`,
-    );
-    if (secret)
-      out.note(
-        `forwards are signed (Standard Webhooks) with the secret in ${secret.file}${secret.created ? ' (new)' : ''}; --print-secret shows it`,
-      );
-    if (opts.printSecret) out.line(`secret: ${secret!.secret}`);
-    if (srv.reforwarding)
-      out.note(`forwarding again ${srv.reforwarding} event(s) acknowledged earlier but never forwarded`);
-  }
+  showListening(out, { srv, journalPath, store, merchants, secret, opts });
   await new Promise<void>((resolve) => {
     const off = rt.onSignal((signal) => {
       off();

@@ -48,81 +48,106 @@ export interface Explanation {
   error?: WxpayError;
 }
 
-export function explainVerification(input: ExplainInput): Explanation {
-  const steps: ExplainStep[] = [];
-  const window = input.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
-  const body = Buffer.isBuffer(input.body) ? input.body : Buffer.from(input.body, 'utf8');
-  const names = ['Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Signature', 'Wechatpay-Serial'];
-  const missing = names.filter((n) => !getHeader(input.headers, n));
-  steps.push({
+const SIGNED_HEADERS = ['Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Signature', 'Wechatpay-Serial'];
+
+function headersStep(headers: HeaderBag): ExplainStep {
+  const missing = SIGNED_HEADERS.filter((n) => !getHeader(headers, n));
+  return {
     step: 'headers',
     ok: !missing.length,
     detail: missing.length ? `missing ${missing.join(', ')}` : 'all four Wechatpay-* headers present',
-  });
-  const ts = getHeader(input.headers, 'Wechatpay-Timestamp') ?? '';
-  if (ts) {
-    const valid = /^\d{1,12}$/.test(ts);
-    const skew = Math.floor(input.now) - Number(ts);
-    steps.push({
-      step: 'timestamp',
-      ok: valid && Math.abs(skew) < window,
-      detail: valid
-        ? `skew ${skew} s (now − Wechatpay-Timestamp), window ±${window} s`
-        : `"${ts.slice(0, 20)}" is not Unix seconds`,
-      ...(valid && ts.length === 13 ? { warnings: ['13 digits: milliseconds, not seconds'] } : {}),
-    });
-  }
-  const serial = getHeader(input.headers, 'Wechatpay-Serial') ?? '';
-  const sig = getHeader(input.headers, 'Wechatpay-Signature') ?? '';
-  const known = [...input.keys.keys()];
-  if (serial) {
-    const probe = isProbeSignature(sig);
-    steps.push({
+  };
+}
+
+function timestampStep(ts: string, now: number, window: number): ExplainStep {
+  const valid = /^\d{1,12}$/.test(ts);
+  const skew = Math.floor(now) - Number(ts);
+  return {
+    step: 'timestamp',
+    ok: valid && Math.abs(skew) < window,
+    detail: valid
+      ? `skew ${skew} s (now − Wechatpay-Timestamp), window ±${window} s`
+      : `"${ts.slice(0, 20)}" is not Unix seconds`,
+    ...(valid && ts.length === 13 ? { warnings: ['13 digits: milliseconds, not seconds'] } : {}),
+  };
+}
+
+/** A serial of one kind while only keys of the other kind are configured: a certificate -> public-key migration. */
+function migrationWarnings(serial: string, keys: KeyStore): string[] | undefined {
+  const modes = new Set([...keys.keys()].map(serialKind));
+  if (serialKind(serial) === 'public-key' && !modes.has('public-key'))
+    return [
+      'a public-key serial but only platform certificates are configured: a certificate -> public-key migration started; add publicKeyId and publicKeyPath',
+    ];
+  if (serialKind(serial) === 'platform-certificate' && !modes.has('platform-certificate'))
+    return ['a certificate serial but only the public key is configured: during a migration keep platformCertDir too'];
+  return undefined;
+}
+
+/** The serial step (is it a probe?) and the key step (is a key configured for it?). */
+function serialSteps(serial: string, sig: string, keys: KeyStore): ExplainStep[] {
+  const probe = isProbeSignature(sig);
+  const found = lookupKey(keys, serial) !== undefined;
+  const warnings = found ? undefined : migrationWarnings(serial, keys);
+  const known = [...keys.keys()];
+  return [
+    {
       step: 'serial',
       ok: !probe,
       detail: probe ? `${serial}: the signature is a WECHATPAY/SIGNTEST/ probe` : `${serial} (${serialKind(serial)})`,
-    });
-    const found = lookupKey(input.keys, serial) !== undefined;
-    const modes = new Set(known.map(serialKind));
-    const warnings =
-      !found && serialKind(serial) === 'public-key' && !modes.has('public-key')
-        ? [
-            'a public-key serial but only platform certificates are configured: a certificate -> public-key migration started; add publicKeyId and publicKeyPath',
-          ]
-        : !found && serialKind(serial) === 'platform-certificate' && !modes.has('platform-certificate')
-          ? ['a certificate serial but only the public key is configured: during a migration keep platformCertDir too']
-          : undefined;
-    steps.push({
+    },
+    {
       step: 'key',
       ok: found,
       detail: `${found ? 'found' : 'no key'} for ${serial}; known: ${known.join(', ') || 'none'}`,
       ...(warnings ? { warnings } : {}),
-    });
-  }
+    },
+  ];
+}
+
+function bodyStep(body: Buffer): ExplainStep {
   const w = bodyWarnings(body);
-  steps.push({
+  return {
     step: 'body',
     ok: true,
     detail: `${body.length} bytes, sha256 ${createHash('sha256').update(body).digest('hex')}`,
     ...(w.length ? { warnings: w } : {}),
-  });
+  };
+}
+
+/** Why the signature step failed, in words; for a stale timestamp, also whether the bytes themselves verify. */
+function signatureFailure(err: WxpayError, input: ExplainInput, body: Buffer, ts: string): string {
+  if (err.code === 'VERIFY_BAD_SIGNATURE') return 'SHA256withRSA does not verify';
+  let rsa = `not checked (${err.code})`;
+  if (err.code === 'VERIFY_TIMESTAMP' && /^\d{1,12}$/.test(ts)) {
+    // Say whether the bytes are intact, so a stale replay is not mistaken for a tampered body.
+    try {
+      verifySignature({ headers: input.headers, body, keys: input.keys, now: Number(ts) });
+      rsa = 'SHA256withRSA verifies, but the timestamp is outside the window';
+    } catch (e) {
+      if (e instanceof WxpayError && e.code === 'VERIFY_BAD_SIGNATURE') rsa = 'SHA256withRSA does not verify either';
+    }
+  }
+  return rsa;
+}
+
+export function explainVerification(input: ExplainInput): Explanation {
+  const window = input.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
+  const body = Buffer.isBuffer(input.body) ? input.body : Buffer.from(input.body, 'utf8');
+  const steps: ExplainStep[] = [headersStep(input.headers)];
+  const ts = getHeader(input.headers, 'Wechatpay-Timestamp') ?? '';
+  if (ts) steps.push(timestampStep(ts, input.now, window));
+  const serial = getHeader(input.headers, 'Wechatpay-Serial') ?? '';
+  const sig = getHeader(input.headers, 'Wechatpay-Signature') ?? '';
+  if (serial) steps.push(...serialSteps(serial, sig, input.keys));
+  steps.push(bodyStep(body));
   try {
     verifySignature({ headers: input.headers, body, keys: input.keys, now: input.now, windowSeconds: window });
     steps.push({ step: 'signature', ok: true, detail: 'SHA256withRSA verifies over the raw body' });
     return { ok: true, steps };
   } catch (err) {
     if (!(err instanceof WxpayError)) throw err;
-    let rsa = err.code === 'VERIFY_BAD_SIGNATURE' ? 'SHA256withRSA does not verify' : `not checked (${err.code})`;
-    if (err.code === 'VERIFY_TIMESTAMP' && /^\d{1,12}$/.test(ts)) {
-      // Say whether the bytes are intact, so a stale replay is not mistaken for a tampered body.
-      try {
-        verifySignature({ headers: input.headers, body, keys: input.keys, now: Number(ts) });
-        rsa = 'SHA256withRSA verifies, but the timestamp is outside the window';
-      } catch (e) {
-        if (e instanceof WxpayError && e.code === 'VERIFY_BAD_SIGNATURE') rsa = 'SHA256withRSA does not verify either';
-      }
-    }
-    steps.push({ step: 'signature', ok: false, detail: rsa });
+    steps.push({ step: 'signature', ok: false, detail: signatureFailure(err, input, body, ts) });
     return { ok: false, steps, error: err };
   }
 }

@@ -82,6 +82,39 @@ export async function clockCheck(
   return { status: 'pass', message: text };
 }
 
+/** Whether the server signs with a certificate the local folder lacks (it would fail verification once in use). */
+function serverCertificatesResult(server: { serial: string }[], local: { serial: string }[], dir: string): CheckResult {
+  const missing = server.filter((s) => !local.some((l) => l.serial === s.serial));
+  return missing.length
+    ? {
+        name: 'server certificates',
+        status: 'warn',
+        message: `WeChat Pay also signs with ${missing.map((m) => m.serial).join(', ')}, not in ${dir}`,
+        hint: 'Run `wxpay certs download` before the old certificate expires.',
+      }
+    : {
+        name: 'server certificates',
+        status: 'pass',
+        message: `GET /v3/certificates verified; its ${server.length} certificate(s) are all in ${dir}`,
+      };
+}
+
+/** One check from its details: the worst status, and the message and hint of the details that have it. */
+function certificatesSummary(details: CheckResult[]): Check {
+  const status = worstStatus(details);
+  const notable = details.filter((d) => d.status === status);
+  return {
+    status,
+    details,
+    message:
+      status === 'pass'
+        ? details.map((d) => `${d.name}: ${d.message}`).join('; ')
+        : notable.map((d) => `${d.name}: ${d.message}`).join('; '),
+    ...(notable[0]?.hint && status !== 'pass' ? { hint: notable[0].hint } : {}),
+    ...(status === 'fail' ? { code: 'CONFIG_CHECK_FAILED' as const } : {}),
+  };
+}
+
 /** Local certificates or public key, then (certificate mode only) the server's list against the local folder. */
 export async function certificatesCheck(
   profile: ResolvedProfile,
@@ -106,24 +139,8 @@ export async function certificatesCheck(
       });
     const local = profile.platformCertDir ? await loadPlatformCerts(profile.platformCertDir) : [];
     for (const c of local) details.push(expiryCheck('platform certificate', c, now));
-    if (profile.platformCertDir && client) {
-      const server = await downloadCertificates(client);
-      const missing = server.filter((s) => !local.some((l) => l.serial === s.serial));
-      details.push(
-        missing.length
-          ? {
-              name: 'server certificates',
-              status: 'warn',
-              message: `WeChat Pay also signs with ${missing.map((m) => m.serial).join(', ')}, not in ${profile.platformCertDir}`,
-              hint: 'Run `wxpay certs download` before the old certificate expires.',
-            }
-          : {
-              name: 'server certificates',
-              status: 'pass',
-              message: `GET /v3/certificates verified; its ${server.length} certificate(s) are all in ${profile.platformCertDir}`,
-            },
-      );
-    }
+    if (profile.platformCertDir && client)
+      details.push(serverCertificatesResult(await downloadCertificates(client), local, profile.platformCertDir));
   } catch (e) {
     return { ...failFrom(e), details };
   }
@@ -136,18 +153,7 @@ export async function certificatesCheck(
       details,
     };
   }
-  const status = worstStatus(details);
-  const notable = details.filter((d) => d.status === status);
-  return {
-    status,
-    details,
-    message:
-      status === 'pass'
-        ? details.map((d) => `${d.name}: ${d.message}`).join('; ')
-        : notable.map((d) => `${d.name}: ${d.message}`).join('; '),
-    ...(notable[0]?.hint && status !== 'pass' ? { hint: notable[0].hint } : {}),
-    ...(status === 'fail' ? { code: 'CONFIG_CHECK_FAILED' as const } : {}),
-  };
+  return certificatesSummary(details);
 }
 
 export const smokeTradeNo = () => `WXPAYSMOKE${randomBytes(8).toString('hex').toUpperCase()}`;

@@ -35,6 +35,36 @@ export interface ResponseVerifierOptions {
   fetchCertificates: () => Promise<DecryptedCertificate[]>;
 }
 
+/** 'certificate-list' mode: the answer is /v3/certificates, verified by the certificates it carries (docs/protocol.md §3). */
+function verifyCertificateAnswer(
+  o: ResponseVerifierOptions,
+  r: RawAnswer,
+  keys: KeyStore,
+  trust: KeyStore | undefined,
+): DecryptedCertificate[] {
+  if (!o.apiV3Key) {
+    throw new WxpayError('CONFIG_INVALID', 'The APIv3 key is needed to decrypt /v3/certificates', {
+      hint: 'Set apiV3Key in the profile ("file:./apiv3.key" or "env:NAME").',
+    });
+  }
+  return verifyCertificateList({
+    headers: r.headers,
+    rawBody: r.raw,
+    apiV3Key: o.apiV3Key,
+    now: o.now() / 1000,
+    also: keys,
+    ...(trust ? { trust } : {}),
+  });
+}
+
+/** Only an unknown hex serial can be fetched: a public key ID (PUB_KEY_ID_…) is never in /v3/certificates, and
+ *  without the APIv3 key the certificates could not be decrypted. */
+function isRefreshable(e: unknown, serial: string, o: ResponseVerifierOptions): e is WxpayError {
+  return (
+    e instanceof WxpayError && e.code === 'VERIFY_UNKNOWN_SERIAL' && !isPublicKeyId(serial) && o.apiV3Key !== undefined
+  );
+}
+
 export function createResponseVerifier(o: ResponseVerifierOptions): ResponseVerifier {
   let keys = o.keys;
   const refreshed = new Map<string, Promise<void>>();
@@ -59,31 +89,12 @@ export function createResponseVerifier(o: ResponseVerifierOptions): ResponseVeri
     keys: () => keys,
     async verify(mode = 'signature', r, trust) {
       if (mode === 'none-bill-download' || mode === 'none-media-download') return undefined;
-      if (mode === 'certificate-list') {
-        if (!o.apiV3Key) {
-          throw new WxpayError('CONFIG_INVALID', 'The APIv3 key is needed to decrypt /v3/certificates', {
-            hint: 'Set apiV3Key in the profile ("file:./apiv3.key" or "env:NAME").',
-          });
-        }
-        return verifyCertificateList({
-          headers: r.headers,
-          rawBody: r.raw,
-          apiV3Key: o.apiV3Key,
-          now: o.now() / 1000,
-          also: keys,
-          ...(trust ? { trust } : {}),
-        });
-      }
+      if (mode === 'certificate-list') return verifyCertificateAnswer(o, r, keys, trust);
       try {
         verifySignature({ headers: r.headers, body: r.raw, keys, now: o.now() / 1000 });
       } catch (e) {
         const serial = r.headers['wechatpay-serial'] ?? '';
-        const canRefresh =
-          e instanceof WxpayError &&
-          e.code === 'VERIFY_UNKNOWN_SERIAL' &&
-          !isPublicKeyId(serial) &&
-          o.apiV3Key !== undefined;
-        if (!canRefresh || refreshed.has(serial)) throw e;
+        if (!isRefreshable(e, serial, o) || refreshed.has(serial)) throw e;
         try {
           await refresh(serial);
         } catch (cause) {

@@ -2,26 +2,21 @@
 // connections and on body bytes held at once, the handler does the rest. At start it reads the journal line by line
 // and forwards again the events acknowledged but never forwarded (same webhook-id). close() stops accepting, lets
 // requests in flight and background forwards finish, journals the last rate-limit summary, then flushes.
-import path from 'node:path';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import type { KeyStore } from '../protocol/keys.js';
-import { isWxpayError, WxpayError } from '../protocol/errors.js';
-import { normalizeHeaders } from '../protocol/headers.js';
 import { listenOn } from '../http/listen.js';
 import { applyHttpLimits, httpServerOptions, resolveHttpLimits, type HttpLimits } from '../http/limits.js';
-import { BodyBudget, readBudgetedBody } from './body-budget.js';
-import { forwardSecret } from './forward-secret.js';
-import { createForwarder } from './forwarder.js';
-import { createHandler, type Incoming, type Reply } from './handler.js';
-import { merchantSet, routedProfile, type MerchantKeys } from './merchants.js';
-import { openEntries, openJournal, recoverJournal } from './journal.js';
-import { throttledReload } from './key-reload.js';
+import { BodyBudget } from './body-budget.js';
+import type { Incoming, Reply } from './handler.js';
+import type { MerchantKeys, MerchantSet } from './merchants.js';
 import type { LiveEvent } from './live-line.js';
 import { reforward } from './reforward.js';
 import { createRejectionLimiter, DEFAULT_REJECTION_LIMITS, type RejectionLimits } from './rejections.js';
-import { storeParts, type StoreOptions } from './store-mode.js';
+import { requestListener } from './request-listener.js';
+import { forwarderFor, handlerFor, merchantDeps, openEventLog, type EventLog } from './server-setup.js';
+import type { StoreOptions } from './store-mode.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** WeChat Pay sends small bodies at once; anything slower than this is not WeChat Pay. */
@@ -93,123 +88,34 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-const FAIL = (message: string) => JSON.stringify({ code: 'FAIL', message });
-
-/** The merchant keys part of the handler's dependencies. Checked before the journal opens: a shared serial is a
- *  start-up error. */
-function merchantDeps(opts: WebhookServerOptions, now: () => number) {
-  if (opts.merchants) return { merchants: merchantSet(opts.merchants, now) } as const;
-  const reloadKeys = throttledReload(opts.reloadKeys, now);
-  return { keys: opts.keys, apiV3Key: opts.apiV3Key, ...(reloadKeys ? { reloadKeys } : {}) } as const;
-}
-
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const now = opts.now ?? Date.now;
   const keyDeps = merchantDeps(opts, now);
   const onEvent = opts.onEvent ?? (() => undefined);
   const forward = opts.forwardTo ? await forwarderFor(opts, now) : undefined;
   const summaryIntervalMs = opts.summaryIntervalMs ?? 10_000;
-  const stored = opts.store
-    ? storeParts(opts.store, {
-        forward,
-        now,
-        onEvent,
-        intervalMs: summaryIntervalMs,
-        baseDelayMs: opts.forwardBaseDelayMs,
-      })
-    : undefined;
-  const { seen, unforwarded, journal } = stored ?? (await openJournalOrFail(opts.journalPath, opts.rotateBytes));
-  const recovered = seen.size;
-  const toReforward = opts.forwardTo && unforwarded.length ? await openEntries(unforwarded) : undefined;
-  const background = new Set<Promise<unknown>>();
-  const track = (p: Promise<unknown>) => {
-    background.add(p);
-    void p.finally(() => background.delete(p));
-  };
+  const log = await openEventLog(opts, { forward, now, onEvent, summaryIntervalMs });
+  const background = backgroundTasks();
   const limiter = createRejectionLimiter({ ...DEFAULT_REJECTION_LIMITS, ...opts.rejectionLimits }, now());
-  const handle = createHandler({
-    ...keyDeps,
-    now,
-    journal,
-    seen,
-    limiter,
-    onEvent,
-    track,
-    store: stored?.sink,
-    ...(opts.windowSeconds !== undefined ? { windowSeconds: opts.windowSeconds } : {}),
-    ...(forward ? { forward } : {}),
-    ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}),
-    ackAfterForward: Boolean(opts.ackAfterForward),
-    ...(opts.ackBudgetMs ? { ackBudgetMs: opts.ackBudgetMs } : {}),
-  });
+  const handle = handlerFor(opts, { keyDeps, now, log, limiter, onEvent, track: background.track, forward });
   const wantPath = opts.path ?? '/';
-
-  const send = (res: ServerResponse, reply: Reply, close = false) => {
-    const headers: Record<string, string> = reply.body ? { 'content-type': 'application/json' } : {};
-    if (close) headers.connection = 'close';
-    res.writeHead(reply.status, headers).end(reply.body);
-  };
-
-  const limits = resolveHttpLimits(WEBHOOK_LIMITS, opts.limits);
-  const budget = new BodyBudget(opts.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES);
-  const server = createServer(httpServerOptions(limits), (req, res) => {
-    const url = (req.url ?? '/').split('?')[0]!;
-    const profile = routedProfile(keyDeps.merchants, url);
-    if (url !== wantPath && profile === undefined) {
-      send(res, { status: 404, body: FAIL(`no listener at ${url}; this one is at ${wantPath}`) });
-      return;
-    }
-    if (req.method !== 'POST') {
-      send(res, { status: 405, body: FAIL('callbacks are POST') });
-      return;
-    }
-    const receivedAt = new Date().toISOString();
-    readBudgetedBody(req, limits.maxBodyBytes, budget)
-      .then(async (body) => {
-        if (body === 'busy')
-          return void res
-            .writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' })
-            .end(FAIL('too many request bodies in flight; retry'), () => req.destroy());
-        if (body === undefined) {
-          send(res, { status: 413, body: FAIL(`body over ${limits.maxBodyBytes} bytes`) }, true);
-          return;
-        }
-        const incoming: Incoming = {
-          method: 'POST',
-          path: req.url ?? '/',
-          headers: normalizeHeaders(req.headers),
-          rawBody: body,
-          receivedAt,
-          ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
-          ...(profile !== undefined ? { profile } : {}),
-        };
-        send(res, await handle(incoming));
-      })
-      .catch(() => {
-        if (!res.headersSent) send(res, { status: 500, body: FAIL('internal error') }, true);
-      });
-  });
-  applyHttpLimits(server, limits);
-  server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  try {
-    await listenOn(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
-  } catch (err) {
-    await toReforward?.return(undefined);
-    await stored?.pump?.stop();
-    await journal.close();
-    throw err;
-  }
+  const server = await listenOrRelease(opts, requestListenerFor(opts, wantPath, keyDeps.merchants, handle), log);
   const summarize = () => {
     const line = limiter.summary(now());
-    if (line) track(journal.append(line).catch(() => undefined));
+    if (line) background.track(log.journal.append(line).catch(() => undefined));
   };
   const timer = setInterval(summarize, summaryIntervalMs).unref();
   let stopping = false;
-  if (toReforward)
-    track(
+  if (log.toReforward)
+    background.track(
       reforward(
-        toReforward,
-        { forward: forward!, journal, onEvent, ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}) },
+        log.toReforward,
+        {
+          forward: forward!,
+          journal: log.journal,
+          onEvent,
+          ...(opts.resendCommand ? { resendCommand: opts.resendCommand } : {}),
+        },
         () => stopping,
       ).catch(() => undefined),
     );
@@ -219,9 +125,9 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   return {
     url: `http://${host}:${addr.port}${wantPath}`,
     server,
-    recovered,
-    cutBytes: journal.cutBytes,
-    reforwarding: toReforward ? unforwarded.length : 0,
+    recovered: log.seen.size,
+    cutBytes: log.journal.cutBytes,
+    reforwarding: log.toReforward ? log.unforwarded.length : 0,
     close() {
       closing ??= (async () => {
         stopping = true;
@@ -230,39 +136,53 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         await closed;
         clearInterval(timer);
         summarize();
-        await Promise.allSettled([...background]);
-        await stored?.pump?.stop();
-        await journal.close();
+        await background.settled();
+        await log.stored?.pump?.stop();
+        await log.journal.close();
       })();
       return closing;
     },
   };
 }
 
-/** Forwards signed with the given secret or the one beside the journal. With a store, one attempt per claim of an
- *  outbox row: the retries are the rows' (they outlive this instance). */
-async function forwarderFor(opts: WebhookServerOptions, now: () => number) {
-  const secret = opts.forwardSecret ?? (await forwardSecret(opts.journalPath)).secret;
-  const attempts = opts.store ? 1 : opts.forwardAttempts;
-  return createForwarder({
-    url: opts.forwardTo!,
-    secret,
-    now,
-    ...(attempts ? { attempts } : {}),
-    ...(opts.forwardBaseDelayMs !== undefined ? { baseDelayMs: opts.forwardBaseDelayMs } : {}),
-  });
+/** The request listener with the server's body cap and in-flight budget. */
+function requestListenerFor(
+  opts: WebhookServerOptions,
+  wantPath: string,
+  merchants: MerchantSet | undefined,
+  handle: (req: Incoming) => Promise<Reply>,
+) {
+  const maxBodyBytes = resolveHttpLimits(WEBHOOK_LIMITS, opts.limits).maxBodyBytes;
+  const budget = new BodyBudget(opts.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES);
+  return requestListener({ wantPath, merchants, maxBodyBytes, budget, handle });
 }
 
-/** A journal that cannot be read or opened for append is the operator's to fix (a path, a folder, permissions). */
-async function openJournalOrFail(file: string, rotateBytes?: number) {
+/** The HTTP server with its timeouts and connection cap, listening. One that cannot start releases what was opened
+ *  for it (the re-forward reader, the pump, the journal). */
+async function listenOrRelease(opts: WebhookServerOptions, listener: RequestListener, log: EventLog): Promise<Server> {
+  const limits = resolveHttpLimits(WEBHOOK_LIMITS, opts.limits);
+  const server = createServer(httpServerOptions(limits), listener);
+  applyHttpLimits(server, limits);
+  server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   try {
-    const recovered = await recoverJournal(file);
-    return { ...recovered, journal: await openJournal(file, rotateBytes ? { rotateBytes } : {}) };
+    await listenOn(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
   } catch (err) {
-    if (isWxpayError(err)) throw err; // FILE_UNSAFE: a symlink at the journal's path
-    throw new WxpayError('JOURNAL_UNWRITABLE', `Cannot open the journal ${file}: ${(err as Error).message}`, {
-      cause: err,
-      hint: `Check that the folder ${path.dirname(file)} exists and is writable, or choose another file with --journal <file>.`,
-    });
+    await log.toReforward?.return(undefined);
+    await log.stored?.pump?.stop();
+    await log.journal.close();
+    throw err;
   }
+  return server;
+}
+
+/** Background forwards and journal appends, kept alive until shutdown waits for them. */
+function backgroundTasks() {
+  const running = new Set<Promise<unknown>>();
+  return {
+    track: (p: Promise<unknown>): void => {
+      running.add(p);
+      void p.finally(() => running.delete(p));
+    },
+    settled: () => Promise.allSettled([...running]),
+  };
 }

@@ -84,7 +84,7 @@ describe('docs/protocol.md §11 fidelity model matches the sandbox', () => {
     };
     const dir = path.join(__dirname, '../../src/sandbox');
     const files = [
-      'server.ts',
+      'request-handler.ts',
       'auth.ts',
       'orders.ts',
       'refund-ops.ts',

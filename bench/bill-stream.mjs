@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanEnv, hasGnuTime, runMeasured } from './measured-child.mjs';
+import { cleanEnv, machineLine, runMeasured } from './measured-child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { initSandbox } = await import(path.join(root, 'dist/sandbox/keyset.js'));
@@ -64,12 +64,7 @@ try {
   failed = !sameHash || !(run.rssMB < RSS_LIMIT_MB) || report.rows !== rows;
 
   const f = (n, d = 1) => n.toFixed(d);
-  console.log(
-    `Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, load average ${os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}; RSS via ${hasGnuTime ? 'GNU time -v' : 'process.resourceUsage().maxRSS'}\n`,
-  );
+  console.log(machineLine());
   console.log(
     '| rows | uncompressed | gzip | `wxpay bill trade --gzip --format ndjson` | MB/s (uncompressed) | peak RSS | `gunzip -c \\| sha1sum` | MB/s | SHA1s agree |',
   );

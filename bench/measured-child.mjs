@@ -2,6 +2,7 @@
 // `time -v` when present, else the child reports process.resourceUsage().maxRSS through bench/bill-rss-probe.mjs.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -19,6 +20,13 @@ export const hasGnuTime =
       return false;
     }
   })();
+
+/** The machine and how RSS was measured: the first line of each such benchmark's report. */
+export const machineLine = () =>
+  `Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}; RSS via ${hasGnuTime ? 'GNU time -v' : 'process.resourceUsage().maxRSS'}\n`;
 
 /** The environment without the caller's WXPAY_* settings, plus `extra`. */
 export const cleanEnv = (extra = {}) => ({

@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanEnv, hasGnuTime, runMeasured } from './measured-child.mjs';
+import { cleanEnv, machineLine, runMeasured } from './measured-child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { TRADE_COLUMNS, TRADE_SUMMARY_COLUMNS } = await import(path.join(root, 'dist/bills/layout.js'));
@@ -143,12 +143,7 @@ try {
   failed = run.code !== 8 || found.length !== expected || !(run.rssMB < RSS_LIMIT_MB);
   if (run.code !== 8) console.error(run.stderr);
 
-  console.log(
-    `Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()} ${os.arch()}, load average ${os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}; RSS via ${hasGnuTime ? 'GNU time -v' : 'process.resourceUsage().maxRSS'}\n`,
-  );
+  console.log(machineLine());
   console.log(
     '| orders | bill | merchant file | journal | `wxpay bill reconcile` | peak RSS | `LC_ALL=C sort` of the 3 files | findings (expected) |',
   );

@@ -8,7 +8,7 @@ import type { PayCodeOptions } from '../cli/pay.js';
 import { parseFen } from '../command-kit/amount.js';
 import { withClient } from '../command-kit/client-context.js';
 import { clockOf, printOutcome } from '../command-kit/codepay.js';
-import { intOption, outputFor, readStdin } from '../command-kit/shared.js';
+import { intOption, outputFor, readLine } from '../command-kit/shared.js';
 import { chinaDigits } from '../protocol/china-time.js';
 import { WxpayError } from '../protocol/errors.js';
 import { randomDigits } from '../protocol/serials.js';
@@ -33,10 +33,11 @@ function timeoutMs(value: string): number {
 }
 
 // "-" reads the code from stdin, as a scanner types it: a payment code can charge the payer for its minute, so it
-// should not sit in argv (ps, shell history). Only the first line is taken; the checks in api/codepay.ts follow.
+// should not sit in argv (ps, shell history). Only the first line is taken (a scanner ends it
+// with Enter, so a terminal need not send end-of-file); the checks in api/codepay.ts follow.
 async function authCodeOf(ctx: CommandContext<PayCodeOptions>): Promise<string> {
   if (ctx.opts.authCode !== '-') return ctx.opts.authCode;
-  return (await readStdin(ctx.rt)).toString('utf8').split('\n')[0]?.trim() ?? '';
+  return readLine(ctx.rt);
 }
 
 function inputFrom(ctx: CommandContext<PayCodeOptions>, appid: string, authCode: string): CodepayInput {

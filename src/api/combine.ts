@@ -2,7 +2,7 @@
 // query and one close for all of them. The path templates are shared with the sandbox's router.
 import type { ClientResponse, WxpayClient } from '../http/client.js';
 import { fillPath } from '../protocol/endpoints.js';
-import type { PrepayKind, PrepayResult } from './transactions.js';
+import { sceneInfo, type PrepayKind, type PrepayResult } from './transactions.js';
 
 export const COMBINE_PATHS = {
   prepay: '/v3/combine-transactions/{kind}',
@@ -58,15 +58,7 @@ export function combinePrepayBody(
   kind: PrepayKind,
   input: CombinePrepayInput,
 ): Record<string, unknown> {
-  const scene =
-    input.payerClientIp || kind === 'h5'
-      ? {
-          scene_info: {
-            payer_client_ip: input.payerClientIp,
-            ...(kind === 'h5' ? { h5_info: { type: input.h5Type ?? 'Wap' } } : {}),
-          },
-        }
-      : {};
+  const scene = sceneInfo(kind, input);
   return {
     combine_appid: input.appid,
     combine_mchid: client.merchant.mchid,

@@ -39,6 +39,20 @@ export interface PrepayResult {
   h5_url?: string;
 }
 
+/** `scene_info`, sent when the payer's IP is known and always for H5 (its `h5_info.type`); shared with combine prepay. */
+export function sceneInfo(
+  kind: PrepayKind,
+  input: Pick<PrepayInput, 'payerClientIp' | 'h5Type'>,
+): { scene_info?: Record<string, unknown> } {
+  if (!input.payerClientIp && kind !== 'h5') return {};
+  return {
+    scene_info: {
+      payer_client_ip: input.payerClientIp,
+      ...(kind === 'h5' ? { h5_info: { type: input.h5Type ?? 'Wap' } } : {}),
+    },
+  };
+}
+
 export function prepayBody(client: WxpayClient, kind: PrepayKind, input: PrepayInput): Record<string, unknown> {
   const ids = input.partner
     ? {
@@ -49,15 +63,7 @@ export function prepayBody(client: WxpayClient, kind: PrepayKind, input: PrepayI
       }
     : { appid: input.appid, mchid: client.merchant.mchid };
   const payerKey = input.partner ? (input.partner.subAppid ? 'sub_openid' : 'sp_openid') : 'openid';
-  const scene =
-    input.payerClientIp || kind === 'h5'
-      ? {
-          scene_info: {
-            payer_client_ip: input.payerClientIp,
-            ...(kind === 'h5' ? { h5_info: { type: input.h5Type ?? 'Wap' } } : {}),
-          },
-        }
-      : {};
+  const scene = sceneInfo(kind, input);
   return {
     ...ids,
     description: input.description,

@@ -24,6 +24,13 @@ let appUrl = '';
 const received: Array<{ id: string; recovered: boolean; event_type: string; out_trade_no: string }> = [];
 const journal = () => path.join(env.dir, 'wxpay-webhooks.ndjson');
 
+/** Resolves once the clock has passed the next whole second, with that second. */
+async function nextWholeSecond(): Promise<number> {
+  const boundary = Math.floor(Date.now() / 1000) * 1000 + 1000;
+  while (Date.now() < boundary) await new Promise((r) => setTimeout(r, boundary - Date.now()));
+  return boundary;
+}
+
 beforeAll(async () => {
   env = await batchEnv();
   const keys = createKeyStore([[env.init.publicKeyId, loadPublicKey(readFileSync(env.init.publicKeyPath))]]);
@@ -117,12 +124,18 @@ describe('notify recover', () => {
   });
 
   it('finds lost payment and refund callbacks from the trade bill alone, forwards them once (recover-from-bills)', async () => {
-    const since = new Date(Date.now() - 1000).toISOString();
+    // Two orders paid just before the window, with their callbacks journalled: they must not be counted.
+    const journalled = () => acknowledgedIds(journal()).then((ids) => ids.size);
+    const early = (await journalled()) + 2;
+    payAll([`RCE${Date.now()}001`, `RCE${Date.now()}002`]);
+    for (let i = 0; i < 400 && (await journalled()) < early; i++) await new Promise((r) => setTimeout(r, 50));
+    // The bill's times have whole seconds. Start the window on a fresh second boundary, after every earlier
+    // payment, so that every row of this test (paid at or after it) is in the window and none of theirs is.
+    const since = new Date(await nextWholeSecond()).toISOString();
     const nos = Array.from({ length: 20 }, (_, i) => `RCB${Date.now()}${String(i).padStart(3, '0')}`);
     const auth = { mchid: env.init.mchid } as AuthorizationFields;
     await env.admin('POST', '/sandbox/faults', { faults: [{ kind: 'drop', target: 'notifications', count: 2 }] });
     const before = env.sb.context.notifier.deliveries.length;
-    const journalled = () => acknowledgedIds(journal()).then((ids) => ids.size);
     const base = (await journalled()) + 18;
     payAll(nos);
     // The two dropped are payments; then a refund whose callback is dropped too.

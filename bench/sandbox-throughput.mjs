@@ -6,9 +6,10 @@
 // RSA time during the measurement.
 // Usage: npm run build && node bench/sandbox-throughput.mjs [--seconds 5] [--connections 16] [--openssl-seconds 3]
 // Prints one markdown table row (header with --header) for BENCHMARKS.md. SANDBOX_NODE_ARGS="--cpu-prof" profiles the
-// sandbox process.
+// sandbox process; BENCH_THREADS=1 prints (stderr) each sandbox thread's and the load generator's CPU µs per request,
+// which stay meaningful on a busy machine where req/s do not.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,6 +40,33 @@ function cpuSeconds(pid) {
   } catch {
     return Number.NaN;
   }
+}
+
+/** Per-thread utime+stime (Linux /proc/<pid>/task): where the sandbox's CPU goes, independent of machine load. */
+function threadSeconds(pid) {
+  const out = new Map();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      out.set(`${tid} ${name}`, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // not Linux
+  }
+  return out;
+}
+
+function printThreads(before, after, client, ok) {
+  const us = (s) => ((s * 1e6) / ok).toFixed(0).padStart(5);
+  let total = 0;
+  for (const [k, v] of after) {
+    const d = v - (before.get(k) ?? 0);
+    total += d;
+    if (d > 0) console.error(`sandbox thread ${k}: ${us(d)} µs CPU per request`);
+  }
+  console.error(`sandbox total: ${us(total)} µs; client: ${us((client.user + client.system) / 1e6)} µs per request`);
 }
 
 function opensslSignRate() {
@@ -130,8 +158,12 @@ async function main() {
     };
     await run(500); // warm-up
     const cpu0 = cpuSeconds(child.pid);
+    const threads0 = threadSeconds(child.pid);
+    const client0 = process.cpuUsage();
     const result = await run(seconds * 1000);
     const cpuUsed = cpuSeconds(child.pid) - cpu0;
+    if (process.env.BENCH_THREADS)
+      printThreads(threads0, threadSeconds(child.pid), process.cpuUsage(client0), result.ok);
     await pool.close();
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
     const ratio = result.rate / openssl.sign;

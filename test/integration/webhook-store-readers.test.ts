@@ -15,7 +15,7 @@ import { forwardSecret } from '../../src/webhook/forward-secret.js';
 import { startWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 import { verifyForward } from '../../src/webhook/signing.js';
 import { batchEnv, runInProcess, type BatchEnv } from '../helpers/batch-harness.js';
-import { describePg, startPostgres, type PgServer } from '../helpers/postgres.js';
+import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/receiver.js';
 
 let env: BatchEnv;
@@ -76,7 +76,7 @@ function payAll(nos: string[], to: string): void {
 describePg('the store as a profile field, read by webhook tail, notify replay and notify recover', () => {
   let stored: WebhookServer;
   beforeAll(async () => {
-    [server, env] = await Promise.all([startPostgres(), batchEnv()]);
+    [server, env] = await Promise.all([sharedPostgres(), batchEnv()]);
     secret = (await forwardSecret(secretJournal())).secret;
     app = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -96,7 +96,6 @@ describePg('the store as a profile field, read by webhook tail, notify replay an
     await pool?.end();
     await new Promise((r) => app?.close(r));
     await env?.close();
-    await server?.stop();
   });
 
   it('`store` in the profile is the store of webhook migrate; WXPAY_STORE overrides it, and --store both', async () => {

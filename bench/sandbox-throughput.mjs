@@ -3,7 +3,8 @@
 // RSA-2048 sign), beside `openssl speed rsa2048` sign/s from the same run (one core's physical limit).
 // The sandbox runs as `wxpay sandbox serve --quiet` in its own process; this process is the load generator. It
 // pre-signs a pool of GET queries (valid for 300 s, each sent once: bench/presigned.mjs) so the generator spends no
-// RSA time during the measurement.
+// RSA time during the measurement, and sends them on raw keep-alive sockets (bench/lean-load.mjs), which cost it a
+// fraction of an HTTP client library's CPU.
 // Usage: npm run build && node bench/sandbox-throughput.mjs [--seconds 5] [--connections 16] [--openssl-seconds 3]
 // Prints one markdown table row (header with --header) for BENCHMARKS.md. SANDBOX_NODE_ARGS="--cpu-prof" profiles the
 // sandbox process; BENCH_THREADS=1 prints (stderr) each sandbox thread's and the load generator's CPU µs per request,
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { getRequestBytes, leanLoad } from './lean-load.mjs';
 import { presignedPool } from './presigned.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,7 +112,7 @@ async function main() {
       serialNo: init.serialNo,
       privateKey: loadPrivateKey(readFileSync(init.privateKeyPath)),
     };
-    const pool = new Pool(base.origin, { connections, pipelining: 1 });
+    const pool = new Pool(base.origin, { connections: 1 });
     const headersFor = (method, url, body = '') => ({
       accept: 'application/json',
       'user-agent': 'wxpay-bench/1',
@@ -136,26 +138,10 @@ async function main() {
     if (created.statusCode !== 200)
       throw new Error(`prepay answered ${created.statusCode}: ${await created.body.text()}`);
     await created.body.dump();
+    await pool.close();
     const target = `/v3/pay/transactions/out-trade-no/${no}?mchid=${init.mchid}`;
-    const signed = presignedPool(() => headersFor('GET', target), 0.5 + seconds);
-
-    const run = async (ms) => {
-      let ok = 0;
-      let bad = 0;
-      const end = Date.now() + ms;
-      const worker = async () => {
-        for (let headers = signed.take(); headers && Date.now() < end; headers = signed.take()) {
-          const res = await pool.request({ method: 'GET', path: target, headers });
-          await res.body.dump();
-          if (res.statusCode === 200 && res.headers['wechatpay-signature']) ok += 1;
-          else bad += 1;
-        }
-      };
-      const t0 = process.hrtime.bigint();
-      await Promise.all(Array.from({ length: connections }, worker));
-      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-      return { ok, bad, rate: ok / elapsed };
-    };
+    const signed = presignedPool(() => getRequestBytes(base.host, target, headersFor('GET', target)), 0.5 + seconds);
+    const run = (ms) => leanLoad({ origin: base.origin, connections, next: signed.take, ms });
     await run(500); // warm-up
     const cpu0 = cpuSeconds(child.pid);
     const threads0 = threadSeconds(child.pid);
@@ -164,7 +150,6 @@ async function main() {
     const cpuUsed = cpuSeconds(child.pid) - cpu0;
     if (process.env.BENCH_THREADS)
       printThreads(threads0, threadSeconds(child.pid), process.cpuUsage(client0), result.ok);
-    await pool.close();
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
     const ratio = result.rate / openssl.sign;
     if (process.argv.includes('--header')) {

@@ -39,6 +39,21 @@ export interface BillFormatter {
   push(records: readonly BillRecord[]): string;
   /** Text that closes the document. */
   finish(): string;
+  /** Once the header is known: the bytes around a row's values, for rows written straight from the file's bytes. */
+  rowBytes(): RowBytes | undefined;
+}
+
+/**
+ * A formatted row is open(), then each value i behind sep[i] (sep[0] is empty), then close: the same text push()
+ * writes for a row whose values need no escaping. open() counts the row. csv also quotes a value holding a comma.
+ */
+export interface RowBytes {
+  open(): Buffer;
+  sep: Buffer[];
+  close: Buffer;
+  quoteCommas: boolean;
+  /** Bytes of sep and close, plus csv's two quotes a value: all but open() and the values. */
+  fixed: number;
 }
 
 /**
@@ -87,6 +102,22 @@ export function createFormatter(format: Exclude<BillFormat, 'raw'>): BillFormatt
     },
     finish() {
       return format === 'json' ? `\n],"summary":${JSON.stringify(summary ?? null)}}\n` : '';
+    },
+    rowBytes() {
+      if (!keys.length) return undefined;
+      const [first, next] =
+        format === 'csv' ? ['', ''] : format === 'json' ? ['\n{', ',\n{'] : ['{"record":"row",', '{"record":"row",'];
+      const sep = (i: number) => (format === 'csv' ? (i ? ',' : '') : `${i ? '",' : ''}${quoted[i]!}"`);
+      const opens = [Buffer.from(first + sep(0)), Buffer.from(next + sep(0))];
+      const seps = keys.map((_, i) => Buffer.from(i ? sep(i) : ''));
+      const close = Buffer.from(format === 'csv' ? '\r\n' : format === 'json' ? '"}' : '"}\n');
+      return {
+        open: () => opens[rows++ ? 1 : 0]!,
+        sep: seps,
+        close,
+        quoteCommas: format === 'csv',
+        fixed: seps.reduce((n, b) => n + b.length, close.length) + (format === 'csv' ? 2 * keys.length : 0),
+      };
     },
   };
 }

@@ -8,3 +8,4 @@ export {
   type SandboxInitResult,
   type SandboxKeys,
 } from '../sandbox/keyset.js';
+export { payerPageUrl } from '../sandbox/pay-links.js';

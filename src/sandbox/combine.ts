@@ -8,6 +8,7 @@ import { SandboxApiError, paramError } from './api-error.js';
 import type { SandboxContext } from './context.js';
 import { effectiveTimeExpire, refresh } from './order-times.js';
 import { TRADE_TYPES, markPaid, sortedJson } from './orders.js';
+import { payLink } from './pay-links.js';
 import type { PrepayKind } from './schemas.js';
 import { newIds, orderKey, type OrderRecord } from './state.js';
 
@@ -51,7 +52,13 @@ function repeatOf(ctx: SandboxContext, existing: OrderRecord[], request: string)
   return existing;
 }
 
-export function combinePrepay(ctx: SandboxContext, kind: PrepayKind, body: Body, auth: AuthorizationFields): Body {
+export function combinePrepay(
+  ctx: SandboxContext,
+  kind: PrepayKind,
+  body: Body,
+  auth: AuthorizationFields,
+  origin?: string,
+): Body {
   const subs = body.sub_orders as SubOrderBody[];
   checkIds(ctx, body, auth, subs);
   const combineNo = body.combine_out_trade_no as string;
@@ -62,7 +69,7 @@ export function combinePrepay(ctx: SandboxContext, kind: PrepayKind, body: Body,
     throw new SandboxApiError(403, 'OUT_TRADE_NO_USED', '商户订单号重复');
   const now = ctx.now();
   const prepayId = newIds.prepayId(now);
-  const payUrl = kind === 'native' ? newIds.codeUrl() : kind === 'h5' ? h5Url(prepayId) : undefined;
+  const link = payLink(kind, origin);
   const openid = (body.combine_payer_info as { openid?: string } | undefined)?.openid;
   const combine = { outTradeNo: combineNo, appid: body.combine_appid as string, mchid: auth.mchid };
   const records = subs.map((s): OrderRecord => ({
@@ -83,15 +90,12 @@ export function combinePrepay(ctx: SandboxContext, kind: PrepayKind, body: Body,
     createTime: now,
     combine,
     ...(openid ? { payer: { openid } } : {}),
-    ...(payUrl ? { payUrl } : {}),
+    ...link,
     ...(body.time_expire ? { timeExpire: effectiveTimeExpire(Date.parse(body.time_expire as string), now) } : {}),
   }));
   for (const r of records) ctx.state.putOrder(r);
   return answer(kind, records[0]!);
 }
-
-const h5Url = (prepayId: string) =>
-  `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${prepayId}&package=${randomInt(1e9, 1e10 - 1)}`;
 
 function answer(kind: PrepayKind, first: OrderRecord): Body {
   if (kind === 'h5') return { h5_url: first.payUrl };

@@ -12,6 +12,7 @@ import { loadSandboxKeys, type SandboxKeys, type SandboxMode } from './keyset.js
 import { readSandboxFile } from './keyset-files.js';
 import { NonceLedger } from './nonces.js';
 import { Notifier } from './notifier.js';
+import { PAY_PAGE_PREFIX } from './pay-links.js';
 import { DEFAULT_REFUND_SPACING_MS } from './refund-ops.js';
 import type { SignPool } from './sign-pool.js';
 import { SandboxState } from './state.js';
@@ -73,13 +74,17 @@ const header = (h: IncomingHttpHeaders, name: string) => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** The merchant a request is for: the Authorization's mchid, else X-Sandbox-Mchid / ?mchid=, else the first. */
+/** The merchant a request is for: the one whose order a payer page token opens, else the Authorization's mchid,
+ *  else X-Sandbox-Mchid / ?mchid=, else the first. */
 export function pickMerchant<T extends { ctx: SandboxContext }>(
   list: readonly T[],
   headers: IncomingHttpHeaders,
   target: string,
 ): T {
   if (list.length === 1) return list[0]!;
+  const token = target.startsWith(PAY_PAGE_PREFIX) ? target.slice(PAY_PAGE_PREFIX.length).split(/[/?]/)[0]! : '';
+  const owner = token ? list.find((e) => e.ctx.state.orderByPayToken(token)) : undefined;
+  if (owner) return owner;
   const auth = /\bmchid="(\d+)"/.exec(header(headers, 'authorization') ?? '')?.[1];
   const q = target.indexOf('?');
   const named =

@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import type { AuthorizationFields } from '../protocol/canonical.js';
 import { SandboxApiError, paramError } from './api-error.js';
 import type { SandboxContext } from './context.js';
+import { payLink } from './pay-links.js';
 import { TOO_LATE_TO_PAY, effectiveTimeExpire, payDeadline, refresh } from './order-times.js';
 import type { PrepayKind } from './schemas.js';
 import { newIds, orderKey, type OrderKind, type OrderRecord, type TradeState } from './state.js';
@@ -58,6 +59,7 @@ export function prepay(
   partner: boolean,
   body: Body,
   auth: AuthorizationFields,
+  origin?: string,
 ): Body {
   checkMerchantIds(ctx, body, partner, auth);
   const mchid = auth.mchid;
@@ -96,10 +98,8 @@ export function prepay(
     ...payerIds(body.payer),
     ...(body.time_expire ? { timeExpire: effectiveTimeExpire(Date.parse(body.time_expire as string), now) } : {}),
     ...((body.settle_info as { profit_sharing?: boolean } | undefined)?.profit_sharing ? { profitSharing: true } : {}),
+    ...payLink(kind, origin),
   };
-  if (kind === 'native') order.payUrl = newIds.codeUrl();
-  if (kind === 'h5')
-    order.payUrl = `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${order.prepayId}&package=${randomInt(1e9, 1e10 - 1)}`;
   ctx.state.putOrder(order);
   if (ctx.autoPayMs !== undefined) {
     ctx.later(ctx.autoPayMs, () => {

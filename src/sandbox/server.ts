@@ -13,6 +13,8 @@ import { ROUTE_MODULES } from './routes/index.js';
 import { Router, type RouteDef } from './router.js';
 import { createSignPool } from './sign-pool.js';
 import type { SandboxState } from './state.js';
+import { newUiToken } from './ui/gate.js';
+import { UI_BASE } from './ui/layout.js';
 import { hostRule } from './web-guard.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -56,6 +58,8 @@ export interface SandboxOptions {
 
 export interface SandboxHandle {
   url: string;
+  /** The dashboard, with this process's token (ui/gate.ts): the first visit turns it into a cookie. */
+  uiUrl: string;
   port: number;
   host: string;
   mode: SandboxMode;
@@ -77,7 +81,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const context = contexts[0]!;
   const limits = resolveHttpLimits(SANDBOX_LIMITS, opts.limits);
   const host = opts.host ?? '127.0.0.1';
-  const envs = handlerEnvs(contexts, opts, limits.maxBodyBytes, host);
+  const uiToken = newUiToken();
+  const envs = handlerEnvs(contexts, opts, { maxBody: limits.maxBodyBytes, host, uiToken });
   const server = createServer(
     httpServerOptions(limits),
     (req, res) => void handle(pickMerchant(envs, req.headers, req.url ?? '/'), req, res),
@@ -92,8 +97,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   }
   const port = (server.address() as AddressInfo).port;
   for (const env of envs) env.hosts = hostRule(host, port);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
+    uiUrl: `${url}${UI_BASE}?token=${uiToken}`,
     port,
     host,
     mode: context.mode,
@@ -134,13 +141,18 @@ function timerSet(): { later: (ms: number, fn: () => void) => void; clear: () =>
 }
 
 /** One handler environment per merchant; all share the router. The Host rule gets its port once the server listens. */
-function handlerEnvs(contexts: SandboxContext[], opts: SandboxOptions, maxBody: number, host: string): HandlerEnv[] {
+function handlerEnvs(
+  contexts: SandboxContext[],
+  opts: SandboxOptions,
+  shared: { maxBody: number; host: string; uiToken: string },
+): HandlerEnv[] {
   const router = new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]);
   return contexts.map((ctx) => ({
     ctx,
     router,
-    maxBody,
-    hosts: hostRule(host, 0),
+    maxBody: shared.maxBody,
+    hosts: hostRule(shared.host, 0),
+    uiToken: shared.uiToken,
     ...(opts.onRequest ? { log: opts.onRequest } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
   }));

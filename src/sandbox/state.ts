@@ -1,6 +1,5 @@
 // Per-instance sandbox state: orders and refunds with their amounts, states and times (ms since the epoch),
 // so bills can be generated from it later. Optionally saved to a JSON file after every change.
-import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../files/safe-write.js';
 import { ComplaintBook, type ComplaintSnapshot } from './complaint-book.js';
@@ -38,6 +37,8 @@ export interface OrderRecord {
   profitSharing?: boolean;
   /** h5_url or code_url, kept so a harmless repeat answers the same. */
   payUrl?: string;
+  /** Opens the simulated payer's page, /sandbox/pay/<token> (sandbox/pay-links.ts); a combine's sub-orders share it. */
+  payToken?: string;
   /** time_expire as the order keeps it (moved into [+1 min, +90 days]): the pay deadline, not a close time. */
   timeExpire?: number;
   /** The validated request body, to tell a harmless repeat from OUT_TRADE_NO_USED. */
@@ -131,6 +132,12 @@ export class SandboxState {
     return undefined;
   }
 
+  /** The order a payer page token opens (a combine order: its first sub-order). */
+  orderByPayToken(token: string): OrderRecord | undefined {
+    for (const o of this.orders.values()) if (o.payToken === token) return o;
+    return undefined;
+  }
+
   refundByOutRefundNo(outRefundNo: string): RefundRecord | undefined {
     for (const r of this.refunds.values()) if (r.outRefundNo === outRefundNo) return r;
     return undefined;
@@ -176,8 +183,4 @@ export class SandboxState {
   }
 }
 
-export const newIds = {
-  ...newWechatIds,
-  codeUrl: () =>
-    `weixin://wxpay/bizpayurl?pr=${Array.from({ length: 9 }, () => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[randomInt(56)]).join('')}`,
-};
+export const newIds = newWechatIds;

@@ -82,13 +82,16 @@ describe.runIf(process.platform === 'linux')('a zombie lock owner', () => {
       `out_trade_no,out_refund_no,amount,total\n${nos.map((no) => `${no},R${no},100,300`).join('\n')}\n`,
     );
     const args = ['refund', 'create', '--from', file, '--yes', '--json', '--rate', '20', '--concurrency', '2'];
+    // A refund the kill caught in flight is looked up again only after the request timeout (src/batch/in-flight.ts):
+    // a 3 s timeout keeps that wait inside this test's budget when the machine is slow.
+    const shortTimeout = { ...env.env, WXPAY_TIMEOUT_MS: '3000' };
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     // `sh` starts the batch in the background and then becomes `sleep`, which never wait()s: once the batch
     // is killed it stays a zombie (its parent is alive and does not reap it) until the sleep ends.
     const holder = spawn(
       'sh',
       ['-c', `${q(process.execPath)} ${q(binPath)} ${args.map(q).join(' ')} >/dev/null 2>&1 & echo $!; exec sleep 120`],
-      { cwd: env.init.dir, env: cleanEnv(env.env) },
+      { cwd: env.init.dir, env: cleanEnv(shortTimeout) },
     );
     try {
       const pid = Number(
@@ -112,7 +115,7 @@ describe.runIf(process.platform === 'linux')('a zombie lock owner', () => {
 
       const resumed = await spawnCli(
         args.map((a) => (a === '20' ? '1000' : a)),
-        { cwd: env.init.dir, env: env.env },
+        { cwd: env.init.dir, env: shortTimeout },
       );
       expect(resumed.code, resumed.stderr).toBe(0);
       const refunds = env.sb.state.snapshot().refunds.filter((r) => r.outTradeNo.startsWith('ZOMBIE'));

@@ -52,7 +52,7 @@ describe.each(['cert', 'pubkey', 'mixed'] as const)('wechatpay-axios-plugin agai
         scene_info: { payer_client_ip: '127.0.0.1', h5_info: { type: 'Wap' } },
       }),
     );
-    expect(h5.data.h5_url).toMatch(/^https:\/\//);
+    expect(h5.data.h5_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sandbox\/pay\//);
     expect(seen(await wxpay.v3.pay.transactions.native.post(common(nos.native))).data.code_url).toMatch(
       /^weixin:\/\/wxpay\/bizpayurl\?pr=/,
     );

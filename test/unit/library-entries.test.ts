@@ -82,7 +82,7 @@ const EXPORTS: Record<string, string[]> = {
     'queryTransfer',
     'userAgentFor',
   ],
-  'wxpay/sandbox': ['SANDBOX_MODES', 'initSandbox', 'loadSandboxKeys', 'startSandbox'],
+  'wxpay/sandbox': ['SANDBOX_MODES', 'initSandbox', 'loadSandboxKeys', 'payerPageUrl', 'startSandbox'],
   'wxpay/webhook': [
     'FORWARD_TOLERANCE_SECONDS',
     'parseCaptures',

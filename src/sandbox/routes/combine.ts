@@ -4,6 +4,7 @@ import { COMBINE_PATHS } from '../../api/combine.js';
 import { fillPath } from '../../protocol/endpoints.js';
 import { SandboxApiError, orderNotExist, paramError } from '../api-error.js';
 import { combineJson, combinePrepay, subOrdersOf } from '../combine.js';
+import { requestOrigin } from '../pay-links.js';
 import { closeOrder } from '../orders.js';
 import type { RouteDef, RouteRequest } from '../router.js';
 import { combineCloseSchema, combinePrepaySchema } from '../combine-schemas.js';
@@ -47,7 +48,13 @@ export const combineRoutes: RouteDef[] = [
     auth: 'wechatpay',
     handle: (req, ctx) => ({
       status: 200,
-      body: combinePrepay(ctx, kind, bodyOf(req.rawBody, combinePrepaySchema(kind)), req.auth!),
+      body: combinePrepay(
+        ctx,
+        kind,
+        bodyOf(req.rawBody, combinePrepaySchema(kind)),
+        req.auth!,
+        requestOrigin(req.headers),
+      ),
     }),
   })),
   {

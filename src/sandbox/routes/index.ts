@@ -15,6 +15,7 @@ import { refundRoutes } from './refunds.js';
 import { transferAdminRoutes } from './transfer-admin.js';
 import { transferRoutes } from './transfers.js';
 import { transactionRoutes } from './transactions.js';
+import { uiRoutes } from '../ui/routes.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   transactionRoutes,
@@ -32,4 +33,5 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   transferAdminRoutes,
   complaintAdminRoutes,
   profitSharingAdminRoutes,
+  uiRoutes,
 ];

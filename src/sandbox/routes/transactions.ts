@@ -5,6 +5,7 @@ import type { SandboxContext } from '../context.js';
 import { refresh } from '../order-times.js';
 import { onQuery } from '../codepay.js';
 import { closeOrder, prepay, transactionJson } from '../orders.js';
+import { requestOrigin } from '../pay-links.js';
 import type { RouteDef, RouteRequest } from '../router.js';
 import { closeSchema, outTradeNoInPath, prepaySchema, type PrepayKind } from '../schemas.js';
 import { orderKey, type OrderRecord } from '../state.js';
@@ -50,7 +51,7 @@ function routesFor(partner: boolean): RouteDef[] {
     handle: (req, ctx) => {
       const body = bodyOf(req.rawBody, prepaySchema(kind, partner));
       requireSerialForIdentity(req, body);
-      return { status: 200, body: prepay(ctx, kind, partner, body, req.auth!) };
+      return { status: 200, body: prepay(ctx, kind, partner, body, req.auth!, requestOrigin(req.headers)) };
     },
   }));
   const query =

@@ -1,0 +1,50 @@
+// The output side of the bill converter (convert.ts): rows are written as bytes into one growing buffer per input
+// chunk, which is then handed downstream whole, so a row costs a few memory copies and no string or Buffer.
+
+export class ByteSink {
+  private buf: Buffer;
+  private len = 0;
+  constructor(private readonly initial = 256 * 1024) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  /** Room for n more bytes. */
+  reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  /** src whole; the caller has reserved room (as for range). */
+  bytes(src: Uint8Array): void {
+    const buf = this.buf;
+    let o = this.len;
+    for (let i = 0; i < src.length; i++) buf[o++] = src[i]!;
+    this.len = o;
+  }
+
+  /** Bytes [s, e) of src; the caller has reserved room. Copied in a loop, as in bytes(): a row's pieces are a
+   *  few bytes each, too short for Buffer#copy or TypedArray#set to pay for their call. */
+  range(src: Buffer, s: number, e: number): void {
+    const buf = this.buf;
+    let o = this.len;
+    for (let i = s; i < e; i++) buf[o++] = src[i]!;
+    this.len = o;
+  }
+
+  text(str: string): void {
+    if (!str) return;
+    this.reserve(str.length * 3);
+    this.len += this.buf.write(str, this.len);
+  }
+
+  /** What was written since the last take (undefined if nothing); the next writes go to a new buffer. */
+  take(): Buffer | undefined {
+    if (this.len === 0) return undefined;
+    const out = this.buf.subarray(0, this.len);
+    this.buf = Buffer.allocUnsafe(Math.max(this.initial, this.len));
+    this.len = 0;
+    return out;
+  }
+}

@@ -58,7 +58,10 @@ const declareSandboxServe = (sandbox: Command) =>
     .option('--refund-spacing <ms>', 'refunds of one order must be this far apart, as in production (0 = off)', '60000')
     .option('--state <file>', 'keep orders and refunds in this JSON file across restarts')
     .option('--quiet', 'no per-request log lines (only the startup and stop lines)')
-    .option('--sign-workers <n>', 'worker threads that sign responses (default: one per spare core, 0 = none)')
+    .option(
+      '--sign-workers <n>',
+      'answers signed at once off the event loop (default: one per core, at most 4; 0 = on the event loop)',
+    )
     .option(
       '--clock <time>',
       "move the bill calendar, i.e. which days' bills exist: +2d, -3h or an ISO time (signatures keep the real clock)",

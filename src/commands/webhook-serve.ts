@@ -13,7 +13,7 @@ import { loadMerchantKeys, merchantProfileNames } from '../command-kit/merchant-
 import { assertOwnSerials } from '../webhook/merchants.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
 import { openServeStore } from '../command-kit/serve-store.js';
-import { storeUrlOf } from '../command-kit/store-url.js';
+import { storeUrlFor } from '../command-kit/store-url.js';
 import { showListening } from '../command-kit/webhook-serve-banner.js';
 import { liveLinePrinter } from '../command-kit/live-lines.js';
 
@@ -77,7 +77,7 @@ async function merchantsOf(ctx: CommandContext<WebhookServeOptions>) {
 export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
-  const storeUrl = storeUrlOf(opts.store, rt.env);
+  const storeUrl = await storeUrlFor(ctx);
   checkOptions(opts, storeUrl);
   const port = intOption(opts.port ?? '8930', '--port')!;
   const merchants = await merchantsOf(ctx);

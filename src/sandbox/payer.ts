@@ -12,10 +12,10 @@ import type { OrderRecord } from './state.js';
 
 /** Why a simulated payment fails: the payer's choice on the page (WeChat shows the payer such a reason). */
 export const FAIL_REASONS = {
-  BALANCE: 'Insufficient balance (零钱余额不足)',
-  BANK_DECLINED: 'The bank declined the card (银行卡被拒)',
-  WRONG_PASSWORD: 'Wrong payment password (支付密码错误)',
-  LIMIT: 'Over the payment limit (超出支付限额)',
+  BALANCE: 'Insufficient balance',
+  BANK_DECLINED: 'The bank declined the card',
+  WRONG_PASSWORD: 'Wrong payment password',
+  LIMIT: 'Over the payment limit',
 } as const;
 export type FailReason = keyof typeof FAIL_REASONS;
 

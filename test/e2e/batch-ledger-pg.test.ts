@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { batchEnv, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
 import type { CliResult } from '../helpers/cli.js';
-import { describePg, startPostgres, type PgServer } from '../helpers/postgres.js';
+import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
 
 interface SandboxRefund {
   outTradeNo: string;
@@ -20,11 +20,10 @@ describePg('batch refunds, two operators, one PostgreSQL ledger', () => {
   let pgServer: PgServer;
   let env: BatchEnv;
   beforeAll(async () => {
-    [pgServer, env] = await Promise.all([startPostgres(), batchEnv()]);
+    [pgServer, env] = await Promise.all([sharedPostgres(), batchEnv()]);
   }, 60_000);
   afterAll(async () => {
     await env?.close();
-    await pgServer?.stop();
   });
 
   async function ledgerDb(): Promise<string> {

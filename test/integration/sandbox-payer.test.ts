@@ -56,7 +56,8 @@ describe('payer links (issue 21)', () => {
   it('an h5_url is an http URL of the sandbox itself (the origin the request reached), opening the payer page', async () => {
     const no = uniqueNo('H');
     const res = await t.call('POST', '/v3/pay/transactions/h5', h5Body(no));
-    expect(res.json.h5_url).toBe(`${t.sb.url}/sandbox/pay/${tokenOf(no)}`);
+    const prepayId = t.sb.state.orderByOutTradeNo(no)!.prepayId;
+    expect(res.json.h5_url).toBe(`${t.sb.url}/sandbox/pay/${tokenOf(no)}?prepay_id=${prepayId}`);
   });
 
   it('jsapi and app orders get a token too (the paysign page leads to it), but no link in the answer', async () => {

@@ -50,7 +50,7 @@ export interface SandboxOptions {
   onRequest?: ((entry: RequestLogEntry) => void) | undefined;
   /** A bug inside a handler (answered as 500 SYSTEM_ERROR). */
   onError?: (err: unknown) => void;
-  /** Worker threads that sign responses (default 0: on the event loop). `sandbox serve` uses one per spare core. */
+  /** Answers signed at once off the event loop, on Node's thread pool (default 0: on it); `sandbox serve`: one a core. */
   signWorkers?: number;
   /** Timeouts and body cap (default SANDBOX_LIMITS); tests shorten them. */
   limits?: Partial<HttpLimits>;
@@ -91,7 +91,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   try {
     await listenOn(server, opts.port ?? 0, host);
   } catch (err) {
-    // The signing workers would keep the process alive after a failed start.
     await signPool?.close();
     throw err;
   }

@@ -5,7 +5,7 @@
 // imported. Each cost milliseconds of every start (BENCHMARKS.md).
 // These tests read what a real bin/wxpay process loaded, so they fail the day one of them creeps back.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,10 +13,11 @@ import { buildProgram } from '../../src/cli.js';
 import type { Runtime } from '../../src/runtime.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath, repoRoot } from '../helpers/paths.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 import { vectorFile } from '../helpers/vectors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-cold-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 // Preloaded into the child: records the files it reads through fs.readFileSync (Node's CommonJS loader and the
 // bundle loader both do), and at exit writes them with Node's list of built-in modules loaded.

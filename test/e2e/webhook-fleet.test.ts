@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
-import { describePg, startPostgres, type PgServer } from '../helpers/postgres.js';
+import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
 import { seeded } from '../helpers/seeded.js';
 import { API_V3_KEY_TEXT, makeFixture, PUB_ID } from '../integration/webhook-fixtures.js';
@@ -72,10 +72,9 @@ describePg('webhook serve --store: migrate and a fleet of three (issue 18)', () 
   let server: PgServer;
   beforeAll(async () => {
     writeProfile();
-    server = await startPostgres();
+    server = await sharedPostgres();
   }, 60_000);
   afterAll(async () => {
-    await server.stop();
     removeTemp(dir);
   });
 

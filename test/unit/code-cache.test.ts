@@ -1,12 +1,13 @@
 // bin/wxpay's bundle loader (src/code-cache.ts): a V8 code cache is code that will run, so it is used only from a
 // folder that is the user's alone, and from files no one else can write; anything odd means "compile as usual".
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cacheDir } from '../../src/code-cache.js';
 import { repoRoot } from '../helpers/paths.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 
 const loaderFile = path.join(repoRoot, 'dist', 'code-cache.cjs');
 
@@ -15,7 +16,7 @@ let tmp: string;
 beforeEach(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'wxpay-code-cache-'));
 });
-afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+afterEach(() => removeTemp(tmp));
 
 const env = (extra: Record<string, string> = {}) => ({ HOME: path.join(tmp, 'home'), ...extra });
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Batch throughput: rows per second of `wxpay query --from <file.csv>` against the sandbox at --concurrency 1, 4
 // and 16, next to the sandbox's own ceiling for the same query measured in the same run (pre-signed GETs from
-// 16 connections, so the load generator spends no RSA time). The sandbox runs as `wxpay sandbox serve --quiet`
+// 16 connections on raw sockets, bench/lean-load.mjs, so the load generator spends little CPU and no RSA time). The sandbox runs as `wxpay sandbox serve --quiet`
 // in its own process; each batch is the real CLI in its own process (a query batch keeps no journal).
 // Rows/s is taken from the batch's own summary (first request to last result, excluding Node start-up); the
 // wall time of the whole command is shown too.
@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { getRequestBytes, leanLoad } from './lean-load.mjs';
 import { presignedPool } from './presigned.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,40 +79,30 @@ async function seed(pool, merchant, init, n, prefix) {
   return Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(8, '0')}`);
 }
 
-/** The sandbox's ceiling for this query: pre-signed GETs as fast as 16 connections go. */
-async function ceiling(pool, merchant, init, no) {
+/** The sandbox's ceiling for this query: pre-signed GETs as fast as 16 connections go (bench/lean-load.mjs). */
+async function ceiling(url, merchant, init, no) {
   const target = `/v3/pay/transactions/out-trade-no/${no}?mchid=${init.mchid}`;
+  const { host, origin } = new URL(url);
   const signed = presignedPool(
-    () => ({
-      accept: 'application/json',
-      'user-agent': 'wxpay-bench/1',
-      authorization: signRequest(merchant, {
-        method: 'GET',
-        url: target,
-        body: '',
-        timestamp: unixSeconds(Date.now()),
-        nonce: newNonce(),
-      }).authorization,
-    }),
+    () =>
+      getRequestBytes(host, target, {
+        accept: 'application/json',
+        'user-agent': 'wxpay-bench/1',
+        authorization: signRequest(merchant, {
+          method: 'GET',
+          url: target,
+          body: '',
+          timestamp: unixSeconds(Date.now()),
+          nonce: newNonce(),
+        }).authorization,
+      }),
     0.5 + ceilingSeconds,
   );
-  const run = async (ms) => {
-    let ok = 0;
-    const end = Date.now() + ms;
-    const t0 = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        for (let headers = signed.take(); headers && Date.now() < end; headers = signed.take()) {
-          const res = await pool.request({ method: 'GET', path: target, headers });
-          await res.body.dump();
-          if (res.statusCode === 200) ok += 1;
-        }
-      }),
-    );
-    return ok / (Number(process.hrtime.bigint() - t0) / 1e9);
-  };
+  const run = (ms) => leanLoad({ origin, connections: 16, next: signed.take, ms });
   await run(500);
-  return run(ceilingSeconds * 1000);
+  const { rate, bad } = await run(ceilingSeconds * 1000);
+  if (bad) throw new Error(`${bad} ceiling requests were not signed 200 answers`);
+  return rate;
 }
 
 function batch(cwd, env, file, concurrency) {
@@ -164,7 +155,7 @@ async function main() {
     const env = { ...process.env, WXPAY_BASE_URL: url, NO_COLOR: '1' };
     const results = [];
     for (const c of levels) results.push({ c, ...(await batch(dir, env, file, c)) });
-    const max = await ceiling(pool, merchant, init, nos[0]);
+    const max = await ceiling(url, merchant, init, nos[0]);
     await pool.close();
     const cpu = `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} (${os.cpus().length} cores)`;
     if (process.argv.includes('--header')) {

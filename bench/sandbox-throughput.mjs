@@ -3,17 +3,20 @@
 // RSA-2048 sign), beside `openssl speed rsa2048` sign/s from the same run (one core's physical limit).
 // The sandbox runs as `wxpay sandbox serve --quiet` in its own process; this process is the load generator. It
 // pre-signs a pool of GET queries (valid for 300 s, each sent once: bench/presigned.mjs) so the generator spends no
-// RSA time during the measurement.
+// RSA time during the measurement, and sends them on raw keep-alive sockets (bench/lean-load.mjs), which cost it a
+// fraction of an HTTP client library's CPU.
 // Usage: npm run build && node bench/sandbox-throughput.mjs [--seconds 5] [--connections 16] [--openssl-seconds 3]
 // Prints one markdown table row (header with --header) for BENCHMARKS.md. SANDBOX_NODE_ARGS="--cpu-prof" profiles the
-// sandbox process.
+// sandbox process; BENCH_THREADS=1 prints (stderr) each sandbox thread's and the load generator's CPU µs per request,
+// which stay meaningful on a busy machine where req/s do not.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { getRequestBytes, leanLoad } from './lean-load.mjs';
 import { presignedPool } from './presigned.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +42,33 @@ function cpuSeconds(pid) {
   } catch {
     return Number.NaN;
   }
+}
+
+/** Per-thread utime+stime (Linux /proc/<pid>/task): where the sandbox's CPU goes, independent of machine load. */
+function threadSeconds(pid) {
+  const out = new Map();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      out.set(`${tid} ${name}`, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // not Linux
+  }
+  return out;
+}
+
+function printThreads(before, after, client, ok) {
+  const us = (s) => ((s * 1e6) / ok).toFixed(0).padStart(5);
+  let total = 0;
+  for (const [k, v] of after) {
+    const d = v - (before.get(k) ?? 0);
+    total += d;
+    if (d > 0) console.error(`sandbox thread ${k}: ${us(d)} µs CPU per request`);
+  }
+  console.error(`sandbox total: ${us(total)} µs; client: ${us((client.user + client.system) / 1e6)} µs per request`);
 }
 
 function opensslSignRate() {
@@ -82,7 +112,7 @@ async function main() {
       serialNo: init.serialNo,
       privateKey: loadPrivateKey(readFileSync(init.privateKeyPath)),
     };
-    const pool = new Pool(base.origin, { connections, pipelining: 1 });
+    const pool = new Pool(base.origin, { connections: 1 });
     const headersFor = (method, url, body = '') => ({
       accept: 'application/json',
       'user-agent': 'wxpay-bench/1',
@@ -108,31 +138,18 @@ async function main() {
     if (created.statusCode !== 200)
       throw new Error(`prepay answered ${created.statusCode}: ${await created.body.text()}`);
     await created.body.dump();
+    await pool.close();
     const target = `/v3/pay/transactions/out-trade-no/${no}?mchid=${init.mchid}`;
-    const signed = presignedPool(() => headersFor('GET', target), 0.5 + seconds);
-
-    const run = async (ms) => {
-      let ok = 0;
-      let bad = 0;
-      const end = Date.now() + ms;
-      const worker = async () => {
-        for (let headers = signed.take(); headers && Date.now() < end; headers = signed.take()) {
-          const res = await pool.request({ method: 'GET', path: target, headers });
-          await res.body.dump();
-          if (res.statusCode === 200 && res.headers['wechatpay-signature']) ok += 1;
-          else bad += 1;
-        }
-      };
-      const t0 = process.hrtime.bigint();
-      await Promise.all(Array.from({ length: connections }, worker));
-      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-      return { ok, bad, rate: ok / elapsed };
-    };
+    const signed = presignedPool(() => getRequestBytes(base.host, target, headersFor('GET', target)), 0.5 + seconds);
+    const run = (ms) => leanLoad({ origin: base.origin, connections, next: signed.take, ms });
     await run(500); // warm-up
     const cpu0 = cpuSeconds(child.pid);
+    const threads0 = threadSeconds(child.pid);
+    const client0 = process.cpuUsage();
     const result = await run(seconds * 1000);
     const cpuUsed = cpuSeconds(child.pid) - cpu0;
-    await pool.close();
+    if (process.env.BENCH_THREADS)
+      printThreads(threads0, threadSeconds(child.pid), process.cpuUsage(client0), result.ok);
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
     const ratio = result.rate / openssl.sign;
     if (process.argv.includes('--header')) {

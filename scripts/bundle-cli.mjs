@@ -26,6 +26,20 @@ await build({
   logLevel: 'warning',
   plugins: [
     {
+      // commander requires node:child_process at load time for executable sub-commands, which wxpay never
+      // declares; that require pulls in net, stream and dgram (~5 ms of every start). Deferred to first use.
+      name: 'commander-lazy-child-process',
+      setup(b) {
+        b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+          const eager = "const childProcess = require('node:child_process');";
+          const source = readFileSync(args.path, 'utf8');
+          if (!source.includes(eager)) throw new Error(`${args.path}: no "${eager}" to defer (commander changed?)`);
+          const deferred = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+          return { contents: source.replace(eager, deferred), loader: 'js' };
+        });
+      },
+    },
+    {
       // src/version.ts reads package.json at run time; the bundle carries the value read now instead.
       name: 'version-inline',
       setup(b) {

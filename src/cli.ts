@@ -41,7 +41,7 @@ const isHelpOrVersion = (err: unknown): boolean =>
  * with its own, so most end-to-end cases run in-process through exactly this path (test/helpers/cli.ts).
  */
 export async function runProgram(rt: Runtime, argv: readonly string[]): Promise<number> {
-  const program = buildProgram(rt);
+  const program = buildProgram(rt, argv);
   try {
     await program.parseAsync(argv);
     return 0;
@@ -60,7 +60,12 @@ export async function runProgram(rt: Runtime, argv: readonly string[]): Promise<
   }
 }
 
-export function buildProgram(rt: Runtime): Command {
+/**
+ * The program, with every command declared; given `argv`, only the top-level command it runs (when that is one
+ * word of COMMANDS other than help/completion, which walk the whole tree): declaring them all is a large part of
+ * the cold start (BENCHMARKS.md), and a run never looks at another command's declaration.
+ */
+export function buildProgram(rt: Runtime, argv?: readonly string[]): Command {
   const program = new Command('wxpay')
     .description('WeChat Pay API v3 toolkit: sign, verify, decrypt, a local sandbox, operator commands, webhooks')
     .version(VERSION, '-V, --version')
@@ -73,29 +78,10 @@ export function buildProgram(rt: Runtime): Command {
     // Set before the commands are declared, so each inherits it: `wxpay query --help` lists --profile, --json…
     .configureHelp({ showGlobalOptions: true });
   settle(program, rt);
-  registerSign(program, rt);
-  registerPaysign(program, rt);
-  registerConfig(program, rt);
-  registerSandbox(program, rt);
-  registerPrepay(program, rt);
-  registerQuery(program, rt);
-  registerPay(program, rt);
-  registerClose(program, rt);
-  registerRefund(program, rt);
-  registerProfitsharing(program, rt);
-  registerCerts(program, rt);
-  registerApi(program, rt);
-  registerNotify(program, rt);
-  registerWebhook(program, rt);
-  registerBill(program, rt);
-  registerTransfer(program, rt);
-  registerFixtures(program, rt);
-  registerComplaint(program, rt);
-  registerMedia(program, rt);
-  registerCompletion(program, rt);
-  registerDemo(program, rt);
-  registerSmoke(program, rt);
-  registerHelp(program, rt);
+  const word = argv && commandWord(program, argv);
+  const only = word !== undefined && COMMANDS.some(([name]) => name === word) ? word : undefined;
+  // `help` always: it also turns off commander's implicit help command.
+  for (const [name, register] of COMMANDS) if (!only || name === only || name === 'help') register(program, rt);
   // Sub-commands inherit exitOverride and output settings only when set on each of them.
   const propagate = (cmd: CommandUnknownOpts) => {
     for (const sub of cmd.commands) {
@@ -105,6 +91,53 @@ export function buildProgram(rt: Runtime): Command {
   };
   propagate(program);
   return program;
+}
+
+type Register = (program: Command, rt: Runtime) => void;
+
+/** Every top-level command word and its declarations, in `wxpay --help` order. */
+const COMMANDS: ReadonlyArray<readonly [string, Register]> = [
+  ['sign', registerSign],
+  ['paysign', registerPaysign],
+  ['config', registerConfig],
+  ['sandbox', registerSandbox],
+  ['prepay', registerPrepay],
+  ['query', registerQuery],
+  ['pay', registerPay],
+  ['close', registerClose],
+  ['refund', registerRefund],
+  ['profitsharing', registerProfitsharing],
+  ['certs', registerCerts],
+  ['api', registerApi],
+  ['notify', registerNotify],
+  ['webhook', registerWebhook],
+  ['bill', registerBill],
+  ['transfer', registerTransfer],
+  ['fixtures', registerFixtures],
+  ['complaint', registerComplaint],
+  ['media', registerMedia],
+  ['completion', registerCompletion],
+  ['demo', registerDemo],
+  ['smoke', registerSmoke],
+  ['help', registerHelp],
+];
+
+/** Words that need every command declared: they list or walk the whole tree. */
+const WHOLE_TREE = new Set(['help', 'completion']);
+
+/**
+ * The command word of `argv` (node's shape): its first operand, skipping the global options and the values of those
+ * that take one (read from the program, so a new global option is skipped without a change here).
+ */
+function commandWord(program: Command, argv: readonly string[]): string | undefined {
+  const withValue = new Set(program.options.filter((o) => o.required || o.optional).map((o) => o.long));
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (withValue.has(arg)) i++;
+    else if (!arg.startsWith('-')) return WHOLE_TREE.has(arg) ? undefined : arg;
+  }
+  return undefined;
 }
 
 /** `wxpay refund create`'s path, "refund create", for the hint of a usage error. */

@@ -54,7 +54,12 @@ const declareReplay = (notify: Command) =>
   notify
     .command('replay')
     .description('re-send captured callbacks byte for byte (or re-signed with sandbox keys), or re-send a forward')
-    .argument('<file>', 'a capture JSON or a journal (NDJSON), "-" for stdin')
+    .argument(
+      '[file]',
+      'a capture JSON or a journal (NDJSON), "-" for stdin (default: the store, else ./wxpay-webhooks.ndjson)',
+    )
+    .option('--store <url>', 'read the callbacks from the PostgreSQL store (or WXPAY_STORE, or `store` in the profile)')
+    .option('--journal <file>', "with the store and --forward: webhook serve's --journal, beside which the secret is")
     .option('--to <url>', 'receiver URL for the callback as WeChat Pay sent it')
     .option(
       '--forward <url>',
@@ -84,9 +89,14 @@ const declareRecover = (notify: Command) =>
     .option('--until <time>', 'end of the window (default now)')
     .option('--orders <file>', 'out_trade_no values, one per line or the first CSV column')
     .option('--refunds <file>', 'out_refund_no values, one per line or the first CSV column')
-    .option('--journal <file>', "webhook serve's journal (default ./wxpay-webhooks.ndjson)")
+    .option(
+      '--journal <file>',
+      "webhook serve's journal (default: the store if there is one, else ./wxpay-webhooks.ndjson)",
+    )
+    .option('--store <url>', 'check the PostgreSQL store instead (or WXPAY_STORE, or `store` in the profile)')
     .option('--no-bills', "do not read the trade bills of the window's days (only --orders/--refunds)")
     .option('--forward <url>', 'send each missing one to the app once, marked recovered, signed like a forward')
+    .option('--enqueue', "with the store: store each missing one with an outbox row, for the listeners' forwarders")
     .option('--dry-run', 'list only, forward nothing');
 export type NotifyRecoverOptions = OptionsOf<typeof declareRecover>;
 
@@ -107,13 +117,13 @@ export function registerNotify(program: Command, rt: Runtime): void {
   declareReplay(notify)
     .addHelpText(
       'after',
-      '\nExamples:\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --to http://127.0.0.1:8930/\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --forward http://127.0.0.1:3000/notify',
+      '\nExamples:\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --to http://127.0.0.1:8930/\n  wxpay notify replay wxpay-webhooks.ndjson --id EV-2018022511223320873 --forward http://127.0.0.1:3000/notify\n  wxpay notify replay --store postgres://wxpay@127.0.0.1:5432/wxpay --id EV-2018022511223320873 --forward http://127.0.0.1:3000/notify',
     )
     .action(lazy(rt, () => import('../commands/notify-replay.js')));
   declareRecover(notify)
     .addHelpText(
       'after',
-      '\nExamples:\n  wxpay notify recover --since 2026-12-01 --forward http://127.0.0.1:3000/notify\n  wxpay notify recover --since 2026-12-01 --no-bills --orders orders.txt --dry-run',
+      '\nExamples:\n  wxpay notify recover --since 2026-12-01 --forward http://127.0.0.1:3000/notify\n  wxpay notify recover --since 2026-12-01 --no-bills --orders orders.txt --dry-run\n  wxpay notify recover --since yesterday --store postgres://wxpay@127.0.0.1:5432/wxpay --enqueue',
     )
     .action(lazy(rt, () => import('../commands/notify-recover.js')));
 }

@@ -47,7 +47,9 @@ export type SandboxInitOptions = OptionsOf<typeof declareSandboxInit>;
 const declareSandboxServe = (sandbox: Command) =>
   sandbox
     .command('serve')
-    .description('serve the simulator (loopback by default); NDJSON request log with --json; Ctrl-C stops it')
+    .description(
+      'serve the simulator and its dashboard (loopback by default; prints the /sandbox/ui link); NDJSON log with --json',
+    )
     .option('--dir <dir>', 'sandbox folder made by sandbox init', '.wxpay-sandbox')
     .option('--port <port>', 'port (default: the one given to init, else 8931; 0 = any free port)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -58,7 +60,10 @@ const declareSandboxServe = (sandbox: Command) =>
     .option('--refund-spacing <ms>', 'refunds of one order must be this far apart, as in production (0 = off)', '60000')
     .option('--state <file>', 'keep orders and refunds in this JSON file across restarts')
     .option('--quiet', 'no per-request log lines (only the startup and stop lines)')
-    .option('--sign-workers <n>', 'worker threads that sign responses (default: one per spare core, 0 = none)')
+    .option(
+      '--sign-workers <n>',
+      'answers signed at once off the event loop (default: one per core, at most 4; 0 = on the event loop)',
+    )
     .option(
       '--clock <time>',
       "move the bill calendar, i.e. which days' bills exist: +2d, -3h or an ISO time (signatures keep the real clock)",
@@ -87,7 +92,7 @@ export function registerSandbox(program: Command, rt: Runtime): void {
   declareSandboxServe(sandbox)
     .addHelpText(
       'after',
-      '\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json',
+      '\nThe dashboard link (dashboard: http://127.0.0.1:8931/sandbox/ui?token=…) carries a token new for each run:\nopen it in a browser to see orders, notifications, transfers, faults, keys and the clock.\n\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json',
     )
     .action(lazy(rt, () => import('../commands/sandbox-serve.js')));
   declareSandboxPay(sandbox)

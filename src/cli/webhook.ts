@@ -19,7 +19,7 @@ const declareServe = (webhook: Command) =>
     .option('--max-inflight-bytes <n>', 'request-body bytes held at once over all requests (default 16777216)')
     .option('--profiles <a,b>', "serve these profiles' merchants: each on /notify/<profile>, and on --path by serial")
     .option('--all-profiles', 'serve every profile of the rc file (as --profiles)')
-    .option('--store <url>', 'keep events and forwards in PostgreSQL, shared by instances (or WXPAY_STORE)')
+    .option('--store <url>', 'keep events and forwards in PostgreSQL, shared by instances (or WXPAY_STORE, or profile)')
     .option('--instance <name>', "this instance's name in the store (default host:pid)")
     .option('--lease <seconds>', 'with --store: how long a forwarder holds a claimed event (default 30)');
 export type WebhookServeOptions = OptionsOf<typeof declareServe>;
@@ -28,7 +28,8 @@ const declareTail = (webhook: Command) =>
   webhook
     .command('tail')
     .description("show a webhook journal as serve's live lines: filtered, and with --follow as it grows")
-    .option('--journal <file>', 'NDJSON journal (default ./wxpay-webhooks.ndjson)')
+    .option('--journal <file>', 'NDJSON journal (default: the store if there is one, else ./wxpay-webhooks.ndjson)')
+    .option('--store <url>', 'read the PostgreSQL store of `webhook serve --store` (or WXPAY_STORE, or the profile)')
     .option('-f, --follow', 'keep printing new entries, across rotation, until Ctrl-C')
     .option(
       '--filter <key=value>',
@@ -42,7 +43,7 @@ const declareMigrate = (webhook: Command) =>
   webhook
     .command('migrate')
     .description("bring a PostgreSQL store's schema up to this version's (webhook serve --store refuses an older one)")
-    .option('--store <url>', 'postgres://user[:password]@host:port/db (or WXPAY_STORE)')
+    .option('--store <url>', 'postgres://user[:password]@host:port/db (or WXPAY_STORE, or `store` in the profile)')
     .option('--to <version>', 'stop at this schema version (default: the newest)');
 export type WebhookMigrateOptions = OptionsOf<typeof declareMigrate>;
 
@@ -57,7 +58,7 @@ export function registerWebhook(program: Command, rt: Runtime): void {
   declareTail(webhook)
     .addHelpText(
       'after',
-      '\nExamples:\n  wxpay webhook tail --filter outcome=rejected\n  wxpay webhook tail --follow --filter event_type=REFUND.* --json',
+      '\nExamples:\n  wxpay webhook tail --filter outcome=rejected\n  wxpay webhook tail --follow --filter event_type=REFUND.* --json\n  wxpay webhook tail --store postgres://wxpay@127.0.0.1:5432/wxpay --lines 20',
     )
     .action(lazy(rt, () => import('../commands/webhook-tail.js')));
   declareMigrate(webhook)

@@ -36,7 +36,7 @@ export async function openLedgerGate(o: LedgerGateOptions): Promise<{ gate: Send
     throw new WxpayError('USAGE', `--ledger must be a postgres:// URL, got "${redactStoreUrl(o.url).slice(0, 80)}"`, {
       hint: 'e.g. --ledger postgres://wxpay@db.internal:5432/wxpay (or WXPAY_LEDGER)',
     });
-  const { openBatchLedger } = await import('../store/open-ledger.js');
+  const { openBatchLedger } = await import('../store/open.js');
   const opened = await openBatchLedger(o.url, o.concurrency + 1);
   const { ledger } = opened;
   const owner = `${os.hostname()}:${o.journalFile}`;

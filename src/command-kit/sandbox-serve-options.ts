@@ -21,9 +21,9 @@ export function serveOptions(opts: SandboxServeOptions, rt: Runtime, dir: string
     });
   const autoRefund = opts.autoRefund === 'off' ? -1 : intOption(opts.autoRefund, '--auto-refund')!;
   const autoPay = intOption(opts.autoPay, '--auto-pay');
-  // RSA signing dominates a signed answer; a spare core signs while the event loop serves the next request.
-  const signWorkers =
-    intOption(opts.signWorkers, '--sign-workers') ?? Math.min(2, Math.max(0, os.availableParallelism() - 1));
+  // RSA signing dominates a signed answer: every core signs (on Node's thread pool, 4 threads) while the event loop
+  // serves the next request; the event loop's share is small enough that it needs no core of its own (issue 19).
+  const signWorkers = intOption(opts.signWorkers, '--sign-workers') ?? Math.min(4, os.availableParallelism());
   const billClockOffsetMs = clockOffset(opts.clock, rt.now());
   return {
     dir,

@@ -16,8 +16,8 @@ export function showableProfile(p: ResolvedProfile): Record<string, { value: str
     const v = p[f];
     if (v === undefined) continue;
     out[f] = {
-      // The ledger's URL may hold a password.
-      value: typeof v !== 'string' ? describeSecret(v) : f === 'ledger' ? redactStoreUrl(v) : v,
+      // The ledger's and the store's URLs may hold a password.
+      value: typeof v !== 'string' ? describeSecret(v) : f === 'ledger' || f === 'store' ? redactStoreUrl(v) : v,
       source: p.sources[f] ?? 'default',
     };
   }

@@ -3,7 +3,8 @@
 // adds the payments and refunds of the window's trade bills (command-kit/recover-bills.ts; --no-bills skips them),
 // and lists the ones whose callback never reached the journal. With --forward, each is sent to the app once as a
 // recovered event, signed like any forward, and journalled as recovered, so a second run forwards nothing again.
-import path from 'node:path';
+// With a store (--store, WXPAY_STORE or the profile's) it checks the store instead, and --enqueue hands each missing
+// one to the listeners' forwarders through the store's outbox (command-kit/recover-target.ts).
 import { queryOrder } from '../api/transactions.js';
 import { queryRefund } from '../api/refunds.js';
 import { chinaRfc3339, parseChinaTime } from '../protocol/china-time.js';
@@ -16,6 +17,8 @@ import { forwardSecret } from '../webhook/forward-secret.js';
 import { createForwarder, type ForwardResult } from '../webhook/forwarder.js';
 import * as recover from '../webhook/recover.js';
 import { expectedFromBills } from '../command-kit/recover-bills.js';
+import { openRecoverTarget, type RecoverTarget } from '../command-kit/recover-target.js';
+import { journalOrStore } from '../command-kit/store-url.js';
 
 const timeOption = (value: string | undefined, name: string, now: number, fallback?: number): number => {
   const ms = value === undefined ? fallback : parseChinaTime(value, now);
@@ -80,22 +83,12 @@ async function forwardAll(
   const send = createForwarder({ url: ctx.opts.forward!, secret });
   const results: Array<{ x: recover.ExpectedCallback; result: ForwardResult }> = [];
   for (const x of missing) {
-    const body = recover.recoveredEvent(x, chinaRfc3339(ctx.rt.now()));
-    const id = recover.recoveredId(x);
-    const result = await send({
-      id,
-      body: JSON.stringify(body),
-      headers: {
-        'content-type': 'application/json',
-        'x-wxpay-event-id': id,
-        'x-wxpay-event-type': x.event_type,
-        'x-wxpay-recovered': 'true',
-      },
-    });
+    const m = recover.recoveredMessage(x, chinaRfc3339(ctx.rt.now()));
+    const result = await send({ id: m.id, body: m.body, headers: m.headers });
     results.push({ x, result });
     if (result.ok)
       await recover.journalRecovered(journal, {
-        ...body,
+        ...m.event,
         outcome: 'recovered',
         forward: result,
         at: new Date(ctx.rt.now()).toISOString(),
@@ -106,7 +99,6 @@ async function forwardAll(
 
 export async function run(ctx: CommandContext<NotifyRecoverOptions>): Promise<void> {
   const { opts, rt } = ctx;
-  const out = outputFor(ctx);
   const window: [number, number] = [
     timeOption(opts.since, '--since', rt.now()),
     timeOption(opts.until, '--until', rt.now(), rt.now()),
@@ -115,13 +107,25 @@ export async function run(ctx: CommandContext<NotifyRecoverOptions>): Promise<vo
     throw new WxpayError('USAGE', `--forward must be an http(s) URL, got "${opts.forward}"`, {
       hint: 'e.g. --forward http://127.0.0.1:3000/notify',
     });
-  const journal = path.resolve(rt.cwd, opts.journal ?? 'wxpay-webhooks.ndjson');
-  const { found, checked, skipped } = await expected(ctx, window, journal);
+  const target = await openRecoverTarget(ctx, await journalOrStore(ctx, opts.journal));
+  try {
+    await recoverInto(ctx, window, target);
+  } finally {
+    await target.close();
+  }
+}
+
+async function recoverInto(ctx: CommandContext<NotifyRecoverOptions>, window: [number, number], target: RecoverTarget) {
+  const { opts, rt } = ctx;
+  const out = outputFor(ctx);
+  const { found, checked, skipped } = await expected(ctx, window, target.journal);
   if (skipped.length)
     out.note(`no trade bill (yet) for ${skipped.join(', ')}: give those days' orders with --orders/--refunds`);
-  const seen = await recover.callbacksInJournal(journal);
+  const seen = await recover.callbacksInJournal(target.journal);
   const missing = found.filter((x) => !recover.isInJournal(seen, x));
-  const sent = opts.forward && !opts.dryRun ? await forwardAll(ctx, journal, missing) : [];
+  const act = !opts.dryRun;
+  const sent = opts.forward && act ? await forwardAll(ctx, target.journal, missing) : [];
+  const queued = target.enqueue && opts.enqueue && act ? await target.enqueue(missing, chinaRfc3339(rt.now())) : [];
   const failed = sent.filter((s) => !s.result.ok);
   if (out.json)
     out.data({
@@ -129,16 +133,19 @@ export async function run(ctx: CommandContext<NotifyRecoverOptions>): Promise<vo
       billsSkipped: skipped,
       missing: missing.map((x) => ({ event_type: x.event_type, ref: x.ref, id: recover.recoveredId(x) })),
       forwarded: sent.map((s) => ({ id: recover.recoveredId(s.x), ...s.result })),
+      ...(target.enqueue ? { enqueued: queued } : {}),
     });
   else {
-    out.note(`${checked} final states in the window, ${missing.length} without a callback in ${journal}`);
+    out.note(`${checked} final states in the window, ${missing.length} without a callback in ${target.name}`);
     for (const x of missing) {
       const s = sent.find((r) => r.x === x)?.result;
-      const fate = !s
-        ? 'missing'
-        : s.ok
-          ? `recovered, forwarded ${s.status}`
-          : `forward FAILED: ${s.error ?? s.status}`;
+      const fate = queued.includes(recover.recoveredId(x))
+        ? 'recovered, queued for the forwarders'
+        : !s
+          ? 'missing'
+          : s.ok
+            ? `recovered, forwarded ${s.status}`
+            : `forward FAILED: ${s.error ?? s.status}`;
       out.line(`${x.event_type}  ${x.ref}  ${String(x.resource.trade_state ?? x.resource.status)}  ${fate}`);
     }
   }

@@ -16,6 +16,8 @@ import { readForwardSecret, secretPathFor } from '../webhook/forward-secret.js';
 import { createForwarder, forwardMessage } from '../webhook/forwarder.js';
 import { dropNonCaptures, eventIdOf, journalSelection, ReplaySelection } from '../webhook/replay-source.js';
 import { pickSigner, sandboxKeys } from '../command-kit/notify-signer.js';
+import { storeCaptures, storeName } from '../command-kit/store-readers.js';
+import { DEFAULT_JOURNAL, journalOrStore, type JournalOrStore } from '../command-kit/store-url.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
 import type { Output } from '../render.js';
 import { newNonce } from '../protocol/nonce.js';
@@ -40,16 +42,14 @@ function checkOptions(opts: NotifyReplayOptions): void {
     });
 }
 
-async function captures(ctx: CommandContext<NotifyReplayOptions>, file: string): Promise<JournalEntry[]> {
-  const full = path.resolve(ctx.rt.cwd, file);
-  const fromJournal = file === '-' ? undefined : await journalSelection(full, ctx.opts.id);
+/** The captures to send, from a journal or capture file (`-`: stdin), or from the store. */
+async function captures(ctx: CommandContext<NotifyReplayOptions>, source: JournalOrStore): Promise<JournalEntry[]> {
+  if (source.kind === 'store') return storeCaptures(source.url, ctx.opts.id);
+  const fromJournal = source.file === '-' ? undefined : await journalSelection(source.file, ctx.opts.id);
   if (fromJournal) return fromJournal.captures;
   const sel = new ReplaySelection(ctx.opts.id);
-  for (const c of parseCaptures(
-    dropNonCaptures((await readInput(ctx.rt, file, 'capture or journal')).toString('utf8')),
-    file,
-  ))
-    sel.add(c);
+  const text = (await readInput(ctx.rt, source.file, 'capture or journal')).toString('utf8');
+  for (const c of parseCaptures(dropNonCaptures(text), source.file)) sel.add(c);
   return sel.captures;
 }
 
@@ -78,18 +78,21 @@ export async function run(ctx: CommandContext<NotifyReplayOptions>): Promise<voi
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
   checkOptions(opts);
-  const file = String(ctx.args[0]);
-  const list = await captures(ctx, file);
+  const source = await journalOrStore(ctx, ctx.args[0] as string | undefined);
+  const from = source.kind === 'store' ? storeName(source.url) : source.file;
+  const list = await captures(ctx, source);
   if (!list.length)
     throw new WxpayError(
       'USAGE',
-      opts.id ? `No capture with event id ${opts.id} in ${file}` : `Nothing to replay in ${file}`,
-      { hint: 'List the ids with: grep -o \'"id":"[^"]*"\' the journal.' },
+      opts.id ? `No capture with event id ${opts.id} in ${from}` : `Nothing to replay in ${from}`,
+      { hint: 'List the ids with: wxpay webhook tail (add --store <url> for the store).' },
     );
-  const secret = opts.forward ? await readForwardSecret(path.resolve(rt.cwd, file)) : undefined;
+  // The forward secret is beside the journal; with a store, beside webhook serve's --journal.
+  const secretOf = path.resolve(rt.cwd, source.kind === 'file' ? source.file : (opts.journal ?? DEFAULT_JOURNAL));
+  const secret = opts.forward ? await readForwardSecret(secretOf) : undefined;
   if (opts.forward && !secret)
-    throw new WxpayError('USAGE', `No forward secret beside ${file} (${secretPathFor(file)})`, {
-      hint: '`wxpay webhook serve --forward-to <url>` creates it next to its journal; replay --forward from that journal.',
+    throw new WxpayError('USAGE', `No forward secret beside ${secretOf} (${secretPathFor(secretOf)})`, {
+      hint: "`wxpay webhook serve --forward-to <url>` creates it next to its journal; replay --forward from that journal (with --store: give serve's --journal).",
     });
   const sb = opts.resign ? await sandboxKeys(ctx) : undefined;
   const results: Array<{ id?: string; status: number; ok: boolean; body: string; resigned: boolean }> = [];

@@ -37,6 +37,8 @@ export async function run(ctx: CommandContext<SandboxServeOptions>): Promise<voi
   const started = {
     type: 'listening',
     url: sb.url,
+    // The dashboard link carries this process's token: whoever has it can drive this sandbox from a browser.
+    ui: sb.uiUrl,
     mode,
     mchid: file.mchid,
     ...(sb.merchants.length > 1 ? { merchants: sb.merchants.map((c) => c.keys.mchid) } : {}),
@@ -48,10 +50,12 @@ export async function run(ctx: CommandContext<SandboxServeOptions>): Promise<voi
   // `sandbox serve --json | head -1` closes stdout: keep serving and drop the request lines.
   const offClosed = rt.onStdoutClosed?.(() => undefined);
   if (out.json) out.event(started);
-  else
+  else {
     out.line(
       `wxpay sandbox listening on ${sb.url} (mode ${mode}, mchid ${sb.merchants.map((c) => c.keys.mchid).join(', ')}) — profile: ${profileHint}`,
     );
+    out.line(`dashboard: ${sb.uiUrl}`);
+  }
   await new Promise<void>((resolve) => {
     const off = rt.onSignal((signal) => {
       off();

@@ -6,14 +6,14 @@ import { redactStoreUrl } from '../protocol/redact.js';
 import type { CommandContext } from '../runtime.js';
 import type { WebhookMigrateOptions } from '../cli/webhook.js';
 import { intOption, outputFor } from '../command-kit/shared.js';
-import { storeUrlOf } from '../command-kit/store-url.js';
+import { storeUrlFor } from '../command-kit/store-url.js';
 
 export async function run(ctx: CommandContext<WebhookMigrateOptions>): Promise<void> {
   const out = outputFor(ctx);
-  const url = storeUrlOf(ctx.opts.store, ctx.rt.env);
+  const url = await storeUrlFor(ctx);
   if (!url)
     throw new WxpayError('USAGE', 'webhook migrate needs a store', {
-      hint: 'Pass --store postgres://user@host:5432/db (or set WXPAY_STORE).',
+      hint: 'Pass --store postgres://user@host:5432/db, or set WXPAY_STORE or `store` in the profile.',
     });
   const target = intOption(ctx.opts.to, '--to');
   const { openPool } = await import('../store/connect.js');

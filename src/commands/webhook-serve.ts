@@ -7,15 +7,15 @@ import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import type { WebhookServeOptions } from '../cli/webhook.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
-import { formatLive } from '../webhook/live-line.js';
 import { resendCommand } from '../webhook/resend.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { loadMerchantKeys, merchantProfileNames } from '../command-kit/merchant-profiles.js';
 import { assertOwnSerials } from '../webhook/merchants.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
 import { openServeStore } from '../command-kit/serve-store.js';
-import { storeUrlOf } from '../command-kit/store-url.js';
+import { storeUrlFor } from '../command-kit/store-url.js';
 import { showListening } from '../command-kit/webhook-serve-banner.js';
+import { liveLinePrinter } from '../command-kit/live-lines.js';
 
 function checkOptions(opts: WebhookServeOptions, storeUrl: string | undefined): void {
   if (!(opts.path ?? '/').startsWith('/'))
@@ -77,7 +77,7 @@ async function merchantsOf(ctx: CommandContext<WebhookServeOptions>) {
 export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<void> {
   const { opts, rt } = ctx;
   const out = outputFor(ctx);
-  const storeUrl = storeUrlOf(opts.store, rt.env);
+  const storeUrl = await storeUrlFor(ctx);
   checkOptions(opts, storeUrl);
   const port = intOption(opts.port ?? '8930', '--port')!;
   const merchants = await merchantsOf(ctx);
@@ -107,7 +107,7 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
     ...(maxInflightBytes ? { maxInflightBytes } : {}),
     ackAfterForward: Boolean(opts.ackAfterForward),
     now: () => rt.now(),
-    onEvent: (e) => (out.json ? out.event({ type: 'event', ...e }) : out.line(formatLive(e))),
+    onEvent: liveLinePrinter(out, rt.stdout),
   }).catch(async (err: unknown) => {
     await store?.close();
     throw err;

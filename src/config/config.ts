@@ -1,15 +1,13 @@
-// Merchant configuration: the rc file (config-discovery.ts), profiles, env and flag overrides, resolved once
-// and frozen.
+// Merchant configuration: the rc file (discovery.ts), profiles, env and flag overrides, resolved once and frozen.
 // Precedence: flags > env > rc profile > defaults. The rc holds paths and env:/file: references, never keys.
 import path from 'node:path';
 import { findConfigFile } from './discovery.js';
-import { refuseForeignHost, refuseSplitSources } from './trust.js';
+import { refuseForeignHost, refuseForeignStore, refuseSplitSources } from './trust.js';
 import { WxpayError } from '../protocol/errors.js';
 import { DEFAULT_BASE_URL } from '../protocol/hosts.js';
 
 export { findConfigFile, SEARCH_PLACES, USER_PLACES, type FoundConfig } from './discovery.js';
 export { OFFICIAL_API_HOSTS, ROUTING_FIELDS, describeSource, foreignApiHost } from './trust.js';
-
 export { DEFAULT_BASE_URL, BACKUP_BASE_URL } from '../protocol/hosts.js';
 export const PROFILE_FIELDS = [
   'mchid',
@@ -24,6 +22,7 @@ export const PROFILE_FIELDS = [
   'baseUrl',
   'notifyUrl',
   'ledger',
+  'store',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 export type Profile = Partial<Record<ProfileField, string>>;
@@ -41,6 +40,7 @@ export const ENV_VARS: Record<ProfileField, string> = {
   baseUrl: 'WXPAY_BASE_URL',
   notifyUrl: 'WXPAY_NOTIFY_URL',
   ledger: 'WXPAY_LEDGER',
+  store: 'WXPAY_STORE',
 };
 
 const PATH_FIELDS: ReadonlySet<ProfileField> = new Set([
@@ -70,8 +70,9 @@ export interface ResolvedProfile {
   readonly platformCertDir?: string | undefined;
   readonly baseUrl: string;
   readonly notifyUrl?: string;
-  /** Batch refunds/transfers: the shared PostgreSQL ledger's URL (may hold a password: shown redacted). */
+  /** PostgreSQL URLs (may hold a password: shown redacted): batches' shared ledger; webhooks' shared store. */
   readonly ledger?: string;
+  readonly store?: string;
   /** Per field: 'flag', 'env:NAME', the rc file path, or 'default'. */
   readonly sources: Readonly<Partial<Record<ProfileField, string>>>;
   readonly profileNames: readonly string[];
@@ -182,6 +183,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfil
   }
   refuseSplitSources(found, sources);
   refuseForeignHost(found, sources, values.baseUrl);
+  refuseForeignStore(found, sources, values.store);
   if (values.baseUrl === undefined) {
     values.baseUrl = DEFAULT_BASE_URL;
     sources.baseUrl = 'default';

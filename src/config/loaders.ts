@@ -3,8 +3,15 @@
 // the column and the kind of error, and nothing of the content: parsers quote the text around the error (a
 // code frame), and an rc file's text may hold a secret someone pasted by mistake.
 import path from 'node:path';
-import { defaultLoaders, type Loader, type Loaders } from 'cosmiconfig';
+import { createRequire } from 'node:module';
+import type { defaultLoaders as CosmiconfigLoaders, Loader, Loaders } from 'cosmiconfig';
 import { WxpayError } from '../protocol/errors.js';
+
+// The loaders alone: cosmiconfig's index would also load its synchronous explorer, merging and meta-config code,
+// none of which wxpay uses (discovery.ts builds the Explorer directly), on every command that reads an rc file.
+const { defaultLoaders } = createRequire(import.meta.url)('cosmiconfig/dist/defaults.js') as {
+  defaultLoaders: typeof CosmiconfigLoaders;
+};
 
 /** The file endings that are code. They load only from a file named with --config or WXPAY_CONFIG. */
 export const CODE_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts'] as const;

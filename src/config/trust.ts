@@ -1,6 +1,7 @@
 // What a discovered rc file may decide (issue 12 §3-4): a file found by searching, rather than named, may not
 // route requests signed with a key from elsewhere, nor send signed requests to a host that is neither WeChat Pay's
-// nor this machine's. config.ts applies these once the profile's fields and their sources are known.
+// nor this machine's, nor name a webhook store on another machine. config.ts applies these once the profile's
+// fields and their sources are known.
 import type { FoundConfig } from './discovery.js';
 import type { ProfileField } from './config.js';
 import { WxpayError } from '../protocol/errors.js';
@@ -16,11 +17,12 @@ export function foreignApiHost(baseUrl: string): string | undefined {
   } catch {
     return undefined; // not a URL: the client reports that
   }
-  // Exactly `localhost`: `x.localhost` and `localhost.` are not in /etc/hosts, so the resolver asks DNS, which can
-  // answer with any address. (The URL parser already turned 127.1, 0x7f.1 and [0::1] into 127.0.0.1 and ::1.)
-  const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
-  return loopback || OFFICIAL_API_HOSTS.includes(host.replace(/\.$/, '')) ? undefined : host;
+  return isLoopback(host) || OFFICIAL_API_HOSTS.includes(host.replace(/\.$/, '')) ? undefined : host;
 }
+
+// Exactly `localhost`: `x.localhost` and `localhost.` are not in /etc/hosts, so the resolver asks DNS, which can
+// answer with any address. (The URL parser already turned 127.1, 0x7f.1 and [0::1] into 127.0.0.1 and ::1.)
+const isLoopback = (host: string) => host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
 
 /** Fields that decide where signed requests go and which key verifies the answers. */
 export const ROUTING_FIELDS = ['baseUrl', 'publicKeyId', 'publicKeyPath', 'platformCertDir'] as const;
@@ -74,6 +76,58 @@ export function refuseForeignHost(
     {
       hint: `A file found by searching may only use ${OFFICIAL_API_HOSTS.join(', ')} or loopback. If you trust it, pass --config ${found.filepath} (or WXPAY_CONFIG); or give the host with --base-url or WXPAY_BASE_URL.`,
       details: { file: found.filepath, host },
+    },
+  );
+}
+
+const decoded = (h: string) => {
+  try {
+    return decodeURIComponent(h); // `%2Frun%2Fpostgresql` is a socket folder, as node-postgres reads it
+  } catch {
+    return h;
+  }
+};
+
+/** The hosts a postgres:// URL makes node-postgres connect to that are not this machine: its host, and a `host` or
+ *  `hostaddr` query parameter (which take precedence over it). An empty host or a /socket path is local. */
+export function foreignStoreHosts(url: string): string[] {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return []; // not a URL: opening the store reports that
+  }
+  const hosts = [u.hostname, ...u.searchParams.getAll('host'), ...u.searchParams.getAll('hostaddr')];
+  return hosts
+    .flatMap((h) => h.split(','))
+    .map((h) =>
+      decoded(h)
+        .toLowerCase()
+        .replace(/^\[|\]$/g, ''),
+    )
+    .filter((h) => h !== '' && !h.startsWith('/') && !isLoopback(h));
+}
+
+/**
+ * A discovered file may name a webhook store on this machine only. A store is not a key, but `webhook serve` signs
+ * what its outbox holds with the forward secret and `notify replay --store --forward` signs what its events hold, so a
+ * cloned repository naming its own database could have forged events signed for your app (and would receive every
+ * decrypted callback). Another host is for the user to say: --store, WXPAY_STORE, or --config / WXPAY_CONFIG.
+ */
+export function refuseForeignStore(
+  found: FoundConfig | undefined,
+  sources: Partial<Record<ProfileField, string>>,
+  store: unknown,
+): void {
+  if (!found || found.explicit || sources.store !== found.filepath) return;
+  const hosts = foreignStoreHosts(String(store));
+  if (!hosts.length) return;
+  throw new WxpayError(
+    'CONFIG_FOREIGN_HOST',
+    `${found.filepath} names a webhook store on ${hosts.join(', ')}, which is not this machine`,
+    {
+      hint: `A file found by searching may only name a store on loopback. If you trust it, pass --config ${found.filepath} (or WXPAY_CONFIG); or give the store with --store or WXPAY_STORE.`,
+      details: { file: found.filepath, hosts },
     },
   );
 }

@@ -3,12 +3,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { readCappedBody } from '../http/limits.js';
+import { redactUrl } from '../protocol/redact.js';
 import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
 import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
 import { EARLY_FAULTS } from './faults.js';
 import type { Router, RouteDef, RouteMatch, RouteResult } from './router.js';
 import { signatureHeaders } from './signing.js';
+import { gateBrowser } from './ui/gate.js';
 import { checkAdminContentType, checkHost, type HostRule } from './web-guard.js';
 
 export interface HandlerEnv {
@@ -17,6 +19,8 @@ export interface HandlerEnv {
   maxBody: number;
   /** Which Host headers name this sandbox (known once it listens). */
   hosts: HostRule;
+  /** The dashboard token of this process (ui/gate.ts). */
+  uiToken: string;
   log?: (e: RequestLogEntry) => void;
   /** A bug inside a handler. */
   onError?: (err: unknown) => void;
@@ -90,7 +94,7 @@ async function runRoute(env: HandlerEnv, req: IncomingMessage, t: Target): Promi
     checkHost(req.headers, env.hosts);
     const { def, params } = foundRoute(t);
     const wechatpay = def.auth === 'wechatpay';
-    if (!wechatpay) checkAdminContentType(t.method, req.headers);
+    if (def.auth === 'admin') checkAdminContentType(t.method, req.headers);
     if (wechatpay && (await fireEarlyFaults(env.ctx, req, t.path)) === 'reset') return 'reset';
     const routeReq = {
       method: t.method,
@@ -101,6 +105,8 @@ async function runRoute(env: HandlerEnv, req: IncomingMessage, t: Target): Promi
       headers: req.headers,
       rawBody: raw,
     };
+    const refused = gateBrowser(def.auth, routeReq, env.hosts, env.uiToken);
+    if (refused) return { result: refused, signed: false };
     const signedBody = def.signedBody?.(routeReq) ?? raw;
     const auth = wechatpay ? authenticate(env.ctx, { ...routeReq, rawBody: signedBody }) : undefined;
     const result = await def.handle({ ...routeReq, ...(auth ? { auth } : {}) }, env.ctx);
@@ -183,7 +189,8 @@ function logEntry(
   return {
     time: new Date(started).toISOString(),
     method: t.method,
-    url: t.target,
+    // The dashboard's first visit carries its token in the query: the log shows it hidden.
+    url: redactUrl(t.target),
     route: t.route,
     status,
     ...(errorCode ? { code: errorCode } : {}),

@@ -34,8 +34,11 @@ export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** e.g. '/v3/pay/transactions/out-trade-no/{out_trade_no}' */
   path: string;
-  /** wechatpay: signed like the real API; admin: the /sandbox control API, no signature. */
-  auth: 'wechatpay' | 'admin';
+  /**
+   * wechatpay: signed like the real API; admin: the /sandbox control API, no signature, JSON bodies only; ui: the
+   * dashboard's pages (token cookie, Origin check, HTML forms); page: a browser page without the token (the payer).
+   */
+  auth: 'wechatpay' | 'admin' | 'ui' | 'page';
   /** The 2xx answer carries no Wechatpay-* signature (bill download). */
   unsignedResponse?: boolean;
   /** A larger body cap than the server's (a media upload). */

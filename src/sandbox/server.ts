@@ -13,6 +13,8 @@ import { ROUTE_MODULES } from './routes/index.js';
 import { Router, type RouteDef } from './router.js';
 import { createSignPool } from './sign-pool.js';
 import type { SandboxState } from './state.js';
+import { newUiToken } from './ui/gate.js';
+import { UI_BASE } from './ui/layout.js';
 import { hostRule } from './web-guard.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -48,7 +50,7 @@ export interface SandboxOptions {
   onRequest?: ((entry: RequestLogEntry) => void) | undefined;
   /** A bug inside a handler (answered as 500 SYSTEM_ERROR). */
   onError?: (err: unknown) => void;
-  /** Worker threads that sign responses (default 0: on the event loop). `sandbox serve` uses one per spare core. */
+  /** Answers signed at once off the event loop, on Node's thread pool (default 0: on it); `sandbox serve`: one a core. */
   signWorkers?: number;
   /** Timeouts and body cap (default SANDBOX_LIMITS); tests shorten them. */
   limits?: Partial<HttpLimits>;
@@ -56,6 +58,8 @@ export interface SandboxOptions {
 
 export interface SandboxHandle {
   url: string;
+  /** The dashboard, with this process's token (ui/gate.ts): the first visit turns it into a cookie. */
+  uiUrl: string;
   port: number;
   host: string;
   mode: SandboxMode;
@@ -77,7 +81,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const context = contexts[0]!;
   const limits = resolveHttpLimits(SANDBOX_LIMITS, opts.limits);
   const host = opts.host ?? '127.0.0.1';
-  const envs = handlerEnvs(contexts, opts, limits.maxBodyBytes, host);
+  const uiToken = newUiToken();
+  const envs = handlerEnvs(contexts, opts, { maxBody: limits.maxBodyBytes, host, uiToken });
   const server = createServer(
     httpServerOptions(limits),
     (req, res) => void handle(pickMerchant(envs, req.headers, req.url ?? '/'), req, res),
@@ -86,14 +91,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   try {
     await listenOn(server, opts.port ?? 0, host);
   } catch (err) {
-    // The signing workers would keep the process alive after a failed start.
     await signPool?.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
   for (const env of envs) env.hosts = hostRule(host, port);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
+    uiUrl: `${url}${UI_BASE}?token=${uiToken}`,
     port,
     host,
     mode: context.mode,
@@ -134,13 +140,18 @@ function timerSet(): { later: (ms: number, fn: () => void) => void; clear: () =>
 }
 
 /** One handler environment per merchant; all share the router. The Host rule gets its port once the server listens. */
-function handlerEnvs(contexts: SandboxContext[], opts: SandboxOptions, maxBody: number, host: string): HandlerEnv[] {
+function handlerEnvs(
+  contexts: SandboxContext[],
+  opts: SandboxOptions,
+  shared: { maxBody: number; host: string; uiToken: string },
+): HandlerEnv[] {
   const router = new Router([...ROUTE_MODULES.flat(), ...(opts.routes ?? [])]);
   return contexts.map((ctx) => ({
     ctx,
     router,
-    maxBody,
-    hosts: hostRule(host, 0),
+    maxBody: shared.maxBody,
+    hosts: hostRule(shared.host, 0),
+    uiToken: shared.uiToken,
     ...(opts.onRequest ? { log: opts.onRequest } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
   }));

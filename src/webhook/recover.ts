@@ -58,6 +58,19 @@ export function recoveredEvent(x: ExpectedCallback, createTime: string): Record<
   };
 }
 
+/** What the app receives for a recovered event: its body, signed like any forward, with these headers. */
+export function recoveredMessage(x: ExpectedCallback, createTime: string) {
+  const id = recoveredId(x);
+  const body = recoveredEvent(x, createTime);
+  const headers = {
+    'content-type': 'application/json',
+    'x-wxpay-event-id': id,
+    'x-wxpay-event-type': x.event_type,
+    'x-wxpay-recovered': 'true',
+  };
+  return { id, event: body, body: JSON.stringify(body), headers };
+}
+
 /** Appends the journal line of a recovered event (O_APPEND, one write, fsync), beside a running `webhook serve`. */
 export async function journalRecovered(file: string, entry: Record<string, unknown>): Promise<void> {
   const fh = await openAppendSafe(file);

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
-import { describePg, startPostgres, type PgServer } from '../helpers/postgres.js';
+import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
 import { seeded } from '../helpers/seeded.js';
 import { API_V3_KEY_TEXT, makeFixture, PUB_ID } from '../integration/webhook-fixtures.js';
@@ -72,10 +72,9 @@ describePg('webhook serve --store: migrate and a fleet of three (issue 18)', () 
   let server: PgServer;
   beforeAll(async () => {
     writeProfile();
-    server = await startPostgres();
+    server = await sharedPostgres();
   }, 60_000);
   afterAll(async () => {
-    await server.stop();
     removeTemp(dir);
   });
 
@@ -94,11 +93,15 @@ describePg('webhook serve --store: migrate and a fleet of three (issue 18)', () 
       expect(behind.stderr).toContain('STORE_SCHEMA_BEHIND');
       expect(behind.stderr).toContain('wxpay webhook migrate');
       const up = await runCli(['webhook', 'migrate', '--store', url, '--json']);
-      expect(up.json()).toMatchObject({ from: 1, to: 3, applied: ['2-webhook-rejections', '3-batch-ledger'] });
+      expect(up.json()).toMatchObject({
+        from: 1,
+        to: 4,
+        applied: ['2-webhook-rejections', '3-batch-ledger', '4-event-readers'],
+      });
       const kept = await db.query('SELECT event_id, outcome, stored_by FROM wxpay_webhook_events');
       expect(kept.rows).toEqual([{ event_id: 'EV-OLD', outcome: 'forwarded', stored_by: null }]);
-      expect((await runCli(['webhook', 'migrate', '--store', url])).stdout).toContain('schema version 3, up to date');
-      await db.query(`INSERT INTO wxpay_schema_migrations (version, name) VALUES (4, 'newer')`);
+      expect((await runCli(['webhook', 'migrate', '--store', url])).stdout).toContain('schema version 4, up to date');
+      await db.query(`INSERT INTO wxpay_schema_migrations (version, name) VALUES (5, 'newer')`);
       for (const args of [
         ['webhook', 'migrate'],
         ['webhook', 'serve', '--config', rc, '--port', '0'],
@@ -106,7 +109,7 @@ describePg('webhook serve --store: migrate and a fleet of three (issue 18)', () 
         const r = await runCli([...args, '--store', url.replace('wxpay@', 'wxpay:pw-not-shown@')]);
         expect(r.code).toBe(3);
         expect(r.stderr).toContain('STORE_SCHEMA_NEWER: The store postgres://wxpay:…@');
-        expect(r.stderr).toContain('has schema version 4; this wxpay knows versions up to 3');
+        expect(r.stderr).toContain('has schema version 5; this wxpay knows versions up to 4');
         expect(r.stderr).not.toContain('pw-not-shown');
       }
     } finally {

@@ -1,7 +1,8 @@
 // Runs around the whole suite. It gives every test a folder for artifacts (what spawned commands printed, the
 // secrets that tests generated, the files they wrote) and a temp root of its own: TMPDIR points there for the
 // test workers and every command they spawn. At the end it records the output-like files still under the root
-// (test/helpers/scan-written-files.ts), scans the artifacts for leaked secrets, and removes the root.
+// (test/helpers/scan-written-files.ts), scans the artifacts for leaked secrets, and removes the root. It also stops the
+// run's PostgreSQL server, if a test started one (test/helpers/postgres.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,10 +10,13 @@ import type { TestProject } from 'vitest/node';
 import { collectWritten } from './scan-written-files.js';
 import { registerSecret, scanArtifacts } from './secrets-scan.js';
 import { fixtureKeyFiles } from './paths.js';
+import { stopSharedPostgres } from './postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     artifactsDir: string;
+    /** The folder whose creation claims the run's PostgreSQL server (test/helpers/postgres.ts). */
+    pgShared: string;
   }
 }
 
@@ -39,7 +43,10 @@ function startRun(): Run {
   return run;
 }
 
+const pgShared = (run: Run) => path.join(run.root, 'postgres');
+
 function endRun(run: Run): void {
+  stopSharedPostgres(pgShared(run), run.dir);
   if (run.tmpdir === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = run.tmpdir;
   collectWritten(run.root, run.dir);
@@ -58,6 +65,7 @@ export default function setup(project: TestProject) {
   const run = (g[key] ??= startRun());
   run.users += 1;
   project.provide('artifactsDir', run.dir);
+  project.provide('pgShared', pgShared(run));
   return () => {
     run.users -= 1;
     if (run.users > 0) return;

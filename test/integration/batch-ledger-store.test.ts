@@ -9,7 +9,7 @@ import { openPool } from '../../src/store/connect.js';
 import { batchLedgerStore, decideRefund, type RefundClaim } from '../../src/store/batch-ledger.js';
 import { latestVersion, migrate } from '../../src/store/migrations.js';
 import { batchEnv, runInProcess, type BatchEnv } from '../helpers/batch-harness.js';
-import { describePg, startPostgres, type PgServer } from '../helpers/postgres.js';
+import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
 
 const claim = (no: string, amount: number, extra: Partial<RefundClaim> = {}): RefundClaim => ({
   mchid: '1900000109',
@@ -51,11 +51,10 @@ describePg('the PostgreSQL batch ledger', () => {
   let server: PgServer;
   const pools: pg.Pool[] = [];
   beforeAll(async () => {
-    server = await startPostgres();
+    server = await sharedPostgres();
   }, 60_000);
   afterAll(async () => {
     for (const p of pools) await p.end();
-    await server?.stop();
   });
 
   async function fresh() {

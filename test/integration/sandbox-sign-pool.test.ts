@@ -1,5 +1,5 @@
-// The sandbox's signing worker pool (`sandbox serve --sign-workers`): answers signed on worker threads verify
-// exactly like those signed on the event loop, 204s and faults included, and closing the sandbox ends the workers.
+// The sandbox's signing pool (`sandbox serve --sign-workers`): answers signed off the event loop (Node's thread pool)
+// verify exactly like those signed on it, 204s and faults included; signs past the pool's size wait their turn.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyStore, loadPublicKey, parseCertificate } from '../../src/protocol/keys.js';
@@ -62,5 +62,18 @@ describe('createSignPool', () => {
     ]);
     await pool.close();
     await expect(pool.sign(key, message)).rejects.toThrow(/closed/);
+  });
+
+  it('signs more messages than its size, each with its own signature, and close() rejects the queued ones', async () => {
+    const k = await loadSandboxKeys((await sandboxKeySet('cert')).dir);
+    const key = k.platform[0]!.privateKey;
+    const pool = createSignPool(1);
+    const messages = Array.from({ length: 6 }, (_, i) => Buffer.from(`1700000000\nnonce${i}\n{"i":${i}}\n`));
+    expect(await Promise.all(messages.map((m) => pool.sign(key, m)))).toEqual(messages.map((m) => signMessage(key, m)));
+    const first = pool.sign(key, messages[0]!);
+    const queued = pool.sign(key, messages[1]!);
+    await pool.close();
+    await expect(queued).rejects.toThrow(/closed/);
+    expect(await first).toBe(signMessage(key, messages[0]!));
   });
 });

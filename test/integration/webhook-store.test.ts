@@ -10,7 +10,7 @@ import { checkSchema, latestVersion, migrate } from '../../src/store/migrations.
 import { webhookStore } from '../../src/store/webhook-events.js';
 import { apiV3Key, makeFixture } from './webhook-fixtures.js';
 import { receiver, waitFor } from '../helpers/receiver.js';
-import { describePg, startPostgres, type PgServer } from '../helpers/postgres.js';
+import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
 
 const f = makeFixture();
 const MCHID = '1900000109';
@@ -25,12 +25,11 @@ describePg('webhook serve --store (PostgreSQL)', () => {
   const pools: pg.Pool[] = [];
   const open: WebhookServer[] = [];
   beforeAll(async () => {
-    server = await startPostgres();
+    server = await sharedPostgres();
   }, 60_000);
   afterAll(async () => {
     for (const s of open) await s.close();
     for (const p of pools) await p.end();
-    await server.stop();
   });
 
   async function freshStore() {

@@ -61,7 +61,11 @@ describe('secrets scan of written files', () => {
     expect(path.basename(os.tmpdir())).toMatch(/^wxpay-test-run-/);
     // A run of its own, nested in this one: its set-up points TMPDIR at a new root until its teardown.
     let provided = '';
-    const teardown = setup({ provide: (_k: string, v: string) => void (provided = v) } as never);
+    const teardown = setup({
+      provide: (k: string, v: string) => {
+        if (k === 'artifactsDir') provided = v;
+      },
+    } as never);
     const root = os.tmpdir();
     let tornDown = false;
     try {

@@ -15,6 +15,8 @@ import { refundRoutes } from './refunds.js';
 import { transferAdminRoutes } from './transfer-admin.js';
 import { transferRoutes } from './transfers.js';
 import { transactionRoutes } from './transactions.js';
+import { uiRoutes } from '../ui/routes.js';
+import { payRoutes } from '../ui/pay-routes.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   transactionRoutes,
@@ -32,4 +34,6 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   transferAdminRoutes,
   complaintAdminRoutes,
   profitSharingAdminRoutes,
+  uiRoutes,
+  payRoutes,
 ];

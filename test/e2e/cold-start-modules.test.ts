@@ -1,0 +1,80 @@
+// Regression (cold-start-loads-unused-modules, issue 19): the start-up path loaded code no run of it needed:
+// commander's node:child_process (and with it net, dgram…) for executable sub-commands wxpay never declares,
+// perf_hooks for a start time only `demo` reads, cosmiconfig's index (its synchronous explorer and meta config),
+// and every command's declarations to run one of them. Each cost milliseconds of every start (BENCHMARKS.md).
+// These tests read what a real bin/wxpay process loaded, so they fail the day one of them creeps back.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli.js';
+import type { Runtime } from '../../src/runtime.js';
+import { cleanEnv } from '../helpers/cli.js';
+import { binPath } from '../helpers/paths.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
+import { vectorFile } from '../helpers/vectors.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-cold-'));
+afterAll(() => removeTemp(dir));
+
+// Preloaded into the child: at exit, writes Node's list of built-in modules loaded and the files required.
+const hook = path.join(dir, 'list-modules.cjs');
+writeFileSync(
+  hook,
+  `process.on('exit', () => require('fs').writeFileSync(process.env.LIST_FILE, JSON.stringify({ builtins: process.moduleLoadList, files: Object.keys(require.cache) })));`,
+);
+
+function loadedBy(args: string[]): { builtins: string[]; files: string[] } {
+  const listFile = path.join(dir, 'list.json');
+  const env = cleanEnv({
+    LIST_FILE: listFile,
+    WXPAY_MCHID: '1900007291',
+    WXPAY_SERIAL_NO: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB',
+    WXPAY_PRIVATE_KEY_PATH: vectorFile('doc_merchant_key.pem'),
+  });
+  const r = spawnSync(process.execPath, ['--require', hook, binPath, ...args], { cwd: dir, env, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(readFileSync(listFile, 'utf8')) as { builtins: string[]; files: string[] };
+}
+
+const SIGN = ['sign', 'GET', '/v3/refund/domestic/refunds/1', '--timestamp', '1554208460', '--nonce', 'N1'];
+
+describe('cold start loads only what the run needs', () => {
+  it.each([[['--help']], [SIGN]])('wxpay %j loads neither child_process nor perf_hooks', (args) => {
+    const { builtins } = loadedBy(args);
+    expect(builtins).not.toContain('NativeModule child_process');
+    expect(builtins).not.toContain('NativeModule perf_hooks');
+  });
+
+  it('wxpay sign loads no more of cosmiconfig than its loaders and Explorer', () => {
+    const cosmiconfig = loadedBy(SIGN)
+      .files.filter((f) => f.includes(`${path.sep}cosmiconfig${path.sep}`))
+      .map((f) => path.basename(f))
+      .sort();
+    expect(cosmiconfig).toEqual(['Explorer.js', 'ExplorerBase.js', 'defaults.js', 'loaders.js', 'merge.js', 'util.js']);
+  });
+});
+
+describe('the program declares only the command that runs', () => {
+  const rt = { env: {}, cwd: dir } as unknown as Runtime;
+  const declared = (...args: string[]) => buildProgram(rt, ['node', 'wxpay', ...args]).commands.map((c) => c.name());
+  const all = buildProgram(rt).commands.map((c) => c.name());
+
+  it('declares one top-level command (and help) when argv names it, after global options and their values', () => {
+    expect(declared('sign', 'GET', '/v3/x')).toEqual(['sign', 'help']);
+    expect(declared('--profile', 'refund', '--json', 'query', 'order')).toEqual(['query', 'help']);
+    expect(declared('--config=x.json', 'bill', '--help')).toEqual(['bill', 'help']);
+    // Each word of the table declares the command of that name.
+    for (const name of all.filter((n) => !['help', 'completion'].includes(n))) {
+      expect(declared(name)).toEqual([name, 'help']);
+    }
+  });
+
+  it('declares every command for help, completion, a typo, no command, or "--" first', () => {
+    expect(all.length).toBeGreaterThan(20);
+    for (const args of [['--help'], ['help', 'sign'], ['completion', 'bash'], ['sgin'], [], ['--', 'sign']]) {
+      expect(declared(...args)).toEqual(all);
+    }
+  });
+});

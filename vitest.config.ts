@@ -18,11 +18,21 @@ const testFiles = (dir: string): string[] =>
   );
 const shared = testFiles('test').filter((f) => !globalState.test(readFileSync(path.join(root, f), 'utf8')));
 
-// The longest files (an npm ci in a clone; long chains of spawned commands) start first, so none of them is left
-// running alone at the end. Vitest orders the rest: longest first from its cache of the last run, else largest.
+// The longest files start first, so none of them is left running alone at the end: an npm ci in a clone, and files
+// that mostly wait (request timeouts, killed and restarted processes, slow-client attacks), whose waits then overlap
+// the other files' CPU work. Vitest orders the rest: longest first from its cache of the last run, else largest (a
+// fresh clone has no cache, which is why this list names them).
 const longFirst = [
   'test/e2e/fresh-clone.test.ts',
+  'test/e2e/batch-crash.test.ts',
+  'test/e2e/webhook-fleet.test.ts',
   'test/e2e/readme-commands.test.ts',
+  'test/integration/hostile-webhook.test.ts',
+  'test/e2e/demo-interrupt.test.ts',
+  'test/integration/hostile-sandbox.test.ts',
+  'test/e2e/batch-transfer-crash.test.ts',
+  'test/e2e/pack-install.test.ts',
+  'test/integration/batch-sandbox.test.ts',
   'test/e2e/cmd-operator.test.ts',
   'test/e2e/cmd-faults.test.ts',
 ];

@@ -47,7 +47,9 @@ export type SandboxInitOptions = OptionsOf<typeof declareSandboxInit>;
 const declareSandboxServe = (sandbox: Command) =>
   sandbox
     .command('serve')
-    .description('serve the simulator (loopback by default); NDJSON request log with --json; Ctrl-C stops it')
+    .description(
+      'serve the simulator and its dashboard (loopback by default; prints the /sandbox/ui link); NDJSON log with --json',
+    )
     .option('--dir <dir>', 'sandbox folder made by sandbox init', '.wxpay-sandbox')
     .option('--port <port>', 'port (default: the one given to init, else 8931; 0 = any free port)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -90,7 +92,7 @@ export function registerSandbox(program: Command, rt: Runtime): void {
   declareSandboxServe(sandbox)
     .addHelpText(
       'after',
-      '\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json',
+      '\nThe dashboard link (dashboard: http://127.0.0.1:8931/sandbox/ui?token=…) carries a token new for each run:\nopen it in a browser to see orders, notifications, transfers, faults, keys and the clock.\n\nExample:\n  wxpay sandbox serve --dir .wxpay-sandbox --auto-pay 2000 --time-scale 60 --json',
     )
     .action(lazy(rt, () => import('../commands/sandbox-serve.js')));
   declareSandboxPay(sandbox)

@@ -11,7 +11,7 @@ import { tempRoot, type CommandContext } from '../runtime.js';
 import { enqueueRecovered } from '../store/webhook-read.js';
 import * as recover from '../webhook/recover.js';
 import { loadProfile } from './shared.js';
-import { exportStoreCallbacks, openReaderPool, storeName } from './store-readers.js';
+import { exportStoreCallbacks, openReaderPool, storeErrors, storeName } from './store-readers.js';
 import type { JournalOrStore } from './store-url.js';
 
 export interface RecoverTarget {
@@ -55,7 +55,7 @@ export async function openRecoverTarget(
     await rm(dir, { recursive: true, force: true });
   };
   const journal = path.join(dir, 'store-callbacks.ndjson');
-  await exportStoreCallbacks(pool, journal).catch(async (err: unknown) => {
+  await storeErrors(source.url, exportStoreCallbacks(pool, journal)).catch(async (err: unknown) => {
     await close();
     throw err;
   });
@@ -63,16 +63,14 @@ export async function openRecoverTarget(
   return {
     journal,
     name: storeName(source.url),
-    enqueue: (missing, createTime) =>
-      enqueueRecovered(
-        pool,
-        missing.map((x) => {
-          const m = recover.recoveredMessage(x, createTime);
-          const message = { body: m.body, headers: m.headers };
-          return { mchid, id: m.id, eventType: x.event_type, resource: x.resource, message };
-        }),
-        by,
-      ),
+    enqueue: (missing, createTime) => {
+      const events = missing.map((x) => {
+        const m = recover.recoveredMessage(x, createTime);
+        const message = { body: m.body, headers: m.headers };
+        return { mchid, id: m.id, eventType: x.event_type, resource: x.resource, message };
+      });
+      return storeErrors(source.url, enqueueRecovered(pool, events, by));
+    },
     close,
   };
 }

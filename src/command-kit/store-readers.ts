@@ -3,6 +3,7 @@
 // journal reader never pays for it) on a schema this binary knows.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { isWxpayError } from '../protocol/errors.js';
 import { redactStoreUrl } from '../protocol/redact.js';
 import type { CommandContext } from '../runtime.js';
 import type { Pool } from '../store/connect.js';
@@ -20,13 +21,30 @@ export async function openReaderPool(url: string): Promise<Pool> {
   return openCheckedPool(url, { max: 2 });
 }
 
+/** A store that fails after it was opened (it went away, or a statement failed) is STORE_UNREACHABLE, exit 4,
+ *  named without its password, rather than node-postgres's bare error. */
+export async function storeErrors<T>(url: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (isWxpayError(err)) throw err;
+    const { unreachable } = await import('../store/connect.js');
+    throw unreachable(url, err);
+  }
+}
+
 export const storeName = (url: string): string => `the store ${redactStoreUrl(url)}`;
 
 export async function openTailSource(ctx: StoreCtx, journal: string | undefined): Promise<TailSource> {
   const src = await journalOrStore(ctx, journal);
   if (src.kind === 'file') return journalTailSource(src.file);
   const pool = await openReaderPool(src.url);
-  return storeTailSource(pool, storeName(src.url), { close: () => pool.end() });
+  const source = storeTailSource(pool, storeName(src.url), { close: () => pool.end() });
+  return {
+    ...source,
+    read: (visit) => storeErrors(src.url, source.read(visit)),
+    follow: (visit, signal) => storeErrors(src.url, source.follow(visit, signal)),
+  };
 }
 
 /** The captures `notify replay` sends from the store: each stored callback (or the one with `onlyId`) once, as
@@ -35,7 +53,8 @@ export async function storeCaptures(url: string, onlyId: string | undefined): Pr
   const pool = await openReaderPool(url);
   try {
     const sel = new ReplaySelection(onlyId);
-    await eachEvent(pool, (r) => sel.add(captureOfEvent(r)), { onlyId, withoutRecovered: true });
+    const read = eachEvent(pool, (r) => sel.add(captureOfEvent(r)), { onlyId, withoutRecovered: true });
+    await storeErrors(url, read);
     return sel.captures;
   } finally {
     await pool.end();

@@ -13,7 +13,7 @@ import { PREPAY_KINDS, type PrepayKind } from '../api/transactions.js';
 import { parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { invokeParams, printInvoke } from '../command-kit/invoke.js';
-import { renderQr } from '../command-kit/qr.js';
+import { renderQr, sandboxPayerPage } from '../command-kit/qr.js';
 import { outputFor } from '../command-kit/shared.js';
 import { fillPath } from '../protocol/endpoints.js';
 import { WxpayError } from '../protocol/errors.js';
@@ -91,6 +91,7 @@ export async function run(ctx: CommandContext<CombineOptions>): Promise<void> {
     const invoke = invokeParams(client, kind, appid, res.prepay_id, rt.now());
     const out = outputFor(ctx);
     const answer = res.response.data as object;
+    const payerPage = res.code_url ? sandboxPayerPage(res.code_url, client.baseUrl) : undefined;
     if (out.json) {
       out.data({
         kind,
@@ -104,8 +105,9 @@ export async function run(ctx: CommandContext<CombineOptions>): Promise<void> {
       ['combine_out_trade_no', input.combineOutTradeNo],
       ['sub_orders', subOrders.map((s) => `${s.outTradeNo} (${s.total} fen)`).join(', ')],
       ...Object.entries(answer).map(([k, v]) => [k, String(v)] as [string, string]),
+      ...(payerPage ? [['payer_page', payerPage] as [string, string]] : []),
     ]);
     if (invoke) printInvoke(out, kind, invoke);
-    if (opts.qr && res.code_url) out.line(`\n${await renderQr(res.code_url)}`);
+    if (opts.qr && res.code_url) out.line(`\n${await renderQr(payerPage ?? res.code_url)}`);
   });
 }

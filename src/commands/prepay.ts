@@ -17,7 +17,7 @@ import type { PrepayOptions } from '../cli/prepay.js';
 import { parseFen } from '../command-kit/amount.js';
 import { printDryRun, withClient } from '../command-kit/client-context.js';
 import { outputFor } from '../command-kit/shared.js';
-import { renderQr } from '../command-kit/qr.js';
+import { renderQr, sandboxPayerPage } from '../command-kit/qr.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 import { isOutTradeNo } from '../protocol/ids.js';
 import { invokeParams, printInvoke } from '../command-kit/invoke.js';
@@ -58,7 +58,8 @@ export async function run(ctx: CommandContext<PrepayOptions>): Promise<void> {
     }
     const res = await prepay(client, kind, input);
     const invoke = invokeParams(client, kind, opts.subAppid ?? input.appid, res.prepay_id, rt.now());
-    await printOrder(ctx, { kind, outTradeNo: input.outTradeNo }, res, invoke);
+    const payerPage = res.code_url ? sandboxPayerPage(res.code_url, client.baseUrl) : undefined;
+    await printOrder(ctx, { kind, outTradeNo: input.outTradeNo, payerPage }, res, invoke);
   });
 }
 
@@ -113,10 +114,11 @@ function prepayInput(opts: PrepayOptions, profile: ResolvedProfile, total: numbe
   };
 }
 
-/** prepay_id / code_url / h5_url, the signed invoke parameters for jsapi and app, and the QR code for --qr. */
+/** prepay_id / code_url / h5_url, the signed invoke parameters for jsapi and app, and the QR code for --qr (against
+ *  the sandbox: of the payer page, also printed as payer_page). */
 async function printOrder(
   ctx: CommandContext<PrepayOptions>,
-  order: { kind: PrepayKind; outTradeNo: string },
+  order: { kind: PrepayKind; outTradeNo: string; payerPage: string | undefined },
   res: PrepayResult & { response: ClientResponse },
   invoke: Record<string, string> | undefined,
 ): Promise<void> {
@@ -136,10 +138,11 @@ async function printOrder(
     ...(res.prepay_id ? [['prepay_id', res.prepay_id] as [string, string]] : []),
     ...(res.code_url ? [['code_url', res.code_url] as [string, string]] : []),
     ...(res.h5_url ? [['h5_url', res.h5_url] as [string, string]] : []),
+    ...(order.payerPage ? [['payer_page', order.payerPage] as [string, string]] : []),
   ]);
   if (invoke) printInvoke(out, order.kind, invoke);
   if (ctx.opts.qr && res.code_url) {
     out.line();
-    out.line(await renderQr(res.code_url));
+    out.line(await renderQr(order.payerPage ?? res.code_url));
   }
 }

@@ -7,7 +7,6 @@ import { WxpayError } from '../protocol/errors.js';
 import type { CommandContext } from '../runtime.js';
 import type { WebhookServeOptions } from '../cli/webhook.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
-import { formatLive } from '../webhook/live-line.js';
 import { resendCommand } from '../webhook/resend.js';
 import { startWebhookServer } from '../webhook/server.js';
 import { loadMerchantKeys, merchantProfileNames } from '../command-kit/merchant-profiles.js';
@@ -16,6 +15,7 @@ import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
 import { openServeStore } from '../command-kit/serve-store.js';
 import { storeUrlFor } from '../command-kit/store-url.js';
 import { showListening } from '../command-kit/webhook-serve-banner.js';
+import { liveLinePrinter } from '../command-kit/live-lines.js';
 
 function checkOptions(opts: WebhookServeOptions, storeUrl: string | undefined): void {
   if (!(opts.path ?? '/').startsWith('/'))
@@ -107,7 +107,7 @@ export async function run(ctx: CommandContext<WebhookServeOptions>): Promise<voi
     ...(maxInflightBytes ? { maxInflightBytes } : {}),
     ackAfterForward: Boolean(opts.ackAfterForward),
     now: () => rt.now(),
-    onEvent: (e) => (out.json ? out.event({ type: 'event', ...e }) : out.line(formatLive(e))),
+    onEvent: liveLinePrinter(out, rt.stdout),
   }).catch(async (err: unknown) => {
     await store?.close();
     throw err;

@@ -69,7 +69,7 @@ export function combinePrepay(
     throw new SandboxApiError(403, 'OUT_TRADE_NO_USED', '商户订单号重复');
   const now = ctx.now();
   const prepayId = newIds.prepayId(now);
-  const link = payLink(kind, origin);
+  const link = payLink(kind, prepayId, origin);
   const openid = (body.combine_payer_info as { openid?: string } | undefined)?.openid;
   const combine = { outTradeNo: combineNo, appid: body.combine_appid as string, mchid: auth.mchid };
   const records = subs.map((s): OrderRecord => ({

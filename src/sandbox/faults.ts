@@ -52,6 +52,12 @@ export class FaultSet {
     return this.list;
   }
 
+  /** Adds one fault to the active ones (their counts go on). */
+  add(input: unknown): Fault[] {
+    this.list = [...this.list, parseFault(input, this.list.length)];
+    return this.list;
+  }
+
   clear(): void {
     this.list = [];
   }

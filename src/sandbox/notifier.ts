@@ -2,11 +2,10 @@
 // with the mode's key), retrying on WeChat Pay's schedule divided by timeScale until the receiver answers 200/204.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { buildNotification, type OriginalType } from '../protocol/notification.js';
 import { unixSeconds } from '../protocol/sign.js';
 import { chooseSigner, type SandboxContext } from './context.js';
+import { postNotification } from './notify-post.js';
 import { applySignatureFaults } from './signing.js';
 import { chinaRfc3339 } from '../protocol/china-time.js';
 import { newNonce, newResourceNonce } from '../protocol/nonce.js';
@@ -15,7 +14,12 @@ import { newNonce, newResourceNonce } from '../protocol/nonce.js';
 export const RETRY_SCHEDULE_SECONDS = [
   15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
 ] as const;
-const ANSWER_TIMEOUT_MS = 5000;
+
+interface FixedParts {
+  originalType: OriginalType;
+  createTime: string;
+  resourceNonce: string;
+}
 
 export interface NotificationAttempt {
   attempt: number;
@@ -50,6 +54,9 @@ export class Notifier {
   // One signal ends every notification in flight on close; each in-flight POST listens on it, and many may be
   // in flight at once (a 1,000-row batch), so Node's 10-listener leak warning does not apply here.
   private readonly abort = withoutListenerLimit(new AbortController());
+  /** What every attempt of one notification repeats: its type, create_time and resource nonce. */
+  private readonly fixed = new WeakMap<DeliveryRecord, FixedParts>();
+  private readonly next = new WeakMap<DeliveryRecord, number>();
 
   constructor(private readonly ctx: () => SandboxContext) {}
 
@@ -60,7 +67,6 @@ export class Notifier {
     plaintext: object,
     refs: { outTradeNo?: string; outRefundNo?: string; outBillNo?: string; complaintId?: string },
   ): DeliveryRecord {
-    const ctx = this.ctx();
     const record: DeliveryRecord = {
       // A UUID, as a real TRANSACTION.SUCCESS quoted in a developer thread carries (docs/protocol.md §11, row 12);
       // the doc examples show "EV-…", so receivers must treat the id as opaque (string(36)).
@@ -74,31 +80,47 @@ export class Notifier {
       gaveUp: false,
     };
     this.deliveries.push(record);
-    const createTime = chinaRfc3339(ctx.now());
-    const resourceNonce = newResourceNonce();
-    const attempt = (n: number, delayMs: number): void => {
-      ctx.later(delayMs, () => {
-        void this.deliver(record, { originalType, createTime, resourceNonce }, n, delayMs).then((ok) => {
-          if (ok) return;
-          if (n > RETRY_SCHEDULE_SECONDS.length) {
-            record.gaveUp = true;
-            return;
-          }
-          attempt(n + 1, (RETRY_SCHEDULE_SECONDS[n - 1]! * 1000) / ctx.timeScale);
-        });
-      });
-    };
-    attempt(1, 0);
+    const createTime = chinaRfc3339(this.ctx().now());
+    this.fixed.set(record, { originalType, createTime, resourceNonce: newResourceNonce() });
+    this.schedule(record, 1, 0);
     return record;
   }
 
-  private async deliver(
-    record: DeliveryRecord,
-    fixed: { originalType: OriginalType; createTime: string; resourceNonce: string },
-    n: number,
-    delayMs: number,
-  ): Promise<boolean> {
+  /** Attempt `n` of the schedule after `delayMs`; a failure books the next, until the schedule runs out. */
+  private schedule(record: DeliveryRecord, n: number, delayMs: number): void {
     const ctx = this.ctx();
+    this.next.set(record, ctx.now() + delayMs);
+    ctx.later(delayMs, () => {
+      this.next.delete(record);
+      // Re-sent by hand (the dashboard) and acknowledged meanwhile: nothing more to send.
+      if (record.delivered) return;
+      void this.deliver(record, delayMs).then((ok) => {
+        if (ok) return;
+        if (n > RETRY_SCHEDULE_SECONDS.length) {
+          record.gaveUp = true;
+          ctx.state.changes.emit();
+          return;
+        }
+        this.schedule(record, n + 1, (RETRY_SCHEDULE_SECONDS[n - 1]! * 1000) / ctx.timeScale);
+      });
+    });
+  }
+
+  /** The dashboard's "Re-send now": one attempt at once, beside the schedule (which goes on if this one fails too). */
+  resend(record: DeliveryRecord): Promise<boolean> {
+    return record.delivered ? Promise.resolve(true) : this.deliver(record, 0);
+  }
+
+  /** When the next scheduled attempt is due (sandbox ms), if one is booked. */
+  nextAttemptAt(record: DeliveryRecord): number | undefined {
+    return this.next.get(record);
+  }
+
+  private async deliver(record: DeliveryRecord, delayMs: number): Promise<boolean> {
+    const ctx = this.ctx();
+    const fixed = this.fixed.get(record)!;
+    // Counted in order, hand-made attempts included (equal to the schedule's number when there are none).
+    const n = record.attempts.length + 1;
     const signer = chooseSigner(ctx);
     const path = new URL(record.url).pathname;
     const faults = ctx.faults.fire('notifications', path, 'late');
@@ -112,6 +134,7 @@ export class Notifier {
         fault: 'drop',
       });
       record.gaveUp = true;
+      ctx.state.changes.emit();
       return true; // ends the retries: nothing more will be sent for this event
     }
     const built = buildNotification({
@@ -137,43 +160,17 @@ export class Notifier {
       ...(faults.length ? { fault: faults.map((f) => f.kind).join(',') } : {}),
     };
     record.attempts.push(entry);
+    ctx.state.changes.emit();
     try {
-      const { status, text } = await this.post(record.url, headers, body);
+      const { status, text } = await postNotification(record.url, headers, body, this.abort.signal);
       entry.status = status;
       entry.answer = text.slice(0, 500);
-      record.delivered = status === 200 || status === 204;
+      record.delivered ||= status === 200 || status === 204;
     } catch (cause) {
       entry.error = (cause as Error).message;
     }
+    ctx.state.changes.emit();
     return record.delivered;
-  }
-
-  private post(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-      const req = send(
-        url,
-        {
-          method: 'POST',
-          headers: { ...headers, 'Content-Length': String(body.length), 'User-Agent': 'Mozilla/4.0' },
-          timeout: ANSWER_TIMEOUT_MS,
-          signal: this.abort.signal,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size <= 4096) chunks.push(c);
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`)));
-      req.on('error', reject);
-      req.end(body);
-    });
   }
 
   close(): void {

@@ -98,8 +98,8 @@ export function prepay(
     ...payerIds(body.payer),
     ...(body.time_expire ? { timeExpire: effectiveTimeExpire(Date.parse(body.time_expire as string), now) } : {}),
     ...((body.settle_info as { profit_sharing?: boolean } | undefined)?.profit_sharing ? { profitSharing: true } : {}),
-    ...payLink(kind, origin),
   };
+  Object.assign(order, payLink(kind, order.prepayId, origin));
   ctx.state.putOrder(order);
   if (ctx.autoPayMs !== undefined) {
     ctx.later(ctx.autoPayMs, () => {

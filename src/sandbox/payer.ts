@@ -12,10 +12,10 @@ import type { OrderRecord } from './state.js';
 
 /** Why a simulated payment fails: the payer's choice on the page (WeChat shows the payer such a reason). */
 export const FAIL_REASONS = {
-  BALANCE: 'Insufficient balance (零钱余额不足)',
-  BANK_DECLINED: 'The bank declined the card (银行卡被拒)',
-  WRONG_PASSWORD: 'Wrong payment password (支付密码错误)',
-  LIMIT: 'Over the payment limit (超出支付限额)',
+  BALANCE: 'Insufficient balance',
+  BANK_DECLINED: 'The bank declined the card',
+  WRONG_PASSWORD: 'Wrong payment password',
+  LIMIT: 'Over the payment limit',
 } as const;
 export type FailReason = keyof typeof FAIL_REASONS;
 
@@ -32,7 +32,7 @@ export interface PayerView {
   state: OrderRecord['tradeState'];
 }
 
-export const unknownPayToken = () =>
+const unknownPayToken = () =>
   new SandboxApiError(
     404,
     'NOT_FOUND',
@@ -45,7 +45,8 @@ export function payerView(ctx: SandboxContext, token: string): PayerView {
   const orders = first.combine
     ? subOrdersOf(ctx, first.combine.mchid, first.combine.outTradeNo)
     : [refresh(ctx, first)];
-  const state = orders.every((o) => o.tradeState === orders[0]!.tradeState) ? orders[0]!.tradeState : 'NOTPAY';
+  // A combine order's sub-orders are paid and closed together; one refunded later must not reopen the page.
+  const state = orders.find((o) => o.tradeState !== 'NOTPAY')?.tradeState ?? 'NOTPAY';
   return { token, order: orders[0]!, orders, total: orders.reduce((n, o) => n + o.total, 0), state };
 }
 

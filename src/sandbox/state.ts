@@ -2,6 +2,7 @@
 // so bills can be generated from it later. Optionally saved to a JSON file after every change.
 import { readFileSync } from 'node:fs';
 import { writeFileSafeSync } from '../files/safe-write.js';
+import { ChangeFeed } from './changes.js';
 import { ComplaintBook, type ComplaintSnapshot } from './complaint-book.js';
 import { ProfitSharingStore, type ProfitSharingSnapshot } from './profitsharing-store.js';
 import type { PrepayKind } from './schemas.js';
@@ -96,6 +97,8 @@ export class SandboxState {
   readonly transfers = new Map<string, TransferRecord>();
   /** Complaints, uploaded media and the complaint notification URL. */
   readonly complaints = new ComplaintBook();
+  /** Fires after every change of this instance (the dashboard's live updates listen). */
+  readonly changes = new ChangeFeed();
   private readonly byTransactionId = new Map<string, string>();
 
   constructor(private readonly file?: string) {
@@ -178,6 +181,7 @@ export class SandboxState {
   }
 
   save(): void {
+    this.changes.emit();
     if (!this.file) return;
     writeFileSafeSync(this.file, `${JSON.stringify(this.plain(), null, 2)}\n`);
   }

@@ -7,9 +7,12 @@
 // out_refund_no renamed, which the ledger must refuse. Kill points, edits and the sandbox's fault rolls come from
 // generators seeded from one logged seed (rerun one with WXPAY_CRASH_SEED=<seed>); what a replay cannot fix is the
 // machine's timing (which rows are in flight when the kill lands, the order concurrent requests roll faults in).
+// The three cases run at the same time, each with a sandbox, a folder and generators of its own (their seeds derived
+// from the logged one): most of a case is waiting (a request timeout before a "not found" is believed), so one after
+// the other they took three times as long for the same CPU.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, type ExpectStatic } from 'vitest';
 import { batchEnv, runInProcess, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
 import { runCli } from '../helpers/cli.js';
 import { seeded } from '../helpers/seeded.js';
@@ -27,11 +30,7 @@ const FAULTS = [
 const SEED = Number(process.env.WXPAY_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`batch-crash: seed ${SEED} (rerun with WXPAY_CRASH_SEED=${SEED})`);
 
-const random = seeded(SEED);
-// A stream of its own, so the number of fault rolls (which depends on timing) never shifts the kill points.
-const faultRandom = seeded(SEED ^ 0x5bd1e995);
-
-function shuffled<T>(items: readonly T[]): T[] {
+function shuffled<T>(random: () => number, items: readonly T[]): T[] {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -40,11 +39,13 @@ function shuffled<T>(items: readonly T[]): T[] {
   return a;
 }
 
-let env: BatchEnv;
-beforeAll(async () => {
-  env = await batchEnv({ random: faultRandom, timeoutMs: 2000 });
-});
-afterAll(() => env.close());
+/** A test's world: a sandbox of its own whose fault rolls come from a stream of their own (so the number of rolls,
+ *  which depends on timing, never shifts the kill points), and the stream for kill points and edits. The 2 s request
+ *  timeout is the in-flight wait that the kills cause (batch-harness.ts). */
+async function crashWorld(i: number): Promise<{ env: BatchEnv; random: () => number }> {
+  const seed = (SEED ^ Math.imul(i, 0x9e3779b9)) >>> 0;
+  return { env: await batchEnv({ random: seeded(seed ^ 0x5bd1e995), timeoutMs: 2000 }), random: seeded(seed) };
+}
 
 const COLUMNS = ['out_trade_no', 'out_refund_no', 'amount', 'total', 'reason'];
 type Row = Record<string, string>;
@@ -66,7 +67,7 @@ function writeCsv(file: string, rows: readonly Row[], columns = COLUMNS, eol = '
   writeFileSync(file, [columns.join(','), ...rows.map((r) => columns.map((c) => r[c]).join(','))].join(eol) + eol);
 }
 
-function refundFile(prefix: string): string {
+function refundFile(env: BatchEnv, prefix: string): string {
   const rows = rowsOf(prefix);
   env.seed(
     rows.map((r) => r.out_trade_no!),
@@ -78,16 +79,16 @@ function refundFile(prefix: string): string {
 }
 
 /** An operator's edit between runs: some rows left out, rows and columns reordered, CRLF or LF. */
-function editCsv(file: string, all: readonly Row[]): string {
-  const kept = shuffled(all).filter(() => random() > 0.25);
-  const columns = shuffled(COLUMNS);
+function editCsv(random: () => number, file: string, all: readonly Row[]): string {
+  const kept = shuffled(random, all).filter(() => random() > 0.25);
+  const columns = shuffled(random, COLUMNS);
   const eol = random() < 0.5 ? '\r\n' : '\n';
   writeCsv(file, kept, columns, eol);
   return `${kept.length}/${all.length} rows, columns ${columns.join('|')}, ${eol === '\n' ? 'LF' : 'CRLF'}`;
 }
 
 /** The sandbox's orders and refunds for one prefix, with the prefix and generated ids/times removed. */
-function stateOf(prefix: string) {
+function stateOf(env: BatchEnv, prefix: string) {
   const snap = env.sb.state.snapshot();
   const strip = (s: string) => s.replace(prefix, '#');
   return {
@@ -115,93 +116,114 @@ const args = (file: string) => [
   '8',
 ];
 
-describe.each([
-  ['without faults', [] as typeof FAULTS, false],
-  ['with 500, 429, reset and slow faults', FAULTS, false],
-  ['with faults and the CSV edited between runs', FAULTS, true],
-])('crash test %s', (name, faults, edits) => {
-  it(
-    'SIGKILL at three random points, rerun each time: the same sandbox state as one clean run',
-    async () => {
-      const tag = edits ? 'E' : faults.length ? 'K' : 'C';
-      const clean = refundFile(`${tag}CLEAN`);
-      const crashed = refundFile(`${tag}CRASH`);
-      const clean200 = env.ok(REFUND);
-      const cleanRun = await runInProcess(args(clean), { cwd: env.init.dir, env: env.env });
-      expect(cleanRun.code, cleanRun.stderr).toBe(0);
-      expect(env.ok(REFUND) - clean200).toBe(N);
+type Fault = (typeof FAULTS)[number];
+const CASES: Array<[name: string, faults: readonly Fault[], edits: boolean, world: number]> = [
+  ['without faults', [], false, 0],
+  ['with 500, 429, reset and slow faults', FAULTS, false, 1],
+  ['with faults and the CSV edited between runs', FAULTS, true, 2],
+];
 
-      if (faults.length) await env.admin('POST', '/sandbox/faults', { faults });
-      const before200 = env.ok(REFUND);
-      const kills: string[] = [`seed ${SEED}`];
-      const all = rowsOf(`${tag}CRASH`);
-      for (let k = 0; k < 3; k++) {
-        const edit = edits && k > 0 ? `; edited: ${editCsv(crashed, all)}` : '';
-        const after = 1 + Math.floor(random() * (N / 3));
-        const delay = Math.floor(random() * 30);
-        let rows = 0;
-        const r = await spawnCli(args(crashed), {
-          cwd: env.init.dir,
-          env: env.env,
-          onLine(line, child) {
-            const e = JSON.parse(line) as { type: string; fromJournal?: boolean };
-            if (e.type === 'row' && !e.fromJournal && ++rows === after) setTimeout(() => child.kill('SIGKILL'), delay);
-          },
-        });
-        kills.push(`${name}: kill ${k + 1} after ${after} rows + ${delay} ms${edit} -> ${r.signal ?? r.code}`);
-        expect([null, 0, 4, 5], kills.join('\n')).toContain(r.code);
+describe('crash test', () => {
+  it.for(CASES)(
+    '%s: SIGKILL at three random points, rerun each time: the same sandbox state as one clean run',
+    { concurrent: true, timeout: N > 80 ? 900_000 : 180_000 },
+    async ([name, faults, edits, world], { expect }) => {
+      const { env, random } = await crashWorld(world);
+      try {
+        await crashCase(env, random, { name, faults, edits, expect });
+      } finally {
+        await env.close();
       }
-      if (edits) {
-        writeCsv(crashed, shuffled(all), shuffled(COLUMNS), '\r\n');
-        kills.push('final run: every row, shuffled');
-      }
-      // The runs that are killed are processes; the rerun after them needs none.
-      const last = await runCli(args(crashed), { cwd: env.init.dir, env: env.env });
-      await env.admin('DELETE', '/sandbox/faults');
-      expect(last.code, `${kills.join('\n')}\n${last.stderr}`).toBe(0);
-
-      if (edits) {
-        // A finished row renamed: the ledger refuses it before anything is sent.
-        const renamed = all.map((r, i) => (i === 0 ? { ...r, out_refund_no: `${r.out_refund_no}X` } : r));
-        writeCsv(crashed, renamed);
-        const posts = env.log.filter((e) => e.route === REFUND).length;
-        const refused = await runCli(args(crashed), { cwd: env.init.dir, env: env.env });
-        expect(refused.code, refused.stderr).toBe(5);
-        expect(refused.stderr).toContain('BATCH_ALREADY_REFUNDED');
-        expect(env.log.filter((e) => e.route === REFUND).length).toBe(posts);
-        writeCsv(crashed, all);
-      }
-
-      expect(stateOf(`${tag}CRASH`), kills.join('\n')).toEqual(stateOf(`${tag}CLEAN`));
-      // No refund that already existed was sent again: every `start` in the journal (written before its POST)
-      // predates the refund's creation in the sandbox. (The server's 200 log can't show this: an answer to a
-      // killed client is never logged, so it holds at most N.)
-      const created = new Map(env.sb.state.snapshot().refunds.map((r) => [r.outRefundNo, r.createTime]));
-      const journal = readFileSync(crashed.replace(/\.csv$/, '.journal.ndjson'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { type: string; key: string; at: string });
-      const starts = journal.filter((j) => j.type === 'start');
-      expect(new Set(starts.map((j) => j.key)).size).toBe(N);
-      expect(
-        starts.filter((j) => Date.parse(j.at) > created.get(j.key)!).map((j) => j.key),
-        kills.join('\n'),
-      ).toEqual([]);
-      expect(env.ok(REFUND) - before200).toBeLessThanOrEqual(N);
-      const result = readFileSync(crashed.replace(/\.csv$/, '.result.csv'), 'utf8')
-        .trim()
-        .split('\r\n')
-        .slice(1);
-      expect(result).toHaveLength(N);
-      expect(result.every((l) => l.split(',')[5] === 'succeeded')).toBe(true);
     },
-    N > 80 ? 900_000 : 180_000,
   );
 });
 
+interface CaseSpec {
+  name: string;
+  faults: readonly Fault[];
+  edits: boolean;
+  expect: ExpectStatic;
+}
+
+async function crashCase(env: BatchEnv, random: () => number, { name, faults, edits, expect }: CaseSpec) {
+  const tag = edits ? 'E' : faults.length ? 'K' : 'C';
+  const clean = refundFile(env, `${tag}CLEAN`);
+  const crashed = refundFile(env, `${tag}CRASH`);
+  const clean200 = env.ok(REFUND);
+  const cleanRun = await runInProcess(args(clean), { cwd: env.init.dir, env: env.env });
+  expect(cleanRun.code, cleanRun.stderr).toBe(0);
+  expect(env.ok(REFUND) - clean200).toBe(N);
+
+  if (faults.length) await env.admin('POST', '/sandbox/faults', { faults });
+  const before200 = env.ok(REFUND);
+  const kills: string[] = [`seed ${SEED}`];
+  const all = rowsOf(`${tag}CRASH`);
+  for (let k = 0; k < 3; k++) {
+    const edit = edits && k > 0 ? `; edited: ${editCsv(random, crashed, all)}` : '';
+    const after = 1 + Math.floor(random() * (N / 3));
+    const delay = Math.floor(random() * 30);
+    let rows = 0;
+    const r = await spawnCli(args(crashed), {
+      cwd: env.init.dir,
+      env: env.env,
+      onLine(line, child) {
+        const e = JSON.parse(line) as { type: string; fromJournal?: boolean };
+        if (e.type === 'row' && !e.fromJournal && ++rows === after) setTimeout(() => child.kill('SIGKILL'), delay);
+      },
+    });
+    kills.push(`${name}: kill ${k + 1} after ${after} rows + ${delay} ms${edit} -> ${r.signal ?? r.code}`);
+    expect([null, 0, 4, 5], kills.join('\n')).toContain(r.code);
+  }
+  if (edits) {
+    writeCsv(crashed, shuffled(random, all), shuffled(random, COLUMNS), '\r\n');
+    kills.push('final run: every row, shuffled');
+  }
+  // The runs that are killed are processes; the rerun after them needs none.
+  const last = await runCli(args(crashed), { cwd: env.init.dir, env: env.env });
+  await env.admin('DELETE', '/sandbox/faults');
+  expect(last.code, `${kills.join('\n')}\n${last.stderr}`).toBe(0);
+
+  if (edits) {
+    // A finished row renamed: the ledger refuses it before anything is sent.
+    const renamed = all.map((r, i) => (i === 0 ? { ...r, out_refund_no: `${r.out_refund_no}X` } : r));
+    writeCsv(crashed, renamed);
+    const posts = env.log.filter((e) => e.route === REFUND).length;
+    const refused = await runCli(args(crashed), { cwd: env.init.dir, env: env.env });
+    expect(refused.code, refused.stderr).toBe(5);
+    expect(refused.stderr).toContain('BATCH_ALREADY_REFUNDED');
+    expect(env.log.filter((e) => e.route === REFUND).length).toBe(posts);
+    writeCsv(crashed, all);
+  }
+
+  expect(stateOf(env, `${tag}CRASH`), kills.join('\n')).toEqual(stateOf(env, `${tag}CLEAN`));
+  // No refund that already existed was sent again: every `start` in the journal (written before its POST)
+  // predates the refund's creation in the sandbox. (The server's 200 log can't show this: an answer to a
+  // killed client is never logged, so it holds at most N.)
+  const created = new Map(env.sb.state.snapshot().refunds.map((r) => [r.outRefundNo, r.createTime]));
+  const journal = readFileSync(crashed.replace(/\.csv$/, '.journal.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; key: string; at: string });
+  const starts = journal.filter((j) => j.type === 'start');
+  expect(new Set(starts.map((j) => j.key)).size).toBe(N);
+  expect(
+    starts.filter((j) => Date.parse(j.at) > created.get(j.key)!).map((j) => j.key),
+    kills.join('\n'),
+  ).toEqual([]);
+  expect(env.ok(REFUND) - before200).toBeLessThanOrEqual(N);
+  const result = readFileSync(crashed.replace(/\.csv$/, '.result.csv'), 'utf8')
+    .trim()
+    .split('\r\n')
+    .slice(1);
+  expect(result).toHaveLength(N);
+  expect(result.every((l) => l.split(',')[5] === 'succeeded')).toBe(true);
+}
+
 describe('a real SIGINT', () => {
   it('finishes the rows in flight, exits 4 with the command that resumes, and the rerun finishes the rest', async () => {
-    const file = refundFile('SIGINT');
+    const { env } = await crashWorld(3);
+    onTestFinished(() => env.close());
+    const file = refundFile(env, 'SIGINT');
     let rows = 0;
     const r = await spawnCli([...args(file), '--rate', '200'], {
       cwd: env.init.dir,

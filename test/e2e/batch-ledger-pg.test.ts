@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { batchEnv, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
-import type { CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
 
 interface SandboxRefund {
@@ -28,7 +28,7 @@ describePg('batch refunds, two operators, one PostgreSQL ledger', () => {
 
   async function ledgerDb(): Promise<string> {
     const url = await pgServer.createDatabase();
-    const m = await spawnCli(['webhook', 'migrate', '--store', url], { cwd: env.init.dir, env: env.env });
+    const m = await runCli(['webhook', 'migrate', '--store', url], { cwd: env.init.dir, env: env.env });
     expect(m.code, m.stderr).toBe(0);
     return url;
   }

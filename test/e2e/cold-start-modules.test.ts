@@ -4,7 +4,7 @@
 // and every command's declarations to run one of them. Each cost milliseconds of every start (BENCHMARKS.md).
 // These tests read what a real bin/wxpay process loaded, so they fail the day one of them creeps back.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,11 @@ import { buildProgram } from '../../src/cli.js';
 import type { Runtime } from '../../src/runtime.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 import { vectorFile } from '../helpers/vectors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-cold-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTemp(dir));
 
 // Preloaded into the child: at exit, writes Node's list of built-in modules loaded and the files required.
 const hook = path.join(dir, 'list-modules.cjs');

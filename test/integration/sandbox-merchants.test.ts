@@ -167,6 +167,18 @@ describe('sandbox init --merchants 2', () => {
     expect(t.sb.merchants.map((c) => c.notifier.deliveries.length)).toEqual([1, 1]);
   });
 
+  it("payer-page-merchant: merchant 2's payer page opens and pays merchant 2's order (no mchid in the URL)", async () => {
+    const noB = uniqueNo('PB');
+    const { payer: _, ...native } = bodyFor('1900000002', noB, 'http://127.0.0.1:9/notify');
+    const res = await t.call('POST', '/v3/pay/transactions/native', native, { merchant: merchantB });
+    const token = (res.json.code_url as string).split('pr=')[1]!;
+    const page = await rawRequest(t.sb.url, 'GET', `/sandbox/pay/${token}`, {});
+    expect([page.status, page.text.includes('1900000002')]).toEqual([200, true]);
+    const paid = await rawRequest(t.sb.url, 'POST', `/sandbox/pay/${token}/pay`, { Origin: t.sb.url });
+    expect(paid.status).toBe(303);
+    expect(t.sb.merchants[1]!.state.orderByOutTradeNo(noB)!.tradeState).toBe('SUCCESS');
+  });
+
   it('trigger-as-profile: notify trigger --profile sandbox-2 sends as merchant 2 (its key, mchid and APIv3 key)', async () => {
     const before = accepted().length;
     const trigger = (profile: string) =>

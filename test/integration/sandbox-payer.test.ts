@@ -56,7 +56,8 @@ describe('payer links (issue 21)', () => {
   it('an h5_url is an http URL of the sandbox itself (the origin the request reached), opening the payer page', async () => {
     const no = uniqueNo('H');
     const res = await t.call('POST', '/v3/pay/transactions/h5', h5Body(no));
-    expect(res.json.h5_url).toBe(`${t.sb.url}/sandbox/pay/${tokenOf(no)}`);
+    const prepayId = t.sb.state.orderByOutTradeNo(no)!.prepayId;
+    expect(res.json.h5_url).toBe(`${t.sb.url}/sandbox/pay/${tokenOf(no)}?prepay_id=${prepayId}`);
   });
 
   it('jsapi and app orders get a token too (the paysign page leads to it), but no link in the answer', async () => {
@@ -86,6 +87,32 @@ describe('the payer acts (issue 21)', () => {
     expect(payerCancel(t.sb.context, tokenOf(no)).state).toBe('NOTPAY');
     expect(t.sb.notifications().some((d) => d.outTradeNo === no)).toBe(false);
     expect(payerPay(t.sb.context, tokenOf(no)).state).toBe('SUCCESS');
+  });
+
+  it('a combine order is paid whole from its one page: every sub-order SUCCESS, one notification', async () => {
+    const no = uniqueNo('C');
+    const sub = (n: string, total: number) => ({
+      mchid: t.init.mchid,
+      attach: 'a',
+      amount: { total_amount: total, currency: 'CNY' },
+      out_trade_no: n,
+      description: `Part ${n}`,
+    });
+    const [a, b] = [uniqueNo('CA'), uniqueNo('CB')];
+    const res = await t.call('POST', '/v3/combine-transactions/native', {
+      combine_appid: t.init.appid,
+      combine_mchid: t.init.mchid,
+      combine_out_trade_no: no,
+      sub_orders: [sub(a, 100), sub(b, 250)],
+      notify_url: rcv.url,
+    });
+    const token = (res.json.code_url as string).split('pr=')[1]!;
+    expect(payerView(t.sb.context, token).total).toBe(350);
+    expect(payerPay(t.sb.context, token).orders.map((o) => [o.outTradeNo, o.tradeState])).toEqual([
+      [a, 'SUCCESS'],
+      [b, 'SUCCESS'],
+    ]);
+    expect(t.sb.notifications().filter((d) => d.outTradeNo === no)).toHaveLength(1);
   });
 
   it('an unknown token is a 404', () => {

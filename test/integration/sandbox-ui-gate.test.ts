@@ -36,7 +36,7 @@ describe('the dashboard token (issue 21)', () => {
     expect(r.headers.location).toBe('/sandbox/ui/orders?q=abc');
     const cookie = setCookieOf(r);
     expect(cookie).toBe(`wxpay_sandbox_ui_${t.sb.port}=${token()}; HttpOnly; SameSite=Strict; Path=/sandbox`);
-    expect(r.headers['referrer-policy']).toBe('no-referrer');
+    expect(r.headers['referrer-policy']).toBe('same-origin');
   });
 
   it('with the cookie, a page loads as HTML with the strict CSP', async () => {

@@ -165,8 +165,38 @@ describePg('the store as a profile field, read by webhook tail, notify replay an
       },
     });
     expect(r.code).toBe(0);
-    const mine = jsonLines(r.stdout).filter((e) => e.id === id);
-    expect(mine.map((e) => e.outcome)).toEqual(['accepted', 'forwarded']);
+    const lines = jsonLines(r.stdout);
+    expect(lines.filter((e) => e.id === id).map((e) => e.outcome)).toEqual(['accepted', 'forwarded']);
+    // The polls overlap by 10 s: still no line twice.
+    const keys = lines.map((e) => `${e.id} ${e.outcome}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  }, 30_000);
+
+  it('a store that goes away under tail --follow ends it with STORE_UNREACHABLE (exit 4), its password not shown', async () => {
+    const db = await server.createDatabase();
+    expect((await cli(['webhook', 'migrate', '--store', db])).code).toBe(0);
+    const one = new pg.Pool({ connectionString: db, max: 1 });
+    const gone = { mchid: env.init.mchid, id: 'EV-GONE', eventType: 'TRANSACTION.SUCCESS', resource: {} };
+    const capture = { headers: {}, body: '{}' };
+    const at = new Date().toISOString();
+    await webhookStore(one).accept({ ...gone, capture, verification: { serial: 'x', skew: 0 }, receivedAt: at }, 't');
+    await one.end();
+    const admin = new pg.Client({ connectionString: server.url() });
+    await admin.connect();
+    let dropped: Promise<unknown> | undefined;
+    const args = ['webhook', 'tail', '--follow', '--store', db.replace('wxpay@', 'wxpay:gone-pw@')];
+    const r = await runInProcess(args, {
+      cwd: env.init.dir,
+      env: env.env,
+      // The stored line is out, so the follow has begun: the database goes, under it.
+      onStdoutLine: () => void (dropped ??= admin.query(`DROP DATABASE ${db.split('/').pop()!} WITH (FORCE)`)),
+    });
+    await dropped;
+    await admin.end();
+    expect(r.code).toBe(4);
+    expect(r.error).toMatchObject({ code: 'STORE_UNREACHABLE' });
+    expect(r.error).toMatchObject({ message: expect.stringContaining(`store postgres://wxpay:…@127.0.0.1`) });
+    expect(`${r.stdout}${r.stderr}${JSON.stringify(r.error)}`).not.toContain('gone-pw');
   }, 30_000);
 
   it('notify replay --store sends a stored callback as received (--to) and as forwarded (--forward)', async () => {

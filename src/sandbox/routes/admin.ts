@@ -1,10 +1,7 @@
 // The sandbox control API under /sandbox (no WeChat Pay signature): the simulated payer, refund outcomes,
 // delivered notifications, fault injection, certificate rotation, clock skew, stats and state.
-import { readFile } from 'node:fs/promises';
-import { loadPrivateKey } from '../../protocol/keys.js';
+import { clearFaults, clockView, rotatePlatformKey, setClockOffset, setFaults, setTimeScale } from '../admin-ops.js';
 import { SandboxApiError, orderNotExist, paramError, resourceNotExists } from '../api-error.js';
-import { rotatePlatformCert } from '../keyset.js';
-import { paths } from '../keyset-files.js';
 import { combineForAdmin, payCombine } from '../combine.js';
 import { failOrder, payOrder, transactionJson } from '../orders.js';
 import { finishRefund, refundJson } from '../refund-ops.js';
@@ -75,14 +72,14 @@ export const adminRoutes: RouteDef[] = [
     method: 'POST',
     path: '/sandbox/faults',
     auth: 'admin',
-    handle: (req, ctx) => ({ status: 200, body: { faults: ctx.faults.set(parseBody(req.rawBody)) } }),
+    handle: (req, ctx) => ({ status: 200, body: { faults: setFaults(ctx, parseBody(req.rawBody)) } }),
   },
   {
     method: 'DELETE',
     path: '/sandbox/faults',
     auth: 'admin',
     handle: (_req, ctx) => {
-      ctx.faults.clear();
+      clearFaults(ctx);
       return { status: 200, body: { faults: [] } };
     },
   },
@@ -90,14 +87,7 @@ export const adminRoutes: RouteDef[] = [
     method: 'POST',
     path: '/sandbox/certificates/rotate',
     auth: 'admin',
-    handle: async (_req, ctx) => {
-      const serial = await rotatePlatformCert(ctx.keys.dir);
-      const p = paths(ctx.keys.dir);
-      const privateKey = loadPrivateKey(await readFile(p.platformKey(serial)), 'sandbox platform key');
-      ctx.keys.platform.push({ serial, privateKey, certPem: await readFile(p.platformCert(serial), 'utf8') });
-      ctx.signWith = undefined;
-      return { status: 200, body: { serial, serials: ctx.keys.platform.map((x) => x.serial) } };
-    },
+    handle: async (_req, ctx) => ({ status: 200, body: await rotatePlatformKey(ctx) }),
   },
   {
     method: 'POST',
@@ -124,21 +114,19 @@ export const adminRoutes: RouteDef[] = [
     method: 'POST',
     path: '/sandbox/clock',
     auth: 'admin',
-    handle: (req, ctx) => {
-      const offset = parseBody(req.rawBody).offsetSeconds;
-      if (typeof offset !== 'number' || !Number.isFinite(offset)) throw paramError('offsetSeconds must be a number');
-      ctx.clockOffsetMs = offset * 1000;
-      return { status: 200, body: { offsetSeconds: offset, now: new Date(ctx.now()).toISOString() } };
-    },
+    handle: (req, ctx) => ({ status: 200, body: setClockOffset(ctx, parseBody(req.rawBody).offsetSeconds) }),
   },
   {
     method: 'GET',
     path: '/sandbox/clock',
     auth: 'admin',
-    handle: (_req, ctx) => ({
-      status: 200,
-      body: { offsetSeconds: ctx.clockOffsetMs / 1000, now: new Date(ctx.now()).toISOString() },
-    }),
+    handle: (_req, ctx) => ({ status: 200, body: clockView(ctx) }),
+  },
+  {
+    method: 'POST',
+    path: '/sandbox/time-scale',
+    auth: 'admin',
+    handle: (req, ctx) => ({ status: 200, body: setTimeScale(ctx, parseBody(req.rawBody).timeScale) }),
   },
   {
     method: 'GET',

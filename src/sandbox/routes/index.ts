@@ -16,6 +16,7 @@ import { transferAdminRoutes } from './transfer-admin.js';
 import { transferRoutes } from './transfers.js';
 import { transactionRoutes } from './transactions.js';
 import { uiRoutes } from '../ui/routes.js';
+import { payRoutes } from '../ui/pay-routes.js';
 
 export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   transactionRoutes,
@@ -34,4 +35,5 @@ export const ROUTE_MODULES: ReadonlyArray<readonly RouteDef[]> = [
   complaintAdminRoutes,
   profitSharingAdminRoutes,
   uiRoutes,
+  payRoutes,
 ];

@@ -28,6 +28,9 @@ export const FAIL_REASONS = [
   'PAYER_ACCOUNT_ABNORMAL',
 ] as const;
 
+/** A payee who refuses without a reason: the bill closes as if never confirmed. */
+export const REFUSED_REASON = 'OVERDUE_CLOSE';
+
 function find(req: RouteRequest, ctx: SandboxContext): TransferRecord {
   const t = ctx.state.transferByOutBillNo(req.params.out_bill_no!);
   if (!t) throw transferNotFound();
@@ -54,7 +57,7 @@ export const transferAdminRoutes: RouteDef[] = [
     auth: 'admin',
     handle: (req, ctx) => ({
       status: 200,
-      body: transferJson(ctx, refuseTransfer(ctx, find(req, ctx), reasonOf(req, 'OVERDUE_CLOSE'))),
+      body: transferJson(ctx, refuseTransfer(ctx, find(req, ctx), reasonOf(req, REFUSED_REASON))),
     }),
   },
   {

@@ -118,13 +118,15 @@ export function page(opts: PageOptions): SafeHtml {
     </html>`;
 }
 
-/** Headers every sandbox page carries: the CSP above, no caching, no framing, no referrer (a URL may hold a token). */
+/** Headers every sandbox page carries: the CSP above, no caching, no framing, no referrer to other sites (a URL may
+ *  hold a token). Not `no-referrer`: under it Chromium sends `Origin: null` on the pages' own form posts, which the
+ *  Origin check must refuse; `same-origin` keeps the real Origin for this sandbox and sends nothing elsewhere. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
+  'Referrer-Policy': 'same-origin',
 };
 
 export const htmlResult = (markup: SafeHtml, status = 200, headers: Record<string, string> = {}): RouteResult => ({

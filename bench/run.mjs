@@ -69,6 +69,16 @@ const tableWith = (text, col) => {
   return t;
 };
 
+/** The last `{"results":…}` JSON line (the webhook benchmarks print one after their table). */
+const resultsLine = (text) => {
+  const line = text
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{"results"'));
+  if (!line) throw new Error('no {"results":…} line in the output');
+  return JSON.parse(line);
+};
+
 // ---- the benchmarks -----------------------------------------------------------------------------------------
 
 const pct = (x) => `${(x * 100).toFixed(0)}%`;
@@ -129,12 +139,7 @@ const BENCHES = [
     baseline: 'a bare node:http handler that only verifies and decrypts (bench/webhook-bare.mjs)',
     goal: 'file store ≥ 90% of bare, p99 < 10 ms at 1000/s (issue 5 asked ≥ 70%, p99 < 20 ms)',
     parse(out) {
-      const line = out
-        .split('\n')
-        .reverse()
-        .find((l) => l.startsWith('{"results"'));
-      if (!line) throw new Error('no {"results":…} line in the output');
-      const { results, fsync } = JSON.parse(line);
+      const { results, fsync } = resultsLine(out);
       const bare = results.find((r) => /bare/.test(r.name));
       const serve = results.find((r) => /serve/.test(r.name));
       return {
@@ -165,12 +170,7 @@ const BENCHES = [
     baseline: "pgbench's simple-insert tps on the same throwaway server (fsync=on), same run, same -c",
     goal: 'PG store: recorded beside pgbench (issue 18 sets no ratio)',
     parse(out) {
-      const line = out
-        .split('\n')
-        .reverse()
-        .find((l) => l.startsWith('{"results"'));
-      if (!line) throw new Error('no {"results":…} line in the output');
-      const { results, pgbench } = JSON.parse(line);
+      const { results, pgbench } = resultsLine(out);
       const [one, two] = results;
       return {
         one: one.throughput,

@@ -16,7 +16,7 @@ const CODE_URL_PREFIX = 'weixin://wxpay/bizpayurl?pr=';
 
 export const isPayToken = (s: string): boolean => TOKEN.test(s);
 
-export function newPayToken(): string {
+function newPayToken(): string {
   return Array.from({ length: TOKEN_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
 }
 

@@ -32,7 +32,7 @@ export interface PayerView {
   state: OrderRecord['tradeState'];
 }
 
-export const unknownPayToken = () =>
+const unknownPayToken = () =>
   new SandboxApiError(
     404,
     'NOT_FOUND',
@@ -45,7 +45,8 @@ export function payerView(ctx: SandboxContext, token: string): PayerView {
   const orders = first.combine
     ? subOrdersOf(ctx, first.combine.mchid, first.combine.outTradeNo)
     : [refresh(ctx, first)];
-  const state = orders.every((o) => o.tradeState === orders[0]!.tradeState) ? orders[0]!.tradeState : 'NOTPAY';
+  // A combine order's sub-orders are paid and closed together; one refunded later must not reopen the page.
+  const state = orders.find((o) => o.tradeState !== 'NOTPAY')?.tradeState ?? 'NOTPAY';
   return { token, order: orders[0]!, orders, total: orders.reduce((n, o) => n + o.total, 0), state };
 }
 

@@ -89,6 +89,32 @@ describe('the payer acts (issue 21)', () => {
     expect(payerPay(t.sb.context, tokenOf(no)).state).toBe('SUCCESS');
   });
 
+  it('a combine order is paid whole from its one page: every sub-order SUCCESS, one notification', async () => {
+    const no = uniqueNo('C');
+    const sub = (n: string, total: number) => ({
+      mchid: t.init.mchid,
+      attach: 'a',
+      amount: { total_amount: total, currency: 'CNY' },
+      out_trade_no: n,
+      description: `Part ${n}`,
+    });
+    const [a, b] = [uniqueNo('CA'), uniqueNo('CB')];
+    const res = await t.call('POST', '/v3/combine-transactions/native', {
+      combine_appid: t.init.appid,
+      combine_mchid: t.init.mchid,
+      combine_out_trade_no: no,
+      sub_orders: [sub(a, 100), sub(b, 250)],
+      notify_url: rcv.url,
+    });
+    const token = (res.json.code_url as string).split('pr=')[1]!;
+    expect(payerView(t.sb.context, token).total).toBe(350);
+    expect(payerPay(t.sb.context, token).orders.map((o) => [o.outTradeNo, o.tradeState])).toEqual([
+      [a, 'SUCCESS'],
+      [b, 'SUCCESS'],
+    ]);
+    expect(t.sb.notifications().filter((d) => d.outTradeNo === no)).toHaveLength(1);
+  });
+
   it('an unknown token is a 404', () => {
     expect(() => payerView(t.sb.context, 'abcdefghijkmnpqrstuvwx')).toThrow(/No order has this payer page/);
   });

@@ -2,7 +2,8 @@
 // address; a transfer is confirmed by pressing Confirm; a fault is added with the form and cleared; a notification
 // whose receiver answers 500 is watched retrying (the page patches itself over Server-Sent Events, no reload), then
 // re-sent by hand and seen acknowledged. Every page is screenshotted at desktop and phone widths
-// (test-results/screenshots/dashboard-*.png) and must fit the phone's 375 px without sideways scrolling.
+// (test-results/screenshots/dashboard-*.png) and must fit the phone's 375 px without sideways scrolling. In-page code
+// is given as strings: the test's TypeScript has no DOM types.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
@@ -44,7 +45,7 @@ describeBrowser('the sandbox dashboard in Chromium (issue 21)', () => {
   const shoot = async (name: string) => {
     await screenshots(page, `dashboard-${name}`);
     await page.setViewportSize(VIEWPORTS.phone);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     await page.setViewportSize(VIEWPORTS.desktop);
     expect(width, name).toBeLessThanOrEqual(VIEWPORTS.phone.width);
   };
@@ -69,7 +70,7 @@ describeBrowser('the sandbox dashboard in Chromium (issue 21)', () => {
     // Keyboard only: Tab to the search box, type, Enter.
     for (let i = 0; i < 12; i += 1) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate(() => document.activeElement?.getAttribute('name') === 'q')) break;
+      if (await page.evaluate<boolean>("document.activeElement?.getAttribute('name') === 'q'")) break;
     }
     await page.keyboard.type(no);
     await page.keyboard.press('Enter');
@@ -128,13 +129,13 @@ describeBrowser('the sandbox dashboard in Chromium (issue 21)', () => {
       return d?.attempts[0]?.status === 500 ? d : undefined;
     });
     await page.goto(ui('notifications'));
-    await page.waitForFunction(() => document.documentElement.dataset.live === 'connected');
+    await page.waitForFunction("document.documentElement.dataset.live === 'connected'");
     const rows = page.locator(`[id="attempts-${record.id}"] tbody tr`);
     await expect(rows.count()).resolves.toBe(1);
     // The retry 3 s later appears without a reload: the page patched itself from the event stream.
     await rows.nth(1).waitFor({ timeout: 20_000 });
     await expect(rows.nth(1).textContent()).resolves.toContain('HTTP 500');
-    expect(await page.evaluate(() => Number(document.documentElement.dataset.patched))).toBeGreaterThan(0);
+    expect(await page.evaluate<number>('Number(document.documentElement.dataset.patched)')).toBeGreaterThan(0);
     await shoot('notifications');
     answers.push(200);
     await page.locator(`[id="n-${record.id}"]`).getByRole('button', { name: 'Re-send now' }).click();

@@ -129,7 +129,10 @@ export function bundleLoader(dir: string | undefined, uid: number | undefined) {
   return { load, save, uses };
 }
 
-/** bin/wxpay's start: loads `entry` (the start-up bundle) through the cache, saved when the process exits. */
+/**
+ * bin/wxpay's start: loads `entry` (the start-up bundle) through the cache, saved when the process exits. Like
+ * main.ts, a process boundary: it reads the environment and the user id, before main.ts runs.
+ */
 export function boot(entry: string): void {
   const uid = process.getuid?.();
   const loader = bundleLoader(cacheDir({ env: process.env, platform: process.platform, uid }), uid);

@@ -1,21 +1,38 @@
 #!/usr/bin/env node
-// Bundles the CLI's start-up path (main, the command declarations and commander) into one CommonJS file,
-// dist/wxpay-cli.cjs, so `wxpay --help` reads and compiles one module and never starts the ES module loader
-// (bench/cold-start.mjs: about 1.4x `node -e 0` instead of 1.8x). Command modules stay the separate ES modules
-// tsc emitted, loaded lazily with import(); only their paths are rewritten for the bundle's location.
+// Bundles the CLI into CommonJS files, so no run of bin/wxpay starts the ES module loader, which costs more than
+// all of wxpay's own start-up work (BENCHMARKS.md):
+// - dist/wxpay-cli.cjs, the start-up path: main, the command declarations and commander. `wxpay --help` reads
+//   this one file.
+// - dist/bundle/kernel.cjs: what the start-up path and every command share (the error class, the reporter, render,
+//   chalk), one instance per process; see kernelLinks in bundle-plugins.mjs.
+// - dist/bundle/<path>.cjs, one per module the start-up path loads with import() (each command, the batch runner):
+//   that module and everything it imports but the kernel and npm packages, which stay require()s. A command reads
+//   its own bundle and the kernel, nothing else of wxpay's.
+// - dist/code-cache.cjs (src/code-cache.ts), which bin/wxpay runs to load the bundles with a V8 code cache.
+// tsc's ES modules in dist/ stay what the library entries (package.json "exports") load.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import {
+  asRequire,
+  commanderLazyChildProcess,
+  distKey,
+  importMetaUrl,
+  kernelLinks,
+  startupLinks,
+  versionInline,
+} from './bundle-plugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = path.resolve(root, process.env.WXPAY_BUNDLE_DIST ?? 'dist');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const outfile = process.argv[2] ?? path.join(dist, 'wxpay-cli.cjs');
+const dist = path.join(root, 'dist');
+const bundleDir = path.join(dist, 'bundle');
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** The shared modules' roots; the kernel is these and everything they import from dist/. */
+const KERNEL_ROOTS = ['report-error.js', 'command-kit/argv-guard.js'];
 
-await build({
-  entryPoints: [path.join(dist, 'main.js')],
-  outfile,
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -24,47 +41,68 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+};
+
+/** dist/commands/sign.js -> commands.sign.cjs: one flat folder, so every bundle reaches the kernel as ./kernel.cjs. */
+const bundleName = (file) => `${distKey(dist, file).replace(/\.js$/, '').replaceAll('/', '.')}.cjs`;
+
+async function kernelFiles() {
+  const { metafile } = await build({
+    ...common,
+    entryPoints: KERNEL_ROOTS.map((f) => path.join(dist, f)),
+    outdir: path.join(bundleDir, 'probe'),
+    write: false,
+    metafile: true,
+    plugins: [versionInline(version)],
+  });
+  const files = Object.keys(metafile.inputs)
+    .map((f) => path.resolve(root, f))
+    .filter((f) => f.startsWith(dist + path.sep));
+  return new Set(files);
+}
+
+rmSync(bundleDir, { recursive: true, force: true });
+const kernel = await kernelFiles();
+const lazyTargets = new Set();
+
+await build({
+  ...common,
+  entryPoints: [path.join(dist, 'main.js')],
+  outfile: path.join(dist, 'wxpay-cli.cjs'),
   plugins: [
-    {
-      // commander requires node:child_process at load time for executable sub-commands, which wxpay never
-      // declares; that require pulls in net, stream and dgram (~5 ms of every start). Deferred to first use.
-      name: 'commander-lazy-child-process',
-      setup(b) {
-        b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-          const eager = "const childProcess = require('node:child_process');";
-          const source = readFileSync(args.path, 'utf8');
-          if (!source.includes(eager)) throw new Error(`${args.path}: no "${eager}" to defer (commander changed?)`);
-          const deferred = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
-          return { contents: source.replace(eager, deferred), loader: 'js' };
-        });
-      },
-    },
-    {
-      // src/version.ts reads package.json at run time; the bundle carries the value read now instead.
-      name: 'version-inline',
-      setup(b) {
-        b.onResolve({ filter: /\/version\.js$/ }, () => ({ path: 'version', namespace: 'wxpay-version' }));
-        b.onLoad({ filter: /.*/, namespace: 'wxpay-version' }, () => ({
-          contents: `export const VERSION = ${JSON.stringify(pkg.version)};`,
-          loader: 'js',
-        }));
-      },
-    },
-    {
-      name: 'lazy-modules-stay-external',
-      setup(b) {
-        // Everything reached through import() stays a separate module, resolved relative to the bundle. The one
-        // exception is main.js's import of cli.js (dynamic only so the compile cache is on first): bundled.
-        b.onResolve({ filter: /^\.\.?\// }, (args) => {
-          if (args.kind !== 'dynamic-import' || args.path === './cli.js') return undefined;
-          let rel = path
-            .relative(path.dirname(outfile), path.resolve(args.resolveDir, args.path))
-            .split(path.sep)
-            .join('/');
-          if (!rel.startsWith('.')) rel = `./${rel}`;
-          return { path: rel, external: true };
-        });
-      },
-    },
+    versionInline(version),
+    commanderLazyChildProcess,
+    startupLinks(dist, kernel, lazyTargets, bundleName),
+    kernelLinks(dist, kernel, './bundle/kernel.cjs'),
+    asRequire,
   ],
 });
+
+const table = [...kernel].map((f, i) => `import * as m${i} from ${JSON.stringify(f)};`);
+const entries = [...kernel].map((f, i) => `  ${JSON.stringify(distKey(dist, f))}: m${i},`);
+await build({
+  ...common,
+  stdin: { contents: `${table.join('\n')}\nexport const modules = {\n${entries.join('\n')}\n};\n`, resolveDir: dist },
+  outfile: path.join(bundleDir, 'kernel.cjs'),
+  plugins: [versionInline(version), importMetaUrl(bundleDir)],
+});
+
+await build({
+  ...common,
+  entryPoints: Object.fromEntries([...lazyTargets].map((f) => [bundleName(f).replace(/\.cjs$/, ''), f])),
+  outdir: bundleDir,
+  outExtension: { '.js': '.cjs' },
+  // npm packages stay require()s of node_modules: bundled, each would be copied into every bundle that uses it.
+  packages: 'external',
+  plugins: [versionInline(version), kernelLinks(dist, kernel, './kernel.cjs'), importMetaUrl(bundleDir), asRequire],
+});
+
+// The loader bin/wxpay runs first (src/code-cache.ts): Node's require loads it, and it loads the bundles above.
+await build({ ...common, entryPoints: [path.join(dist, 'code-cache.js')], outfile: path.join(dist, 'code-cache.cjs') });
+
+// Each bundle's first line names its content, so the code cache never serves a stale compile of another build.
+for (const file of [path.join(dist, 'wxpay-cli.cjs'), ...readdirSync(bundleDir).map((f) => path.join(bundleDir, f))]) {
+  const source = readFileSync(file, 'utf8');
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 32);
+  writeFileSync(file, `// wxpay-bundle ${hash}\n${source}`);
+}

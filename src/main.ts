@@ -1,12 +1,8 @@
 // The process boundary: the only file that reads process.argv/env and calls process.exit.
 // Commands throw; runProgram (cli.ts) maps every error to its documented exit code, which becomes the process's.
-import module from 'node:module';
+// Compiled code is cached between runs by bin/wxpay's loader (src/code-cache.ts), on every Node version.
+import { runProgram } from './cli.js';
 import type { Runtime } from './runtime.js';
-
-// Node >= 22.1 can keep compiled code on disk between runs, which trims the cold start (bench/cold-start.mjs).
-// Feature-detected: Node 20 has no such API. It must run before the CLI modules load, hence the dynamic
-// import of cli.js below. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const stdoutClosedHandlers = new Set<() => void>();
 let stdoutClosed = false;
@@ -65,16 +61,13 @@ const runtime: Runtime = {
   },
 };
 
-// cli.js is imported here, not at the top: the compile cache must be on before it loads.
-import('./cli.js')
-  .then(({ runProgram }) => runProgram(runtime, process.argv))
-  .then(
-    (code) => {
-      process.exitCode = code;
-      if (signalled) process.exit(code);
-    },
-    (err: unknown) => {
-      process.stderr.write(`wxpay: internal error: ${String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+runProgram(runtime, process.argv).then(
+  (code) => {
+    process.exitCode = code;
+    if (signalled) process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`wxpay: internal error: ${String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

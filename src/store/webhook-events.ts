@@ -79,7 +79,8 @@ UPDATE wxpay_webhook_outbox
 const REJECTIONS = `
 INSERT INTO wxpay_webhook_rejections (interval_start, instance, code, count)
 SELECT $1, $2, code, n FROM unnest($3::text[], $4::int[]) AS t(code, n)
-ON CONFLICT (interval_start, instance, code) DO UPDATE SET count = wxpay_webhook_rejections.count + EXCLUDED.count`;
+ON CONFLICT (interval_start, instance, code)
+  DO UPDATE SET count = wxpay_webhook_rejections.count + EXCLUDED.count, counted_at = now()`;
 
 export function webhookStore(pool: pg.Pool): WebhookStore {
   return {

@@ -82,6 +82,47 @@ export async function eventsChangedSince(db: Db, sinceMs: number): Promise<Event
   return r.rows;
 }
 
+export interface RejectionRow {
+  /** The interval the count is for: its start, in milliseconds since the epoch. */
+  intervalMs: number;
+  instance: string;
+  code: string;
+  count: number;
+  /** When it was last counted: a count grows during its interval (one upsert per instance and flush). */
+  countedMs: number;
+}
+
+const REJECTION_COLUMNS = `(extract(epoch FROM interval_start) * 1000)::float8 AS "intervalMs", instance, code, count,
+  (extract(epoch FROM counted_at) * 1000)::float8 AS "countedMs"`;
+
+/** The key a page of rejection counts ends with: interval start (as the database writes it), instance, code. */
+export type RejectionKey = [string, string, string];
+
+/** The page of rejection counts after `after` (from the first, when undefined), oldest interval first. */
+export async function rejectionPage(
+  db: Db,
+  after: RejectionKey | undefined,
+  size = 1000,
+): Promise<Array<RejectionRow & { key: RejectionKey }>> {
+  const r = await db.query<RejectionRow & { start: string }>(
+    `SELECT ${REJECTION_COLUMNS}, interval_start::text AS start FROM wxpay_webhook_rejections
+      WHERE (interval_start, instance, code) > ($1::timestamptz, $2, $3)
+      ORDER BY interval_start, instance, code LIMIT $4`,
+    [...(after ?? ['-infinity', '', '']), size],
+  );
+  return r.rows.map(({ start, ...row }) => ({ ...row, key: [start, row.instance, row.code] }));
+}
+
+/** The rejection counts written at or after `sinceMs`, for following. */
+export async function rejectionsCountedSince(db: Db, sinceMs: number): Promise<RejectionRow[]> {
+  const r = await db.query<RejectionRow>(
+    `SELECT ${REJECTION_COLUMNS} FROM wxpay_webhook_rejections WHERE counted_at >= to_timestamp($1 / 1000.0)
+      ORDER BY interval_start, instance, code`,
+    [sinceMs],
+  );
+  return r.rows;
+}
+
 export interface RecoveredEvent {
   mchid: string;
   id: string;

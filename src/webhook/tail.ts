@@ -43,7 +43,9 @@ const verificationOf = (e: JournalEntry): string => {
   if (v && typeof v === 'object' && typeof (v as { serial?: unknown }).serial === 'string')
     return `verified ${(v as { serial: string }).serial}`;
   if (typeof e.code === 'string') return e.code; // a rejected request's error code
-  if (e.outcome === 'rate_limited') return `${String(e.count)} refused from ${String(e.sources)} addresses`;
+  // A store counts them without their sources.
+  if (e.outcome === 'rate_limited')
+    return `${String(e.count)} refused${typeof e.sources === 'number' ? ` from ${e.sources} addresses` : ''}`;
   return '-';
 };
 

@@ -1,41 +1,47 @@
 // Regression (cold-start-loads-unused-modules, issue 19): the start-up path loaded code no run of it needed:
 // commander's node:child_process (and with it net, dgram…) for executable sub-commands wxpay never declares,
 // perf_hooks for a start time only `demo` reads, cosmiconfig's index (its synchronous explorer and meta config),
-// and every command's declarations to run one of them. Each cost milliseconds of every start (BENCHMARKS.md).
+// every command's declarations to run one of them, and the ES module loader with the thirty-odd modules a command
+// imported. Each cost milliseconds of every start (BENCHMARKS.md).
 // These tests read what a real bin/wxpay process loaded, so they fail the day one of them creeps back.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import type { Runtime } from '../../src/runtime.js';
 import { cleanEnv } from '../helpers/cli.js';
-import { binPath } from '../helpers/paths.js';
+import { binPath, repoRoot } from '../helpers/paths.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
 import { vectorFile } from '../helpers/vectors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-cold-'));
 afterAll(() => removeTemp(dir));
 
-// Preloaded into the child: at exit, writes Node's list of built-in modules loaded and the files required.
+// Preloaded into the child: records the files it reads through fs.readFileSync (Node's CommonJS loader and the
+// bundle loader both do), and at exit writes them with Node's list of built-in modules loaded.
 const hook = path.join(dir, 'list-modules.cjs');
 writeFileSync(
   hook,
-  `process.on('exit', () => require('fs').writeFileSync(process.env.LIST_FILE, JSON.stringify({ builtins: process.moduleLoadList, files: Object.keys(require.cache) })));`,
+  `const fs = require('fs'); const read = []; const readFileSync = fs.readFileSync;
+  fs.readFileSync = function (file, ...rest) { if (typeof file === 'string') read.push(file); return readFileSync.call(this, file, ...rest); };
+  process.on('exit', () => fs.writeFileSync(process.env.LIST_FILE, JSON.stringify({ builtins: process.moduleLoadList, files: [...Object.keys(require.cache), ...read] })));`,
 );
 
 function loadedBy(args: string[]): { builtins: string[]; files: string[] } {
   const listFile = path.join(dir, 'list.json');
   const env = cleanEnv({
     LIST_FILE: listFile,
+    XDG_CACHE_HOME: path.join(dir, 'xdg-modules'),
     WXPAY_MCHID: '1900007291',
     WXPAY_SERIAL_NO: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB',
     WXPAY_PRIVATE_KEY_PATH: vectorFile('doc_merchant_key.pem'),
   });
   const r = spawnSync(process.execPath, ['--require', hook, binPath, ...args], { cwd: dir, env, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(readFileSync(listFile, 'utf8')) as { builtins: string[]; files: string[] };
+  const { builtins, files } = JSON.parse(readFileSync(listFile, 'utf8')) as { builtins: string[]; files: string[] };
+  return { builtins, files: [...new Set(files)] };
 }
 
 const SIGN = ['sign', 'GET', '/v3/refund/domestic/refunds/1', '--timestamp', '1554208460', '--nonce', 'N1'];
@@ -45,6 +51,31 @@ describe('cold start loads only what the run needs', () => {
     const { builtins } = loadedBy(args);
     expect(builtins).not.toContain('NativeModule child_process');
     expect(builtins).not.toContain('NativeModule perf_hooks');
+  });
+
+  it('wxpay sign never starts the ES module loader: it reads its own bundle and the kernel, no other wxpay file', () => {
+    const { builtins, files } = loadedBy(SIGN);
+    expect(builtins).not.toContain('NativeModule internal/modules/esm/translators');
+    const own = files.filter((f) => f.startsWith(repoRoot) && !/node_modules|fixtures/.test(f));
+    expect(own.map((f) => path.relative(repoRoot, f).split(path.sep).join('/')).sort()).toEqual([
+      'bin/wxpay',
+      'dist/bundle/commands.sign.cjs',
+      'dist/bundle/kernel.cjs',
+      'dist/code-cache.cjs',
+      'dist/wxpay-cli.cjs',
+    ]);
+  });
+
+  it('every command bundle loads: each npm package it requires resolves from dist/bundle', () => {
+    const bundles = readdirSync(path.join(repoRoot, 'dist', 'bundle')).map((f) =>
+      path.join(repoRoot, 'dist', 'bundle', f),
+    );
+    expect(bundles.length).toBeGreaterThan(40);
+    const r = spawnSync(process.execPath, ['-e', `for (const f of ${JSON.stringify(bundles)}) require(f)`], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('wxpay sign loads no more of cosmiconfig than its loaders and Explorer', () => {
@@ -76,5 +107,21 @@ describe('the program declares only the command that runs', () => {
     for (const args of [['--help'], ['help', 'sign'], ['completion', 'bash'], ['sgin'], [], ['--', 'sign']]) {
       expect(declared(...args)).toEqual(all);
     }
+  });
+});
+
+describe('the code cache (src/code-cache.ts)', () => {
+  it('bin/wxpay caches the bundles a run loaded in XDG_CACHE_HOME, 0600, and a cached run prints the same', () => {
+    const xdg = path.join(dir, 'xdg');
+    const env = cleanEnv({ XDG_CACHE_HOME: xdg });
+    const help = () => spawnSync(process.execPath, [binPath, 'query', '--help'], { cwd: dir, env, encoding: 'utf8' });
+    const first = help();
+    const cached = readdirSync(path.join(xdg, 'wxpay', 'code-cache'));
+    expect(cached.map((f) => f.split('.')[0]).sort()).toEqual(['wxpay-cli']);
+    expect(statSync(path.join(xdg, 'wxpay', 'code-cache', cached[0]!)).mode & 0o777).toBe(0o600);
+    const second = help();
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.stdout).toContain('Usage: wxpay query');
   });
 });

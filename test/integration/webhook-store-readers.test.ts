@@ -147,6 +147,27 @@ describePg('the store as a profile field, read by webhook tail, notify replay an
     expect(last[1]!.id).toBe(last[0]!.id);
   });
 
+  it('webhook tail shows the rejections the store counted as rejected and rate-limited lines, with their counts', async () => {
+    const start = new Date(Math.floor(Date.now() / 10_000) * 10_000);
+    const counts = new Map([
+      ['VERIFY_BAD_SIGNATURE', 3],
+      ['RATE_LIMITED', 40],
+    ]);
+    await webhookStore(pool).addRejections(start, 'b', counts);
+    const rejected = jsonLines((await cli(['webhook', 'tail', '--filter', 'outcome=rejected', '--json'])).stdout);
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        time: start.toISOString(),
+        status: 401,
+        outcome: 'rejected',
+        verification: 'VERIFY_BAD_SIGNATURE',
+        error: `3 rejected in the interval from ${start.toISOString()} (counted by b)`,
+      }),
+    ]);
+    const limited = jsonLines((await cli(['webhook', 'tail', '--filter', 'outcome=rate_limited', '--json'])).stdout);
+    expect(limited).toEqual([expect.objectContaining({ status: 429, verification: '40 refused' })]);
+  });
+
   it('webhook tail --follow on the store shows a callback stored after it started, then its forward', async () => {
     const no = `TF${Date.now()}`;
     let id = '';

@@ -19,7 +19,7 @@ const layerOf = (file: string): string => {
 };
 
 // Which layers each layer may import (docs/architecture.md has the same table, with each folder's job).
-// Top-level files: main, cli, render, runtime, report-error, index.
+// Top-level files: main, cli, render, runtime, report-error, index, code-cache.
 const ALLOWED: Record<string, string[]> = {
   protocol: [],
   http: ['protocol'],
@@ -57,6 +57,8 @@ const ALLOWED: Record<string, string[]> = {
   runtime: [],
   'report-error': ['protocol', 'render', 'runtime'],
   main: ['cli', 'runtime'],
+  // bin/wxpay's bundle loader with its code cache: Node built-ins only.
+  'code-cache': [],
   // The library's subpath entries (wxpay/protocol, /client, /sandbox, /webhook): explicit export lists.
   entries: ['protocol', 'http', 'config', 'api', 'webhook', 'sandbox'],
   index: ['entries'],
@@ -176,7 +178,17 @@ describe('architecture', () => {
     const bundle = readFileSync(path.join(repoRoot, 'dist', 'wxpay-cli.cjs'), 'utf8');
     expect(bundle).toContain('registerConfig');
     expect(bundle).not.toMatch(/class WxpayError|createPrivateKey|verifySignature/);
-    expect(bundle).toContain('import("./commands/sign.js")');
+    expect(bundle).toContain('require("./bundle/commands.sign.cjs")');
+    expect(bundle).toContain('require("./bundle/kernel.cjs")');
+  });
+
+  it('the error class is in the bundled kernel only, never copied into a command bundle (scripts/bundle-cli.mjs)', () => {
+    const dir = path.join(repoRoot, 'dist', 'bundle');
+    const holding = readdirSync(dir).filter((f) =>
+      /class WxpayError\b|WxpayError=class\b/.test(readFileSync(path.join(dir, f), 'utf8')),
+    );
+    expect(holding).toEqual(['kernel.cjs']);
+    expect(readFileSync(path.join(dir, 'commands.sign.cjs'), 'utf8')).toContain('require("./kernel.cjs")');
   });
 
   it('only main.ts calls process.exit or reads process.argv', () => {

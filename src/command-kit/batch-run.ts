@@ -40,7 +40,8 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
   const paths = batchPaths(ctx.rt.cwd, ctx.opts.from!, ctx.opts.journal);
   const rows = await readValidRows(kind, ctx, paths.input);
   // The client never retries by itself here: every retry goes through the journal, the look-up and the rate limit.
-  const { client, profile } = await buildClient(ctx, { maxAttempts: 1 });
+  // Rows go out concurrently, so their RSA signs run on the thread pool, not one after another on the event loop.
+  const { client, profile } = await buildClient(ctx, { maxAttempts: 1, signOffLoop: true });
   const opsSettings = {
     ...(profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {}),
     ...(kind === 'transfer' ? { transfer: transferSettingsOf(ctx.opts, profile.appid) } : {}),

@@ -17,7 +17,8 @@ export interface Attempts {
   random: (() => number) | undefined;
   sleep: (ms: number) => Promise<void>;
   log: ((line: string) => void) | undefined;
-  prepare(base: string, req: ClientRequest): PreparedRequest;
+  /** A Promise only when signing off the event loop; otherwise the request goes out in the same tick. */
+  prepare(base: string, req: ClientRequest): PreparedRequest | Promise<PreparedRequest>;
   send(p: PreparedRequest): Promise<Answer>;
   verifier: ResponseVerifier;
 }
@@ -32,7 +33,8 @@ export async function requestWithRetry(a: Attempts, req: ClientRequest): Promise
   const retriable = req.method.toUpperCase() === 'GET' || req.idempotent === true;
   const at: Position = { base: a.baseUrl, failedOver: false, attempt: 1 };
   for (; ; at.attempt++) {
-    const prepared = a.prepare(at.base, req);
+    const pending = a.prepare(at.base, req);
+    const prepared = pending instanceof Promise ? await pending : pending;
     let r: Answer;
     try {
       r = await a.send(prepared);

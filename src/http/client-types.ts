@@ -28,6 +28,9 @@ export interface WxpayClientOptions {
   userAgent?: string;
   /** Redacted verbose log, one line per call. */
   log?: (line: string) => void;
+  /** Sign each request on libuv's thread pool (signRequestAsync) rather than on the event loop: for many requests
+   *  at once (batches), so RSA signing uses every core while the loop sends and reads. Same bytes either way. */
+  signOffLoop?: boolean;
   /** For tests: replaces the backoff sleep. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;

@@ -29,7 +29,14 @@ import type {
 } from './client-types.js';
 import { sendPrepared } from './send.js';
 import { buildTarget, serializeBody, userAgentFor } from './wire.js';
-import { signRequest, unsignedRequest, unixSeconds } from '../protocol/sign.js';
+import {
+  signRequest,
+  signRequestAsync,
+  unsignedRequest,
+  unixSeconds,
+  type SignedRequest,
+  type SignRequestInput,
+} from '../protocol/sign.js';
 import { newNonce } from '../protocol/nonce.js';
 import { ENDPOINTS } from '../protocol/endpoints.js';
 
@@ -70,7 +77,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
         .certificates ?? [],
   });
 
-  const prepareAt = preparer(opts, now, nonce);
+  const prepare = preparer(opts, now, nonce);
   const attempts: Attempts = {
     baseUrl,
     maxAttempts: Math.max(1, opts.maxAttempts ?? 3),
@@ -78,7 +85,7 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     random: opts.random,
     sleep: opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
     log,
-    prepare: prepareAt,
+    prepare: opts.signOffLoop ? prepare.offLoop : prepare.now,
     send: (p: PreparedRequest) => sendPrepared(p, dispatcher, timeoutMs, log),
     verifier,
   };
@@ -89,8 +96,8 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
     timeoutMs,
     ...(opts.proxy ? { proxy: opts.proxy } : {}),
     keys: () => verifier.keys(),
-    prepare: (req) => prepareAt(baseUrl, req),
-    preview: (req) => prepareAt(baseUrl, req, unsignedRequest),
+    prepare: (req) => prepare.now(baseUrl, req),
+    preview: (req) => prepare.preview(baseUrl, req),
     request: (req) => requestWithRetry(attempts, req),
     async close() {
       await owned?.close();
@@ -99,22 +106,40 @@ export function createClient(opts: WxpayClientOptions): WxpayClient {
   return client;
 }
 
-/** Signs a request for a base URL: the same headers for a real call (signRequest) and a --dry-run (unsignedRequest). */
+/** Signs a request for a base URL: the same headers for a real call (signed now, or off the event loop) and a
+ *  --dry-run (unsignedRequest). */
 function preparer(opts: WxpayClientOptions, now: () => number, nonce: () => string) {
-  return (base: string, req: ClientRequest, sign = signRequest): PreviewRequest => {
+  const frame = (base: string, req: ClientRequest) => {
     const method = req.method.toUpperCase();
     const url = `${base}${buildTarget(req.path, req.query)}`;
     const body = req.upload ? req.upload.signed : serializeBody(req.body);
-    const signed = sign(opts.merchant, { method, url, body, timestamp: unixSeconds(now()), nonce: nonce() });
-    const contentType = req.upload?.contentType ?? (body !== '' ? 'application/json' : undefined);
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'User-Agent': opts.userAgent ?? 'wxpay',
-      Authorization: signed.authorization,
-      ...(contentType ? { 'Content-Type': contentType } : {}),
-      ...(opts.publicKeyId ? { 'Wechatpay-Serial': opts.publicKeyId } : {}),
-      ...req.headers,
+    const input: SignRequestInput = { method, url, body, timestamp: unixSeconds(now()), nonce: nonce() };
+    const finish = (signed: SignedRequest): PreviewRequest => {
+      const contentType = req.upload?.contentType ?? (body !== '' ? 'application/json' : undefined);
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        'User-Agent': opts.userAgent ?? 'wxpay',
+        Authorization: signed.authorization,
+        ...(contentType ? { 'Content-Type': contentType } : {}),
+        ...(opts.publicKeyId ? { 'Wechatpay-Serial': opts.publicKeyId } : {}),
+        ...req.headers,
+      };
+      return { method, url, headers, body: req.upload?.bytes ?? body, message: signed.message };
     };
-    return { method, url, headers, body: req.upload?.bytes ?? body, message: signed.message };
+    return { input, finish };
+  };
+  return {
+    now: (base: string, req: ClientRequest): PreviewRequest => {
+      const f = frame(base, req);
+      return f.finish(signRequest(opts.merchant, f.input));
+    },
+    offLoop: async (base: string, req: ClientRequest): Promise<PreviewRequest> => {
+      const f = frame(base, req);
+      return f.finish(await signRequestAsync(opts.merchant, f.input));
+    },
+    preview: (base: string, req: ClientRequest): PreviewRequest => {
+      const f = frame(base, req);
+      return f.finish(unsignedRequest(opts.merchant, f.input));
+    },
   };
 }

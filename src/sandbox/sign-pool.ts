@@ -3,7 +3,8 @@
 // Issue 19's profile: this costs the same CPU per sign as signing inline, where the earlier worker_threads pool
 // spent a further ~60 µs a sign cloning messages through MessagePorts. `size` caps the signs in flight (the thread
 // pool has 4 threads and also serves fs), so a burst queues here rather than in front of the sandbox's file writes.
-import { sign as rsaSign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { signMessageAsync } from '../protocol/sign.js';
 
 export interface SignPool {
   /** Base64 SHA256withRSA of the message, exactly as core signMessage computes it. */
@@ -24,13 +25,13 @@ export function createSignPool(size: number): SignPool {
   let closed = false;
   const start = (job: Job): void => {
     inFlight += 1;
-    rsaSign('sha256', job.message, job.key, (err, sig) => {
-      inFlight -= 1;
-      const next = queue.shift();
-      if (next) start(next);
-      if (err) job.reject(new Error(`signing: ${err.message}`));
-      else job.resolve(sig.toString('base64'));
-    });
+    signMessageAsync(job.key, job.message)
+      .then(job.resolve, (err: unknown) => job.reject(new Error(`signing: ${(err as Error).message}`)))
+      .finally(() => {
+        inFlight -= 1;
+        const next = queue.shift();
+        if (next) start(next);
+      });
   };
   return {
     sign(key, message) {

@@ -26,6 +26,18 @@ describe('client request', () => {
     expect(s.headers['wechatpay-serial']).toBeUndefined();
   });
 
+  it('signOffLoop (batches sign on the thread pool) sends byte for byte the request the event loop would sign', async () => {
+    f.pool.intercept({ path: '/v3/x', method: 'POST' }).reply(f.reply(200, {})).times(2);
+    const opts = { nonce: () => 'A1B2C3D4E5F60718293A4B5C6D7E8F90' };
+    await f.mkClient(opts).request({ method: 'POST', path: '/v3/x', body: { a: 1 } });
+    const onLoop = f.seen.at(-1)!;
+    await f.mkClient({ ...opts, signOffLoop: true }).request({ method: 'POST', path: '/v3/x', body: { a: 1 } });
+    const offLoop = f.seen.at(-1)!;
+    expect(offLoop.headers.authorization).toBe(onLoop.headers.authorization);
+    expect(offLoop.body).toBe(onLoop.body);
+    expect(f.signatureCoversBody(offLoop)).toBe(true);
+  });
+
   it('a string body is sent and signed verbatim (no re-serialisation)', async () => {
     f.pool.intercept({ path: '/v3/x', method: 'POST' }).reply(f.reply(200, {}));
     const text = '{ "b":1,  "a":2 }';

@@ -1,9 +1,12 @@
 // The output side of the bill converter (convert.ts): rows are written as bytes into one growing buffer per input
-// chunk, which is then handed downstream whole, so a row costs a few memory copies and no string or Buffer.
+// chunk, which is then written to the file whole, so a row costs a few memory copies and no string or Buffer.
+// Once written, a buffer comes back (recycle) and is filled again: hundreds of MB of output then allocate a few
+// buffers, not one per chunk, which the garbage collector would only free in bulk (a high peak RSS).
 
 export class ByteSink {
   private buf: Buffer;
   private len = 0;
+  private free: Buffer[] = [];
   constructor(private readonly initial = 256 * 1024) {
     this.buf = Buffer.allocUnsafe(initial);
   }
@@ -43,8 +46,14 @@ export class ByteSink {
   take(): Buffer | undefined {
     if (this.len === 0) return undefined;
     const out = this.buf.subarray(0, this.len);
-    this.buf = Buffer.allocUnsafe(Math.max(this.initial, this.len));
+    this.buf = this.free.pop() ?? Buffer.allocUnsafe(Math.max(this.initial, this.len));
     this.len = 0;
     return out;
+  }
+
+  /** A buffer that take() returned and that is no longer in use: its memory is reused. */
+  recycle(taken: Buffer): void {
+    // Every buffer here is allocUnsafe of ≥ 4 KB, so it owns its whole ArrayBuffer (none comes from the shared pool).
+    if (this.free.length < 4) this.free.push(Buffer.from(taken.buffer, 0, taken.buffer.byteLength));
   }
 }

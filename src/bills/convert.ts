@@ -3,7 +3,8 @@
 // detail row goes from the gunzipped bytes to the output bytes (row-bytes.ts); every other line, and any line that
 // is not valid UTF-8, is decoded and goes through BillParser and the formatter, which define the result.
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ByteSink } from './byte-sink.js';
 import { LineFeed } from './line-feed.js';
 import { BillParser, type BillRecord } from './parse.js';
@@ -19,7 +20,8 @@ export interface ConversionResult {
   mismatch: Array<{ key: string; file: string; rows: string }>;
 }
 
-export function createConverter(format: BillFormat) {
+/** `output` receives the formatted file (none for raw, whose bytes are copied as received). */
+export function createConverter(format: BillFormat, output?: Writable) {
   const sha1 = createHash('sha1');
   const parser = new BillParser();
   const totals = new BillTotals();
@@ -55,27 +57,45 @@ export function createConverter(format: BillFormat) {
     }
     return out.take();
   };
-  const stream = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
+  // The last stage of the pipeline: it writes the file itself (and ends it) so that it knows when a buffer is free.
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
       result.bytesUncompressed += chunk.length;
       sha1.update(chunk);
-      cb(
-        null,
+      writeOut(
+        output,
+        out,
         parse(() => feed.push(chunk)),
+        cb,
       );
     },
-    flush(cb) {
-      cb(
-        null,
-        parse(() => {
-          feed.end();
-          records(parser.end());
-          if (formatter) out.text(formatter.finish());
-        }),
-      );
+    final(cb) {
+      const last = parse(() => {
+        feed.end();
+        records(parser.end());
+        if (formatter) out.text(formatter.finish());
+      });
+      writeOut(output, out, last, () => endOutput(output, cb));
     },
   });
   return { stream, sha1, parser, result, parseError: (): unknown => parseError };
+}
+
+/** Writes buf with backpressure; the buffer returns to the sink once the file has it. */
+function writeOut(output: Writable | undefined, sink: ByteSink, buf: Buffer | undefined, cb: () => void): void {
+  if (!buf || !output) cb();
+  else if (output.write(buf, () => sink.recycle(buf))) cb();
+  else output.once('drain', cb);
+}
+
+/** Ends the file and waits until it is written and closed (nothing to do for raw). */
+function endOutput(output: Writable | undefined, cb: (err?: Error | null) => void): void {
+  if (!output) {
+    cb();
+    return;
+  }
+  finished(output).then(() => cb(), cb);
+  output.end();
 }
 
 /** The parsed records' share of the totals, and the summary they are checked against. */

@@ -3,7 +3,7 @@
 // apply call's hash_value is the file renamed into place; on a mismatch, a broken gzip stream or any other
 // failure the partial file is removed. Memory stays flat: nothing holds more than a stream chunk or a line.
 import { createWriteStream } from 'node:fs';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { WxpayError } from '../protocol/errors.js';
@@ -51,12 +51,12 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
     });
   }
   const temp = tempPathFor(input.target);
-  const conv = createConverter(input.format);
-  const { result } = conv;
   const file = createWriteStream(temp, { flags: 'wx', mode: SAFE_FILE_MODE });
   // Raw output keeps the bytes exactly as sent (gzip stays gzip): they are copied to the file as they
   // arrive, and the gunzipped text is hashed and parsed, then dropped.
   const raw = input.format === 'raw';
+  const conv = createConverter(input.format, raw ? undefined : file);
+  const { result } = conv;
   const received = tap(
     (c) => {
       result.bytesReceived += c.length;
@@ -64,20 +64,19 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
     },
     raw ? file : undefined,
   );
-  const sink = raw ? new Writable({ write: (_c, _e, cb) => cb() }) : file;
 
   try {
-    // A failing file (disk full) must fail the pipeline even when it is only the raw copy's target.
-    const fileFailed = raw ? new Promise<never>((_, reject) => file.once('error', reject)) : undefined;
+    // The file is written beside the pipeline (by the raw copy or the converter): a failing file (disk full)
+    // must fail it all the same.
+    const fileFailed = new Promise<never>((_, reject) => file.once('error', reject));
     const { gzip, source } = await sniffGzip(input.body, input.gzip);
     const run = pipeline(
       source,
       received,
       gzip ? createGunzip({ chunkSize: GUNZIP_CHUNK }) : new PassThrough(),
       conv.stream,
-      sink,
     );
-    await (fileFailed ? Promise.race([run, fileFailed]) : run);
+    await Promise.race([run, fileFailed]);
     checkConverted(input.hashValue, conv);
     await commitTemp(temp, input.target);
   } catch (e) {

@@ -18,9 +18,23 @@ export interface BillSpec {
 export const FEE_RATE = '0.60%';
 export const feeFen = (totalFen: number): number => Math.floor((totalFen * 6 + 500) / 1000);
 
-export const yuan = (fen: number) => unitsToYuan(fen, 2);
-export const fee5 = (fen: number) => unitsToYuan(fen * 1000, 5);
+/** units / 10^digits as text ("12.34", "-0.05"): number math while exact (every real amount), BigInt beyond. */
+function decimal(units: number, digits: number, scale: number): string {
+  if (!Number.isSafeInteger(units)) return unitsToYuan(units, digits);
+  const abs = Math.abs(units);
+  return `${units < 0 ? '-' : ''}${Math.floor(abs / scale)}.${String(abs % scale).padStart(digits, '0')}`;
+}
+export const yuan = (fen: number) => decimal(fen, 2, 100);
+export const fee5 = (fen: number) => decimal(fen * 1000, 5, 100_000);
 export const tick = (v: string) => (/[",\r\n]/.test(v) ? `"\`${v.replace(/"/g, '""')}"` : `\`${v}`);
+/** A whole line of ticked values, as values.map(tick).join(','): one test over the line for the characters that
+ *  need quotes, then a comma search per value, as most lines need no quotes at all. */
+export function tickLine(values: readonly string[]): string {
+  const line = `\`${values.join(',`')}`;
+  if (/["\r\n]/.test(line)) return values.map(tick).join(',');
+  for (const v of values) if (v.includes(',')) return values.map(tick).join(',');
+  return line;
+}
 export const fundValue = (v: string) => tick(v.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
 
 export interface Totals {

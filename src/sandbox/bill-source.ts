@@ -110,10 +110,18 @@ export function dayEvents(
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
+/** What every order of a batch shares, worked out once per batch rather than once per order. */
+const batchDays = new WeakMap<SyntheticBatch, { ymd: string; start: number }>();
+function batchDay(b: SyntheticBatch): { ymd: string; start: number } {
+  let day = batchDays.get(b);
+  if (!day) batchDays.set(b, (day = { ymd: b.date.replace(/-/g, ''), start: chinaDayStart(b.date) }));
+  return day;
+}
+
 /** Order i of a synthetic batch and, for every refundEvery-th order, its refund: a pure function of i. */
 export function syntheticEvent(b: SyntheticBatch, i: number): { payment: PaymentEvent; refund?: RefundEvent } {
-  const ymd = b.date.replace(/-/g, '');
-  const time = chinaDayStart(b.date) + Math.floor((i * (DAY_MS - 120_000)) / b.count / 1000) * 1000;
+  const { ymd, start } = batchDay(b);
+  const time = start + Math.floor((i * (DAY_MS - 120_000)) / b.count / 1000) * 1000;
   const total = 1 + ((i * 7919) % 49_999);
   const payment: PaymentEvent = {
     time,

@@ -1,10 +1,9 @@
 // Regression (fresh-clone-vectors): the known-answer tests read their vectors from a folder beside the clone, so a user's
 // clone failed (or skipped) them. Here the committed tree is cloned into a temp folder with nothing beside it,
-// installed with `npm ci` from the npm cache and the vector test files are run inside it: every test must pass and
-// none may skip. An install is slow, so it runs only those files, and with --ignore-scripts: the `prepare` build
-// (about 15 CPU-s) makes dist/, which the vector tests never load (they run src/ in-process; pack-install.test.ts
-// covers the built package). --offline: the suite needs no network, and the cache holds what the suite's own
-// `npm ci` fetched.
+// installed with `npm ci` (from the npm cache when it can) and the vector test files are run inside it: every test
+// must pass and none may skip. An install is slow, so it runs only those files, and with --ignore-scripts: the
+// `prepare` build (about 12 CPU-s) makes dist/, which the vector tests never load (they run src/ in-process;
+// pack-install.test.ts covers the built package).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,7 +30,7 @@ describe('a fresh clone with nothing beside it', () => {
     await run('git', ['clone', '--quiet', '--no-hardlinks', repoRoot, clone]);
     expect(readdirSync(outer)).toEqual(['wxpay']);
     const env = { ...process.env, NO_COLOR: '1' };
-    await run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    await run('npm', ['ci', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
       cwd: clone,
       env,
       maxBuffer: 64 * 1024 * 1024,

@@ -6,7 +6,7 @@
 // markers; the notes and profiles the script authors wrote below it are kept). The scripts print markdown tables
 // (webhook also one JSON line); this runner reads those by column name, so a script whose format changes fails
 // here loudly instead of silently.
-// Usage: npm run bench [-- --quick] [--runs 5] [--only cold-start,sandbox,webhook,bill,reconcile,batch,hostile,bounded]
+// Usage: npm run bench [-- --quick] [--runs 5] [--only cold-start,sandbox,webhook,webhook-pg,bill,reconcile,batch,hostile,bounded]
 //        [--no-build] [--no-write]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -155,6 +155,36 @@ const BENCHES = [
     show: (m) =>
       `serve ${m.serve.toFixed(0)} req/s vs bare ${m.bare.toFixed(0)} req/s = **${pct(m.ratio)}**; p99 at ${m.rate}/s: serve **${m.p99} ms** (bare ${m.bareP99} ms); CPU ${m.serveCpuUs.toFixed(0)} vs ${m.bareCpuUs.toFixed(0)} µs/req; disk fsync p50/p99 ${m.fsyncP50}/${m.fsyncP99} ms; errors ${m.errors}`,
     holds: (m) => m.ratio >= 0.9 && m.p99 < 10 && m.rate >= 1000 && m.errors === 0,
+  },
+  {
+    id: 'webhook-pg',
+    title: 'Webhook PostgreSQL store, 1 and 2 instances (issue 18)',
+    script: 'webhook-pg.mjs',
+    args: quick ? ['1', '200', '8'] : ['3', '1000', '32'],
+    env: quick ? { BENCH_CLOSED_MAX: '400' } : {},
+    baseline: "pgbench's simple-insert tps on the same throwaway server (fsync=on), same run, same -c",
+    goal: 'PG store: recorded beside pgbench (issue 18 sets no ratio)',
+    parse(out) {
+      const line = out
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith('{"results"'));
+      if (!line) throw new Error('no {"results":…} line in the output');
+      const { results, pgbench } = JSON.parse(line);
+      const [one, two] = results;
+      return {
+        one: one.throughput,
+        two: two.throughput,
+        oneP99: one.p99,
+        twoP99: two.p99,
+        rate: one.rate,
+        pgbench: pgbench.tps,
+        errors: one.errors + two.errors,
+      };
+    },
+    show: (m) =>
+      `1 instance ${m.one.toFixed(0)} req/s (p99 at ${m.rate}/s **${m.oneP99} ms**), 2 instances ${m.two.toFixed(0)} req/s (p99 **${m.twoP99} ms**) vs pgbench ${m.pgbench.toFixed(0)} inserts/s (${pct(m.one / m.pgbench)} / ${pct(m.two / m.pgbench)}); errors ${m.errors}`,
+    holds: (m) => m.one > 0 && m.two > 0 && m.pgbench > 0 && m.errors === 0,
   },
   {
     id: 'bill',

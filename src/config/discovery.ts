@@ -43,11 +43,13 @@ interface Explorer {
 // cosmiconfig() first reads "meta config" from the process's cwd (package.json#cosmiconfig, .config/config.js):
 // it would run .config/config.js from any folder wxpay is started in, and let a folder add search places. The
 // Explorer class underneath does only the search asked for, so wxpay builds it directly.
-const { Explorer: ExplorerClass } = createRequire(import.meta.url)('cosmiconfig/dist/Explorer.js') as {
-  Explorer: new (options: object) => Explorer;
-};
+// Required on first use: a run that finds no rc file (settings from WXPAY_* alone) loads no cosmiconfig code.
+let ExplorerClass: (new (options: object) => Explorer) | undefined;
 
 function explorer(searchPlaces: string[], loaders: Loaders): Explorer {
+  ExplorerClass ??= (
+    createRequire(import.meta.url)('cosmiconfig/dist/Explorer.js') as { Explorer: new (options: object) => Explorer }
+  ).Explorer;
   return new ExplorerClass({
     moduleName: 'wxpay',
     packageProp: 'wxpay',
@@ -119,7 +121,7 @@ export function userConfigDir(env: FindConfigInput['env'], home: string): string
 }
 
 async function searchAt(dir: string, places: string[]): Promise<CosmiconfigResult> {
-  await assertPlainCandidates(dir, places);
+  if (!(await assertPlainCandidates(dir, places))) return null; // no candidate here: nothing for cosmiconfig to read
   try {
     return await explorer(places, DATA_LOADERS).search(dir);
   } catch (cause) {

@@ -7,11 +7,14 @@ import { createRequire } from 'node:module';
 import type { defaultLoaders as CosmiconfigLoaders, Loader, Loaders } from 'cosmiconfig';
 import { WxpayError } from '../protocol/errors.js';
 
-// The loaders alone: cosmiconfig's index would also load its synchronous explorer, merging and meta-config code,
-// none of which wxpay uses (discovery.ts builds the Explorer directly), on every command that reads an rc file.
-const { defaultLoaders } = createRequire(import.meta.url)('cosmiconfig/dist/defaults.js') as {
-  defaultLoaders: typeof CosmiconfigLoaders;
-};
+// The loaders alone, on first use: cosmiconfig's index would also load its synchronous explorer, merging and
+// meta-config code, none of which wxpay uses (discovery.ts builds the Explorer directly), and a run that finds no rc
+// file needs none of it.
+let loaded: typeof CosmiconfigLoaders | undefined;
+const defaultLoaders = (): typeof CosmiconfigLoaders =>
+  (loaded ??= (
+    createRequire(import.meta.url)('cosmiconfig/dist/defaults.js') as { defaultLoaders: typeof CosmiconfigLoaders }
+  ).defaultLoaders);
 
 /** The file endings that are code. They load only from a file named with --config or WXPAY_CONFIG. */
 export const CODE_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts'] as const;
@@ -85,7 +88,7 @@ const loadJson: Loader = (file, content) => {
 
 const loadYaml: Loader = async (file, content) => {
   try {
-    return (await defaultLoaders['.yaml'](file, content)) as unknown;
+    return (await defaultLoaders()['.yaml'](file, content)) as unknown;
   } catch (e) {
     const err = e as { reason?: string; mark?: { line: number; column: number } };
     // js-yaml's reason is the kind ("bad indentation of a mapping entry"); quoted names in it are replaced.
@@ -136,13 +139,13 @@ export const DATA_LOADERS: Loaders = {
 /** Loaders for a file the user named: data, plus JavaScript/TypeScript, whose errors are cut to one line. */
 export const NAMED_LOADERS: Loaders = {
   ...DATA_LOADERS,
-  ...Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, codeLoader(defaultLoaders[ext])])),
+  ...Object.fromEntries(CODE_EXTENSIONS.map((ext) => [ext, codeLoader(ext)])),
 };
 
-function codeLoader(load: Loader): Loader {
+function codeLoader(ext: (typeof CODE_EXTENSIONS)[number]): Loader {
   return async (file, content) => {
     try {
-      return (await load(file, content)) as unknown;
+      return (await defaultLoaders()[ext](file, content)) as unknown;
     } catch (e) {
       // cosmiconfig prefixes "TypeScript Error in <file>:\n"; the first line after it is the kind.
       const err = e as Partial<Error>; // whatever the file threw, maybe not an Error

@@ -99,16 +99,27 @@ export async function assertSafeConfigFile(file: string, uid: number | undefined
 /**
  * CONFIG_UNSAFE before cosmiconfig reads a folder's rc files, for any that is not a regular file: a repository can
  * ship a link to /dev/zero (read until memory runs out), /dev/tty or /dev/stdin (blocks shell completion), and
- * the checks above run only after the read. Folders are left to cosmiconfig, which skips them.
+ * the checks above run only after the read. Folders are left to cosmiconfig, which skips them. Returns whether any
+ * candidate is there at all, so a folder with none is not handed to cosmiconfig (nor cosmiconfig loaded).
  */
-export async function assertPlainCandidates(dir: string, places: readonly string[]): Promise<void> {
+export async function assertPlainCandidates(dir: string, places: readonly string[]): Promise<boolean> {
+  let found = false;
   for (const place of places) {
     const file = path.join(dir, place);
-    const st = await stat(file).catch(() => undefined);
-    if (!st || st.isFile() || st.isDirectory()) continue;
+    let st;
+    try {
+      st = await stat(file);
+    } catch (cause) {
+      // Only a missing file is no candidate; any other error is cosmiconfig's to report when it reads.
+      found ||= !['ENOENT', 'ENOTDIR'].includes((cause as NodeJS.ErrnoException).code ?? '');
+      continue;
+    }
+    found = true;
+    if (st.isFile() || st.isDirectory()) continue;
     throw new WxpayError('CONFIG_UNSAFE', `Refusing the rc file ${file}: it is not a regular file`, {
       hint: `An rc file is plain JSON or YAML. Remove ${file} (a link to a device or a pipe), or name the file to use with --config.`,
       details: { file },
     });
   }
+  return found;
 }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { buildNotification } from '../dist/protocol/notification.js';
@@ -29,6 +30,12 @@ export function signNotifications(sb, n) {
     }),
   );
 }
+
+/** The argv (after node) of `wxpay webhook serve` on a free port with --json, for the profile in `rcPath`. */
+export const serveArgs = (root, rcPath, more) => [
+  path.join(root, 'bin', 'wxpay'),
+  ...['webhook', 'serve', '--config', rcPath, '--port', '0', '--json', ...more],
+];
 
 /** Starts `node ...args` in `cwd`; resolves with the child and the `url` of the JSON object on its first line. */
 export function startServer(args, { cwd, nodeArgs = [] }) {

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { initSandbox, loadSandboxKeys } from '../dist/sandbox/keyset.js';
 import { launchPostgres, pgCommand, pgSkipReason, stopPostgres } from '../test/helpers/postgres-launch.mjs';
-import { measure, signNotifications, startServer } from './webhook-load.mjs';
+import { measure, serveArgs, signNotifications, startServer } from './webhook-load.mjs';
 
 const run = promisify(execFile);
 // WEBHOOK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the listeners.
@@ -64,21 +64,6 @@ async function createBenchDatabase(server) {
   return { url, settings: Object.fromEntries(settings.rows.map((r) => [r.name, r.setting])) };
 }
 
-const serveArgs = (init, url, name) => [
-  path.join(root, 'bin', 'wxpay'),
-  'webhook',
-  'serve',
-  '--config',
-  init.rcPath,
-  '--port',
-  '0',
-  '--json',
-  '--store',
-  url,
-  '--instance',
-  name,
-];
-
 let server;
 const children = [];
 try {
@@ -91,10 +76,15 @@ try {
   await wxpay(['webhook', 'migrate', '--store', url]);
   const base = await pgbench(server, concurrency);
   const load = { seconds, rate, concurrency, budget };
-  const one = [await startServer(serveArgs(init, url, 'a'), { cwd: dir, nodeArgs })];
+  const one = [
+    await startServer(serveArgs(root, init.rcPath, ['--store', url, '--instance', 'a']), { cwd: dir, nodeArgs }),
+  ];
   children.push(...one);
   const results = [await measure('webhook serve --store, 1 instance', one, pool.slice(0, per), load)];
-  const two = [one[0], await startServer(serveArgs(init, url, 'b'), { cwd: dir, nodeArgs })];
+  const two = [
+    one[0],
+    await startServer(serveArgs(root, init.rcPath, ['--store', url, '--instance', 'b']), { cwd: dir, nodeArgs }),
+  ];
   children.push(two[1]);
   results.push(await measure('webhook serve --store, 2 instances', two, pool.slice(per), load));
   console.log(

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initSandbox, loadSandboxKeys } from '../dist/sandbox/keyset.js';
-import { measure, pct, signNotifications, startServer } from './webhook-load.mjs';
+import { measure, pct, serveArgs, signNotifications, startServer } from './webhook-load.mjs';
 
 // WEBHOOK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles both servers (each process writes its own profile).
 const nodeArgs = process.env.WEBHOOK_NODE_ARGS ? process.env.WEBHOOK_NODE_ARGS.split(' ') : [];
@@ -53,21 +53,10 @@ try {
   const bare = await startServer([path.join(root, 'bench', 'webhook-bare.mjs'), init.dir], { cwd: dir, nodeArgs });
   results.push(await measure('bare node:http verify+decrypt', [bare], pool.slice(0, need / 2), load));
   bare.child.kill('SIGTERM');
-  const serve = await startServer(
-    [
-      path.join(root, 'bin', 'wxpay'),
-      'webhook',
-      'serve',
-      '--config',
-      init.rcPath,
-      '--port',
-      '0',
-      '--json',
-      '--journal',
-      path.join(dir, 'journal.ndjson'),
-    ],
-    { cwd: dir, nodeArgs },
-  );
+  const serve = await startServer(serveArgs(root, init.rcPath, ['--journal', path.join(dir, 'journal.ndjson')]), {
+    cwd: dir,
+    nodeArgs,
+  });
   results.push(await measure('wxpay webhook serve (journal+fsync)', [serve], pool.slice(need / 2), load));
   serve.child.kill('SIGTERM');
 } finally {

@@ -30,7 +30,8 @@ async function watchFsyncs(file: string) {
   const probe = await open(path.join(dir, 'probe'), 'w');
   const proto = Object.getPrototypeOf(probe) as FileHandle;
   await probe.close();
-  const realSync = proto.sync; // eslint-disable-line @typescript-eslint/unbound-method -- called with its handle below
+  // The unwrapped method, called below with the handle it was called on.
+  const realSync = Object.getOwnPropertyDescriptor(proto, 'sync')!.value as (this: FileHandle) => Promise<void>;
   const w = { syncs: 0, durable: new Set<string>(), hold: undefined as Promise<void> | undefined };
   vi.spyOn(proto, 'sync').mockImplementation(async function (this: FileHandle) {
     const written = idsIn(file);

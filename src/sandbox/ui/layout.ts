@@ -33,7 +33,7 @@ h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .scroll{overflow-x:auto;background:#fff;border:1px solid #d0d7de;border-radius:6px}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #e5e8eb;vertical-align:top;white-space:nowrap}
-td.wrap{white-space:normal;word-break:break-all}
+td.wrap{white-space:normal;overflow-wrap:anywhere;min-width:14rem}
 form{margin:.5rem 0}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 label{display:flex;flex-direction:column;font-size:.9rem;gap:.15rem}

@@ -16,8 +16,13 @@ const keyFile = path.join(vectors, 'doc_merchant_key.pem');
 if (!existsSync(keyFile)) throw new Error(`doc key not found at ${keyFile}`);
 // An empty folder, so no rc file is found and only the env vars below configure the merchant.
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-'));
+// The CLI's code cache (src/code-cache.ts) in a folder of the bench's own, filled by the warm-up rounds;
+// NODE_DISABLE_COMPILE_CACHE=1 node bench/cold-start.mjs measures without it.
+const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-cache-'));
 const env = {
   PATH: process.env.PATH ?? '',
+  XDG_CACHE_HOME: cacheHome,
+  ...(process.env.NODE_DISABLE_COMPILE_CACHE ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}),
   NO_COLOR: '1',
   WXPAY_MCHID: '1900007291',
   WXPAY_SERIAL_NO: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB',
@@ -97,4 +102,5 @@ try {
   });
 } finally {
   rmSync(cwd, { recursive: true, force: true });
+  rmSync(cacheHome, { recursive: true, force: true });
 }

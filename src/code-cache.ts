@@ -34,11 +34,16 @@ export function cacheDir({ env, platform, uid }: CacheEnv): string | undefined {
   const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(home, platform === 'darwin' ? 'Library/Caches' : '.cache');
   const top = path.join(base, 'wxpay');
   const dir = path.join(top, 'code-cache');
+  const usable = () => ([top, dir].every((d) => ownPrivateDir(d, uid)) ? dir : undefined);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return [top, dir].every((d) => ownPrivateDir(d, uid)) ? dir : undefined;
+    return usable(); // the usual case: two lstat calls
   } catch {
-    return undefined;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      return usable();
+    } catch {
+      return undefined;
+    }
   }
 }
 

@@ -2,8 +2,8 @@
 // bytes, parse, format, and write to a temporary file next to the target. Only when the SHA1 equals the
 // apply call's hash_value is the file renamed into place; on a mismatch, a broken gzip stream or any other
 // failure the partial file is removed. Memory stays flat: nothing holds more than a stream chunk or a line.
-import { createWriteStream } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { WxpayError } from '../protocol/errors.js';
@@ -66,9 +66,7 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
   );
 
   try {
-    // The file is written beside the pipeline (by the raw copy or the converter): a failing file (disk full)
-    // must fail it all the same.
-    const fileFailed = new Promise<never>((_, reject) => file.once('error', reject));
+    const fileFailed = failsWith(file, conv.stream);
     const { gzip, source } = await sniffGzip(input.body, input.gzip);
     const run = pipeline(
       source,
@@ -100,6 +98,19 @@ export async function receiveBill(input: ReceiveBillInput): Promise<ReceivedBill
     ...(result.summary ? { summary: result.summary } : {}),
     totalsMismatch: result.mismatch,
   };
+}
+
+/**
+ * The file is written beside the pipeline (by the raw copy or the converter): a failing file (disk full) must fail
+ * it all the same, and stop it (a stage waiting for the file to drain would wait forever).
+ */
+function failsWith(file: WriteStream, last: Writable): Promise<never> {
+  return new Promise<never>((_, reject) =>
+    file.once('error', (e) => {
+      last.destroy(e);
+      reject(e);
+    }),
+  );
 }
 
 /** Only a bill whose SHA1 matches hash_value and that parsed to its end may be renamed into place. */

@@ -4,29 +4,20 @@
 // re-sent by hand and seen acknowledged. Every page is screenshotted at desktop and phone widths
 // (test-results/screenshots/dashboard-*.png) and must fit the phone's 375 px without sideways scrolling. In-page code
 // is given as strings: the test's TypeScript has no DOM types.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, screenshots, startBrowser, VIEWPORTS, type TestBrowser } from '../helpers/browser.js';
 import { waitFor } from '../helpers/receiver.js';
 import { jsapiBody, sandboxKeySet, startTestSandbox, uniqueNo, type TestSandbox } from '../helpers/sandbox.js';
+import { scriptedReceiver, waitingTransfer } from '../helpers/ui.js';
 
 describeBrowser('the sandbox dashboard in Chromium (issue 21)', () => {
   let t: TestSandbox;
   let browser: TestBrowser;
   let page: Page;
-  // The notify_url's answers, in turn; 500 once they run out.
-  const answers: number[] = [];
-  let receiver: Server;
-  let notifyUrl: string;
+  let receiver: Awaited<ReturnType<typeof scriptedReceiver>>;
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(answers.shift() ?? 500).end());
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-    notifyUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/notify`;
+    receiver = await scriptedReceiver();
     // Time scale 5: the retries come 3 s apart, time enough to see one and press "Re-send now" before the next.
     [t, browser] = await Promise.all([
       sandboxKeySet('cert').then((init) => startTestSandbox(init, { timeScale: 5, autoRefundMs: -1 })),
@@ -82,20 +73,7 @@ describeBrowser('the sandbox dashboard in Chromium (issue 21)', () => {
   });
 
   it('confirm a transfer: Confirm makes it SUCCESS', async () => {
-    const outBillNo = uniqueNo('TB');
-    const r = await t.call('POST', '/v3/fund-app/mch-transfer/transfer-bills', {
-      appid: t.init.appid,
-      out_bill_no: outBillNo,
-      transfer_scene_id: '1005',
-      openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-      transfer_amount: 300,
-      transfer_remark: '佣金',
-      transfer_scene_report_infos: [
-        { info_type: '岗位类型', info_content: '推广员' },
-        { info_type: '报酬说明', info_content: '7月佣金' },
-      ],
-    });
-    expect(r.json.state).toBe('WAIT_USER_CONFIRM');
+    const outBillNo = await waitingTransfer(t);
     await page.goto(ui('transfers'));
     await shoot('transfers');
     await page.getByRole('button', { name: `Confirm transfer ${outBillNo}` }).click();
@@ -121,8 +99,8 @@ describeBrowser('the sandbox dashboard in Chromium (issue 21)', () => {
   });
 
   it('watch a failing notification retry live, then re-send it by hand and see it acknowledged', async () => {
-    answers.length = 0; // 500 until told otherwise
-    const no = await newOrder({ notify_url: notifyUrl });
+    receiver.answers.length = 0; // 500 until told otherwise
+    const no = await newOrder({ notify_url: receiver.url });
     expect((await t.admin('POST', `/sandbox/orders/${no}/pay`)).status).toBe(200);
     const record = await waitFor('the first attempt', () => {
       const d = t.sb.notifications().find((x) => x.outTradeNo === no);
@@ -137,7 +115,7 @@ describeBrowser('the sandbox dashboard in Chromium (issue 21)', () => {
     await expect(rows.nth(1).textContent()).resolves.toContain('HTTP 500');
     expect(await page.evaluate<number>('Number(document.documentElement.dataset.patched)')).toBeGreaterThan(0);
     await shoot('notifications');
-    answers.push(200);
+    receiver.answers.push(200);
     await page.locator(`[id="n-${record.id}"]`).getByRole('button', { name: 'Re-send now' }).click();
     await page.waitForURL(ui('notifications'));
     const card = page.locator(`[id="n-${record.id}"]`);

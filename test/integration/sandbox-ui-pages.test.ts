@@ -1,8 +1,6 @@
 // Issue 21: the dashboard's pages over plain HTTP: each page shows the sandbox's state, each button calls the same
 // sandbox function as the control API, a foreign Origin or a missing token cannot press one, text from outside is
 // escaped, no page carries key material, and /sandbox/ui/events tells the browser when something changed.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needlesOf } from '../helpers/secrets-scan.js';
@@ -15,32 +13,21 @@ import {
   uniqueNo,
   type TestSandbox,
 } from '../helpers/sandbox.js';
-import { openUi, type UiSession } from '../helpers/ui.js';
+import { openUi, scriptedReceiver, waitingTransfer, type UiSession } from '../helpers/ui.js';
 
 let t: TestSandbox;
 let ui: UiSession;
-let flaky: { url: string; answers: number[]; server: Server };
-
-/** A notify_url that answers 500 until told otherwise (the test pushes the statuses it wants). */
-async function flakyReceiver(): Promise<typeof flaky> {
-  const answers: number[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(answers.shift() ?? 500).end(answers.length ? 'later' : 'FAIL'));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, answers, server };
-}
+let flaky: Awaited<ReturnType<typeof scriptedReceiver>>;
 
 beforeAll(async () => {
   // Time scale 6: the first retry waits 2.5 s, long enough to press "Re-send now" before it.
   t = await startTestSandbox(await sandboxKeySet('mixed'), { timeScale: 6, autoRefundMs: -1 });
   ui = await openUi(t.sb);
-  flaky = await flakyReceiver();
+  flaky = await scriptedReceiver();
 });
 afterAll(async () => {
   await t.sb.close();
-  flaky.server.close();
+  flaky.close();
 });
 
 const newOrder = async (over: Record<string, unknown> = {}): Promise<string> => {
@@ -99,7 +86,7 @@ describe('dashboard pages (issue 21)', () => {
       return d?.attempts[0]?.status === 500 ? d : undefined;
     });
     const page = await ui.get('/sandbox/ui/notifications');
-    expect(page.text).toContain('HTTP 500 FAIL');
+    expect(page.text).toContain('HTTP 500');
     expect(page.text).toContain('retrying');
     expect(page.text).toContain('(attempt 2)');
     expect(page.text).toContain('Retry schedule');
@@ -119,24 +106,7 @@ describe('dashboard pages (issue 21)', () => {
   });
 
   it('Transfers: a transfer waiting for the payee has Confirm and Refuse; Confirm makes it SUCCESS', async () => {
-    const make = async () => {
-      const outBillNo = uniqueNo('TB');
-      const r = await t.call('POST', '/v3/fund-app/mch-transfer/transfer-bills', {
-        appid: t.init.appid,
-        out_bill_no: outBillNo,
-        transfer_scene_id: '1005',
-        openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-        transfer_amount: 300,
-        transfer_remark: '佣金',
-        transfer_scene_report_infos: [
-          { info_type: '岗位类型', info_content: '推广员' },
-          { info_type: '报酬说明', info_content: '7月佣金' },
-        ],
-      });
-      expect(r.json.state).toBe('WAIT_USER_CONFIRM');
-      return outBillNo;
-    };
-    const [a, b] = [await make(), await make()];
+    const [a, b] = [await waitingTransfer(t), await waitingTransfer(t)];
     const page = await ui.get('/sandbox/ui/transfers');
     expect(page.text).toContain(`action="/sandbox/ui/transfers/${a}/confirm"`);
     expect(page.text).toContain(`action="/sandbox/ui/transfers/${b}/refuse"`);

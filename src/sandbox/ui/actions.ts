@@ -4,15 +4,13 @@
 import { addFault, clearFaults, rotatePlatformKey, setClockOffset, setTimeScale } from '../admin-ops.js';
 import { SandboxApiError, resourceNotExists } from '../api-error.js';
 import type { SandboxContext } from '../context.js';
-import type { RouteDef, RouteRequest } from '../router.js';
+import type { RouteDef } from '../router.js';
 import { REFUSED_REASON } from '../routes/transfer-admin.js';
 import { transferNotFound } from '../transfer-rules.js';
 import { confirmTransfer, refuseTransfer } from '../transfers.js';
 import { faultFromForm } from './faults-page.js';
 import { html } from './html.js';
-import { htmlResult, page, seeOther, UI_BASE } from './layout.js';
-
-const formOf = (req: RouteRequest): URLSearchParams => new URLSearchParams(req.rawBody.toString('utf8'));
+import { formOf, htmlResult, page, seeOther, UI_BASE } from './layout.js';
 
 /** Where to go after the action: the form's `back` when it is a dashboard page (never another site), else `home`. */
 function backTo(form: URLSearchParams, home: string): string {

@@ -136,6 +136,9 @@ export const htmlResult = (markup: SafeHtml, status = 200, headers: Record<strin
   headers: { ...PAGE_HEADERS, ...headers },
 });
 
+/** The fields of an HTML form post (application/x-www-form-urlencoded). */
+export const formOf = (req: { rawBody: Buffer }): URLSearchParams => new URLSearchParams(req.rawBody.toString('utf8'));
+
 /** Post/Redirect/Get: after a form POST, the browser loads `location` with a GET (303). */
 export const seeOther = (location: string, headers: Record<string, string> = {}): RouteResult => ({
   status: 303,

@@ -7,9 +7,9 @@ import type { SandboxContext } from '../context.js';
 import { PAY_PAGE_PREFIX } from '../pay-links.js';
 import { isFailReason, payerCancel, payerFail, payerPay, payerView } from '../payer.js';
 import { checkPaysign } from '../paysign-check.js';
-import type { RouteDef, RouteRequest, RouteResult } from '../router.js';
+import type { RouteDef, RouteResult } from '../router.js';
 import { html } from './html.js';
-import { htmlResult, page, seeOther } from './layout.js';
+import { formOf, htmlResult, page, seeOther } from './layout.js';
 import { outcomeLocation, payPageBody, safeRedirectUrl, type PayOutcome } from './pay-page.js';
 import { PAYSIGN_PATH, paysignBody, parsePasted } from './paysign-page.js';
 
@@ -27,17 +27,22 @@ function asPage(run: () => RouteResult): RouteResult {
   }
 }
 
-const form = (req: RouteRequest): URLSearchParams => new URLSearchParams(req.rawBody.toString('utf8'));
-
 type Act = (ctx: SandboxContext, token: string, fields: URLSearchParams) => PayOutcome;
 
 const ACTIONS: Record<string, Act> = {
-  pay: (ctx, token) => (payerPay(ctx, token), 'paid'),
+  pay: (ctx, token) => {
+    payerPay(ctx, token);
+    return 'paid';
+  },
   fail: (ctx, token, fields) => {
     if (!isFailReason(fields.get('reason'))) throw paramError('reason must be one of the listed failure reasons');
-    return (payerFail(ctx, token), 'failed');
+    payerFail(ctx, token);
+    return 'failed';
   },
-  cancel: (ctx, token) => (payerCancel(ctx, token), 'cancelled'),
+  cancel: (ctx, token) => {
+    payerCancel(ctx, token);
+    return 'cancelled';
+  },
 };
 
 const actionRoutes: RouteDef[] = Object.entries(ACTIONS).map(([name, act]) => ({
@@ -47,7 +52,7 @@ const actionRoutes: RouteDef[] = Object.entries(ACTIONS).map(([name, act]) => ({
   handle: (req, ctx) =>
     asPage(() => {
       const token = req.params.token!;
-      const fields = form(req);
+      const fields = formOf(req);
       const outcome = act(ctx, token, fields);
       const reason = fields.get('reason');
       const redirectUrl = safeRedirectUrl(fields.get('redirect_url'));
@@ -85,7 +90,7 @@ export const payRoutes: RouteDef[] = [
     path: PAYSIGN_PATH,
     auth: 'ui',
     handle: (req, ctx) => {
-      const pasted = form(req).get('params') ?? '';
+      const pasted = formOf(req).get('params') ?? '';
       const fields = parsePasted(pasted);
       const result = typeof fields === 'string' ? fields : checkPaysign(ctx, fields);
       const body = paysignBody(pasted, result);

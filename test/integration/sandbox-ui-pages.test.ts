@@ -191,10 +191,12 @@ describe('no key material on any page (issue 21)', () => {
       t.sb.context.keys.publicKeyPrivate.export({ type: 'pkcs8', format: 'pem' }).toString(),
     ].map((s) => s.trim());
     const no = [...t.sb.state.orders.values()][0]!.outTradeNo;
-    const pages = ['orders', `orders/${no}`, 'notifications', 'transfers', 'faults', 'keys', 'clock'];
+    const pages = ['orders', `orders/${no}`, 'notifications', 'transfers', 'faults', 'keys', 'clock', 'paysign'];
     for (const p of pages) {
       const text = (await ui.get(`/sandbox/ui/${p}`)).text;
       expect(text.length, p).toBeGreaterThan(500);
+      // Every page's menu reaches every page, the paysign checker included.
+      expect(text, p).toContain('href="/sandbox/ui/paysign"');
       for (const needle of secrets.flatMap(needlesOf)) expect(text.includes(needle), p).toBe(false);
     }
   });

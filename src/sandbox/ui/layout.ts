@@ -16,6 +16,7 @@ export const NAV = [
   ['faults', 'Faults'],
   ['keys', 'Keys'],
   ['clock', 'Clock'],
+  ['paysign', 'Paysign'],
 ] as const;
 export type NavKey = (typeof NAV)[number][0];
 

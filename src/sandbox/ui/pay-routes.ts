@@ -83,7 +83,7 @@ export const payRoutes: RouteDef[] = [
     method: 'GET',
     path: PAYSIGN_PATH,
     auth: 'ui',
-    handle: () => htmlResult(page({ title: 'Check paysign parameters', nav: 'none', body: paysignBody() })),
+    handle: () => htmlResult(page({ title: 'Check paysign parameters', nav: 'paysign', body: paysignBody() })),
   },
   {
     method: 'POST',
@@ -94,7 +94,7 @@ export const payRoutes: RouteDef[] = [
       const fields = parsePasted(pasted);
       const result = typeof fields === 'string' ? fields : checkPaysign(ctx, fields);
       const body = paysignBody(pasted, result);
-      return htmlResult(page({ title: 'Check paysign parameters', nav: 'none', body }));
+      return htmlResult(page({ title: 'Check paysign parameters', nav: 'paysign', body }));
     },
   },
 ];

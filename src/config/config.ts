@@ -2,7 +2,7 @@
 // Precedence: flags > env > rc profile > defaults. The rc holds paths and env:/file: references, never keys.
 import path from 'node:path';
 import { findConfigFile } from './discovery.js';
-import { refuseForeignHost, refuseForeignStore, refuseSplitSources } from './trust.js';
+import { refuseForeignDatabase, refuseForeignHost, refuseSplitSources } from './trust.js';
 import { WxpayError } from '../protocol/errors.js';
 import { DEFAULT_BASE_URL } from '../protocol/hosts.js';
 
@@ -183,7 +183,7 @@ export async function loadConfig(input: LoadConfigInput): Promise<ResolvedProfil
   }
   refuseSplitSources(found, sources);
   refuseForeignHost(found, sources, values.baseUrl);
-  refuseForeignStore(found, sources, values.store);
+  for (const db of ['store', 'ledger'] as const) refuseForeignDatabase(found, sources, db, values[db]);
   if (values.baseUrl === undefined) {
     values.baseUrl = DEFAULT_BASE_URL;
     sources.baseUrl = 'default';

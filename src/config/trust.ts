@@ -108,25 +108,35 @@ export function foreignStoreHosts(url: string): string[] {
     .filter((h) => h !== '' && !h.startsWith('/') && !isLoopback(h));
 }
 
+/** What each database field is for, and how the user names one of their own instead. */
+const DATABASES = {
+  store: { what: 'webhook store', own: '--store or WXPAY_STORE' },
+  ledger: { what: 'batch ledger', own: '--ledger or WXPAY_LEDGER' },
+} as const;
+
 /**
- * A discovered file may name a webhook store on this machine only. A store is not a key, but `webhook serve` signs
- * what its outbox holds with the forward secret and `notify replay --store --forward` signs what its events hold, so a
- * cloned repository naming its own database could have forged events signed for your app (and would receive every
- * decrypted callback). Another host is for the user to say: --store, WXPAY_STORE, or --config / WXPAY_CONFIG.
+ * A discovered file may name a database (the webhook store, the batch ledger) on this machine only. Neither holds a
+ * key, but `webhook serve` signs what the store's outbox holds with the forward secret and `notify replay --store
+ * --forward` signs what its events hold, so a cloned repository naming its own database could have forged events
+ * signed for your app (and would receive every decrypted callback). The ledger decides whether a refund or transfer
+ * was already made: a foreign one could let a batch pay twice. Another host is for the user to say: the flag, the
+ * environment variable, or --config / WXPAY_CONFIG.
  */
-export function refuseForeignStore(
+export function refuseForeignDatabase(
   found: FoundConfig | undefined,
   sources: Partial<Record<ProfileField, string>>,
-  store: unknown,
+  field: keyof typeof DATABASES,
+  url: unknown,
 ): void {
-  if (!found || found.explicit || sources.store !== found.filepath) return;
-  const hosts = foreignStoreHosts(String(store));
+  if (!found || found.explicit || typeof url !== 'string' || sources[field] !== found.filepath) return;
+  const hosts = foreignStoreHosts(url);
   if (!hosts.length) return;
+  const { what, own } = DATABASES[field];
   throw new WxpayError(
     'CONFIG_FOREIGN_HOST',
-    `${found.filepath} names a webhook store on ${hosts.join(', ')}, which is not this machine`,
+    `${found.filepath} names a ${what} on ${hosts.join(', ')}, which is not this machine`,
     {
-      hint: `A file found by searching may only name a store on loopback. If you trust it, pass --config ${found.filepath} (or WXPAY_CONFIG); or give the store with --store or WXPAY_STORE.`,
+      hint: `A file found by searching may only name a ${what} on loopback. If you trust it, pass --config ${found.filepath} (or WXPAY_CONFIG); or give it with ${own}.`,
       details: { file: found.filepath, hosts },
     },
   );

@@ -66,3 +66,22 @@ describe('the profile field `store`', () => {
     expect(fromEnv.store).toBe('postgres://db.internal/w');
   });
 });
+
+describe('the profile field `ledger` from a discovered file', () => {
+  it('may name a ledger on this machine only (regression: a foreign ledger decides whether a refund was already made, so it could allow one twice)', async () => {
+    const w = world();
+    const rc = path.join(w.project, '.wxpayrc.json');
+    writeFileSync(rc, JSON.stringify({ mchid: '1900000001', ledger: 'postgres://wxpay@ledger.attacker.example/w' }));
+    await expect(loadConfig({ cwd: w.project, env: w.env })).rejects.toMatchObject({
+      code: 'CONFIG_FOREIGN_HOST',
+      exitCode: 3,
+      message: `${rc} names a batch ledger on ledger.attacker.example, which is not this machine`,
+      hint: expect.stringMatching(new RegExp(`--config ${rc}.*--ledger or WXPAY_LEDGER`)),
+    });
+    expect((await loadConfig({ cwd: w.project, env: w.env, configFile: rc })).ledger).toBe(
+      'postgres://wxpay@ledger.attacker.example/w',
+    );
+    writeFileSync(rc, JSON.stringify({ mchid: '1900000001', ledger: 'postgres://127.0.0.1/w' }));
+    expect((await loadConfig({ cwd: w.project, env: w.env })).ledger).toBe('postgres://127.0.0.1/w');
+  });
+});

@@ -41,7 +41,9 @@ export async function runBatchCommand(kind: BatchKind, ctx: CommandContext<Batch
   const rows = await readValidRows(kind, ctx, paths.input);
   // The client never retries by itself here: every retry goes through the journal, the look-up and the rate limit.
   // Rows go out concurrently, so their RSA signs run on the thread pool, not one after another on the event loop.
-  const { client, profile } = await buildClient(ctx, { maxAttempts: 1, signOffLoop: true });
+  // --ledger is a profile flag too: it outranks the rc's `ledger`, so a found rc's ledger is neither used nor refused.
+  const profileFlags = ctx.opts.ledger ? { ledger: ctx.opts.ledger } : {};
+  const { client, profile } = await buildClient(ctx, { maxAttempts: 1, signOffLoop: true, profileFlags });
   const opsSettings = {
     ...(profile.notifyUrl ? { notifyUrl: profile.notifyUrl } : {}),
     ...(kind === 'transfer' ? { transfer: transferSettingsOf(ctx.opts, profile.appid) } : {}),

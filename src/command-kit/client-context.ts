@@ -9,7 +9,7 @@ import {
   type WxpayClient,
   type WxpayClientOptions,
 } from '../http/client.js';
-import { describeSource, foreignApiHost, type ResolvedProfile } from '../config/config.js';
+import { describeSource, foreignApiHost, type Profile, type ResolvedProfile } from '../config/config.js';
 import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../config/credentials.js';
 import { WxpayError } from '../protocol/errors.js';
 import { describeProxy, proxyFromEnv } from '../http/proxy.js';
@@ -47,9 +47,9 @@ export function warnForeignHost(ctx: CommandContext, profile: ResolvedProfile): 
 
 export async function buildClient(
   ctx: CommandContext,
-  extra: Partial<WxpayClientOptions> & { requireApiV3Key?: boolean } = {},
+  extra: Partial<WxpayClientOptions> & { requireApiV3Key?: boolean; profileFlags?: Profile } = {},
 ): Promise<ClientContext> {
-  const profile = await loadProfile(ctx);
+  const profile = await loadProfile(ctx, extra.profileFlags);
   warnForeignHost(ctx, profile);
   const merchant = await loadMerchant(profile);
   const keys = await loadVerifierKeys(profile);
@@ -68,7 +68,7 @@ export async function buildClient(
   }
   const connectTimeoutMs = msFromEnv(ctx, 'WXPAY_CONNECT_TIMEOUT_MS');
   const timeoutMs = msFromEnv(ctx, 'WXPAY_TIMEOUT_MS');
-  const { requireApiV3Key: _, ...rest } = extra;
+  const { requireApiV3Key: _, profileFlags: _flags, ...rest } = extra;
   const proxy = proxyFromEnv(ctx.rt.env);
   if (ctx.opts.verbose) ctx.rt.stderr.write(`${describeProxy(profile.baseUrl, proxy)}\n`);
   const client = createClient({

@@ -27,8 +27,11 @@ export interface AeadResource {
 }
 
 export function aeadOpen(key: KeyObject, resource: AeadResource): Buffer {
-  if (resource.algorithm !== undefined && resource.algorithm !== 'AEAD_AES_256_GCM') {
-    throw new WxpayError('DECRYPT_UNSUPPORTED', `Unsupported algorithm ${resource.algorithm}`, {
+  // Parsed JSON: the algorithm may be any value, even an object whose toString would throw inside the message.
+  const algorithm: unknown = resource.algorithm;
+  if (algorithm !== undefined && algorithm !== 'AEAD_AES_256_GCM') {
+    const named = typeof algorithm === 'string' ? algorithm : `of type ${typeof algorithm}`;
+    throw new WxpayError('DECRYPT_UNSUPPORTED', `Unsupported algorithm ${named}`, {
       hint: 'APIv3 resources use AEAD_AES_256_GCM; AES-ECB is the APIv2 refund-notify format.',
     });
   }

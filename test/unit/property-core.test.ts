@@ -165,3 +165,13 @@ describe('AEAD open', () => {
     );
   });
 });
+
+describe('aeadOpen on a hostile algorithm value', () => {
+  it('an algorithm that is an object (its toString not callable) is DECRYPT_UNSUPPORTED, not a TypeError (regression: fuzz seed -2107621902)', () => {
+    const key = apiV3KeyFrom('fuzzfuzzfuzzfuzzfuzzfuzzfuzz0001');
+    const resource = { nonce: 'n', ciphertext: '', algorithm: { toString: '' } as unknown as string };
+    expect(() => aeadOpen(key, resource)).toThrow(
+      expect.objectContaining({ code: 'DECRYPT_UNSUPPORTED', message: 'Unsupported algorithm of type object' }),
+    );
+  });
+});

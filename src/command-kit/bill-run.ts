@@ -18,6 +18,7 @@ import { applyBill, describeBill, type BillKindName } from './bill-kinds.js';
 import { withClient } from './client-context.js';
 import { outputFor } from './shared.js';
 import { redactUrl } from '../protocol/redact.js';
+import { leanDownload } from '../http/lean-download.js';
 
 /** The flags of `bill trade`, `bill fundflow` and `profitsharing bill`, as their declarations derive them. */
 export type BillOptions = TradeBillOptions | FundflowBillOptions | ProfitsharingBillOptions;
@@ -63,6 +64,9 @@ async function copyToStdout(ctx: CommandContext, file: string): Promise<void> {
 
 export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindName): Promise<void> {
   const { opts, rt } = ctx;
+  // Peak RSS (issue 19): no optimising recompile of undici's HTTP parser, and the gunzipped chunks freed while
+  // young (http/lean-download.ts says why).
+  const nudge = leanDownload();
   const now = rt.now();
   const date = checkBillDate(opts.date, now);
   const out = outputFor(ctx);
@@ -73,7 +77,11 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindNa
   const file = target ?? path.join(tmpDir!, `bill.${format}`);
   const ac = new AbortController();
   const offSignal = rt.onSignal(() => ac.abort());
-  const onProgress = rt.stderr.isTTY && !out.json ? progressLine(rt) : undefined;
+  const line = rt.stderr.isTTY && !out.json ? progressLine(rt) : undefined;
+  const onProgress = (n: number) => {
+    nudge(n);
+    line?.(n);
+  };
   const what = describeBill(kind, opts, date);
   let got: ReceivedBill;
   try {
@@ -94,10 +102,10 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindNa
         target: file,
         signal: ac.signal,
         ...timeout,
-        ...(onProgress ? { onProgress } : {}),
+        onProgress,
       });
     });
-    if (onProgress) rt.stderr.write('\n');
+    if (line) rt.stderr.write('\n');
     if (!target) await copyToStdout(ctx, file);
   } catch (e) {
     throw downloadFailure(e, ac.signal.aborted, what, opts.output);

@@ -9,7 +9,18 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { BillKind, FundAccountType, TradeBillType } from '../../src/bills/layout.js';
 import { billChunks, billSha1, billStream, type BillSpec } from '../../src/sandbox/bills.js';
-import type { DayEvents, PaymentEvent, RefundEvent, SyntheticBatch } from '../../src/sandbox/bill-source.js';
+import {
+  syntheticEvent,
+  type DayEvents,
+  type PaymentEvent,
+  type RefundEvent,
+  type SyntheticBatch,
+} from '../../src/sandbox/bill-source.js';
+import { BillBuffer } from '../../src/sandbox/bill-buffer.js';
+import type { Totals } from '../../src/sandbox/bill-cells.js';
+import { seededTradeRows, seedRowWriter } from '../../src/sandbox/seeded-trade-rows.js';
+import { tradeRow } from '../../src/sandbox/trade-row.js';
+import { fc } from '../helpers/fc.js';
 import type { SplitBillRow } from '../../src/sandbox/profitsharing-bill.js';
 
 const DAY1 = Date.parse('2026-03-04T00:00:00+08:00');
@@ -154,6 +165,77 @@ describe('sandbox bill bytes (issue 19)', () => {
     const text = await drain(billStream(s, { gzip: false }));
     expect(sha1(text)).toBe(pinned);
     expect(sha1(gunzipSync(await drain(billStream(s, { gzip: true }))))).toBe(pinned);
+  });
+
+  const totals = (): Totals => ({
+    n: 0,
+    settle: 0,
+    refund: 0,
+    fee: 0,
+    order: 0,
+    applied: 0,
+    inN: 0,
+    inFen: 0,
+    outN: 0,
+    outFen: 0,
+  });
+  const batchArb = fc.record({
+    date: fc
+      .integer({ min: 0, max: 20 * 365 })
+      .map((d) => new Date(Date.UTC(2015, 0, 1 + d)).toISOString().slice(0, 10)),
+    count: fc.integer({ min: 1, max: 10_000_000 }),
+    refundEvery: fc.integer({ min: 0, max: 12 }),
+    // The merchant's own ids, with the characters that need quoting mixed in.
+    mchid: fc.string({ unit: fc.constantFrom('1', '9', ',', '"', '\n', '商'), minLength: 1, maxLength: 12 }),
+    appid: fc.string({ unit: fc.constantFrom('w', 'x', '7', ',', '"', '\r'), minLength: 1, maxLength: 20 }),
+  });
+  const typeArb = fc.constantFrom<TradeBillType>('ALL', 'SUCCESS', 'REFUND');
+  /** The string path's rows of order i, and its totals. */
+  function stringRows(b: SyntheticBatch, type: TradeBillType, i: number, t: Totals): string {
+    const e = syntheticEvent(b, i);
+    let text = type !== 'REFUND' ? `${tradeRow(type, e.payment, undefined, t)}\r\n` : '';
+    if (type !== 'SUCCESS' && e.refund) text += `${tradeRow(type, e.payment, e.refund, t)}\r\n`;
+    return text;
+  }
+
+  it('a seeded row (any batch up to the 10,000,000-order seed limit, any index, payment or refund) equals the string path', () => {
+    const batchAndIndex = batchArb.chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 0, max: b.count - 1 })));
+    fc.assert(
+      fc.property(batchAndIndex, typeArb, ([b, i], type) => {
+        const t = totals();
+        const expected = stringRows(b, type, i, t);
+        const out = new BillBuffer(1 << 16);
+        const w = seedRowWriter(b, type);
+        const mine = totals();
+        for (const refund of [false, true]) {
+          if (refund ? type === 'SUCCESS' || !syntheticEvent(b, i).refund : type === 'REFUND') continue;
+          expect(out.reserve(w.max)).toBeUndefined();
+          w.put(out, i, refund, mine);
+        }
+        expect(out.buf.subarray(0, out.pos).toString('utf8')).toBe(expected);
+        expect(mine).toEqual(t);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a whole seeded batch, in small chunks, equals the string path row for row', () => {
+    fc.assert(
+      fc.property(batchArb, typeArb, fc.integer({ min: 1, max: 400 }), (b0, type, count) => {
+        const b = { ...b0, count };
+        const t = totals();
+        let expected = '';
+        for (let i = 0; i < count; i++) expected += stringRows(b, type, i, t);
+        const mine = totals();
+        const out = new BillBuffer(1000);
+        const chunks = [...seededTradeRows(b, type, mine, out)];
+        const last = out.take();
+        expect(chunks.every((c) => c.length <= 1000)).toBe(true);
+        expect(Buffer.concat(last ? [...chunks, last] : chunks).toString('utf8')).toBe(expected);
+        expect(mine).toEqual(t);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('the chunks are whole rows of UTF-8 text', () => {

@@ -20,6 +20,7 @@ import { BillBuffer } from '../../src/sandbox/bill-buffer.js';
 import type { Totals } from '../../src/sandbox/bill-cells.js';
 import { seededTradeRows, seedRowWriter } from '../../src/sandbox/seeded-trade-rows.js';
 import { tradeRow } from '../../src/sandbox/trade-row.js';
+import { chinaDateTime } from '../../src/protocol/china-time.js';
 import { fc } from '../helpers/fc.js';
 import type { SplitBillRow } from '../../src/sandbox/profitsharing-bill.js';
 
@@ -235,6 +236,23 @@ describe('sandbox bill bytes (issue 19)', () => {
         expect(mine).toEqual(t);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('dates from the per-minute cache equal chinaDateTime, in any order, before 1970 too', () => {
+    const near = fc.integer({ min: -200_000, max: 200_000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e12, max: 4e12 }),
+        fc.array(near, { minLength: 1, maxLength: 40 }),
+        (base, steps) => {
+          const out = new BillBuffer(4096);
+          const times = steps.map((d, k) => base + d * (k % 3 === 0 ? 1 : 17));
+          for (const ms of times) out.pos = out.dateTime(out.pos, ms);
+          expect(out.buf.subarray(0, out.pos).toString('latin1')).toBe(times.map(chinaDateTime).join(''));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -18,7 +18,7 @@ export async function signatureHeaders(
   faults: Fault[],
 ): Promise<{ headers: Record<string, string>; body: Buffer }> {
   const timestamp = unixSeconds(ctx.now());
-  const nonce = newNonce();
+  const nonce = ctx.nonce();
   const message = responseMessage(timestamp, nonce, body);
   const headers: Record<string, string> = {
     'Wechatpay-Nonce': nonce,
@@ -29,7 +29,7 @@ export async function signatureHeaders(
     'Wechatpay-Signature-Type': AUTH_SCHEME,
     'Wechatpay-Timestamp': timestamp,
   };
-  return applySignatureFaults(ctx, headers, body, signer, faults);
+  return faults.length ? applySignatureFaults(ctx, headers, body, signer, faults) : { headers, body };
 }
 
 /** Rewrites correctly signed headers (and body) according to the late faults that fired. */

@@ -112,7 +112,7 @@ async function runRoute(env: HandlerEnv, req: IncomingMessage, t: Target): Promi
 /** An empty body, shared: nothing writes into a zero-length buffer. */
 const NO_BODY = Buffer.alloc(0);
 
-/** Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3), so there is nothing to
+/** Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112, section 6.3), so there is nothing to
  *  wait for (a GET query, the common signed call); node:http drains such a request itself when the answer ends. */
 const hasBody = (req: IncomingMessage): boolean =>
   req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;

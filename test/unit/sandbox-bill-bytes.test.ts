@@ -2,7 +2,8 @@
 // taken from the old bytes and a client compares them, so not one byte may change. The SHA1s below were pinned from
 // the string generator before the byte writer replaced it, for every bill type the sandbox serves, two days, seeded
 // batches with and without refunds, and real events whose cells need quoting (commas, quotes, line breaks).
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
@@ -16,10 +17,12 @@ import {
   type RefundEvent,
   type SyntheticBatch,
 } from '../../src/sandbox/bill-source.js';
-import { BillBuffer } from '../../src/sandbox/bill-buffer.js';
+import { BillBuffer, ChunkPool } from '../../src/sandbox/bill-buffer.js';
+import { gzipChunks } from '../../src/sandbox/bill-gzip.js';
 import type { Totals } from '../../src/sandbox/bill-cells.js';
 import { seededTradeRows, seedRowWriter } from '../../src/sandbox/seeded-trade-rows.js';
 import { tradeRow } from '../../src/sandbox/trade-row.js';
+import { chinaDateTime } from '../../src/protocol/china-time.js';
 import { fc } from '../helpers/fc.js';
 import type { SplitBillRow } from '../../src/sandbox/profitsharing-bill.js';
 
@@ -236,6 +239,47 @@ describe('sandbox bill bytes (issue 19)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('dates from the per-minute cache equal chinaDateTime, in any order, before 1970 too', () => {
+    const near = fc.integer({ min: -200_000, max: 200_000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e12, max: 4e12 }),
+        fc.array(near, { minLength: 1, maxLength: 40 }),
+        (base, steps) => {
+          const out = new BillBuffer(4096);
+          const times = steps.map((d, k) => base + d * (k % 3 === 0 ? 1 : 17));
+          for (const ms of times) out.pos = out.dateTime(out.pos, ms);
+          expect(out.buf.subarray(0, out.pos).toString('latin1')).toBe(times.map(chinaDateTime).join(''));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gzip: a failing generator fails the stream, and a reader that goes away stops the generator', async () => {
+    const pool = new ChunkPool(1024);
+    const failing = (function* () {
+      yield Buffer.from('row\r\n');
+      throw new Error('generator broke');
+    })();
+    await expect(drain(gzipChunks(failing, pool))).rejects.toThrow('generator broke');
+    let pulled = 0;
+    const endless = (function* () {
+      for (;;) {
+        pulled++;
+        yield randomBytes(1024);
+      }
+    })();
+    const gz = gzipChunks(endless, pool);
+    await once(gz, 'data');
+    gz.destroy();
+    await once(gz, 'close');
+    const after = pulled;
+    // One more turn of the event loop for any write callback still queued: none may pull another chunk.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pulled).toBe(after);
   });
 
   it('the chunks are whole rows of UTF-8 text', () => {

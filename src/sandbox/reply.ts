@@ -17,7 +17,9 @@ export interface Outcome {
 /** The bytes and headers about to go out. */
 export interface Reply {
   headers: Record<string, string>;
-  body: Buffer;
+  /** A JSON answer stays a string: it is encoded to UTF-8 once, in the message signed (no body Buffer and no
+   *  concatenation), and node:http joins a string body to the head in one chunk. */
+  body: Buffer | string;
   requestId: string;
 }
 
@@ -44,7 +46,7 @@ export async function buildReply(
   httpDate: (ms: number) => string,
 ): Promise<Reply> {
   const { result, errorCode, signed } = outcome;
-  let body = bodyBytes(result);
+  let body = bodyOf(result);
   const rid = requestId(ctx.counter, errorCode);
   const headers: Record<string, string> = { 'Request-ID': rid, Date: httpDate(ctx.now()), ...result.headers };
   // An oversized body is dropped (and cut off past 16x the cap), so the connection is not reused.
@@ -64,13 +66,13 @@ export async function buildReply(
   if (result.stream) {
     // Streamed chunked: its length is not known up front.
     headers['Content-Type'] = result.contentType ?? 'application/octet-stream';
-  } else headers['Content-Length'] = String(body.length);
+  } else headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   return { headers, body, requestId: rid };
 }
 
-function bodyBytes(result: RouteResult): Buffer {
+function bodyOf(result: RouteResult): Buffer | string {
   if (result.raw !== undefined) return Buffer.from(result.raw);
-  if (result.body !== undefined) return Buffer.from(JSON.stringify(result.body));
+  if (result.body !== undefined) return JSON.stringify(result.body);
   return Buffer.alloc(0);
 }
 

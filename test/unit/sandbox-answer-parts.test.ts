@@ -1,6 +1,7 @@
 // The per-answer pieces the sandbox now makes cheaply (issue 19): pooled nonces, the Date header formatted once a
 // second, the Request-ID without a regex pass. Each must give exactly what the per-answer version gave.
 import { describe, expect, it } from 'vitest';
+import { responseMessage } from '../../src/protocol/canonical.js';
 import { createNonceSource } from '../../src/protocol/nonce.js';
 import { requestId } from '../../src/sandbox/api-error.js';
 import { httpDates } from '../../src/sandbox/reply.js';
@@ -44,5 +45,15 @@ describe('requestId', () => {
     for (let i = 0; i < 500; i++) expect(requestId(i * 7_919)).toMatch(/^[0-9A-F]{44}-0$/);
     expect(requestId(2 ** 40, 'SIGN_ERROR')).toMatch(/^[0-9A-F]{44}-268435461$/);
     expect(requestId(1, 'SOMETHING_NEW')).toMatch(/^[0-9A-F]{44}-268435456$/);
+  });
+});
+
+describe('responseMessage', () => {
+  it('signs the same bytes for a JSON answer kept as a string as for its UTF-8 Buffer', () => {
+    const json = JSON.stringify({ trade_state: 'NOTPAY', trade_state_desc: '订单未支付', amount: { total: 1 } });
+    const fromString = responseMessage('1554208460', '593BEC0C930BF1AFEB40B4A08C8FB242', json);
+    expect(fromString).toEqual(responseMessage('1554208460', '593BEC0C930BF1AFEB40B4A08C8FB242', Buffer.from(json)));
+    expect(fromString.toString('utf8')).toBe(`1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n${json}\n`);
+    expect(fromString.length).toBe(45 + Buffer.byteLength(json));
   });
 });

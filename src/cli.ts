@@ -93,6 +93,21 @@ export function buildProgram(rt: Runtime, argv?: readonly string[]): Command {
   return program;
 }
 
+/**
+ * The top-level help exactly as `wxpay --help` prints it, for the given width and colour decision (commander's own
+ * defaults would read process.stdout): bin/wxpay's loader keeps it and prints it on the next such run without
+ * loading commander (src/quick-help.ts). Declarations never read the Runtime, so one that only collects stdout serves.
+ */
+export function programHelp(width: number | undefined, colors: boolean): string {
+  let text = '';
+  const rt = { stdout: { write: (s: string) => (text += s) } } as unknown as Runtime;
+  buildProgram(rt)
+    // undefined, as commander's own default returns off a TTY, means its 80 columns (the typing says number).
+    .configureOutput({ getOutHelpWidth: () => width as number, getOutHasColors: () => colors })
+    .outputHelp();
+  return text;
+}
+
 type Register = (program: Command, rt: Runtime) => void;
 
 /** Every top-level command word and its declarations, in `wxpay --help` order. */

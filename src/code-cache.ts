@@ -9,12 +9,14 @@
 // one else can write; anything else, or any error, and the bundle simply compiles as it would without a cache.
 // V8 itself refuses data from another V8 version, other flags or another source length, and each file is named by
 // the bundle's content hash (the build writes it on the bundle's first line). NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { constants as fsConstants, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { helpFileName, helpRequest, printHelp } from './quick-help.js';
 
 export interface CacheEnv {
   env: Readonly<Record<string, string | undefined>>;
@@ -52,10 +54,24 @@ function ownPrivateDir(dir: string, uid: number): boolean {
   return st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0;
 }
 
-/** The cache file of a bundle: named by the content hash on its first line, or none when the line is missing. */
+/** A bundle's content hash, from its first line (scripts/bundle-cli.mjs writes it), or none when it is missing. */
+const hashOf = (source: string): string | undefined => /^\/\/ wxpay-bundle ([0-9a-f]{16,64})\n/.exec(source)?.[1];
+
+/** The cache file of a bundle: named by its content hash, or none when it has none. */
 function cacheFileOf(dir: string, file: string, source: string): string | undefined {
-  const hash = /^\/\/ wxpay-bundle ([0-9a-f]{16,64})\n/.exec(source)?.[1];
+  const hash = hashOf(source);
   return hash && path.join(dir, `${path.basename(file, '.cjs')}.${hash}.${process.versions.v8}.bin`);
+}
+
+/** The content hash of a bundle, reading only its first line. */
+function hashOfFile(file: string): string | undefined {
+  const head = Buffer.alloc(100);
+  const fd = openSync(file, 'r');
+  try {
+    return hashOf(head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('latin1'));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The cached data, if the file is a regular file of the user's that no one else may write. */
@@ -129,13 +145,44 @@ export function bundleLoader(dir: string | undefined, uid: number | undefined) {
   return { load, save, uses };
 }
 
+/** What the start-up bundle (src/main.ts) exports for the loader. */
+interface CliExports {
+  programHelp?: (width: number | undefined, colors: boolean) => string;
+}
+
+/** The cache file of this run's top-level help (src/quick-help.ts), when the run asks for that help and nothing else. */
+function helpFileFor(dir: string | undefined, entry: string, args: readonly string[]) {
+  const request = dir === undefined ? undefined : helpRequest(args, process.env);
+  const hash = request && hashOfFile(entry);
+  return request && hash ? { request, file: path.join(dir!, helpFileName(hash, request)) } : undefined;
+}
+
+/** Rendered again exactly as commander just printed it (cli.ts programHelp), for the next run to print. */
+function saveHelp(file: string, render: () => string): void {
+  try {
+    writeCache(file, Buffer.from(render()));
+  } catch {
+    // no cached help: the next run renders it with commander again
+  }
+}
+
 /**
- * bin/wxpay's start: loads `entry` (the start-up bundle) through the cache, saved when the process exits. Like
- * main.ts, a process boundary: it reads the environment and the user id, before main.ts runs.
+ * bin/wxpay's start: loads `entry` (the start-up bundle) through the cache, saved when the process exits; `args` is
+ * argv after the script. Like main.ts, a process boundary: it reads the environment and the user id, before main.ts
+ * runs. The top-level help is printed from the cache when it is there, and cached after commander printed it.
  */
-export function boot(entry: string): void {
+export function boot(entry: string, args: readonly string[]): void {
   const uid = process.getuid?.();
-  const loader = bundleLoader(cacheDir({ env: process.env, platform: process.platform, uid }), uid);
-  process.once('exit', loader.save);
-  loader.load(entry);
+  const dir = cacheDir({ env: process.env, platform: process.platform, uid });
+  const help = helpFileFor(dir, entry, args);
+  const text = help && readCache(help.file, uid!);
+  if (help && text && printHelp(text.toString('utf8'), help.request)) return;
+  const loader = bundleLoader(dir, uid);
+  const loaded: { cli?: CliExports } = {};
+  process.once('exit', (code) => {
+    loader.save();
+    if (help && code === 0 && loaded.cli?.programHelp)
+      saveHelp(help.file, () => loaded.cli!.programHelp!(help.request.width, help.request.colors));
+  });
+  loaded.cli = loader.load(entry) as CliExports;
 }

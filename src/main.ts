@@ -2,6 +2,9 @@
 // Commands throw; runProgram (cli.ts) maps every error to its documented exit code, which becomes the process's.
 // Compiled code is cached between runs by bin/wxpay's loader (src/code-cache.ts), on every Node version.
 import { runProgram } from './cli.js';
+
+// For bin/wxpay's loader (src/code-cache.ts), which caches the top-level help.
+export { programHelp } from './cli.js';
 import type { Runtime } from './runtime.js';
 
 const stdoutClosedHandlers = new Set<() => void>();

@@ -1,5 +1,5 @@
 // Helpers every command uses: the resolved profile, the output, and reading inputs from files or stdin.
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../files/fs-callbacks.js';
 import { loadConfig, type Profile, type ResolvedProfile } from '../config/config.js';
 import { WxpayError } from '../protocol/errors.js';
 import { makeOutput, type Output } from '../render.js';

@@ -1,7 +1,7 @@
 // `sign --explain`'s part of the command: reads the saved error in whichever form the user has, picks the
 // timestamp and nonce to sign with (flags, else the server's own from sign_information), and builds the diagnosis:
 // a message comparison for "sign not match", or the serials involved for a serial_no SIGN_ERROR.
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../files/fs-callbacks.js';
 import path from 'node:path';
 import type { ResolvedProfile } from '../config/config.js';
 import { WxpayError } from '../protocol/errors.js';

@@ -1,7 +1,7 @@
 // Turns a resolved profile into key objects: the merchant signer, the APIv3 key and the verification key
 // store (public-key mode, platform-certificate mode, or both during a migration). Keys are read once into
 // KeyObjects; no key is kept as a string.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from '../files/fs-callbacks.js';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { WxpayError } from '../protocol/errors.js';

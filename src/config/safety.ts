@@ -3,7 +3,7 @@
 // write them. Otherwise anyone who can write that folder (a shared /tmp, a cloned repository, another account)
 // would choose where wxpay sends requests signed with the merchant key. A file named with --config is trusted.
 import { realpathSync } from 'node:fs';
-import { lstat, readlink, stat } from 'node:fs/promises';
+import { lstat, readlink, stat } from '../files/fs-callbacks.js';
 import os from 'node:os';
 import path from 'node:path';
 import { WxpayError } from '../protocol/errors.js';

@@ -21,7 +21,9 @@ export function requestMessage(
 
 /** `TIMESTAMP\nNONCE\nBODY\n` over the raw body of a response or a notification. */
 export function responseMessage(timestamp: string, nonce: string, body: string | Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), Buffer.from(body), Buffer.from('\n')]);
+  // A string body (a server's JSON answer) is encoded once, with the rest: the same UTF-8 bytes, one buffer.
+  if (typeof body === 'string') return Buffer.from(`${timestamp}\n${nonce}\n${body}\n`);
+  return Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), body, Buffer.from('\n')]);
 }
 
 /** JSAPI / mini-program: line 4 is the whole `prepay_id=<id>` package value. */

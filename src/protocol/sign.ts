@@ -13,8 +13,18 @@ export function signMessage(privateKey: KeyObject, message: string | Buffer): st
  *  at one core (issue 19). */
 export function signMessageAsync(privateKey: KeyObject, message: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    rsaSign('sha256', message, privateKey, (err, sig) => (err ? reject(err) : resolve(sig.toString('base64'))));
+    signMessageLater(privateKey, message, (err, sig) => (err ? reject(err) : resolve(sig!)));
   });
+}
+
+/** signMessageAsync's callback form, for a caller that queues its own signs (the sandbox's pool): no promise per sign.
+ *  A key node:crypto refuses at once (wrong type) throws here, before anything is queued. */
+export function signMessageLater(
+  privateKey: KeyObject,
+  message: Buffer,
+  done: (err: Error | null, signature?: string) => void,
+): void {
+  rsaSign('sha256', message, privateKey, (err, sig) => (err ? done(err) : done(null, sig.toString('base64'))));
 }
 
 export const unixSeconds = (ms: number): string => String(Math.floor(ms / 1000));

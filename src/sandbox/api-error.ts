@@ -53,10 +53,8 @@ export function requestId(counter: number, code?: string): string {
     counter.toString(16).padStart(8, '0') +
     Math.random().toString(16).slice(2)
   ).toUpperCase();
-  const body = hex
-    .replace(/[^0-9A-F]/g, '')
-    .padEnd(44, '0')
-    .slice(0, 44);
+  // All hex already (toString(16) never writes an exponent; slice(2) drops the "0."): pad and cut only.
+  const body = hex.padEnd(44, '0').slice(0, 44);
   return `${body}-${code ? (INTERNAL_CODES[code] ?? 268435456) : 0}`;
 }
 

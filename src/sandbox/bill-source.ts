@@ -112,43 +112,71 @@ const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
 /** What every order of a batch shares, worked out once per batch rather than once per order. */
 const batchDays = new WeakMap<SyntheticBatch, { ymd: string; start: number }>();
-function batchDay(b: SyntheticBatch): { ymd: string; start: number } {
+export function batchDay(b: SyntheticBatch): { ymd: string; start: number } {
   let day = batchDays.get(b);
   if (!day) batchDays.set(b, (day = { ymd: b.date.replace(/-/g, ''), start: chinaDayStart(b.date) }));
   return day;
 }
 
+/**
+ * The fixed text of a synthetic order: id prefixes (each followed by the batch's day and the order's index),
+ * the openid around its 5 digits, the two product names, and the attach around its shop and till numbers. Field
+ * sizes are like real rows (28-character openid, a product name, an attach), about 300 bytes a row. The sandbox's
+ * byte writer (seeded-trade-rows.ts) writes rows from these same pieces.
+ */
+export const SEED = {
+  transactionPrefix: '4200999999',
+  outTradePrefix: 'SEED',
+  refundPrefix: '5030999999',
+  outRefundPrefix: 'SEEDR',
+  openid: ['oSeed', 'Payer-SandboxUser'],
+  tradeType: 'NATIVE',
+  currency: 'CNY',
+  /** Every 5th order's name holds a comma, so those rows need CSV quotes. */
+  description: (i: number) => (i % 5 === 0 ? '沙箱测试商品,套装-蓝色' : '沙箱测试商品-标准款-蓝色'),
+  attach: ['shop=S', ';till=', ';batch=bench'],
+  reason: '沙箱退款\n第二行',
+} as const;
+
+/** When order i of a batch is paid: spread over the day, whole seconds, ending 2 minutes before midnight. */
+export const seedTime = (b: SyntheticBatch, i: number): number =>
+  batchDay(b).start + Math.floor((i * (DAY_MS - 120_000)) / b.count / 1000) * 1000;
+export const seedTotal = (i: number): number => 1 + ((i * 7919) % 49_999);
+/** Is order i half refunded (refund applied 60 s after payment, successful 1 s later)? */
+export const seedRefunded = (b: SyntheticBatch, i: number): boolean =>
+  b.refundEvery > 0 && i % b.refundEvery === b.refundEvery - 1;
+export const seedRefund = (total: number): number => Math.max(1, Math.floor(total / 2));
+
 /** Order i of a synthetic batch and, for every refundEvery-th order, its refund: a pure function of i. */
 export function syntheticEvent(b: SyntheticBatch, i: number): { payment: PaymentEvent; refund?: RefundEvent } {
-  const { ymd, start } = batchDay(b);
-  const time = start + Math.floor((i * (DAY_MS - 120_000)) / b.count / 1000) * 1000;
-  const total = 1 + ((i * 7919) % 49_999);
+  const { ymd } = batchDay(b);
+  const time = seedTime(b, i);
+  const total = seedTotal(i);
   const payment: PaymentEvent = {
     time,
     appid: b.appid,
     mchid: b.mchid,
     subMchid: '',
-    transactionId: `4200999999${ymd}${pad(i, 10)}`,
-    // Field sizes like real rows (28-character openid, a product name, an attach), about 300 bytes a row.
-    outTradeNo: `SEED${ymd}${pad(i, 10)}`,
-    openid: `oSeed${pad(i % 100_000, 5)}Payer-SandboxUser`,
-    tradeType: 'NATIVE',
-    currency: 'CNY',
+    transactionId: `${SEED.transactionPrefix}${ymd}${pad(i, 10)}`,
+    outTradeNo: `${SEED.outTradePrefix}${ymd}${pad(i, 10)}`,
+    openid: `${SEED.openid[0]}${pad(i % 100_000, 5)}${SEED.openid[1]}`,
+    tradeType: SEED.tradeType,
+    currency: SEED.currency,
     total,
-    description: i % 5 === 0 ? '沙箱测试商品,套装-蓝色' : '沙箱测试商品-标准款-蓝色',
-    attach: `shop=S${pad(i % 1000, 4)};till=${pad(i % 16, 2)};batch=bench`,
+    description: SEED.description(i),
+    attach: `${SEED.attach[0]}${pad(i % 1000, 4)}${SEED.attach[1]}${pad(i % 16, 2)}${SEED.attach[2]}`,
   };
-  if (!(b.refundEvery > 0 && i % b.refundEvery === b.refundEvery - 1)) return { payment };
+  if (!seedRefunded(b, i)) return { payment };
   return {
     payment,
     refund: {
       time: time + 60_000,
       successTime: time + 61_000,
       status: 'SUCCESS',
-      refundId: `5030999999${ymd}${pad(i, 11)}`,
-      outRefundNo: `SEEDR${ymd}${pad(i, 10)}`,
-      refund: Math.max(1, Math.floor(total / 2)),
-      reason: '沙箱退款\n第二行',
+      refundId: `${SEED.refundPrefix}${ymd}${pad(i, 11)}`,
+      outRefundNo: `${SEED.outRefundPrefix}${ymd}${pad(i, 10)}`,
+      refund: seedRefund(total),
+      reason: SEED.reason,
       payment,
     },
   };

@@ -49,6 +49,8 @@ export interface SandboxContext {
   mixedToggle: number;
   /** nonce_str values accepted in the last 5 minutes (a replay is refused). */
   nonces: NonceLedger;
+  /** A fresh Wechatpay-Nonce for each signed answer (protocol/nonce.ts createNonceSource). */
+  nonce(): string;
   /** Worker threads that sign responses; absent = sign on the event loop. */
   signPool?: SignPool;
   /** setTimeout that the sandbox cancels on close. */

@@ -5,6 +5,7 @@
 // it is the first merchant's. With one merchant every request is that merchant's, as before.
 import path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createNonceSource } from '../protocol/nonce.js';
 import { DEFAULT_WINDOW_SECONDS } from '../protocol/verify.js';
 import type { SandboxContext } from './context.js';
 import { FaultSet } from './faults.js';
@@ -63,6 +64,7 @@ export function newContext(
     counter: 0,
     mixedToggle: 0,
     nonces: new NonceLedger(DEFAULT_WINDOW_SECONDS * 1000),
+    nonce: createNonceSource(),
     ...(shared.signPool ? { signPool: shared.signPool } : {}),
     later: shared.later,
   };

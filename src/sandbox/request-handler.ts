@@ -3,13 +3,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { readCappedBody } from '../http/limits.js';
-import { redactUrl } from '../protocol/redact.js';
-import { SandboxApiError, requestId, systemError, frequencyLimited } from './api-error.js';
+import { SandboxApiError, systemError, frequencyLimited } from './api-error.js';
 import { authenticate } from './auth.js';
-import { chooseSigner, type RequestLogEntry, type SandboxContext } from './context.js';
+import type { RequestLogEntry, SandboxContext } from './context.js';
 import { EARLY_FAULTS } from './faults.js';
-import type { Router, RouteDef, RouteMatch, RouteResult } from './router.js';
-import { signatureHeaders } from './signing.js';
+import { buildReply, logEntry, type Outcome } from './reply.js';
+import type { Router, RouteDef, RouteMatch, RouteRequest } from './router.js';
 import { gateBrowser } from './ui/gate.js';
 import { checkAdminContentType, checkHost, type HostRule } from './web-guard.js';
 
@@ -21,6 +20,8 @@ export interface HandlerEnv {
   hosts: HostRule;
   /** The dashboard token of this process (ui/gate.ts). */
   uiToken: string;
+  /** The Date header of a sandbox time (reply.ts httpDates: formatted once a second). */
+  httpDate: (ms: number) => string;
   log?: (e: RequestLogEntry) => void;
   /** A bug inside a handler. */
   onError?: (err: unknown) => void;
@@ -38,20 +39,6 @@ interface Target {
   route: string;
 }
 
-/** What the route (or the error it threw) answered, before the body is serialised. */
-interface Outcome {
-  result: RouteResult;
-  errorCode?: string | undefined;
-  signed: boolean;
-}
-
-/** The bytes and headers about to go out. */
-interface Reply {
-  headers: Record<string, string>;
-  body: Buffer;
-  requestId: string;
-}
-
 export async function handle(env: HandlerEnv, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
   const t = parseTarget(env.router, req);
@@ -61,7 +48,7 @@ export async function handle(env: HandlerEnv, req: IncomingMessage, res: ServerR
   // A `reset` fault destroyed the socket: nothing to answer, nothing to log.
   if (outcome === 'reset') return;
   const { result, errorCode } = outcome;
-  const reply = await buildReply(env.ctx, req, t.path, outcome);
+  const reply = await buildReply(env.ctx, req, t.path, outcome, env.httpDate);
   if (result.stream) {
     // A streamed file (bill download): no Content-Length, never signed, errors just drop the connection.
     res.writeHead(result.status, reply.headers);
@@ -81,7 +68,7 @@ function parseTarget(router: Router, req: IncomingMessage): Target {
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
   const match = router.match(method, path);
-  const route = match.kind === 'found' ? `${method} ${match.def.path}` : `${method} (unmatched)`;
+  const route = match.kind === 'found' ? match.route : `${method} (unmatched)`;
   return { method, target, path, query: q < 0 ? '' : target.slice(q + 1), match, route };
 }
 
@@ -89,14 +76,16 @@ function parseTarget(router: Router, req: IncomingMessage): Target {
 async function runRoute(env: HandlerEnv, req: IncomingMessage, t: Target): Promise<Outcome | 'reset'> {
   try {
     const cap = (t.match.kind === 'found' ? t.match.def.maxBodyBytes : undefined) ?? env.maxBody;
-    const raw = await readCappedBody(req, cap);
+    const raw = hasBody(req) ? await readCappedBody(req, cap) : NO_BODY;
     if (raw === undefined) throw new SandboxApiError(413, 'INVALID_REQUEST', `请求体超过${cap}字节`);
     checkHost(req.headers, env.hosts);
     const { def, params } = foundRoute(t);
     const wechatpay = def.auth === 'wechatpay';
     if (def.auth === 'admin') checkAdminContentType(t.method, req.headers);
-    if (wechatpay && (await fireEarlyFaults(env.ctx, req, t.path)) === 'reset') return 'reset';
-    const routeReq = {
+    // No fault armed (the usual case): no async detour on every request.
+    const faulty = wechatpay && env.ctx.faults.all().length > 0;
+    if (faulty && (await fireEarlyFaults(env.ctx, req, t.path)) === 'reset') return 'reset';
+    const routeReq: RouteRequest = {
       method: t.method,
       target: t.target,
       path: t.path,
@@ -107,9 +96,11 @@ async function runRoute(env: HandlerEnv, req: IncomingMessage, t: Target): Promi
     };
     const refused = gateBrowser(def.auth, routeReq, env.hosts, env.uiToken);
     if (refused) return { result: refused, signed: false };
-    const signedBody = def.signedBody?.(routeReq) ?? raw;
-    const auth = wechatpay ? authenticate(env.ctx, { ...routeReq, rawBody: signedBody }) : undefined;
-    const result = await def.handle({ ...routeReq, ...(auth ? { auth } : {}) }, env.ctx);
+    if (wechatpay) {
+      const signedBody = def.signedBody?.(routeReq) ?? raw;
+      routeReq.auth = authenticate(env.ctx, signedBody === raw ? routeReq : { ...routeReq, rawBody: signedBody });
+    }
+    const result = await def.handle(routeReq, env.ctx);
     return { result, signed: wechatpay && !def.unsignedResponse && result.status >= 200 && result.status < 300 };
   } catch (err) {
     const e = err instanceof SandboxApiError ? err : systemError();
@@ -117,6 +108,14 @@ async function runRoute(env: HandlerEnv, req: IncomingMessage, t: Target): Promi
     return { result: { status: e.status, body: e.body() }, errorCode: e.code, signed: false };
   }
 }
+
+/** An empty body, shared: nothing writes into a zero-length buffer. */
+const NO_BODY = Buffer.alloc(0);
+
+/** Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112, section 6.3), so there is nothing to
+ *  wait for (a GET query, the common signed call); node:http drains such a request itself when the answer ends. */
+const hasBody = (req: IncomingMessage): boolean =>
+  req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
 
 /** The matched route, or the 404 / 405 the real server answers. */
 function foundRoute(t: Target): { def: RouteDef; params: Record<string, string> } {
@@ -139,62 +138,4 @@ async function fireEarlyFaults(ctx: SandboxContext, req: IncomingMessage, path: 
     if (f.kind === '429') throw frequencyLimited();
   }
   return undefined;
-}
-
-async function buildReply(ctx: SandboxContext, req: IncomingMessage, path: string, outcome: Outcome): Promise<Reply> {
-  const { result, errorCode, signed } = outcome;
-  let body = bodyBytes(result);
-  const rid = requestId(ctx.counter, errorCode);
-  const headers: Record<string, string> = {
-    'Request-ID': rid,
-    Date: new Date(ctx.now()).toUTCString(),
-    ...result.headers,
-  };
-  // An oversized body is dropped (and cut off past 16x the cap), so the connection is not reused.
-  if (result.status === 413) headers.Connection = 'close';
-  if (body.length) headers['Content-Type'] = result.contentType ?? 'application/json; charset=utf-8';
-  if (signed) {
-    const serial = req.headers['wechatpay-serial'];
-    const out = await signatureHeaders(
-      ctx,
-      body,
-      chooseSigner(ctx, typeof serial === 'string' ? serial : undefined),
-      ctx.faults.fire('responses', path, 'late'),
-    );
-    Object.assign(headers, out.headers);
-    body = out.body;
-  }
-  headers['Content-Length'] = String(body.length);
-  if (result.stream) {
-    // Streamed chunked: its length is not known up front.
-    delete headers['Content-Length'];
-    headers['Content-Type'] = result.contentType ?? 'application/octet-stream';
-  }
-  return { headers, body, requestId: rid };
-}
-
-function bodyBytes(result: RouteResult): Buffer {
-  if (result.raw !== undefined) return Buffer.from(result.raw);
-  if (result.body !== undefined) return Buffer.from(JSON.stringify(result.body));
-  return Buffer.alloc(0);
-}
-
-function logEntry(
-  t: Target,
-  started: number,
-  status: number,
-  rid: string,
-  errorCode: string | undefined,
-): RequestLogEntry {
-  return {
-    time: new Date(started).toISOString(),
-    method: t.method,
-    // The dashboard's first visit carries its token in the query: the log shows it hidden.
-    url: redactUrl(t.target),
-    route: t.route,
-    status,
-    ...(errorCode ? { code: errorCode } : {}),
-    ms: Date.now() - started,
-    requestId: rid,
-  };
 }

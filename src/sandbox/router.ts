@@ -52,10 +52,12 @@ interface Compiled {
   def: RouteDef;
   re: RegExp;
   names: string[];
+  /** `METHOD /path/{template}`: the stats and log key, built once rather than per request. */
+  route: string;
 }
 
 export type RouteMatch =
-  | { kind: 'found'; def: RouteDef; params: Record<string, string> }
+  | { kind: 'found'; def: RouteDef; params: Record<string, string>; route: string }
   | { kind: 'method'; allowed: string[] }
   | { kind: 'none' };
 
@@ -69,7 +71,7 @@ export class Router {
         names.push(name);
         return '([^/]+)';
       });
-      return { def, re: new RegExp(`^${source}$`), names };
+      return { def, re: new RegExp(`^${source}$`), names, route: `${def.method} ${def.path}` };
     });
   }
 
@@ -91,7 +93,7 @@ export class Router {
           params[n] = raw;
         }
       });
-      return { kind: 'found', def: c.def, params };
+      return { kind: 'found', def: c.def, params, route: c.route };
     }
     return allowed.length ? { kind: 'method', allowed } : { kind: 'none' };
   }

@@ -10,6 +10,7 @@ import { loadMerchantKeySets, newContext, pickMerchant } from './merchant-contex
 import type { DeliveryRecord } from './notifier.js';
 import { handle, type HandlerEnv } from './request-handler.js';
 import { ROUTE_MODULES } from './routes/index.js';
+import { httpDates } from './reply.js';
 import { Router, type RouteDef } from './router.js';
 import { createSignPool } from './sign-pool.js';
 import type { SandboxState } from './state.js';
@@ -152,6 +153,7 @@ function handlerEnvs(
     maxBody: shared.maxBody,
     hosts: hostRule(shared.host, 0),
     uiToken: shared.uiToken,
+    httpDate: httpDates(),
     ...(opts.onRequest ? { log: opts.onRequest } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
   }));

@@ -13,12 +13,12 @@ const STALE_SECONDS = 600;
 
 export async function signatureHeaders(
   ctx: SandboxContext,
-  body: Buffer,
+  body: Buffer | string,
   signer: SigningKey,
   faults: Fault[],
-): Promise<{ headers: Record<string, string>; body: Buffer }> {
+): Promise<{ headers: Record<string, string>; body: Buffer | string }> {
   const timestamp = unixSeconds(ctx.now());
-  const nonce = newNonce();
+  const nonce = ctx.nonce();
   const message = responseMessage(timestamp, nonce, body);
   const headers: Record<string, string> = {
     'Wechatpay-Nonce': nonce,
@@ -29,7 +29,8 @@ export async function signatureHeaders(
     'Wechatpay-Signature-Type': AUTH_SCHEME,
     'Wechatpay-Timestamp': timestamp,
   };
-  return applySignatureFaults(ctx, headers, body, signer, faults);
+  if (!faults.length) return { headers, body };
+  return applySignatureFaults(ctx, headers, typeof body === 'string' ? Buffer.from(body) : body, signer, faults);
 }
 
 /** Rewrites correctly signed headers (and body) according to the late faults that fired. */

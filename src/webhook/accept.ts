@@ -1,10 +1,10 @@
 // Acknowledging one verified callback into the journal: journal with fsync THEN answer 204 (after the forward with
 // --ack-after-forward, else the forward runs in the background); a duplicate is answered but not forwarded again.
-import { captureOf } from './capture.js';
 import { forwardOfEvent, type ForwardMessage, type ForwardResult } from './forwarder.js';
 import type { HandlerDeps, Incoming, Reply } from './handler.js';
 import { factsOf, liveEvent, type EventFacts } from './live-line.js';
 import { fail } from './reject.js';
+import type { MerchantTag } from './merchants.js';
 import type { Verified } from './verify-callback.js';
 
 /** 4 s of WeChat Pay's 5 s: the rest is for verifying, journalling and the network. */
@@ -34,38 +34,52 @@ export async function forwardAndRecord(
   deps.onEvent(e);
 }
 
+/** The journal line of one verified callback, built flat in its final key order (capture, merchant, id, event_type),
+ *  to which each outcome adds its fields. Spreading the capture and the merchant into one object, as this did, left
+ *  V8 a slow-mode object that JSON.stringify walked four times slower: 15-25 µs per callback, the largest part of
+ *  serve's own work after verifying. The line's JSON is the same. */
+function entryOf(req: Incoming, body: string, merchant: MerchantTag | undefined, id: string, eventType: string) {
+  const e: Record<string, unknown> = {
+    method: req.method,
+    path: req.path,
+    headers: req.headers,
+    body,
+    receivedAt: req.receivedAt,
+  };
+  if (merchant) Object.assign(e, merchant);
+  e.id = id;
+  e.event_type = eventType;
+  return e;
+}
+
 /** A new event: journalled as accepted (and forwarded first with --ack-after-forward), then remembered in `seen`. */
 export async function acceptNew(deps: HandlerDeps, req: Incoming, { v, merchant }: Verified): Promise<Reply> {
   const facts = factsOf(v, merchant);
-  const capture = captureOf(req);
-  const msg = deps.forward ? forwardOfEvent(facts, capture) : undefined;
-  const base = {
-    ...capture,
-    ...merchant,
-    id: facts.id,
-    event_type: facts.event_type,
-    resource: v.resource,
-    verification: { serial: v.verification.serial, skew: v.verification.skew },
-  };
+  const body = req.rawBody.toString('utf8');
+  const msg = deps.forward ? forwardOfEvent(facts, { headers: req.headers, body }) : undefined;
+  const entry = entryOf(req, body, merchant, facts.id, facts.event_type);
+  entry.resource = v.resource;
+  entry.verification = { serial: v.verification.serial, skew: v.verification.skew };
   let forward: ForwardResult | undefined;
   if (msg && deps.ackAfterForward) {
     forward = await deps.forward!(msg, deps.ackBudgetMs ?? ACK_BUDGET_MS);
     if (!forward.ok) {
-      await deps.journal.append({ ...base, outcome: 'forward_failed', status: 502, forward }).catch(() => undefined);
+      entry.outcome = 'forward_failed';
+      entry.status = 502;
+      entry.forward = forward;
+      await deps.journal.append(entry).catch(() => undefined);
       deps.onEvent(liveEvent(facts, 502, 'forward_failed', forward));
       return fail(502, `the app did not accept the event (${forward.error ?? forward.status})`);
     }
   }
   const later = msg && !deps.ackAfterForward;
+  entry.outcome = 'accepted';
+  entry.status = 204;
+  if (forward) entry.forward = forward;
+  // forwardPending: until a `forwarded` line follows, a restart forwards this event again.
+  if (later) entry.forwardPending = true;
   try {
-    // forwardPending: until a `forwarded` line follows, a restart forwards this event again.
-    await deps.journal.append({
-      ...base,
-      outcome: 'accepted',
-      status: 204,
-      ...(forward ? { forward } : {}),
-      ...(later ? { forwardPending: true } : {}),
-    });
+    await deps.journal.append(entry);
   } catch (err) {
     deps.onEvent(liveEvent(facts, 500, 'journal_failed', forward, (err as Error).message));
     return fail(500, 'journal write failed');
@@ -78,16 +92,10 @@ export async function acceptNew(deps: HandlerDeps, req: Incoming, { v, merchant 
 
 /** An event already acknowledged: journalled as a duplicate and answered 204 again (WeChat Pay retries until then). */
 export async function acceptDuplicate(deps: HandlerDeps, req: Incoming, { v, merchant }: Verified): Promise<Reply> {
-  await deps.journal
-    .append({
-      ...captureOf(req),
-      ...merchant,
-      id: v.event.id,
-      event_type: v.event.event_type,
-      outcome: 'duplicate',
-      status: 204,
-    })
-    .catch(() => undefined);
+  const entry = entryOf(req, req.rawBody.toString('utf8'), merchant, v.event.id, v.event.event_type);
+  entry.outcome = 'duplicate';
+  entry.status = 204;
+  await deps.journal.append(entry).catch(() => undefined);
   deps.onEvent(liveEvent(factsOf(v, merchant), 204, 'duplicate'));
   return { status: 204 };
 }

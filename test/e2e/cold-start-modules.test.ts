@@ -78,6 +78,15 @@ describe('cold start loads only what the run needs', () => {
     expect(r.status).toBe(0);
   });
 
+  // node:fs/promises brought readline, the fs watchers and the stream machinery, ~7% of this start, to read a key
+  // and stat a few rc candidates; config, credentials and command inputs use node:fs's callbacks (files/fs-callbacks.ts).
+  it('wxpay sign loads no node:fs/promises (nor the readline it pulls in)', () => {
+    const { builtins } = loadedBy(SIGN);
+    expect(builtins).toContain('NativeModule crypto');
+    expect(builtins).not.toContain('NativeModule fs/promises');
+    expect(builtins).not.toContain('NativeModule internal/readline/interface');
+  });
+
   it('wxpay sign with no rc file around (settings from WXPAY_*) loads no cosmiconfig code', () => {
     const cosmiconfig = loadedBy(SIGN).files.filter((f) => f.includes(`${path.sep}cosmiconfig${path.sep}`));
     expect(cosmiconfig).toEqual([]);

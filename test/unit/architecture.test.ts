@@ -19,7 +19,7 @@ const layerOf = (file: string): string => {
 };
 
 // Which layers each layer may import (docs/architecture.md has the same table, with each folder's job).
-// Top-level files: main, cli, render, runtime, report-error, index, code-cache.
+// Top-level files: main, cli, render, runtime, report-error, index, code-cache, quick-help.
 const ALLOWED: Record<string, string[]> = {
   protocol: [],
   http: ['protocol'],
@@ -57,8 +57,10 @@ const ALLOWED: Record<string, string[]> = {
   runtime: [],
   'report-error': ['protocol', 'render', 'runtime'],
   main: ['cli', 'runtime'],
-  // bin/wxpay's bundle loader with its code cache: Node built-ins only.
-  'code-cache': [],
+  // bin/wxpay's bundle loader with its code cache: Node built-ins, and the cached top-level help it prints.
+  'code-cache': ['quick-help'],
+  // `wxpay --help` printed from the code-cache folder without commander: Node built-ins only.
+  'quick-help': [],
   // The library's subpath entries (wxpay/protocol, /client, /sandbox, /webhook): explicit export lists.
   entries: ['protocol', 'http', 'config', 'api', 'webhook', 'sandbox'],
   index: ['entries'],

@@ -1,11 +1,10 @@
 // Issue 13: the one NDJSON journal module (src/journal/), used by the batch and webhook journals.
-import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync, type writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/batch/journal.js';
-import { openAppendJournal, writeAll } from '../../src/journal/append.js';
+import { openAppendJournal, writeAllSync } from '../../src/journal/append.js';
 import { rotatedFiles, scanJournal, type JournalLine } from '../../src/journal/lines.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'wxpay-journal-'));
@@ -40,18 +39,16 @@ describe('journal module', () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it('continues after a short write', async () => {
+  it('continues after a short write', () => {
     const written: Buffer[] = [];
-    const fh = {
-      write: async (b: Buffer, off: number, len: number) => (
-        written.push(b.subarray(off, off + Math.min(3, len))),
-        { bytesWritten: Math.min(3, len) }
-      ),
-    } as unknown as FileHandle;
-    await writeAll(fh, Buffer.from('{"id":"EV-1"}\n'));
+    const short = (_fd: number, b: NodeJS.ArrayBufferView, off?: number | null, len?: number | null) => (
+      written.push((b as Buffer).subarray(off!, off! + Math.min(3, len!))),
+      Math.min(3, len!)
+    );
+    writeAllSync(7, Buffer.from('{"id":"EV-1"}\n'), short as typeof writeSync);
     expect(Buffer.concat(written).toString()).toBe('{"id":"EV-1"}\n');
-    const stuck = { write: async () => ({ bytesWritten: 0 }) } as unknown as FileHandle;
-    await expect(writeAll(stuck, Buffer.from('x'))).rejects.toMatchObject({ code: 'EIO' });
+    const stuck = (() => 0) as typeof writeSync;
+    expect(() => writeAllSync(7, Buffer.from('x'), stuck)).toThrow(expect.objectContaining({ code: 'EIO' }));
   });
 
   it('reads line by line across chunk boundaries, with offsets, and reports where whole lines end', async () => {

@@ -56,4 +56,14 @@ describe('NonceLedger', () => {
     expect(l.remember('1900000001', long, T0, T0)).toBe(false);
     expect(l.size).toBe(2);
   });
+
+  it('refuses a replay on both sides of the length where a nonce is kept as a digest (64 characters)', () => {
+    const l = new NonceLedger(WINDOW, 10);
+    for (const n of ['a'.repeat(63), 'a'.repeat(64), 'a'.repeat(65), 'b'.repeat(200)]) {
+      expect(l.remember('1900000001', n, T0, T0)).toBe(true);
+      expect(l.remember('1900000001', n, T0 + 1, T0)).toBe(false);
+      expect(l.remember('1900000002', n, T0 + 1, T0)).toBe(true);
+    }
+    expect(l.size).toBe(8);
+  });
 });

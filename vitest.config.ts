@@ -7,10 +7,10 @@ import { defineConfig } from 'vitest/config';
 
 // Test files share their workers' module graph (isolate: false): a new process per file cost about as much CPU as
 // the unit tests themselves, and each end-to-end file loaded the CLI's modules afresh. Files that change global
-// state (mocks, fake timers, the environment, the cwd, process listeners) are found by this pattern and keep a
+// state (mocks, fake timers, the environment, the cwd, process listeners, V8 flags) are found by this pattern and keep a
 // process of their own; extend it when a new kind appears.
 const globalState =
-  /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher/;
+  /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher|setFlagsFromString|leanDownload\(/;
 const root = path.dirname(fileURLToPath(import.meta.url));
 const testFiles = (dir: string): string[] =>
   readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>

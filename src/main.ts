@@ -42,6 +42,7 @@ const runtime: Runtime = {
     return process.stderr;
   },
   now: () => Date.now(),
+  ownsProcess: true,
   // A getter: the global `performance` loads perf_hooks (~3 ms of every start); only `demo` reads this.
   get startedAt() {
     return Math.round(performance.timeOrigin);

@@ -18,6 +18,10 @@ export interface Runtime {
   sleep?(ms: number): Promise<void>;
   /** When the process started (ms since the epoch), for figures that cover the whole run. */
   readonly startedAt?: number;
+  /** True only for the process's own Runtime (main.ts): a command may then change process-wide settings such as
+   *  V8 flags for its run (a bill download's peak RSS). In-process runs (tests, the demo) share their process with
+   *  other work and leave it unset. */
+  readonly ownsProcess?: boolean;
   /** Runs the handler on SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: string) => void): () => void;
   /** Runs the handler once when stdout's reader goes away (EPIPE, `| head`). While one is registered the process is

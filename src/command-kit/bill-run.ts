@@ -65,8 +65,8 @@ async function copyToStdout(ctx: CommandContext, file: string): Promise<void> {
 export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindName): Promise<void> {
   const { opts, rt } = ctx;
   // Peak RSS (issue 19): no optimising recompile of undici's HTTP parser, and the gunzipped chunks freed while
-  // young (http/lean-download.ts says why).
-  const nudge = leanDownload();
+  // young (http/lean-download.ts says why). Its V8 flags are process-wide: only in a process of the command's own.
+  const nudge = rt.ownsProcess ? leanDownload() : undefined;
   const now = rt.now();
   const date = checkBillDate(opts.date, now);
   const out = outputFor(ctx);
@@ -79,7 +79,7 @@ export async function runBill(ctx: CommandContext<BillOptions>, kind: BillKindNa
   const offSignal = rt.onSignal(() => ac.abort());
   const line = rt.stderr.isTTY && !out.json ? progressLine(rt) : undefined;
   const onProgress = (n: number) => {
-    nudge(n);
+    nudge?.(n);
     line?.(n);
   };
   const what = describeBill(kind, opts, date);

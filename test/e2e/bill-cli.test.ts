@@ -4,6 +4,7 @@
 // explained; a future or malformed date is a usage error (exit 2).
 import { existsSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +194,15 @@ describe('wxpay bill trade against the sandbox', () => {
     expect(h.stdout).toMatch(/5 rows, SHA1 verified \([0-9a-f]{40}\); wrote out\/t\.csv \(csv\)/);
     expect(h.stdout).toMatch(/order_total\s+150\.44/);
     expect(h.stdout).toMatch(/refund_total\s+5\.99/);
+  });
+
+  it('an in-process run leaves the V8 flags alone: leanDownload is only for a process of its own', async () => {
+    // leanDownload sets --expose-gc (with --liftoff-only and --optimize-for-size); a fresh context then has a gc.
+    // A test worker shares its process with other files, so an in-process run (no ownsProcess) must not set them.
+    expect(process.execArgv.join(' ')).not.toMatch(/expose-gc/);
+    const r = await env.cli(['bill', 'trade', '--date', today, '--format', 'ndjson', '--gzip']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 
   it('a corrupted download (sandbox fault bill-hash) exits 6 and leaves no file', async () => {

@@ -7,7 +7,9 @@
 // end`, which adds one hash of what the build wrote (dist/) and writes the stamp. `build-stamp.mjs check` exits 0
 // only when both hashes match today's files: an edited source, an installed package, a hand-edited or half-deleted
 // dist/, or no stamp at all (a failed build, a deleted dist/) make it exit 1, and the caller builds. Hashing both
-// sides takes a fraction of a CPU-second.
+// sides takes a fraction of a CPU-second. Packages count through the lock files only (npm ci and npm install rewrite
+// node_modules/.package-lock.json): a package edited by hand inside node_modules, or one npm-linked there, is not
+// noticed, so run `npm run build` yourself after such an edit.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

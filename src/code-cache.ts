@@ -1,7 +1,7 @@
 // The CLI's bundles (scripts/bundle-cli.mjs) loaded with a V8 code cache, so a start reads compiled code from disk
 // instead of parsing and compiling the bundles again: Node's own compile cache (module.enableCompileCache) is
 // Node >= 22.1 only, and keeps its files in the shared temporary folder by default. bin/wxpay runs this file
-// (bundled to dist/code-cache.cjs) first; it imports nothing of wxpay's.
+// (bundled to dist/code-cache.cjs) first; of wxpay's own it imports only quick-help (the cached top-level help).
 //
 // The cache is code that will run, so it lives only where no one else can write: the user's cache folder
 // ($XDG_CACHE_HOME, else ~/.cache; ~/Library/Caches on macOS), in a wxpay/code-cache folder that must be the user's
@@ -9,9 +9,8 @@
 // one else can write; anything else, or any error, and the bundle simply compiles as it would without a cache.
 // V8 itself refuses data from another V8 version, other flags or another source length, and each file is named by
 // the bundle's content hash (the build writes it on the bundle's first line). NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
-import { constants as fsConstants, unlinkSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync } from 'node:fs';
+import { readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,11 +137,19 @@ export function bundleLoader(dir: string | undefined, uid: number | undefined) {
     (script.runInThisContext() as Wrapper)(module.exports, requireFrom(file, load), module, file, path.dirname(file));
     return module.exports;
   };
+  let frozen = false;
   /** Caches what was compiled in this run: called at exit, when the code the run needed has been compiled too. */
   const save = (): void => {
+    if (frozen) return;
     for (const [file, script] of toWrite.splice(0)) writeCache(file, script.createCachedData());
   };
-  return { load, save, uses };
+  /** Saves now and never again: V8 stamps cached code with the flags in force and refuses it under other flags, so
+   *  after a command changes V8's flags (http/lean-download.ts) nothing more may be written. */
+  const freeze = (): void => {
+    save();
+    frozen = true;
+  };
+  return { load, save, freeze, uses };
 }
 
 /** What the start-up bundle (src/main.ts) exports for the loader. */
@@ -178,6 +185,9 @@ export function boot(entry: string, args: readonly string[]): void {
   const text = help && readCache(help.file, uid!);
   if (help && text && printHelp(text.toString('utf8'), help.request)) return;
   const loader = bundleLoader(dir, uid);
+  // The hook a command calls before it changes V8's flags (http/lean-download.ts names the same symbol: the
+  // loader is bundled apart from the commands and shares no module with them).
+  (globalThis as Record<symbol, unknown>)[Symbol.for('wxpay.beforeV8FlagsChange')] = loader.freeze;
   const loaded: { cli?: CliExports } = {};
   process.once('exit', (code) => {
     loader.save();

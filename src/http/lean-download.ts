@@ -21,14 +21,22 @@ const NUDGE_EVERY = 512 * 1024;
  * a millisecond). `gc` comes from a fresh vm context, so the program's own global object never gains one.
  */
 export function leanDownload(): (bytesReceived: number) => void {
+  // V8 refuses cached code compiled under other flags: bin/wxpay's code-cache loader (src/code-cache.ts) saves what
+  // this run compiled before the flags change, and nothing after.
+  (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('wxpay.beforeV8FlagsChange')]?.();
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--optimize-for-size');
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (opts: { type: 'minor' }) => void;
-  let next = NUDGE_EVERY;
+  return nudger(NUDGE_EVERY, () => gc({ type: 'minor' }));
+}
+
+/** Calls `collect` each time `every` more bytes have been received. */
+export function nudger(every: number, collect: () => void): (bytesReceived: number) => void {
+  let next = every;
   return (bytes) => {
     if (bytes < next) return;
-    next = bytes + NUDGE_EVERY;
-    gc({ type: 'minor' });
+    next = bytes + every;
+    collect();
   };
 }

@@ -1,0 +1,47 @@
+// A bill download changes V8's flags for its peak RSS (src/http/lean-download.ts), and V8 refuses cached code that
+// was compiled under other flags. Found by review: the loader saved the code cache at exit, after the change, so
+// every later run found its cache rejected and wrote it again. The loader now saves before the flags change and
+// nothing after, so a second run finds every file it needs and rewrites none.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../helpers/cli.js';
+import { binPath } from '../helpers/paths.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-cache-flags-'));
+afterAll(() => removeTemp(dir));
+
+const xdg = path.join(dir, 'xdg');
+const cacheFolder = path.join(xdg, 'wxpay', 'code-cache');
+
+/** `wxpay bill trade` for a day that cannot have a bill: a usage error (exit 2) after the V8 flags changed. */
+function billRun() {
+  const r = spawnSync(process.execPath, [binPath, 'bill', 'trade', '--date', '2999-01-01'], {
+    cwd: dir,
+    env: cleanEnv({ XDG_CACHE_HOME: xdg }),
+  });
+  expect(r.status, r.stderr.toString()).toBe(2);
+}
+
+/** Each cached code file with its inode: a rewrite (write to a temp file, then rename) gets a new one. */
+const cached = () =>
+  Object.fromEntries(
+    readdirSync(cacheFolder)
+      .filter((f) => f.endsWith('.bin'))
+      .map((f) => [f, statSync(path.join(cacheFolder, f)).ino]),
+  );
+
+describe('the code cache around a command that changes V8 flags', () => {
+  it('is saved before the flags change, so the next run uses it and rewrites nothing', () => {
+    billRun();
+    const first = cached();
+    // The start-up bundle, the kernel and the bill command's own bundle.
+    expect(Object.keys(first).some((f) => f.startsWith('commands.bill'))).toBe(true);
+    expect(Object.keys(first).length).toBeGreaterThanOrEqual(3);
+    billRun();
+    expect(cached()).toEqual(first);
+  });
+});

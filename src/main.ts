@@ -2,10 +2,10 @@
 // Commands throw; runProgram (cli.ts) maps every error to its documented exit code, which becomes the process's.
 // Compiled code is cached between runs by bin/wxpay's loader (src/code-cache.ts), on every Node version.
 import { runProgram } from './cli.js';
+import type { Runtime } from './runtime.js';
 
 // For bin/wxpay's loader (src/code-cache.ts), which caches the top-level help.
 export { programHelp } from './cli.js';
-import type { Runtime } from './runtime.js';
 
 const stdoutClosedHandlers = new Set<() => void>();
 let stdoutClosed = false;

@@ -8,7 +8,7 @@ function nextMinorGc(): Promise<number> {
     const obs = new PerformanceObserver((list) => {
       const minor = list
         .getEntries()
-        .find((e) => (e.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR);
+        .find((e) => (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR);
       if (minor) {
         obs.disconnect();
         resolve(minor.duration);

@@ -7,10 +7,12 @@ import { defineConfig } from 'vitest/config';
 
 // Test files share their workers' module graph (isolate: false): a new process per file cost about as much CPU as
 // the unit tests themselves, and each end-to-end file loaded the CLI's modules afresh. Files that change global
-// state (mocks, fake timers, the environment, the cwd, process listeners, V8 flags) are found by this pattern and keep a
-// process of their own; extend it when a new kind appears.
+// state (module mocks, the environment, the cwd, process listeners, V8 flags) are found by this pattern and keep a
+// process of their own; extend it when a new kind appears. Spies, stubbed environment variables and globals, and
+// fake timers are left out on purpose: vitest can undo them, and the shared project's setup file
+// (test/helpers/undo-vi-state.ts) does so after every file.
 const globalState =
-  /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher|setFlagsFromString|leanDownload\(/;
+  /vi\.(mock|doMock)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher|setFlagsFromString|leanDownload\(/;
 const root = path.dirname(fileURLToPath(import.meta.url));
 const testFiles = (dir: string): string[] =>
   readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
@@ -64,7 +66,14 @@ export default defineConfig({
         extends: true,
         // Vitest's default is one worker per core minus one: on 2 cores, one file at a time. Many files spend their
         // time waiting on spawned wxpay processes and servers, so three at once keep both cores busy.
-        test: { name: 'shared', include: shared, isolate: false, maxWorkers: 3, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'shared',
+          include: shared,
+          isolate: false,
+          setupFiles: ['test/helpers/undo-vi-state.ts'],
+          maxWorkers: 3,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,

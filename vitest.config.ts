@@ -7,10 +7,12 @@ import { defineConfig } from 'vitest/config';
 
 // Test files share their workers' module graph (isolate: false): a new process per file cost about as much CPU as
 // the unit tests themselves, and each end-to-end file loaded the CLI's modules afresh. Files that change global
-// state (mocks, fake timers, the environment, the cwd, process listeners, V8 flags) are found by this pattern and keep a
-// process of their own; extend it when a new kind appears.
+// state (module mocks, the environment, the cwd, process listeners, V8 flags) are found by this pattern and keep a
+// process of their own; extend it when a new kind appears. Spies, stubbed environment variables and globals, and
+// fake timers are left out on purpose: vitest can undo them, and the shared project's setup file
+// (test/helpers/undo-vi-state.ts) does so after every file.
 const globalState =
-  /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher|setFlagsFromString|leanDownload\(/;
+  /vi\.(mock|doMock)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher|setFlagsFromString|leanDownload\(/;
 const root = path.dirname(fileURLToPath(import.meta.url));
 const testFiles = (dir: string): string[] =>
   readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
@@ -59,12 +61,24 @@ export default defineConfig({
     // The secrets scan reads what every spawned command printed (test/helpers/cli.ts) and the journals, result
     // CSVs and bill outputs tests write under the run's temp root (test/helpers/scan-written-files.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
+    // Vite's transforms of src/ and test/ files are kept on disk (node_modules/.experimental-vitest-cache), keyed by
+    // each file's content, the config and the vitest version, and a changed lock file clears them: a second run
+    // reads them back instead of transforming ~500 modules again (vitest's own process: ~9 CPU-s down to ~4.5). A
+    // fresh clone starts empty and costs what it did without the cache. `npx vitest --clearCache` empties it.
+    experimental: { fsModuleCache: true },
     projects: [
       {
         extends: true,
         // Vitest's default is one worker per core minus one: on 2 cores, one file at a time. Many files spend their
         // time waiting on spawned wxpay processes and servers, so three at once keep both cores busy.
-        test: { name: 'shared', include: shared, isolate: false, maxWorkers: 3, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'shared',
+          include: shared,
+          isolate: false,
+          setupFiles: ['test/helpers/undo-vi-state.ts'],
+          maxWorkers: 3,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,

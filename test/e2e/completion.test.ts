@@ -193,22 +193,27 @@ describe('the bash script runs on bash 3.2 (macOS)', () => {
 // A real interactive zsh in a pseudo-terminal (test/helpers/zsh-tab.zsh): compinit autoloads _wxpay from fpath,
 // TAB is pressed once, and the matches zsh would offer are written to a file.
 describe('zsh, interactively (compinit + a pseudo-terminal)', () => {
-  it('the first TAB completes: file names, prepay kinds, profiles', () => {
+  it('the first TAB completes: file names, prepay kinds, profiles', async () => {
     if (!installed('zsh')) throw new Error('zsh is not installed: apt-get install -y zsh');
     const fpathDir = path.join(dir, 'zfunc');
     mkdirSync(fpathDir, { recursive: true });
     writeFileSync(path.join(fpathDir, '_wxpay'), readFileSync(path.join(dir, 'wxpay.zsh')));
-    const tab = (line: string, n: number): string[] => {
+    // Each line in a zsh of its own, so each TAB is that shell's first; the three run at once.
+    const tab = async (line: string, n: number): Promise<string[]> => {
       const out = path.join(dir, `zpty-${n}.txt`);
-      spawnSync('zsh', ['-f', path.join(repoRoot, 'test', 'helpers', 'zsh-tab.zsh'), fpathDir, out, line], {
-        cwd: work,
-        env,
-        timeout: 20_000,
-      });
+      await run('zsh', ['-f', path.join(repoRoot, 'test', 'helpers', 'zsh-tab.zsh'), fpathDir, out, line], work);
       return existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).sort() : [];
     };
-    expect(tab('wxpay --config ./co', 1)).toEqual(['./conf-a.json', './conf-b.yaml']);
-    expect(tab('wxpay prepay ', 2)).toEqual(['app', 'h5', 'jsapi', 'native']);
-    expect(tab('wxpay --config other/rc.json --profile ', 3)).toEqual(['alpha', 'beta']);
+    await expect(
+      Promise.all([
+        tab('wxpay --config ./co', 1),
+        tab('wxpay prepay ', 2),
+        tab('wxpay --config other/rc.json --profile ', 3),
+      ]),
+    ).resolves.toEqual([
+      ['./conf-a.json', './conf-b.yaml'],
+      ['app', 'h5', 'jsapi', 'native'],
+      ['alpha', 'beta'],
+    ]);
   });
 });

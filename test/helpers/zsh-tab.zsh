@@ -1,12 +1,18 @@
 # Presses TAB once in a real interactive zsh, in a pseudo-terminal, and writes the matches zsh would offer to a file.
 # Usage: zsh -f zsh-tab.zsh <folder holding _wxpay> <output file> <command line>
 # compinit autoloads _wxpay from the folder (as an installed completion); compadd is wrapped to record its matches.
-zmodload zsh/zpty
+# Waits are event-driven: once the first matches are written (zle skips a completion while more input is waiting, so
+# nothing may be typed before), the line is cleared (^U) and a command touches <output file>.done; the shell reads
+# its input in order, so that file appears once the TAB's completion has finished. zselect (a builtin) paces the
+# polling without starting a sleep process each time.
+zmodload zsh/zpty zsh/zselect
 zpty z zsh -f -i
 zpty -w z "PS1='> '; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D"
 zpty -w z "compadd() { if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd \"\$@\"; return; fi; local -a hits; builtin compadd -A hits \"\$@\"; (( \$#hits )) && print -rl -- \$hits >> ${(q)2}; return 1; }"
 zpty -w z "bindkey '^I' complete-word"
 zpty -w -n z "$3"$'\t'
-for i in {1..100}; do [[ -s $2 ]] && break; sleep 0.1; done
-sleep 0.3
+for i in {1..1000}; do [[ -s $2 ]] && break; zselect -t 1; done
+zpty -w -n z $'\C-u'
+zpty -w z ": > ${(q)2}.done"
+for i in {1..1000}; do [[ -e $2.done ]] && break; zselect -t 1; done
 zpty -d z

@@ -5,6 +5,15 @@
 import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 
+// Progress shared with the test's thread (test/helpers/hostile.ts): one count per step of the attack (a header line
+// or body byte trickled, an exchange finished), so the valid requests can be spread over the whole attack.
+const progress = workerData?.progress ? new Int32Array(workerData.progress) : undefined;
+function step() {
+  if (!progress) return;
+  Atomics.add(progress, 0, 1);
+  Atomics.notify(progress, 0);
+}
+
 /** The Host a loopback client sends (the sandbox refuses other names: DNS rebinding, issue 12). */
 const hostOf = (port) => `127.0.0.1:${port}`;
 
@@ -18,6 +27,7 @@ export function exchange(port, bytes, timeoutMs = 5_000) {
     const finish = (byServer) => {
       if (done) return;
       done = true;
+      step();
       clearTimeout(timer);
       s.destroy();
       const text = Buffer.concat(chunks).toString('latin1');
@@ -51,7 +61,9 @@ function slowloris({ port, connections, intervalMs, maxMs, bodyOnly }) {
       const head = `POST / HTTP/1.1\r\nHost: ${hostOf(port)}\r\n`;
       s.write(bodyOnly ? `${head}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n` : head);
       const tick = setInterval(() => {
-        if (!s.destroyed) s.write(bodyOnly ? 'x' : `X-Slow-${n++}: aaaaaaaaaa\r\n`);
+        if (s.destroyed) return;
+        s.write(bodyOnly ? 'x' : `X-Slow-${n++}: aaaaaaaaaa\r\n`);
+        step();
       }, intervalMs);
       const stop = setTimeout(() => end(false), maxMs);
       s.on('data', (c) => {

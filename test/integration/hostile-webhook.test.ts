@@ -30,7 +30,7 @@ let port: number;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 // Valid callbacks, signed ahead: one is sent at a time, while an attack runs.
-const valid = Array.from({ length: 600 }, () => f.notify());
+const valid = Array.from({ length: 200 }, () => f.notify());
 let nextValid = 0;
 function postValid(): Promise<number> {
   const n = valid[nextValid++ % valid.length]!;
@@ -54,8 +54,9 @@ function postValid(): Promise<number> {
   });
 }
 
-/** Runs an attack with valid requests side by side (test/helpers/hostile.ts); returns the attack's result. */
-const underAttack = <T>(a: Attack): Promise<T> => runUnderAttack<T>(a, postValid, 204);
+/** Runs an attack with a valid request after every `every` of its steps (test/helpers/hostile.ts): a few dozen
+ *  spread over the whole attack. Returns the attack's result. */
+const underAttack = <T>(a: Attack, every: number): Promise<T> => runUnderAttack<T>(a, postValid, 204, every);
 
 beforeAll(async () => {
   srv = await startWebhookServer({ keys: f.keys, apiV3Key, journalPath: path.join(dir, 'journal.ndjson'), limits });
@@ -82,31 +83,40 @@ describe('webhook serve under hostile input', () => {
   });
 
   it('slowloris (headers trickled) connections are cut at the headers timeout', async () => {
-    const cut = await underAttack<Exchange[]>({ op: 'slowloris', port, connections: 30, intervalMs: 50, maxMs: 5_000 });
+    const cut = await underAttack<Exchange[]>(
+      { op: 'slowloris', port, connections: 30, intervalMs: 50, maxMs: 5_000 },
+      10, // ~300 header lines before the cut
+    );
     expect(cut.every((c) => c.closedByServer)).toBe(true);
     expect(cut.every((c) => c.status === 0 || c.status === 408)).toBe(true);
   });
 
   it('a body trickled byte by byte is cut at the request timeout', async () => {
-    const cut = await underAttack<Exchange[]>({
-      op: 'slowloris',
-      port,
-      connections: 10,
-      intervalMs: 50,
-      maxMs: 5_000,
-      bodyOnly: true,
-    });
+    const cut = await underAttack<Exchange[]>(
+      {
+        op: 'slowloris',
+        port,
+        connections: 10,
+        intervalMs: 50,
+        maxMs: 5_000,
+        bodyOnly: true,
+      },
+      10, // ~400 body bytes before the cut
+    );
     expect(cut.every((c) => c.closedByServer)).toBe(true);
   });
 
   it('oversized bodies get 413 (declared) or a cut connection (streamed)', async () => {
-    const results = await underAttack<Exchange[]>({
-      op: 'oversize',
-      port,
-      rounds: 20,
-      declared: limits.maxBodyBytes + 1,
-      streamed: 20 * limits.maxBodyBytes,
-    });
+    const results = await underAttack<Exchange[]>(
+      {
+        op: 'oversize',
+        port,
+        rounds: 20,
+        declared: limits.maxBodyBytes + 1,
+        streamed: 20 * limits.maxBodyBytes,
+      },
+      1, // 40 exchanges
+    );
     for (let i = 0; i < results.length; i += 2) {
       expect(results[i]!.status).toBe(413);
       expect(results[i + 1]!.closedByServer).toBe(true);
@@ -156,13 +166,16 @@ describe('webhook serve under hostile input', () => {
 
   // Longer than the default 30 s: past its rejection limit the attack's source waits 50 ms for each 429 (the tarpit).
   it('10,000 malformed requests in a row: every one refused, the server stays up', { timeout: 90_000 }, async () => {
-    const statuses = await underAttack<Record<string, number>>({
-      op: 'malformed',
-      port,
-      count: 10_000,
-      concurrency: 4,
-      pipelined: 10,
-    });
+    const statuses = await underAttack<Record<string, number>>(
+      {
+        op: 'malformed',
+        port,
+        count: 10_000,
+        concurrency: 4,
+        pipelined: 10,
+      },
+      25, // ~1,200 exchanges: a fifth one broken request each, the rest 10 pipelined
+    );
     expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
     // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback
     // (400), and past the per-address rejection limit 429.

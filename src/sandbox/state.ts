@@ -100,6 +100,9 @@ export class SandboxState {
   /** Fires after every change of this instance (the dashboard's live updates listen). */
   readonly changes = new ChangeFeed();
   private readonly byTransactionId = new Map<string, string>();
+  /** Refund keys per order key: a refund checks its order's earlier refunds, and scanning every refund made a batch
+   *  of 1,000 refunds quadratic. Refunds enter only through putRefund and the constructor, which keep it. */
+  private readonly refundKeysByOrder = new Map<string, Set<string>>();
 
   constructor(private readonly file?: string) {
     if (!file) return;
@@ -112,7 +115,7 @@ export class SandboxState {
     if (text === undefined) return;
     const snap = JSON.parse(text) as Partial<SandboxStateSnapshot>; // a file from an older version may lack a list
     for (const o of snap.orders ?? []) this.putOrder(o, false);
-    for (const r of snap.refunds ?? []) this.refunds.set(r.key, r);
+    for (const r of snap.refunds ?? []) this.indexRefund(r);
     for (const t of snap.transfers ?? []) this.transfers.set(t.key, t);
     this.complaints.load(snap);
     this.profitSharing.load(snap.profitSharing);
@@ -147,12 +150,19 @@ export class SandboxState {
   }
 
   refundsOf(order: OrderRecord): RefundRecord[] {
-    return [...this.refunds.values()].filter((r) => r.orderKey === order.key);
+    return [...(this.refundKeysByOrder.get(order.key) ?? [])].map((k) => this.refunds.get(k)!);
   }
 
   putRefund(refund: RefundRecord): void {
-    this.refunds.set(refund.key, refund);
+    this.indexRefund(refund);
     this.save();
+  }
+
+  private indexRefund(refund: RefundRecord): void {
+    this.refunds.set(refund.key, refund);
+    const keys = this.refundKeysByOrder.get(refund.orderKey);
+    if (keys) keys.add(refund.key);
+    else this.refundKeysByOrder.set(refund.orderKey, new Set([refund.key]));
   }
 
   /** Finds a transfer by out_bill_no alone (the admin API has no mchid). */

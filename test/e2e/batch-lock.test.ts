@@ -8,8 +8,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/batch/journal-lock.js';
-import { batchEnv, spawnCli, type BatchEnv } from '../helpers/batch-harness.js';
-import { cleanEnv } from '../helpers/cli.js';
+import { batchEnv, type BatchEnv } from '../helpers/batch-harness.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath, repoRoot } from '../helpers/paths.js';
 
 interface Racer {
@@ -113,7 +113,8 @@ describe.runIf(process.platform === 'linux')('a zombie lock owner', () => {
       expect(await processAlive(pid)).toBe(false);
       expect(readFileSync(lock, 'utf8').trim()).toBe(String(pid));
 
-      const resumed = await spawnCli(
+      // The owner under test is the zombie; the resume that takes its lock over needs no process of its own.
+      const resumed = await runCli(
         args.map((a) => (a === '20' ? '1000' : a)),
         { cwd: env.init.dir, env: shortTimeout },
       );

@@ -14,6 +14,7 @@ import { toWxpayError } from '../../src/report-error.js';
 import type { Runtime } from '../../src/runtime.js';
 import type { AuthorizationFields } from '../../src/protocol/canonical.js';
 import type { RequestLogEntry } from '../../src/sandbox/context.js';
+import { orderKey } from '../../src/sandbox/state.js';
 import { markPaid, prepay as sandboxPrepay } from '../../src/sandbox/orders.js';
 import type { SandboxInitResult, SandboxMode } from '../../src/sandbox/keyset.js';
 import { initTestSandbox } from './sandbox.js';
@@ -115,7 +116,8 @@ export async function batchEnv(
           },
           auth,
         );
-        if (pay) markPaid(sb.context, sb.state.orderByOutTradeNo(no)!);
+        // By key, not orderByOutTradeNo: that scans every order, so seeding 1,000 was quadratic.
+        if (pay) markPaid(sb.context, sb.state.orders.get(orderKey(init.mchid, undefined, no))!);
       }
     },
     ok: (route) => log.filter((e) => e.route === route && e.status === 200).length,

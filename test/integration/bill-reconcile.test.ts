@@ -12,6 +12,7 @@ import { chinaDate } from '../../src/protocol/china-time.js';
 import { payOrder, prepay as sandboxPrepay } from '../../src/sandbox/orders.js';
 import { createRefund } from '../../src/sandbox/refund-ops.js';
 import type { AuthorizationFields } from '../../src/protocol/canonical.js';
+import { orderKey } from '../../src/sandbox/state.js';
 import { batchEnv, runInProcess, type BatchEnv } from '../helpers/batch-harness.js';
 
 let env: BatchEnv;
@@ -43,7 +44,7 @@ beforeAll(async () => {
       amount: { total: fen(i), currency: 'CNY' },
     };
     sandboxPrepay(env.sb.context, 'native', false, body, auth);
-    payOrder(env.sb.context, env.sb.state.orderByOutTradeNo(no)!);
+    payOrder(env.sb.context, env.sb.state.orders.get(orderKey(env.init.mchid, undefined, no))!);
   });
   // Order 10 is refunded in full: the refund callback reaches the journal, the merchant's file still says paid.
   createRefund(

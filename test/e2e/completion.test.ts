@@ -2,7 +2,7 @@
 // function with COMP_WORDS set as the shell would (zsh through bashcompinit, with zsh's prefix matching), fish
 // answers `complete -C "<command line>"`. (zsh: compinit's compdef is stubbed, since only the function is driven;
 // a second test runs a real interactive zsh in a pseudo-terminal.) A shell that is not installed fails the test with how to install it.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,46 +22,82 @@ const env = cleanEnv({ HOME: home, PATH: `${path.join(repoRoot, 'bin')}:${proces
 type Shell = 'bash' | 'zsh' | 'fish';
 const scripts: Partial<Record<Shell, string>> = {};
 
-const DRIVERS: Record<Shell, (file: string, words: string[]) => string[]> = {
-  bash: (file, words) => [
+// Each case asks several completions of one shell process, as an interactive shell calls its completion function
+// again at every TAB: a shell start per completion was most of this file's time. The words of each completion go
+// as `<count> <word>...` (fish: one command line each); after each one's matches the shell prints END (the ASCII
+// record separator) on a line of its own.
+const END = '\u001e';
+const DRIVERS: Record<Shell, (file: string, lines: string[][]) => string[]> = {
+  bash: (file, lines) => [
     'bash',
     '--norc',
     '--noprofile',
     '-c',
-    'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _wxpay_complete; printf "%s\\n" "${COMPREPLY[@]}"',
+    'source "$1"; shift; while [ $# -gt 0 ]; do n=$1; shift; COMP_WORDS=("${@:1:n}"); shift "$n"; COMP_CWORD=$((n - 1)); unset COMPREPLY; _wxpay_complete; printf "%s\\n" "${COMPREPLY[@]}" $\'\\x1e\'; done',
     '_',
     file,
-    ...words,
+    ...lines.flatMap((words) => [`${words.length}`, ...words]),
   ],
-  zsh: (file, words) => [
+  zsh: (file, lines) => [
     'zsh',
     '-f',
     '-c',
-    'compdef() { :; }; source "$1"; shift; setopt ksharrays; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); PREFIX="${COMP_WORDS[COMP_CWORD]}"; _wxpay_complete; print -rl -- "${COMPREPLY[@]}"',
+    'compdef() { :; }; source "$1"; shift; while (( $# )); do n=$1; shift; w=("${(@)argv[1,n]}"); shift $n; setopt ksharrays; COMP_WORDS=("${w[@]}"); COMP_CWORD=$((n - 1)); PREFIX="${COMP_WORDS[COMP_CWORD]}"; unset COMPREPLY; _wxpay_complete; print -rl -- "${COMPREPLY[@]}" $\'\\x1e\'; unsetopt ksharrays; done',
     '_',
     file,
-    ...words,
+    ...lines.flatMap((words) => [`${words.length}`, ...words]),
   ],
-  fish: (file, words) => ['fish', '--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, words.join(' ')],
+  fish: (file, lines) => [
+    'fish',
+    '--no-config',
+    '-c',
+    'source $argv[1]; for line in $argv[2..-1]; complete -C $line; echo \\x1e; end',
+    file,
+    ...lines.map((words) => words.join(' ')),
+  ],
 };
 
-function complete(shell: Shell, words: string[], cwd = work): string[] {
-  const [bin, ...args] = DRIVERS[shell](path.join(dir, `wxpay.${shell}`), ['wxpay', ...words]);
-  const res = spawnSync(bin!, args, { cwd, env, encoding: 'utf8' });
+/** The matches `shell` offers for each command line (the words after `wxpay`), asked in one shell process. */
+async function completeAll(shell: Shell, lines: string[][], cwd = work): Promise<string[][]> {
+  const [bin, ...args] = DRIVERS[shell](
+    path.join(dir, `wxpay.${shell}`),
+    lines.map((words) => ['wxpay', ...words]),
+  );
+  const res = await run(bin!, args, cwd);
   expect(res.stderr).toBe('');
-  expect(res.status).toBe(0);
-  const out = res.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.split('\t')[0]!);
-  // zsh's compadd keeps only the matches of the word being completed; the bash emulation leaves that to it.
-  const cur = words[words.length - 1] ?? '';
-  return [...new Set(shell === 'zsh' ? out.filter((m) => m.startsWith(cur)) : out)].sort();
+  expect(res.code).toBe(0);
+  const answers = res.stdout.split(`${END}\n`);
+  expect(answers.pop()).toBe('');
+  expect(answers).toHaveLength(lines.length);
+  return answers.map((text, i) => {
+    const out = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0]!);
+    // zsh's compadd keeps only the matches of the word being completed; the bash emulation leaves that to it.
+    const cur = lines[i]!.at(-1) ?? '';
+    return [...new Set(shell === 'zsh' ? out.filter((m) => m.startsWith(cur)) : out)].sort();
+  });
+}
+
+/** Runs a process without blocking the worker (the cases of this file overlap while their shells run). */
+function run(
+  bin: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { cwd, env, encoding: 'utf8', timeout: 25_000 }, (err, stdout, stderr) => {
+      // A non-zero exit is an answer to check; anything else (not found, killed by the timeout) is an error.
+      if (err && typeof err.code !== 'number') reject(new Error(`${bin} did not finish: ${err.message}`));
+      else resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+    });
+  });
 }
 
 const installed = (shell: Shell) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 
-describe.each(['bash', 'zsh', 'fish'] as const)('%s completion', (shell) => {
+describe.concurrent.each(['bash', 'zsh', 'fish'] as const)('%s completion', (shell) => {
   beforeAll(async () => {
     // Visible, not skipped: CI must install the shell (apt-get install -y zsh fish).
     if (!installed(shell))
@@ -72,33 +108,52 @@ describe.each(['bash', 'zsh', 'fish'] as const)('%s completion', (shell) => {
     writeFileSync(path.join(dir, `wxpay.${shell}`), res.stdout);
   });
 
-  it('commands, sub-commands and flags', () => {
-    expect(complete(shell, [''])).toEqual(
-      expect.arrayContaining(['sign', 'paysign', 'config', 'completion', 'prepay']),
-    );
-    expect(complete(shell, ['config', ''])).toEqual(['check', 'init', 'profiles', 'show']);
-    expect(complete(shell, ['sign', '--bo'])).toEqual(['--body', '--body-file']);
+  it('commands, sub-commands and flags', async () => {
+    const [root, config, flags] = await completeAll(shell, [[''], ['config', ''], ['sign', '--bo']]);
+    expect(root).toEqual(expect.arrayContaining(['sign', 'paysign', 'config', 'completion', 'prepay']));
+    expect(config).toEqual(['check', 'init', 'profiles', 'show']);
+    expect(flags).toEqual(['--body', '--body-file']);
   });
 
-  it('file names for --config, --capture and --body-file', () => {
-    expect(complete(shell, ['--config', './co'])).toEqual(['./conf-a.json', './conf-b.yaml']);
-    expect(complete(shell, ['notify', 'verify', '--capture', './ca'])).toEqual(['./capture.json']);
-    expect(complete(shell, ['sign', 'POST', '/v3/x', '--body-file', './bo'])).toEqual(['./body.json']);
+  it('file names for --config, --capture and --body-file', async () => {
+    await expect(
+      completeAll(shell, [
+        ['--config', './co'],
+        ['notify', 'verify', '--capture', './ca'],
+        ['sign', 'POST', '/v3/x', '--body-file', './bo'],
+      ]),
+    ).resolves.toEqual([['./conf-a.json', './conf-b.yaml'], ['./capture.json'], ['./body.json']]);
   });
 
-  it('values for prepay <kind>, --mode and completion <shell>', () => {
-    expect(complete(shell, ['prepay', ''])).toEqual(['app', 'h5', 'jsapi', 'native']);
-    expect(complete(shell, ['demo', '--mode', ''])).toEqual(['cert', 'mixed', 'pubkey']);
-    expect(complete(shell, ['sandbox', 'init', '--mode', 'p'])).toEqual(['pubkey']);
-    expect(complete(shell, ['completion', ''])).toEqual(['bash', 'fish', 'zsh']);
+  it('values for prepay <kind>, --mode and completion <shell>', async () => {
+    await expect(
+      completeAll(shell, [
+        ['prepay', ''],
+        ['demo', '--mode', ''],
+        ['sandbox', 'init', '--mode', 'p'],
+        ['completion', ''],
+      ]),
+    ).resolves.toEqual([
+      ['app', 'h5', 'jsapi', 'native'],
+      ['cert', 'mixed', 'pubkey'],
+      ['pubkey'],
+      ['bash', 'fish', 'zsh'],
+    ]);
   });
 
-  it('profile names, from the --config already on the line when there is one', () => {
-    expect(complete(shell, ['--profile', ''])).toEqual(['prod', 'staging']);
-    expect(complete(shell, ['--config', 'other/rc.json', 'query', '--profile', ''])).toEqual(['alpha', 'beta']);
+  it('profile names, from the --config already on the line when there is one', async () => {
+    await expect(
+      completeAll(shell, [
+        ['--profile', ''],
+        ['--config', 'other/rc.json', 'query', '--profile', ''],
+      ]),
+    ).resolves.toEqual([
+      ['prod', 'staging'],
+      ['alpha', 'beta'],
+    ]);
   });
 
-  it('TAB after --profile runs no rc file (regression: completion ran .wxpayrc.cjs from the current folder)', () => {
+  it('TAB after --profile runs no rc file (regression: completion ran .wxpayrc.cjs from the current folder)', async () => {
     const repo = path.join(home, `cloned-${shell}`);
     mkdirSync(path.join(repo, 'src'), { recursive: true });
     const marks = [path.join(repo, 'RAN'), path.join(repo, 'src', 'RAN')];
@@ -107,8 +162,11 @@ describe.each(['bash', 'zsh', 'fish'] as const)('%s completion', (shell) => {
         path.join(path.dirname(m), '.wxpayrc.cjs'),
         `require('fs').writeFileSync(${JSON.stringify(m)}, '1'); module.exports = { profiles: { evil: {} } };\n`,
       );
-    expect(complete(shell, ['--profile', ''], path.join(repo, 'src'))).toEqual([]);
-    expect(complete(shell, ['--config', '../.wxpayrc.cjs', '--profile', ''], path.join(repo, 'src'))).toEqual([]);
+    const lines = [
+      ['--profile', ''],
+      ['--config', '../.wxpayrc.cjs', '--profile', ''],
+    ];
+    await expect(completeAll(shell, lines, path.join(repo, 'src'))).resolves.toEqual([[], []]);
     expect(marks.filter((m) => existsSync(m))).toEqual([]);
   });
 });

@@ -1,15 +1,15 @@
 // A real browser for the sandbox's pages (issue 21): playwright-core (which downloads no browser) driving the
 // machine's Chromium: $WXPAY_CHROMIUM, else Debian's /usr/bin/chromium, else chromium / chromium-browser on PATH.
-// One browser per test file, headless, with a fresh profile in a temp folder that is removed on close. Where no
-// Chromium is found the tests skip with the reason printed; WXPAY_REQUIRE_BROWSER=1 (CI) makes that a failure.
+// One headless browser for the browser tests (test/e2e/browser.test.ts), and a fresh context (its own cookies and
+// storage, like a new profile) per suite: a Chromium start costs about 2.5 CPU-s, and loading playwright-core 1.5
+// more, so the suites share one of each. Where no Chromium is found the tests skip with the reason printed;
+// WXPAY_REQUIRE_BROWSER=1 (CI) makes that a failure.
 // screenshots() writes a PNG of the page at desktop and phone widths into test-results/screenshots/ (git-ignored).
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { repoRoot } from './paths.js';
-import { removeTemp } from './scan-written-files.js';
 
 export const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
@@ -79,36 +79,33 @@ export interface TestBrowser {
   context: BrowserContext;
   /** A new tab at desktop width. */
   newPage(): Promise<Page>;
+  /** Closes this context; the browser stays for the other suites. */
   close(): Promise<void>;
 }
 
-export async function startBrowser(): Promise<TestBrowser> {
+/** Starts the machine's Chromium, headless (playwright keeps its throwaway profile in the temp folder and removes it
+ *  on close). */
+export async function launchBrowser(): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(`cannot start Chromium: ${skipReason() ?? 'not found'}`);
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'wxpay-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: FLAGS,
-    viewport: VIEWPORTS.desktop,
-  });
-  return {
-    context,
-    newPage: () => context.newPage(),
-    async close() {
-      await context.close();
-      removeTemp(profile);
-    },
-  };
+  return chromium.launch({ executablePath, headless: true, args: FLAGS });
+}
+
+/** A fresh context of `browser`: no cookies, no storage, pages at desktop width. */
+export async function startBrowser(browser: Browser): Promise<TestBrowser> {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  return { context, newPage: () => context.newPage(), close: () => context.close() };
 }
 
 /** Writes `<name>-desktop.png` and `<name>-phone.png` of the page as it is now (a resize, not a reload); leaves the
- *  page at desktop width. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+ *  page at desktop width. Returns the page's scroll width at the phone's width (measured there, so a caller that
+ *  checks the phone layout needs no second resize). */
+export async function screenshots(page: Page, name: string): Promise<number> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  for (const [width, size] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
-  }
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize(VIEWPORTS.phone);
+  const phoneWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize(VIEWPORTS.desktop);
+  return phoneWidth;
 }

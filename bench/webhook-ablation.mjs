@@ -4,12 +4,10 @@
 // threads: GC helpers and the fsync thread pool), layers interleaved round by round. Issue 18's 90% goal compares the
 // last layer with the first. On a busy machine, run it under `chrt -f 10` so the servers and the load get the CPU first.
 // Usage: node bench/webhook-ablation.mjs [rounds=3] [callbacks per server=5000]. Needs a build (dist/).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 
@@ -90,23 +88,6 @@ const cpuMs = (pid, tid) => {
   return (Number(f[11]) + Number(f[12])) * 10;
 };
 
-function start(args, cwd) {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (l) => {
-      lines.close();
-      child.stdout.resume();
-      resolve({ child, url: JSON.parse(l).url });
-    });
-    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-}
-
 async function measure(server, notes) {
   const u = new URL(server.url);
   const client = new Pool(u.origin, { connections: 32, pipelining: 1 });
@@ -139,7 +120,7 @@ async function measure(server, notes) {
 
 async function drive(rounds, per) {
   const { initSandbox, loadSandboxKeys } = await import('../dist/sandbox/keyset.js');
-  const { serveArgs, signNotifications } = await import('./webhook-load.mjs');
+  const { serveArgs, signNotifications, startServer } = await import('./webhook-load.mjs');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-bench-ablation-'));
   try {
     const init = await initSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
@@ -154,7 +135,7 @@ async function drive(rounds, per) {
           name === 'serve'
             ? serveArgs(root, init.rcPath, ['--journal', journal])
             : [fileURLToPath(import.meta.url), 'serve', name, init.dir, journal];
-        const server = await start(args, dir);
+        const server = await startServer(args, { cwd: dir });
         rows[name].push(await measure(server, pool.slice(k, (k += per + 200))));
         server.child.kill('SIGTERM');
         await new Promise((q) => server.child.once('exit', q));

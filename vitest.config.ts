@@ -10,7 +10,10 @@ import { defineConfig } from 'vitest/config';
 // state (module mocks, the environment, the cwd, process listeners, V8 flags) are found by this pattern and keep a
 // process of their own; extend it when a new kind appears. Spies, stubbed environment variables and globals, and
 // fake timers are left out on purpose: vitest can undo them, and the shared project's setup file
-// (test/helpers/undo-vi-state.ts) does so after every file.
+// (test/helpers/undo-vi-state.ts) does so after every file. What the undo cannot reach is a module that captured a
+// stubbed value at import or first use (the module cache is shared too): such a file needs a process of its own, so
+// read the environment, globals and timers lazily in src/ and test helpers. A spy that counts calls process-wide
+// should count only its own file's (webhook-group-commit counts only its journal's fsyncs).
 const globalState =
   /vi\.(mock|doMock)\b|process\.env(\.\w+|\[[^\]]+\]) *=[^=]|delete process\.env|process\.(chdir|on|once|exitCode)\b|setGlobalDispatcher|setFlagsFromString|leanDownload\(/;
 const root = path.dirname(fileURLToPath(import.meta.url));

@@ -49,3 +49,21 @@ export interface Totals {
   outN: number;
   outFen: number;
 }
+
+/** Adds one trade row to the summary totals (fen): what it settled, refunded, cost in fees, ordered and applied to
+ *  refund. Both row writers (trade-row.ts, seeded-trade-rows.ts) count through this one place. */
+export function countTradeRow(
+  t: Totals,
+  settle: number,
+  refund: number,
+  fee: number,
+  order: number,
+  applied: number,
+): void {
+  t.n++;
+  t.settle += settle;
+  t.refund += refund;
+  t.fee += fee;
+  t.order += order;
+  t.applied += applied;
+}

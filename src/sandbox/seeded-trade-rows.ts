@@ -5,7 +5,7 @@
 // numbers it writes. test/unit/sandbox-bill-bytes.test.ts holds the rows equal to the string path's.
 import type { TradeBillType } from '../bills/layout.js';
 import { BillBuffer, putBytes, putDecimal, putPadded } from './bill-buffer.js';
-import { FEE_RATE, feeFen, tick, type Totals } from './bill-cells.js';
+import { countTradeRow, FEE_RATE, feeFen, tick, type Totals } from './bill-cells.js';
 import { batchDay, SEED, seedRefund, seedRefunded, seedTime, seedTotal, type SyntheticBatch } from './bill-source.js';
 
 const TICK = 0x60;
@@ -89,12 +89,7 @@ function putRow(out: BillBuffer, pc: Pieces, i: number, refund: boolean, t: Tota
   const back = refund ? seedRefund(total) : 0;
   const settle = refund ? 0 : total;
   const fee = refund ? 0 : feeFen(total);
-  t.n++;
-  t.settle += settle;
-  t.refund += back;
-  t.fee += fee;
-  t.order += settle;
-  t.applied += back;
+  countTradeRow(t, settle, back, fee, settle, back);
   const b = out.buf;
   let p = out.pos;
   b[p++] = TICK;

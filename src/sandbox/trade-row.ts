@@ -4,7 +4,7 @@
 import type { TradeBillType } from '../bills/layout.js';
 import { chinaDateTime } from '../protocol/china-time.js';
 import type { PaymentEvent, RefundEvent } from './bill-source.js';
-import { FEE_RATE, fee5, feeFen, tickLine, yuan, type Totals } from './bill-cells.js';
+import { countTradeRow, FEE_RATE, fee5, feeFen, tickLine, yuan, type Totals } from './bill-cells.js';
 
 export function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | undefined, t: Totals): string {
   const refunded = r && r.status === 'SUCCESS' ? r.refund : 0;
@@ -12,12 +12,7 @@ export function tradeRow(type: TradeBillType, p: PaymentEvent, r: RefundEvent | 
   const fee = r ? 0 : feeFen(p.total);
   const order = r ? 0 : p.total;
   const applied = r ? r.refund : 0;
-  t.n++;
-  t.settle += settle;
-  t.refund += refunded;
-  t.fee += fee;
-  t.order += order;
-  t.applied += applied;
+  countTradeRow(t, settle, refunded, fee, order, applied);
   const time = type === 'REFUND' ? p.time : (r?.time ?? p.time);
   const head = [
     chinaDateTime(time),

@@ -7,6 +7,7 @@ import { createClient, type WxpayClient } from '../http/client.js';
 import { loadConfig, type ResolvedProfile } from '../config/config.js';
 import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../config/credentials.js';
 import { initSandbox, type SandboxInitResult, type SandboxMode } from '../sandbox/keyset.js';
+import type { RsaKeyPairMaker } from '../sandbox/key-makers.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/server.js';
 import type { LiveEvent } from '../webhook/live-line.js';
 import { startWebhookServer, type WebhookServer } from '../webhook/server.js';
@@ -16,6 +17,8 @@ export const DEMO_NOTIFY_PATH = '/wxpay/notify';
 
 export interface DemoWorld {
   dir: string;
+  /** The Runtime's key maker, if it has one (an in-process test run); else sandbox init's fresh keygen. */
+  newRsaKeyPair?: RsaKeyPairMaker;
   /** Aborted on Ctrl-C or a closed stdout: key generation still running then writes nothing. */
   signal: AbortSignal;
   init?: SandboxInitResult;
@@ -69,12 +72,17 @@ function waitFor(waiters: Set<Waiter>, match: Waiter['match'], ms: number): Prom
   });
 }
 
-export function newWorld(dir: string, signal: AbortSignal = new AbortController().signal): DemoWorld {
+export function newWorld(
+  dir: string,
+  signal: AbortSignal = new AbortController().signal,
+  newRsaKeyPair?: RsaKeyPairMaker,
+): DemoWorld {
   let closing: Promise<void> = Promise.resolve();
   const waiters = new Set<Waiter>();
   const world: DemoWorld = {
     dir,
     signal,
+    ...(newRsaKeyPair ? { newRsaKeyPair } : {}),
     journalPath: path.join(dir, 'webhooks.ndjson'),
     statePath: path.join(dir, 'sandbox-state.json'),
     events: [],
@@ -107,7 +115,13 @@ export function newWorld(dir: string, signal: AbortSignal = new AbortController(
 }
 
 export async function initKeys(world: DemoWorld, mode: SandboxMode): Promise<SandboxInitResult> {
-  world.init = await initSandbox({ dir: world.dir, mode, signal: world.signal });
+  const maker = world.newRsaKeyPair;
+  world.init = await initSandbox({
+    dir: world.dir,
+    mode,
+    signal: world.signal,
+    ...(maker ? { newRsaKeyPair: maker } : {}),
+  });
   return world.init;
 }
 

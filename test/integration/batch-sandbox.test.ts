@@ -104,7 +104,8 @@ describe('invalid files are rejected before any request, with line numbers', () 
 
 describe('resuming', () => {
   it('SIGINT finishes the rows in flight, writes the journal, says how to resume; the rerun completes exactly once', async () => {
-    const nos = Array.from({ length: 200 }, (_, i) => `INT${String(i).padStart(6, '0')}`);
+    // 100 rows: the interrupt after 40 leaves most of them to the rerun (200 only doubled the refunds it signs).
+    const nos = Array.from({ length: 100 }, (_, i) => `INT${String(i).padStart(6, '0')}`);
     env.seed(nos, 100);
     const file = csv(
       ['out_trade_no,out_refund_no,amount,total', ...nos.map((no) => `${no},RI${no},100,100`)],
@@ -131,17 +132,17 @@ describe('resuming', () => {
       .map((l) => JSON.parse(l));
     const started = journal.filter((j) => j.type === 'start').map((j) => j.key);
     const done = new Set(journal.filter((j) => j.type === 'done').map((j) => j.key));
-    expect(started.length).toBeLessThan(200);
+    expect(started.length).toBeLessThan(100);
     expect(started.every((k) => done.has(k))).toBe(true);
-    expect(resultRows(file).filter((c) => c[5] === 'pending').length).toBe(200 - done.size);
+    expect(resultRows(file).filter((c) => c[5] === 'pending').length).toBe(100 - done.size);
 
     const second = await run(['refund', 'create', '--from', file, '--yes', '--rate', '2000']);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(
-      new RegExp(`rows\\s+200 \\(${done.size} finished by an earlier run, not sent again\\)\\nsucceeded\\s+200\\n`),
+      new RegExp(`rows\\s+100 \\(${done.size} finished by an earlier run, not sent again\\)\\nsucceeded\\s+100\\n`),
     );
-    expect(refundsOf('RIINT')).toHaveLength(200);
-    expect(env.ok(REFUND) - before200).toBe(200);
+    expect(refundsOf('RIINT')).toHaveLength(100);
+    expect(env.ok(REFUND) - before200).toBe(100);
   });
 
   // Issue 22 row 1: production refuses a refund over what remains with INVALID_REQUEST "申请退款金额超过订单可退金额"

@@ -2,6 +2,7 @@
 // timestamp and signature per attempt, the same webhook-id = the event id, so the app can dedupe), retrying with
 // exponential backoff. Redirects are never followed: a 3xx is a failure, so decrypted payment data never goes
 // to a host nobody configured. `notify replay --forward` sends the same message (forwardMessage) the same way.
+import { forwardPost, type ForwardPost } from './forward-post.js';
 import type { EventFacts } from './live-line.js';
 import { forwardSignatureHeaders } from './signing.js';
 
@@ -27,7 +28,8 @@ export interface ForwarderOptions {
   attempts?: number;
   baseDelayMs?: number;
   timeoutMs?: number;
-  fetchImpl?: typeof fetch;
+  /** The POST of one attempt (default forward-post.ts, over node:http); fetch fits, and tests pass a fake. */
+  fetchImpl?: ForwardPost;
   sleep?: (ms: number) => Promise<void>;
   /** Milliseconds since the epoch. */
   now?: () => number;
@@ -82,11 +84,12 @@ export const forwardOfEvent = (facts: EventFacts, req: { headers: Record<string,
     ...(facts.merchant ? { profile: facts.merchant.profile } : {}),
   });
 
-/** A failed attempt's cause in words: refused, timeout, unreachable, or the network error's code. */
+/** A failed attempt's cause in words: refused, timeout, unreachable, or the network error's code (on the error
+ *  itself from node:http, on its cause from fetch). */
 export function causeOf(err: unknown, timeoutMs: number): string {
-  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timeout after ${timeoutMs} ms`;
-  const code = e.cause?.code;
+  const code = e.cause?.code ?? e.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
@@ -97,7 +100,7 @@ export function createForwarder(opts: ForwarderOptions): Forward {
   const attempts = Math.max(1, opts.attempts ?? 4);
   const base = opts.baseDelayMs ?? 250;
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const doFetch = opts.fetchImpl ?? fetch;
+  const doFetch = opts.fetchImpl ?? forwardPost;
   const sleep = opts.sleep ?? defaultSleep;
   const now = opts.now ?? Date.now;
   const timeoutSignal = opts.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));

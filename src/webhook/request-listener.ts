@@ -54,13 +54,15 @@ export function requestListener(deps: ListenerDeps): (req: IncomingMessage, res:
 }
 
 function incomingOf(req: IncomingMessage, body: Buffer, receivedAt: string, profile: string | undefined): Incoming {
-  return {
+  // Optional fields set only when present (exactOptionalPropertyTypes), without building a spread object per callback.
+  const incoming: Incoming = {
     method: 'POST',
     path: req.url ?? '/',
     headers: normalizeHeaders(req.headers),
     rawBody: body,
     receivedAt,
-    ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
-    ...(profile !== undefined ? { profile } : {}),
   };
+  if (req.socket.remoteAddress) incoming.remote = req.socket.remoteAddress;
+  if (profile !== undefined) incoming.profile = profile;
+  return incoming;
 }

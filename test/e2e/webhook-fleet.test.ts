@@ -5,7 +5,7 @@
 // outbox row is left.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
+import { rawPoster } from '../helpers/raw-post.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
 import { seeded } from '../helpers/seeded.js';
 import { API_V3_KEY_TEXT, makeFixture, PUB_ID } from '../integration/webhook-fixtures.js';
@@ -54,20 +55,14 @@ function serve(store: string, name: string, app: string): Promise<Instance> {
   });
 }
 
-// node:http on keep-alive sockets, not fetch: fetch's web streams and abort signals cost the test process twice
-// the CPU of the 4,000 posts themselves. A refused or reset connection (the killed instance) counts as no answer.
-const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+// One raw keep-alive pool per listener (test/helpers/raw-post.ts), 16 sockets each (one per sending loop): node:http's
+// client cost the test process more CPU than the 4,000 posts' work in the listeners, and fetch twice that. A refused
+// or reset connection (the killed instance) counts as no answer.
+const pools = new Map<string, ReturnType<typeof rawPoster>>();
 function post(url: string, e: { headers: Record<string, string>; body: string }): Promise<number> {
-  return new Promise((resolve) => {
-    const headers = { ...e.headers, 'Content-Length': Buffer.byteLength(e.body) };
-    const req = request(url, { method: 'POST', headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(0));
-    });
-    req.on('error', () => resolve(0));
-    req.end(e.body);
-  });
+  let pool = pools.get(url);
+  if (!pool) pools.set(url, (pool = rawPoster(url, 16)));
+  return pool.post(e);
 }
 
 /** The app: records every delivery's webhook-id, answers 204. */
@@ -192,7 +187,7 @@ describePg('webhook serve --store: migrate and a fleet of three (issue 18)', () 
     } finally {
       await db.end();
       for (const i of fleet) i.child.kill('SIGTERM');
-      agent.destroy();
+      for (const pool of pools.values()) pool.close();
       app.server.close();
     }
     // Wall time follows the machine's load: 70-90 s measured on 2 shared cores at a load average of 20.

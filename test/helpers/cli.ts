@@ -11,6 +11,7 @@ import { runProgram } from '../../src/cli.js';
 import type { Runtime } from '../../src/runtime.js';
 import { binPath } from './paths.js';
 import { recordOutput } from './secrets-scan.js';
+import { nextTestKeyPairAsync } from './test-keys.js';
 
 export interface CliResult {
   code: number | null;
@@ -30,6 +31,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string | Buffer;
   timeoutMs?: number;
+  /** `sandbox init` and `demo` take the committed test keys (test-keys.ts) instead of fresh 2048-bit keygens. */
+  fixtureKeys?: boolean;
 }
 
 export interface SpawnOptions extends CliOptions {
@@ -103,6 +106,7 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
     // Nothing signals an in-process run, and its stdout never closes: the handlers would never be called.
     onSignal: () => () => undefined,
     onStdoutClosed: () => () => undefined,
+    ...(opts.fixtureKeys ? { newRsaKeyPair: nextTestKeyPairAsync } : {}),
   };
   let timer: NodeJS.Timeout | undefined;
   const limit = opts.timeoutMs ?? 30_000;

@@ -200,6 +200,35 @@ describe('signed forwards', () => {
   });
 });
 
+describe('the forward over node:http (src/webhook/forward-post.ts)', () => {
+  it('sends the exact UTF-8 bytes with their length, and an app that does not answer in time is a timeout', async () => {
+    const app = await startApp(202);
+    const forward = createForwarder({ url: app.url, secret: newForwardSecret(), attempts: 1 });
+    const body = '{"summary":"支付成功","n":1}';
+    expect(await forward({ id: 'EV-UTF8', body, headers: { 'content-type': 'application/json' } })).toEqual({
+      ok: true,
+      status: 202,
+      attempts: 1,
+    });
+    expect(app.got.map((g) => [g.body, g.headers['content-length']])).toEqual([
+      [body, String(Buffer.byteLength(body))],
+    ]);
+    await app.close();
+    // Reads the request, never answers: the attempt is aborted at its timeout.
+    const silent = createServer((req) => req.resume());
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+    const slow = createForwarder({ url, secret: newForwardSecret(), attempts: 1, timeoutMs: 200 });
+    expect(await slow({ id: 'EV-SLOW', body: '{}', headers: {} })).toEqual({
+      ok: false,
+      attempts: 1,
+      error: 'timeout after 200 ms',
+    });
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+  });
+});
+
 describe('--ack-after-forward budget', () => {
   it("ack-after-forward-budget: attempts, waits and retries all end within the budget (4 s of WeChat Pay's 5 s)", async () => {
     let clock = 0;

@@ -26,9 +26,8 @@ export interface DemoWorld {
   sandbox?: SandboxHandle;
   webhook?: WebhookServer;
   journalPath: string;
-  /** Only for a kept folder (--keep), where the hand-run commands need the orders after a restart: a temp folder is
-   *  removed at the end, and saving the state after every change (a synchronous write, fsync and rename each) was
-   *  ~0.15 s of the demo's ~1.3. */
+  /** Only with --keep (the hand-run commands need the orders): saving after every change (write, fsync, rename)
+   *  into a temp folder removed at the end was ~0.15 s of the demo's ~1.3. */
   statePath?: string;
   profile?: ResolvedProfile;
   client?: WxpayClient;

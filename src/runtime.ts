@@ -1,5 +1,6 @@
 // What a command may touch of the outside world. main.ts builds the real one from `process`; tests and the
 // demo can build their own. Core never sees this.
+import type { KeyObject } from 'node:crypto';
 import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
@@ -22,6 +23,10 @@ export interface Runtime {
    *  V8 flags for its run (a bill download's peak RSS). In-process runs (tests, the demo) share their process with
    *  other work and leave it unset. */
   readonly ownsProcess?: boolean;
+  /** Makes the RSA key pairs of `sandbox init` and `wxpay demo`; absent (every real run) means a fresh 2048-bit
+   *  keygen. In-process test runs may pass the committed test keys (test/helpers/test-keys.ts), as initSandbox's own
+   *  option allows: each keygen costs ~0.14 CPU-s, and the spawned demos still make real ones. */
+  readonly newRsaKeyPair?: () => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
   /** Runs the handler on SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: string) => void): () => void;
   /** Runs the handler once when stdout's reader goes away (EPIPE, `| head`). While one is registered the process is

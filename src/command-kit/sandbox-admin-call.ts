@@ -1,5 +1,5 @@
 // Calls the /sandbox control API of a running sandbox at the profile's baseUrl (used by sandbox pay/refund).
-import { request } from 'undici';
+import { request } from '../http/undici-lean.js';
 import { WxpayError } from '../protocol/errors.js';
 import { OFFICIAL_API_HOSTS } from '../config/trust.js';
 import type { CommandContext } from '../runtime.js';

@@ -43,7 +43,7 @@ export async function run(ctx: CommandContext<DemoOptions>): Promise<void> {
     notifyTimeoutMs: 10_000,
     ...(!out.json && rt.stdout.isTTY ? { qr: renderQr } : {}),
   };
-  const world = newWorld(dir, stop.signal);
+  const world = newWorld(dir, { signal: stop.signal, newRsaKeyPair: rt.newRsaKeyPair, kept: Boolean(opts.keep) });
   const state = newDemoState();
   if (!out.json) out.line(out.color.bold(headline(mode)));
   let run: StepsRun = { reports: [] };

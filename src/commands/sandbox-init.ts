@@ -31,6 +31,7 @@ export async function run(ctx: CommandContext<SandboxInitOptions>): Promise<void
     ...(opts.mchid ? { mchid: opts.mchid } : {}),
     ...(opts.appid ? { appid: opts.appid } : {}),
     ...(port !== undefined ? { port } : {}),
+    ...(rt.newRsaKeyPair ? { newRsaKeyPair: rt.newRsaKeyPair } : {}),
   });
   const out = outputFor(ctx);
   if (out.json) {

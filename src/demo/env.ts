@@ -7,6 +7,7 @@ import { createClient, type WxpayClient } from '../http/client.js';
 import { loadConfig, type ResolvedProfile } from '../config/config.js';
 import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../config/credentials.js';
 import { initSandbox, type SandboxInitResult, type SandboxMode } from '../sandbox/keyset.js';
+import type { RsaKeyPairMaker } from '../sandbox/key-makers.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/server.js';
 import type { LiveEvent } from '../webhook/live-line.js';
 import { startWebhookServer, type WebhookServer } from '../webhook/server.js';
@@ -16,13 +17,18 @@ export const DEMO_NOTIFY_PATH = '/wxpay/notify';
 
 export interface DemoWorld {
   dir: string;
+  /** The Runtime's key maker, if it has one (an in-process test run); else sandbox init's fresh keygen. */
+  newRsaKeyPair?: RsaKeyPairMaker;
   /** Aborted on Ctrl-C or a closed stdout: key generation still running then writes nothing. */
   signal: AbortSignal;
   init?: SandboxInitResult;
   sandbox?: SandboxHandle;
   webhook?: WebhookServer;
   journalPath: string;
-  statePath: string;
+  /** Only for a kept folder (--keep), where the hand-run commands need the orders after a restart: a temp folder is
+   *  removed at the end, and saving the state after every change (a synchronous write, fsync and rename each) was
+   *  ~0.15 s of the demo's ~1.3. */
+  statePath?: string;
   profile?: ResolvedProfile;
   client?: WxpayClient;
   events: LiveEvent[];
@@ -69,14 +75,24 @@ function waitFor(waiters: Set<Waiter>, match: Waiter['match'], ms: number): Prom
   });
 }
 
-export function newWorld(dir: string, signal: AbortSignal = new AbortController().signal): DemoWorld {
+export interface WorldOptions {
+  signal?: AbortSignal;
+  /** The Runtime's key maker (an in-process test run); absent: sandbox init's fresh keygen. */
+  newRsaKeyPair?: RsaKeyPairMaker | undefined;
+  /** The folder is kept (--keep): the sandbox saves its state there. */
+  kept?: boolean;
+}
+
+export function newWorld(dir: string, opts: WorldOptions = {}): DemoWorld {
+  const { signal = new AbortController().signal, newRsaKeyPair, kept } = opts;
   let closing: Promise<void> = Promise.resolve();
   const waiters = new Set<Waiter>();
   const world: DemoWorld = {
     dir,
     signal,
+    ...(newRsaKeyPair ? { newRsaKeyPair } : {}),
     journalPath: path.join(dir, 'webhooks.ndjson'),
-    statePath: path.join(dir, 'sandbox-state.json'),
+    ...(kept ? { statePath: path.join(dir, 'sandbox-state.json') } : {}),
     events: [],
     waitForEvent(match, ms) {
       const seen = world.events.find(match);
@@ -107,15 +123,28 @@ export function newWorld(dir: string, signal: AbortSignal = new AbortController(
 }
 
 export async function initKeys(world: DemoWorld, mode: SandboxMode): Promise<SandboxInitResult> {
-  world.init = await initSandbox({ dir: world.dir, mode, signal: world.signal });
+  const maker = world.newRsaKeyPair;
+  world.init = await initSandbox({
+    dir: world.dir,
+    mode,
+    signal: world.signal,
+    ...(maker ? { newRsaKeyPair: maker } : {}),
+  });
   return world.init;
 }
 
 /** The sandbox takes any free port; the profile is then rewritten (keys untouched) so its baseUrl is right. */
 export async function startDemoSandbox(world: DemoWorld, mode: SandboxMode): Promise<SandboxHandle> {
   // Refunds stay PROCESSING until the demo completes them through the admin API, as a person would.
-  // Orders and refunds are saved in the folder, so with --keep the hand-run commands find them after a restart.
-  world.sandbox = await startSandbox({ dir: world.dir, port: 0, mode, autoRefundMs: -1, statePath: world.statePath });
+  // With --keep, orders and refunds are saved in the folder, so the hand-run commands find them after a restart.
+  const { statePath } = world;
+  world.sandbox = await startSandbox({
+    dir: world.dir,
+    port: 0,
+    mode,
+    autoRefundMs: -1,
+    ...(statePath ? { statePath } : {}),
+  });
   world.init = await initSandbox({ dir: world.dir, mode, port: world.sandbox.port, signal: world.signal });
   world.profile = await loadConfig({ cwd: world.dir, env: {}, configFile: world.init.rcPath });
   return world.sandbox;

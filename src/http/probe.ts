@@ -1,7 +1,7 @@
 // A bare HEAD request for the Date header of any answer (`smoke`'s clock check). Through the same proxy as the
 // signed calls, so the check sees the path they take; undici's request, like the client (fetch() refuses "bad
 // ports" such as 6000 that a sandbox may use). A failure is thrown as undici's error: the caller words it.
-import { request } from 'undici';
+import { request } from './undici-lean.js';
 import { createDispatcher, type ProxySettings } from './proxy.js';
 
 /** The `Date` header of a HEAD to `url`, or undefined when the answer has none. */

@@ -2,7 +2,8 @@
 // and NO_PROXY work as in curl and most tools (lower-case names first, as undici reads them). The settings are
 // passed in explicitly (core never reads process.env). Loopback is never proxied, whatever NO_PROXY says: CI
 // machines often export a proxy for the internet, and the local sandbox must stay reachable behind it.
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { envHttpProxyAgent } from './undici-lean.js';
 
 export interface ProxySettings {
   httpProxy?: { url: string; from: string };
@@ -36,7 +37,7 @@ export interface DispatcherOptions {
 
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const p = opts.proxy ?? {};
-  return new EnvHttpProxyAgent({
+  return envHttpProxyAgent({
     connect: { timeout: opts.connectTimeoutMs ?? 5_000 },
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,

@@ -1,6 +1,7 @@
 // Sends one prepared request: logs it redacted, bounds the whole exchange by a total timeout (undici's own timeouts
 // are per phase), and reads the answer within its size cap.
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request as undiciRequest } from './undici-lean.js';
 import { formatExchange } from '../protocol/redact.js';
 import { readAnswer } from './answer.js';
 import type { PreparedRequest } from './client-types.js';

@@ -3,7 +3,8 @@
 // are checked against the apply call's SHA1 instead (bill-stream.ts). That exemption holds for this one
 // path only; anything else is refused, so an unsigned response can never slip through here.
 import type { Readable } from 'node:stream';
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request as undiciRequest } from './undici-lean.js';
 import { createDispatcher } from './proxy.js';
 import { WxpayError } from '../protocol/errors.js';
 import { normalizeHeaders } from '../protocol/headers.js';

@@ -73,7 +73,9 @@ export function createHandler(deps: HandlerDeps): (req: Incoming) => Promise<Rep
   return async (req) => {
     let verified: Verified;
     try {
-      verified = await verify(req);
+      const got = verify(req);
+      // Usually synchronous (one merchant, a known key): no promise and no extra turn for it.
+      verified = got instanceof Promise ? await got : got;
     } catch (err) {
       return reject(req, err);
     }

@@ -34,33 +34,40 @@ export function requestListener(deps: ListenerDeps): (req: IncomingMessage, res:
       send(res, { status: 405, body: FAIL('callbacks are POST') });
       return;
     }
-    const receivedAt = new Date().toISOString();
-    readBudgetedBody(req, deps.maxBodyBytes, deps.budget)
-      .then(async (body) => {
-        if (body === 'busy')
-          return void res
-            .writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' })
-            .end(FAIL('too many request bodies in flight; retry'), () => req.destroy());
-        if (body === undefined) {
-          send(res, { status: 413, body: FAIL(`body over ${deps.maxBodyBytes} bytes`) }, true);
-          return;
-        }
-        send(res, await deps.handle(incomingOf(req, body, receivedAt, profile)));
-      })
-      .catch(() => {
-        if (!res.headersSent) send(res, { status: 500, body: FAIL('internal error') }, true);
-      });
+    void answer(req, res, deps, profile);
   };
 }
 
+/** Reads the body, hands it to the handler and writes the reply; one async function per callback rather than a
+ *  promise chain of three (then, its async callback, catch). */
+async function answer(req: IncomingMessage, res: ServerResponse, deps: ListenerDeps, profile: string | undefined) {
+  const receivedAt = new Date().toISOString();
+  try {
+    const body = await readBudgetedBody(req, deps.maxBodyBytes, deps.budget);
+    if (body === 'busy')
+      return void res
+        .writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' })
+        .end(FAIL('too many request bodies in flight; retry'), () => req.destroy());
+    if (body === undefined) {
+      send(res, { status: 413, body: FAIL(`body over ${deps.maxBodyBytes} bytes`) }, true);
+      return;
+    }
+    send(res, await deps.handle(incomingOf(req, body, receivedAt, profile)));
+  } catch {
+    if (!res.headersSent) send(res, { status: 500, body: FAIL('internal error') }, true);
+  }
+}
+
 function incomingOf(req: IncomingMessage, body: Buffer, receivedAt: string, profile: string | undefined): Incoming {
-  return {
+  // Optional fields set only when present (exactOptionalPropertyTypes), without building a spread object per callback.
+  const incoming: Incoming = {
     method: 'POST',
     path: req.url ?? '/',
     headers: normalizeHeaders(req.headers),
     rawBody: body,
     receivedAt,
-    ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
-    ...(profile !== undefined ? { profile } : {}),
   };
+  if (req.socket.remoteAddress) incoming.remote = req.socket.remoteAddress;
+  if (profile !== undefined) incoming.profile = profile;
+  return incoming;
 }

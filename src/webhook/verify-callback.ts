@@ -14,34 +14,41 @@ export interface Verified {
 
 type VerifyDeps = Pick<HandlerDeps, 'now' | 'windowSeconds' | 'merchants' | 'keys' | 'apiV3Key' | 'reloadKeys'>;
 
-/** The verifying half of one handler: it holds the current keys, replaced when a reload finds new ones. */
-export function createVerifier(deps: VerifyDeps): (req: Incoming) => Promise<Verified> {
+/** The verifying half of one handler: it holds the current keys, replaced when a reload finds new ones. With one
+ *  merchant and a known key it answers synchronously (or throws), so the usual callback costs no promise here. */
+export function createVerifier(deps: VerifyDeps): (req: Incoming) => Verified | Promise<Verified> {
   let keys: KeyStore | undefined = deps.keys;
-  return async (req) => {
-    const now = Math.floor(deps.now() / 1000);
+  const input = (req: Incoming) => ({
+    headers: req.headers,
+    rawBody: req.rawBody,
+    keys: keys!,
+    apiV3Key: deps.apiV3Key!,
+    now: Math.floor(deps.now() / 1000),
+    ...(deps.windowSeconds !== undefined ? { windowSeconds: deps.windowSeconds } : {}),
+  });
+  // A rotated platform certificate: read platformCertDir again (at most once a second) before answering 401.
+  const reloadAndVerify = async (req: Incoming, err: unknown): Promise<Verified> => {
+    const fresh = await deps.reloadKeys!().catch(() => undefined);
+    if (!fresh) throw err;
+    keys = fresh;
+    return { v: verifyAndDecrypt(input(req)) };
+  };
+  return (req) => {
     if (deps.merchants)
       return deps.merchants.verify(
-        { headers: req.headers, rawBody: req.rawBody, now, windowSeconds: deps.windowSeconds },
+        {
+          headers: req.headers,
+          rawBody: req.rawBody,
+          now: Math.floor(deps.now() / 1000),
+          windowSeconds: deps.windowSeconds,
+        },
         req.profile,
       );
-    const apiV3Key = deps.apiV3Key!;
-    const input = () => ({
-      headers: req.headers,
-      rawBody: req.rawBody,
-      keys: keys!,
-      apiV3Key,
-      now: Math.floor(deps.now() / 1000),
-      ...(deps.windowSeconds !== undefined ? { windowSeconds: deps.windowSeconds } : {}),
-    });
     try {
-      return { v: verifyAndDecrypt(input()) };
+      return { v: verifyAndDecrypt(input(req)) };
     } catch (err) {
-      // A rotated platform certificate: read platformCertDir again (at most once a second) before answering 401.
       if (!isWxpayError(err) || err.code !== 'VERIFY_UNKNOWN_SERIAL' || !deps.reloadKeys) throw err;
-      const fresh = await deps.reloadKeys().catch(() => undefined);
-      if (!fresh) throw err;
-      keys = fresh;
-      return { v: verifyAndDecrypt(input()) };
+      return reloadAndVerify(req, err);
     }
   };
 }

@@ -1,5 +1,7 @@
 // `wxpay demo`: the CLI shows all eleven steps and exits 0 (the issue's acceptance; the spawned binary runs it in
 // demo-interrupt.test.ts and pack-install.test.ts); runs of the command module cover --json, --keep (what is left behind), the QR code on a TTY, and a failing step (non-zero, rest skipped).
+// These in-process runs take the committed test keys through the Runtime (three 2048-bit keygens a run cost ~0.4
+// CPU-s); the spawned binaries of those two files make real, fresh keys.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/demo.js';
 import type { Runtime } from '../../src/runtime.js';
 import { runCli } from '../helpers/cli.js';
+import { nextTestKeyPairAsync } from '../helpers/test-keys.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 
 function memoryRuntime(tty = false) {
@@ -28,6 +31,7 @@ function memoryRuntime(tty = false) {
     stderr,
     now: () => Date.now(),
     onSignal,
+    newRsaKeyPair: nextTestKeyPairAsync,
   } as unknown as Runtime;
   return { rt, output: () => out, stdout, signal };
 }
@@ -35,7 +39,7 @@ function memoryRuntime(tty = false) {
 describe('wxpay demo', () => {
   it('shows all eleven steps with a hand-run command each, exits 0 and leaves nothing behind', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'wxpay-demotmp-'));
-    const res = await runCli(['demo'], { cwd: tmp, env: { TMPDIR: tmp } });
+    const res = await runCli(['demo'], { cwd: tmp, env: { TMPDIR: tmp }, fixtureKeys: true });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const steps = res.stdout.match(/^✔ +\d+\. .+$/gm) ?? [];

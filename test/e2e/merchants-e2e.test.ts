@@ -1,12 +1,14 @@
-// Issue 17 build 4 end to end with the real binary: `sandbox init --merchants 2`, `sandbox serve`, one
-// `webhook serve --profiles sandbox,sandbox-2`, an order prepaid and paid as each merchant: both callbacks are
-// accepted and journalled with their profile and mchid, and `webhook tail` shows the profile column.
+// Issue 17 build 4 end to end: `sandbox init --merchants 2`, `sandbox serve`, one `webhook serve --profiles
+// sandbox,sandbox-2`, an order prepaid and paid as each merchant: both callbacks are accepted and journalled with
+// their profile and mchid, and `webhook tail` shows the profile column. The two servers are the real binary, each
+// its own process as a deployment runs them; the one-shot commands run in-process through the CLI's entry (runCli:
+// same output and exit code, without a Node start each) and `sandbox init` takes the committed test keys.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, spawnCli } from '../helpers/cli.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { binPath } from '../helpers/paths.js';
 import { trackSecretFile } from '../helpers/secrets.js';
@@ -46,7 +48,10 @@ const accepted = () =>
 
 describe('one listener, two sandbox merchants, real binary', () => {
   it('pays an order as each merchant; both callbacks are journalled with their profile', async () => {
-    const init = await spawnCli(['sandbox', 'init', '--dir', sbDir, '--merchants', '2', '--json'], { cwd: dir });
+    const init = await runCli(['sandbox', 'init', '--dir', sbDir, '--merchants', '2', '--json'], {
+      cwd: dir,
+      fixtureKeys: true,
+    });
     expect(init.code).toBe(0);
     const merchants = init.json<{ merchants: Array<{ profile: string; mchid: string }> }>().merchants;
     expect(merchants.map((m) => [m.profile, m.mchid])).toEqual([
@@ -69,7 +74,7 @@ describe('one listener, two sandbox merchants, real binary', () => {
       journal,
     ]);
     const as = (profile: string, args: string[]) =>
-      spawnCli(['--config', rc, '--profile', profile, '--base-url', sandboxUrl, ...args], { cwd: dir });
+      runCli(['--config', rc, '--profile', profile, '--base-url', sandboxUrl, ...args], { cwd: dir });
     for (const [profile, no] of [
       ['sandbox', 'E2E-A-1'],
       ['sandbox-2', 'E2E-B-1'],
@@ -101,7 +106,7 @@ describe('one listener, two sandbox merchants, real binary', () => {
       ['sandbox', '1900000001', 'E2E-A-1'],
       ['sandbox-2', '1900000002', 'E2E-B-1'],
     ]);
-    const tail = await spawnCli(['webhook', 'tail', '--journal', journal, '--filter', 'profile=sandbox-2'], {
+    const tail = await runCli(['webhook', 'tail', '--journal', journal, '--filter', 'profile=sandbox-2'], {
       cwd: dir,
     });
     expect(tail.code).toBe(0);

@@ -3,7 +3,8 @@
 // the README top to bottom, so a block is never run alone (vitest -t cannot pick one; regression readme-in-order:
 // blocks that passed alone failed in order, e.g. a reused refund number). Rules for checked lines:
 //   wxpay …            run through the CLI's own entry (runCli, in-process: test/helpers/cli.ts); must exit 0,
-//                      or the code in a trailing "# exit N" comment
+//                      or the code in a trailing "# exit N" comment. `sandbox init` and `demo` take the committed
+//                      test keys (test-keys.ts) instead of fresh keygens: 12 of them were ~2 CPU-s of this file
 //   wxpay … serve … &  started in the background on a free port (README ports are mapped to the real ones in later
 //                      lines; the sandbox's URL is exported as WXPAY_BASE_URL), stopped with SIGTERM at the end
 //   export K=V         sets the environment of the following lines
@@ -121,7 +122,7 @@ describe('README', () => {
     if (words[0] !== 'wxpay') throw new Error(`unsupported line in a checked block: ${line}`);
     if (bg) return startBackground(words);
     const want = /^exit (\d)\b/.exec(comment);
-    const res = await runCli(words.slice(1), { cwd, env });
+    const res = await runCli(words.slice(1), { cwd, env, fixtureKeys: true });
     expect(res.code, `${line}\n--- stdout\n${res.stdout}\n--- stderr\n${res.stderr}`).toBe(want ? Number(want[1]) : 0);
   }
 

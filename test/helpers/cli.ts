@@ -11,6 +11,7 @@ import { runProgram } from '../../src/cli.js';
 import type { Runtime } from '../../src/runtime.js';
 import { binPath } from './paths.js';
 import { recordOutput } from './secrets-scan.js';
+import { nextTestKeyPairAsync } from './test-keys.js';
 
 export interface CliResult {
   code: number | null;
@@ -30,6 +31,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string | Buffer;
   timeoutMs?: number;
+  /** `sandbox init` and `demo` take the committed test keys (test-keys.ts) instead of fresh 2048-bit keygens. */
+  fixtureKeys?: boolean;
 }
 
 export interface SpawnOptions extends CliOptions {
@@ -39,10 +42,16 @@ export interface SpawnOptions extends CliOptions {
   onStart?: (child: ChildProcess) => void;
 }
 
+/** Not passed on from the shell: NODE_EXTRA_CA_CERTS makes every Node process read and parse that CA bundle as it
+ *  starts (~0.04 CPU-s for the system's 220 KB one, a third of a `wxpay --version`), and the commands the tests run
+ *  talk to local plain-HTTP servers. A test that needs one gives it in `extra`. */
+const NOT_INHERITED = new Set(['NODE_EXTRA_CA_CERTS']);
+
 /** A clean env: no WXPAY_* leaking in from the developer's shell, colours off. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('WXPAY_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('WXPAY_') && !NOT_INHERITED.has(k)) env[k] = v;
   env.NO_COLOR = '1';
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
@@ -97,6 +106,7 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
     // Nothing signals an in-process run, and its stdout never closes: the handlers would never be called.
     onSignal: () => () => undefined,
     onStdoutClosed: () => () => undefined,
+    ...(opts.fixtureKeys ? { newRsaKeyPair: nextTestKeyPairAsync } : {}),
   };
   let timer: NodeJS.Timeout | undefined;
   const limit = opts.timeoutMs ?? 30_000;

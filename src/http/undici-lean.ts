@@ -1,0 +1,32 @@
+// The two parts of undici wxpay uses, loaded without undici's index: the index requires all of undici (fetch,
+// WebSocket, EventSource, the cache and cookie stores, the mock agents) at once, and that was ~0.12 CPU-s of every
+// command that calls the API, `wxpay demo` included, before it sent a byte (BENCHMARKS.md, suite session 8).
+// `request` does what the index's `request(url, opts)` does for the calls wxpay makes: a URL and options, on the
+// given dispatcher or the global one. test/unit/undici-lean.test.ts holds it to the index's behaviour.
+import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
+import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+import dispatcherRequest from 'undici/lib/api/api-request.js';
+import { getGlobalDispatcher } from 'undici/lib/global.js';
+import { parseURL } from 'undici/lib/core/util.js';
+
+/** undici's EnvHttpProxyAgent (typed as the index's, so no declaration of this file names undici's lib/). */
+export function envHttpProxyAgent(opts: EnvHttpProxyAgent.Options): Dispatcher {
+  return new EnvHttpProxyAgentClass(opts);
+}
+
+export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
+  method?: Dispatcher.HttpMethod;
+  dispatcher?: Dispatcher;
+};
+
+/** undici's `request(url, opts)`: GET unless a method is given, on `opts.dispatcher` or undici's global one. */
+export function request(url: string | URL, opts: RequestOptions = {}): Promise<Dispatcher.ResponseData> {
+  const { dispatcher = getGlobalDispatcher(), ...rest } = opts;
+  const u = parseURL(url);
+  return dispatcherRequest.call(dispatcher, {
+    ...rest,
+    origin: u.origin,
+    path: `${u.pathname}${u.search}`,
+    method: opts.method ?? (opts.body ? 'PUT' : 'GET'),
+  });
+}

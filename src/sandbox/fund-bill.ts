@@ -4,6 +4,41 @@ import { chinaDateTime } from '../protocol/china-time.js';
 import { feeFen, fundValue, yuan, type BillSpec, type Totals } from './bill-cells.js';
 import { syntheticEvent, type PaymentEvent, type RefundEvent } from './bill-source.js';
 
+function count(t: Totals, income: boolean, fen: number): void {
+  t.n++;
+  if (income) {
+    t.inN++;
+    t.inFen += fen;
+  } else {
+    t.outN++;
+    t.outFen += fen;
+  }
+}
+
+/** A fund-flow line, as values.map(fundValue).join(','): one test over the whole line for the characters that need
+ *  escaping or quotes, as most lines have none. */
+export function fundLine(values: readonly string[]): string {
+  return /[",\r\n]/.test(values.join('')) ? values.map(fundValue).join(',') : `\`${values.join(',`')}`;
+}
+
+/** chinaDateTime, its date and minute computed once per minute: a day's 100,000 seeded rows share 1,440 minutes. */
+export function minuteCachedDateTime(): (ms: number) => string {
+  let minute = NaN;
+  let prefix = '';
+  return (ms) => {
+    const m = Math.floor(ms / 60_000);
+    if (m !== minute) {
+      minute = m;
+      const start = chinaDateTime(m * 60_000);
+      // A year outside 0000-9999 is written in ISO's longer form: no cache for it.
+      prefix = start.length === 19 ? start.slice(0, 17) : '';
+    }
+    if (prefix === '') return chinaDateTime(ms);
+    const sec = Math.floor(ms / 1000) - m * 60;
+    return `${prefix}${sec < 10 ? '0' : ''}${sec}`;
+  };
+}
+
 /** One fund-flow line: its time, business number, flow number, type, direction, amount, remark and voucher. */
 interface FundLine {
   time: number;
@@ -16,45 +51,41 @@ interface FundLine {
   voucher: string;
 }
 
-function count(t: Totals, income: boolean, fen: number): void {
-  t.n++;
-  if (income) {
-    t.inN++;
-    t.inFen += fen;
-  } else {
-    t.outN++;
-    t.outFen += fen;
-  }
-}
-
-export function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
-  if (spec.account !== 'BASIC') return;
+/** Writes the lines of one bill in order: the balance runs along them, and each is counted in the totals. Lines are
+ *  object literals of one shape (a spread of shared fields made each row several times slower). */
+function fundLineWriter(t: Totals): (l: FundLine) => string {
   let balance = 0;
-  const row = ({ time, no, flow, name, income, fen, remark, voucher }: FundLine) => {
+  const dateTime = minuteCachedDateTime();
+  return ({ time, no, flow, name, income, fen, remark, voucher }) => {
     balance += income ? fen : -fen;
     count(t, income, fen);
-    return [
-      chinaDateTime(time),
+    const direction = income ? '收入' : '支出';
+    return fundLine([
+      dateTime(time),
       no,
       flow,
       name,
       name,
-      income ? '收入' : '支出',
+      direction,
       yuan(fen),
       yuan(balance),
       '系统',
       remark,
       voucher,
-    ]
-      .map(fundValue)
-      .join(',');
+    ]);
   };
+}
+
+export function* fundRows(spec: BillSpec, t: Totals): Generator<string> {
+  if (spec.account !== 'BASIC') return;
+  const row = fundLineWriter(t);
   function* entries(p: PaymentEvent | undefined, r: RefundEvent | undefined): Generator<string> {
     if (p) {
-      const paid = { time: p.time, no: p.transactionId, remark: '', voucher: p.outTradeNo };
-      yield row({ ...paid, flow: `F${p.transactionId}`, name: '交易', income: true, fen: p.total });
-      const fee = feeFen(p.total);
-      if (fee > 0) yield row({ ...paid, flow: `C${p.transactionId}`, name: '扣除交易手续费', income: false, fen: fee });
+      const { time, transactionId: no, total, outTradeNo: voucher } = p;
+      yield row({ time, no, flow: `F${no}`, name: '交易', income: true, fen: total, remark: '', voucher });
+      const fee = feeFen(total);
+      if (fee > 0)
+        yield row({ time, no, flow: `C${no}`, name: '扣除交易手续费', income: false, fen: fee, remark: '', voucher });
     }
     if (r && r.status === 'SUCCESS')
       yield row({

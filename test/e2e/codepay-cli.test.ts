@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDate } from '../../src/protocol/china-time.js';
 import { spawnCli } from '../helpers/cli.js';
-import { waitFor } from '../helpers/receiver.js';
 import { sandboxEnv, type Env } from './cmd-sandbox-helpers.js';
 
 const PAYS = '130000000000000001';
@@ -127,11 +126,14 @@ describe.each(['cert', 'pubkey'] as const)('payment code in %s mode', (mode) => 
       {
         cwd: env.dir,
         env: { WXPAY_BASE_URL: env.sb.url },
+        // SIGINT once the sandbox (in this process) holds the USERPAYING order: its change feed says when, where
+        // polling GET /sandbox/state every 10 ms cost a fetch and the whole state's JSON each time.
         onStart: (child) => {
-          void waitFor('the USERPAYING order', async () => {
-            const state = (await env.admin('GET', '/sandbox/state')) as { orders: Array<{ outTradeNo: string }> };
-            return state.orders.some((o) => o.outTradeNo === no);
-          }).then(() => child.kill('SIGINT'));
+          const off = env.sb.state.changes.on(() => {
+            if (!env.sb.state.orderByOutTradeNo(no)) return;
+            off();
+            child.kill('SIGINT');
+          });
         },
       },
     );

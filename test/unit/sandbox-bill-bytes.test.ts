@@ -18,6 +18,7 @@ import {
   type SyntheticBatch,
 } from '../../src/sandbox/bill-source.js';
 import { BillBuffer, ChunkPool } from '../../src/sandbox/bill-buffer.js';
+import { minuteCachedDateTime } from '../../src/sandbox/fund-bill.js';
 import { gzipChunks } from '../../src/sandbox/bill-gzip.js';
 import type { Totals } from '../../src/sandbox/bill-cells.js';
 import { seededTradeRows, seedRowWriter } from '../../src/sandbox/seeded-trade-rows.js';
@@ -252,6 +253,9 @@ describe('sandbox bill bytes (issue 19)', () => {
           const times = steps.map((d, k) => base + d * (k % 3 === 0 ? 1 : 17));
           for (const ms of times) out.pos = out.dateTime(out.pos, ms);
           expect(out.buf.subarray(0, out.pos).toString('latin1')).toBe(times.map(chinaDateTime).join(''));
+          // The fund-flow bill's own per-minute cache (fund-bill.ts), over the same times.
+          const fundDateTime = minuteCachedDateTime();
+          expect(times.map((ms) => fundDateTime(ms))).toEqual(times.map(chinaDateTime));
         },
       ),
       { numRuns: 300 },
@@ -295,7 +299,8 @@ describe('sandbox bill bytes (issue 19)', () => {
       const good = await drain(billStream(s, { gzip: false }));
       const bad = await drain(billStream(s, { gzip: false, corrupt: true }));
       expect(bad.length).toBe(good.length);
-      const diff = [...good.keys()].filter((i) => good[i] !== bad[i]);
+      const diff: number[] = [];
+      for (let i = 0; i < good.length; i++) if (good[i] !== bad[i]) diff.push(i);
       expect(diff).toHaveLength(1);
       const at = diff[0]!;
       expect(at).toBeGreaterThan(good.indexOf('\n'));

@@ -5,9 +5,15 @@
 // given dispatcher or the global one. test/unit/undici-lean.test.ts holds it to the index's behaviour.
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
-import dispatcherRequest from 'undici/lib/api/api-request.js';
+import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
+import api from 'undici/lib/api/index.js';
 import { getGlobalDispatcher } from 'undici/lib/global.js';
 import { parseURL } from 'undici/lib/core/util.js';
+
+// What undici's index does before anything else: every dispatcher gets request, stream, pipeline, upgrade and
+// connect. The proxy agent opens its CONNECT tunnel with `client.connect(...)`, so without this a proxied request
+// fails with "this[kClient].connect is not a function" (test/e2e/proxy.test.ts).
+Object.assign(DispatcherClass.prototype, api);
 
 /** undici's EnvHttpProxyAgent (typed as the index's, so no declaration of this file names undici's lib/). */
 export function envHttpProxyAgent(opts: EnvHttpProxyAgent.Options): Dispatcher {
@@ -23,7 +29,7 @@ export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' |
 export function request(url: string | URL, opts: RequestOptions = {}): Promise<Dispatcher.ResponseData> {
   const { dispatcher = getGlobalDispatcher(), ...rest } = opts;
   const u = parseURL(url);
-  return dispatcherRequest.call(dispatcher, {
+  return dispatcher.request({
     ...rest,
     origin: u.origin,
     path: `${u.pathname}${u.search}`,

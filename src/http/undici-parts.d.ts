@@ -6,11 +6,16 @@ declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
   export default Agent;
 }
 
-declare module 'undici/lib/api/api-request.js' {
-  import type { Dispatcher } from 'undici';
-  /** Dispatcher.request, called with the dispatcher as `this`. */
-  function request(this: Dispatcher, opts: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
-  export default request;
+declare module 'undici/lib/dispatcher/dispatcher.js' {
+  /** The base class of every dispatcher (Client, Pool, Agent, the proxy agents). */
+  const Dispatcher: { prototype: object };
+  export default Dispatcher;
+}
+
+declare module 'undici/lib/api/index.js' {
+  /** request, stream, pipeline, upgrade and connect: what the index assigns to Dispatcher.prototype. */
+  const api: Record<string, unknown>;
+  export default api;
 }
 
 declare module 'undici/lib/core/util.js' {

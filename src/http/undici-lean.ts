@@ -2,7 +2,10 @@
 // WebSocket, EventSource, the cache and cookie stores, the mock agents) at once, and that was ~0.12 CPU-s of every
 // command that calls the API, `wxpay demo` included, before it sent a byte (BENCHMARKS.md, suite session 8).
 // `request` does what the index's `request(url, opts)` does for the calls wxpay makes: a URL and options, on the
-// given dispatcher or the global one. test/unit/undici-lean.test.ts holds it to the index's behaviour.
+// given dispatcher or the global one, through this undici's own request code (a dispatcher from another copy of undici
+// needs only `dispatch`). test/unit/undici-lean.test.ts holds it to the index's behaviour, and a spawned `wxpay` in
+// test/e2e/proxy.test.ts (a process that never loads the index) goes through a proxy. These are undici's internal
+// files, not its public API: package.json pins undici's exact version, so an install cannot get another layout.
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
@@ -29,7 +32,7 @@ export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' |
 export function request(url: string | URL, opts: RequestOptions = {}): Promise<Dispatcher.ResponseData> {
   const { dispatcher = getGlobalDispatcher(), ...rest } = opts;
   const u = parseURL(url);
-  return dispatcher.request({
+  return api.request.call(dispatcher, {
     ...rest,
     origin: u.origin,
     path: `${u.pathname}${u.search}`,

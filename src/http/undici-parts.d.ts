@@ -13,8 +13,13 @@ declare module 'undici/lib/dispatcher/dispatcher.js' {
 }
 
 declare module 'undici/lib/api/index.js' {
+  import type { Dispatcher } from 'undici';
   /** request, stream, pipeline, upgrade and connect: what the index assigns to Dispatcher.prototype. */
-  const api: Record<string, unknown>;
+  const api: {
+    /** Dispatcher.request, called with the dispatcher as `this` (it needs only its `dispatch`). */
+    request(this: Dispatcher, opts: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
+    [name: string]: unknown;
+  };
   export default api;
 }
 

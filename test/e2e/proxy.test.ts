@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { trackSecretFile } from '../helpers/secrets.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
@@ -80,6 +80,22 @@ describe('proxies from the environment', () => {
     expect(r.code).toBe(5);
     expect(tunnels.map((t) => t.target)).toEqual([`wxpay-upstream.test:${upPort}`]);
     expect(r.stderr).toContain(`proxy: ${proxyUrl}/ (HTTP_PROXY) for http://wxpay-upstream.test:${upPort}`);
+  });
+
+  // The bundled CLI never loads undici's index (src/http/undici-lean.ts), while in-process runs share a worker with
+  // files that do, and the index gives every dispatcher the `connect` the proxy's tunnel needs: only a real process
+  // shows the lean loader does that itself (a8f025c broke every proxied request this way).
+  it('the real bin/wxpay goes through the proxy too', async () => {
+    const r = await spawnCli(
+      ['--config', rc, '--base-url', `http://wxpay-upstream.test:${upPort}`, 'query', 'PROXY0000001'],
+      {
+        cwd: dir,
+        env: { WXPAY_CONNECT_TIMEOUT_MS: '3000', HTTP_PROXY: proxyUrl },
+      },
+    );
+    expect(r.stderr).toContain('ORDER_NOT_EXIST');
+    expect(r.code).toBe(5);
+    expect(tunnels.map((t) => t.target)).toEqual([`wxpay-upstream.test:${upPort}`]);
   });
 
   it('lower-case https_proxy is honoured for https targets too (the variable curl and most tools read)', async () => {

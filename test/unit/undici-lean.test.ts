@@ -82,4 +82,12 @@ describe('undici-lean request', () => {
     await res.body.dump();
     await made.close();
   });
+
+  // The index runs its own request code with the dispatcher as `this`, which needs only `dispatch`: a dispatcher of
+  // another undici copy (createClient({ dispatcher }) is public) must not depend on that copy's prototype.
+  it('works with a dispatcher that has only dispatch, as the index does', async () => {
+    const bare = { dispatch: agent.dispatch.bind(agent) } as unknown as Dispatcher;
+    const res = await leanRequest(`${origin}/v3/bare?x=1`, { dispatcher: bare });
+    expect(((await res.body.json()) as Seen).url).toBe('/v3/bare?x=1');
+  });
 });

@@ -134,10 +134,10 @@ describe.each(['cert', 'pubkey'] as const)('payment code in %s mode', (mode) => 
           const onErr = (d: Buffer) => {
             seen += d.toString();
             if (!seen.includes('USERPAYING: waiting for the payer')) return;
-            child.stderr.off('data', onErr);
+            child.stderr?.off('data', onErr);
             child.kill('SIGINT');
           };
-          child.stderr.on('data', onErr);
+          child.stderr?.on('data', onErr);
         },
       },
     );

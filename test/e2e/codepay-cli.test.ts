@@ -126,14 +126,18 @@ describe.each(['cert', 'pubkey'] as const)('payment code in %s mode', (mode) => 
       {
         cwd: env.dir,
         env: { WXPAY_BASE_URL: env.sb.url },
-        // SIGINT once the sandbox (in this process) holds the USERPAYING order: its change feed says when, where
-        // polling GET /sandbox/state every 10 ms cost a fetch and the whole state's JSON each time.
+        // SIGINT once the child has printed its USERPAYING progress line: it prints that line just before it starts
+        // waiting, so the signal lands in the wait and takes the wait-and-cancel path. Signalling on the sandbox's
+        // change feed fired while the sandbox was still answering the first POST, before the child saw USERPAYING.
         onStart: (child) => {
-          const off = env.sb.state.changes.on(() => {
-            if (!env.sb.state.orderByOutTradeNo(no)) return;
-            off();
+          let seen = '';
+          const onErr = (d: Buffer) => {
+            seen += d.toString();
+            if (!seen.includes('USERPAYING: waiting for the payer')) return;
+            child.stderr.off('data', onErr);
             child.kill('SIGINT');
-          });
+          };
+          child.stderr.on('data', onErr);
         },
       },
     );

@@ -46,7 +46,7 @@ const accepted = () =>
         .filter((l) => l.outcome === 'accepted')
     : [];
 
-describe('one listener, two sandbox merchants, real binary', () => {
+describe('one listener, two sandbox merchants, real servers', () => {
   it('pays an order as each merchant; both callbacks are journalled with their profile', async () => {
     const init = await runCli(['sandbox', 'init', '--dir', sbDir, '--merchants', '2', '--json'], {
       cwd: dir,

@@ -1,0 +1,28 @@
+// vitest.config.ts gives a process of its own to every test file with code that changes global state (module mocks,
+// the environment, the cwd, process listeners, V8 flags), found by a pattern over the code outside template
+// literals. A pattern can be fooled (a nested template, an odd backtick in a comment), so the isolated list is pinned
+// here: a file joining or leaving it is a decision to review, not a side effect of an edit.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/paths.js';
+import config from '../../vitest.config.js';
+
+type Project = { test: { name: string; include?: string[]; exclude?: string[] } };
+
+describe('vitest projects', () => {
+  it('isolates exactly the files that change global state', () => {
+    const projects = (config as { test: { projects: Project[] } }).test.projects;
+    const shared = projects.find((p) => p.test.name === 'shared')!.test.include!;
+    const isolated = projects.find((p) => p.test.name === 'isolated')!.test;
+    expect(isolated.exclude).toEqual(shared);
+    expect(shared.length).toBeGreaterThan(150);
+    const files = readdirSync(path.join(repoRoot, 'test'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => `test/${f.split(path.sep).join('/')}`);
+    expect(files.filter((f) => !shared.includes(f)).sort()).toEqual([
+      'test/unit/lean-download.test.ts',
+      'test/unit/safe-write.test.ts',
+    ]);
+  });
+});

@@ -24,8 +24,11 @@ export interface ForwardPostInit {
 /** `fetch` fits this type; tests pass a fake of it to the forwarder. */
 export type ForwardPost = (url: string, init: ForwardPostInit) => Promise<ForwardAnswer>;
 
-// Idle sockets of a keep-alive agent are unref'd: they keep no process alive once its work is done.
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/** A forwarder's POST and its keep-alive pool; `close` destroys the pool's sockets (the forwarder is done). */
+export interface ForwardPool {
+  post: ForwardPost;
+  close(): void;
+}
 
 const drain = (res: IncomingMessage): Promise<unknown> =>
   new Promise((resolve, reject) => {
@@ -34,9 +37,23 @@ const drain = (res: IncomingMessage): Promise<unknown> =>
     res.resume();
   });
 
-/** POSTs `init.body` to `url`. Rejects like fetch on a network failure or an abort (the error's `code` says which). */
-export const forwardPost: ForwardPost = (url, init) =>
-  new Promise((resolve, reject) => {
+/** A POST over its own keep-alive agents, one pool per forwarder (no module-level state: each listener, test or
+ *  one-shot command owns and closes its sockets). Idle sockets of a keep-alive agent are unref'd, so even an
+ *  unclosed pool keeps no process alive. The POST rejects like fetch on a network failure or an abort (the error's
+ *  `code` says which). */
+export function createForwardPool(): ForwardPool {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  return {
+    post: (url, init) => postWith(agents, url, init),
+    close: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+function postWith(agents: { http: HttpAgent; https: HttpsAgent }, url: string, init: ForwardPostInit) {
+  return new Promise<ForwardAnswer>((resolve, reject) => {
     const target = new URL(url);
     const https = target.protocol === 'https:';
     const headers = { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) };
@@ -48,3 +65,4 @@ export const forwardPost: ForwardPost = (url, init) =>
     req.on('error', reject);
     req.end(init.body);
   });
+}

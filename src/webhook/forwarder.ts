@@ -2,7 +2,7 @@
 // timestamp and signature per attempt, the same webhook-id = the event id, so the app can dedupe), retrying with
 // exponential backoff. Redirects are never followed: a 3xx is a failure, so decrypted payment data never goes
 // to a host nobody configured. `notify replay --forward` sends the same message (forwardMessage) the same way.
-import { forwardPost, type ForwardPost } from './forward-post.js';
+import { createForwardPool, type ForwardPost } from './forward-post.js';
 import type { EventFacts } from './live-line.js';
 import { forwardSignatureHeaders } from './signing.js';
 
@@ -39,6 +39,9 @@ export interface ForwarderOptions {
 
 /** Sends one message; with `budgetMs` every attempt, wait and retry included, ends within it. */
 export type Forward = (msg: ForwardMessage, budgetMs?: number) => Promise<ForwardResult>;
+
+/** A Forward that owns its connections: `close` (once no forward is running) destroys its keep-alive sockets. */
+export type Forwarder = Forward & { close(): void };
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -96,11 +99,17 @@ export function causeOf(err: unknown, timeoutMs: number): string {
   return code ? `${e.cause?.message ?? e.message} (${code})` : e.message;
 }
 
-export function createForwarder(opts: ForwarderOptions): Forward {
+export function createForwarder(opts: ForwarderOptions): Forwarder {
+  // A given POST (fetch, a test's fake) manages its own connections; the default one gets a pool of its own.
+  const pool = opts.fetchImpl ? undefined : createForwardPool();
+  const forward = forwardVia(opts, opts.fetchImpl ?? pool!.post);
+  return Object.assign(forward, { close: () => pool?.close() });
+}
+
+function forwardVia(opts: ForwarderOptions, doFetch: ForwardPost): Forward {
   const attempts = Math.max(1, opts.attempts ?? 4);
   const base = opts.baseDelayMs ?? 250;
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const doFetch = opts.fetchImpl ?? forwardPost;
   const sleep = opts.sleep ?? defaultSleep;
   const now = opts.now ?? Date.now;
   const timeoutSignal = opts.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));

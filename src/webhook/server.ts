@@ -16,6 +16,7 @@ import { reforward } from './reforward.js';
 import { createRejectionLimiter, DEFAULT_REJECTION_LIMITS, type RejectionLimits } from './rejections.js';
 import { requestListener } from './request-listener.js';
 import { forwarderFor, handlerFor, merchantDeps, openEventLog, type EventLog } from './server-setup.js';
+import type { Forwarder } from './forwarder.js';
 import type { StoreOptions } from './store-mode.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -99,7 +100,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const limiter = createRejectionLimiter({ ...DEFAULT_REJECTION_LIMITS, ...opts.rejectionLimits }, now());
   const handle = handlerFor(opts, { keyDeps, now, log, limiter, onEvent, track: background.track, forward });
   const wantPath = opts.path ?? '/';
-  const server = await listenOrRelease(opts, requestListenerFor(opts, wantPath, keyDeps.merchants, handle), log);
+  const listener = requestListenerFor(opts, wantPath, keyDeps.merchants, handle);
+  const server = await listenOrRelease(opts, listener, { log, forward });
   const summarize = () => {
     const line = limiter.summary(now());
     if (line) background.track(log.journal.append(line).catch(() => undefined));
@@ -138,6 +140,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         summarize();
         await background.settled();
         await log.stored?.pump?.stop();
+        forward?.close(); // no forward runs now: the background tasks and the pump have stopped
         await log.journal.close();
       })();
       return closing;
@@ -158,8 +161,12 @@ function requestListenerFor(
 }
 
 /** The HTTP server with its timeouts and connection cap, listening. One that cannot start releases what was opened
- *  for it (the re-forward reader, the pump, the journal). */
-async function listenOrRelease(opts: WebhookServerOptions, listener: RequestListener, log: EventLog): Promise<Server> {
+ *  for it (the re-forward reader, the pump, the journal, the forwarder's pool). */
+async function listenOrRelease(
+  opts: WebhookServerOptions,
+  listener: RequestListener,
+  { log, forward }: { log: EventLog; forward: Forwarder | undefined },
+): Promise<Server> {
   const limits = resolveHttpLimits(WEBHOOK_LIMITS, opts.limits);
   const server = createServer(httpServerOptions(limits), listener);
   applyHttpLimits(server, limits);
@@ -170,6 +177,7 @@ async function listenOrRelease(opts: WebhookServerOptions, listener: RequestList
     await log.toReforward?.return(undefined);
     await log.stored?.pump?.stop();
     await log.journal.close();
+    forward?.close();
     throw err;
   }
   return server;

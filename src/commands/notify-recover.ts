@@ -14,7 +14,8 @@ import type { NotifyRecoverOptions } from '../cli/notify.js';
 import { withClient } from '../command-kit/client-context.js';
 import { outputFor, readInput } from '../command-kit/shared.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
-import { createForwarder, type ForwardResult } from '../webhook/forwarder.js';
+import { createForwarder, type Forward, type ForwardResult } from '../webhook/forwarder.js';
+import { refuseForwardCredentials } from '../command-kit/forward-url.js';
 import * as recover from '../webhook/recover.js';
 import { expectedFromBills } from '../command-kit/recover-bills.js';
 import { openRecoverTarget, type RecoverTarget } from '../command-kit/recover-target.js';
@@ -81,6 +82,19 @@ async function forwardAll(
 ) {
   const { secret } = await forwardSecret(journal);
   const send = createForwarder({ url: ctx.opts.forward!, secret });
+  try {
+    return await forwardEach(ctx, journal, missing, send);
+  } finally {
+    send.close();
+  }
+}
+
+async function forwardEach(
+  ctx: CommandContext<NotifyRecoverOptions>,
+  journal: string,
+  missing: recover.ExpectedCallback[],
+  send: Forward,
+) {
   const results: Array<{ x: recover.ExpectedCallback; result: ForwardResult }> = [];
   for (const x of missing) {
     const m = recover.recoveredMessage(x, chinaRfc3339(ctx.rt.now()));
@@ -103,6 +117,7 @@ export async function run(ctx: CommandContext<NotifyRecoverOptions>): Promise<vo
     timeOption(opts.since, '--since', rt.now()),
     timeOption(opts.until, '--until', rt.now(), rt.now()),
   ];
+  if (opts.forward) refuseForwardCredentials('--forward', opts.forward);
   if (opts.forward && !/^https?:\/\//.test(opts.forward))
     throw new WxpayError('USAGE', `--forward must be an http(s) URL, got "${opts.forward}"`, {
       hint: 'e.g. --forward http://127.0.0.1:3000/notify',

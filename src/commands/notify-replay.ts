@@ -14,6 +14,7 @@ import type { NotifyReplayOptions } from '../cli/notify.js';
 import { deliver } from '../webhook/deliver.js';
 import { readForwardSecret, secretPathFor } from '../webhook/forward-secret.js';
 import { createForwarder, forwardMessage } from '../webhook/forwarder.js';
+import { refuseForwardCredentials } from '../command-kit/forward-url.js';
 import { dropNonCaptures, eventIdOf, journalSelection, ReplaySelection } from '../webhook/replay-source.js';
 import { pickSigner, sandboxKeys } from '../command-kit/notify-signer.js';
 import { storeCaptures, storeName } from '../command-kit/store-readers.js';
@@ -32,6 +33,7 @@ function checkOptions(opts: NotifyReplayOptions): void {
       { hint: 'e.g. --forward http://127.0.0.1:3000/notify' },
     );
   const url = (opts.to ?? opts.forward)!;
+  if (opts.forward) refuseForwardCredentials('--forward', opts.forward);
   if (!/^https?:\/\//.test(url))
     throw new WxpayError('USAGE', `${opts.to ? '--to' : '--forward'} must be an http(s) URL, got "${url}"`, {
       hint: 'e.g. --to http://127.0.0.1:8930/',
@@ -60,7 +62,8 @@ async function sendForward(c: JournalEntry, url: string, secret: string): Promis
       hint: 'Replay --forward from the journal of `wxpay webhook serve` (its accepted lines hold the resource).',
     });
   }
-  const r = await createForwarder({ url, secret, attempts: 1 })(
+  const forward = createForwarder({ url, secret, attempts: 1 });
+  const r = await forward(
     forwardMessage({
       id: c.id,
       event_type: c.event_type,
@@ -70,7 +73,7 @@ async function sendForward(c: JournalEntry, url: string, secret: string): Promis
       // An event accepted by a many-merchant listener is re-sent as that merchant's.
       ...(typeof c.profile === 'string' ? { profile: c.profile } : {}),
     }),
-  );
+  ).finally(() => forward.close());
   return { status: r.status ?? 0, ok: r.ok, body: r.ok ? '' : (r.error ?? '') };
 }
 

@@ -9,6 +9,7 @@ import type { WebhookServeOptions } from '../cli/webhook.js';
 import { forwardSecret } from '../webhook/forward-secret.js';
 import { resendCommand } from '../webhook/resend.js';
 import { startWebhookServer } from '../webhook/server.js';
+import { refuseForwardCredentials } from '../command-kit/forward-url.js';
 import { loadMerchantKeys, merchantProfileNames } from '../command-kit/merchant-profiles.js';
 import { assertOwnSerials } from '../webhook/merchants.js';
 import { intOption, loadProfile, outputFor } from '../command-kit/shared.js';
@@ -26,6 +27,7 @@ function checkOptions(opts: WebhookServeOptions, storeUrl: string | undefined): 
     throw new WxpayError('USAGE', '--ack-after-forward needs --forward-to', {
       hint: 'Give the app URL with --forward-to http://127.0.0.1:3000/notify.',
     });
+  if (opts.forwardTo) refuseForwardCredentials('--forward-to', opts.forwardTo);
   if (opts.forwardTo && !/^https?:\/\//.test(opts.forwardTo))
     throw new WxpayError('USAGE', `--forward-to must be an http(s) URL, got "${opts.forwardTo}"`, {
       hint: 'e.g. --forward-to http://127.0.0.1:3000/notify',

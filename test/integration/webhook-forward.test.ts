@@ -16,6 +16,7 @@ import { startWebhookServer } from '../../src/webhook/server.js';
 import { newForwardSecret, signForward } from '../../src/webhook/signing.js';
 import { apiV3Key, makeFixture } from './webhook-fixtures.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
+import { runCli } from '../helpers/cli.js';
 
 const f = makeFixture();
 const dir = mkdtempSync(path.join(tmpdir(), 'wxpay-webhook-forward-'));
@@ -226,6 +227,31 @@ describe('the forward over node:http (src/webhook/forward-post.ts)', () => {
     });
     silent.closeAllConnections();
     await new Promise((r) => silent.close(r));
+  });
+
+  it("keeps its connection alive between forwards, and close() ends it: the pool is the forwarder's own", async () => {
+    const app = await startApp(200);
+    const sockets: Array<Promise<void>> = [];
+    app.server.on('connection', (s) => sockets.push(new Promise((r) => s.on('close', () => r()))));
+    const forward = createForwarder({ url: app.url, secret: newForwardSecret(), attempts: 1 });
+    for (const id of ['EV-KA1', 'EV-KA2']) expect((await forward({ id, body: '{}', headers: {} })).ok).toBe(true);
+    expect(sockets).toHaveLength(1);
+    forward.close();
+    await sockets[0]; // the app sees the socket end without closing it itself
+    await app.close();
+    expect(app.got).toHaveLength(2);
+  });
+
+  // node:http would send a URL's user:password@ as Basic auth (fetch refused such a URL): refused before anything runs.
+  it.each([
+    [['webhook', 'serve', '--forward-to', 'http://ops:hunter2@127.0.0.1:3000/notify'], '--forward-to'],
+    [['notify', 'replay', 'x.ndjson', '--forward', 'https://ops:hunter2@app.example/notify'], '--forward'],
+    [['notify', 'recover', '--since', '2026-12-01', '--forward', 'http://:hunter2@127.0.0.1:3000/notify'], '--forward'],
+  ])('%j is a usage error that does not echo the password', async (args, flag) => {
+    const r = await runCli([...args, '--json'], { cwd: dir });
+    expect([r.code, r.error().code]).toEqual([2, 'USAGE']);
+    expect(r.error().message).toBe(`${flag} must not carry credentials (user:password@ in the URL)`);
+    expect(r.stdout + r.stderr).not.toContain('hunter2');
   });
 });
 

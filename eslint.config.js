@@ -12,7 +12,8 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: { allowDefaultProject: ['vitest.config.ts'] },
+        // vitest.config.ts is in tsconfig.json's include (tests import it), so the project service finds it.
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
     },

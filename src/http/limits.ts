@@ -57,14 +57,20 @@ export function applyHttpLimits(server: Server, l: HttpLimits): void {
 
 /** The body, or undefined when it is over `max` (declared or streamed). An oversized body is read and dropped, not
  *  buffered: answering before the client finished sending makes many clients see a reset instead of the 413, and a
- *  paused request would hold its socket until the request timeout. Past 16x the cap the socket is cut. */
-export function readCappedBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+ *  paused request would hold its socket until the request timeout. Past 16x the cap the socket is cut. `onData`
+ *  sees the bytes read so far after each chunk (the listener's body budget), on this reader's one 'data' listener. */
+export function readCappedBody(
+  req: IncomingMessage,
+  max: number,
+  onData?: (size: number) => void,
+): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = Number(req.headers['content-length'] ?? 0) > max;
     req.on('data', (c: Buffer) => {
       size += c.length;
+      onData?.(size);
       if (size > 16 * max) return req.destroy();
       if (size > max) over = true;
       if (!over) chunks.push(c);

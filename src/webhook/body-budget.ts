@@ -3,6 +3,7 @@
 // arrive) and gives them back when its body is read or dropped; past the budget it is answered 503 at once. The
 // last MiB is kept for small bodies, so big uploads cannot crowd out real callbacks (1-2 KB each).
 import type { IncomingMessage } from 'node:http';
+import { readCappedBody } from '../http/limits.js';
 
 const SMALL = 64 * 1024;
 const RESERVE = 1024 * 1024;
@@ -24,9 +25,9 @@ export class BodyBudget {
   }
 }
 
-/** The body; undefined when over `max` (413); 'busy' when the budget is spent (503). It reads the body itself, with
- *  the same rules as readCappedBody (an oversized body is read and dropped; past 16x the cap the socket is cut),
- *  rather than wrapping it: one promise and one 'data' listener per callback instead of two of each. */
+/** The body; undefined when over `max` (413); 'busy' when the budget is spent (503). readCappedBody reads it (its
+ *  rules: an oversized body is read and dropped, past 16x the cap the socket is cut) and tells each chunk's running
+ *  size to the budget on its own 'data' listener. */
 export function readBudgetedBody(
   req: IncomingMessage,
   max: number,
@@ -35,41 +36,31 @@ export function readBudgetedBody(
   const declared = Math.min(Number(req.headers['content-length'] ?? 0) || 0, max + 1);
   if (!budget.take(declared, declared)) return Promise.resolve('busy');
   let reserved = declared;
+  let busy = false;
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let seen = 0;
-    let busy = false;
-    let over = declared > max;
     const done = () => {
       budget.give(reserved);
       reserved = 0;
     };
-    req.on('data', (c: Buffer) => {
-      seen += c.length;
+    const onData = (seen: number) => {
       const more = Math.min(seen, max + 1) - reserved;
-      if (!busy && more > 0) {
-        if (budget.take(more, seen)) reserved += more;
-        else {
-          busy = true;
-          done();
-          resolve('busy');
-        }
+      if (busy || more <= 0) return;
+      if (budget.take(more, seen)) reserved += more;
+      else {
+        busy = true;
+        done();
+        resolve('busy');
       }
-      if (seen > 16 * max) return void req.destroy();
-      if (seen > max) over = true;
-      if (!over) chunks.push(c);
-    });
-    req.on('end', () => {
-      done();
-      resolve(busy ? 'busy' : over ? undefined : Buffer.concat(chunks));
-    });
-    req.on('close', () => {
-      done();
-      resolve(busy ? 'busy' : undefined);
-    });
-    req.on('error', (e: unknown) => {
-      done();
-      reject(e);
-    });
+    };
+    readCappedBody(req, max, onData).then(
+      (b) => {
+        done();
+        resolve(busy ? 'busy' : b);
+      },
+      (e: unknown) => {
+        done();
+        reject(e);
+      },
+    );
   });
 }

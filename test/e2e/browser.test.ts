@@ -169,9 +169,13 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
     let env: Env;
     let hook: WebhookServer;
     let browser: TestBrowser;
+    let page: Page;
     const stamp = `${Date.now()}`.slice(-9);
     beforeAll(async () => {
       [env, browser] = await Promise.all([sandboxEnv('pubkey'), newContext()]);
+      // One tab for the three cases, as in the dashboard's suite: each new tab is a new window and renderer process
+      // (~0.5 CPU-s), and every case begins with a fresh navigation.
+      page = await browser.newPage();
       // The merchant's listener, in process: the spawned `webhook serve` is tested in its own files.
       const profile = await loadConfig({ cwd: env.dir, env: {} });
       hook = await startWebhookServer({
@@ -198,7 +202,6 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
     it('open a native code_url and press Pay: the order is SUCCESS and the listener journals the notification', async () => {
       const no = `BN${stamp}`;
       const url = payerPageUrl((await prepay('native', no)).code_url!, env.sb.url)!;
-      const page = await browser.newPage();
       await page.goto(url);
       await expect(page.locator('#amount').textContent()).resolves.toBe('12.34 CNY');
       // The description is text, never markup.
@@ -221,14 +224,12 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
         outcome: 'accepted',
         resource: { trade_state: 'SUCCESS', amount: { total: 1234 } },
       });
-      await page.close();
     });
 
     it('cancel an H5 payment: the order stays NOTPAY, nothing is sent, and the page leads back to the merchant', async () => {
       const no = `BH${stamp}`;
       const h5 = (await prepay('h5', no, ['--payer-ip', '127.0.0.1'])).h5_url!;
       expect(h5.startsWith(`${env.sb.url}/sandbox/pay/`)).toBe(true);
-      const page = await browser.newPage();
       // An H5 app may append its return page to the h5_url, as in production.
       await page.goto(`${h5}&redirect_url=${encodeURIComponent('https://shop.example/order/done')}`);
       await page.getByRole('button', { name: 'Cancel' }).click();
@@ -239,7 +240,6 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
       await screenshots(page, 'payer-cancelled');
       expect((await tradeState(no)).trade_state).toBe('NOTPAY');
       expect(env.sb.notifications().some((d) => d.outTradeNo === no)).toBe(false);
-      await page.close();
     });
 
     it('the paysign page accepts a good JSAPI set and pays it, and names the bad field of a tampered one', async () => {
@@ -247,7 +247,6 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
       const { invoke } = (await prepay('jsapi', no, ['--openid', 'oPayer21'])) as unknown as {
         invoke: Record<string, string>;
       };
-      const page = await browser.newPage();
       await page.goto(env.sb.uiUrl); // the dashboard token link: sets the cookie the paysign page needs
       await page.goto(`${env.sb.url}/sandbox/ui/paysign`);
       const check = async (params: Record<string, string>) => {
@@ -266,7 +265,6 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
       await page.getByRole('button', { name: 'Pay', exact: true }).click();
       await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^Paid\./);
       expect((await tradeState(no)).trade_state).toBe('SUCCESS');
-      await page.close();
     });
   });
 });

@@ -6,8 +6,9 @@
 // WXPAY_REQUIRE_BROWSER=1 (CI) makes that a failure.
 // screenshots() writes a PNG of the page at desktop and phone widths into test-results/screenshots/ (git-ignored).
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserType, Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { repoRoot } from './paths.js';
 
@@ -18,6 +19,41 @@ export const VIEWPORTS = {
 
 export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'screenshots');
 
+// Loaded with require(), not import: Node 20 runs its CommonJS export scanner over every module an import reaches,
+// here playwright-core's two 3.5 MB bundles, which cost ~0.3 CPU-s more per worker than require() alone.
+const { chromium } = createRequire(import.meta.url)('playwright-core') as { chromium: BrowserType };
+
+// Chromium keeps only the last --disable-features it is given, so this list repeats playwright-core's own (its
+// chromiumSwitches.ts, checked below against the installed version) and adds what a headless test does not need:
+// since Chromium 15x, new headless mode (the full browser) loads the address bar's drop-down as WebUI pages
+// (chrome://omnibox-popup.top-chrome/) in a renderer process of their own for each window, ~1.6 CPU-s apiece, three
+// times in this suite's run: about a quarter of all the CPU its Chromium used.
+const PLAYWRIGHT_FEATURES_OF = '1.65.';
+const PLAYWRIGHT_DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+];
+const UNNEEDED_FEATURES = [
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+  'WebUIOmniboxFullPopup',
+  'PreloadTopChromeWebUI',
+];
+
 // Offline and quiet: no GPU, no QUIC, no update/sync/background traffic. --no-sandbox: the suite may run as root.
 const FLAGS = [
   '--no-sandbox',
@@ -27,7 +63,18 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...UNNEEDED_FEATURES].join(',')}`,
 ];
+
+/** Fails where playwright-core is not the version whose --disable-features list FLAGS repeats: an upgrade must copy
+ *  its list again (node_modules/playwright-core/lib/coreBundle.js, `disabledFeatures`), or its own would be lost. */
+function checkPlaywrightVersion(): void {
+  const { version } = createRequire(import.meta.url)('playwright-core/package.json') as { version: string };
+  if (!version.startsWith(PLAYWRIGHT_FEATURES_OF))
+    throw new Error(
+      `playwright-core ${version}: copy its disabled Chromium features into test/helpers/browser.ts (now of ${PLAYWRIGHT_FEATURES_OF}x)`,
+    );
+}
 
 const executable = (file: string): boolean => {
   try {
@@ -88,6 +135,7 @@ export interface TestBrowser {
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(`cannot start Chromium: ${skipReason() ?? 'not found'}`);
+  checkPlaywrightVersion();
   return chromium.launch({ executablePath, headless: true, args: FLAGS });
 }
 

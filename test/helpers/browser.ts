@@ -1,14 +1,14 @@
 // A real browser for the sandbox's pages (issue 21): playwright-core (which downloads no browser) driving the
 // machine's Chromium: $WXPAY_CHROMIUM, else Debian's /usr/bin/chromium, else chromium / chromium-browser on PATH.
 // One headless browser for the browser tests (test/e2e/browser.test.ts), and a fresh context (its own cookies and
-// storage, like a new profile) per suite: a Chromium start costs about 2.5 CPU-s, and loading playwright-core 1.5
+// storage, like a new profile) per suite: a Chromium start costs about 2.5 CPU-s, and loading playwright-core ~0.8
 // more, so the suites share one of each. Where no Chromium is found the tests skip with the reason printed;
 // WXPAY_REQUIRE_BROWSER=1 (CI) makes that a failure.
 // screenshots() writes a PNG of the page at desktop and phone widths into test-results/screenshots/ (git-ignored).
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, BrowserContext, BrowserType, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserType, CDPSession, Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { repoRoot } from './paths.js';
 
@@ -16,6 +16,7 @@ export const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 375, height: 740 },
 } as const;
+type Viewport = (typeof VIEWPORTS)[keyof typeof VIEWPORTS];
 
 export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'screenshots');
 
@@ -145,15 +146,46 @@ export async function startBrowser(browser: Browser): Promise<TestBrowser> {
   return { context, newPage: () => context.newPage(), close: () => context.close() };
 }
 
+/** The page's full size, measured as playwright's fullPage screenshot does, once its fonts are in; and the root's
+ *  scroll width (more than the viewport's width when the page scrolls sideways). */
+const FULL_SIZE = `document.fonts.ready.then(() => {
+  const b = document.body, d = document.documentElement;
+  return {
+    width: Math.max(b.scrollWidth, d.scrollWidth, b.offsetWidth, d.offsetWidth, b.clientWidth, d.clientWidth),
+    height: Math.max(b.scrollHeight, d.scrollHeight, b.offsetHeight, d.offsetHeight, b.clientHeight, d.clientHeight),
+    scrollWidth: d.scrollWidth,
+  };
+})`;
+
+/** A full-page PNG of the page at `viewport` into `file`; returns the root's scroll width. Chromium's own capture
+ *  through CDP rather than page.screenshot(), for `optimizeForSpeed` (a faster PNG compression level: larger files,
+ *  the same pixels), which playwright does not pass: with playwright's caret-hiding style added and removed around
+ *  each shot it was ~0.1 CPU-s more per page at both widths, ~1.2 CPU-s of the file's run. */
+async function fullPagePng(page: Page, cdp: CDPSession, file: string, viewport: Viewport): Promise<number> {
+  const size = await page.evaluate<{ width: number; height: number; scrollWidth: number }>(FULL_SIZE);
+  const { data } = await cdp.send('Page.captureScreenshot', {
+    format: 'png',
+    optimizeForSpeed: true,
+    clip: { x: 0, y: 0, width: size.width, height: size.height, scale: 1 },
+    captureBeyondViewport: size.width > viewport.width || size.height > viewport.height,
+  });
+  writeFileSync(file, Buffer.from(data, 'base64'));
+  return size.scrollWidth;
+}
+
 /** Writes `<name>-desktop.png` and `<name>-phone.png` of the page as it is now (a resize, not a reload); leaves the
  *  page at desktop width. Returns the page's scroll width at the phone's width (measured there, so a caller that
  *  checks the phone layout needs no second resize). */
 export async function screenshots(page: Page, name: string): Promise<number> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize(VIEWPORTS.phone);
-  const phoneWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize(VIEWPORTS.desktop);
-  return phoneWidth;
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await fullPagePng(page, cdp, path.join(SCREENSHOT_DIR, `${name}-desktop.png`), VIEWPORTS.desktop);
+    await page.setViewportSize(VIEWPORTS.phone);
+    const phoneWidth = await fullPagePng(page, cdp, path.join(SCREENSHOT_DIR, `${name}-phone.png`), VIEWPORTS.phone);
+    await page.setViewportSize(VIEWPORTS.desktop);
+    return phoneWidth;
+  } finally {
+    await cdp.detach();
+  }
 }

@@ -15,6 +15,7 @@ import {
   pem,
   put,
   rsa2048,
+  startKeygens,
   type RsaKeyPairMaker,
 } from './key-makers.js';
 
@@ -87,20 +88,24 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   const port = opts.port ?? prev?.port ?? DEFAULT_SANDBOX_PORT;
   opts.signal?.throwIfAborted();
   await mkdir(p.certsDir, { recursive: true });
-  const newRsaKeyPair = opts.newRsaKeyPair ?? rsa2048;
-  const serialNo = await ensureMerchant(dir, mchid, newRsaKeyPair, opts.signal);
-  if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
   // A sandbox.json written before platform rotation has no list: make one then.
   const earlier = prev?.platformSerials;
+  const keys = startKeygens(opts.newRsaKeyPair ?? rsa2048, {
+    merchant: !((await exists(p.merchantKey)) && (await exists(p.merchantCert))),
+    platform: !earlier?.length,
+    publicKey: !(await exists(p.publicKeyPrivate)),
+  });
+  const serialNo = await ensureMerchant(dir, mchid, keys.merchant, opts.signal);
+  if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
   const platformSerials = earlier?.length
     ? earlier
-    : [await createPlatformCert(dir, Date.now(), opts.signal, newRsaKeyPair)];
+    : [await createPlatformCert(dir, Date.now(), opts.signal, keys.platform)];
   const first = platformSerials[0]!;
   const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);
   if (!(await exists(certsCopy))) await put(certsCopy, await readFile(p.platformCert(first)));
   const publicKeyId = prev?.publicKeyId ?? newPublicKeyId();
   if (!(await exists(p.publicKeyPrivate))) {
-    const { privateKey, publicKey } = await newRsaKeyPair();
+    const { privateKey, publicKey } = await keys.publicKey();
     opts.signal?.throwIfAborted();
     await put(p.publicKeyPrivate, pem(privateKey));
     await put(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());

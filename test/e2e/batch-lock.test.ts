@@ -40,12 +40,12 @@ describe('batch lock takeover', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-lock-race-'));
     const outcomes: string[] = [];
     try {
-      // Each racer's first answer also proves it has loaded the module, so the timed trials race for real.
+      // Each racer's first answer also proves it has loaded the module, so even the first trial races for real.
       for (let t = 0; t < 30; t++) {
         const file = path.join(dir, `t${t}.journal.ndjson`);
         writeFileSync(`${file}.lock`, `${deadPid()}\n`);
-        const at = Date.now() + 150;
-        const answers = await Promise.all(racers.map((r) => r.ask({ op: 'race', file, at })));
+        await Promise.all(racers.map((r) => r.ask({ op: 'arm', file })));
+        const answers = await Promise.all(racers.map((r) => r.ask({ op: 'go' })));
         const winners = answers.filter((a) => a.won).length;
         outcomes.push(`trial ${t}: ${winners} holder(s); ${answers.map((a) => (a.won ? 'won' : a.code)).join(', ')}`);
         expect(

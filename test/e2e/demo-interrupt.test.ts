@@ -59,9 +59,7 @@ function interruptAt(marker: string, tmp: string): Promise<Ended> {
   });
 }
 
-// The cases run at once: each spawned demo spends most of its wall waiting (keygens on the thread pool, the 2.5 s
-// preload hold, the bounded clean-up), and each has its own TMPDIR, so none can see another's folder.
-describe.concurrent('wxpay demo interrupted', () => {
+describe('wxpay demo interrupted', () => {
   // The header prints before step 1 (the key generation); "N. " once step N has finished, i.e. during step N+1.
   it.each([
     ['during step 1', 'wxpay demo:'],

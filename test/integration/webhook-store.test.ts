@@ -129,9 +129,10 @@ describePg('webhook serve --store (PostgreSQL)', () => {
       'dead',
     );
     expect(await store.claim('dead', 10, 1_000)).toHaveLength(1);
-    await listener(store, 'alive', { forwardTo: app.url, forwardSecret: newForwardSecret() });
-    // While the lease holds, nobody else may take it.
+    // While the lease holds, nobody else may take it. Asked at once: the cases run side by side, and a listener
+    // started first could, under load, take longer than the lease.
     expect(await store.claim('other', 10, 1_000)).toHaveLength(0);
+    await listener(store, 'alive', { forwardTo: app.url, forwardSecret: newForwardSecret() });
     await waitFor('the forward after the lease', () => app.got.length === 1 || undefined, 500);
     expect(app.got[0]!.headers['webhook-id']).toBe(n.id);
     await waitFor(

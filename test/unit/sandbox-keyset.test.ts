@@ -91,4 +91,27 @@ describe('sandbox init', () => {
       removeTemp(dir);
     }
   });
+
+  it('platformCert: false makes no platform certificate in pubkey mode (two keygens), and is ignored in cert mode', async () => {
+    const dirs = [
+      await mkdtemp(path.join(tmpdir(), 'wxpay-sbx-pub-')),
+      await mkdtemp(path.join(tmpdir(), 'wxpay-sbx-cert-')),
+    ];
+    let asked = 0;
+    const maker = () => (asked++, Promise.resolve(nextTestKeyPair()));
+    try {
+      const r = await initSandbox({ dir: dirs[0]!, mode: 'pubkey', platformCert: false, newRsaKeyPair: maker });
+      expect(asked).toBe(2);
+      expect(r).toMatchObject({ platformSerial: '', platformCertPath: '', platformKeyPath: '', mode: 'pubkey' });
+      expect((await loadSandboxKeys(dirs[0]!)).platform).toEqual([]);
+      // The demo's second init (the sandbox's port) keeps it so.
+      await initSandbox({ dir: dirs[0]!, mode: 'pubkey', platformCert: false, port: 1234, newRsaKeyPair: maker });
+      expect(asked).toBe(2);
+      const c = await initSandbox({ dir: dirs[1]!, mode: 'cert', platformCert: false, newRsaKeyPair: maker });
+      expect(asked).toBe(5);
+      expect((await loadSandboxKeys(dirs[1]!)).platform.map((p) => p.serial)).toEqual([c.platformSerial]);
+    } finally {
+      for (const d of dirs) removeTemp(d);
+    }
+  });
 });

@@ -4,7 +4,6 @@
 import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { createClient, type WxpayClient } from '../http/client.js';
-import { request } from '../http/undici-lean.js';
 import { loadConfig, type ResolvedProfile } from '../config/config.js';
 import { loadApiV3Key, loadMerchant, loadVerifierKeys } from '../config/credentials.js';
 import { initSandbox, type SandboxInitResult, type SandboxMode } from '../sandbox/keyset.js';
@@ -122,12 +121,18 @@ export function newWorld(dir: string, opts: WorldOptions = {}): DemoWorld {
   return world;
 }
 
+/** Only a kept folder (--keep, where the sandbox saves its state) is a whole key set, for `sandbox serve` in any
+ *  mode by hand; a throwaway pubkey demo makes no platform certificate, one RSA keygen less (none of its steps
+ *  uses one: a merchant on the WeChat Pay public key has none, and /v3/certificates answers it 404). */
+const wholeKeySet = (world: DemoWorld) => world.statePath !== undefined;
+
 export async function initKeys(world: DemoWorld, mode: SandboxMode): Promise<SandboxInitResult> {
   const maker = world.newRsaKeyPair;
   world.init = await initSandbox({
     dir: world.dir,
     mode,
     signal: world.signal,
+    platformCert: wholeKeySet(world),
     ...(maker ? { newRsaKeyPair: maker } : {}),
   });
   return world.init;
@@ -145,7 +150,14 @@ export async function startDemoSandbox(world: DemoWorld, mode: SandboxMode): Pro
     autoRefundMs: -1,
     ...(statePath ? { statePath } : {}),
   });
-  world.init = await initSandbox({ dir: world.dir, mode, port: world.sandbox.port, signal: world.signal });
+  const { port } = world.sandbox;
+  world.init = await initSandbox({
+    dir: world.dir,
+    mode,
+    port,
+    signal: world.signal,
+    platformCert: wholeKeySet(world),
+  });
   world.profile = await loadConfig({ cwd: world.dir, env: {}, configFile: world.init.rcPath });
   return world.sandbox;
 }
@@ -177,24 +189,4 @@ export async function demoClient(world: DemoWorld): Promise<WxpayClient> {
     maxAttempts: 1,
   });
   return world.client;
-}
-
-/** POSTs to the sandbox's /sandbox control API (what `wxpay sandbox pay|refund` do). With undici's request, which
- *  the client has loaded already: fetch() would load Node's own copy of undici too (~0.08 s of the demo's CPU). */
-export async function adminPost(world: DemoWorld, p: string): Promise<Record<string, unknown>> {
-  const res = await request(`${world.sandbox!.url}${p}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    signal: AbortSignal.timeout(5000),
-  });
-  const json = (await res.body.json()) as Record<string, unknown>;
-  if (res.statusCode < 200 || res.statusCode >= 300)
-    throw new WxpayError(
-      'WECHATPAY_ERROR',
-      `the sandbox answered ${res.statusCode} ${String(json.code)} ${String(json.message)}`,
-      {
-        hint: 'The embedded sandbox refused its own control call; report the output.',
-      },
-    );
-  return json;
 }

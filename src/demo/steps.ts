@@ -4,7 +4,8 @@
 import { createRefund, queryRefund } from '../api/refunds.js';
 import { prepay, queryOrder } from '../api/transactions.js';
 import { runConfigChecks } from '../diagnostics/doctor.js';
-import { adminPost, demoClient, initKeys, startDemoSandbox, startDemoWebhook, DEMO_NOTIFY_PATH } from './env.js';
+import { adminPost } from './admin-post.js';
+import { demoClient, initKeys, startDemoSandbox, startDemoWebhook, DEMO_NOTIFY_PATH } from './env.js';
 import { SANDBOX_HINT, awaitNotification, expectState, notificationLines } from './expect.js';
 import type { DemoSettings, DemoStep } from './settings.js';
 import { WxpayError } from '../protocol/errors.js';

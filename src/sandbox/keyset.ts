@@ -8,6 +8,7 @@ import { WxpayError } from '../protocol/errors.js';
 import { loadPrivateKey, loadPublicKey, parseCertificate } from '../protocol/keys.js';
 import { readSandboxFile, writeSandboxFile, exists, paths, type SandboxFile } from './keyset-files.js';
 import { newPublicKeyId } from '../protocol/serials.js';
+import { writeProfile } from './keyset-profile.js';
 import {
   createPlatformCert,
   ensureMerchant,
@@ -15,6 +16,7 @@ import {
   pem,
   put,
   rsa2048,
+  startKeygens,
   type RsaKeyPairMaker,
 } from './key-makers.js';
 
@@ -68,6 +70,10 @@ export interface SandboxInitOptions {
   signal?: AbortSignal;
   /** Tests inject pre-made key pairs here, since keygen dominates their set-up; users always get fresh keys. */
   newRsaKeyPair?: RsaKeyPairMaker;
+  /** false: a pubkey key set gets no platform certificate (`wxpay demo`'s throwaway folder: one keygen less). Then
+   *  the result's platform fields are '' and the sandbox has no platform key to rotate from, sign with or offer.
+   *  Ignored in cert and mixed modes, which sign with it. */
+  platformCert?: boolean;
 }
 
 /** `signal`: a key generated after an abort is never written (the demo removes its folder on Ctrl-C, and a key
@@ -87,20 +93,24 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   const port = opts.port ?? prev?.port ?? DEFAULT_SANDBOX_PORT;
   opts.signal?.throwIfAborted();
   await mkdir(p.certsDir, { recursive: true });
-  const newRsaKeyPair = opts.newRsaKeyPair ?? rsa2048;
-  const serialNo = await ensureMerchant(dir, mchid, newRsaKeyPair, opts.signal);
-  if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
-  // A sandbox.json written before platform rotation has no list: make one then.
   const earlier = prev?.platformSerials;
-  const platformSerials = earlier?.length
-    ? earlier
-    : [await createPlatformCert(dir, Date.now(), opts.signal, newRsaKeyPair)];
-  const first = platformSerials[0]!;
-  const certsCopy = path.join(p.certsDir, `wechatpay_${first}.pem`);
-  if (!(await exists(certsCopy))) await put(certsCopy, await readFile(p.platformCert(first)));
+  const noPlatform = opts.platformCert === false && mode === 'pubkey';
+  const keys = startKeygens(opts.newRsaKeyPair ?? rsa2048, {
+    merchant: !((await exists(p.merchantKey)) && (await exists(p.merchantCert))),
+    platform: !earlier?.length && !noPlatform,
+    publicKey: !(await exists(p.publicKeyPrivate)),
+  });
+  const serialNo = await ensureMerchant(dir, mchid, keys.merchant, opts.signal);
+  if (!(await exists(p.apiV3Key))) await put(p.apiV3Key, `${newApiV3Key()}\n`);
+  const platformSerials = await ensurePlatform(dir, earlier?.length || noPlatform ? (earlier ?? []) : undefined, {
+    signal: opts.signal,
+    maker: keys.platform,
+  });
+  const first = platformSerials[0] ?? '';
+  const certsCopy = first && certsCopyOf(dir, first);
   const publicKeyId = prev?.publicKeyId ?? newPublicKeyId();
   if (!(await exists(p.publicKeyPrivate))) {
-    const { privateKey, publicKey } = await newRsaKeyPair();
+    const { privateKey, publicKey } = await keys.publicKey();
     opts.signal?.throwIfAborted();
     await put(p.publicKeyPrivate, pem(privateKey));
     await put(p.publicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString());
@@ -121,7 +131,7 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
     apiV3KeyPath: p.apiV3Key,
     platformSerial: first,
     platformCertPath: certsCopy,
-    platformKeyPath: p.platformKey(first),
+    platformKeyPath: first && p.platformKey(first),
     publicKeyId,
     publicKeyPath: p.publicKey,
     baseUrl,
@@ -129,26 +139,20 @@ export async function initSandbox(opts: SandboxInitOptions): Promise<SandboxInit
   };
 }
 
-/** The `.wxpayrc.json` profile "sandbox" for the key set; which key paths it names follows the mode. */
-async function writeProfile(
-  rc: string,
-  f: { mchid: string; appid: string; serialNo: string; port: number; mode: SandboxMode; publicKeyId: string },
-): Promise<string> {
-  const { mchid, appid, serialNo, port, mode, publicKeyId } = f;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const profile: Record<string, string> = {
-    mchid,
-    appid,
-    serialNo,
-    baseUrl,
-    privateKeyPath: './merchant/apiclient_key.pem',
-    merchantCertPath: './merchant/apiclient_cert.pem',
-    apiV3Key: 'file:./apiv3.key',
-  };
-  if (mode !== 'pubkey') profile.platformCertDir = './certs';
-  if (mode !== 'cert') Object.assign(profile, { publicKeyId, publicKeyPath: './wechatpay/pub_key.pem' });
-  await put(rc, `${JSON.stringify({ defaultProfile: 'sandbox', profiles: { sandbox: profile } }, null, 2)}\n`);
-  return baseUrl;
+const certsCopyOf = (dir: string, serial: string) => path.join(paths(dir).certsDir, `wechatpay_${serial}.pem`);
+
+/** The platform serials: `known`, else a first certificate made now (a sandbox.json written before platform rotation
+ *  has no list either). The merchant's certs/ folder gets a copy of the first, as a certs download would. */
+async function ensurePlatform(
+  dir: string,
+  known: string[] | undefined,
+  make: { signal?: AbortSignal | undefined; maker: RsaKeyPairMaker },
+): Promise<string[]> {
+  const serials = known ?? [await createPlatformCert(dir, Date.now(), make.signal, make.maker)];
+  const first = serials[0];
+  if (first && !(await exists(certsCopyOf(dir, first))))
+    await put(certsCopyOf(dir, first), await readFile(paths(dir).platformCert(first)));
+  return serials;
 }
 
 export async function loadSandboxKeys(dir: string): Promise<SandboxKeys> {

@@ -1,6 +1,6 @@
 // docs/protocol.md §2 on the server side: Wechatpay-* signature headers over `ts\nnonce\nbody\n` (raw bytes, the empty
 // body of a 204 included), plus the injected faults a correct client must reject.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { AUTH_SCHEME, responseMessage } from '../protocol/canonical.js';
 import { signMessage, unixSeconds } from '../protocol/sign.js';
 import { PROBE_PREFIX } from '../protocol/verify.js';
@@ -44,13 +44,8 @@ export function applySignatureFaults(
   const headers = { ...input };
   const kinds = new Set(faults.map((f) => f.kind));
   if (kinds.size === 0) return { headers, body };
-  let key = signer.privateKey;
-  if (kinds.has('bad-signature')) {
-    // Signed by a key that does not belong to the serial in the header.
-    key = isPublicKeyId(signer.serial)
-      ? ctx.keys.platform[ctx.keys.platform.length - 1]!.privateKey
-      : ctx.keys.publicKeyPrivate;
-  }
+  // bad-signature: signed by a key that does not belong to the serial in the header.
+  const key = kinds.has('bad-signature') ? wrongKey(ctx, signer) : signer.privateKey;
   if (kinds.has('stale-timestamp'))
     headers['Wechatpay-Timestamp'] = String(Number(headers['Wechatpay-Timestamp']) - STALE_SECONDS);
   if (kinds.has('bad-signature') || kinds.has('stale-timestamp')) {
@@ -71,6 +66,13 @@ export function applySignatureFaults(
     else out = tamper(body);
   }
   return { headers, body: out };
+}
+
+/** The other kind of WeChat Pay key than the signer's. A pubkey key set made without a platform certificate
+ *  (`wxpay demo`'s throwaway folder) has none: then a fresh pair, made only when a fault first asks for it. */
+function wrongKey(ctx: SandboxContext, signer: SigningKey): KeyObject {
+  if (!isPublicKeyId(signer.serial)) return ctx.keys.publicKeyPrivate;
+  return ctx.keys.platform.at(-1)?.privateKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 }
 
 /** Changes one digit (an amount, an id) or, failing that, one letter: the JSON stays valid. */

@@ -99,6 +99,7 @@ describe('cold start loads only what the run needs', () => {
     expect(bundles.length).toBeGreaterThan(40);
     const r = spawnSync(process.execPath, ['-e', `for (const f of ${JSON.stringify(bundles)}) require(f)`], {
       encoding: 'utf8',
+      env: cleanEnv(),
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -23,6 +23,7 @@ function memoryRuntime(tty = false) {
     signal.handler = h;
     return () => (signal.handler = undefined);
   };
+  let keygens = 0;
   const rt = {
     env: {},
     cwd: os.tmpdir(),
@@ -31,9 +32,9 @@ function memoryRuntime(tty = false) {
     stderr,
     now: () => Date.now(),
     onSignal,
-    newRsaKeyPair: nextTestKeyPairAsync,
+    newRsaKeyPair: () => (keygens++, nextTestKeyPairAsync()),
   } as unknown as Runtime;
-  return { rt, output: () => out, stdout, signal };
+  return { rt, output: () => out, stdout, signal, keygens: () => keygens };
 }
 
 describe('wxpay demo', () => {
@@ -116,7 +117,7 @@ describe('wxpay demo', () => {
   });
 
   it('Ctrl-C stops the servers, skips the remaining steps, removes the temp folder and exits non-zero', async () => {
-    const { rt, output, stdout, signal } = memoryRuntime();
+    const { rt, output, stdout, signal, keygens } = memoryRuntime();
     stdout.on('data', () => {
       if (output().includes('native prepay')) signal.handler?.('SIGINT');
     });
@@ -129,5 +130,8 @@ describe('wxpay demo', () => {
     expect(existsSync(dir)).toBe(false);
     expect(output()).not.toContain('all 11 steps passed');
     expect(signal.handler).toBeUndefined(); // the handler is removed again
+    // A throwaway pubkey demo makes no platform certificate: merchant and public-key pairs only, also in the
+    // sandbox step's second init (it ran before the prepay step).
+    expect(keygens()).toBe(2);
   });
 });

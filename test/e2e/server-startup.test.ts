@@ -42,7 +42,9 @@ const sandbox = (...a: string[]) => run(['sandbox', 'serve', '--dir', 'sb', ...a
 const webhook = (...a: string[]) =>
   run(['webhook', 'serve', '--config', rc, '--journal', path.join(dir, 'wh.ndjson'), ...a]);
 
-describe.each([
+// Each failing start is a process of its own that exits at once (nothing is served, so nothing is written to the
+// shared sandbox folder): they run side by side.
+describe.concurrent.each([
   ['sandbox serve', sandbox],
   ['webhook serve', webhook],
 ] as const)('%s start-up failures', (_name, serve) => {
@@ -80,7 +82,7 @@ describe.each([
   });
 });
 
-describe('webhook serve journal', () => {
+describe.concurrent('webhook serve journal', () => {
   it('a journal in a missing folder: JOURNAL_UNWRITABLE (exit 3) naming the file', async () => {
     const journal = path.join(dir, 'no-such-folder', 'wh.ndjson');
     const r = await run(['webhook', 'serve', '--config', rc, '--port', '0', '--journal', journal]);
@@ -112,7 +114,8 @@ describe('sandbox serve output', () => {
     }
   });
 
-  it.each([
+  // Two processes of their own, each paced by 100 ms pauses for the pipe to close: side by side.
+  it.concurrent.each([
     ['sandbox serve', 'sandbox serve --dir sb --port 0 --json', '/sandbox/stats', 'GET', 200],
     [
       'webhook serve',

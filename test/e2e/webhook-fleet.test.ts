@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forwardSecret } from '../../src/webhook/forward-secret.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { describePg, sharedPostgres, type PgServer } from '../helpers/postgres.js';
@@ -89,107 +90,118 @@ describePg('webhook serve --store: migrate and a fleet of three (issue 18)', () 
     removeTemp(dir);
   });
 
-  it('migrate: an old schema with data is brought up to date and the data kept; a newer one is refused', async () => {
-    const url = await server.createDatabase();
-    const old = await runCli(['webhook', 'migrate', '--store', url, '--to', '1']);
-    expect(old.code).toBe(0);
-    expect(old.stdout).toContain('schema version 0 -> 1 (applied 1-webhook-events)');
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
-    try {
-      await db.query(`INSERT INTO wxpay_webhook_events (mchid, event_id, event_type, capture, verification, outcome,
+  // The two cases share the server only (a database each); the migrate case mostly waits on it, so it runs while the
+  // fleet's processes start.
+  it.concurrent(
+    'migrate: an old schema with data is brought up to date and the data kept; a newer one is refused',
+    async () => {
+      const url = await server.createDatabase();
+      const old = await runCli(['webhook', 'migrate', '--store', url, '--to', '1']);
+      expect(old.code).toBe(0);
+      expect(old.stdout).toContain('schema version 0 -> 1 (applied 1-webhook-events)');
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        await db.query(`INSERT INTO wxpay_webhook_events (mchid, event_id, event_type, capture, verification, outcome,
         received_at) VALUES ('1', 'EV-OLD', 'TRANSACTION.SUCCESS', '{}', '{}', 'forwarded', now())`);
-      const behind = await runCli(['webhook', 'serve', '--config', rc, '--store', url, '--port', '0']);
-      expect(behind.code).toBe(3);
-      expect(behind.stderr).toContain('STORE_SCHEMA_BEHIND');
-      expect(behind.stderr).toContain('wxpay webhook migrate');
-      const up = await runCli(['webhook', 'migrate', '--store', url, '--json']);
-      expect(up.json()).toMatchObject({
-        from: 1,
-        to: 4,
-        applied: ['2-webhook-rejections', '3-batch-ledger', '4-event-readers'],
-      });
-      const kept = await db.query('SELECT event_id, outcome, stored_by FROM wxpay_webhook_events');
-      expect(kept.rows).toEqual([{ event_id: 'EV-OLD', outcome: 'forwarded', stored_by: null }]);
-      expect((await runCli(['webhook', 'migrate', '--store', url])).stdout).toContain('schema version 4, up to date');
-      await db.query(`INSERT INTO wxpay_schema_migrations (version, name) VALUES (5, 'newer')`);
-      for (const args of [
-        ['webhook', 'migrate'],
-        ['webhook', 'serve', '--config', rc, '--port', '0'],
-      ]) {
-        const r = await runCli([...args, '--store', url.replace('wxpay@', 'wxpay:pw-not-shown@')]);
-        expect(r.code).toBe(3);
-        expect(r.stderr).toContain('STORE_SCHEMA_NEWER: The store postgres://wxpay:…@');
-        expect(r.stderr).toContain('has schema version 5; this wxpay knows versions up to 4');
-        expect(r.stderr).not.toContain('pw-not-shown');
-      }
-    } finally {
-      await db.end();
-    }
-  });
-
-  it('3 instances, 2,000 callbacks each sent twice, one SIGKILLed and restarted: every event stored once, forwarded, deduped to 2,000', async () => {
-    const url = await server.createDatabase();
-    expect((await runCli(['webhook', 'migrate', '--store', url])).code).toBe(0);
-    const app = await startApp();
-    const seed = Number(process.env.WXPAY_FLEET_SEED ?? Date.now() % 100_000);
-    console.log(`fleet seed ${seed} (WXPAY_FLEET_SEED=${seed} replays the send order)`);
-    const rand = seeded(seed);
-    // The first instance creates the forward secret beside the journal; the others read it.
-    const fleet = [await serve(url, 'i0', app.url)];
-    fleet.push(...(await Promise.all([serve(url, 'i1', app.url), serve(url, 'i2', app.url)])));
-    const events = Array.from({ length: EVENTS }, () => f.notify());
-    const sends = events.flatMap((e) => [e, e]).sort(() => rand() - 0.5);
-    const acked = new Set<string>();
-    // WeChat Pay's part: send to a random instance until one answers 2xx (a killed one refuses or drops it).
-    const deliver = async (e: (typeof events)[number]) => {
-      for (;;) {
-        const target = fleet[Math.floor(rand() * fleet.length)]!;
-        if ((await post(target.url, e)) === 204) return void acked.add(e.id);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    let next = 0;
-    const killAt = Math.floor(sends.length / 3);
-    let restarted: Promise<void> | undefined;
-    const worker = async () => {
-      while (next < sends.length) {
-        const i = next++;
-        if (i === killAt) {
-          fleet[1]!.child.kill('SIGKILL');
-          restarted = serve(url, 'i1-again', app.url).then((again) => void (fleet[1] = again));
+        const behind = await runCli(['webhook', 'serve', '--config', rc, '--store', url, '--port', '0']);
+        expect(behind.code).toBe(3);
+        expect(behind.stderr).toContain('STORE_SCHEMA_BEHIND');
+        expect(behind.stderr).toContain('wxpay webhook migrate');
+        const up = await runCli(['webhook', 'migrate', '--store', url, '--json']);
+        expect(up.json()).toMatchObject({
+          from: 1,
+          to: 4,
+          applied: ['2-webhook-rejections', '3-batch-ledger', '4-event-readers'],
+        });
+        const kept = await db.query('SELECT event_id, outcome, stored_by FROM wxpay_webhook_events');
+        expect(kept.rows).toEqual([{ event_id: 'EV-OLD', outcome: 'forwarded', stored_by: null }]);
+        expect((await runCli(['webhook', 'migrate', '--store', url])).stdout).toContain('schema version 4, up to date');
+        await db.query(`INSERT INTO wxpay_schema_migrations (version, name) VALUES (5, 'newer')`);
+        for (const args of [
+          ['webhook', 'migrate'],
+          ['webhook', 'serve', '--config', rc, '--port', '0'],
+        ]) {
+          const r = await runCli([...args, '--store', url.replace('wxpay@', 'wxpay:pw-not-shown@')]);
+          expect(r.code).toBe(3);
+          expect(r.stderr).toContain('STORE_SCHEMA_NEWER: The store postgres://wxpay:…@');
+          expect(r.stderr).toContain('has schema version 5; this wxpay knows versions up to 4');
+          expect(r.stderr).not.toContain('pw-not-shown');
         }
-        await deliver(sends[i]!);
+      } finally {
+        await db.end();
       }
-    };
-    await Promise.all(Array.from({ length: 16 }, worker));
-    await restarted;
+    },
+  );
 
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
-    try {
-      const outboxLeft = async () =>
-        Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM wxpay_webhook_outbox')).rows[0]!.n);
-      for (let i = 0; i < 200 && (await outboxLeft()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await outboxLeft()).toBe(0);
-      const stored = await db.query<{ event_id: string }>('SELECT event_id FROM wxpay_webhook_events');
-      expect(stored.rows).toHaveLength(EVENTS);
-      const storedIds = new Set(stored.rows.map((r) => r.event_id));
-      expect(acked.size).toBe(EVENTS);
-      expect([...acked].filter((id) => !storedIds.has(id))).toEqual([]);
-      const notForwarded = await db.query(
-        `SELECT count(*)::int AS n FROM wxpay_webhook_events WHERE outcome <> 'forwarded'`,
-      );
-      expect(notForwarded.rows[0]).toEqual({ n: 0 });
-      // At least once: a row claimed by the killed instance may arrive twice, with the same webhook-id.
-      expect(new Set(app.ids)).toEqual(new Set(events.map((e) => e.id)));
-      expect(app.ids.length).toBeGreaterThanOrEqual(EVENTS);
-    } finally {
-      await db.end();
-      for (const i of fleet) i.child.kill('SIGTERM');
-      for (const pool of pools.values()) pool.close();
-      app.server.close();
-    }
-    // Wall time follows the machine's load: 70-90 s measured on 2 shared cores at a load average of 20.
-  }, 300_000);
+  it.concurrent(
+    '3 instances, 2,000 callbacks each sent twice, one SIGKILLed and restarted: every event stored once, forwarded, deduped to 2,000',
+    async () => {
+      const url = await server.createDatabase();
+      expect((await runCli(['webhook', 'migrate', '--store', url])).code).toBe(0);
+      const app = await startApp();
+      const seed = Number(process.env.WXPAY_FLEET_SEED ?? Date.now() % 100_000);
+      console.log(`fleet seed ${seed} (WXPAY_FLEET_SEED=${seed} replays the send order)`);
+      const rand = seeded(seed);
+      // The forward secret beside the shared journal path, made first (as the first instance to start would), so that
+      // the three start at once and read it. The 2,000 callbacks are signed while they start.
+      await forwardSecret(path.join(dir, 'j.ndjson'));
+      const starting = Promise.all(['i0', 'i1', 'i2'].map((name) => serve(url, name, app.url)));
+      const events = Array.from({ length: EVENTS }, () => f.notify());
+      const fleet = await starting;
+      const sends = events.flatMap((e) => [e, e]).sort(() => rand() - 0.5);
+      const acked = new Set<string>();
+      // WeChat Pay's part: send to a random instance until one answers 2xx (a killed one refuses or drops it).
+      const deliver = async (e: (typeof events)[number]) => {
+        for (;;) {
+          const target = fleet[Math.floor(rand() * fleet.length)]!;
+          if ((await post(target.url, e)) === 204) return void acked.add(e.id);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      let next = 0;
+      const killAt = Math.floor(sends.length / 3);
+      let restarted: Promise<void> | undefined;
+      const worker = async () => {
+        while (next < sends.length) {
+          const i = next++;
+          if (i === killAt) {
+            fleet[1]!.child.kill('SIGKILL');
+            restarted = serve(url, 'i1-again', app.url).then((again) => void (fleet[1] = again));
+          }
+          await deliver(sends[i]!);
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, worker));
+      await restarted;
+
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        const outboxLeft = async () =>
+          Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM wxpay_webhook_outbox')).rows[0]!.n);
+        for (let i = 0; i < 200 && (await outboxLeft()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(await outboxLeft()).toBe(0);
+        const stored = await db.query<{ event_id: string }>('SELECT event_id FROM wxpay_webhook_events');
+        expect(stored.rows).toHaveLength(EVENTS);
+        const storedIds = new Set(stored.rows.map((r) => r.event_id));
+        expect(acked.size).toBe(EVENTS);
+        expect([...acked].filter((id) => !storedIds.has(id))).toEqual([]);
+        const notForwarded = await db.query(
+          `SELECT count(*)::int AS n FROM wxpay_webhook_events WHERE outcome <> 'forwarded'`,
+        );
+        expect(notForwarded.rows[0]).toEqual({ n: 0 });
+        // At least once: a row claimed by the killed instance may arrive twice, with the same webhook-id.
+        expect(new Set(app.ids)).toEqual(new Set(events.map((e) => e.id)));
+        expect(app.ids.length).toBeGreaterThanOrEqual(EVENTS);
+      } finally {
+        await db.end();
+        for (const i of fleet) i.child.kill('SIGTERM');
+        for (const pool of pools.values()) pool.close();
+        app.server.close();
+      }
+      // Wall time follows the machine's load: 70-90 s measured on 2 shared cores at a load average of 20.
+    },
+    300_000,
+  );
 });

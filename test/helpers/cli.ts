@@ -9,9 +9,12 @@ import { PassThrough, Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { runProgram } from '../../src/cli.js';
 import type { Runtime } from '../../src/runtime.js';
+import { cleanEnv } from './clean-env.js';
 import { binPath } from './paths.js';
 import { recordOutput } from './secrets-scan.js';
 import { nextTestKeyPairAsync } from './test-keys.js';
+
+export { cleanEnv };
 
 export interface CliResult {
   code: number | null;
@@ -40,21 +43,6 @@ export interface SpawnOptions extends CliOptions {
   onLine?: (line: string, child: ChildProcess) => void;
   /** Given the child at once (e.g. to kill it after a delay). */
   onStart?: (child: ChildProcess) => void;
-}
-
-/** Not passed on from the shell: NODE_EXTRA_CA_CERTS makes every Node process read and parse that CA bundle as it
- *  starts (~0.04 CPU-s for the system's 220 KB one, a third of a `wxpay --version`), and the commands the tests run
- *  talk to local plain-HTTP servers. A test that needs one gives it in `extra`. */
-const NOT_INHERITED = new Set(['NODE_EXTRA_CA_CERTS']);
-
-/** A clean env: no WXPAY_* leaking in from the developer's shell, colours off. */
-export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !k.startsWith('WXPAY_') && !NOT_INHERITED.has(k)) env[k] = v;
-  env.NO_COLOR = '1';
-  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
-  return env;
 }
 
 function finish(args: string[], code: number | null, stdout: string, stderr: string): CliResult {

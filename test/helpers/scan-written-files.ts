@@ -4,6 +4,7 @@
 // file in it with the command outputs; and every temp folder nobody removed is swept the same way by the global
 // teardown, over the run's own temp root (global-setup.ts points TMPDIR there). The teardown scans the records for
 // every registered secret. Key files and rc files are inputs that hold secrets by design: skipped.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,16 +20,18 @@ export const isWrittenOutput = (file: string): boolean => {
 
 const MAX_BYTES = 32 * 1024 * 1024;
 
-/** Records every output-like file under `target` (a path under the temp folder) into the artifacts folder `dir`. */
-export function collectWritten(target: string, dir: string): void {
+/** Records every output-like file under `target` (a path under the temp folder) into the artifacts folder `dir`;
+ *  true when it passed over a node_modules folder. */
+export function collectWritten(target: string, dir: string): boolean {
   const tmp = fs.realpathSync(os.tmpdir());
   let abs: string;
   try {
     abs = fs.realpathSync(path.resolve(target));
   } catch {
-    return;
+    return false;
   }
-  if ((abs !== tmp && !abs.startsWith(`${tmp}${path.sep}`)) || abs.startsWith(dir)) return;
+  if ((abs !== tmp && !abs.startsWith(`${tmp}${path.sep}`)) || abs.startsWith(dir)) return false;
+  let installed = false;
   const walk = (p: string, depth: number): void => {
     let st: fs.Stats;
     try {
@@ -36,7 +39,11 @@ export function collectWritten(target: string, dir: string): void {
     } catch {
       return;
     }
-    if (st.isDirectory() && depth < 6) {
+    // A node_modules folder holds what npm installed (the fresh clone's ~5,700 files, the pack test's prefix), never
+    // a test's output: walking it cost more than the rest of those tests' records, for ~70 files whose names only
+    // look like outputs (vitest's reporters, a package's result types).
+    if (st.isDirectory() && path.basename(p) === 'node_modules') installed = true;
+    else if (st.isDirectory() && depth < 6) {
       const names = fs.readdirSync(p);
       // Another artifacts folder (the scan's own tests plant secrets in one): not suite output.
       if (names.includes('secrets.ndjson')) return;
@@ -46,10 +53,14 @@ export function collectWritten(target: string, dir: string): void {
     }
   };
   walk(abs, 0);
+  return installed;
 }
 
 /** Removes a test's temp file or folder, after recording what it wrote for the secrets scan. */
 export function removeTemp(target: string, artifacts: string = inject('artifactsDir')): void {
-  collectWritten(target, fs.realpathSync(artifacts));
+  const installed = collectWritten(target, fs.realpathSync(artifacts));
+  // An installed tree is thousands of files: Node 20's rmSync walks it in JavaScript, at about twice the CPU of
+  // rm -rf (~0.5 against ~0.25 CPU-s for the fresh clone). A small folder is cheaper without a process.
+  if (installed && process.platform !== 'win32' && spawnSync('rm', ['-rf', '--', target]).status === 0) return;
   fs.rmSync(target, { recursive: true, force: true });
 }

@@ -137,9 +137,12 @@ describe('the refund ledger per order', () => {
     env.seed(['KILLED0001'], 100);
     const file = csv('killed', [header, 'KILLED0001,RKILLED1,70,100']);
     const journal = file.replace(/\.csv$/, '.journal.ndjson');
-    // The sandbox holds the POST for 2.5 s and then makes the refund; the batch is SIGKILLed while it waits.
+    // The sandbox holds the POST for 0.5 s and then makes the refund; the batch is SIGKILLed while it waits. The hold
+    // needs no margin for load: the sandbox and the poll below share this process's event loop, and a poll tick
+    // (due 10 ms after the fault fired at the latest) always runs before the hold's timer (due 500 ms after), however
+    // late the loop gets to them. It was 2.5 s, which the test then waited out for the refund.
     await env.admin('POST', '/sandbox/faults', {
-      faults: [{ kind: 'slow', count: 1, delayMs: 2500, path: '/v3/refund/domestic/refunds' }],
+      faults: [{ kind: 'slow', count: 1, delayMs: 500, path: '/v3/refund/domestic/refunds' }],
     });
     const killed = await spawnCli(['refund', 'create', '--from', file, '--yes', '--json'], {
       cwd: env.init.dir,

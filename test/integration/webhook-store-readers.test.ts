@@ -99,7 +99,7 @@ describePg('the store as a profile field, read by webhook tail, notify replay an
   });
 
   it('`store` in the profile is the store of webhook migrate; WXPAY_STORE overrides it, and --store both', async () => {
-    const [a, b, c] = [await server.createDatabase(), await server.createDatabase(), await server.createDatabase()];
+    const [a, b, c] = await Promise.all([server.createDatabase(), server.createDatabase(), server.createDatabase()]);
     setProfileStore(a.replace('wxpay@', 'wxpay:not-shown@'));
     const fromRc = await cli(['webhook', 'migrate']);
     expect(fromRc.code).toBe(0);

@@ -56,52 +56,61 @@ describePg('webhook serve --store (PostgreSQL)', () => {
   }
   const count = async (pool: pg.Pool, sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0]!.n);
 
-  it('a callback sent to two instances is stored once with one outbox row, committed before the 2xx', async () => {
-    const { pool, store } = await freshStore();
-    const a = await listener(store, 'a');
-    const b = await listener(store, 'b');
-    const n = f.notify();
-    const first = await post(a.url, n);
-    expect(first.status).toBe(204);
-    // Committed before the answer: the row is there the moment the 2xx is.
-    const row = await pool.query(`SELECT * FROM wxpay_webhook_events WHERE event_id = $1`, [n.id]);
-    expect(row.rows).toHaveLength(1);
-    expect(row.rows[0]).toMatchObject({ mchid: MCHID, outcome: 'accepted', stored_by: 'a' });
-    expect(row.rows[0].capture.body).toBe(n.body);
-    expect(row.rows[0].resource).toMatchObject({ out_trade_no: expect.any(String) });
-    expect(row.rows[0].verification).toMatchObject({ serial: expect.any(String), skew: expect.any(Number) });
-    const again = await Promise.all([post(b.url, n), post(a.url, n), post(b.url, n)]);
-    expect(again.map((r) => r.status)).toEqual([204, 204, 204]);
-    expect(await count(pool, 'SELECT count(*) AS n FROM wxpay_webhook_events')).toBe(1);
-    // No --forward-to: no outbox rows at all.
-    expect(await count(pool, 'SELECT count(*) AS n FROM wxpay_webhook_outbox')).toBe(0);
-  });
+  // The cases share nothing but the server (a database, listeners and an app each) and mostly wait on it, the
+  // outbox pumps' polls and a lease: they run side by side.
 
-  it('forwards from the outbox once per event with webhook-id = event id; a duplicate gets no second outbox row', async () => {
-    const { pool, store } = await freshStore();
-    const app = await receiver('/hook');
-    const secret = newForwardSecret();
-    const opts = { forwardTo: app.url, forwardSecret: secret, forwardBaseDelayMs: 10 };
-    const a = await listener(store, 'a', opts);
-    const b = await listener(store, 'b', opts);
-    const events = Array.from({ length: 20 }, () => f.notify());
-    for (const e of events) expect((await post(a.url, e)).status).toBe(204);
-    for (const e of events) expect((await post(b.url, e)).status).toBe(204);
-    await waitFor('20 forwards', () => app.got.length >= 20 || undefined);
-    await waitFor(
-      'an empty outbox',
-      async () => (await count(pool, 'SELECT count(*) AS n FROM wxpay_webhook_outbox')) === 0,
-    );
-    // One outbox row per event, however many deliveries: each event reached the app exactly once here (no instance
-    // died, so no lease ran out).
-    expect(app.got).toHaveLength(20);
-    const ids = app.got.map((g) => g.headers['webhook-id']);
-    expect(new Set(ids)).toEqual(new Set(events.map((e) => e.id)));
-    expect(await count(pool, `SELECT count(*) AS n FROM wxpay_webhook_events WHERE outcome = 'forwarded'`)).toBe(20);
-    app.server.close();
-  });
+  it.concurrent(
+    'a callback sent to two instances is stored once with one outbox row, committed before the 2xx',
+    async () => {
+      const { pool, store } = await freshStore();
+      const a = await listener(store, 'a');
+      const b = await listener(store, 'b');
+      const n = f.notify();
+      const first = await post(a.url, n);
+      expect(first.status).toBe(204);
+      // Committed before the answer: the row is there the moment the 2xx is.
+      const row = await pool.query(`SELECT * FROM wxpay_webhook_events WHERE event_id = $1`, [n.id]);
+      expect(row.rows).toHaveLength(1);
+      expect(row.rows[0]).toMatchObject({ mchid: MCHID, outcome: 'accepted', stored_by: 'a' });
+      expect(row.rows[0].capture.body).toBe(n.body);
+      expect(row.rows[0].resource).toMatchObject({ out_trade_no: expect.any(String) });
+      expect(row.rows[0].verification).toMatchObject({ serial: expect.any(String), skew: expect.any(Number) });
+      const again = await Promise.all([post(b.url, n), post(a.url, n), post(b.url, n)]);
+      expect(again.map((r) => r.status)).toEqual([204, 204, 204]);
+      expect(await count(pool, 'SELECT count(*) AS n FROM wxpay_webhook_events')).toBe(1);
+      // No --forward-to: no outbox rows at all.
+      expect(await count(pool, 'SELECT count(*) AS n FROM wxpay_webhook_outbox')).toBe(0);
+    },
+  );
 
-  it('a row claimed by an instance that died is forwarded by another once its lease runs out', async () => {
+  it.concurrent(
+    'forwards from the outbox once per event with webhook-id = event id; a duplicate gets no second outbox row',
+    async () => {
+      const { pool, store } = await freshStore();
+      const app = await receiver('/hook');
+      const secret = newForwardSecret();
+      const opts = { forwardTo: app.url, forwardSecret: secret, forwardBaseDelayMs: 10 };
+      const a = await listener(store, 'a', opts);
+      const b = await listener(store, 'b', opts);
+      const events = Array.from({ length: 20 }, () => f.notify());
+      for (const e of events) expect((await post(a.url, e)).status).toBe(204);
+      for (const e of events) expect((await post(b.url, e)).status).toBe(204);
+      await waitFor('20 forwards', () => app.got.length >= 20 || undefined);
+      await waitFor(
+        'an empty outbox',
+        async () => (await count(pool, 'SELECT count(*) AS n FROM wxpay_webhook_outbox')) === 0,
+      );
+      // One outbox row per event, however many deliveries: each event reached the app exactly once here (no instance
+      // died, so no lease ran out).
+      expect(app.got).toHaveLength(20);
+      const ids = app.got.map((g) => g.headers['webhook-id']);
+      expect(new Set(ids)).toEqual(new Set(events.map((e) => e.id)));
+      expect(await count(pool, `SELECT count(*) AS n FROM wxpay_webhook_events WHERE outcome = 'forwarded'`)).toBe(20);
+      app.server.close();
+    },
+  );
+
+  it.concurrent('a row claimed by an instance that died is forwarded by another once its lease runs out', async () => {
     const { pool, store } = await freshStore();
     const app = await receiver('/hook');
     const n = f.notify();
@@ -120,9 +129,10 @@ describePg('webhook serve --store (PostgreSQL)', () => {
       'dead',
     );
     expect(await store.claim('dead', 10, 1_000)).toHaveLength(1);
-    await listener(store, 'alive', { forwardTo: app.url, forwardSecret: newForwardSecret() });
-    // While the lease holds, nobody else may take it.
+    // While the lease holds, nobody else may take it. Asked at once: the cases run side by side, and a listener
+    // started first could, under load, take longer than the lease.
     expect(await store.claim('other', 10, 1_000)).toHaveLength(0);
+    await listener(store, 'alive', { forwardTo: app.url, forwardSecret: newForwardSecret() });
     await waitFor('the forward after the lease', () => app.got.length === 1 || undefined, 500);
     expect(app.got[0]!.headers['webhook-id']).toBe(n.id);
     await waitFor(
@@ -132,7 +142,7 @@ describePg('webhook serve --store (PostgreSQL)', () => {
     app.server.close();
   });
 
-  it('an app that fails gets the event again with backoff; the row stays until it answers 2xx', async () => {
+  it.concurrent('an app that fails gets the event again with backoff; the row stays until it answers 2xx', async () => {
     const { pool, store } = await freshStore();
     const app = await receiver('/hook');
     let refuse = 2;
@@ -144,9 +154,13 @@ describePg('webhook serve --store (PostgreSQL)', () => {
         res.writeHead(refuse-- > 0 ? 503 : 204).end();
       });
     });
-    await listener(store, 'a', { forwardTo: app.url, forwardSecret: newForwardSecret(), forwardBaseDelayMs: 20 });
+    const a = await listener(store, 'a', {
+      forwardTo: app.url,
+      forwardSecret: newForwardSecret(),
+      forwardBaseDelayMs: 20,
+    });
     const n = f.notify();
-    await post(open.at(-1)!.url, n);
+    await post(a.url, n);
     await waitFor('the third attempt', () => app.got.length >= 3 || undefined);
     await waitFor(
       'an empty outbox',
@@ -156,7 +170,7 @@ describePg('webhook serve --store (PostgreSQL)', () => {
     app.server.close();
   });
 
-  it('rejected requests are counted per interval, their bodies not stored', async () => {
+  it.concurrent('rejected requests are counted per interval, their bodies not stored', async () => {
     const { pool, store } = await freshStore();
     const a = await listener(store, 'a', { summaryIntervalMs: 60_000 });
     const n = f.notify();
@@ -168,7 +182,7 @@ describePg('webhook serve --store (PostgreSQL)', () => {
     expect(await count(pool, 'SELECT count(*) AS n FROM wxpay_webhook_events')).toBe(0);
   });
 
-  it('start-up refuses a schema that is behind (run migrate) or newer than this binary knows', async () => {
+  it.concurrent('start-up refuses a schema that is behind (run migrate) or newer than this binary knows', async () => {
     const url = await server.createDatabase();
     const pool = await openPool(url);
     pools.push(pool);
@@ -187,7 +201,7 @@ describePg('webhook serve --store (PostgreSQL)', () => {
     await expect(migrate(pool, url)).rejects.toMatchObject({ code: 'STORE_SCHEMA_NEWER' });
   });
 
-  it('an unreachable store names it without its password', async () => {
+  it.concurrent('an unreachable store names it without its password', async () => {
     const url = server.url('nope').replace('wxpay@', 'wxpay:s3cret-pw@');
     const err = (await openPool(url).catch((e: unknown) => e)) as Error & { code: string; hint: string };
     expect(err.code).toBe('STORE_UNREACHABLE');

@@ -13,6 +13,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildClient } from '../../src/command-kit/client-context.js';
 import type { Runtime } from '../../src/runtime.js';
+import { cleanEnv } from '../helpers/clean-env.js';
 import { keySet } from '../helpers/fixtures.js';
 import { repoRoot } from '../helpers/paths.js';
 import { needlesOf } from '../helpers/secrets-scan.js';
@@ -118,7 +119,11 @@ describe('keys are KeyObjects, never strings', () => {
       /x/.exec('flush the last-match cache of the RegExp engine');
       process.stdout.write(writeHeapSnapshot(${JSON.stringify(path.join(dir, 'heap.heapsnapshot'))}));
     `;
-    const file = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+    const file = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: cleanEnv(),
+    });
     // Only the strings are read: its last field, parsed alone (the node and edge arrays before it are most of the
     // ~10 MB). In JSON text an unescaped `"strings":[` can only be that key.
     const text = readFileSync(file, 'utf8');

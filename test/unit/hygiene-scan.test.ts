@@ -57,6 +57,25 @@ describe('secrets scan of written files', () => {
     }
   });
 
+  it('removeTemp passes over an installed node_modules tree, still catches the outputs beside it, and removes both', () => {
+    const artifacts = mkdtempSync(path.join(os.tmpdir(), 'wxpay-scan-files-'));
+    try {
+      registerSecret(artifacts, 'apiv3', APIV3);
+      const work = plantedWork(os.tmpdir());
+      // A package's file whose name only looks like an output (fresh-clone and pack-install install thousands).
+      const pkg = path.join(work, 'node_modules', 'some-reporter', 'lib');
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(path.join(pkg, 'report.log'), `installed by npm, not written by a test: ${APIV3}\n`);
+      removeTemp(work, artifacts);
+      expect(existsSync(work)).toBe(false);
+      const leaks = scanArtifacts(artifacts).map((l) => l.file);
+      expect(leaks).toHaveLength(2);
+      expect(leaks.join(' ')).toMatch(/journal.*result|result.*journal/);
+    } finally {
+      removeTemp(artifacts);
+    }
+  });
+
   it('the test workers write under the run temp root, and its teardown fails on a leak left there', () => {
     expect(path.basename(os.tmpdir())).toMatch(/^wxpay-test-run-/);
     // A run of its own, nested in this one: its set-up points TMPDIR at a new root until its teardown.

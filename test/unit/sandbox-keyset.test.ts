@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { loadMerchant, loadVerifierKeys } from '../../src/config/credentials.js';
 import { initSandbox, loadSandboxKeys, rotatePlatformCert } from '../../src/sandbox/keyset.js';
+import { removeTemp } from '../helpers/scan-written-files.js';
 import { trackSecretFile } from '../helpers/secrets.js';
+import { nextTestKeyPair, type TestKeyPair } from '../helpers/test-keys.js';
 
 describe('sandbox init', () => {
   it('writes a complete key set and a profile that core can load', async () => {
@@ -63,5 +65,53 @@ describe('sandbox init', () => {
     const keys = await loadSandboxKeys(dir);
     expect(keys.platform.map((p) => p.serial)).toEqual([r.platformSerial, serial2]);
     expect(keys.merchantSerial).toBe(r.serialNo);
+  });
+
+  it('asks for the three key pairs at once, merchant, platform, public key in that order, and a re-run for none', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wxpay-sbx-gen-'));
+    // No pair is handed out until all three were asked for: an init that waited for one keygen before starting
+    // the next would never finish (the test's timeout would fail it).
+    const asked: Array<(pair: TestKeyPair) => void> = [];
+    const pairs = [nextTestKeyPair(), nextTestKeyPair(), nextTestKeyPair()];
+    const maker = () =>
+      new Promise<TestKeyPair>((resolve) => {
+        asked.push(resolve);
+        if (asked.length === 3) asked.forEach((give, i) => give(pairs[i]!));
+      });
+    try {
+      const r = await initSandbox({ dir, mode: 'mixed', newRsaKeyPair: maker });
+      expect(asked).toHaveLength(3);
+      const pkcs8 = (k: TestKeyPair) => k.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      expect(await readFile(r.privateKeyPath, 'utf8')).toBe(pkcs8(pairs[0]!));
+      expect(await readFile(r.platformKeyPath, 'utf8')).toBe(pkcs8(pairs[1]!));
+      expect(await readFile(path.join(dir, 'wechatpay', 'pub_key_private.pem'), 'utf8')).toBe(pkcs8(pairs[2]!));
+      await initSandbox({ dir, newRsaKeyPair: maker });
+      expect(asked).toHaveLength(3);
+    } finally {
+      removeTemp(dir);
+    }
+  });
+
+  it('platformCert: false makes no platform certificate in pubkey mode (two keygens), and is ignored in cert mode', async () => {
+    const dirs = [
+      await mkdtemp(path.join(tmpdir(), 'wxpay-sbx-pub-')),
+      await mkdtemp(path.join(tmpdir(), 'wxpay-sbx-cert-')),
+    ];
+    let asked = 0;
+    const maker = () => (asked++, Promise.resolve(nextTestKeyPair()));
+    try {
+      const r = await initSandbox({ dir: dirs[0]!, mode: 'pubkey', platformCert: false, newRsaKeyPair: maker });
+      expect(asked).toBe(2);
+      expect(r).toMatchObject({ platformSerial: '', platformCertPath: '', platformKeyPath: '', mode: 'pubkey' });
+      expect((await loadSandboxKeys(dirs[0]!)).platform).toEqual([]);
+      // The demo's second init (the sandbox's port) keeps it so.
+      await initSandbox({ dir: dirs[0]!, mode: 'pubkey', platformCert: false, port: 1234, newRsaKeyPair: maker });
+      expect(asked).toBe(2);
+      const c = await initSandbox({ dir: dirs[1]!, mode: 'cert', platformCert: false, newRsaKeyPair: maker });
+      expect(asked).toBe(5);
+      expect((await loadSandboxKeys(dirs[1]!)).platform.map((p) => p.serial)).toEqual([c.platformSerial]);
+    } finally {
+      for (const d of dirs) removeTemp(d);
+    }
   });
 });

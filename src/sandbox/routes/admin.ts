@@ -107,7 +107,8 @@ export const adminRoutes: RouteDef[] = [
         );
       }
       ctx.signWith = (serial as string | null) ?? undefined;
-      return { status: 200, body: { serial: ctx.signWith ?? ctx.keys.platform[ctx.keys.platform.length - 1]!.serial } };
+      // null: a pubkey key set made without a platform certificate (the demo's) has none to sign with.
+      return { status: 200, body: { serial: ctx.signWith ?? ctx.keys.platform.at(-1)?.serial ?? null } };
     },
   },
   {

@@ -8,7 +8,8 @@ import { UI_BASE } from './layout.js';
 import { duration } from './notifications-page.js';
 
 export function keysBody(ctx: SandboxContext): SafeHtml {
-  const signing = currentPlatformKey(ctx).serial;
+  // None in a pubkey key set made without a platform certificate (the demo's throwaway folder).
+  const signing = ctx.keys.platform.length ? currentPlatformKey(ctx).serial : undefined;
   const serials = ctx.keys.platform.map(
     (p) => html`<li>${p.serial}${p.serial === signing ? html` <strong>(signs now)</strong>` : ''}</li>`,
   );

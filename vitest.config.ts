@@ -87,7 +87,7 @@ export default defineConfig({
           name: 'shared',
           include: shared,
           isolate: false,
-          setupFiles: ['test/helpers/undo-vi-state.ts'],
+          setupFiles: ['test/helpers/undo-vi-state.ts', 'test/helpers/worker-trail.ts'],
           maxWorkers: 3,
           sequence: { groupOrder: 0 },
         },

@@ -11,6 +11,7 @@ import { collectWritten } from './scan-written-files.js';
 import { registerSecret, scanArtifacts } from './secrets-scan.js';
 import { fixtureKeyFiles } from './paths.js';
 import { stopSharedPostgres } from './postgres-server.js';
+import { deadWorkerReports } from './worker-trails-report.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -46,6 +47,8 @@ function startRun(): Run {
 const pgShared = (run: Run) => path.join(run.root, 'postgres');
 
 function endRun(run: Run): void {
+  // Vitest reports a dead worker without naming a test file: these do (test/helpers/worker-trail.ts).
+  for (const report of deadWorkerReports(run.dir)) console.error(report);
   stopSharedPostgres(pgShared(run), run.dir);
   if (run.tmpdir === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = run.tmpdir;

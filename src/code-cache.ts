@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { helpFileName, helpRequest, printHelp } from './quick-help.js';
+import { setCliV8Flags } from './v8-flags.js';
 
 export interface CacheEnv {
   env: Readonly<Record<string, string | undefined>>;
@@ -184,6 +185,7 @@ export function boot(entry: string, args: readonly string[]): void {
   const help = helpFileFor(dir, entry, args);
   const text = help && readCache(help.file, uid!);
   if (help && text && printHelp(text.toString('utf8'), help.request)) return;
+  setCliV8Flags(); // before any bundle is compiled: V8 refuses cached code compiled under other flags
   const loader = bundleLoader(dir, uid);
   // The hook a command calls before it changes V8's flags (http/lean-download.ts names the same symbol: the
   // loader is bundled apart from the commands and shares no module with them).

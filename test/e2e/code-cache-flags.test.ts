@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
+import { vectorFile } from '../helpers/vectors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-cache-flags-'));
 afterAll(() => removeTemp(dir));
@@ -44,4 +45,36 @@ describe('the code cache around a command that changes V8 flags', () => {
     billRun();
     expect(cached()).toEqual(first);
   });
+
+  // bin/wxpay sets --liftoff-only before it compiles anything (src/code-cache.ts boot), so the code cache is written
+  // and read under the same flags: an API command's second run (the undici bundle included) rewrites nothing.
+  it('an API command under the start-up flag: the second run uses what the first cached and rewrites nothing', () => {
+    const refund = () => {
+      const r = spawnSync(process.execPath, [binPath, ...REFUND_DRY], { cwd: dir, env: cleanEnv(refundEnv) });
+      expect(r.status, r.stderr.toString()).toBe(0);
+    };
+    refund();
+    const first = cached();
+    expect(Object.keys(first).some((f) => f.startsWith('undici.'))).toBe(true);
+    expect(Object.keys(first).some((f) => f.startsWith('commands.refund-create.'))).toBe(true);
+    refund();
+    expect(cached()).toEqual(first);
+  });
 });
+
+const REFUND_DRY = [
+  'refund',
+  'create',
+  '--out-trade-no',
+  'ORDER00001',
+  '--out-refund-no',
+  'R00001',
+  '--amount',
+  '1',
+].concat(['--total', '1', '--dry-run']);
+const refundEnv = {
+  XDG_CACHE_HOME: xdg,
+  WXPAY_MCHID: '1900007291',
+  WXPAY_SERIAL_NO: '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB',
+  WXPAY_PRIVATE_KEY_PATH: vectorFile('doc_merchant_key.pem'),
+};

@@ -19,7 +19,7 @@ const layerOf = (file: string): string => {
 };
 
 // Which layers each layer may import (docs/architecture.md has the same table, with each folder's job).
-// Top-level files: main, cli, render, runtime, report-error, index, code-cache, quick-help.
+// Top-level files: main, cli, render, runtime, report-error, index, code-cache, quick-help, v8-flags.
 const ALLOWED: Record<string, string[]> = {
   protocol: [],
   http: ['protocol'],
@@ -58,7 +58,9 @@ const ALLOWED: Record<string, string[]> = {
   'report-error': ['protocol', 'render', 'runtime'],
   main: ['cli', 'runtime'],
   // bin/wxpay's bundle loader with its code cache: Node built-ins, and the cached top-level help it prints.
-  'code-cache': ['quick-help'],
+  'code-cache': ['quick-help', 'v8-flags'],
+  // The V8 flags bin/wxpay's process runs with: Node built-ins only.
+  'v8-flags': [],
   // `wxpay --help` printed from the code-cache folder without commander: Node built-ins only.
   'quick-help': [],
   // The library's subpath entries (wxpay/protocol, /client, /sandbox, /webhook): explicit export lists.

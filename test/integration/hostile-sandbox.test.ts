@@ -1,7 +1,9 @@
 // Hostile input against `sandbox serve` (issue 9), in-process on a loopback port 0 with its timeouts shortened
-// through the `limits` option: slowloris on headers and on the body, oversized bodies, invalid UTF-8 and 10,000
+// through the `limits` option: slowloris on headers and on the body, oversized bodies, invalid UTF-8 and 2,000
 // malformed requests in a row. Every attack is refused, the sandbox stays up, and every valid signed query sent
-// during each attack gets its signed 200. (Their latency and the memory left behind: bench/hostile.mjs.)
+// during each attack gets its signed 200. (Their latency and the memory left behind after issue 9's 10,000
+// malformed requests: bench/hostile.mjs; here each kind of malformed request is sent many times over, which is
+// the behaviour under test, for a fifth of the CPU.)
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthorization, requestMessage } from '../../src/protocol/canonical.js';
@@ -187,19 +189,19 @@ describe('sandbox serve under hostile input', () => {
     expect(await queryValid()).toBe(200);
   });
 
-  it('10,000 malformed requests in a row: every one refused, the sandbox stays up', async () => {
+  it('2,000 malformed requests in a row: every one refused, the sandbox stays up', async () => {
     const statuses = await underAttack<Record<string, number>>(
       {
         op: 'malformed',
         port,
-        count: 10_000,
+        count: 2_000,
         concurrency: 4,
         pipelined: 10,
         path: '/v3/pay/transactions/jsapi',
       },
-      25, // ~1,200 exchanges: a fifth one broken request each, the rest 10 pipelined
+      8, // ~245 exchanges: a fifth one broken request each, the rest 10 pipelined
     );
-    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(2_000);
     expect(
       Object.keys(statuses)
         .map(Number)

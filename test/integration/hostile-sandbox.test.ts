@@ -202,10 +202,13 @@ describe('sandbox serve under hostile input', () => {
       8, // ~245 exchanges: a fifth one broken request each, the rest 10 pipelined
     );
     expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(2_000);
+    // Only refusals. 408 too: on a loaded machine the attack's thread may connect and then not be scheduled to write
+    // for longer than the 500 ms headers timeout, and the sandbox refuses the request as too slow (seen at a load
+    // average of 16).
     expect(
       Object.keys(statuses)
         .map(Number)
-        .filter((s) => ![400, 401, 404, 405, 431].includes(s)),
+        .filter((s) => ![400, 401, 404, 405, 408, 431].includes(s)),
     ).toEqual([]);
     expect(await queryValid()).toBe(200);
   });

@@ -183,11 +183,12 @@ describe('webhook serve under hostile input', () => {
     );
     expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(2_000);
     // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback
-    // (400), and past the per-address rejection limit 429.
+    // (400), past the per-address rejection limit 429, and 408: on a loaded machine the attack's thread may connect
+    // and then not be scheduled to write for longer than the 500 ms headers timeout.
     expect(
       Object.keys(statuses)
         .map(Number)
-        .filter((s) => ![400, 401, 404, 405, 429, 431].includes(s)),
+        .filter((s) => ![400, 401, 404, 405, 408, 429, 431].includes(s)),
     ).toEqual([]);
     // The per-address rejection limit was reached (a burst of 20, then 2 a second): the flood got 429s.
     expect(statuses[429]).toBeGreaterThan(1_000);

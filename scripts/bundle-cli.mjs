@@ -8,6 +8,8 @@
 // - dist/bundle/<path>.cjs, one per module the start-up path loads with import() (each command, the batch runner):
 //   that module and everything it imports but the kernel and npm packages, which stay require()s. A command reads
 //   its own bundle and the kernel, nothing else of wxpay's.
+// - dist/bundle/undici.cjs: the parts of undici that src/http/undici-lean.ts loads (see undiciLinks in
+//   bundle-plugins.mjs), the one npm package bundled: every API command loads it.
 // - dist/code-cache.cjs (src/code-cache.ts), which bin/wxpay runs to load the bundles with a V8 code cache.
 // tsc's ES modules in dist/ stay what the library entries (package.json "exports") load.
 import path from 'node:path';
@@ -22,6 +24,7 @@ import {
   importMetaUrl,
   kernelLinks,
   startupLinks,
+  undiciLinks,
   versionInline,
 } from './bundle-plugins.mjs';
 
@@ -64,6 +67,7 @@ async function kernelFiles() {
 rmSync(bundleDir, { recursive: true, force: true });
 const kernel = await kernelFiles();
 const lazyTargets = new Set();
+const undiciParts = new Set();
 
 await build({
   ...common,
@@ -74,6 +78,7 @@ await build({
     commanderLazyChildProcess,
     startupLinks(dist, kernel, lazyTargets, bundleName),
     kernelLinks(dist, kernel, './bundle/kernel.cjs'),
+    undiciLinks(undiciParts, './bundle/undici.cjs'),
     asRequire,
   ],
 });
@@ -94,7 +99,28 @@ await build({
   outExtension: { '.js': '.cjs' },
   // npm packages stay require()s of node_modules: bundled, each would be copied into every bundle that uses it.
   packages: 'external',
-  plugins: [versionInline(version), kernelLinks(dist, kernel, './kernel.cjs'), importMetaUrl(bundleDir), asRequire],
+  plugins: [
+    versionInline(version),
+    kernelLinks(dist, kernel, './kernel.cjs'),
+    undiciLinks(undiciParts, './undici.cjs'),
+    importMetaUrl(bundleDir),
+    asRequire,
+  ],
+});
+
+// The undici parts the bundles above asked for, each under the path they import it by. Its own requires (undici's
+// lib/ files, node: modules) are bundled in; undici has no dependencies of its own. Its MIT licence travels with the
+// copy of its code.
+const undiciEntries = [...undiciParts].map((p) => `  ${JSON.stringify(p)}: require(${JSON.stringify(p)}),`);
+const undiciLicense = readFileSync(path.join(root, 'node_modules', 'undici', 'LICENSE'), 'utf8').replaceAll(
+  '*/',
+  '* /',
+);
+await build({
+  ...common,
+  stdin: { contents: `exports.parts = {\n${undiciEntries.join('\n')}\n};\n`, resolveDir: root, loader: 'js' },
+  banner: { js: `/* Bundled from undici (node_modules/undici):\n${undiciLicense}*/` },
+  outfile: path.join(bundleDir, 'undici.cjs'),
 });
 
 // The loader bin/wxpay runs first (src/code-cache.ts): Node's require loads it, and it loads the bundles above.

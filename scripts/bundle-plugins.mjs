@@ -112,3 +112,25 @@ export const startupLinks = (dist, kernelFiles, lazyTargets, bundleName) => ({
     });
   },
 });
+
+/**
+ * undici's files that src/http/undici-lean.ts imports become one bundle of their own, dist/bundle/undici.cjs, loaded
+ * with the code cache like the others: required from node_modules, undici's ~60 files were each resolved, read and
+ * compiled at every API command's start. One bundle, not a copy in each command's, so a process that loads two
+ * bundles still has one undici (one global dispatcher, one set of classes). `parts` collects the files asked for, for
+ * the build of undici.cjs that follows; `undiciPath` is that bundle's path from the bundle being built.
+ */
+export const undiciLinks = (parts, undiciPath) => ({
+  name: 'undici-links',
+  setup(b) {
+    b.onResolve({ filter: /^undici\/lib\// }, (args) => {
+      parts.add(args.path);
+      return { path: args.path, namespace: 'wxpay-undici' };
+    });
+    b.onResolve({ filter: /.*/, namespace: 'wxpay-undici' }, () => ({ path: undiciPath, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'wxpay-undici' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(undiciPath)}).parts[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+});

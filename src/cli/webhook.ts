@@ -21,7 +21,8 @@ const declareServe = (webhook: Command) =>
     .option('--all-profiles', 'serve every profile of the rc file (as --profiles)')
     .option('--store <url>', 'keep events and forwards in PostgreSQL, shared by instances (or WXPAY_STORE, or profile)')
     .option('--instance <name>', "this instance's name in the store (default host:pid)")
-    .option('--lease <seconds>', 'with --store: how long a forwarder holds a claimed event (default 30)');
+    .option('--lease <seconds>', 'with --store: how long a forwarder holds a claimed event (default 30)')
+    .option('--store-connections <n>', "with --store: this instance's connections to PostgreSQL at most (default 10)");
 export type WebhookServeOptions = OptionsOf<typeof declareServe>;
 
 const declareTail = (webhook: Command) =>

@@ -16,7 +16,7 @@ export interface ServeStore {
 export async function openServeStore(
   url: string,
   mchid: string | undefined,
-  flags: { instance?: string | undefined; lease?: string | undefined },
+  flags: { instance?: string | undefined; lease?: string | undefined; storeConnections?: string | undefined },
 ): Promise<ServeStore> {
   if (!mchid)
     throw new WxpayError('CONFIG_INVALID', 'webhook serve --store needs the merchant id (mchid) of the profile', {
@@ -24,8 +24,12 @@ export async function openServeStore(
     });
   const lease = intOption(flags.lease, '--lease');
   if (lease === 0) throw new WxpayError('USAGE', '--lease must be at least 1 second', { hint: 'e.g. --lease 30' });
+  // Each connection is a backend process on the database server: a fleet of many instances may want fewer each.
+  const connections = intOption(flags.storeConnections, '--store-connections');
+  if (connections === 0)
+    throw new WxpayError('USAGE', '--store-connections must be at least 1', { hint: 'e.g. --store-connections 4' });
   const { openWebhookStore } = await import('../store/open.js');
-  const opened = await openWebhookStore(url);
+  const opened = await openWebhookStore(url, connections);
   return {
     options: {
       store: opened.store,

@@ -5,7 +5,8 @@
 // given dispatcher or the global one, through this undici's own request code (a dispatcher from another copy of undici
 // needs only `dispatch`). test/unit/undici-lean.test.ts holds it to the index's behaviour, and a spawned `wxpay` in
 // test/e2e/proxy.test.ts (a process that never loads the index) goes through a proxy. These are undici's internal
-// files, not its public API: package.json pins undici's exact version, so an install cannot get another layout.
+// files, not its public API: package.json pins undici's exact version, so an install cannot get another layout. The
+// CLI's bundles take these files from one bundle of their own, dist/bundle/undici.cjs (scripts/bundle-cli.mjs).
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';

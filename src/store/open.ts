@@ -22,8 +22,9 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-export async function openWebhookStore(url: string): Promise<OpenedStore> {
-  const pool = await openCheckedPool(url);
+/** `connections`: the pool's size (default: openPool's 10). */
+export async function openWebhookStore(url: string, connections?: number): Promise<OpenedStore> {
+  const pool = await openCheckedPool(url, connections === undefined ? {} : { max: connections });
   return { store: webhookStore(pool), close: () => pool.end() };
 }
 

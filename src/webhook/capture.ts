@@ -85,14 +85,26 @@ export function parseCaptures(text: string, where = 'capture'): JournalEntry[] {
   return out;
 }
 
+// A chunk-size line: hexadecimal digits, then optionally a chunk extension (RFC 9112 §7.1). Only digits: parseInt
+// took "-4" as -4, which moved the read position back onto the same line, and the loop then kept a part per turn until
+// the heap limit killed the process; a size of at least 1 always moves the position on, so the loop ends.
+const CHUNK_SIZE = /^([0-9a-fA-F]+)[ \t]*(?:;.*)?$/;
+
 function dechunk(raw: Buffer): Buffer {
   const parts: Buffer[] = [];
   let pos = 0;
   for (;;) {
     const eol = raw.indexOf('\n', pos);
     if (eol < 0) break;
-    const size = parseInt(raw.subarray(pos, eol).toString('latin1').trim(), 16);
-    if (!Number.isFinite(size) || size === 0) break;
+    const line = raw.subarray(pos, eol).toString('latin1').trim();
+    const digits = CHUNK_SIZE.exec(line)?.[1];
+    if (digits === undefined)
+      throw bad(
+        `The chunked body has a bad chunk size line: "${line.slice(0, 40)}"`,
+        'Each chunk starts with its size in hexadecimal on a line of its own: copy the body exactly as received.',
+      );
+    const size = parseInt(digits, 16);
+    if (size === 0) break;
     parts.push(raw.subarray(eol + 1, eol + 1 + size));
     pos = eol + 1 + size;
     while (raw[pos] === 0x0d || raw[pos] === 0x0a) pos++;

@@ -206,10 +206,10 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
       await expect(page.locator('#amount').textContent()).resolves.toBe('12.34 CNY');
       // The description is text, never markup.
       await expect(page.locator('#description').textContent()).resolves.toBe('Green tea <b>x2</b>');
-      await screenshots(page, 'payer');
+      expect(await screenshots(page, 'payer')).toBeLessThanOrEqual(VIEWPORTS.phone.width);
       await page.getByRole('button', { name: 'Pay', exact: true }).click();
       await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^Paid\./);
-      await screenshots(page, 'payer-paid');
+      expect(await screenshots(page, 'payer-paid')).toBeLessThanOrEqual(VIEWPORTS.phone.width);
       expect((await tradeState(no)).trade_state).toBe('SUCCESS');
       // The listener answers 200 only after its journal line is on disk, so a delivered notification is journalled.
       await waitFor('TRANSACTION.SUCCESS acknowledged by the listener', () =>
@@ -237,7 +237,7 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
         /^Payment cancelled\. The order stays NOTPAY/,
       );
       await expect(page.locator('#back').getAttribute('href')).resolves.toBe('https://shop.example/order/done');
-      await screenshots(page, 'payer-cancelled');
+      expect(await screenshots(page, 'payer-cancelled')).toBeLessThanOrEqual(VIEWPORTS.phone.width);
       expect((await tradeState(no)).trade_state).toBe('NOTPAY');
       expect(env.sb.notifications().some((d) => d.outTradeNo === no)).toBe(false);
     });
@@ -258,10 +258,10 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
       await expect(
         page.locator('#problems li[data-field]').evaluateAll((l) => l.map((e) => e.dataset.field)),
       ).resolves.toEqual(['appId', 'paySign']);
-      await screenshots(page, 'paysign-refused');
+      expect(await screenshots(page, 'paysign-refused')).toBeLessThanOrEqual(VIEWPORTS.phone.width);
       await check(invoke);
       await expect(page.locator('#verdict').textContent()).resolves.toMatch(/All checks pass/);
-      await screenshots(page, 'paysign');
+      expect(await screenshots(page, 'paysign')).toBeLessThanOrEqual(VIEWPORTS.phone.width);
       await page.getByRole('button', { name: 'Pay', exact: true }).click();
       await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^Paid\./);
       expect((await tradeState(no)).trade_state).toBe('SUCCESS');

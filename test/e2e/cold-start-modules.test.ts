@@ -64,6 +64,16 @@ function spawnLoaded(args: string[]): Loaded {
 
 const CACHES: Cache[] = ['cold', 'warm'];
 const SIGN = ['sign', 'GET', '/v3/refund/domestic/refunds/1', '--timestamp', '1554208460', '--nonce', 'N1'];
+const REFUND_DRY = [
+  'refund',
+  'create',
+  '--out-trade-no',
+  'ORDER00001',
+  '--out-refund-no',
+  'R00001',
+  '--amount',
+  '1',
+].concat(['--total', '1', '--dry-run']);
 
 describe('cold start loads only what the run needs', () => {
   it.each([
@@ -89,6 +99,18 @@ describe('cold start loads only what the run needs', () => {
         'dist/code-cache.cjs',
         'dist/wxpay-cli.cjs',
       ]);
+    },
+  );
+
+  // undici was ~60 files resolved, read and compiled from node_modules at every API command's start; it is one bundle
+  // loaded through the code cache now (scripts/bundle-plugins.mjs undiciLinks). A dry run loads the client, sends nothing.
+  it.each(CACHES)(
+    'an API command (%s) reads undici from dist/bundle/undici.cjs, no file of node_modules/undici',
+    (cache) => {
+      const { files } = loadedBy(REFUND_DRY, cache);
+      const rel = files.map((f) => path.relative(repoRoot, f).split(path.sep).join('/'));
+      expect(rel).toContain('dist/bundle/undici.cjs');
+      expect(rel.filter((f) => f.includes('node_modules/undici/'))).toEqual([]);
     },
   );
 

@@ -22,6 +22,7 @@ import { seeded } from '../helpers/seeded.js';
 import { API_V3_KEY_TEXT, makeFixture, PUB_ID } from '../integration/webhook-fixtures.js';
 
 const EVENTS = 2_000;
+const POOL = 4;
 const MCHID = '1900000109';
 const f = makeFixture();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-fleet-'));
@@ -44,6 +45,9 @@ interface Instance {
 function serve(store: string, name: string, app: string): Promise<Instance> {
   const args = [binPath, 'webhook', 'serve', '--config', rc, '--port', '0', '--store', store, '--json'];
   args.push('--instance', name, '--forward-to', app, '--journal', path.join(dir, 'j.ndjson'), '--lease', '2');
+  // Four connections each, not the default ten: each is a backend the server forks (~40 of them at ten, a second of
+  // the server's CPU), and the callbacks queue for a connection instead of in PostgreSQL.
+  args.push('--store-connections', String(POOL));
   const child = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -194,6 +198,11 @@ describePg('webhook serve --store: migrate and a fleet of three (issue 18)', () 
         // At least once: a row claimed by the killed instance may arrive twice, with the same webhook-id.
         expect(new Set(app.ids)).toEqual(new Set(events.map((e) => e.id)));
         expect(app.ids.length).toBeGreaterThanOrEqual(EVENTS);
+        // --store-connections holds: the three live instances' pools and this client, the killed one's gone.
+        const conns = await db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()`,
+        );
+        expect(conns.rows[0].n).toBeLessThanOrEqual(3 * POOL + 1);
       } finally {
         await db.end();
         for (const i of fleet) i.child.kill('SIGTERM');

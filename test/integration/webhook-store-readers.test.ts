@@ -53,7 +53,7 @@ async function listen(o: { store?: boolean; journal?: string }): Promise<Webhook
     journalPath: o.journal ?? secretJournal(),
     ...(o.store
       ? {
-          store: { store: webhookStore(pool), mchid: env.init.mchid, instance: 'a', pollMs: 20 },
+          store: { store: webhookStore(pool), mchid: env.init.mchid, instance: 'a', pollMs: 100 },
           forwardTo: appUrl,
           forwardSecret: secret,
         }

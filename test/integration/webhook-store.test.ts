@@ -34,7 +34,9 @@ describePg('webhook serve --store (PostgreSQL)', () => {
 
   async function freshStore() {
     const url = await server.createDatabase();
-    const pool = await openPool(url);
+    // Four connections are plenty for a case's two listeners and its checks (at most three requests at once), and
+    // each connection is a backend the server forks: the default of ten grew to 15 in one case.
+    const pool = await openPool(url, { max: 4 });
     pools.push(pool);
     await migrate(pool, url);
     return { url, pool, store: webhookStore(pool) };
@@ -44,11 +46,13 @@ describePg('webhook serve --store (PostgreSQL)', () => {
     instance: string,
     extra: { forwardTo?: string; forwardSecret?: string; forwardBaseDelayMs?: number; summaryIntervalMs?: number } = {},
   ) {
+    // An idle forwarder polls every 100 ms: often enough for a retry's backoff or a lease running out to show up
+    // quickly (a local accept wakes it at once anyway), and a fifth of the claim queries of a 20 ms poll.
     const srv = await startWebhookServer({
       keys: f.keys,
       apiV3Key,
       journalPath: '/nonexistent/not-written.ndjson',
-      store: { store, mchid: MCHID, instance, pollMs: 20 },
+      store: { store, mchid: MCHID, instance, pollMs: 100 },
       ...extra,
     });
     open.push(srv);

@@ -46,7 +46,8 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{ou
 .state{font-weight:600}
 .ok{color:#1a7f37}.bad{color:#b42318}.wait{color:#9a6700}
 .note{color:#57606a;font-size:.9rem}
-.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.75rem 1rem;margin:.5rem 0}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.75rem 1rem;margin:.5rem 0;overflow-wrap:anywhere}
+textarea{font:inherit;width:100%;padding:.3rem .6rem;border:1px solid #8c959f;border-radius:6px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
 dt{color:#57606a}dd{margin:0;word-break:break-all}
 @media (min-width:48rem){header{display:flex;align-items:center;gap:2rem}nav ul{margin:0}}

@@ -30,21 +30,53 @@ interface Ended {
   exited: boolean;
 }
 
-/** Spawns `wxpay demo`, sends SIGINT once stdout contains `marker`, and waits (at most 10 s) for the exit. */
+// Preloaded into the interrupted demos: once the demo has written the line the test waits for (GATE_MARKER), the
+// write does not return until the test has sent SIGINT and then a byte on stdin. The signal is then handled at the
+// demo's next event-loop turn, inside the following step, however late the test read that line. Without it, a
+// worker that could not read for a second (a loaded machine) let the demo run to its end, and the SIGINT landed
+// after the demo had finished (exit 0, or killed by the signal once its handler was gone).
+const gate = path.join(os.tmpdir(), `wxpay-demoint-gate-${process.pid}.cjs`);
+made.push(gate);
+writeFileSync(
+  gate,
+  `const fs = require('node:fs'); const marker = process.env.GATE_MARKER; const write = process.stdout.write;
+   const nap = new Int32Array(new SharedArrayBuffer(4));
+   process.stdout.write = function (chunk, ...rest) {
+     const done = write.call(this, chunk, ...rest);
+     if (String(chunk).includes(marker)) {
+       process.stdout.write = write;
+       for (;;) {
+         try { fs.readSync(0, Buffer.alloc(1), 0, 1, null); break; }
+         catch (e) { if (e.code !== 'EAGAIN' && e.code !== 'EINTR') throw e; Atomics.wait(nap, 0, 0, 5); }
+       }
+     }
+     return done;
+   };\n`,
+);
+
+/** Spawns `wxpay demo`, sends SIGINT once it has written `marker` (held there by the gate), and waits (at most
+ *  10 s) for the exit. */
 function interruptAt(marker: string, tmp: string): Promise<Ended> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [binPath, 'demo'], {
       cwd: tmp,
-      env: cleanEnv({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' }),
+      env: cleanEnv({
+        TMPDIR: tmp,
+        NODE_DISABLE_COMPILE_CACHE: '1',
+        NODE_OPTIONS: `--require ${gate}`,
+        GATE_MARKER: marker,
+      }),
     });
     let stdout = '';
     let stderr = '';
     let killer: NodeJS.Timeout | undefined;
     let killed = false;
+    child.stdin.on('error', () => undefined); // a demo that died early: its exit is what the test reports
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (!killer && stdout.includes(marker)) {
         child.kill('SIGINT');
+        child.stdin.end('g'); // lets the held write return: the demo goes on into the next step, and sees the signal
         killer = setTimeout(() => {
           killed = true;
           child.kill('SIGKILL');

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, spawnCli } from '../helpers/cli.js';
+import { cleanEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { initTestSandbox } from '../helpers/sandbox.js';
 import { trackSecretFile } from '../helpers/secrets.js';
@@ -42,12 +42,19 @@ const sandbox = (...a: string[]) => run(['sandbox', 'serve', '--dir', 'sb', ...a
 const webhook = (...a: string[]) =>
   run(['webhook', 'serve', '--config', rc, '--journal', path.join(dir, 'wh.ndjson'), ...a]);
 
+// The same failing starts in this process (runCli, test/helpers/cli.ts), for what they print: that the process
+// exits is shown by the spawned cases, which take the same path.
+const inProcess = (args: string[]) => runCli(args, { cwd: dir, timeoutMs: 15_000 });
+const sandboxHere = (...a: string[]) => inProcess(['sandbox', 'serve', '--dir', 'sb', ...a]);
+const webhookHere = (...a: string[]) =>
+  inProcess(['webhook', 'serve', '--config', rc, '--journal', path.join(dir, 'wh.ndjson'), ...a]);
+
 // Each failing start is a process of its own that exits at once (nothing is served, so nothing is written to the
 // shared sandbox folder): they run side by side.
 describe.concurrent.each([
-  ['sandbox serve', sandbox],
-  ['webhook serve', webhook],
-] as const)('%s start-up failures', (_name, serve) => {
+  ['sandbox serve', sandbox, sandboxHere],
+  ['webhook serve', webhook, webhookHere],
+] as const)('%s start-up failures', (_name, serve, serveHere) => {
   it('a busy port: LISTEN_FAILED (exit 3) naming the port, hint --port', async () => {
     const r = await serve('--port', String(busyPort));
     expect(r.code).toBe(3);
@@ -59,7 +66,7 @@ describe.concurrent.each([
   });
 
   it('a busy port with --json: the typed error document', async () => {
-    const r = await serve('--port', String(busyPort), '--json');
+    const r = await serveHere('--port', String(busyPort), '--json');
     expect(r.code).toBe(3);
     expect(r.error()).toMatchObject({
       code: 'LISTEN_FAILED',

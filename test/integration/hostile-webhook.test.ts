@@ -1,9 +1,8 @@
 // Hostile input against `webhook serve` (issue 9), in-process on a loopback port 0 with its timeouts shortened
 // through the `limits` option: slowloris on headers and on the body, oversized bodies (declared and streamed),
-// invalid UTF-8, and 2,000 malformed requests in a row. Every attack is refused, the server stays up, and every
-// valid signed callback sent during each attack is accepted. (Their latency, and the memory left after issue 9's
-// 10,000 malformed requests: bench/hostile.mjs. 2,000 send each kind many times over and get over 1,000 answers of
-// 429 past the per-address rejection limit, which is the behaviour under test, for a fifth of the CPU.)
+// invalid UTF-8, and 10,000 malformed requests in a row (issue 9 names that count for these tests), most of them
+// answered 429 past the per-address rejection limit. Every attack is refused, the server stays up, and every valid
+// signed callback sent during each attack is accepted. (Their latency, the memory left: bench/hostile.mjs.)
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -170,18 +169,18 @@ describe('webhook serve under hostile input', () => {
   // Past its rejection limit the attack's source waits 50 ms for each 429 (the tarpit): a connection's 10 pipelined
   // requests wait together, so 32 connections at a time overlap those waits (4 at a time waited ~13 s in all).
   // Longer than the default 30 s for a loaded machine.
-  it('2,000 malformed requests in a row: every one refused, the server stays up', { timeout: 90_000 }, async () => {
+  it('10,000 malformed requests in a row: every one refused, the server stays up', { timeout: 90_000 }, async () => {
     const statuses = await underAttack<Record<string, number>>(
       {
         op: 'malformed',
         port,
-        count: 2_000,
+        count: 10_000,
         concurrency: 32,
         pipelined: 10,
       },
-      8, // ~245 exchanges: a fifth one broken request each, the rest 10 pipelined
+      25, // ~1,200 exchanges: a fifth one broken request each, the rest 10 pipelined
     );
-    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(2_000);
+    expect(Object.values(statuses).reduce((a, b) => a + b, 0)).toBe(10_000);
     // Only refusals: framing errors (400, 431), no listener (404), not POST (405), verification (401), not a callback
     // (400), past the per-address rejection limit 429, and 408: on a loaded machine the attack's thread may connect
     // and then not be scheduled to write for longer than the 500 ms headers timeout.
@@ -190,8 +189,9 @@ describe('webhook serve under hostile input', () => {
         .map(Number)
         .filter((s) => ![400, 401, 404, 405, 408, 429, 431].includes(s)),
     ).toEqual([]);
-    // The per-address rejection limit was reached (a burst of 20, then 2 a second): the flood got 429s.
-    expect(statuses[429]).toBeGreaterThan(1_000);
+    // The per-address rejection limit was reached (a burst of 20, then 2 a second): about 6,500 of the 10,000 got a
+    // 429 (the rest were refused earlier, at the framing, with the connection closed).
+    expect(statuses[429]).toBeGreaterThan(5_000);
     expect(await postValid()).toBe(204);
   });
 });

@@ -69,6 +69,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A worker's heap normally peaks under 100 MB. A runaway (an endless loop that keeps what it makes, as a chunked
+    // body once did: 0c7c140) then dies in seconds at 1 GB, and the trail names its file (test/helpers/worker-trail.ts),
+    // instead of thrashing the garbage collector up to V8's 4 GB default and slowing the whole run first.
+    execArgv: ['--max-old-space-size=1024'],
     sequence: { sequencer: LongFirstSequencer },
     // The secrets scan reads what every spawned command printed (test/helpers/cli.ts) and the journals, result
     // CSVs and bill outputs tests write under the run's temp root (test/helpers/scan-written-files.ts).

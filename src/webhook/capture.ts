@@ -85,9 +85,9 @@ export function parseCaptures(text: string, where = 'capture'): JournalEntry[] {
   return out;
 }
 
-// A chunk-size line: hexadecimal digits, then optionally a chunk extension (RFC 9112 §7.1). Only digits: parseInt
-// took "-4" as -4, which moved the read position back onto the same line, and the loop then kept a part per turn until
-// the heap limit killed the process; a size of at least 1 always moves the position on, so the loop ends.
+// A chunk-size line: hexadecimal digits, then optionally a chunk extension (RFC 9112, section 7.1). Only digits:
+// parseInt took "-4" as -4, which moved the read position back onto the same line, and the loop then kept a part per
+// turn until the heap limit killed the process; a size of at least 1 always moves the position on, so the loop ends.
 const CHUNK_SIZE = /^([0-9a-fA-F]+)[ \t]*(?:;.*)?$/;
 
 function dechunk(raw: Buffer): Buffer {

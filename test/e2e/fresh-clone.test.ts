@@ -42,11 +42,11 @@ describe('a fresh clone with nothing beside it', () => {
       maxBuffer: 64 * 1024 * 1024,
     });
     const report = path.join(outer, 'report.json');
-    // The clone's vitest, started without npx (an npm process more). Three small files: one worker thread runs them
-    // all (the shared project does not isolate them), instead of a forked process each; the assertions below do not
-    // depend on the pool.
+    // The clone's vitest, started without npx (an npm process more). Three small files: one forked worker runs them
+    // all (the shared project does not isolate them, and --no-file-parallelism keeps one worker). Not a worker
+    // thread: the config gives workers a heap cap as a V8 flag (execArgv), which worker threads refuse.
     const vitest = path.join(clone, 'node_modules', 'vitest', 'vitest.mjs');
-    const args = ['run', ...VECTOR_TESTS, '--pool=threads', '--no-file-parallelism', '--reporter=json'];
+    const args = ['run', ...VECTOR_TESTS, '--no-file-parallelism', '--reporter=json'];
     // vitest exits non-zero when a test fails; the report says which, so read it either way. The vector tests talk to
     // no server: cleanEnv leaves out NODE_EXTRA_CA_CERTS (parsed at every Node start) and any WXPAY_* of the shell.
     const log = await run(process.execPath, [vitest, ...args, `--outputFile=${report}`], {

@@ -4,13 +4,18 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * WebAssembly on the baseline compiler (Liftoff) only. undici parses HTTP with llhttp compiled to WebAssembly at the
- * first connection, and V8 then recompiles llhttp's one huge state-machine function with TurboFan on a background
- * thread: ~0.25 CPU-s and ~35 MB in every command that sends a request, about half of a one-row batch's whole
- * process, for a parser that reads a few small answers before the process exits (BENCHMARKS.md, suite session 10;
- * 400 refund rows still cost less CPU with the baseline parser). A bill download set it already for its peak RSS
- * (http/lean-download.ts).
+ * No optimising recompile of WebAssembly in a short process. undici parses HTTP with llhttp compiled to WebAssembly
+ * at the first connection; V8 compiles it with its baseline compiler (Liftoff), and under its default tiering budget
+ * then recompiles llhttp's one huge state-machine function with TurboFan on a background thread: ~0.25 CPU-s and
+ * ~35 MB in every command that sends a request, about half of a one-row batch's whole process, for a parser that
+ * reads a few small answers before the process exits (BENCHMARKS.md, suite session 10). A budget this large (about
+ * a gigabyte of executed code per function) means a function tiers up only in a process that runs it that much: a
+ * long-lived `webhook serve` still gets the optimised parser in the end. Not `--liftoff-only`, which did the same for
+ * a short process but is a V8 testing flag: a function Liftoff cannot compile (SIMD on a CPU without SSE4.1, which
+ * undici's SIMD build of llhttp would be) then aborts the process instead of falling back to TurboFan.
  */
+export const NO_EAGER_WASM_TIER_UP = '--wasm-tiering-budget=1000000000';
+
 export function setCliV8Flags(): void {
-  setFlagsFromString('--liftoff-only');
+  setFlagsFromString(NO_EAGER_WASM_TIER_UP);
 }

@@ -197,7 +197,7 @@ describe('wxpay bill trade against the sandbox', () => {
   });
 
   it('an in-process run leaves the V8 flags alone: leanDownload is only for a process of its own', async () => {
-    // leanDownload sets --expose-gc (with --liftoff-only and --optimize-for-size); a fresh context then has a gc.
+    // leanDownload sets --expose-gc (with a WebAssembly tiering budget and --optimize-for-size); a fresh context then has a gc.
     // A test worker shares its process with other files, so an in-process run (no ownsProcess) must not set them.
     expect(process.execArgv.join(' ')).not.toMatch(/expose-gc/);
     const r = await env.cli(['bill', 'trade', '--date', today, '--format', 'ndjson', '--gzip']);

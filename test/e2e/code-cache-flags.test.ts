@@ -46,7 +46,7 @@ describe('the code cache around a command that changes V8 flags', () => {
     expect(cached()).toEqual(first);
   });
 
-  // bin/wxpay sets --liftoff-only before it compiles anything (src/code-cache.ts boot), so the code cache is written
+  // bin/wxpay sets its WebAssembly tiering budget before it compiles anything (src/code-cache.ts boot), so the code cache is written
   // and read under the same flags: an API command's second run (the undici bundle included) rewrites nothing.
   it('an API command under the start-up flag: the second run uses what the first cached and rewrites nothing', () => {
     const refund = () => {

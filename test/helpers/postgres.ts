@@ -84,7 +84,10 @@ let admin: Promise<pg.Client> | undefined;
 async function adminClient(url: string): Promise<pg.Client> {
   const { default: pgLib } = await import('pg');
   const c = new pgLib.Client({ connectionString: url });
-  c.on('error', () => undefined);
+  // A connection that dies (the server restarted, a network blip) is dropped, so the next call makes a new one.
+  const drop = () => void (admin = undefined);
+  c.on('error', drop);
+  c.on('end', drop);
   await c.connect();
   (c as unknown as { connection: { stream: { unref(): void } } }).connection.stream.unref();
   return c;

@@ -209,6 +209,8 @@ describe('sandbox serve under hostile input', () => {
         .map(Number)
         .filter((s) => ![400, 401, 404, 405, 408, 431].includes(s)),
     ).toEqual([]);
+    // A few such timeouts at most: a server that timed every request out would fail here.
+    expect(statuses[408] ?? 0).toBeLessThanOrEqual(500);
     expect(await queryValid()).toBe(200);
   });
 });

@@ -189,6 +189,8 @@ describe('webhook serve under hostile input', () => {
         .map(Number)
         .filter((s) => ![400, 401, 404, 405, 408, 429, 431].includes(s)),
     ).toEqual([]);
+    // A few such timeouts at most: a server that timed every request out would fail here.
+    expect(statuses[408] ?? 0).toBeLessThanOrEqual(500);
     // The per-address rejection limit was reached (a burst of 20, then 2 a second): about 6,500 of the 10,000 got a
     // 429 (the rest were refused earlier, at the framing, with the connection closed).
     expect(statuses[429]).toBeGreaterThan(5_000);

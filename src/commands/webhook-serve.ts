@@ -36,6 +36,16 @@ function checkOptions(opts: WebhookServeOptions, storeUrl: string | undefined): 
     throw new WxpayError('USAGE', '--ack-after-forward does not combine with --store', {
       hint: 'With a store the event is committed before the 2xx and forwarded from the outbox; drop --ack-after-forward.',
     });
+  // Store-only settings would otherwise be ignored without a word by the file journal.
+  const storeOnly = [
+    ['--instance', opts.instance],
+    ['--lease', opts.lease],
+    ['--store-connections', opts.storeConnections],
+  ].find(([, v]) => v !== undefined);
+  if (storeOnly && !storeUrl)
+    throw new WxpayError('USAGE', `${storeOnly[0]} needs --store`, {
+      hint: 'It sets how this instance uses the PostgreSQL store: give --store postgres://… (or WXPAY_STORE).',
+    });
   if (opts.printSecret && !opts.forwardTo)
     throw new WxpayError('USAGE', '--print-secret needs --forward-to', {
       hint: 'The secret signs forwards; it is stored beside the journal as <journal>.forward-secret.',

@@ -49,3 +49,26 @@ describe('webhook serve --profiles start-up', () => {
     expect((await run('--profiles', 'shop,ghost')).error()).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 3 });
   });
 });
+
+describe('webhook serve store settings', () => {
+  // Review of 1326704: without --store these were ignored without a word; 0 and non-digits are refused before any
+  // connection is tried (the store URL here points at a closed port: reaching it would be a different error).
+  it.each([
+    [['--profile', 'shop', '--lease', '5'], '--lease needs --store'],
+    [['--profile', 'shop', '--instance', 'a'], '--instance needs --store'],
+    [['--profile', 'shop', '--store-connections', '4'], '--store-connections needs --store'],
+    [
+      ['--profile', 'shop', '--store', 'postgres://wxpay@127.0.0.1:9/db', '--store-connections', '0'],
+      '--store-connections must be at least 1',
+    ],
+    [
+      ['--profile', 'shop', '--store', 'postgres://wxpay@127.0.0.1:9/db', '--store-connections', 'abc'],
+      '--store-connections must be a whole number, got "abc"',
+    ],
+  ])('%j: %s (exit 2)', async (args, message) => {
+    const r = await run(...args);
+    expect(r.code).toBe(2);
+    expect(r.error()).toMatchObject({ code: 'USAGE', message });
+    expect(existsSync(path.join(dir, 'wxpay-webhooks.ndjson'))).toBe(false);
+  });
+});

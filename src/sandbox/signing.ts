@@ -68,11 +68,18 @@ export function applySignatureFaults(
   return { headers, body: out };
 }
 
+/** Per key set, the stranger key made for it (a keygen blocks the event loop for ~0.2 s: once, not per fault). */
+const strangers = new WeakMap<SandboxContext['keys'], KeyObject>();
+
 /** The other kind of WeChat Pay key than the signer's. A pubkey key set made without a platform certificate
- *  (`wxpay demo`'s throwaway folder) has none: then a fresh pair, made only when a fault first asks for it. */
+ *  (`wxpay demo`'s throwaway folder) has none: then a fresh pair, made when a fault first asks for it and kept. */
 function wrongKey(ctx: SandboxContext, signer: SigningKey): KeyObject {
   if (!isPublicKeyId(signer.serial)) return ctx.keys.publicKeyPrivate;
-  return ctx.keys.platform.at(-1)?.privateKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const platform = ctx.keys.platform.at(-1)?.privateKey;
+  if (platform) return platform;
+  let stranger = strangers.get(ctx.keys);
+  if (!stranger) strangers.set(ctx.keys, (stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey));
+  return stranger;
 }
 
 /** Changes one digit (an amount, an id) or, failing that, one letter: the JSON stays valid. */

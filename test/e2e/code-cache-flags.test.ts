@@ -11,6 +11,7 @@ import { cleanEnv } from '../helpers/cli.js';
 import { binPath } from '../helpers/paths.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
 import { vectorFile } from '../helpers/vectors.js';
+import { REFUND_DRY } from '../helpers/dry-run-args.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-cache-flags-'));
 afterAll(() => removeTemp(dir));
@@ -62,16 +63,6 @@ describe('the code cache around a command that changes V8 flags', () => {
   });
 });
 
-const REFUND_DRY = [
-  'refund',
-  'create',
-  '--out-trade-no',
-  'ORDER00001',
-  '--out-refund-no',
-  'R00001',
-  '--amount',
-  '1',
-].concat(['--total', '1', '--dry-run']);
 const refundEnv = {
   XDG_CACHE_HOME: xdg,
   WXPAY_MCHID: '1900007291',

@@ -15,6 +15,7 @@ import { cleanEnv } from '../helpers/cli.js';
 import { binPath, repoRoot } from '../helpers/paths.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
 import { vectorFile } from '../helpers/vectors.js';
+import { REFUND_DRY } from '../helpers/dry-run-args.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-cold-'));
 afterAll(() => removeTemp(dir));
@@ -64,16 +65,6 @@ function spawnLoaded(args: string[]): Loaded {
 
 const CACHES: Cache[] = ['cold', 'warm'];
 const SIGN = ['sign', 'GET', '/v3/refund/domestic/refunds/1', '--timestamp', '1554208460', '--nonce', 'N1'];
-const REFUND_DRY = [
-  'refund',
-  'create',
-  '--out-trade-no',
-  'ORDER00001',
-  '--out-refund-no',
-  'R00001',
-  '--amount',
-  '1',
-].concat(['--total', '1', '--dry-run']);
 
 describe('cold start loads only what the run needs', () => {
   it.each([

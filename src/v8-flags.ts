@@ -8,13 +8,14 @@ import { setFlagsFromString } from 'node:v8';
  * at the first connection; V8 compiles it with its baseline compiler (Liftoff), and under its default tiering budget
  * then recompiles llhttp's one huge state-machine function with TurboFan on a background thread: ~0.25 CPU-s and
  * ~35 MB in every command that sends a request, about half of a one-row batch's whole process, for a parser that
- * reads a few small answers before the process exits (BENCHMARKS.md, suite session 10). A budget this large (about
- * a gigabyte of executed code per function) means a function tiers up only in a process that runs it that much: a
- * long-lived `webhook serve` still gets the optimised parser in the end. Not `--liftoff-only`, which did the same for
- * a short process but is a V8 testing flag: a function Liftoff cannot compile (SIMD on a CPU without SSE4.1, which
- * undici's SIMD build of llhttp would be) then aborts the process instead of falling back to TurboFan.
+ * reads a few small answers before the process exits (BENCHMARKS.md, suite session 10). With a budget this large
+ * (V8 counts it in roughly the bytes of code a function has executed) a function tiers up only in a process that runs
+ * it very much, such as a long-lived server, not in a command that reads a few answers. Not `--liftoff-only`, which
+ * did the same for a short process but is a V8 testing flag: a function Liftoff cannot compile (SIMD on a CPU
+ * without SSE4.1, which undici's SIMD build of llhttp would be) then aborts the process instead of falling back to
+ * TurboFan.
  */
-export const NO_EAGER_WASM_TIER_UP = '--wasm-tiering-budget=1000000000';
+const NO_EAGER_WASM_TIER_UP = '--wasm-tiering-budget=1000000000';
 
 export function setCliV8Flags(): void {
   setFlagsFromString(NO_EAGER_WASM_TIER_UP);

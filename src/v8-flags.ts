@@ -15,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
  * without SSE4.1, which undici's SIMD build of llhttp would be) then aborts the process instead of falling back to
  * TurboFan.
  */
-const NO_EAGER_WASM_TIER_UP = '--wasm-tiering-budget=1000000000';
+export const NO_EAGER_WASM_TIER_UP = '--wasm-tiering-budget=1000000000';
 
 export function setCliV8Flags(): void {
   setFlagsFromString(NO_EAGER_WASM_TIER_UP);

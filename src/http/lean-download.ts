@@ -11,6 +11,7 @@
 //   a collection: 20-35 MB of dead buffers at any time.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { NO_EAGER_WASM_TIER_UP } from '../v8-flags.js';
 
 /** Bytes received (compressed) between two young-generation collections: about 2-5 MB of gunzipped text. */
 const NUDGE_EVERY = 512 * 1024;
@@ -26,7 +27,7 @@ export function leanDownload(): (bytesReceived: number) => void {
   // V8 refuses cached code compiled under other flags: bin/wxpay's code-cache loader (src/code-cache.ts) saves what
   // this run compiled before the flags change, and nothing after.
   (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('wxpay.beforeV8FlagsChange')]?.();
-  setFlagsFromString('--wasm-tiering-budget=1000000000');
+  setFlagsFromString(NO_EAGER_WASM_TIER_UP); // bin/wxpay's loader has set it already; the library has not
   setFlagsFromString('--optimize-for-size');
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (opts: { type: 'minor' }) => void;

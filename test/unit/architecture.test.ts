@@ -22,7 +22,7 @@ const layerOf = (file: string): string => {
 // Top-level files: main, cli, render, runtime, report-error, index, code-cache, quick-help, v8-flags.
 const ALLOWED: Record<string, string[]> = {
   protocol: [],
-  http: ['protocol'],
+  http: ['protocol', 'v8-flags'],
   files: ['protocol'],
   config: ['protocol', 'files'],
   bills: ['protocol', 'files'],

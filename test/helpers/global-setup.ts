@@ -4,7 +4,6 @@
 // (test/helpers/scan-written-files.ts), scans the artifacts for leaked secrets, and removes the root. It also stops the
 // run's PostgreSQL server, if a test started one (test/helpers/postgres.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { collectWritten } from './scan-written-files.js';
@@ -12,12 +11,16 @@ import { registerSecret, scanArtifacts } from './secrets-scan.js';
 import { fixtureKeyFiles } from './paths.js';
 import { stopSharedPostgres } from './postgres-server.js';
 import { deadWorkerReports } from './worker-trails-report.js';
+import { chooseTempBase } from './temp-base.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     artifactsDir: string;
     /** The folder whose creation claims the run's PostgreSQL server (test/helpers/postgres.ts). */
     pgShared: string;
+    /** Where that server's folder goes when the run's temp folders are in memory (test/helpers/temp-base.ts), else
+     *  undefined (the launcher's default). */
+    pgParent: string | undefined;
   }
 }
 
@@ -27,14 +30,17 @@ interface Run {
   root: string;
   tmpdir: string | undefined;
   users: number;
+  /** The run's temp folders are on a tmpfs. */
+  memory: boolean;
 }
 const key = Symbol.for('wxpay.testRun');
 const g = globalThis as { [key]?: Run };
 
 function startRun(): Run {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wxpay-test-artifacts-'));
-  const root = mkdtempSync(path.join(os.tmpdir(), 'wxpay-test-run-'));
-  const run = { dir, root, tmpdir: process.env.TMPDIR, users: 0 };
+  const base = chooseTempBase();
+  const dir = mkdtempSync(path.join(base.dir, 'wxpay-test-artifacts-'));
+  const root = mkdtempSync(path.join(base.dir, 'wxpay-test-run-'));
+  const run = { dir, root, tmpdir: process.env.TMPDIR, users: 0, memory: base.memory };
   // Workers start after the global setup, with its environment: their os.tmpdir() is the root.
   process.env.TMPDIR = root;
   // The committed test-only keys (test/helpers/test-keys.ts) are secrets like generated ones: whichever test
@@ -69,6 +75,8 @@ export default function setup(project: TestProject) {
   run.users += 1;
   project.provide('artifactsDir', run.dir);
   project.provide('pgShared', pgShared(run));
+  // The run's root is 0700, which the `postgres` user (as root) cannot enter: the server's folder goes beside it.
+  project.provide('pgParent', run.memory ? path.dirname(run.root) : undefined);
   return () => {
     run.users -= 1;
     if (run.users > 0) return;

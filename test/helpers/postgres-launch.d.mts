@@ -7,5 +7,5 @@ export interface PgInstance {
 export function findPgBin(): string | undefined;
 export function pgSkipReason(): string | undefined;
 export function pgCommand(name: string, args: string[]): [string, string[]];
-export function launchPostgres(settings?: string[]): Promise<PgInstance>;
+export function launchPostgres(settings?: string[], parent?: string): Promise<PgInstance>;
 export function stopPostgres(dir: string): void;

@@ -63,12 +63,13 @@ async function freePort() {
   });
 }
 
-/** Starts a server; `settings` are extra `-c name=value` settings (the tests turn fsync off, the benchmark not). */
-export async function launchPostgres(settings = []) {
+/** Starts a server; `settings` are extra `-c name=value` settings (the tests turn fsync off, the benchmark not).
+ *  Its folder goes in `parent`: by default os.tmpdir(), or /tmp as root, since the server then runs as `postgres`,
+ *  which cannot enter the suite's own 0700 temp root. */
+export async function launchPostgres(settings = [], parent = asRoot ? '/tmp' : os.tmpdir()) {
   const reason = pgSkipReason();
   if (reason) throw new Error(`cannot start PostgreSQL: ${reason}`);
-  // As root the server runs as `postgres`, which cannot enter the suite's own 0700 temp root: /tmp it is.
-  const dir = mkdtempSync(path.join(asRoot ? '/tmp' : os.tmpdir(), 'wxpay-pg-'));
+  const dir = mkdtempSync(path.join(parent, 'wxpay-pg-'));
   const user = asRoot ? postgresUser() : undefined;
   if (user) chownSync(dir, user.uid, user.gid);
   const data = path.join(dir, 'data');

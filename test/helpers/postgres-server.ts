@@ -14,8 +14,10 @@ export type Shared = { server: PgInstance } | { error: string };
 /** Where the run's server is described once started: `<folder>/server.json` (the folder is the run's claim). */
 export const sharedServerFile = (folder: string): string => path.join(folder, 'server.json');
 
-/** Every PostgreSQL file of the run shares this server, up to three at a time, fleets of listeners included. */
-export const launchPostgres = (): Promise<PgInstance> => launch(['fsync=off', 'max_connections=300']);
+/** Every PostgreSQL file of the run shares this server, up to three at a time, fleets of listeners included. Its
+ *  folder goes in `parent` when given (the run's memory file system: test/helpers/temp-base.ts). */
+export const launchPostgres = (parent?: string): Promise<PgInstance> =>
+  launch(['fsync=off', 'max_connections=300'], parent);
 
 /** The global teardown's part: stops the run's server at once (nothing in it needs to survive) if a test started
  *  one, and removes its folder. Synchronous, as the rest of the teardown is. */

@@ -57,7 +57,7 @@ async function runServer(): Promise<PgInstance> {
       renameSync(`${file}.part`, file);
     };
     try {
-      const server = await launchPostgres();
+      const server = await launchPostgres(inject('pgParent'));
       publish({ server });
       return server;
     } catch (err) {

@@ -198,10 +198,20 @@ describe('zsh, interactively (compinit + a pseudo-terminal)', () => {
     const fpathDir = path.join(dir, 'zfunc');
     mkdirSync(fpathDir, { recursive: true });
     writeFileSync(path.join(fpathDir, '_wxpay'), readFileSync(path.join(dir, 'wxpay.zsh')));
+    // compinit's dump of the same fpath, made once, as a user's first shell writes ~/.zcompdump; the three shells
+    // below read it. It must map wxpay to _wxpay, or those shells would complete nothing.
+    const dump = path.join(dir, 'zcompdump');
+    const made = await run(
+      'zsh',
+      ['-f', '-c', 'fpath=("$1" $fpath); autoload -U compinit; compinit -u -d "$2"', '_', fpathDir, dump],
+      work,
+    );
+    expect(made).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(dump, 'utf8')).toMatch(/^'wxpay' '_wxpay'$/m);
     // Each line in a zsh of its own, so each TAB is that shell's first; the three run at once.
     const tab = async (line: string, n: number): Promise<string[]> => {
       const out = path.join(dir, `zpty-${n}.txt`);
-      await run('zsh', ['-f', path.join(repoRoot, 'test', 'helpers', 'zsh-tab.zsh'), fpathDir, out, line], work);
+      await run('zsh', ['-f', path.join(repoRoot, 'test', 'helpers', 'zsh-tab.zsh'), fpathDir, out, line, dump], work);
       return existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).sort() : [];
     };
     await expect(

@@ -1,13 +1,15 @@
 # Presses TAB once in a real interactive zsh, in a pseudo-terminal, and writes the matches zsh would offer to a file.
-# Usage: zsh -f zsh-tab.zsh <folder holding _wxpay> <output file> <command line>
+# Usage: zsh -f zsh-tab.zsh <folder holding _wxpay> <output file> <command line> <compinit dump file>
 # compinit autoloads _wxpay from the folder (as an installed completion); compadd is wrapped to record its matches.
+# It reads its dump file, as a user's shell reads ~/.zcompdump: scanning the ~1,000 files of zsh's fpath without one
+# costs ~1 CPU-s per shell, so the test makes the dump once (compinit rebuilds it if the fpath's files changed).
 # Waits are event-driven: once the first matches are written (zle skips a completion while more input is waiting, so
 # nothing may be typed before), the line is cleared (^U) and a command touches <output file>.done; the shell reads
 # its input in order, so that file appears once the TAB's completion has finished. zselect (a builtin) paces the
 # polling without starting a sleep process each time.
 zmodload zsh/zpty zsh/zselect
 zpty z zsh -f -i
-zpty -w z "PS1='> '; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z "PS1='> '; fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -d ${(q)4}"
 zpty -w z "compadd() { if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd \"\$@\"; return; fi; local -a hits; builtin compadd -A hits \"\$@\"; (( \$#hits )) && print -rl -- \$hits >> ${(q)2}; return 1; }"
 zpty -w z "bindkey '^I' complete-word"
 zpty -w -n z "$3"$'\t'

@@ -26,7 +26,14 @@ export function findPgBin() {
   return undefined;
 }
 
+// Asked by every file that describes PostgreSQL tests (pgSkipReason): two `id` processes, once per process.
+let user;
 function postgresUser() {
+  if (user === undefined) user = lookUpPostgresUser() ?? null;
+  return user ?? undefined;
+}
+
+function lookUpPostgresUser() {
   try {
     const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres'], { encoding: 'utf8' })));
     return { uid, gid };

@@ -30,8 +30,9 @@ describe('a fresh clone with nothing beside it', () => {
   afterAll(() => removeTemp(outer), 120_000);
 
   it('installs with npm ci and passes the vector tests without skipping any', async () => {
-    // A local clone hard-links the object files (git never changes one in place) instead of copying ~12 MB of them:
-    // the clone still has a repository and a checkout of its own, with nothing beside it.
+    // A local clone hard-links the object files (git never changes one in place) where the temp folder is on the
+    // repository's file system, and copies them (~12 MB) where it is not (the run's folders in /dev/shm:
+    // test/helpers/temp-base.ts): either way the clone has a repository and a checkout of its own, nothing beside it.
     await run('git', ['clone', '--quiet', repoRoot, clone]);
     expect(readdirSync(outer)).toEqual(['wxpay']);
     // npm keeps the shell's whole environment: on a cache miss it goes to the registry, maybe through a proxy whose

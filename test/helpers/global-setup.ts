@@ -3,15 +3,15 @@
 // test workers and every command they spawn. At the end it records the output-like files still under the root
 // (test/helpers/scan-written-files.ts), scans the artifacts for leaked secrets, and removes the root. It also stops the
 // run's PostgreSQL server, if a test started one (test/helpers/postgres.ts).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { collectWritten } from './scan-written-files.js';
 import { registerSecret, scanArtifacts } from './secrets-scan.js';
 import { fixtureKeyFiles } from './paths.js';
-import { stopSharedPostgres } from './postgres-server.js';
+import { stopPostgres, stopSharedPostgres } from './postgres-server.js';
 import { deadWorkerReports } from './worker-trails-report.js';
-import { chooseTempBase } from './temp-base.js';
+import { chooseTempBase, runFolderPrefix, sweepStaleRuns } from './temp-base.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,17 +30,23 @@ interface Run {
   root: string;
   tmpdir: string | undefined;
   users: number;
-  /** The run's temp folders are on a tmpfs. */
-  memory: boolean;
+  /** Where the PostgreSQL server's folder goes (a folder of its own beside the root when the run is in memory), or
+   *  undefined for the launcher's default. */
+  pgParent: string | undefined;
 }
 const key = Symbol.for('wxpay.testRun');
 const g = globalThis as { [key]?: Run };
 
 function startRun(): Run {
   const base = chooseTempBase();
-  const dir = mkdtempSync(path.join(base.dir, 'wxpay-test-artifacts-'));
-  const root = mkdtempSync(path.join(base.dir, 'wxpay-test-run-'));
-  const run = { dir, root, tmpdir: process.env.TMPDIR, users: 0, memory: base.memory };
+  for (const gone of sweepStaleRuns(base.dir, stopPostgres)) console.warn(`removed an interrupted run's ${gone}`);
+  const dir = mkdtempSync(path.join(base.dir, runFolderPrefix('artifacts')));
+  const root = mkdtempSync(path.join(base.dir, runFolderPrefix('run')));
+  // The root is 0700, which the `postgres` user (when the suite runs as root) cannot enter: in memory the server's
+  // folder goes in a folder of its own that it may pass through; on a disk, where the launcher puts it by default.
+  const pgParent = base.memory ? mkdtempSync(path.join(base.dir, runFolderPrefix('pg'))) : undefined;
+  if (pgParent) chmodSync(pgParent, 0o711);
+  const run = { dir, root, tmpdir: process.env.TMPDIR, users: 0, pgParent };
   // Workers start after the global setup, with its environment: their os.tmpdir() is the root.
   process.env.TMPDIR = root;
   // The committed test-only keys (test/helpers/test-keys.ts) are secrets like generated ones: whichever test
@@ -68,6 +74,7 @@ function endRun(run: Run): void {
   }
   rmSync(run.dir, { recursive: true, force: true });
   rmSync(run.root, { recursive: true, force: true });
+  if (run.pgParent) rmSync(run.pgParent, { recursive: true, force: true });
 }
 
 export default function setup(project: TestProject) {
@@ -75,8 +82,7 @@ export default function setup(project: TestProject) {
   run.users += 1;
   project.provide('artifactsDir', run.dir);
   project.provide('pgShared', pgShared(run));
-  // The run's root is 0700, which the `postgres` user (as root) cannot enter: the server's folder goes beside it.
-  project.provide('pgParent', run.memory ? path.dirname(run.root) : undefined);
+  project.provide('pgParent', run.pgParent);
   return () => {
     run.users -= 1;
     if (run.users > 0) return;

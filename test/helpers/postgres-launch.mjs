@@ -27,10 +27,10 @@ export function findPgBin() {
 }
 
 // Asked by every file that describes PostgreSQL tests (pgSkipReason): two `id` processes, once per process.
-let user;
+let postgresIds;
 function postgresUser() {
-  if (user === undefined) user = lookUpPostgresUser() ?? null;
-  return user ?? undefined;
+  if (postgresIds === undefined) postgresIds = lookUpPostgresUser() ?? null;
+  return postgresIds ?? undefined;
 }
 
 function lookUpPostgresUser() {

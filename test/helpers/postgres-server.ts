@@ -6,7 +6,7 @@ import path from 'node:path';
 import { launchPostgres as launch, pgSkipReason, stopPostgres, type PgInstance } from './postgres-launch.mjs';
 import { removeTemp } from './scan-written-files.js';
 
-export { pgSkipReason, type PgInstance };
+export { pgSkipReason, stopPostgres, type PgInstance };
 
 /** What the worker that started the run's server published, for the others and the global teardown. */
 export type Shared = { server: PgInstance } | { error: string };

@@ -2,7 +2,8 @@
 # Usage: zsh -f zsh-tab.zsh <folder holding _wxpay> <output file> <command line> <compinit dump file>
 # compinit autoloads _wxpay from the folder (as an installed completion); compadd is wrapped to record its matches.
 # It reads its dump file, as a user's shell reads ~/.zcompdump: scanning the ~1,000 files of zsh's fpath without one
-# costs ~1 CPU-s per shell, so the test makes the dump once (compinit rebuilds it if the fpath's files changed).
+# costs ~1 CPU-s per shell, so the test makes the dump once, after _wxpay is in the folder (compinit rebuilds a dump
+# only when the number of fpath files or zsh's version changed: an edited _wxpay alone would keep a stale one).
 # Waits are event-driven: once the first matches are written (zle skips a completion while more input is waiting, so
 # nothing may be typed before), the line is cleared (^U) and a command touches <output file>.done; the shell reads
 # its input in order, so that file appears once the TAB's completion has finished. zselect (a builtin) paces the

@@ -84,6 +84,15 @@ export const runFolderPrefix = (kind: string, pid = process.pid): string => `wxp
 
 const STALE = /^wxpay-test-(?:run|artifacts|pg)-(\d+)-/;
 
+/** A server that cannot be stopped (gone already, or no PostgreSQL tools here any more) must not stop this run. */
+function stopQuietly(stopServer: (pgDir: string) => void, dir: string): void {
+  try {
+    stopServer(dir);
+  } catch {
+    // its folder is removed below all the same
+  }
+}
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -104,7 +113,7 @@ export function sweepStaleRuns(base: string, stopServer: (pgDir: string) => void
     const folder = path.join(base, name);
     if (name.startsWith('wxpay-test-pg-'))
       for (const server of readdirSync(folder))
-        if (existsSync(path.join(folder, server, 'data'))) stopServer(path.join(folder, server));
+        if (existsSync(path.join(folder, server, 'data'))) stopQuietly(stopServer, path.join(folder, server));
     rmSync(folder, { recursive: true, force: true });
   }
   return stale.map((name) => path.join(base, name));

@@ -82,4 +82,15 @@ describe('folders of interrupted runs', () => {
     );
     expect(removed.every((f) => !existsSync(f))).toBe(true);
   });
+
+  it('are removed even when their server cannot be stopped (it is gone, or the tools are)', () => {
+    const gone = spawnSync('true').pid;
+    const folder = path.join(base, `${runFolderPrefix('pg', gone)}d4`);
+    mkdirSync(path.join(folder, 'wxpay-pg-y', 'data'), { recursive: true });
+    const removed = sweepStaleRuns(base, () => {
+      throw new Error('cannot start PostgreSQL: no binaries');
+    });
+    expect(removed).toEqual([folder]);
+    expect(existsSync(folder)).toBe(false);
+  });
 });

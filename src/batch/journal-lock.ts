@@ -10,19 +10,25 @@
 // re-opens the file and checks the inode and the owner again; nobody else can unlink that inode meanwhile,
 // because that needs the same claim. A claim left by a remover that died is removed the same way, one level up.
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { link, open, unlink, writeFile } from 'node:fs/promises';
 import { WxpayError } from '../protocol/errors.js';
 
-/** Whether `pid` is a live process. A zombie (state Z in /proc/<pid>/stat on Linux) has exited: dead. */
-export async function processAlive(pid: number): Promise<boolean> {
+/** Whether `pid` is a live process. A zombie (state Z in /proc/<pid>/stat on Linux) has exited: dead. Synchronous
+ *  (one small read of /proc), so the test suite's synchronous set-up can ask it too (test/helpers/temp-base.ts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (e) {
     // EPERM: the process exists but belongs to someone else.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return true;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true; // no /proc here (not Linux): kill(pid, 0) said it exists
+  }
   // "pid (comm) S ...": comm may itself contain ") ", so the state is the field after the last ')'.
   const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   return state !== 'Z' && state !== 'X';
@@ -66,14 +72,14 @@ async function inspect(file: string): Promise<{ pid: number; ino: number } | und
   }
 }
 
-const ownerDead = async (pid: number, self: number) =>
-  !Number.isInteger(pid) || pid <= 0 || pid === self || !(await processAlive(pid));
+const ownerDead = (pid: number, self: number): boolean =>
+  !Number.isInteger(pid) || pid <= 0 || pid === self || !processAlive(pid);
 
 /** Unlinks `file` if its owner is dead, safely against any number of concurrent removers. */
 async function removeIfStale(file: string, self: number, depth = 0): Promise<Removal> {
   const seen = await inspect(file);
   if (!seen) return 'gone';
-  if (!(await ownerDead(seen.pid, self))) return 'alive';
+  if (!ownerDead(seen.pid, self)) return 'alive';
   const claim = `${file}.claim-${seen.ino}`;
   let claimed = await createExclusive(claim, self);
   if (!claimed) {
@@ -87,7 +93,7 @@ async function removeIfStale(file: string, self: number, depth = 0): Promise<Rem
     // Holding the claim on this inode: it cannot be unlinked by anyone else until we let go.
     const now = await inspect(file);
     if (!now || now.ino !== seen.ino) return 'gone';
-    if (!(await ownerDead(now.pid, self))) return 'alive';
+    if (!ownerDead(now.pid, self)) return 'alive';
     await unlink(file);
     return 'removed';
   } finally {

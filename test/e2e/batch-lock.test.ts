@@ -122,7 +122,7 @@ describe.runIf(process.platform === 'linux')('a zombie lock owner', () => {
         state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
       }
       expect(state).toBe('Z');
-      expect(await processAlive(pid)).toBe(false);
+      expect(processAlive(pid)).toBe(false);
       expect(readFileSync(lock, 'utf8').trim()).toBe(String(pid));
 
       // The owner under test is the zombie; the resume that takes its lock over needs no process of its own.
@@ -140,7 +140,7 @@ describe.runIf(process.platform === 'linux')('a zombie lock owner', () => {
   }, 60_000);
 
   it('processAlive: this process is alive, a reaped one is not', async () => {
-    expect(await processAlive(process.pid)).toBe(true);
-    expect(await processAlive(deadPid())).toBe(false);
+    expect(processAlive(process.pid)).toBe(true);
+    expect(processAlive(deadPid())).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readdirSync,
 import { statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../../src/batch/journal-lock.js';
 
 /** statfs(2)'s f_type of a tmpfs (linux/magic.h). */
 const TMPFS_MAGIC = 0x01021994;
@@ -93,21 +94,12 @@ function stopQuietly(stopServer: (pgDir: string) => void, dir: string): void {
   }
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // there, but not ours to signal
-  }
-};
-
 /** Removes the folders in `base` of earlier runs whose process is gone (an interrupted run skips its teardown),
  *  calling `stopServer` on each PostgreSQL folder in a run's pg folder first. Returns the folders removed. */
 export function sweepStaleRuns(base: string, stopServer: (pgDir: string) => void): string[] {
   const stale = readdirSync(base).filter((name) => {
     const m = STALE.exec(name);
-    return m !== null && Number(m[1]) !== process.pid && !alive(Number(m[1]));
+    return m !== null && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
   });
   for (const name of stale) {
     const folder = path.join(base, name);

@@ -64,6 +64,18 @@ class LongFirstSequencer extends BaseSequencer {
   }
 }
 
+// V8 recompiles a function with TurboFan, on a background thread, once it has run "enough"; in a test worker most
+// code runs a handful of times (each file's own cases, the CLI's commands once each), so much of that compiling is
+// never paid back, and on 2 cores it takes CPU from the other workers. Ten times V8's threshold leaves the truly hot
+// code (10,000 hostile requests, the fleet's senders, thousands of signatures) optimised: `npx vitest run`, five runs
+// each alternating on the quiet machine, 162 -> 152 CPU-s of the machine (median), 84 -> 78 s (BENCHMARKS.md,
+// session 12). The flag changed name: V8 11 (Node 20) counts bytes of bytecode run, later V8s count calls.
+// vitest-projects.test.ts checks that this Node accepts them. Workers only: the product's processes keep V8's defaults.
+export const LATE_TURBOFAN =
+  Number(process.versions.v8.split('.')[0]) <= 11
+    ? ['--interrupt-budget=675840']
+    : ['--invocation-count-for-turbofan=30000'];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -72,7 +84,7 @@ export default defineConfig({
     // A worker's heap normally peaks under 100 MB. A runaway (an endless loop that keeps what it makes, as a chunked
     // body once did: 0c7c140) then dies in seconds at 1 GB, and the trail names its file (test/helpers/worker-trail.ts),
     // instead of thrashing the garbage collector up to V8's 4 GB default and slowing the whole run first.
-    execArgv: ['--max-old-space-size=1024'],
+    execArgv: ['--max-old-space-size=1024', ...LATE_TURBOFAN],
     sequence: { sequencer: LongFirstSequencer },
     // The secrets scan reads what every spawned command printed (test/helpers/cli.ts) and the journals, result
     // CSVs and bill outputs tests write under the run's temp root (test/helpers/scan-written-files.ts).

@@ -52,10 +52,18 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
       receiver = await scriptedReceiver();
       // Time scale 5: the retries come 3 s apart, time enough to see one and press "Re-send now" before the next.
       [t, browser] = await Promise.all([
-        sandboxKeySet('cert').then((init) => startTestSandbox(init, { timeScale: 5, autoRefundMs: -1 })),
+        sandboxKeySet('cert').then((init) =>
+          startTestSandbox(init, {
+            timeScale: 5,
+            autoRefundMs: -1,
+            onRequest: (e) => noteStream(`sandbox ${e.status}`, e.url),
+          }),
+        ),
         newContext(),
       ]);
       page = await browser.newPage();
+      page.on('response', (r) => noteStream(`browser ${r.status()}`, r.url()));
+      page.on('requestfailed', (r) => noteStream(`browser failed (${r.failure()?.errorText ?? '?'})`, r.url()));
     });
     afterAll(async () => {
       await browser.close();
@@ -64,6 +72,25 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
     });
 
     const ui = (p: string) => `${t.sb.url}/sandbox/ui/${p}`;
+    // What became of the pages' event-stream requests, on both ends, for the message of a page whose live updates
+    // never connect.
+    const streams: string[] = [];
+    const noteStream = (what: string, url: string) => {
+      if (url.includes('/sandbox/ui/events')) streams.push(`${new Date().toISOString().slice(11, 23)} ${what}`);
+    };
+    // A locator, not page.waitForFunction: that polls by evaluating a string inside the page, which the dashboard's
+    // CSP (no 'unsafe-eval') refuses with an EvalError whenever the stream has not opened by the first look: the
+    // rare failure of the live-retry case on a busy machine, now forced there by holding the stream back 300 ms. A
+    // locator's wait runs in playwright's own script, outside the page's CSP.
+    const liveConnected = () =>
+      page
+        .locator('html[data-live="connected"]')
+        .waitFor({ state: 'attached', timeout: 15_000 })
+        .catch((e: unknown) => {
+          throw new Error(`the page's event stream never opened; its requests: ${streams.join(', ') || 'none'}`, {
+            cause: e,
+          });
+        });
     /** Both widths, and at the phone's the page must not scroll sideways (its tables scroll inside their box). */
     const shoot = async (name: string) => {
       expect(await screenshots(page, `dashboard-${name}`), name).toBeLessThanOrEqual(VIEWPORTS.phone.width);
@@ -134,8 +161,10 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
         const d = t.sb.notifications().find((x) => x.outTradeNo === no);
         return d?.attempts[0]?.status === 500 ? d : undefined;
       });
+      // The stream opens only after the page's load event, as on a busy machine: the wait below must poll for it.
+      await page.route('**/sandbox/ui/events', (route) => setTimeout(() => void route.continue(), 300), { times: 1 });
       await page.goto(ui('notifications'));
-      await page.waitForFunction("document.documentElement.dataset.live === 'connected'");
+      await liveConnected();
       const rows = page.locator(`[id="attempts-${record.id}"] tbody tr`);
       await expect(rows.count()).resolves.toBe(1);
       // The retry 3 s later appears without a reload: the page patched itself from the event stream.

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
 import path from 'node:path';
@@ -68,13 +69,15 @@ class LongFirstSequencer extends BaseSequencer {
 // code runs a handful of times (each file's own cases, the CLI's commands once each), so much of that compiling is
 // never paid back, and on 2 cores it takes CPU from the other workers. Ten times V8's threshold leaves the truly hot
 // code (10,000 hostile requests, the fleet's senders, thousands of signatures) optimised: `npx vitest run`, five runs
-// each alternating on the quiet machine, 162 -> 152 CPU-s of the machine (median), 84 -> 78 s (BENCHMARKS.md,
-// session 12). The flag changed name: V8 11 (Node 20) counts bytes of bytecode run, later V8s count calls.
-// vitest-projects.test.ts checks that this Node accepts them. Workers only: the product's processes keep V8's defaults.
-export const LATE_TURBOFAN =
-  Number(process.versions.v8.split('.')[0]) <= 11
-    ? ['--interrupt-budget=675840']
-    : ['--invocation-count-for-turbofan=30000'];
+// each alternating on the quiet machine with Node 20, 162 -> 152 CPU-s of the machine (median), 84 -> 78 s
+// (BENCHMARKS.md, session 12). The flag changed name: V8 11.3 (Node 20) counts bytes of bytecode run, later V8s
+// count calls. A flag Node does not know stops every worker before any test runs, so the first one this Node takes
+// is used (one `node -e ""` per candidate, ~40 ms), and none at all where neither is known. Workers only: the
+// product's processes keep V8's defaults. vitest-projects.test.ts checks the flag and its value.
+export const TURBOFAN_THRESHOLDS = ['--interrupt-budget=675840', '--invocation-count-for-turbofan=30000'];
+const accepted = (flag: string) => spawnSync(process.execPath, [flag, '-e', ''], { stdio: 'ignore' }).status === 0;
+const known = TURBOFAN_THRESHOLDS.find(accepted);
+export const LATE_TURBOFAN = known ? [known] : [];
 
 export default defineConfig({
   test: {

@@ -162,7 +162,11 @@ describeBrowser('the sandbox pages in Chromium (issue 21)', () => {
         return d?.attempts[0]?.status === 500 ? d : undefined;
       });
       // The stream opens only after the page's load event, as on a busy machine: the wait below must poll for it.
-      await page.route('**/sandbox/ui/events', (route) => setTimeout(() => void route.continue(), 300), { times: 1 });
+      await page.route(
+        '**/sandbox/ui/events',
+        (route) => setTimeout(() => void route.continue().catch(() => undefined), 300),
+        { times: 1 },
+      );
       await page.goto(ui('notifications'));
       await liveConnected();
       const rows = page.locator(`[id="attempts-${record.id}"] tbody tr`);

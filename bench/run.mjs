@@ -135,7 +135,7 @@ const BENCHES = [
     title: 'Webhook throughput, file store with group commit (issues 5, 18)',
     script: 'webhook-throughput.mjs',
     args: quick ? ['1', '200', '8'] : ['3', '1000', '32'],
-    env: quick ? { BENCH_CLOSED_MAX: '400' } : {},
+    env: quick ? { BENCH_CLOSED_MAX: '400', BENCH_WARM: '400' } : {},
     baseline: 'a bare node:http handler that only verifies and decrypts (bench/webhook-bare.mjs)',
     goal: 'file store ≥ 90% of bare, p99 < 10 ms at 1000/s (issue 5 asked ≥ 70%, p99 < 20 ms)',
     parse(out) {
@@ -146,6 +146,7 @@ const BENCHES = [
         bare: bare.throughput,
         serve: serve.throughput,
         ratio: serve.throughput / bare.throughput,
+        firstRatio: serve.firstThroughput / bare.firstThroughput,
         p50: serve.p50,
         p99: serve.p99,
         bareP99: bare.p99,
@@ -158,7 +159,7 @@ const BENCHES = [
       };
     },
     show: (m) =>
-      `serve ${m.serve.toFixed(0)} req/s vs bare ${m.bare.toFixed(0)} req/s = **${pct(m.ratio)}**; p99 at ${m.rate}/s: serve **${m.p99} ms** (bare ${m.bareP99} ms); CPU ${m.serveCpuUs.toFixed(0)} vs ${m.bareCpuUs.toFixed(0)} µs/req; disk fsync p50/p99 ${m.fsyncP50}/${m.fsyncP99} ms; errors ${m.errors}`,
+      `serve ${m.serve.toFixed(0)} req/s vs bare ${m.bare.toFixed(0)} req/s = **${pct(m.ratio)}** at the steady state (first callbacks after start: ${pct(m.firstRatio)}); p99 at ${m.rate}/s: serve **${m.p99} ms** (bare ${m.bareP99} ms); CPU ${m.serveCpuUs.toFixed(0)} vs ${m.bareCpuUs.toFixed(0)} µs/req; disk fsync p50/p99 ${m.fsyncP50}/${m.fsyncP99} ms; errors ${m.errors}`,
     holds: (m) => m.ratio >= 0.9 && m.p99 < 10 && m.rate >= 1000 && m.errors === 0,
   },
   {

@@ -131,16 +131,24 @@ async function openLoop(send, { seconds, rate }) {
   return { lat: lat.sort((a, b) => a - b), errors, late };
 }
 
-/** Warm-up, closed loop, open loop against `servers` with `notes`; one result row. */
-export async function measure(name, servers, notes, { seconds, rate, concurrency, budget = Infinity }) {
+/** Warm-up, closed loop, open loop against `servers` with `notes`; one result row. `warm` more requests at the
+ *  full concurrency before the measured loop bring a server to its steady state: V8 is still compiling its hot code
+ *  with TurboFan, on its helper threads, for the first few thousand callbacks, and a short loop straight after start
+ *  measures that compile as much as the server (BENCHMARKS.md, "the ratio at steady state"). */
+export async function measure(name, servers, notes, { seconds, rate, concurrency, budget = Infinity, warm = 0 }) {
   const { send, close } = sender(servers, notes, concurrency);
-  for (let i = 0; i < 200; i++) await send(); // warm-up
+  for (let i = 0; i < 200; i++) await send(); // the first requests one at a time: start-up and lazy compiles
+  // The warm-up is measured too: the first callbacks after start, as a listener just (re)started meets them.
+  const first = warm > 0 ? await closedLoop(send, servers, { seconds: 30, concurrency, budget: warm }) : undefined;
   const closed = await closedLoop(send, servers, { seconds, concurrency, budget });
   const open = await openLoop(send, { seconds, rate });
   await close();
   return {
     name,
     throughput: Math.round(closed.throughput),
+    ...(first
+      ? { firstThroughput: Math.round(first.throughput), firstCpuUsPerReq: Math.round(first.cpuUsPerReq) }
+      : {}),
     cpuUsPerReq: Math.round(closed.cpuUsPerReq),
     errors: closed.errors + open.errors,
     rate,

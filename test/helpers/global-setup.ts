@@ -2,16 +2,18 @@
 // secrets that tests generated, the files they wrote) and a temp root of its own: TMPDIR points there for the
 // test workers and every command they spawn. At the end it records the output-like files still under the root
 // (test/helpers/scan-written-files.ts), scans the artifacts for leaked secrets, and removes the root. It also stops the
-// run's PostgreSQL server, if a test started one (test/helpers/postgres.ts).
+// run's PostgreSQL server, if a test started one (test/helpers/postgres.ts), and prunes vitest's transform cache
+// (test/helpers/transform-cache.ts).
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { collectWritten } from './scan-written-files.js';
 import { registerSecret, scanArtifacts } from './secrets-scan.js';
-import { fixtureKeyFiles } from './paths.js';
+import { fixtureKeyFiles, repoRoot } from './paths.js';
 import { stopPostgres, stopSharedPostgres } from './postgres-server.js';
 import { deadWorkerReports } from './worker-trails-report.js';
 import { chooseTempBase, runFolderPrefix, sweepStaleRuns } from './temp-base.js';
+import { pruneTransformCache, TRANSFORM_CACHE_DIR } from './transform-cache.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -62,6 +64,12 @@ function endRun(run: Run): void {
   // Vitest reports a dead worker without naming a test file: these do (test/helpers/worker-trail.ts).
   for (const report of deadWorkerReports(run.dir)) console.error(report);
   stopSharedPostgres(pgShared(run), run.dir);
+  const pruned = pruneTransformCache(path.join(repoRoot, TRANSFORM_CACHE_DIR));
+  if (pruned.files) {
+    const mb = (pruned.bytes / 2 ** 20).toFixed(1);
+    const entries = pruned.files === 1 ? 'entry' : 'entries';
+    console.log(`removed ${pruned.files} transform cache ${entries} unused for days (${mb} MB)`);
+  }
   if (run.tmpdir === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = run.tmpdir;
   collectWritten(run.root, run.dir);

@@ -93,6 +93,10 @@ async function adminClient(url: string): Promise<pg.Client> {
   return c;
 }
 
+// A client runs one statement at a time. Concurrent createDatabase calls (a Promise.all in a test) queue here: left to
+// queue inside pg, each printed pg 8's warning that a client's own queue goes away in pg 9.
+let creating: Promise<unknown> = Promise.resolve();
+
 /** The run's shared server (started on first use); call it in beforeAll. */
 export async function sharedPostgres(): Promise<PgServer> {
   const { port } = await (started ??= runServer());
@@ -104,7 +108,9 @@ export async function sharedPostgres(): Promise<PgServer> {
         admin = undefined; // the next call tries again
         throw err;
       }));
-      await c.query(`CREATE DATABASE ${name}`);
+      const created = creating.then(() => c.query(`CREATE DATABASE ${name}`));
+      creating = created.catch(() => undefined);
+      await created;
       return url(name);
     },
   };

@@ -7,8 +7,8 @@
 // ($XDG_CACHE_HOME, else ~/.cache; ~/Library/Caches on macOS), in a wxpay/code-cache folder that must be the user's
 // own with mode 0700, never the working folder. A file is used only when it is a regular file of the user's that no
 // one else can write; anything else, or any error, and the bundle simply compiles as it would without a cache.
-// V8 itself refuses data from another V8 version, other flags or another source length, and each file is named by
-// the bundle's content hash (the build writes it on the bundle's first line). NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+// V8 refuses data of another V8 version, other flags or source length; a file is named by the bundle's content hash
+// (on its first line), V8's version and the run's flag set (v8-flags.ts). NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 import { closeSync, constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync } from 'node:fs';
 import { readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -57,10 +57,10 @@ function ownPrivateDir(dir: string, uid: number): boolean {
 /** A bundle's content hash, from its first line (scripts/bundle-cli.mjs writes it), or none when it is missing. */
 const hashOf = (source: string): string | undefined => /^\/\/ wxpay-bundle ([0-9a-f]{16,64})\n/.exec(source)?.[1];
 
-/** The cache file of a bundle: named by its content hash, or none when it has none. */
-function cacheFileOf(dir: string, file: string, source: string): string | undefined {
+/** A bundle's cache file (see the top of this file), or none when the bundle has no hash. */
+function cacheFileOf(dir: string, file: string, source: string, flags: string): string | undefined {
   const hash = hashOf(source);
-  return hash && path.join(dir, `${path.basename(file, '.cjs')}.${hash}.${process.versions.v8}.bin`);
+  return hash && path.join(dir, [path.basename(file, '.cjs'), hash, process.versions.v8, flags, 'bin'].join('.'));
 }
 
 /** The content hash of a bundle, reading only its first line. */
@@ -118,7 +118,7 @@ type Wrapper = (exports: unknown, require: NodeJS.Require, module: { exports: un
  * a bundle's require() of another .cjs file by relative path loads it the same way; everything else (npm packages,
  * node: modules) goes to Node's require. `uses` records how each bundle was loaded.
  */
-export function bundleLoader(dir: string | undefined, uid: number | undefined) {
+export function bundleLoader(dir: string | undefined, uid: number | undefined, flags = 'v8-defaults') {
   const modules = new Map<string, { exports: unknown }>();
   const uses = new Map<string, CacheUse>();
   const toWrite: Array<[string, vm.Script]> = [];
@@ -126,7 +126,7 @@ export function bundleLoader(dir: string | undefined, uid: number | undefined) {
     const known = modules.get(file);
     if (known) return known.exports;
     const source = readFileSync(file, 'utf8');
-    const cacheFile = dir === undefined || uid === undefined ? undefined : cacheFileOf(dir, file, source);
+    const cacheFile = dir === undefined || uid === undefined ? undefined : cacheFileOf(dir, file, source, flags);
     const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile, uid!);
     const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
     const script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
@@ -185,8 +185,8 @@ export function boot(entry: string, args: readonly string[]): void {
   const help = helpFileFor(dir, entry, args);
   const text = help && readCache(help.file, uid!);
   if (help && text && printHelp(text.toString('utf8'), help.request)) return;
-  setCliV8Flags(); // before any bundle is compiled: V8 refuses cached code compiled under other flags
-  const loader = bundleLoader(dir, uid);
+  // Before any bundle is compiled (V8 refuses cached code compiled under other flags): own cache files per flag set.
+  const loader = bundleLoader(dir, uid, setCliV8Flags(args));
   // The hook a command calls before it changes V8's flags (http/lean-download.ts names the same symbol: the
   // loader is bundled apart from the commands and shares no module with them).
   (globalThis as Record<symbol, unknown>)[Symbol.for('wxpay.beforeV8FlagsChange')] = loader.freeze;

@@ -1,7 +1,6 @@
 // V8 flags for bin/wxpay's process, set by its loader (src/code-cache.ts boot) before it compiles anything: V8 refuses
-// cached code compiled under other flags, so every run writes and reads its code cache under the same ones. The
-// library (wxpay/client in a long-lived process) keeps V8's defaults.
-import { setFlagsFromString } from 'node:v8';
+// cached code compiled under other flags, so every run writes and reads its code cache under the same ones (a run
+// without them has cache files of its own). The library (wxpay/client in a long-lived process) keeps V8's defaults.
 
 /**
  * No optimising recompile of WebAssembly in a short process. undici parses HTTP with llhttp compiled to WebAssembly
@@ -17,6 +16,37 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const NO_EAGER_WASM_TIER_UP = '--wasm-tiering-budget=1000000000';
 
-export function setCliV8Flags(): void {
-  setFlagsFromString(NO_EAGER_WASM_TIER_UP);
+/**
+ * The commands that never open an HTTP connection, by their words on the command line: their runs leave V8's flags
+ * alone. Loading node:v8 to set one brings its heap-snapshot streams with it, ~4.5 ms of a 90 ms `wxpay sign`
+ * (BENCHMARKS.md, cold start, session 13). Leaving a command out costs only that; listing one that sends costs it
+ * ~0.25 CPU-s of background compiling, never a wrong result. test/e2e/code-cache-flags.test.ts checks that none of
+ * these commands' bundles loads undici.
+ */
+export const OFFLINE_COMMANDS: readonly (readonly string[])[] = [
+  ['sign'],
+  ['paysign'],
+  ['notify', 'verify'],
+  ['notify', 'decrypt'],
+  ['completion'],
+  ['config'],
+  ['help'],
+  ['--help'],
+  ['-h'],
+  ['--version'],
+  ['-V'],
+];
+
+/** Whether the run of `args` (argv after the script) needs the flags: all but the offline commands above. A leading
+ *  option (`--profile x sign`) counts as needing them: the loader does not parse options. */
+export function runNeedsV8Flags(args: readonly string[]): boolean {
+  return !OFFLINE_COMMANDS.some((words) => words.every((w, i) => args[i] === w));
+}
+
+/** Sets the CLI's flags for the run of `args` unless it is offline, and names the flag set in force for the code
+ *  cache's file names. node:v8 is loaded only here, by the runs that need it. */
+export function setCliV8Flags(args: readonly string[]): string {
+  if (!runNeedsV8Flags(args)) return 'v8-defaults';
+  process.getBuiltinModule('node:v8').setFlagsFromString(NO_EAGER_WASM_TIER_UP);
+  return 'wasm-lazy';
 }

@@ -3,12 +3,13 @@
 // every later run found its cache rejected and wrote it again. The loader now saves before the flags change and
 // nothing after, so a second run finds every file it needs and rewrites none.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../helpers/cli.js';
-import { binPath } from '../helpers/paths.js';
+import { OFFLINE_COMMANDS } from '../../src/v8-flags.js';
+import { binPath, repoRoot } from '../helpers/paths.js';
 import { removeTemp } from '../helpers/scan-written-files.js';
 import { vectorFile } from '../helpers/vectors.js';
 import { REFUND_DRY } from '../helpers/dry-run-args.js';
@@ -60,6 +61,48 @@ describe('the code cache around a command that changes V8 flags', () => {
     expect(Object.keys(first).some((f) => f.startsWith('commands.refund-create.'))).toBe(true);
     refund();
     expect(cached()).toEqual(first);
+  });
+});
+
+describe('runs that leave V8 flags alone (src/v8-flags.ts OFFLINE_COMMANDS)', () => {
+  it('an offline command and an API command in turn keep cache files of their own, and neither rewrites the other', () => {
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [binPath, ...args], { cwd: dir, env: cleanEnv(refundEnv) });
+      expect(r.status, r.stderr.toString()).toBe(0);
+    };
+    const sign = ['sign', 'GET', '/v3/refund/domestic/refunds/1', '--timestamp', '1554208460', '--nonce', 'N1'];
+    run(sign);
+    run(REFUND_DRY);
+    const first = cached();
+    // The start-up bundle is compiled by both, under each run's flags: a file for each.
+    const startup = Object.keys(first).filter((f) => f.startsWith('wxpay-cli.'));
+    const tail = (f: string) => f.slice(f.indexOf(process.versions.v8) + process.versions.v8.length);
+    expect(startup.map(tail).sort()).toEqual(['.v8-defaults.bin', '.wasm-lazy.bin']);
+    run(sign);
+    run(REFUND_DRY);
+    expect(cached()).toEqual(first);
+  });
+
+  it("no offline command's bundle loads undici, directly or through a bundle it requires", () => {
+    const bundleDir = path.join(repoRoot, 'dist', 'bundle');
+    const all = readdirSync(bundleDir);
+    const requires = (file: string) =>
+      [...readFileSync(path.join(bundleDir, file), 'utf8').matchAll(/require\("\.\/([\w.-]+\.cjs)"\)/g)].map(
+        (m) => m[1]!,
+      );
+    const reached = (file: string, seen = new Set<string>()): Set<string> => {
+      if (!seen.has(file)) for (const next of requires(seen.add(file) && file)) reached(next, seen);
+      return seen;
+    };
+    const bundles = OFFLINE_COMMANDS.filter((words) => !words[0]!.startsWith('-')).flatMap((words) => {
+      const name = `commands.${words.join('-')}`;
+      const own = all.filter((f) => f === `${name}.cjs` || f.startsWith(`${name}-`));
+      expect(own, name).not.toEqual([]);
+      return own;
+    });
+    expect(bundles).toContain('commands.config-show.cjs');
+    for (const b of bundles) expect([...reached(b)], b).not.toContain('undici.cjs');
+    expect([...reached('commands.refund-create.cjs')]).toContain('undici.cjs');
   });
 });
 

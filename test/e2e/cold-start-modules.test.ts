@@ -118,6 +118,21 @@ describe('cold start loads only what the run needs', () => {
     expect(r.status).toBe(0);
   });
 
+  // node:v8, loaded only to set the CLI's WebAssembly flag, brought its heap-snapshot streams: ~4.5 ms of a sign.
+  // Commands that send nothing leave the flags alone (src/v8-flags.ts OFFLINE_COMMANDS); an API command sets them.
+  it.each([
+    [['--help'], 'cold'],
+    [['--help'], 'warm'],
+    [SIGN, 'cold'],
+    [SIGN, 'warm'],
+  ] as [string[], Cache][])('wxpay %j (%s) loads no node:v8', (args, cache) => {
+    expect(loadedBy(args, cache).builtins).not.toContain('NativeModule v8');
+  });
+
+  it('an API command loads node:v8 to set its flag before it compiles a bundle', () => {
+    expect(loadedBy(REFUND_DRY).builtins).toContain('NativeModule v8');
+  });
+
   // node:fs/promises brought readline, the fs watchers and the stream machinery, ~7% of this start, to read a key
   // and stat a few rc candidates; config, credentials and command inputs use node:fs's callbacks (files/fs-callbacks.ts).
   it.each(CACHES)('wxpay sign (%s) loads no node:fs/promises (nor the readline it pulls in)', (cache) => {

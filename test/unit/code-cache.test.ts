@@ -94,8 +94,8 @@ describe('bundleLoader', () => {
     expect(first.uses).toEqual(['miss', 'miss']);
     const files = readdirSync(dir).sort();
     expect(files).toEqual([
-      `kernel.00112233445566778899aabbccddeeff.${process.versions.v8}.bin`,
-      `main.ffeeddccbbaa99887766554433221100.${process.versions.v8}.bin`,
+      `kernel.00112233445566778899aabbccddeeff.${process.versions.v8}.v8-defaults.bin`,
+      `main.ffeeddccbbaa99887766554433221100.${process.versions.v8}.v8-defaults.bin`,
     ]);
     for (const f of files) expect(statSync(path.join(dir, f)).mode & 0o777).toBe(0o600);
     const second = run(main, dir);

@@ -159,7 +159,7 @@ const BENCHES = [
       };
     },
     show: (m) =>
-      `serve ${m.serve.toFixed(0)} req/s vs bare ${m.bare.toFixed(0)} req/s = **${pct(m.ratio)}** at the steady state (first callbacks after start: ${pct(m.firstRatio)}); p99 at ${m.rate}/s: serve **${m.p99} ms** (bare ${m.bareP99} ms); CPU ${m.serveCpuUs.toFixed(0)} vs ${m.bareCpuUs.toFixed(0)} µs/req; disk fsync p50/p99 ${m.fsyncP50}/${m.fsyncP99} ms; errors ${m.errors}`,
+      `serve ${m.serve.toFixed(0)} req/s vs bare ${m.bare.toFixed(0)} req/s = **${pct(m.ratio)}** at the steady state (first callbacks after start: ${m.firstRatio > 0 ? pct(m.firstRatio) : 'not measured'}); p99 at ${m.rate}/s: serve **${m.p99} ms** (bare ${m.bareP99} ms); CPU ${m.serveCpuUs.toFixed(0)} vs ${m.bareCpuUs.toFixed(0)} µs/req; disk fsync p50/p99 ${m.fsyncP50}/${m.fsyncP99} ms; errors ${m.errors}`,
     holds: (m) => m.ratio >= 0.9 && m.p99 < 10 && m.rate >= 1000 && m.errors === 0,
   },
   {
@@ -167,7 +167,7 @@ const BENCHES = [
     title: 'Webhook PostgreSQL store, 1 and 2 instances (issue 18)',
     script: 'webhook-pg.mjs',
     args: quick ? ['1', '200', '8'] : ['3', '1000', '32'],
-    env: quick ? { BENCH_CLOSED_MAX: '400' } : {},
+    env: quick ? { BENCH_CLOSED_MAX: '400', BENCH_WARM: '400' } : {},
     baseline: "pgbench's simple-insert tps on the same throwaway server (fsync=on), same run, same -c",
     goal: 'PG store: recorded beside pgbench (issue 18 sets no ratio)',
     parse(out) {

@@ -150,7 +150,7 @@ export async function measure(name, servers, notes, { seconds, rate, concurrency
       ? { firstThroughput: Math.round(first.throughput), firstCpuUsPerReq: Math.round(first.cpuUsPerReq) }
       : {}),
     cpuUsPerReq: Math.round(closed.cpuUsPerReq),
-    errors: closed.errors + open.errors,
+    errors: (first?.errors ?? 0) + closed.errors + open.errors,
     rate,
     p50: +pct(open.lat, 50).toFixed(2),
     p99: +pct(open.lat, 99).toFixed(2),

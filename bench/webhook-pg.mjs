@@ -26,6 +26,8 @@ const seconds = Math.min(30, Number(process.argv[2] ?? 3));
 const rate = Number(process.argv[3] ?? 1000);
 const concurrency = Number(process.argv[4] ?? 32);
 const budget = Number(process.env.BENCH_CLOSED_MAX ?? 8000);
+// Callbacks at full concurrency before the measured loop, as in webhook-throughput.mjs (the listeners' JIT warm-up).
+const warm = Number(process.env.BENCH_WARM ?? 3000);
 const skip = pgSkipReason();
 if (skip) {
   console.error(`cannot run: ${skip}`);
@@ -69,13 +71,13 @@ const children = [];
 try {
   const init = await initSandbox({ dir: path.join(dir, 'sb'), mode: 'pubkey' });
   const sb = await loadSandboxKeys(init.dir);
-  const per = Math.min(budget, 8000) + 200 + rate * seconds;
+  const per = Math.min(budget, 8000) + 200 + warm + rate * seconds;
   const pool = signNotifications(sb, 2 * per); // every callback distinct: each one is an INSERT that stores a row
   server = await launchPostgres(['fsync=on', 'synchronous_commit=on', 'max_connections=100']);
   const { url, settings } = await createBenchDatabase(server);
   await wxpay(['webhook', 'migrate', '--store', url]);
   const base = await pgbench(server, concurrency);
-  const load = { seconds, rate, concurrency, budget };
+  const load = { seconds, rate, concurrency, budget, warm };
   const one = [
     await startServer(serveArgs(root, init.rcPath, ['--store', url, '--instance', 'a']), { cwd: dir, nodeArgs }),
   ];

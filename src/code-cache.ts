@@ -118,7 +118,7 @@ type Wrapper = (exports: unknown, require: NodeJS.Require, module: { exports: un
  * a bundle's require() of another .cjs file by relative path loads it the same way; everything else (npm packages,
  * node: modules) goes to Node's require. `uses` records how each bundle was loaded.
  */
-export function bundleLoader(dir: string | undefined, uid: number | undefined, flags = 'v8-defaults') {
+export function bundleLoader(dir: string | undefined, uid: number | undefined, flags: string) {
   const modules = new Map<string, { exports: unknown }>();
   const uses = new Map<string, CacheUse>();
   const toWrite: Array<[string, vm.Script]> = [];

@@ -1,6 +1,7 @@
 // V8 flags for bin/wxpay's process, set by its loader (src/code-cache.ts boot) before it compiles anything: V8 refuses
 // cached code compiled under other flags, so every run writes and reads its code cache under the same ones (a run
-// without them has cache files of its own). The library (wxpay/client in a long-lived process) keeps V8's defaults.
+// without them has cache files of its own). V8 flags given in NODE_OPTIONS change them too: such runs find their
+// cache refused and write it again. The library (wxpay/client in a long-lived process) keeps V8's defaults.
 
 /**
  * No optimising recompile of WebAssembly in a short process. undici parses HTTP with llhttp compiled to WebAssembly
@@ -18,7 +19,7 @@ export const NO_EAGER_WASM_TIER_UP = '--wasm-tiering-budget=1000000000';
 
 /**
  * The commands that never open an HTTP connection, by their words on the command line: their runs leave V8's flags
- * alone. Loading node:v8 to set one brings its heap-snapshot streams with it, ~4.5 ms of a 90 ms `wxpay sign`
+ * alone. Loading node:v8 to set one brings its heap-snapshot streams with it, ~4.6 ms of a 90 ms `wxpay sign`
  * (BENCHMARKS.md, cold start, session 13). Leaving a command out costs only that; listing one that sends costs it
  * ~0.25 CPU-s of background compiling, never a wrong result. test/e2e/code-cache-flags.test.ts checks that none of
  * these commands' bundles loads undici.

@@ -118,7 +118,7 @@ describe('cold start loads only what the run needs', () => {
     expect(r.status).toBe(0);
   });
 
-  // node:v8, loaded only to set the CLI's WebAssembly flag, brought its heap-snapshot streams: ~4.5 ms of a sign.
+  // node:v8, loaded only to set the CLI's WebAssembly flag, brought its heap-snapshot streams: ~4.6 ms of a sign.
   // Commands that send nothing leave the flags alone (src/v8-flags.ts OFFLINE_COMMANDS); an API command sets them.
   it.each([
     [['--help'], 'cold'],
@@ -129,7 +129,7 @@ describe('cold start loads only what the run needs', () => {
     expect(loadedBy(args, cache).builtins).not.toContain('NativeModule v8');
   });
 
-  it('an API command loads node:v8 to set its flag before it compiles a bundle', () => {
+  it('an API command loads node:v8, to set its flag', () => {
     expect(loadedBy(REFUND_DRY).builtins).toContain('NativeModule v8');
   });
 

@@ -35,6 +35,8 @@ interface Run {
   /** Where the PostgreSQL server's folder goes (a folder of its own beside the root when the run is in memory), or
    *  undefined for the launcher's default. */
   pgParent: string | undefined;
+  /** When the run began: the transform cache's entries written since are this run's own. */
+  started: number;
 }
 const key = Symbol.for('wxpay.testRun');
 const g = globalThis as { [key]?: Run };
@@ -48,7 +50,7 @@ function startRun(): Run {
   // folder goes in a folder of its own that it may pass through; on a disk, where the launcher puts it by default.
   const pgParent = base.memory ? mkdtempSync(path.join(base.dir, runFolderPrefix('pg'))) : undefined;
   if (pgParent) chmodSync(pgParent, 0o711);
-  const run = { dir, root, tmpdir: process.env.TMPDIR, users: 0, pgParent };
+  const run = { dir, root, tmpdir: process.env.TMPDIR, users: 0, pgParent, started: Date.now() };
   // Workers start after the global setup, with its environment: their os.tmpdir() is the root.
   process.env.TMPDIR = root;
   // The committed test-only keys (test/helpers/test-keys.ts) are secrets like generated ones: whichever test
@@ -64,7 +66,7 @@ function endRun(run: Run): void {
   // Vitest reports a dead worker without naming a test file: these do (test/helpers/worker-trail.ts).
   for (const report of deadWorkerReports(run.dir)) console.error(report);
   stopSharedPostgres(pgShared(run), run.dir);
-  const pruned = pruneTransformCache(path.join(repoRoot, TRANSFORM_CACHE_DIR));
+  const pruned = pruneTransformCache(path.join(repoRoot, TRANSFORM_CACHE_DIR), { runStart: run.started });
   if (pruned.files) {
     const mb = (pruned.bytes / 2 ** 20).toFixed(1);
     const entries = pruned.files === 1 ? 'entry' : 'entries';

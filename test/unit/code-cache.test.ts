@@ -77,7 +77,7 @@ describe('bundleLoader', () => {
   // Each run in a process of its own, with the built loader (dist/code-cache.cjs): within one process V8 reuses what
   // it compiled before and never looks at the cached data, so a second in-process run would say nothing.
   const run = (main: string, dir: string | undefined) => {
-    const script = `const l = require(${JSON.stringify(loaderFile)}).bundleLoader(${JSON.stringify(dir)}, ${uid});
+    const script = `const l = require(${JSON.stringify(loaderFile)}).bundleLoader(${JSON.stringify(dir)}, ${uid}, 'v8-defaults');
       const exports = l.load(${JSON.stringify(main)}); l.save();
       console.log(JSON.stringify({ exports, uses: [...l.uses.values()] }));`;
     // cleanEnv: without NODE_EXTRA_CA_CERTS, which a Node start would parse (~0.05 CPU-s of this ~0.13 run).

@@ -28,7 +28,7 @@ describe('pruneTransformCache (the end of every test run)', () => {
     const writtenToday = entry(hash('d'), 300, { readDaysAgo: 10, writtenDaysAgo: 0.1 });
     const justInside = entry(hash('e'), 100, { readDaysAgo: KEEP_UNUSED_DAYS - 0.01, writtenDaysAgo: 9 });
 
-    expect(pruneTransformCache(dir, now)).toEqual({ files: 2, bytes: 1500 });
+    expect(pruneTransformCache(dir, { now })).toEqual({ files: 2, bytes: 1500 });
     expect([stale, staler].map(existsSync)).toEqual([false, false]);
     expect([readToday, writtenToday, justInside].map(existsSync)).toEqual([true, true, true]);
   });
@@ -41,12 +41,34 @@ describe('pruneTransformCache (the end of every test run)', () => {
     mkdirSync(folder);
     utimesSync(folder, new Date(now - 99 * DAY), new Date(now - 99 * DAY));
 
-    expect(pruneTransformCache(dir, now)).toEqual({ files: 0, bytes: 0 });
+    expect(pruneTransformCache(dir, { now })).toEqual({ files: 0, bytes: 0 });
     expect([notes, upper, folder].map(existsSync)).toEqual([true, true, true]);
+  });
+
+  it('past the size cap, removes the least recently used entries this run did not write, down to half the cap', () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'transform-cache-'));
+    const runStart = now - 0.01 * DAY;
+    const oldest = entry(hash('1'), 400, { readDaysAgo: 2, writtenDaysAgo: 2 });
+    const older = entry(hash('2'), 400, { readDaysAgo: 1, writtenDaysAgo: 2 });
+    const recent = entry(hash('3'), 400, { readDaysAgo: 0.5, writtenDaysAgo: 2 });
+    // Written by this run, and the oldest read: never removed for size.
+    const ours = entry(hash('4'), 400, { readDaysAgo: 2.5, writtenDaysAgo: 0 });
+
+    // 1,600 bytes against a cap of 1,500: down to 750 at most, so three go and only this run's entry stays.
+    expect(pruneTransformCache(dir, { now, runStart, maxBytes: 1500 })).toEqual({ files: 3, bytes: 1200 });
+    expect([oldest, older, recent, ours].map(existsSync)).toEqual([false, false, false, true]);
+  });
+
+  it('under the size cap, keeps every entry used within the window', () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'transform-cache-'));
+    const a = entry(hash('5'), 400, { readDaysAgo: 2, writtenDaysAgo: 2 });
+    const b = entry(hash('6'), 400, { readDaysAgo: 1, writtenDaysAgo: 2 });
+    expect(pruneTransformCache(dir, { now, runStart: now, maxBytes: 800 })).toEqual({ files: 0, bytes: 0 });
+    expect([a, b].map(existsSync)).toEqual([true, true]);
   });
 
   it('is no work when the cache folder does not exist (a fresh clone)', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'transform-cache-'));
-    expect(pruneTransformCache(path.join(dir, 'missing'), now)).toEqual({ files: 0, bytes: 0 });
+    expect(pruneTransformCache(path.join(dir, 'missing'), { now })).toEqual({ files: 0, bytes: 0 });
   });
 });

@@ -70,7 +70,7 @@ function endRun(run: Run): void {
   if (pruned.files) {
     const mb = (pruned.bytes / 2 ** 20).toFixed(1);
     const entries = pruned.files === 1 ? 'entry' : 'entries';
-    console.log(`removed ${pruned.files} transform cache ${entries} unused for days (${mb} MB)`);
+    console.log(`removed ${pruned.files} transform cache ${entries}, unused for days or past the cap (${mb} MB)`);
   }
   if (run.tmpdir === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = run.tmpdir;

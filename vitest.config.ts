@@ -96,8 +96,8 @@ export default defineConfig({
     // each file's content, the config and the vitest version, and a changed lock file clears them: a second run
     // reads them back instead of transforming ~500 modules again (vitest's own process: ~9 CPU-s down to ~4.5). A
     // fresh clone starts empty and costs what it did without the cache. Vitest never removes an entry, so the end
-    // of each run removes those unused for three days (test/helpers/transform-cache.ts); `npx vitest --clearCache`
-    // empties it.
+    // of each run removes those unused for three days and keeps the folder under 512 MiB
+    // (test/helpers/transform-cache.ts); `npx vitest --clearCache` empties it.
     experimental: { fsModuleCache: true },
     projects: [
       {

@@ -40,7 +40,7 @@ export const OFFLINE_COMMANDS: readonly (readonly string[])[] = [
 
 /** Whether the run of `args` (argv after the script) needs the flags: all but the offline commands above. A leading
  *  option (`--profile x sign`) counts as needing them: the loader does not parse options. */
-export function runNeedsV8Flags(args: readonly string[]): boolean {
+function runNeedsV8Flags(args: readonly string[]): boolean {
   return !OFFLINE_COMMANDS.some((words) => words.every((w, i) => args[i] === w));
 }
 

@@ -72,7 +72,11 @@ export function pruneTransformCache(
     }
   };
   const cutoff = now - keepDays * DAY_MS;
-  const kept = entriesOf(dir).filter((e) => (e.used < cutoff ? (remove(e), false) : true));
+  const kept: Entry[] = [];
+  for (const e of entriesOf(dir)) {
+    if (e.used < cutoff) remove(e);
+    else kept.push(e);
+  }
   let total = kept.reduce((sum, e) => sum + e.size, 0);
   if (total <= maxBytes) return pruned;
   for (const e of kept.filter((k) => k.written < runStart).sort((a, b) => a.used - b.used)) {
